@@ -1,0 +1,63 @@
+// A node type: the hardware one fleet node has, its power and its price.
+//
+// CPU and GPU nodes share one description. A node has `devices` identical
+// compute devices: GPUs, or CPU sockets (each socket with its own DRAM is one
+// NUMA domain and the natural home of one CPU replica). All figures are in SI
+// base units (FLOP/s, bytes, bytes/s, W, s, USD) and per device unless named
+// otherwise.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "fleetsim/precision.hpp"
+
+namespace fleetsim {
+
+enum class DeviceKind { cpu, gpu };
+
+// Per-device power in three states (see docs/performance-model.md, "Power").
+struct DevicePower {
+  double idle_w = 0.0;           // weights resident, no work
+  double memory_bound_w = 0.0;   // streaming memory (decode)
+  double compute_bound_w = 0.0;  // matrix units saturated (prefill)
+};
+
+struct HardwareSpec {
+  std::string name;
+  std::string description;
+  std::string instance;  // cloud instance the figures describe, e.g. "p5.48xlarge"
+  DeviceKind kind = DeviceKind::gpu;
+
+  int devices = 1;           // GPUs per node, or CPU sockets per node
+  int cores_per_device = 0;  // CPU only: cores per socket
+  double clock_hz = 0.0;     // CPU only
+
+  // Dense peak throughput per device by the data type the matrix units run in.
+  std::map<DataType, double> peak_flops;
+  double memory_bandwidth_bps = 0.0;  // bytes/s per device (HBM or socket DRAM)
+  double memory_capacity_bytes = 0.0;
+  double interconnect_bandwidth_bps = 0.0;  // per device, between devices of a node
+  double interconnect_latency_s = 0.0;      // per collective step
+
+  // Achieved fraction of peak; calibrated, see docs/performance-model.md.
+  double compute_efficiency = 1.0;
+  double memory_efficiency = 1.0;
+  double iteration_overhead_s = 0.0;  // scheduler + launch cost per engine iteration
+
+  DevicePower device_power;
+  double host_power_w = 0.0;  // node baseline besides the devices (CPUs of a GPU node, fans, NICs)
+
+  double price_per_hour_usd = 0.0;
+  std::string price_date;
+
+  // Field name -> public source of its default value.
+  std::map<std::string, std::string> sources;
+
+  // Peak FLOP/s for a compute data type, falling back to the closest wider
+  // type the device has (fp8 -> bf16, int8 -> bf16, int4 -> int8 -> bf16).
+  std::optional<double> peak_flops_for(DataType compute) const;
+};
+
+}  // namespace fleetsim

@@ -1,0 +1,128 @@
+// The result of one run, in plain numbers: what the writers print. Every figure
+// covers the measured window [window_start_s, window_end_s] (after warm-up).
+// Field names carry their units; docs/report-format.md documents each one.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fleetsim {
+
+struct LatencySummary {
+  std::uint64_t count = 0;
+  double mean = 0.0;
+  double p50 = 0.0;
+  double p90 = 0.0;
+  double p95 = 0.0;
+  double p99 = 0.0;
+  double max = 0.0;
+};
+
+struct SloResult {
+  std::string metric;       // "ttft", "tpot" or "session"
+  double percentile = 0.0;  // e.g. 95
+  double bound_s = 0.0;
+  double observed_s = 0.0;  // the metric at that percentile
+  double attainment = 0.0;  // fraction of samples at or below the bound
+  bool met = false;         // observed_s <= bound_s
+};
+
+struct WorkloadReport {
+  std::string name;
+  std::int64_t sessions_started = 0;    // arrived in the window
+  std::int64_t sessions_completed = 0;  // finished in the window
+  std::int64_t sessions_in_flight = 0;  // unfinished at the end of the run
+  std::int64_t llm_calls = 0;           // finished in the window
+  std::int64_t tool_calls = 0;
+  double prompt_tokens = 0.0;     // prompt tokens of finished calls (cached or not)
+  double prefill_tokens = 0.0;    // of which had to be computed
+  double output_tokens = 0.0;
+  double prefix_cache_hit_rate = 0.0;  // 1 - prefill / prompt
+  LatencySummary ttft_s;
+  LatencySummary tpot_s;
+  LatencySummary call_latency_s;
+  LatencySummary session_latency_s;
+  std::vector<SloResult> slos;
+  bool slos_met = true;
+  double goodput_sessions_per_s = 0.0;  // completed sessions that met every bound, per second
+  double cost_usd = 0.0;                // share of fleet cost, by device time used
+  double cost_per_session_usd = 0.0;
+};
+
+struct PoolReport {
+  std::string name;
+  std::string hardware;
+  std::string instance;
+  std::string kind;  // "cpu" or "gpu"
+  std::string models;  // comma-separated
+  int nodes = 0;
+  int replicas = 0;
+  double utilization = 0.0;          // fraction of replica-time with a batch running
+  double mean_batch_size = 0.0;      // sequences per iteration, time-weighted over busy time
+  double kv_cache_occupancy = 0.0;   // time-averaged fraction of KV blocks in use (incl. retained)
+  double queueing_delay_mean_s = 0.0;  // arrival at the replica to first scheduled
+  double queueing_delay_p95_s = 0.0;
+  std::int64_t llm_calls = 0;
+  std::int64_t preemptions = 0;
+  double output_tokens = 0.0;
+  double mean_power_w = 0.0;  // IT power, whole pool
+  double peak_power_w = 0.0;  // highest whole-pool IT power over any iteration
+  double energy_j = 0.0;      // IT energy
+  double compute_cost_usd = 0.0;  // node-hours x price
+  double energy_cost_usd = 0.0;   // facility energy x electricity price
+  double cost_usd = 0.0;          // what counts toward the total, by pricing mode
+};
+
+struct FleetReport {
+  int nodes = 0;
+  double total_cost_usd = 0.0;
+  double compute_cost_usd = 0.0;
+  double energy_cost_usd = 0.0;
+  double cost_per_session_usd = 0.0;
+  double cost_per_llm_call_usd = 0.0;
+  double cost_per_million_output_tokens_usd = 0.0;
+  double cost_per_million_tokens_usd = 0.0;  // prompt + output tokens
+  double it_energy_j = 0.0;
+  double facility_energy_j = 0.0;
+  double energy_per_session_j = 0.0;  // facility energy / completed sessions
+  double output_tokens_per_joule = 0.0;  // per facility joule
+  double mean_it_power_w = 0.0;
+  double peak_it_power_w = 0.0;  // upper bound: sum of the pools' peaks
+  double mean_facility_power_w = 0.0;
+  double sessions_per_s = 0.0;
+  double llm_calls_per_s = 0.0;
+  double output_tokens_per_s = 0.0;
+};
+
+// Little's law, L = lambda * W, measured on the sessions in the window.
+struct LittleLawCheck {
+  double mean_sessions_in_system = 0.0;  // L, time-averaged
+  double arrival_rate_per_s = 0.0;       // lambda
+  double mean_session_time_s = 0.0;      // W
+  double relative_error = 0.0;           // |L - lambda W| / L
+};
+
+struct RunInfo {
+  std::string scenario;
+  std::string fleetsim_version;
+  std::uint64_t seed = 0;
+  double window_start_s = 0.0;
+  double window_end_s = 0.0;
+  double simulated_end_s = 0.0;
+  std::int64_t engine_events = 0;  // replica iterations/spans + arrivals + tool completions
+  std::string pricing;             // "cloud" or "owned"
+  double pue = 0.0;
+  double electricity_usd_per_kwh = 0.0;
+};
+
+struct Report {
+  RunInfo run;
+  std::vector<WorkloadReport> workloads;
+  std::vector<PoolReport> pools;
+  FleetReport fleet;
+  LittleLawCheck little_law;
+};
+
+}  // namespace fleetsim

@@ -1,0 +1,18 @@
+// Report -> text. Writers are pure: they format into a string; the CLI decides
+// where it goes (and writes files atomically).
+#pragma once
+
+#include <string>
+
+#include "fleetsim/report.hpp"
+
+namespace fleetsim {
+
+enum class ReportFormat { table, json, csv };
+
+std::string render_table(const Report& report);  // aligned, for a terminal
+std::string render_json(const Report& report);   // schema in docs/report-format.md
+std::string render_csv(const Report& report);    // one row per (scope, name, metric)
+std::string render_report(const Report& report, ReportFormat format);
+
+}  // namespace fleetsim

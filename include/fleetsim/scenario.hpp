@@ -1,0 +1,152 @@
+// A validated scenario: everything one simulation run needs, resolved against
+// the catalog and in SI base units. ScenarioLoader builds it from YAML; the
+// engine and the report read it and never see the file.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fleetsim/distribution.hpp"
+#include "fleetsim/hardware.hpp"
+#include "fleetsim/model_spec.hpp"
+
+namespace fleetsim {
+
+// What a replica does with a session's KV cache when its LLM call ends.
+enum class KvRetention {
+  none,  // free at once: every call re-prefills its whole prompt
+  lru,   // keep until memory is needed, evicting the least recently used
+  ttl,   // keep for at most `ttl_s`, and evict LRU earlier under memory pressure
+};
+
+struct EngineSettings {
+  int tensor_parallel = 1;    // devices per replica
+  int replicas_per_node = 0;  // 0: devices / tensor_parallel
+  int max_batch_size = 256;   // running sequences per replica
+  int max_batched_tokens = 8192;  // tokens (prefill + decode) per iteration
+  bool chunked_prefill = true;
+  // Fraction of the replica's device memory the engine may use for weights,
+  // activations and KV cache (vLLM's gpu_memory_utilization).
+  double memory_fraction = 0.9;
+  // Memory per device held back for activations and runtime buffers.
+  double activation_reserve_bytes = 0.0;
+  int kv_block_tokens = 16;  // paged-attention block size
+  KvRetention kv_retention = KvRetention::lru;
+  double kv_ttl_s = 0.0;
+};
+
+struct Pool {
+  std::string name;
+  HardwareSpec hardware;  // resolved copy, overrides applied
+  int count = 0;          // nodes
+  // Models served; replica r of a node serves models[r % models.size()].
+  std::vector<std::string> models;
+  EngineSettings engine;
+
+  int replicas_per_node() const {
+    return engine.replicas_per_node > 0 ? engine.replicas_per_node
+                                        : hardware.devices / engine.tensor_parallel;
+  }
+};
+
+enum class RoutingPolicy { round_robin, least_outstanding, session_affinity };
+
+struct Route {
+  std::string model;
+  std::vector<std::string> pools;  // candidate pools, in preference order
+  RoutingPolicy policy = RoutingPolicy::least_outstanding;
+  // session_affinity: stay on the replica holding the session's KV while its
+  // waiting queue is shorter than this; otherwise fall back to least outstanding.
+  int affinity_max_queue = 8;
+  // Send a call to `overflow_pool` when every candidate replica has at least
+  // `overflow_queue_threshold` waiting calls. Empty: no overflow.
+  std::string overflow_pool;
+  int overflow_queue_threshold = 0;
+};
+
+struct ArrivalProcess {
+  enum class Kind { poisson, constant, piecewise, diurnal };
+  Kind kind = Kind::poisson;
+  double rate_per_s = 0.0;  // poisson, constant; diurnal: mean rate
+  // piecewise: Poisson at `rate_per_s` from `start_s` until the next piece.
+  struct Piece {
+    double start_s = 0.0;
+    double rate_per_s = 0.0;
+  };
+  std::vector<Piece> pieces;
+  // diurnal: rate(t) = rate * (1 + amplitude * cos(2 pi (t - peak_s) / period_s))
+  double amplitude = 0.0;
+  double period_s = 86400.0;
+  double peak_s = 0.0;
+};
+
+struct Step {
+  enum class Kind { llm, tool, loop };
+  Kind kind = Kind::llm;
+  // llm
+  std::string model;
+  Distribution prompt_tokens;  // new tokens this step adds to the context
+  Distribution output_tokens;
+  // tool
+  Distribution latency_s;
+  Distribution result_tokens;  // tokens the tool's result adds to the context
+  // loop
+  Distribution repeat;
+  std::vector<Step> body;
+};
+
+// A target is met by a workload when the given percentile of the metric is
+// at or below the bound. Unset bounds are not checked.
+struct Slo {
+  double percentile = 95.0;
+  std::optional<double> ttft_s;
+  std::optional<double> tpot_s;
+  std::optional<double> session_s;
+};
+
+struct Workload {
+  std::string name;
+  ArrivalProcess arrivals;
+  Distribution initial_context_tokens;  // system prompt + task, before step 1
+  std::vector<Step> steps;
+  Slo slo;
+};
+
+enum class Pricing {
+  cloud,  // hourly price includes power; energy cost is reported, not added
+  owned,  // hourly price is amortized capital; energy cost is added
+};
+
+struct Costs {
+  Pricing pricing = Pricing::cloud;
+  double electricity_usd_per_kwh = 0.08;
+  double pue = 1.14;
+};
+
+struct SimulationSettings {
+  std::optional<double> duration_s;       // stop arrivals and the run here
+  std::optional<std::int64_t> sessions;   // or: stop arrivals after N sessions, then drain
+  double warmup_s = 0.0;                  // excluded from statistics
+  std::uint64_t seed = 1;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::string source_file;
+  std::vector<ModelSpec> models;  // only the models the scenario uses
+  std::vector<Pool> pools;
+  std::vector<Route> routes;      // exactly one per served model
+  std::vector<Workload> workloads;
+  Costs costs;
+  SimulationSettings simulation;
+
+  const ModelSpec* find_model(const std::string& name) const;
+  const Pool* find_pool(const std::string& name) const;
+  const Route* find_route(const std::string& model) const;
+};
+
+}  // namespace fleetsim

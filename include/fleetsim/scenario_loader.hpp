@@ -1,0 +1,27 @@
+// YAML scenario file -> validated Scenario.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fleetsim/catalog.hpp"
+#include "fleetsim/diagnostics.hpp"
+#include "fleetsim/scenario.hpp"
+
+namespace fleetsim {
+
+struct LoadResult {
+  std::optional<Scenario> scenario;     // set only when there are no errors
+  std::vector<Diagnostic> diagnostics;  // every problem found, in file order
+  bool ok() const { return scenario.has_value(); }
+};
+
+// Parses and validates. Never throws on bad input: every syntax error, unknown
+// key, wrong type, bad unit, dangling reference and physically impossible
+// set-up becomes a Diagnostic.
+LoadResult load_scenario_file(const std::string& path, const Catalog& catalog = Catalog::builtin());
+LoadResult load_scenario_text(const std::string& yaml_text, const std::string& file_label,
+                              const Catalog& catalog = Catalog::builtin());
+
+}  // namespace fleetsim

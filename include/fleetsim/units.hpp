@@ -1,0 +1,29 @@
+// Human-readable quantities in scenario files ("250ms", "3.35TB/s", "80GiB").
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace fleetsim {
+
+enum class Dimension {
+  dimensionless,  // plain number
+  duration,       // -> seconds:   ns us ms s min h d
+  bytes,          // -> bytes:     B KB MB GB TB (10^3) KiB MiB GiB TiB (2^10)
+  bandwidth,      // -> bytes/s:   any byte unit followed by /s
+  power,          // -> watts:     W kW MW
+  rate,           // -> per second: N/s N/min N/h
+  flops,          // -> FLOP/s:    FLOPS, GFLOPS, TFLOPS, PFLOPS, TOPS (int ops count the same)
+  frequency,      // -> hertz:     Hz MHz GHz
+};
+
+std::string_view to_string(Dimension d);
+
+// The value in SI base units, or a message saying what was expected.
+std::variant<double, std::string> parse_quantity(std::string_view text, Dimension dimension);
+
+// Formats a value in base units with a readable unit, e.g. 3.35e12 B/s -> "3.35 TB/s".
+std::string format_quantity(double value, Dimension dimension);
+
+}  // namespace fleetsim

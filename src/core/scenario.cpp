@@ -1,0 +1,28 @@
+#include "fleetsim/scenario.hpp"
+
+#include <algorithm>
+
+namespace fleetsim {
+namespace {
+
+template <typename T, typename Key>
+const T* find_by(const std::vector<T>& items, const Key& key, std::string T::*field) {
+  auto it = std::find_if(items.begin(), items.end(), [&](const T& x) { return x.*field == key; });
+  return it == items.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+const ModelSpec* Scenario::find_model(const std::string& name) const {
+  return find_by(models, name, &ModelSpec::name);
+}
+
+const Pool* Scenario::find_pool(const std::string& name) const {
+  return find_by(pools, name, &Pool::name);
+}
+
+const Route* Scenario::find_route(const std::string& model) const {
+  return find_by(routes, model, &Route::model);
+}
+
+}  // namespace fleetsim

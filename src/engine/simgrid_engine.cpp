@@ -1,0 +1,2 @@
+// SimGrid engine: see simulation.hpp (in progress).
+namespace fleetsim { int engine_placeholder() { return 0; } }
