@@ -35,6 +35,7 @@ struct WorkloadReport {
   std::int64_t sessions_completed = 0;  // finished in the window
   std::int64_t sessions_in_flight = 0;  // unfinished at the end of the run
   std::int64_t llm_calls = 0;           // finished in the window
+  std::int64_t llm_calls_failed = 0;    // of which could not fit a replica's KV cache
   std::int64_t tool_calls = 0;
   double prompt_tokens = 0.0;     // prompt tokens of finished calls (cached or not)
   double prefill_tokens = 0.0;    // of which had to be computed

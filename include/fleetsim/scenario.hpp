@@ -61,7 +61,7 @@ struct Route {
   // session_affinity: stay on the replica holding the session's KV while its
   // waiting queue is shorter than this; otherwise fall back to least outstanding.
   int affinity_max_queue = 8;
-  // Send a call to `overflow_pool` when every candidate replica has at least
+  // Send a call to `overflow_pool` when the replica chosen above has at least
   // `overflow_queue_threshold` waiting calls. Empty: no overflow.
   std::string overflow_pool;
   int overflow_queue_threshold = 0;

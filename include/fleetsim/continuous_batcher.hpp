@@ -1,0 +1,162 @@
+// One replica's serving engine: vLLM-style iteration-level continuous batching.
+//
+// Calls wait in FIFO order and join the running batch at iteration boundaries
+// when the batch cap, the per-iteration token budget and free KV blocks allow.
+// With chunked prefill an iteration mixes every running decode with prompt
+// chunks that fill the remaining token budget; without it, prompts are
+// prefilled in iterations of their own. When KV blocks run out, retained
+// (idle) session caches are evicted first, then the newest running sequence is
+// preempted and later recomputed.
+//
+// The batcher knows nothing of time passing: the engine asks it for a Plan,
+// lets the plan's time elapse (or part of it, when a new call interrupts a
+// decode run) and reports back with complete(). Between composition changes a
+// plan covers many decode iterations at once, so the cost of a run grows with
+// calls, not tokens.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <list>
+#include <unordered_map>
+#include <vector>
+
+#include "fleetsim/power_model.hpp"
+#include "fleetsim/power_timeline.hpp"
+#include "fleetsim/roofline_model.hpp"
+#include "fleetsim/scenario.hpp"
+
+namespace fleetsim {
+
+struct CallRequest {
+  std::uint64_t call_id = 0;
+  std::uint64_t session_key = 0;  // unique per session: key of its retained KV
+  std::uint32_t workload = 0;
+  double enqueue_s = 0.0;
+  long prompt_tokens = 0;  // whole prompt: the session's context plus new tokens
+  long output_tokens = 1;
+};
+
+struct CallOutcome {
+  CallRequest request;
+  double scheduled_s = 0.0;    // first admitted to the batch
+  double first_token_s = 0.0;
+  double finished_s = 0.0;
+  long cached_tokens = 0;      // prompt tokens found in the replica's KV
+  long computed_tokens = 0;    // prompt tokens prefilled, recomputation included
+  long generated_tokens = 0;   // < output_tokens only if failed
+  int preemptions = 0;
+  bool failed = false;  // could never fit this replica's KV cache
+};
+
+class BatcherListener {
+ public:
+  virtual ~BatcherListener() = default;
+  virtual void on_call_finished(const CallOutcome& outcome) = 0;
+};
+
+struct Plan {
+  enum class Kind { idle, iteration, decode_run };
+  Kind kind = Kind::idle;
+  long iterations = 0;     // 1 for an iteration; the run length for a decode run
+  double duration_s = 0.0;
+  IterationCost cost;      // Kind::iteration only
+  RooflineModel::DecodeRun run;  // Kind::decode_run only
+};
+
+// Accumulated over the measured window.
+struct ReplicaStats {
+  double busy_s = 0.0;
+  double batch_seconds = 0.0;      // integral of running sequences over busy time
+  double kv_block_seconds = 0.0;   // integral of KV blocks in use (running + retained)
+  double dynamic_energy_j = 0.0;   // energy above idle
+  long iterations = 0;
+  long preemptions = 0;
+  std::vector<double> busy_s_by_workload;
+};
+
+class ContinuousBatcher {
+ public:
+  ContinuousBatcher(const RooflineModel& roofline, const EngineSettings& engine, const PowerModel& power,
+                    long kv_blocks, int workloads, double window_start_s, PowerTimeline* timeline);
+
+  // Queues a call. Returns true when a decode run in progress should be
+  // interrupted so the call can join at the next iteration boundary.
+  bool enqueue(const CallRequest& call);
+
+  // Admits what it can and says what runs next; Kind::idle when nothing to do.
+  Plan plan(double now, BatcherListener& listener);
+  // Time from the plan's start to the end of its k-th iteration.
+  double time_of(const Plan& plan, long k) const;
+  // Whole iterations of the plan finished `elapsed` seconds after its start.
+  long iterations_done(const Plan& plan, double elapsed) const;
+  // Applies the first k iterations of the plan, which ran from start_s to end_s.
+  void complete(const Plan& plan, long k, double start_s, double end_s, BatcherListener& listener);
+  // Accounts busy time and energy of a plan cut off by the end of the run.
+  void account_unfinished(const Plan& plan, double start_s, double end_s);
+  // Brings time integrals up to `now` (call at the end of the run).
+  void settle(double now);
+
+  std::size_t waiting() const { return waiting_.size(); }
+  std::size_t running() const { return running_.size(); }
+  std::size_t outstanding() const { return waiting_.size() + running_.size(); }
+  bool holds_session(std::uint64_t session_key) const { return retained_index_.count(session_key) != 0; }
+  long kv_blocks_total() const { return total_blocks_; }
+  long kv_blocks_used() const { return total_blocks_ - free_blocks_; }
+  const ReplicaStats& stats() const { return stats_; }
+  const RooflineModel& roofline() const { return roofline_; }
+
+ private:
+  struct Sequence {
+    CallRequest call;
+    long target = 0;     // tokens whose KV must exist before decoding
+    long kv_tokens = 0;  // tokens whose KV exists
+    long generated = 0;
+    long blocks = 0;
+    long chunk = 0;      // prompt tokens planned for the current iteration
+    long cached = 0;
+    long computed = 0;
+    int preemptions = 0;
+    double scheduled_s = -1.0;
+    double first_token_s = -1.0;
+    bool prefilling() const { return kv_tokens < target; }
+  };
+  struct Retained {
+    std::uint64_t session_key;
+    long blocks;
+    long tokens;
+    double expires_s;
+  };
+
+  long blocks_for(long tokens) const;
+  void admit(double now, BatcherListener& listener);
+  bool make_room(long blocks);  // evicts retained caches; false if not enough
+  void ensure_decode_room(double now, BatcherListener& listener);
+  void preempt_newest();
+  void expire_retained(double now);
+  void release(Sequence& s, double now);
+  void finish(Sequence& s, double now, bool failed, BatcherListener& listener);
+  long decode_run_kv_limit(long limit) const;
+  void account(double start_s, double end_s, double compute_s, double memory_s, double batch,
+               const std::vector<double>& workload_tokens, double tokens);
+  void touch(double now);  // integrates KV occupancy up to now
+
+  RooflineModel roofline_;
+  EngineSettings engine_;
+  PowerModel power_;
+  long total_blocks_;
+  long free_blocks_;
+  double window_start_s_;
+  PowerTimeline* timeline_;
+
+  std::deque<Sequence> waiting_;
+  std::vector<Sequence> running_;  // in admission order
+  std::list<Retained> retained_;   // least recently retained first
+  std::unordered_map<std::uint64_t, std::list<Retained>::iterator> retained_index_;
+
+  ReplicaStats stats_;
+  double last_touch_s_ = 0.0;
+  std::vector<double> scratch_workload_tokens_;
+};
+
+}  // namespace fleetsim

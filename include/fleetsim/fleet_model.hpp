@@ -1,0 +1,79 @@
+// The fleet as plain data: replicas, router and the sessions in flight.
+//
+// It is driven from outside by events (a session arrives, a tool call ends, a
+// replica finishes work) and asks its driver, through FleetDriver, to wake a
+// replica or to call back when a tool call ends. The SimGrid engine is that
+// driver; nothing here knows of SimGrid, so the model is unit-testable.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "fleetsim/continuous_batcher.hpp"
+#include "fleetsim/fleet_metrics.hpp"
+#include "fleetsim/power_timeline.hpp"
+#include "fleetsim/router.hpp"
+#include "fleetsim/scenario.hpp"
+#include "fleetsim/session.hpp"
+
+namespace fleetsim {
+
+class FleetDriver {
+ public:
+  virtual ~FleetDriver() = default;
+  virtual double now() const = 0;
+  // New work reached replica r; `interrupt`: cut a decode run short to admit it.
+  virtual void wake_replica(std::size_t replica, bool interrupt) = 0;
+  virtual void call_back_after_tool(double at_s, std::uint32_t session_slot) = 0;
+  virtual void session_ended() {}
+};
+
+class FleetModel : public BatcherListener {
+ public:
+  // `window_end_s`: expected end of the measured window (for binning power).
+  FleetModel(const Scenario& scenario, double window_end_s);
+
+  void attach(FleetDriver* driver) { driver_ = driver; }
+
+  void start_session(std::uint32_t workload);
+  void tool_finished(std::uint32_t session_slot);
+  void on_call_finished(const CallOutcome& outcome) override;
+  // Brings the time integrals up to `end_s` at the end of the run.
+  void settle(double end_s);
+
+  std::size_t sessions_in_flight() const { return sessions_in_flight_; }
+  std::vector<std::int64_t> sessions_in_flight_by_workload() const;
+  std::vector<ContinuousBatcher>& replicas() { return replicas_; }
+  const std::vector<ContinuousBatcher>& replicas() const { return replicas_; }
+  const std::vector<ReplicaPlacement>& placements() const { return placements_; }
+  const std::vector<PowerTimeline>& pool_power() const { return pool_power_; }
+  FleetMetrics& metrics() { return metrics_; }
+  const FleetMetrics& metrics() const { return metrics_; }
+  const Scenario& scenario() const { return scenario_; }
+  std::size_t host_count() const { return host_count_; }
+
+ private:
+  void advance(std::uint32_t slot);  // run the session to its next llm or tool step
+  void issue_call(std::uint32_t slot, const Step& step);
+  void end_session(std::uint32_t slot);
+  void count_occupancy(double now, int delta);
+  bool in_window(double t) const { return t >= scenario_.simulation.warmup_s; }
+
+  const Scenario& scenario_;
+  FleetDriver* driver_ = nullptr;
+  std::vector<ReplicaPlacement> placements_;
+  std::vector<ContinuousBatcher> replicas_;
+  std::vector<PowerTimeline> pool_power_;
+  std::unique_ptr<Router> router_;
+  std::vector<Session> sessions_;     // slots, reused
+  std::vector<std::uint32_t> free_slots_;
+  std::vector<std::uint8_t> slot_live_;
+  std::size_t sessions_in_flight_ = 0;
+  std::uint64_t next_session_key_ = 1;
+  std::vector<std::uint64_t> sessions_created_;  // per workload, for stream ids
+  std::size_t host_count_ = 0;
+  FleetMetrics metrics_;
+};
+
+}  // namespace fleetsim

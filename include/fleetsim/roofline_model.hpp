@@ -1,0 +1,89 @@
+// Time of one engine iteration on one replica, from first principles:
+//
+//   t = max(F / (n * peak * eff_c), B / (n * bw * eff_m)) + t_comm + t_overhead
+//
+// F (FLOPs) and B (bytes moved) come from the batch's shape; n is the tensor-
+// parallel degree. docs/performance-model.md derives every term.
+#pragma once
+
+#include "fleetsim/hardware.hpp"
+#include "fleetsim/model_spec.hpp"
+#include "fleetsim/scenario.hpp"
+
+namespace fleetsim {
+
+// What one iteration processes, aggregated over its sequences.
+struct IterationShape {
+  double decode_seqs = 0.0;     // sequences producing one token each
+  double decode_context = 0.0;  // sum of their contexts already in KV (tokens)
+  double prefill_tokens = 0.0;  // prompt tokens computed this iteration (all chunks)
+  // Sum over chunks of the (query, key) pairs its attention computes:
+  // a chunk of m new tokens after p cached ones attends m*p + m(m+1)/2 pairs.
+  double prefill_attention_pairs = 0.0;
+  double prefill_context = 0.0;  // sum over chunks of p: cached prefix KV read
+
+  double tokens() const { return decode_seqs + prefill_tokens; }
+};
+
+struct IterationCost {
+  double compute_s = 0.0;   // F / (n * peak * eff_c)
+  double memory_s = 0.0;    // B / (n * bw * eff_m)
+  double comm_s = 0.0;      // tensor-parallel all-reduces
+  double overhead_s = 0.0;  // fixed per iteration
+  double flops = 0.0;
+  double bytes = 0.0;
+  double time_s() const { return (compute_s > memory_s ? compute_s : memory_s) + comm_s + overhead_s; }
+};
+
+class RooflineModel {
+ public:
+  RooflineModel(const ModelSpec& model, const HardwareSpec& hardware, const EngineSettings& engine);
+
+  IterationCost cost(const IterationShape& shape) const;
+
+  // A run of decode-only iterations with a fixed batch of `seqs` sequences
+  // whose contexts sum to `context` at the first one and grow by one token per
+  // sequence per iteration. Times are exact sums of cost() over the run,
+  // computed in O(1): both F and B are linear in the iteration index, so the
+  // max() switches side at most once.
+  struct DecodeRun {
+    double seqs = 0.0;
+    double context = 0.0;
+  };
+  // Total time of the first k iterations.
+  double decode_run_time(const DecodeRun& run, long k) const;
+  // Sum over the first k iterations of compute_s and memory_s (for power).
+  void decode_run_components(const DecodeRun& run, long k, double& compute_s, double& memory_s) const;
+  // Largest k <= limit whose iterations all end by `elapsed` seconds.
+  long decode_iterations_within(const DecodeRun& run, long limit, double elapsed) const;
+
+  const ModelSpec& model() const { return model_; }
+  const HardwareSpec& hardware() const { return hardware_; }
+  int tensor_parallel() const { return tp_; }
+  double peak_flops() const { return peak_flops_; }
+
+ private:
+  // cost(decode shape at iteration j) split as compute = a_c + b_c*j, memory = a_m + b_m*j.
+  void decode_linear_terms(const DecodeRun& run, double& a_c, double& b_c, double& a_m,
+                           double& b_m, double& fixed) const;
+
+  ModelSpec model_;
+  HardwareSpec hardware_;
+  int tp_;
+  double peak_flops_;        // per device, for the model's compute type
+  double flops_per_second_;  // n * peak * eff_c
+  double bytes_per_second_;  // n * bw * eff_m
+};
+
+// KV-cache capacity of one replica, in tokens and in paged blocks:
+//   usable = n * (capacity * memory_fraction - activation_reserve) - weights
+struct KvCapacity {
+  double usable_bytes = 0.0;
+  double weight_bytes = 0.0;
+  double kv_bytes = 0.0;
+  long blocks = 0;
+  long tokens = 0;
+};
+KvCapacity kv_capacity(const ModelSpec& model, const HardwareSpec& hardware, const EngineSettings& engine);
+
+}  // namespace fleetsim

@@ -1,0 +1,377 @@
+#include "fleetsim/continuous_batcher.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace fleetsim {
+
+ContinuousBatcher::ContinuousBatcher(const RooflineModel& roofline, const EngineSettings& engine,
+                                     const PowerModel& power, long kv_blocks, int workloads,
+                                     double window_start_s, PowerTimeline* timeline)
+    : roofline_(roofline),
+      engine_(engine),
+      power_(power),
+      total_blocks_(kv_blocks),
+      free_blocks_(kv_blocks),
+      window_start_s_(window_start_s),
+      timeline_(timeline) {
+  stats_.busy_s_by_workload.assign(static_cast<std::size_t>(workloads), 0.0);
+  scratch_workload_tokens_.assign(static_cast<std::size_t>(workloads), 0.0);
+}
+
+long ContinuousBatcher::blocks_for(long tokens) const {
+  const long b = engine_.kv_block_tokens;
+  return (tokens + b - 1) / b;
+}
+
+bool ContinuousBatcher::enqueue(const CallRequest& call) {
+  const bool was_empty = waiting_.empty();
+  Sequence s;
+  s.call = call;
+  s.target = call.prompt_tokens;
+  waiting_.push_back(s);
+  return was_empty && running_.size() < static_cast<std::size_t>(engine_.max_batch_size);
+}
+
+void ContinuousBatcher::touch(double now) {
+  if (now <= last_touch_s_) return;
+  const double from = std::max(last_touch_s_, window_start_s_);
+  if (now > from) stats_.kv_block_seconds += static_cast<double>(kv_blocks_used()) * (now - from);
+  last_touch_s_ = now;
+}
+
+void ContinuousBatcher::settle(double now) { touch(now); }
+
+void ContinuousBatcher::expire_retained(double now) {
+  while (!retained_.empty() && retained_.front().expires_s <= now) {
+    free_blocks_ += retained_.front().blocks;
+    retained_index_.erase(retained_.front().session_key);
+    retained_.pop_front();
+  }
+}
+
+bool ContinuousBatcher::make_room(long blocks) {
+  // Least recently retained first: the session most likely to have moved on.
+  while (free_blocks_ < blocks && !retained_.empty()) {
+    free_blocks_ += retained_.front().blocks;
+    retained_index_.erase(retained_.front().session_key);
+    retained_.pop_front();
+  }
+  return free_blocks_ >= blocks;
+}
+
+void ContinuousBatcher::admit(double now, BatcherListener& listener) {
+  const auto max_batch = static_cast<std::size_t>(engine_.max_batch_size);
+  const long budget = engine_.max_batched_tokens;
+  long decoding = 0, prefill_remaining = 0;
+  for (const auto& s : running_) {
+    if (s.prefilling())
+      prefill_remaining += s.target - s.kv_tokens;
+    else
+      ++decoding;
+  }
+  while (!waiting_.empty() && running_.size() < max_batch) {
+    Sequence& s = waiting_.front();
+    const long remaining_if_miss = s.target;
+    if (engine_.chunked_prefill) {
+      if (budget - decoding - prefill_remaining <= 0) break;
+    } else if (prefill_remaining > 0 && prefill_remaining + remaining_if_miss > budget) {
+      break;
+    }
+    const long needed = blocks_for(s.target + 1);
+    if (needed > total_blocks_) {
+      // Even an empty replica cannot hold this prompt: fail it rather than block the queue forever.
+      Sequence failed = s;
+      waiting_.pop_front();
+      if (failed.scheduled_s < 0) failed.scheduled_s = now;
+      finish(failed, now, true, listener);
+      continue;
+    }
+    // Reuse the session's retained KV if this replica still holds it.
+    long carried = 0, cached_tokens = 0;
+    Retained detached{};
+    auto hit = retained_index_.find(s.call.session_key);
+    if (hit != retained_index_.end() && s.generated == 0) {
+      detached = *hit->second;
+      carried = hit->second->blocks;
+      cached_tokens = std::min(hit->second->tokens, s.target - 1);
+      // Detach it so that make_room cannot evict the very cache being reused.
+      retained_.erase(hit->second);
+      retained_index_.erase(hit);
+    }
+    const long extra = std::max(0L, needed - carried);
+    if (!make_room(extra)) {
+      if (carried > 0) {  // keep the cache for when the call can be admitted
+        retained_.push_back(detached);
+        retained_index_[s.call.session_key] = std::prev(retained_.end());
+      }
+      break;
+    }
+    free_blocks_ -= extra;
+    s.blocks = carried + extra;
+    s.kv_tokens = cached_tokens;
+    s.cached = cached_tokens;
+    if (s.scheduled_s < 0) s.scheduled_s = now;
+    prefill_remaining += s.target - s.kv_tokens;
+    running_.push_back(s);
+    waiting_.pop_front();
+  }
+}
+
+void ContinuousBatcher::preempt_newest() {
+  Sequence s = running_.back();
+  running_.pop_back();
+  free_blocks_ += s.blocks;
+  // Recompute: the prompt and every token generated so far are prefilled again.
+  s.blocks = 0;
+  s.kv_tokens = 0;
+  s.target = s.call.prompt_tokens + s.generated;
+  s.preemptions += 1;
+  waiting_.push_front(s);
+  stats_.preemptions += 1;
+}
+
+void ContinuousBatcher::ensure_decode_room(double now, BatcherListener& listener) {
+  while (!running_.empty()) {
+    long need = 0;
+    for (const auto& s : running_)
+      if (!s.prefilling()) need += std::max(0L, blocks_for(s.kv_tokens + 1) - s.blocks);
+    if (need <= free_blocks_ || make_room(need)) return;
+    if (running_.size() == 1) {
+      // A lone sequence has outgrown the whole cache: end it where it is.
+      Sequence s = running_.back();
+      running_.pop_back();
+      finish(s, now, true, listener);
+      return;
+    }
+    preempt_newest();
+  }
+}
+
+long ContinuousBatcher::decode_run_kv_limit(long limit) const {
+  auto need = [&](long j) {
+    long n = 0;
+    for (const auto& s : running_) n += std::max(0L, blocks_for(s.kv_tokens + j) - s.blocks);
+    return n;
+  };
+  if (need(limit) <= free_blocks_) return limit;
+  long lo = 1, hi = limit;  // need(lo) <= free, need(hi) > free
+  while (hi - lo > 1) {
+    const long mid = lo + (hi - lo) / 2;
+    if (need(mid) <= free_blocks_)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+Plan ContinuousBatcher::plan(double now, BatcherListener& listener) {
+  touch(now);
+  expire_retained(now);
+  Plan p;
+  for (int attempt = 0; attempt < 2 && running_.empty(); ++attempt) admit(now, listener);
+  if (running_.empty()) return p;
+  if (!waiting_.empty()) admit(now, listener);
+  ensure_decode_room(now, listener);
+  if (running_.empty()) {
+    admit(now, listener);
+    if (running_.empty()) return p;
+  }
+
+  bool any_prefill = false;
+  for (const auto& s : running_) any_prefill |= s.prefilling();
+
+  if (!any_prefill) {
+    long limit = std::numeric_limits<long>::max();
+    double context = 0.0;
+    for (const auto& s : running_) {
+      limit = std::min(limit, s.call.output_tokens - s.generated);
+      context += static_cast<double>(s.kv_tokens);
+    }
+    p.kind = Plan::Kind::decode_run;
+    p.run = {static_cast<double>(running_.size()), context};
+    p.iterations = decode_run_kv_limit(std::max(1L, limit));
+    p.duration_s = roofline_.decode_run_time(p.run, p.iterations);
+    return p;
+  }
+
+  IterationShape shape;
+  long budget = engine_.max_batched_tokens;
+  if (engine_.chunked_prefill) {
+    for (auto& s : running_) {
+      s.chunk = 0;
+      if (!s.prefilling()) {
+        shape.decode_seqs += 1;
+        shape.decode_context += static_cast<double>(s.kv_tokens);
+        --budget;
+      }
+    }
+  }
+  for (auto& s : running_) {
+    if (!s.prefilling()) {
+      s.chunk = engine_.chunked_prefill ? 0 : -1;  // -1: sits this prefill iteration out
+      continue;
+    }
+    const long remaining = s.target - s.kv_tokens;
+    s.chunk = engine_.chunked_prefill ? std::min(remaining, std::max(0L, budget)) : remaining;
+    budget -= s.chunk;
+    const double m = static_cast<double>(s.chunk), prefix = static_cast<double>(s.kv_tokens);
+    shape.prefill_tokens += m;
+    shape.prefill_attention_pairs += m * prefix + m * (m + 1.0) / 2.0;
+    shape.prefill_context += prefix;
+  }
+  p.kind = Plan::Kind::iteration;
+  p.iterations = 1;
+  p.cost = roofline_.cost(shape);
+  p.duration_s = p.cost.time_s();
+  return p;
+}
+
+double ContinuousBatcher::time_of(const Plan& plan, long k) const {
+  if (plan.kind == Plan::Kind::decode_run) return roofline_.decode_run_time(plan.run, k);
+  return k <= 0 ? 0.0 : plan.duration_s;
+}
+
+long ContinuousBatcher::iterations_done(const Plan& plan, double elapsed) const {
+  if (plan.kind == Plan::Kind::decode_run) return roofline_.decode_iterations_within(plan.run, plan.iterations, elapsed);
+  return elapsed >= plan.duration_s ? 1 : 0;
+}
+
+void ContinuousBatcher::account(double start_s, double end_s, double compute_s, double memory_s, double batch,
+                                const std::vector<double>& workload_tokens, double tokens) {
+  const double duration = end_s - start_s;
+  const double energy = power_.dynamic_energy_j(duration, compute_s, memory_s);
+  if (timeline_ != nullptr) timeline_->add(start_s, end_s, energy);
+  double in_window = 0.0;
+  if (duration > 0.0)
+    in_window = std::clamp((end_s - std::max(start_s, window_start_s_)) / duration, 0.0, 1.0);
+  if (in_window <= 0.0) return;
+  stats_.busy_s += duration * in_window;
+  stats_.batch_seconds += batch * duration * in_window;
+  stats_.dynamic_energy_j += energy * in_window;
+  if (tokens > 0)
+    for (std::size_t w = 0; w < workload_tokens.size(); ++w)
+      stats_.busy_s_by_workload[w] += duration * in_window * workload_tokens[w] / tokens;
+}
+
+void ContinuousBatcher::account_unfinished(const Plan& plan, double start_s, double end_s) {
+  if (plan.kind == Plan::Kind::idle || end_s <= start_s) return;
+  // Scale the plan's roofline terms to the part that ran.
+  const double fraction = plan.duration_s > 0 ? std::min(1.0, (end_s - start_s) / plan.duration_s) : 0.0;
+  double compute = plan.cost.compute_s, memory = plan.cost.memory_s;
+  if (plan.kind == Plan::Kind::decode_run)
+    roofline_.decode_run_components(plan.run, plan.iterations, compute, memory);
+  std::fill(scratch_workload_tokens_.begin(), scratch_workload_tokens_.end(), 0.0);
+  double tokens = 0.0;
+  for (const auto& s : running_) {
+    scratch_workload_tokens_[s.call.workload] += 1.0;
+    tokens += 1.0;
+  }
+  account(start_s, end_s, compute * fraction, memory * fraction, static_cast<double>(running_.size()),
+          scratch_workload_tokens_, tokens);
+}
+
+void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, double end_s,
+                                 BatcherListener& listener) {
+  touch(end_s);
+  if (plan.kind == Plan::Kind::idle || k <= 0) return;
+  std::fill(scratch_workload_tokens_.begin(), scratch_workload_tokens_.end(), 0.0);
+  double tokens = 0.0, batch = 0.0, compute = 0.0, memory = 0.0;
+
+  if (plan.kind == Plan::Kind::decode_run) {
+    roofline_.decode_run_components(plan.run, k, compute, memory);
+    for (auto& s : running_) {
+      scratch_workload_tokens_[s.call.workload] += 1.0;
+      s.kv_tokens += k;
+      s.generated += k;
+      const long grow = std::max(0L, blocks_for(s.kv_tokens) - s.blocks);
+      s.blocks += grow;
+      free_blocks_ -= grow;
+    }
+    tokens = batch = static_cast<double>(running_.size());
+  } else {
+    compute = plan.cost.compute_s;
+    memory = plan.cost.memory_s;
+    for (auto& s : running_) {
+      if (s.chunk < 0) continue;
+      if (s.prefilling()) {
+        scratch_workload_tokens_[s.call.workload] += static_cast<double>(s.chunk);
+        tokens += static_cast<double>(s.chunk);
+        batch += 1.0;
+        s.kv_tokens += s.chunk;
+        s.computed += s.chunk;
+        if (!s.prefilling()) {  // the last chunk yields the next token
+          s.generated += 1;
+          if (s.first_token_s < 0) s.first_token_s = end_s;
+        }
+      } else {
+        scratch_workload_tokens_[s.call.workload] += 1.0;
+        tokens += 1.0;
+        batch += 1.0;
+        s.kv_tokens += 1;
+        s.generated += 1;
+        const long grow = std::max(0L, blocks_for(s.kv_tokens) - s.blocks);
+        s.blocks += grow;
+        free_blocks_ -= grow;
+      }
+    }
+  }
+  if (end_s >= window_start_s_) stats_.iterations += k;
+  account(start_s, end_s, compute, memory, batch, scratch_workload_tokens_, tokens);
+
+  // Retire finished sequences, keeping admission order for the rest.
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < running_.size(); ++i) {
+    Sequence& s = running_[i];
+    if (!s.prefilling() && s.generated >= s.call.output_tokens) {
+      finish(s, end_s, false, listener);
+    } else {
+      if (kept != i) running_[kept] = std::move(s);
+      ++kept;
+    }
+  }
+  running_.resize(kept);
+}
+
+void ContinuousBatcher::release(Sequence& s, double now) {
+  if (engine_.kv_retention == KvRetention::none || s.blocks == 0) {
+    free_blocks_ += s.blocks;
+    s.blocks = 0;
+    return;
+  }
+  auto old = retained_index_.find(s.call.session_key);
+  if (old != retained_index_.end()) {
+    free_blocks_ += old->second->blocks;
+    retained_.erase(old->second);
+    retained_index_.erase(old);
+  }
+  const double expires = engine_.kv_retention == KvRetention::ttl ? now + engine_.kv_ttl_s
+                                                                    : std::numeric_limits<double>::infinity();
+  // TTL entries are appended in expiry order because the TTL is one constant per replica.
+  retained_.push_back({s.call.session_key, s.blocks, s.kv_tokens, expires});
+  retained_index_[s.call.session_key] = std::prev(retained_.end());
+  s.blocks = 0;
+}
+
+void ContinuousBatcher::finish(Sequence& s, double now, bool failed, BatcherListener& listener) {
+  CallOutcome out;
+  out.request = s.call;
+  out.scheduled_s = s.scheduled_s;
+  out.first_token_s = s.first_token_s >= 0 ? s.first_token_s : now;
+  out.finished_s = now;
+  out.cached_tokens = s.cached;
+  out.computed_tokens = s.computed;
+  out.generated_tokens = s.generated;
+  out.preemptions = s.preemptions;
+  out.failed = failed;
+  if (failed) {
+    free_blocks_ += s.blocks;
+    s.blocks = 0;
+  } else {
+    release(s, now);
+  }
+  listener.on_call_finished(out);
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,197 @@
+#include "fleetsim/fleet_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace fleetsim {
+namespace {
+
+// Peak power is reported as the highest 1-second mean power.
+constexpr double kPowerBinS = 1.0;
+
+std::uint64_t session_stream(const std::string& workload, std::uint64_t index) {
+  return stable_hash(workload) ^ (index * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL);
+}
+
+}  // namespace
+
+FleetModel::FleetModel(const Scenario& scenario, double /*window_end_s*/) : scenario_(scenario) {
+  const double warmup = scenario.simulation.warmup_s;
+  metrics_.workloads.resize(scenario.workloads.size());
+  metrics_.pools.resize(scenario.pools.size());
+  metrics_.occupancy.last_s = 0.0;
+  sessions_created_.assign(scenario.workloads.size(), 0);
+  pool_power_.reserve(scenario.pools.size());
+
+  std::size_t host = 0;
+  for (std::size_t p = 0; p < scenario.pools.size(); ++p) {
+    const Pool& pool = scenario.pools[p];
+    pool_power_.emplace_back(warmup, kPowerBinS);
+    for (int node = 0; node < pool.count; ++node, ++host) {
+      for (int r = 0; r < pool.replicas_per_node(); ++r) {
+        const std::string& model_name = pool.models[static_cast<std::size_t>(r) % pool.models.size()];
+        placements_.push_back({p, static_cast<std::size_t>(node), host, model_name});
+      }
+    }
+  }
+  host_count_ = host;
+
+  replicas_.reserve(placements_.size());
+  for (const auto& placement : placements_) {
+    const Pool& pool = scenario.pools[placement.pool];
+    const ModelSpec& model = *scenario.find_model(placement.model);
+    const RooflineModel roofline(model, pool.hardware, pool.engine);
+    const PowerModel power(pool.hardware.device_power, pool.engine.tensor_parallel);
+    const KvCapacity kv = kv_capacity(model, pool.hardware, pool.engine);
+    replicas_.emplace_back(roofline, pool.engine, power, kv.blocks, static_cast<int>(scenario.workloads.size()),
+                           warmup, &pool_power_[placement.pool]);
+  }
+  router_ = std::make_unique<Router>(scenario, placements_);
+}
+
+void FleetModel::count_occupancy(double now, int delta) {
+  OccupancyIntegral& o = metrics_.occupancy;
+  const double from = std::max(o.last_s, scenario_.simulation.warmup_s);
+  if (now > from) o.area += static_cast<double>(o.in_system) * (now - from);
+  o.last_s = std::max(o.last_s, now);
+  o.in_system += delta;
+}
+
+void FleetModel::start_session(std::uint32_t workload) {
+  const double now = driver_->now();
+  const Workload& w = scenario_.workloads[workload];
+  std::uint32_t slot;
+  if (free_slots_.empty()) {
+    slot = static_cast<std::uint32_t>(sessions_.size());
+    sessions_.emplace_back();
+    slot_live_.push_back(0);
+  } else {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  }
+  Session& s = sessions_[slot];
+  s = Session{};
+  s.key = next_session_key_++;
+  s.workload = workload;
+  s.start_s = now;
+  s.rng = Rng(scenario_.simulation.seed, session_stream(w.name, sessions_created_[workload]++));
+  s.context_tokens = static_cast<double>(draw_tokens(w.initial_context_tokens, s.rng, 0));
+  s.cursor = StepCursor(&w.steps);
+  slot_live_[slot] = 1;
+  ++sessions_in_flight_;
+  count_occupancy(now, +1);
+  if (in_window(now)) {
+    ++metrics_.workloads[workload].sessions_started;
+    ++metrics_.occupancy.arrivals;
+  }
+  advance(slot);
+}
+
+void FleetModel::advance(std::uint32_t slot) {
+  Session& s = sessions_[slot];
+  const Step* step = s.cursor.next(s.rng);
+  s.step = step;
+  if (step == nullptr) {
+    end_session(slot);
+    return;
+  }
+  if (step->kind == Step::Kind::llm) {
+    issue_call(slot, *step);
+    return;
+  }
+  const double latency = std::max(0.0, step->latency_s.sample(s.rng));
+  driver_->call_back_after_tool(driver_->now() + latency, slot);
+}
+
+void FleetModel::tool_finished(std::uint32_t slot) {
+  Session& s = sessions_[slot];
+  s.context_tokens += static_cast<double>(draw_tokens(s.step->result_tokens, s.rng, 0));
+  if (in_window(driver_->now())) ++metrics_.workloads[s.workload].tool_calls;
+  advance(slot);
+}
+
+void FleetModel::issue_call(std::uint32_t slot, const Step& step) {
+  Session& s = sessions_[slot];
+  const long added = draw_tokens(step.prompt_tokens, s.rng, 0);
+  const long output = draw_tokens(step.output_tokens, s.rng, 1);
+  CallRequest call;
+  call.call_id = slot;
+  call.session_key = s.key;
+  call.workload = s.workload;
+  call.enqueue_s = driver_->now();
+  call.prompt_tokens = std::max(1L, static_cast<long>(s.context_tokens) + added);
+  call.output_tokens = output;
+  s.call_issued_s = call.enqueue_s;
+  s.call_prompt_tokens = call.prompt_tokens;
+  const std::size_t r = router_->route(step.model, s.last_replica, replicas_);
+  s.last_replica = static_cast<int>(r);
+  const bool interrupt = replicas_[r].enqueue(call);
+  driver_->wake_replica(r, interrupt);
+}
+
+void FleetModel::on_call_finished(const CallOutcome& out) {
+  const auto slot = static_cast<std::uint32_t>(out.request.call_id);
+  Session& s = sessions_[slot];
+  const double ttft = out.first_token_s - s.call_issued_s;
+  const double tpot = out.generated_tokens > 1
+                          ? (out.finished_s - out.first_token_s) / static_cast<double>(out.generated_tokens - 1)
+                          : 0.0;
+  s.worst_ttft_s = std::max(s.worst_ttft_s, ttft);
+  s.worst_tpot_s = std::max(s.worst_tpot_s, tpot);
+  s.failed_call |= out.failed;
+  if (in_window(out.finished_s)) {
+    WorkloadMetrics& m = metrics_.workloads[s.workload];
+    const std::size_t pool = placements_[static_cast<std::size_t>(s.last_replica)].pool;
+    PoolMetrics& pm = metrics_.pools[pool];
+    ++m.llm_calls;
+    ++pm.llm_calls;
+    if (out.failed) ++m.llm_calls_failed;
+    m.prompt_tokens += static_cast<double>(out.request.prompt_tokens);
+    m.cached_tokens += static_cast<double>(out.cached_tokens);
+    m.computed_tokens += static_cast<double>(out.computed_tokens);
+    m.output_tokens += static_cast<double>(out.generated_tokens);
+    pm.output_tokens += static_cast<double>(out.generated_tokens);
+    m.ttft_s.add(ttft);
+    if (out.generated_tokens > 1) m.tpot_s.add(tpot);
+    m.call_latency_s.add(out.finished_s - s.call_issued_s);
+    pm.queueing_delay_s.add(out.scheduled_s - out.request.enqueue_s);
+  }
+  s.context_tokens = static_cast<double>(out.request.prompt_tokens + out.generated_tokens);
+  advance(slot);
+}
+
+void FleetModel::end_session(std::uint32_t slot) {
+  Session& s = sessions_[slot];
+  const double now = driver_->now();
+  const double duration = now - s.start_s;
+  if (in_window(now)) {
+    WorkloadMetrics& m = metrics_.workloads[s.workload];
+    const Slo& slo = scenario_.workloads[s.workload].slo;
+    ++m.sessions_completed;
+    m.session_latency_s.add(duration);
+    const bool met = !s.failed_call && (!slo.ttft_s || s.worst_ttft_s <= *slo.ttft_s) &&
+                     (!slo.tpot_s || s.worst_tpot_s <= *slo.tpot_s) && (!slo.session_s || duration <= *slo.session_s);
+    if (met) ++m.sessions_met_slo;
+    ++metrics_.occupancy.completed;
+    metrics_.occupancy.completed_time_s += duration;
+  }
+  count_occupancy(now, -1);
+  slot_live_[slot] = 0;
+  free_slots_.push_back(slot);
+  --sessions_in_flight_;
+  driver_->session_ended();
+}
+
+std::vector<std::int64_t> FleetModel::sessions_in_flight_by_workload() const {
+  std::vector<std::int64_t> counts(scenario_.workloads.size(), 0);
+  for (std::size_t i = 0; i < sessions_.size(); ++i)
+    if (slot_live_[i]) ++counts[sessions_[i].workload];
+  return counts;
+}
+
+void FleetModel::settle(double end_s) {
+  count_occupancy(end_s, 0);
+  for (auto& r : replicas_) r.settle(end_s);
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,214 @@
+#include "fleetsim/report_builder.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace fleetsim {
+namespace {
+
+constexpr double kJoulesPerKwh = 3.6e6;
+constexpr double kSecondsPerHour = 3600.0;
+constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
+
+// A ratio whose denominator is zero is undefined, not zero: the writers print null / "-".
+double ratio(double numerator, double denominator) {
+  return denominator > 0.0 ? numerator / denominator : kUndefined;
+}
+
+LatencySummary summarize(const QuantileSketch& s) {
+  LatencySummary l;
+  l.count = s.count();
+  if (l.count == 0) {
+    l.mean = l.p50 = l.p90 = l.p95 = l.p99 = l.max = kUndefined;
+    return l;
+  }
+  l.mean = s.mean();
+  l.p50 = s.quantile(0.50);
+  l.p90 = s.quantile(0.90);
+  l.p95 = s.quantile(0.95);
+  l.p99 = s.quantile(0.99);
+  l.max = s.max();
+  return l;
+}
+
+void add_slo(WorkloadReport& w, const char* metric, double percentile, const std::optional<double>& bound,
+             const QuantileSketch& sketch) {
+  if (!bound) return;
+  SloResult r;
+  r.metric = metric;
+  r.percentile = percentile;
+  r.bound_s = *bound;
+  if (sketch.count() > 0) {
+    r.observed_s = sketch.quantile(percentile / 100.0);
+    r.attainment = sketch.fraction_at_most(*bound);
+    r.met = r.observed_s <= *bound;
+  } else {
+    // No samples: nothing shows the target is met.
+    r.observed_s = kUndefined;
+    r.attainment = kUndefined;
+    r.met = false;
+  }
+  w.slos_met = w.slos_met && r.met;
+  w.slos.push_back(r);
+}
+
+}  // namespace
+
+double node_baseline_power_w(const Pool& pool) {
+  return pool.hardware.host_power_w + pool.hardware.devices * pool.hardware.device_power.idle_w;
+}
+
+Report build_report(const FleetModel& fleet, const RunTotals& totals) {
+  const Scenario& sc = fleet.scenario();
+  const FleetMetrics& m = fleet.metrics();
+  const double window = std::max(0.0, totals.window_end_s - totals.window_start_s);
+  const double pue = sc.costs.pue;
+  const bool owned = sc.costs.pricing == Pricing::owned;
+
+  Report rep;
+  rep.run.scenario = sc.name;
+  rep.run.fleetsim_version = totals.fleetsim_version;
+  rep.run.seed = sc.simulation.seed;
+  rep.run.window_start_s = totals.window_start_s;
+  rep.run.window_end_s = totals.window_end_s;
+  rep.run.simulated_end_s = totals.simulated_end_s;
+  rep.run.engine_events = m.events;
+  rep.run.pricing = owned ? "owned" : "cloud";
+  rep.run.pue = pue;
+  rep.run.electricity_usd_per_kwh = sc.costs.electricity_usd_per_kwh;
+
+  // Pools: replica statistics summed per pool.
+  const std::size_t nw = sc.workloads.size();
+  std::vector<std::vector<double>> pool_busy_by_workload(sc.pools.size(), std::vector<double>(nw, 0.0));
+  std::vector<double> pool_busy(sc.pools.size(), 0.0);
+  FleetReport& f = rep.fleet;
+  for (std::size_t p = 0; p < sc.pools.size(); ++p) {
+    const Pool& pool = sc.pools[p];
+    PoolReport pr;
+    pr.name = pool.name;
+    pr.hardware = pool.hardware.name;
+    pr.instance = pool.hardware.instance;
+    pr.kind = pool.hardware.kind == DeviceKind::cpu ? "cpu" : "gpu";
+    for (std::size_t i = 0; i < pool.models.size(); ++i) pr.models += (i ? "," : "") + pool.models[i];
+    pr.nodes = pool.count;
+    double busy = 0, batch_seconds = 0, kv_block_seconds = 0, kv_blocks = 0, dynamic_j = 0;
+    for (std::size_t r = 0; r < fleet.replicas().size(); ++r) {
+      if (fleet.placements()[r].pool != p) continue;
+      const ReplicaStats& st = fleet.replicas()[r].stats();
+      ++pr.replicas;
+      busy += st.busy_s;
+      batch_seconds += st.batch_seconds;
+      kv_block_seconds += st.kv_block_seconds;
+      kv_blocks += static_cast<double>(fleet.replicas()[r].kv_blocks_total());
+      dynamic_j += st.dynamic_energy_j;
+      pr.preemptions += st.preemptions;
+      for (std::size_t w = 0; w < nw; ++w) pool_busy_by_workload[p][w] += st.busy_s_by_workload[w];
+    }
+    pool_busy[p] = busy;
+    pr.utilization = ratio(busy, pr.replicas * window);
+    pr.mean_batch_size = ratio(batch_seconds, busy);
+    pr.kv_cache_occupancy = ratio(kv_block_seconds, kv_blocks * window);
+    const PoolMetrics& pm = m.pools[p];
+    pr.queueing_delay_mean_s = pm.queueing_delay_s.count() ? pm.queueing_delay_s.mean() : kUndefined;
+    pr.queueing_delay_p95_s = pm.queueing_delay_s.count() ? pm.queueing_delay_s.quantile(0.95) : kUndefined;
+    pr.llm_calls = pm.llm_calls;
+    pr.output_tokens = pm.output_tokens;
+    const double baseline_j = p < totals.pool_baseline_energy_j.size() ? totals.pool_baseline_energy_j[p] : 0.0;
+    pr.energy_j = baseline_j + dynamic_j;
+    pr.mean_power_w = ratio(pr.energy_j, window);
+    pr.peak_power_w =
+        fleet.pool_power()[p].peak_power_w(pool.count * node_baseline_power_w(pool), totals.window_end_s);
+    pr.compute_cost_usd = pool.count * pool.hardware.price_per_hour_usd * window / kSecondsPerHour;
+    pr.energy_cost_usd = pr.energy_j * pue / kJoulesPerKwh * sc.costs.electricity_usd_per_kwh;
+    pr.cost_usd = pr.compute_cost_usd + (owned ? pr.energy_cost_usd : 0.0);
+
+    f.nodes += pr.nodes;
+    f.compute_cost_usd += pr.compute_cost_usd;
+    f.energy_cost_usd += pr.energy_cost_usd;
+    f.total_cost_usd += pr.cost_usd;
+    f.it_energy_j += pr.energy_j;
+    f.peak_it_power_w += pr.peak_power_w;
+    rep.pools.push_back(pr);
+  }
+
+  // Each pool's cost is shared among workloads by the device time they used
+  // there; a pool nobody used is shared by the fleet-wide usage.
+  std::vector<double> fleet_busy_by_workload(nw, 0.0);
+  double fleet_busy = 0.0;
+  for (std::size_t p = 0; p < sc.pools.size(); ++p)
+    for (std::size_t w = 0; w < nw; ++w) {
+      fleet_busy_by_workload[w] += pool_busy_by_workload[p][w];
+      fleet_busy += pool_busy_by_workload[p][w];
+    }
+  std::vector<double> workload_cost(nw, 0.0);
+  for (std::size_t p = 0; p < sc.pools.size(); ++p) {
+    for (std::size_t w = 0; w < nw; ++w) {
+      double share;
+      if (pool_busy[p] > 0)
+        share = pool_busy_by_workload[p][w] / pool_busy[p];
+      else if (fleet_busy > 0)
+        share = fleet_busy_by_workload[w] / fleet_busy;
+      else
+        share = 1.0 / static_cast<double>(nw);
+      workload_cost[w] += share * rep.pools[p].cost_usd;
+    }
+  }
+
+  const auto in_flight = fleet.sessions_in_flight_by_workload();
+  double sessions = 0, calls = 0, output_tokens = 0, all_tokens = 0;
+  for (std::size_t w = 0; w < nw; ++w) {
+    const WorkloadMetrics& wm = m.workloads[w];
+    const Workload& wl = sc.workloads[w];
+    WorkloadReport wr;
+    wr.name = wl.name;
+    wr.sessions_started = wm.sessions_started;
+    wr.sessions_completed = wm.sessions_completed;
+    wr.sessions_in_flight = in_flight[w];
+    wr.llm_calls = wm.llm_calls;
+    wr.llm_calls_failed = wm.llm_calls_failed;
+    wr.tool_calls = wm.tool_calls;
+    wr.prompt_tokens = wm.prompt_tokens;
+    wr.prefill_tokens = wm.computed_tokens;
+    wr.output_tokens = wm.output_tokens;
+    wr.prefix_cache_hit_rate = ratio(wm.cached_tokens, wm.prompt_tokens);
+    wr.ttft_s = summarize(wm.ttft_s);
+    wr.tpot_s = summarize(wm.tpot_s);
+    wr.call_latency_s = summarize(wm.call_latency_s);
+    wr.session_latency_s = summarize(wm.session_latency_s);
+    add_slo(wr, "ttft", wl.slo.percentile, wl.slo.ttft_s, wm.ttft_s);
+    add_slo(wr, "tpot", wl.slo.percentile, wl.slo.tpot_s, wm.tpot_s);
+    add_slo(wr, "session", wl.slo.percentile, wl.slo.session_s, wm.session_latency_s);
+    wr.goodput_sessions_per_s = ratio(static_cast<double>(wm.sessions_met_slo), window);
+    wr.cost_usd = workload_cost[w];
+    wr.cost_per_session_usd = ratio(wr.cost_usd, static_cast<double>(wm.sessions_completed));
+    sessions += static_cast<double>(wm.sessions_completed);
+    calls += static_cast<double>(wm.llm_calls);
+    output_tokens += wm.output_tokens;
+    all_tokens += wm.output_tokens + wm.prompt_tokens;
+    rep.workloads.push_back(wr);
+  }
+
+  f.facility_energy_j = f.it_energy_j * pue;
+  f.cost_per_session_usd = ratio(f.total_cost_usd, sessions);
+  f.cost_per_llm_call_usd = ratio(f.total_cost_usd, calls);
+  f.cost_per_million_output_tokens_usd = ratio(f.total_cost_usd, output_tokens / 1e6);
+  f.cost_per_million_tokens_usd = ratio(f.total_cost_usd, all_tokens / 1e6);
+  f.energy_per_session_j = ratio(f.facility_energy_j, sessions);
+  f.output_tokens_per_joule = ratio(output_tokens, f.facility_energy_j);
+  f.mean_it_power_w = ratio(f.it_energy_j, window);
+  f.mean_facility_power_w = f.mean_it_power_w * pue;
+  f.sessions_per_s = ratio(sessions, window);
+  f.llm_calls_per_s = ratio(calls, window);
+  f.output_tokens_per_s = ratio(output_tokens, window);
+
+  const OccupancyIntegral& o = m.occupancy;
+  LittleLawCheck& ll = rep.little_law;
+  ll.mean_sessions_in_system = ratio(o.area, window);
+  ll.arrival_rate_per_s = ratio(static_cast<double>(o.arrivals), window);
+  ll.mean_session_time_s = ratio(o.completed_time_s, static_cast<double>(o.completed));
+  ll.relative_error = ratio(std::fabs(ll.mean_sessions_in_system - ll.arrival_rate_per_s * ll.mean_session_time_s),
+                            ll.mean_sessions_in_system);
+  return rep;
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,125 @@
+#include "fleetsim/roofline_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace fleetsim {
+namespace {
+
+// Activations exchanged by tensor-parallel all-reduces are 16-bit.
+constexpr double kActivationBytes = 2.0;
+// Two all-reduces per transformer layer (after attention and after the MLP).
+constexpr double kAllReducesPerLayer = 2.0;
+
+// Sum of (a + b*j) for j in [j0, j1).
+double sum_linear(double a, double b, long j0, long j1) {
+  if (j1 <= j0) return 0.0;
+  const double n = static_cast<double>(j1 - j0);
+  return n * a + b * n * (static_cast<double>(j0) + static_cast<double>(j1) - 1.0) / 2.0;
+}
+
+}  // namespace
+
+RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardware,
+                             const EngineSettings& engine)
+    : model_(model), hardware_(hardware), tp_(std::max(1, engine.tensor_parallel)) {
+  peak_flops_ = hardware_.peak_flops_for(compute_type_for(model_.weight_dtype)).value_or(0.0);
+  flops_per_second_ = tp_ * peak_flops_ * hardware_.compute_efficiency;
+  bytes_per_second_ = tp_ * hardware_.memory_bandwidth_bps * hardware_.memory_efficiency;
+}
+
+IterationCost RooflineModel::cost(const IterationShape& s) const {
+  IterationCost c;
+  const double tokens = s.tokens();
+  const double attention = 4.0 * model_.layers * model_.attention_width();
+  c.flops = 2.0 * model_.params_active * tokens +
+            attention * (s.decode_context + s.decode_seqs + s.prefill_attention_pairs);
+  const double kv = model_.kv_bytes_per_token();
+  c.bytes = model_.weight_bytes() + kv * (s.decode_context + s.prefill_context) + kv * tokens;
+  c.compute_s = c.flops / flops_per_second_;
+  c.memory_s = c.bytes / bytes_per_second_;
+  if (tp_ > 1 && tokens > 0) {
+    const double n = tp_;
+    const double message = tokens * model_.hidden_size * kActivationBytes;
+    const double ring_bytes = 2.0 * (n - 1.0) / n * message;
+    const double per_all_reduce =
+        ring_bytes / hardware_.interconnect_bandwidth_bps + 2.0 * (n - 1.0) * hardware_.interconnect_latency_s;
+    c.comm_s = model_.layers * kAllReducesPerLayer * per_all_reduce;
+  }
+  c.overhead_s = hardware_.iteration_overhead_s;
+  return c;
+}
+
+void RooflineModel::decode_linear_terms(const DecodeRun& run, double& a_c, double& b_c, double& a_m,
+                                        double& b_m, double& fixed) const {
+  IterationShape first;
+  first.decode_seqs = run.seqs;
+  first.decode_context = run.context;
+  const IterationCost c0 = cost(first);
+  // Each iteration adds `seqs` tokens of context, which adds attention FLOPs
+  // and KV bytes read; nothing else changes.
+  const double attention = 4.0 * model_.layers * model_.attention_width();
+  a_c = c0.compute_s;
+  b_c = attention * run.seqs / flops_per_second_;
+  a_m = c0.memory_s;
+  b_m = model_.kv_bytes_per_token() * run.seqs / bytes_per_second_;
+  fixed = c0.comm_s + c0.overhead_s;
+}
+
+double RooflineModel::decode_run_time(const DecodeRun& run, long k) const {
+  double compute = 0.0, memory = 0.0;
+  double a_c, b_c, a_m, b_m, fixed;
+  decode_linear_terms(run, a_c, b_c, a_m, b_m, fixed);
+  if (k <= 0) return 0.0;
+  // compute_j - memory_j = (a_c - a_m) + (b_c - b_m) j changes sign at most once.
+  const double da = a_c - a_m, db = b_c - b_m;
+  long split = k;  // iterations [0, split) use the side that wins at j = 0
+  if (db != 0.0) {
+    const double crossing = -da / db;
+    if (crossing > 0.0 && crossing < static_cast<double>(k))
+      split = static_cast<long>(std::ceil(crossing));
+  }
+  const bool compute_first = da > 0.0 || (da == 0.0 && db > 0.0);
+  if (compute_first) {
+    compute = sum_linear(a_c, b_c, 0, split);
+    memory = sum_linear(a_m, b_m, split, k);
+  } else {
+    memory = sum_linear(a_m, b_m, 0, split);
+    compute = sum_linear(a_c, b_c, split, k);
+  }
+  return compute + memory + fixed * static_cast<double>(k);
+}
+
+void RooflineModel::decode_run_components(const DecodeRun& run, long k, double& compute_s,
+                                          double& memory_s) const {
+  double a_c, b_c, a_m, b_m, fixed;
+  decode_linear_terms(run, a_c, b_c, a_m, b_m, fixed);
+  compute_s = sum_linear(a_c, b_c, 0, k);
+  memory_s = sum_linear(a_m, b_m, 0, k);
+}
+
+long RooflineModel::decode_iterations_within(const DecodeRun& run, long limit, double elapsed) const {
+  long lo = 0, hi = limit;  // invariant: time(lo) <= elapsed
+  while (lo < hi) {
+    const long mid = lo + (hi - lo + 1) / 2;
+    if (decode_run_time(run, mid) <= elapsed)
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  return lo;
+}
+
+KvCapacity kv_capacity(const ModelSpec& model, const HardwareSpec& hardware, const EngineSettings& engine) {
+  KvCapacity k;
+  const double n = std::max(1, engine.tensor_parallel);
+  k.usable_bytes = n * (hardware.memory_capacity_bytes * engine.memory_fraction - engine.activation_reserve_bytes);
+  k.weight_bytes = model.weight_bytes();
+  k.kv_bytes = std::max(0.0, k.usable_bytes - k.weight_bytes);
+  const double block_bytes = model.kv_bytes_per_token() * engine.kv_block_tokens;
+  k.blocks = block_bytes > 0 ? static_cast<long>(std::floor(k.kv_bytes / block_bytes)) : 0;
+  k.tokens = k.blocks * engine.kv_block_tokens;
+  return k;
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,37 @@
+#include "fleetsim/session.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace fleetsim {
+
+StepCursor::StepCursor(const std::vector<Step>* steps) {
+  if (steps != nullptr) frames_.push_back({steps, 0, 0});
+}
+
+const Step* StepCursor::next(Rng& rng) {
+  while (!frames_.empty()) {
+    Frame& f = frames_.back();
+    if (f.index < f.steps->size()) {
+      const Step* step = &(*f.steps)[f.index++];
+      if (step->kind != Step::Kind::loop) return step;
+      const long n = std::lround(std::max(0.0, step->repeat.sample(rng)));
+      if (n > 0 && !step->body.empty()) frames_.push_back({&step->body, 0, n - 1});
+      continue;
+    }
+    if (f.repeats_left > 0) {
+      --f.repeats_left;
+      f.index = 0;
+      continue;
+    }
+    frames_.pop_back();
+  }
+  return nullptr;
+}
+
+long draw_tokens(const Distribution& d, Rng& rng, long floor) {
+  const double x = d.sample(rng);
+  return std::max(floor, static_cast<long>(std::llround(std::max(0.0, x))));
+}
+
+}  // namespace fleetsim

@@ -1,2 +1,0 @@
-// SimGrid engine: see simulation.hpp (in progress).
-namespace fleetsim { int engine_placeholder() { return 0; } }

@@ -1,0 +1,196 @@
+// The SimGrid edge: a platform with one host per fleet node, a few actors
+// (one per workload generating sessions, one per replica serving calls, one
+// ending tool calls), and the host energy plugin integrating each node's
+// baseline power. Sessions and calls are plain data in FleetModel.
+#include "fleetsim/simulation.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <simgrid/plugins/energy.h>
+#include <simgrid/s4u.hpp>
+#include <spdlog/spdlog.h>
+
+#include "fleetsim/arrival_process.hpp"
+#include "fleetsim/fleet_model.hpp"
+#include "fleetsim/report_builder.hpp"
+#include "replica_server.hpp"
+#include "tool_call_timer.hpp"
+
+#ifndef FLEETSIM_VERSION
+#define FLEETSIM_VERSION "0.0.0"
+#endif
+
+namespace sg4 = simgrid::s4u;
+
+namespace fleetsim {
+namespace {
+
+// Host speed is irrelevant: iteration times come from the roofline model.
+constexpr double kHostSpeed = 1e9;
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+struct RunControl {
+  double horizon_s = kInfinity;          // arrivals stop here (duration mode)
+  std::int64_t session_limit = -1;       // arrivals stop after this many (count mode)
+  std::int64_t sessions_started = 0;
+  int sources_running = 0;
+  sg4::SemaphorePtr drained;             // count mode: released when the last session ends
+  bool progress = false;
+  std::chrono::steady_clock::time_point wall_start;
+  std::chrono::steady_clock::time_point last_progress;
+};
+
+class SimGridDriver : public FleetDriver {
+ public:
+  SimGridDriver(const FleetModel& fleet, RunControl& rc) : fleet_(fleet), rc_(rc) {}
+  double now() const override { return sg4::Engine::get_clock(); }
+  void wake_replica(std::size_t replica, bool interrupt) override { servers[replica]->wake(interrupt); }
+  void call_back_after_tool(double at_s, std::uint32_t slot) override { tools->schedule(at_s, slot); }
+  // Count mode: the last session to end lets the waiting source finish the run.
+  void session_ended() override {
+    if (rc_.sources_running == 0 && fleet_.sessions_in_flight() == 0) rc_.drained->release();
+  }
+
+  std::vector<std::unique_ptr<ReplicaServer>> servers;
+  std::unique_ptr<ToolCallTimer> tools;
+
+ private:
+  const FleetModel& fleet_;
+  RunControl& rc_;
+};
+
+void report_progress(RunControl& rc, const FleetModel& fleet) {
+  if (!rc.progress) return;
+  const auto wall = std::chrono::steady_clock::now();
+  if (wall - rc.last_progress < std::chrono::seconds(2)) return;
+  rc.last_progress = wall;
+  const double t = sg4::Engine::get_clock();
+  if (std::isfinite(rc.horizon_s))
+    spdlog::info("simulated {:.0f} of {:.0f} s ({:.0f}%), {} sessions in flight", t, rc.horizon_s,
+                 100.0 * t / rc.horizon_s, fleet.sessions_in_flight());
+  else
+    spdlog::info("simulated {:.0f} s, {} of {} sessions started, {} in flight", t, rc.sessions_started,
+                 rc.session_limit, fleet.sessions_in_flight());
+}
+
+// One actor per workload: sessions arrive, and in count mode the last source
+// to finish waits for the fleet to drain so that the run ends then.
+void session_source(FleetModel& fleet, RunControl& rc, std::uint32_t workload, long& events) {
+  const Scenario& sc = fleet.scenario();
+  const Workload& w = sc.workloads[workload];
+  ArrivalGenerator arrivals(w.arrivals, Rng(sc.simulation.seed, stable_hash("arrivals/" + w.name)));
+  double t = arrivals.next_after(0.0);
+  while (t < rc.horizon_s && std::isfinite(t)) {
+    if (rc.session_limit >= 0 && rc.sessions_started >= rc.session_limit) break;
+    sg4::this_actor::sleep_until(t);
+    if (rc.session_limit >= 0 && rc.sessions_started >= rc.session_limit) break;
+    ++rc.sessions_started;
+    ++events;
+    fleet.start_session(workload);
+    report_progress(rc, fleet);
+    t = arrivals.next_after(t);
+  }
+  --rc.sources_running;
+  if (std::isfinite(rc.horizon_s)) {
+    sg4::this_actor::sleep_until(rc.horizon_s);
+  } else if (rc.sources_running == 0) {
+    while (fleet.sessions_in_flight() > 0) rc.drained->acquire();
+  }
+}
+
+}  // namespace
+
+Report simulate(const Scenario& scenario, const SimulationOptions& options) {
+  // SimGrid reads its own options from argv; keep its logging quiet.
+  int argc = 2;
+  std::string prog = "fleetsim", log = "--log=root.thresh:critical";
+  char* argv[] = {prog.data(), log.data(), nullptr};
+  sg4::Engine engine(&argc, argv);
+  sg_host_energy_plugin_init();
+
+  RunControl rc;
+  rc.progress = options.progress;
+  rc.wall_start = rc.last_progress = std::chrono::steady_clock::now();
+  if (scenario.simulation.duration_s) rc.horizon_s = *scenario.simulation.duration_s;
+  if (scenario.simulation.sessions) rc.session_limit = *scenario.simulation.sessions;
+  rc.drained = sg4::Semaphore::create(0);
+
+  FleetModel fleet(scenario, std::isfinite(rc.horizon_s) ? rc.horizon_s : 0.0);
+
+  // One host per node. A star zone keeps the platform O(nodes): nothing is
+  // sent over the network, so no routes are needed.
+  auto* zone = sg4::create_star_zone("fleet");
+  std::vector<sg4::Host*> hosts;
+  std::vector<std::size_t> host_pool;
+  for (std::size_t p = 0; p < scenario.pools.size(); ++p) {
+    const Pool& pool = scenario.pools[p];
+    // The plugin integrates each node's baseline (host + idle devices) power;
+    // power above idle depends on the batch and is integrated per iteration
+    // by the power model (docs/performance-model.md, "Power").
+    const std::string watts = fmt::format("{0:.6f}:{0:.6f}:{0:.6f}", node_baseline_power_w(pool));
+    for (int n = 0; n < pool.count; ++n) {
+      auto* h = zone->create_host(fmt::format("{}-{}", pool.name, n), kHostSpeed);
+      h->set_property("wattage_per_state", watts);
+      h->set_property("wattage_off", "0");
+      hosts.push_back(h);
+      host_pool.push_back(p);
+    }
+  }
+  auto* control = zone->create_host("control", kHostSpeed);
+  zone->seal();
+
+  long events = 0;
+  SimGridDriver driver(fleet, rc);
+  fleet.attach(&driver);
+  driver.tools = std::make_unique<ToolCallTimer>(fleet, events);
+  for (std::size_t r = 0; r < fleet.replicas().size(); ++r)
+    driver.servers.push_back(std::make_unique<ReplicaServer>(fleet.replicas()[r], fleet, events));
+
+  for (std::size_t r = 0; r < driver.servers.size(); ++r) {
+    auto* server = driver.servers[r].get();
+    sg4::Actor::create(fmt::format("replica-{}", r), hosts[fleet.placements()[r].host], [server] { server->run(); })
+        ->daemonize();
+  }
+  sg4::Actor::create("tool-calls", control, [&driver] { driver.tools->run(); })->daemonize();
+  rc.sources_running = static_cast<int>(scenario.workloads.size());
+  for (std::uint32_t w = 0; w < scenario.workloads.size(); ++w)
+    sg4::Actor::create(fmt::format("sessions-{}", w), control,
+                       [&fleet, &rc, w, &events] { session_source(fleet, rc, w, events); });
+
+  // Baseline energy at the start of the measured window.
+  const double warmup = scenario.simulation.warmup_s;
+  std::vector<double> energy_at_warmup(scenario.pools.size(), 0.0);
+  if (warmup > 0)
+    sg4::Actor::create("warmup-mark", control, [&] {
+      sg4::this_actor::sleep_until(warmup);
+      for (std::size_t i = 0; i < hosts.size(); ++i)
+        energy_at_warmup[host_pool[i]] += sg_host_get_consumed_energy(hosts[i]);
+    })->daemonize();
+
+  // The run ends when the sources (the only non-daemon actors) finish.
+  engine.run();
+
+  const double end = sg4::Engine::get_clock();
+  for (auto& s : driver.servers) s->account_unfinished(end);
+  fleet.settle(end);
+
+  RunTotals totals;
+  totals.window_start_s = std::min(warmup, end);
+  totals.window_end_s = end;
+  totals.simulated_end_s = end;
+  totals.fleetsim_version = FLEETSIM_VERSION;
+  totals.pool_baseline_energy_j.assign(scenario.pools.size(), 0.0);
+  for (std::size_t i = 0; i < hosts.size(); ++i)
+    totals.pool_baseline_energy_j[host_pool[i]] += sg_host_get_consumed_energy(hosts[i]);
+  for (std::size_t p = 0; p < scenario.pools.size(); ++p) totals.pool_baseline_energy_j[p] -= energy_at_warmup[p];
+  fleet.metrics().events = events;
+  return build_report(fleet, totals);
+}
+
+}  // namespace fleetsim
