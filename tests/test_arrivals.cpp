@@ -1,0 +1,101 @@
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "fleetsim/arrival_process.hpp"
+#include "fleetsim/session.hpp"
+
+using namespace fleetsim;
+
+namespace {
+long count_until(ArrivalGenerator& g, double from, double to) {
+  long n = 0;
+  for (double t = g.next_after(from); t < to; t = g.next_after(t)) ++n;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("Poisson and constant arrivals have the configured rate", "[arrivals]") {
+  ArrivalProcess p;
+  p.kind = ArrivalProcess::Kind::poisson;
+  p.rate_per_s = 5.0;
+  ArrivalGenerator g(p, Rng(1, 1));
+  // 50,000 expected; sd 224.
+  CHECK(count_until(g, 0.0, 10000.0) == Approx(50000).margin(1000));
+  p.kind = ArrivalProcess::Kind::constant;
+  ArrivalGenerator c(p, Rng(1, 1));
+  CHECK(count_until(c, 0.0, 10.0 + 1e-9) == 50);
+}
+
+TEST_CASE("Piecewise arrivals follow each piece's rate", "[arrivals]") {
+  ArrivalProcess p;
+  p.kind = ArrivalProcess::Kind::piecewise;
+  p.pieces = {{0.0, 1.0}, {1000.0, 0.0}, {2000.0, 10.0}};
+  ArrivalGenerator g(p, Rng(2, 2));
+  long first = 0, second = 0, third = 0;
+  for (double t = g.next_after(0.0); t < 3000.0; t = g.next_after(t)) {
+    if (t < 1000)
+      ++first;
+    else if (t < 2000)
+      ++second;
+    else
+      ++third;
+  }
+  CHECK(first == Approx(1000).margin(150));
+  CHECK(second == 0);
+  CHECK(third == Approx(10000).margin(500));
+}
+
+TEST_CASE("Diurnal arrivals peak at the configured time", "[arrivals]") {
+  ArrivalProcess p;
+  p.kind = ArrivalProcess::Kind::diurnal;
+  p.rate_per_s = 2.0;
+  p.amplitude = 0.5;
+  p.period_s = 86400;
+  p.peak_s = 14 * 3600;
+  ArrivalGenerator g(p, Rng(3, 3));
+  CHECK(g.rate_at(14 * 3600) == Approx(3.0));
+  CHECK(g.rate_at(2 * 3600) == Approx(1.0));
+  const long near_peak = count_until(g, 13.5 * 3600, 14.5 * 3600);
+  ArrivalGenerator h(p, Rng(4, 4));
+  const long near_trough = count_until(h, 1.5 * 3600, 2.5 * 3600);
+  // Expected ~10,770 and ~3,630.
+  CHECK(near_peak == Approx(10770).margin(400));
+  CHECK(near_trough == Approx(3630).margin(250));
+}
+
+TEST_CASE("A step cursor walks nested loops in order", "[session]") {
+  Step a, b, c, loop, inner;
+  a.kind = Step::Kind::llm;
+  a.model = "a";
+  b.kind = Step::Kind::tool;
+  c.kind = Step::Kind::llm;
+  c.model = "c";
+  inner.kind = Step::Kind::loop;
+  inner.repeat = Distribution::constant(2);
+  inner.body = {c};
+  loop.kind = Step::Kind::loop;
+  loop.repeat = Distribution::constant(3);
+  loop.body = {b, inner};
+  std::vector<Step> steps{a, loop};
+  StepCursor cursor(&steps);
+  Rng rng(1, 1);
+  std::string trace;
+  for (const Step* s = cursor.next(rng); s; s = cursor.next(rng))
+    trace += s->kind == Step::Kind::tool ? "T" : s->model;
+  CHECK(trace == "aTccTccTcc");
+}
+
+TEST_CASE("Zero-repeat loops are skipped", "[session]") {
+  Step a, loop;
+  a.kind = Step::Kind::llm;
+  loop.kind = Step::Kind::loop;
+  loop.repeat = Distribution::constant(0);
+  loop.body = {a};
+  std::vector<Step> steps{loop, a};
+  StepCursor cursor(&steps);
+  Rng rng(1, 1);
+  int n = 0;
+  while (cursor.next(rng)) ++n;
+  CHECK(n == 1);
+}

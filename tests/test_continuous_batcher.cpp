@@ -1,0 +1,211 @@
+#include <catch2/catch.hpp>
+
+#include <vector>
+
+#include "fleetsim/continuous_batcher.hpp"
+#include "support/fixtures.hpp"
+
+using namespace fleetsim;
+using namespace fleetsim::testing;
+
+namespace {
+
+struct Recorder : BatcherListener {
+  std::vector<CallOutcome> finished;
+  void on_call_finished(const CallOutcome& o) override { finished.push_back(o); }
+};
+
+// Drives a batcher with no interruptions: every plan runs to its end.
+double drain(ContinuousBatcher& b, Recorder& rec, double now, int max_plans = 100000) {
+  for (int i = 0; i < max_plans; ++i) {
+    Plan p = b.plan(now, rec);
+    if (p.kind == Plan::Kind::idle) return now;
+    b.complete(p, p.iterations, now, now + p.duration_s, rec);
+    now += p.duration_s;
+  }
+  FAIL("batcher did not drain");
+  return now;
+}
+
+CallRequest call(std::uint64_t id, std::uint64_t session, long prompt, long output, double at = 0.0) {
+  CallRequest c;
+  c.call_id = id;
+  c.session_key = session;
+  c.prompt_tokens = prompt;
+  c.output_tokens = output;
+  c.enqueue_s = at;
+  return c;
+}
+
+ContinuousBatcher make(const EngineSettings& engine, long blocks) {
+  return ContinuousBatcher(RooflineModel(llama_8b(), h100_node(), engine), engine,
+                           PowerModel(h100_node().device_power, engine.tensor_parallel), blocks, 1, 0.0, nullptr);
+}
+
+}  // namespace
+
+TEST_CASE("A call alone on an idle replica: TTFT is one prefill, then one decode run", "[batcher]") {
+  EngineSettings engine;
+  ContinuousBatcher b = make(engine, 10000);
+  Recorder rec;
+  b.enqueue(call(1, 1, 1000, 10));
+  Plan prefill = b.plan(0.0, rec);
+  REQUIRE(prefill.kind == Plan::Kind::iteration);
+  b.complete(prefill, 1, 0.0, prefill.duration_s, rec);
+  Plan decode = b.plan(prefill.duration_s, rec);
+  REQUIRE(decode.kind == Plan::Kind::decode_run);
+  CHECK(decode.iterations == 9);  // the prefill produced the first of 10 tokens
+  b.complete(decode, decode.iterations, prefill.duration_s, prefill.duration_s + decode.duration_s, rec);
+  REQUIRE(rec.finished.size() == 1);
+  const CallOutcome& o = rec.finished[0];
+
+  RooflineModel model(llama_8b(), h100_node(), engine);
+  IterationShape s;
+  s.prefill_tokens = 1000;
+  s.prefill_attention_pairs = 1000.0 * 1001.0 / 2.0;
+  const double ttft = model.cost(s).time_s();
+  CHECK(o.first_token_s == Approx(ttft));
+  CHECK(o.finished_s == Approx(ttft + model.decode_run_time({1, 1000}, 9)));
+  CHECK(o.generated_tokens == 10);
+  CHECK(o.computed_tokens == 1000);
+  CHECK(o.cached_tokens == 0);
+  CHECK_FALSE(o.failed);
+  CHECK(b.stats().busy_s == Approx(o.finished_s));
+  CHECK(b.stats().iterations == 10);
+}
+
+TEST_CASE("Retained KV lets the session's next call prefill only its new tokens", "[batcher][kv]") {
+  for (KvRetention policy : {KvRetention::none, KvRetention::lru}) {
+    EngineSettings engine;
+    engine.kv_retention = policy;
+    ContinuousBatcher b = make(engine, 10000);
+    Recorder rec;
+    b.enqueue(call(1, 7, 2000, 50));
+    double t = drain(b, rec, 0.0);
+    // Next call: previous context (2000 + 50) plus a 300-token tool result.
+    b.enqueue(call(2, 7, 2350, 20, t));
+    drain(b, rec, t);
+    REQUIRE(rec.finished.size() == 2);
+    if (policy == KvRetention::none) {
+      CHECK(rec.finished[1].cached_tokens == 0);
+      CHECK(rec.finished[1].computed_tokens == 2350);
+      CHECK(b.kv_blocks_used() == 0);
+    } else {
+      // KV holds the prompt and every generated token but the last (never fed back).
+      CHECK(rec.finished[1].cached_tokens == 2049);
+      CHECK(rec.finished[1].computed_tokens == 2350 - 2049);
+      CHECK(b.holds_session(7));
+    }
+  }
+}
+
+TEST_CASE("TTL retention expires idle caches", "[batcher][kv]") {
+  EngineSettings engine;
+  engine.kv_retention = KvRetention::ttl;
+  engine.kv_ttl_s = 5.0;
+  ContinuousBatcher b = make(engine, 10000);
+  Recorder rec;
+  b.enqueue(call(1, 3, 500, 5));
+  const double t = drain(b, rec, 0.0);
+  CHECK(b.holds_session(3));
+  Plan p = b.plan(t + 6.0, rec);
+  CHECK(p.kind == Plan::Kind::idle);
+  CHECK_FALSE(b.holds_session(3));
+  CHECK(b.kv_blocks_used() == 0);
+}
+
+TEST_CASE("The batch cap and token budget bound each iteration", "[batcher]") {
+  EngineSettings engine;
+  engine.max_batch_size = 4;
+  engine.max_batched_tokens = 512;
+  ContinuousBatcher b = make(engine, 100000);
+  Recorder rec;
+  for (int i = 0; i < 10; ++i) b.enqueue(call(i, 100 + i, 300, 20));
+  Plan p = b.plan(0.0, rec);
+  CHECK(b.running() == 2);  // 300 + 212: the second prompt starts a chunk, the third finds no budget
+  CHECK(b.waiting() == 8);
+  REQUIRE(p.kind == Plan::Kind::iteration);
+  b.complete(p, 1, 0, p.duration_s, rec);
+  double t = p.duration_s;
+  for (int i = 0; i < 50; ++i) {
+    Plan q = b.plan(t, rec);
+    REQUIRE(b.running() <= 4);
+    if (q.kind == Plan::Kind::idle) break;
+    b.complete(q, q.iterations, t, t + q.duration_s, rec);
+    t += q.duration_s;
+  }
+  drain(b, rec, t);
+  CHECK(rec.finished.size() == 10);
+}
+
+TEST_CASE("Without chunked prefill a prompt runs in a prefill-only iteration", "[batcher]") {
+  EngineSettings engine;
+  engine.chunked_prefill = false;
+  engine.max_batched_tokens = 1000;
+  ContinuousBatcher b = make(engine, 100000);
+  Recorder rec;
+  b.enqueue(call(1, 1, 4000, 3));  // longer than the budget: runs alone
+  b.enqueue(call(2, 2, 600, 3));
+  Plan p = b.plan(0.0, rec);
+  CHECK(b.running() == 1);
+  RooflineModel model(llama_8b(), h100_node(), engine);
+  IterationShape s;
+  s.prefill_tokens = 4000;
+  s.prefill_attention_pairs = 4000.0 * 4001.0 / 2.0;
+  CHECK(p.duration_s == Approx(model.cost(s).time_s()));
+  drain(b, rec, 0.0 + 0);
+  CHECK(rec.finished.size() == 2);
+}
+
+TEST_CASE("KV exhaustion preempts the newest sequence and everything still finishes", "[batcher][kv]") {
+  EngineSettings engine;
+  engine.kv_retention = KvRetention::none;
+  // 40 blocks of 16 tokens: four 100-token prompts fit at first, but not their growth to 300 tokens.
+  ContinuousBatcher b = make(engine, 40);
+  Recorder rec;
+  for (int i = 0; i < 4; ++i) b.enqueue(call(i, 10 + i, 100, 200));
+  drain(b, rec, 0.0);
+  REQUIRE(rec.finished.size() == 4);
+  CHECK(b.stats().preemptions > 0);
+  long preempted = 0;
+  for (const auto& o : rec.finished) {
+    CHECK(o.generated_tokens == 200);
+    CHECK_FALSE(o.failed);
+    preempted += o.preemptions;
+    if (o.preemptions > 0) CHECK(o.computed_tokens > 100);  // recomputed after preemption
+  }
+  CHECK(preempted == b.stats().preemptions);
+  CHECK(b.kv_blocks_used() == 0);
+}
+
+TEST_CASE("A prompt larger than the whole KV cache fails instead of blocking", "[batcher][kv]") {
+  EngineSettings engine;
+  ContinuousBatcher b = make(engine, 10);  // 160 tokens
+  Recorder rec;
+  b.enqueue(call(1, 1, 500, 5));
+  b.enqueue(call(2, 2, 50, 5));
+  drain(b, rec, 0.0);
+  REQUIRE(rec.finished.size() == 2);
+  CHECK(rec.finished[0].failed);
+  CHECK_FALSE(rec.finished[1].failed);
+}
+
+TEST_CASE("Enqueue asks for an interruption only when the call could join", "[batcher]") {
+  EngineSettings engine;
+  engine.max_batch_size = 1;
+  ContinuousBatcher b = make(engine, 10000);
+  Recorder rec;
+  CHECK(b.enqueue(call(1, 1, 100, 100)));
+  b.plan(0.0, rec);
+  CHECK_FALSE(b.enqueue(call(2, 2, 100, 100)));  // batch full
+}
+
+TEST_CASE("Energy above idle follows the phase of the work", "[power]") {
+  PowerModel power({140.0, 380.0, 700.0}, 1);
+  CHECK(power.dynamic_energy_j(1.0, 1.0, 0.2) == Approx(560.0));           // compute bound: 700 W
+  CHECK(power.dynamic_energy_j(1.0, 0.0, 1.0) == Approx(240.0));           // memory bound: 380 W
+  CHECK(power.dynamic_energy_j(2.0, 0.0, 1.0) == Approx(240.0));           // half idle overhead
+  CHECK(power.dynamic_energy_j(1.0, 0.5, 1.0) == Approx(280.0 + 120.0));   // mixed
+  PowerModel eight({140.0, 380.0, 700.0}, 8);
+  CHECK(eight.idle_power_w() == 1120.0);
+}

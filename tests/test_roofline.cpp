@@ -1,0 +1,135 @@
+#include <catch2/catch.hpp>
+
+#include "fleetsim/roofline_model.hpp"
+#include "support/fixtures.hpp"
+
+using namespace fleetsim;
+using namespace fleetsim::testing;
+
+TEST_CASE("KV bytes per token of Llama-3.1-8B in bf16 is 128 KiB", "[roofline]") {
+  // 2 (K and V) * 32 layers * 8 KV heads * 128 dims * 2 bytes.
+  CHECK(llama_8b().kv_bytes_per_token() == 131072.0);
+}
+
+TEST_CASE("A lone decode step is memory bound and matches the hand computation", "[roofline]") {
+  EngineSettings engine;
+  RooflineModel model(llama_8b(), h100_node(), engine);
+  IterationShape s;
+  s.decode_seqs = 1;
+  s.decode_context = 1000;
+  const IterationCost c = model.cost(s);
+  // F = 2 * 8.03e9 + 4 * 32 * 4096 * (1000 + 1)
+  const double flops = 2 * 8.03e9 + 4.0 * 32 * 4096 * 1001;
+  // B = weights 16.06e9 + KV read 1000 * 131072 + KV written 1 * 131072
+  const double bytes = 16.06e9 + 131072.0 * 1001;
+  CHECK(c.flops == Approx(flops));
+  CHECK(c.bytes == Approx(bytes));
+  CHECK(c.compute_s == Approx(flops / (989e12 * 0.6)));
+  CHECK(c.memory_s == Approx(bytes / (3.35e12 * 0.8)));
+  CHECK(c.comm_s == 0.0);
+  CHECK(c.time_s() == Approx(bytes / 2.68e12 + 1e-3));
+  CHECK(c.time_s() == Approx(7.0416e-3).epsilon(1e-4));
+}
+
+TEST_CASE("A long prefill is compute bound and counts its attention pairs", "[roofline]") {
+  EngineSettings engine;
+  RooflineModel model(llama_8b(), h100_node(), engine);
+  IterationShape s;
+  s.prefill_tokens = 4096;
+  s.prefill_attention_pairs = 4096.0 * 4097.0 / 2.0;
+  const IterationCost c = model.cost(s);
+  const double flops = 2 * 8.03e9 * 4096 + 4.0 * 32 * 4096 * (4096.0 * 4097.0 / 2.0);
+  CHECK(c.flops == Approx(flops));
+  CHECK(c.compute_s > c.memory_s);
+  CHECK(c.time_s() == Approx(flops / (989e12 * 0.6) + 1e-3));
+}
+
+TEST_CASE("Tensor parallelism divides the work and adds ring all-reduces", "[roofline]") {
+  EngineSettings tp1, tp4;
+  tp4.tensor_parallel = 4;
+  RooflineModel one(llama_8b(), h100_node(), tp1), four(llama_8b(), h100_node(), tp4);
+  IterationShape s;
+  s.decode_seqs = 8;
+  s.decode_context = 8 * 2000;
+  const IterationCost a = one.cost(s), b = four.cost(s);
+  CHECK(b.memory_s == Approx(a.memory_s / 4));
+  CHECK(b.compute_s == Approx(a.compute_s / 4));
+  // 32 layers * 2 all-reduces * (2 * 3/4 * 8 tokens * 4096 * 2 bytes / 450e9 + 2 * 3 * 5e-6)
+  const double per = 2.0 * 0.75 * 8 * 4096 * 2 / 450e9 + 6 * 5e-6;
+  CHECK(b.comm_s == Approx(32 * 2 * per));
+}
+
+TEST_CASE("The model's compute type picks the matching peak, falling back to bf16", "[roofline]") {
+  ModelSpec fp8 = llama_8b();
+  fp8.weight_dtype = DataType::fp8;
+  EngineSettings engine;
+  CHECK(RooflineModel(fp8, h100_node(), engine).peak_flops() == 1979e12);
+  ModelSpec int4 = llama_8b();
+  int4.weight_dtype = DataType::int4;
+  CHECK(RooflineModel(int4, h100_node(), engine).peak_flops() == 989e12);
+  CHECK(RooflineModel(int4, graviton_socket(), engine).peak_flops() == 33.2e12);
+  CHECK(int4.weight_bytes() == Approx(8.03e9 / 2));
+}
+
+TEST_CASE("Decode runs in closed form equal the sum of single iterations", "[roofline]") {
+  EngineSettings engine;
+  // A CPU socket at batch 64 and long contexts crosses from memory- to compute-bound.
+  for (const auto& hw : {h100_node(), graviton_socket()}) {
+    RooflineModel model(llama_8b(), hw, engine);
+    for (double seqs : {1.0, 16.0, 64.0}) {
+      RooflineModel::DecodeRun run{seqs, seqs * 3000};
+      double sum = 0, compute = 0, memory = 0;
+      const long n = 500;
+      for (long j = 0; j < n; ++j) {
+        IterationShape s;
+        s.decode_seqs = seqs;
+        s.decode_context = run.context + j * seqs;
+        const IterationCost c = model.cost(s);
+        sum += c.time_s();
+        compute += c.compute_s;
+        memory += c.memory_s;
+        if (j == 9) REQUIRE(model.decode_run_time(run, 10) == Approx(sum).epsilon(1e-9));
+      }
+      CHECK(model.decode_run_time(run, n) == Approx(sum).epsilon(1e-9));
+      double c2 = 0, m2 = 0;
+      model.decode_run_components(run, n, c2, m2);
+      CHECK(c2 == Approx(compute).epsilon(1e-9));
+      CHECK(m2 == Approx(memory).epsilon(1e-9));
+      const double half = model.decode_run_time(run, 250);
+      CHECK(model.decode_iterations_within(run, n, half) == 250);
+      CHECK(model.decode_iterations_within(run, n, half - 1e-9) == 249);
+      CHECK(model.decode_iterations_within(run, n, 1e9) == n);
+    }
+  }
+}
+
+TEST_CASE("A CPU socket becomes compute bound at large batch, memory bound again at long context", "[roofline]") {
+  EngineSettings engine;
+  RooflineModel model(llama_8b(), graviton_socket(), engine);
+  IterationShape small, large, long_context;
+  small.decode_seqs = 1;
+  small.decode_context = 100;
+  large.decode_seqs = 256;
+  large.decode_context = 256 * 100;
+  long_context.decode_seqs = 64;
+  long_context.decode_context = 64 * 8000;  // 67 GB of KV read per iteration
+  CHECK(model.cost(small).memory_s > model.cost(small).compute_s);
+  CHECK(model.cost(large).compute_s > model.cost(large).memory_s);
+  CHECK(model.cost(long_context).memory_s > model.cost(long_context).compute_s);
+}
+
+TEST_CASE("KV capacity is usable memory minus weights, in whole blocks", "[kv]") {
+  EngineSettings engine;  // memory_fraction 0.9, 16-token blocks
+  const KvCapacity k = kv_capacity(llama_8b(), h100_node(), engine);
+  CHECK(k.usable_bytes == Approx(72e9));
+  CHECK(k.kv_bytes == Approx(72e9 - 16.06e9));
+  // 55.94e9 / (131072 * 16) = 26674.1
+  CHECK(k.blocks == 26674);
+  CHECK(k.tokens == 26674 * 16);
+
+  engine.tensor_parallel = 2;
+  engine.activation_reserve_bytes = 2e9;
+  const KvCapacity k2 = kv_capacity(llama_8b(), h100_node(), engine);
+  CHECK(k2.usable_bytes == Approx(2 * (72e9 - 2e9)));
+  CHECK(k2.kv_bytes == Approx(140e9 - 16.06e9));
+}
