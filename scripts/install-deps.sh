@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what fleetsim needs to build and test, from Debian's packages.
+# Installs nothing that is already there; safe to run again.
+set -euo pipefail
+
+packages=(
+  g++ cmake make pkg-config
+  libsimgrid-dev libyaml-cpp-dev libfmt-dev libspdlog-dev
+  libcli11-dev nlohmann-json3-dev catch2
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "fleetsim: installing ${missing[*]}" >&2
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
