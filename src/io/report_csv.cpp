@@ -1,0 +1,178 @@
+// The CSV is the JSON tree flattened into one row per number, so that every
+// figure has the same name in both formats (docs/report-format.md, "CSV").
+#include <fmt/format.h>
+
+#include <string>
+#include <string_view>
+
+#include "fleetsim/report_writers.hpp"
+#include "report_json.hpp"
+
+namespace fleetsim {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+struct UnitEntry {
+  std::string_view key;
+  std::string_view unit;
+};
+
+// Unit of each leaf key. A key missing here prints an empty unit, which the
+// tests reject, so a new field cannot ship without one.
+constexpr UnitEntry kUnits[] = {
+    // run
+    {"seed", "id"},
+    {"window_start_s", "s"},
+    {"window_end_s", "s"},
+    {"simulated_end_s", "s"},
+    {"engine_events", "count"},
+    {"pue", "ratio"},
+    {"electricity_usd_per_kwh", "USD/kWh"},
+    // fleet
+    {"nodes", "count"},
+    {"total_cost_usd", "USD"},
+    {"compute_cost_usd", "USD"},
+    {"energy_cost_usd", "USD"},
+    {"cost_per_session_usd", "USD/session"},
+    {"cost_per_llm_call_usd", "USD/call"},
+    {"cost_per_million_output_tokens_usd", "USD/Mtoken"},
+    {"cost_per_million_tokens_usd", "USD/Mtoken"},
+    {"it_energy_j", "J"},
+    {"facility_energy_j", "J"},
+    {"energy_per_session_j", "J/session"},
+    {"output_tokens_per_joule", "tokens/J"},
+    {"mean_it_power_w", "W"},
+    {"peak_it_power_w", "W"},
+    {"mean_facility_power_w", "W"},
+    {"sessions_per_s", "sessions/s"},
+    {"llm_calls_per_s", "calls/s"},
+    {"output_tokens_per_s", "tokens/s"},
+    // pool
+    {"replicas", "count"},
+    {"utilization", "fraction"},
+    {"mean_batch_size", "sequences"},
+    {"kv_cache_occupancy", "fraction"},
+    {"queueing_delay_mean_s", "s"},
+    {"queueing_delay_p95_s", "s"},
+    {"llm_calls", "count"},
+    {"preemptions", "count"},
+    {"output_tokens", "tokens"},
+    {"mean_power_w", "W"},
+    {"peak_power_w", "W"},
+    {"energy_j", "J"},
+    {"cost_usd", "USD"},
+    // workload
+    {"sessions_started", "count"},
+    {"sessions_completed", "count"},
+    {"sessions_in_flight", "count"},
+    {"llm_calls_failed", "count"},
+    {"tool_calls", "count"},
+    {"prompt_tokens", "tokens"},
+    {"prefill_tokens", "tokens"},
+    {"prefix_cache_hit_rate", "fraction"},
+    {"slos_met", "bool"},
+    {"goodput_sessions_per_s", "sessions/s"},
+    // slo
+    {"bound_s", "s"},
+    {"observed_s", "s"},
+    {"attainment", "fraction"},
+    {"met", "bool"},
+    // check
+    {"mean_sessions_in_system", "sessions"},
+    {"arrival_rate_per_s", "sessions/s"},
+    {"mean_session_time_s", "s"},
+    {"relative_error", "fraction"},
+};
+
+std::string_view unit_for(std::string_view path) {
+  const auto dot = path.rfind('.');
+  const std::string_view leaf = dot == std::string_view::npos ? path : path.substr(dot + 1);
+  // Latency summaries ("ttft_s.p95"): the parent's name carries the unit.
+  if (dot != std::string_view::npos && path.substr(0, dot).ends_with("_s"))
+    return leaf == "count" ? "count" : "s";
+  for (const UnitEntry& e : kUnits)
+    if (e.key == leaf) return e.unit;
+  return "";
+}
+
+// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+// Integers print exactly (a 64-bit seed does not survive %.10g); null, which
+// stands for NaN or infinity, prints as an empty field.
+std::string csv_value(const Json& v) {
+  if (v.is_boolean()) return v.get<bool>() ? "1" : "0";
+  if (v.is_number_unsigned()) return std::to_string(v.get<std::uint64_t>());
+  if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
+  if (v.is_number_float()) return fmt::format("{:.10g}", v.get<double>());
+  return "";
+}
+
+class CsvWriter {
+ public:
+  CsvWriter() : out_("scope,name,metric,value,unit\n") {}
+
+  // Every number, boolean and null under `object`; strings are labels, not
+  // figures, and arrays are handled by the caller.
+  void figures(std::string_view scope, std::string_view name, const Json& object,
+               const std::string& prefix = "") {
+    for (const auto& [key, value] : object.items()) {
+      const std::string path = prefix + key;
+      if (value.is_object())
+        figures(scope, name, value, path + ".");
+      else if (value.is_number() || value.is_boolean() || value.is_null())
+        row(scope, name, path, value, unit_for(path));
+    }
+  }
+
+  void row(std::string_view scope, std::string_view name, std::string_view metric,
+           const Json& value, std::string_view unit) {
+    out_ += fmt::format("{},{},{},{},{}\n", scope, csv_field(name), csv_field(metric),
+                        csv_value(value), unit);
+  }
+
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+// "ttft_p95", "session_p99.9": the SLO's identity within its workload.
+std::string slo_id(const Json& slo) {
+  const Json& p = slo["percentile"];
+  const std::string pct = p.is_number() ? fmt::format("{:g}", p.get<double>()) : "nan";
+  return fmt::format("{}_p{}", slo["metric"].get<std::string>(), pct);
+}
+
+}  // namespace
+
+std::string render_csv(const Report& report) {
+  const Json j = report_to_json(report);
+  CsvWriter csv;
+  csv.figures("run", report.run.scenario, j["run"]);
+  csv.figures("fleet", "fleet", j["fleet"]);
+  for (const Json& pool : j["pools"]) csv.figures("pool", pool["name"].get<std::string>(), pool);
+  for (const Json& workload : j["workloads"]) {
+    const std::string name = workload["name"].get<std::string>();
+    csv.figures("workload", name, workload);
+    for (const Json& slo : workload["slos"]) {
+      const std::string id = slo_id(slo);
+      for (const char* field : {"bound_s", "observed_s", "attainment", "met"})
+        csv.row("slo", name, id + "." + field, slo[field], unit_for(field));
+    }
+  }
+  for (const auto& [check, figures] : j["checks"].items()) csv.figures("check", check, figures);
+  return csv.take();
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,183 @@
+#include "report_json.hpp"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "fleetsim/report_writers.hpp"
+
+namespace fleetsim {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// NaN and infinities are not JSON; null says "no value" (e.g. cost per session
+// when no session completed) in a way every parser accepts.
+Json number(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
+
+Json latency(const LatencySummary& s) {
+  Json j = Json::object();
+  j["count"] = s.count;
+  j["mean"] = number(s.mean);
+  j["p50"] = number(s.p50);
+  j["p90"] = number(s.p90);
+  j["p95"] = number(s.p95);
+  j["p99"] = number(s.p99);
+  j["max"] = number(s.max);
+  return j;
+}
+
+// The report carries the models as one comma-separated string; consumers of
+// JSON should not have to split it themselves.
+Json model_list(const std::string& models) {
+  Json list = Json::array();
+  std::size_t begin = 0;
+  while (begin <= models.size()) {
+    std::size_t end = models.find(',', begin);
+    if (end == std::string::npos) end = models.size();
+    std::string name = models.substr(begin, end - begin);
+    const auto first = name.find_first_not_of(" \t");
+    if (first != std::string::npos)
+      list.push_back(name.substr(first, name.find_last_not_of(" \t") - first + 1));
+    begin = end + 1;
+  }
+  return list;
+}
+
+Json run_json(const RunInfo& r) {
+  Json j = Json::object();
+  j["scenario"] = r.scenario;
+  j["fleetsim_version"] = r.fleetsim_version;
+  j["seed"] = r.seed;
+  j["window_start_s"] = number(r.window_start_s);
+  j["window_end_s"] = number(r.window_end_s);
+  j["simulated_end_s"] = number(r.simulated_end_s);
+  j["engine_events"] = r.engine_events;
+  j["pricing"] = r.pricing;
+  j["pue"] = number(r.pue);
+  j["electricity_usd_per_kwh"] = number(r.electricity_usd_per_kwh);
+  return j;
+}
+
+Json fleet_json(const FleetReport& f) {
+  Json j = Json::object();
+  j["nodes"] = f.nodes;
+  j["total_cost_usd"] = number(f.total_cost_usd);
+  j["compute_cost_usd"] = number(f.compute_cost_usd);
+  j["energy_cost_usd"] = number(f.energy_cost_usd);
+  j["cost_per_session_usd"] = number(f.cost_per_session_usd);
+  j["cost_per_llm_call_usd"] = number(f.cost_per_llm_call_usd);
+  j["cost_per_million_output_tokens_usd"] = number(f.cost_per_million_output_tokens_usd);
+  j["cost_per_million_tokens_usd"] = number(f.cost_per_million_tokens_usd);
+  j["it_energy_j"] = number(f.it_energy_j);
+  j["facility_energy_j"] = number(f.facility_energy_j);
+  j["energy_per_session_j"] = number(f.energy_per_session_j);
+  j["output_tokens_per_joule"] = number(f.output_tokens_per_joule);
+  j["mean_it_power_w"] = number(f.mean_it_power_w);
+  j["peak_it_power_w"] = number(f.peak_it_power_w);
+  j["mean_facility_power_w"] = number(f.mean_facility_power_w);
+  j["sessions_per_s"] = number(f.sessions_per_s);
+  j["llm_calls_per_s"] = number(f.llm_calls_per_s);
+  j["output_tokens_per_s"] = number(f.output_tokens_per_s);
+  return j;
+}
+
+Json pool_json(const PoolReport& p) {
+  Json j = Json::object();
+  j["name"] = p.name;
+  j["hardware"] = p.hardware;
+  j["instance"] = p.instance;
+  j["kind"] = p.kind;
+  j["models"] = model_list(p.models);
+  j["nodes"] = p.nodes;
+  j["replicas"] = p.replicas;
+  j["utilization"] = number(p.utilization);
+  j["mean_batch_size"] = number(p.mean_batch_size);
+  j["kv_cache_occupancy"] = number(p.kv_cache_occupancy);
+  j["queueing_delay_mean_s"] = number(p.queueing_delay_mean_s);
+  j["queueing_delay_p95_s"] = number(p.queueing_delay_p95_s);
+  j["llm_calls"] = p.llm_calls;
+  j["preemptions"] = p.preemptions;
+  j["output_tokens"] = number(p.output_tokens);
+  j["mean_power_w"] = number(p.mean_power_w);
+  j["peak_power_w"] = number(p.peak_power_w);
+  j["energy_j"] = number(p.energy_j);
+  j["compute_cost_usd"] = number(p.compute_cost_usd);
+  j["energy_cost_usd"] = number(p.energy_cost_usd);
+  j["cost_usd"] = number(p.cost_usd);
+  return j;
+}
+
+Json slo_json(const SloResult& s) {
+  Json j = Json::object();
+  j["metric"] = s.metric;
+  j["percentile"] = number(s.percentile);
+  j["bound_s"] = number(s.bound_s);
+  j["observed_s"] = number(s.observed_s);
+  j["attainment"] = number(s.attainment);
+  j["met"] = s.met;
+  return j;
+}
+
+Json workload_json(const WorkloadReport& w) {
+  Json j = Json::object();
+  j["name"] = w.name;
+  j["sessions_started"] = w.sessions_started;
+  j["sessions_completed"] = w.sessions_completed;
+  j["sessions_in_flight"] = w.sessions_in_flight;
+  j["llm_calls"] = w.llm_calls;
+  j["llm_calls_failed"] = w.llm_calls_failed;
+  j["tool_calls"] = w.tool_calls;
+  j["prompt_tokens"] = number(w.prompt_tokens);
+  j["prefill_tokens"] = number(w.prefill_tokens);
+  j["output_tokens"] = number(w.output_tokens);
+  j["prefix_cache_hit_rate"] = number(w.prefix_cache_hit_rate);
+  j["ttft_s"] = latency(w.ttft_s);
+  j["tpot_s"] = latency(w.tpot_s);
+  j["call_latency_s"] = latency(w.call_latency_s);
+  j["session_latency_s"] = latency(w.session_latency_s);
+  Json slos = Json::array();
+  for (const SloResult& s : w.slos) slos.push_back(slo_json(s));
+  j["slos"] = std::move(slos);
+  j["slos_met"] = w.slos_met;
+  j["goodput_sessions_per_s"] = number(w.goodput_sessions_per_s);
+  j["cost_usd"] = number(w.cost_usd);
+  j["cost_per_session_usd"] = number(w.cost_per_session_usd);
+  return j;
+}
+
+Json little_law_json(const LittleLawCheck& c) {
+  Json j = Json::object();
+  j["mean_sessions_in_system"] = number(c.mean_sessions_in_system);
+  j["arrival_rate_per_s"] = number(c.arrival_rate_per_s);
+  j["mean_session_time_s"] = number(c.mean_session_time_s);
+  j["relative_error"] = number(c.relative_error);
+  return j;
+}
+
+}  // namespace
+
+nlohmann::ordered_json report_to_json(const Report& report) {
+  Json j = Json::object();
+  j["schema"] = kReportSchema;
+  j["run"] = run_json(report.run);
+  j["fleet"] = fleet_json(report.fleet);
+  Json pools = Json::array();
+  for (const PoolReport& p : report.pools) pools.push_back(pool_json(p));
+  j["pools"] = std::move(pools);
+  Json workloads = Json::array();
+  for (const WorkloadReport& w : report.workloads) workloads.push_back(workload_json(w));
+  j["workloads"] = std::move(workloads);
+  j["checks"] = Json::object();
+  j["checks"]["little_law"] = little_law_json(report.little_law);
+  return j;
+}
+
+std::string render_json(const Report& report) {
+  // Names come from user files; a stray invalid UTF-8 byte must not abort a
+  // finished run, so it is replaced (U+FFFD) rather than thrown on.
+  return report_to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) +
+         "\n";
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,216 @@
+// The terminal report: what a person reads after a run. Figures are rounded
+// for reading; the JSON and CSV writers carry full precision.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <string>
+#include <string_view>
+
+#include "fleetsim/report_writers.hpp"
+#include "report_text.hpp"
+
+namespace fleetsim {
+namespace {
+
+namespace text = report_text;
+using Align = text::TextTable::Align;
+
+// A Little's-law gap above this is worth a reader's attention: either the
+// window is too short for the system to reach steady state, or a bug.
+constexpr double kLittleLawWarnAbove = 0.05;
+
+constexpr std::size_t kLabelWidth = 24;
+
+void line(std::string& out, std::string_view label, std::string_view value) {
+  out += fmt::format("  {:<{}}{}\n", label, kLabelWidth, value);
+}
+
+std::string seconds3(double s) {
+  return std::isfinite(s) ? fmt::format("{:.3f} s", s) : "n/a";
+}
+
+std::string plain(double x, int decimals) {
+  return std::isfinite(x) ? fmt::format("{:.{}f}", x, decimals) : "n/a";
+}
+
+double window_s(const RunInfo& run) { return run.window_end_s - run.window_start_s; }
+
+void header(std::string& out, const Report& r) {
+  const RunInfo& run = r.run;
+  out += fmt::format("fleetsim report: {}\n", run.scenario);
+  if (!run.fleetsim_version.empty()) line(out, "version", "fleetsim " + run.fleetsim_version);
+  line(out, "seed", std::to_string(run.seed));
+  line(out, "measured window",
+       fmt::format("{} s .. {} s ({} s); run ended at {} s", text::grouped(run.window_start_s, 1),
+                   text::grouped(run.window_end_s, 1), text::grouped(window_s(run), 1),
+                   text::grouped(run.simulated_end_s, 1)));
+  line(out, "engine events", text::count(run.engine_events));
+  line(out, "pricing",
+       fmt::format("{}; PUE {}; electricity {}/kWh", run.pricing.empty() ? "-" : run.pricing,
+                   plain(run.pue, 2), text::usd(run.electricity_usd_per_kwh)));
+}
+
+void fleet_section(std::string& out, const Report& r) {
+  const FleetReport& f = r.fleet;
+  out += fmt::format("\nFleet: {} nodes\n", f.nodes);
+  line(out, "cost", fmt::format("{} (compute {}, energy {})", text::usd(f.total_cost_usd),
+                                text::usd(f.compute_cost_usd), text::usd(f.energy_cost_usd)));
+  line(out, "  per session", text::usd(f.cost_per_session_usd));
+  line(out, "  per LLM call", text::usd(f.cost_per_llm_call_usd));
+  line(out, "  per 1M output tokens", text::usd(f.cost_per_million_output_tokens_usd));
+  line(out, "  per 1M tokens", text::usd(f.cost_per_million_tokens_usd) + " (prompt + output)");
+  line(out, "power, mean", fmt::format("{} IT, {} facility", text::power(f.mean_it_power_w),
+                                       text::power(f.mean_facility_power_w)));
+  line(out, "power, peak IT",
+       fmt::format("{} (at most; sum of pool peaks)", text::power(f.peak_it_power_w)));
+  line(out, "energy", fmt::format("{} IT, {} facility", text::energy_kwh(f.it_energy_j),
+                                  text::energy_kwh(f.facility_energy_j)));
+  line(out, "  per session", text::energy_j(f.energy_per_session_j) + " facility");
+  line(out, "tokens per joule",
+       text::sig(f.output_tokens_per_joule) + " output tokens per facility J");
+  line(out, "throughput",
+       fmt::format("{} sessions/s, {} LLM calls/s, {} output tokens/s",
+                   text::sig(f.sessions_per_s), text::sig(f.llm_calls_per_s),
+                   text::compact(f.output_tokens_per_s)));
+}
+
+void pools_section(std::string& out, const Report& r) {
+  out += "\nPools\n";
+  if (r.pools.empty()) {
+    out += "  (none)\n";
+    return;
+  }
+  text::TextTable load({{"pool", Align::left},
+                        {"nodes"},
+                        {"replicas"},
+                        {"util"},
+                        {"batch"},
+                        {"KV"},
+                        {"queue mean"},
+                        {"queue p95"},
+                        {"mean kW"},
+                        {"peak kW"},
+                        {"kWh"},
+                        {"cost $"}});
+  text::TextTable traffic({{"pool", Align::left},
+                           {"kind", Align::left},
+                           {"hardware", Align::left},
+                           {"models", Align::left},
+                           {"LLM calls"},
+                           {"output tokens"},
+                           {"preemptions"},
+                           {"compute $"},
+                           {"energy $"}});
+  for (const PoolReport& p : r.pools) {
+    load.add_row({p.name, std::to_string(p.nodes), std::to_string(p.replicas),
+                  text::percent(p.utilization), plain(p.mean_batch_size, 1),
+                  text::percent(p.kv_cache_occupancy), text::duration(p.queueing_delay_mean_s),
+                  text::duration(p.queueing_delay_p95_s), text::grouped(p.mean_power_w / 1e3, 2),
+                  text::grouped(p.peak_power_w / 1e3, 2), text::grouped(p.energy_j / 3.6e6, 2),
+                  text::grouped(p.cost_usd, 2)});
+    traffic.add_row({p.name, p.kind, p.hardware, p.models,
+                     text::count(p.llm_calls), text::compact(p.output_tokens),
+                     text::count(p.preemptions), text::grouped(p.compute_cost_usd, 2),
+                     text::grouped(p.energy_cost_usd, 2)});
+  }
+  out += load.render("  ");
+  out += '\n';
+  out += traffic.render("  ");
+}
+
+std::vector<std::string> latency_row(std::string_view label, const LatencySummary& s) {
+  if (s.count == 0) return {std::string(label), "0", "-", "-", "-", "-", "-", "-"};
+  return {std::string(label),      text::count(static_cast<std::int64_t>(s.count)),
+          text::duration(s.mean),  text::duration(s.p50),
+          text::duration(s.p90),   text::duration(s.p95),
+          text::duration(s.p99),   text::duration(s.max)};
+}
+
+std::string slo_line(const SloResult& s) {
+  return fmt::format("{} p{:g} <= {}: observed {}, attainment {} {}", s.metric, s.percentile,
+                     seconds3(s.bound_s), seconds3(s.observed_s), text::percent(s.attainment),
+                     s.met ? "MET" : "MISSED");
+}
+
+void workload_section(std::string& out, const Report& r, const WorkloadReport& w) {
+  out += fmt::format("\nWorkload {}\n", w.name);
+  line(out, "sessions",
+       fmt::format("{} completed, {} started, {} in flight at end",
+                   text::count(w.sessions_completed), text::count(w.sessions_started),
+                   text::count(w.sessions_in_flight)));
+  std::string calls = text::count(w.llm_calls) + " LLM";
+  if (w.llm_calls_failed > 0)
+    calls += fmt::format(" ({} failed: too large for a replica's KV cache)",
+                         text::count(w.llm_calls_failed));
+  line(out, "calls", calls + ", " + text::count(w.tool_calls) + " tool");
+  line(out, "tokens",
+       fmt::format("{} in ({} computed), {} out", text::compact(w.prompt_tokens),
+                   text::compact(w.prefill_tokens), text::compact(w.output_tokens)));
+  line(out, "prefix-cache hits", text::percent(w.prefix_cache_hit_rate) + " of prompt tokens");
+
+  text::TextTable latency({{"latency", Align::left},
+                           {"n"},
+                           {"mean"},
+                           {"p50"},
+                           {"p90"},
+                           {"p95"},
+                           {"p99"},
+                           {"max"}});
+  latency.add_row(latency_row("TTFT", w.ttft_s));
+  latency.add_row(latency_row("TPOT", w.tpot_s));
+  latency.add_row(latency_row("call", w.call_latency_s));
+  latency.add_row(latency_row("session", w.session_latency_s));
+  out += '\n';
+  out += latency.render("  ");
+  out += '\n';
+
+  if (w.slos.empty()) {
+    line(out, "SLOs", "none set");
+  } else {
+    std::size_t missed = 0;
+    for (const SloResult& s : w.slos) missed += s.met ? 0 : 1;
+    line(out, "SLOs",
+         missed == 0 ? "all met" : fmt::format("{} of {} missed", missed, w.slos.size()));
+    for (const SloResult& s : w.slos) out += "    " + slo_line(s) + "\n";
+  }
+
+  std::string goodput = text::sig(w.goodput_sessions_per_s) + " sessions/s met every SLO";
+  const double window = window_s(r.run);
+  if (window > 0 && w.sessions_completed > 0 && std::isfinite(w.goodput_sessions_per_s)) {
+    const double completed_per_s = static_cast<double>(w.sessions_completed) / window;
+    goodput += fmt::format(" ({} of completed)",
+                           text::percent(w.goodput_sessions_per_s / completed_per_s));
+  }
+  line(out, "goodput", goodput);
+  line(out, "cost", fmt::format("{} by device time used; {} per session", text::usd(w.cost_usd),
+                                text::usd(w.cost_per_session_usd)));
+}
+
+void checks_section(std::string& out, const Report& r) {
+  const LittleLawCheck& c = r.little_law;
+  out += "\nChecks\n";
+  std::string value = fmt::format(
+      "L = {} sessions; lambda x W = {}/s x {} = {}; relative error {}",
+      text::sig(c.mean_sessions_in_system), text::sig(c.arrival_rate_per_s),
+      text::duration(c.mean_session_time_s),
+      text::sig(c.arrival_rate_per_s * c.mean_session_time_s), text::percent(c.relative_error));
+  if (std::isfinite(c.relative_error) && c.relative_error > kLittleLawWarnAbove)
+    value += fmt::format(" -- above {}: the window may be too short for steady state",
+                         text::percent(kLittleLawWarnAbove, 0));
+  line(out, "Little's law", value);
+}
+
+}  // namespace
+
+std::string render_table(const Report& report) {
+  std::string out;
+  header(out, report);
+  fleet_section(out, report);
+  pools_section(out, report);
+  if (report.workloads.empty()) out += "\nWorkloads\n  (none)\n";
+  for (const WorkloadReport& w : report.workloads) workload_section(out, report, w);
+  checks_section(out, report);
+  return out;
+}
+
+}  // namespace fleetsim
