@@ -1,0 +1,178 @@
+#include "fleetsim/catalog_render.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "report_text.hpp"
+
+namespace fleetsim {
+namespace {
+
+namespace text = report_text;
+using Align = text::TextTable::Align;
+using Json = nlohmann::ordered_json;
+
+constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+constexpr double kKiB = 1024.0;
+
+std::string_view kind_name(DeviceKind kind) { return kind == DeviceKind::cpu ? "cpu" : "gpu"; }
+
+// Only the types the entry declares: the fallback to a wider type is a
+// modelling rule (HardwareSpec::peak_flops_for), not a property of the chip.
+std::string tera(const HardwareSpec& h, DataType t) {
+  const auto it = h.peak_flops.find(t);
+  return it == h.peak_flops.end() ? "-" : text::sig(it->second / 1e12, 3);
+}
+
+std::string hardware_table(const Catalog& catalog) {
+  text::TextTable table({{"hardware", Align::left},
+                         {"kind", Align::left},
+                         {"devices"},
+                         {"cores"},
+                         {"bf16 TFLOPS"},
+                         {"fp8 TFLOPS"},
+                         {"int8 TOPS"},
+                         {"mem GB/s"},
+                         {"mem GB"},
+                         {"idle W"},
+                         {"mem W"},
+                         {"compute W"},
+                         {"host W"},
+                         {"$/h"},
+                         {"price date", Align::left}});
+  for (const HardwareSpec& h : catalog.hardware()) {
+    table.add_row({h.name, std::string(kind_name(h.kind)), std::to_string(h.devices),
+                   h.cores_per_device > 0 ? std::to_string(h.cores_per_device) : "-",
+                   tera(h, DataType::bf16), tera(h, DataType::fp8), tera(h, DataType::int8),
+                   text::grouped(h.memory_bandwidth_bps / 1e9, 0),
+                   text::grouped(h.memory_capacity_bytes / 1e9, 0),
+                   text::grouped(h.device_power.idle_w, 0),
+                   text::grouped(h.device_power.memory_bound_w, 0),
+                   text::grouped(h.device_power.compute_bound_w, 0),
+                   text::grouped(h.host_power_w, 0), text::grouped(h.price_per_hour_usd, 2),
+                   h.price_date.empty() ? "-" : h.price_date});
+  }
+  return table.render("  ");
+}
+
+std::string params(const ModelSpec& m) {
+  std::string out = text::sig(m.params_total / 1e9, 3) + "B";
+  if (m.params_active > 0 && m.params_active < m.params_total)
+    out += " (" + text::sig(m.params_active / 1e9, 3) + "B active)";
+  return out;
+}
+
+std::string model_table(const Catalog& catalog) {
+  text::TextTable table({{"model", Align::left},
+                         {"params", Align::left},
+                         {"layers"},
+                         {"hidden"},
+                         {"heads"},
+                         {"kv heads"},
+                         {"head dim"},
+                         {"weights", Align::left},
+                         {"kv", Align::left},
+                         {"weight GiB"},
+                         {"KV KiB/token"}});
+  for (const ModelSpec& m : catalog.models()) {
+    table.add_row({m.name, params(m), std::to_string(m.layers), std::to_string(m.hidden_size),
+                   std::to_string(m.attention_heads), std::to_string(m.kv_heads),
+                   std::to_string(m.head_dim), std::string(to_string(m.weight_dtype)),
+                   std::string(to_string(m.kv_dtype)), text::sig(m.weight_bytes() / kGiB, 3),
+                   text::sig(m.kv_bytes_per_token() / kKiB, 3)});
+  }
+  return table.render("  ");
+}
+
+void sources(std::string& out, const std::string& name, const std::string& description,
+             const std::map<std::string, std::string>& entries) {
+  out += description.empty() ? fmt::format("  {}\n", name)
+                             : fmt::format("  {} ({})\n", name, description);
+  if (entries.empty()) out += "    (no sources recorded)\n";
+  for (const auto& [field, source] : entries) out += fmt::format("    {}: {}\n", field, source);
+}
+
+Json number(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
+
+Json sources_json(const std::map<std::string, std::string>& entries) {
+  Json j = Json::object();
+  for (const auto& [field, source] : entries) j[field] = source;
+  return j;
+}
+
+Json hardware_json(const HardwareSpec& h) {
+  Json j = Json::object();
+  j["name"] = h.name;
+  j["description"] = h.description;
+  j["instance"] = h.instance;
+  j["kind"] = kind_name(h.kind);
+  j["devices"] = h.devices;
+  j["cores_per_device"] = h.cores_per_device;
+  j["clock_hz"] = number(h.clock_hz);
+  Json peak = Json::object();
+  for (const auto& [type, flops] : h.peak_flops) peak[std::string(to_string(type))] = number(flops);
+  j["peak_flop_per_s"] = std::move(peak);
+  j["memory_bandwidth_bytes_per_s"] = number(h.memory_bandwidth_bps);
+  j["memory_capacity_bytes"] = number(h.memory_capacity_bytes);
+  j["interconnect_bandwidth_bytes_per_s"] = number(h.interconnect_bandwidth_bps);
+  j["interconnect_latency_s"] = number(h.interconnect_latency_s);
+  j["compute_efficiency"] = number(h.compute_efficiency);
+  j["memory_efficiency"] = number(h.memory_efficiency);
+  j["iteration_overhead_s"] = number(h.iteration_overhead_s);
+  j["device_power"] = {{"idle_w", number(h.device_power.idle_w)},
+                       {"memory_bound_w", number(h.device_power.memory_bound_w)},
+                       {"compute_bound_w", number(h.device_power.compute_bound_w)}};
+  j["host_power_w"] = number(h.host_power_w);
+  j["price_per_hour_usd"] = number(h.price_per_hour_usd);
+  j["price_date"] = h.price_date;
+  j["sources"] = sources_json(h.sources);
+  return j;
+}
+
+Json model_json(const ModelSpec& m) {
+  Json j = Json::object();
+  j["name"] = m.name;
+  j["description"] = m.description;
+  j["params_total"] = number(m.params_total);
+  j["params_active"] = number(m.params_active);
+  j["layers"] = m.layers;
+  j["hidden_size"] = m.hidden_size;
+  j["attention_heads"] = m.attention_heads;
+  j["kv_heads"] = m.kv_heads;
+  j["head_dim"] = m.head_dim;
+  j["weight_dtype"] = to_string(m.weight_dtype);
+  j["kv_dtype"] = to_string(m.kv_dtype);
+  j["weight_bytes"] = number(m.weight_bytes());
+  j["kv_bytes_per_token"] = number(m.kv_bytes_per_token());
+  j["sources"] = sources_json(m.sources);
+  return j;
+}
+
+}  // namespace
+
+std::string render_catalog_table(const Catalog& catalog) {
+  std::string out = "Hardware (figures per device unless noted; host W per node)\n";
+  out += catalog.hardware().empty() ? "  (none)\n" : hardware_table(catalog);
+  out += "\nModels\n";
+  out += catalog.models().empty() ? "  (none)\n" : model_table(catalog);
+  out += "\nSources\n";
+  for (const HardwareSpec& h : catalog.hardware()) sources(out, h.name, h.description, h.sources);
+  for (const ModelSpec& m : catalog.models()) sources(out, m.name, m.description, m.sources);
+  return out;
+}
+
+std::string render_catalog_json(const Catalog& catalog) {
+  Json j = Json::object();
+  j["schema"] = "fleetsim.catalog/1";
+  Json hardware = Json::array();
+  for (const HardwareSpec& h : catalog.hardware()) hardware.push_back(hardware_json(h));
+  j["hardware"] = std::move(hardware);
+  Json models = Json::array();
+  for (const ModelSpec& m : catalog.models()) models.push_back(model_json(m));
+  j["models"] = std::move(models);
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace fleetsim
