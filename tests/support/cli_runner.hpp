@@ -1,0 +1,23 @@
+// Runs the fleetsim binary as a child process. Engine tests go through the
+// real command because SimGrid allows one engine per process.
+#pragma once
+
+#include <string>
+
+namespace fleetsim::testing {
+
+struct CliResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// `args` is appended to the binary's path as is (quote paths yourself).
+CliResult run_fleetsim(const std::string& args);
+
+// A file in a fresh temporary directory, removed with the directory at exit.
+std::string temp_path(const std::string& name);
+std::string write_temp_file(const std::string& name, const std::string& content);
+std::string read_file(const std::string& path);
+
+}  // namespace fleetsim::testing
