@@ -94,7 +94,9 @@ Report sample_report() {
   w.tpot_s = {12345, 0.0123, 0.011, 0.02, 0.025, 0.04, 0.1};
   w.call_latency_s = {12345, 2.5, 2.0, 4.0, 5.0, 8.0, 20.0};
   w.session_latency_s = {1234, 140.0, 120.0, 200.0, 250.0, 400.0, 900.0};
-  w.slos = {{"ttft", 95, 2.0, 1.234, 0.971, true}, {"session", 99, 300.0, 400.0, 0.96, false}};
+  w.slos = {{"ttft", 95, 2.0, 1.234, 0.971, true},
+            {"tpot", 95, 0.05, 0.00726, 1.0, true},
+            {"session", 99, 300.0, 400.0, 0.96, false}};
   w.slos_met = false;
   w.goodput_sessions_per_s = 0.3702;  // 90% of 1234 sessions / 3000 s
   w.cost_usd = 15.1782;
@@ -185,11 +187,11 @@ TEST_CASE("JSON report has the documented schema and exact values", "[report][js
   CHECK(w["ttft_s"]["count"].get<std::uint64_t>() == 12345);
   CHECK(w["ttft_s"]["p95"].get<double>() == 0.8);
   CHECK(w["session_latency_s"]["max"].get<double>() == 900.0);
-  REQUIRE(w["slos"].size() == 2);
+  REQUIRE(w["slos"].size() == 3);
   CHECK(w["slos"][0]["metric"] == "ttft");
   CHECK(w["slos"][0]["percentile"].get<double>() == 95.0);
   CHECK(w["slos"][0]["met"] == true);
-  CHECK(w["slos"][1]["met"] == false);
+  CHECK(w["slos"][2]["met"] == false);
   CHECK(w["slos_met"] == false);
   CHECK(w["goodput_sessions_per_s"].get<double>() == 0.3702);
   CHECK(w["cost_per_session_usd"].get<double>() == 0.0123);
@@ -247,7 +249,7 @@ TEST_CASE("CSV is tidy: one figure per row, quoted names, parseable values", "[r
 
   // run 7 numbers, fleet 18, each pool 16, the workload 14 + 4 latency x 7,
   // each SLO 4, Little's law 4.
-  const std::size_t expected = 1 + 7 + 18 + 2 * 16 + (14 + 28) + 2 * 4 + 4;
+  const std::size_t expected = 1 + 7 + 18 + 2 * 16 + (14 + 28) + 3 * 4 + 4;
   CHECK(lines.size() == expected);
 
   for (std::size_t i = 1; i < lines.size(); ++i) {
@@ -317,7 +319,8 @@ TEST_CASE("Table shows readable, rounded figures", "[report][table]") {
   CHECK(contains(t, "73.0% of prompt tokens"));
   CHECK(contains(t, "ttft p95 <= 2.000 s: observed 1.234 s, attainment 97.1% MET"));
   CHECK(contains(t, "session p99 <= 300.000 s: observed 400.000 s, attainment 96.0% MISSED"));
-  CHECK(contains(t, "1 of 2 missed"));
+  CHECK(contains(t, "1 of 3 missed"));
+  CHECK(contains(t, "tpot p95 <= 0.0500 s: observed 0.00726 s, attainment 100.0% MET"));
   CHECK(contains(t, "0.370 sessions/s met every SLO (90.0% of completed)"));
   CHECK(contains(t, "$15.18 by device time used; $0.0123 per session"));
   CHECK(contains(t, "Little's law"));

@@ -2,6 +2,7 @@
 // for reading; the JSON and CSV writers carry full precision.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <string_view>
@@ -25,8 +26,15 @@ void line(std::string& out, std::string_view label, std::string_view value) {
   out += fmt::format("  {:<{}}{}\n", label, kLabelWidth, value);
 }
 
-std::string seconds3(double s) {
-  return std::isfinite(s) ? fmt::format("{:.3f} s", s) : "n/a";
+// SLO figures stay in seconds, the unit the bounds are written in, with at
+// least millisecond resolution and at least three significant digits, so that
+// a 7.26 ms TPOT does not print as "0.007 s".
+std::string slo_seconds(double s) {
+  if (!std::isfinite(s)) return "n/a";
+  int decimals = 3;
+  if (s != 0.0)
+    decimals = std::max(decimals, 2 - static_cast<int>(std::floor(std::log10(std::fabs(s)))));
+  return fmt::format("{:.{}f} s", s, decimals);
 }
 
 std::string plain(double x, int decimals) {
@@ -128,7 +136,7 @@ std::vector<std::string> latency_row(std::string_view label, const LatencySummar
 
 std::string slo_line(const SloResult& s) {
   return fmt::format("{} p{:g} <= {}: observed {}, attainment {} {}", s.metric, s.percentile,
-                     seconds3(s.bound_s), seconds3(s.observed_s), text::percent(s.attainment),
+                     slo_seconds(s.bound_s), slo_seconds(s.observed_s), text::percent(s.attainment),
                      s.met ? "MET" : "MISSED");
 }
 
