@@ -1,0 +1,86 @@
+#include "fleetsim/catalog.hpp"
+
+#include <algorithm>
+
+#include "catalog_reader.hpp"
+#include "hardware_entry.hpp"
+#include "model_entry.hpp"
+#include "yaml_document.hpp"
+
+namespace fleetsim::catalog_data {
+extern const char* const kHardwareYaml;
+extern const char* const kModelsYaml;
+}  // namespace fleetsim::catalog_data
+
+namespace fleetsim {
+namespace {
+
+// Reads `top_key: {name: entry, ...}` with `read_entry(reader, node, path, name)`.
+template <typename Spec, typename ReadEntry>
+std::vector<Spec> read_entries(const std::string& text, const std::string& label, const std::string& top_key,
+                               std::vector<Diagnostic>& diagnostics, ReadEntry read_entry) {
+  std::vector<Spec> specs;
+  YamlReader reader(label, diagnostics);
+  const auto root = parse_yaml_document(reader, text, "a map with the key \"" + top_key + "\"");
+  if (!root || !reader.expect_map(*root, "")) return specs;
+  reader.check_keys(*root, "", {top_key});
+  const YAML::Node entries = reader.require(*root, "", top_key);
+  if (!entries.IsDefined() || !reader.expect_map(entries, top_key)) return specs;
+  reader.check_unique_keys(entries, top_key);
+  for (auto it = entries.begin(); it != entries.end(); ++it) {
+    if (!it->first.IsScalar()) continue;
+    const std::string& name = it->first.Scalar();
+    if (auto spec = read_entry(reader, it->second, child_path(top_key, name), name)) specs.push_back(*spec);
+  }
+  return specs;
+}
+
+}  // namespace
+
+std::optional<Catalog> read_catalog(const std::string& hardware_yaml, const std::string& hardware_label,
+                                    const std::string& models_yaml, const std::string& models_label,
+                                    std::vector<Diagnostic>& diagnostics) {
+  const std::size_t before = diagnostics.size();
+  auto hardware = read_entries<HardwareSpec>(
+      hardware_yaml, hardware_label, "hardware", diagnostics,
+      [](YamlReader& r, const YAML::Node& node, const std::string& path, const std::string& name) {
+        return read_hardware_entry(r, node, path, name, nullptr);
+      });
+  auto models = read_entries<ModelSpec>(
+      models_yaml, models_label, "models", diagnostics,
+      [](YamlReader& r, const YAML::Node& node, const std::string& path, const std::string& name) {
+        return read_model_entry(r, node, path, name, nullptr);
+      });
+  const bool failed = std::any_of(diagnostics.begin() + static_cast<std::ptrdiff_t>(before), diagnostics.end(),
+                                  [](const Diagnostic& d) { return d.is_error(); });
+  if (failed) return std::nullopt;
+  return Catalog(std::move(hardware), std::move(models));
+}
+
+Catalog::Catalog(std::vector<HardwareSpec> hardware, std::vector<ModelSpec> models)
+    : hardware_(std::move(hardware)), models_(std::move(models)) {}
+
+const HardwareSpec* Catalog::find_hardware(const std::string& name) const {
+  for (const auto& h : hardware_)
+    if (h.name == name) return &h;
+  return nullptr;
+}
+
+const ModelSpec* Catalog::find_model(const std::string& name) const {
+  for (const auto& m : models_)
+    if (m.name == name) return &m;
+  return nullptr;
+}
+
+const Catalog& Catalog::builtin() {
+  static const Catalog catalog = [] {
+    std::vector<Diagnostic> diagnostics;
+    auto parsed = read_catalog(catalog_data::kHardwareYaml, "src/catalog/hardware.yaml (built in)",
+                               catalog_data::kModelsYaml, "src/catalog/models.yaml (built in)", diagnostics);
+    if (!parsed) throw InputError(std::move(diagnostics));
+    return std::move(*parsed);
+  }();
+  return catalog;
+}
+
+}  // namespace fleetsim

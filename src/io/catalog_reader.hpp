@@ -1,0 +1,20 @@
+// Catalog YAML text -> Catalog, with the entry parsers scenarios use too.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fleetsim/catalog.hpp"
+#include "fleetsim/diagnostics.hpp"
+
+namespace fleetsim {
+
+// `hardware_yaml` has a top-level `hardware:` map, `models_yaml` a `models:`
+// map, of complete entries. The labels name the texts in diagnostics.
+// nullopt, with the reasons in `diagnostics`, if anything is wrong.
+std::optional<Catalog> read_catalog(const std::string& hardware_yaml, const std::string& hardware_label,
+                                    const std::string& models_yaml, const std::string& models_label,
+                                    std::vector<Diagnostic>& diagnostics);
+
+}  // namespace fleetsim

@@ -1,0 +1,178 @@
+#include "hardware_entry.hpp"
+
+#include <fmt/format.h>
+
+#include "model_entry.hpp"
+#include "spelling.hpp"
+
+namespace fleetsim {
+namespace {
+
+const Choices<DeviceKind> kKinds = {{"cpu", DeviceKind::cpu}, {"gpu", DeviceKind::gpu}};
+
+const std::vector<std::string> kCommonKeys = {
+    "kind",       "description",  "instance",        "peak_flops",     "memory_bandwidth",
+    "memory_capacity", "interconnect_bandwidth", "interconnect_latency", "efficiency",
+    "iteration_overhead", "power", "price_per_hour", "price_date", "sources"};
+const std::vector<std::string> kGpuOnlyKeys = {"devices"};
+const std::vector<std::string> kCpuOnlyKeys = {"sockets", "cores_per_socket", "clock"};
+
+// Reads the keys of a nested map such as `power:` into fields of `hw`; keys
+// absent keep their current (inherited) value unless `complete` demands them.
+struct NestedField {
+  std::string key;
+  double* target;
+  Dimension dimension;
+  Bounds bounds;
+};
+
+void read_nested(YamlReader& reader, const YAML::Node& map, const std::string& path,
+                 const std::vector<NestedField>& fields, bool complete) {
+  if (!reader.expect_map(map, path)) return;
+  std::vector<std::string> keys;
+  for (const auto& f : fields) keys.push_back(f.key);
+  reader.check_keys(map, path, keys);
+  std::vector<std::string> missing;
+  for (const auto& f : fields) {
+    const YAML::Node value = YamlReader::get(map, f.key);
+    if (!value.IsDefined()) {
+      if (complete) missing.push_back(f.key);
+      continue;
+    }
+    if (auto x = reader.quantity(value, child_path(path, f.key), f.dimension, f.bounds)) *f.target = *x;
+  }
+  if (!missing.empty())
+    reader.error(map, path, fmt::format("missing required key{} {}", missing.size() > 1 ? "s" : "", quoted_list(missing)));
+}
+
+void read_peak_flops(YamlReader& reader, const YAML::Node& map, const std::string& path, HardwareSpec& hw,
+                     bool inherited) {
+  if (!reader.expect_map(map, path, "give peak FLOP/s per data type, e.g. {bf16: 989TFLOPS, fp8: 1979TFLOPS}"))
+    return;
+  if (!inherited) hw.peak_flops.clear();
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    const std::string key_path = it->first.IsScalar() ? child_path(path, it->first.Scalar()) : path;
+    const auto type = reader.choice(it->first, key_path, data_type_choices(), "data type");
+    const auto flops = reader.quantity(it->second, key_path, Dimension::flops, greater_than(0));
+    if (type && flops) hw.peak_flops[*type] = *flops;
+  }
+  if (hw.peak_flops.empty() && map.size() == 0)
+    reader.error(map, path, "expected peak FLOP/s for at least one data type, found an empty map",
+                 "e.g. {bf16: 989TFLOPS, fp8: 1979TFLOPS}");
+}
+
+}  // namespace
+
+std::optional<HardwareSpec> read_hardware_entry(YamlReader& reader, const YAML::Node& entry,
+                                                const std::string& path, const std::string& name,
+                                                const HardwareSpec* base,
+                                                const std::vector<std::string>& extra_keys) {
+  if (!reader.expect_map(entry, path)) return std::nullopt;
+  const std::size_t errors_before = reader.error_count();
+  const bool complete = base == nullptr;  // every required key must be here
+  HardwareSpec hw = base ? *base : HardwareSpec{};
+  hw.name = name;
+
+  std::optional<DeviceKind> kind;
+  if (base) kind = base->kind;
+  if (const YAML::Node n = YamlReader::get(entry, "kind")) {
+    kind = reader.choice(n, child_path(path, "kind"), kKinds, "hardware kind");
+    if (kind) hw.kind = *kind;
+  }
+
+  std::vector<std::string> allowed = kCommonKeys;
+  allowed.insert(allowed.end(), kGpuOnlyKeys.begin(), kGpuOnlyKeys.end());
+  allowed.insert(allowed.end(), kCpuOnlyKeys.begin(), kCpuOnlyKeys.end());
+  allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
+  reader.check_keys(entry, path, allowed);
+
+  if (complete) {
+    std::vector<std::string> missing;
+    auto need = [&](const std::string& key) {
+      if (!YamlReader::get(entry, key).IsDefined()) missing.push_back(key);
+    };
+    need("kind");
+    if (kind == DeviceKind::cpu) {
+      need("sockets");
+      need("cores_per_socket");
+      need("clock");
+    } else if (kind == DeviceKind::gpu) {
+      need("devices");
+    }
+    for (const char* key : {"peak_flops", "memory_bandwidth", "memory_capacity", "efficiency", "power",
+                            "price_per_hour"})
+      need(key);
+    if (!missing.empty()) {
+      reader.error(entry, path,
+                   fmt::format("hardware \"{}\" is missing required key{} {}", name, missing.size() > 1 ? "s" : "",
+                               quoted_list(missing)),
+                   "define them, or start from a catalog entry with `catalog: NAME` and override only what differs");
+    }
+  }
+
+  // A socket is a CPU's device; naming it so keeps CPU entries readable.
+  if (kind == DeviceKind::cpu) {
+    if (const YAML::Node n = YamlReader::get(entry, "devices"))
+      reader.error(n, child_path(path, "devices"), "a cpu node counts sockets, not devices",
+                   "write `sockets: N`; each socket with its own DRAM is one device");
+  } else if (kind == DeviceKind::gpu) {
+    for (const auto& key : kCpuOnlyKeys)
+      if (const YAML::Node n = YamlReader::get(entry, key))
+        reader.error(n, child_path(path, key), fmt::format("\"{}\" applies only to kind: cpu", key),
+                     key == "sockets" ? "a gpu node counts `devices`" : "");
+  }
+
+  auto read_text = [&](const char* key, std::string& target) {
+    if (const YAML::Node n = YamlReader::get(entry, key))
+      if (auto v = reader.text(n, child_path(path, key))) target = *v;
+  };
+  auto read_quantity = [&](const char* key, double& target, Dimension dimension, Bounds bounds) {
+    if (const YAML::Node n = YamlReader::get(entry, key))
+      if (auto v = reader.quantity(n, child_path(path, key), dimension, bounds)) target = *v;
+  };
+  auto read_int = [&](const char* key, int& target) {
+    if (const YAML::Node n = YamlReader::get(entry, key))
+      if (auto v = reader.integer(n, child_path(path, key), 1)) target = static_cast<int>(*v);
+  };
+
+  read_text("description", hw.description);
+  read_text("instance", hw.instance);
+  read_text("price_date", hw.price_date);
+  if (kind != DeviceKind::cpu) read_int("devices", hw.devices);
+  if (kind != DeviceKind::gpu) {
+    read_int("sockets", hw.devices);
+    read_int("cores_per_socket", hw.cores_per_device);
+    read_quantity("clock", hw.clock_hz, Dimension::frequency, greater_than(0));
+  }
+  if (const YAML::Node n = YamlReader::get(entry, "peak_flops"))
+    read_peak_flops(reader, n, child_path(path, "peak_flops"), hw, base != nullptr);
+  read_quantity("memory_bandwidth", hw.memory_bandwidth_bps, Dimension::bandwidth, greater_than(0));
+  read_quantity("memory_capacity", hw.memory_capacity_bytes, Dimension::bytes, greater_than(0));
+  read_quantity("interconnect_bandwidth", hw.interconnect_bandwidth_bps, Dimension::bandwidth, at_least(0));
+  read_quantity("interconnect_latency", hw.interconnect_latency_s, Dimension::duration, at_least(0));
+  read_quantity("iteration_overhead", hw.iteration_overhead_s, Dimension::duration, at_least(0));
+  if (const YAML::Node n = YamlReader::get(entry, "efficiency")) {
+    read_nested(reader, n, child_path(path, "efficiency"),
+                {{"compute", &hw.compute_efficiency, Dimension::dimensionless, in_range(0, 1, true, false)},
+                 {"memory", &hw.memory_efficiency, Dimension::dimensionless, in_range(0, 1, true, false)}},
+                complete);
+  }
+  if (const YAML::Node n = YamlReader::get(entry, "power")) {
+    read_nested(reader, n, child_path(path, "power"),
+                {{"idle", &hw.device_power.idle_w, Dimension::power, at_least(0)},
+                 {"memory_bound", &hw.device_power.memory_bound_w, Dimension::power, at_least(0)},
+                 {"compute_bound", &hw.device_power.compute_bound_w, Dimension::power, at_least(0)},
+                 {"host", &hw.host_power_w, Dimension::power, at_least(0)}},
+                complete);
+  }
+  if (const YAML::Node n = YamlReader::get(entry, "price_per_hour"))
+    if (auto v = reader.number(n, child_path(path, "price_per_hour"), at_least(0))) hw.price_per_hour_usd = *v;
+  if (const YAML::Node n = YamlReader::get(entry, "sources"))
+    if (auto sources = reader.text_map(n, child_path(path, "sources")))
+      for (auto& [field, citation] : *sources) hw.sources[field] = citation;
+
+  if (reader.error_count() != errors_before) return std::nullopt;
+  return hw;
+}
+
+}  // namespace fleetsim

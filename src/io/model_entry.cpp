@@ -1,0 +1,100 @@
+#include "model_entry.hpp"
+
+#include <fmt/format.h>
+
+#include "spelling.hpp"
+
+namespace fleetsim {
+
+const Choices<DataType>& data_type_choices() {
+  static const Choices<DataType> choices = {{"bf16", DataType::bf16},
+                                            {"fp16", DataType::fp16},
+                                            {"fp8", DataType::fp8},
+                                            {"int8", DataType::int8},
+                                            {"int4", DataType::int4}};
+  return choices;
+}
+
+std::optional<ModelSpec> read_model_entry(YamlReader& reader, const YAML::Node& entry, const std::string& path,
+                                          const std::string& name, const ModelSpec* base,
+                                          const std::vector<std::string>& extra_keys) {
+  if (!reader.expect_map(entry, path)) return std::nullopt;
+  const std::size_t errors_before = reader.error_count();
+  ModelSpec model = base ? *base : ModelSpec{};
+  model.name = name;
+
+  std::vector<std::string> allowed = {"description", "params_total", "params_active", "layers",
+                                      "hidden_size", "attention_heads", "kv_heads",     "head_dim",
+                                      "weight_dtype", "kv_dtype",       "sources"};
+  allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
+  reader.check_keys(entry, path, allowed);
+
+  if (!base) {
+    std::vector<std::string> missing;
+    for (const char* key : {"params_total", "layers", "hidden_size", "attention_heads", "kv_heads", "head_dim"})
+      if (!YamlReader::get(entry, key).IsDefined()) missing.push_back(key);
+    if (!missing.empty())
+      reader.error(entry, path,
+                   fmt::format("model \"{}\" is missing required key{} {}", name, missing.size() > 1 ? "s" : "",
+                               quoted_list(missing)),
+                   "define them (see the model's config.json), or start from a catalog entry with `catalog: NAME`");
+  }
+
+  if (const YAML::Node n = YamlReader::get(entry, "description"))
+    if (auto v = reader.text(n, child_path(path, "description"))) model.description = *v;
+
+  // A dense model's active parameters follow its total unless given.
+  const bool active_follows_total = !base || base->params_active == base->params_total;
+  if (const YAML::Node n = YamlReader::get(entry, "params_total")) {
+    if (auto v = reader.count(n, child_path(path, "params_total"), greater_than(0))) {
+      model.params_total = *v;
+      if (active_follows_total) model.params_active = *v;
+    }
+  }
+  if (const YAML::Node n = YamlReader::get(entry, "params_active"))
+    if (auto v = reader.count(n, child_path(path, "params_active"), greater_than(0))) model.params_active = *v;
+
+  auto read_int = [&](const char* key, int& target) {
+    if (const YAML::Node n = YamlReader::get(entry, key))
+      if (auto v = reader.integer(n, child_path(path, key), 1)) target = static_cast<int>(*v);
+  };
+  read_int("layers", model.layers);
+  read_int("hidden_size", model.hidden_size);
+  read_int("attention_heads", model.attention_heads);
+  read_int("kv_heads", model.kv_heads);
+  read_int("head_dim", model.head_dim);
+
+  if (const YAML::Node n = YamlReader::get(entry, "weight_dtype"))
+    if (auto v = reader.choice(n, child_path(path, "weight_dtype"), data_type_choices(), "data type"))
+      model.weight_dtype = *v;
+  if (const YAML::Node n = YamlReader::get(entry, "kv_dtype"))
+    if (auto v = reader.choice(n, child_path(path, "kv_dtype"), data_type_choices(), "data type"))
+      model.kv_dtype = *v;
+  if (const YAML::Node n = YamlReader::get(entry, "sources"))
+    if (auto sources = reader.text_map(n, child_path(path, "sources")))
+      for (auto& [field, citation] : *sources) model.sources[field] = citation;
+
+  if (reader.error_count() != errors_before) return std::nullopt;
+
+  // Relations between fields, checked on the merged entry.
+  if (model.params_total > 0 && model.params_active > model.params_total) {
+    const YAML::Node at = YamlReader::get(entry, "params_active");
+    reader.error(at.IsDefined() ? at : entry, child_path(path, "params_active"),
+                 fmt::format("params_active ({:g}) exceeds params_total ({:g})", model.params_active,
+                             model.params_total),
+                 "params_active counts the weights used per token; it is below params_total only for "
+                 "mixture-of-experts models");
+  }
+  const bool heads_known = model.kv_heads > 0 && model.attention_heads > 0;
+  if (heads_known && (model.kv_heads > model.attention_heads || model.attention_heads % model.kv_heads != 0)) {
+    const YAML::Node at = YamlReader::get(entry, "kv_heads");
+    reader.error(at.IsDefined() ? at : entry, child_path(path, "kv_heads"),
+                 fmt::format("kv_heads ({}) must divide attention_heads ({})", model.kv_heads,
+                             model.attention_heads),
+                 "grouped-query attention shares each KV head among attention_heads / kv_heads query heads");
+  }
+  if (reader.error_count() != errors_before) return std::nullopt;
+  return model;
+}
+
+}  // namespace fleetsim

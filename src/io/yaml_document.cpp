@@ -1,0 +1,44 @@
+#include "yaml_document.hpp"
+
+#include <fmt/format.h>
+
+namespace fleetsim {
+namespace {
+
+// yaml-cpp's messages are terse; these are the ones people meet most.
+std::string hint_for_syntax_error(const std::string& message) {
+  if (message.find("illegal map value") != std::string::npos)
+    return "a value containing \": \" must be quoted, and a key cannot follow a value on the same line";
+  if (message.find("end of map not found") != std::string::npos ||
+      message.find("end of sequence not found") != std::string::npos)
+    return "check that every '{' and '[' is closed, and the indentation of the lines around";
+  if (message.find("tab") != std::string::npos) return "indent with spaces, not tabs";
+  if (message.find("unknown escape") != std::string::npos)
+    return "inside double quotes a backslash starts an escape; use single quotes for literal backslashes";
+  return "check the indentation and quoting on this line and the one before";
+}
+
+}  // namespace
+
+std::optional<YAML::Node> parse_yaml_document(YamlReader& reader, const std::string& text, std::string_view what,
+                                              std::string_view empty_hint) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    const bool located = !e.mark.is_null() && e.mark.line >= 0;
+    reader.error_at(located ? e.mark.line + 1 : 0, located ? e.mark.column + 1 : 0, "",
+                    "YAML syntax error: " + e.msg, hint_for_syntax_error(e.msg));
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    reader.error_at(0, 0, "", std::string("cannot parse the YAML: ") + e.what());
+    return std::nullopt;
+  }
+  if (!root.IsDefined() || root.IsNull()) {
+    reader.error_at(0, 0, "", fmt::format("the file is empty; expected {}", what), std::string(empty_hint));
+    return std::nullopt;
+  }
+  return root;
+}
+
+}  // namespace fleetsim
