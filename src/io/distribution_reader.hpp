@@ -1,0 +1,21 @@
+// A random quantity in a scenario: a plain value (fixed) or {dist: ..., ...}.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "fleetsim/distribution.hpp"
+#include "yaml_reader.hpp"
+
+namespace fleetsim {
+
+// What a distribution measures at the place it is read.
+struct DistributionUse {
+  Dimension dimension = Dimension::dimensionless;  // of its values and location parameters
+  double lower = 0.0;  // samples are clamped to at least this (1 for output tokens)
+};
+
+std::optional<Distribution> read_distribution(YamlReader& reader, const YAML::Node& node, const std::string& path,
+                                              const DistributionUse& use);
+
+}  // namespace fleetsim

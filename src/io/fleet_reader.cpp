@@ -1,0 +1,179 @@
+#include "fleet_reader.hpp"
+
+#include <map>
+
+#include <fmt/format.h>
+
+namespace fleetsim {
+namespace {
+
+const Choices<KvRetention> kRetention = {
+    {"none", KvRetention::none}, {"lru", KvRetention::lru}, {"ttl", KvRetention::ttl}};
+
+struct EngineSites {
+  YAML::Node tensor_parallel;
+  YAML::Node replicas_per_node;
+};
+
+EngineSettings read_engine(YamlReader& r, const YAML::Node& map, const std::string& path, EngineSites& sites) {
+  EngineSettings e;
+  if (!r.expect_map(map, path)) return e;
+  r.check_keys(map, path,
+               {"tensor_parallel", "replicas_per_node", "max_batch_size", "max_batched_tokens", "chunked_prefill",
+                "memory_fraction", "activation_reserve", "kv_block_tokens", "kv_retention", "kv_ttl"});
+  auto read_int = [&](const char* key, int& target) -> YAML::Node {
+    const YAML::Node n = YamlReader::get(map, key);
+    if (n.IsDefined())
+      if (auto v = r.integer(n, child_path(path, key), 1)) target = static_cast<int>(*v);
+    return n;
+  };
+  sites.tensor_parallel = read_int("tensor_parallel", e.tensor_parallel);
+  sites.replicas_per_node = read_int("replicas_per_node", e.replicas_per_node);
+  read_int("max_batch_size", e.max_batch_size);
+  read_int("max_batched_tokens", e.max_batched_tokens);
+  read_int("kv_block_tokens", e.kv_block_tokens);
+  if (const YAML::Node n = YamlReader::get(map, "chunked_prefill"))
+    if (auto v = r.boolean(n, child_path(path, "chunked_prefill"))) e.chunked_prefill = *v;
+  if (const YAML::Node n = YamlReader::get(map, "memory_fraction"))
+    if (auto v = r.number(n, child_path(path, "memory_fraction"), in_range(0, 1, true, false))) e.memory_fraction = *v;
+  if (const YAML::Node n = YamlReader::get(map, "activation_reserve"))
+    if (auto v = r.quantity(n, child_path(path, "activation_reserve"), Dimension::bytes, at_least(0)))
+      e.activation_reserve_bytes = *v;
+
+  const YAML::Node retention = YamlReader::get(map, "kv_retention");
+  bool retention_ok = true;
+  if (retention.IsDefined()) {
+    auto v = r.choice(retention, child_path(path, "kv_retention"), kRetention, "KV retention policy");
+    if (v) e.kv_retention = *v;
+    retention_ok = v.has_value();
+  }
+  const YAML::Node ttl = YamlReader::get(map, "kv_ttl");
+  if (ttl.IsDefined()) {
+    if (auto v = r.quantity(ttl, child_path(path, "kv_ttl"), Dimension::duration, greater_than(0))) e.kv_ttl_s = *v;
+    if (retention_ok && e.kv_retention != KvRetention::ttl)
+      r.error(ttl, child_path(path, "kv_ttl"), "kv_ttl applies only with kv_retention: ttl",
+              "set kv_retention: ttl, or remove kv_ttl");
+  } else if (retention_ok && e.kv_retention == KvRetention::ttl) {
+    r.error(retention, child_path(path, "kv_retention"), "kv_retention: ttl needs kv_ttl",
+            "add e.g. kv_ttl: 30s: how long a finished call's KV cache is kept for the session's next call");
+  }
+  return e;
+}
+
+// Checks of engine settings against the node they run on.
+void check_engine_on_hardware(YamlReader& r, const Pool& pool, const PoolSite& site, const EngineSites& engine,
+                              const std::string& engine_path) {
+  const HardwareSpec& hw = pool.hardware;
+  const int tp = pool.engine.tensor_parallel;
+  const std::string device = hw.kind == DeviceKind::cpu ? "socket" : "device";
+  if (hw.devices % tp != 0) {
+    std::vector<std::string> divisors;
+    for (int d = 1; d <= hw.devices; ++d)
+      if (hw.devices % d == 0) divisors.push_back(std::to_string(d));
+    r.error(engine.tensor_parallel, child_path(engine_path, "tensor_parallel"),
+            fmt::format("tensor_parallel {} does not divide the {} {}s of a \"{}\" node", tp, hw.devices, device,
+                        hw.name),
+            fmt::format("use one of {}", fmt::join(divisors, ", ")));
+    return;
+  }
+  if (tp > 1 && hw.interconnect_bandwidth_bps <= 0.0)
+    r.error(engine.tensor_parallel, child_path(engine_path, "tensor_parallel"),
+            fmt::format("tensor_parallel {} needs an interconnect between {}s, but \"{}\" has no "
+                        "interconnect_bandwidth",
+                        tp, device, hw.name),
+            "set interconnect_bandwidth in the hardware entry, or use tensor_parallel: 1");
+  const int replicas = pool.engine.replicas_per_node;
+  if (replicas > 0 && replicas * tp > hw.devices)
+    r.error(engine.replicas_per_node, child_path(engine_path, "replicas_per_node"),
+            fmt::format("{} replicas x tensor_parallel {} need {} {}s, but a \"{}\" node has {}", replicas, tp,
+                        replicas * tp, device, hw.name, hw.devices),
+            fmt::format("at most {} replicas fit; leave replicas_per_node out to use all {}s",
+                        hw.devices / tp, device));
+  const int per_node = pool.replicas_per_node();
+  if (per_node > 0 && site.models.size() > static_cast<std::size_t>(per_node)) {
+    r.error(site.models[static_cast<std::size_t>(per_node)].node,
+            site.models[static_cast<std::size_t>(per_node)].path,
+            fmt::format("pool \"{}\" runs {} replica{} per node but lists {} models; replica r serves "
+                        "models[r % {}], so \"{}\" would never run",
+                        pool.name, per_node, per_node == 1 ? "" : "s", site.models.size(), site.models.size(),
+                        site.models[static_cast<std::size_t>(per_node)].name),
+            "serve fewer models per pool (add another pool), lower tensor_parallel, or raise replicas_per_node");
+  }
+}
+
+void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& path,
+               std::map<std::string, int>& first_line) {
+  YamlReader& r = ctx.reader;
+  Pool pool;
+  PoolSite site;
+  site.node = node;
+  site.path = path;
+  r.check_keys(node, path, {"name", "hardware", "count", "models", "engine"});
+  if (const YAML::Node n = r.require(node, path, "name")) {
+    if (auto name = r.name(n, child_path(path, "name"))) {
+      pool.name = *name;
+      const int line = YamlReader::location(n).first;
+      if (auto [it, fresh] = first_line.emplace(*name, line); !fresh)
+        r.error(n, child_path(path, "name"), fmt::format("pool name \"{}\" is used twice", *name),
+                fmt::format("the first is on line {}; routes and the report refer to pools by name", it->second));
+    }
+  }
+  if (const YAML::Node n = r.require(node, path, "hardware")) {
+    const std::string hw_path = child_path(path, "hardware");
+    if (auto name = r.name(n, hw_path)) {
+      if (const HardwareSpec* hw = ctx.resolve_hardware({*name, n, hw_path})) {
+        pool.hardware = *hw;
+        site.hardware_ok = true;
+      }
+    }
+  }
+  site.count = r.require(node, path, "count", "the number of nodes; 0 keeps the pool defined but empty");
+  if (site.count.IsDefined()) {
+    if (auto v = r.integer(site.count, child_path(path, "count"), 0)) {
+      pool.count = static_cast<int>(*v);
+      site.count_ok = true;
+    }
+  }
+  if (const YAML::Node n = r.require(node, path, "models")) {
+    const std::string models_path = child_path(path, "models");
+    if (auto names = r.name_list(n, models_path)) {
+      if (names->empty()) r.error(n, models_path, "expected at least one model, found an empty list");
+      for (std::size_t i = 0; i < names->size(); ++i) {
+        NameSite model{(*names)[i], n[i], index_path(models_path, i)};
+        ctx.resolve_model(model);
+        pool.models.push_back(model.name);
+        site.models.push_back(model);
+      }
+    }
+  }
+  EngineSites engine_sites;
+  const std::size_t errors_before = r.error_count();
+  const std::string engine_path = child_path(path, "engine");
+  if (const YAML::Node n = YamlReader::get(node, "engine")) pool.engine = read_engine(r, n, engine_path, engine_sites);
+  site.engine_ok = r.error_count() == errors_before;
+  site.tensor_parallel = engine_sites.tensor_parallel;
+  if (!engine_sites.tensor_parallel.IsDefined()) engine_sites.tensor_parallel = node;
+  if (site.hardware_ok && site.engine_ok) check_engine_on_hardware(r, pool, site, engine_sites, engine_path);
+
+  ctx.scenario.pools.push_back(std::move(pool));
+  ctx.pool_sites.push_back(std::move(site));
+}
+
+}  // namespace
+
+void read_fleet(ScenarioContext& ctx, const YAML::Node& map) {
+  YamlReader& r = ctx.reader;
+  if (!r.expect_map(map, "fleet", "e.g. fleet: {pools: [{name: gpu, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.1-8b]}]}"))
+    return;
+  r.check_keys(map, "fleet", {"pools"});
+  const YAML::Node pools = r.require(map, "fleet", "pools");
+  if (!pools.IsDefined() || !r.expect_items(pools, "fleet.pools", "pool")) return;
+  std::map<std::string, int> first_line;
+  for (std::size_t i = 0; i < pools.size(); ++i) {
+    const std::string path = index_path("fleet.pools", i);
+    if (!r.expect_map(pools[i], path)) continue;
+    read_pool(ctx, pools[i], path, first_line);
+  }
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,147 @@
+#include "routing_reader.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "spelling.hpp"
+
+namespace fleetsim {
+namespace {
+
+const Choices<RoutingPolicy> kPolicies = {{"round_robin", RoutingPolicy::round_robin},
+                                          {"least_outstanding", RoutingPolicy::least_outstanding},
+                                          {"session_affinity", RoutingPolicy::session_affinity}};
+
+bool serves(const Pool& pool, const std::string& model) {
+  return std::find(pool.models.begin(), pool.models.end(), model) != pool.models.end();
+}
+
+std::vector<std::string> pools_serving(const Scenario& s, const std::string& model) {
+  std::vector<std::string> names;
+  for (const auto& p : s.pools)
+    if (serves(p, model)) names.push_back(p.name);
+  return names;
+}
+
+// A pool a route names: it must exist and serve the route's model.
+bool check_pool_reference(ScenarioContext& ctx, const NameSite& site, const std::string& model, bool model_ok) {
+  const Pool* pool = ctx.find_pool(site.name);
+  if (!pool) {
+    std::string hint = did_you_mean_hint(site.name, ctx.pool_names(), "pools");
+    ctx.reader.error(site.node, site.path, fmt::format("unknown pool \"{}\"", site.name), hint);
+    return false;
+  }
+  if (model_ok && !serves(*pool, model)) {
+    const auto serving = pools_serving(ctx.scenario, model);
+    ctx.reader.error(site.node, site.path,
+                     fmt::format("pool \"{}\" does not serve model \"{}\" (its models: {})", site.name, model,
+                                 quoted_list(pool->models)),
+                     serving.empty() ? fmt::format("add \"{}\" to the pool's models", model)
+                                     : fmt::format("pools serving \"{}\": {}; or add it to the pool's models", model,
+                                                   quoted_list(serving)));
+    return false;
+  }
+  return true;
+}
+
+void read_route(ScenarioContext& ctx, const YAML::Node& node, const std::string& path,
+                std::map<std::string, int>& first_line) {
+  YamlReader& r = ctx.reader;
+  const std::size_t errors_before = r.error_count();
+  Route route;
+  RouteSite site;
+  site.node = node;
+  site.path = path;
+  r.check_keys(node, path, {"model", "pools", "policy", "affinity_max_queue", "overflow"});
+  bool model_ok = false;
+  if (const YAML::Node n = r.require(node, path, "model")) {
+    const std::string model_path = child_path(path, "model");
+    if (auto name = r.name(n, model_path)) {
+      route.model = *name;
+      site.model = {*name, n, model_path};
+      model_ok = ctx.resolve_model(site.model) != nullptr;
+      const int line = YamlReader::location(n).first;
+      if (auto [it, fresh] = first_line.emplace(*name, line); !fresh)
+        r.error(n, model_path, fmt::format("model \"{}\" has a second route", *name),
+                fmt::format("the first is on line {}; merge them into one", it->second));
+      else if (model_ok && pools_serving(ctx.scenario, *name).empty())
+        r.error(n, model_path, fmt::format("no pool serves model \"{}\"", *name),
+                "add it to the `models:` of a pool under fleet.pools");
+    }
+  }
+  if (const YAML::Node n = YamlReader::get(node, "pools")) {
+    const std::string pools_path = child_path(path, "pools");
+    if (auto names = r.name_list(n, pools_path)) {
+      if (names->empty()) r.error(n, pools_path, "expected at least one pool, found an empty list",
+                                  "leave `pools` out to use every pool that serves the model");
+      for (std::size_t i = 0; i < names->size(); ++i) {
+        NameSite pool{(*names)[i], n[i], index_path(pools_path, i)};
+        if (check_pool_reference(ctx, pool, route.model, model_ok)) route.pools.push_back(pool.name);
+        site.pools.push_back(pool);
+      }
+    }
+  } else if (model_ok) {
+    route.pools = pools_serving(ctx.scenario, route.model);
+  }
+  if (const YAML::Node n = YamlReader::get(node, "policy"))
+    if (auto v = r.choice(n, child_path(path, "policy"), kPolicies, "routing policy")) route.policy = *v;
+  if (const YAML::Node n = YamlReader::get(node, "affinity_max_queue"))
+    if (auto v = r.integer(n, child_path(path, "affinity_max_queue"), 0))
+      route.affinity_max_queue = static_cast<int>(*v);
+  if (const YAML::Node n = YamlReader::get(node, "overflow")) {
+    const std::string overflow_path = child_path(path, "overflow");
+    if (r.expect_map(n, overflow_path, "e.g. overflow: {pool: gpu, queue_threshold: 8}")) {
+      r.check_keys(n, overflow_path, {"pool", "queue_threshold"});
+      if (const YAML::Node p = r.require(n, overflow_path, "pool")) {
+        const std::string pool_path = child_path(overflow_path, "pool");
+        if (auto name = r.name(p, pool_path)) {
+          site.overflow_pool = {*name, p, pool_path};
+          if (check_pool_reference(ctx, site.overflow_pool, route.model, model_ok)) route.overflow_pool = *name;
+        }
+      }
+      if (const YAML::Node q = r.require(n, overflow_path, "queue_threshold"))
+        if (auto v = r.integer(q, child_path(overflow_path, "queue_threshold"), 1))
+          route.overflow_queue_threshold = static_cast<int>(*v);
+    }
+  }
+  site.ok = r.error_count() == errors_before;
+  ctx.routes.push_back(std::move(route));
+  ctx.route_sites.push_back(std::move(site));
+}
+
+}  // namespace
+
+void read_routing(ScenarioContext& ctx, const YAML::Node& list) {
+  YamlReader& r = ctx.reader;
+  if (!r.expect_list(list, "routing", "e.g. routing: [{model: llama-3.1-8b, policy: session_affinity}]")) return;
+  std::map<std::string, int> first_line;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string path = index_path("routing", i);
+    if (r.expect_map(list[i], path)) read_route(ctx, list[i], path, first_line);
+  }
+}
+
+void complete_routes(ScenarioContext& ctx) {
+  Scenario& s = ctx.scenario;
+  s.routes.clear();
+  std::vector<std::string> served;
+  for (const auto& pool : s.pools)
+    for (const auto& m : pool.models)
+      if (std::find(served.begin(), served.end(), m) == served.end()) served.push_back(m);
+  for (const auto& model : served) {
+    auto explicit_route = std::find_if(ctx.routes.begin(), ctx.routes.end(),
+                                       [&](const Route& r) { return r.model == model; });
+    if (explicit_route != ctx.routes.end()) {
+      s.routes.push_back(*explicit_route);
+      continue;
+    }
+    Route route;
+    route.model = model;
+    route.pools = pools_serving(s, model);
+    s.routes.push_back(std::move(route));
+  }
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,182 @@
+#include "scenario_checks.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "spelling.hpp"
+
+namespace fleetsim {
+namespace {
+
+constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+
+bool serves(const Pool& pool, const std::string& model) {
+  return std::find(pool.models.begin(), pool.models.end(), model) != pool.models.end();
+}
+
+// Per device: what the engine may use, and what weights and one KV block take.
+struct DeviceMemory {
+  double usable = 0.0;   // capacity x memory_fraction
+  double weights = 0.0;  // this replica's share of the weights
+  double reserve = 0.0;
+  double kv_block = 0.0;  // one paged-attention block's share
+  bool weights_fit() const { return weights + reserve <= usable; }
+  bool fits() const { return weights + reserve + kv_block <= usable; }
+};
+
+DeviceMemory device_memory(const ModelSpec& m, const HardwareSpec& hw, const EngineSettings& e, int tp,
+                           DataType weight_dtype) {
+  DeviceMemory d;
+  d.usable = hw.memory_capacity_bytes * e.memory_fraction;
+  d.weights = m.params_total * bytes_per_element(weight_dtype) / tp;
+  d.reserve = e.activation_reserve_bytes;
+  d.kv_block = m.kv_bytes_per_token() * e.kv_block_tokens / tp;
+  return d;
+}
+
+std::string fit_hint(const ModelSpec& m, const Pool& pool) {
+  const HardwareSpec& hw = pool.hardware;
+  std::vector<std::string> ways;
+  for (int tp = pool.engine.tensor_parallel + 1; tp <= hw.devices; ++tp) {
+    if (hw.devices % tp != 0) continue;
+    if (device_memory(m, hw, pool.engine, tp, m.weight_dtype).fits()) {
+      ways.push_back(hw.interconnect_bandwidth_bps > 0
+                         ? fmt::format("engine.tensor_parallel: {} would fit", tp)
+                         : fmt::format("tensor_parallel: {} would fit, given an interconnect_bandwidth for \"{}\"",
+                                       tp, hw.name));
+      break;
+    }
+  }
+  for (DataType smaller : {DataType::fp8, DataType::int8, DataType::int4}) {
+    if (bytes_per_element(smaller) >= bytes_per_element(m.weight_dtype)) continue;
+    if (device_memory(m, hw, pool.engine, pool.engine.tensor_parallel, smaller).fits()) {
+      ways.push_back(fmt::format("{} weights would fit (set weight_dtype: {} in a `models:` entry)",
+                                 to_string(smaller), to_string(smaller)));
+      break;
+    }
+  }
+  ways.push_back("or use hardware with more memory per device");
+  return fmt::format("{}", fmt::join(ways, "; "));
+}
+
+void check_memory_fit(ScenarioContext& ctx) {
+  for (std::size_t p = 0; p < ctx.scenario.pools.size(); ++p) {
+    const Pool& pool = ctx.scenario.pools[p];
+    const PoolSite& site = ctx.pool_sites[p];
+    if (!site.hardware_ok || !site.engine_ok || pool.hardware.devices % pool.engine.tensor_parallel != 0) continue;
+    std::set<std::string> checked;
+    for (const NameSite& model_site : site.models) {
+      if (!checked.insert(model_site.name).second) continue;
+      const ModelSpec* m = ctx.find_model(model_site.name);
+      if (!m || ctx.broken_models.count(model_site.name)) continue;
+      const int tp = pool.engine.tensor_parallel;
+      const DeviceMemory mem = device_memory(*m, pool.hardware, pool.engine, tp, m->weight_dtype);
+      if (mem.fits()) continue;
+      const std::string usable =
+          fmt::format("{:.1f} GiB usable per device ({} x memory_fraction {:g})", mem.usable / kGiB,
+                      format_quantity(pool.hardware.memory_capacity_bytes, Dimension::bytes), pool.engine.memory_fraction);
+      const std::string reserve =
+          mem.reserve > 0 ? fmt::format(" + {:.1f} GiB activation reserve", mem.reserve / kGiB) : "";
+      if (!mem.weights_fit()) {
+        ctx.reader.error(model_site.node, model_site.path,
+                         fmt::format("model \"{}\" does not fit on \"{}\": {:.1f} GiB of {} weights per device "
+                                     "(tensor_parallel {}){} exceed {}",
+                                     m->name, pool.hardware.name, mem.weights / kGiB, to_string(m->weight_dtype), tp,
+                                     reserve, usable),
+                         fit_hint(*m, pool));
+      } else {
+        ctx.reader.error(model_site.node, model_site.path,
+                         fmt::format("model \"{}\" leaves no room for its KV cache on \"{}\": {:.1f} GiB of weights "
+                                     "per device{} fill the {}",
+                                     m->name, pool.hardware.name, mem.weights / kGiB, reserve, usable),
+                         fit_hint(*m, pool));
+      }
+    }
+  }
+}
+
+// A model a workload calls needs a pool with nodes that serves it, reachable by its route.
+void check_used_models_served(ScenarioContext& ctx) {
+  const Scenario& s = ctx.scenario;
+  std::set<std::string> done;
+  for (const NameSite& use : ctx.step_models) {
+    if (!done.insert(use.name).second) continue;
+    std::vector<std::size_t> servers;
+    for (std::size_t p = 0; p < s.pools.size(); ++p)
+      if (serves(s.pools[p], use.name)) servers.push_back(p);
+    if (servers.empty()) {
+      ctx.reader.error(use.node, use.path, fmt::format("no pool serves model \"{}\"", use.name),
+                       fmt::format("add \"{}\" to the `models:` of a pool under fleet.pools", use.name));
+      continue;
+    }
+    bool unknown_count = false, has_nodes = false;
+    for (std::size_t p : servers) {
+      unknown_count = unknown_count || !ctx.pool_sites[p].count_ok;
+      has_nodes = has_nodes || s.pools[p].count > 0;
+    }
+    if (unknown_count) continue;  // already reported
+    if (!has_nodes) {
+      const PoolSite& first = ctx.pool_sites[servers.front()];
+      std::vector<std::string> names;
+      for (std::size_t p : servers) names.push_back(s.pools[p].name);
+      ctx.reader.error(first.count, child_path(first.path, "count"),
+                       servers.size() == 1
+                           ? fmt::format("pool \"{}\" is the only server of model \"{}\" but has count: 0",
+                                         names.front(), use.name)
+                           : fmt::format("every pool serving model \"{}\" ({}) has count: 0", use.name,
+                                         quoted_list(names)),
+                       fmt::format("the model is called at {} (line {}); give the pool nodes", use.path,
+                                   YamlReader::location(use.node).first));
+      continue;
+    }
+    // An explicit route must lead to at least one pool with nodes.
+    for (std::size_t i = 0; i < ctx.routes.size(); ++i) {
+      const Route& route = ctx.routes[i];
+      const RouteSite& site = ctx.route_sites[i];
+      if (route.model != use.name || !site.ok || route.pools.empty()) continue;
+      const bool reachable = std::any_of(route.pools.begin(), route.pools.end(), [&](const std::string& name) {
+        const Pool* pool = s.find_pool(name);
+        return pool && pool->count > 0;
+      });
+      if (!reachable)
+        ctx.reader.error(site.pools.empty() ? site.node : site.pools.front().node, child_path(site.path, "pools"),
+                         fmt::format("every pool this route sends \"{}\" to has count: 0", use.name),
+                         "add a pool with nodes to the route's pools");
+    }
+  }
+}
+
+void warn_unused_models(ScenarioContext& ctx) {
+  std::set<std::string> used;
+  for (const NameSite& use : ctx.step_models) used.insert(use.name);
+  for (std::size_t p = 0; p < ctx.scenario.pools.size(); ++p) {
+    std::set<std::string> warned;
+    for (const NameSite& m : ctx.pool_sites[p].models) {
+      if (used.count(m.name) || !ctx.find_model(m.name) || !warned.insert(m.name).second) continue;
+      ctx.reader.warning(m.node, m.path,
+                         fmt::format("pool \"{}\" serves model \"{}\", but no workload step calls it",
+                                     ctx.scenario.pools[p].name, m.name),
+                         "its replicas will idle (and still draw power and cost money)");
+    }
+  }
+}
+
+void check_traffic(ScenarioContext& ctx) {
+  if (ctx.arrivals_ok && !ctx.scenario.workloads.empty() && !ctx.any_arrivals)
+    ctx.reader.error(ctx.workloads_node, "workloads", "the total arrival rate is 0: no session would ever start",
+                     "give at least one workload a positive arrivals rate");
+}
+
+}  // namespace
+
+void check_scenario(ScenarioContext& ctx) {
+  check_memory_fit(ctx);
+  check_used_models_served(ctx);
+  check_traffic(ctx);
+  // On a file with errors, warnings are mostly echoes of them (a misspelt model is "unused").
+  if (ctx.reader.error_count() == 0) warn_unused_models(ctx);
+}
+
+}  // namespace fleetsim

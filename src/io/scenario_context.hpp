@@ -1,0 +1,82 @@
+// State shared by the readers of one scenario file's sections, and the places
+// (YAML nodes) where things were written, so that problems found only when the
+// whole file is known can still point at the right line.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "fleetsim/catalog.hpp"
+#include "fleetsim/scenario.hpp"
+#include "yaml_reader.hpp"
+
+namespace fleetsim {
+
+// Where a name was written.
+struct NameSite {
+  std::string name;
+  YAML::Node node;
+  std::string path;
+};
+
+struct PoolSite {
+  YAML::Node node;
+  std::string path;
+  YAML::Node count;
+  std::vector<NameSite> models;
+  YAML::Node tensor_parallel;  // undefined when not given
+  bool hardware_ok = false;    // resolved; pool.hardware is valid
+  bool count_ok = false;
+  bool engine_ok = false;
+};
+
+struct RouteSite {
+  YAML::Node node;
+  std::string path;
+  NameSite model;
+  std::vector<NameSite> pools;
+  NameSite overflow_pool;  // name empty when not given
+  bool ok = false;         // every field read
+};
+
+struct ScenarioContext {
+  ScenarioContext(YamlReader& r, const Catalog& c) : reader(r), catalog(c) {}
+
+  YamlReader& reader;
+  const Catalog& catalog;
+  Scenario scenario;
+
+  // Entries of the scenario's `hardware:` and `models:` maps, resolved.
+  std::map<std::string, HardwareSpec> hardware;
+  std::map<std::string, ModelSpec> models;
+  // Entries that were defined but invalid (already reported): references to
+  // them are not reported again.
+  std::set<std::string> broken_hardware;
+  std::set<std::string> broken_models;
+
+  std::vector<PoolSite> pool_sites;  // one per scenario.pools entry
+  std::vector<Route> routes;         // the explicit `routing:` entries
+  std::vector<RouteSite> route_sites;
+  std::vector<NameSite> step_models;  // every llm step's model, in file order
+  bool arrivals_ok = true;            // every workload's arrivals were read
+  bool any_arrivals = false;          // some workload has a positive rate
+  YAML::Node workloads_node;
+
+  // Scenario entry, else catalog entry, else nullptr.
+  const HardwareSpec* find_hardware(const std::string& name) const;
+  const ModelSpec* find_model(const std::string& name) const;
+
+  // As find_*, but an unknown name is reported with did-you-mean. nullptr for
+  // unknown and for broken entries.
+  const HardwareSpec* resolve_hardware(const NameSite& site);
+  const ModelSpec* resolve_model(const NameSite& site);
+
+  const Pool* find_pool(const std::string& name) const { return scenario.find_pool(name); }
+  std::vector<std::string> pool_names() const;
+};
+
+}  // namespace fleetsim

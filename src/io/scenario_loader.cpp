@@ -1,0 +1,121 @@
+#include "fleetsim/scenario_loader.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "definitions_reader.hpp"
+#include "fleet_reader.hpp"
+#include "routing_reader.hpp"
+#include "scenario_checks.hpp"
+#include "settings_reader.hpp"
+#include "workload_reader.hpp"
+#include "yaml_document.hpp"
+
+namespace fleetsim {
+namespace {
+
+constexpr const char* kFormatHint = "see docs/scenario-format.md for every key and two complete examples";
+
+const std::vector<std::string> kTopLevelKeys = {"name",   "description", "hardware", "models",    "fleet",
+                                                "routing", "workloads",  "costs",    "simulation"};
+
+// Scenario::models: every model a pool serves or a step calls, resolved.
+void collect_models(ScenarioContext& ctx) {
+  std::vector<std::string> names;
+  auto add = [&](const std::string& name) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  };
+  for (const auto& pool : ctx.scenario.pools)
+    for (const auto& m : pool.models) add(m);
+  for (const auto& use : ctx.step_models) add(use.name);
+  for (const auto& name : names)
+    if (const ModelSpec* m = ctx.find_model(name)) ctx.scenario.models.push_back(*m);
+}
+
+void read_scenario(ScenarioContext& ctx, const YAML::Node& root) {
+  YamlReader& r = ctx.reader;
+  if (!r.expect_map(root, "", "a scenario is a map with the keys name, fleet, workloads and simulation")) return;
+  r.check_keys(root, "", kTopLevelKeys);
+
+  if (const YAML::Node n = r.require(root, "", "name", "e.g. name: quickstart; it labels the report"))
+    if (auto v = r.name(n, "name")) ctx.scenario.name = *v;
+  if (const YAML::Node n = YamlReader::get(root, "description"))
+    if (auto v = r.text(n, "description")) ctx.scenario.description = *v;
+  // An optional section left empty ("routing:" and nothing under it) means its defaults.
+  auto optional_section = [&](const char* key) {
+    const YAML::Node n = YamlReader::get(root, key);
+    return n.IsDefined() && !n.IsNull() ? n : YAML::Node(YAML::NodeType::Undefined);
+  };
+  // Definitions first: the fleet and the steps refer to them.
+  if (const YAML::Node n = optional_section("hardware")) read_hardware_definitions(ctx, n);
+  if (const YAML::Node n = optional_section("models")) read_model_definitions(ctx, n);
+  if (const YAML::Node n = r.require(root, "", "fleet", "the pools of nodes that serve the models")) read_fleet(ctx, n);
+  if (const YAML::Node n = optional_section("routing")) read_routing(ctx, n);
+  if (const YAML::Node n = r.require(root, "", "workloads", "the kinds of sessions that arrive and what they do"))
+    read_workloads(ctx, n);
+  if (const YAML::Node n = optional_section("costs")) read_costs(ctx, n);
+  if (const YAML::Node n = r.require(root, "", "simulation", "e.g. simulation: {duration: 1h}")) read_simulation(ctx, n);
+  check_scenario(ctx);
+}
+
+// Diagnostics in file order; problems of the whole file (line 0) first.
+void sort_diagnostics(std::vector<Diagnostic>& diagnostics) {
+  std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::pair(a.line, a.column) < std::pair(b.line, b.column);
+  });
+}
+
+}  // namespace
+
+LoadResult load_scenario_text(const std::string& yaml_text, const std::string& file_label, const Catalog& catalog) {
+  LoadResult result;
+  try {
+    YamlReader reader(file_label, result.diagnostics);
+    ScenarioContext ctx(reader, catalog);
+    ctx.scenario.source_file = file_label;
+    if (auto root = parse_yaml_document(reader, yaml_text, "a scenario (name, fleet, workloads, simulation)",
+                                        kFormatHint)) {
+      read_scenario(ctx, *root);
+    }
+    if (reader.error_count() == 0) {
+      complete_routes(ctx);
+      collect_models(ctx);
+      result.scenario = std::move(ctx.scenario);
+    }
+  } catch (const std::exception& e) {
+    // A defect in the loader, not in the input; still never escape to the caller.
+    Diagnostic d;
+    d.file = file_label;
+    d.message = std::string("internal error while reading the scenario: ") + e.what();
+    d.hint = "this is a fleetsim defect; please report it with the scenario file";
+    result.diagnostics.push_back(std::move(d));
+    result.scenario.reset();
+  }
+  sort_diagnostics(result.diagnostics);
+  return result;
+}
+
+LoadResult load_scenario_file(const std::string& path, const Catalog& catalog) {
+  auto unreadable = [&](const std::string& reason) {
+    LoadResult result;
+    Diagnostic d;
+    d.file = path;
+    d.message = "cannot read the scenario file: " + reason;
+    result.diagnostics.push_back(std::move(d));
+    return result;
+  };
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return unreadable("it is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return unreadable(std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return unreadable(std::strerror(errno));
+  return load_scenario_text(text.str(), path, catalog);
+}
+
+}  // namespace fleetsim

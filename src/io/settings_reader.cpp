@@ -1,0 +1,54 @@
+#include "settings_reader.hpp"
+
+#include <fmt/format.h>
+
+namespace fleetsim {
+
+void read_costs(ScenarioContext& ctx, const YAML::Node& map) {
+  YamlReader& r = ctx.reader;
+  Costs& costs = ctx.scenario.costs;
+  if (!r.expect_map(map, "costs", "e.g. costs: {pricing: cloud, electricity_price: 0.08, pue: 1.14}")) return;
+  r.check_keys(map, "costs", {"pricing", "electricity_price", "pue"});
+  if (const YAML::Node n = YamlReader::get(map, "pricing"))
+    if (auto v = r.choice(n, "costs.pricing", Choices<Pricing>{{"cloud", Pricing::cloud}, {"owned", Pricing::owned}},
+                          "pricing mode"))
+      costs.pricing = *v;
+  if (const YAML::Node n = YamlReader::get(map, "electricity_price"))
+    if (auto v = r.number(n, "costs.electricity_price", at_least(0))) costs.electricity_usd_per_kwh = *v;
+  if (const YAML::Node n = YamlReader::get(map, "pue")) {
+    if (auto v = r.number(n, "costs.pue", at_least(1))) costs.pue = *v;
+  }
+}
+
+void read_simulation(ScenarioContext& ctx, const YAML::Node& map) {
+  YamlReader& r = ctx.reader;
+  SimulationSettings& sim = ctx.scenario.simulation;
+  if (!r.expect_map(map, "simulation", "e.g. simulation: {duration: 1h, warmup: 5min, seed: 42}")) return;
+  r.check_keys(map, "simulation", {"duration", "sessions", "warmup", "seed"});
+  const YAML::Node duration = YamlReader::get(map, "duration");
+  const YAML::Node sessions = YamlReader::get(map, "sessions");
+  if (duration.IsDefined() && sessions.IsDefined()) {
+    r.error(sessions, "simulation.sessions", "give either duration or sessions, not both",
+            "duration: run for a fixed simulated time; sessions: start N sessions, then let them finish");
+  } else if (!duration.IsDefined() && !sessions.IsDefined()) {
+    r.error(map, "simulation", "missing the run length: expected \"duration\" or \"sessions\"",
+            "e.g. duration: 1h (simulated time), or sessions: 10000");
+  }
+  if (duration.IsDefined()) sim.duration_s = r.quantity(duration, "simulation.duration", Dimension::duration, greater_than(0));
+  if (sessions.IsDefined())
+    if (auto v = r.integer(sessions, "simulation.sessions", 1, std::numeric_limits<std::int64_t>::max())) sim.sessions = *v;
+  if (const YAML::Node n = YamlReader::get(map, "warmup")) {
+    if (auto v = r.quantity(n, "simulation.warmup", Dimension::duration, at_least(0))) {
+      sim.warmup_s = *v;
+      if (sim.duration_s && *v >= *sim.duration_s)
+        r.error(n, "simulation.warmup",
+                fmt::format("expected a warm-up shorter than the duration ({}), found {}",
+                            format_quantity(*sim.duration_s, Dimension::duration), YamlReader::describe(n)),
+                "statistics cover only the time after the warm-up, so nothing would be measured");
+    }
+  }
+  if (const YAML::Node n = YamlReader::get(map, "seed"))
+    if (auto v = r.unsigned_integer(n, "simulation.seed")) sim.seed = *v;
+}
+
+}  // namespace fleetsim

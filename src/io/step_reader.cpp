@@ -1,0 +1,117 @@
+#include "step_reader.hpp"
+
+#include <fmt/format.h>
+
+#include "distribution_reader.hpp"
+#include "spelling.hpp"
+
+namespace fleetsim {
+namespace {
+
+const std::vector<std::string> kStepKinds = {"llm", "tool", "loop"};
+
+// Token counts are never negative; an LLM call produces at least one token.
+const DistributionUse kTokens{Dimension::dimensionless, 0.0};
+const DistributionUse kOutputTokens{Dimension::dimensionless, 1.0};
+const DistributionUse kDuration{Dimension::duration, 0.0};
+const DistributionUse kRepeat{Dimension::dimensionless, 0.0};
+
+// Reads `map[key]` as a distribution into `target`; absent optional keys keep it.
+void read_dist(ScenarioContext& ctx, const YAML::Node& map, const std::string& path, const char* key,
+               const DistributionUse& use, Distribution& target, bool required) {
+  YamlReader& r = ctx.reader;
+  const YAML::Node n = required ? r.require(map, path, key) : YamlReader::get(map, key);
+  if (!n.IsDefined()) return;
+  if (auto d = read_distribution(r, n, child_path(path, key), use)) target = *d;
+}
+
+Step read_llm(ScenarioContext& ctx, const YAML::Node& body, const std::string& path) {
+  Step step;
+  step.kind = Step::Kind::llm;
+  step.prompt_tokens = Distribution::constant(0.0);
+  step.prompt_tokens.lower = 0.0;
+  YamlReader& r = ctx.reader;
+  if (!r.expect_map(body, path, "e.g. llm: {model: llama-3.1-8b, prompt_tokens: 300, output_tokens: 200}")) return step;
+  r.check_keys(body, path, {"model", "prompt_tokens", "output_tokens"});
+  if (const YAML::Node m = r.require(body, path, "model")) {
+    const std::string model_path = child_path(path, "model");
+    if (auto name = r.name(m, model_path)) {
+      step.model = *name;
+      NameSite site{*name, m, model_path};
+      if (ctx.resolve_model(site)) ctx.step_models.push_back(site);
+    }
+  }
+  read_dist(ctx, body, path, "prompt_tokens", kTokens, step.prompt_tokens, false);
+  read_dist(ctx, body, path, "output_tokens", kOutputTokens, step.output_tokens, true);
+  return step;
+}
+
+Step read_tool(ScenarioContext& ctx, const YAML::Node& body, const std::string& path) {
+  Step step;
+  step.kind = Step::Kind::tool;
+  step.result_tokens = Distribution::constant(0.0);
+  step.result_tokens.lower = 0.0;
+  YamlReader& r = ctx.reader;
+  if (!r.expect_map(body, path, "e.g. tool: {latency: {dist: exponential, mean: 4s}, result_tokens: 300}"))
+    return step;
+  r.check_keys(body, path, {"latency", "result_tokens"});
+  read_dist(ctx, body, path, "latency", kDuration, step.latency_s, true);
+  read_dist(ctx, body, path, "result_tokens", kTokens, step.result_tokens, false);
+  return step;
+}
+
+Step read_loop(ScenarioContext& ctx, const YAML::Node& body, const std::string& path) {
+  Step step;
+  step.kind = Step::Kind::loop;
+  YamlReader& r = ctx.reader;
+  if (!r.expect_map(body, path, "e.g. loop: {repeat: 5, steps: [...]}")) return step;
+  r.check_keys(body, path, {"repeat", "steps"});
+  read_dist(ctx, body, path, "repeat", kRepeat, step.repeat, true);
+  if (const YAML::Node steps = r.require(body, path, "steps"))
+    step.body = read_steps(ctx, steps, child_path(path, "steps"));
+  return step;
+}
+
+}  // namespace
+
+std::vector<Step> read_steps(ScenarioContext& ctx, const YAML::Node& list, const std::string& path) {
+  YamlReader& r = ctx.reader;
+  std::vector<Step> steps;
+  if (!r.expect_items(list, path, "step")) return steps;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node item = list[i];
+    const std::string item_path = index_path(path, i);
+    if (!item.IsMap()) {
+      r.error(item, item_path, "expected a step (a map with one key: llm, tool or loop), found " +
+                                   YamlReader::describe(item));
+      continue;
+    }
+    if (item.size() != 1) {
+      std::vector<std::string> keys;
+      for (auto it = item.begin(); it != item.end(); ++it)
+        keys.push_back(it->first.IsScalar() ? it->first.Scalar() : "?");
+      r.error(item, item_path,
+              fmt::format("expected one key per step (llm, tool or loop), found {}: {}", keys.size(),
+                          quoted_list(keys)),
+              "start every step with its own \"- \"");
+      continue;
+    }
+    const YAML::Node key = item.begin()->first;
+    const YAML::Node body = item.begin()->second;
+    const std::string kind = key.IsScalar() ? key.Scalar() : "";
+    const std::string body_path = child_path(item_path, kind);
+    if (kind == "llm") {
+      steps.push_back(read_llm(ctx, body, body_path));
+    } else if (kind == "tool") {
+      steps.push_back(read_tool(ctx, body, body_path));
+    } else if (kind == "loop") {
+      steps.push_back(read_loop(ctx, body, body_path));
+    } else {
+      r.error(key, body_path, fmt::format("unknown step kind {}", YamlReader::describe(key)),
+              did_you_mean_hint(kind, kStepKinds, "expected one of"));
+    }
+  }
+  return steps;
+}
+
+}  // namespace fleetsim

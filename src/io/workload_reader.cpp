@@ -1,0 +1,80 @@
+#include "workload_reader.hpp"
+
+#include <map>
+
+#include <fmt/format.h>
+
+#include "arrivals_reader.hpp"
+#include "distribution_reader.hpp"
+#include "step_reader.hpp"
+
+namespace fleetsim {
+namespace {
+
+Slo read_slo(YamlReader& r, const YAML::Node& map, const std::string& path) {
+  Slo slo;
+  if (!r.expect_map(map, path, "e.g. slo: {percentile: 95, ttft: 2s, tpot: 100ms, session: 5min}")) return slo;
+  r.check_keys(map, path, {"percentile", "ttft", "tpot", "session"});
+  if (const YAML::Node n = YamlReader::get(map, "percentile"))
+    if (auto v = r.number(n, child_path(path, "percentile"), in_range(0, 100, true, true))) slo.percentile = *v;
+  auto bound = [&](const char* key, std::optional<double>& target) {
+    if (const YAML::Node n = YamlReader::get(map, key))
+      target = r.quantity(n, child_path(path, key), Dimension::duration, greater_than(0));
+  };
+  bound("ttft", slo.ttft_s);
+  bound("tpot", slo.tpot_s);
+  bound("session", slo.session_s);
+  return slo;
+}
+
+}  // namespace
+
+void read_workloads(ScenarioContext& ctx, const YAML::Node& list) {
+  YamlReader& r = ctx.reader;
+  ctx.workloads_node = list;
+  if (!r.expect_items(list, "workloads", "workload")) {
+    ctx.arrivals_ok = false;
+    return;
+  }
+  std::map<std::string, int> first_line;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const YAML::Node node = list[i];
+    const std::string path = index_path("workloads", i);
+    if (!r.expect_map(node, path)) {
+      ctx.arrivals_ok = false;
+      continue;
+    }
+    r.check_keys(node, path, {"name", "arrivals", "context_tokens", "steps", "slo"});
+    Workload w;
+    w.initial_context_tokens = Distribution::constant(0.0);
+    w.initial_context_tokens.lower = 0.0;
+    if (const YAML::Node n = r.require(node, path, "name")) {
+      if (auto name = r.name(n, child_path(path, "name"))) {
+        w.name = *name;
+        const int line = YamlReader::location(n).first;
+        if (auto [it, fresh] = first_line.emplace(*name, line); !fresh)
+          r.error(n, child_path(path, "name"), fmt::format("workload name \"{}\" is used twice", *name),
+                  fmt::format("the first is on line {}; names identify workloads in the report", it->second));
+      }
+    }
+    if (const YAML::Node n = r.require(node, path, "arrivals", "e.g. arrivals: {process: poisson, rate: 2/s}")) {
+      if (auto a = read_arrivals(r, n, child_path(path, "arrivals"))) {
+        w.arrivals = *a;
+        ctx.any_arrivals = ctx.any_arrivals || peak_rate_per_s(*a) > 0.0;
+      } else {
+        ctx.arrivals_ok = false;
+      }
+    } else {
+      ctx.arrivals_ok = false;
+    }
+    if (const YAML::Node n = YamlReader::get(node, "context_tokens"))
+      if (auto d = read_distribution(r, n, child_path(path, "context_tokens"), {Dimension::dimensionless, 0.0}))
+        w.initial_context_tokens = *d;
+    if (const YAML::Node n = r.require(node, path, "steps"))
+      w.steps = read_steps(ctx, n, child_path(path, "steps"));
+    if (const YAML::Node n = YamlReader::get(node, "slo")) w.slo = read_slo(r, n, child_path(path, "slo"));
+    ctx.scenario.workloads.push_back(std::move(w));
+  }
+}
+
+}  // namespace fleetsim
