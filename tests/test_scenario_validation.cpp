@@ -595,7 +595,7 @@ TEST_CASE("A model whose weights do not fit is an error naming the sizes", "[val
   // 70.6e9 params x 2 bytes = 131.5 GiB; 80 GB x 0.9 = 67.1 GiB.
   CHECK_THAT(d.message, Contains("\"big-70b\" does not fit on \"test-gpu\""));
   CHECK_THAT(d.message, Contains("131.5 GiB of bf16 weights per device (tensor_parallel 1)"));
-  CHECK_THAT(d.message, Contains("67.1 GiB usable per device (80 GB x memory_fraction 0.9)"));
+  CHECK_THAT(d.message, Contains("67.1 GiB usable per device (74.5 GiB x memory_fraction 0.9)"));
   CHECK_THAT(d.hint, Contains("engine.tensor_parallel: 2 would fit"));
   CHECK_THAT(d.hint, Contains("fp8 weights would fit"));
   CHECK_THAT(d.hint, Contains("more memory per device"));

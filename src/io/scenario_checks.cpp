@@ -75,8 +75,8 @@ void check_memory_fit(ScenarioContext& ctx) {
       const DeviceMemory mem = device_memory(*m, pool.hardware, pool.engine, tp, m->weight_dtype);
       if (mem.fits()) continue;
       const std::string usable =
-          fmt::format("{:.1f} GiB usable per device ({} x memory_fraction {:g})", mem.usable / kGiB,
-                      format_quantity(pool.hardware.memory_capacity_bytes, Dimension::bytes), pool.engine.memory_fraction);
+          fmt::format("{:.1f} GiB usable per device ({:.1f} GiB x memory_fraction {:g})", mem.usable / kGiB,
+                      pool.hardware.memory_capacity_bytes / kGiB, pool.engine.memory_fraction);
       const std::string reserve =
           mem.reserve > 0 ? fmt::format(" + {:.1f} GiB activation reserve", mem.reserve / kGiB) : "";
       if (!mem.weights_fit()) {
