@@ -362,6 +362,46 @@ simulation: {duration: 1h}
   CHECK(m.weight_dtype == DataType::fp8);
 }
 
+TEST_CASE("YAML anchors and merge keys share settings between entries", "[loader]") {
+  const std::string text = R"(name: anchors
+fleet:
+  pools:
+    - &pool
+      name: gpu-a
+      hardware: h100-p5.48xlarge
+      count: 1
+      models: [llama-3.1-8b]
+      engine: &engine {tensor_parallel: 2, max_batch_size: 64}
+    - <<: *pool
+      name: gpu-b
+      count: 3
+      engine: {<<: *engine, max_batch_size: 128}
+workloads:
+  - name: chat
+    arrivals: {rate: 1/s}
+    steps: [{llm: {model: llama-3.1-8b, output_tokens: 10}}]
+simulation: {duration: 1h}
+)";
+  const LoadResult r = load_scenario_text(text, "anchors.yaml", fixed_catalog());
+  INFO(all_messages(r));
+  REQUIRE(r.ok());
+  const Pool& b = r.scenario->pools.at(1);
+  CHECK(b.name == "gpu-b");
+  CHECK(b.count == 3);
+  CHECK(b.hardware.name == "h100-p5.48xlarge");
+  CHECK(b.models == std::vector<std::string>{"llama-3.1-8b"});
+  CHECK(b.engine.tensor_parallel == 2);
+  CHECK(b.engine.max_batch_size == 128);
+  CHECK(r.scenario->pools.at(0).engine.max_batch_size == 64);
+
+  const std::string typo = text.substr(0, text.find("      engine: {<<")) + "      engine: {<<: *engine, max_bach_size: 1}\n" +
+                           text.substr(text.find("workloads:"));
+  const LoadResult bad = load_scenario_text(typo, "anchors.yaml", fixed_catalog());
+  REQUIRE(bad.diagnostics.size() == 1);
+  CHECK(bad.diagnostics[0].key_path == "fleet.pools[1].engine.max_bach_size");
+  CHECK(bad.diagnostics[0].hint.rfind("did you mean \"max_batch_size\"?", 0) == 0);
+}
+
 TEST_CASE("The built-in catalog parses and every entry is complete", "[loader][catalog]") {
   const Catalog& catalog = Catalog::builtin();
   REQUIRE(catalog.find_hardware("h100-p5.48xlarge") != nullptr);

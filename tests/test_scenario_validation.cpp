@@ -242,6 +242,9 @@ TEST_CASE("Unknown keys are errors with did-you-mean", "[validation]") {
   check_single_error(nested, "workloads[0].arrivals.burst", position(nested, "burst"), "unknown key \"burst\"",
                      "valid keys here: \"process\", \"rate\"");
 
+  const std::string merge = with("costs: {pricing: cloud, pue: 1.2}", "costs: {<<: 1.2}");
+  check_single_error(merge, "costs.<<", position(merge, "1.2}"), "expected a map (or a list of maps) to merge");
+
   const std::string twice = with("  duration: 10min\n", "  duration: 10min\n  duration: 20min\n");
   check_single_error(twice, "simulation.duration", position(twice, "duration: 20min"), "given twice");
 }
@@ -707,7 +710,8 @@ TEST_CASE("Truncated and garbled scenarios never crash the loader", "[validation
   }
   for (const char* odd : {"name: [", "{{{{{{{{", "- - - -", "&a [*a]", "name: *unknown", "? [a]\n: b",
                           "fleet: {pools: [[[]]]}", "workloads: [{steps: [{loop: {steps: [{loop: {}}]}}]}]",
-                          "\xff\xfe\x00garbage", "simulation: {duration: 1e999h}", "name: !!binary x"}) {
+                          "\xff\xfe\x00garbage", "simulation: {duration: 1e999h}", "name: !!binary x",
+                          "a: &x {<<: *x}", "fleet: &f {pools: [{<<: *f}]}", "fleet: {<<: [1, 2]}"}) {
     check_no_crash(odd);
   }
 }

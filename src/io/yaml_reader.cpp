@@ -23,6 +23,10 @@ std::string format_bound(double value, Dimension dimension) {
   return format_quantity(value, dimension);
 }
 
+constexpr std::string_view kMergeKey = "<<";
+// Anchors can make merge chains cyclic; real files nest a level or two.
+constexpr int kMaxMergeDepth = 8;
+
 // Type checks must not touch invalid (zombie) nodes: yaml-cpp throws on them.
 bool is_usable(const YAML::Node& node) { return node.IsDefined(); }
 
@@ -164,7 +168,26 @@ void YamlReader::for_each_key(const YAML::Node& map, const std::string& path, Ch
 
 void YamlReader::check_keys(const YAML::Node& map, const std::string& path,
                             const std::vector<std::string>& allowed) {
+  check_keys_merged(map, path, allowed, 0);
+}
+
+void YamlReader::check_keys_merged(const YAML::Node& map, const std::string& path,
+                                   const std::vector<std::string>& allowed, int depth) {
   for_each_key(map, path, [&](const YAML::Node& key, const std::string& word) {
+    if (word == kMergeKey) {
+      const YAML::Node merged = YamlReader::get(map, kMergeKey);
+      const bool maps = merged.IsMap() || (merged.IsSequence() && std::all_of(merged.begin(), merged.end(),
+                                                                             [](const YAML::Node& n) { return n.IsMap(); }));
+      if (!maps) {
+        error(merged, child_path(path, word), "expected a map (or a list of maps) to merge, found " + describe(merged),
+              "write <<: *anchor, where the anchor names a map");
+      } else if (depth < kMaxMergeDepth) {
+        if (merged.IsMap()) check_keys_merged(merged, path, allowed, depth + 1);
+        else
+          for (const auto& m : merged) check_keys_merged(m, path, allowed, depth + 1);
+      }
+      return;
+    }
     if (std::find(allowed.begin(), allowed.end(), word) != allowed.end()) return;
     error(key, child_path(path, word), fmt::format("unknown key \"{}\"", word),
           did_you_mean_hint(word, allowed, "valid keys here"));
@@ -175,10 +198,24 @@ void YamlReader::check_unique_keys(const YAML::Node& map, const std::string& pat
   for_each_key(map, path, [](const YAML::Node&, const std::string&) {});
 }
 
-YAML::Node YamlReader::get(const YAML::Node& map, std::string_view key) {
-  if (is_usable(map) && map.IsMap()) {
-    for (auto it = map.begin(); it != map.end(); ++it)
-      if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
+YAML::Node YamlReader::get(const YAML::Node& map, std::string_view key) { return get_merged(map, key, 0); }
+
+YAML::Node YamlReader::get_merged(const YAML::Node& map, std::string_view key, int depth) {
+  if (!is_usable(map) || !map.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  for (auto it = map.begin(); it != map.end(); ++it)
+    if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
+  // YAML merge keys ("<<: *defaults"): yaml-cpp leaves them to the application.
+  // Keys of the map itself win; then the merged maps, in order.
+  if (key == kMergeKey || depth >= kMaxMergeDepth) return YAML::Node(YAML::NodeType::Undefined);
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (!it->first.IsScalar() || it->first.Scalar() != kMergeKey) continue;
+    const YAML::Node merged = it->second;
+    if (merged.IsMap()) {
+      if (YAML::Node found = get_merged(merged, key, depth + 1)) return found;
+    } else if (merged.IsSequence()) {
+      for (const auto& m : merged)
+        if (YAML::Node found = get_merged(m, key, depth + 1)) return found;
+    }
   }
   return YAML::Node(YAML::NodeType::Undefined);
 }

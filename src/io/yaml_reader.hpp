@@ -62,12 +62,14 @@ class YamlReader {
   bool expect_items(const YAML::Node& node, const std::string& path, std::string_view what);
 
   // Reports keys not in `allowed` (with did-you-mean), keys that are not plain
-  // words and keys given twice. `map` must be a map.
+  // words and keys given twice. `map` must be a map. YAML merge keys
+  // (`<<: *anchor`) are allowed, and the merged maps' keys checked too.
   void check_keys(const YAML::Node& map, const std::string& path, const std::vector<std::string>& allowed);
   // For maps whose keys are names the user chooses: keys must be plain words, given once.
   void check_unique_keys(const YAML::Node& map, const std::string& path);
 
-  // map[key], or an undefined node (false in a boolean context) when absent.
+  // map[key] (or from a map merged in with `<<`), or an undefined node (false
+  // in a boolean context) when absent.
   static YAML::Node get(const YAML::Node& map, std::string_view key);
   // Like get, but a missing key is an error located at the map.
   YAML::Node require(const YAML::Node& map, const std::string& path, std::string_view key,
@@ -120,6 +122,9 @@ class YamlReader {
   // Reports non-scalar and repeated keys; calls `check(key)` for the others.
   template <typename Check>
   void for_each_key(const YAML::Node& map, const std::string& path, Check check);
+  void check_keys_merged(const YAML::Node& map, const std::string& path, const std::vector<std::string>& allowed,
+                         int depth);
+  static YAML::Node get_merged(const YAML::Node& map, std::string_view key, int depth);
   void unknown_word(const YAML::Node& node, const std::string& path, const std::string& word,
                     const std::vector<std::string>& choices, std::string_view what);
 
