@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <string>
 
@@ -482,10 +481,13 @@ TEST_CASE("Catalog text with an incomplete entry is rejected with every problem"
 TEST_CASE("The examples in docs/scenario-format.md load", "[loader][docs]") {
   const std::string doc = read_text(FLEETSIM_SOURCE_DIR "/docs/scenario-format.md");
   // Complete examples are the yaml blocks that start with "name:".
-  const std::regex block("```yaml\n(name:[^`]*)```");
+  const std::string open = "```yaml\nname:", close = "```";
   int examples = 0;
-  for (auto it = std::sregex_iterator(doc.begin(), doc.end(), block); it != std::sregex_iterator(); ++it) {
-    const std::string yaml = (*it)[1].str();
+  for (auto at = doc.find(open); at != std::string::npos; at = doc.find(open, at + 1)) {
+    const auto begin = at + open.size() - std::string("name:").size();
+    const auto end = doc.find(close, begin);
+    REQUIRE(end != std::string::npos);
+    const std::string yaml = doc.substr(begin, end - begin);
     INFO(yaml);
     const LoadResult r = load_scenario_text(yaml, "docs example", fixed_catalog());
     INFO(all_messages(r));
