@@ -31,8 +31,7 @@ void print_diagnostics(const std::vector<Diagnostic>& diagnostics) {
 
 std::size_t count_errors(const std::vector<Diagnostic>& diagnostics) {
   std::size_t n = 0;
-  for (const auto& d : diagnostics) (void)d;
-    ++n;  // TODO(severity): count errors only once warnings exist
+  for (const auto& d : diagnostics) n += d.is_error() ? 1 : 0;
   return n;
 }
 
@@ -114,17 +113,15 @@ int main_with_exceptions(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
   app.footer(
       "Exit codes: 0 success, 1 invalid input (scenario errors, unwritable output), 2 bad command line, "
-      "3 internal error.");
+      "3 internal error.\n");
 
   RunOptions run;
   auto* run_cmd = app.add_subcommand("run", "Simulate a scenario and print its report");
   run_cmd->add_option("scenario", run.scenario, "Scenario file (YAML)")->required();
   run_cmd->add_option("--seed", run.seed, "Override the scenario's random seed");
-  run_cmd->add_option("--format", run.format, "Report format")
-      ->transform(CLI::CheckedTransformer(
-          std::map<std::string, ReportFormat>{
-              {"table", ReportFormat::table}, {"json", ReportFormat::json}, {"csv", ReportFormat::csv}},
-          CLI::ignore_case));
+  std::string run_format = "table";
+  run_cmd->add_option("--format", run_format, "Report format: table, json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
   run_cmd->add_option("-o,--output", run.output, "Write the report to FILE (atomically) instead of stdout");
   run_cmd->add_flag("!--no-progress", run.progress, "Do not log progress on long runs");
 
@@ -151,7 +148,10 @@ int main_with_exceptions(int argc, char** argv) {
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(log_level));
 
-  if (*run_cmd) return run_command(run);
+  if (*run_cmd) {
+    run.format = run_format == "json" ? ReportFormat::json : run_format == "csv" ? ReportFormat::csv : ReportFormat::table;
+    return run_command(run);
+  }
   if (*validate_cmd) return validate_command(validate_paths);
   if (*catalog_cmd) return catalog_command(catalog_format, catalog_output);
   return kExitUsage;
