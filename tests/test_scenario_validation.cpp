@@ -242,6 +242,17 @@ TEST_CASE("Unknown keys are errors with did-you-mean", "[validation]") {
   check_single_error(nested, "workloads[0].arrivals.burst", position(nested, "burst"), "unknown key \"burst\"",
                      "valid keys here: \"process\", \"rate\"");
 
+  // A misspelt required key is one error (the typo), not also a "missing key".
+  const std::string count = with("count: 2", "cuont: 2");
+  check_single_error(count, "fleet.pools[0].cuont", position(count, "cuont"), "unknown key \"cuont\"",
+                     "did you mean \"count\"?");
+  const std::string duration = with("  duration: 10min\n  warmup: 1min\n", "  duraton: 10min\n");
+  check_single_error(duration, "simulation.duraton", position(duration, "duraton"), "unknown key \"duraton\"",
+                     "did you mean \"duration\"?");
+  const std::string dist = with("{dist: exponential, mean: 50}", "{dsit: exponential, mean: 50}");
+  check_single_error(dist, "workloads[0].steps[0].llm.output_tokens.dsit", position(dist, "dsit"),
+                     "unknown key \"dsit\"", "did you mean \"dist\"?");
+
   const std::string merge = with("costs: {pricing: cloud, pue: 1.2}", "costs: {<<: 1.2}");
   check_single_error(merge, "costs.<<", position(merge, "1.2}"), "expected a map (or a list of maps) to merge");
 

@@ -118,9 +118,11 @@ std::optional<Distribution> read_distribution(YamlReader& r, const YAML::Node& n
 
   const std::size_t errors_before = r.error_count();
   std::optional<Kind> kind;
-  if (const YAML::Node k = r.require(node, path, "dist", "e.g. {dist: exponential, mean: 150}; a plain number means a fixed value"))
-    kind = r.choice(k, child_path(path, "dist"), kKinds, "distribution");
+  const YAML::Node k = YamlReader::get(node, "dist");
+  if (k.IsDefined()) kind = r.choice(k, child_path(path, "dist"), kKinds, "distribution");
+  // Keys first: a misspelt "dist" is then reported once, as a typo.
   r.check_keys(node, path, keys_of(kind));
+  if (!k.IsDefined()) r.require(node, path, "dist", "e.g. {dist: exponential, mean: 150}; a plain number means a fixed value");
   if (!kind) return std::nullopt;
 
   MapReader m(r, node, path, use.dimension);

@@ -36,7 +36,7 @@ void read_nested(YamlReader& reader, const YAML::Node& map, const std::string& p
   for (const auto& f : fields) {
     const YAML::Node value = YamlReader::get(map, f.key);
     if (!value.IsDefined()) {
-      if (complete) missing.push_back(f.key);
+      if (complete && !reader.is_misspelt(map, f.key)) missing.push_back(f.key);
       continue;
     }
     if (auto x = reader.quantity(value, child_path(path, f.key), f.dimension, f.bounds)) *f.target = *x;
@@ -89,7 +89,7 @@ std::optional<HardwareSpec> read_hardware_entry(YamlReader& reader, const YAML::
   if (complete) {
     std::vector<std::string> missing;
     auto need = [&](const std::string& key) {
-      if (!YamlReader::get(entry, key).IsDefined()) missing.push_back(key);
+      if (!YamlReader::get(entry, key).IsDefined() && !reader.is_misspelt(entry, key)) missing.push_back(key);
     };
     need("kind");
     if (kind == DeviceKind::cpu) {

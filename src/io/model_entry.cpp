@@ -32,7 +32,7 @@ std::optional<ModelSpec> read_model_entry(YamlReader& reader, const YAML::Node& 
   if (!base) {
     std::vector<std::string> missing;
     for (const char* key : {"params_total", "layers", "hidden_size", "attention_heads", "kv_heads", "head_dim"})
-      if (!YamlReader::get(entry, key).IsDefined()) missing.push_back(key);
+      if (!YamlReader::get(entry, key).IsDefined() && !reader.is_misspelt(entry, key)) missing.push_back(key);
     if (!missing.empty())
       reader.error(entry, path,
                    fmt::format("model \"{}\" is missing required key{} {}", name, missing.size() > 1 ? "s" : "",

@@ -189,6 +189,7 @@ void YamlReader::check_keys_merged(const YAML::Node& map, const std::string& pat
       return;
     }
     if (std::find(allowed.begin(), allowed.end(), word) != allowed.end()) return;
+    if (auto match = closest_match(word, allowed)) misspelt_.emplace_back(map, *match);
     error(key, child_path(path, word), fmt::format("unknown key \"{}\"", word),
           did_you_mean_hint(word, allowed, "valid keys here"));
   });
@@ -220,10 +221,15 @@ YAML::Node YamlReader::get_merged(const YAML::Node& map, std::string_view key, i
   return YAML::Node(YAML::NodeType::Undefined);
 }
 
+bool YamlReader::is_misspelt(const YAML::Node& map, std::string_view key) const {
+  return std::any_of(misspelt_.begin(), misspelt_.end(),
+                     [&](const auto& entry) { return entry.second == key && entry.first.is(map); });
+}
+
 YAML::Node YamlReader::require(const YAML::Node& map, const std::string& path, std::string_view key,
                                std::string_view hint) {
   YAML::Node value = get(map, key);
-  if (!value.IsDefined() && is_usable(map) && map.IsMap())
+  if (!value.IsDefined() && is_usable(map) && map.IsMap() && !is_misspelt(map, key))
     error(map, path, fmt::format("missing required key \"{}\"", key), std::string(hint));
   return value;
 }

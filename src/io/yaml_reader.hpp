@@ -68,6 +68,10 @@ class YamlReader {
   // For maps whose keys are names the user chooses: keys must be plain words, given once.
   void check_unique_keys(const YAML::Node& map, const std::string& path);
 
+  // True when check_keys already reported an unknown key of `map` as a likely
+  // misspelling of `key`: a "missing key" error would only repeat it.
+  bool is_misspelt(const YAML::Node& map, std::string_view key) const;
+
   // map[key] (or from a map merged in with `<<`), or an undefined node (false
   // in a boolean context) when absent.
   static YAML::Node get(const YAML::Node& map, std::string_view key);
@@ -131,6 +135,8 @@ class YamlReader {
   std::string file_;
   std::vector<Diagnostic>& out_;
   std::size_t errors_ = 0;
+  // (map, valid key) for every unknown key that looked like a typo of it.
+  std::vector<std::pair<YAML::Node, std::string>> misspelt_;
 };
 
 }  // namespace fleetsim
