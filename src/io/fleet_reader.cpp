@@ -151,7 +151,6 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
   const std::string engine_path = child_path(path, "engine");
   if (const YAML::Node n = YamlReader::get(node, "engine")) pool.engine = read_engine(r, n, engine_path, engine_sites);
   site.engine_ok = r.error_count() == errors_before;
-  site.tensor_parallel = engine_sites.tensor_parallel;
   if (!engine_sites.tensor_parallel.IsDefined()) engine_sites.tensor_parallel = node;
   if (site.hardware_ok && site.engine_ok) check_engine_on_hardware(r, pool, site, engine_sites, engine_path);
 

@@ -28,7 +28,6 @@ struct PoolSite {
   std::string path;
   YAML::Node count;
   std::vector<NameSite> models;
-  YAML::Node tensor_parallel;  // undefined when not given
   bool hardware_ok = false;    // resolved; pool.hardware is valid
   bool count_ok = false;
   bool engine_ok = false;
