@@ -11,17 +11,25 @@
 
 namespace fleetsim {
 
+struct LoadOptions {
+  // Merge this entry of the file's `variants:` over the base scenario; empty:
+  // the base alone. The loaded scenario is named "<name>/<variant>".
+  std::string variant;
+};
+
 struct LoadResult {
   std::optional<Scenario> scenario;     // set only when there are no errors
   std::vector<Diagnostic> diagnostics;  // every problem found, in file order
+  std::vector<std::string> variants;    // the variants the file declares
   bool ok() const { return scenario.has_value(); }
 };
 
 // Parses and validates. Never throws on bad input: every syntax error, unknown
 // key, wrong type, bad unit, dangling reference and physically impossible
 // set-up becomes a Diagnostic.
-LoadResult load_scenario_file(const std::string& path, const Catalog& catalog = Catalog::builtin());
+LoadResult load_scenario_file(const std::string& path, const Catalog& catalog = Catalog::builtin(),
+                              const LoadOptions& options = {});
 LoadResult load_scenario_text(const std::string& yaml_text, const std::string& file_label,
-                              const Catalog& catalog = Catalog::builtin());
+                              const Catalog& catalog = Catalog::builtin(), const LoadOptions& options = {});
 
 }  // namespace fleetsim

@@ -29,6 +29,10 @@ void print_diagnostics(const std::vector<Diagnostic>& diagnostics) {
   for (const auto& d : diagnostics) std::cerr << d.format() << "\n";
 }
 
+std::string plural(std::size_t n, const std::string& noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 std::size_t count_errors(const std::vector<Diagnostic>& diagnostics) {
   std::size_t n = 0;
   for (const auto& d : diagnostics) n += d.is_error() ? 1 : 0;
@@ -36,12 +40,14 @@ std::size_t count_errors(const std::vector<Diagnostic>& diagnostics) {
 }
 
 // Loads and validates; prints every diagnostic. nullopt when invalid.
-std::optional<Scenario> load(const std::string& path) {
-  LoadResult result = load_scenario_file(path);
+std::optional<Scenario> load(const std::string& path, const std::string& variant) {
+  LoadOptions options;
+  options.variant = variant;
+  LoadResult result = load_scenario_file(path, Catalog::builtin(), options);
   print_diagnostics(result.diagnostics);
   if (!result.ok()) {
     const std::size_t errors = count_errors(result.diagnostics);
-    std::cerr << path << ": " << errors << (errors == 1 ? " error" : " errors") << ", nothing was run\n";
+    std::cerr << path << ": " << plural(errors, "error") << ", nothing was run\n";
     return std::nullopt;
   }
   return std::move(result.scenario);
@@ -64,6 +70,7 @@ int emit(const std::string& text, const std::string& output) {
 
 struct RunOptions {
   std::string scenario;
+  std::string variant;
   std::optional<std::uint64_t> seed;
   ReportFormat format = ReportFormat::table;
   std::string output;
@@ -71,7 +78,7 @@ struct RunOptions {
 };
 
 int run_command(const RunOptions& o) {
-  std::optional<Scenario> scenario = load(o.scenario);
+  std::optional<Scenario> scenario = load(o.scenario, o.variant);
   if (!scenario) return kExitInvalidInput;
   if (o.seed) scenario->simulation.seed = *o.seed;
   SimulationOptions sim;
@@ -80,19 +87,28 @@ int run_command(const RunOptions& o) {
   return emit(render_report(report, o.format), o.output);
 }
 
+// Validates the base scenario and then each of its variants.
 int validate_command(const std::vector<std::string>& paths) {
   int status = kExitOk;
   for (const auto& path : paths) {
-    LoadResult result = load_scenario_file(path);
-    print_diagnostics(result.diagnostics);
-    if (result.ok()) {
-      const Scenario& s = *result.scenario;
-      std::cout << path << ": ok (" << s.pools.size() << " pools, " << s.workloads.size() << " workloads, "
-                << s.models.size() << " models)\n";
-    } else {
-      const std::size_t errors = count_errors(result.diagnostics);
-      std::cout << path << ": " << errors << (errors == 1 ? " error" : " errors") << "\n";
-      status = kExitInvalidInput;
+    std::vector<std::string> variants{""};
+    for (std::size_t i = 0; i < variants.size(); ++i) {
+      LoadOptions options;
+      options.variant = variants[i];
+      LoadResult result = load_scenario_file(path, Catalog::builtin(), options);
+      if (i == 0) variants.insert(variants.end(), result.variants.begin(), result.variants.end());
+      const std::string label = variants[i].empty() ? path : path + " (variant " + variants[i] + ")";
+      print_diagnostics(result.diagnostics);
+      if (result.ok()) {
+        const Scenario& s = *result.scenario;
+        std::cout << label << ": ok (" << plural(s.pools.size(), "pool") << ", "
+                  << plural(s.workloads.size(), "workload") << ", " << plural(s.models.size(), "model") << ")\n";
+      } else {
+        const std::size_t errors = count_errors(result.diagnostics);
+        std::cout << label << ": " << plural(errors, "error") << "\n";
+        status = kExitInvalidInput;
+        if (i == 0) break;  // the variants would repeat the base's errors
+      }
     }
   }
   return status;
@@ -108,6 +124,7 @@ int main_with_exceptions(int argc, char** argv) {
                "costs per query, how much power it draws and whether it meets its latency targets."};
   app.set_version_flag("--version", std::string("fleetsim ") + FLEETSIM_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();  // global options may follow the subcommand too
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "Log verbosity on stderr")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
@@ -119,6 +136,7 @@ int main_with_exceptions(int argc, char** argv) {
   auto* run_cmd = app.add_subcommand("run", "Simulate a scenario and print its report");
   run_cmd->add_option("scenario", run.scenario, "Scenario file (YAML)")->required();
   run_cmd->add_option("--seed", run.seed, "Override the scenario's random seed");
+  run_cmd->add_option("--variant", run.variant, "Run this entry of the scenario's variants: section");
   std::string run_format = "table";
   run_cmd->add_option("--format", run_format, "Report format: table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}));

@@ -11,6 +11,7 @@
 #include "fleet_reader.hpp"
 #include "routing_reader.hpp"
 #include "scenario_checks.hpp"
+#include "scenario_variants.hpp"
 #include "settings_reader.hpp"
 #include "workload_reader.hpp"
 #include "yaml_document.hpp"
@@ -71,7 +72,8 @@ void sort_diagnostics(std::vector<Diagnostic>& diagnostics) {
 
 }  // namespace
 
-LoadResult load_scenario_text(const std::string& yaml_text, const std::string& file_label, const Catalog& catalog) {
+LoadResult load_scenario_text(const std::string& yaml_text, const std::string& file_label, const Catalog& catalog,
+                              const LoadOptions& options) {
   LoadResult result;
   try {
     YamlReader reader(file_label, result.diagnostics);
@@ -79,7 +81,9 @@ LoadResult load_scenario_text(const std::string& yaml_text, const std::string& f
     ctx.scenario.source_file = file_label;
     if (auto root = parse_yaml_document(reader, yaml_text, "a scenario (name, fleet, workloads, simulation)",
                                         kFormatHint)) {
-      read_scenario(ctx, *root);
+      result.variants = read_variant_names(reader, *root);
+      if (auto document = select_variant(reader, *root, options.variant)) read_scenario(ctx, *document);
+      if (!options.variant.empty()) ctx.scenario.name += "/" + options.variant;
     }
     if (reader.error_count() == 0) {
       complete_routes(ctx);
@@ -99,7 +103,7 @@ LoadResult load_scenario_text(const std::string& yaml_text, const std::string& f
   return result;
 }
 
-LoadResult load_scenario_file(const std::string& path, const Catalog& catalog) {
+LoadResult load_scenario_file(const std::string& path, const Catalog& catalog, const LoadOptions& options) {
   auto unreadable = [&](const std::string& reason) {
     LoadResult result;
     Diagnostic d;
@@ -115,7 +119,7 @@ LoadResult load_scenario_file(const std::string& path, const Catalog& catalog) {
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) return unreadable(std::strerror(errno));
-  return load_scenario_text(text.str(), path, catalog);
+  return load_scenario_text(text.str(), path, catalog, options);
 }
 
 }  // namespace fleetsim

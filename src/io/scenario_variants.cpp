@@ -1,0 +1,67 @@
+#include "scenario_variants.hpp"
+
+#include "spelling.hpp"
+
+namespace fleetsim {
+namespace {
+
+// Sections a variant may change: everything but the scenario's name and its variants.
+const std::vector<std::string> kVariantKeys = {"description", "hardware", "models", "fleet",
+                                               "routing",     "workloads", "costs", "simulation"};
+
+// A new map sharing the base's child nodes, with the overlay merged in.
+YAML::Node merge(const YAML::Node& base, const YAML::Node& overlay) {
+  if (!base.IsMap() || !overlay.IsMap()) return overlay;
+  YAML::Node merged(YAML::NodeType::Map);
+  for (const auto& kv : base) merged[kv.first.Scalar()] = kv.second;
+  for (const auto& kv : overlay) {
+    const std::string key = kv.first.Scalar();
+    const YAML::Node existing = YamlReader::get(base, key);
+    merged[key] = existing.IsDefined() ? merge(existing, kv.second) : kv.second;
+  }
+  return merged;
+}
+
+YAML::Node without_variants(const YAML::Node& root) {
+  YAML::Node copy(YAML::NodeType::Map);
+  for (const auto& kv : root)
+    if (kv.first.Scalar() != "variants") copy[kv.first.Scalar()] = kv.second;
+  return copy;
+}
+
+}  // namespace
+
+std::vector<std::string> read_variant_names(YamlReader& reader, const YAML::Node& root) {
+  std::vector<std::string> names;
+  if (!root.IsMap()) return names;
+  const YAML::Node variants = YamlReader::get(root, "variants");
+  if (!variants.IsDefined() || variants.IsNull()) return names;
+  if (!reader.expect_map(variants, "variants", "variants: {NAME: {fleet: ...}, ...}")) return names;
+  for (const auto& kv : variants) {
+    const std::string name = kv.first.Scalar();
+    const std::string path = "variants." + name;
+    names.push_back(name);
+    if (reader.expect_map(kv.second, path, "a variant is a partial scenario, e.g. {fleet: {pools: [...]}}"))
+      reader.check_keys(kv.second, path, kVariantKeys);
+  }
+  return names;
+}
+
+std::optional<YAML::Node> select_variant(YamlReader& reader, const YAML::Node& root, const std::string& variant) {
+  if (!root.IsMap()) return root;
+  if (variant.empty()) return without_variants(root);
+  const YAML::Node variants = YamlReader::get(root, "variants");
+  std::vector<std::string> names;
+  if (variants.IsMap())
+    for (const auto& kv : variants) names.push_back(kv.first.Scalar());
+  const YAML::Node chosen = variants.IsMap() ? YamlReader::get(variants, variant) : YAML::Node();
+  if (!chosen.IsDefined() || !chosen.IsMap()) {
+    reader.error(variants.IsDefined() ? variants : root, "variants",
+                 "no variant named \"" + variant + "\"",
+                 names.empty() ? "this scenario declares no variants" : did_you_mean_hint(variant, names, "variants"));
+    return std::nullopt;
+  }
+  return merge(without_variants(root), chosen);
+}
+
+}  // namespace fleetsim
