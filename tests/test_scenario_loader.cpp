@@ -497,3 +497,56 @@ TEST_CASE("The examples in docs/scenario-format.md load", "[loader][docs]") {
   }
   CHECK(examples >= 2);
 }
+
+TEST_CASE("A variant merges over the base and keeps its own line numbers", "[loader][variants]") {
+  const std::string text = R"(name: v
+fleet:
+  pools:
+    - name: gpu
+      hardware: h100-p5.48xlarge
+      count: 1
+      models: [llama-3.1-8b]
+workloads:
+  - name: w
+    arrivals: {process: poisson, rate: 1/s}
+    steps:
+      - llm: {model: llama-3.1-8b, prompt_tokens: 10, output_tokens: 10}
+simulation: {duration: 10min, seed: 3}
+variants:
+  bigger:
+    simulation: {duration: 1h}
+    fleet:
+      pools:
+        - name: gpu
+          hardware: h100-p5.48xlarge
+          count: 3
+          models: [llama-3.1-8b]
+  broken:
+    fleet:
+      pools:
+        - name: gpu
+          hardware: h100-p5.48xlarge
+          count: -1
+          models: [llama-3.1-8b]
+)";
+  const auto base = fleetsim::load_scenario_text(text, "v.yaml");
+  REQUIRE(base.ok());
+  CHECK(base.variants == std::vector<std::string>{"bigger", "broken"});
+  CHECK(base.scenario->pools[0].count == 1);
+
+  fleetsim::LoadOptions options;
+  options.variant = "bigger";
+  const auto bigger = fleetsim::load_scenario_text(text, "v.yaml", fleetsim::Catalog::builtin(), options);
+  REQUIRE(bigger.ok());
+  CHECK(bigger.scenario->name == "v/bigger");
+  CHECK(bigger.scenario->pools[0].count == 3);
+  CHECK(*bigger.scenario->simulation.duration_s == 3600.0);
+  CHECK(bigger.scenario->simulation.seed == 3);  // untouched keys of a merged map stay
+
+  options.variant = "broken";
+  const auto broken = fleetsim::load_scenario_text(text, "v.yaml", fleetsim::Catalog::builtin(), options);
+  REQUIRE_FALSE(broken.ok());
+  REQUIRE_FALSE(broken.diagnostics.empty());
+  CHECK(broken.diagnostics[0].line == 28);
+  CHECK(broken.diagnostics[0].key_path == "fleet.pools[0].count");
+}

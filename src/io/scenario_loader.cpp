@@ -22,7 +22,8 @@ namespace {
 constexpr const char* kFormatHint = "see docs/scenario-format.md for every key and two complete examples";
 
 const std::vector<std::string> kTopLevelKeys = {"name",   "description", "hardware", "models",    "fleet",
-                                                "routing", "workloads",  "costs",    "simulation"};
+                                                "routing", "workloads",  "costs",    "simulation",
+                                                "variants"};
 
 // Scenario::models: every model a pool serves or a step calls, resolved.
 void collect_models(ScenarioContext& ctx) {

@@ -9,24 +9,21 @@ namespace {
 const std::vector<std::string> kVariantKeys = {"description", "hardware", "models", "fleet",
                                                "routing",     "workloads", "costs", "simulation"};
 
-// A new map sharing the base's child nodes, with the overlay merged in.
-YAML::Node merge(const YAML::Node& base, const YAML::Node& overlay) {
+// A new map sharing the base's and the overlay's nodes (keys included, so
+// that every diagnostic keeps its line), with the overlay merged in. The
+// top-level `variants` section is left out.
+YAML::Node merge(const YAML::Node& base, const YAML::Node& overlay, bool top_level = false) {
   if (!base.IsMap() || !overlay.IsMap()) return overlay;
   YAML::Node merged(YAML::NodeType::Map);
-  for (const auto& kv : base) merged[kv.first.Scalar()] = kv.second;
-  for (const auto& kv : overlay) {
+  for (const auto& kv : base) {
     const std::string key = kv.first.Scalar();
-    const YAML::Node existing = YamlReader::get(base, key);
-    merged[key] = existing.IsDefined() ? merge(existing, kv.second) : kv.second;
+    if (top_level && key == "variants") continue;
+    const YAML::Node replacement = YamlReader::get(overlay, key);
+    merged.force_insert(kv.first, replacement.IsDefined() ? merge(kv.second, replacement) : kv.second);
   }
+  for (const auto& kv : overlay)
+    if (!YamlReader::get(base, kv.first.Scalar()).IsDefined()) merged.force_insert(kv.first, kv.second);
   return merged;
-}
-
-YAML::Node without_variants(const YAML::Node& root) {
-  YAML::Node copy(YAML::NodeType::Map);
-  for (const auto& kv : root)
-    if (kv.first.Scalar() != "variants") copy[kv.first.Scalar()] = kv.second;
-  return copy;
 }
 
 }  // namespace
@@ -48,8 +45,7 @@ std::vector<std::string> read_variant_names(YamlReader& reader, const YAML::Node
 }
 
 std::optional<YAML::Node> select_variant(YamlReader& reader, const YAML::Node& root, const std::string& variant) {
-  if (!root.IsMap()) return root;
-  if (variant.empty()) return without_variants(root);
+  if (!root.IsMap() || variant.empty()) return root;
   const YAML::Node variants = YamlReader::get(root, "variants");
   std::vector<std::string> names;
   if (variants.IsMap())
@@ -61,7 +57,7 @@ std::optional<YAML::Node> select_variant(YamlReader& reader, const YAML::Node& r
                  names.empty() ? "this scenario declares no variants" : did_you_mean_hint(variant, names, "variants"));
     return std::nullopt;
   }
-  return merge(without_variants(root), chosen);
+  return merge(root, chosen, true);
 }
 
 }  // namespace fleetsim

@@ -23,8 +23,9 @@ namespace fleetsim {
 // malformed `variants` section.
 std::vector<std::string> read_variant_names(YamlReader& reader, const YAML::Node& root);
 
-// The document to read for `variant`: the base without its `variants` section
-// when `variant` is empty, else the base with that variant merged in.
+// The document to read for `variant`: the base itself when `variant` is empty
+// (its `variants` section is then ignored), else the base with that variant
+// merged in and without its `variants` section.
 // nullopt (after reporting it) when the variant does not exist.
 std::optional<YAML::Node> select_variant(YamlReader& reader, const YAML::Node& root, const std::string& variant);
 

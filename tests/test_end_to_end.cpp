@@ -1,0 +1,151 @@
+// Every shipped scenario (and variant) runs, and its report adds up.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fleetsim/scenario_loader.hpp"
+#include "support/cli_runner.hpp"
+
+using fleetsim::testing::run_fleetsim;
+using nlohmann::json;
+
+namespace {
+
+double num(const json& j) { return j.is_null() ? std::nan("") : j.get<double>(); }
+
+struct ShippedRun {
+  std::string file;
+  std::string variant;
+};
+
+std::vector<ShippedRun> shipped_runs() {
+  std::vector<ShippedRun> runs;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(FLEETSIM_SOURCE_DIR) + "/scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    const std::string file = entry.path().string();
+    runs.push_back({file, ""});
+    const auto loaded = fleetsim::load_scenario_file(file);
+    for (const auto& v : loaded.variants) runs.push_back({file, v});
+  }
+  return runs;
+}
+
+void check_report_adds_up(const json& r) {
+  const json& fleet = r["fleet"];
+  const double window = num(r["run"]["window_end_s"]) - num(r["run"]["window_start_s"]);
+  const double pue = num(r["run"]["pue"]);
+  const double price_kwh = num(r["run"]["electricity_usd_per_kwh"]);
+  REQUIRE(window > 0);
+
+  double pool_cost = 0, pool_compute = 0, pool_energy_cost = 0, pool_energy = 0, pool_peaks = 0;
+  int nodes = 0;
+  for (const json& p : r["pools"]) {
+    INFO("pool " << p["name"]);
+    // Energy is mean power times the window.
+    CHECK(num(p["energy_j"]) == Approx(num(p["mean_power_w"]) * window).epsilon(1e-9));
+    CHECK(num(p["peak_power_w"]) >= num(p["mean_power_w"]) * (1 - 1e-9));
+    CHECK(num(p["energy_cost_usd"]) == Approx(num(p["energy_j"]) * pue / 3.6e6 * price_kwh).epsilon(1e-9));
+    const bool owned = r["run"]["pricing"] == "owned";
+    CHECK(num(p["cost_usd"]) ==
+          Approx(num(p["compute_cost_usd"]) + (owned ? num(p["energy_cost_usd"]) : 0.0)).epsilon(1e-9));
+    const double util = num(p["utilization"]);
+    CHECK(util >= 0.0);
+    CHECK(util <= 1.0 + 1e-9);
+    const double kv = num(p["kv_cache_occupancy"]);
+    CHECK(kv >= 0.0);
+    CHECK(kv <= 1.0 + 1e-9);
+    pool_cost += num(p["cost_usd"]);
+    pool_compute += num(p["compute_cost_usd"]);
+    pool_energy_cost += num(p["energy_cost_usd"]);
+    pool_energy += num(p["energy_j"]);
+    pool_peaks += num(p["peak_power_w"]);
+    nodes += p["nodes"].get<int>();
+  }
+  CHECK(fleet["nodes"].get<int>() == nodes);
+  CHECK(num(fleet["total_cost_usd"]) == Approx(pool_cost).epsilon(1e-9));
+  CHECK(num(fleet["compute_cost_usd"]) == Approx(pool_compute).epsilon(1e-9));
+  CHECK(num(fleet["energy_cost_usd"]) == Approx(pool_energy_cost).epsilon(1e-9));
+  CHECK(num(fleet["it_energy_j"]) == Approx(pool_energy).epsilon(1e-9));
+  CHECK(num(fleet["facility_energy_j"]) == Approx(pool_energy * pue).epsilon(1e-9));
+  CHECK(num(fleet["mean_it_power_w"]) == Approx(pool_energy / window).epsilon(1e-9));
+  CHECK(num(fleet["peak_it_power_w"]) == Approx(pool_peaks).epsilon(1e-9));
+
+  double sessions = 0, calls = 0, out_tokens = 0, workload_cost = 0;
+  for (const json& w : r["workloads"]) {
+    INFO("workload " << w["name"]);
+    sessions += num(w["sessions_completed"]);
+    calls += num(w["llm_calls"]);
+    out_tokens += num(w["output_tokens"]);
+    workload_cost += num(w["cost_usd"]);
+    CHECK(num(w["prefill_tokens"]) <= num(w["prompt_tokens"]) + 1e-9);
+    const json& ttft = w["ttft_s"];
+    CHECK(num(ttft["p50"]) <= num(ttft["p95"]));
+    CHECK(num(ttft["p95"]) <= num(ttft["p99"]));
+    CHECK(num(ttft["p99"]) <= num(ttft["max"]) * (1 + 1e-9));
+    // A call's latency is at least its time to first token.
+    CHECK(num(w["call_latency_s"]["mean"]) >= num(ttft["mean"]));
+    for (const json& slo : w["slos"]) CHECK(slo["met"].get<bool>() == (num(slo["observed_s"]) <= num(slo["bound_s"])));
+  }
+  REQUIRE(sessions > 0);
+  CHECK(workload_cost == Approx(num(fleet["total_cost_usd"])).epsilon(1e-9));
+  CHECK(num(fleet["cost_per_session_usd"]) == Approx(num(fleet["total_cost_usd"]) / sessions).epsilon(1e-9));
+  CHECK(num(fleet["cost_per_llm_call_usd"]) == Approx(num(fleet["total_cost_usd"]) / calls).epsilon(1e-9));
+  CHECK(num(fleet["cost_per_million_output_tokens_usd"]) ==
+        Approx(num(fleet["total_cost_usd"]) / out_tokens * 1e6).epsilon(1e-9));
+  CHECK(num(fleet["energy_per_session_j"]) == Approx(pool_energy * pue / sessions).epsilon(1e-9));
+  CHECK(num(fleet["output_tokens_per_joule"]) == Approx(out_tokens / (pool_energy * pue)).epsilon(1e-9));
+}
+
+}  // namespace
+
+TEST_CASE("Every shipped scenario and variant runs and its report adds up", "[end-to-end]") {
+  const auto runs = shipped_runs();
+  REQUIRE(runs.size() >= 5);  // quickstart, and cpu-vs-gpu-agentic with its three variants
+  for (const auto& run : runs) {
+    INFO(run.file << " variant '" << run.variant << "'");
+    const auto r = run_fleetsim("run '" + run.file + "' --format json --no-progress" +
+                                (run.variant.empty() ? "" : " --variant " + run.variant));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    check_report_adds_up(json::parse(r.out));
+  }
+}
+
+TEST_CASE("Little's law holds on the shipped scenarios that reach a steady state", "[end-to-end][queueing]") {
+  const std::string dir = std::string(FLEETSIM_SOURCE_DIR) + "/scenarios/";
+  for (const std::string args : {"quickstart.yaml'", "cpu-vs-gpu-agentic.yaml' --variant h100-node",
+                                 "cpu-vs-gpu-agentic.yaml' --variant h100-small"}) {
+    const auto r = run_fleetsim("run '" + dir + args + " --format json --no-progress");
+    REQUIRE(r.exit_code == 0);
+    const json ll = json::parse(r.out)["checks"]["little_law"];
+    INFO(args << ": " << ll.dump());
+    CHECK(num(ll["relative_error"]) < 0.02);
+  }
+}
+
+TEST_CASE("The quickstart's GPU pool draws between idle and full power", "[end-to-end][power]") {
+  const auto r = run_fleetsim("run '" + std::string(FLEETSIM_SOURCE_DIR) +
+                              "/scenarios/quickstart.yaml' --format json --no-progress");
+  REQUIRE(r.exit_code == 0);
+  const json report = json::parse(r.out);
+  const json& h100 = report["pools"][0];
+  REQUIRE(h100["name"] == "h100");
+  // One p5.48xlarge: host 2.8 kW + 8 GPUs between 140 W (idle) and 700 W (TDP), per the catalog.
+  const auto catalog = run_fleetsim("catalog --format json");
+  REQUIRE(catalog.exit_code == 0);
+  const json c = json::parse(catalog.out);
+  double idle_w = 0, full_w = 0;
+  for (const json& h : c["hardware"]) {
+    if (h["name"] != "h100-p5.48xlarge") continue;
+    idle_w = num(h["host_power_w"]) + 8 * num(h["device_power"]["idle_w"]);
+    full_w = num(h["host_power_w"]) + 8 * num(h["device_power"]["compute_bound_w"]);
+  }
+  REQUIRE(idle_w > 0);
+  CHECK(num(h100["mean_power_w"]) > idle_w);
+  CHECK(num(h100["peak_power_w"]) <= full_w);
+}
