@@ -1,0 +1,28 @@
+// fleetsim catalog: the built-in hardware and models, with sources.
+#include <memory>
+#include <string>
+
+#include "cli_support.hpp"
+#include "commands.hpp"
+#include "fleetsim/catalog.hpp"
+#include "fleetsim/catalog_render.hpp"
+
+namespace fleetsim {
+
+Command add_catalog_command(CLI::App& app) {
+  struct Options {
+    std::string format = "table";
+    std::string output;
+  };
+  auto o = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("catalog", "List the built-in hardware and models with their sources");
+  cmd->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
+  cmd->add_option("-o,--output", o->output, "Write to FILE instead of stdout");
+  return {cmd, [o] {
+            const Catalog& catalog = Catalog::builtin();
+            return emit(o->format == "json" ? render_catalog_json(catalog) : render_catalog_table(catalog),
+                        o->output);
+          }};
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,55 @@
+// fleetsim run SCENARIO: simulate and print the report.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cli_support.hpp"
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "fleetsim/report_writers.hpp"
+#include "fleetsim/simulation.hpp"
+
+namespace fleetsim {
+namespace {
+
+struct RunOptions {
+  std::string scenario;
+  std::string variant;
+  std::optional<std::uint64_t> seed;
+  std::string format = "table";
+  std::string output;
+  bool progress = true;
+};
+
+ReportFormat parse_format(const std::string& name) {
+  if (name == "json") return ReportFormat::json;
+  if (name == "csv") return ReportFormat::csv;
+  return ReportFormat::table;
+}
+
+int run(const RunOptions& o) {
+  std::optional<Scenario> scenario = load_scenario_or_report(o.scenario, o.variant);
+  if (!scenario) return kExitInvalidInput;
+  if (o.seed) scenario->simulation.seed = *o.seed;
+  SimulationOptions sim;
+  sim.progress = o.progress;
+  const Report report = simulate(*scenario, sim);
+  return emit(render_report(report, parse_format(o.format)), o.output);
+}
+
+}  // namespace
+
+Command add_run_command(CLI::App& app) {
+  auto o = std::make_shared<RunOptions>();
+  auto* cmd = app.add_subcommand("run", "Simulate a scenario and print its report");
+  cmd->add_option("scenario", o->scenario, "Scenario file (YAML)")->required();
+  cmd->add_option("--seed", o->seed, "Override the scenario's random seed");
+  cmd->add_option("--variant", o->variant, "Run this entry of the scenario's variants: section");
+  cmd->add_option("--format", o->format, "Report format: table, json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
+  cmd->add_option("-o,--output", o->output, "Write the report to FILE (atomically) instead of stdout");
+  cmd->add_flag("!--no-progress", o->progress, "Do not log progress on long runs");
+  return {cmd, [o] { return run(*o); }};
+}
+
+}  // namespace fleetsim

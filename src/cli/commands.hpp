@@ -1,0 +1,26 @@
+// The subcommands of `fleetsim`. Each adds itself to the application and
+// returns what to run when it is chosen; main() picks the chosen one.
+//
+// To add a command: write command_NAME.cpp with an add_NAME_command()
+// declared here, and list it in main.cpp.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace fleetsim {
+
+// Runs the chosen command and returns the process exit code (exit_codes.hpp).
+using CommandAction = std::function<int()>;
+
+struct Command {
+  CLI::App* app = nullptr;
+  CommandAction action;
+};
+
+Command add_run_command(CLI::App& app);
+Command add_validate_command(CLI::App& app);
+Command add_catalog_command(CLI::App& app);
+
+}  // namespace fleetsim
