@@ -1,0 +1,174 @@
+// fleetsim-bench: runs a fixed set of scenarios and reports, for each, what
+// was simulated (sessions, LLM calls, tokens, simulated time, engine events)
+// and what it cost (wall time, peak resident memory), as a table and as JSON
+// so that runs can be compared. Each case runs in its own process: wall time
+// and peak RSS are the child's, measured by wait4().
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+namespace {
+
+struct Case {
+  std::string name;
+  std::string scenario;
+  std::string variant;
+  bool quick = false;
+};
+
+struct Result {
+  Case c;
+  int exit_code = -1;
+  double wall_s = 0;
+  double peak_rss_mib = 0;
+  double sessions = 0, calls = 0, tokens = 0, simulated_s = 0, events = 0;
+};
+
+std::vector<Case> read_cases(const std::string& path) {
+  const YAML::Node root = YAML::LoadFile(path);
+  const auto dir = std::filesystem::path(path).parent_path();
+  std::vector<Case> cases;
+  for (const auto& n : root["cases"]) {
+    Case c;
+    c.name = n["name"].as<std::string>();
+    c.scenario = (dir / n["scenario"].as<std::string>()).string();
+    if (n["variant"]) c.variant = n["variant"].as<std::string>();
+    if (n["quick"]) c.quick = n["quick"].as<bool>();
+    cases.push_back(c);
+  }
+  return cases;
+}
+
+Result run_case(const std::string& fleetsim, const Case& c, const std::string& report_path) {
+  Result r;
+  r.c = c;
+  std::vector<std::string> args = {fleetsim, "run", c.scenario, "--format", "json", "--output", report_path,
+                                   "--no-progress", "--log-level", "warn"};
+  if (!c.variant.empty()) {
+    args.push_back("--variant");
+    args.push_back(c.variant);
+  }
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  const auto start = std::chrono::steady_clock::now();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  rusage usage{};
+  wait4(pid, &status, 0, &usage);
+  r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.peak_rss_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+  if (r.exit_code != 0) return r;
+
+  std::ifstream in(report_path);
+  const nlohmann::json report = nlohmann::json::parse(in);
+  for (const auto& w : report["workloads"]) {
+    r.sessions += w["sessions_completed"].get<double>();
+    r.calls += w["llm_calls"].get<double>();
+    r.tokens += w["prompt_tokens"].get<double>() + w["output_tokens"].get<double>();
+  }
+  r.simulated_s = report["run"]["simulated_end_s"].get<double>();
+  r.events = report["run"]["engine_events"].get<double>();
+  return r;
+}
+
+std::string human(double x) {
+  if (x >= 1e9) return fmt::format("{:.2f}G", x / 1e9);
+  if (x >= 1e6) return fmt::format("{:.2f}M", x / 1e6);
+  if (x >= 1e3) return fmt::format("{:.1f}k", x / 1e3);
+  return fmt::format("{:.0f}", x);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"fleetsim-bench: run the benchmark set and report simulation speed and memory"};
+  std::string cases_file = std::string(FLEETSIM_BENCH_DIR) + "/cases.yaml";
+  std::string fleetsim = FLEETSIM_BINARY;
+  std::string json_out;
+  std::vector<std::string> only;
+  bool quick = false;
+  app.add_option("--cases", cases_file, "Benchmark set (YAML)");
+  app.add_option("--fleetsim", fleetsim, "The fleetsim binary to measure");
+  app.add_option("--json", json_out, "Also write the results as JSON to FILE");
+  app.add_option("--only", only, "Run only these cases (by name)");
+  app.add_flag("--quick", quick, "Run only the cases marked quick");
+  CLI11_PARSE(app, argc, argv);
+
+  std::vector<Case> cases;
+  try {
+    cases = read_cases(cases_file);
+  } catch (const std::exception& e) {
+    std::cerr << "fleetsim-bench: cannot read " << cases_file << ": " << e.what() << "\n";
+    return 1;
+  }
+  char tmpl[] = "/tmp/fleetsim-bench-XXXXXX";
+  if (mkdtemp(tmpl) == nullptr) return 1;
+  const std::string tmp = tmpl;
+
+  std::vector<Result> results;
+  int failures = 0;
+  fmt::print("{:<22} {:>9} {:>9} {:>9} {:>10} {:>8} {:>11} {:>10} {:>9} {:>8}\n", "case", "sessions", "calls",
+             "tokens", "sim time", "wall s", "calls/wall-s", "x realtime", "events", "RSS MiB");
+  for (const auto& c : cases) {
+    if (quick && !c.quick) continue;
+    if (!only.empty() && std::find(only.begin(), only.end(), c.name) == only.end()) continue;
+    const Result r = run_case(fleetsim, c, tmp + "/" + c.name + ".json");
+    results.push_back(r);
+    if (r.exit_code != 0) {
+      ++failures;
+      fmt::print("{:<22} failed (exit {})\n", c.name, r.exit_code);
+      continue;
+    }
+    fmt::print("{:<22} {:>9} {:>9} {:>9} {:>9.0f}s {:>8.2f} {:>11} {:>10} {:>9} {:>8.0f}\n", c.name, human(r.sessions),
+               human(r.calls), human(r.tokens), r.simulated_s, r.wall_s, human(r.calls / r.wall_s),
+               human(r.simulated_s / r.wall_s), human(r.events), r.peak_rss_mib);
+    std::fflush(stdout);
+  }
+  std::filesystem::remove_all(tmp);
+
+  if (!json_out.empty()) {
+    nlohmann::ordered_json j;
+    j["schema"] = "fleetsim.bench/1";
+    j["cpus"] = sysconf(_SC_NPROCESSORS_ONLN);
+    for (const auto& r : results) {
+      nlohmann::ordered_json x;
+      x["case"] = r.c.name;
+      x["exit_code"] = r.exit_code;
+      x["sessions"] = r.sessions;
+      x["llm_calls"] = r.calls;
+      x["tokens"] = r.tokens;
+      x["simulated_s"] = r.simulated_s;
+      x["wall_s"] = r.wall_s;
+      x["llm_calls_per_wall_s"] = r.wall_s > 0 ? r.calls / r.wall_s : 0.0;
+      x["realtime_multiple"] = r.wall_s > 0 ? r.simulated_s / r.wall_s : 0.0;
+      x["engine_events"] = r.events;
+      x["peak_rss_mib"] = r.peak_rss_mib;
+      j["cases"].push_back(x);
+    }
+    std::ofstream(json_out) << j.dump(2) << "\n";
+  }
+  return failures == 0 ? 0 : 1;
+}
