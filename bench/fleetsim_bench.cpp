@@ -36,6 +36,7 @@ struct Result {
   Case c;
   int exit_code = -1;
   double wall_s = 0;
+  double cpu_s = 0;  // user + system: less disturbed than wall time by other load
   double peak_rss_mib = 0;
   double sessions = 0, calls = 0, tokens = 0, simulated_s = 0, events = 0;
 };
@@ -80,6 +81,8 @@ Result run_case(const std::string& fleetsim, const Case& c, const std::string& r
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.peak_rss_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+  r.cpu_s = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+            static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
   if (r.exit_code != 0) return r;
 
   std::ifstream in(report_path);
@@ -130,8 +133,8 @@ int main(int argc, char** argv) {
 
   std::vector<Result> results;
   int failures = 0;
-  fmt::print("{:<22} {:>9} {:>9} {:>9} {:>10} {:>8} {:>11} {:>10} {:>9} {:>8}\n", "case", "sessions", "calls",
-             "tokens", "sim time", "wall s", "calls/wall-s", "x realtime", "events", "RSS MiB");
+  fmt::print("{:<22} {:>9} {:>9} {:>9} {:>10} {:>8} {:>8} {:>12} {:>10} {:>9} {:>8}\n", "case", "sessions", "calls",
+             "tokens", "sim time", "wall s", "cpu s", "calls/wall-s", "x realtime", "events", "RSS MiB");
   for (const auto& c : cases) {
     if (quick && !c.quick) continue;
     if (!only.empty() && std::find(only.begin(), only.end(), c.name) == only.end()) continue;
@@ -142,8 +145,9 @@ int main(int argc, char** argv) {
       fmt::print("{:<22} failed (exit {})\n", c.name, r.exit_code);
       continue;
     }
-    fmt::print("{:<22} {:>9} {:>9} {:>9} {:>9.0f}s {:>8.2f} {:>11} {:>10} {:>9} {:>8.0f}\n", c.name, human(r.sessions),
-               human(r.calls), human(r.tokens), r.simulated_s, r.wall_s, human(r.calls / r.wall_s),
+    fmt::print("{:<22} {:>9} {:>9} {:>9} {:>9.0f}s {:>8.2f} {:>8.2f} {:>12} {:>10} {:>9} {:>8.0f}\n", c.name,
+               human(r.sessions), human(r.calls), human(r.tokens), r.simulated_s, r.wall_s, r.cpu_s,
+               human(r.calls / r.wall_s),
                human(r.simulated_s / r.wall_s), human(r.events), r.peak_rss_mib);
     std::fflush(stdout);
   }
@@ -162,6 +166,7 @@ int main(int argc, char** argv) {
       x["tokens"] = r.tokens;
       x["simulated_s"] = r.simulated_s;
       x["wall_s"] = r.wall_s;
+      x["cpu_s"] = r.cpu_s;
       x["llm_calls_per_wall_s"] = r.wall_s > 0 ? r.calls / r.wall_s : 0.0;
       x["realtime_multiple"] = r.wall_s > 0 ? r.simulated_s / r.wall_s : 0.0;
       x["engine_events"] = r.events;

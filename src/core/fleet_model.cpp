@@ -132,6 +132,7 @@ void FleetModel::issue_call(std::uint32_t slot, const Step& step) {
 void FleetModel::on_call_finished(const CallOutcome& out) {
   const auto slot = static_cast<std::uint32_t>(out.request.call_id);
   Session& s = sessions_[slot];
+  router_->call_finished(static_cast<std::size_t>(s.last_replica));
   const double ttft = out.first_token_s - s.call_issued_s;
   const double tpot = out.generated_tokens > 1
                           ? (out.finished_s - out.first_token_s) / static_cast<double>(out.generated_tokens - 1)

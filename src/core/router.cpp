@@ -5,65 +5,68 @@
 
 namespace fleetsim {
 
-Router::Router(const Scenario& scenario, const std::vector<ReplicaPlacement>& placements) {
+Router::Router(const Scenario& scenario, const std::vector<ReplicaPlacement>& placements)
+    : outstanding_(placements.size(), 0), slots_(placements.size()) {
+  tables_.reserve(scenario.routes.size());  // slots_ keep pointers into tables_
   for (const auto& route : scenario.routes) {
-    Table t;
+    Table& t = tables_.emplace_back();
     t.model = route.model;
     t.route = route;
     for (std::size_t r = 0; r < placements.size(); ++r) {
       if (placements[r].model != route.model) continue;
       const std::string& pool = scenario.pools[placements[r].pool].name;
-      if (std::find(route.pools.begin(), route.pools.end(), pool) != route.pools.end()) t.candidates.push_back(r);
-      if (!route.overflow_pool.empty() && pool == route.overflow_pool) t.overflow.push_back(r);
+      if (std::find(route.pools.begin(), route.pools.end(), pool) != route.pools.end())
+        t.candidates.replicas.push_back(r);
+      if (!route.overflow_pool.empty() && pool == route.overflow_pool) t.overflow.replicas.push_back(r);
     }
-    tables_.push_back(std::move(t));
+    for (Candidates* c : {&t.candidates, &t.overflow}) {
+      c->index = LeastLoadedIndex(c->replicas.size());
+      for (std::size_t i = 0; i < c->replicas.size(); ++i) slots_[c->replicas[i]].push_back({c, i});
+    }
   }
 }
 
-std::size_t Router::least_outstanding(const std::vector<std::size_t>& candidates,
-                                      const std::vector<ContinuousBatcher>& replicas) {
-  std::size_t best = candidates.front();
-  std::size_t best_load = replicas[best].outstanding();
-  for (std::size_t r : candidates) {
-    const std::size_t load = replicas[r].outstanding();
-    if (load < best_load) {
-      best = r;
-      best_load = load;
-      if (load == 0) break;
-    }
-  }
-  return best;
+void Router::set_load(std::size_t replica, std::uint32_t load) {
+  outstanding_[replica] = load;
+  for (const Slot& s : slots_[replica]) s.candidates->index.set(s.position, load);
+}
+
+void Router::call_finished(std::size_t replica) {
+  if (outstanding_[replica] > 0) set_load(replica, outstanding_[replica] - 1);
 }
 
 std::size_t Router::route(const std::string& model, int last_replica,
                           const std::vector<ContinuousBatcher>& replicas) {
   auto it = std::find_if(tables_.begin(), tables_.end(), [&](const Table& t) { return t.model == model; });
-  if (it == tables_.end() || it->candidates.empty())
+  if (it == tables_.end() || it->candidates.replicas.empty())
     throw std::logic_error("no replica serves model " + model);  // the loader rejects such scenarios
   Table& t = *it;
-  std::size_t chosen = t.candidates.front();
+  std::size_t chosen = t.candidates.replicas.front();
   switch (t.route.policy) {
     case RoutingPolicy::round_robin:
-      chosen = t.candidates[t.next_round_robin++ % t.candidates.size()];
+      chosen = t.candidates.replicas[t.next_round_robin++ % t.candidates.replicas.size()];
       break;
     case RoutingPolicy::least_outstanding:
-      chosen = least_outstanding(t.candidates, replicas);
+      chosen = t.candidates.least();
       break;
     case RoutingPolicy::session_affinity: {
-      const bool home_ok = last_replica >= 0 &&
-                           std::find(t.candidates.begin(), t.candidates.end(),
-                                     static_cast<std::size_t>(last_replica)) != t.candidates.end() &&
-                           replicas[static_cast<std::size_t>(last_replica)].waiting() <
-                               static_cast<std::size_t>(t.route.affinity_max_queue);
-      chosen = home_ok ? static_cast<std::size_t>(last_replica) : least_outstanding(t.candidates, replicas);
+      bool home_ok = false;
+      if (last_replica >= 0) {
+        const auto home = static_cast<std::size_t>(last_replica);
+        const auto& where = slots_[home];
+        home_ok = std::any_of(where.begin(), where.end(), [&](const Slot& s) { return s.candidates == &t.candidates; }) &&
+                  replicas[home].waiting() < static_cast<std::size_t>(t.route.affinity_max_queue);
+      }
+      chosen = home_ok ? static_cast<std::size_t>(last_replica) : t.candidates.least();
       break;
     }
   }
-  if (!t.overflow.empty() &&
+  if (!t.overflow.replicas.empty() &&
       replicas[chosen].waiting() >= static_cast<std::size_t>(t.route.overflow_queue_threshold)) {
-    const std::size_t spill = least_outstanding(t.overflow, replicas);
-    if (replicas[spill].outstanding() < replicas[chosen].outstanding()) chosen = spill;
+    const std::size_t spill = t.overflow.least();
+    if (outstanding_[spill] < outstanding_[chosen]) chosen = spill;
   }
+  set_load(chosen, outstanding_[chosen] + 1);
   return chosen;
 }
 

@@ -1,57 +1,72 @@
 #include "replica_server.hpp"
 
-namespace sg4 = simgrid::s4u;
+#include <algorithm>
+
+#include <simgrid/s4u/Engine.hpp>
 
 namespace fleetsim {
 
+using simgrid::kernel::timer::Timer;
+
+namespace {
+double now() { return simgrid::s4u::Engine::get_clock(); }
+}  // namespace
+
 ReplicaServer::ReplicaServer(ContinuousBatcher& batcher, BatcherListener& listener, long& event_counter)
-    : batcher_(batcher), listener_(listener), events_(event_counter), wake_(sg4::Semaphore::create(0)) {}
+    : batcher_(batcher), listener_(listener), events_(event_counter) {}
+
+void ReplicaServer::set_timer(double at_s, long iterations) {
+  timer_ = Timer::set(at_s, [this, iterations] {
+    timer_ = nullptr;
+    finish(iterations);
+  });
+}
 
 void ReplicaServer::wake(bool interrupt) {
-  if (signaled_) return;
-  if (state_ == State::idle || (state_ == State::decode_run && interrupt)) {
-    signaled_ = true;
-    wake_->release();
+  if (state_ == State::idle) {
+    // Start on a timer of its own, not inside the caller's event: the caller
+    // may be another replica in the middle of retiring its batch.
+    state_ = State::starting;
+    timer_ = Timer::set(now(), [this] {
+      timer_ = nullptr;
+      start_next();
+    });
+  } else if (state_ == State::decode_run && interrupt) {
+    // Let the iteration in progress finish, then re-plan with the new call.
+    timer_->remove();
+    const long done = batcher_.iterations_done(plan_, now() - plan_start_s_);
+    const long until = std::min(plan_.iterations, done + 1);
+    state_ = State::busy;
+    set_timer(plan_start_s_ + batcher_.time_of(plan_, until), until);
   }
 }
 
-void ReplicaServer::run() {
-  while (true) {
-    const double start = sg4::Engine::get_clock();
-    plan_ = batcher_.plan(start, listener_);
-    ++events_;
-    if (plan_.kind == Plan::Kind::idle) {
-      state_ = State::idle;
-      wake_->acquire();
-      signaled_ = false;
-      state_ = State::busy;
-      continue;
-    }
-    plan_start_s_ = start;
-    plan_open_ = true;
-    long done = plan_.iterations;
-    if (plan_.kind == Plan::Kind::decode_run && plan_.iterations > 1) {
-      state_ = State::decode_run;
-      const bool timed_out = wake_->acquire_timeout(plan_.duration_s);
-      state_ = State::busy;
-      signaled_ = false;
-      if (!timed_out) {
-        // Interrupted: let the iteration in progress finish, then re-plan.
-        const long finished = batcher_.iterations_done(plan_, sg4::Engine::get_clock() - start);
-        done = std::min(plan_.iterations, finished + 1);
-        sg4::this_actor::sleep_until(start + batcher_.time_of(plan_, done));
-      }
-    } else {
-      state_ = State::busy;
-      sg4::this_actor::sleep_for(plan_.duration_s);
-    }
-    plan_open_ = false;
-    batcher_.complete(plan_, done, start, sg4::Engine::get_clock(), listener_);
+void ReplicaServer::start_next() {
+  const double start = now();
+  plan_ = batcher_.plan(start, listener_);
+  ++events_;
+  if (plan_.kind == Plan::Kind::idle) {
+    state_ = State::idle;
+    return;
   }
+  plan_start_s_ = start;
+  state_ = plan_.kind == Plan::Kind::decode_run && plan_.iterations > 1 ? State::decode_run : State::busy;
+  set_timer(start + plan_.duration_s, plan_.iterations);
+}
+
+void ReplicaServer::finish(long iterations) {
+  state_ = State::busy;  // calls routed here while retiring the batch wait for the next plan
+  batcher_.complete(plan_, iterations, plan_start_s_, now(), listener_);
+  start_next();
+}
+
+void ReplicaServer::stop() {
+  if (timer_ != nullptr) timer_->remove();
+  timer_ = nullptr;
 }
 
 void ReplicaServer::account_unfinished(double end_s) {
-  if (plan_open_) batcher_.account_unfinished(plan_, plan_start_s_, end_s);
+  if (state_ == State::busy || state_ == State::decode_run) batcher_.account_unfinished(plan_, plan_start_s_, end_s);
 }
 
 }  // namespace fleetsim

@@ -1,14 +1,17 @@
-// The serving loop of one replica, run by one SimGrid actor.
+// The serving loop of one replica, driven by SimGrid kernel timers.
 //
-// It asks its ContinuousBatcher for a plan, lets simulated time pass for it
-// and reports back. A decode run (many iterations with an unchanged batch)
-// is one timed wait on a semaphore: a new call that can join releases the
-// semaphore, and the replica then finishes the iteration in progress and
-// re-plans, so calls join at iteration boundaries as in a real engine. An idle
-// replica blocks on its semaphore and costs nothing.
+// It asks its ContinuousBatcher for a plan and sets a timer for the plan's
+// end. A decode run (many iterations with an unchanged batch) is one timer;
+// a new call that can join cancels it, the iteration in progress finishes,
+// and the replica re-plans, so calls join at iteration boundaries as in a real
+// engine. An idle replica holds no timer and costs nothing.
+//
+// Timers instead of one actor per replica: a timer callback runs in SimGrid's
+// kernel without a context switch, which made each engine event about twice
+// as cheap (docs/performance.md). Everything here runs in kernel context.
 #pragma once
 
-#include <simgrid/s4u.hpp>
+#include <simgrid/kernel/Timer.hpp>
 
 #include "fleetsim/continuous_batcher.hpp"
 
@@ -18,23 +21,25 @@ class ReplicaServer {
  public:
   ReplicaServer(ContinuousBatcher& batcher, BatcherListener& listener, long& event_counter);
 
-  void run();                 // the actor's body; never returns (daemon)
-  void wake(bool interrupt);  // from other actors: new work arrived
+  void wake(bool interrupt);  // new work arrived for this replica
+  void stop();                // the run is over: cancel the pending timer
   // Accounts the plan cut off by the end of the simulation.
   void account_unfinished(double end_s);
 
  private:
-  enum class State { idle, busy, decode_run };
+  enum class State { idle, starting, busy, decode_run };
+
+  void start_next();             // plan and time the next piece of work
+  void finish(long iterations);  // the plan (or its first `iterations`) has run
+  void set_timer(double at_s, long iterations);
 
   ContinuousBatcher& batcher_;
   BatcherListener& listener_;
   long& events_;
-  simgrid::s4u::SemaphorePtr wake_;
-  State state_ = State::busy;
-  bool signaled_ = false;
+  simgrid::kernel::timer::Timer* timer_ = nullptr;
+  State state_ = State::idle;
   Plan plan_;
   double plan_start_s_ = 0.0;
-  bool plan_open_ = false;
 };
 
 }  // namespace fleetsim

@@ -1,7 +1,7 @@
-// The SimGrid edge: a platform with one host per fleet node, a few actors
-// (one per workload generating sessions, one per replica serving calls, one
-// ending tool calls), and the host energy plugin integrating each node's
-// baseline power. Sessions and calls are plain data in FleetModel.
+// The SimGrid edge: a platform with one host per fleet node, one actor per
+// workload generating sessions, kernel timers driving each replica's serving
+// loop and the end of tool calls, and the host energy plugin integrating each
+// node's baseline power. Sessions and calls are plain data in FleetModel.
 #include "fleetsim/simulation.hpp"
 
 #include <chrono>
@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <simgrid/plugins/energy.h>
 #include <simgrid/s4u.hpp>
+#include <simgrid/simix.hpp>
 #include <spdlog/spdlog.h>
 
 #include "fleetsim/arrival_process.hpp"
@@ -57,6 +58,12 @@ class SimGridDriver : public FleetDriver {
     if (rc_.sources_running == 0 && fleet_.sessions_in_flight() == 0) rc_.drained->release();
   }
 
+  // Cancels every pending timer, so that the engine stops with the sources.
+  void stop_all() {
+    for (auto& s : servers) s->stop();
+    tools->stop();
+  }
+
   std::vector<std::unique_ptr<ReplicaServer>> servers;
   std::unique_ptr<ToolCallTimer> tools;
 
@@ -80,8 +87,9 @@ void report_progress(RunControl& rc, const FleetModel& fleet) {
 }
 
 // One actor per workload: sessions arrive, and in count mode the last source
-// to finish waits for the fleet to drain so that the run ends then.
-void session_source(FleetModel& fleet, RunControl& rc, std::uint32_t workload, long& events) {
+// to finish waits for the fleet to drain so that the run ends then. The fleet
+// is driven by kernel timers, so the actor enters it through a simcall.
+void session_source(FleetModel& fleet, SimGridDriver& driver, RunControl& rc, std::uint32_t workload, long& events) {
   const Scenario& sc = fleet.scenario();
   const Workload& w = sc.workloads[workload];
   ArrivalGenerator arrivals(w.arrivals, Rng(sc.simulation.seed, stable_hash("arrivals/" + w.name)));
@@ -92,16 +100,16 @@ void session_source(FleetModel& fleet, RunControl& rc, std::uint32_t workload, l
     if (rc.session_limit >= 0 && rc.sessions_started >= rc.session_limit) break;
     ++rc.sessions_started;
     ++events;
-    fleet.start_session(workload);
+    simgrid::kernel::actor::simcall_answered([&fleet, workload] { fleet.start_session(workload); });
     report_progress(rc, fleet);
     t = arrivals.next_after(t);
   }
   --rc.sources_running;
-  if (std::isfinite(rc.horizon_s)) {
-    sg4::this_actor::sleep_until(rc.horizon_s);
-  } else if (rc.sources_running == 0) {
+  if (std::isfinite(rc.horizon_s)) sg4::this_actor::sleep_until(rc.horizon_s);
+  if (rc.sources_running > 0) return;
+  if (!std::isfinite(rc.horizon_s))
     while (fleet.sessions_in_flight() > 0) rc.drained->acquire();
-  }
+  simgrid::kernel::actor::simcall_answered([&driver] { driver.stop_all(); });
 }
 
 }  // namespace
@@ -152,16 +160,10 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
   for (std::size_t r = 0; r < fleet.replicas().size(); ++r)
     driver.servers.push_back(std::make_unique<ReplicaServer>(fleet.replicas()[r], fleet, events));
 
-  for (std::size_t r = 0; r < driver.servers.size(); ++r) {
-    auto* server = driver.servers[r].get();
-    sg4::Actor::create(fmt::format("replica-{}", r), hosts[fleet.placements()[r].host], [server] { server->run(); })
-        ->daemonize();
-  }
-  sg4::Actor::create("tool-calls", control, [&driver] { driver.tools->run(); })->daemonize();
   rc.sources_running = static_cast<int>(scenario.workloads.size());
   for (std::uint32_t w = 0; w < scenario.workloads.size(); ++w)
     sg4::Actor::create(fmt::format("sessions-{}", w), control,
-                       [&fleet, &rc, w, &events] { session_source(fleet, rc, w, events); });
+                       [&fleet, &driver, &rc, w, &events] { session_source(fleet, driver, rc, w, events); });
 
   // Baseline energy at the start of the measured window.
   const double warmup = scenario.simulation.warmup_s;
@@ -173,7 +175,7 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
         energy_at_warmup[host_pool[i]] += sg_host_get_consumed_energy(hosts[i]);
     })->daemonize();
 
-  // The run ends when the sources (the only non-daemon actors) finish.
+  // The run ends when the last source has finished and cancelled the timers.
   engine.run();
 
   const double end = sg4::Engine::get_clock();

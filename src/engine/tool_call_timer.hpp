@@ -1,4 +1,6 @@
-// Ends tool calls at their due times: one actor sleeping until the earliest.
+// Ends tool calls at their due times. The due times wait in a heap of our own
+// and one SimGrid kernel timer is set for the earliest, which keeps the
+// kernel's timer heap small whatever the number of tool calls in flight.
 #pragma once
 
 #include <cstdint>
@@ -6,7 +8,7 @@
 #include <queue>
 #include <vector>
 
-#include <simgrid/s4u.hpp>
+#include <simgrid/kernel/Timer.hpp>
 
 #include "fleetsim/fleet_model.hpp"
 
@@ -16,8 +18,8 @@ class ToolCallTimer {
  public:
   ToolCallTimer(FleetModel& fleet, long& event_counter);
 
-  void schedule(double at_s, std::uint32_t session_slot);
-  void run();  // the actor's body; never returns (daemon)
+  void schedule(double at_s, std::uint32_t session_slot);  // kernel context
+  void stop();
 
  private:
   struct Due {
@@ -26,14 +28,17 @@ class ToolCallTimer {
     std::uint32_t slot;
     bool operator>(const Due& o) const { return at_s != o.at_s ? at_s > o.at_s : order > o.order; }
   };
+  void arm();
+  void fire();
 
   FleetModel& fleet_;
   long& events_;
   std::priority_queue<Due, std::vector<Due>, std::greater<>> due_;
   std::uint64_t next_order_ = 0;
-  simgrid::s4u::SemaphorePtr wake_;
-  double sleeping_until_ = std::numeric_limits<double>::infinity();
-  bool signaled_ = false;
+  simgrid::kernel::timer::Timer* timer_ = nullptr;
+  double armed_for_ = std::numeric_limits<double>::infinity();
+  bool firing_ = false;
+  bool stopped_ = false;
 };
 
 }  // namespace fleetsim
