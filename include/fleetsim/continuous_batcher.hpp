@@ -17,12 +17,11 @@
 
 #include <cstdint>
 #include <deque>
-#include <list>
-#include <unordered_map>
 #include <vector>
 
 #include "fleetsim/power_model.hpp"
 #include "fleetsim/power_timeline.hpp"
+#include "fleetsim/retained_kv.hpp"
 #include "fleetsim/roofline_model.hpp"
 #include "fleetsim/scenario.hpp"
 
@@ -100,7 +99,7 @@ class ContinuousBatcher {
   std::size_t waiting() const { return waiting_.size(); }
   std::size_t running() const { return running_.size(); }
   std::size_t outstanding() const { return waiting_.size() + running_.size(); }
-  bool holds_session(std::uint64_t session_key) const { return retained_index_.count(session_key) != 0; }
+  bool holds_session(std::uint64_t session_key) const { return retained_.contains(session_key); }
   long kv_blocks_total() const { return total_blocks_; }
   long kv_blocks_used() const { return total_blocks_ - free_blocks_; }
   const ReplicaStats& stats() const { return stats_; }
@@ -120,12 +119,6 @@ class ContinuousBatcher {
     double scheduled_s = -1.0;
     double first_token_s = -1.0;
     bool prefilling() const { return kv_tokens < target; }
-  };
-  struct Retained {
-    std::uint64_t session_key;
-    long blocks;
-    long tokens;
-    double expires_s;
   };
 
   long blocks_for(long tokens) const;
@@ -151,8 +144,7 @@ class ContinuousBatcher {
 
   std::deque<Sequence> waiting_;
   std::vector<Sequence> running_;  // in admission order
-  std::list<Retained> retained_;   // least recently retained first
-  std::unordered_map<std::uint64_t, std::list<Retained>::iterator> retained_index_;
+  RetainedKv retained_;
 
   ReplicaStats stats_;
   double last_touch_s_ = 0.0;

@@ -43,20 +43,12 @@ void ContinuousBatcher::touch(double now) {
 void ContinuousBatcher::settle(double now) { touch(now); }
 
 void ContinuousBatcher::expire_retained(double now) {
-  while (!retained_.empty() && retained_.front().expires_s <= now) {
-    free_blocks_ += retained_.front().blocks;
-    retained_index_.erase(retained_.front().session_key);
-    retained_.pop_front();
-  }
+  while (!retained_.empty() && retained_.oldest().expires_s <= now) free_blocks_ += retained_.pop_oldest().blocks;
 }
 
 bool ContinuousBatcher::make_room(long blocks) {
   // Least recently retained first: the session most likely to have moved on.
-  while (free_blocks_ < blocks && !retained_.empty()) {
-    free_blocks_ += retained_.front().blocks;
-    retained_index_.erase(retained_.front().session_key);
-    retained_.pop_front();
-  }
+  while (free_blocks_ < blocks && !retained_.empty()) free_blocks_ += retained_.pop_oldest().blocks;
   return free_blocks_ >= blocks;
 }
 
@@ -89,22 +81,16 @@ void ContinuousBatcher::admit(double now, BatcherListener& listener) {
     }
     // Reuse the session's retained KV if this replica still holds it.
     long carried = 0, cached_tokens = 0;
-    Retained detached{};
-    auto hit = retained_index_.find(s.call.session_key);
-    if (hit != retained_index_.end() && s.generated == 0) {
-      detached = *hit->second;
-      carried = hit->second->blocks;
-      cached_tokens = std::min(hit->second->tokens, s.target - 1);
-      // Detach it so that make_room cannot evict the very cache being reused.
-      retained_.erase(hit->second);
-      retained_index_.erase(hit);
+    // Detach the cache so that make_room cannot evict the very cache being reused.
+    std::optional<RetainedKv::Entry> detached;
+    if (s.generated == 0) detached = retained_.take(s.call.session_key);
+    if (detached) {
+      carried = detached->blocks;
+      cached_tokens = std::min(detached->tokens, s.target - 1);
     }
     const long extra = std::max(0L, needed - carried);
     if (!make_room(extra)) {
-      if (carried > 0) {  // keep the cache for when the call can be admitted
-        retained_.push_back(detached);
-        retained_index_[s.call.session_key] = std::prev(retained_.end());
-      }
+      if (detached) retained_.push(*detached);  // keep the cache for when the call can be admitted
       break;
     }
     free_blocks_ -= extra;
@@ -340,17 +326,11 @@ void ContinuousBatcher::release(Sequence& s, double now) {
     s.blocks = 0;
     return;
   }
-  auto old = retained_index_.find(s.call.session_key);
-  if (old != retained_index_.end()) {
-    free_blocks_ += old->second->blocks;
-    retained_.erase(old->second);
-    retained_index_.erase(old);
-  }
+  if (auto old = retained_.take(s.call.session_key)) free_blocks_ += old->blocks;
   const double expires = engine_.kv_retention == KvRetention::ttl ? now + engine_.kv_ttl_s
                                                                     : std::numeric_limits<double>::infinity();
   // TTL entries are appended in expiry order because the TTL is one constant per replica.
-  retained_.push_back({s.call.session_key, s.blocks, s.kv_tokens, expires});
-  retained_index_[s.call.session_key] = std::prev(retained_.end());
+  retained_.push({s.call.session_key, s.blocks, s.kv_tokens, expires});
   s.blocks = 0;
 }
 
