@@ -73,6 +73,13 @@ class RooflineModel {
   double peak_flops_;        // per device, for the model's compute type
   double flops_per_second_;  // n * peak * eff_c
   double bytes_per_second_;  // n * bw * eff_m
+  // Per-model constants of cost(), computed once: it runs for every plan.
+  double flops_per_token_;     // 2 * P_active
+  double flops_per_pair_;      // 4 * L * d_attn
+  double kv_bytes_per_token_;
+  double weight_bytes_;
+  double comm_s_per_token_;    // tensor-parallel all-reduce bandwidth term
+  double comm_s_fixed_;        // its latency term
 };
 
 // KV-cache capacity of one replica, in tokens and in paged blocks:

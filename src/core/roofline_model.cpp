@@ -26,26 +26,30 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   peak_flops_ = hardware_.peak_flops_for(compute_type_for(model_.weight_dtype)).value_or(0.0);
   flops_per_second_ = tp_ * peak_flops_ * hardware_.compute_efficiency;
   bytes_per_second_ = tp_ * hardware_.memory_bandwidth_bps * hardware_.memory_efficiency;
+  flops_per_token_ = 2.0 * model_.params_active;
+  flops_per_pair_ = 4.0 * model_.layers * model_.attention_width();
+  kv_bytes_per_token_ = model_.kv_bytes_per_token();
+  weight_bytes_ = model_.weight_bytes();
+  comm_s_per_token_ = 0.0;
+  comm_s_fixed_ = 0.0;
+  if (tp_ > 1) {
+    // Per all-reduce, a ring moves 2(n-1)/n of the message per device in 2(n-1) steps.
+    const double n = tp_;
+    const double all_reduces = model_.layers * kAllReducesPerLayer;
+    comm_s_per_token_ = all_reduces * 2.0 * (n - 1.0) / n * model_.hidden_size * kActivationBytes /
+                        hardware_.interconnect_bandwidth_bps;
+    comm_s_fixed_ = all_reduces * 2.0 * (n - 1.0) * hardware_.interconnect_latency_s;
+  }
 }
 
 IterationCost RooflineModel::cost(const IterationShape& s) const {
   IterationCost c;
   const double tokens = s.tokens();
-  const double attention = 4.0 * model_.layers * model_.attention_width();
-  c.flops = 2.0 * model_.params_active * tokens +
-            attention * (s.decode_context + s.decode_seqs + s.prefill_attention_pairs);
-  const double kv = model_.kv_bytes_per_token();
-  c.bytes = model_.weight_bytes() + kv * (s.decode_context + s.prefill_context) + kv * tokens;
+  c.flops = flops_per_token_ * tokens + flops_per_pair_ * (s.decode_context + s.decode_seqs + s.prefill_attention_pairs);
+  c.bytes = weight_bytes_ + kv_bytes_per_token_ * (s.decode_context + s.prefill_context + tokens);
   c.compute_s = c.flops / flops_per_second_;
   c.memory_s = c.bytes / bytes_per_second_;
-  if (tp_ > 1 && tokens > 0) {
-    const double n = tp_;
-    const double message = tokens * model_.hidden_size * kActivationBytes;
-    const double ring_bytes = 2.0 * (n - 1.0) / n * message;
-    const double per_all_reduce =
-        ring_bytes / hardware_.interconnect_bandwidth_bps + 2.0 * (n - 1.0) * hardware_.interconnect_latency_s;
-    c.comm_s = model_.layers * kAllReducesPerLayer * per_all_reduce;
-  }
+  if (tp_ > 1 && tokens > 0) c.comm_s = comm_s_per_token_ * tokens + comm_s_fixed_;
   c.overhead_s = hardware_.iteration_overhead_s;
   return c;
 }
@@ -58,11 +62,10 @@ void RooflineModel::decode_linear_terms(const DecodeRun& run, double& a_c, doubl
   const IterationCost c0 = cost(first);
   // Each iteration adds `seqs` tokens of context, which adds attention FLOPs
   // and KV bytes read; nothing else changes.
-  const double attention = 4.0 * model_.layers * model_.attention_width();
   a_c = c0.compute_s;
-  b_c = attention * run.seqs / flops_per_second_;
+  b_c = flops_per_pair_ * run.seqs / flops_per_second_;
   a_m = c0.memory_s;
-  b_m = model_.kv_bytes_per_token() * run.seqs / bytes_per_second_;
+  b_m = kv_bytes_per_token_ * run.seqs / bytes_per_second_;
   fixed = c0.comm_s + c0.overhead_s;
 }
 
