@@ -132,3 +132,32 @@ TEST_CASE("The same scenario and seed give byte-identical JSON", "[engine][deter
   CHECK(a.out == b.out);
   CHECK(a.out != c.out);
 }
+
+TEST_CASE("Idle replicas generate no events: a bigger idle fleet costs no more", "[engine][scale]") {
+  auto fleet = [](int nodes) {
+    return fmt::format(R"(name: idle-{0}
+fleet:
+  pools:
+    - {{name: cpu, hardware: graviton4-c8g.48xlarge, count: {0}, models: [llama-3.2-3b]}}
+routing:
+  - {{model: llama-3.2-3b, pools: [cpu], policy: least_outstanding}}
+workloads:
+  - name: w
+    arrivals: {{process: poisson, rate: 0.2/s}}
+    steps:
+      - llm: {{model: llama-3.2-3b, prompt_tokens: 100, output_tokens: 50}}
+simulation: {{duration: 30min, seed: 2}}
+)",
+                       nodes);
+  };
+  const json small = run_json("idle-10", fleet(10));
+  const json large = run_json("idle-1000", fleet(1000));
+  const double small_events = small["run"]["engine_events"].get<double>();
+  const double large_events = large["run"]["engine_events"].get<double>();
+  INFO("events with 10 nodes " << small_events << ", with 1000 nodes " << large_events);
+  CHECK(small_events > 100);
+  CHECK(large_events <= small_events * 1.02);
+  // The idle nodes still draw their baseline power and cost their price.
+  CHECK(large["fleet"]["compute_cost_usd"].get<double>() ==
+        Approx(100 * small["fleet"]["compute_cost_usd"].get<double>()).epsilon(1e-9));
+}
