@@ -49,13 +49,12 @@ TEST_CASE("A call alone on an idle replica: TTFT is one prefill, then one decode
   ContinuousBatcher b = make(engine, 10000);
   Recorder rec;
   b.enqueue(call(1, 1, 1000, 10));
-  Plan prefill = b.plan(0.0, rec);
-  REQUIRE(prefill.kind == Plan::Kind::iteration);
-  b.complete(prefill, 1, 0.0, prefill.duration_s, rec);
-  Plan decode = b.plan(prefill.duration_s, rec);
-  REQUIRE(decode.kind == Plan::Kind::decode_run);
-  CHECK(decode.iterations == 9);  // the prefill produced the first of 10 tokens
-  b.complete(decode, decode.iterations, prefill.duration_s, prefill.duration_s + decode.duration_s, rec);
+  // Nothing can change the batch in between, so one plan holds both.
+  Plan plan = b.plan(0.0, rec);
+  REQUIRE(plan.kind == Plan::Kind::iteration);
+  CHECK(plan.iterations == 10);
+  CHECK(plan.run_iterations == 9);  // the prefill produced the first of 10 tokens
+  b.complete(plan, plan.iterations, 0.0, plan.duration_s, rec);
   REQUIRE(rec.finished.size() == 1);
   const CallOutcome& o = rec.finished[0];
 
@@ -72,6 +71,26 @@ TEST_CASE("A call alone on an idle replica: TTFT is one prefill, then one decode
   CHECK_FALSE(o.failed);
   CHECK(b.stats().busy_s == Approx(o.finished_s));
   CHECK(b.stats().iterations == 10);
+}
+
+TEST_CASE("A plan interrupted after its prefill resumes as a decode run with the same timing", "[batcher]") {
+  EngineSettings engine;
+  ContinuousBatcher b = make(engine, 10000);
+  Recorder rec;
+  b.enqueue(call(1, 1, 1000, 10));
+  Plan plan = b.plan(0.0, rec);
+  const double head = b.time_of(plan, 1);
+  CHECK(b.iterations_done(plan, head * 0.5) == 0);
+  CHECK(b.iterations_done(plan, head) == 1);
+  CHECK(b.iterations_done(plan, b.time_of(plan, 4)) == 4);
+  b.complete(plan, 1, 0.0, head, rec);  // cut after the first iteration
+  Plan rest = b.plan(head, rec);
+  REQUIRE(rest.kind == Plan::Kind::decode_run);
+  CHECK(rest.iterations == 9);
+  CHECK(head + rest.duration_s == Approx(plan.duration_s).epsilon(1e-12));
+  b.complete(rest, rest.iterations, head, head + rest.duration_s, rec);
+  REQUIRE(rec.finished.size() == 1);
+  CHECK(rec.finished[0].first_token_s == Approx(head));
 }
 
 TEST_CASE("Retained KV lets the session's next call prefill only its new tokens", "[batcher][kv]") {

@@ -54,13 +54,18 @@ class BatcherListener {
   virtual void on_call_finished(const CallOutcome& outcome) = 0;
 };
 
+// What a replica runs next, until its batch changes. Kind::iteration is one
+// iteration with prompt work, followed by `run_iterations` decode iterations
+// when the batch cannot change in between (nothing finishes or can join at the
+// end of the first iteration): one event instead of two for most calls.
 struct Plan {
   enum class Kind { idle, iteration, decode_run };
   Kind kind = Kind::idle;
-  long iterations = 0;     // 1 for an iteration; the run length for a decode run
-  double duration_s = 0.0;
-  IterationCost cost;      // Kind::iteration only
-  RooflineModel::DecodeRun run;  // Kind::decode_run only
+  long iterations = 0;           // in all
+  double duration_s = 0.0;       // of all iterations
+  IterationCost cost;            // Kind::iteration: the first iteration
+  RooflineModel::DecodeRun run;  // the decode run (after the first iteration for Kind::iteration)
+  long run_iterations = 0;
 };
 
 // Accumulated over the measured window.
@@ -129,7 +134,13 @@ class ContinuousBatcher {
   void expire_retained(double now);
   void release(Sequence& s, double now);
   void finish(Sequence& s, double now, bool failed, BatcherListener& listener);
-  long decode_run_kv_limit(long limit) const;
+  // Largest j <= limit such that every sequence can grow by j tokens within
+  // `free` blocks, given each one's tokens and blocks (scratch_kv_/scratch_blocks_).
+  long kv_growth_limit(long limit, long free) const;
+  // After the prompt iteration just planned, a decode run can follow in the
+  // same plan; sets it up and returns true, or false if the batch may change.
+  bool plan_tail_run(Plan& p);
+  void apply_decode(long k);
   void account(double start_s, double end_s, double compute_s, double memory_s, double batch,
                const std::vector<double>& workload_tokens, double tokens);
   void touch(double now);  // integrates KV occupancy up to now
@@ -149,6 +160,8 @@ class ContinuousBatcher {
   ReplicaStats stats_;
   double last_touch_s_ = 0.0;
   std::vector<double> scratch_workload_tokens_;
+  std::vector<long> scratch_kv_;
+  std::vector<long> scratch_blocks_;
 };
 
 }  // namespace fleetsim

@@ -134,22 +134,58 @@ void ContinuousBatcher::ensure_decode_room(double now, BatcherListener& listener
   }
 }
 
-long ContinuousBatcher::decode_run_kv_limit(long limit) const {
+long ContinuousBatcher::kv_growth_limit(long limit, long free) const {
   auto need = [&](long j) {
     long n = 0;
-    for (const auto& s : running_) n += std::max(0L, blocks_for(s.kv_tokens + j) - s.blocks);
+    for (std::size_t i = 0; i < scratch_kv_.size(); ++i)
+      n += std::max(0L, blocks_for(scratch_kv_[i] + j) - scratch_blocks_[i]);
     return n;
   };
-  if (need(limit) <= free_blocks_) return limit;
+  if (need(limit) <= free) return limit;
+  if (need(1) > free) return 0;
   long lo = 1, hi = limit;  // need(lo) <= free, need(hi) > free
   while (hi - lo > 1) {
     const long mid = lo + (hi - lo) / 2;
-    if (need(mid) <= free_blocks_)
+    if (need(mid) <= free)
       lo = mid;
     else
       hi = mid;
   }
   return lo;
+}
+
+bool ContinuousBatcher::plan_tail_run(Plan& p) {
+  if (!waiting_.empty() && running_.size() < static_cast<std::size_t>(engine_.max_batch_size)) return false;
+  scratch_kv_.clear();
+  scratch_blocks_.clear();
+  long limit = std::numeric_limits<long>::max(), free = free_blocks_;
+  double context = 0.0;
+  for (const auto& s : running_) {
+    long kv = s.kv_tokens, generated = s.generated, blocks = s.blocks;
+    if (s.prefilling()) {
+      if (s.kv_tokens + s.chunk < s.target) return false;  // more chunks to come
+      kv += s.chunk;
+      generated += 1;
+    } else if (s.chunk == 0) {  // decodes in this iteration
+      kv += 1;
+      generated += 1;
+      const long grow = std::max(0L, blocks_for(kv) - blocks);
+      blocks += grow;
+      free -= grow;
+    }
+    if (generated >= s.call.output_tokens) return false;  // finishes at the end of the iteration
+    limit = std::min(limit, s.call.output_tokens - generated);
+    scratch_kv_.push_back(kv);
+    scratch_blocks_.push_back(blocks);
+    context += static_cast<double>(kv);
+  }
+  const long run = kv_growth_limit(limit, free);
+  if (run <= 0) return false;
+  p.run = {static_cast<double>(running_.size()), context};
+  p.run_iterations = run;
+  p.iterations += run;
+  p.duration_s += roofline_.decode_run_time(p.run, run);
+  return true;
 }
 
 Plan ContinuousBatcher::plan(double now, BatcherListener& listener) {
@@ -171,13 +207,18 @@ Plan ContinuousBatcher::plan(double now, BatcherListener& listener) {
   if (!any_prefill) {
     long limit = std::numeric_limits<long>::max();
     double context = 0.0;
+    scratch_kv_.clear();
+    scratch_blocks_.clear();
     for (const auto& s : running_) {
       limit = std::min(limit, s.call.output_tokens - s.generated);
       context += static_cast<double>(s.kv_tokens);
+      scratch_kv_.push_back(s.kv_tokens);
+      scratch_blocks_.push_back(s.blocks);
     }
     p.kind = Plan::Kind::decode_run;
     p.run = {static_cast<double>(running_.size()), context};
-    p.iterations = decode_run_kv_limit(std::max(1L, limit));
+    // ensure_decode_room has made room for at least one iteration.
+    p.iterations = p.run_iterations = std::max(1L, kv_growth_limit(std::max(1L, limit), free_blocks_));
     p.duration_s = roofline_.decode_run_time(p.run, p.iterations);
     return p;
   }
@@ -211,17 +252,21 @@ Plan ContinuousBatcher::plan(double now, BatcherListener& listener) {
   p.iterations = 1;
   p.cost = roofline_.cost(shape);
   p.duration_s = p.cost.time_s();
+  plan_tail_run(p);
   return p;
 }
 
 double ContinuousBatcher::time_of(const Plan& plan, long k) const {
   if (plan.kind == Plan::Kind::decode_run) return roofline_.decode_run_time(plan.run, k);
-  return k <= 0 ? 0.0 : plan.duration_s;
+  if (k <= 0) return 0.0;
+  return plan.cost.time_s() + roofline_.decode_run_time(plan.run, std::min(k - 1, plan.run_iterations));
 }
 
 long ContinuousBatcher::iterations_done(const Plan& plan, double elapsed) const {
   if (plan.kind == Plan::Kind::decode_run) return roofline_.decode_iterations_within(plan.run, plan.iterations, elapsed);
-  return elapsed >= plan.duration_s ? 1 : 0;
+  const double head = plan.cost.time_s();
+  if (elapsed < head) return 0;
+  return 1 + roofline_.decode_iterations_within(plan.run, plan.run_iterations, elapsed - head);
 }
 
 void ContinuousBatcher::account(double start_s, double end_s, double compute_s, double memory_s, double batch,
@@ -246,8 +291,13 @@ void ContinuousBatcher::account_unfinished(const Plan& plan, double start_s, dou
   // Scale the plan's roofline terms to the part that ran.
   const double fraction = plan.duration_s > 0 ? std::min(1.0, (end_s - start_s) / plan.duration_s) : 0.0;
   double compute = plan.cost.compute_s, memory = plan.cost.memory_s;
-  if (plan.kind == Plan::Kind::decode_run)
-    roofline_.decode_run_components(plan.run, plan.iterations, compute, memory);
+  if (plan.run_iterations > 0) {
+    double run_compute = 0.0, run_memory = 0.0;
+    roofline_.decode_run_components(plan.run, plan.run_iterations, run_compute, run_memory);
+    if (plan.kind == Plan::Kind::decode_run) compute = memory = 0.0;
+    compute += run_compute;
+    memory += run_memory;
+  }
   std::fill(scratch_workload_tokens_.begin(), scratch_workload_tokens_.end(), 0.0);
   double tokens = 0.0;
   for (const auto& s : running_) {
@@ -265,17 +315,14 @@ void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, doubl
   std::fill(scratch_workload_tokens_.begin(), scratch_workload_tokens_.end(), 0.0);
   double tokens = 0.0, batch = 0.0, compute = 0.0, memory = 0.0;
 
+  long run_k = plan.kind == Plan::Kind::decode_run ? k : k - 1;  // decode iterations after the first
+  const double head_end = run_k > 0 ? start_s + plan.cost.time_s() : end_s;
   if (plan.kind == Plan::Kind::decode_run) {
-    roofline_.decode_run_components(plan.run, k, compute, memory);
-    for (auto& s : running_) {
-      scratch_workload_tokens_[s.call.workload] += 1.0;
-      s.kv_tokens += k;
-      s.generated += k;
-      const long grow = std::max(0L, blocks_for(s.kv_tokens) - s.blocks);
-      s.blocks += grow;
-      free_blocks_ -= grow;
-    }
     tokens = batch = static_cast<double>(running_.size());
+    for (const auto& s : running_) scratch_workload_tokens_[s.call.workload] += 1.0;
+    roofline_.decode_run_components(plan.run, k, compute, memory);
+    apply_decode(k);
+    run_k = 0;
   } else {
     compute = plan.cost.compute_s;
     memory = plan.cost.memory_s;
@@ -289,7 +336,7 @@ void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, doubl
         s.computed += s.chunk;
         if (!s.prefilling()) {  // the last chunk yields the next token
           s.generated += 1;
-          if (s.first_token_s < 0) s.first_token_s = end_s;
+          if (s.first_token_s < 0) s.first_token_s = head_end;
         }
       } else {
         scratch_workload_tokens_[s.call.workload] += 1.0;
@@ -304,7 +351,18 @@ void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, doubl
     }
   }
   if (end_s >= window_start_s_) stats_.iterations += k;
-  account(start_s, end_s, compute, memory, batch, scratch_workload_tokens_, tokens);
+  if (run_k > 0) {
+    // The first iteration, then the decode run that followed it.
+    account(start_s, head_end, compute, memory, batch, scratch_workload_tokens_, tokens);
+    std::fill(scratch_workload_tokens_.begin(), scratch_workload_tokens_.end(), 0.0);
+    for (const auto& s : running_) scratch_workload_tokens_[s.call.workload] += 1.0;
+    roofline_.decode_run_components(plan.run, run_k, compute, memory);
+    const double n = static_cast<double>(running_.size());
+    account(head_end, end_s, compute, memory, n, scratch_workload_tokens_, n);
+    apply_decode(run_k);
+  } else {
+    account(start_s, end_s, compute, memory, batch, scratch_workload_tokens_, tokens);
+  }
 
   // Retire finished sequences, keeping admission order for the rest.
   std::size_t kept = 0;
@@ -318,6 +376,16 @@ void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, doubl
     }
   }
   running_.resize(kept);
+}
+
+void ContinuousBatcher::apply_decode(long k) {
+  for (auto& s : running_) {
+    s.kv_tokens += k;
+    s.generated += k;
+    const long grow = std::max(0L, blocks_for(s.kv_tokens) - s.blocks);
+    s.blocks += grow;
+    free_blocks_ -= grow;
+  }
 }
 
 void ContinuousBatcher::release(Sequence& s, double now) {
