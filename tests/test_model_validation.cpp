@@ -1,0 +1,189 @@
+// `fleetsim validate-model`: the published-measurement suite in validation/
+// stays within its tolerances (a model regression fails CI), and the command
+// itself reports drift, bad manifests and bad metrics, and rewrites only the
+// marked block of a Markdown file.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <regex>
+#include <set>
+#include <string>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "support/cli_runner.hpp"
+
+using fleetsim::testing::read_file;
+using fleetsim::testing::run_fleetsim;
+using fleetsim::testing::temp_path;
+using fleetsim::testing::write_temp_file;
+
+namespace {
+
+const std::string kValidationDir = std::string(FLEETSIM_SOURCE_DIR) + "/validation";
+
+// A small scenario whose figures are known: one toy replica, 1 ms per
+// iteration, 100-token calls, so TPOT is 1 ms.
+std::string toy_scenario() {
+  return R"(name: toy
+hardware:
+  toy:
+    kind: gpu
+    devices: 1
+    peak_flops: {bf16: 1000000TFLOPS}
+    memory_bandwidth: 1TB/s
+    memory_capacity: 80GB
+    efficiency: {compute: 1.0, memory: 1.0}
+    power: {idle: 100W, memory_bound: 300W, compute_bound: 500W, host: 0W}
+    price_per_hour: 1.0
+models:
+  toy-model: {params_total: 5e8, layers: 1, hidden_size: 8, attention_heads: 1, kv_heads: 1, head_dim: 8}
+fleet:
+  pools:
+    - {name: solo, hardware: toy, count: 1, models: [toy-model], engine: {max_batch_size: 1}}
+workloads:
+  - name: bench
+    arrivals: {process: constant, rate: 1/h}
+    steps:
+      - llm: {model: toy-model, prompt_tokens: 1, output_tokens: 100}
+simulation:
+  sessions: 1
+)";
+}
+
+std::string manifest(double published, const std::string& value = "workloads.bench.tpot_s.mean",
+                     const std::string& extra = "") {
+  return fmt::format(R"(cases:
+  - id: toy-tpot
+    scenario: toy.yaml
+    hardware: toy
+    model: toy-model
+    metric: TPOT s
+    value: {}
+    published: {}
+    tolerance: 0.02
+    role: check
+    kind: latency
+    source: hand computation
+{})",
+                     value, published, extra);
+}
+
+double summary_number(const std::string& out, const std::string& role, const std::string& what) {
+  const std::regex line(role + R"(: (\d+) throughput/latency cases, median \|error\| ([0-9.]+)%, max ([0-9.]+)%, (\d+) above 30%)");
+  std::smatch m;
+  REQUIRE(std::regex_search(out, m, line));
+  if (what == "n") return std::stod(m[1]);
+  if (what == "median") return std::stod(m[2]);
+  if (what == "max") return std::stod(m[3]);
+  return std::stod(m[4]);
+}
+
+}  // namespace
+
+TEST_CASE("Every published case in validation/ is within its tolerance", "[validation]") {
+  const auto r = run_fleetsim("validate-model '" + kValidationDir + "' --jobs 2");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+
+  // Every case of the manifest was run and reported.
+  const YAML::Node cases = YAML::LoadFile(kValidationDir + "/cases.yaml")["cases"];
+  REQUIRE(cases.size() >= 30);
+  std::set<std::string> roles, hardware;
+  std::size_t holdouts = 0;
+  for (const auto& c : cases) {
+    const auto id = c["id"].as<std::string>();
+    CHECK(r.out.find(id) != std::string::npos);
+    roles.insert(c["role"].as<std::string>());
+    hardware.insert(c["hardware"].as<std::string>());
+    if (c["role"].as<std::string>() == "holdout") ++holdouts;
+  }
+  CHECK(roles.count("fitted") == 1);
+  CHECK(holdouts >= 10);
+  CHECK(hardware.size() >= 8);
+
+  // The issue's targets on the cases not used for fitting.
+  CHECK(summary_number(r.out, "holdout", "n") >= 10);
+  CHECK(summary_number(r.out, "holdout", "median") <= 10.0);
+  // The fit itself is tight: each fitted case within 10%.
+  CHECK(summary_number(r.out, "fitted", "max") <= 10.0);
+  CHECK(r.out.find("all ") != std::string::npos);
+}
+
+TEST_CASE("validate-model fails when a case drifts, and names the case", "[validation]") {
+  write_temp_file("toy.yaml", toy_scenario());
+  // 100 iterations of 1 GB at 1 TB/s: TPOT 1 ms.
+  const std::string ok = write_temp_file("ok.yaml", manifest(0.001));
+  const auto good = run_fleetsim("validate-model '" + ok + "'");
+  INFO(good.out << good.err);
+  CHECK(good.exit_code == 0);
+  CHECK(good.out.find("toy-tpot") != std::string::npos);
+
+  const std::string bad = write_temp_file("drift.yaml", manifest(0.0012));
+  const auto drift = run_fleetsim("validate-model '" + bad + "'");
+  INFO(drift.out << drift.err);
+  CHECK(drift.exit_code == 4);
+  CHECK(drift.out.find("DRIFT") != std::string::npos);
+  CHECK(drift.out.find("-16.7%") != std::string::npos);
+
+  // A drift explained by a known issue is shown but does not fail.
+  const std::string known =
+      write_temp_file("known.yaml", manifest(0.0012, "workloads.bench.tpot_s.mean", "    known_issue: reported\n"));
+  const auto k = run_fleetsim("validate-model '" + known + "'");
+  CHECK(k.exit_code == 0);
+  CHECK(k.out.find("KNOWN ISSUE") != std::string::npos);
+}
+
+TEST_CASE("validate-model evaluates metric expressions and reports bad ones", "[validation]") {
+  write_temp_file("toy.yaml", toy_scenario());
+  // 1 / TPOT = 1000 tok/s; by name and by index; with a subtraction.
+  const auto a = run_fleetsim("validate-model '" +
+                              write_temp_file("expr1.yaml", manifest(1000, "1 / workloads.bench.tpot_s.mean")) + "'");
+  CHECK(a.exit_code == 0);
+  const auto b = run_fleetsim(
+      "validate-model '" + write_temp_file("expr2.yaml", manifest(0.5, "workloads.0.tpot_s.mean * 1000 - 0.5")) + "'");
+  CHECK(b.exit_code == 0);
+  const auto c = run_fleetsim(
+      "validate-model '" + write_temp_file("expr3.yaml", manifest(1, "workloads.nosuch.tpot_s.mean")) + "'");
+  CHECK(c.exit_code == 4);
+  CHECK(c.out.find("ERROR") != std::string::npos);
+  CHECK(c.out.find("nosuch") != std::string::npos);
+}
+
+TEST_CASE("validate-model rejects a malformed manifest", "[validation]") {
+  write_temp_file("toy.yaml", toy_scenario());
+  const auto unknown = run_fleetsim(
+      "validate-model '" + write_temp_file("m1.yaml", manifest(0.001, "workloads.bench.tpot_s.mean", "    colour: red\n")) +
+      "'");
+  CHECK(unknown.exit_code == 1);
+  CHECK(unknown.err.find("unknown key 'colour'") != std::string::npos);
+  std::string no_source = manifest(0.001);
+  no_source.replace(no_source.find("    source: hand computation\n"), 29, "");
+  const auto missing = run_fleetsim("validate-model '" + write_temp_file("m2.yaml", no_source) + "'");
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.err.find("missing key 'source'") != std::string::npos);
+}
+
+TEST_CASE("validate-model --write-doc replaces only the marked block", "[validation]") {
+  write_temp_file("toy.yaml", toy_scenario());
+  const std::string m = write_temp_file("doc-manifest.yaml", manifest(0.001));
+  const std::string doc = write_temp_file(
+      "doc.md", "# Title\nbefore\n<!-- validate-model:begin -->\nold table\n<!-- validate-model:end -->\nafter\n");
+  const auto r = run_fleetsim("validate-model '" + m + "' --write-doc '" + doc + "'");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::string text = read_file(doc);
+  CHECK(text.find("# Title\nbefore\n<!-- validate-model:begin -->\n") == 0);
+  CHECK(text.find("old table") == std::string::npos);
+  CHECK(text.find("| toy-tpot | toy | toy-model |") != std::string::npos);
+  CHECK(text.find("- `toy-tpot`: hand computation") != std::string::npos);
+  const std::string tail = "<!-- validate-model:end -->\nafter\n";
+  REQUIRE(text.size() > tail.size());
+  CHECK(text.substr(text.size() - tail.size()) == tail);
+
+  const std::string plain = write_temp_file("plain.md", "no markers here\n");
+  const auto no_markers = run_fleetsim("validate-model '" + m + "' --write-doc '" + plain + "'");
+  CHECK(no_markers.exit_code == 1);
+  CHECK(read_file(plain) == "no markers here\n");
+}
