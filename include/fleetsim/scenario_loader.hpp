@@ -15,6 +15,10 @@ struct LoadOptions {
   // Merge this entry of the file's `variants:` over the base scenario; empty:
   // the base alone. The loaded scenario is named "<name>/<variant>".
   std::string variant;
+  // `--set PATH=VALUE` edits, applied in order to the YAML (after the variant
+  // is merged) before validation: PATH names keys with dots and list items by
+  // name or [index]; VALUE is YAML. See src/io/scenario_overrides.hpp.
+  std::vector<std::pair<std::string, std::string>> overrides;
 };
 
 struct LoadResult {

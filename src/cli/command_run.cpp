@@ -8,6 +8,7 @@
 #include "exit_codes.hpp"
 #include "fleetsim/report_writers.hpp"
 #include "fleetsim/simulation.hpp"
+#include "scenario_options.hpp"
 
 namespace fleetsim {
 namespace {
@@ -15,6 +16,7 @@ namespace {
 struct RunOptions {
   std::string scenario;
   std::string variant;
+  std::vector<std::string> settings;  // --set PATH=VALUE
   std::optional<std::uint64_t> seed;
   std::string format = "table";
   std::string output;
@@ -28,7 +30,8 @@ ReportFormat parse_format(const std::string& name) {
 }
 
 int run(const RunOptions& o) {
-  std::optional<Scenario> scenario = load_scenario_or_report(o.scenario, o.variant);
+  LoadResult loaded = load_and_report(o.scenario, o.variant, split_settings(o.settings));
+  std::optional<Scenario>& scenario = loaded.scenario;
   if (!scenario) return kExitInvalidInput;
   if (o.seed) scenario->simulation.seed = *o.seed;
   SimulationOptions sim;
@@ -45,6 +48,7 @@ Command add_run_command(CLI::App& app) {
   cmd->add_option("scenario", o->scenario, "Scenario file (YAML)")->required();
   cmd->add_option("--seed", o->seed, "Override the scenario's random seed");
   cmd->add_option("--variant", o->variant, "Run this entry of the scenario's variants: section");
+  add_set_option(cmd, o->settings, "Override a value of the scenario (repeatable): fleet.pools.gpu.count=2");
   cmd->add_option("--format", o->format, "Report format: table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}));
   cmd->add_option("-o,--output", o->output, "Write the report to FILE (atomically) instead of stdout");

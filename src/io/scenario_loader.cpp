@@ -11,6 +11,7 @@
 #include "fleet_reader.hpp"
 #include "routing_reader.hpp"
 #include "scenario_checks.hpp"
+#include "scenario_overrides.hpp"
 #include "scenario_variants.hpp"
 #include "settings_reader.hpp"
 #include "workload_reader.hpp"
@@ -76,6 +77,7 @@ void sort_diagnostics(std::vector<Diagnostic>& diagnostics) {
 LoadResult load_scenario_text(const std::string& yaml_text, const std::string& file_label, const Catalog& catalog,
                               const LoadOptions& options) {
   LoadResult result;
+  std::size_t override_errors = 0;
   try {
     YamlReader reader(file_label, result.diagnostics);
     ScenarioContext ctx(reader, catalog);
@@ -83,10 +85,18 @@ LoadResult load_scenario_text(const std::string& yaml_text, const std::string& f
     if (auto root = parse_yaml_document(reader, yaml_text, "a scenario (name, fleet, workloads, simulation)",
                                         kFormatHint)) {
       result.variants = read_variant_names(reader, *root);
-      if (auto document = select_variant(reader, *root, options.variant)) read_scenario(ctx, *document);
+      if (auto document = select_variant(reader, *root, options.variant)) {
+        OverrideOutcome edited = apply_overrides(*document, options.overrides, result.diagnostics);
+        override_errors = edited.errors;
+        if (edited.document) {
+          const std::size_t first = result.diagnostics.size();
+          read_scenario(ctx, *edited.document);
+          attribute_to_overrides(result.diagnostics, first, edited.applied);
+        }
+      }
       if (!options.variant.empty()) ctx.scenario.name += "/" + options.variant;
     }
-    if (reader.error_count() == 0) {
+    if (reader.error_count() == 0 && override_errors == 0) {
       complete_routes(ctx);
       collect_models(ctx);
       result.scenario = std::move(ctx.scenario);

@@ -1,0 +1,30 @@
+// What run and the planning commands share: the repeatable `--set PATH=VALUE`
+// option, and loading a scenario with its overrides, diagnostics printed.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "fleetsim/scenario_loader.hpp"
+
+namespace fleetsim {
+
+using Overrides = std::vector<std::pair<std::string, std::string>>;
+
+// Adds `--set PATH=VALUE` (repeatable; each takes one argument) to `cmd`.
+CLI::Option* add_set_option(CLI::App* cmd, std::vector<std::string>& settings, const std::string& help);
+
+// "PATH=VALUE" -> {PATH, VALUE}, split at the first '=' (add_set_option
+// guarantees there is one).
+std::pair<std::string, std::string> split_setting(const std::string& setting);
+Overrides split_settings(const std::vector<std::string>& settings);
+
+// Loads and validates a scenario, printing every diagnostic to stderr and, on
+// errors, "FILE: N errors, nothing was run". The result's `ok()` says which.
+LoadResult load_and_report(const std::string& path, const std::string& variant, const Overrides& overrides);
+
+}  // namespace fleetsim
