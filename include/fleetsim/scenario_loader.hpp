@@ -7,6 +7,8 @@
 
 #include "fleetsim/catalog.hpp"
 #include "fleetsim/diagnostics.hpp"
+#include "fleetsim/expectations.hpp"
+#include "fleetsim/plan_spec.hpp"
 #include "fleetsim/scenario.hpp"
 
 namespace fleetsim {
@@ -25,6 +27,8 @@ struct LoadResult {
   std::optional<Scenario> scenario;     // set only when there are no errors
   std::vector<Diagnostic> diagnostics;  // every problem found, in file order
   std::vector<std::string> variants;    // the variants the file declares
+  std::vector<Expectation> expectations;  // the `expect:` section, for `fleetsim check`
+  std::optional<PlanSpec> plan;           // the `plan:` section, for `fleetsim plan`
   bool ok() const { return scenario.has_value(); }
 };
 

@@ -8,7 +8,9 @@
 #include <sstream>
 
 #include "definitions_reader.hpp"
+#include "expectations_reader.hpp"
 #include "fleet_reader.hpp"
+#include "plan_reader.hpp"
 #include "routing_reader.hpp"
 #include "scenario_checks.hpp"
 #include "scenario_overrides.hpp"
@@ -24,7 +26,7 @@ constexpr const char* kFormatHint = "see docs/scenario-format.md for every key a
 
 const std::vector<std::string> kTopLevelKeys = {"name",   "description", "hardware", "models",    "fleet",
                                                 "routing", "workloads",  "costs",    "simulation",
-                                                "variants"};
+                                                "variants", "expect",    "plan"};
 
 // Scenario::models: every model a pool serves or a step calls, resolved.
 void collect_models(ScenarioContext& ctx) {
@@ -65,6 +67,15 @@ void read_scenario(ScenarioContext& ctx, const YAML::Node& root) {
   check_scenario(ctx);
 }
 
+// The sections for the planning workflows: `expect:` (fleetsim check) and
+// `plan:` (fleetsim plan). `run` ignores them, but they are validated always.
+void read_workflow_sections(ScenarioContext& ctx, const YAML::Node& root, LoadResult& result) {
+  const YAML::Node expect = YamlReader::get(root, "expect");
+  if (expect.IsDefined() && !expect.IsNull()) result.expectations = read_expectations(ctx.reader, expect, "expect");
+  const YAML::Node plan = YamlReader::get(root, "plan");
+  if (plan.IsDefined() && !plan.IsNull()) result.plan = read_plan(ctx, plan);
+}
+
 // Diagnostics in file order; problems of the whole file (line 0) first.
 void sort_diagnostics(std::vector<Diagnostic>& diagnostics) {
   std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
@@ -91,6 +102,7 @@ LoadResult load_scenario_text(const std::string& yaml_text, const std::string& f
         if (edited.document) {
           const std::size_t first = result.diagnostics.size();
           read_scenario(ctx, *edited.document);
+          read_workflow_sections(ctx, *edited.document, result);
           attribute_to_overrides(result.diagnostics, first, edited.applied);
         }
       }

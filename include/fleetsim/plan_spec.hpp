@@ -1,0 +1,39 @@
+// The `plan:` section of a scenario: the fleets `fleetsim plan` may choose
+// from.
+//
+//   plan:
+//     pools:
+//       gpu: {min: 0, max: 8}
+//       cpu: {min: 0, max: 40, hardware: [graviton4-c8g.48xlarge, graviton3-c7g.16xlarge]}
+//
+// Each listed pool's node count ranges over [min, max]; a pool at 0 nodes is
+// left out of the fleet. `hardware` lists alternative node types for the
+// pool (the pool's own by default). Pools not listed keep their count and
+// hardware.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace fleetsim {
+
+struct PlanHardware {
+  std::string name;
+  double price_per_hour_usd = 0.0;  // per node, from the scenario or the catalog
+};
+
+struct PlanPool {
+  std::string pool;  // a pool of fleet.pools
+  int min_count = 0;
+  int max_count = 0;
+  // Alternatives, in the order written; the pool's own hardware when the
+  // section names none. Never empty.
+  std::vector<PlanHardware> hardware;
+  bool hardware_listed = false;  // the section chose the alternatives
+};
+
+struct PlanSpec {
+  std::vector<PlanPool> pools;
+};
+
+}  // namespace fleetsim

@@ -1,0 +1,17 @@
+// Reads an `expect:` map (fleetsim/expectations.hpp) with located diagnostics.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "fleetsim/expectations.hpp"
+#include "yaml_reader.hpp"
+
+namespace fleetsim {
+
+// `map` is the value of an `expect` key at `path`.
+std::vector<Expectation> read_expectations(YamlReader& reader, const YAML::Node& map, const std::string& path);
+
+}  // namespace fleetsim

@@ -1,0 +1,74 @@
+#include "plan_reader.hpp"
+
+#include <fmt/format.h>
+
+#include "spelling.hpp"
+
+namespace fleetsim {
+namespace {
+
+constexpr const char* kPlanHint = "e.g. plan: {pools: {gpu: {min: 0, max: 8}, cpu: {min: 0, max: 40}}}";
+
+std::optional<PlanPool> read_plan_pool(ScenarioContext& ctx, const std::string& name, const YAML::Node& key,
+                                       const YAML::Node& entry, const std::string& path) {
+  YamlReader& r = ctx.reader;
+  const std::size_t errors_before = r.error_count();
+  const Pool* pool = ctx.find_pool(name);
+  if (!pool) {
+    r.error(key, path, fmt::format("no pool named \"{}\" in fleet.pools", name),
+            did_you_mean_hint(name, ctx.pool_names(), "pools"));
+  }
+  PlanPool plan;
+  plan.pool = name;
+  if (!r.expect_map(entry, path, "{min: 0, max: 8} and optionally hardware: [...]")) return std::nullopt;
+  r.check_keys(entry, path, {"min", "max", "hardware"});
+  if (const YAML::Node n = YamlReader::get(entry, "min"))
+    if (auto v = r.integer(n, child_path(path, "min"), 0)) plan.min_count = static_cast<int>(*v);
+  const YAML::Node max = r.require(entry, path, "max", "the most nodes the plan may give this pool");
+  if (max.IsDefined()) {
+    if (auto v = r.integer(max, child_path(path, "max"), 0)) {
+      plan.max_count = static_cast<int>(*v);
+      if (plan.max_count < plan.min_count)
+        r.error(max, child_path(path, "max"), fmt::format("max {} is below min {}", plan.max_count, plan.min_count));
+    }
+  }
+  if (const YAML::Node n = YamlReader::get(entry, "hardware")) {
+    const std::string hw_path = child_path(path, "hardware");
+    if (auto names = r.name_list(n, hw_path)) {
+      if (names->empty()) r.error(n, hw_path, "expected at least one hardware name, found an empty list");
+      for (std::size_t i = 0; i < names->size(); ++i)
+        if (const HardwareSpec* hw = ctx.resolve_hardware({(*names)[i], n[i], index_path(hw_path, i)}))
+          plan.hardware.push_back({(*names)[i], hw->price_per_hour_usd});
+      plan.hardware_listed = true;
+    }
+  } else if (pool) {
+    plan.hardware.push_back({pool->hardware.name, pool->hardware.price_per_hour_usd});
+  }
+  if (r.error_count() != errors_before) return std::nullopt;
+  return plan;
+}
+
+}  // namespace
+
+std::optional<PlanSpec> read_plan(ScenarioContext& ctx, const YAML::Node& section) {
+  YamlReader& r = ctx.reader;
+  const std::size_t errors_before = r.error_count();
+  if (!r.expect_map(section, "plan", kPlanHint)) return std::nullopt;
+  r.check_keys(section, "plan", {"pools"});
+  PlanSpec plan;
+  const YAML::Node pools = r.require(section, "plan", "pools", kPlanHint);
+  if (!pools.IsDefined()) return std::nullopt;
+  if (!r.expect_map(pools, "plan.pools", kPlanHint)) return std::nullopt;
+  r.check_unique_keys(pools, "plan.pools");
+  for (const auto& kv : pools) {
+    if (!kv.first.IsScalar()) continue;
+    const std::string name = kv.first.Scalar();
+    if (auto p = read_plan_pool(ctx, name, kv.first, kv.second, child_path("plan.pools", name)))
+      plan.pools.push_back(std::move(*p));
+  }
+  if (pools.size() == 0) r.error(pools, "plan.pools", "expected at least one pool to plan", kPlanHint);
+  if (r.error_count() != errors_before) return std::nullopt;
+  return plan;
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,172 @@
+#include "fleetsim/report_figures.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "report_text.hpp"
+#include "spelling.hpp"
+
+namespace fleetsim {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::optional<double> figure_value(const Json& v) {
+  if (v.is_boolean()) return v.get<bool>() ? 1.0 : 0.0;
+  if (v.is_number()) return v.get<double>();
+  return std::nullopt;
+}
+
+bool is_figure(const Json& v) { return v.is_number() || v.is_boolean() || v.is_null(); }
+
+// Numbers, booleans and nulls under `object`, nested objects flattened with dots.
+void flatten(const Json& object, const std::string& prefix, std::vector<Figure>& out) {
+  for (const auto& [key, value] : object.items()) {
+    const std::string path = prefix + key;
+    if (value.is_object())
+      flatten(value, path + ".", out);
+    else if (is_figure(value))
+      out.push_back({path, figure_value(value)});
+  }
+}
+
+std::string item_name(const Json& item) {
+  const auto it = item.find("name");
+  return it != item.end() && it->is_string() ? it->get<std::string>() : std::string("?");
+}
+
+// "ttft_p95": an SLO's identity within its workload, as in the CSV.
+std::string slo_id(const Json& slo) {
+  const auto p = slo.find("percentile");
+  const std::string pct = p != slo.end() && p->is_number() ? fmt::format("{:g}", p->get<double>()) : "nan";
+  const auto m = slo.find("metric");
+  return fmt::format("{}_p{}", m != slo.end() && m->is_string() ? m->get<std::string>() : "?", pct);
+}
+
+const Json& member(const Json& j, const char* key) {
+  static const Json empty = Json::object();
+  if (!j.is_object()) return empty;
+  const auto it = j.find(key);
+  return it == j.end() ? empty : *it;
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
+
+}  // namespace
+
+std::optional<nlohmann::ordered_json> parse_report(const std::string& text, std::string& error) {
+  Json j = Json::parse(text, nullptr, false);
+  if (j.is_discarded()) {
+    error = "not valid JSON";
+    return std::nullopt;
+  }
+  const Json& schema = member(j, "schema");
+  if (!schema.is_string() || schema.get<std::string>().rfind("fleetsim.report/", 0) != 0) {
+    error = "not a fleetsim report (no \"schema\": \"fleetsim.report/1\"); write one with fleetsim run --format json";
+    return std::nullopt;
+  }
+  if (schema.get<std::string>() != "fleetsim.report/1") {
+    error = "report schema " + schema.get<std::string>() + " is not supported by this fleetsim (it reads fleetsim.report/1)";
+    return std::nullopt;
+  }
+  return j;
+}
+
+std::vector<Figure> report_figures(const nlohmann::ordered_json& report) {
+  std::vector<Figure> out;
+  flatten(member(report, "run"), "run.", out);
+  flatten(member(report, "fleet"), "fleet.", out);
+  for (const Json& pool : member(report, "pools")) flatten(pool, "pools." + item_name(pool) + ".", out);
+  for (const Json& workload : member(report, "workloads")) {
+    const std::string prefix = "workloads." + item_name(workload) + ".";
+    flatten(workload, prefix, out);
+    for (const Json& slo : member(workload, "slos"))
+      for (const char* field : {"bound_s", "observed_s", "attainment", "met"})
+        if (slo.contains(field) && is_figure(slo[field]))
+          out.push_back({prefix + "slos." + slo_id(slo) + "." + field, figure_value(slo[field])});
+  }
+  flatten(member(report, "checks"), "checks.", out);
+  return out;
+}
+
+std::vector<Figure> key_figures(const nlohmann::ordered_json& report) {
+  std::vector<Figure> out;
+  const Json& fleet = member(report, "fleet");
+  for (const char* key : {"nodes", "total_cost_usd", "cost_per_session_usd", "cost_per_million_output_tokens_usd",
+                          "cost_per_million_tokens_usd", "energy_per_session_j", "mean_it_power_w",
+                          "peak_it_power_w", "sessions_per_s"})
+    if (fleet.contains(key) && is_figure(fleet[key]))
+      out.push_back({std::string("fleet.") + key, figure_value(fleet[key])});
+  for (const Json& pool : member(report, "pools"))
+    if (pool.contains("utilization") && is_figure(pool["utilization"]))
+      out.push_back({"pools." + item_name(pool) + ".utilization", figure_value(pool["utilization"])});
+  for (const Json& workload : member(report, "workloads")) {
+    const std::string prefix = "workloads." + item_name(workload) + ".";
+    for (const char* latency : {"ttft_s", "tpot_s", "session_latency_s"}) {
+      const Json& summary = member(workload, latency);
+      for (const char* p : {"p95", "p99"})
+        if (summary.contains(p) && is_figure(summary[p]))
+          out.push_back({prefix + latency + "." + p, figure_value(summary[p])});
+    }
+    for (const Json& slo : member(workload, "slos"))
+      if (slo.contains("attainment") && is_figure(slo["attainment"]))
+        out.push_back({prefix + "slos." + slo_id(slo) + ".attainment", figure_value(slo["attainment"])});
+    for (const char* key : {"slos_met", "goodput_sessions_per_s"})
+      if (workload.contains(key) && is_figure(workload[key]))
+        out.push_back({prefix + key, figure_value(workload[key])});
+  }
+  return out;
+}
+
+const Figure* find_figure(const std::vector<Figure>& figures, std::string_view path) {
+  const auto it = std::find_if(figures.begin(), figures.end(), [&](const Figure& f) { return f.path == path; });
+  return it == figures.end() ? nullptr : &*it;
+}
+
+std::string figure_path_hint(const std::vector<Figure>& figures, std::string_view path) {
+  std::vector<std::string> paths;
+  for (const Figure& f : figures) paths.push_back(f.path);
+  if (auto match = closest_match(path, paths)) return "did you mean \"" + *match + "\"?";
+  // Not a near miss: list the figures that share the longest leading part.
+  std::string prefix(path);
+  while (!prefix.empty()) {
+    const auto cut = prefix.find_last_of('.');
+    prefix = cut == std::string::npos ? std::string() : prefix.substr(0, cut);
+    std::vector<std::string> siblings;
+    for (const auto& p : paths)
+      if (!prefix.empty() && p.rfind(prefix + ".", 0) == 0) siblings.push_back(p);
+    if (!siblings.empty()) return "figures under " + prefix + ": " + quoted_list(siblings, 8);
+  }
+  return "figures are paths into the report JSON with list items by name, e.g. fleet.cost_per_session_usd, "
+         "workloads.NAME.ttft_s.p95, pools.NAME.utilization (docs/workflows.md)";
+}
+
+std::string format_figure(std::string_view path, std::optional<double> value) {
+  namespace text = report_text;
+  if (!value || !std::isfinite(*value)) return "n/a";
+  const double x = *value;
+  if (ends_with(path, "slos_met") || ends_with(path, ".met")) return x == 1.0 ? "yes" : x == 0.0 ? "no" : text::percent(x);
+  if (ends_with(path, "_usd")) return text::usd(x);
+  if (ends_with(path, "attainment") || ends_with(path, "utilization") || ends_with(path, "hit_rate") ||
+      ends_with(path, "occupancy"))
+    return text::percent(x);
+  if (ends_with(path, "_per_s")) return text::sig(x) + "/s";
+  if (ends_with(path, "_s") || contains(path, "_s.p") || contains(path, "_s.m")) return text::duration(x);
+  if (ends_with(path, "_w")) return text::power(x);
+  if (ends_with(path, "_j")) return text::energy_j(x);
+  // Counts (nodes, sessions) print whole; other plain numbers to four digits.
+  if (x == std::floor(x) && std::fabs(x) < 1e15) return text::count(static_cast<std::int64_t>(x));
+  return text::sig(x, 4);
+}
+
+std::string exact_number(std::optional<double> value) {
+  if (!value || !std::isfinite(*value)) return "";
+  return Json(*value).dump();
+}
+
+}  // namespace fleetsim
