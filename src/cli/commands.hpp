@@ -22,6 +22,7 @@ struct Command {
 Command add_run_command(CLI::App& app);
 Command add_validate_command(CLI::App& app);
 Command add_catalog_command(CLI::App& app);
+Command add_compare_command(CLI::App& app);
 Command add_validate_model_command(CLI::App& app);
 
 }  // namespace fleetsim

@@ -36,6 +36,7 @@ int main_with_exceptions(int argc, char** argv) {
       add_run_command(app),
       add_validate_command(app),
       add_catalog_command(app),
+      add_compare_command(app),
       add_validate_model_command(app),
   };
 

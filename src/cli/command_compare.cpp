@@ -1,0 +1,156 @@
+// fleetsim compare A.yaml B.yaml [...] | compare S.yaml --variants: run
+// several scenarios (or variants of one) and show their key figures side by
+// side, with differences against the first.
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "child_runs.hpp"
+#include "cli_support.hpp"
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "fleetsim/comparison.hpp"
+#include "fleetsim/report_figures.hpp"
+#include "scenario_options.hpp"
+
+namespace fleetsim {
+namespace {
+
+struct CompareOptions {
+  std::vector<std::string> scenarios;
+  bool all_variants = false;
+  std::vector<std::string> variants;
+  std::vector<std::string> settings;
+  std::optional<std::uint64_t> seed;
+  std::string format = "table";
+  std::string output;
+  int jobs = default_jobs();
+  bool progress = true;
+};
+
+// The variant name that stands for a file's base scenario in --variant.
+constexpr const char* kBase = "base";
+
+struct Entry {
+  RunRequest request;
+  std::string label;
+  std::string source;
+};
+
+// What to run, or nullopt after printing why the command line is unusable.
+std::optional<std::vector<Entry>> entries(const CompareOptions& o, const Overrides& overrides) {
+  std::vector<Entry> out;
+  if (o.all_variants || !o.variants.empty()) {
+    if (o.scenarios.size() != 1) {
+      std::cerr << "fleetsim: error: --variants and --variant compare the variants of one scenario file; "
+                << o.scenarios.size() << " were given\n";
+      return std::nullopt;
+    }
+    const std::string& file = o.scenarios.front();
+    // Only for the names of the variants: the runs are validated (and their errors printed) later.
+    const LoadResult base = load_scenario_file(file);
+    std::vector<std::string> names = o.variants;
+    if (o.all_variants) {
+      names = {""};
+      names.insert(names.end(), base.variants.begin(), base.variants.end());
+    }
+    for (std::string name : names) {
+      // "base" is the base scenario unless the file has a variant of that name.
+      if (name == kBase && std::find(base.variants.begin(), base.variants.end(), name) == base.variants.end())
+        name.clear();
+      Entry e;
+      e.request = {file, name, overrides, o.seed};
+      e.label = name.empty() ? kBase : name;
+      e.source = name.empty() ? file : file + " --variant " + name;
+      out.push_back(std::move(e));
+    }
+  } else {
+    for (const auto& file : o.scenarios) {
+      Entry e;
+      e.request = {file, "", overrides, o.seed};
+      e.label = std::filesystem::path(file).stem().string();
+      e.source = file;
+      out.push_back(std::move(e));
+    }
+    // Two files with the same name in different directories: label them by path.
+    for (auto& e : out)
+      for (const auto& other : out)
+        if (&e != &other && e.label == other.label) e.label = e.source;
+  }
+  if (out.size() < 2) {
+    std::cerr << "fleetsim: error: nothing to compare: give two or more scenarios, or one with --variants "
+                 "(it declares "
+              << (o.scenarios.size() == 1 ? "fewer than two runs" : "nothing") << ")\n";
+    return std::nullopt;
+  }
+  return out;
+}
+
+int compare(const CompareOptions& o) {
+  const Overrides overrides = split_settings(o.settings);
+  const auto list = entries(o, overrides);
+  if (!list) return kExitUsage;
+  // Check every input before simulating any: a typo should cost seconds, not a batch.
+  bool valid = true;
+  for (const Entry& e : *list) valid = load_and_report(e.request.scenario, e.request.variant, overrides).ok() && valid;
+  if (!valid) return kExitInvalidInput;
+
+  std::vector<RunRequest> requests;
+  for (const Entry& e : *list) requests.push_back(e.request);
+  if (o.progress) spdlog::info("compare: {} runs, {} at a time", requests.size(), o.jobs);
+  std::size_t done = 0;
+  const auto outcomes = run_all(requests, o.jobs, [&](std::size_t i, const RunOutcome& outcome) {
+    ++done;
+    if (o.progress)
+      spdlog::info("compare: [{}/{}] {} {} in {:.1f} s", done, requests.size(), (*list)[i].label,
+                   outcome.ok() ? "done" : "FAILED", outcome.seconds);
+  });
+
+  std::vector<ComparedRun> runs;
+  int status = kExitOk;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    std::string error;
+    std::optional<nlohmann::ordered_json> report;
+    if (outcomes[i].ok()) report = parse_report(outcomes[i].report, error);
+    if (!report) {
+      std::cerr << "fleetsim: error: " << (*list)[i].source << " failed (exit " << outcomes[i].exit_code << ")"
+                << (error.empty() ? "" : ": " + error) << "\n"
+                << outcomes[i].errors;
+      status = outcomes[i].exit_code == kExitInternal ? kExitInternal : kExitInvalidInput;
+      continue;
+    }
+    runs.push_back({(*list)[i].label, (*list)[i].source, std::move(*report)});
+  }
+  if (status != kExitOk) return status;
+  const int written =
+      emit(o.format == "json" ? render_comparison_json(runs) : render_comparison_table(runs), o.output);
+  return written;
+}
+
+}  // namespace
+
+Command add_compare_command(CLI::App& app) {
+  auto o = std::make_shared<CompareOptions>();
+  auto* cmd = app.add_subcommand(
+      "compare", "Run several scenarios (or the variants of one) and show key figures side by side");
+  cmd->add_option("scenarios", o->scenarios, "Scenario files (YAML); the first is the reference")->required();
+  cmd->add_flag("--variants", o->all_variants, "Compare the base and every variant of the one scenario given");
+  cmd->add_option("--variant", o->variants,
+                  "Compare these variants of the one scenario given (repeatable; 'base' is the base)")
+      ->allow_extra_args(false);
+  add_set_option(cmd, o->settings, "Override a value in every run (repeatable): simulation.duration=20min");
+  cmd->add_option("--seed", o->seed, "Run every scenario with this seed");
+  cmd->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
+  cmd->add_option("-o,--output", o->output, "Write to FILE (atomically) instead of stdout");
+  cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("!--no-progress", o->progress, "Do not log progress");
+  return {cmd, [o] { return compare(*o); }};
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,128 @@
+#include "fleetsim/comparison.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "fleetsim/report_figures.hpp"
+#include "report_text.hpp"
+
+namespace fleetsim {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+struct Row {
+  std::string figure;
+  std::vector<std::optional<double>> values;  // by run
+};
+
+std::vector<Row> comparison_rows(const std::vector<ComparedRun>& runs) {
+  std::vector<Row> rows;
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    for (const Figure& f : key_figures(runs[r].report)) {
+      auto it = std::find_if(rows.begin(), rows.end(), [&](const Row& row) { return row.figure == f.path; });
+      if (it == rows.end()) {
+        rows.push_back({f.path, std::vector<std::optional<double>>(runs.size())});
+        it = rows.end() - 1;
+      }
+      it->values[r] = f.value;
+    }
+  }
+  return rows;
+}
+
+std::optional<double> difference(const std::optional<double>& base, const std::optional<double>& x) {
+  if (!base || !x) return std::nullopt;
+  return *x - *base;
+}
+
+std::optional<double> relative(const std::optional<double>& base, const std::optional<double>& x) {
+  if (!base || !x || *base == 0.0) return std::nullopt;
+  return (*x - *base) / std::fabs(*base);
+}
+
+Json optional_number(const std::optional<double>& x) {
+  return x && std::isfinite(*x) ? Json(*x) : Json(nullptr);
+}
+
+std::string signed_figure(const std::string& figure, const std::optional<double>& delta) {
+  if (!delta) return "n/a";
+  if (*delta == 0.0) return "0";
+  const std::string text = format_figure(figure, *delta);
+  return *delta > 0 ? "+" + text : text;
+}
+
+std::string signed_percent(const std::optional<double>& rel) {
+  if (!rel) return "n/a";
+  return fmt::format("{:+.1f}%", *rel * 100.0);
+}
+
+}  // namespace
+
+std::string render_comparison_table(const std::vector<ComparedRun>& runs) {
+  using report_text::TextTable;
+  std::vector<TextTable::Column> columns = {{"figure", TextTable::Align::left}};
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    columns.push_back({runs[r].label});
+    if (r > 0) {
+      columns.push_back({"diff"});
+      columns.push_back({"rel"});
+    }
+  }
+  TextTable table(columns);
+  for (const Row& row : comparison_rows(runs)) {
+    std::vector<std::string> cells = {row.figure};
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+      cells.push_back(format_figure(row.figure, row.values[r]));
+      if (r > 0) {
+        // A yes/no figure has no meaningful percentage; say whether it changed.
+        const bool flag = row.figure.ends_with("slos_met");
+        cells.push_back(flag ? (row.values[r] == row.values[0] ? "same" : "changed")
+                             : signed_figure(row.figure, difference(row.values[0], row.values[r])));
+        cells.push_back(flag ? "" : signed_percent(relative(row.values[0], row.values[r])));
+      }
+    }
+    table.add_row(std::move(cells));
+  }
+  std::string out = "fleetsim compare: differences are against " + runs.front().label + "\n";
+  for (const ComparedRun& run : runs) out += fmt::format("  {:<12} {}\n", run.label, run.source);
+  out += "\n";
+  out += table.render("");
+  return out;
+}
+
+std::string render_comparison_json(const std::vector<ComparedRun>& runs) {
+  Json j = Json::object();
+  j["schema"] = "fleetsim.comparison/1";
+  Json list = Json::array();
+  for (const ComparedRun& run : runs) {
+    Json r = Json::object();
+    r["label"] = run.label;
+    r["source"] = run.source;
+    r["scenario"] = run.report.contains("run") ? run.report["run"].value("scenario", "") : "";
+    list.push_back(std::move(r));
+  }
+  j["runs"] = std::move(list);
+  Json figures = Json::array();
+  for (const Row& row : comparison_rows(runs)) {
+    Json f = Json::object();
+    f["figure"] = row.figure;
+    Json values = Json::array(), diffs = Json::array(), rels = Json::array();
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+      values.push_back(optional_number(row.values[r]));
+      diffs.push_back(r == 0 ? Json(nullptr) : optional_number(difference(row.values[0], row.values[r])));
+      rels.push_back(r == 0 ? Json(nullptr) : optional_number(relative(row.values[0], row.values[r])));
+    }
+    f["values"] = std::move(values);
+    f["difference"] = std::move(diffs);
+    f["relative_difference"] = std::move(rels);
+    figures.push_back(std::move(f));
+  }
+  j["figures"] = std::move(figures);
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace fleetsim
