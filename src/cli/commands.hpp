@@ -23,6 +23,9 @@ Command add_run_command(CLI::App& app);
 Command add_validate_command(CLI::App& app);
 Command add_catalog_command(CLI::App& app);
 Command add_compare_command(CLI::App& app);
+Command add_sweep_command(CLI::App& app);
+Command add_merge_command(CLI::App& app);
+Command add_compare_command(CLI::App& app);
 Command add_validate_model_command(CLI::App& app);
 
 }  // namespace fleetsim

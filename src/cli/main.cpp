@@ -37,6 +37,9 @@ int main_with_exceptions(int argc, char** argv) {
       add_validate_command(app),
       add_catalog_command(app),
       add_compare_command(app),
+      add_sweep_command(app),
+      add_merge_command(app),
+      add_compare_command(app),
       add_validate_model_command(app),
   };
 

@@ -1,0 +1,252 @@
+// fleetsim sweep SCENARIO: run a scenario at many points (ranges and lists of
+// `--set` values, or a sweep file), each point R times with successive seeds,
+// in parallel child processes; one row of key figures per point.
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "child_runs.hpp"
+#include "cli_support.hpp"
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "fleetsim/catalog.hpp"
+#include "fleetsim/report_figures.hpp"
+#include "fleetsim/sweep.hpp"
+#include "fleetsim/sweep_results.hpp"
+#include "scenario_options.hpp"
+
+namespace fleetsim {
+namespace {
+
+struct SweepOptions {
+  std::string scenario;
+  std::string sweep_file;
+  std::vector<std::string> settings;
+  std::string mode;
+  std::optional<int> replications;
+  std::optional<std::uint64_t> seed;
+  std::string variant;
+  int jobs = default_jobs();
+  std::string shard;
+  std::string output;  // CSV
+  std::string jsonl;
+  bool progress = true;
+};
+
+// A point ready to run: its settings after the fixed overrides, its seeds.
+struct PlannedPoint {
+  SweepPoint point;
+  std::vector<std::uint64_t> seeds;
+  std::vector<Diagnostic> diagnostics;  // why it cannot run, if it cannot
+  bool valid = false;
+};
+
+std::string describe(const SweepPoint& point) {
+  std::string text;
+  for (const auto& [path, value] : point.settings) text += (text.empty() ? "" : ", ") + path + "=" + value;
+  return text.empty() ? "the scenario as written" : text;
+}
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The line of a failed child's stderr that says most: its first error.
+std::string failure_reason(const RunOutcome& outcome) {
+  std::istringstream lines(outcome.errors);
+  std::string line, last;
+  while (std::getline(lines, line)) {
+    if (line.find("error") != std::string::npos) return line;
+    if (!line.empty()) last = line;
+  }
+  return last.empty() ? "fleetsim run exited with " + std::to_string(outcome.exit_code) : last;
+}
+
+// Splits the command line's --set into fixed overrides and swept parameters.
+bool read_settings(const SweepOptions& o, Overrides& fixed, SweepSpec& spec) {
+  for (const auto& [path, text] : split_settings(o.settings)) {
+    std::string error;
+    std::vector<std::string> values = sweep_values(text, error);
+    if (!error.empty()) {
+      std::cerr << "fleetsim: error: --set " << path << "=" << text << ": " << error << "\n";
+      return false;
+    }
+    if (values.size() == 1)
+      fixed.emplace_back(path, values.front());
+    else
+      spec.parameters.push_back({path, std::move(values)});
+  }
+  return true;
+}
+
+int sweep(const SweepOptions& o) {
+  SweepSpec spec;
+  Overrides fixed;
+  if (!o.sweep_file.empty()) {
+    SweepFile file = load_sweep_file(o.sweep_file);
+    print_diagnostics(file.diagnostics);
+    if (!file.ok()) return kExitInvalidInput;
+    spec = file.spec;
+  }
+  if (!read_settings(o, fixed, spec)) return kExitUsage;
+  if (!o.mode.empty()) spec.mode = o.mode == "zip" ? SweepMode::zip : SweepMode::cross;
+  if (o.replications) spec.replications = *o.replications;
+  std::optional<Shard> shard = Shard{};
+  if (!o.shard.empty() && !(shard = parse_shard(o.shard))) {
+    std::cerr << "fleetsim: error: --shard " << o.shard << ": expected K/N with 1 <= K <= N, e.g. 3/8\n";
+    return kExitUsage;
+  }
+  if (spec.parameters.empty())
+    spdlog::warn("sweep: no parameter has more than one value; running one point");
+
+  const LoadResult base = load_and_report(o.scenario, o.variant, fixed);
+  if (!base.ok()) return kExitInvalidInput;
+  std::string error;
+  const std::vector<SweepPoint> points = sweep_points(spec, error);
+  if (!error.empty()) {
+    std::cerr << "fleetsim: error: " << error << "\n";
+    return kExitUsage;
+  }
+  SweepHeader header;
+  header.sweep_id = sweep_id(read_bytes(o.scenario), o.variant, fixed, spec, o.seed);
+  header.scenario = base.scenario->name;
+  header.points = points.size();
+  header.replications = spec.replications;
+
+  // Validate every point here (milliseconds each), so that an invalid value
+  // is reported with its point and costs no process.
+  std::vector<PlannedPoint> planned;
+  std::vector<RunRequest> requests;
+  std::vector<std::pair<std::size_t, std::size_t>> request_of;  // request -> (planned, replication)
+  for (const SweepPoint& point : points) {
+    if (!shard->contains(point.index)) continue;
+    PlannedPoint p;
+    p.point = point;
+    Overrides overrides = fixed;
+    overrides.insert(overrides.end(), point.settings.begin(), point.settings.end());
+    LoadOptions options;
+    options.variant = o.variant;
+    options.overrides = overrides;
+    LoadResult loaded = load_scenario_file(o.scenario, Catalog::builtin(), options);
+    p.valid = loaded.ok();
+    p.diagnostics = std::move(loaded.diagnostics);
+    if (p.valid) {
+      const std::uint64_t first = o.seed ? *o.seed : loaded.scenario->simulation.seed;
+      for (int r = 0; r < spec.replications; ++r) {
+        p.seeds.push_back(first + static_cast<std::uint64_t>(r));
+        request_of.emplace_back(planned.size(), static_cast<std::size_t>(r));
+        requests.push_back({o.scenario, o.variant, overrides, p.seeds.back()});
+      }
+    }
+    planned.push_back(std::move(p));
+  }
+  const bool none_valid = std::none_of(planned.begin(), planned.end(), [](const PlannedPoint& p) { return p.valid; });
+  if (!planned.empty() && none_valid) {
+    std::cerr << "fleetsim: error: every point of the sweep is invalid; the first, " << describe(planned.front().point)
+              << ":\n";
+    print_diagnostics(planned.front().diagnostics);
+    return kExitInvalidInput;
+  }
+
+  if (o.progress)
+    spdlog::info("sweep {}: {} of {} points{}, {} run{}, {} at a time", header.sweep_id, planned.size(), points.size(),
+                 o.shard.empty() ? "" : " (shard " + o.shard + ")", requests.size(), requests.size() == 1 ? "" : "s",
+                 o.jobs);
+  std::vector<std::vector<std::vector<std::pair<std::string, std::optional<double>>>>> figures(planned.size());
+  std::vector<std::string> failures(planned.size());
+  std::size_t done = 0;
+  run_all(requests, o.jobs, [&](std::size_t i, const RunOutcome& outcome) {
+    const auto [k, r] = request_of[i];
+    PlannedPoint& p = planned[k];
+    std::string parse_error;
+    std::optional<nlohmann::ordered_json> report;
+    if (outcome.ok()) report = parse_report(outcome.report, parse_error);
+    if (report) {
+      auto& list = figures[k].emplace_back();
+      for (const Figure& f : key_figures(*report)) list.emplace_back(f.path, f.value);
+    } else if (failures[k].empty()) {
+      failures[k] = "seed " + std::to_string(p.seeds[r]) + ": " +
+                    (outcome.ok() ? "unreadable report: " + parse_error : failure_reason(outcome));
+    }
+    ++done;
+    if (o.progress)
+      spdlog::info("sweep: [{}/{}] point {} ({}) seed {}: {} in {:.1f} s", done, requests.size(), p.point.index,
+                   describe(p.point), p.seeds[r], report ? "done" : "FAILED", outcome.seconds);
+  });
+
+  std::vector<SweepRow> rows;
+  bool all_ok = true;
+  for (std::size_t k = 0; k < planned.size(); ++k) {
+    const PlannedPoint& p = planned[k];
+    SweepRow row;
+    row.point = p.point.index;
+    row.parameters = p.point.settings;
+    row.seeds = p.seeds;
+    if (!p.valid) {
+      for (const auto& d : p.diagnostics)
+        if (d.is_error()) {
+          row.error = d.format();
+          break;
+        }
+    } else {
+      row.error = failures[k];
+    }
+    if (row.ok()) row.figures = summarize_replications(figures[k]);
+    if (!row.ok()) {
+      all_ok = false;
+      std::cerr << "fleetsim: error: sweep point " << row.point << " (" << describe(p.point) << ") failed: " << row.error
+                << "\n";
+    }
+    rows.push_back(std::move(row));
+  }
+
+  int status = all_ok ? kExitOk : kExitInvalidInput;
+  if (!o.jsonl.empty()) {
+    std::string text;
+    for (const SweepRow& row : rows) text += sweep_jsonl_line(header, row);
+    if (emit(text, o.jsonl) != kExitOk) status = kExitInvalidInput;
+  }
+  if (!o.output.empty() && emit(sweep_csv(rows, spec.replications), o.output) != kExitOk) status = kExitInvalidInput;
+  if (o.output != "-" && o.jsonl != "-") {
+    std::cout << "fleetsim sweep: " << header.scenario << ", " << plural(rows.size(), "point")
+              << (o.shard.empty() ? "" : " (shard " + o.shard + ")") << ", "
+              << plural(static_cast<std::size_t>(spec.replications), "replication") << " each; sweep id "
+              << header.sweep_id << "\n\n"
+              << sweep_summary_table(rows, spec.replications);
+  }
+  return status;
+}
+
+}  // namespace
+
+Command add_sweep_command(CLI::App& app) {
+  auto o = std::make_shared<SweepOptions>();
+  auto* cmd = app.add_subcommand("sweep", "Run a scenario over ranges and lists of values; one row per point");
+  cmd->add_option("scenario", o->scenario, "Scenario file (YAML)")->required();
+  add_set_option(cmd, o->settings,
+                 "A parameter (repeatable): PATH=FROM:TO:STEP, PATH=A,B,C, or PATH=VALUE for every point");
+  cmd->add_option("--sweep", o->sweep_file, "Sweep file with a sweep: section (parameters, mode, replications)");
+  cmd->add_option("--mode", o->mode, "cross (every combination, default) or zip (i-th values together)")
+      ->check(CLI::IsMember({"cross", "zip"}));
+  cmd->add_option("-r,--replications", o->replications, "Runs per point, with seeds s, s+1, ...: mean and 95% CI")
+      ->check(CLI::Range(1, 10000));
+  cmd->add_option("--seed", o->seed, "First seed of every point (default: the scenario's)");
+  cmd->add_option("--variant", o->variant, "Sweep this variant of the scenario");
+  cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")->check(CLI::PositiveNumber);
+  cmd->add_option("--shard", o->shard, "Run only shard K of N (K/N): the points with index mod N = K-1");
+  cmd->add_option("-o,--output", o->output, "Write one CSV row per point to FILE (- for stdout)");
+  cmd->add_option("--jsonl", o->jsonl, "Write one JSON line per point to FILE (what fleetsim merge joins)");
+  cmd->add_flag("!--no-progress", o->progress, "Do not log progress");
+  return {cmd, [o] { return sweep(*o); }};
+}
+
+}  // namespace fleetsim

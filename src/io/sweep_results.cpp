@@ -1,0 +1,296 @@
+#include "fleetsim/sweep_results.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "fleetsim/report_figures.hpp"
+#include "report_text.hpp"
+
+namespace fleetsim {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json optional_number(const std::optional<double>& x) {
+  return x && std::isfinite(*x) ? Json(*x) : Json(nullptr);
+}
+
+std::optional<double> read_number(const Json& j) {
+  if (j.is_number()) return j.get<double>();
+  return std::nullopt;
+}
+
+// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string csv_number(const std::optional<double>& x) {
+  return x && std::isfinite(*x) ? fmt::format("{:.10g}", *x) : "";
+}
+
+// Figure paths over all rows, in order of first appearance.
+std::vector<std::string> figure_columns(const std::vector<SweepRow>& rows) {
+  std::vector<std::string> columns;
+  for (const SweepRow& row : rows)
+    for (const SweepFigure& f : row.figures)
+      if (std::find(columns.begin(), columns.end(), f.path) == columns.end()) columns.push_back(f.path);
+  return columns;
+}
+
+const SweepFigure* find(const SweepRow& row, const std::string& path) {
+  for (const SweepFigure& f : row.figures)
+    if (f.path == path) return &f;
+  return nullptr;
+}
+
+std::string first_line(const std::string& text) {
+  const auto end = text.find('\n');
+  return end == std::string::npos ? text : text.substr(0, end);
+}
+
+}  // namespace
+
+std::vector<SweepFigure> summarize_replications(
+    const std::vector<std::vector<std::pair<std::string, std::optional<double>>>>& replications) {
+  std::vector<SweepFigure> out;
+  std::vector<std::vector<std::optional<double>>> values;
+  for (const auto& figures : replications)
+    for (const auto& [path, value] : figures) {
+      auto it = std::find_if(out.begin(), out.end(), [&](const SweepFigure& f) { return f.path == path; });
+      if (it == out.end()) {
+        out.push_back({path, {}});
+        values.emplace_back();
+        it = out.end() - 1;
+      }
+      values[static_cast<std::size_t>(it - out.begin())].push_back(value);
+    }
+  for (std::size_t i = 0; i < out.size(); ++i) out[i].stats = mean_interval(values[i]);
+  return out;
+}
+
+std::string sweep_jsonl_line(const SweepHeader& header, const SweepRow& row) {
+  Json j = Json::object();
+  j["schema"] = kSweepSchema;
+  j["sweep_id"] = header.sweep_id;
+  j["scenario"] = header.scenario;
+  j["points"] = header.points;
+  j["replications"] = header.replications;
+  j["point"] = row.point;
+  Json parameters = Json::object();
+  for (const auto& [path, value] : row.parameters) parameters[path] = value;
+  j["parameters"] = std::move(parameters);
+  j["seeds"] = row.seeds;
+  j["status"] = row.ok() ? "ok" : "failed";
+  j["error"] = row.error;
+  Json figures = Json::object();
+  for (const SweepFigure& f : row.figures) {
+    Json s = Json::object();
+    s["mean"] = optional_number(f.stats.mean);
+    s["ci95"] = optional_number(f.stats.half_width);
+    s["n"] = f.stats.n;
+    figures[f.path] = std::move(s);
+  }
+  j["figures"] = std::move(figures);
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+std::optional<std::pair<SweepHeader, SweepRow>> parse_sweep_jsonl_line(const std::string& line, std::string& error) {
+  const Json j = Json::parse(line, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    error = "not a JSON object";
+    return std::nullopt;
+  }
+  if (j.value("schema", "") != kSweepSchema) {
+    error = std::string("not a sweep row (no \"schema\": \"") + kSweepSchema + "\"); write them with fleetsim sweep --jsonl";
+    return std::nullopt;
+  }
+  try {
+    SweepHeader header;
+    header.sweep_id = j.at("sweep_id").get<std::string>();
+    header.scenario = j.at("scenario").get<std::string>();
+    header.points = j.at("points").get<std::size_t>();
+    header.replications = j.at("replications").get<int>();
+    SweepRow row;
+    row.point = j.at("point").get<std::size_t>();
+    for (const auto& [path, value] : j.at("parameters").items()) row.parameters.emplace_back(path, value.get<std::string>());
+    row.seeds = j.at("seeds").get<std::vector<std::uint64_t>>();
+    row.error = j.at("error").get<std::string>();
+    if (j.at("status").get<std::string>() != "ok" && row.error.empty()) row.error = "failed";
+    for (const auto& [path, s] : j.at("figures").items()) {
+      SweepFigure f;
+      f.path = path;
+      f.stats.mean = read_number(s.at("mean"));
+      f.stats.half_width = read_number(s.at("ci95"));
+      f.stats.n = s.at("n").get<std::size_t>();
+      row.figures.push_back(std::move(f));
+    }
+    return std::pair(std::move(header), std::move(row));
+  } catch (const nlohmann::json::exception& e) {
+    error = std::string("a sweep row with a missing or mistyped field: ") + e.what();
+    return std::nullopt;
+  }
+}
+
+std::string sweep_csv(const std::vector<SweepRow>& rows, int replications) {
+  const std::vector<std::string> figures = figure_columns(rows);
+  std::vector<std::string> parameters;
+  for (const SweepRow& row : rows)
+    for (const auto& [path, value] : row.parameters)
+      if (std::find(parameters.begin(), parameters.end(), path) == parameters.end()) parameters.push_back(path);
+
+  std::vector<std::string> header = {"point"};
+  header.insert(header.end(), parameters.begin(), parameters.end());
+  header.insert(header.end(), {"seed", "status"});
+  for (const auto& f : figures) {
+    header.push_back(f);
+    if (replications > 1) header.push_back(f + ".ci95");
+  }
+  header.push_back("error");
+  std::string out;
+  auto emit = [&](const std::vector<std::string>& cells) {
+    for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + csv_field(cells[i]);
+    out += '\n';
+  };
+  emit(header);
+  for (const SweepRow& row : rows) {
+    std::vector<std::string> cells = {std::to_string(row.point)};
+    for (const auto& p : parameters) {
+      auto it = std::find_if(row.parameters.begin(), row.parameters.end(), [&](const auto& kv) { return kv.first == p; });
+      cells.push_back(it == row.parameters.end() ? "" : it->second);
+    }
+    cells.push_back(row.seeds.empty() ? "" : std::to_string(row.seeds.front()));
+    cells.push_back(row.ok() ? "ok" : "failed");
+    for (const auto& path : figures) {
+      const SweepFigure* f = find(row, path);
+      cells.push_back(f ? csv_number(f->stats.mean) : "");
+      if (replications > 1) cells.push_back(f ? csv_number(f->stats.half_width) : "");
+    }
+    cells.push_back(row.error);
+    emit(cells);
+  }
+  return out;
+}
+
+std::string sweep_summary_table(const std::vector<SweepRow>& rows, int replications) {
+  using report_text::TextTable;
+  const std::vector<std::pair<std::string, std::string>> headline = {
+      {"fleet.cost_per_session_usd", "$/session"},
+      {"fleet.cost_per_million_output_tokens_usd", "$/M out tok"},
+      {"fleet.energy_per_session_j", "energy/session"},
+      {"fleet.mean_it_power_w", "mean IT power"}};
+  std::vector<TextTable::Column> columns = {{"point"}};
+  std::vector<std::string> parameters;
+  if (!rows.empty())
+    for (const auto& [path, value] : rows.front().parameters) {
+      parameters.push_back(path);
+      columns.push_back({path, TextTable::Align::left});
+    }
+  for (const auto& [path, label] : headline) columns.push_back({label});
+  columns.push_back({"SLOs met"});
+  columns.push_back({"", TextTable::Align::left});
+  TextTable table(columns);
+  auto cell = [&](const SweepFigure* f) {
+    if (!f) return std::string("n/a");
+    std::string text = format_figure(f->path, f->stats.mean);
+    if (replications > 1 && f->stats.half_width) text += " +/- " + format_figure(f->path, f->stats.half_width);
+    return text;
+  };
+  for (const SweepRow& row : rows) {
+    std::vector<std::string> cells = {std::to_string(row.point)};
+    for (std::size_t i = 0; i < parameters.size(); ++i)
+      cells.push_back(i < row.parameters.size() ? row.parameters[i].second : "");
+    if (!row.ok()) {
+      for (std::size_t i = 0; i <= headline.size(); ++i) cells.push_back("-");
+      cells.push_back("FAILED: " + first_line(row.error));
+      table.add_row(std::move(cells));
+      continue;
+    }
+    for (const auto& [path, label] : headline) cells.push_back(cell(find(row, path)));
+    // Every workload's SLOs: the worst workload's share of replications that met them all.
+    std::optional<double> met;
+    for (const SweepFigure& f : row.figures)
+      if (f.path.ends_with(".slos_met") && f.stats.mean) met = std::min(met.value_or(1.0), *f.stats.mean);
+    cells.push_back(format_figure("slos_met", met));
+    cells.push_back("");
+    table.add_row(std::move(cells));
+  }
+  return table.render("");
+}
+
+MergedSweep merge_sweep_shards(const std::vector<std::pair<std::string, std::string>>& files) {
+  MergedSweep merged;
+  std::optional<std::string> first_file;
+  std::map<std::size_t, std::string> seen;  // point -> where
+  for (const auto& [name, text] : files) {
+    std::size_t line_no = 0, begin = 0;
+    bool any = false;
+    while (begin < text.size()) {
+      std::size_t end = text.find('\n', begin);
+      if (end == std::string::npos) end = text.size();
+      const std::string line = text.substr(begin, end - begin);
+      begin = end + 1;
+      ++line_no;
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      const std::string where = fmt::format("{}:{}", name, line_no);
+      std::string error;
+      auto parsed = parse_sweep_jsonl_line(line, error);
+      if (!parsed) {
+        merged.errors.push_back(where + ": " + error);
+        continue;
+      }
+      any = true;
+      auto& [header, row] = *parsed;
+      if (!first_file) {
+        merged.header = header;
+        first_file = where;
+      } else if (header.sweep_id != merged.header.sweep_id || header.points != merged.header.points ||
+                 header.replications != merged.header.replications) {
+        merged.errors.push_back(fmt::format(
+            "{}: belongs to another sweep (id {}, {} points, {} replications) than {} (id {}, {} points, {} "
+            "replications): shards must come from the same scenario file, parameters, seed and replications",
+            where, header.sweep_id, header.points, header.replications, *first_file, merged.header.sweep_id,
+            merged.header.points, merged.header.replications));
+        continue;
+      }
+      if (row.point >= merged.header.points) {
+        merged.errors.push_back(fmt::format("{}: point {} is outside the sweep's {} points", where, row.point,
+                                            merged.header.points));
+        continue;
+      }
+      if (auto [it, fresh] = seen.emplace(row.point, where); !fresh) {
+        merged.errors.push_back(fmt::format("{}: point {} appears twice (also at {}); give each shard once",
+                                            where, row.point, it->second));
+        continue;
+      }
+      merged.rows.push_back(std::move(row));
+    }
+    if (!any) merged.errors.push_back(name + ": holds no sweep rows");
+  }
+  if (!first_file) return merged;
+  std::vector<std::string> missing;
+  for (std::size_t p = 0; p < merged.header.points; ++p)
+    if (!seen.count(p)) missing.push_back(std::to_string(p));
+  if (!missing.empty()) {
+    const std::size_t shown = std::min<std::size_t>(missing.size(), 20);
+    std::string list;
+    for (std::size_t i = 0; i < shown; ++i) list += (i ? ", " : "") + missing[i];
+    if (shown < missing.size()) list += fmt::format(", ... ({} more)", missing.size() - shown);
+    merged.errors.push_back(fmt::format("{} of {} points are missing: {}; is a shard missing or unfinished?",
+                                        missing.size(), merged.header.points, list));
+  }
+  std::sort(merged.rows.begin(), merged.rows.end(), [](const SweepRow& a, const SweepRow& b) { return a.point < b.point; });
+  return merged;
+}
+
+}  // namespace fleetsim
