@@ -8,6 +8,7 @@ enum ExitCode : int {
   kExitInvalidInput = 1,  // the scenario (or another input file) has errors
   kExitUsage = 2,         // bad command line
   kExitInternal = 3,      // a fleetsim defect: please report it
+  kExitExpectation = 4,   // check/diff: a figure is outside its bound or tolerance
 };
 
 }  // namespace fleetsim

@@ -30,12 +30,17 @@ int main_with_exceptions(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
   app.footer(
       "Exit codes: 0 success, 1 invalid input (scenario errors, unwritable output), 2 bad command line, "
-      "3 internal error.\n");
+      "3 internal error, 4 expectation violated (check, diff).\n");
 
   const std::vector<Command> commands = {
       add_run_command(app),
       add_validate_command(app),
       add_catalog_command(app),
+      add_compare_command(app),
+      add_sweep_command(app),
+      add_merge_command(app),
+      add_check_command(app),
+      add_diff_command(app),
       add_compare_command(app),
       add_sweep_command(app),
       add_merge_command(app),
