@@ -27,10 +27,6 @@ Command add_sweep_command(CLI::App& app);
 Command add_merge_command(CLI::App& app);
 Command add_check_command(CLI::App& app);
 Command add_diff_command(CLI::App& app);
-Command add_compare_command(CLI::App& app);
-Command add_sweep_command(CLI::App& app);
-Command add_merge_command(CLI::App& app);
-Command add_compare_command(CLI::App& app);
 Command add_validate_model_command(CLI::App& app);
 
 }  // namespace fleetsim

@@ -41,10 +41,6 @@ int main_with_exceptions(int argc, char** argv) {
       add_merge_command(app),
       add_check_command(app),
       add_diff_command(app),
-      add_compare_command(app),
-      add_sweep_command(app),
-      add_merge_command(app),
-      add_compare_command(app),
       add_validate_model_command(app),
   };
 
