@@ -50,7 +50,8 @@ void ReplicaServer::start_next() {
     return;
   }
   plan_start_s_ = start;
-  state_ = plan_.kind == Plan::Kind::decode_run && plan_.iterations > 1 ? State::decode_run : State::busy;
+  // Any plan of several iterations can take a call at its next iteration boundary.
+  state_ = plan_.iterations > 1 ? State::decode_run : State::busy;
   set_timer(start + plan_.duration_s, plan_.iterations);
 }
 

@@ -1,8 +1,9 @@
 // The serving loop of one replica, driven by SimGrid kernel timers.
 //
 // It asks its ContinuousBatcher for a plan and sets a timer for the plan's
-// end. A decode run (many iterations with an unchanged batch) is one timer;
-// a new call that can join cancels it, the iteration in progress finishes,
+// end. A plan of many iterations (a decode run, possibly behind a prompt
+// iteration) is one timer; a new call that can join cancels it, the iteration
+// in progress finishes,
 // and the replica re-plans, so calls join at iteration boundaries as in a real
 // engine. An idle replica holds no timer and costs nothing.
 //
