@@ -27,6 +27,7 @@ Command add_sweep_command(CLI::App& app);
 Command add_merge_command(CLI::App& app);
 Command add_check_command(CLI::App& app);
 Command add_diff_command(CLI::App& app);
+Command add_plan_command(CLI::App& app);
 Command add_validate_model_command(CLI::App& app);
 
 }  // namespace fleetsim

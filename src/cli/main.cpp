@@ -41,6 +41,7 @@ int main_with_exceptions(int argc, char** argv) {
       add_merge_command(app),
       add_check_command(app),
       add_diff_command(app),
+      add_plan_command(app),
       add_validate_model_command(app),
   };
 

@@ -1,0 +1,32 @@
+// What `fleetsim plan` prints: the chosen fleet, its cost and power, each
+// SLO's margin, the cost-versus-latency frontier of the evaluated fleets, and
+// what the search cost in simulation runs.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fleetsim/fleet_search.hpp"
+#include "fleetsim/plan_spec.hpp"
+
+namespace fleetsim {
+
+struct PlanOutcome {
+  std::string scenario;  // its name
+  PlanSpec plan;
+  SearchResult search;
+  // The report of each evaluated candidate that ran, by index into search.evaluated.
+  std::vector<std::optional<nlohmann::ordered_json>> reports;
+  bool exhaustive = false;
+  double seconds = 0.0;  // wall time of the search
+};
+
+std::string render_plan_table(const PlanOutcome& outcome);
+// {"schema": "fleetsim.plan/1", "scenario", "search": {...}, "chosen": {...} or null,
+//  "frontier": [...], "evaluated": [...], "warnings": [...]}
+std::string render_plan_json(const PlanOutcome& outcome);
+
+}  // namespace fleetsim

@@ -1,0 +1,228 @@
+// fleetsim plan SCENARIO: the cheapest fleet, among those the scenario's
+// `plan:` section allows, that meets every workload's SLOs at its traffic.
+// The search is fleet_search.hpp; each candidate runs as a child process.
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "child_runs.hpp"
+#include "cli_support.hpp"
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "fleetsim/catalog.hpp"
+#include "fleetsim/fleet_search.hpp"
+#include "fleetsim/plan_report.hpp"
+#include "fleetsim/pool_removal.hpp"
+#include "fleetsim/report_figures.hpp"
+#include "scenario_options.hpp"
+
+namespace fleetsim {
+namespace {
+
+struct PlanOptions {
+  std::string scenario;
+  std::string variant;
+  std::vector<std::string> settings;
+  std::optional<std::uint64_t> seed;
+  bool exhaustive = false;
+  int grid_levels = 5;
+  std::string format = "table";
+  std::string output;
+  int jobs = default_jobs();
+  bool progress = true;
+};
+
+bool has_slo(const Scenario& s) {
+  for (const Workload& w : s.workloads)
+    if (w.slo.ttft_s || w.slo.tpot_s || w.slo.session_s) return true;
+  return false;
+}
+
+// Feasibility, cost per hour and SLO pressure from a report.
+CandidateEvaluation evaluation_of(const nlohmann::ordered_json& report) {
+  CandidateEvaluation e;
+  e.simulated = true;
+  e.feasible = true;
+  e.slo_pressure = 0.0;
+  for (const auto& w : report.at("workloads")) {
+    e.feasible = e.feasible && w.value("slos_met", false);
+    for (const auto& s : w.at("slos")) {
+      const auto& observed = s.at("observed_s");
+      const double bound = s.value("bound_s", 0.0);
+      const double pressure = observed.is_number() && bound > 0 ? observed.get<double>() / bound : INFINITY;
+      e.slo_pressure = std::max(e.slo_pressure, pressure);
+    }
+  }
+  const auto& run = report.at("run");
+  const double hours = (run.value("window_end_s", 0.0) - run.value("window_start_s", 0.0)) / 3600.0;
+  const auto& total = report.at("fleet").at("total_cost_usd");
+  e.cost_per_hour = hours > 0 && total.is_number() ? total.get<double>() / hours : INFINITY;
+  return e;
+}
+
+class CandidateRunner {
+ public:
+  CandidateRunner(const PlanOptions& o, const PlanSpec& plan) : o_(o), plan_(plan), fixed_(split_settings(o.settings)) {}
+
+  std::vector<CandidateEvaluation> operator()(const std::vector<FleetCandidate>& candidates) {
+    std::vector<CandidateEvaluation> evaluations(candidates.size());
+    std::vector<RunRequest> requests;
+    std::vector<std::size_t> request_of;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+      Overrides overrides;
+      std::string why;
+      if (!overrides_for(candidates[i], overrides, why)) {
+        evaluations[i].note = why;
+        continue;
+      }
+      requests.push_back({o_.scenario, o_.variant, std::move(overrides), o_.seed});
+      request_of.push_back(i);
+    }
+    const auto outcomes = run_all(requests, o_.jobs, [&](std::size_t r, const RunOutcome& outcome) {
+      ++runs_;
+      if (o_.progress)
+        spdlog::info("plan: run {}: {}: {} in {:.1f} s", runs_, describe_candidate(plan_, candidates[request_of[r]]),
+                     outcome.ok() ? "done" : "FAILED", outcome.seconds);
+    });
+    for (std::size_t r = 0; r < outcomes.size(); ++r) {
+      const std::size_t i = request_of[r];
+      std::string error;
+      std::optional<nlohmann::ordered_json> report;
+      if (outcomes[r].ok()) report = parse_report(outcomes[r].report, error);
+      if (!report) {
+        evaluations[i].note = "the run failed: " + (error.empty() ? outcomes[r].errors : error);
+        continue;
+      }
+      try {
+        evaluations[i] = evaluation_of(*report);
+      } catch (const nlohmann::json::exception& e) {
+        evaluations[i].note = std::string("unexpected report: ") + e.what();
+        continue;
+      }
+      reports_[describe_candidate(plan_, candidates[i])] = std::move(*report);
+    }
+    return evaluations;
+  }
+
+  std::optional<nlohmann::ordered_json> report_of(const FleetCandidate& c) const {
+    auto it = reports_.find(describe_candidate(plan_, c));
+    if (it == reports_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  // The --set overrides that make the base scenario this candidate, checked
+  // here so that an invalid one costs no process.
+  bool overrides_for(const FleetCandidate& c, Overrides& overrides, std::string& why) {
+    overrides = fixed_;
+    std::vector<std::string> removed;
+    for (std::size_t p = 0; p < plan_.pools.size(); ++p)
+      if (c.counts[p] == 0) removed.push_back(plan_.pools[p].pool);
+    LoadOptions base;
+    base.variant = o_.variant;
+    base.overrides = fixed_;
+    const auto removal = overrides_removing_pools(o_.scenario, base, removed);
+    if (!removal) {
+      why = "cannot read the scenario";
+      return false;
+    }
+    overrides.insert(overrides.end(), removal->begin(), removal->end());
+    // The plan section names the removed pools; a candidate is a plain scenario.
+    overrides.emplace_back("plan", "");
+    for (std::size_t p = 0; p < plan_.pools.size(); ++p) {
+      if (c.counts[p] == 0) continue;
+      const PlanPool& pool = plan_.pools[p];
+      if (pool.hardware_listed)
+        overrides.emplace_back("fleet.pools." + pool.pool + ".hardware", pool.hardware[c.hardware[p]].name);
+      overrides.emplace_back("fleet.pools." + pool.pool + ".count", std::to_string(c.counts[p]));
+    }
+    LoadOptions options;
+    options.variant = o_.variant;
+    options.overrides = overrides;
+    const LoadResult loaded = load_scenario_file(o_.scenario, Catalog::builtin(), options);
+    if (loaded.ok()) return true;
+    for (const auto& d : loaded.diagnostics)
+      if (d.is_error()) {
+        why = d.message;
+        break;
+      }
+    return false;
+  }
+
+  const PlanOptions& o_;
+  const PlanSpec& plan_;
+  const Overrides fixed_;
+  std::map<std::string, nlohmann::ordered_json> reports_;
+  std::size_t runs_ = 0;
+};
+
+int plan(const PlanOptions& o) {
+  const LoadResult loaded = load_and_report(o.scenario, o.variant, split_settings(o.settings));
+  if (!loaded.ok()) return kExitInvalidInput;
+  if (!loaded.plan) {
+    std::cerr << "fleetsim: error: " << o.scenario << ": no plan: section, so there is nothing to choose from\n"
+              << "  hint: add e.g. plan: {pools: {gpu: {min: 0, max: 8}, cpu: {min: 0, max: 40}}} (docs/workflows.md)\n";
+    return kExitInvalidInput;
+  }
+  if (!has_slo(*loaded.scenario)) {
+    std::cerr << "fleetsim: error: " << o.scenario << ": no workload sets an slo:, so every fleet would do; "
+              << "plan needs latency targets to meet\n";
+    return kExitInvalidInput;
+  }
+  const PlanSpec& spec = *loaded.plan;
+  SearchSettings settings;
+  settings.exhaustive = o.exhaustive;
+  settings.grid_levels = o.grid_levels;
+  settings.parallelism = o.jobs;
+  for (const Pool& pool : loaded.scenario->pools) {
+    const bool planned = std::any_of(spec.pools.begin(), spec.pools.end(), [&](const PlanPool& p) { return p.pool == pool.name; });
+    if (planned) continue;
+    settings.fixed_price_per_hour += pool.count * pool.hardware.price_per_hour_usd;
+    settings.fixed_pools_present = settings.fixed_pools_present || pool.count > 0;
+  }
+
+  CandidateRunner runner(o, spec);
+  const auto started = std::chrono::steady_clock::now();
+  PlanOutcome outcome;
+  outcome.scenario = loaded.scenario->name;
+  outcome.plan = spec;
+  outcome.exhaustive = o.exhaustive;
+  outcome.search = search_fleet(spec, settings, [&](const std::vector<FleetCandidate>& batch) { return runner(batch); });
+  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  for (const auto& e : outcome.search.evaluated) outcome.reports.push_back(runner.report_of(e.candidate));
+  if (o.progress)
+    spdlog::info("plan: {} simulation runs (every candidate: {}) in {:.1f} s", outcome.search.simulation_runs,
+                 outcome.search.grid_size, outcome.seconds);
+  const std::string text = o.format == "json" ? render_plan_json(outcome) : render_plan_table(outcome);
+  if (const int rc = emit(text, o.output); rc != kExitOk) return rc;
+  // No fleet meets the SLOs: the question has no answer within the plan's bounds.
+  return outcome.search.best ? kExitOk : kExitExpectation;
+}
+
+}  // namespace
+
+Command add_plan_command(CLI::App& app) {
+  auto o = std::make_shared<PlanOptions>();
+  auto* cmd = app.add_subcommand("plan", "Find the cheapest fleet (within the scenario's plan: section) that meets every SLO");
+  cmd->add_option("scenario", o->scenario, "Scenario file (YAML) with a plan: section")->required();
+  cmd->add_option("--variant", o->variant, "Plan this variant of the scenario");
+  add_set_option(cmd, o->settings, "Override a value in every candidate (repeatable): simulation.duration=30min");
+  cmd->add_option("--seed", o->seed, "Run every candidate with this seed");
+  cmd->add_flag("--exhaustive", o->exhaustive, "Run every candidate instead of searching (the reference)");
+  cmd->add_option("--grid-levels", o->grid_levels, "Coarse grid size per pool before refinement (default 5)")
+      ->check(CLI::Range(2, 1000));
+  cmd->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
+  cmd->add_option("-o,--output", o->output, "Write to FILE (atomically) instead of stdout");
+  cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")->check(CLI::PositiveNumber);
+  cmd->add_flag("!--no-progress", o->progress, "Do not log progress");
+  return {cmd, [o] { return plan(*o); }};
+}
+
+}  // namespace fleetsim

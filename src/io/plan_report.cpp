@@ -1,0 +1,197 @@
+#include "fleetsim/plan_report.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "fleetsim/report_figures.hpp"
+#include "report_text.hpp"
+
+namespace fleetsim {
+namespace {
+
+using Json = nlohmann::ordered_json;
+using report_text::TextTable;
+
+std::optional<double> figure(const Json& report, const std::string& path) {
+  const std::vector<Figure> figures = report_figures(report);
+  const Figure* f = find_figure(figures, path);
+  return f ? f->value : std::nullopt;
+}
+
+Json number_or_null(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
+Json number_or_null(const std::optional<double>& x) { return x ? number_or_null(*x) : Json(nullptr); }
+
+struct SloMargin {
+  std::string workload, metric;
+  double percentile = 0, bound_s = 0;
+  std::optional<double> observed_s, attainment;
+  bool met = false;
+};
+
+std::vector<SloMargin> slo_margins(const Json& report) {
+  std::vector<SloMargin> out;
+  if (!report.contains("workloads")) return out;
+  for (const Json& w : report["workloads"])
+    for (const Json& s : w.value("slos", Json::array())) {
+      SloMargin m;
+      m.workload = w.value("name", "");
+      m.metric = s.value("metric", "");
+      m.percentile = s.value("percentile", 0.0);
+      m.bound_s = s.value("bound_s", 0.0);
+      if (s.contains("observed_s") && s["observed_s"].is_number()) m.observed_s = s["observed_s"].get<double>();
+      if (s.contains("attainment") && s["attainment"].is_number()) m.attainment = s["attainment"].get<double>();
+      m.met = s.value("met", false);
+      out.push_back(std::move(m));
+    }
+  return out;
+}
+
+std::string ratio(double x) { return std::isfinite(x) ? fmt::format("{:.2f}", x) : "n/a"; }
+
+Json candidate_json(const PlanOutcome& o, std::size_t index) {
+  const EvaluatedCandidate& e = o.search.evaluated[index];
+  Json j = Json::object();
+  j["fleet"] = describe_candidate(o.plan, e.candidate);
+  Json pools = Json::array();
+  for (std::size_t p = 0; p < o.plan.pools.size(); ++p) {
+    Json pool = Json::object();
+    pool["pool"] = o.plan.pools[p].pool;
+    pool["nodes"] = e.candidate.counts[p];
+    pool["hardware"] = e.candidate.counts[p] > 0
+                           ? Json(o.plan.pools[p].hardware[e.candidate.hardware[p]].name)
+                           : Json(nullptr);
+    pools.push_back(std::move(pool));
+  }
+  j["pools"] = std::move(pools);
+  j["simulated"] = e.evaluation.simulated;
+  j["slos_met"] = e.evaluation.feasible;
+  j["cost_per_hour_usd"] = number_or_null(e.evaluation.cost_per_hour);
+  j["slo_pressure"] = number_or_null(e.evaluation.slo_pressure);
+  if (!e.evaluation.note.empty()) j["note"] = e.evaluation.note;
+  if (index < o.reports.size() && o.reports[index]) {
+    const Json& r = *o.reports[index];
+    for (const char* key : {"cost_per_session_usd", "cost_per_million_output_tokens_usd", "energy_per_session_j",
+                            "mean_it_power_w", "peak_it_power_w"})
+      j[key] = number_or_null(figure(r, std::string("fleet.") + key));
+  }
+  return j;
+}
+
+}  // namespace
+
+std::string render_plan_table(const PlanOutcome& o) {
+  const SearchResult& s = o.search;
+  std::string out = fmt::format("fleetsim plan: {}\n", o.scenario);
+  for (const PlanPool& p : o.plan.pools) {
+    std::vector<std::string> names;
+    for (const auto& h : p.hardware) names.push_back(h.name);
+    out += fmt::format("  pool {:<12} {}..{} nodes of {}\n", p.pool, p.min_count, p.max_count, fmt::join(names, " | "));
+  }
+  out += fmt::format("  search: {} configurations, {} simulation runs in {} rounds, {:.1f} s ({}; every candidate: {} runs)\n\n",
+                     s.configurations, s.simulation_runs, s.rounds, o.seconds,
+                     o.exhaustive ? "exhaustive" : "bisection on node counts", s.grid_size);
+
+  if (!s.best) {
+    out += "No evaluated fleet met every SLO. Raise the pools' max in the plan: section, or add hardware.\n";
+  } else {
+    const EvaluatedCandidate& best = s.evaluated[*s.best];
+    out += "Cheapest fleet meeting every SLO\n";
+    for (std::size_t p = 0; p < o.plan.pools.size(); ++p)
+      out += fmt::format("  {:<14} {}\n", o.plan.pools[p].pool,
+                         best.candidate.counts[p] == 0
+                             ? std::string("- (left out)")
+                             : fmt::format("{} x {}", best.candidate.counts[p],
+                                           o.plan.pools[p].hardware[best.candidate.hardware[p]].name));
+    out += fmt::format("  {:<14} {} per hour\n", "cost", report_text::usd(best.evaluation.cost_per_hour));
+    if (*s.best < o.reports.size() && o.reports[*s.best]) {
+      const Json& r = *o.reports[*s.best];
+      out += fmt::format("  {:<14} {} per session, {} per 1M output tokens\n", "",
+                         format_figure("_usd", figure(r, "fleet.cost_per_session_usd")),
+                         format_figure("_usd", figure(r, "fleet.cost_per_million_output_tokens_usd")));
+      out += fmt::format("  {:<14} {} mean IT, {} peak IT; {} per session (facility)\n", "power",
+                         format_figure("_w", figure(r, "fleet.mean_it_power_w")),
+                         format_figure("_w", figure(r, "fleet.peak_it_power_w")),
+                         format_figure("_j", figure(r, "fleet.energy_per_session_j")));
+      out += "\n  SLO margins (observed / bound; 1.00 is the bound)\n";
+      TextTable t({{"workload", TextTable::Align::left}, {"SLO", TextTable::Align::left}, {"bound"}, {"observed"},
+                   {"ratio"}, {"attainment"}});
+      for (const SloMargin& m : slo_margins(r))
+        t.add_row({m.workload, fmt::format("{} p{:g}", m.metric, m.percentile), report_text::duration(m.bound_s),
+                   m.observed_s ? report_text::duration(*m.observed_s) : "n/a",
+                   m.observed_s ? ratio(*m.observed_s / m.bound_s) : "n/a",
+                   m.attainment ? report_text::percent(*m.attainment) : "n/a"});
+      out += t.render("  ");
+    }
+  }
+
+  out += "\nCost-vs-latency frontier of the evaluated fleets (no other is both cheaper and closer to its SLOs)\n";
+  TextTable f({{"$/hour"}, {"$/session"}, {"worst SLO ratio"}, {"SLOs", TextTable::Align::left},
+               {"fleet", TextTable::Align::left}});
+  for (std::size_t i : s.frontier) {
+    const EvaluatedCandidate& e = s.evaluated[i];
+    std::optional<double> per_session;
+    if (i < o.reports.size() && o.reports[i]) per_session = figure(*o.reports[i], "fleet.cost_per_session_usd");
+    f.add_row({report_text::usd(e.evaluation.cost_per_hour), format_figure("_usd", per_session),
+               ratio(e.evaluation.slo_pressure), e.evaluation.feasible ? "met" : "missed",
+               describe_candidate(o.plan, e.candidate) + (s.best && *s.best == i ? "  <- chosen" : "")});
+  }
+  out += f.render("  ");
+  std::size_t invalid = 0;
+  for (const auto& e : s.evaluated) invalid += e.evaluation.simulated ? 0 : 1;
+  if (invalid > 0) {
+    out += fmt::format("\n{} candidate fleet{} could not run:\n", invalid, invalid == 1 ? "" : "s");
+    std::size_t shown = 0;
+    for (const auto& e : s.evaluated)
+      if (!e.evaluation.simulated && shown++ < 5)
+        out += fmt::format("  {}: {}\n", describe_candidate(o.plan, e.candidate), e.evaluation.note);
+  }
+  for (const auto& w : s.warnings) out += "\nwarning: " + w + "\n";
+  return out;
+}
+
+std::string render_plan_json(const PlanOutcome& o) {
+  const SearchResult& s = o.search;
+  Json j = Json::object();
+  j["schema"] = "fleetsim.plan/1";
+  j["scenario"] = o.scenario;
+  Json search = Json::object();
+  search["method"] = o.exhaustive ? "exhaustive" : "bisection";
+  search["configurations"] = s.configurations;
+  search["simulation_runs"] = s.simulation_runs;
+  search["rounds"] = s.rounds;
+  search["exhaustive_runs"] = s.grid_size;
+  search["seconds"] = o.seconds;
+  j["search"] = std::move(search);
+  if (s.best) {
+    Json chosen = candidate_json(o, *s.best);
+    Json margins = Json::array();
+    if (*s.best < o.reports.size() && o.reports[*s.best])
+      for (const SloMargin& m : slo_margins(*o.reports[*s.best])) {
+        Json e = Json::object();
+        e["workload"] = m.workload;
+        e["metric"] = m.metric;
+        e["percentile"] = m.percentile;
+        e["bound_s"] = m.bound_s;
+        e["observed_s"] = number_or_null(m.observed_s);
+        e["ratio"] = m.observed_s ? number_or_null(*m.observed_s / m.bound_s) : Json(nullptr);
+        e["attainment"] = number_or_null(m.attainment);
+        e["met"] = m.met;
+        margins.push_back(std::move(e));
+      }
+    chosen["slo_margins"] = std::move(margins);
+    j["chosen"] = std::move(chosen);
+  } else {
+    j["chosen"] = nullptr;
+  }
+  Json frontier = Json::array();
+  for (std::size_t i : s.frontier) frontier.push_back(candidate_json(o, i));
+  j["frontier"] = std::move(frontier);
+  Json evaluated = Json::array();
+  for (std::size_t i = 0; i < s.evaluated.size(); ++i) evaluated.push_back(candidate_json(o, i));
+  j["evaluated"] = std::move(evaluated);
+  j["warnings"] = s.warnings;
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace fleetsim
