@@ -304,6 +304,12 @@ class Search {
       t.done = true;  // t.hi is the smallest feasible count
       return {};
     }
+    // Every count left costs at least the smallest's node price: if that
+    // reaches the best so far, nothing here can improve on it.
+    if (const auto best = best_cost(); best && proposals.empty() && price(t.config, at(t.lo)) >= *best) {
+      t.done = true;
+      return {};
+    }
     for (int i = 1; i <= width && t.lo < t.hi; ++i) {
       const int n = t.lo + static_cast<int>(static_cast<long>(t.hi - t.lo) * i / (width + 1));
       if (known(t.config, at(n))) continue;
