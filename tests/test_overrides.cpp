@@ -141,6 +141,14 @@ TEST_CASE("A path that does not exist is an error naming the argument, with did-
     CHECK(r.diagnostics[0].key_path == "fleet.pools[0].cout");
     CHECK_THAT(r.diagnostics[0].hint, Contains("did you mean \"count\"?"));
   }
+  SECTION("a new entry named like an existing one gets a warning as well") {
+    const LoadResult r = load({{"hardware.gpu.smal.price_per_hour", "3"}});
+    CHECK_FALSE(r.ok());  // a new hardware entry needs every key
+    const std::string text = all_messages(r);
+    CHECK_THAT(text, Contains("--set hardware.gpu.smal.price_per_hour=3: warning: hardware: no key \"gpu.smal\" here, "
+                              "so \"gpu\" was added"));
+    CHECK_THAT(text, Contains("did you mean \"gpu.small\"?"));
+  }
   SECTION("a key below a value") {
     const LoadResult r = load({{"simulation.seed.low", "3"}});
     CHECK_FALSE(r.ok());

@@ -175,8 +175,23 @@ class OverrideWriter {
       return copy;
     }
     // A new key: added, and checked by the loader like any key of the file.
+    // A near miss of a key with dots (a hardware or model name) would be
+    // split at its dots, and the loader's complaint about the pieces would
+    // not show why: a warning here does.
     const std::string& key = segments_[pos].key;
     const std::string key_path = child_path(path, key);
+    if (is_map) {
+      std::vector<std::string> keys;
+      for (const auto& kv : map)
+        if (kv.first.IsScalar()) keys.push_back(kv.first.Scalar());
+      for (std::size_t n = joinable(pos); n >= 1; --n)
+        if (auto near = closest_match(joined(pos, n), keys); near && near->find('.') != std::string::npos) {
+          reader_.warning(YAML::Node(), path,
+                          fmt::format("no key \"{}\" here, so \"{}\" was added", joined(pos, n), key),
+                          fmt::format("did you mean \"{}\"? (a new key with dots is written quoted: \"a.b\")", *near));
+          break;
+        }
+    }
     if (site_.empty()) site_ = key_path;
     auto child = create(pos + 1, key_path);
     if (!child) return std::nullopt;
