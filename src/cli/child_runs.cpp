@@ -1,10 +1,12 @@
 #include "child_runs.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <thread>
 
 #include <fcntl.h>

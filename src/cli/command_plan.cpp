@@ -1,6 +1,7 @@
 // fleetsim plan SCENARIO: the cheapest fleet, among those the scenario's
 // `plan:` section allows, that meets every workload's SLOs at its traffic.
 // The search is fleet_search.hpp; each candidate runs as a child process.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iostream>

@@ -1,6 +1,7 @@
 // fleetsim sweep SCENARIO: run a scenario at many points (ranges and lists of
 // `--set` values, or a sweep file), each point R times with successive seeds,
 // in parallel child processes; one row of key figures per point.
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <memory>
