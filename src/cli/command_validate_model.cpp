@@ -38,9 +38,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// A case outside its tolerance (or one that failed to run) ends the command
-// with this code, distinct from the codes in exit_codes.hpp.
-constexpr int kExitDrift = 4;
+// A case outside its tolerance (or one that failed to run) is an expectation
+// violated: kExitExpectation, like `check`.
 
 constexpr const char* kBeginMarker = "<!-- validate-model:begin -->";
 constexpr const char* kEndMarker = "<!-- validate-model:end -->";
@@ -497,7 +496,7 @@ int validate_model(const Options& o) {
     bad += outcomes[i].within || (outcomes[i].simulated && !cases[i].known_issue.empty()) ? 0 : 1;
   if (bad > 0) {
     std::cout << bad << " of " << cases.size() << " cases outside their tolerance or not run\n";
-    return kExitDrift;
+    return kExitExpectation;
   }
   std::cout << "all " << cases.size() << " cases within their tolerance\n";
   return kExitOk;
