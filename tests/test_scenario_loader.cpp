@@ -8,6 +8,7 @@
 #include <string>
 
 #include "../src/io/catalog_reader.hpp"
+#include "support/fixtures.hpp"
 #include "fleetsim/catalog.hpp"
 #include "fleetsim/scenario_loader.hpp"
 
@@ -23,33 +24,12 @@ constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 // values below do not move when the catalog data is revised.
 const Catalog& fixed_catalog() {
   static const Catalog catalog = [] {
-    HardwareSpec h;
+    HardwareSpec h = fleetsim::testing::h100_node();
     h.name = "h100-p5.48xlarge";
     h.description = "8x H100";
     h.instance = "p5.48xlarge";
-    h.kind = DeviceKind::gpu;
-    h.devices = 8;
-    h.peak_flops[DataType::bf16] = 989e12;
-    h.peak_flops[DataType::fp8] = 1979e12;
-    h.memory_bandwidth_bps = 3.35e12;
-    h.memory_capacity_bytes = 80e9;
-    h.interconnect_bandwidth_bps = 450e9;
-    h.interconnect_latency_s = 5e-6;
-    h.compute_efficiency = 0.6;
-    h.memory_efficiency = 0.8;
-    h.iteration_overhead_s = 1e-3;
-    h.device_power = {140, 380, 700};
-    h.host_power_w = 1500;
-    h.price_per_hour_usd = 55.04;
     h.sources["peak_flops"] = "datasheet";
-    ModelSpec m;
-    m.name = "llama-3.1-8b";
-    m.params_total = m.params_active = 8.03e9;
-    m.layers = 32;
-    m.hidden_size = 4096;
-    m.attention_heads = 32;
-    m.kv_heads = 8;
-    m.head_dim = 128;
+    ModelSpec m = fleetsim::testing::llama_8b();
     return Catalog({h}, {m});
   }();
   return catalog;
