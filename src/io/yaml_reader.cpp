@@ -318,17 +318,7 @@ std::optional<double> YamlReader::quantity(const YAML::Node& node, const std::st
   const std::string expected = "a " + std::string(to_string(dimension)) + (range.empty() ? "" : " " + range);
   const auto value = scalar_text(node, path, expected);
   if (!value) return std::nullopt;
-  auto parsed = parse_quantity(*value, dimension);
-  if (auto* reason = std::get_if<std::string>(&parsed)) {
-    error(node, path, fmt::format("expected {}, found {}", expected, describe(node)), *reason);
-    return std::nullopt;
-  }
-  const double x = std::get<double>(parsed);
-  if (!bounds.contains(x)) {
-    error(node, path, fmt::format("expected {}, found {}", expected, describe(node)));
-    return std::nullopt;
-  }
-  return x;
+  return accept_parsed(node, path, expected, bounds, parse_quantity(*value, dimension));
 }
 
 std::optional<double> YamlReader::count(const YAML::Node& node, const std::string& path, Bounds bounds) {
@@ -336,8 +326,13 @@ std::optional<double> YamlReader::count(const YAML::Node& node, const std::strin
   const std::string expected = "a count" + (range.empty() ? "" : " " + range);
   const auto value = scalar_text(node, path, expected);
   if (!value) return std::nullopt;
-  auto parsed = parse_count(*value);
-  if (auto* reason = std::get_if<std::string>(&parsed)) {
+  return accept_parsed(node, path, expected, bounds, parse_count(*value));
+}
+
+std::optional<double> YamlReader::accept_parsed(const YAML::Node& node, const std::string& path,
+                                                const std::string& expected, const Bounds& bounds,
+                                                const std::variant<double, std::string>& parsed) {
+  if (const auto* reason = std::get_if<std::string>(&parsed)) {
     error(node, path, fmt::format("expected {}, found {}", expected, describe(node)), *reason);
     return std::nullopt;
   }

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
@@ -123,6 +124,10 @@ class YamlReader {
            std::string hint);
   // The text of a scalar; otherwise an error "expected <what>, found <...>".
   std::optional<std::string> scalar_text(const YAML::Node& node, const std::string& path, std::string_view what);
+  // A parser's result: the value if it parsed and is within bounds, else an
+  // error saying what was expected and what was found.
+  std::optional<double> accept_parsed(const YAML::Node& node, const std::string& path, const std::string& expected,
+                                      const Bounds& bounds, const std::variant<double, std::string>& parsed);
   // Reports non-scalar and repeated keys; calls `check(key)` for the others.
   template <typename Check>
   void for_each_key(const YAML::Node& map, const std::string& path, Check check);
