@@ -38,7 +38,7 @@ CallRequest call(std::uint64_t id, std::uint64_t session, long prompt, long outp
 }
 
 ContinuousBatcher make(const EngineSettings& engine, long blocks) {
-  return ContinuousBatcher(RooflineModel(llama_8b(), h100_node(), engine), engine,
+  return ContinuousBatcher(std::make_shared<RooflineModel>(llama_8b(), h100_node(), engine), engine,
                            PowerModel(h100_node().device_power, engine.tensor_parallel), blocks, 1, 0.0, nullptr);
 }
 

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <vector>
 
 #include "fleetsim/power_model.hpp"
@@ -81,11 +82,15 @@ struct ReplicaStats {
 
 class ContinuousBatcher {
  public:
-  ContinuousBatcher(const RooflineModel& roofline, const EngineSettings& engine, const PowerModel& power,
-                    long kv_blocks, int workloads, double window_start_s, PowerTimeline* timeline);
+  // Replicas of one pool and model share their roofline: one copy of its
+  // constants stays in cache instead of one per replica.
+  ContinuousBatcher(std::shared_ptr<const RooflineModel> roofline, const EngineSettings& engine,
+                    const PowerModel& power, long kv_blocks, int workloads, double window_start_s,
+                    PowerTimeline* timeline);
 
   // Queues a call. Returns true when a decode run in progress should be
-  // interrupted so the call can join at the next iteration boundary.
+  // interrupted so the call can join at the next iteration boundary. A session
+  // has at most one call queued or running here at a time (its steps chain).
   bool enqueue(const CallRequest& call);
 
   // Admits what it can and says what runs next; Kind::idle when nothing to do.
@@ -108,7 +113,7 @@ class ContinuousBatcher {
   long kv_blocks_total() const { return total_blocks_; }
   long kv_blocks_used() const { return total_blocks_ - free_blocks_; }
   const ReplicaStats& stats() const { return stats_; }
-  const RooflineModel& roofline() const { return roofline_; }
+  const RooflineModel& roofline() const { return *roofline_; }
 
  private:
   struct Sequence {
@@ -145,7 +150,7 @@ class ContinuousBatcher {
                const std::vector<double>& workload_tokens, double tokens);
   void touch(double now);  // integrates KV occupancy up to now
 
-  RooflineModel roofline_;
+  std::shared_ptr<const RooflineModel> roofline_;
   EngineSettings engine_;
   PowerModel power_;
   long total_blocks_;

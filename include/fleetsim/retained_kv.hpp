@@ -3,8 +3,9 @@
 //
 // A replica can hold thousands of idle session caches, and every call looks
 // its session up, so this is an open-addressing hash table over a slab of
-// entries threaded on an intrusive LRU list: no allocation per entry and one
-// or two cache lines per lookup.
+// entries threaded on an intrusive LRU list: no allocation per entry. Buckets
+// carry their key, so a lookup reads one cache line of the index (usually) and
+// touches the slab only on a hit.
 #pragma once
 
 #include <cstdint>
@@ -50,7 +51,12 @@ class RetainedKv {
 
   std::vector<Node> slab_;
   std::vector<std::uint32_t> free_;
-  std::vector<std::uint32_t> buckets_;  // slab index or kNone; linear probing
+  struct Bucket {
+    std::uint64_t key = 0;
+    std::uint32_t node = kNone;  // slab index, kNone when empty
+  };
+
+  std::vector<Bucket> buckets_;  // linear probing
   std::uint32_t head_ = kNone;          // oldest
   std::uint32_t tail_ = kNone;          // newest
   std::size_t size_ = 0;

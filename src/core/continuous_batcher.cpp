@@ -1,14 +1,15 @@
 #include "fleetsim/continuous_batcher.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <limits>
 
 namespace fleetsim {
 
-ContinuousBatcher::ContinuousBatcher(const RooflineModel& roofline, const EngineSettings& engine,
+ContinuousBatcher::ContinuousBatcher(std::shared_ptr<const RooflineModel> roofline, const EngineSettings& engine,
                                      const PowerModel& power, long kv_blocks, int workloads,
                                      double window_start_s, PowerTimeline* timeline)
-    : roofline_(roofline),
+    : roofline_(std::move(roofline)),
       engine_(engine),
       power_(power),
       total_blocks_(kv_blocks),
@@ -43,6 +44,7 @@ void ContinuousBatcher::touch(double now) {
 void ContinuousBatcher::settle(double now) { touch(now); }
 
 void ContinuousBatcher::expire_retained(double now) {
+  if (engine_.kv_retention != KvRetention::ttl) return;  // only TTL entries expire
   while (!retained_.empty() && retained_.oldest().expires_s <= now) free_blocks_ += retained_.pop_oldest().blocks;
 }
 
@@ -184,7 +186,7 @@ bool ContinuousBatcher::plan_tail_run(Plan& p) {
   p.run = {static_cast<double>(running_.size()), context};
   p.run_iterations = run;
   p.iterations += run;
-  p.duration_s += roofline_.decode_run_time(p.run, run);
+  p.duration_s += roofline_->decode_run_time(p.run, run);
   return true;
 }
 
@@ -219,7 +221,7 @@ Plan ContinuousBatcher::plan(double now, BatcherListener& listener) {
     p.run = {static_cast<double>(running_.size()), context};
     // ensure_decode_room has made room for at least one iteration.
     p.iterations = p.run_iterations = std::max(1L, kv_growth_limit(std::max(1L, limit), free_blocks_));
-    p.duration_s = roofline_.decode_run_time(p.run, p.iterations);
+    p.duration_s = roofline_->decode_run_time(p.run, p.iterations);
     return p;
   }
 
@@ -250,23 +252,23 @@ Plan ContinuousBatcher::plan(double now, BatcherListener& listener) {
   }
   p.kind = Plan::Kind::iteration;
   p.iterations = 1;
-  p.cost = roofline_.cost(shape);
+  p.cost = roofline_->cost(shape);
   p.duration_s = p.cost.time_s();
   plan_tail_run(p);
   return p;
 }
 
 double ContinuousBatcher::time_of(const Plan& plan, long k) const {
-  if (plan.kind == Plan::Kind::decode_run) return roofline_.decode_run_time(plan.run, k);
+  if (plan.kind == Plan::Kind::decode_run) return roofline_->decode_run_time(plan.run, k);
   if (k <= 0) return 0.0;
-  return plan.cost.time_s() + roofline_.decode_run_time(plan.run, std::min(k - 1, plan.run_iterations));
+  return plan.cost.time_s() + roofline_->decode_run_time(plan.run, std::min(k - 1, plan.run_iterations));
 }
 
 long ContinuousBatcher::iterations_done(const Plan& plan, double elapsed) const {
-  if (plan.kind == Plan::Kind::decode_run) return roofline_.decode_iterations_within(plan.run, plan.iterations, elapsed);
+  if (plan.kind == Plan::Kind::decode_run) return roofline_->decode_iterations_within(plan.run, plan.iterations, elapsed);
   const double head = plan.cost.time_s();
   if (elapsed < head) return 0;
-  return 1 + roofline_.decode_iterations_within(plan.run, plan.run_iterations, elapsed - head);
+  return 1 + roofline_->decode_iterations_within(plan.run, plan.run_iterations, elapsed - head);
 }
 
 void ContinuousBatcher::account(double start_s, double end_s, double compute_s, double memory_s, double batch,
@@ -293,7 +295,7 @@ void ContinuousBatcher::account_unfinished(const Plan& plan, double start_s, dou
   double compute = plan.cost.compute_s, memory = plan.cost.memory_s;
   if (plan.run_iterations > 0) {
     double run_compute = 0.0, run_memory = 0.0;
-    roofline_.decode_run_components(plan.run, plan.run_iterations, run_compute, run_memory);
+    roofline_->decode_run_components(plan.run, plan.run_iterations, run_compute, run_memory);
     if (plan.kind == Plan::Kind::decode_run) compute = memory = 0.0;
     compute += run_compute;
     memory += run_memory;
@@ -320,7 +322,7 @@ void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, doubl
   if (plan.kind == Plan::Kind::decode_run) {
     tokens = batch = static_cast<double>(running_.size());
     for (const auto& s : running_) scratch_workload_tokens_[s.call.workload] += 1.0;
-    roofline_.decode_run_components(plan.run, k, compute, memory);
+    roofline_->decode_run_components(plan.run, k, compute, memory);
     apply_decode(k);
     run_k = 0;
   } else {
@@ -356,7 +358,7 @@ void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, doubl
     account(start_s, head_end, compute, memory, batch, scratch_workload_tokens_, tokens);
     std::fill(scratch_workload_tokens_.begin(), scratch_workload_tokens_.end(), 0.0);
     for (const auto& s : running_) scratch_workload_tokens_[s.call.workload] += 1.0;
-    roofline_.decode_run_components(plan.run, run_k, compute, memory);
+    roofline_->decode_run_components(plan.run, run_k, compute, memory);
     const double n = static_cast<double>(running_.size());
     account(head_end, end_s, compute, memory, n, scratch_workload_tokens_, n);
     apply_decode(run_k);
@@ -394,7 +396,9 @@ void ContinuousBatcher::release(Sequence& s, double now) {
     s.blocks = 0;
     return;
   }
-  if (auto old = retained_.take(s.call.session_key)) free_blocks_ += old->blocks;
+  // Admission took the session's older cache, and a session has one call at a
+  // time, so no entry for it can be here now.
+  assert(!retained_.contains(s.call.session_key));
   const double expires = engine_.kv_retention == KvRetention::ttl ? now + engine_.kv_ttl_s
                                                                     : std::numeric_limits<double>::infinity();
   // TTL entries are appended in expiry order because the TTL is one constant per replica.

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <string>
+#include <utility>
 
 namespace fleetsim {
 namespace {
@@ -37,10 +40,12 @@ FleetModel::FleetModel(const Scenario& scenario, double /*window_end_s*/) : scen
   host_count_ = host;
 
   replicas_.reserve(placements_.size());
+  std::map<std::pair<std::size_t, std::string>, std::shared_ptr<const RooflineModel>> rooflines;
   for (const auto& placement : placements_) {
     const Pool& pool = scenario.pools[placement.pool];
     const ModelSpec& model = *scenario.find_model(placement.model);
-    const RooflineModel roofline(model, pool.hardware, pool.engine);
+    auto& roofline = rooflines[{placement.pool, placement.model}];
+    if (!roofline) roofline = std::make_shared<const RooflineModel>(model, pool.hardware, pool.engine);
     const PowerModel power(pool.hardware.device_power, pool.engine.tensor_parallel);
     const KvCapacity kv = kv_capacity(model, pool.hardware, pool.engine);
     replicas_.emplace_back(roofline, pool.engine, power, kv.blocks, static_cast<int>(scenario.workloads.size()),

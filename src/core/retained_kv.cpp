@@ -13,33 +13,33 @@ std::size_t RetainedKv::bucket_of(std::uint64_t key) const {
 std::uint32_t RetainedKv::find(std::uint64_t key) const {
   if (buckets_.empty()) return kNone;
   for (std::size_t b = bucket_of(key);; b = (b + 1) & (buckets_.size() - 1)) {
-    const std::uint32_t n = buckets_[b];
-    if (n == kNone) return kNone;
-    if (slab_[n].entry.session_key == key) return n;
+    const Bucket& bucket = buckets_[b];
+    if (bucket.node == kNone) return kNone;
+    if (bucket.key == key) return bucket.node;
   }
 }
 
 void RetainedKv::grow() {
   const std::size_t capacity = buckets_.empty() ? 16 : buckets_.size() * 2;
-  std::vector<std::uint32_t> old = std::move(buckets_);
-  buckets_.assign(capacity, kNone);
-  for (std::uint32_t n : old)
-    if (n != kNone) index_insert(slab_[n].entry.session_key, n);
+  std::vector<Bucket> old = std::move(buckets_);
+  buckets_.assign(capacity, Bucket{});
+  for (const Bucket& b : old)
+    if (b.node != kNone) index_insert(b.key, b.node);
 }
 
 void RetainedKv::index_insert(std::uint64_t key, std::uint32_t node) {
   std::size_t b = bucket_of(key);
-  while (buckets_[b] != kNone) b = (b + 1) & (buckets_.size() - 1);
-  buckets_[b] = node;
+  while (buckets_[b].node != kNone) b = (b + 1) & (buckets_.size() - 1);
+  buckets_[b] = {key, node};
 }
 
 // Backward-shift deletion keeps probe sequences intact without tombstones.
 void RetainedKv::index_erase(std::uint64_t key) {
   const std::size_t mask = buckets_.size() - 1;
   std::size_t hole = bucket_of(key);
-  while (slab_[buckets_[hole]].entry.session_key != key) hole = (hole + 1) & mask;
-  for (std::size_t b = (hole + 1) & mask; buckets_[b] != kNone; b = (b + 1) & mask) {
-    const std::size_t home = bucket_of(slab_[buckets_[b]].entry.session_key);
+  while (buckets_[hole].key != key) hole = (hole + 1) & mask;
+  for (std::size_t b = (hole + 1) & mask; buckets_[b].node != kNone; b = (b + 1) & mask) {
+    const std::size_t home = bucket_of(buckets_[b].key);
     // Move b into the hole if its home is not in the cyclic range (hole, b].
     const bool stays = hole <= b ? (home > hole && home <= b) : (home > hole || home <= b);
     if (!stays) {
@@ -47,7 +47,7 @@ void RetainedKv::index_erase(std::uint64_t key) {
       hole = b;
     }
   }
-  buckets_[hole] = kNone;
+  buckets_[hole] = Bucket{};
 }
 
 void RetainedKv::push(const Entry& entry) {
