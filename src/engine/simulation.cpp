@@ -1,7 +1,8 @@
 // The SimGrid edge: a platform with one host per fleet node, one actor per
-// workload generating sessions, kernel timers driving each replica's serving
-// loop and the end of tool calls, and the host energy plugin integrating each
-// node's baseline power. Sessions and calls are plain data in FleetModel.
+// workload generating sessions, one kernel timer driving the fleet's own event
+// queue (replicas' serving loops and the end of tool calls), and the host
+// energy plugin integrating each node's baseline power. Sessions and calls
+// are plain data in FleetModel.
 #include "fleetsim/simulation.hpp"
 
 #include <chrono>
@@ -20,8 +21,8 @@
 #include "fleetsim/arrival_process.hpp"
 #include "fleetsim/fleet_model.hpp"
 #include "fleetsim/report_builder.hpp"
+#include "event_queue.hpp"
 #include "replica_server.hpp"
-#include "tool_call_timer.hpp"
 
 #ifndef FLEETSIM_VERSION
 #define FLEETSIM_VERSION "0.0.0"
@@ -47,29 +48,44 @@ struct RunControl {
   std::chrono::steady_clock::time_point last_progress;
 };
 
-class SimGridDriver : public FleetDriver {
+class SimGridDriver : public FleetDriver, public EngineEventSink {
  public:
-  SimGridDriver(const FleetModel& fleet, RunControl& rc) : fleet_(fleet), rc_(rc) {}
+  SimGridDriver(FleetModel& fleet, RunControl& rc, long& events)
+      : fleet_(fleet), rc_(rc), events_(events), queue_(*this, fleet.replicas().size()) {
+    for (std::size_t r = 0; r < fleet.replicas().size(); ++r)
+      servers_.push_back(std::make_unique<ReplicaServer>(static_cast<std::uint32_t>(r), fleet.replicas()[r], fleet,
+                                                         queue_, events));
+  }
   double now() const override { return sg4::Engine::get_clock(); }
-  void wake_replica(std::size_t replica, bool interrupt) override { servers[replica]->wake(interrupt); }
-  void call_back_after_tool(double at_s, std::uint32_t slot) override { tools->schedule(at_s, slot); }
+  void wake_replica(std::size_t replica, bool interrupt) override { servers_[replica]->wake(interrupt); }
+  void call_back_after_tool(double at_s, std::uint32_t slot) override {
+    queue_.schedule(at_s, {AgendaEvent::Kind::tool_call, slot});
+  }
   // Count mode: the last session to end lets the waiting source finish the run.
   void session_ended() override {
     if (rc_.sources_running == 0 && fleet_.sessions_in_flight() == 0) rc_.drained->release();
   }
-
-  // Cancels every pending timer, so that the engine stops with the sources.
-  void stop_all() {
-    for (auto& s : servers) s->stop();
-    tools->stop();
+  void dispatch(const AgendaEvent& event) override {
+    if (event.kind == AgendaEvent::Kind::replica) {
+      servers_[event.target]->on_event();
+    } else {
+      ++events_;
+      fleet_.tool_finished(event.target);
+    }
   }
 
-  std::vector<std::unique_ptr<ReplicaServer>> servers;
-  std::unique_ptr<ToolCallTimer> tools;
+  // Cancels every pending event, so that the engine stops with the sources.
+  void stop_all() { queue_.stop(); }
+  void account_unfinished(double end_s) {
+    for (auto& s : servers_) s->account_unfinished(end_s);
+  }
 
  private:
-  const FleetModel& fleet_;
+  FleetModel& fleet_;
   RunControl& rc_;
+  long& events_;
+  EventQueue queue_;
+  std::vector<std::unique_ptr<ReplicaServer>> servers_;
 };
 
 void report_progress(RunControl& rc, const FleetModel& fleet) {
@@ -88,7 +104,7 @@ void report_progress(RunControl& rc, const FleetModel& fleet) {
 
 // One actor per workload: sessions arrive, and in count mode the last source
 // to finish waits for the fleet to drain so that the run ends then. The fleet
-// is driven by kernel timers, so the actor enters it through a simcall.
+// is driven by kernel events, so the actor enters it through a simcall.
 void session_source(FleetModel& fleet, SimGridDriver& driver, RunControl& rc, std::uint32_t workload, long& events) {
   const Scenario& sc = fleet.scenario();
   const Workload& w = sc.workloads[workload];
@@ -154,11 +170,8 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
   zone->seal();
 
   long events = 0;
-  SimGridDriver driver(fleet, rc);
+  SimGridDriver driver(fleet, rc, events);
   fleet.attach(&driver);
-  driver.tools = std::make_unique<ToolCallTimer>(fleet, events);
-  for (std::size_t r = 0; r < fleet.replicas().size(); ++r)
-    driver.servers.push_back(std::make_unique<ReplicaServer>(fleet.replicas()[r], fleet, events));
 
   rc.sources_running = static_cast<int>(scenario.workloads.size());
   for (std::uint32_t w = 0; w < scenario.workloads.size(); ++w)
@@ -179,7 +192,7 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
   engine.run();
 
   const double end = sg4::Engine::get_clock();
-  for (auto& s : driver.servers) s->account_unfinished(end);
+  driver.account_unfinished(end);
   fleet.settle(end);
 
   RunTotals totals;
