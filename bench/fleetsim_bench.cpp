@@ -2,7 +2,9 @@
 // was simulated (sessions, LLM calls, tokens, simulated time, engine events)
 // and what it cost (wall time, peak resident memory), as a table and as JSON
 // so that runs can be compared. Each case runs in its own process: wall time
-// and peak RSS are the child's, measured by wait4().
+// and peak RSS are the child's, measured by wait4(). On a shared or virtual
+// machine one run's wall time can be off by tens of percent, so --repeat runs
+// each case several times and reports the run of median wall time.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,7 +41,21 @@ struct Result {
   double cpu_s = 0;  // user + system: less disturbed than wall time by other load
   double peak_rss_mib = 0;
   double sessions = 0, calls = 0, tokens = 0, simulated_s = 0, events = 0;
+  std::vector<double> wall_s_runs;  // every repeat, in run order
 };
+
+// The run of median wall time (the lower middle one for an even count), with
+// every run's wall time attached; a failed run is returned as it is.
+Result median_run(std::vector<Result> runs) {
+  for (const auto& r : runs)
+    if (r.exit_code != 0) return r;
+  std::vector<double> walls;
+  for (const auto& r : runs) walls.push_back(r.wall_s);
+  std::sort(runs.begin(), runs.end(), [](const Result& a, const Result& b) { return a.wall_s < b.wall_s; });
+  Result m = runs[(runs.size() - 1) / 2];
+  m.wall_s_runs = walls;
+  return m;
+}
 
 std::vector<Case> read_cases(const std::string& path) {
   const YAML::Node root = YAML::LoadFile(path);
@@ -113,7 +129,10 @@ int main(int argc, char** argv) {
   std::string json_out;
   std::vector<std::string> only;
   bool quick = false;
+  int repeat = 1;
   app.add_option("--cases", cases_file, "Benchmark set (YAML)");
+  app.add_option("--repeat", repeat, "Run each case N times and report the run of median wall time")
+      ->check(CLI::PositiveNumber);
   app.add_option("--fleetsim", fleetsim, "The fleetsim binary to measure");
   app.add_option("--json", json_out, "Also write the results as JSON to FILE");
   app.add_option("--only", only, "Run only these cases (by name)");
@@ -138,7 +157,12 @@ int main(int argc, char** argv) {
   for (const auto& c : cases) {
     if (quick && !c.quick) continue;
     if (!only.empty() && std::find(only.begin(), only.end(), c.name) == only.end()) continue;
-    const Result r = run_case(fleetsim, c, tmp + "/" + c.name + ".json");
+    std::vector<Result> runs;
+    for (int i = 0; i < repeat; ++i) {
+      runs.push_back(run_case(fleetsim, c, tmp + "/" + c.name + ".json"));
+      if (runs.back().exit_code != 0) break;
+    }
+    const Result r = median_run(runs);
     results.push_back(r);
     if (r.exit_code != 0) {
       ++failures;
@@ -157,6 +181,7 @@ int main(int argc, char** argv) {
     nlohmann::ordered_json j;
     j["schema"] = "fleetsim.bench/1";
     j["cpus"] = sysconf(_SC_NPROCESSORS_ONLN);
+    j["repeat"] = repeat;
     for (const auto& r : results) {
       nlohmann::ordered_json x;
       x["case"] = r.c.name;
@@ -166,6 +191,7 @@ int main(int argc, char** argv) {
       x["tokens"] = r.tokens;
       x["simulated_s"] = r.simulated_s;
       x["wall_s"] = r.wall_s;
+      x["wall_s_runs"] = r.wall_s_runs;
       x["cpu_s"] = r.cpu_s;
       x["llm_calls_per_wall_s"] = r.wall_s > 0 ? r.calls / r.wall_s : 0.0;
       x["realtime_multiple"] = r.wall_s > 0 ? r.simulated_s / r.wall_s : 0.0;
