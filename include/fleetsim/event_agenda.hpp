@@ -14,6 +14,8 @@
 #include <queue>
 #include <vector>
 
+#include "fleetsim/tournament_tree.hpp"
+
 namespace fleetsim {
 
 struct AgendaEvent {
@@ -41,15 +43,13 @@ class EventAgenda {
     double at_s = kNever;
     std::uint64_t order = std::numeric_limits<std::uint64_t>::max();
     std::uint32_t target = 0;
-    bool before(const Due& o) const { return at_s != o.at_s ? at_s < o.at_s : order < o.order; }
-    bool operator>(const Due& o) const { return o.before(*this); }
+    bool operator<(const Due& o) const { return at_s != o.at_s ? at_s < o.at_s : order < o.order; }
+    bool operator>(const Due& o) const { return o < *this; }
   };
 
-  void set_leaf(std::uint32_t replica, const Due& due);  // then its path to the root
   void clear_popped();
 
-  std::size_t width_ = 1;  // leaves: a power of two >= replicas
-  std::vector<Due> tree_;  // tree_[n]: earliest below node n; leaves at width_ + replica
+  TournamentTree<Due> replicas_;  // leaf r: replica r's pending event, or Due{} for none
   std::priority_queue<Due, std::vector<Due>, std::greater<>> tools_;
   std::uint64_t next_order_ = 0;
   // A popped replica event stays in its leaf until the next query: the

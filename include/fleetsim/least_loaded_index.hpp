@@ -2,13 +2,16 @@
 //
 // Routing a call to the replica with the fewest outstanding calls is a scan
 // over every candidate when done naively; with thousands of replicas that
-// scan dominates a run. This tournament tree answers "which slot has the
+// scan dominates a run. A tournament tree answers "which slot has the
 // smallest load (the lowest-numbered one among ties)" at its root.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
+
+#include "fleetsim/tournament_tree.hpp"
 
 namespace fleetsim {
 
@@ -16,18 +19,21 @@ class LeastLoadedIndex {
  public:
   explicit LeastLoadedIndex(std::size_t slots = 0);
 
-  void set(std::size_t slot, std::uint32_t load);
-  std::uint32_t load(std::size_t slot) const { return leaves_[slot]; }
-  std::size_t least() const { return winner_[1]; }  // requires at least one slot
-  std::size_t size() const { return slots_; }
+  void set(std::size_t slot, std::uint32_t load) { tree_.set(slot, {load, static_cast<std::uint32_t>(slot)}); }
+  std::uint32_t load(std::size_t slot) const { return tree_.at(slot).load; }
+  std::size_t least() const { return tree_.min().slot; }  // requires at least one slot
+  std::size_t size() const { return tree_.size(); }
 
  private:
-  std::size_t better(std::size_t a, std::size_t b) const;
+  struct Key {
+    std::uint32_t load = 0;
+    std::uint32_t slot = 0;
+    bool operator<(const Key& o) const { return load != o.load ? load < o.load : slot < o.slot; }
+  };
+  static constexpr std::uint32_t kMax = std::numeric_limits<std::uint32_t>::max();
+  static std::vector<Key> idle(std::size_t slots);  // every slot at load 0
 
-  std::size_t slots_;
-  std::size_t width_;                // leaves, a power of two >= slots_
-  std::vector<std::uint32_t> leaves_;
-  std::vector<std::size_t> winner_;  // winner_[node]: best slot below it; leaves at width_ + slot
+  TournamentTree<Key> tree_;
 };
 
 }  // namespace fleetsim
