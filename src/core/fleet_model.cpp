@@ -39,16 +39,24 @@ FleetModel::FleetModel(const Scenario& scenario, double /*window_end_s*/) : scen
   }
   host_count_ = host;
 
+  // Replicas of one pool and model share their roofline and KV capacity,
+  // computed once.
+  struct Serving {
+    std::shared_ptr<const RooflineModel> roofline;
+    long kv_blocks = 0;
+  };
+  std::map<std::pair<std::size_t, std::string>, Serving> serving;
   replicas_.reserve(placements_.size());
-  std::map<std::pair<std::size_t, std::string>, std::shared_ptr<const RooflineModel>> rooflines;
   for (const auto& placement : placements_) {
     const Pool& pool = scenario.pools[placement.pool];
-    const ModelSpec& model = *scenario.find_model(placement.model);
-    auto& roofline = rooflines[{placement.pool, placement.model}];
-    if (!roofline) roofline = std::make_shared<const RooflineModel>(model, pool.hardware, pool.engine);
+    Serving& s = serving[{placement.pool, placement.model}];
+    if (!s.roofline) {
+      const ModelSpec& model = *scenario.find_model(placement.model);
+      s.roofline = std::make_shared<const RooflineModel>(model, pool.hardware, pool.engine);
+      s.kv_blocks = kv_capacity(model, pool.hardware, pool.engine).blocks;
+    }
     const PowerModel power(pool.hardware.device_power, pool.engine.tensor_parallel);
-    const KvCapacity kv = kv_capacity(model, pool.hardware, pool.engine);
-    replicas_.emplace_back(roofline, pool.engine, power, kv.blocks, static_cast<int>(scenario.workloads.size()),
+    replicas_.emplace_back(s.roofline, pool.engine, power, s.kv_blocks, static_cast<int>(scenario.workloads.size()),
                            warmup, &pool_power_[placement.pool]);
   }
   router_ = std::make_unique<Router>(scenario, placements_);
