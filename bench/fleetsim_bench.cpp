@@ -45,10 +45,10 @@ struct Result {
 };
 
 // The run of median wall time (the lower middle one for an even count), with
-// every run's wall time attached; a failed run is returned as it is.
+// every run's wall time attached. The repeats stop at a failed run, which is
+// then returned as it is.
 Result median_run(std::vector<Result> runs) {
-  for (const auto& r : runs)
-    if (r.exit_code != 0) return r;
+  if (runs.back().exit_code != 0) return runs.back();
   std::vector<double> walls;
   for (const auto& r : runs) walls.push_back(r.wall_s);
   std::sort(runs.begin(), runs.end(), [](const Result& a, const Result& b) { return a.wall_s < b.wall_s; });

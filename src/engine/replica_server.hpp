@@ -2,8 +2,8 @@
 //
 // It asks its ContinuousBatcher for a plan and schedules the plan's end. A
 // plan of many iterations (a decode run, possibly behind a prompt iteration)
-// is one event; a new call that can join cancels it, the iteration in
-// progress finishes, and the replica re-plans, so calls join at iteration
+// is one event; a new call that can join replaces it with the end of the
+// iteration in progress, and the replica re-plans, so calls join at iteration
 // boundaries as in a real engine. An idle replica holds no event and costs
 // nothing.
 //
