@@ -1,6 +1,8 @@
 #include "cli_support.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 
 #include <spdlog/spdlog.h>
@@ -38,19 +40,39 @@ std::optional<Scenario> load_scenario_or_report(const std::string& path, const s
   return std::move(result.scenario);
 }
 
+namespace {
+bool stdout_failure_reported = false;  // emit() said why already
+}  // namespace
+
 int emit(const std::string& text, const std::string& output) {
   if (output.empty() || output == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
+    // A full disk or a closed pipe must not pass for a delivered report.
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+      std::cerr << "fleetsim: error: cannot write the output to standard output: " << std::strerror(errno) << "\n";
+      stdout_failure_reported = true;
+      return kExitInvalidInput;
+    }
     return kExitOk;
   }
-  const std::string error = write_file_atomically(output, text);
+  const std::string error = write_output_file(output, text);
   if (!error.empty()) {
     std::cerr << "fleetsim: error: " << error << "\n";
     return kExitInvalidInput;
   }
   spdlog::info("written to {}", output);
   return kExitOk;
+}
+
+int finish_standard_output(int status) {
+  errno = 0;
+  const bool flushed = std::fflush(stdout) == 0;
+  const int error = errno;
+  if (flushed && !std::ferror(stdout)) return status;
+  if (stdout_failure_reported) return status == kExitOk ? kExitInvalidInput : status;
+  std::cerr << "fleetsim: error: cannot write to standard output"
+            << (error != 0 ? std::string(": ") + std::strerror(error) : std::string("; part of the output is lost"))
+            << "\n";
+  return status == kExitOk ? kExitInvalidInput : status;
 }
 
 }  // namespace fleetsim

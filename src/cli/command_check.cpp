@@ -172,7 +172,7 @@ int check(const CheckOptions& o) {
     }
     if (!o.report_dir.empty()) {
       const std::string file = (std::filesystem::path(o.report_dir) / report_file_name(requests[i].scenario, o.variant)).string();
-      if (const std::string error = write_file_atomically(file, c.outcome.report); !error.empty()) {
+      if (const std::string error = write_output_file(file, c.outcome.report); !error.empty()) {
         std::cerr << "fleetsim: error: " << error << "\n";
         ++errors;
       }
@@ -192,7 +192,7 @@ int check(const CheckOptions& o) {
                            plural(met + violated, "expectation"), plural(checked.size(), "scenario"), met, violated,
                            plural(errors, "error"));
   if (!o.junit.empty())
-    if (const std::string error = write_file_atomically(o.junit, junit_for(checked)); !error.empty()) {
+    if (const std::string error = write_output_file(o.junit, junit_for(checked)); !error.empty()) {
       std::cerr << "fleetsim: error: " << error << "\n";
       ++errors;
     }

@@ -220,7 +220,7 @@ Command add_plan_command(CLI::App& app) {
   cmd->add_option("--grid-levels", o->grid_levels, "Coarse grid size per pool before refinement (default 5)")
       ->check(CLI::Range(2, 1000));
   cmd->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
-  cmd->add_option("-o,--output", o->output, "Write to FILE (atomically) instead of stdout");
+  cmd->add_option("-o,--output", o->output, "Write to FILE (atomically; a device or FIFO in place) instead of stdout");
   cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")->check(CLI::PositiveNumber);
   cmd->add_flag("!--no-progress", o->progress, "Do not log progress");
   return {cmd, [o] { return plan(*o); }};

@@ -51,7 +51,7 @@ Command add_run_command(CLI::App& app) {
   add_set_option(cmd, o->settings, "Override a value of the scenario (repeatable): fleet.pools.gpu.count=2");
   cmd->add_option("--format", o->format, "Report format: table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}));
-  cmd->add_option("-o,--output", o->output, "Write the report to FILE (atomically) instead of stdout");
+  cmd->add_option("-o,--output", o->output, "Write the report to FILE (atomically; a device or FIFO in place) instead of stdout");
   cmd->add_flag("!--no-progress", o->progress, "Do not log progress on long runs");
   return {cmd, [o] { return run(*o); }};
 }

@@ -8,6 +8,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "cli_support.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "fleetsim/diagnostics.hpp"
@@ -48,7 +49,7 @@ int main_with_exceptions(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
-    return app.exit(e);
+    return finish_standard_output(app.exit(e));
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return kExitUsage;
@@ -60,7 +61,7 @@ int main_with_exceptions(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(log_level));
 
   for (const auto& command : commands)
-    if (command.app->parsed()) return command.action();
+    if (command.app->parsed()) return finish_standard_output(command.action());
   return kExitUsage;
 }
 
