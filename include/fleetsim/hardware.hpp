@@ -37,6 +37,14 @@ struct HardwareSpec {
   // Dense peak throughput per device by the data type the matrix units run in.
   std::map<DataType, double> peak_flops;
   double memory_bandwidth_bps = 0.0;  // bytes/s per device (HBM or socket DRAM)
+  // CPU only: the rate one core streams weights in the serving kernels
+  // (bytes/s, achieved, so not scaled by memory_efficiency); 0 for no
+  // per-core limit. A replica on t cores of a socket reaches
+  //   (1/(t * core_bandwidth)^p + 1/(W * memory_efficiency)^p)^(-1/p)
+  // with p = bandwidth_knee: few cores are limited by their own reach, many
+  // by the socket, and the larger p the sharper the turn between the two.
+  double core_bandwidth_bps = 0.0;
+  double bandwidth_knee = 2.0;
   double memory_capacity_bytes = 0.0;
   double interconnect_bandwidth_bps = 0.0;  // per device, between devices of a node
   double interconnect_latency_s = 0.0;      // per collective step
@@ -56,7 +64,8 @@ struct HardwareSpec {
   std::map<std::string, std::string> sources;
 
   // Peak FLOP/s for a compute data type, falling back to the closest wider
-  // type the device has (fp8 -> bf16, int8 -> bf16, int4 -> int8 -> bf16).
+  // type the device has (fp4 -> fp8 -> bf16, fp8 -> bf16, int8 -> bf16,
+  // int4 -> int8 -> bf16).
   std::optional<double> peak_flops_for(DataType compute) const;
 };
 

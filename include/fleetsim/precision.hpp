@@ -7,7 +7,7 @@
 
 namespace fleetsim {
 
-enum class DataType { bf16, fp16, fp8, int8, int4 };
+enum class DataType { bf16, fp16, fp8, int8, int4, fp4 };
 
 double bytes_per_element(DataType t);
 std::string_view to_string(DataType t);
@@ -15,7 +15,8 @@ std::optional<DataType> parse_data_type(std::string_view text);
 
 // The matrix-unit type an engine computes in for weights stored as `weights`:
 // fp8 runs on fp8 units, int8 on int8 units; int4 weights are unpacked to int8
-// (llama.cpp Q4 on CPUs) and 16-bit types run as bf16.
+// (llama.cpp Q4 on CPUs), fp4 (NVFP4, MXFP4) runs on fp4 units where the
+// device has them, and 16-bit types run as bf16.
 DataType compute_type_for(DataType weights);
 
 }  // namespace fleetsim

@@ -35,6 +35,19 @@ struct IterationCost {
   double time_s() const { return (compute_s > memory_s ? compute_s : memory_s) + comm_s + overhead_s; }
 };
 
+// What one device of a replica delivers. A GPU replica uses its devices
+// whole: W * memory_efficiency. A CPU replica runs on `threads` cores of each
+// socket: it gets that share of the socket's peak FLOP/s, and the bandwidth
+// its cores reach against the socket's (HardwareSpec::core_bandwidth_bps; the
+// core-proportional share of W * memory_efficiency when the hardware gives no
+// per-core rate).
+struct DeviceShare {
+  double compute_fraction = 1.0;
+  double achieved_bandwidth_bps = 0.0;  // memory efficiency included
+  double cores = 0.0;                   // CPU cores used per device (0 for a GPU)
+};
+DeviceShare device_share(const HardwareSpec& hardware, const EngineSettings& engine);
+
 class RooflineModel {
  public:
   RooflineModel(const ModelSpec& model, const HardwareSpec& hardware, const EngineSettings& engine);
@@ -72,12 +85,13 @@ class RooflineModel {
   int tp_;
   double peak_flops_;        // per device, for the model's compute type
   double flops_per_second_;  // n * peak * eff_c
-  double bytes_per_second_;  // n * bw * eff_m
+  double bytes_per_second_;  // n * achieved bandwidth per device
   // Per-model constants of cost(), computed once: it runs for every plan.
   double flops_per_token_;     // 2 * P_active
   double flops_per_pair_;      // 4 * L * d_attn
   double kv_bytes_per_token_;
-  double weight_bytes_;
+  double weight_bytes_;         // all weights; a dense model reads them every iteration
+  bool mixture_of_experts_;    // reads depend on the tokens routed (ModelSpec::weight_bytes_read)
   double comm_s_per_token_;    // tensor-parallel all-reduce bandwidth term
   double comm_s_fixed_;        // its latency term
 };

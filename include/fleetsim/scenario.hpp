@@ -24,6 +24,9 @@ enum class KvRetention {
 
 struct EngineSettings {
   int tensor_parallel = 1;    // devices per replica
+  // CPU only: cores a replica runs on (llama.cpp's --threads), spread evenly
+  // over its devices; 0 means every core of its devices.
+  int threads = 0;
   int replicas_per_node = 0;  // 0: devices / tensor_parallel
   int max_batch_size = 256;   // running sequences per replica
   int max_batched_tokens = 8192;  // tokens (prefill + decode) per iteration

@@ -13,6 +13,7 @@ double bytes_per_element(DataType t) {
     case DataType::int8:
       return 1.0;
     case DataType::int4:
+    case DataType::fp4:
       return 0.5;
   }
   return 2.0;
@@ -30,12 +31,14 @@ std::string_view to_string(DataType t) {
       return "int8";
     case DataType::int4:
       return "int4";
+    case DataType::fp4:
+      return "fp4";
   }
   return "?";
 }
 
 std::optional<DataType> parse_data_type(std::string_view text) {
-  for (DataType t : {DataType::bf16, DataType::fp16, DataType::fp8, DataType::int8, DataType::int4})
+  for (DataType t : {DataType::bf16, DataType::fp16, DataType::fp8, DataType::int8, DataType::int4, DataType::fp4})
     if (text == to_string(t)) return t;
   return std::nullopt;
 }
@@ -44,6 +47,8 @@ DataType compute_type_for(DataType weights) {
   switch (weights) {
     case DataType::fp8:
       return DataType::fp8;
+    case DataType::fp4:
+      return DataType::fp4;
     case DataType::int8:
     case DataType::int4:
       return DataType::int8;
@@ -64,6 +69,8 @@ std::optional<double> HardwareSpec::peak_flops_for(DataType compute) const {
   if (compute == DataType::fp16) return find(DataType::bf16);
   if (compute == DataType::int4)
     if (auto v = find(DataType::int8)) return v;
+  if (compute == DataType::fp4)
+    if (auto v = find(DataType::fp8)) return v;
   return find(DataType::bf16);
 }
 

@@ -20,16 +20,41 @@ double sum_linear(double a, double b, long j0, long j1) {
 
 }  // namespace
 
+DeviceShare device_share(const HardwareSpec& hardware, const EngineSettings& engine) {
+  DeviceShare share;
+  const double socket = hardware.memory_bandwidth_bps * hardware.memory_efficiency;
+  share.achieved_bandwidth_bps = socket;
+  const double cores = hardware.cores_per_device;
+  if (hardware.kind != DeviceKind::cpu || cores <= 0) return share;
+  const double tp = std::max(1, engine.tensor_parallel);
+  const double threads = engine.threads > 0 ? std::min(cores, engine.threads / tp) : cores;
+  share.cores = threads;
+  share.compute_fraction = threads / cores;
+  if (hardware.core_bandwidth_bps <= 0) {
+    share.achieved_bandwidth_bps = socket * share.compute_fraction;
+  } else {
+    // A smooth minimum of what the cores reach and what the socket gives,
+    // (a^-p + b^-p)^(-1/p), written around the smaller so it cannot overflow.
+    const double p = hardware.bandwidth_knee;
+    const double reach = threads * hardware.core_bandwidth_bps;
+    const double low = std::min(reach, socket), high = std::max(reach, socket);
+    share.achieved_bandwidth_bps = low * std::pow(1.0 + std::pow(low / high, p), -1.0 / p);
+  }
+  return share;
+}
+
 RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardware,
                              const EngineSettings& engine)
     : model_(model), hardware_(hardware), tp_(std::max(1, engine.tensor_parallel)) {
+  const DeviceShare share = device_share(hardware_, engine);
   peak_flops_ = hardware_.peak_flops_for(compute_type_for(model_.weight_dtype)).value_or(0.0);
-  flops_per_second_ = tp_ * peak_flops_ * hardware_.compute_efficiency;
-  bytes_per_second_ = tp_ * hardware_.memory_bandwidth_bps * hardware_.memory_efficiency;
+  flops_per_second_ = tp_ * peak_flops_ * share.compute_fraction * hardware_.compute_efficiency;
+  bytes_per_second_ = tp_ * share.achieved_bandwidth_bps;
   flops_per_token_ = 2.0 * model_.params_active;
   flops_per_pair_ = 4.0 * model_.layers * model_.attention_width();
   kv_bytes_per_token_ = model_.kv_bytes_per_token();
   weight_bytes_ = model_.weight_bytes();
+  mixture_of_experts_ = model_.routed_expert_params() > 0.0;
   comm_s_per_token_ = 0.0;
   comm_s_fixed_ = 0.0;
   if (tp_ > 1) {
@@ -46,7 +71,8 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
   IterationCost c;
   const double tokens = s.tokens();
   c.flops = flops_per_token_ * tokens + flops_per_pair_ * (s.decode_context + s.decode_seqs + s.prefill_attention_pairs);
-  c.bytes = weight_bytes_ + kv_bytes_per_token_ * (s.decode_context + s.prefill_context + tokens);
+  const double weights = mixture_of_experts_ ? model_.weight_bytes_read(tokens) : weight_bytes_;
+  c.bytes = weights + kv_bytes_per_token_ * (s.decode_context + s.prefill_context + tokens);
   c.compute_s = c.flops / flops_per_second_;
   c.memory_s = c.bytes / bytes_per_second_;
   if (tp_ > 1 && tokens > 0) c.comm_s = comm_s_per_token_ * tokens + comm_s_fixed_;

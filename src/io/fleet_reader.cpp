@@ -13,14 +13,16 @@ const Choices<KvRetention> kRetention = {
 struct EngineSites {
   YAML::Node tensor_parallel;
   YAML::Node replicas_per_node;
+  YAML::Node threads;
 };
 
 EngineSettings read_engine(YamlReader& r, const YAML::Node& map, const std::string& path, EngineSites& sites) {
   EngineSettings e;
   if (!r.expect_map(map, path)) return e;
   r.check_keys(map, path,
-               {"tensor_parallel", "replicas_per_node", "max_batch_size", "max_batched_tokens", "chunked_prefill",
-                "memory_fraction", "activation_reserve", "kv_block_tokens", "kv_retention", "kv_ttl"});
+               {"tensor_parallel", "replicas_per_node", "threads", "max_batch_size", "max_batched_tokens",
+                "chunked_prefill", "memory_fraction", "activation_reserve", "kv_block_tokens", "kv_retention",
+                "kv_ttl"});
   auto read_int = [&](const char* key, int& target) -> YAML::Node {
     const YAML::Node n = YamlReader::get(map, key);
     if (n.IsDefined())
@@ -29,6 +31,7 @@ EngineSettings read_engine(YamlReader& r, const YAML::Node& map, const std::stri
   };
   sites.tensor_parallel = read_int("tensor_parallel", e.tensor_parallel);
   sites.replicas_per_node = read_int("replicas_per_node", e.replicas_per_node);
+  sites.threads = read_int("threads", e.threads);
   read_int("max_batch_size", e.max_batch_size);
   read_int("max_batched_tokens", e.max_batched_tokens);
   read_int("kv_block_tokens", e.kv_block_tokens);
@@ -82,6 +85,16 @@ void check_engine_on_hardware(YamlReader& r, const Pool& pool, const PoolSite& s
                         "interconnect_bandwidth",
                         tp, device, hw.name),
             "set interconnect_bandwidth in the hardware entry, or use tensor_parallel: 1");
+  const int threads = pool.engine.threads;
+  if (threads > 0 && hw.kind != DeviceKind::cpu)
+    r.error(engine.threads, child_path(engine_path, "threads"),
+            fmt::format("threads applies to CPU pools, but \"{}\" is a gpu node", hw.name),
+            "remove threads; a GPU replica uses its devices whole");
+  else if (threads > 0 && hw.cores_per_device > 0 && threads > tp * hw.cores_per_device)
+    r.error(engine.threads, child_path(engine_path, "threads"),
+            fmt::format("threads {} exceeds the {} cores of the replica's {} socket{} on \"{}\"", threads,
+                        tp * hw.cores_per_device, tp, tp == 1 ? "" : "s", hw.name),
+            fmt::format("use at most {} (cores_per_socket x tensor_parallel)", tp * hw.cores_per_device));
   const int replicas = pool.engine.replicas_per_node;
   if (replicas > 0 && replicas * tp > hw.devices)
     r.error(engine.replicas_per_node, child_path(engine_path, "replicas_per_node"),

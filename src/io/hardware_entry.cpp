@@ -15,7 +15,8 @@ const std::vector<std::string> kCommonKeys = {
     "memory_capacity", "interconnect_bandwidth", "interconnect_latency", "efficiency",
     "iteration_overhead", "power", "price_per_hour", "price_date", "sources"};
 const std::vector<std::string> kGpuOnlyKeys = {"devices"};
-const std::vector<std::string> kCpuOnlyKeys = {"sockets", "cores_per_socket", "clock"};
+const std::vector<std::string> kCpuOnlyKeys = {"sockets", "cores_per_socket", "clock", "core_bandwidth",
+                                               "bandwidth_knee"};
 
 // Reads the keys of a nested map such as `power:` into fields of `hw`; keys
 // absent keep their current (inherited) value unless `complete` demands them.
@@ -143,6 +144,10 @@ std::optional<HardwareSpec> read_hardware_entry(YamlReader& reader, const YAML::
     read_int("sockets", hw.devices);
     read_int("cores_per_socket", hw.cores_per_device);
     read_quantity("clock", hw.clock_hz, Dimension::frequency, greater_than(0));
+    read_quantity("core_bandwidth", hw.core_bandwidth_bps, Dimension::bandwidth, at_least(0));
+    if (const YAML::Node n = YamlReader::get(entry, "bandwidth_knee"))
+      if (auto v = reader.number(n, child_path(path, "bandwidth_knee"), in_range(0.5, 64)))
+        hw.bandwidth_knee = *v;
   }
   if (const YAML::Node n = YamlReader::get(entry, "peak_flops"))
     read_peak_flops(reader, n, child_path(path, "peak_flops"), hw, base != nullptr);

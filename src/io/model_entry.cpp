@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "spelling.hpp"
+#include "weight_format_catalog.hpp"
 
 namespace fleetsim {
 
@@ -11,7 +12,8 @@ const Choices<DataType>& data_type_choices() {
                                             {"fp16", DataType::fp16},
                                             {"fp8", DataType::fp8},
                                             {"int8", DataType::int8},
-                                            {"int4", DataType::int4}};
+                                            {"int4", DataType::int4},
+                                            {"fp4", DataType::fp4}};
   return choices;
 }
 
@@ -25,7 +27,8 @@ std::optional<ModelSpec> read_model_entry(YamlReader& reader, const YAML::Node& 
 
   std::vector<std::string> allowed = {"description", "params_total", "params_active", "layers",
                                       "hidden_size", "attention_heads", "kv_heads",     "head_dim",
-                                      "weight_dtype", "kv_dtype",       "sources"};
+                                      "weight_dtype", "weight_format",  "bits_per_weight", "experts",
+                                      "experts_per_token", "kv_dtype",   "sources"};
   allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
   reader.check_keys(entry, path, allowed);
 
@@ -63,10 +66,33 @@ std::optional<ModelSpec> read_model_entry(YamlReader& reader, const YAML::Node& 
   read_int("attention_heads", model.attention_heads);
   read_int("kv_heads", model.kv_heads);
   read_int("head_dim", model.head_dim);
+  read_int("experts", model.experts);
+  read_int("experts_per_token", model.experts_per_token);
 
-  if (const YAML::Node n = YamlReader::get(entry, "weight_dtype"))
-    if (auto v = reader.choice(n, child_path(path, "weight_dtype"), data_type_choices(), "data type"))
+  // A format names a storage layout (dtype plus block scales); weight_dtype
+  // alone keeps the dtype's own width. Either resets what the base had.
+  const YAML::Node format_node = YamlReader::get(entry, "weight_format");
+  const YAML::Node dtype_node = YamlReader::get(entry, "weight_dtype");
+  if (format_node.IsDefined() && dtype_node.IsDefined())
+    reader.error(dtype_node, child_path(path, "weight_dtype"), "give weight_format or weight_dtype, not both",
+                 "a weight_format sets the data type its blocks compute in");
+  else if (format_node.IsDefined()) {
+    if (auto format = reader.choice(format_node, child_path(path, "weight_format"), weight_format_choices(),
+                                    "weight format")) {
+      model.weight_format = format->name;
+      model.weight_dtype = format->dtype;
+      model.bits_per_weight = format->bits_per_weight;
+    }
+  } else if (dtype_node.IsDefined()) {
+    if (auto v = reader.choice(dtype_node, child_path(path, "weight_dtype"), data_type_choices(), "data type")) {
       model.weight_dtype = *v;
+      model.weight_format.clear();
+      model.bits_per_weight = 0.0;
+    }
+  }
+  if (const YAML::Node n = YamlReader::get(entry, "bits_per_weight"))
+    if (auto v = reader.number(n, child_path(path, "bits_per_weight"), in_range(1, 32, true, true)))
+      model.bits_per_weight = *v;
   if (const YAML::Node n = YamlReader::get(entry, "kv_dtype"))
     if (auto v = reader.choice(n, child_path(path, "kv_dtype"), data_type_choices(), "data type"))
       model.kv_dtype = *v;
@@ -84,6 +110,18 @@ std::optional<ModelSpec> read_model_entry(YamlReader& reader, const YAML::Node& 
                              model.params_total),
                  "params_active counts the weights used per token; it is below params_total only for "
                  "mixture-of-experts models");
+  }
+  if (model.experts > 0 || model.experts_per_token > 0) {
+    const YAML::Node at = YamlReader::get(entry, "experts_per_token");
+    if (model.experts <= 0 || model.experts_per_token <= 0 || model.experts_per_token > model.experts)
+      reader.error(at.IsDefined() ? at : entry, child_path(path, "experts_per_token"),
+                   fmt::format("a mixture of experts needs 1 <= experts_per_token <= experts, found {} of {}",
+                               model.experts_per_token, model.experts),
+                   "give both: routed experts per layer and how many each token uses (Mixtral: 8 and 2)");
+    else if (model.params_active >= model.params_total && model.experts_per_token < model.experts)
+      reader.error(at.IsDefined() ? at : entry, child_path(path, "params_active"),
+                   "a mixture of experts needs params_active below params_total",
+                   "params_active counts the weights one token uses: the shared part plus its experts");
   }
   const bool heads_known = model.kv_heads > 0 && model.attention_heads > 0;
   if (heads_known && (model.kv_heads > model.attention_heads || model.attention_heads % model.kv_heads != 0)) {

@@ -26,11 +26,12 @@ struct DeviceMemory {
   bool fits() const { return weights + reserve + kv_block <= usable; }
 };
 
+// `bytes_per_weight`: the model's own, or a smaller data type's for a hint.
 DeviceMemory device_memory(const ModelSpec& m, const HardwareSpec& hw, const EngineSettings& e, int tp,
-                           DataType weight_dtype) {
+                           double bytes_per_weight) {
   DeviceMemory d;
   d.usable = hw.memory_capacity_bytes * e.memory_fraction;
-  d.weights = m.params_total * bytes_per_element(weight_dtype) / tp;
+  d.weights = m.params_total * bytes_per_weight / tp;
   d.reserve = e.activation_reserve_bytes;
   d.kv_block = m.kv_bytes_per_token() * e.kv_block_tokens / tp;
   return d;
@@ -41,7 +42,7 @@ std::string fit_hint(const ModelSpec& m, const Pool& pool) {
   std::vector<std::string> ways;
   for (int tp = pool.engine.tensor_parallel + 1; tp <= hw.devices; ++tp) {
     if (hw.devices % tp != 0) continue;
-    if (device_memory(m, hw, pool.engine, tp, m.weight_dtype).fits()) {
+    if (device_memory(m, hw, pool.engine, tp, m.bytes_per_weight()).fits()) {
       ways.push_back(hw.interconnect_bandwidth_bps > 0
                          ? fmt::format("engine.tensor_parallel: {} would fit", tp)
                          : fmt::format("tensor_parallel: {} would fit, given an interconnect_bandwidth for \"{}\"",
@@ -50,8 +51,8 @@ std::string fit_hint(const ModelSpec& m, const Pool& pool) {
     }
   }
   for (DataType smaller : {DataType::fp8, DataType::int8, DataType::int4}) {
-    if (bytes_per_element(smaller) >= bytes_per_element(m.weight_dtype)) continue;
-    if (device_memory(m, hw, pool.engine, pool.engine.tensor_parallel, smaller).fits()) {
+    if (bytes_per_element(smaller) >= m.bytes_per_weight()) continue;
+    if (device_memory(m, hw, pool.engine, pool.engine.tensor_parallel, bytes_per_element(smaller)).fits()) {
       ways.push_back(fmt::format("{} weights would fit (set weight_dtype: {} in a `models:` entry)",
                                  to_string(smaller), to_string(smaller)));
       break;
@@ -72,7 +73,7 @@ void check_memory_fit(ScenarioContext& ctx) {
       const ModelSpec* m = ctx.find_model(model_site.name);
       if (!m || ctx.broken_models.count(model_site.name)) continue;
       const int tp = pool.engine.tensor_parallel;
-      const DeviceMemory mem = device_memory(*m, pool.hardware, pool.engine, tp, m->weight_dtype);
+      const DeviceMemory mem = device_memory(*m, pool.hardware, pool.engine, tp, m->bytes_per_weight());
       if (mem.fits()) continue;
       const std::string usable =
           fmt::format("{:.1f} GiB usable per device ({:.1f} GiB x memory_fraction {:g})", mem.usable / kGiB,

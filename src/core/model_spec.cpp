@@ -1,0 +1,23 @@
+#include "fleetsim/model_spec.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace fleetsim {
+
+double ModelSpec::routed_expert_params() const {
+  if (experts <= 0 || experts_per_token <= 0 || experts_per_token >= experts) return 0.0;
+  const double e = experts, k = experts_per_token;
+  // P_total = shared + routed, P_active = shared + routed * k/E.
+  return std::min(params_total, (params_total - params_active) * e / (e - k));
+}
+
+double ModelSpec::weight_bytes_read(double tokens) const {
+  const double routed = routed_expert_params();
+  if (routed <= 0.0) return weight_bytes();
+  const double shared = params_total - routed;
+  const double missed = std::pow(1.0 - static_cast<double>(experts_per_token) / experts, std::max(tokens, 1.0));
+  return (shared + routed * (1.0 - missed)) * bytes_per_weight();
+}
+
+}  // namespace fleetsim

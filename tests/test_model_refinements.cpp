@@ -1,0 +1,154 @@
+// Weight formats, mixtures of experts and CPU thread counts: each term of the
+// roofline they change, checked against a hand computation.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "fleetsim/roofline_model.hpp"
+#include "support/fixtures.hpp"
+
+using namespace fleetsim;
+using namespace fleetsim::testing;
+
+namespace {
+
+ModelSpec mixtral() {
+  ModelSpec m = llama_8b();
+  m.name = "mixtral";
+  m.params_total = 46.7e9;
+  m.params_active = 12.9e9;
+  m.experts = 8;
+  m.experts_per_token = 2;
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("Bits per weight set the bytes a decode streams, scales included", "[roofline][formats]") {
+  ModelSpec q4 = llama_8b();
+  q4.weight_dtype = DataType::int4;
+  CHECK(q4.weight_bytes() == Approx(8.03e9 * 0.5));  // the dtype's own width
+  q4.bits_per_weight = 4.5;                          // GGUF Q4_0: 18 bytes per 32 weights
+  CHECK(q4.weight_bytes() == Approx(8.03e9 * 4.5 / 8));
+
+  EngineSettings engine;
+  RooflineModel model(q4, graviton_socket(), engine);
+  IterationShape s;
+  s.decode_seqs = 1;
+  s.decode_context = 0;
+  // B = 4.517e9 bytes of weights + one token of KV written (fp16 KV: 128 KiB).
+  const double bytes = 8.03e9 * 4.5 / 8 + 131072.0;
+  CHECK(model.cost(s).bytes == Approx(bytes));
+  CHECK(model.cost(s).memory_s == Approx(bytes / (537.6e9 * 0.4)));
+  // Q4 blocks still compute on the int8 units.
+  CHECK(model.peak_flops() == Approx(33.2e12));
+}
+
+TEST_CASE("FP4 weights use fp4 units where the device has them, else fp8, else bf16", "[roofline][formats]") {
+  ModelSpec fp4 = llama_8b();
+  fp4.weight_dtype = DataType::fp4;
+  HardwareSpec hw = h100_node();
+  EngineSettings engine;
+  CHECK(RooflineModel(fp4, hw, engine).peak_flops() == Approx(1979e12));
+  hw.peak_flops[DataType::fp4] = 4000e12;
+  CHECK(RooflineModel(fp4, hw, engine).peak_flops() == Approx(4000e12));
+  hw.peak_flops.erase(DataType::fp4);
+  hw.peak_flops.erase(DataType::fp8);
+  CHECK(RooflineModel(fp4, hw, engine).peak_flops() == Approx(989e12));
+}
+
+TEST_CASE("A mixture of experts reads its active weights for one token and all of them for many",
+          "[roofline][moe]") {
+  const ModelSpec m = mixtral();
+  // routed = (46.7 - 12.9) * 8 / 6 = 45.067e9; shared = 1.633e9.
+  const double routed = (46.7e9 - 12.9e9) * 8.0 / 6.0;
+  CHECK(m.routed_expert_params() == Approx(routed));
+  CHECK(m.weight_bytes_read(1) == Approx(12.9e9 * 2));
+  // Two tokens: an expert is missed by both with probability (3/4)^2.
+  CHECK(m.weight_bytes_read(2) == Approx((46.7e9 - routed + routed * (1 - 0.5625)) * 2));
+  CHECK(m.weight_bytes_read(8) == Approx((46.7e9 - routed * std::pow(0.75, 8)) * 2));
+  CHECK(m.weight_bytes_read(4096) == Approx(46.7e9 * 2));
+  CHECK(m.weight_bytes() == Approx(46.7e9 * 2));  // memory holds every expert
+
+  // The roofline streams what the batch routes to, and FLOPs follow active weights.
+  EngineSettings engine;
+  RooflineModel model(m, h100_node(), engine);
+  IterationShape one, eight;
+  one.decode_seqs = 1;
+  eight.decode_seqs = 8;
+  CHECK(model.cost(one).bytes == Approx(12.9e9 * 2 + 131072.0));
+  CHECK(model.cost(eight).bytes == Approx(m.weight_bytes_read(8) + 8 * 131072.0));
+  CHECK(model.cost(eight).flops == Approx(2 * 12.9e9 * 8 + 4.0 * 32 * 4096 * 8));
+}
+
+TEST_CASE("A dense model reads all its weights whatever the batch", "[roofline][moe]") {
+  const ModelSpec m = llama_8b();
+  CHECK(m.routed_expert_params() == 0.0);
+  CHECK(m.weight_bytes_read(1) == Approx(m.weight_bytes()));
+  CHECK(m.weight_bytes_read(256) == Approx(m.weight_bytes()));
+}
+
+TEST_CASE("Decode runs of a mixture of experts stay exact in closed form", "[roofline][moe]") {
+  EngineSettings engine;
+  RooflineModel model(mixtral(), h100_node(), engine);
+  const RooflineModel::DecodeRun run{16, 16 * 500.0};
+  double sum = 0.0;
+  for (int j = 0; j < 200; ++j) {
+    IterationShape s;
+    s.decode_seqs = 16;
+    s.decode_context = 16 * 500.0 + 16.0 * j;
+    sum += model.cost(s).time_s();
+  }
+  CHECK(model.decode_run_time(run, 200) == Approx(sum).epsilon(1e-9));
+}
+
+TEST_CASE("CPU threads take their share of peak and what their cores can stream", "[roofline][cpu]") {
+  HardwareSpec hw = graviton_socket();  // 96 cores, 537.6 GB/s at efficiency 0.4, no per-core rate
+  EngineSettings all, sixteen;
+  sixteen.threads = 16;
+  const double socket = 537.6e9 * 0.4;
+
+  // Without a per-core rate: the core-proportional share.
+  const DeviceShare whole = device_share(hw, all), part = device_share(hw, sixteen);
+  CHECK(whole.compute_fraction == 1.0);
+  CHECK(whole.achieved_bandwidth_bps == Approx(socket));
+  CHECK(part.compute_fraction == Approx(16.0 / 96));
+  CHECK(part.achieved_bandwidth_bps == Approx(socket * 16 / 96));
+
+  // With one: the p-norm of the cores' reach and the socket, p = 2 here.
+  hw.core_bandwidth_bps = 8e9;
+  const double reach = 16 * 8e9;  // 128 GB/s against the socket's 215 GB/s
+  CHECK(device_share(hw, sixteen).achieved_bandwidth_bps ==
+        Approx(1.0 / std::sqrt(1.0 / (reach * reach) + 1.0 / (socket * socket))));
+  // Few cores are near their own reach, all cores near the socket.
+  EngineSettings two;
+  two.threads = 2;
+  CHECK(device_share(hw, two).achieved_bandwidth_bps == Approx(16e9).epsilon(0.01));
+  CHECK(device_share(hw, all).achieved_bandwidth_bps == Approx(socket).epsilon(0.15));
+  // A sharp knee approaches min(reach, socket).
+  hw.bandwidth_knee = 40;
+  CHECK(device_share(hw, sixteen).achieved_bandwidth_bps == Approx(reach).epsilon(0.01));
+
+  // Threads of a two-socket replica spread evenly over its sockets.
+  EngineSettings two_sockets;
+  two_sockets.tensor_parallel = 2;
+  two_sockets.threads = 32;
+  CHECK(device_share(hw, two_sockets).cores == 16);
+
+  // The roofline uses both shares.
+  hw.bandwidth_knee = 2;
+  RooflineModel model(llama_8b(), hw, sixteen);
+  IterationShape s;
+  s.decode_seqs = 1;
+  const IterationCost c = model.cost(s);
+  CHECK(c.memory_s == Approx(c.bytes / device_share(hw, sixteen).achieved_bandwidth_bps));
+  CHECK(c.compute_s == Approx(c.flops / (16.6e12 * 16 / 96 * 0.5)));  // bf16 weights: bf16 peak
+}
+
+TEST_CASE("A GPU replica ignores CPU thread settings", "[roofline][cpu]") {
+  EngineSettings engine;
+  engine.threads = 8;
+  const DeviceShare s = device_share(h100_node(), engine);
+  CHECK(s.compute_fraction == 1.0);
+  CHECK(s.achieved_bandwidth_bps == Approx(3.35e12 * 0.8));
+}
