@@ -228,3 +228,28 @@ TEST_CASE("Energy above idle follows the phase of the work", "[power]") {
   PowerModel eight({140.0, 380.0, 700.0}, 8);
   CHECK(eight.idle_power_w() == 1120.0);
 }
+
+TEST_CASE("Reserving the output admits only what fits at full length, and never preempts", "[batcher]") {
+  // 40 blocks of 16 tokens; a call needs 11 blocks for its prompt and first
+  // token, 20 at its full length of 320.
+  const auto run = [](KvAdmission admission) {
+    EngineSettings engine;
+    engine.kv_retention = KvRetention::none;
+    engine.kv_admission = admission;
+    ContinuousBatcher b = make(engine, 40);
+    Recorder rec;
+    for (std::uint64_t i = 1; i <= 4; ++i) b.enqueue(call(i, i, 160, 160));
+    Plan first = b.plan(0.0, rec);
+    const std::size_t admitted = b.running();
+    b.complete(first, first.iterations, 0.0, first.duration_s, rec);
+    drain(b, rec, first.duration_s);
+    CHECK(rec.finished.size() == 4);
+    return std::make_pair(admitted, b.stats().preemptions);
+  };
+  const auto [on_demand_admitted, on_demand_preemptions] = run(KvAdmission::on_demand);
+  const auto [reserved_admitted, reserved_preemptions] = run(KvAdmission::reserve_output);
+  CHECK(on_demand_admitted == 3);    // 11 blocks each for prompt + first token: 3 of 40
+  CHECK(on_demand_preemptions > 0);  // and they outgrow the cache while decoding
+  CHECK(reserved_admitted == 2);  // 2 x 20 blocks reserved
+  CHECK(reserved_preemptions == 0);
+}

@@ -22,6 +22,12 @@ enum class KvRetention {
   ttl,   // keep for at most `ttl_s`, and evict LRU earlier under memory pressure
 };
 
+// When a waiting call may join the batch (docs/performance-model.md, §3).
+enum class KvAdmission {
+  on_demand,       // vLLM: blocks for the prompt now, more as decode grows; preempt when out
+  reserve_output,  // TensorRT-LLM's GUARANTEED_NO_EVICT: blocks for prompt + output up front
+};
+
 struct EngineSettings {
   int tensor_parallel = 1;    // devices per replica
   // CPU only: cores a replica runs on (llama.cpp's --threads), spread evenly
@@ -38,6 +44,7 @@ struct EngineSettings {
   double activation_reserve_bytes = 0.0;
   int kv_block_tokens = 16;  // paged-attention block size
   KvRetention kv_retention = KvRetention::lru;
+  KvAdmission kv_admission = KvAdmission::on_demand;
   double kv_ttl_s = 0.0;
 };
 

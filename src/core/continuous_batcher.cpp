@@ -72,7 +72,11 @@ void ContinuousBatcher::admit(double now, BatcherListener& listener) {
     } else if (prefill_remaining > 0 && prefill_remaining + remaining_if_miss > budget) {
       break;
     }
-    const long needed = blocks_for(s.target + 1);
+    // On demand: the prompt and the first token now, decode grows later.
+    // Reserved: the whole final length now, so a running call never grows.
+    const long needed = engine_.kv_admission == KvAdmission::reserve_output
+                            ? blocks_for(s.call.prompt_tokens + s.call.output_tokens)
+                            : blocks_for(s.target + 1);
     if (needed > total_blocks_) {
       // Even an empty replica cannot hold this prompt: fail it rather than block the queue forever.
       Sequence failed = s;

@@ -9,6 +9,8 @@ namespace {
 
 const Choices<KvRetention> kRetention = {
     {"none", KvRetention::none}, {"lru", KvRetention::lru}, {"ttl", KvRetention::ttl}};
+const Choices<KvAdmission> kAdmission = {{"on_demand", KvAdmission::on_demand},
+                                         {"reserve_output", KvAdmission::reserve_output}};
 
 struct EngineSites {
   YAML::Node tensor_parallel;
@@ -22,7 +24,7 @@ EngineSettings read_engine(YamlReader& r, const YAML::Node& map, const std::stri
   r.check_keys(map, path,
                {"tensor_parallel", "replicas_per_node", "threads", "max_batch_size", "max_batched_tokens",
                 "chunked_prefill", "memory_fraction", "activation_reserve", "kv_block_tokens", "kv_retention",
-                "kv_ttl"});
+                "kv_ttl", "kv_admission"});
   auto read_int = [&](const char* key, int& target) -> YAML::Node {
     const YAML::Node n = YamlReader::get(map, key);
     if (n.IsDefined())
@@ -42,6 +44,10 @@ EngineSettings read_engine(YamlReader& r, const YAML::Node& map, const std::stri
   if (const YAML::Node n = YamlReader::get(map, "activation_reserve"))
     if (auto v = r.quantity(n, child_path(path, "activation_reserve"), Dimension::bytes, at_least(0)))
       e.activation_reserve_bytes = *v;
+
+  if (const YAML::Node n = YamlReader::get(map, "kv_admission"))
+    if (auto v = r.choice(n, child_path(path, "kv_admission"), kAdmission, "KV admission policy"))
+      e.kv_admission = *v;
 
   const YAML::Node retention = YamlReader::get(map, "kv_retention");
   bool retention_ok = true;
