@@ -460,9 +460,9 @@ TEST_CASE("Out-of-range values name the allowed range", "[validation]") {
       {"warmup: 1min", "warmup: 10min", "simulation.warmup", "warmup: 10min",
        "expected a warm-up shorter than the duration (10 min), found \"10min\"", 8},
       {"tool: {latency: 2s", "tool: {latency: -2s", "workloads[0].steps[1].tool.latency", "-2s",
-       "expected a duration >= 0, found \"-2s\""},
+       "expected a duration in [0, 30 d], found \"-2s\""},
       {"mean: 50}", "mean: 0}", "workloads[0].steps[0].llm.output_tokens.mean", "0}}",
-       "expected a number > 0, found \"0\""},
+       "expected a number in (0, 10000000], found \"0\""},
   };
   for (const auto& c : cases) {
     INFO(c.to);
@@ -485,7 +485,7 @@ TEST_CASE("Distribution parameters are checked", "[validation]") {
   };
   const std::vector<Case> cases = {
       {"{dist: normal, mean: 50, stddev: -1}", "workloads[0].steps[0].llm.output_tokens.stddev", "-1",
-       "expected a number >= 0, found \"-1\""},
+       "expected a number in [0, 10000000], found \"-1\""},
       {"{dist: uniform, min: 50, max: 10}", "workloads[0].steps[0].llm.output_tokens.max", "10}",
        "expected max >= min (\"50\"), found \"10\""},
       {"{dist: normal, mean: 50, stddev: 5, min: 60, max: 40}", "workloads[0].steps[0].llm.output_tokens.max", "40}",
@@ -493,7 +493,7 @@ TEST_CASE("Distribution parameters are checked", "[validation]") {
       {"{dist: empirical, values: []}", "workloads[0].steps[0].llm.output_tokens.values", "[]",
        "expected at least one value, found an empty list"},
       {"{dist: empirical, values: [1, 2], weights: [1, -1]}", "workloads[0].steps[0].llm.output_tokens.weights[1]",
-       "-1]", "expected a number >= 0, found \"-1\""},
+       "-1]", "expected a number in [0, 1000000000000], found \"-1\""},
       {"{dist: empirical, values: [1, 2], weights: [1]}", "workloads[0].steps[0].llm.output_tokens.weights", "[1]",
        "expected one weight per value (2), found 1"},
       {"{dist: empirical, values: [1, 2], weights: [0, 0]}", "workloads[0].steps[0].llm.output_tokens.weights",

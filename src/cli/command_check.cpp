@@ -18,6 +18,7 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "fleetsim/input_file.hpp"
 #include "fleetsim/expectations.hpp"
 #include "fleetsim/junit_xml.hpp"
 #include "fleetsim/report_figures.hpp"
@@ -111,15 +112,10 @@ int check(const CheckOptions& o) {
   std::optional<nlohmann::ordered_json> baseline;
   if (!o.baseline.empty()) {
     std::string error;
-    const std::string text = [&] {
-      std::ifstream in(o.baseline, std::ios::binary);
-      std::ostringstream s;
-      s << in.rdbuf();
-      return s.str();
-    }();
-    baseline = parse_report(text, error);
+    const std::optional<std::string> text = read_input_file(o.baseline, error);
+    if (text) baseline = parse_report(*text, error);
     if (!baseline) {
-      std::cerr << "fleetsim: error: --baseline " << o.baseline << ": " << (text.empty() ? "empty or unreadable" : error)
+      std::cerr << "fleetsim: error: --baseline " << o.baseline << ": " << (text ? error : "cannot read: " + error)
                 << "\n";
       inputs_ok = false;
     } else {
@@ -215,7 +211,7 @@ Command add_check_command(CLI::App& app) {
   cmd->add_option("--report-dir", o->report_dir, "Keep each run's JSON report in DIR (e.g. as the next baseline)");
   cmd->add_option("--variant", o->variant, "Check this variant of each scenario");
   add_set_option(cmd, o->settings, "Override a value in every scenario (repeatable)");
-  cmd->add_option("--seed", o->seed, "Run with this seed");
+  add_seed_option(cmd, o->seed, "Run with this seed");
   cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")->check(CLI::PositiveNumber);
   cmd->add_flag("!--no-progress", o->progress, "Do not log progress");
   return {cmd, [o] { return check(*o); }};

@@ -144,7 +144,7 @@ Command add_compare_command(CLI::App& app) {
                   "Compare these variants of the one scenario given (repeatable; 'base' is the base)")
       ->allow_extra_args(false);
   add_set_option(cmd, o->settings, "Override a value in every run (repeatable): simulation.duration=20min");
-  cmd->add_option("--seed", o->seed, "Run every scenario with this seed");
+  add_seed_option(cmd, o->seed, "Run every scenario with this seed");
   cmd->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
   cmd->add_option("-o,--output", o->output, "Write to FILE (atomically; a device or FIFO in place) instead of stdout");
   cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")

@@ -11,6 +11,7 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "fleetsim/input_file.hpp"
 #include "fleetsim/expectations.hpp"
 #include "fleetsim/report_diff.hpp"
 #include "fleetsim/report_figures.hpp"
@@ -29,15 +30,13 @@ struct DiffOptions {
 };
 
 std::optional<nlohmann::ordered_json> read_report(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "fleetsim: error: " << path << ": cannot read: " << std::strerror(errno) << "\n";
+  std::string error;
+  const std::optional<std::string> text = read_input_file(path, error);
+  if (!text) {
+    std::cerr << "fleetsim: error: " << path << ": cannot read: " << error << "\n";
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  std::string error;
-  auto report = parse_report(text.str(), error);
+  auto report = parse_report(*text, error);
   if (!report) std::cerr << "fleetsim: error: " << path << ": " << error << "\n";
   return report;
 }

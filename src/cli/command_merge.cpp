@@ -12,6 +12,7 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "fleetsim/input_file.hpp"
 #include "fleetsim/sweep_results.hpp"
 
 namespace fleetsim {
@@ -26,14 +27,13 @@ struct MergeOptions {
 int merge(const MergeOptions& o) {
   std::vector<std::pair<std::string, std::string>> files;
   for (const auto& path : o.inputs) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      std::cerr << "fleetsim: error: " << path << ": cannot read: " << std::strerror(errno) << "\n";
+    std::string error;
+    std::optional<std::string> text = read_input_file(path, error);
+    if (!text) {
+      std::cerr << "fleetsim: error: " << path << ": cannot read: " << error << "\n";
       return kExitInvalidInput;
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    files.emplace_back(path, text.str());
+    files.emplace_back(path, std::move(*text));
   }
   const MergedSweep merged = merge_sweep_shards(files);
   for (const auto& e : merged.errors) std::cerr << "fleetsim: error: " << e << "\n";

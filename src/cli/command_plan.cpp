@@ -215,7 +215,7 @@ Command add_plan_command(CLI::App& app) {
   cmd->add_option("scenario", o->scenario, "Scenario file (YAML) with a plan: section")->required();
   cmd->add_option("--variant", o->variant, "Plan this variant of the scenario");
   add_set_option(cmd, o->settings, "Override a value in every candidate (repeatable): simulation.duration=30min");
-  cmd->add_option("--seed", o->seed, "Run every candidate with this seed");
+  add_seed_option(cmd, o->seed, "Run every candidate with this seed");
   cmd->add_flag("--exhaustive", o->exhaustive, "Run every candidate instead of searching (the reference)");
   cmd->add_option("--grid-levels", o->grid_levels, "Coarse grid size per pool before refinement (default 5)")
       ->check(CLI::Range(2, 1000));

@@ -46,7 +46,7 @@ Command add_run_command(CLI::App& app) {
   auto o = std::make_shared<RunOptions>();
   auto* cmd = app.add_subcommand("run", "Simulate a scenario and print its report");
   cmd->add_option("scenario", o->scenario, "Scenario file (YAML)")->required();
-  cmd->add_option("--seed", o->seed, "Override the scenario's random seed");
+  add_seed_option(cmd, o->seed, "Override the scenario's random seed");
   cmd->add_option("--variant", o->variant, "Run this entry of the scenario's variants: section");
   add_set_option(cmd, o->settings, "Override a value of the scenario (repeatable): fleet.pools.gpu.count=2");
   cmd->add_option("--format", o->format, "Report format: table, json or csv")

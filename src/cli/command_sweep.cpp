@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -16,6 +17,7 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "fleetsim/input_file.hpp"
 #include "fleetsim/catalog.hpp"
 #include "fleetsim/report_figures.hpp"
 #include "fleetsim/sweep.hpp"
@@ -54,11 +56,10 @@ std::string describe(const SweepPoint& point) {
   return text.empty() ? "the scenario as written" : text;
 }
 
+// The scenario's bytes for the sweep id; it was read (and so is readable) already.
 std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  std::string error;
+  return read_input_file(path, error).value_or("");
 }
 
 // The line of a failed child's stderr that says most: its first error.
@@ -142,6 +143,15 @@ int sweep(const SweepOptions& o) {
     p.diagnostics = std::move(loaded.diagnostics);
     if (p.valid) {
       const std::uint64_t first = o.seed ? *o.seed : loaded.scenario->simulation.seed;
+      // Seeds first, first+1, ... must not wrap past 2^64-1 into seeds of other runs.
+      if (first > std::numeric_limits<std::uint64_t>::max() - static_cast<std::uint64_t>(spec.replications - 1)) {
+        std::cerr << "fleetsim: error: seed " << first << " with " << plural(spec.replications, "replication")
+                  << " would pass the largest seed, " << std::numeric_limits<std::uint64_t>::max()
+                  << "; expected a first seed of at most "
+                  << std::numeric_limits<std::uint64_t>::max() - static_cast<std::uint64_t>(spec.replications - 1)
+                  << "\n";
+        return kExitUsage;
+      }
       for (int r = 0; r < spec.replications; ++r) {
         p.seeds.push_back(first + static_cast<std::uint64_t>(r));
         request_of.emplace_back(planned.size(), static_cast<std::size_t>(r));
@@ -240,7 +250,7 @@ Command add_sweep_command(CLI::App& app) {
       ->check(CLI::IsMember({"cross", "zip"}));
   cmd->add_option("-r,--replications", o->replications, "Runs per point, with seeds s, s+1, ...: mean and 95% CI")
       ->check(CLI::Range(1, 10000));
-  cmd->add_option("--seed", o->seed, "First seed of every point (default: the scenario's)");
+  add_seed_option(cmd, o->seed, "First seed of every point (default: the scenario's)");
   cmd->add_option("--variant", o->variant, "Sweep this variant of the scenario");
   cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")->check(CLI::PositiveNumber);
   cmd->add_option("--shard", o->shard, "Run only shard K of N (K/N): the points with index mod N = K-1");

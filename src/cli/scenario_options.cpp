@@ -1,6 +1,10 @@
 #include "scenario_options.hpp"
 
+#include <charconv>
 #include <iostream>
+#include <limits>
+
+#include <fmt/format.h>
 
 #include "cli_support.hpp"
 #include "fleetsim/catalog.hpp"
@@ -16,6 +20,20 @@ CLI::Option* add_set_option(CLI::App* cmd, std::vector<std::string>& settings, c
         if (eq == std::string::npos || eq == 0)
           return "expected PATH=VALUE, e.g. fleet.pools.gpu.count=2 or workloads.chat.arrivals.rate=3/s";
         return {};
+      });
+}
+
+CLI::Option* add_seed_option(CLI::App* cmd, std::optional<std::uint64_t>& seed, const std::string& help) {
+  return cmd->add_option("--seed", seed, help)
+      ->type_name("N")
+      ->check([](const std::string& text) -> std::string {
+        // Checked before CLI11 converts: its conversion would wrap "-1".
+        std::uint64_t n = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+        if (ec == std::errc() && end == text.data() + text.size()) return {};
+        return fmt::format("expected a whole number in 0..{}, found \"{}\"{}",
+                           std::numeric_limits<std::uint64_t>::max(), text,
+                           ec == std::errc::result_out_of_range ? " (too large)" : "");
       });
 }
 

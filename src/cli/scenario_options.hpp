@@ -2,6 +2,7 @@
 // option, and loading a scenario with its overrides, diagnostics printed.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -17,6 +18,10 @@ using Overrides = std::vector<std::pair<std::string, std::string>>;
 
 // Adds `--set PATH=VALUE` (repeatable; each takes one argument) to `cmd`.
 CLI::Option* add_set_option(CLI::App* cmd, std::vector<std::string>& settings, const std::string& help);
+
+// Adds `--seed N`, which accepts exactly the whole numbers 0..2^64-1: "-1"
+// or 2^64 are refused rather than wrapped or saturated.
+CLI::Option* add_seed_option(CLI::App* cmd, std::optional<std::uint64_t>& seed, const std::string& help);
 
 // "PATH=VALUE" -> {PATH, VALUE}, split at the first '=' (add_set_option
 // guarantees there is one).

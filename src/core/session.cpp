@@ -4,6 +4,15 @@
 #include <cmath>
 
 namespace fleetsim {
+namespace {
+
+// The loader bounds every token count and repeat (input_limits.hpp) far
+// below this; the clamp keeps the rounding defined (llround of a value past
+// LONG_MAX, or of NaN, is unspecified) for distributions built in code.
+constexpr double kMaxRoundable = 1e15;
+double roundable(double x) { return x > 0.0 ? std::min(x, kMaxRoundable) : 0.0; }  // NaN -> 0
+
+}  // namespace
 
 StepCursor::StepCursor(const std::vector<Step>* steps) {
   if (steps != nullptr) frames_.push_back({steps, 0, 0});
@@ -15,7 +24,7 @@ const Step* StepCursor::next(Rng& rng) {
     if (f.index < f.steps->size()) {
       const Step* step = &(*f.steps)[f.index++];
       if (step->kind != Step::Kind::loop) return step;
-      const long n = std::lround(std::max(0.0, step->repeat.sample(rng)));
+      const long n = std::lround(roundable(step->repeat.sample(rng)));
       if (n > 0 && !step->body.empty()) frames_.push_back({&step->body, 0, n - 1});
       continue;
     }
@@ -31,7 +40,7 @@ const Step* StepCursor::next(Rng& rng) {
 
 long draw_tokens(const Distribution& d, Rng& rng, long floor) {
   const double x = d.sample(rng);
-  return std::max(floor, static_cast<long>(std::llround(std::max(0.0, x))));
+  return std::max(floor, static_cast<long>(std::llround(roundable(x))));
 }
 
 }  // namespace fleetsim

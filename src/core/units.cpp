@@ -195,6 +195,13 @@ std::string unknown_unit_message(std::string_view unit, Dimension d) {
   return fmt::format("unknown {} unit \"{}\"; units: {}", to_string(d), unit, accepted_units(d));
 }
 
+// A number times its unit can overflow ("1e308TB/s"): such a value is refused
+// like a literal infinity, not carried into the model.
+std::variant<double, std::string> finite_or_reason(double value, std::string_view text) {
+  if (std::isfinite(value)) return value;
+  return fmt::format("\"{}\" is out of range: it overflows once converted to base units", trim(text));
+}
+
 }  // namespace
 
 std::string_view to_string(Dimension d) {
@@ -230,7 +237,7 @@ std::variant<double, std::string> parse_quantity(std::string_view text, Dimensio
   if (dimension == Dimension::dimensionless)
     return fmt::format("expected a plain number, but \"{}\" has a unit (\"{}\")", trim(text), split.unit);
   for (const Unit& u : units_of(dimension))
-    if (u.symbol == split.unit) return split.number * u.factor;
+    if (u.symbol == split.unit) return finite_or_reason(split.number * u.factor, text);
   return unknown_unit_message(split.unit, dimension);
 }
 
@@ -240,7 +247,7 @@ std::variant<double, std::string> parse_count(std::string_view text) {
   static const std::array<std::pair<std::string_view, double>, 6> suffixes = {
       {{"", 1.0}, {"K", 1e3}, {"M", 1e6}, {"B", 1e9}, {"G", 1e9}, {"T", 1e12}}};
   for (const auto& [suffix, factor] : suffixes)
-    if (split.unit == suffix) return split.number * factor;
+    if (split.unit == suffix) return finite_or_reason(split.number * factor, text);
   return fmt::format("unknown count suffix \"{}\"; write a plain number (8.03e9) or use K, M, B (billions), T",
                      split.unit);
 }

@@ -1,5 +1,6 @@
 #include "distribution_reader.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -33,8 +34,8 @@ std::vector<std::string> keys_of(std::optional<Kind> kind) {
 
 class MapReader {
  public:
-  MapReader(YamlReader& r, const YAML::Node& map, const std::string& path, Dimension dimension)
-      : r_(r), map_(map), path_(path), dimension_(dimension) {}
+  MapReader(YamlReader& r, const YAML::Node& map, const std::string& path, const DistributionUse& use)
+      : r_(r), map_(map), path_(path), dimension_(use.dimension) {}
 
   // A location or scale parameter in the distribution's own unit.
   std::optional<double> value(const char* key, Bounds bounds, bool required = true) {
@@ -57,7 +58,15 @@ class MapReader {
   Dimension dimension_;
 };
 
-bool read_empirical(YamlReader& r, const YAML::Node& map, const std::string& path, Dimension dimension,
+// Relative weights: their sum must stay finite.
+constexpr double kMaxWeight = 1e12;
+// A lognormal's sigma: e^100 already spans any physical range.
+constexpr double kMaxSigma = 100.0;
+
+// The range of a value parameter at this use: [0, the key's maximum].
+Bounds within(const DistributionUse& use) { return in_range(0.0, use.upper); }
+
+bool read_empirical(YamlReader& r, const YAML::Node& map, const std::string& path, const DistributionUse& use,
                     Distribution& d) {
   const YAML::Node values = r.require(map, path, "values", "e.g. {dist: empirical, values: [100, 500], weights: [3, 1]}");
   if (!values.IsDefined()) return false;
@@ -65,7 +74,7 @@ bool read_empirical(YamlReader& r, const YAML::Node& map, const std::string& pat
   if (!r.expect_items(values, values_path, "value")) return false;
   bool ok = true;
   for (std::size_t i = 0; i < values.size(); ++i) {
-    auto v = r.quantity(values[i], index_path(values_path, i), dimension, at_least(0));
+    auto v = r.quantity(values[i], index_path(values_path, i), use.dimension, within(use));
     ok = ok && v.has_value();
     d.values.push_back(v.value_or(0.0));
   }
@@ -79,7 +88,7 @@ bool read_empirical(YamlReader& r, const YAML::Node& map, const std::string& pat
       return false;
     }
     for (std::size_t i = 0; i < w.size(); ++i) {
-      auto x = r.number(w[i], index_path(weights_path, i), at_least(0));
+      auto x = r.number(w[i], index_path(weights_path, i), in_range(0.0, kMaxWeight));
       ok = ok && x.has_value();
       weights[i] = x.value_or(0.0);
     }
@@ -107,10 +116,11 @@ bool read_empirical(YamlReader& r, const YAML::Node& map, const std::string& pat
 std::optional<Distribution> read_distribution(YamlReader& r, const YAML::Node& node, const std::string& path,
                                               const DistributionUse& use) {
   if (node.IsDefined() && node.IsScalar()) {
-    auto v = r.quantity(node, path, use.dimension, at_least(0));
+    auto v = r.quantity(node, path, use.dimension, within(use));
     if (!v) return std::nullopt;
     Distribution d = Distribution::constant(*v);
     d.lower = use.lower;
+    d.upper = use.upper;
     return d;
   }
   if (!r.expect_map(node, path, "write a number for a fixed value, or a map such as {dist: exponential, mean: 150}"))
@@ -125,17 +135,18 @@ std::optional<Distribution> read_distribution(YamlReader& r, const YAML::Node& n
   if (!k.IsDefined()) r.require(node, path, "dist", "e.g. {dist: exponential, mean: 150}; a plain number means a fixed value");
   if (!kind) return std::nullopt;
 
-  MapReader m(r, node, path, use.dimension);
+  MapReader m(r, node, path, use);
   Distribution d;
   d.kind = *kind;
   d.lower = use.lower;
+  d.upper = use.upper;
   switch (*kind) {
     case Kind::fixed:
-      d.p1 = m.value("value", at_least(0)).value_or(0.0);
+      d.p1 = m.value("value", within(use)).value_or(0.0);
       break;
     case Kind::uniform: {
-      const auto lo = m.value("min", at_least(0));
-      const auto hi = m.value("max", at_least(0));
+      const auto lo = m.value("min", within(use));
+      const auto hi = m.value("max", within(use));
       if (lo && hi && *hi < *lo)
         r.error(m.node("max"), child_path(path, "max"),
                 fmt::format("expected max >= min ({}), found {}", YamlReader::describe(m.node("min")),
@@ -145,8 +156,8 @@ std::optional<Distribution> read_distribution(YamlReader& r, const YAML::Node& n
       break;
     }
     case Kind::normal:
-      d.p1 = m.value("mean", at_least(0)).value_or(0.0);
-      d.p2 = m.value("stddev", at_least(0)).value_or(0.0);
+      d.p1 = m.value("mean", within(use)).value_or(0.0);
+      d.p2 = m.value("stddev", within(use)).value_or(0.0);
       break;
     case Kind::lognormal: {
       const bool by_median = m.has("median") || m.has("sigma");
@@ -157,34 +168,34 @@ std::optional<Distribution> read_distribution(YamlReader& r, const YAML::Node& n
         break;
       }
       if (by_mean) {
-        const auto mean = m.value("mean", greater_than(0));
-        const auto sd = m.value("stddev", at_least(0));
+        const auto mean = m.value("mean", in_range(0.0, use.upper, true));
+        const auto sd = m.value("stddev", within(use));
         if (mean && sd) {
           const double sigma2 = std::log(1.0 + (*sd * *sd) / (*mean * *mean));
           d.p1 = std::log(*mean) - sigma2 / 2.0;
           d.p2 = std::sqrt(sigma2);
         }
       } else {
-        const auto median = m.value("median", greater_than(0));
+        const auto median = m.value("median", in_range(0.0, use.upper, true));
         d.p1 = median ? std::log(*median) : 0.0;
-        d.p2 = m.plain("sigma", at_least(0)).value_or(0.0);
+        d.p2 = m.plain("sigma", in_range(0.0, kMaxSigma)).value_or(0.0);
       }
       break;
     }
     case Kind::exponential:
-      d.p1 = m.value("mean", greater_than(0)).value_or(0.0);
+      d.p1 = m.value("mean", in_range(0.0, use.upper, true)).value_or(0.0);
       break;
     case Kind::empirical:
-      read_empirical(r, node, path, use.dimension, d);
+      read_empirical(r, node, path, use, d);
       break;
   }
 
   // Clamps; for uniform, min and max are its parameters instead.
   if (*kind != Kind::uniform) {
-    const auto lo = m.value("min", at_least(0), false);
-    const auto hi = m.value("max", at_least(0), false);
+    const auto lo = m.value("min", within(use), false);
+    const auto hi = m.value("max", within(use), false);
     if (lo) d.lower = std::max(use.lower, *lo);
-    if (hi) d.upper = *hi;
+    if (hi) d.upper = std::min(use.upper, *hi);
     if (lo && hi && *hi < *lo)
       r.error(m.node("max"), child_path(path, "max"),
               fmt::format("expected max >= min ({}), found {}", YamlReader::describe(m.node("min")),

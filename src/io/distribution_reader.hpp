@@ -13,6 +13,10 @@ namespace fleetsim {
 struct DistributionUse {
   Dimension dimension = Dimension::dimensionless;  // of its values and location parameters
   double lower = 0.0;  // samples are clamped to at least this (1 for output tokens)
+  // The key's documented maximum (input_limits.hpp): every value parameter
+  // must lie in [0, upper], and samples are clamped to it, so that a heavy
+  // tail cannot reach a value no conversion to an integer can hold.
+  double upper = 0.0;
 };
 
 std::optional<Distribution> read_distribution(YamlReader& reader, const YAML::Node& node, const std::string& path,

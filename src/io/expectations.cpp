@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "expectations_reader.hpp"
+#include "fleetsim/input_file.hpp"
 #include "fleetsim/report_figures.hpp"
 #include "yaml_document.hpp"
 
@@ -146,18 +147,17 @@ bool ExpectationsFile::ok() const {
 
 ExpectationsFile load_expectations_file(const std::string& path) {
   ExpectationsFile result;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::string why;
+  const std::optional<std::string> text = read_input_file(path, why);
+  if (!text) {
     Diagnostic d;
     d.file = path;
-    d.message = std::string("cannot read the expectations file: ") + std::strerror(errno);
+    d.message = "cannot read the expectations file: " + why;
     result.diagnostics.push_back(std::move(d));
     return result;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
   YamlReader reader(path, result.diagnostics);
-  const auto root = parse_yaml_document(reader, text.str(), "an `expect:` map of figure bounds",
+  const auto root = parse_yaml_document(reader, *text, "an `expect:` map of figure bounds",
                                         "see docs/workflows.md");
   if (!root) return result;
   if (!reader.expect_map(*root, "", "an expectations file holds one key, expect:")) return result;

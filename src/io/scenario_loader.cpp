@@ -10,6 +10,7 @@
 #include "definitions_reader.hpp"
 #include "expectations_reader.hpp"
 #include "fleet_reader.hpp"
+#include "fleetsim/input_file.hpp"
 #include "plan_reader.hpp"
 #include "routing_reader.hpp"
 #include "scenario_checks.hpp"
@@ -135,14 +136,10 @@ LoadResult load_scenario_file(const std::string& path, const Catalog& catalog, c
     result.diagnostics.push_back(std::move(d));
     return result;
   };
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) return unreadable("it is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return unreadable(std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return unreadable(std::strerror(errno));
-  return load_scenario_text(text.str(), path, catalog, options);
+  std::string why;
+  const std::optional<std::string> text = read_input_file(path, why);
+  if (!text) return unreadable(why);
+  return load_scenario_text(*text, path, catalog, options);
 }
 
 }  // namespace fleetsim

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "distribution_reader.hpp"
+#include "fleetsim/input_limits.hpp"
 #include "spelling.hpp"
 
 namespace fleetsim {
@@ -11,10 +12,10 @@ namespace {
 const std::vector<std::string> kStepKinds = {"llm", "tool", "loop"};
 
 // Token counts are never negative; an LLM call produces at least one token.
-const DistributionUse kTokens{Dimension::dimensionless, 0.0};
-const DistributionUse kOutputTokens{Dimension::dimensionless, 1.0};
-const DistributionUse kDuration{Dimension::duration, 0.0};
-const DistributionUse kRepeat{Dimension::dimensionless, 0.0};
+const DistributionUse kTokens{Dimension::dimensionless, 0.0, limits::kMaxTokens};
+const DistributionUse kOutputTokens{Dimension::dimensionless, 1.0, limits::kMaxTokens};
+const DistributionUse kDuration{Dimension::duration, 0.0, limits::kMaxStepDuration};
+const DistributionUse kRepeat{Dimension::dimensionless, 0.0, limits::kMaxRepeat};
 
 // Reads `map[key]` as a distribution into `target`; absent optional keys keep it.
 void read_dist(ScenarioContext& ctx, const YAML::Node& map, const std::string& path, const char* key,

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "fleetsim/input_file.hpp"
 #include "yaml_document.hpp"
 #include "yaml_reader.hpp"
 
@@ -198,18 +199,17 @@ bool SweepFile::ok() const {
 
 SweepFile load_sweep_file(const std::string& path) {
   SweepFile result;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::string why;
+  const std::optional<std::string> text = read_input_file(path, why);
+  if (!text) {
     Diagnostic d;
     d.file = path;
-    d.message = std::string("cannot read the sweep file: ") + std::strerror(errno);
+    d.message = "cannot read the sweep file: " + why;
     result.diagnostics.push_back(std::move(d));
     return result;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
   YamlReader r(path, result.diagnostics);
-  const auto root = parse_yaml_document(r, text.str(), "a `sweep:` section", "see docs/workflows.md");
+  const auto root = parse_yaml_document(r, *text, "a `sweep:` section", "see docs/workflows.md");
   if (!root || !r.expect_map(*root, "", "a sweep file holds one key, sweep:")) return result;
   r.check_keys(*root, "", {"sweep"});
   const YAML::Node sweep = r.require(*root, "", "sweep");

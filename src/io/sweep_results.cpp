@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "fleetsim/input_limits.hpp"
 #include "fleetsim/report_figures.hpp"
 #include "report_text.hpp"
 
@@ -22,6 +25,19 @@ Json optional_number(const std::optional<double>& x) {
 std::optional<double> read_number(const Json& j) {
   if (j.is_number()) return j.get<double>();
   return std::nullopt;
+}
+
+// A field of a sweep row that is wrong in type or range. nlohmann's get<>
+// would truncate 1.5 to 1 and overflow (undefined behaviour) on 1e300, so
+// whole numbers are checked before they are converted.
+struct BadField : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::uint64_t whole_number(const Json& j, const char* key, std::uint64_t max) {
+  const Json& v = j.at(key);
+  if (v.is_number_unsigned() && v.get<std::uint64_t>() <= max) return v.get<std::uint64_t>();
+  throw BadField(fmt::format("\"{}\": expected a whole number in 0..{}, found {}", key, max, v.dump()));
 }
 
 // RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
@@ -119,12 +135,22 @@ std::optional<std::pair<SweepHeader, SweepRow>> parse_sweep_jsonl_line(const std
     SweepHeader header;
     header.sweep_id = j.at("sweep_id").get<std::string>();
     header.scenario = j.at("scenario").get<std::string>();
-    header.points = j.at("points").get<std::size_t>();
-    header.replications = j.at("replications").get<int>();
+    header.points = whole_number(j, "points", limits::kMaxSweepPoints);
+    header.replications = static_cast<int>(whole_number(j, "replications", limits::kMaxReplications));
+    if (header.points == 0 || header.replications == 0)
+      throw BadField("\"points\" and \"replications\": expected at least 1");
     SweepRow row;
-    row.point = j.at("point").get<std::size_t>();
+    row.point = whole_number(j, "point", header.points - 1);
     for (const auto& [path, value] : j.at("parameters").items()) row.parameters.emplace_back(path, value.get<std::string>());
-    row.seeds = j.at("seeds").get<std::vector<std::uint64_t>>();
+    const Json& seeds = j.at("seeds");
+    if (!seeds.is_array() || seeds.size() > limits::kMaxReplications)
+      throw BadField(fmt::format("\"seeds\": expected a list of at most {} seeds", limits::kMaxReplications));
+    for (const Json& seed : seeds) {
+      if (!seed.is_number_unsigned())
+        throw BadField(fmt::format("\"seeds\": expected whole numbers in 0..{}, found {}",
+                                   std::numeric_limits<std::uint64_t>::max(), seed.dump()));
+      row.seeds.push_back(seed.get<std::uint64_t>());
+    }
     row.error = j.at("error").get<std::string>();
     if (j.at("status").get<std::string>() != "ok" && row.error.empty()) row.error = "failed";
     for (const auto& [path, s] : j.at("figures").items()) {
@@ -132,12 +158,15 @@ std::optional<std::pair<SweepHeader, SweepRow>> parse_sweep_jsonl_line(const std
       f.path = path;
       f.stats.mean = read_number(s.at("mean"));
       f.stats.half_width = read_number(s.at("ci95"));
-      f.stats.n = s.at("n").get<std::size_t>();
+      f.stats.n = whole_number(s, "n", limits::kMaxReplications);
       row.figures.push_back(std::move(f));
     }
     return std::pair(std::move(header), std::move(row));
   } catch (const nlohmann::json::exception& e) {
     error = std::string("a sweep row with a missing or mistyped field: ") + e.what();
+    return std::nullopt;
+  } catch (const BadField& e) {
+    error = std::string("a sweep row with a field out of range: ") + e.what();
     return std::nullopt;
   }
 }
@@ -245,11 +274,11 @@ MergedSweep merge_sweep_shards(const std::vector<std::pair<std::string, std::str
       const std::string where = fmt::format("{}:{}", name, line_no);
       std::string error;
       auto parsed = parse_sweep_jsonl_line(line, error);
+      any = true;  // a bad line is reported as such, not as "no sweep rows"
       if (!parsed) {
         merged.errors.push_back(where + ": " + error);
         continue;
       }
-      any = true;
       auto& [header, row] = *parsed;
       if (!first_file) {
         merged.header = header;
@@ -275,7 +304,7 @@ MergedSweep merge_sweep_shards(const std::vector<std::pair<std::string, std::str
       }
       merged.rows.push_back(std::move(row));
     }
-    if (!any) merged.errors.push_back(name + ": holds no sweep rows");
+    if (!any) merged.errors.push_back(name + ": holds no sweep rows (the file is empty)");
   }
   if (!first_file) return merged;
   std::vector<std::string> missing;

@@ -6,6 +6,7 @@
 
 #include "arrivals_reader.hpp"
 #include "distribution_reader.hpp"
+#include "fleetsim/input_limits.hpp"
 #include "step_reader.hpp"
 
 namespace fleetsim {
@@ -67,9 +68,10 @@ void read_workloads(ScenarioContext& ctx, const YAML::Node& list) {
     } else {
       ctx.arrivals_ok = false;
     }
-    if (const YAML::Node n = YamlReader::get(node, "context_tokens"))
-      if (auto d = read_distribution(r, n, child_path(path, "context_tokens"), {Dimension::dimensionless, 0.0}))
-        w.initial_context_tokens = *d;
+    if (const YAML::Node n = YamlReader::get(node, "context_tokens")) {
+      const DistributionUse use{Dimension::dimensionless, 0.0, limits::kMaxTokens};
+      if (auto d = read_distribution(r, n, child_path(path, "context_tokens"), use)) w.initial_context_tokens = *d;
+    }
     if (const YAML::Node n = r.require(node, path, "steps"))
       w.steps = read_steps(ctx, n, child_path(path, "steps"));
     if (const YAML::Node n = YamlReader::get(node, "slo")) w.slo = read_slo(r, n, child_path(path, "slo"));

@@ -1,5 +1,7 @@
 #include "yaml_document.hpp"
 
+#include <vector>
+
 #include <fmt/format.h>
 
 namespace fleetsim {
@@ -24,7 +26,20 @@ std::optional<YAML::Node> parse_yaml_document(YamlReader& reader, const std::str
                                               std::string_view empty_hint) {
   YAML::Node root;
   try {
-    root = YAML::Load(text);
+    // Every document is parsed: a second one (after "---") is an error, not
+    // silently dropped, since its values would otherwise never apply.
+    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
+    if (!documents.empty()) root = documents.front();
+    for (std::size_t i = 1; i < documents.size(); ++i) {
+      if (!documents[i].IsDefined() || documents[i].IsNull()) continue;  // a trailing "---" alone
+      const auto [line, column] = YamlReader::location(documents[i]);
+      reader.error_at(line, column, "",
+                      fmt::format("the file holds a second YAML document (document {}, after a \"---\" line); "
+                                  "expected one document",
+                                  i + 1),
+                      "put each scenario in its own file, or use variants: for alternatives in one file");
+      return std::nullopt;
+    }
   } catch (const YAML::Exception& e) {
     const bool located = !e.mark.is_null() && e.mark.line >= 0;
     reader.error_at(located ? e.mark.line + 1 : 0, located ? e.mark.column + 1 : 0, "",

@@ -19,6 +19,9 @@ std::string_view trim(std::string_view s) {
 }
 
 std::string format_bound(double value, Dimension dimension) {
+  // Whole limits in full ("10000000", not "1e+07"): people compare them with what they wrote.
+  if (dimension == Dimension::dimensionless && value == std::floor(value) && std::fabs(value) < 1e15)
+    return fmt::format("{:.0f}", value);
   if (value == 0.0 || dimension == Dimension::dimensionless) return fmt::format("{:g}", value);
   return format_quantity(value, dimension);
 }
@@ -296,13 +299,18 @@ std::optional<std::int64_t> YamlReader::integer(const YAML::Node& node, const st
 }
 
 std::optional<std::uint64_t> YamlReader::unsigned_integer(const YAML::Node& node, const std::string& path) {
-  const auto value = scalar_text(node, path, "a whole number >= 0");
+  const std::string expected =
+      fmt::format("a whole number in 0..{}", std::numeric_limits<std::uint64_t>::max());
+  const auto value = scalar_text(node, path, expected);
   if (!value) return std::nullopt;
   const std::string_view digits = trim(*value);
   std::uint64_t n = 0;
+  // from_chars takes no sign for an unsigned type: "-1" is refused, not wrapped.
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
   if (ec != std::errc() || end != digits.data() + digits.size()) {
-    error(node, path, fmt::format("expected a whole number >= 0, found {}", describe(node)));
+    error(node, path,
+          fmt::format("expected {}, found {}{}", expected, describe(node),
+                      ec == std::errc::result_out_of_range ? " (too large)" : ""));
     return std::nullopt;
   }
   return n;

@@ -1,0 +1,34 @@
+// The documented ranges and sizes of inputs (docs/scenario-format.md,
+// "Limits"). A value or input beyond them is refused with the limit in the
+// message, never truncated, wrapped or clamped silently.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace fleetsim::limits {
+
+// Tokens in one step (prompt_tokens, output_tokens, result_tokens) and a
+// workload's context_tokens: far beyond any model's context window, small
+// enough that sums over a session stay exact in a double.
+inline constexpr double kMaxTokens = 1e7;
+// A loop's repeat count per session.
+inline constexpr double kMaxRepeat = 1e6;
+// A tool call's latency, in seconds: 30 days.
+inline constexpr double kMaxStepDuration = 30 * 86400.0;
+
+// Input files: scenarios, sweep files, expectations, sweep JSONL, reports.
+inline constexpr std::uintmax_t kMaxInputFileBytes = 16u << 20;  // 16 MiB
+// Items in any one YAML list or map of a scenario.
+inline constexpr std::size_t kMaxYamlCollection = 100'000;
+// YAML nesting depth (lists and maps inside each other).
+inline constexpr int kMaxYamlDepth = 64;
+// Maps reached through merge keys (<<) from one map, counted with repeats.
+inline constexpr std::size_t kMaxMergedMaps = 1'000;
+
+// Points in one sweep, and rows a merge accepts.
+inline constexpr std::uint64_t kMaxSweepPoints = 1'000'000;
+// Runs of one sweep point (-r).
+inline constexpr int kMaxReplications = 10'000;
+
+}  // namespace fleetsim::limits
