@@ -4,6 +4,8 @@
 // (sweeps run points in separate processes).
 #pragma once
 
+#include <functional>
+
 #include "fleetsim/report.hpp"
 #include "fleetsim/scenario.hpp"
 
@@ -11,6 +13,10 @@ namespace fleetsim {
 
 struct SimulationOptions {
   bool progress = false;  // log progress on long runs (spdlog, info level)
+  // Called once the SimGrid engine exists, before it runs. SimGrid installs a
+  // SIGINT handler of its own when the engine is created (it exits 1), so
+  // the CLI installs its signal handlers here.
+  std::function<void()> on_engine_created;
 };
 
 Report simulate(const Scenario& scenario, const SimulationOptions& options = {});

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "interrupts.hpp"
+
 namespace fleetsim {
 namespace {
 
@@ -28,15 +30,15 @@ std::string replace_regular_file(const fs::path& target, const std::string& show
   std::string tmpl = (dir / ("." + target.filename().string() + ".tmp-XXXXXX")).string();
   const int fd = ::mkstemp(tmpl.data());
   if (fd < 0) return failure("cannot create a file in", dir.string(), errno);
+  set_pending_file(tmpl);  // an interrupted run removes it (interrupts.hpp)
   ::fchmod(fd, mode);  // mkstemp makes the file private
   int error = write_all(fd, content);
   if (error == 0 && ::fsync(fd) != 0) error = errno;
   if (::close(fd) != 0 && error == 0) error = errno;
   if (error == 0 && std::rename(tmpl.c_str(), target.c_str()) != 0) error = errno;
-  if (error != 0) {
-    std::remove(tmpl.c_str());
-    return failure("cannot write", shown, error);
-  }
+  if (error != 0) std::remove(tmpl.c_str());
+  set_pending_file({});
+  if (error != 0) return failure("cannot write", shown, error);
   return {};
 }
 

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <thread>
@@ -13,6 +15,10 @@
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "interrupts.hpp"
 
 extern char** environ;
 
@@ -57,16 +63,23 @@ struct CaptureFile {
   }
 };
 
+// How long a child stopped by a signal (a timeout or an interruption) gets
+// to exit before SIGKILL.
+constexpr double kStopGraceSeconds = 5.0;
+
 struct Running {
   std::size_t index = 0;
   Clock::time_point started;
+  double timeout_s = 0.0;
+  bool timed_out = false;
   std::unique_ptr<CaptureFile> out = std::make_unique<CaptureFile>();
   std::unique_ptr<CaptureFile> err = std::make_unique<CaptureFile>();
 };
 
-// Starts a child; its pid, or -1 with `why` set.
+// Starts a child in process group `group` (0: a new group, led by the
+// child); its pid, or -1 with `why` set.
 pid_t spawn(const std::string& program, const std::vector<std::string>& arguments, const Running& slot,
-            std::string& why) {
+            pid_t group, std::string& why) {
   if (slot.out->fd() < 0 || slot.err->fd() < 0) {
     why = "cannot create a temporary file for the child's output";
     return -1;
@@ -82,8 +95,21 @@ pid_t spawn(const std::string& program, const std::vector<std::string>& argument
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, slot.out->fd(), 1);
   posix_spawn_file_actions_adddup2(&actions, slot.err->fd(), 2);
+  // A group of their own: a terminal's Ctrl-C reaches only this process,
+  // which passes it on to the whole group and waits (ForwardSignals). The
+  // children get default SIGINT/SIGTERM even if this process ignores them.
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGTERM);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setpgroup(&attributes, group);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF);
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawn(&pid, program.c_str(), &actions, &attributes, argv.data(), environ);
+  posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
     why = "cannot start " + program + ": " + std::strerror(rc);
@@ -91,6 +117,24 @@ pid_t spawn(const std::string& program, const std::vector<std::string>& argument
   }
   return pid;
 }
+
+// The outcome of a child that has ended with `status`.
+RunOutcome outcome_of(Running& slot, int status) {
+  RunOutcome outcome;
+  outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  outcome.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  outcome.timed_out = slot.timed_out;
+  outcome.report = slot.out->read_all();
+  outcome.errors = slot.err->read_all();
+  if (outcome.timed_out)
+    outcome.errors += "fleetsim run timed out after " + fmt::format("{:g}", slot.timeout_s) + " s and was stopped\n";
+  else if (outcome.signal != 0)
+    outcome.errors += "fleetsim run was killed by " + signal_name(outcome.signal) + "\n";
+  outcome.seconds = std::chrono::duration<double>(Clock::now() - slot.started).count();
+  return outcome;
+}
+
+void sleep_briefly() { std::this_thread::sleep_for(std::chrono::milliseconds(5)); }
 
 }  // namespace
 
@@ -104,52 +148,118 @@ std::vector<std::string> run_arguments(const RunRequest& request) {
 }
 
 std::vector<RunOutcome> run_all(const std::vector<RunRequest>& requests, int jobs,
-                                const std::function<void(std::size_t, const RunOutcome&)>& on_done) {
+                                const std::function<void(std::size_t, const RunOutcome&)>& on_done,
+                                const ChildLimits& limits) {
   static const std::string program = self_executable();
+  ForwardSignals forwarding;
   std::vector<RunOutcome> outcomes(requests.size());
   std::map<pid_t, Running> running;
+  pid_t group = 0;
   std::size_t next = 0;
   auto finish = [&](std::size_t index, RunOutcome outcome) {
     outcomes[index] = std::move(outcome);
-    if (on_done) on_done(index, outcomes[index]);
+    // Once interrupted, the stopped children are no results to report.
+    if (on_done && ForwardSignals::received() == 0) on_done(index, outcomes[index]);
   };
-  while (next < requests.size() || !running.empty()) {
-    while (next < requests.size() && static_cast<int>(running.size()) < std::max(jobs, 1)) {
+  // Reaps one ended child of ours; false when none has ended (with `block`
+  // false) or a signal interrupted the wait.
+  auto reap = [&](bool block) {
+    int status = 0;
+    const pid_t pid = ::waitpid(-1, &status, block ? 0 : WNOHANG);
+    if (pid <= 0) return false;
+    const auto it = running.find(pid);
+    if (it == running.end()) return true;  // not one of ours
+    RunOutcome outcome = outcome_of(it->second, status);
+    const std::size_t index = it->second.index;
+    running.erase(it);
+    if (running.empty()) {
+      group = 0;  // the group ends with its last member; the next child leads a new one
+      ForwardSignals::set_group(0);
+    }
+    finish(index, std::move(outcome));
+    return true;
+  };
+
+  while ((next < requests.size() || !running.empty()) && ForwardSignals::received() == 0) {
+    while (next < requests.size() && static_cast<int>(running.size()) < std::max(jobs, 1) &&
+           ForwardSignals::received() == 0) {
       Running slot;
       slot.index = next;
       slot.started = Clock::now();
+      slot.timeout_s = limits.timeout_s;
       std::string why;
-      const pid_t pid = spawn(program, run_arguments(requests[next]), slot, why);
+      const pid_t pid = spawn(program, run_arguments(requests[next]), slot, group, why);
       if (pid < 0) {
         RunOutcome failed;
         failed.errors = why;
         finish(next++, std::move(failed));
         continue;
       }
+      if (group == 0) {
+        group = pid;
+        ForwardSignals::set_group(group);
+      }
       running.emplace(pid, std::move(slot));
       ++next;
     }
     if (running.empty()) continue;
-    int status = 0;
-    const pid_t pid = ::waitpid(-1, &status, 0);
-    if (pid < 0) {
-      if (errno == EINTR) continue;
-      break;  // no children left to wait for: cannot happen while `running` is non-empty
+    if (limits.timeout_s <= 0) {
+      reap(true);
+      continue;
     }
-    const auto it = running.find(pid);
-    if (it == running.end()) continue;  // not one of ours
-    RunOutcome outcome;
-    outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    outcome.report = it->second.out->read_all();
-    outcome.errors = it->second.err->read_all();
-    if (WIFSIGNALED(status))
-      outcome.errors += "fleetsim run was killed by signal " + std::to_string(WTERMSIG(status)) + "\n";
-    outcome.seconds = std::chrono::duration<double>(Clock::now() - it->second.started).count();
-    const std::size_t index = it->second.index;
-    running.erase(it);
-    finish(index, std::move(outcome));
+    // With a timeout: poll, and stop children past their time (SIGTERM, then
+    // SIGKILL after a grace period, for a child stuck where SIGTERM waits).
+    if (reap(false)) continue;
+    const auto now = Clock::now();
+    for (auto& [pid, slot] : running) {
+      const double age = std::chrono::duration<double>(now - slot.started).count();
+      if (age > limits.timeout_s && !slot.timed_out) {
+        slot.timed_out = true;
+        ::kill(pid, SIGTERM);
+      } else if (slot.timed_out && age > limits.timeout_s + kStopGraceSeconds) {
+        ::kill(pid, SIGKILL);
+      }
+    }
+    sleep_briefly();
+  }
+
+  if (const int sig = ForwardSignals::received(); sig != 0) {
+    // The handler signalled the group; signal it again for a child started
+    // as the signal arrived, then wait for every one, SIGKILL past the grace.
+    if (group > 0) ::kill(-group, sig);
+    const auto deadline = Clock::now() + std::chrono::duration<double>(kStopGraceSeconds);
+    while (!running.empty()) {
+      if (Clock::now() > deadline && group > 0) ::kill(-group, SIGKILL);
+      if (!reap(false)) sleep_briefly();
+    }
+    throw Interrupted(sig, fmt::format("running {} (fleetsim run children); {} of {} had finished, every child has "
+                                       "stopped",
+                                       requests.size() == 1 ? "1 simulation" : std::to_string(requests.size()) +
+                                                                                     " simulations",
+                                       std::count_if(outcomes.begin(), outcomes.end(),
+                                                     [](const RunOutcome& r) { return r.ok(); }),
+                                       requests.size()));
   }
   return outcomes;
+}
+
+std::string describe_exit(const RunOutcome& outcome) {
+  if (outcome.timed_out) return "timed out";
+  if (outcome.signal != 0) return "killed by " + signal_name(outcome.signal);
+  if (outcome.exit_code == 3) return "exit 3 (internal error)";
+  if (outcome.exit_code < 0) return "could not start";
+  return "exit " + std::to_string(outcome.exit_code);
+}
+
+int crash_status(const std::vector<RunOutcome>& outcomes, const std::function<std::string(std::size_t)>& label) {
+  int status = 0;
+  for (std::size_t i = 0; i < outcomes.size(); ++i) {
+    if (!outcomes[i].crashed()) continue;
+    std::cerr << "fleetsim: error: " << label(i) << ": fleetsim run " << describe_exit(outcomes[i])
+              << "; this is a defect in fleetsim, please report it with the scenario\n";
+    status = 3;
+  }
+  return status;
 }
 
 int default_jobs() {

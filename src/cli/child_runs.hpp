@@ -25,10 +25,22 @@ struct RunRequest {
 
 struct RunOutcome {
   int exit_code = -1;  // -1: killed by a signal, or could not start
+  int signal = 0;      // the signal that killed it, 0 if none
+  bool timed_out = false;  // stopped by run_all after ChildLimits::timeout_s
   std::string report;  // stdout: the report JSON when exit_code is 0
   std::string errors;  // stderr: diagnostics, or why it failed
   double seconds = 0.0;
   bool ok() const { return exit_code == 0; }
+  // A defect, not a bad point: the child died from a signal nobody sent it,
+  // or exited 3 (internal error). Workflows exit 3 then, not 1.
+  bool crashed() const { return (signal != 0 && !timed_out) || exit_code == 3; }
+};
+
+// "exit 1", "exit 3 (internal error)", "killed by SIGSEGV", "timed out after 60 s".
+std::string describe_exit(const RunOutcome& outcome);
+
+struct ChildLimits {
+  double timeout_s = 0.0;  // > 0: a child running longer is stopped (SIGTERM, then SIGKILL) and fails
 };
 
 // The command line of a request, after the program name.
@@ -37,8 +49,18 @@ std::vector<std::string> run_arguments(const RunRequest& request);
 // Runs every request, at most `jobs` at a time, and returns their outcomes in
 // request order. `on_done(index, outcome)` is called in this thread as each
 // one finishes (for progress and incremental output).
+//
+// The children share one process group of their own. SIGINT or SIGTERM to
+// this process is passed on to that group; run_all then starts no more
+// children, waits for the running ones to stop (SIGKILL after 5 s) and throws
+// Interrupted (interrupts.hpp): no child outlives it.
 std::vector<RunOutcome> run_all(const std::vector<RunRequest>& requests, int jobs,
-                                const std::function<void(std::size_t, const RunOutcome&)>& on_done = {});
+                                const std::function<void(std::size_t, const RunOutcome&)>& on_done = {},
+                                const ChildLimits& limits = {});
+
+// The outcomes' worst defect as an exit code: 3 when a child crashed
+// (RunOutcome::crashed), each reported on stderr with `label(index)`; else 0.
+int crash_status(const std::vector<RunOutcome>& outcomes, const std::function<std::string(std::size_t)>& label);
 
 // The default for -j: the machine's cores.
 int default_jobs();

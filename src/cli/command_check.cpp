@@ -38,6 +38,7 @@ struct CheckOptions {
   std::vector<std::string> settings;
   std::optional<std::uint64_t> seed;
   int jobs = default_jobs();
+  double timeout_s = 0.0;
   bool progress = true;
 };
 
@@ -146,10 +147,13 @@ int check(const CheckOptions& o) {
   if (!inputs_ok) return kExitInvalidInput;
 
   if (o.progress) spdlog::info("check: {} scenario{}, {} at a time", requests.size(), requests.size() == 1 ? "" : "s", o.jobs);
-  const auto outcomes = run_all(requests, o.jobs, [&](std::size_t i, const RunOutcome& outcome) {
-    if (o.progress)
-      spdlog::info("check: {} {} in {:.1f} s", checked[i].label, outcome.ok() ? "ran" : "FAILED", outcome.seconds);
-  });
+  const auto outcomes = run_all(
+      requests, o.jobs,
+      [&](std::size_t i, const RunOutcome& outcome) {
+        if (o.progress)
+          spdlog::info("check: {} {} in {:.1f} s", checked[i].label, outcome.ok() ? "ran" : "FAILED", outcome.seconds);
+      },
+      ChildLimits{o.timeout_s});
 
   std::size_t met = 0, violated = 0, errors = 0;
   for (std::size_t i = 0; i < checked.size(); ++i) {
@@ -161,7 +165,7 @@ int check(const CheckOptions& o) {
     if (c.outcome.ok()) report = parse_report(c.outcome.report, parse_error);
     if (!report) {
       c.run_error = c.outcome.ok() ? parse_error : c.outcome.errors;
-      std::cout << "  ERROR  the scenario did not run (exit " << c.outcome.exit_code << ")\n";
+      std::cout << "  ERROR  the scenario did not run (" << describe_exit(c.outcome) << ")\n";
       std::cerr << c.run_error;
       ++errors;
       continue;
@@ -192,6 +196,8 @@ int check(const CheckOptions& o) {
       std::cerr << "fleetsim: error: " << error << "\n";
       ++errors;
     }
+  if (const int crashed = crash_status(outcomes, [&](std::size_t i) { return checked[i].label; }); crashed != 0)
+    return crashed;
   if (errors > 0) return kExitInvalidInput;
   return violated > 0 ? kExitExpectation : kExitOk;
 }
@@ -213,6 +219,7 @@ Command add_check_command(CLI::App& app) {
   add_set_option(cmd, o->settings, "Override a value in every scenario (repeatable)");
   add_seed_option(cmd, o->seed, "Run with this seed");
   cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")->check(CLI::PositiveNumber);
+  add_timeout_option(cmd, o->timeout_s);
   cmd->add_flag("!--no-progress", o->progress, "Do not log progress");
   return {cmd, [o] { return check(*o); }};
 }

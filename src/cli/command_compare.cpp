@@ -30,6 +30,7 @@ struct CompareOptions {
   std::string format = "table";
   std::string output;
   int jobs = default_jobs();
+  double timeout_s = 0.0;
   bool progress = true;
 };
 
@@ -104,12 +105,15 @@ int compare(const CompareOptions& o) {
   for (const Entry& e : *list) requests.push_back(e.request);
   if (o.progress) spdlog::info("compare: {} runs, {} at a time", requests.size(), o.jobs);
   std::size_t done = 0;
-  const auto outcomes = run_all(requests, o.jobs, [&](std::size_t i, const RunOutcome& outcome) {
-    ++done;
-    if (o.progress)
-      spdlog::info("compare: [{}/{}] {} {} in {:.1f} s", done, requests.size(), (*list)[i].label,
-                   outcome.ok() ? "done" : "FAILED", outcome.seconds);
-  });
+  const auto outcomes = run_all(
+      requests, o.jobs,
+      [&](std::size_t i, const RunOutcome& outcome) {
+        ++done;
+        if (o.progress)
+          spdlog::info("compare: [{}/{}] {} {} in {:.1f} s", done, requests.size(), (*list)[i].label,
+                       outcome.ok() ? "done" : "FAILED", outcome.seconds);
+      },
+      ChildLimits{o.timeout_s});
 
   std::vector<ComparedRun> runs;
   int status = kExitOk;
@@ -118,10 +122,10 @@ int compare(const CompareOptions& o) {
     std::optional<nlohmann::ordered_json> report;
     if (outcomes[i].ok()) report = parse_report(outcomes[i].report, error);
     if (!report) {
-      std::cerr << "fleetsim: error: " << (*list)[i].source << " failed (exit " << outcomes[i].exit_code << ")"
+      std::cerr << "fleetsim: error: " << (*list)[i].source << " failed (" << describe_exit(outcomes[i]) << ")"
                 << (error.empty() ? "" : ": " + error) << "\n"
                 << outcomes[i].errors;
-      status = outcomes[i].exit_code == kExitInternal ? kExitInternal : kExitInvalidInput;
+      if (status != kExitInternal) status = outcomes[i].crashed() ? kExitInternal : kExitInvalidInput;
       continue;
     }
     runs.push_back({(*list)[i].label, (*list)[i].source, std::move(*report)});
@@ -149,6 +153,7 @@ Command add_compare_command(CLI::App& app) {
   cmd->add_option("-o,--output", o->output, "Write to FILE (atomically; a device or FIFO in place) instead of stdout");
   cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")
       ->check(CLI::PositiveNumber);
+  add_timeout_option(cmd, o->timeout_s);
   cmd->add_flag("!--no-progress", o->progress, "Do not log progress");
   return {cmd, [o] { return compare(*o); }};
 }

@@ -37,6 +37,7 @@ struct PlanOptions {
   std::string format = "table";
   std::string output;
   int jobs = default_jobs();
+  double timeout_s = 0.0;
   bool progress = true;
 };
 
@@ -86,12 +87,18 @@ class CandidateRunner {
       requests.push_back({o_.scenario, o_.variant, std::move(overrides), o_.seed});
       request_of.push_back(i);
     }
-    const auto outcomes = run_all(requests, o_.jobs, [&](std::size_t r, const RunOutcome& outcome) {
-      ++runs_;
-      if (o_.progress)
-        spdlog::info("plan: run {}: {}: {} in {:.1f} s", runs_, describe_candidate(plan_, candidates[request_of[r]]),
-                     outcome.ok() ? "done" : "FAILED", outcome.seconds);
-    });
+    const auto outcomes = run_all(
+        requests, o_.jobs,
+        [&](std::size_t r, const RunOutcome& outcome) {
+          ++runs_;
+          if (o_.progress)
+            spdlog::info("plan: run {}: {}: {} in {:.1f} s", runs_, describe_candidate(plan_, candidates[request_of[r]]),
+                         outcome.ok() ? "done" : "FAILED", outcome.seconds);
+        },
+        ChildLimits{o_.timeout_s});
+    crashes_ = std::max(crashes_, crash_status(outcomes, [&](std::size_t r) {
+                          return "candidate " + describe_candidate(plan_, candidates[request_of[r]]);
+                        }));
     for (std::size_t r = 0; r < outcomes.size(); ++r) {
       const std::size_t i = request_of[r];
       std::string error;
@@ -162,6 +169,13 @@ class CandidateRunner {
   const Overrides fixed_;
   std::map<std::string, nlohmann::ordered_json> reports_;
   std::size_t runs_ = 0;
+
+ public:
+  // 3 when a run crashed (a defect, not an unfit candidate); else 0.
+  int crashes() const { return crashes_; }
+
+ private:
+  int crashes_ = 0;
 };
 
 int plan(const PlanOptions& o) {
@@ -202,6 +216,7 @@ int plan(const PlanOptions& o) {
     spdlog::info("plan: {} simulation runs (every candidate: {}) in {:.1f} s", outcome.search.simulation_runs,
                  outcome.search.grid_size, outcome.seconds);
   const std::string text = o.format == "json" ? render_plan_json(outcome) : render_plan_table(outcome);
+  if (runner.crashes() != 0) return runner.crashes();  // the search's answer rests on a crashed run
   if (const int rc = emit(text, o.output); rc != kExitOk) return rc;
   // No fleet meets the SLOs: the question has no answer within the plan's bounds.
   return outcome.search.best ? kExitOk : kExitExpectation;
@@ -222,6 +237,7 @@ Command add_plan_command(CLI::App& app) {
   cmd->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
   cmd->add_option("-o,--output", o->output, "Write to FILE (atomically; a device or FIFO in place) instead of stdout");
   cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")->check(CLI::PositiveNumber);
+  add_timeout_option(cmd, o->timeout_s);
   cmd->add_flag("!--no-progress", o->progress, "Do not log progress");
   return {cmd, [o] { return plan(*o); }};
 }

@@ -6,6 +6,7 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "interrupts.hpp"
 #include "fleetsim/report_writers.hpp"
 #include "fleetsim/simulation.hpp"
 #include "scenario_options.hpp"
@@ -30,13 +31,18 @@ ReportFormat parse_format(const std::string& name) {
 }
 
 int run(const RunOptions& o) {
+  set_activity("loading " + o.scenario);
+  install_run_interrupt_handlers();
   LoadResult loaded = load_and_report(o.scenario, o.variant, split_settings(o.settings));
   std::optional<Scenario>& scenario = loaded.scenario;
   if (!scenario) return kExitInvalidInput;
   if (o.seed) scenario->simulation.seed = *o.seed;
   SimulationOptions sim;
   sim.progress = o.progress;
+  set_activity("simulating " + o.scenario);
+  sim.on_engine_created = install_run_interrupt_handlers;
   const Report report = simulate(*scenario, sim);
+  set_activity("writing the report" + (o.output.empty() || o.output == "-" ? std::string() : " to " + o.output));
   return emit(render_report(report, parse_format(o.format)), o.output);
 }
 

@@ -36,6 +36,7 @@ struct SweepOptions {
   std::optional<std::uint64_t> seed;
   std::string variant;
   int jobs = default_jobs();
+  double timeout_s = 0.0;
   std::string shard;
   std::string output;  // CSV
   std::string jsonl;
@@ -70,7 +71,7 @@ std::string failure_reason(const RunOutcome& outcome) {
     if (line.find("error") != std::string::npos) return line;
     if (!line.empty()) last = line;
   }
-  return last.empty() ? "fleetsim run exited with " + std::to_string(outcome.exit_code) : last;
+  return last.empty() ? "fleetsim run " + describe_exit(outcome) : last;
 }
 
 // Splits the command line's --set into fixed overrides and swept parameters.
@@ -175,7 +176,7 @@ int sweep(const SweepOptions& o) {
   std::vector<std::vector<std::vector<std::pair<std::string, std::optional<double>>>>> figures(planned.size());
   std::vector<std::string> failures(planned.size());
   std::size_t done = 0;
-  run_all(requests, o.jobs, [&](std::size_t i, const RunOutcome& outcome) {
+  const auto outcomes = run_all(requests, o.jobs, [&](std::size_t i, const RunOutcome& outcome) {
     const auto [k, r] = request_of[i];
     PlannedPoint& p = planned[k];
     std::string parse_error;
@@ -192,7 +193,7 @@ int sweep(const SweepOptions& o) {
     if (o.progress)
       spdlog::info("sweep: [{}/{}] point {} ({}) seed {}: {} in {:.1f} s", done, requests.size(), p.point.index,
                    describe(p.point), p.seeds[r], report ? "done" : "FAILED", outcome.seconds);
-  });
+  }, ChildLimits{o.timeout_s});
 
   std::vector<SweepRow> rows;
   bool all_ok = true;
@@ -220,13 +221,19 @@ int sweep(const SweepOptions& o) {
     rows.push_back(std::move(row));
   }
 
-  int status = all_ok ? kExitOk : kExitInvalidInput;
+  // A crashed child is a defect: exit 3, after writing what did run.
+  const int crashed = crash_status(outcomes, [&](std::size_t i) {
+    const auto [k, r] = request_of[i];
+    return "sweep point " + std::to_string(planned[k].point.index) + " seed " + std::to_string(planned[k].seeds[r]);
+  });
+  int status = crashed != 0 ? crashed : all_ok ? kExitOk : kExitInvalidInput;
   if (!o.jsonl.empty()) {
     std::string text;
     for (const SweepRow& row : rows) text += sweep_jsonl_line(header, row);
-    if (emit(text, o.jsonl) != kExitOk) status = kExitInvalidInput;
+    if (emit(text, o.jsonl) != kExitOk && status == kExitOk) status = kExitInvalidInput;
   }
-  if (!o.output.empty() && emit(sweep_csv(rows, spec.replications), o.output) != kExitOk) status = kExitInvalidInput;
+  if (!o.output.empty() && emit(sweep_csv(rows, spec.replications), o.output) != kExitOk && status == kExitOk)
+    status = kExitInvalidInput;
   if (o.output != "-" && o.jsonl != "-") {
     std::cout << "fleetsim sweep: " << header.scenario << ", " << plural(rows.size(), "point")
               << (o.shard.empty() ? "" : " (shard " + o.shard + ")") << ", "
@@ -253,6 +260,7 @@ Command add_sweep_command(CLI::App& app) {
   add_seed_option(cmd, o->seed, "First seed of every point (default: the scenario's)");
   cmd->add_option("--variant", o->variant, "Sweep this variant of the scenario");
   cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")->check(CLI::PositiveNumber);
+  add_timeout_option(cmd, o->timeout_s);
   cmd->add_option("--shard", o->shard, "Run only shard K of N (K/N): the points with index mod N = K-1");
   cmd->add_option("-o,--output", o->output, "Write one CSV row per point to FILE (- for stdout)");
   cmd->add_option("--jsonl", o->jsonl, "Write one JSON line per point to FILE (what fleetsim merge joins)");

@@ -11,6 +11,7 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "interrupts.hpp"
 #include "fleetsim/diagnostics.hpp"
 
 #ifndef FLEETSIM_VERSION
@@ -31,7 +32,7 @@ int main_with_exceptions(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
   app.footer(
       "Exit codes: 0 success, 1 invalid input (scenario errors, unwritable output), 2 bad command line, "
-      "3 internal error, 4 expectation violated (check, diff).\n");
+      "3 internal error, 4 expectation violated (check, diff), 130/143 interrupted (SIGINT/SIGTERM).\n");
 
   const std::vector<Command> commands = {
       add_run_command(app),
@@ -71,6 +72,10 @@ int main_with_exceptions(int argc, char** argv) {
 int main(int argc, char** argv) {
   try {
     return fleetsim::main_with_exceptions(argc, argv);
+  } catch (const fleetsim::Interrupted& e) {
+    std::cerr << "fleetsim: interrupted by " << fleetsim::signal_name(e.signal()) << " while " << e.what()
+              << "; nothing was written\n";
+    return 128 + e.signal();
   } catch (const fleetsim::InputError& e) {
     for (const auto& d : e.diagnostics()) std::cerr << d.format() << "\n";
     return fleetsim::kExitInvalidInput;

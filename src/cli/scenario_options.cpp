@@ -37,6 +37,15 @@ CLI::Option* add_seed_option(CLI::App* cmd, std::optional<std::uint64_t>& seed, 
       });
 }
 
+CLI::Option* add_timeout_option(CLI::App* cmd, double& seconds) {
+  return cmd
+      ->add_option("--timeout", seconds,
+                   "Stop a simulation (child fleetsim run) after SECONDS of wall time and count it as failed "
+                   "(default: none)")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.001, 1e7));
+}
+
 std::pair<std::string, std::string> split_setting(const std::string& setting) {
   const auto eq = setting.find('=');
   if (eq == std::string::npos) return {setting, ""};

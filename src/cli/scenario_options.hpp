@@ -23,6 +23,9 @@ CLI::Option* add_set_option(CLI::App* cmd, std::vector<std::string>& settings, c
 // or 2^64 are refused rather than wrapped or saturated.
 CLI::Option* add_seed_option(CLI::App* cmd, std::optional<std::uint64_t>& seed, const std::string& help);
 
+// Adds `--timeout SECONDS` for a workflow's child runs (ChildLimits).
+CLI::Option* add_timeout_option(CLI::App* cmd, double& seconds);
+
 // "PATH=VALUE" -> {PATH, VALUE}, split at the first '=' (add_set_option
 // guarantees there is one).
 std::pair<std::string, std::string> split_setting(const std::string& setting);

@@ -137,6 +137,7 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
   char* argv[] = {prog.data(), log.data(), nullptr};
   sg4::Engine engine(&argc, argv);
   sg_host_energy_plugin_init();
+  if (options.on_engine_created) options.on_engine_created();
 
   RunControl rc;
   rc.progress = options.progress;
