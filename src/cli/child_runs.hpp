@@ -65,4 +65,7 @@ int crash_status(const std::vector<RunOutcome>& outcomes, const std::function<st
 // The default for -j: the machine's cores.
 int default_jobs();
 
+// The most runs in parallel -j accepts.
+inline constexpr int kMaxJobs = 4096;
+
 }  // namespace fleetsim

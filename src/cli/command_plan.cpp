@@ -236,7 +236,7 @@ Command add_plan_command(CLI::App& app) {
       ->check(CLI::Range(2, 1000));
   cmd->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
   cmd->add_option("-o,--output", o->output, "Write to FILE (atomically; a device or FIFO in place) instead of stdout");
-  cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")->check(CLI::PositiveNumber);
+  cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")->check(jobs_range());
   add_timeout_option(cmd, o->timeout_s);
   cmd->add_flag("!--no-progress", o->progress, "Do not log progress");
   return {cmd, [o] { return plan(*o); }};

@@ -259,7 +259,7 @@ Command add_sweep_command(CLI::App& app) {
       ->check(CLI::Range(1, 10000));
   add_seed_option(cmd, o->seed, "First seed of every point (default: the scenario's)");
   cmd->add_option("--variant", o->variant, "Sweep this variant of the scenario");
-  cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")->check(CLI::PositiveNumber);
+  cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")->check(jobs_range());
   add_timeout_option(cmd, o->timeout_s);
   cmd->add_option("--shard", o->shard, "Run only shard K of N (K/N): the points with index mod N = K-1");
   cmd->add_option("-o,--output", o->output, "Write one CSV row per point to FILE (- for stdout)");

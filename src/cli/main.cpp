@@ -1,4 +1,5 @@
 // fleetsim command line. Each subcommand lives in command_NAME.cpp.
+#include <algorithm>
 #include <exception>
 #include <iostream>
 #include <string>
@@ -20,6 +21,47 @@
 
 namespace fleetsim {
 namespace {
+
+// Edits to turn `a` into `b` (Levenshtein), for did-you-mean.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// "unknown command "rnu"; did you mean "run"? commands: run, validate, ..."
+// or "expected a command: ..." when none was given.
+std::string missing_command_message(int argc, char** argv, const std::vector<Command>& commands) {
+  std::string names, closest;
+  std::size_t best = 3;  // at most two edits away
+  std::string given;
+  for (int i = 1; i < argc && given.empty(); ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--log-level" || arg == "--catalog") ++i;  // their value is no command
+    else if (arg.empty() || arg[0] != '-') given = arg;
+  }
+  for (const auto& c : commands) {
+    const std::string& name = c.app->get_name();
+    names += (names.empty() ? "" : ", ") + name;
+    if (const std::size_t d = edit_distance(given, name); !given.empty() && d < best) {
+      best = d;
+      closest = name;
+    }
+  }
+  if (given.empty()) return "fleetsim: error: expected a command: " + names + "\nRun with --help for more information.";
+  return "fleetsim: error: unknown command \"" + given + "\"" +
+         (closest.empty() ? std::string() : "; did you mean \"" + closest + "\"?") + "\n  commands: " + names +
+         "\nRun with --help for more information.";
+}
 
 int main_with_exceptions(int argc, char** argv) {
   CLI::App app{"fleetsim: simulate a CPU+GPU LLM-inference fleet serving agentic traffic, and report what it\n"
@@ -51,6 +93,14 @@ int main_with_exceptions(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
     return finish_standard_output(app.exit(e));
+  } catch (const CLI::RequiredError& e) {
+    if (!app.get_subcommands().empty()) {
+      app.exit(e);
+      return kExitUsage;
+    }
+    // CLI11 says "A subcommand is required" also for a misspelt one.
+    std::cerr << missing_command_message(argc, argv, commands) << "\n";
+    return kExitUsage;
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return kExitUsage;

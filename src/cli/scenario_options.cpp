@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "child_runs.hpp"
 #include "cli_support.hpp"
 #include "fleetsim/catalog.hpp"
 
@@ -35,6 +36,17 @@ CLI::Option* add_seed_option(CLI::App* cmd, std::optional<std::uint64_t>& seed, 
                            std::numeric_limits<std::uint64_t>::max(), text,
                            ec == std::errc::result_out_of_range ? " (too large)" : "");
       });
+}
+
+CLI::Validator jobs_range() {
+  return CLI::Validator(
+      [](const std::string& text) -> std::string {
+        int n = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+        if (ec == std::errc() && end == text.data() + text.size() && n >= 1 && n <= kMaxJobs) return {};
+        return fmt::format("expected a whole number of runs in parallel from 1 to {}, found \"{}\"", kMaxJobs, text);
+      },
+      "1..4096");
 }
 
 CLI::Option* add_timeout_option(CLI::App* cmd, double& seconds) {

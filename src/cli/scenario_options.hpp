@@ -23,6 +23,9 @@ CLI::Option* add_set_option(CLI::App* cmd, std::vector<std::string>& settings, c
 // or 2^64 are refused rather than wrapped or saturated.
 CLI::Option* add_seed_option(CLI::App* cmd, std::optional<std::uint64_t>& seed, const std::string& help);
 
+// The check of -j: 1..kMaxJobs, in words ("expected 1 to 4096 runs in parallel").
+CLI::Validator jobs_range();
+
 // Adds `--timeout SECONDS` for a workflow's child runs (ChildLimits).
 CLI::Option* add_timeout_option(CLI::App* cmd, double& seconds);
 
