@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "fleetsim/json_input.hpp"
 #include "report_text.hpp"
 #include "spelling.hpp"
 
@@ -60,11 +61,8 @@ bool contains(std::string_view s, std::string_view part) { return s.find(part) !
 }  // namespace
 
 std::optional<nlohmann::ordered_json> parse_report(const std::string& text, std::string& error) {
-  Json j = Json::parse(text, nullptr, false);
-  if (j.is_discarded()) {
-    error = "not valid JSON";
-    return std::nullopt;
-  }
+  Json j = parse_json_input(text, error);
+  if (j.is_discarded()) return std::nullopt;
   const Json& schema = member(j, "schema");
   if (!schema.is_string() || schema.get<std::string>().rfind("fleetsim.report/", 0) != 0) {
     error = "not a fleetsim report (no \"schema\": \"fleetsim.report/1\"); write one with fleetsim run --format json";

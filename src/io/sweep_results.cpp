@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fleetsim/input_limits.hpp"
+#include "fleetsim/json_input.hpp"
 #include "fleetsim/report_figures.hpp"
 #include "report_text.hpp"
 
@@ -122,8 +123,9 @@ std::string sweep_jsonl_line(const SweepHeader& header, const SweepRow& row) {
 }
 
 std::optional<std::pair<SweepHeader, SweepRow>> parse_sweep_jsonl_line(const std::string& line, std::string& error) {
-  const Json j = Json::parse(line, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
+  const Json j = parse_json_input(line, error);
+  if (j.is_discarded()) return std::nullopt;
+  if (!j.is_object()) {
     error = "not a JSON object";
     return std::nullopt;
   }
