@@ -17,6 +17,9 @@ struct SimulationOptions {
   // SIGINT handler of its own when the engine is created (it exits 1), so
   // the CLI installs its signal handlers here.
   std::function<void()> on_engine_created;
+  // Called every few thousand engine events with the simulated time and the
+  // events so far: the CLI's resource guard, which may end the process.
+  std::function<void(double simulated_s, long events)> on_progress;
 };
 
 Report simulate(const Scenario& scenario, const SimulationOptions& options = {});

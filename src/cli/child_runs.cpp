@@ -144,6 +144,7 @@ std::vector<std::string> run_arguments(const RunRequest& request) {
   if (!request.variant.empty()) args.insert(args.end(), {"--variant", request.variant});
   if (request.seed) args.insert(args.end(), {"--seed", std::to_string(*request.seed)});
   for (const auto& [path, value] : request.overrides) args.insert(args.end(), {"--set", path + "=" + value});
+  args.insert(args.end(), request.limits.begin(), request.limits.end());
   return args;
 }
 

@@ -21,6 +21,7 @@ struct RunRequest {
   std::string variant;                                          // empty: the base
   std::vector<std::pair<std::string, std::string>> overrides;  // --set PATH=VALUE
   std::optional<std::uint64_t> seed;                            // --seed
+  std::vector<std::string> limits;  // --max-memory, --max-events, --max-wall as the user gave them
 };
 
 struct RunOutcome {

@@ -18,6 +18,7 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "resource_guard.hpp"
 #include "fleetsim/input_file.hpp"
 #include "fleetsim/expectations.hpp"
 #include "fleetsim/junit_xml.hpp"
@@ -39,6 +40,7 @@ struct CheckOptions {
   std::optional<std::uint64_t> seed;
   int jobs = default_jobs();
   double timeout_s = 0.0;
+  LimitOptions limits;  // passed on to every child run
   bool progress = true;
 };
 
@@ -142,7 +144,7 @@ int check(const CheckOptions& o) {
       inputs_ok = false;
     }
     checked.push_back(std::move(c));
-    requests.push_back({path, o.variant, overrides, o.seed});
+    requests.push_back({path, o.variant, overrides, o.seed, o.limits.arguments});
   }
   if (!inputs_ok) return kExitInvalidInput;
 
@@ -220,6 +222,7 @@ Command add_check_command(CLI::App& app) {
   add_seed_option(cmd, o->seed, "Run with this seed");
   cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")->check(jobs_range());
   add_timeout_option(cmd, o->timeout_s);
+  add_limit_options(cmd, o->limits);
   cmd->add_flag("!--no-progress", o->progress, "Do not log progress");
   return {cmd, [o] { return check(*o); }};
 }

@@ -14,6 +14,7 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "resource_guard.hpp"
 #include "fleetsim/comparison.hpp"
 #include "fleetsim/report_figures.hpp"
 #include "scenario_options.hpp"
@@ -31,6 +32,7 @@ struct CompareOptions {
   std::string output;
   int jobs = default_jobs();
   double timeout_s = 0.0;
+  LimitOptions limits;  // passed on to every child run
   bool progress = true;
 };
 
@@ -65,7 +67,7 @@ std::optional<std::vector<Entry>> entries(const CompareOptions& o, const Overrid
       if (name == kBase && std::find(base.variants.begin(), base.variants.end(), name) == base.variants.end())
         name.clear();
       Entry e;
-      e.request = {file, name, overrides, o.seed};
+      e.request = {file, name, overrides, o.seed, o.limits.arguments};
       e.label = name.empty() ? kBase : name;
       e.source = name.empty() ? file : file + " --variant " + name;
       out.push_back(std::move(e));
@@ -73,7 +75,7 @@ std::optional<std::vector<Entry>> entries(const CompareOptions& o, const Overrid
   } else {
     for (const auto& file : o.scenarios) {
       Entry e;
-      e.request = {file, "", overrides, o.seed};
+      e.request = {file, "", overrides, o.seed, o.limits.arguments};
       e.label = std::filesystem::path(file).stem().string();
       e.source = file;
       out.push_back(std::move(e));
@@ -154,6 +156,7 @@ Command add_compare_command(CLI::App& app) {
   cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")
       ->check(jobs_range());
   add_timeout_option(cmd, o->timeout_s);
+  add_limit_options(cmd, o->limits);
   cmd->add_flag("!--no-progress", o->progress, "Do not log progress");
   return {cmd, [o] { return compare(*o); }};
 }

@@ -17,6 +17,7 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "resource_guard.hpp"
 #include "fleetsim/catalog.hpp"
 #include "fleetsim/fleet_search.hpp"
 #include "fleetsim/plan_report.hpp"
@@ -38,6 +39,7 @@ struct PlanOptions {
   std::string output;
   int jobs = default_jobs();
   double timeout_s = 0.0;
+  LimitOptions limits;  // passed on to every child run
   bool progress = true;
 };
 
@@ -84,7 +86,7 @@ class CandidateRunner {
         evaluations[i].note = why;
         continue;
       }
-      requests.push_back({o_.scenario, o_.variant, std::move(overrides), o_.seed});
+      requests.push_back({o_.scenario, o_.variant, std::move(overrides), o_.seed, o_.limits.arguments});
       request_of.push_back(i);
     }
     const auto outcomes = run_all(
@@ -238,6 +240,7 @@ Command add_plan_command(CLI::App& app) {
   cmd->add_option("-o,--output", o->output, "Write to FILE (atomically; a device or FIFO in place) instead of stdout");
   cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")->check(jobs_range());
   add_timeout_option(cmd, o->timeout_s);
+  add_limit_options(cmd, o->limits);
   cmd->add_flag("!--no-progress", o->progress, "Do not log progress");
   return {cmd, [o] { return plan(*o); }};
 }

@@ -1,4 +1,5 @@
 // fleetsim run SCENARIO: simulate and print the report.
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -7,6 +8,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "interrupts.hpp"
+#include "resource_guard.hpp"
 #include "fleetsim/report_writers.hpp"
 #include "fleetsim/simulation.hpp"
 #include "scenario_options.hpp"
@@ -22,6 +24,7 @@ struct RunOptions {
   std::string format = "table";
   std::string output;
   bool progress = true;
+  LimitOptions limits;  // --max-memory, --max-events, --max-wall
 };
 
 ReportFormat parse_format(const std::string& name) {
@@ -37,10 +40,16 @@ int run(const RunOptions& o) {
   std::optional<Scenario>& scenario = loaded.scenario;
   if (!scenario) return kExitInvalidInput;
   if (o.seed) scenario->simulation.seed = *o.seed;
+  if (const std::string why = exceeded_limit(estimate_work(*scenario), o.limits.limits); !why.empty()) {
+    std::cerr << "fleetsim: error: " << o.scenario << ": refused: " << why
+              << "\n  hint: shorten the run or lower the rate, or raise the limit if the machine can take it\n";
+    return kExitInvalidInput;
+  }
   SimulationOptions sim;
   sim.progress = o.progress;
   set_activity("simulating " + o.scenario);
   sim.on_engine_created = install_run_interrupt_handlers;
+  watch_resources(sim, o.limits.limits, o.scenario);
   const Report report = simulate(*scenario, sim);
   set_activity("writing the report" + (o.output.empty() || o.output == "-" ? std::string() : " to " + o.output));
   return emit(render_report(report, parse_format(o.format)), o.output);
@@ -59,6 +68,7 @@ Command add_run_command(CLI::App& app) {
       ->check(CLI::IsMember({"table", "json", "csv"}));
   cmd->add_option("-o,--output", o->output, "Write the report to FILE (atomically; a device or FIFO in place) instead of stdout");
   cmd->add_flag("!--no-progress", o->progress, "Do not log progress on long runs");
+  add_limit_options(cmd, o->limits);
   return {cmd, [o] { return run(*o); }};
 }
 

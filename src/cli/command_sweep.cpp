@@ -17,6 +17,7 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "resource_guard.hpp"
 #include "fleetsim/input_file.hpp"
 #include "fleetsim/catalog.hpp"
 #include "fleetsim/report_figures.hpp"
@@ -37,6 +38,7 @@ struct SweepOptions {
   std::string variant;
   int jobs = default_jobs();
   double timeout_s = 0.0;
+  LimitOptions limits;  // passed on to every child run
   std::string shard;
   std::string output;  // CSV
   std::string jsonl;
@@ -156,7 +158,7 @@ int sweep(const SweepOptions& o) {
       for (int r = 0; r < spec.replications; ++r) {
         p.seeds.push_back(first + static_cast<std::uint64_t>(r));
         request_of.emplace_back(planned.size(), static_cast<std::size_t>(r));
-        requests.push_back({o.scenario, o.variant, overrides, p.seeds.back()});
+        requests.push_back({o.scenario, o.variant, overrides, p.seeds.back(), o.limits.arguments});
       }
     }
     planned.push_back(std::move(p));
@@ -261,6 +263,7 @@ Command add_sweep_command(CLI::App& app) {
   cmd->add_option("--variant", o->variant, "Sweep this variant of the scenario");
   cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")->check(jobs_range());
   add_timeout_option(cmd, o->timeout_s);
+  add_limit_options(cmd, o->limits);
   cmd->add_option("--shard", o->shard, "Run only shard K of N (K/N): the points with index mod N = K-1");
   cmd->add_option("-o,--output", o->output, "Write one CSV row per point to FILE (- for stdout)");
   cmd->add_option("--jsonl", o->jsonl, "Write one JSON line per point to FILE (what fleetsim merge joins)");

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <string>
@@ -46,7 +47,17 @@ struct RunControl {
   bool progress = false;
   std::chrono::steady_clock::time_point wall_start;
   std::chrono::steady_clock::time_point last_progress;
+  std::function<void(double, long)> watchdog;  // SimulationOptions::on_progress
+  long watched = 0;                            // events at the watchdog's last call
 };
+
+// Calls the watchdog every 4096 events: often enough to stop a run that
+// outgrows its limits within milliseconds, rarely enough to cost nothing.
+void watch(RunControl& rc, long events) {
+  if (!rc.watchdog || events - rc.watched < 4096) return;
+  rc.watched = events;
+  rc.watchdog(sg4::Engine::get_clock(), events);
+}
 
 class SimGridDriver : public FleetDriver, public EngineEventSink {
  public:
@@ -72,6 +83,7 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
       ++events_;
       fleet_.tool_finished(event.target);
     }
+    watch(rc_, events_);
   }
 
   // Cancels every pending event, so that the engine stops with the sources.
@@ -118,6 +130,7 @@ void session_source(FleetModel& fleet, SimGridDriver& driver, RunControl& rc, st
     ++events;
     simgrid::kernel::actor::simcall_answered([&fleet, workload] { fleet.start_session(workload); });
     report_progress(rc, fleet);
+    watch(rc, events);
     t = arrivals.next_after(t);
   }
   --rc.sources_running;
@@ -141,6 +154,7 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
 
   RunControl rc;
   rc.progress = options.progress;
+  rc.watchdog = options.on_progress;
   rc.wall_start = rc.last_progress = std::chrono::steady_clock::now();
   if (scenario.simulation.duration_s) rc.horizon_s = *scenario.simulation.duration_s;
   if (scenario.simulation.sessions) rc.session_limit = *scenario.simulation.sessions;

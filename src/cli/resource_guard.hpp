@@ -1,0 +1,44 @@
+// Resource limits of a run (--max-memory, --max-events, --max-wall): checked
+// against the scenario's estimate before it starts, and against what the run
+// uses while it runs. Beyond a limit, the run stops with the figure and the
+// limit in the message and exit 1; it never exhausts the machine.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "fleetsim/simulation.hpp"
+#include "fleetsim/work_estimate.hpp"
+
+namespace fleetsim {
+
+struct ResourceLimits {
+  double max_memory_bytes = 0.0;  // resident memory; the default is default_max_memory()
+  double max_events = 1e9;        // engine events
+  double max_wall_s = 0.0;        // wall-clock seconds; 0: no limit
+};
+
+// 80% of the machine's physical memory (8 GiB when it cannot be read).
+double default_max_memory();
+
+// The limits with their defaults, and the options that change them
+// (--max-memory 16GiB, --max-events 5e9, --max-wall 30min). The text given
+// is kept in `arguments` so that workflows pass the same limits to children.
+struct LimitOptions {
+  ResourceLimits limits;
+  std::vector<std::string> arguments;
+};
+void add_limit_options(CLI::App* cmd, LimitOptions& options);
+
+// Why the estimate exceeds a limit ("the run would need at least 2.0e+12
+// engine events; the limit is 1e+09 (--max-events)"), or empty.
+std::string exceeded_limit(const WorkEstimate& estimate, const ResourceLimits& limits);
+
+// Makes `options` check the limits while the run goes on: past one, prints
+// the reason and exits 1 at once (the report is written only at the end, so
+// nothing partial is left).
+void watch_resources(SimulationOptions& options, const ResourceLimits& limits, const std::string& scenario);
+
+}  // namespace fleetsim

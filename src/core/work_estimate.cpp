@@ -1,0 +1,100 @@
+#include "fleetsim/work_estimate.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace fleetsim {
+namespace {
+
+// A distribution's mean within its clamps; heavy tails (a lognormal's
+// infinite mean) are held to the key's documented maximum.
+double clamped_mean(const Distribution& d) {
+  const double m = d.mean();
+  if (std::isnan(m)) return std::max(d.lower, 0.0);
+  return std::clamp(m, std::max(d.lower, 0.0), std::max(d.upper, 0.0));
+}
+
+struct StepTotals {
+  double calls = 0.0;    // LLM and tool calls
+  double seconds = 0.0;  // a lower bound of their duration
+};
+
+StepTotals totals_of(const std::vector<Step>& steps) {
+  StepTotals t;
+  for (const Step& s : steps) {
+    switch (s.kind) {
+      case Step::Kind::llm:
+        t.calls += 1.0;
+        t.seconds += clamped_mean(s.output_tokens) * kEstimateSecondsPerOutputToken;
+        break;
+      case Step::Kind::tool:
+        t.calls += 1.0;
+        t.seconds += clamped_mean(s.latency_s);
+        break;
+      case Step::Kind::loop: {
+        const StepTotals body = totals_of(s.body);
+        const double repeat = clamped_mean(s.repeat);
+        t.calls += repeat * body.calls;
+        t.seconds += repeat * body.seconds;
+        break;
+      }
+    }
+  }
+  return t;
+}
+
+// Arrivals expected in [0, horizon), and the highest rate.
+double expected_arrivals(const ArrivalProcess& a, double horizon_s) {
+  if (a.kind != ArrivalProcess::Kind::piecewise) return a.rate_per_s * horizon_s;
+  double total = 0.0;
+  for (std::size_t i = 0; i < a.pieces.size(); ++i) {
+    const double begin = a.pieces[i].start_s;
+    const double end = i + 1 < a.pieces.size() ? a.pieces[i + 1].start_s : horizon_s;
+    if (begin < horizon_s) total += a.pieces[i].rate_per_s * (std::min(end, horizon_s) - begin);
+  }
+  return total;
+}
+
+double peak_rate(const ArrivalProcess& a) {
+  switch (a.kind) {
+    case ArrivalProcess::Kind::piecewise: {
+      double peak = 0.0;
+      for (const auto& p : a.pieces) peak = std::max(peak, p.rate_per_s);
+      return peak;
+    }
+    case ArrivalProcess::Kind::diurnal:
+      return a.rate_per_s * (1.0 + a.amplitude);
+    default:
+      return a.rate_per_s;
+  }
+}
+
+}  // namespace
+
+WorkEstimate estimate_work(const Scenario& scenario) {
+  WorkEstimate e;
+  const SimulationSettings& sim = scenario.simulation;
+  double total_rate = 0.0;
+  for (const Workload& w : scenario.workloads) total_rate += w.arrivals.rate_per_s;
+  for (const Workload& w : scenario.workloads) {
+    const StepTotals steps = totals_of(w.steps);
+    double sessions = 0.0;
+    if (sim.duration_s) {
+      sessions = expected_arrivals(w.arrivals, *sim.duration_s);
+    } else if (sim.sessions) {
+      // Count mode: the sessions split between workloads by their rates.
+      const double share = total_rate > 0 ? w.arrivals.rate_per_s / total_rate : 1.0 / scenario.workloads.size();
+      sessions = static_cast<double>(*sim.sessions) * share;
+    }
+    e.sessions += sessions;
+    e.events += sessions * (1.0 + steps.calls);
+    e.session_s = std::max(e.session_s, steps.seconds);
+    e.peak_in_flight += peak_rate(w.arrivals) * steps.seconds;
+  }
+  // Sessions cannot be in flight that never started.
+  e.peak_in_flight = std::min(e.peak_in_flight, e.sessions);
+  e.memory_bytes = e.peak_in_flight * kEstimateBytesPerSession;
+  return e;
+}
+
+}  // namespace fleetsim
