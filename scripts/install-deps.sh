@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what fleetsim needs to build and test, from Debian's packages.
 # Installs nothing that is already there; safe to run again.
+# With --fuzz: also clang 14 and its libFuzzer, for the fuzz targets (fuzz/).
 set -euo pipefail
 
 packages=(
@@ -8,6 +9,9 @@ packages=(
   libsimgrid-dev libyaml-cpp-dev libfmt-dev libspdlog-dev
   libcli11-dev nlohmann-json3-dev catch2
 )
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang-14 libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -84,7 +84,9 @@ std::vector<SweepFigure> summarize_replications(
   std::vector<std::vector<std::optional<double>>> values;
   for (const auto& figures : replications)
     for (const auto& [path, value] : figures) {
-      auto it = std::find_if(out.begin(), out.end(), [&](const SweepFigure& f) { return f.path == path; });
+      // clang 14 (the fuzz build) cannot capture a structured binding.
+      const std::string& wanted = path;
+      auto it = std::find_if(out.begin(), out.end(), [&](const SweepFigure& f) { return f.path == wanted; });
       if (it == out.end()) {
         out.push_back({path, {}});
         values.emplace_back();
