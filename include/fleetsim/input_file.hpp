@@ -12,7 +12,7 @@
 namespace fleetsim {
 
 // The file's bytes, or nullopt with `error` saying why not: "it is a
-// directory", "it is larger than the 16 MiB limit for input files", or the
+// directory", "it is larger than the 4 MiB limit for input files", or the
 // system's reason. Pipes and character devices (/dev/stdin) are read up to
 // the limit too.
 std::optional<std::string> read_input_file(const std::string& path, std::string& error,

@@ -17,8 +17,11 @@ inline constexpr double kMaxRepeat = 1e6;
 // A tool call's latency, in seconds: 30 days.
 inline constexpr double kMaxStepDuration = 30 * 86400.0;
 
-// Input files: scenarios, sweep files, expectations, sweep JSONL, reports.
-inline constexpr std::uintmax_t kMaxInputFileBytes = 16u << 20;  // 16 MiB
+// YAML input files: scenarios, sweep files, expectations. yaml-cpp takes
+// about 0.5 s and 60 MB per MiB, and scenarios are a few KiB.
+inline constexpr std::uintmax_t kMaxInputFileBytes = 4u << 20;  // 4 MiB
+// JSON input files: reports and sweep JSON lines (a row per point).
+inline constexpr std::uintmax_t kMaxJsonFileBytes = 256u << 20;  // 256 MiB
 // Items in any one YAML list or map of a scenario.
 inline constexpr std::size_t kMaxYamlCollection = 100'000;
 // YAML nesting depth (lists and maps inside each other).

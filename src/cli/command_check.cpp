@@ -115,7 +115,7 @@ int check(const CheckOptions& o) {
   std::optional<nlohmann::ordered_json> baseline;
   if (!o.baseline.empty()) {
     std::string error;
-    const std::optional<std::string> text = read_input_file(o.baseline, error);
+    const std::optional<std::string> text = read_input_file(o.baseline, error, limits::kMaxJsonFileBytes);
     if (text) baseline = parse_report(*text, error);
     if (!baseline) {
       std::cerr << "fleetsim: error: --baseline " << o.baseline << ": " << (text ? error : "cannot read: " + error)

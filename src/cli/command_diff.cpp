@@ -31,7 +31,7 @@ struct DiffOptions {
 
 std::optional<nlohmann::ordered_json> read_report(const std::string& path) {
   std::string error;
-  const std::optional<std::string> text = read_input_file(path, error);
+  const std::optional<std::string> text = read_input_file(path, error, limits::kMaxJsonFileBytes);
   if (!text) {
     std::cerr << "fleetsim: error: " << path << ": cannot read: " << error << "\n";
     return std::nullopt;

@@ -28,7 +28,7 @@ int merge(const MergeOptions& o) {
   std::vector<std::pair<std::string, std::string>> files;
   for (const auto& path : o.inputs) {
     std::string error;
-    std::optional<std::string> text = read_input_file(path, error);
+    std::optional<std::string> text = read_input_file(path, error, limits::kMaxJsonFileBytes);
     if (!text) {
       std::cerr << "fleetsim: error: " << path << ": cannot read: " << error << "\n";
       return kExitInvalidInput;

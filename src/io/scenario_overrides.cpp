@@ -2,14 +2,19 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 
 #include <fmt/format.h>
 
+#include "fleetsim/input_limits.hpp"
 #include "spelling.hpp"
 #include "yaml_reader.hpp"
 
 namespace fleetsim {
 namespace {
+
+// A list index in a path: no YAML list of a scenario holds more items.
+constexpr std::size_t kMaxIndex = limits::kMaxYamlCollection;
 
 // One step of a PATH: a key (or list item name), or an index written [n].
 struct Segment {
@@ -52,7 +57,12 @@ std::vector<Segment> parse_path(std::string_view path, std::string& error) {
       const std::string_view digits = path.substr(i + 1, close - i - 1);
       if (!all_digits(digits)) return fail(fmt::format("expected an index such as [0], found [{}]", digits));
       Segment index;
-      index.index = std::stoul(std::string(digits));
+      // Checked: std::stoul would throw on an index past 2^64 (reported as a defect).
+      std::size_t n = 0;
+      const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+      if (ec != std::errc() || end != digits.data() + digits.size() || n > kMaxIndex)
+        return fail(fmt::format("index [{}] is too large; lists hold at most {} items", digits, kMaxIndex));
+      index.index = n;
       segments.push_back(std::move(index));
       i = close + 1;
     }
@@ -142,10 +152,10 @@ class OverrideWriter {
       }
     }
     const std::string& word = segments_[pos].key;
-    if (all_digits(word) && !segments_[pos].quoted) {
-      const std::size_t index = std::stoul(word);
-      if (index < list.size()) return replace_item(list, index, pos + 1, index_path(path, index));
-    }
+    std::size_t index = 0;
+    if (all_digits(word) && !segments_[pos].quoted &&
+        std::from_chars(word.data(), word.data() + word.size(), index).ec == std::errc() && index < list.size())
+      return replace_item(list, index, pos + 1, index_path(path, index));
     const std::vector<std::string> names = item_names(list);
     std::string hint = did_you_mean_hint(word, names, "items");
     if (list.size() > 0) hint += (hint.empty() ? "" : "; ") + fmt::format("or an index, e.g. {}", index_path(path, 0));
