@@ -1,9 +1,11 @@
 // The built-in hardware and model catalog (src/catalog/*.yaml, compiled in).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "fleetsim/diagnostics.hpp"
 #include "fleetsim/hardware.hpp"
 #include "fleetsim/model_spec.hpp"
 
@@ -26,5 +28,13 @@ class Catalog {
   std::vector<HardwareSpec> hardware_;
   std::vector<ModelSpec> models_;
 };
+
+// Lays the entries of a catalog file over `base`: an entry whose name `base`
+// has overrides only the keys it gives (a calibration of a built-in type);
+// a new name is a complete entry, or starts from one with `catalog: NAME`.
+// The file has a `hardware:` map, a `models:` map, or both. nullopt, with the
+// reasons in `diagnostics`, if anything is wrong.
+std::optional<Catalog> overlay_catalog(const Catalog& base, const std::string& yaml, const std::string& label,
+                                       std::vector<Diagnostic>& diagnostics);
 
 }  // namespace fleetsim

@@ -3,15 +3,18 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "fleetsim/catalog.hpp"
+#include "fleetsim/weight_format.hpp"
 
 namespace fleetsim {
 
-// Hardware and model tables in readable units, then every entry's sources.
-std::string render_catalog_table(const Catalog& catalog);
+// Hardware, model and weight-format tables in readable units, then every
+// entry's sources.
+std::string render_catalog_table(const Catalog& catalog, const std::vector<WeightFormat>& formats = {});
 // Every field in SI units named in the key, schema "fleetsim.catalog/1"
 // (docs/report-format.md, "Catalog JSON").
-std::string render_catalog_json(const Catalog& catalog);
+std::string render_catalog_json(const Catalog& catalog, const std::vector<WeightFormat>& formats = {});
 
 }  // namespace fleetsim

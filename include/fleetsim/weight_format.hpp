@@ -9,6 +9,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "fleetsim/precision.hpp"
 
@@ -21,5 +22,9 @@ struct WeightFormat {
   double bits_per_weight = 16.0;
   std::map<std::string, std::string> sources;
 };
+
+// The built-in formats (src/catalog/formats.yaml, compiled in), parsed once.
+// Throws InputError if the data is broken (a build defect, caught by the tests).
+const std::vector<WeightFormat>& builtin_weight_formats();
 
 }  // namespace fleetsim

@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "active_catalog.hpp"
 #include "atomic_file.hpp"
 #include "exit_codes.hpp"
 #include "fleetsim/catalog.hpp"
@@ -31,7 +32,7 @@ std::size_t count_errors(const std::vector<Diagnostic>& diagnostics) {
 std::optional<Scenario> load_scenario_or_report(const std::string& path, const std::string& variant) {
   LoadOptions options;
   options.variant = variant;
-  LoadResult result = load_scenario_file(path, Catalog::builtin(), options);
+  LoadResult result = load_scenario_file(path, active_catalog(), options);
   print_diagnostics(result.diagnostics);
   if (!result.ok()) {
     std::cerr << path << ": " << plural(count_errors(result.diagnostics), "error") << ", nothing was run\n";

@@ -2,10 +2,12 @@
 #include <memory>
 #include <string>
 
+#include "active_catalog.hpp"
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "fleetsim/catalog.hpp"
 #include "fleetsim/catalog_render.hpp"
+#include "fleetsim/weight_format.hpp"
 
 namespace fleetsim {
 
@@ -15,12 +17,14 @@ Command add_catalog_command(CLI::App& app) {
     std::string output;
   };
   auto o = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("catalog", "List the built-in hardware and models with their sources");
+  auto* cmd = app.add_subcommand("catalog", "List the built-in hardware, models and weight formats with their sources");
   cmd->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
   cmd->add_option("-o,--output", o->output, "Write to FILE instead of stdout");
   return {cmd, [o] {
-            const Catalog& catalog = Catalog::builtin();
-            return emit(o->format == "json" ? render_catalog_json(catalog) : render_catalog_table(catalog),
+            const Catalog& catalog = active_catalog();
+            const auto& formats = builtin_weight_formats();
+            return emit(o->format == "json" ? render_catalog_json(catalog, formats)
+                                            : render_catalog_table(catalog, formats),
                         o->output);
           }};
 }

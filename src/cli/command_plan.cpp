@@ -13,6 +13,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "active_catalog.hpp"
 #include "child_runs.hpp"
 #include "cli_support.hpp"
 #include "commands.hpp"
@@ -156,7 +157,7 @@ class CandidateRunner {
     LoadOptions options;
     options.variant = o_.variant;
     options.overrides = overrides;
-    const LoadResult loaded = load_scenario_file(o_.scenario, Catalog::builtin(), options);
+    const LoadResult loaded = load_scenario_file(o_.scenario, active_catalog(), options);
     if (loaded.ok()) return true;
     for (const auto& d : loaded.diagnostics)
       if (d.is_error()) {

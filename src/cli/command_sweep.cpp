@@ -13,6 +13,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "active_catalog.hpp"
 #include "child_runs.hpp"
 #include "cli_support.hpp"
 #include "commands.hpp"
@@ -141,7 +142,7 @@ int sweep(const SweepOptions& o) {
     LoadOptions options;
     options.variant = o.variant;
     options.overrides = overrides;
-    LoadResult loaded = load_scenario_file(o.scenario, Catalog::builtin(), options);
+    LoadResult loaded = load_scenario_file(o.scenario, active_catalog(), options);
     p.valid = loaded.ok();
     p.diagnostics = std::move(loaded.diagnostics);
     if (p.valid) {

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "active_catalog.hpp"
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
@@ -20,7 +21,7 @@ int validate(const std::vector<std::string>& paths) {
     for (std::size_t i = 0; i < variants.size(); ++i) {
       LoadOptions options;
       options.variant = variants[i];
-      LoadResult result = load_scenario_file(path, Catalog::builtin(), options);
+      LoadResult result = load_scenario_file(path, active_catalog(), options);
       if (i == 0) variants.insert(variants.end(), result.variants.begin(), result.variants.end());
       const std::string label = variants[i].empty() ? path : path + " (variant " + variants[i] + ")";
       print_diagnostics(result.diagnostics);

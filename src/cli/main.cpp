@@ -9,6 +9,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "active_catalog.hpp"
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
@@ -72,6 +73,11 @@ int main_with_exceptions(int argc, char** argv) {
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "Log verbosity on stderr")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  std::string catalog_path;
+  app.add_option("--catalog", catalog_path,
+                 "A catalog file laid over the built-in catalog: its hardware and models entries override "
+                 "built-in ones of the same name, key by key, or add new ones (docs/catalog.md)")
+      ->type_name("FILE");
   app.footer(
       "Exit codes: 0 success, 1 invalid input (scenario errors, unwritable output), 2 bad command line, "
       "3 internal error, 4 expectation violated (check, diff), 130/143 interrupted (SIGINT/SIGTERM).\n");
@@ -111,6 +117,7 @@ int main_with_exceptions(int argc, char** argv) {
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(log_level));
 
+  if (!catalog_path.empty() && !use_catalog_file(catalog_path)) return kExitInvalidInput;
   for (const auto& command : commands)
     if (command.app->parsed()) return finish_standard_output(command.action());
   return kExitUsage;

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "active_catalog.hpp"
 #include "child_runs.hpp"
 #include "cli_support.hpp"
 #include "fleetsim/catalog.hpp"
@@ -74,7 +75,7 @@ LoadResult load_and_report(const std::string& path, const std::string& variant, 
   LoadOptions options;
   options.variant = variant;
   options.overrides = overrides;
-  LoadResult result = load_scenario_file(path, Catalog::builtin(), options);
+  LoadResult result = load_scenario_file(path, active_catalog(), options);
   print_diagnostics(result.diagnostics);
   if (!result.ok())
     std::cerr << path << ": " << plural(count_errors(result.diagnostics), "error") << ", nothing was run\n";

@@ -57,6 +57,80 @@ std::optional<Catalog> read_catalog(const std::string& hardware_yaml, const std:
   return Catalog(std::move(hardware), std::move(models));
 }
 
+namespace {
+
+// The entry `name` of an overlay starts from: the base's entry of that name,
+// or the one its `catalog:` key names; nullptr for a complete new entry.
+template <typename Spec, typename Find>
+const Spec* overlay_base(YamlReader& reader, const YAML::Node& entry, const std::string& path,
+                         const std::string& name, Find find) {
+  const Spec* own = find(name);
+  const YAML::Node ref = YamlReader::get(entry, "catalog");
+  if (!ref.IsDefined()) return own;
+  if (own) {
+    reader.error(ref, child_path(path, "catalog"),
+                 "\"" + name + "\" is already a catalog entry: its keys here override it",
+                 "remove `catalog:`, or give the entry a new name");
+    return own;
+  }
+  const auto base_name = reader.name(ref, child_path(path, "catalog"));
+  if (!base_name) return nullptr;
+  const Spec* base = find(*base_name);
+  if (!base) reader.error(ref, child_path(path, "catalog"), "unknown catalog entry \"" + *base_name + "\"");
+  return base;
+}
+
+template <typename Spec>
+void replace_or_add(std::vector<Spec>& specs, Spec spec) {
+  for (auto& s : specs)
+    if (s.name == spec.name) {
+      s = std::move(spec);
+      return;
+    }
+  specs.push_back(std::move(spec));
+}
+
+}  // namespace
+
+std::optional<Catalog> overlay_catalog(const Catalog& base, const std::string& yaml, const std::string& label,
+                                       std::vector<Diagnostic>& diagnostics) {
+  const std::size_t before = diagnostics.size();
+  YamlReader reader(label, diagnostics);
+  const auto root = parse_yaml_document(reader, yaml, "a map with `hardware:` or `models:` entries");
+  if (!root || !reader.expect_map(*root, "")) return std::nullopt;
+  reader.check_keys(*root, "", {"hardware", "models"});
+  std::vector<HardwareSpec> hardware = base.hardware();
+  std::vector<ModelSpec> models = base.models();
+  if (const YAML::Node entries = YamlReader::get(*root, "hardware"); entries.IsDefined() &&
+                                                                     reader.expect_map(entries, "hardware")) {
+    reader.check_unique_keys(entries, "hardware");
+    for (auto it = entries.begin(); it != entries.end(); ++it) {
+      if (!it->first.IsScalar()) continue;
+      const std::string name = it->first.Scalar(), path = child_path("hardware", name);
+      const auto* from = overlay_base<HardwareSpec>(reader, it->second, path, name,
+                                                    [&](const std::string& n) { return base.find_hardware(n); });
+      if (auto spec = read_hardware_entry(reader, it->second, path, name, from, {"catalog"}))
+        replace_or_add(hardware, std::move(*spec));
+    }
+  }
+  if (const YAML::Node entries = YamlReader::get(*root, "models"); entries.IsDefined() &&
+                                                                   reader.expect_map(entries, "models")) {
+    reader.check_unique_keys(entries, "models");
+    for (auto it = entries.begin(); it != entries.end(); ++it) {
+      if (!it->first.IsScalar()) continue;
+      const std::string name = it->first.Scalar(), path = child_path("models", name);
+      const auto* from = overlay_base<ModelSpec>(reader, it->second, path, name,
+                                                 [&](const std::string& n) { return base.find_model(n); });
+      if (auto spec = read_model_entry(reader, it->second, path, name, from, {"catalog"}))
+        replace_or_add(models, std::move(*spec));
+    }
+  }
+  const bool failed = std::any_of(diagnostics.begin() + static_cast<std::ptrdiff_t>(before), diagnostics.end(),
+                                  [](const Diagnostic& d) { return d.is_error(); });
+  if (failed) return std::nullopt;
+  return Catalog(std::move(hardware), std::move(models));
+}
+
 Catalog::Catalog(std::vector<HardwareSpec> hardware, std::vector<ModelSpec> models)
     : hardware_(std::move(hardware)), models_(std::move(models)) {}
 

@@ -121,6 +121,8 @@ Json hardware_json(const HardwareSpec& h) {
   j["compute_efficiency"] = number(h.compute_efficiency);
   j["memory_efficiency"] = number(h.memory_efficiency);
   j["iteration_overhead_s"] = number(h.iteration_overhead_s);
+  j["core_bandwidth_bytes_per_s"] = number(h.core_bandwidth_bps);
+  j["bandwidth_knee"] = number(h.bandwidth_knee);
   j["device_power"] = {{"idle_w", number(h.device_power.idle_w)},
                        {"memory_bound_w", number(h.device_power.memory_bound_w)},
                        {"compute_bound_w", number(h.device_power.compute_bound_w)}};
@@ -142,7 +144,11 @@ Json model_json(const ModelSpec& m) {
   j["attention_heads"] = m.attention_heads;
   j["kv_heads"] = m.kv_heads;
   j["head_dim"] = m.head_dim;
+  j["experts"] = m.experts;
+  j["experts_per_token"] = m.experts_per_token;
   j["weight_dtype"] = to_string(m.weight_dtype);
+  j["weight_format"] = m.weight_format;
+  j["bits_per_weight"] = number(8.0 * m.bytes_per_weight());
   j["kv_dtype"] = to_string(m.kv_dtype);
   j["weight_bytes"] = number(m.weight_bytes());
   j["kv_bytes_per_token"] = number(m.kv_bytes_per_token());
@@ -152,18 +158,26 @@ Json model_json(const ModelSpec& m) {
 
 }  // namespace
 
-std::string render_catalog_table(const Catalog& catalog) {
+std::string render_catalog_table(const Catalog& catalog, const std::vector<WeightFormat>& formats) {
   std::string out = "Hardware (figures per device unless noted; host W per node)\n";
   out += catalog.hardware().empty() ? "  (none)\n" : hardware_table(catalog);
   out += "\nModels\n";
   out += catalog.models().empty() ? "  (none)\n" : model_table(catalog);
+  if (!formats.empty()) {
+    out += "\nWeight formats (weight_format:)\n";
+    text::TextTable table({{"format", Align::left}, {"dtype", Align::left}, {"bits/weight"}, {"description", Align::left}});
+    for (const WeightFormat& f : formats)
+      table.add_row({f.name, std::string(to_string(f.dtype)), text::sig(f.bits_per_weight, 4), f.description});
+    out += table.render("  ");
+  }
   out += "\nSources\n";
   for (const HardwareSpec& h : catalog.hardware()) sources(out, h.name, h.description, h.sources);
   for (const ModelSpec& m : catalog.models()) sources(out, m.name, m.description, m.sources);
+  for (const WeightFormat& f : formats) sources(out, f.name, f.description, f.sources);
   return out;
 }
 
-std::string render_catalog_json(const Catalog& catalog) {
+std::string render_catalog_json(const Catalog& catalog, const std::vector<WeightFormat>& formats) {
   Json j = Json::object();
   j["schema"] = "fleetsim.catalog/1";
   Json hardware = Json::array();
@@ -172,6 +186,17 @@ std::string render_catalog_json(const Catalog& catalog) {
   Json models = Json::array();
   for (const ModelSpec& m : catalog.models()) models.push_back(model_json(m));
   j["models"] = std::move(models);
+  Json format_list = Json::array();
+  for (const WeightFormat& f : formats) {
+    Json fj = Json::object();
+    fj["name"] = f.name;
+    fj["description"] = f.description;
+    fj["dtype"] = to_string(f.dtype);
+    fj["bits_per_weight"] = f.bits_per_weight;
+    fj["sources"] = f.sources;
+    format_list.push_back(std::move(fj));
+  }
+  j["formats"] = std::move(format_list);
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

@@ -1,0 +1,48 @@
+#include "active_catalog.hpp"
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+
+namespace fleetsim {
+namespace {
+
+std::unique_ptr<Catalog>& overlaid() {
+  static std::unique_ptr<Catalog> catalog;
+  return catalog;
+}
+
+std::string& file_name() {
+  static std::string name;
+  return name;
+}
+
+}  // namespace
+
+const Catalog& active_catalog() { return overlaid() ? *overlaid() : Catalog::builtin(); }
+
+const std::string& catalog_file() { return file_name(); }
+
+bool use_catalog_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "fleetsim: error: --catalog: cannot read '" << path << "'\n";
+    return false;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::vector<Diagnostic> diagnostics;
+  auto catalog = overlay_catalog(Catalog::builtin(), text.str(), path, diagnostics);
+  for (const auto& d : diagnostics) std::cerr << d.format() << "\n";
+  if (!catalog) {
+    std::cerr << path << ": the catalog file has errors, nothing was run\n";
+    return false;
+  }
+  overlaid() = std::make_unique<Catalog>(std::move(*catalog));
+  file_name() = path;
+  return true;
+}
+
+}  // namespace fleetsim
