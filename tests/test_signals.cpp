@@ -105,3 +105,17 @@ TEST_CASE("A workflow's --timeout stops a child past its time and fails its poin
   CHECK_THAT(r.err, Catch::Contains("timed out after 0.5 s"));
   CHECK(processes_with("signal-timeout") == 0);
 }
+
+// ASan reserves terabytes of address space: a virtual-memory limit stops it
+// before fleetsim starts, so this runs in the plain build only.
+#if !defined(__SANITIZE_ADDRESS__)
+TEST_CASE("An allocation failure during a run exits 1 with a message, not an abort", "[cli][resources]") {
+  const Shell r = shell("ulimit -v 250000\n\"$F\" run '" + kQuickstart +
+                            "' --no-progress --set workloads.assistant.arrivals.rate=3000/s"
+                            " --set 'workloads.assistant.steps[1].loop.steps[0].tool.latency=1d'"
+                            " --max-memory 100GB --max-events 1e12 >/dev/null\n",
+                        "out-of-memory");
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Catch::Contains("out of memory: an allocation failed while simulating; nothing was written"));
+}
+#endif

@@ -50,6 +50,7 @@ int run(const RunOptions& o) {
   set_activity("simulating " + o.scenario);
   sim.on_engine_created = install_run_interrupt_handlers;
   watch_resources(sim, o.limits.limits, o.scenario);
+  exit_cleanly_when_out_of_memory();
   const Report report = simulate(*scenario, sim);
   set_activity("writing the report" + (o.output.empty() || o.output == "-" ? std::string() : " to " + o.output));
   return emit(render_report(report, parse_format(o.format)), o.output);

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <limits>
+#include <new>
 #include <variant>
 
 #include <fmt/format.h>
@@ -51,7 +52,19 @@ CLI::Validator quantity_of(Dimension dimension, double& target, double min) {
   std::_Exit(1);  // from inside the engine: no SimGrid teardown half-way through a run
 }
 
+void out_of_memory() {
+  // No allocation here: the heap is exhausted.
+  static const char message[] =
+      "fleetsim: error: out of memory: an allocation failed while simulating; nothing was written\n"
+      "  hint: lower --max-memory below the free memory, or shorten the run\n";
+  const ssize_t ignored = ::write(2, message, sizeof message - 1);
+  (void)ignored;
+  std::_Exit(1);
+}
+
 }  // namespace
+
+void exit_cleanly_when_out_of_memory() { std::set_new_handler(out_of_memory); }
 
 double default_max_memory() {
   const long pages = ::sysconf(_SC_PHYS_PAGES), size = ::sysconf(_SC_PAGESIZE);

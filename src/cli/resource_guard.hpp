@@ -41,4 +41,9 @@ std::string exceeded_limit(const WorkEstimate& estimate, const ResourceLimits& l
 // nothing partial is left).
 void watch_resources(SimulationOptions& options, const ResourceLimits& limits, const std::string& scenario);
 
+// When an allocation fails (the estimate was low, or the machine has less
+// free memory than the limit assumes): print what was running and exit 1 at
+// once, instead of std::bad_alloc escaping a SimGrid actor (an abort, 134).
+void exit_cleanly_when_out_of_memory();
+
 }  // namespace fleetsim
