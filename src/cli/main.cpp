@@ -79,7 +79,8 @@ int main_with_exceptions(int argc, char** argv) {
                  "built-in ones of the same name, key by key, or add new ones (docs/catalog.md)")
       ->type_name("FILE");
   app.footer(
-      "Exit codes: 0 success, 1 invalid input (scenario errors, unwritable output), 2 bad command line, "
+      "Exit codes: 0 success, 1 invalid input (scenario errors, unwritable output, a resource limit), "
+      "2 bad command line, "
       "3 internal error, 4 expectation violated (check, diff), 130/143 interrupted (SIGINT/SIGTERM).\n");
 
   const std::vector<Command> commands = {
