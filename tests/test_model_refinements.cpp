@@ -152,3 +152,40 @@ TEST_CASE("A GPU replica ignores CPU thread settings", "[roofline][cpu]") {
   CHECK(s.compute_fraction == 1.0);
   CHECK(s.achieved_bandwidth_bps == Approx(3.35e12 * 0.8));
 }
+
+TEST_CASE("Matrices and attention each meet their own roofline, and their times add", "[roofline]") {
+  EngineSettings engine;
+  RooflineModel model(llama_8b(), h100_node(), engine);
+  // 512 decodes at 4,000 tokens of context: the matrices are compute bound
+  // (8.2 TFLOP at 593 TFLOP/s = 13.9 ms against 6 ms of weights), attention
+  // memory bound (268 GB of KV at 2.68 TB/s = 100 ms against 1.8 ms of math).
+  IterationShape s;
+  s.decode_seqs = 512;
+  s.decode_context = 512 * 4000.0;
+  const IterationCost c = model.cost(s);
+  const double linear_flops = 2 * 8.03e9 * 512, attention_flops = 4.0 * 32 * 4096 * (512 * 4000.0 + 512);
+  const double weights = 16.06e9, kv = 131072.0 * (512 * 4000.0 + 512);
+  CHECK(c.linear_compute_s == Approx(linear_flops / (989e12 * 0.6)));
+  CHECK(c.linear_memory_s == Approx(weights / 2.68e12));
+  CHECK(c.attention_compute_s == Approx(attention_flops / (989e12 * 0.6)));
+  CHECK(c.attention_memory_s == Approx(kv / 2.68e12));
+  CHECK(c.time_s() == Approx(linear_flops / (989e12 * 0.6) + kv / 2.68e12 + 1e-3));
+  // One max over the totals would have hidden the matrices under the KV reads.
+  CHECK(c.time_s() > std::max(c.compute_s, c.memory_s) + 1e-3);
+}
+
+TEST_CASE("Attention runs in the KV cache's type", "[roofline]") {
+  ModelSpec m = llama_8b();
+  m.weight_dtype = DataType::fp8;
+  m.kv_dtype = DataType::bf16;
+  EngineSettings engine;
+  IterationShape s;
+  s.prefill_tokens = 4096;
+  s.prefill_attention_pairs = 4096.0 * 4097.0 / 2.0;
+  const IterationCost bf16_kv = RooflineModel(m, h100_node(), engine).cost(s);
+  CHECK(bf16_kv.linear_compute_s == Approx(2 * 8.03e9 * 4096 / (1979e12 * 0.6)));
+  CHECK(bf16_kv.attention_compute_s == Approx(4.0 * 32 * 4096 * 4096.0 * 4097.0 / 2.0 / (989e12 * 0.6)));
+  m.kv_dtype = DataType::fp8;
+  const IterationCost fp8_kv = RooflineModel(m, h100_node(), engine).cost(s);
+  CHECK(fp8_kv.attention_compute_s == Approx(4.0 * 32 * 4096 * 4096.0 * 4097.0 / 2.0 / (1979e12 * 0.6)));
+}

@@ -1,9 +1,15 @@
-// Time of one engine iteration on one replica, from first principles:
+// Time of one engine iteration on one replica, from first principles. An
+// iteration runs two kinds of kernels one after the other in every layer:
+// the weight matrices (F_lin FLOPs over the weights' B_w bytes) and attention
+// over the KV cache (F_att FLOPs over B_kv bytes). Each is bound by its own
+// roofline, so
 //
-//   t = max(F / (n * peak * eff_c), B / (n * bw * eff_m)) + t_comm + t_overhead
+//   t = max(F_lin / C, B_w / W) + max(F_att / C_att, B_kv / W) + t_comm + t_overhead
 //
-// F (FLOPs) and B (bytes moved) come from the batch's shape; n is the tensor-
-// parallel degree. docs/performance-model.md derives every term.
+// with C = n * peak * eff_c and W = n * achieved bandwidth. A large decode
+// batch is compute bound in its matrices and memory bound in attention: the
+// two add, where one max over the totals would hide the KV reads under the
+// matrix math. docs/performance-model.md derives every term.
 #pragma once
 
 #include "fleetsim/hardware.hpp"
@@ -26,13 +32,21 @@ struct IterationShape {
 };
 
 struct IterationCost {
-  double compute_s = 0.0;   // F / (n * peak * eff_c)
-  double memory_s = 0.0;    // B / (n * bw * eff_m)
-  double comm_s = 0.0;      // tensor-parallel all-reduces
-  double overhead_s = 0.0;  // fixed per iteration
+  double linear_compute_s = 0.0;     // F_lin / C: the weight matrices' math
+  double linear_memory_s = 0.0;      // B_w / W: streaming the weights
+  double attention_compute_s = 0.0;  // F_att / C_att
+  double attention_memory_s = 0.0;   // B_kv / W: reading and writing the KV cache
+  double compute_s = 0.0;            // both phases' compute time (for power)
+  double memory_s = 0.0;             // both phases' memory time (for power)
+  double comm_s = 0.0;               // tensor-parallel all-reduces
+  double overhead_s = 0.0;           // fixed per iteration
   double flops = 0.0;
   double bytes = 0.0;
-  double time_s() const { return (compute_s > memory_s ? compute_s : memory_s) + comm_s + overhead_s; }
+  double time_s() const {
+    return (linear_compute_s > linear_memory_s ? linear_compute_s : linear_memory_s) +
+           (attention_compute_s > attention_memory_s ? attention_compute_s : attention_memory_s) + comm_s +
+           overhead_s;
+  }
 };
 
 // What one device of a replica delivers. A GPU replica uses its devices
@@ -76,15 +90,23 @@ class RooflineModel {
   double peak_flops() const { return peak_flops_; }
 
  private:
-  // cost(decode shape at iteration j) split as compute = a_c + b_c*j, memory = a_m + b_m*j.
-  void decode_linear_terms(const DecodeRun& run, double& a_c, double& b_c, double& a_m,
-                           double& b_m, double& fixed) const;
+  // cost() of iteration j of a decode run: the matrices' time is the same
+  // every iteration (the batch does not change), attention's compute and
+  // memory grow linearly with j (every sequence's context grows by one).
+  struct DecodeTerms {
+    double linear_compute = 0.0, linear_memory = 0.0;
+    double a_c = 0.0, b_c = 0.0;  // attention compute: a_c + b_c * j
+    double a_m = 0.0, b_m = 0.0;  // attention memory:  a_m + b_m * j
+    double fixed = 0.0;           // communication and overhead
+  };
+  DecodeTerms decode_terms(const DecodeRun& run) const;
 
   ModelSpec model_;
   HardwareSpec hardware_;
   int tp_;
   double peak_flops_;        // per device, for the model's compute type
   double flops_per_second_;  // n * peak * eff_c
+  double attention_flops_per_second_;  // the same for the KV cache's compute type
   double bytes_per_second_;  // n * achieved bandwidth per device
   // Per-model constants of cost(), computed once: it runs for every plan.
   double flops_per_token_;     // 2 * P_active

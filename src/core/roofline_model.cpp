@@ -49,6 +49,10 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   const DeviceShare share = device_share(hardware_, engine);
   peak_flops_ = hardware_.peak_flops_for(compute_type_for(model_.weight_dtype)).value_or(0.0);
   flops_per_second_ = tp_ * peak_flops_ * share.compute_fraction * hardware_.compute_efficiency;
+  // Attention multiplies queries by cached keys and values: it runs in the
+  // KV cache's type (FP8 attention for an FP8 cache, else 16-bit).
+  attention_flops_per_second_ = tp_ * hardware_.peak_flops_for(compute_type_for(model_.kv_dtype)).value_or(0.0) *
+                                share.compute_fraction * hardware_.compute_efficiency;
   bytes_per_second_ = tp_ * share.achieved_bandwidth_bps;
   flops_per_token_ = 2.0 * model_.params_active;
   flops_per_pair_ = 4.0 * model_.layers * model_.attention_width();
@@ -70,38 +74,46 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
 IterationCost RooflineModel::cost(const IterationShape& s) const {
   IterationCost c;
   const double tokens = s.tokens();
-  c.flops = flops_per_token_ * tokens + flops_per_pair_ * (s.decode_context + s.decode_seqs + s.prefill_attention_pairs);
+  const double linear_flops = flops_per_token_ * tokens;
+  const double attention_flops = flops_per_pair_ * (s.decode_context + s.decode_seqs + s.prefill_attention_pairs);
   const double weights = mixture_of_experts_ ? model_.weight_bytes_read(tokens) : weight_bytes_;
-  c.bytes = weights + kv_bytes_per_token_ * (s.decode_context + s.prefill_context + tokens);
-  c.compute_s = c.flops / flops_per_second_;
-  c.memory_s = c.bytes / bytes_per_second_;
+  const double kv = kv_bytes_per_token_ * (s.decode_context + s.prefill_context + tokens);
+  c.flops = linear_flops + attention_flops;
+  c.bytes = weights + kv;
+  c.linear_compute_s = linear_flops / flops_per_second_;
+  c.linear_memory_s = weights / bytes_per_second_;
+  c.attention_compute_s = attention_flops / attention_flops_per_second_;
+  c.attention_memory_s = kv / bytes_per_second_;
+  c.compute_s = c.linear_compute_s + c.attention_compute_s;
+  c.memory_s = c.linear_memory_s + c.attention_memory_s;
   if (tp_ > 1 && tokens > 0) c.comm_s = comm_s_per_token_ * tokens + comm_s_fixed_;
   c.overhead_s = hardware_.iteration_overhead_s;
   return c;
 }
 
-void RooflineModel::decode_linear_terms(const DecodeRun& run, double& a_c, double& b_c, double& a_m,
-                                        double& b_m, double& fixed) const {
+RooflineModel::DecodeTerms RooflineModel::decode_terms(const DecodeRun& run) const {
   IterationShape first;
   first.decode_seqs = run.seqs;
   first.decode_context = run.context;
   const IterationCost c0 = cost(first);
-  // Each iteration adds `seqs` tokens of context, which adds attention FLOPs
-  // and KV bytes read; nothing else changes.
-  a_c = c0.compute_s;
-  b_c = flops_per_pair_ * run.seqs / flops_per_second_;
-  a_m = c0.memory_s;
-  b_m = kv_bytes_per_token_ * run.seqs / bytes_per_second_;
-  fixed = c0.comm_s + c0.overhead_s;
+  DecodeTerms t;
+  t.linear_compute = c0.linear_compute_s;
+  t.linear_memory = c0.linear_memory_s;
+  // Each iteration adds `seqs` tokens of context: attention FLOPs and KV
+  // bytes read grow; the matrices do not change.
+  t.a_c = c0.attention_compute_s;
+  t.b_c = flops_per_pair_ * run.seqs / attention_flops_per_second_;
+  t.a_m = c0.attention_memory_s;
+  t.b_m = kv_bytes_per_token_ * run.seqs / bytes_per_second_;
+  t.fixed = c0.comm_s + c0.overhead_s;
+  return t;
 }
 
 double RooflineModel::decode_run_time(const DecodeRun& run, long k) const {
-  double compute = 0.0, memory = 0.0;
-  double a_c, b_c, a_m, b_m, fixed;
-  decode_linear_terms(run, a_c, b_c, a_m, b_m, fixed);
   if (k <= 0) return 0.0;
-  // compute_j - memory_j = (a_c - a_m) + (b_c - b_m) j changes sign at most once.
-  const double da = a_c - a_m, db = b_c - b_m;
+  const DecodeTerms t = decode_terms(run);
+  // attention compute_j - memory_j = (a_c - a_m) + (b_c - b_m) j changes sign at most once.
+  const double da = t.a_c - t.a_m, db = t.b_c - t.b_m;
   long split = k;  // iterations [0, split) use the side that wins at j = 0
   if (db != 0.0) {
     const double crossing = -da / db;
@@ -109,22 +121,21 @@ double RooflineModel::decode_run_time(const DecodeRun& run, long k) const {
       split = static_cast<long>(std::ceil(crossing));
   }
   const bool compute_first = da > 0.0 || (da == 0.0 && db > 0.0);
-  if (compute_first) {
-    compute = sum_linear(a_c, b_c, 0, split);
-    memory = sum_linear(a_m, b_m, split, k);
-  } else {
-    memory = sum_linear(a_m, b_m, 0, split);
-    compute = sum_linear(a_c, b_c, split, k);
-  }
-  return compute + memory + fixed * static_cast<double>(k);
+  double attention;
+  if (compute_first)
+    attention = sum_linear(t.a_c, t.b_c, 0, split) + sum_linear(t.a_m, t.b_m, split, k);
+  else
+    attention = sum_linear(t.a_m, t.b_m, 0, split) + sum_linear(t.a_c, t.b_c, split, k);
+  const double linear = std::max(t.linear_compute, t.linear_memory);
+  return attention + (linear + t.fixed) * static_cast<double>(k);
 }
 
 void RooflineModel::decode_run_components(const DecodeRun& run, long k, double& compute_s,
                                           double& memory_s) const {
-  double a_c, b_c, a_m, b_m, fixed;
-  decode_linear_terms(run, a_c, b_c, a_m, b_m, fixed);
-  compute_s = sum_linear(a_c, b_c, 0, k);
-  memory_s = sum_linear(a_m, b_m, 0, k);
+  const DecodeTerms t = decode_terms(run);
+  const double n = static_cast<double>(std::max(0L, k));
+  compute_s = t.linear_compute * n + sum_linear(t.a_c, t.b_c, 0, k);
+  memory_s = t.linear_memory * n + sum_linear(t.a_m, t.b_m, 0, k);
 }
 
 long RooflineModel::decode_iterations_within(const DecodeRun& run, long limit, double elapsed) const {
