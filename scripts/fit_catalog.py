@@ -1,0 +1,294 @@
+#!/usr/bin/env python3
+"""Fit the catalog's calibrated parameters, and cross-validate the fit.
+
+    scripts/fit_catalog.py fit [--apply]   # fit every group of validation/fit.yaml
+    scripts/fit_catalog.py cv [--write-doc docs/validation.md]
+                                           # leave-one-source-out cross-validation
+
+validation/fit.yaml names each parameter (a key of one or more catalog
+hardware entries), the groups fitted jointly and the cases of each group: the
+cases marked `role: fitted` in validation/cases.yaml, no more and no fewer.
+A group's parameters minimise the sum of squared log(simulated / published)
+over its cases, by coordinate descent: per parameter, a geometric grid over
+its range, then a golden-section search around the best grid point. Every evaluation is a `fleetsim validate-model`
+run of the group's cases with the trial values laid over the built-in catalog
+(`fleetsim --catalog FILE`).
+
+`fit --apply` writes the fitted values into src/catalog/hardware.yaml (rebuild
+afterwards). `cv` predicts each source's cases with a fit that never saw that
+source: for every source that holds fitted cases, each group that used them is
+refitted without them (parameters a group can no longer identify fall back to
+their prior, the catalog's estimate before fitting), and all of the source's
+cases are run with that catalog. Sources without fitted cases are predicted by
+the full fit, which never saw them either. The script needs PyYAML
+(Debian's python3-yaml) and a built fleetsim (--fleetsim, default build/fleetsim).
+"""
+import argparse
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
+BEGIN, END = "<!-- validate-model:begin -->", "<!-- validate-model:end -->"
+CV_BEGIN, CV_END = "<!-- fit-catalog-cv:begin -->", "<!-- fit-catalog-cv:end -->"
+
+
+def load(path):
+    with open(path) as f:
+        return yaml.safe_load(f)
+
+
+class Suite:
+    def __init__(self, fleetsim, validation_dir, jobs):
+        self.fleetsim = fleetsim
+        self.dir = validation_dir
+        self.jobs = jobs
+        self.cases = {c["id"]: c for c in load(os.path.join(validation_dir, "cases.yaml"))["cases"]}
+        self.spec = load(os.path.join(validation_dir, "fit.yaml"))
+        self.params = self.spec["parameters"]
+        self.groups = self.spec["groups"]
+        self.evaluations = 0
+        self.check_spec()
+
+    def check_spec(self):
+        fitted = {i for i, c in self.cases.items() if c["role"] == "fitted"}
+        in_groups = {i for g in self.groups for i in g["cases"]}
+        by_hand = set(self.spec.get("scenario_fitted", {}) or {})
+        unknown = (in_groups | by_hand) - set(self.cases)
+        if unknown:
+            sys.exit(f"fit.yaml names cases that cases.yaml lacks: {sorted(unknown)}")
+        if in_groups | by_hand != fitted:
+            sys.exit("fit.yaml and cases.yaml disagree on the fitted cases: "
+                     f"not fitted in cases.yaml {sorted((in_groups | by_hand) - fitted)}, "
+                     f"fitted but in no group {sorted(fitted - in_groups - by_hand)}")
+        for g in self.groups:
+            for p in g["parameters"]:
+                if p not in self.params:
+                    sys.exit(f"fit.yaml: group parameter {p} is not defined")
+
+    def overlay(self, values):
+        """A catalog file setting each parameter's key on its entries."""
+        entries = {}
+        for name, value in values.items():
+            p = self.params[name]
+            text = f"{value:.6g}{p.get('unit', '')}"
+            for entry in p["entries"] + p.get("carried", []):
+                node = entries.setdefault(entry, {})
+                keys = p["key"].split(".")
+                for k in keys[:-1]:
+                    node = node.setdefault(k, {})
+                node[keys[-1]] = text
+        return yaml.safe_dump({"hardware": entries}, sort_keys=True)
+
+    def simulate(self, values, case_ids):
+        """Simulated figure of each case with `values` laid over the catalog."""
+        self.evaluations += 1
+        with tempfile.TemporaryDirectory() as tmp:
+            catalog = os.path.join(tmp, "catalog.yaml")
+            with open(catalog, "w") as f:
+                f.write(self.overlay(values))
+            doc = os.path.join(tmp, "table.md")
+            with open(doc, "w") as f:
+                f.write(f"{BEGIN}\n{END}\n")
+            cmd = [self.fleetsim, "--catalog", catalog, "validate-model", self.dir, "--jobs", str(self.jobs),
+                   "--only", ",".join(case_ids), "--write-doc", doc]
+            run = subprocess.run(cmd, capture_output=True, text=True)
+            if run.returncode not in (0, 4):
+                sys.exit(f"{' '.join(cmd)} failed ({run.returncode}):\n{run.stdout}\n{run.stderr}")
+            figures = {}
+            with open(doc) as f:
+                for line in f:
+                    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+                    if len(cells) >= 7 and cells[0] in case_ids:
+                        try:
+                            figures[cells[0]] = float(cells[6])
+                        except ValueError:
+                            pass
+        missing = [c for c in case_ids if c not in figures]
+        if missing:
+            sys.exit(f"no simulated figure for {missing} (values {values})")
+        return figures
+
+    def loss(self, values, case_ids):
+        sim = self.simulate(values, case_ids)
+        return sum(math.log(sim[c] / float(self.cases[c]["published"])) ** 2 for c in case_ids)
+
+    def fit_group(self, names, case_ids, start, rounds=3, grid=10, steps=10):
+        """Coordinate descent over `names`, the other parameters held at `start`.
+
+        Each parameter: a geometric grid over its range finds the best
+        bracket (the loss is flat where a case stops depending on the
+        parameter, which a golden-section search alone can mistake for a
+        minimum), then a golden-section search refines it."""
+        values = dict(start)
+        for _ in range(rounds if len(names) > 1 else 1):
+            for name in names:
+                lo, hi = (float(x) for x in self.params[name]["range"])
+                f = lambda x: self.loss({**values, name: x}, case_ids)
+                xs = [lo * (hi / lo) ** (i / (grid - 1)) for i in range(grid)]
+                losses = [f(x) for x in xs]
+                best = min(range(grid), key=lambda i: losses[i])
+                a, b = xs[max(0, best - 1)], xs[min(grid - 1, best + 1)]
+                c, d = b - GOLDEN * (b - a), a + GOLDEN * (b - a)
+                fc, fd = f(c), f(d)
+                for _ in range(steps):
+                    if fc <= fd:
+                        b, d, fd = d, c, fc
+                        c = b - GOLDEN * (b - a)
+                        fc = f(c)
+                    else:
+                        a, c, fc = c, d, fd
+                        d = a + GOLDEN * (b - a)
+                        fd = f(d)
+                candidates = [(losses[best], xs[best]), (fc, c), (fd, d)]
+                # Three significant digits: what the catalog records.
+                values[name] = float(f"{min(candidates)[1]:.3g}")
+        return values
+
+    def fit(self, exclude_sources=()):
+        """Fit every group, without the cases of `exclude_sources`."""
+        values = {n: float(p["prior"]) for n, p in self.params.items()}
+        for g in self.groups:
+            ids = [i for i in g["cases"] if self.cases[i]["source_id"] not in exclude_sources]
+            names = list(g["parameters"])
+            if len(ids) < len(names):
+                # Too few cases left to identify every parameter: fit as many
+                # as there are cases, in the group's order; the rest keep the prior.
+                names = names[:len(ids)]
+            if names:
+                values = self.fit_group(names, ids, values)
+        return values
+
+
+def apply_to_catalog(suite, values):
+    path = os.path.join(ROOT, "src", "catalog", "hardware.yaml")
+    with open(path) as f:
+        text = f.read()
+    for name, value in values.items():
+        p = suite.params[name]
+        rendered = f"{value:.3g}{p.get('unit', '')}"
+        for entry in p["entries"] + p.get("carried", []):
+            start = text.index(f"\n  {entry}:\n")
+            end = text.find("\n\n", start + 1)
+            block = text[start:end]
+            keys = p["key"].split(".")
+            if len(keys) == 2:
+                pattern = re.compile(rf"(\n    {keys[0]}: \{{[^}}]*\b{keys[1]}: )([^,}}]+)")
+                if not pattern.search(block):
+                    sys.exit(f"cannot find {p['key']} in {entry}")
+                block = pattern.sub(lambda m: m.group(1) + rendered, block, count=1)
+            else:
+                pattern = re.compile(rf"(\n    {keys[0]}: )([^\n]+)")
+                if pattern.search(block):
+                    block = pattern.sub(lambda m: m.group(1) + rendered, block, count=1)
+                else:
+                    anchor = block.index("\n    memory_capacity:")
+                    block = block[:anchor] + f"\n    {keys[0]}: {rendered}" + block[anchor:]
+            text = text[:start] + block + text[end:]
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return float("nan") if n == 0 else (xs[n // 2] if n % 2 else 0.5 * (xs[n // 2 - 1] + xs[n // 2]))
+
+
+def cross_validate(suite):
+    """Out-of-fold error of every throughput and latency case but checks."""
+    cases = {i: c for i, c in suite.cases.items()
+             if c["role"] != "check" and c["kind"] in ("throughput", "latency")}
+    sources = sorted({c["source_id"] for c in cases.values()})
+    fitted_sources = {suite.cases[i]["source_id"] for g in suite.groups for i in g["cases"]}
+    full = suite.fit()
+    errors, folds = {}, {}
+    for source in sources:
+        ids = [i for i, c in cases.items() if c["source_id"] == source]
+        values = suite.fit(exclude_sources=(source,)) if source in fitted_sources else full
+        folds[source] = values
+        sim = suite.simulate(values, ids)
+        for i in ids:
+            errors[i] = sim[i] / float(cases[i]["published"]) - 1.0
+        print(f"fold {source}: median |error| {100 * median([abs(errors[i]) for i in ids]):.1f}% "
+              f"over {len(ids)} cases", file=sys.stderr)
+    return cases, errors, folds, full, fitted_sources
+
+
+def cv_markdown(suite, cases, errors, folds, full, fitted_sources):
+    def line(title, ids):
+        e = [abs(errors[i]) for i in ids]
+        return (f"| {title} | {len(e)} | {100 * median(e):.1f}% | {100 * max(e):.1f}% | "
+                f"{sum(1 for x in e if x > 0.35)} |")
+    out = ["| cases | n | median \\|error\\| | max | above 35% |", "|---|---:|---:|---:|---:|"]
+    every = list(cases)
+    out.append(line("all (out of fold)", every))
+    for kind in ("throughput", "latency"):
+        out.append(line(f"{kind}", [i for i in every if cases[i]["kind"] == kind]))
+    for role in ("fitted", "holdout", "reference"):
+        ids = [i for i in every if cases[i]["role"] == role]
+        if ids:
+            out.append(line(f"role {role}", ids))
+    for key, label in (("class", "class"), ("stack", "stack"), ("source_id", "source")):
+        for value in sorted({cases[i].get(key, "") for i in every}):
+            ids = [i for i in every if cases[i].get(key, "") == value]
+            mark = " (refitted without it)" if key == "source_id" and value in fitted_sources else ""
+            out.append(line(f"{label} {value}{mark}", ids))
+    out.append("")
+    out.append("Parameters of the full fit, and of each fold that refitted a group:")
+    out.append("")
+    names = list(suite.params)
+    out.append("| fit | " + " | ".join(names) + " |")
+    out.append("|---|" + "---:|" * len(names))
+    out.append("| all sources | " + " | ".join(f"{full[n]:g}" for n in names) + " |")
+    for source, values in folds.items():
+        if source in fitted_sources:
+            out.append(f"| without {source} | " + " | ".join(f"{values[n]:g}" for n in names) + " |")
+    out.append("")
+    out.append(f"({suite.evaluations} evaluations of the suite's cases.)")
+    return "\n".join(out) + "\n"
+
+
+def replace_block(path, begin, end, body):
+    with open(path) as f:
+        text = f.read()
+    b, e = text.find(begin), text.find(end)
+    if b < 0 or e < b:
+        sys.exit(f"{path} has no {begin} ... {end} block")
+    with open(path, "w") as f:
+        f.write(text[:b + len(begin)] + "\n" + body + text[e:])
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("action", choices=["fit", "cv"])
+    ap.add_argument("--fleetsim", default=os.path.join(ROOT, "build", "fleetsim"))
+    ap.add_argument("--validation", default=os.path.join(ROOT, "validation"))
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--apply", action="store_true", help="write the fitted values into src/catalog/hardware.yaml")
+    ap.add_argument("--write-doc", help="with cv: replace the fit-catalog-cv block of this Markdown file")
+    args = ap.parse_args()
+    suite = Suite(args.fleetsim, args.validation, args.jobs)
+    if args.action == "fit":
+        values = suite.fit()
+        for name, value in values.items():
+            print(f"{name}: {value:g}{suite.params[name].get('unit', '')}")
+        print(f"({suite.evaluations} evaluations)", file=sys.stderr)
+        if args.apply:
+            apply_to_catalog(suite, values)
+    else:
+        result = cross_validate(suite)
+        table = cv_markdown(suite, *result)
+        print(table)
+        if args.write_doc:
+            replace_block(args.write_doc, CV_BEGIN, CV_END, table)
+
+
+if __name__ == "__main__":
+    main()
