@@ -1,10 +1,9 @@
 #include "active_catalog.hpp"
 
-#include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
+#include "fleetsim/input_file.hpp"
 
 namespace fleetsim {
 namespace {
@@ -26,15 +25,14 @@ const Catalog& active_catalog() { return overlaid() ? *overlaid() : Catalog::bui
 const std::string& catalog_file() { return file_name(); }
 
 bool use_catalog_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "fleetsim: error: --catalog: cannot read '" << path << "'\n";
+  std::string error;
+  const auto text = read_input_file(path, error);
+  if (!text) {
+    std::cerr << "fleetsim: error: --catalog: cannot read '" << path << "': " << error << "\n";
     return false;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
   std::vector<Diagnostic> diagnostics;
-  auto catalog = overlay_catalog(Catalog::builtin(), text.str(), path, diagnostics);
+  auto catalog = overlay_catalog(Catalog::builtin(), *text, path, diagnostics);
   for (const auto& d : diagnostics) std::cerr << d.format() << "\n";
   if (!catalog) {
     std::cerr << path << ": the catalog file has errors, nothing was run\n";
