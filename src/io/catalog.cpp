@@ -90,6 +90,22 @@ void replace_or_add(std::vector<Spec>& specs, Spec spec) {
   specs.push_back(std::move(spec));
 }
 
+// Lays the `key:` map of an overlay over `specs`: each entry starts from the
+// base entry `find` gives (overlay_base) and replaces or joins `specs`.
+template <typename Spec, typename Find, typename ReadEntry>
+void overlay_entries(YamlReader& reader, const YAML::Node& root, const std::string& key, Find find,
+                     ReadEntry read_entry, std::vector<Spec>& specs) {
+  const YAML::Node entries = YamlReader::get(root, key);
+  if (!entries.IsDefined() || !reader.expect_map(entries, key)) return;
+  reader.check_unique_keys(entries, key);
+  for (auto it = entries.begin(); it != entries.end(); ++it) {
+    if (!it->first.IsScalar()) continue;
+    const std::string name = it->first.Scalar(), path = child_path(key, name);
+    const Spec* from = overlay_base<Spec>(reader, it->second, path, name, find);
+    if (auto spec = read_entry(reader, it->second, path, name, from)) replace_or_add(specs, std::move(*spec));
+  }
+}
+
 }  // namespace
 
 std::optional<Catalog> overlay_catalog(const Catalog& base, const std::string& yaml, const std::string& label,
@@ -101,30 +117,16 @@ std::optional<Catalog> overlay_catalog(const Catalog& base, const std::string& y
   reader.check_keys(*root, "", {"hardware", "models"});
   std::vector<HardwareSpec> hardware = base.hardware();
   std::vector<ModelSpec> models = base.models();
-  if (const YAML::Node entries = YamlReader::get(*root, "hardware"); entries.IsDefined() &&
-                                                                     reader.expect_map(entries, "hardware")) {
-    reader.check_unique_keys(entries, "hardware");
-    for (auto it = entries.begin(); it != entries.end(); ++it) {
-      if (!it->first.IsScalar()) continue;
-      const std::string name = it->first.Scalar(), path = child_path("hardware", name);
-      const auto* from = overlay_base<HardwareSpec>(reader, it->second, path, name,
-                                                    [&](const std::string& n) { return base.find_hardware(n); });
-      if (auto spec = read_hardware_entry(reader, it->second, path, name, from, {"catalog"}))
-        replace_or_add(hardware, std::move(*spec));
-    }
-  }
-  if (const YAML::Node entries = YamlReader::get(*root, "models"); entries.IsDefined() &&
-                                                                   reader.expect_map(entries, "models")) {
-    reader.check_unique_keys(entries, "models");
-    for (auto it = entries.begin(); it != entries.end(); ++it) {
-      if (!it->first.IsScalar()) continue;
-      const std::string name = it->first.Scalar(), path = child_path("models", name);
-      const auto* from = overlay_base<ModelSpec>(reader, it->second, path, name,
-                                                 [&](const std::string& n) { return base.find_model(n); });
-      if (auto spec = read_model_entry(reader, it->second, path, name, from, {"catalog"}))
-        replace_or_add(models, std::move(*spec));
-    }
-  }
+  overlay_entries(
+      reader, *root, "hardware", [&](const std::string& n) { return base.find_hardware(n); },
+      [](YamlReader& r, const YAML::Node& entry, const std::string& path, const std::string& name,
+         const HardwareSpec* from) { return read_hardware_entry(r, entry, path, name, from, {"catalog"}); },
+      hardware);
+  overlay_entries(
+      reader, *root, "models", [&](const std::string& n) { return base.find_model(n); },
+      [](YamlReader& r, const YAML::Node& entry, const std::string& path, const std::string& name,
+         const ModelSpec* from) { return read_model_entry(r, entry, path, name, from, {"catalog"}); },
+      models);
   const bool failed = std::any_of(diagnostics.begin() + static_cast<std::ptrdiff_t>(before), diagnostics.end(),
                                   [](const Diagnostic& d) { return d.is_error(); });
   if (failed) return std::nullopt;
