@@ -99,3 +99,24 @@ TEST_CASE("fleetsim --catalog lays the file over the built-in catalog for every 
   CHECK(missing.exit_code == 1);
   CHECK_THAT(missing.err, Contains("cannot read '/nonexistent/file.yaml'"));
 }
+
+TEST_CASE("Workflows pass --catalog on to the runs they start", "[catalog][cli]") {
+  const std::string scenario = std::string(FLEETSIM_SOURCE_DIR) + "/scenarios/quickstart.yaml";
+  const std::string file = write_temp_file("pricier.yaml", R"(hardware:
+  h100-p5.48xlarge:
+    price_per_hour: 1000
+)");
+  const auto plain = run_fleetsim("compare '" + scenario + "' '" + scenario + "' --format json -j 2");
+  const auto priced = run_fleetsim("--catalog '" + file + "' compare '" + scenario + "' '" + scenario +
+                                   "' --format json -j 2");
+  INFO(plain.err << priced.err);
+  REQUIRE(plain.exit_code == 0);
+  REQUIRE(priced.exit_code == 0);
+  // The first of fleet.total_cost_usd's values.
+  const auto cost = [](const std::string& out) {
+    const auto at = out.find("\"fleet.total_cost_usd\"");
+    REQUIRE(at != std::string::npos);
+    return std::stod(out.substr(out.find('[', at) + 1));
+  };
+  CHECK(cost(priced.out) > 2 * cost(plain.out));
+}

@@ -256,3 +256,17 @@ TEST_CASE("validate-model --write-doc replaces only the marked block", "[validat
   CHECK(no_markers.exit_code == 1);
   CHECK(read_file(plain) == "no markers here\n");
 }
+
+TEST_CASE("validate-model stops a case past --timeout and reports it as not run", "[validation]") {
+  // A long toy run: two million sessions, several seconds of simulation.
+  std::string slow = toy_scenario();
+  slow.replace(slow.find("sessions: 1"), 11, "sessions: 2000000");
+  slow.replace(slow.find("rate: 1/h"), 9, "rate: 1000/s");
+  write_temp_file("toy.yaml", slow);
+  const auto r = run_fleetsim("validate-model '" + write_temp_file("slow.yaml", manifest(0.001)) + "' --timeout 0.2");
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 4);
+  CHECK(r.out.find("ERROR") != std::string::npos);
+  CHECK(r.out.find("timed out after") != std::string::npos);
+  write_temp_file("toy.yaml", toy_scenario());  // as the other tests expect it
+}

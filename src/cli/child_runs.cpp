@@ -18,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include "active_catalog.hpp"
 #include "interrupts.hpp"
 
 extern char** environ;
@@ -140,7 +141,10 @@ void sleep_briefly() { std::this_thread::sleep_for(std::chrono::milliseconds(5))
 
 std::vector<std::string> run_arguments(const RunRequest& request) {
   // Children log warnings only; their progress would interleave on the terminal.
-  std::vector<std::string> args = {"--log-level", "warn", "run", request.scenario, "--format", "json", "--no-progress"};
+  std::vector<std::string> args = {"--log-level", "warn"};
+  // A child reads its scenario against the same catalog as this process.
+  if (!catalog_file().empty()) args.insert(args.end(), {"--catalog", catalog_file()});
+  args.insert(args.end(), {"run", request.scenario, "--format", "json", "--no-progress"});
   if (!request.variant.empty()) args.insert(args.end(), {"--variant", request.variant});
   if (request.seed) args.insert(args.end(), {"--seed", std::to_string(*request.seed)});
   for (const auto& [path, value] : request.overrides) args.insert(args.end(), {"--set", path + "=" + value});

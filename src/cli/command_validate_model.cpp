@@ -9,16 +9,11 @@
 // that table. A hold-out outside its tolerance is a measurement, not a
 // failure: it is reported and counted.
 //
-// Each case runs in a child `fleetsim run` process: SimGrid allows one engine
-// per process. Up to --jobs children run at once.
-#include <sys/wait.h>
-#include <unistd.h>
-
+// Each case runs in a child `fleetsim run` process (child_runs.hpp: SimGrid
+// allows one engine per process); up to --jobs at once, stopped with this
+// process on SIGINT or SIGTERM, and after --timeout seconds each.
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -35,9 +30,11 @@
 
 #include "active_catalog.hpp"
 #include "atomic_file.hpp"
+#include "child_runs.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "report_expression.hpp"
+#include "scenario_options.hpp"
 #include "validation_manifest.hpp"
 #include "validation_summary.hpp"
 
@@ -58,112 +55,40 @@ struct Options {
   std::string write_doc;
   std::string recorded;
   std::string only;
+  double timeout_s = 0.0;
 };
 
 // ---- running the cases --------------------------------------------------------
 
-std::string self_executable() {
-  std::error_code ec;
-  const fs::path p = fs::read_symlink("/proc/self/exe", ec);
-  if (ec) throw std::runtime_error("cannot find the fleetsim executable: " + ec.message());
-  return p.string();
-}
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "fleetsim-validate-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path = tmpl;
+// `crashed`: 3 when a child died from a signal or exited 3 (a defect, not a
+// case outside its tolerance), else 0.
+std::vector<ValidationOutcome> run_cases(const std::vector<ValidationCase>& cases, const fs::path& dir, int jobs,
+                                         double timeout_s, int& crashed) {
+  std::vector<RunRequest> requests;
+  for (const auto& c : cases) {
+    RunRequest r;
+    r.scenario = (dir / c.scenario).string();
+    r.variant = c.variant;
+    requests.push_back(std::move(r));
   }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-pid_t spawn(const std::string& exe, const std::vector<std::string>& args, const std::string& err_file) {
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
-  if (pid == 0) {
-    FILE* err = std::freopen(err_file.c_str(), "w", stderr);
-    FILE* out = std::freopen("/dev/null", "w", stdout);
-    (void)err;
-    (void)out;
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(exe.c_str()));
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::execv(exe.c_str(), argv.data());
-    std::_Exit(127);
-  }
-  return pid;
-}
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\n");
-  const auto e = s.find_last_not_of(" \t\n");
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::vector<ValidationOutcome> run_cases(const std::vector<ValidationCase>& cases, const fs::path& dir, int jobs) {
-  const std::string exe = self_executable();
-  TempDir tmp;
+  ChildLimits limits;
+  limits.timeout_s = timeout_s;
+  const std::vector<RunOutcome> runs = run_all(requests, jobs, {}, limits);
+  crashed = crash_status(runs, [&](std::size_t i) { return "case " + cases[i].id; });
   std::vector<ValidationOutcome> outcomes(cases.size());
-  std::vector<int> status(cases.size(), -1);
-  std::map<pid_t, std::size_t> running;
-  std::size_t next = 0;
-  auto reap_one = [&] {
-    int st = 0;
-    const pid_t pid = ::waitpid(-1, &st, 0);
-    if (pid < 0) throw std::runtime_error(std::string("waitpid failed: ") + std::strerror(errno));
-    const auto it = running.find(pid);
-    if (it == running.end()) return;
-    status[it->second] = WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-    running.erase(it);
-  };
-  while (next < cases.size() || !running.empty()) {
-    while (next < cases.size() && static_cast<int>(running.size()) < jobs) {
-      const ValidationCase& c = cases[next];
-      const std::string base = (tmp.path / std::to_string(next)).string();
-      std::vector<std::string> args = {"--log-level", "error", "run",           (dir / c.scenario).string(),
-                                       "--format",    "json",  "--no-progress", "--output",
-                                       base + ".json"};
-      if (!catalog_file().empty()) {
-        args.push_back("--catalog");
-        args.push_back(catalog_file());
-      }
-      if (!c.variant.empty()) {
-        args.push_back("--variant");
-        args.push_back(c.variant);
-      }
-      running[spawn(exe, args, base + ".err")] = next;
-      ++next;
-    }
-    reap_one();
-  }
   for (std::size_t i = 0; i < cases.size(); ++i) {
-    const ValidationCase& c = cases[i];
     ValidationOutcome& o = outcomes[i];
-    o.published = c.published;
-    const fs::path base = tmp.path / std::to_string(i);
-    if (status[i] != 0) {
-      std::string err = trim(read_text(base.string() + ".err"));
+    o.published = cases[i].published;
+    if (!runs[i].ok()) {
+      std::string err = runs[i].errors;
+      while (!err.empty() && (err.back() == '\n' || err.back() == ' ')) err.pop_back();
       if (err.size() > 400) err = err.substr(0, 400) + "...";
-      o.error = fmt::format("fleetsim run exited with {}{}", status[i], err.empty() ? "" : ": " + err);
+      o.error = fmt::format("fleetsim run: {}{}", describe_exit(runs[i]), err.empty() ? "" : ": " + err);
       continue;
     }
     try {
-      const json report = json::parse(read_text(base.string() + ".json"));
-      o.simulated = evaluate_report_expression(report, c.value);
-      o.within = c.tolerance > 0.0 && std::abs(o.relative_error()) <= c.tolerance;
+      o.simulated = evaluate_report_expression(json::parse(runs[i].report), cases[i].value);
+      o.within = cases[i].tolerance > 0.0 && std::abs(o.relative_error()) <= cases[i].tolerance;
     } catch (const std::exception& e) {
       o.error = e.what();
     }
@@ -263,7 +188,8 @@ int validate_model(const Options& o) {
     const auto& [text, range] = *block;
     recorded = recorded_figures(text.substr(range.first, range.second - range.first));
   }
-  const std::vector<ValidationOutcome> outcomes = run_cases(cases, dir, std::max(1, o.jobs));
+  int crashed = 0;
+  const std::vector<ValidationOutcome> outcomes = run_cases(cases, dir, std::max(1, o.jobs), o.timeout_s, crashed);
   print_validation_table(cases, outcomes);
   if (!o.write_doc.empty()) {
     const int rc = write_doc(o.write_doc, validation_markdown(cases, outcomes));
@@ -291,7 +217,7 @@ int validate_model(const Options& o) {
       std::cout << "every simulated figure matches " << o.recorded << "\n";
     }
   }
-  return rc;
+  return crashed != 0 ? crashed : rc;
 }
 
 }  // namespace
@@ -309,6 +235,7 @@ Command add_validate_model_command(CLI::App& app) {
   cmd->add_option("--recorded", o->recorded,
                   "Fail (exit 4) when a simulated figure differs from the one recorded in this Markdown file's "
                   "validate-model block");
+  add_timeout_option(cmd, o->timeout_s);
   cmd->add_option("--only", o->only,
                   "Run only the cases whose id contains this text (several, separated by commas: any of them)");
   return {cmd, [o] { return validate_model(*o); }};
