@@ -188,4 +188,11 @@ TEST_CASE("Attention runs in the KV cache's type", "[roofline]") {
   m.kv_dtype = DataType::fp8;
   const IterationCost fp8_kv = RooflineModel(m, h100_node(), engine).cost(s);
   CHECK(fp8_kv.attention_compute_s == Approx(4.0 * 32 * 4096 * 4096.0 * 4097.0 / 2.0 / (1979e12 * 0.6)));
+
+  // A device with no peak for the cache's type runs attention in the weights'.
+  HardwareSpec fp8_only = h100_node();
+  fp8_only.peak_flops.erase(DataType::bf16);
+  m.kv_dtype = DataType::bf16;
+  const IterationCost fallback = RooflineModel(m, fp8_only, engine).cost(s);
+  CHECK(fallback.attention_compute_s == Approx(fp8_kv.attention_compute_s));
 }

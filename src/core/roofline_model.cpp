@@ -50,9 +50,10 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   peak_flops_ = hardware_.peak_flops_for(compute_type_for(model_.weight_dtype)).value_or(0.0);
   flops_per_second_ = tp_ * peak_flops_ * share.compute_fraction * hardware_.compute_efficiency;
   // Attention multiplies queries by cached keys and values: it runs in the
-  // KV cache's type (FP8 attention for an FP8 cache, else 16-bit).
-  attention_flops_per_second_ = tp_ * hardware_.peak_flops_for(compute_type_for(model_.kv_dtype)).value_or(0.0) *
-                                share.compute_fraction * hardware_.compute_efficiency;
+  // KV cache's type (FP8 attention for an FP8 cache, else 16-bit), or in the
+  // weights' type on a device that lists no peak for the cache's.
+  const double attention_peak = hardware_.peak_flops_for(compute_type_for(model_.kv_dtype)).value_or(peak_flops_);
+  attention_flops_per_second_ = tp_ * attention_peak * share.compute_fraction * hardware_.compute_efficiency;
   bytes_per_second_ = tp_ * share.achieved_bandwidth_bps;
   flops_per_token_ = 2.0 * model_.params_active;
   flops_per_pair_ = 4.0 * model_.layers * model_.attention_width();
