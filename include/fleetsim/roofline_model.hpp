@@ -100,6 +100,8 @@ class RooflineModel {
     double fixed = 0.0;           // communication and overhead
   };
   DecodeTerms decode_terms(const DecodeRun& run) const;
+  // Total time of the first k >= 1 iterations of a run with these terms.
+  static double run_time(const DecodeTerms& terms, long k);
 
   ModelSpec model_;
   HardwareSpec hardware_;

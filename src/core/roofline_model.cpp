@@ -111,8 +111,10 @@ RooflineModel::DecodeTerms RooflineModel::decode_terms(const DecodeRun& run) con
 }
 
 double RooflineModel::decode_run_time(const DecodeRun& run, long k) const {
-  if (k <= 0) return 0.0;
-  const DecodeTerms t = decode_terms(run);
+  return k <= 0 ? 0.0 : run_time(decode_terms(run), k);
+}
+
+double RooflineModel::run_time(const DecodeTerms& t, long k) {
   // attention compute_j - memory_j = (a_c - a_m) + (b_c - b_m) j changes sign at most once.
   const double da = t.a_c - t.a_m, db = t.b_c - t.b_m;
   long split = k;  // iterations [0, split) use the side that wins at j = 0
@@ -140,10 +142,11 @@ void RooflineModel::decode_run_components(const DecodeRun& run, long k, double& 
 }
 
 long RooflineModel::decode_iterations_within(const DecodeRun& run, long limit, double elapsed) const {
+  const DecodeTerms terms = decode_terms(run);  // once, not per bisection step
   long lo = 0, hi = limit;  // invariant: time(lo) <= elapsed
   while (lo < hi) {
     const long mid = lo + (hi - lo + 1) / 2;
-    if (decode_run_time(run, mid) <= elapsed)
+    if (run_time(terms, mid) <= elapsed)
       lo = mid;
     else
       hi = mid - 1;
