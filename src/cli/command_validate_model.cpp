@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -33,6 +32,7 @@
 #include "child_runs.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "fleetsim/input_file.hpp"
 #include "report_expression.hpp"
 #include "scenario_options.hpp"
 #include "validation_manifest.hpp"
@@ -96,33 +96,36 @@ std::vector<ValidationOutcome> run_cases(const std::vector<ValidationCase>& case
   return outcomes;
 }
 
-// The block between the markers of a Markdown file; nullopt (and a message)
-// when the file cannot be read or has no such block.
-std::optional<std::pair<std::string, std::pair<std::size_t, std::size_t>>> marked_block(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::cerr << "fleetsim: error: cannot read '" << path << "'\n";
+// A Markdown file and where its validate-model block lies: text[begin, end)
+// is what sits between the markers.
+struct MarkedFile {
+  std::string text;
+  std::size_t begin = 0, end = 0;
+  std::string block() const { return text.substr(begin, end - begin); }
+};
+
+// nullopt (and a message) when the file cannot be read or has no such block.
+std::optional<MarkedFile> read_marked_file(const std::string& path) {
+  std::string error;
+  auto text = read_input_file(path, error);
+  if (!text) {
+    std::cerr << "fleetsim: error: cannot read '" << path << "': " << error << "\n";
     return std::nullopt;
   }
-  std::ostringstream s;
-  s << in.rdbuf();
-  std::string text = s.str();
-  const auto b = text.find(kBeginMarker);
-  const auto e = text.find(kEndMarker);
+  const auto b = text->find(kBeginMarker);
+  const auto e = text->find(kEndMarker);
   if (b == std::string::npos || e == std::string::npos || e < b) {
     std::cerr << "fleetsim: error: '" << path << "' has no " << kBeginMarker << " ... " << kEndMarker
               << " block to replace\n";
     return std::nullopt;
   }
-  const std::size_t from = b + std::string(kBeginMarker).size();
-  return std::make_pair(std::move(text), std::make_pair(from, e));
+  return MarkedFile{std::move(*text), b + std::string(kBeginMarker).size(), e};
 }
 
 int write_doc(const std::string& path, const std::string& table) {
-  const auto block = marked_block(path);
-  if (!block) return kExitInvalidInput;
-  const auto& [text, range] = *block;
-  const std::string updated = text.substr(0, range.first) + "\n" + table + text.substr(range.second);
+  const auto file = read_marked_file(path);
+  if (!file) return kExitInvalidInput;
+  const std::string updated = file->text.substr(0, file->begin) + "\n" + table + file->text.substr(file->end);
   const std::string error = write_file_atomically(path, updated);
   if (!error.empty()) {
     std::cerr << "fleetsim: error: " << error << "\n";
@@ -183,10 +186,9 @@ int validate_model(const Options& o) {
   }
   std::map<std::string, double> recorded;
   if (!o.recorded.empty()) {
-    const auto block = marked_block(o.recorded);
-    if (!block) return kExitInvalidInput;
-    const auto& [text, range] = *block;
-    recorded = recorded_figures(text.substr(range.first, range.second - range.first));
+    const auto file = read_marked_file(o.recorded);
+    if (!file) return kExitInvalidInput;
+    recorded = recorded_figures(file->block());
   }
   int crashed = 0;
   const std::vector<ValidationOutcome> outcomes = run_cases(cases, dir, std::max(1, o.jobs), o.timeout_s, crashed);
