@@ -46,6 +46,9 @@ ErrorSummary summarize(const std::vector<ValidationCase>& cases, const std::vect
   return s;
 }
 
+// Hold-outs and references: every case the fit did not see, checks aside.
+bool not_fitted(const ValidationCase& c) { return c.role == "holdout" || c.role == "reference"; }
+
 std::string describe(const ErrorSummary& s) {
   return fmt::format("{} throughput/latency cases, median |error| {:.1f}%, max {:.1f}%, {} above 35%", s.n,
                      100.0 * s.median, 100.0 * s.max, s.over35);
@@ -57,12 +60,11 @@ void grouped(std::vector<std::string>& lines, const std::string& title, const st
              const std::function<std::string(const ValidationCase&)>& key, const std::set<std::string>& marked) {
   std::set<std::string> values;
   for (const auto& c : cases)
-    if (c.role != "fitted" && c.per_token_figure()) values.insert(key(c));
+    if (not_fitted(c) && c.per_token_figure()) values.insert(key(c));
   std::vector<std::string> parts;
   for (const auto& v : values) {
-    const ErrorSummary s = summarize(cases, outcomes, [&](const ValidationCase& c) {
-      return c.role != "fitted" && c.role != "check" && key(c) == v;
-    });
+    const ErrorSummary s =
+        summarize(cases, outcomes, [&](const ValidationCase& c) { return not_fitted(c) && key(c) == v; });
     if (s.n == 0) continue;
     parts.push_back(fmt::format("{}{} {:.1f}% (n={})", v.empty() ? "unnamed" : v, marked.count(v) ? "*" : "",
                                 100.0 * s.median, s.n));
@@ -80,7 +82,6 @@ std::vector<std::string> summary_lines(const std::vector<ValidationCase>& cases,
     lines.push_back(role + ": " + describe(s) +
                     (role == "holdout" ? fmt::format(", {} outside the role's tolerance", s.outside) : ""));
   }
-  auto not_fitted = [](const ValidationCase& c) { return c.role == "holdout" || c.role == "reference"; };
   lines.push_back("not fitted (holdout + reference): " + describe(summarize(cases, outcomes, not_fitted)));
   for (const std::string kind : {"throughput", "latency"})
     lines.push_back(fmt::format("not fitted, {}: {}", kind, describe(summarize(cases, outcomes, [&](const ValidationCase& c) {
