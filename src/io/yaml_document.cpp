@@ -1,10 +1,11 @@
 #include "yaml_document.hpp"
 
 #include <algorithm>
-#include <vector>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 
 #include "fleetsim/input_limits.hpp"
 #include "yaml_limits.hpp"
@@ -38,6 +39,43 @@ bool report_nul_byte(YamlReader& reader, const std::string& text) {
   return true;
 }
 
+// What one document of a stream holds, seen through the parser's events: how
+// many nodes, and where the first starts. A document of one null node is empty
+// (a lone "---" line, or nothing before the end).
+class DocumentProbe final : public YAML::EventHandler {
+ public:
+  int nodes() const { return nodes_; }
+  bool only_null() const { return nodes_ == 1 && first_is_null_; }
+  const YAML::Mark& first() const { return first_; }
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { note(mark, true); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { note(mark, false); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+    note(mark, false);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    note(mark, false);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    note(mark, false);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void note(const YAML::Mark& mark, bool is_null) {
+    if (nodes_++ == 0) {
+      first_ = mark;
+      first_is_null_ = is_null;
+    }
+  }
+  int nodes_ = 0;
+  bool first_is_null_ = false;
+  YAML::Mark first_;
+};
+
 }  // namespace
 
 std::optional<YAML::Node> parse_yaml_document(YamlReader& reader, const std::string& text, std::string_view what,
@@ -45,20 +83,36 @@ std::optional<YAML::Node> parse_yaml_document(YamlReader& reader, const std::str
   if (report_nul_byte(reader, text)) return std::nullopt;
   YAML::Node root;
   try {
-    // Every document is parsed: a second one (after "---") is an error, not
-    // silently dropped, since its values would otherwise never apply.
-    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
-    if (!documents.empty()) root = documents.front();
-    for (std::size_t i = 1; i < documents.size(); ++i) {
-      if (!documents[i].IsDefined() || documents[i].IsNull()) continue;  // a trailing "---" alone
-      const auto [line, column] = YamlReader::location(documents[i]);
-      reader.error_at(line, column, "",
-                      fmt::format("the file holds a second YAML document (document {}, after a \"---\" line); "
-                                  "expected one document",
-                                  i + 1),
-                      "put each scenario in its own file, or use variants: for alternatives in one file");
-      return std::nullopt;
+    // A second document (after "---") is an error, not silently dropped,
+    // since its values would otherwise never apply. The stream is probed one
+    // document at a time, never with YAML::LoadAll: yaml-cpp 0.7's parser does
+    // not consume a ',' where a document's root should start, and yields empty
+    // documents at the same place for ever (LoadAll then never returns; found
+    // by fuzz/fuzz_scenario_loader).
+    std::istringstream stream(text);
+    YAML::Parser parser(stream);
+    int previous_null_at = -1;  // where the last empty document was seen
+    for (int index = 1;; ++index) {
+      DocumentProbe document;
+      if (!parser.HandleNextDocument(document)) break;
+      const YAML::Mark& at = document.first();
+      if (document.only_null()) {
+        if (at.pos == previous_null_at) {
+          reader.error_at(at.line + 1, at.column + 1, "", "YAML syntax error: a value cannot start here",
+                          "a ',' separates items only inside [ ] or { }; quote a value that starts with ','");
+          return std::nullopt;
+        }
+        previous_null_at = at.pos;
+      } else if (index > 1 && document.nodes() > 0) {
+        reader.error_at(at.line + 1, at.column + 1, "",
+                        fmt::format("the file holds a second YAML document (document {}, after a \"---\" line); "
+                                    "expected one document",
+                                    index),
+                        "put each scenario in its own file, or use variants: for alternatives in one file");
+        return std::nullopt;
+      }
     }
+    root = YAML::Load(text);
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp calls this "bad file".
     const bool located = !e.mark.is_null() && e.mark.line >= 0;
