@@ -5,6 +5,12 @@
 // and peak RSS are the child's, measured by wait4(). On a shared or virtual
 // machine one run's wall time can be off by tens of percent, so --repeat runs
 // each case several times and reports the run of median wall time.
+//
+// Absolute figures depend on the machine and its load; a ratio measured in
+// the same run much less. So each fleetsim run is followed by a run of the
+// floor (floor_loop.hpp: the same traffic through a bare event loop) and the
+// bench reports fleetsim's wall time per LLM call as a multiple of the
+// floor's, paired run by run: the median of the per-repeat ratios.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +21,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -24,6 +31,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
+
+#include "fleetsim/scenario_loader.hpp"
+#include "floor_loop.hpp"
 
 namespace {
 
@@ -42,7 +52,25 @@ struct Result {
   double peak_rss_mib = 0;
   double sessions = 0, calls = 0, tokens = 0, simulated_s = 0, events = 0;
   std::vector<double> wall_s_runs;  // every repeat, in run order
+  // The floor on the same scenario, one run after each fleetsim run.
+  bool has_floor = false;
+  fleetsim::bench::FloorResult floor;  // the floor run of median wall time
+  std::vector<double> floor_wall_s_runs;
+  std::vector<double> ratio_runs;  // per repeat: fleetsim's wall per call / the floor's
+  double ratio = 0;                // their median
 };
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0.0 : v[(v.size() - 1) / 2];
+}
+
+// The floor's wall time per LLM call over fleetsim's: how many floors one
+// fleetsim call costs.
+double floor_ratio(const Result& fleetsim, const fleetsim::bench::FloorResult& floor) {
+  if (fleetsim.calls <= 0 || floor.llm_calls <= 0 || floor.wall_s <= 0) return 0.0;
+  return (fleetsim.wall_s / fleetsim.calls) / (floor.wall_s / static_cast<double>(floor.llm_calls));
+}
 
 // The run of median wall time (the lower middle one for an even count), with
 // every run's wall time attached. The repeats stop at a failed run, which is
@@ -129,6 +157,7 @@ int main(int argc, char** argv) {
   std::string json_out;
   std::vector<std::string> only;
   bool quick = false;
+  bool no_floor = false;
   int repeat = 1;
   app.add_option("--cases", cases_file, "Benchmark set (YAML)");
   app.add_option("--repeat", repeat, "Run each case N times and report the run of median wall time")
@@ -137,7 +166,9 @@ int main(int argc, char** argv) {
   app.add_option("--json", json_out, "Also write the results as JSON to FILE");
   app.add_option("--only", only, "Run only these cases (by name)");
   app.add_flag("--quick", quick, "Run only the cases marked quick");
+  app.add_flag("--no-floor", no_floor, "Do not run the floor (the bare event loop of floor_loop.hpp) after each run");
   CLI11_PARSE(app, argc, argv);
+  const bool with_floor = !no_floor;
 
   std::vector<Case> cases;
   try {
@@ -152,27 +183,54 @@ int main(int argc, char** argv) {
 
   std::vector<Result> results;
   int failures = 0;
-  fmt::print("{:<22} {:>9} {:>9} {:>9} {:>10} {:>8} {:>8} {:>12} {:>10} {:>9} {:>8}\n", "case", "sessions", "calls",
-             "tokens", "sim time", "wall s", "cpu s", "calls/wall-s", "x realtime", "events", "RSS MiB");
+  fmt::print("{:<22} {:>9} {:>9} {:>9} {:>10} {:>8} {:>8} {:>12} {:>8} {:>12} {:>8} {:>10} {:>9} {:>8}\n", "case",
+             "sessions", "calls", "tokens", "sim time", "wall s", "cpu s", "calls/wall-s", "floor s", "floor calls/s",
+             "x floor", "x realtime", "events", "RSS MiB");
   for (const auto& c : cases) {
     if (quick && !c.quick) continue;
     if (!only.empty() && std::find(only.begin(), only.end(), c.name) == only.end()) continue;
+    std::optional<fleetsim::Scenario> scenario;
+    if (with_floor) {
+      fleetsim::LoadOptions options;
+      options.variant = c.variant;
+      scenario = fleetsim::load_scenario_file(c.scenario, fleetsim::Catalog::builtin(), options).scenario;
+      if (!scenario) std::cerr << "fleetsim-bench: " << c.name << ": the floor cannot load the scenario\n";
+    }
+    // Interleaved: fleetsim, then the floor, repeat after repeat, so that
+    // both see the machine in the same phase.
     std::vector<Result> runs;
+    std::vector<fleetsim::bench::FloorResult> floors;
+    std::vector<double> ratios;
     for (int i = 0; i < repeat; ++i) {
       runs.push_back(run_case(fleetsim, c, tmp + "/" + c.name + ".json"));
       if (runs.back().exit_code != 0) break;
+      if (!scenario) continue;
+      floors.push_back(fleetsim::bench::run_floor(*scenario));
+      ratios.push_back(floor_ratio(runs.back(), floors.back()));
     }
-    const Result r = median_run(runs);
+    Result r = median_run(runs);
+    if (r.exit_code == 0 && !floors.empty()) {
+      r.has_floor = true;
+      for (const auto& f : floors) r.floor_wall_s_runs.push_back(f.wall_s);
+      std::sort(floors.begin(), floors.end(), [](const auto& a, const auto& b) { return a.wall_s < b.wall_s; });
+      r.floor = floors[(floors.size() - 1) / 2];
+      r.ratio_runs = ratios;
+      r.ratio = median(ratios);
+    }
     results.push_back(r);
     if (r.exit_code != 0) {
       ++failures;
       fmt::print("{:<22} failed (exit {})\n", c.name, r.exit_code);
       continue;
     }
-    fmt::print("{:<22} {:>9} {:>9} {:>9} {:>9.0f}s {:>8.2f} {:>8.2f} {:>12} {:>10} {:>9} {:>8.0f}\n", c.name,
+    const std::string floor_cols =
+        r.has_floor ? fmt::format(" {:>8.2f} {:>12} {:>8.2f}", r.floor.wall_s,
+                                  human(static_cast<double>(r.floor.llm_calls) / r.floor.wall_s), r.ratio)
+                    : fmt::format(" {:>8} {:>12} {:>8}", "-", "-", "-");
+    fmt::print("{:<22} {:>9} {:>9} {:>9} {:>9.0f}s {:>8.2f} {:>8.2f} {:>12}{} {:>10} {:>9} {:>8.0f}\n", c.name,
                human(r.sessions), human(r.calls), human(r.tokens), r.simulated_s, r.wall_s, r.cpu_s,
-               human(r.calls / r.wall_s),
-               human(r.simulated_s / r.wall_s), human(r.events), r.peak_rss_mib);
+               human(r.calls / r.wall_s), floor_cols, human(r.simulated_s / r.wall_s), human(r.events),
+               r.peak_rss_mib);
     std::fflush(stdout);
   }
   std::filesystem::remove_all(tmp);
@@ -197,6 +255,20 @@ int main(int argc, char** argv) {
       x["realtime_multiple"] = r.wall_s > 0 ? r.simulated_s / r.wall_s : 0.0;
       x["engine_events"] = r.events;
       x["peak_rss_mib"] = r.peak_rss_mib;
+      if (r.has_floor) {
+        nlohmann::ordered_json f;
+        f["sessions"] = r.floor.sessions_completed;
+        f["llm_calls"] = r.floor.llm_calls;
+        f["tool_calls"] = r.floor.tool_calls;
+        f["events"] = r.floor.events;
+        f["simulated_s"] = r.floor.simulated_s;
+        f["wall_s"] = r.floor.wall_s;
+        f["wall_s_runs"] = r.floor_wall_s_runs;
+        f["llm_calls_per_wall_s"] = static_cast<double>(r.floor.llm_calls) / r.floor.wall_s;
+        x["floor"] = f;
+        x["floor_ratio"] = r.ratio;
+        x["floor_ratio_runs"] = r.ratio_runs;
+      }
       j["cases"].push_back(x);
     }
     std::ofstream(json_out) << j.dump(2) << "\n";
