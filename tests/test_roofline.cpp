@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "fleetsim/roofline_model.hpp"
 #include "support/fixtures.hpp"
 
@@ -132,4 +134,55 @@ TEST_CASE("KV capacity is usable memory minus weights, in whole blocks", "[kv]")
   const KvCapacity k2 = kv_capacity(llama_8b(), h100_node(), engine);
   CHECK(k2.usable_bytes == Approx(2 * (72e9 - 2e9)));
   CHECK(k2.kv_bytes == Approx(140e9 - 16.06e9));
+}
+
+TEST_CASE("An all-reduce's ring moves its bytes at the interconnect's bus efficiency", "[roofline]") {
+  EngineSettings tp4;
+  tp4.tensor_parallel = 4;
+  HardwareSpec nvlink = h100_node();
+  nvlink.interconnect_efficiency = 0.8;
+  IterationShape s;
+  s.decode_seqs = 8;
+  s.decode_context = 8 * 2000;
+  const IterationCost c = RooflineModel(llama_8b(), nvlink, tp4).cost(s);
+  // Only the bandwidth term slows down: 450 GB/s * 0.8 = 360 GB/s; the
+  // per-step latency stays.
+  const double per = 2.0 * 0.75 * 8 * 4096 * 2 / 360e9 + 6 * 5e-6;
+  CHECK(c.comm_s == Approx(32 * 2 * per));
+}
+
+TEST_CASE("The matrices' roofline has a rounded knee where math and weight reads meet", "[roofline]") {
+  CHECK(matmul_time(3.0, 4.0, 0.0) == 4.0);          // plain roofline
+  CHECK(matmul_time(3.0, 4.0, 1.0) == Approx(7.0));  // p = 1: the sum
+  CHECK(matmul_time(3.0, 4.0, 2.0) == Approx(5.0));  // p = 2: sqrt(9 + 16)
+  CHECK(matmul_time(0.0, 4.0, 1.5) == 4.0);          // one side alone
+  CHECK(matmul_time(1e-300, 1.0, 64.0) == 1.0);      // no overflow far from the knee
+
+  // 128 decodes of Llama-3.1-8B on the fixture H100: F_lin / C = 2 * 8.03e9 *
+  // 128 / 593.4e12 = 3.464 ms against B_w / W = 16.06e9 / 2.68e12 = 5.993 ms.
+  // With p = 1.5 the matrices take (3.464^1.5 + 5.993^1.5)^(1/1.5) = 7.640 ms.
+  HardwareSpec knee = h100_node();
+  knee.matmul_knee = 1.5;
+  EngineSettings engine;
+  IterationShape s;
+  s.decode_seqs = 128;
+  s.decode_context = 128 * 1000.0;
+  const IterationCost plain = RooflineModel(llama_8b(), h100_node(), engine).cost(s);
+  const IterationCost rounded = RooflineModel(llama_8b(), knee, engine).cost(s);
+  const double tc = 2 * 8.03e9 * 128 / (989e12 * 0.6), tm = 16.06e9 / 2.68e12;
+  CHECK(plain.linear_s == Approx(tm));
+  CHECK(rounded.linear_s == Approx(std::pow(std::pow(tc, 1.5) + std::pow(tm, 1.5), 1 / 1.5)));
+  CHECK(rounded.linear_s == Approx(7.640e-3).epsilon(1e-3));
+  CHECK(rounded.time_s() - plain.time_s() == Approx(rounded.linear_s - tm));
+  // The closed form of a decode run adds the same matrices' time per step.
+  const RooflineModel model(llama_8b(), knee, engine);
+  const RooflineModel::DecodeRun run{128, 128 * 1000.0};
+  double sum = 0.0;
+  for (int j = 0; j < 5; ++j) {
+    IterationShape step;
+    step.decode_seqs = 128;
+    step.decode_context = 128 * (1000.0 + j);
+    sum += model.cost(step).time_s();
+  }
+  CHECK(model.decode_run_time(run, 5) == Approx(sum));
 }

@@ -48,10 +48,19 @@ struct HardwareSpec {
   double memory_capacity_bytes = 0.0;
   double interconnect_bandwidth_bps = 0.0;  // per device, between devices of a node
   double interconnect_latency_s = 0.0;      // per collective step
+  // Fraction of interconnect_bandwidth an all-reduce's ring reaches (NCCL's
+  // "bus bandwidth" over the link rate): protocol and synchronization costs.
+  double interconnect_efficiency = 1.0;
 
   // Achieved fraction of peak; calibrated, see docs/performance-model.md.
   double compute_efficiency = 1.0;
   double memory_efficiency = 1.0;
+  // How a weight matrix's math and its weight reads combine: the time is
+  // (t_c^p + t_m^p)^(1/p) with p = matmul_knee, between their sum (p = 1)
+  // and the larger of the two (p -> infinity, the plain roofline). Real GEMM
+  // kernels fall short of both rooflines where the two meet (a batch of a few
+  // hundred tokens); 0 means the plain roofline.
+  double matmul_knee = 0.0;
   double iteration_overhead_s = 0.0;  // scheduler + launch cost per engine iteration
 
   DevicePower device_power;

@@ -4,9 +4,11 @@
 // over the KV cache (F_att FLOPs over B_kv bytes). Each is bound by its own
 // roofline, so
 //
-//   t = max(F_lin / C, B_w / W) + max(F_att / C_att, B_kv / W) + t_comm + t_overhead
+//   t = join_p(F_lin / C, B_w / W) + max(F_att / C_att, B_kv / W) + t_comm + t_overhead
 //
-// with C = n * peak * eff_c and W = n * achieved bandwidth. A large decode
+// with C = n * peak * eff_c, W = n * achieved bandwidth, and join_p(a, b) =
+// (a^p + b^p)^(1/p) the matrices' roofline with a rounded knee
+// (HardwareSpec::matmul_knee; max(a, b) when the hardware gives none). A large decode
 // batch is compute bound in its matrices and memory bound in attention: the
 // two add, where one max over the totals would hide the KV reads under the
 // matrix math. docs/performance-model.md derives every term.
@@ -31,9 +33,15 @@ struct IterationShape {
   double tokens() const { return decode_seqs + prefill_tokens; }
 };
 
+// The time of a weight-matrix phase whose math alone takes `compute_s` and
+// whose weight reads alone take `memory_s`: (t_c^p + t_m^p)^(1/p) with p =
+// `knee`, or the larger of the two when knee <= 0.
+double matmul_time(double compute_s, double memory_s, double knee);
+
 struct IterationCost {
   double linear_compute_s = 0.0;     // F_lin / C: the weight matrices' math
   double linear_memory_s = 0.0;      // B_w / W: streaming the weights
+  double linear_s = 0.0;             // matmul_time of the two: the matrices' time
   double attention_compute_s = 0.0;  // F_att / C_att
   double attention_memory_s = 0.0;   // B_kv / W: reading and writing the KV cache
   double compute_s = 0.0;            // both phases' compute time (for power)
@@ -43,8 +51,7 @@ struct IterationCost {
   double flops = 0.0;
   double bytes = 0.0;
   double time_s() const {
-    return (linear_compute_s > linear_memory_s ? linear_compute_s : linear_memory_s) +
-           (attention_compute_s > attention_memory_s ? attention_compute_s : attention_memory_s) + comm_s +
+    return linear_s + (attention_compute_s > attention_memory_s ? attention_compute_s : attention_memory_s) + comm_s +
            overhead_s;
   }
 };
@@ -95,6 +102,7 @@ class RooflineModel {
   // memory grow linearly with j (every sequence's context grows by one).
   struct DecodeTerms {
     double linear_compute = 0.0, linear_memory = 0.0;
+    double linear = 0.0;          // matmul_time of the two (constant over the run)
     double a_c = 0.0, b_c = 0.0;  // attention compute: a_c + b_c * j
     double a_m = 0.0, b_m = 0.0;  // attention memory:  a_m + b_m * j
     double fixed = 0.0;           // communication and overhead

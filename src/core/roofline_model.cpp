@@ -20,6 +20,14 @@ double sum_linear(double a, double b, long j0, long j1) {
 
 }  // namespace
 
+double matmul_time(double compute_s, double memory_s, double knee) {
+  const double high = std::max(compute_s, memory_s);
+  if (knee <= 0.0 || high <= 0.0) return high;
+  // Written around the larger term so that a large knee cannot overflow.
+  const double low = std::min(compute_s, memory_s);
+  return high * std::pow(1.0 + std::pow(low / high, knee), 1.0 / knee);
+}
+
 DeviceShare device_share(const HardwareSpec& hardware, const EngineSettings& engine) {
   DeviceShare share;
   const double socket = hardware.memory_bandwidth_bps * hardware.memory_efficiency;
@@ -67,7 +75,7 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
     const double n = tp_;
     const double all_reduces = model_.layers * kAllReducesPerLayer;
     comm_s_per_token_ = all_reduces * 2.0 * (n - 1.0) / n * model_.hidden_size * kActivationBytes /
-                        hardware_.interconnect_bandwidth_bps;
+                        (hardware_.interconnect_bandwidth_bps * hardware_.interconnect_efficiency);
     comm_s_fixed_ = all_reduces * 2.0 * (n - 1.0) * hardware_.interconnect_latency_s;
   }
 }
@@ -83,6 +91,7 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
   c.bytes = weights + kv;
   c.linear_compute_s = linear_flops / flops_per_second_;
   c.linear_memory_s = weights / bytes_per_second_;
+  c.linear_s = matmul_time(c.linear_compute_s, c.linear_memory_s, hardware_.matmul_knee);
   c.attention_compute_s = attention_flops / attention_flops_per_second_;
   c.attention_memory_s = kv / bytes_per_second_;
   c.compute_s = c.linear_compute_s + c.attention_compute_s;
@@ -100,6 +109,7 @@ RooflineModel::DecodeTerms RooflineModel::decode_terms(const DecodeRun& run) con
   DecodeTerms t;
   t.linear_compute = c0.linear_compute_s;
   t.linear_memory = c0.linear_memory_s;
+  t.linear = c0.linear_s;
   // Each iteration adds `seqs` tokens of context: attention FLOPs and KV
   // bytes read grow; the matrices do not change.
   t.a_c = c0.attention_compute_s;
@@ -129,8 +139,7 @@ double RooflineModel::run_time(const DecodeTerms& t, long k) {
     attention = sum_linear(t.a_c, t.b_c, 0, split) + sum_linear(t.a_m, t.b_m, split, k);
   else
     attention = sum_linear(t.a_m, t.b_m, 0, split) + sum_linear(t.a_c, t.b_c, split, k);
-  const double linear = std::max(t.linear_compute, t.linear_memory);
-  return attention + (linear + t.fixed) * static_cast<double>(k);
+  return attention + (t.linear + t.fixed) * static_cast<double>(k);
 }
 
 void RooflineModel::decode_run_components(const DecodeRun& run, long k, double& compute_s,

@@ -118,8 +118,10 @@ Json hardware_json(const HardwareSpec& h) {
   j["memory_capacity_bytes"] = number(h.memory_capacity_bytes);
   j["interconnect_bandwidth_bytes_per_s"] = number(h.interconnect_bandwidth_bps);
   j["interconnect_latency_s"] = number(h.interconnect_latency_s);
+  j["interconnect_efficiency"] = number(h.interconnect_efficiency);
   j["compute_efficiency"] = number(h.compute_efficiency);
   j["memory_efficiency"] = number(h.memory_efficiency);
+  j["matmul_knee"] = number(h.matmul_knee);
   j["iteration_overhead_s"] = number(h.iteration_overhead_s);
   j["core_bandwidth_bytes_per_s"] = number(h.core_bandwidth_bps);
   j["bandwidth_knee"] = number(h.bandwidth_knee);

@@ -12,7 +12,8 @@ const Choices<DeviceKind> kKinds = {{"cpu", DeviceKind::cpu}, {"gpu", DeviceKind
 
 const std::vector<std::string> kCommonKeys = {
     "kind",       "description",  "instance",        "peak_flops",     "memory_bandwidth",
-    "memory_capacity", "interconnect_bandwidth", "interconnect_latency", "efficiency",
+    "memory_capacity", "interconnect_bandwidth", "interconnect_latency", "interconnect_efficiency",
+    "efficiency", "matmul_knee",
     "iteration_overhead", "power", "price_per_hour", "price_date", "sources"};
 const std::vector<std::string> kGpuOnlyKeys = {"devices"};
 const std::vector<std::string> kCpuOnlyKeys = {"sockets", "cores_per_socket", "clock", "core_bandwidth",
@@ -156,6 +157,12 @@ std::optional<HardwareSpec> read_hardware_entry(YamlReader& reader, const YAML::
   read_quantity("interconnect_bandwidth", hw.interconnect_bandwidth_bps, Dimension::bandwidth, at_least(0));
   read_quantity("interconnect_latency", hw.interconnect_latency_s, Dimension::duration, at_least(0));
   read_quantity("iteration_overhead", hw.iteration_overhead_s, Dimension::duration, at_least(0));
+  if (const YAML::Node n = YamlReader::get(entry, "interconnect_efficiency"))
+    if (auto v = reader.number(n, child_path(path, "interconnect_efficiency"), in_range(0, 1, true, false)))
+      hw.interconnect_efficiency = *v;
+  if (const YAML::Node n = YamlReader::get(entry, "matmul_knee"))
+    if (auto v = reader.number(n, child_path(path, "matmul_knee"), in_range(1, 64)))
+      hw.matmul_knee = *v;
   if (const YAML::Node n = YamlReader::get(entry, "efficiency")) {
     read_nested(reader, n, child_path(path, "efficiency"),
                 {{"compute", &hw.compute_efficiency, Dimension::dimensionless, in_range(0, 1, true, false)},
