@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "fleetsim/quantile_sketch.hpp"
+#include "fleetsim/step_integral.hpp"
 
 namespace fleetsim {
 
@@ -25,12 +26,14 @@ struct WorkloadMetrics {
   QuantileSketch tpot_s;
   QuantileSketch call_latency_s;
   QuantileSketch session_latency_s;
+  StepIntegral in_system;  // sessions started and not ended, over time
 };
 
 struct PoolMetrics {
   std::int64_t llm_calls = 0;
   double output_tokens = 0.0;
   QuantileSketch queueing_delay_s;
+  StepIntegral calls_in_flight;  // calls routed here and not finished, over time
 };
 
 // Little's law bookkeeping: the time integral of sessions in the system.

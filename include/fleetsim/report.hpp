@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +51,10 @@ struct WorkloadReport {
   double goodput_sessions_per_s = 0.0;  // completed sessions that met every bound, per second
   double cost_usd = 0.0;                // share of fleet cost, by device time used
   double cost_per_session_usd = 0.0;
+  // Mean sessions started and not yet ended over the first and the second
+  // half of the window (stability.hpp).
+  double sessions_in_system_first_half = 0.0;
+  double sessions_in_system_second_half = 0.0;
 };
 
 struct PoolReport {
@@ -74,6 +79,11 @@ struct PoolReport {
   double compute_cost_usd = 0.0;  // node-hours x price
   double energy_cost_usd = 0.0;   // facility energy x electricity price
   double cost_usd = 0.0;          // what counts toward the total, by pricing mode
+  // Mean calls at the pool (waiting or running) over the first and the second
+  // half of the window: a backlog that grows from one to the other is a pool
+  // that does not keep up (stability.hpp).
+  double calls_in_flight_first_half = 0.0;
+  double calls_in_flight_second_half = 0.0;
 };
 
 struct FleetReport {
@@ -105,6 +115,24 @@ struct LittleLawCheck {
   double relative_error = 0.0;           // |L - lambda W| / L
 };
 
+// One sign that the run is not in a steady state: docs/report-format.md,
+// "Stability", lists the kinds and what to do about each.
+struct StabilityFinding {
+  std::string kind;      // "pool_backlog_growing", "sessions_accumulating" or "no_session_completed"
+  std::string pool;      // the pool concerned; empty when none is singled out
+  std::string workload;  // the workload concerned; empty unless one is
+  double utilization = std::numeric_limits<double>::quiet_NaN();  // of `pool`
+  std::string figure;    // what grows: "calls_in_flight" (of the pool) or "sessions_in_system" (of the workload)
+  double first_half = std::numeric_limits<double>::quiet_NaN();   // its mean over each half of the window
+  double second_half = std::numeric_limits<double>::quiet_NaN();
+  std::string hint;
+};
+
+struct StabilityCheck {
+  bool stable = true;  // no findings
+  std::vector<StabilityFinding> findings;
+};
+
 struct RunInfo {
   std::string scenario;
   std::string fleetsim_version;
@@ -124,6 +152,7 @@ struct Report {
   std::vector<PoolReport> pools;
   FleetReport fleet;
   LittleLawCheck little_law;
+  StabilityCheck stability;
 };
 
 }  // namespace fleetsim

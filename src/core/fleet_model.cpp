@@ -23,6 +23,8 @@ FleetModel::FleetModel(const Scenario& scenario, double /*window_end_s*/) : scen
   metrics_.workloads.resize(scenario.workloads.size());
   metrics_.pools.resize(scenario.pools.size());
   metrics_.occupancy.last_s = 0.0;
+  for (auto& w : metrics_.workloads) w.in_system = StepIntegral(warmup);
+  for (auto& p : metrics_.pools) p.calls_in_flight = StepIntegral(warmup);
   sessions_created_.assign(scenario.workloads.size(), 0);
   pool_power_.reserve(scenario.pools.size());
 
@@ -93,6 +95,7 @@ void FleetModel::start_session(std::uint32_t workload) {
   slot_live_[slot] = 1;
   ++sessions_in_flight_;
   count_occupancy(now, +1);
+  metrics_.workloads[workload].in_system.change(now, +1.0);
   if (in_window(now)) {
     ++metrics_.workloads[workload].sessions_started;
     ++metrics_.occupancy.arrivals;
@@ -138,6 +141,7 @@ void FleetModel::issue_call(std::uint32_t slot, const Step& step) {
   s.call_prompt_tokens = call.prompt_tokens;
   const std::size_t r = router_->route(step.model, s.last_replica, replicas_);
   s.last_replica = static_cast<int>(r);
+  metrics_.pools[placements_[r].pool].calls_in_flight.change(call.enqueue_s, +1.0);
   const bool interrupt = replicas_[r].enqueue(call);
   driver_->wake_replica(r, interrupt);
 }
@@ -146,6 +150,7 @@ void FleetModel::on_call_finished(const CallOutcome& out) {
   const auto slot = static_cast<std::uint32_t>(out.request.call_id);
   Session& s = sessions_[slot];
   router_->call_finished(static_cast<std::size_t>(s.last_replica));
+  metrics_.pools[placements_[static_cast<std::size_t>(s.last_replica)].pool].calls_in_flight.change(driver_->now(), -1.0);
   const double ttft = out.first_token_s - s.call_issued_s;
   const double tpot = out.generated_tokens > 1
                           ? (out.finished_s - out.first_token_s) / static_cast<double>(out.generated_tokens - 1)
@@ -190,6 +195,7 @@ void FleetModel::end_session(std::uint32_t slot) {
     metrics_.occupancy.completed_time_s += duration;
   }
   count_occupancy(now, -1);
+  metrics_.workloads[s.workload].in_system.change(now, -1.0);
   slot_live_[slot] = 0;
   free_slots_.push_back(slot);
   --sessions_in_flight_;
@@ -205,6 +211,8 @@ std::vector<std::int64_t> FleetModel::sessions_in_flight_by_workload() const {
 
 void FleetModel::settle(double end_s) {
   count_occupancy(end_s, 0);
+  for (auto& w : metrics_.workloads) w.in_system.settle(end_s);
+  for (auto& p : metrics_.pools) p.calls_in_flight.settle(end_s);
   for (auto& r : replicas_) r.settle(end_s);
 }
 

@@ -1,5 +1,7 @@
 #include "fleetsim/report_builder.hpp"
 
+#include "fleetsim/stability.hpp"
+
 #include <cmath>
 #include <limits>
 
@@ -63,6 +65,7 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
   const FleetMetrics& m = fleet.metrics();
   const double window = std::max(0.0, totals.window_end_s - totals.window_start_s);
   const double pue = sc.costs.pue;
+  const double midpoint = totals.window_start_s + window / 2.0;
   const bool owned = sc.costs.pricing == Pricing::owned;
 
   Report rep;
@@ -112,6 +115,8 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     pr.queueing_delay_mean_s = pm.queueing_delay_s.count() ? pm.queueing_delay_s.mean() : kUndefined;
     pr.queueing_delay_p95_s = pm.queueing_delay_s.count() ? pm.queueing_delay_s.quantile(0.95) : kUndefined;
     pr.llm_calls = pm.llm_calls;
+    pr.calls_in_flight_first_half = pm.calls_in_flight.mean(totals.window_start_s, midpoint);
+    pr.calls_in_flight_second_half = pm.calls_in_flight.mean(midpoint, totals.window_end_s);
     pr.output_tokens = pm.output_tokens;
     const double baseline_j = p < totals.pool_baseline_energy_j.size() ? totals.pool_baseline_energy_j[p] : 0.0;
     pr.energy_j = baseline_j + dynamic_j;
@@ -181,6 +186,8 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     wr.goodput_sessions_per_s = ratio(static_cast<double>(wm.sessions_met_slo), window);
     wr.cost_usd = workload_cost[w];
     wr.cost_per_session_usd = ratio(wr.cost_usd, static_cast<double>(wm.sessions_completed));
+    wr.sessions_in_system_first_half = wm.in_system.mean(totals.window_start_s, midpoint);
+    wr.sessions_in_system_second_half = wm.in_system.mean(midpoint, totals.window_end_s);
     sessions += static_cast<double>(wm.sessions_completed);
     calls += static_cast<double>(wm.llm_calls);
     output_tokens += wm.output_tokens;
@@ -208,6 +215,7 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
   ll.mean_session_time_s = ratio(o.completed_time_s, static_cast<double>(o.completed));
   ll.relative_error = ratio(std::fabs(ll.mean_sessions_in_system - ll.arrival_rate_per_s * ll.mean_session_time_s),
                             ll.mean_sessions_in_system);
+  rep.stability = check_stability(rep);
   return rep;
 }
 

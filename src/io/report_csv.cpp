@@ -62,6 +62,8 @@ constexpr UnitEntry kUnits[] = {
     {"peak_power_w", "W"},
     {"energy_j", "J"},
     {"cost_usd", "USD"},
+    {"calls_in_flight_first_half", "calls"},
+    {"calls_in_flight_second_half", "calls"},
     // workload
     {"sessions_started", "count"},
     {"sessions_completed", "count"},
@@ -73,6 +75,8 @@ constexpr UnitEntry kUnits[] = {
     {"prefix_cache_hit_rate", "fraction"},
     {"slos_met", "bool"},
     {"goodput_sessions_per_s", "sessions/s"},
+    {"sessions_in_system_first_half", "sessions"},
+    {"sessions_in_system_second_half", "sessions"},
     // slo
     {"bound_s", "s"},
     {"observed_s", "s"},
@@ -83,6 +87,7 @@ constexpr UnitEntry kUnits[] = {
     {"arrival_rate_per_s", "sessions/s"},
     {"mean_session_time_s", "s"},
     {"relative_error", "fraction"},
+    {"stable", "bool"},
 };
 
 std::string_view unit_for(std::string_view path) {
@@ -172,6 +177,16 @@ std::string render_csv(const Report& report) {
     }
   }
   for (const auto& [check, figures] : j["checks"].items()) csv.figures("check", check, figures);
+  // Each finding: its subject (the pool, or the workload) and its figures; the
+  // kind names the advice (docs/report-format.md, "Stability").
+  for (const StabilityFinding& f : report.stability.findings) {
+    const std::string& subject = f.kind == "pool_backlog_growing" ? f.pool : f.workload;
+    const std::string_view unit = f.figure == "calls_in_flight" ? "calls" : "sessions";
+    const Json& finding = j["checks"]["stability"]["findings"][&f - report.stability.findings.data()];
+    csv.row("stability", subject, f.kind + ".utilization", finding["utilization"], "fraction");
+    csv.row("stability", subject, f.kind + "." + f.figure + ".first_half", finding["first_half"], unit);
+    csv.row("stability", subject, f.kind + "." + f.figure + ".second_half", finding["second_half"], unit);
+  }
   return csv.take();
 }
 

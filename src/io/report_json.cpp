@@ -105,6 +105,8 @@ Json pool_json(const PoolReport& p) {
   j["compute_cost_usd"] = number(p.compute_cost_usd);
   j["energy_cost_usd"] = number(p.energy_cost_usd);
   j["cost_usd"] = number(p.cost_usd);
+  j["calls_in_flight_first_half"] = number(p.calls_in_flight_first_half);
+  j["calls_in_flight_second_half"] = number(p.calls_in_flight_second_half);
   return j;
 }
 
@@ -143,6 +145,8 @@ Json workload_json(const WorkloadReport& w) {
   j["goodput_sessions_per_s"] = number(w.goodput_sessions_per_s);
   j["cost_usd"] = number(w.cost_usd);
   j["cost_per_session_usd"] = number(w.cost_per_session_usd);
+  j["sessions_in_system_first_half"] = number(w.sessions_in_system_first_half);
+  j["sessions_in_system_second_half"] = number(w.sessions_in_system_second_half);
   return j;
 }
 
@@ -152,6 +156,28 @@ Json little_law_json(const LittleLawCheck& c) {
   j["arrival_rate_per_s"] = number(c.arrival_rate_per_s);
   j["mean_session_time_s"] = number(c.mean_session_time_s);
   j["relative_error"] = number(c.relative_error);
+  return j;
+}
+
+Json text_or_null(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+
+Json stability_json(const StabilityCheck& c) {
+  Json j = Json::object();
+  j["stable"] = c.stable;
+  Json findings = Json::array();
+  for (const StabilityFinding& f : c.findings) {
+    Json e = Json::object();
+    e["kind"] = f.kind;
+    e["pool"] = text_or_null(f.pool);
+    e["workload"] = text_or_null(f.workload);
+    e["utilization"] = number(f.utilization);
+    e["figure"] = f.figure;
+    e["first_half"] = number(f.first_half);
+    e["second_half"] = number(f.second_half);
+    e["hint"] = f.hint;
+    findings.push_back(std::move(e));
+  }
+  j["findings"] = std::move(findings);
   return j;
 }
 
@@ -170,6 +196,7 @@ nlohmann::ordered_json report_to_json(const Report& report) {
   j["workloads"] = std::move(workloads);
   j["checks"] = Json::object();
   j["checks"]["little_law"] = little_law_json(report.little_law);
+  j["checks"]["stability"] = stability_json(report.stability);
   return j;
 }
 

@@ -58,6 +58,27 @@ void header(std::string& out, const Report& r) {
                    plain(run.pue, 2), text::usd(run.electricity_usd_per_kwh)));
 }
 
+std::string finding_line(const StabilityFinding& f) {
+  const bool pool_finding = f.kind == "pool_backlog_growing";
+  std::string subject = pool_finding ? fmt::format("pool {} (utilization {})", f.pool, text::percent(f.utilization))
+                                     : fmt::format("workload {}", f.workload);
+  if (!pool_finding && !f.pool.empty())
+    subject += fmt::format(" (busiest pool {}, utilization {})", f.pool, text::percent(f.utilization));
+  const std::string figure = f.figure == "calls_in_flight" ? "calls in flight" : "sessions in system";
+  std::string what = fmt::format("{} {} -> {} (mean, first -> second half of the window)", figure,
+                                 text::sig(f.first_half), text::sig(f.second_half));
+  if (f.kind == "no_session_completed") what = "no session completed; " + what;
+  return fmt::format("  {}: {}\n    hint: {}\n", subject, what, f.hint);
+}
+
+// First, before any figure: the figures of an unstable run describe a
+// backlog, and the reader should know that before reading them.
+void stability_section(std::string& out, const Report& r) {
+  if (r.stability.stable) return;
+  out += "\nUNSTABLE RUN: the fleet is not in a steady state; the figures below describe a growing backlog\n";
+  for (const StabilityFinding& f : r.stability.findings) out += finding_line(f);
+}
+
 void fleet_section(std::string& out, const Report& r) {
   const FleetReport& f = r.fleet;
   out += fmt::format("\nFleet: {} nodes\n", f.nodes);
@@ -206,6 +227,11 @@ void checks_section(std::string& out, const Report& r) {
     value += fmt::format(" -- above {}: the window may be too short for steady state",
                          text::percent(kLittleLawWarnAbove, 0));
   line(out, "Little's law", value);
+  line(out, "stability",
+       r.stability.stable ? "steady: no backlog grows from the first half of the window to the second"
+                          : fmt::format("UNSTABLE: {} (above)", r.stability.findings.size() == 1
+                                                                   ? std::string("1 finding")
+                                                                   : fmt::format("{} findings", r.stability.findings.size())));
 }
 
 }  // namespace
@@ -213,6 +239,7 @@ void checks_section(std::string& out, const Report& r) {
 std::string render_table(const Report& report) {
   std::string out;
   header(out, report);
+  stability_section(out, report);
   fleet_section(out, report);
   pools_section(out, report);
   if (report.workloads.empty()) out += "\nWorkloads\n  (none)\n";

@@ -1,0 +1,38 @@
+// Is the run in a steady state? A fleet that cannot serve its offered load
+// still produces a report full of plausible numbers (utilization, cost per
+// completed session) that describe a backlog, not a fleet. This check says so,
+// from the report's own figures: pure arithmetic, no engine.
+//
+// The signs, each a StabilityFinding (docs/report-format.md, "Stability"):
+// - pool_backlog_growing: a pool's mean calls in flight grow from the first
+//   half of the measured window to the second;
+// - sessions_accumulating: a workload's mean sessions in the system grow;
+// - no_session_completed: a workload started sessions and finished none.
+//
+// A figure "grows" when its second-half mean exceeds the first-half mean by
+// more than kGrowthRelative of it and by more than kGrowthAbsolute: half-window
+// means of a stable queue differ by noise far smaller than that, while a
+// backlog that takes in more than it serves grows by the unserved arrivals of
+// half a window (an overloaded pool doubles or more).
+#pragma once
+
+#include <vector>
+
+#include "fleetsim/report.hpp"
+
+namespace fleetsim {
+
+inline constexpr double kGrowthRelative = 0.25;
+inline constexpr double kGrowthAbsolute = 1.0;
+
+// True when `second` exceeds `first` by more than both thresholds.
+bool grows(double first, double second);
+
+// Reads the pools' and workloads' half-window means, utilization and session
+// counts; returns the findings, pools first, in report order.
+std::vector<StabilityFinding> find_instability(const Report& report);
+
+// The findings, and stable = none.
+StabilityCheck check_stability(const Report& report);
+
+}  // namespace fleetsim
