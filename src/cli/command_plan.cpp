@@ -185,8 +185,12 @@ int plan(const PlanOptions& o) {
   const LoadResult loaded = load_and_report(o.scenario, o.variant, split_settings(o.settings));
   if (!loaded.ok()) return kExitInvalidInput;
   if (!loaded.plan) {
+    // The example names the scenario's own pools, so it can be pasted as is.
+    std::string pools;
+    for (const Pool& pool : loaded.scenario->pools)
+      pools += (pools.empty() ? "" : ", ") + pool.name + ": {min: 0, max: " + std::to_string(std::max(4, 4 * pool.count)) + "}";
     std::cerr << "fleetsim: error: " << o.scenario << ": no plan: section, so there is nothing to choose from\n"
-              << "  hint: add e.g. plan: {pools: {gpu: {min: 0, max: 8}, cpu: {min: 0, max: 40}}} (docs/workflows.md)\n";
+              << "  hint: add e.g. plan: {pools: {" << pools << "}} (docs/workflows.md)\n";
     return kExitInvalidInput;
   }
   if (!has_slo(*loaded.scenario)) {

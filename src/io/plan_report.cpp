@@ -47,7 +47,40 @@ std::vector<SloMargin> slo_margins(const Json& report) {
   return out;
 }
 
+// The SLO closest to (or furthest past) its bound: the one that decides
+// whether this fleet is big enough. An SLO with no samples binds first.
+std::optional<SloMargin> binding_slo(const Json& report) {
+  std::optional<SloMargin> worst;
+  double worst_ratio = -INFINITY;
+  for (SloMargin& m : slo_margins(report)) {
+    const double r = m.observed_s && m.bound_s > 0 ? *m.observed_s / m.bound_s : INFINITY;
+    if (r > worst_ratio) {
+      worst_ratio = r;
+      worst = std::move(m);
+    }
+  }
+  return worst;
+}
+
+std::optional<bool> stable(const Json& report) {
+  const Json* s = nullptr;
+  if (report.contains("checks") && report["checks"].contains("stability")) s = &report["checks"]["stability"];
+  if (!s || !s->contains("stable") || !(*s)["stable"].is_boolean()) return std::nullopt;
+  return (*s)["stable"].get<bool>();
+}
+
 std::string ratio(double x) { return std::isfinite(x) ? fmt::format("{:.2f}", x) : "n/a"; }
+
+// "coding-agent session p95 1.59x (unstable)": which SLO binds, by how much.
+std::string binding_text(const Json& report) {
+  const auto b = binding_slo(report);
+  std::string text = "-";
+  if (b)
+    text = fmt::format("{} {} p{:g} {}", b->workload, b->metric, b->percentile,
+                       b->observed_s ? ratio(*b->observed_s / b->bound_s) + "x" : "no samples");
+  if (stable(report) == false) text += " (unstable)";
+  return text;
+}
 
 Json candidate_json(const PlanOutcome& o, std::size_t index) {
   const EvaluatedCandidate& e = o.search.evaluated[index];
@@ -74,6 +107,21 @@ Json candidate_json(const PlanOutcome& o, std::size_t index) {
     for (const char* key : {"cost_per_session_usd", "cost_per_million_output_tokens_usd", "energy_per_session_j",
                             "mean_it_power_w", "peak_it_power_w"})
       j[key] = number_or_null(figure(r, std::string("fleet.") + key));
+    if (const auto b = binding_slo(r)) {
+      Json slo = Json::object();
+      slo["workload"] = b->workload;
+      slo["metric"] = b->metric;
+      slo["percentile"] = b->percentile;
+      slo["bound_s"] = b->bound_s;
+      slo["observed_s"] = number_or_null(b->observed_s);
+      slo["ratio"] = b->observed_s ? number_or_null(*b->observed_s / b->bound_s) : Json(nullptr);
+      slo["met"] = b->met;
+      j["binding_slo"] = std::move(slo);
+    } else {
+      j["binding_slo"] = nullptr;
+    }
+    const auto steady = stable(r);
+    j["stable"] = steady ? Json(*steady) : Json(nullptr);
   }
   return j;
 }
@@ -94,6 +142,15 @@ std::string render_plan_table(const PlanOutcome& o) {
 
   if (!s.best) {
     out += "No evaluated fleet met every SLO. Raise the pools' max in the plan: section, or add hardware.\n";
+    // The fleet that came closest, and what held it back.
+    std::optional<std::size_t> closest;
+    for (std::size_t i = 0; i < s.evaluated.size(); ++i)
+      if (s.evaluated[i].evaluation.simulated && i < o.reports.size() && o.reports[i] &&
+          (!closest || s.evaluated[i].evaluation.slo_pressure < s.evaluated[*closest].evaluation.slo_pressure))
+        closest = i;
+    if (closest)
+      out += fmt::format("Closest: {}: binding SLO {}\n", describe_candidate(o.plan, s.evaluated[*closest].candidate),
+                         binding_text(*o.reports[*closest]));
   } else {
     const EvaluatedCandidate& best = s.evaluated[*s.best];
     out += "Cheapest fleet meeting every SLO\n";
@@ -127,13 +184,17 @@ std::string render_plan_table(const PlanOutcome& o) {
 
   out += "\nCost-vs-latency frontier of the evaluated fleets (no other is both cheaper and closer to its SLOs)\n";
   TextTable f({{"$/hour"}, {"$/session"}, {"worst SLO ratio"}, {"SLOs", TextTable::Align::left},
-               {"fleet", TextTable::Align::left}});
+               {"binding SLO", TextTable::Align::left}, {"fleet", TextTable::Align::left}});
   for (std::size_t i : s.frontier) {
     const EvaluatedCandidate& e = s.evaluated[i];
     std::optional<double> per_session;
-    if (i < o.reports.size() && o.reports[i]) per_session = figure(*o.reports[i], "fleet.cost_per_session_usd");
+    std::string binding = "-";
+    if (i < o.reports.size() && o.reports[i]) {
+      per_session = figure(*o.reports[i], "fleet.cost_per_session_usd");
+      binding = binding_text(*o.reports[i]);
+    }
     f.add_row({report_text::usd(e.evaluation.cost_per_hour), format_figure("_usd", per_session),
-               ratio(e.evaluation.slo_pressure), e.evaluation.feasible ? "met" : "missed",
+               ratio(e.evaluation.slo_pressure), e.evaluation.feasible ? "met" : "missed", binding,
                describe_candidate(o.plan, e.candidate) + (s.best && *s.best == i ? "  <- chosen" : "")});
   }
   out += f.render("  ");
