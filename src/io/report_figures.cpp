@@ -114,10 +114,15 @@ std::vector<Figure> key_figures(const nlohmann::ordered_json& report) {
     for (const Json& slo : member(workload, "slos"))
       if (slo.contains("attainment") && is_figure(slo["attainment"]))
         out.push_back({prefix + "slos." + slo_id(slo) + ".attainment", figure_value(slo["attainment"])});
-    for (const char* key : {"slos_met", "goodput_sessions_per_s"})
+    // In a mixed fleet the fleet-wide figure averages over workloads; each
+    // workload's own cost per session is the answer for its sessions.
+    for (const char* key : {"slos_met", "goodput_sessions_per_s", "cost_per_session_usd"})
       if (workload.contains(key) && is_figure(workload[key]))
         out.push_back({prefix + key, figure_value(workload[key])});
   }
+  const Json& stability = member(member(report, "checks"), "stability");
+  if (stability.contains("stable") && is_figure(stability["stable"]))
+    out.push_back({"checks.stability.stable", figure_value(stability["stable"])});
   return out;
 }
 

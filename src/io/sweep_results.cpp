@@ -217,7 +217,7 @@ std::string sweep_csv(const std::vector<SweepRow>& rows, int replications) {
 
 std::string sweep_summary_table(const std::vector<SweepRow>& rows, int replications) {
   using report_text::TextTable;
-  const std::vector<std::pair<std::string, std::string>> headline = {
+  std::vector<std::pair<std::string, std::string>> headline = {
       {"fleet.cost_per_session_usd", "$/session"},
       {"fleet.cost_per_million_output_tokens_usd", "$/M out tok"},
       {"fleet.energy_per_session_j", "energy/session"},
@@ -229,6 +229,17 @@ std::string sweep_summary_table(const std::vector<SweepRow>& rows, int replicati
       parameters.push_back(path);
       columns.push_back({path, TextTable::Align::left});
     }
+  // Each workload's cost per session, named after the workload: the figure an
+  // agent's owner asks for in a mixed fleet.
+  std::vector<std::pair<std::string, std::string>> per_workload;
+  for (const SweepRow& row : rows) {
+    if (!row.ok()) continue;
+    for (const SweepFigure& f : row.figures)
+      if (f.path.starts_with("workloads.") && f.path.ends_with(".cost_per_session_usd"))
+        per_workload.emplace_back(f.path, "$/session " + f.path.substr(10, f.path.size() - 10 - 21));
+    break;
+  }
+  if (per_workload.size() > 1) headline.insert(headline.begin() + 1, per_workload.begin(), per_workload.end());
   for (const auto& [path, label] : headline) columns.push_back({label});
   columns.push_back({"SLOs met"});
   columns.push_back({"", TextTable::Align::left});
