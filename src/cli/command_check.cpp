@@ -173,6 +173,9 @@ int check(const CheckOptions& o) {
       continue;
     }
     if (!o.report_dir.empty()) {
+      // A fresh checkout has no reports/ yet: the CI example relies on this.
+      std::error_code made;
+      std::filesystem::create_directories(o.report_dir, made);
       const std::string file = (std::filesystem::path(o.report_dir) / report_file_name(requests[i].scenario, o.variant)).string();
       if (const std::string error = write_output_file(file, c.outcome.report); !error.empty()) {
         std::cerr << "fleetsim: error: " << error << "\n";

@@ -1,6 +1,7 @@
 // fleetsim validate SCENARIO...: check files (and each variant), run nothing.
 #include <iostream>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,21 +19,31 @@ int validate(const std::vector<std::string>& paths) {
   int status = kExitOk;
   for (const auto& path : paths) {
     std::vector<std::string> variants{""};
+    // A variant inherits the base's mistakes: each diagnostic is printed once,
+    // the first time it is found, and a variant's own errors still show when
+    // the base has some.
+    std::set<std::string> printed;
     for (std::size_t i = 0; i < variants.size(); ++i) {
       LoadOptions options;
       options.variant = variants[i];
       LoadResult result = load_scenario_file(path, active_catalog(), options);
       if (i == 0) variants.insert(variants.end(), result.variants.begin(), result.variants.end());
       const std::string label = variants[i].empty() ? path : path + " (variant " + variants[i] + ")";
-      print_diagnostics(result.diagnostics);
+      std::vector<Diagnostic> fresh;
+      for (const Diagnostic& d : result.diagnostics)
+        if (printed.insert(d.format()).second) fresh.push_back(d);
+      print_diagnostics(fresh);
       if (result.ok()) {
         const Scenario& s = *result.scenario;
         std::cout << label << ": ok (" << plural(s.pools.size(), "pool") << ", "
                   << plural(s.workloads.size(), "workload") << ", " << plural(s.models.size(), "model") << ")\n";
       } else {
-        std::cout << label << ": " << plural(count_errors(result.diagnostics), "error") << "\n";
+        const std::size_t errors = count_errors(result.diagnostics);
+        const std::size_t repeated = errors - count_errors(fresh);
+        std::cout << label << ": " << plural(errors, "error");
+        if (repeated > 0) std::cout << " (" << repeated << " shown above)";
+        std::cout << "\n";
         status = kExitInvalidInput;
-        if (i == 0) break;  // the variants would repeat the base's errors
       }
     }
   }

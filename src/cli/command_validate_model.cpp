@@ -35,6 +35,7 @@
 #include "fleetsim/input_file.hpp"
 #include "report_expression.hpp"
 #include "scenario_options.hpp"
+#include "suite_location.hpp"
 #include "validation_manifest.hpp"
 #include "validation_summary.hpp"
 
@@ -51,6 +52,7 @@ constexpr double kRecordedDrift = 0.005;
 
 struct Options {
   std::string dir = "validation";
+  bool dir_given = false;  // false: look for the suite (suite_location.hpp)
   int jobs = 2;
   std::string write_doc;
   std::string recorded;
@@ -155,6 +157,23 @@ std::vector<std::string> recorded_drift(const std::vector<ValidationCase>& cases
 
 int validate_model(const Options& o) {
   fs::path dir(o.dir);
+  if (!o.dir_given) {
+    const SuiteLocation found = locate_validation_suite(dir);
+    if (found.dir.empty()) {
+      std::vector<std::string> searched;
+      for (const auto& p : found.searched) searched.push_back(p.string());
+      std::cerr << "fleetsim: error: no validation suite (cases.yaml) found; looked in "
+                << fmt::format("{}", fmt::join(searched, ", ")) << "\n"
+                << "  hint: pass the suite's directory: fleetsim validate-model DIR (validation/ in the fleetsim "
+                   "repository)\n";
+      return kExitInvalidInput;
+    }
+    dir = found.dir;
+  } else if (!fs::exists(dir)) {
+    std::cerr << "fleetsim: error: " << o.dir << ": no such file or directory\n"
+              << "  hint: pass the directory that holds cases.yaml (validation/ in the fleetsim repository)\n";
+    return kExitInvalidInput;
+  }
   fs::path manifest = dir / "cases.yaml";
   if (fs::is_regular_file(dir)) {
     manifest = dir;
@@ -229,8 +248,10 @@ Command add_validate_model_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "validate-model",
       "Run the published-measurement cases of DIR/cases.yaml and compare fleetsim with them (exit 4 on drift)");
-  cmd->add_option("dir", o->dir, "Directory holding cases.yaml (or the manifest file itself)")
-      ->capture_default_str();
+  auto* dir = cmd->add_option("dir", o->dir,
+                              "Directory holding cases.yaml (or the manifest file itself); default: validation/ here, "
+                              "else beside the binary (../validation, ../share/fleetsim/validation)")
+                  ->capture_default_str();
   cmd->add_option("-j,--jobs", o->jobs, "Cases simulated at once (child processes)")->capture_default_str();
   cmd->add_option("--write-doc", o->write_doc,
                   "Replace the block between <!-- validate-model:begin/end --> markers in this Markdown file");
@@ -240,7 +261,10 @@ Command add_validate_model_command(CLI::App& app) {
   add_timeout_option(cmd, o->timeout_s);
   cmd->add_option("--only", o->only,
                   "Run only the cases whose id contains this text (several, separated by commas: any of them)");
-  return {cmd, [o] { return validate_model(*o); }};
+  return {cmd, [o, dir] {
+            o->dir_given = dir->count() > 0;
+            return validate_model(*o);
+          }};
 }
 
 }  // namespace fleetsim

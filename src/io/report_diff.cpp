@@ -103,7 +103,10 @@ std::string render_diff_json(const ReportDiff& diff, double tolerance) {
     e["kind"] = kind_name(c.kind);
     e["old"] = optional_number(c.before);
     e["new"] = optional_number(c.after);
-    e["relative_change"] = optional_number(c.relative);
+    // Signed, as the table prints it: (new - old) / |old|.
+    std::optional<double> signed_change = c.relative;
+    if (c.relative && c.before && c.after && *c.after < *c.before) signed_change = -*c.relative;
+    e["relative_change"] = optional_number(signed_change);
     e["beyond_tolerance"] = c.beyond_tolerance;
     changes.push_back(std::move(e));
   }
