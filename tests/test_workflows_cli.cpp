@@ -297,9 +297,11 @@ TEST_CASE("plan on the CPU-vs-GPU scenario: within 5% of the exhaustive grid's c
   const auto table = run_fleetsim("plan " + q(kAgentic) + kShortAgentic + plan + " --no-progress");
   CHECK_THAT(table.out, Contains("Cheapest fleet meeting every SLO"));
   CHECK_THAT(table.out, Contains("<- chosen"));
-  const auto no_plan = run_fleetsim("plan " + q(kAgentic) + " --no-progress");
+  // The h100-node variant drops the base's plan: (plan: ~); the hint names its own pool.
+  const auto no_plan = run_fleetsim("plan " + q(kAgentic) + " --variant h100-node --no-progress");
   CHECK(no_plan.exit_code == 1);
   CHECK_THAT(no_plan.err, Contains("no plan: section"));
+  CHECK_THAT(no_plan.err, Contains("plan: {pools: {h100: {min: 0, max: 4}}}"));
 }
 
 TEST_CASE("The help lists the workflow commands and exit code 4", "[cli]") {

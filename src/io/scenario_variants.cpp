@@ -5,9 +5,11 @@
 namespace fleetsim {
 namespace {
 
-// Sections a variant may change: everything but the scenario's name and its variants.
-const std::vector<std::string> kVariantKeys = {"description", "hardware", "models", "fleet",
-                                               "routing",     "workloads", "costs", "simulation"};
+// Sections a variant may change: everything but the scenario's name and its
+// variants. A variant of another fleet may need its own `plan:` (whose pools
+// must exist) or none (`plan: ~`), and its own `expect:`.
+const std::vector<std::string> kVariantKeys = {"description", "hardware",   "models", "fleet", "routing",
+                                               "workloads",   "costs",      "simulation", "expect", "plan"};
 
 // A new map sharing the base's and the overlay's nodes (keys included, so
 // that every diagnostic keeps its line), with the overlay merged in. The
