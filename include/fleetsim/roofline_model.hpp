@@ -29,8 +29,13 @@ struct IterationShape {
   // a chunk of m new tokens after p cached ones attends m*p + m(m+1)/2 pairs.
   double prefill_attention_pairs = 0.0;
   double prefill_context = 0.0;  // sum over chunks of p: cached prefix KV read
+  double prefill_seqs = 0.0;     // prompts with a chunk in this iteration
+  double prefill_outputs = 0.0;  // of them, those whose last chunk ran (they sample a token)
 
   double tokens() const { return decode_seqs + prefill_tokens; }
+  // What the stack's per-sequence and per-token overheads count (IterationOverhead).
+  double sequences() const { return decode_seqs + prefill_seqs; }
+  double output_tokens() const { return decode_seqs + prefill_outputs; }
 };
 
 // The time of a weight-matrix phase whose math alone takes `compute_s` and
@@ -47,7 +52,7 @@ struct IterationCost {
   double compute_s = 0.0;            // both phases' compute time (for power)
   double memory_s = 0.0;             // both phases' memory time (for power)
   double comm_s = 0.0;               // tensor-parallel all-reduces
-  double overhead_s = 0.0;           // fixed per iteration
+  double overhead_s = 0.0;           // host overhead (IterationOverhead::time_s)
   double flops = 0.0;
   double bytes = 0.0;
   double time_s() const {
@@ -126,6 +131,7 @@ class RooflineModel {
   bool mixture_of_experts_;    // reads depend on the tokens routed (ModelSpec::weight_bytes_read)
   double comm_s_per_token_;    // tensor-parallel all-reduce bandwidth term
   double comm_s_fixed_;        // its latency term
+  IterationOverhead overhead_;  // the stack's, else the hardware's fixed iteration_overhead
 };
 
 // KV-cache capacity of one replica, in tokens and in paged blocks:

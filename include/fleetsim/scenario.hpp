@@ -11,6 +11,7 @@
 
 #include "fleetsim/distribution.hpp"
 #include "fleetsim/hardware.hpp"
+#include "fleetsim/iteration_overhead.hpp"
 #include "fleetsim/model_spec.hpp"
 
 namespace fleetsim {
@@ -46,6 +47,11 @@ struct EngineSettings {
   KvRetention kv_retention = KvRetention::lru;
   KvAdmission kv_admission = KvAdmission::on_demand;
   double kv_ttl_s = 0.0;
+  // The serving stack the pool names (src/catalog/stacks.yaml); empty when
+  // none. `overhead` is the stack's host cost per iteration; nullopt means
+  // the hardware's iteration_overhead alone, as before stacks existed.
+  std::string stack;
+  std::optional<IterationOverhead> overhead;
 };
 
 struct Pool {

@@ -251,6 +251,8 @@ Plan ContinuousBatcher::plan(double now, BatcherListener& listener) {
     budget -= s.chunk;
     const double m = static_cast<double>(s.chunk), prefix = static_cast<double>(s.kv_tokens);
     shape.prefill_tokens += m;
+    if (s.chunk > 0) shape.prefill_seqs += 1;
+    if (s.chunk > 0 && s.chunk == remaining) shape.prefill_outputs += 1;  // samples its first token
     shape.prefill_attention_pairs += m * prefix + m * (m + 1.0) / 2.0;
     shape.prefill_context += prefix;
   }

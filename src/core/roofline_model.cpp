@@ -63,6 +63,7 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   const double attention_peak = hardware_.peak_flops_for(compute_type_for(model_.kv_dtype)).value_or(peak_flops_);
   attention_flops_per_second_ = tp_ * attention_peak * share.compute_fraction * hardware_.compute_efficiency;
   bytes_per_second_ = tp_ * share.achieved_bandwidth_bps;
+  overhead_ = engine.overhead.value_or(IterationOverhead{hardware_.iteration_overhead_s, 0.0, 0.0});
   flops_per_token_ = 2.0 * model_.params_active;
   flops_per_pair_ = 4.0 * model_.layers * model_.attention_width();
   kv_bytes_per_token_ = model_.kv_bytes_per_token();
@@ -97,7 +98,7 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
   c.compute_s = c.linear_compute_s + c.attention_compute_s;
   c.memory_s = c.linear_memory_s + c.attention_memory_s;
   if (tp_ > 1 && tokens > 0) c.comm_s = comm_s_per_token_ * tokens + comm_s_fixed_;
-  c.overhead_s = hardware_.iteration_overhead_s;
+  c.overhead_s = overhead_.time_s(s.sequences(), s.output_tokens());
   return c;
 }
 
@@ -116,6 +117,7 @@ RooflineModel::DecodeTerms RooflineModel::decode_terms(const DecodeRun& run) con
   t.b_c = flops_per_pair_ * run.seqs / attention_flops_per_second_;
   t.a_m = c0.attention_memory_s;
   t.b_m = kv_bytes_per_token_ * run.seqs / bytes_per_second_;
+  // The overhead's per-sequence and per-token terms are constant at a fixed batch.
   t.fixed = c0.comm_s + c0.overhead_s;
   return t;
 }

@@ -1,0 +1,16 @@
+#include "fleetsim/serving_stack.hpp"
+
+namespace fleetsim {
+
+EngineSettings engine_defaults(const ServingStack& stack) {
+  EngineSettings e;
+  e.stack = stack.name;
+  e.overhead = stack.overhead;
+  if (stack.chunked_prefill) e.chunked_prefill = *stack.chunked_prefill;
+  if (stack.max_batched_tokens) e.max_batched_tokens = *stack.max_batched_tokens;
+  if (stack.max_batch_size) e.max_batch_size = *stack.max_batch_size;
+  if (stack.kv_admission) e.kv_admission = *stack.kv_admission;
+  return e;
+}
+
+}  // namespace fleetsim
