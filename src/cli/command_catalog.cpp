@@ -17,7 +17,7 @@ Command add_catalog_command(CLI::App& app) {
     std::string output;
   };
   auto o = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("catalog", "List the built-in hardware, models and weight formats with their sources");
+  auto* cmd = app.add_subcommand("catalog", "List the built-in hardware, models, weight formats and serving stacks with their sources");
   cmd->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
   cmd->add_option("-o,--output", o->output, "Write to FILE instead of stdout");
   return {cmd, [o] {

@@ -5,11 +5,13 @@
 #include "catalog_reader.hpp"
 #include "hardware_entry.hpp"
 #include "model_entry.hpp"
+#include "stack_entry.hpp"
 #include "yaml_document.hpp"
 
 namespace fleetsim::catalog_data {
 extern const char* const kHardwareYaml;
 extern const char* const kModelsYaml;
+extern const char* const kStacksYaml;
 }  // namespace fleetsim::catalog_data
 
 namespace fleetsim {
@@ -112,11 +114,12 @@ std::optional<Catalog> overlay_catalog(const Catalog& base, const std::string& y
                                        std::vector<Diagnostic>& diagnostics) {
   const std::size_t before = diagnostics.size();
   YamlReader reader(label, diagnostics);
-  const auto root = parse_yaml_document(reader, yaml, "a map with `hardware:` or `models:` entries");
+  const auto root = parse_yaml_document(reader, yaml, "a map with `hardware:`, `models:` or `stacks:` entries");
   if (!root || !reader.expect_map(*root, "")) return std::nullopt;
-  reader.check_keys(*root, "", {"hardware", "models"});
+  reader.check_keys(*root, "", {"hardware", "models", "stacks"});
   std::vector<HardwareSpec> hardware = base.hardware();
   std::vector<ModelSpec> models = base.models();
+  std::vector<ServingStack> stacks = base.stacks();
   overlay_entries(
       reader, *root, "hardware", [&](const std::string& n) { return base.find_hardware(n); },
       [](YamlReader& r, const YAML::Node& entry, const std::string& path, const std::string& name,
@@ -127,14 +130,19 @@ std::optional<Catalog> overlay_catalog(const Catalog& base, const std::string& y
       [](YamlReader& r, const YAML::Node& entry, const std::string& path, const std::string& name,
          const ModelSpec* from) { return read_model_entry(r, entry, path, name, from, {"catalog"}); },
       models);
+  overlay_entries(
+      reader, *root, "stacks", [&](const std::string& n) { return base.find_stack(n); },
+      [](YamlReader& r, const YAML::Node& entry, const std::string& path, const std::string& name,
+         const ServingStack* from) { return read_stack_entry(r, entry, path, name, from, {"catalog"}); },
+      stacks);
   const bool failed = std::any_of(diagnostics.begin() + static_cast<std::ptrdiff_t>(before), diagnostics.end(),
                                   [](const Diagnostic& d) { return d.is_error(); });
   if (failed) return std::nullopt;
-  return Catalog(std::move(hardware), std::move(models));
+  return Catalog(std::move(hardware), std::move(models), std::move(stacks));
 }
 
-Catalog::Catalog(std::vector<HardwareSpec> hardware, std::vector<ModelSpec> models)
-    : hardware_(std::move(hardware)), models_(std::move(models)) {}
+Catalog::Catalog(std::vector<HardwareSpec> hardware, std::vector<ModelSpec> models, std::vector<ServingStack> stacks)
+    : hardware_(std::move(hardware)), models_(std::move(models)), stacks_(std::move(stacks)) {}
 
 const HardwareSpec* Catalog::find_hardware(const std::string& name) const {
   for (const auto& h : hardware_)
@@ -148,13 +156,25 @@ const ModelSpec* Catalog::find_model(const std::string& name) const {
   return nullptr;
 }
 
+const ServingStack* Catalog::find_stack(const std::string& name) const {
+  for (const auto& s : stacks_)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
 const Catalog& Catalog::builtin() {
   static const Catalog catalog = [] {
     std::vector<Diagnostic> diagnostics;
     auto parsed = read_catalog(catalog_data::kHardwareYaml, "src/catalog/hardware.yaml (built in)",
                                catalog_data::kModelsYaml, "src/catalog/models.yaml (built in)", diagnostics);
-    if (!parsed) throw InputError(std::move(diagnostics));
-    return std::move(*parsed);
+    auto stacks = read_entries<ServingStack>(
+        catalog_data::kStacksYaml, "src/catalog/stacks.yaml (built in)", "stacks", diagnostics,
+        [](YamlReader& r, const YAML::Node& node, const std::string& path, const std::string& name) {
+          return read_stack_entry(r, node, path, name, nullptr);
+        });
+    for (const auto& d : diagnostics)
+      if (d.is_error()) throw InputError(std::move(diagnostics));
+    return Catalog(parsed->hardware(), parsed->models(), std::move(stacks));
   }();
   return catalog;
 }

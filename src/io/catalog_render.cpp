@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report_text.hpp"
+#include "stack_render.hpp"
 
 namespace fleetsim {
 namespace {
@@ -172,10 +173,13 @@ std::string render_catalog_table(const Catalog& catalog, const std::vector<Weigh
       table.add_row({f.name, std::string(to_string(f.dtype)), text::sig(f.bits_per_weight, 4), f.description});
     out += table.render("  ");
   }
+  if (!catalog.stacks().empty())
+    out += "\nServing stacks (engine: {stack: NAME}; overheads per iteration)\n" + render_stack_table(catalog.stacks());
   out += "\nSources\n";
   for (const HardwareSpec& h : catalog.hardware()) sources(out, h.name, h.description, h.sources);
   for (const ModelSpec& m : catalog.models()) sources(out, m.name, m.description, m.sources);
   for (const WeightFormat& f : formats) sources(out, f.name, f.description, f.sources);
+  for (const ServingStack& s : catalog.stacks()) sources(out, s.name, s.description, s.sources);
   return out;
 }
 
@@ -199,6 +203,7 @@ std::string render_catalog_json(const Catalog& catalog, const std::vector<Weight
     format_list.push_back(std::move(fj));
   }
   j["formats"] = std::move(format_list);
+  j["stacks"] = stacks_json(catalog.stacks());
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

@@ -4,13 +4,14 @@
 
 #include <fmt/format.h>
 
+#include "spelling.hpp"
+#include "stack_entry.hpp"
+
 namespace fleetsim {
 namespace {
 
 const Choices<KvRetention> kRetention = {
     {"none", KvRetention::none}, {"lru", KvRetention::lru}, {"ttl", KvRetention::ttl}};
-const Choices<KvAdmission> kAdmission = {{"on_demand", KvAdmission::on_demand},
-                                         {"reserve_output", KvAdmission::reserve_output}};
 
 struct EngineSites {
   YAML::Node tensor_parallel;
@@ -18,13 +19,35 @@ struct EngineSites {
   YAML::Node threads;
 };
 
-EngineSettings read_engine(YamlReader& r, const YAML::Node& map, const std::string& path, EngineSites& sites) {
+// The stack `stack:` names, or nullptr (reported, with a did-you-mean).
+const ServingStack* resolve_stack(YamlReader& r, const Catalog& catalog, const YAML::Node& n, const std::string& path) {
+  const auto name = r.name(n, path);
+  if (!name) return nullptr;
+  if (const ServingStack* s = catalog.find_stack(*name)) return s;
+  std::vector<std::string> known;
+  for (const auto& s : catalog.stacks()) known.push_back(s.name);
+  std::string hint;
+  if (auto match = closest_match(*name, known))
+    hint = "did you mean \"" + *match + "\"?";
+  else
+    hint = (known.empty() ? "" : "known: " + quoted_list(known) + "; ") +
+           "add one under `stacks:` in a --catalog file";
+  r.error(n, path, fmt::format("unknown serving stack \"{}\"", *name), hint);
+  return nullptr;
+}
+
+// A pool that names a stack starts from the stack's defaults; every key the
+// pool gives is read over them, so the stack fills in only what it is silent on.
+EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::Node& map, const std::string& path,
+                           EngineSites& sites) {
   EngineSettings e;
   if (!r.expect_map(map, path)) return e;
   r.check_keys(map, path,
-               {"tensor_parallel", "replicas_per_node", "threads", "max_batch_size", "max_batched_tokens",
+               {"stack", "tensor_parallel", "replicas_per_node", "threads", "max_batch_size", "max_batched_tokens",
                 "chunked_prefill", "memory_fraction", "activation_reserve", "kv_block_tokens", "kv_retention",
                 "kv_ttl", "kv_admission"});
+  if (const YAML::Node n = YamlReader::get(map, "stack"))
+    if (const ServingStack* stack = resolve_stack(r, catalog, n, child_path(path, "stack"))) e = engine_defaults(*stack);
   auto read_int = [&](const char* key, int& target) -> YAML::Node {
     const YAML::Node n = YamlReader::get(map, key);
     if (n.IsDefined())
@@ -46,7 +69,7 @@ EngineSettings read_engine(YamlReader& r, const YAML::Node& map, const std::stri
       e.activation_reserve_bytes = *v;
 
   if (const YAML::Node n = YamlReader::get(map, "kv_admission"))
-    if (auto v = r.choice(n, child_path(path, "kv_admission"), kAdmission, "KV admission policy"))
+    if (auto v = r.choice(n, child_path(path, "kv_admission"), kv_admission_choices(), "KV admission policy"))
       e.kv_admission = *v;
 
   const YAML::Node retention = YamlReader::get(map, "kv_retention");
@@ -168,7 +191,7 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
   EngineSites engine_sites;
   const std::size_t errors_before = r.error_count();
   const std::string engine_path = child_path(path, "engine");
-  if (const YAML::Node n = YamlReader::get(node, "engine")) pool.engine = read_engine(r, n, engine_path, engine_sites);
+  if (const YAML::Node n = YamlReader::get(node, "engine")) pool.engine = read_engine(r, ctx.catalog, n, engine_path, engine_sites);
   site.engine_ok = r.error_count() == errors_before;
   if (!engine_sites.tensor_parallel.IsDefined()) engine_sites.tensor_parallel = node;
   if (site.hardware_ok && site.engine_ok) check_engine_on_hardware(r, pool, site, engine_sites, engine_path);

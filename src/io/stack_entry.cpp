@@ -1,0 +1,100 @@
+#include "stack_entry.hpp"
+
+#include <fmt/format.h>
+
+#include "spelling.hpp"
+
+namespace fleetsim {
+namespace {
+
+const std::vector<std::string> kOverheadKeys = {"fixed", "per_sequence", "per_output_token"};
+const std::vector<std::string> kEngineKeys = {"chunked_prefill", "max_batched_tokens", "max_batch_size",
+                                              "kv_admission"};
+
+void read_overhead(YamlReader& reader, const YAML::Node& map, const std::string& path, IterationOverhead& o,
+                   bool complete) {
+  if (!reader.expect_map(map, path, "e.g. overhead: {fixed: 0.3ms, per_sequence: 2us, per_output_token: 0us}"))
+    return;
+  reader.check_keys(map, path, kOverheadKeys);
+  double* targets[] = {&o.fixed_s, &o.per_sequence_s, &o.per_output_token_s};
+  std::vector<std::string> missing;
+  for (std::size_t i = 0; i < kOverheadKeys.size(); ++i) {
+    const YAML::Node n = YamlReader::get(map, kOverheadKeys[i]);
+    if (!n.IsDefined()) {
+      // Every term of a new stack is stated, 0 included, so that none is a silent default.
+      if (complete && !reader.is_misspelt(map, kOverheadKeys[i])) missing.push_back(kOverheadKeys[i]);
+      continue;
+    }
+    // Above a second per iteration is a unit slip (ms for us), not a stack.
+    if (auto v = reader.quantity(n, child_path(path, kOverheadKeys[i]), Dimension::duration, in_range(0, 1)))
+      *targets[i] = *v;
+  }
+  if (!missing.empty())
+    reader.error(map, path, fmt::format("missing required key{} {}", missing.size() > 1 ? "s" : "", quoted_list(missing)),
+                 "state every term, 0s where the stack has none");
+}
+
+void read_engine_defaults(YamlReader& reader, const YAML::Node& map, const std::string& path, ServingStack& s) {
+  if (!reader.expect_map(map, path, "e.g. engine: {chunked_prefill: true, max_batched_tokens: 8192, max_batch_size: 256}"))
+    return;
+  reader.check_keys(map, path, kEngineKeys);
+  if (const YAML::Node n = YamlReader::get(map, "chunked_prefill"))
+    if (auto v = reader.boolean(n, child_path(path, "chunked_prefill"))) s.chunked_prefill = *v;
+  for (const auto& [key, target] : {std::pair{"max_batched_tokens", &s.max_batched_tokens},
+                                    std::pair{"max_batch_size", &s.max_batch_size}}) {
+    if (const YAML::Node n = YamlReader::get(map, key))
+      if (auto v = reader.integer(n, child_path(path, key), 1, 1 << 24)) *target = static_cast<int>(*v);
+  }
+  if (const YAML::Node n = YamlReader::get(map, "kv_admission"))
+    if (auto v = reader.choice(n, child_path(path, "kv_admission"), kv_admission_choices(), "KV admission policy"))
+      s.kv_admission = *v;
+}
+
+}  // namespace
+
+const Choices<KvAdmission>& kv_admission_choices() {
+  static const Choices<KvAdmission> choices = {{"on_demand", KvAdmission::on_demand},
+                                               {"reserve_output", KvAdmission::reserve_output}};
+  return choices;
+}
+
+std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Node& entry, const std::string& path,
+                                             const std::string& name, const ServingStack* base,
+                                             const std::vector<std::string>& extra_keys) {
+  if (!reader.expect_map(entry, path)) return std::nullopt;
+  const std::size_t errors_before = reader.error_count();
+  const bool complete = base == nullptr;
+  ServingStack s = base ? *base : ServingStack{};
+  s.name = name;
+
+  std::vector<std::string> allowed = {"description", "overhead", "engine", "cuda_graphs", "sources"};
+  allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
+  reader.check_keys(entry, path, allowed);
+  if (complete) {
+    std::vector<std::string> missing;
+    for (const char* key : {"overhead", "cuda_graphs"})
+      if (!YamlReader::get(entry, key).IsDefined() && !reader.is_misspelt(entry, key)) missing.push_back(key);
+    if (!missing.empty())
+      reader.error(entry, path,
+                   fmt::format("stack \"{}\" is missing required key{} {}", name, missing.size() > 1 ? "s" : "",
+                               quoted_list(missing)),
+                   "define them, or start from a catalog entry with `catalog: NAME` and override only what differs");
+  }
+
+  if (const YAML::Node n = YamlReader::get(entry, "description"))
+    if (auto v = reader.text(n, child_path(path, "description"))) s.description = *v;
+  if (const YAML::Node n = YamlReader::get(entry, "overhead"))
+    read_overhead(reader, n, child_path(path, "overhead"), s.overhead, complete);
+  if (const YAML::Node n = YamlReader::get(entry, "engine"))
+    read_engine_defaults(reader, n, child_path(path, "engine"), s);
+  if (const YAML::Node n = YamlReader::get(entry, "cuda_graphs"))
+    if (auto v = reader.boolean(n, child_path(path, "cuda_graphs"))) s.cuda_graphs = *v;
+  if (const YAML::Node n = YamlReader::get(entry, "sources"))
+    if (auto sources = reader.text_map(n, child_path(path, "sources")))
+      for (auto& [field, citation] : *sources) s.sources[field] = citation;
+
+  if (reader.error_count() != errors_before) return std::nullopt;
+  return s;
+}
+
+}  // namespace fleetsim

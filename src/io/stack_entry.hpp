@@ -1,0 +1,27 @@
+// One serving-stack entry: the schema of src/catalog/stacks.yaml and of the
+// `stacks:` map of a `--catalog` file.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fleetsim/serving_stack.hpp"
+#include "yaml_reader.hpp"
+
+namespace fleetsim {
+
+// The words of `kv_admission:` (on_demand, reserve_output), shared with the
+// pool's engine settings so that both spell them alike.
+const Choices<KvAdmission>& kv_admission_choices();
+
+// Reads `entry` (a map) describing stack `name`. With a `base` (the entry it
+// starts from) only the keys given override it, nested maps key by key;
+// without one `overhead` (all three terms) and `cuda_graphs` are required.
+// `extra_keys` are allowed and left to the caller (an overlay's `catalog:`).
+// nullopt if anything was wrong.
+std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Node& entry, const std::string& path,
+                                             const std::string& name, const ServingStack* base,
+                                             const std::vector<std::string>& extra_keys = {});
+
+}  // namespace fleetsim

@@ -1,0 +1,67 @@
+#include "stack_render.hpp"
+
+#include "report_text.hpp"
+
+namespace fleetsim {
+namespace {
+
+using Json = nlohmann::ordered_json;
+using Align = report_text::TextTable::Align;
+
+std::string micros(double seconds) { return report_text::sig(seconds * 1e6, 3); }
+
+template <typename T>
+std::string or_dash(const std::optional<T>& v) {
+  return v ? std::to_string(*v) : "-";
+}
+
+std::string admission_name(KvAdmission a) { return a == KvAdmission::reserve_output ? "reserve_output" : "on_demand"; }
+
+template <typename T>
+Json or_null(const std::optional<T>& v) {
+  return v ? Json(*v) : Json(nullptr);
+}
+
+}  // namespace
+
+std::string render_stack_table(const std::vector<ServingStack>& stacks) {
+  report_text::TextTable table({{"stack", Align::left},
+                                {"fixed us"},
+                                {"per seq us"},
+                                {"per token us"},
+                                {"chunked", Align::left},
+                                {"max tokens"},
+                                {"max batch"},
+                                {"admission", Align::left},
+                                {"CUDA graphs", Align::left}});
+  for (const ServingStack& s : stacks) {
+    table.add_row({s.name, micros(s.overhead.fixed_s), micros(s.overhead.per_sequence_s),
+                   micros(s.overhead.per_output_token_s),
+                   s.chunked_prefill ? (*s.chunked_prefill ? "on" : "off") : "-", or_dash(s.max_batched_tokens),
+                   or_dash(s.max_batch_size), s.kv_admission ? admission_name(*s.kv_admission) : "-",
+                   s.cuda_graphs ? "yes" : "no"});
+  }
+  return table.render("  ");
+}
+
+Json stacks_json(const std::vector<ServingStack>& stacks) {
+  Json list = Json::array();
+  for (const ServingStack& s : stacks) {
+    Json j = Json::object();
+    j["name"] = s.name;
+    j["description"] = s.description;
+    j["overhead_fixed_s"] = s.overhead.fixed_s;
+    j["overhead_per_sequence_s"] = s.overhead.per_sequence_s;
+    j["overhead_per_output_token_s"] = s.overhead.per_output_token_s;
+    j["chunked_prefill"] = or_null(s.chunked_prefill);
+    j["max_batched_tokens"] = or_null(s.max_batched_tokens);
+    j["max_batch_size"] = or_null(s.max_batch_size);
+    j["kv_admission"] = s.kv_admission ? Json(admission_name(*s.kv_admission)) : Json(nullptr);
+    j["cuda_graphs"] = s.cuda_graphs;
+    j["sources"] = s.sources;
+    list.push_back(std::move(j));
+  }
+  return list;
+}
+
+}  // namespace fleetsim

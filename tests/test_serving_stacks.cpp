@@ -1,0 +1,252 @@
+// Serving-stack profiles: the built-in stacks and their sources, overlay
+// entries and their mistakes, a pool's `engine: {stack: NAME}`, and the
+// stack's iteration overhead in the performance model.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "fleetsim/catalog.hpp"
+#include "fleetsim/roofline_model.hpp"
+#include "fleetsim/scenario_loader.hpp"
+#include "support/cli_runner.hpp"
+#include "support/fixtures.hpp"
+
+using namespace fleetsim;
+using Catch::Matchers::Contains;
+
+namespace {
+
+std::string messages(const std::vector<Diagnostic>& diagnostics) {
+  std::string text;
+  for (const auto& d : diagnostics) text += d.format() + "\n";
+  return text;
+}
+
+ServingStack test_stack() {
+  ServingStack s;
+  s.name = "teststack";
+  s.overhead = {2e-3, 10e-6, 30e-6};
+  s.chunked_prefill = false;
+  s.max_batch_size = 64;
+  s.kv_admission = KvAdmission::reserve_output;
+  return s;
+}
+
+// Fixed figures, so that the expectations below do not move with the catalog.
+const Catalog& fixed_catalog() {
+  static const Catalog catalog = [] {
+    HardwareSpec h = testing::h100_node();
+    h.name = "h100-p5.48xlarge";
+    return Catalog({h}, {testing::llama_8b()}, {test_stack()});
+  }();
+  return catalog;
+}
+
+std::string scenario_with_engine(const std::string& engine) {
+  return "name: stacks\n"
+         "fleet:\n"
+         "  pools:\n"
+         "    - {name: gpu, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.1-8b], engine: " +
+         engine +
+         "}\n"
+         "workloads:\n"
+         "  - name: chat\n"
+         "    arrivals: {rate: 1/s}\n"
+         "    steps:\n"
+         "      - llm: {model: llama-3.1-8b, output_tokens: 10}\n"
+         "simulation: {sessions: 10}\n";
+}
+
+}  // namespace
+
+TEST_CASE("The built-in stacks parse, and every figure has a source", "[stacks]") {
+  const Catalog& c = Catalog::builtin();
+  for (const char* name : {"vllm-0.5", "vllm-v1", "sglang", "tensorrt-llm", "llama.cpp-server", "vllm-cpu"}) {
+    INFO(name);
+    const ServingStack* s = c.find_stack(name);
+    REQUIRE(s);
+    CHECK_FALSE(s->description.empty());
+    for (const char* field : {"overhead.fixed", "overhead.per_sequence", "overhead.per_output_token", "cuda_graphs"})
+      CHECK(s->sources.count(field) == 1);
+    if (s->chunked_prefill) CHECK(s->sources.count("engine.chunked_prefill") == 1);
+    if (s->max_batched_tokens) CHECK(s->sources.count("engine.max_batched_tokens") == 1);
+    if (s->max_batch_size) CHECK(s->sources.count("engine.max_batch_size") == 1);
+    if (s->kv_admission) CHECK(s->sources.count("engine.kv_admission") == 1);
+  }
+  // The one stack whose admission policy is TensorRT-LLM's GUARANTEED_NO_EVICT.
+  REQUIRE(c.find_stack("tensorrt-llm")->kv_admission);
+  CHECK(*c.find_stack("tensorrt-llm")->kv_admission == KvAdmission::reserve_output);
+  CHECK(c.find_stack("vllm-0.5")->overhead.fixed_s == Approx(4e-3));
+}
+
+TEST_CASE("A catalog file overrides a stack's keys and adds stacks", "[stacks][catalog]") {
+  std::vector<Diagnostic> diagnostics;
+  const auto c = overlay_catalog(fixed_catalog(), R"(stacks:
+  teststack:
+    overhead: {fixed: 5ms}
+  mine:
+    catalog: teststack
+    engine: {max_batched_tokens: 1024}
+  fresh:
+    overhead: {fixed: 0s, per_sequence: 1us, per_output_token: 0s}
+    cuda_graphs: false
+)",
+                                 "mine.yaml", diagnostics);
+  INFO(messages(diagnostics));
+  REQUIRE(c);
+  const ServingStack* own = c->find_stack("teststack");
+  REQUIRE(own);
+  CHECK(own->overhead.fixed_s == Approx(5e-3));
+  CHECK(own->overhead.per_sequence_s == Approx(10e-6));  // kept
+  const ServingStack* mine = c->find_stack("mine");
+  REQUIRE(mine);
+  CHECK(mine->overhead.fixed_s == Approx(2e-3));  // the base entry's, not the overlay's override
+  CHECK(mine->max_batched_tokens == 1024);
+  CHECK(mine->max_batch_size == 64);
+  const ServingStack* fresh = c->find_stack("fresh");
+  REQUIRE(fresh);
+  CHECK(fresh->overhead.per_sequence_s == Approx(1e-6));
+  CHECK_FALSE(fresh->max_batch_size);
+  CHECK(c->stacks().size() == 3);
+}
+
+TEST_CASE("A stack entry's mistakes are located", "[stacks][catalog]") {
+  std::vector<Diagnostic> diagnostics;
+  const auto c = overlay_catalog(fixed_catalog(), R"(stacks:
+  teststack:
+    overhead: {fixed: -1ms, per_sequnce: 1us}
+    engine: {max_batch_size: 0, kv_admission: reserve}
+  partial:
+    overhead: {fixed: 1ms}
+  typo:
+    cuda_graphs: maybe
+    catalog: nosuch
+)",
+                                 "mine.yaml", diagnostics);
+  CHECK_FALSE(c);
+  const std::string text = messages(diagnostics);
+  INFO(text);
+  CHECK_THAT(text, Contains("mine.yaml:3:23: error: stacks.teststack.overhead.fixed"));
+  CHECK_THAT(text, Contains("did you mean \"per_sequence\"?"));
+  CHECK_THAT(text, Contains("mine.yaml:4:30: error: stacks.teststack.engine.max_batch_size"));
+  CHECK_THAT(text, Contains("stacks.teststack.engine.kv_admission"));
+  CHECK_THAT(text, Contains("stack \"partial\" is missing required key \"cuda_graphs\""));
+  CHECK_THAT(text, Contains("missing required keys \"per_sequence\", \"per_output_token\""));
+  CHECK_THAT(text, Contains("stacks.typo.cuda_graphs"));
+  CHECK_THAT(text, Contains("unknown catalog entry \"nosuch\""));
+}
+
+TEST_CASE("A pool's stack fills in only the engine settings the pool leaves out", "[stacks][loader]") {
+  SECTION("no stack: fleetsim's defaults and the hardware's overhead, as before") {
+    const LoadResult r = load_scenario_text(scenario_with_engine("{tensor_parallel: 1}"), "s.yaml", fixed_catalog());
+    INFO(messages(r.diagnostics));
+    REQUIRE(r.ok());
+    const EngineSettings& e = r.scenario->pools[0].engine;
+    const EngineSettings plain;
+    CHECK(e.stack.empty());
+    CHECK_FALSE(e.overhead);
+    CHECK(e.chunked_prefill == plain.chunked_prefill);
+    CHECK(e.max_batch_size == plain.max_batch_size);
+    CHECK(e.max_batched_tokens == plain.max_batched_tokens);
+    CHECK(e.kv_admission == plain.kv_admission);
+  }
+  SECTION("the stack's defaults where the pool is silent, the pool's keys where it is not") {
+    const LoadResult r = load_scenario_text(scenario_with_engine("{stack: teststack, max_batch_size: 8}"), "s.yaml",
+                                            fixed_catalog());
+    INFO(messages(r.diagnostics));
+    REQUIRE(r.ok());
+    const EngineSettings& e = r.scenario->pools[0].engine;
+    CHECK(e.stack == "teststack");
+    REQUIRE(e.overhead);
+    CHECK(e.overhead->fixed_s == Approx(2e-3));
+    CHECK(e.overhead->per_output_token_s == Approx(30e-6));
+    CHECK(e.max_batch_size == 8);                            // the pool's
+    CHECK_FALSE(e.chunked_prefill);                          // the stack's
+    CHECK(e.kv_admission == KvAdmission::reserve_output);    // the stack's
+    CHECK(e.max_batched_tokens == EngineSettings{}.max_batched_tokens);  // neither sets it
+  }
+  SECTION("a pool's key overrides the stack even when it equals fleetsim's default") {
+    const LoadResult r = load_scenario_text(scenario_with_engine("{stack: teststack, chunked_prefill: true}"),
+                                            "s.yaml", fixed_catalog());
+    REQUIRE(r.ok());
+    CHECK(r.scenario->pools[0].engine.chunked_prefill);
+  }
+  SECTION("an unknown stack is an error with a spelling hint") {
+    const LoadResult r = load_scenario_text(scenario_with_engine("{stack: teststak}"), "s.yaml", fixed_catalog());
+    CHECK_FALSE(r.ok());
+    const std::string text = messages(r.diagnostics);
+    CHECK_THAT(text, Contains("s.yaml:4:97: error: fleet.pools[0].engine.stack: unknown serving stack \"teststak\""));
+    CHECK_THAT(text, Contains("did you mean \"teststack\"?"));
+  }
+  SECTION("against the built-in catalog") {
+    const LoadResult r = load_scenario_text(scenario_with_engine("{stack: sglnag}"), "s.yaml", fixed_catalog());
+    CHECK_FALSE(r.ok());
+    const LoadResult builtin = load_scenario_text(
+        "name: s\nfleet:\n  pools:\n    - {name: gpu, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.1-8b], "
+        "engine: {stack: sglnag}}\nworkloads:\n  - name: chat\n    arrivals: {rate: 1/s}\n    steps:\n      - llm: "
+        "{model: llama-3.1-8b, output_tokens: 10}\nsimulation: {sessions: 10}\n",
+        "s.yaml");
+    CHECK_THAT(messages(builtin.diagnostics), Contains("did you mean \"sglang\"?"));
+  }
+}
+
+TEST_CASE("The stack's overhead: fixed + per sequence + per sampled token, by hand", "[stacks][roofline]") {
+  const IterationOverhead o{2e-3, 10e-6, 30e-6};
+  EngineSettings engine;
+  engine.overhead = o;
+  const RooflineModel with_stack(testing::llama_8b(), testing::h100_node(), engine);
+  const RooflineModel without(testing::llama_8b(), testing::h100_node(), EngineSettings{});
+
+  // 8 decoding sequences and 3 prompt chunks, one of them the prompt's last:
+  // 11 sequences, 9 sampled tokens.
+  IterationShape s;
+  s.decode_seqs = 8;
+  s.decode_context = 8 * 500.0;
+  s.prefill_tokens = 3 * 100.0;
+  s.prefill_attention_pairs = 3 * (100.0 * 101.0 / 2.0);
+  s.prefill_seqs = 3;
+  s.prefill_outputs = 1;
+  const IterationCost c = with_stack.cost(s);
+  CHECK(c.overhead_s == Approx(2e-3 + 10e-6 * 11 + 30e-6 * 9));
+  CHECK(c.overhead_s == Approx(2.38e-3));
+  // Only the overhead differs from the hardware-only model.
+  const IterationCost plain = without.cost(s);
+  CHECK(plain.overhead_s == testing::h100_node().iteration_overhead_s);  // exactly, no stack named
+  CHECK(c.time_s() - plain.time_s() == Approx(2.38e-3 - 1e-3));
+  // An overhead with no per-sequence and per-token terms is exactly its fixed part.
+  CHECK(IterationOverhead{1e-3, 0.0, 0.0}.time_s(256, 256) == 1e-3);
+}
+
+TEST_CASE("A decode run's closed form equals the sum of its iterations with the stack's terms", "[stacks][roofline]") {
+  EngineSettings engine;
+  engine.overhead = IterationOverhead{0.3e-3, 2e-6, 5e-6};
+  const RooflineModel model(testing::llama_8b(), testing::h100_node(), engine);
+  for (double seqs : {1.0, 32.0, 256.0}) {
+    const RooflineModel::DecodeRun run{seqs, seqs * 2000.0};
+    double sum = 0.0;
+    const long n = 300;
+    for (long j = 0; j < n; ++j) {
+      IterationShape step;
+      step.decode_seqs = seqs;
+      step.decode_context = run.context + static_cast<double>(j) * seqs;
+      sum += model.cost(step).time_s();
+      if (j == 0) CHECK(model.cost(step).overhead_s == Approx(0.3e-3 + 7e-6 * seqs));
+    }
+    CHECK(model.decode_run_time(run, n) == Approx(sum).epsilon(1e-9));
+    const double half = model.decode_run_time(run, 150);
+    CHECK(model.decode_iterations_within(run, n, half) == 150);
+  }
+}
+
+TEST_CASE("fleetsim catalog lists the stacks", "[stacks][cli]") {
+  const auto table = testing::run_fleetsim("catalog");
+  REQUIRE(table.exit_code == 0);
+  CHECK_THAT(table.out, Contains("Serving stacks"));
+  CHECK_THAT(table.out, Contains("llama.cpp-server"));
+  const auto json = testing::run_fleetsim("catalog --format json");
+  REQUIRE(json.exit_code == 0);
+  CHECK_THAT(json.out, Contains("\"stacks\": ["));
+  CHECK_THAT(json.out, Contains("\"overhead_per_sequence_s\""));
+  CHECK_THAT(json.out, Contains("\"kv_admission\": \"reserve_output\""));
+}
