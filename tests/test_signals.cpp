@@ -1,4 +1,4 @@
-// SIGINT and SIGTERM stop everything: a run exits 130/143 with a message and
+// SIGINT, SIGTERM, SIGHUP and SIGQUIT stop everything: a run exits 128 + the signal with a message and
 // no partial file; a workflow passes the signal to its children, waits for
 // them and exits likewise, leaving no process behind. A crashed child is a
 // defect (exit 3), a child past --timeout a failed point.
@@ -51,10 +51,12 @@ int processes_with(const std::string& marker) {
 
 }  // namespace
 
-TEST_CASE("run stops on SIGINT and SIGTERM with 130 and 143, writing nothing", "[cli][signals]") {
+TEST_CASE("run stops on SIGINT, SIGTERM, SIGHUP and SIGQUIT with 128 + the signal, writing nothing",
+          "[cli][signals]") {
   const std::string scenario = long_scenario("signal-run.yaml");
   const std::string out = temp_path("signal-run.json");
-  for (const auto& [signal, code] : {std::pair{"INT", 130}, std::pair{"TERM", 143}}) {
+  for (const auto& [signal, code] :
+       {std::pair{"INT", 130}, std::pair{"TERM", 143}, std::pair{"HUP", 129}, std::pair{"QUIT", 131}}) {
     INFO(signal);
     const Shell r = shell("\"$F\" run '" + scenario + "' --no-progress -o '" + out + "' & P=$!\nsleep 1\nkill -" +
                               signal + " $P\nwait $P\n",

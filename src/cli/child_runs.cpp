@@ -98,13 +98,13 @@ pid_t spawn(const std::string& program, const std::vector<std::string>& argument
   posix_spawn_file_actions_adddup2(&actions, slot.err->fd(), 2);
   // A group of their own: a terminal's Ctrl-C reaches only this process,
   // which passes it on to the whole group and waits (ForwardSignals). The
-  // children get default SIGINT/SIGTERM even if this process ignores them.
+  // children get the stop signals' default actions even if this process
+  // ignores them.
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
   sigset_t defaults;
   sigemptyset(&defaults);
-  sigaddset(&defaults, SIGINT);
-  sigaddset(&defaults, SIGTERM);
+  add_stop_signals(defaults);
   posix_spawnattr_setsigdefault(&attributes, &defaults);
   posix_spawnattr_setpgroup(&attributes, group);
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF);

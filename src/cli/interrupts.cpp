@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <iterator>
 
 #include <unistd.h>
 
@@ -15,6 +16,20 @@ char pending_file[4096] = "";
 volatile std::sig_atomic_t forwarded_signal = 0;
 std::atomic<pid_t> child_group{0};
 static_assert(std::atomic<pid_t>::is_always_lock_free, "the handler reads the group without locks");
+
+// The signals that stop fleetsim: Ctrl-C, kill's default, a closed terminal
+// or dropped SSH session, and Ctrl-\ (which would otherwise dump core).
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
+const char* name_of(int sig) {
+  switch (sig) {
+    case SIGINT: return "SIGINT";
+    case SIGTERM: return "SIGTERM";
+    case SIGHUP: return "SIGHUP";
+    case SIGQUIT: return "SIGQUIT";
+    default: return "a signal";
+  }
+}
 
 void copy_into(char* buffer, std::size_t size, const std::string& text) {
   const std::size_t n = std::min(text.size(), size - 1);
@@ -30,7 +45,7 @@ void write_text(const char* text) {
 
 extern "C" void run_interrupted(int sig) {
   write_text("fleetsim: interrupted by ");
-  write_text(sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal");
+  write_text(name_of(sig));
   write_text(" while ");
   write_text(activity);
   write_text("; nothing was written\n");
@@ -59,20 +74,22 @@ void set_activity(const std::string& text) { copy_into(activity, sizeof activity
 void set_pending_file(const std::string& path) { copy_into(pending_file, sizeof pending_file, path); }
 
 void install_run_interrupt_handlers() {
-  install(SIGINT, run_interrupted, nullptr);
-  install(SIGTERM, run_interrupted, nullptr);
+  for (const int sig : kStopSignals) install(sig, run_interrupted, nullptr);
+}
+
+void add_stop_signals(sigset_t& set) {
+  for (const int sig : kStopSignals) sigaddset(&set, sig);
 }
 
 ForwardSignals::ForwardSignals() {
+  static_assert(std::size(kStopSignals) == std::tuple_size_v<decltype(old_)>);
   forwarded_signal = 0;
   child_group = 0;
-  install(SIGINT, forward_signal, &old_int_);
-  install(SIGTERM, forward_signal, &old_term_);
+  for (std::size_t i = 0; i < old_.size(); ++i) install(kStopSignals[i], forward_signal, &old_[i]);
 }
 
 ForwardSignals::~ForwardSignals() {
-  ::sigaction(SIGINT, &old_int_, nullptr);
-  ::sigaction(SIGTERM, &old_term_, nullptr);
+  for (std::size_t i = 0; i < old_.size(); ++i) ::sigaction(kStopSignals[i], &old_[i], nullptr);
   child_group = 0;
 }
 
@@ -81,8 +98,7 @@ void ForwardSignals::set_group(pid_t group) { child_group = group; }
 int ForwardSignals::received() { return forwarded_signal; }
 
 std::string signal_name(int signal) {
-  if (signal == SIGINT) return "SIGINT";
-  if (signal == SIGTERM) return "SIGTERM";
+  if (signal == SIGINT || signal == SIGTERM || signal == SIGHUP || signal == SIGQUIT) return name_of(signal);
   if (signal == SIGKILL) return "SIGKILL";
   if (signal == SIGSEGV) return "SIGSEGV";
   if (signal == SIGABRT) return "SIGABRT";

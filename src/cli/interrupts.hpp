@@ -1,8 +1,10 @@
-// SIGINT and SIGTERM: a run stops at once with a message and leaves nothing
-// partial; a workflow passes the signal to its children and waits for them.
-// Either exits 128 + the signal's number (130, 143), as shells report it.
+// SIGINT, SIGTERM, SIGHUP and SIGQUIT: a run stops at once with a message and
+// leaves nothing partial; a workflow passes the signal to its children and
+// waits for them. Either exits 128 + the signal's number (130, 143, 129, 131),
+// as shells report it.
 #pragma once
 
+#include <array>
 #include <csignal>
 #include <stdexcept>
 #include <string>
@@ -18,13 +20,16 @@ void set_activity(const std::string& text);
 // before it is renamed into place. Empty: none.
 void set_pending_file(const std::string& path);
 
-// For `run`: on SIGINT or SIGTERM, print "fleetsim: interrupted by SIGINT
+// For `run`: on SIGINT, SIGTERM, SIGHUP or SIGQUIT, print "fleetsim: interrupted by SIGINT
 // while <activity>; nothing was written", remove the pending file and exit
 // 128 + signal at once. Install after the SimGrid engine exists (it installs
 // a SIGINT handler of its own).
 void install_run_interrupt_handlers();
 
-// For workflows (child_runs.cpp): while alive, SIGINT and SIGTERM are
+// Adds the signals above to `set` (children of a workflow get their defaults).
+void add_stop_signals(sigset_t& set);
+
+// For workflows (child_runs.cpp): while alive, the signals above are
 // forwarded to the process group `group()` names and recorded; blocking
 // system calls return EINTR so the caller sees them. Restores the previous
 // handlers on destruction.
@@ -41,8 +46,7 @@ class ForwardSignals {
   static int received();
 
  private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
+  std::array<struct sigaction, 4> old_{};  // one per signal, in kStopSignals' order
 };
 
 // Thrown by a workflow once its children have stopped after a signal; main()
@@ -56,7 +60,7 @@ class Interrupted : public std::runtime_error {
   int signal_;
 };
 
-// "SIGINT", "SIGTERM", or "signal N".
+// "SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT", "SIGKILL", "SIGSEGV", "SIGABRT", or "signal N".
 std::string signal_name(int signal);
 
 }  // namespace fleetsim

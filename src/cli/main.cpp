@@ -82,7 +82,7 @@ int main_with_exceptions(int argc, char** argv) {
       "Exit codes: 0 success, 1 invalid input (scenario errors, unwritable output, a resource limit), "
       "2 bad command line, "
       "3 internal error, 4 expectation violated (check, diff; plan: no fleet meets the SLOs; validate-model: a case "
-      "outside its tolerance or moved from the recorded table), 130/143 interrupted (SIGINT/SIGTERM).\n");
+      "outside its tolerance or moved from the recorded table), 130/143/129/131 interrupted (SIGINT/SIGTERM/SIGHUP/SIGQUIT).\n");
 
   const std::vector<Command> commands = {
       add_run_command(app),
