@@ -530,3 +530,16 @@ variants:
   CHECK(broken.diagnostics[0].line == 28);
   CHECK(broken.diagnostics[0].key_path == "fleet.pools[0].count");
 }
+
+TEST_CASE("TPUs, Trainium, Inferentia and Maia are accelerators, modelled like GPUs", "[loader][catalog]") {
+  const Catalog& catalog = Catalog::builtin();
+  for (const char* name : {"tpu-v5e-8", "tpu-v6e-8", "trainium2-trn2.48xlarge", "inferentia2-inf2.48xlarge", "maia100-4x"}) {
+    INFO(name);
+    const HardwareSpec* h = catalog.find_hardware(name);
+    REQUIRE(h != nullptr);
+    CHECK(h->kind == DeviceKind::accelerator);
+    CHECK(h->devices > 1);
+  }
+  CHECK(catalog.find_hardware("mi300x-8gpu")->kind == DeviceKind::gpu);
+  CHECK(std::string(to_string(DeviceKind::accelerator)) == "accelerator");
+}

@@ -424,6 +424,13 @@ routing:)");
     check_single_error(text, "hardware.my-cpu.devices", position(text, "devices: 4", 9),
                        "a cpu node counts sockets, not devices", "sockets: N");
   }
+  SECTION("an accelerator entry counts devices, like a gpu") {
+    const std::string text = with("routing:", R"(hardware:
+  my-tpu: {catalog: test-gpu, kind: accelerator, sockets: 2}
+routing:)");
+    check_single_error(text, "hardware.my-tpu.sockets", position(text, "sockets: 2", 9),
+                       "\"sockets\" applies only to kind: cpu", "an accelerator node counts `devices`");
+  }
 }
 
 TEST_CASE("Duplicate pool and workload names are errors", "[validation]") {

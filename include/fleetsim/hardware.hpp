@@ -15,7 +15,15 @@
 
 namespace fleetsim {
 
-enum class DeviceKind { cpu, gpu };
+// What a node's devices are. An accelerator (TPU, Trainium, Inferentia, Maia)
+// is modelled like a GPU: devices with their own memory, counted by `devices`;
+// the kind only names it honestly.
+enum class DeviceKind { cpu, gpu, accelerator };
+
+// "cpu", "gpu" or "accelerator", as scenarios and reports spell it.
+constexpr const char* to_string(DeviceKind kind) {
+  return kind == DeviceKind::cpu ? "cpu" : kind == DeviceKind::gpu ? "gpu" : "accelerator";
+}
 
 // Per-device power in three states (see docs/performance-model.md, "Power").
 struct DevicePower {

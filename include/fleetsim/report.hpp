@@ -61,7 +61,7 @@ struct PoolReport {
   std::string name;
   std::string hardware;
   std::string instance;
-  std::string kind;  // "cpu" or "gpu"
+  std::string kind;  // "cpu", "gpu" or "accelerator"
   std::string models;  // comma-separated
   int nodes = 0;
   int replicas = 0;

@@ -91,7 +91,7 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     pr.name = pool.name;
     pr.hardware = pool.hardware.name;
     pr.instance = pool.hardware.instance;
-    pr.kind = pool.hardware.kind == DeviceKind::cpu ? "cpu" : "gpu";
+    pr.kind = to_string(pool.hardware.kind);
     for (std::size_t i = 0; i < pool.models.size(); ++i) pr.models += (i ? "," : "") + pool.models[i];
     pr.nodes = pool.count;
     double busy = 0, batch_seconds = 0, kv_block_seconds = 0, kv_blocks = 0, dynamic_j = 0;

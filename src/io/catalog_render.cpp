@@ -18,8 +18,6 @@ using Json = nlohmann::ordered_json;
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 constexpr double kKiB = 1024.0;
 
-std::string_view kind_name(DeviceKind kind) { return kind == DeviceKind::cpu ? "cpu" : "gpu"; }
-
 // Only the types the entry declares: the fallback to a wider type is a
 // modelling rule (HardwareSpec::peak_flops_for), not a property of the chip.
 std::string tera(const HardwareSpec& h, DataType t) {
@@ -44,7 +42,7 @@ std::string hardware_table(const Catalog& catalog) {
                          {"$/h"},
                          {"price date", Align::left}});
   for (const HardwareSpec& h : catalog.hardware()) {
-    table.add_row({h.name, std::string(kind_name(h.kind)), std::to_string(h.devices),
+    table.add_row({h.name, to_string(h.kind), std::to_string(h.devices),
                    h.cores_per_device > 0 ? std::to_string(h.cores_per_device) : "-",
                    tera(h, DataType::bf16), tera(h, DataType::fp8), tera(h, DataType::int8),
                    text::grouped(h.memory_bandwidth_bps / 1e9, 0),
@@ -108,7 +106,7 @@ Json hardware_json(const HardwareSpec& h) {
   j["name"] = h.name;
   j["description"] = h.description;
   j["instance"] = h.instance;
-  j["kind"] = kind_name(h.kind);
+  j["kind"] = to_string(h.kind);
   j["devices"] = h.devices;
   j["cores_per_device"] = h.cores_per_device;
   j["clock_hz"] = number(h.clock_hz);

@@ -8,7 +8,8 @@
 namespace fleetsim {
 namespace {
 
-const Choices<DeviceKind> kKinds = {{"cpu", DeviceKind::cpu}, {"gpu", DeviceKind::gpu}};
+const Choices<DeviceKind> kKinds = {
+    {"cpu", DeviceKind::cpu}, {"gpu", DeviceKind::gpu}, {"accelerator", DeviceKind::accelerator}};
 
 const std::vector<std::string> kCommonKeys = {
     "kind",       "description",  "instance",        "peak_flops",     "memory_bandwidth",
@@ -98,7 +99,7 @@ std::optional<HardwareSpec> read_hardware_entry(YamlReader& reader, const YAML::
       need("sockets");
       need("cores_per_socket");
       need("clock");
-    } else if (kind == DeviceKind::gpu) {
+    } else if (kind) {
       need("devices");
     }
     for (const char* key : {"peak_flops", "memory_bandwidth", "memory_capacity", "efficiency", "power",
@@ -117,11 +118,11 @@ std::optional<HardwareSpec> read_hardware_entry(YamlReader& reader, const YAML::
     if (const YAML::Node n = YamlReader::get(entry, "devices"))
       reader.error(n, child_path(path, "devices"), "a cpu node counts sockets, not devices",
                    "write `sockets: N`; each socket with its own DRAM is one device");
-  } else if (kind == DeviceKind::gpu) {
+  } else if (kind) {
     for (const auto& key : kCpuOnlyKeys)
       if (const YAML::Node n = YamlReader::get(entry, key))
         reader.error(n, child_path(path, key), fmt::format("\"{}\" applies only to kind: cpu", key),
-                     key == "sockets" ? "a gpu node counts `devices`" : "");
+                     key == "sockets" ? fmt::format("{} node counts `devices`", *kind == DeviceKind::gpu ? "a gpu" : "an accelerator") : "");
   }
 
   auto read_text = [&](const char* key, std::string& target) {
@@ -141,7 +142,7 @@ std::optional<HardwareSpec> read_hardware_entry(YamlReader& reader, const YAML::
   read_text("instance", hw.instance);
   read_text("price_date", hw.price_date);
   if (kind != DeviceKind::cpu) read_int("devices", hw.devices);
-  if (kind != DeviceKind::gpu) {
+  if (kind != DeviceKind::gpu && kind != DeviceKind::accelerator) {
     read_int("sockets", hw.devices);
     read_int("cores_per_socket", hw.cores_per_device);
     read_quantity("clock", hw.clock_hz, Dimension::frequency, greater_than(0));
