@@ -1,6 +1,7 @@
 // Session arrival times for one workload.
 #pragma once
 
+#include <cstdint>
 #include <limits>
 
 #include "fleetsim/rng.hpp"
@@ -13,14 +14,18 @@ class ArrivalGenerator {
   ArrivalGenerator(const ArrivalProcess& process, Rng rng) : process_(process), rng_(rng) {}
 
   // The next arrival strictly after `t`; infinity when no more will come.
+  // A trace is the exception: its sessions start at their recorded times, in
+  // order, whatever `t`, and several may share one instant.
   double next_after(double t);
 
-  // The instantaneous rate at time t (sessions per second).
+  // The instantaneous rate at time t (sessions per second); 0 for a trace,
+  // which has times, not a rate.
   double rate_at(double t) const;
 
  private:
   ArrivalProcess process_;
   Rng rng_;
+  std::uint64_t trace_sessions_ = 0;  // trace: sessions started so far
 };
 
 }  // namespace fleetsim

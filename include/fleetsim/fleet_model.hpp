@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "fleetsim/continuous_batcher.hpp"
@@ -56,6 +57,11 @@ class FleetModel : public BatcherListener {
  private:
   void advance(std::uint32_t slot);  // run the session to its next llm or tool step
   void issue_call(std::uint32_t slot, const Step& step);
+  // Routes a call of `prompt` tokens (the whole prompt) to a replica of `model`.
+  void send_call(std::uint32_t slot, const std::string& model, long prompt_tokens, long output_tokens);
+  // A replayed session's next recorded call: issued when due, waited for
+  // otherwise (src/core/fleet_model_trace.cpp).
+  void advance_trace(std::uint32_t slot);
   void end_session(std::uint32_t slot);
   void count_occupancy(double now, int delta);
   bool in_window(double t) const { return t >= scenario_.simulation.warmup_s; }

@@ -13,6 +13,7 @@
 #include "fleetsim/hardware.hpp"
 #include "fleetsim/iteration_overhead.hpp"
 #include "fleetsim/model_spec.hpp"
+#include "fleetsim/request_trace.hpp"
 
 namespace fleetsim {
 
@@ -84,7 +85,8 @@ struct Route {
 };
 
 struct ArrivalProcess {
-  enum class Kind { poisson, constant, piecewise, diurnal };
+  // trace: the sessions of a recorded trace, which also gives their calls.
+  enum class Kind { poisson, constant, piecewise, diurnal, trace };
   Kind kind = Kind::poisson;
   double rate_per_s = 0.0;  // poisson, constant; diurnal: mean rate
   // piecewise: Poisson at `rate_per_s` from `start_s` until the next piece.
@@ -97,6 +99,9 @@ struct ArrivalProcess {
   double amplitude = 0.0;
   double period_s = 86400.0;
   double peak_s = 0.0;
+  // trace: shared, because scenarios are copied (variants, sweeps) and a
+  // trace can hold millions of calls.
+  std::shared_ptr<const RequestTrace> trace;
 };
 
 struct Step {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "fleetsim/request_trace.hpp"
 #include "fleetsim/rng.hpp"
 #include "fleetsim/scenario.hpp"
 
@@ -34,6 +35,7 @@ struct Session {
   double context_tokens = 0.0;
   Rng rng{0, 0};
   StepCursor cursor{nullptr};
+  TraceCursor trace;  // active when the workload replays a trace, instead of `cursor`
   int last_replica = -1;
   const Step* step = nullptr;  // the llm or tool step in progress
   // The call in flight.

@@ -22,6 +22,8 @@ double ArrivalGenerator::rate_at(double t) const {
     case ArrivalProcess::Kind::diurnal:
       return process_.rate_per_s *
              (1.0 + process_.amplitude * std::cos(kTwoPi * (t - process_.peak_s) / process_.period_s));
+    case ArrivalProcess::Kind::trace:
+      return 0.0;
   }
   return 0.0;
 }
@@ -62,6 +64,15 @@ double ArrivalGenerator::next_after(double t) {
         now += rng_.exponential(1.0 / peak);
         if (rng_.uniform01() * peak <= rate_at(now)) return now;
       }
+    }
+    case ArrivalProcess::Kind::trace: {
+      // The fleet model counts the sessions it starts the same way, so its
+      // k-th session replays the k-th recorded one (FleetModel::start_session).
+      if (!process_.trace) return kInfinity;
+      const auto ref = process_.trace->session(trace_sessions_);
+      if (!ref) return kInfinity;
+      ++trace_sessions_;
+      return process_.trace->start_s(*ref);
     }
   }
   return kInfinity;

@@ -92,6 +92,8 @@ void FleetModel::start_session(std::uint32_t workload) {
   s.rng = Rng(scenario_.simulation.seed, session_stream(w.name, sessions_created_[workload]++));
   s.context_tokens = static_cast<double>(draw_tokens(w.initial_context_tokens, s.rng, 0));
   s.cursor = StepCursor(&w.steps);
+  if (w.arrivals.trace)  // the k-th session started replays the arrival generator's k-th
+    s.trace = TraceCursor(*w.arrivals.trace, *w.arrivals.trace->session(sessions_created_[workload] - 1));
   slot_live_[slot] = 1;
   ++sessions_in_flight_;
   count_occupancy(now, +1);
@@ -105,6 +107,7 @@ void FleetModel::start_session(std::uint32_t workload) {
 
 void FleetModel::advance(std::uint32_t slot) {
   Session& s = sessions_[slot];
+  if (s.trace.active()) return advance_trace(slot);
   const Step* step = s.cursor.next(s.rng);
   s.step = step;
   if (step == nullptr) {
@@ -121,6 +124,7 @@ void FleetModel::advance(std::uint32_t slot) {
 
 void FleetModel::tool_finished(std::uint32_t slot) {
   Session& s = sessions_[slot];
+  if (s.trace.active()) return advance_trace(slot);  // a replayed call came due
   s.context_tokens += static_cast<double>(draw_tokens(s.step->result_tokens, s.rng, 0));
   if (in_window(driver_->now())) ++metrics_.workloads[s.workload].tool_calls;
   advance(slot);
@@ -130,16 +134,21 @@ void FleetModel::issue_call(std::uint32_t slot, const Step& step) {
   Session& s = sessions_[slot];
   const long added = draw_tokens(step.prompt_tokens, s.rng, 0);
   const long output = draw_tokens(step.output_tokens, s.rng, 1);
+  send_call(slot, step.model, std::max(1L, static_cast<long>(s.context_tokens) + added), output);
+}
+
+void FleetModel::send_call(std::uint32_t slot, const std::string& model, long prompt_tokens, long output_tokens) {
+  Session& s = sessions_[slot];
   CallRequest call;
   call.call_id = slot;
   call.session_key = s.key;
   call.workload = s.workload;
   call.enqueue_s = driver_->now();
-  call.prompt_tokens = std::max(1L, static_cast<long>(s.context_tokens) + added);
-  call.output_tokens = output;
+  call.prompt_tokens = prompt_tokens;
+  call.output_tokens = output_tokens;
   s.call_issued_s = call.enqueue_s;
   s.call_prompt_tokens = call.prompt_tokens;
-  const std::size_t r = router_->route(step.model, s.last_replica, replicas_);
+  const std::size_t r = router_->route(model, s.last_replica, replicas_);
   s.last_replica = static_cast<int>(r);
   metrics_.pools[placements_[r].pool].calls_in_flight.change(call.enqueue_s, +1.0);
   const bool interrupt = replicas_[r].enqueue(call);

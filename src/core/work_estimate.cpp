@@ -69,6 +69,27 @@ double peak_rate(const ArrivalProcess& a) {
   }
 }
 
+// A replayed trace: its sessions (those that start within the duration; in
+// count mode, of the count only when it is the one workload) and their calls.
+void add_trace(WorkEstimate& e, const RequestTrace& t, const SimulationSettings& sim, bool only_workload) {
+  const double per_round = static_cast<double>(t.sessions());
+  const bool loops = t.loop_period_s > 0;
+  double sessions = per_round;
+  if (sim.duration_s) {
+    // Full rounds only, and of a trace replayed once the sessions that start in time.
+    if (loops) sessions = per_round * std::floor(*sim.duration_s / t.loop_period_s);
+    else
+      sessions = static_cast<double>(std::count_if(t.session_begin.begin(), t.session_begin.end() - 1,
+                                                   [&](std::uint32_t c) { return t.calls[c].arrival_s < *sim.duration_s; }));
+  } else if (sim.sessions) {
+    const double limit = static_cast<double>(*sim.sessions);
+    sessions = !only_workload ? 0.0 : loops ? limit : std::min(limit, per_round);
+  }
+  const double calls_per_session = per_round > 0 ? static_cast<double>(t.calls.size()) / per_round : 0.0;
+  e.sessions += sessions;
+  e.events += sessions * (1.0 + calls_per_session);
+}
+
 }  // namespace
 
 WorkEstimate estimate_work(const Scenario& scenario) {
@@ -77,6 +98,10 @@ WorkEstimate estimate_work(const Scenario& scenario) {
   double total_rate = 0.0;
   for (const Workload& w : scenario.workloads) total_rate += w.arrivals.rate_per_s;
   for (const Workload& w : scenario.workloads) {
+    if (w.arrivals.trace) {
+      add_trace(e, *w.arrivals.trace, sim, scenario.workloads.size() == 1);
+      continue;
+    }
     const StepTotals steps = totals_of(w.steps);
     double sessions = 0.0;
     if (sim.duration_s) {

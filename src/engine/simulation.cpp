@@ -109,9 +109,12 @@ void report_progress(RunControl& rc, const FleetModel& fleet) {
   if (std::isfinite(rc.horizon_s))
     spdlog::info("simulated {:.0f} of {:.0f} s ({:.0f}%), {} sessions in flight", t, rc.horizon_s,
                  100.0 * t / rc.horizon_s, fleet.sessions_in_flight());
-  else
+  else if (rc.session_limit >= 0)
     spdlog::info("simulated {:.0f} s, {} of {} sessions started, {} in flight", t, rc.sessions_started,
                  rc.session_limit, fleet.sessions_in_flight());
+  else  // traces replayed to their end
+    spdlog::info("simulated {:.0f} s, {} sessions started, {} in flight", t, rc.sessions_started,
+                 fleet.sessions_in_flight());
 }
 
 // One actor per workload: sessions arrive, and in count mode the last source

@@ -19,6 +19,7 @@ std::vector<std::string> keys_of(std::optional<Kind> kind) {
     case Kind::constant: return {"process", "rate"};
     case Kind::piecewise: return {"process", "pieces"};
     case Kind::diurnal: return {"process", "rate", "amplitude", "period", "peak_at"};
+    case Kind::trace: break;  // a workload's `trace:`, never a `process:`
   }
   return {};
 }
@@ -83,6 +84,8 @@ std::optional<ArrivalProcess> read_arrivals(YamlReader& r, const YAML::Node& nod
       read("amplitude", Dimension::dimensionless, in_range(0, 1), a.amplitude, true);
       read("period", Dimension::duration, greater_than(0), a.period_s, false);
       read("peak_at", Dimension::duration, at_least(0), a.peak_s, false);
+      break;
+    case Kind::trace:
       break;
   }
   if (r.error_count() != errors_before) return std::nullopt;

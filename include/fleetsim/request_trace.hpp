@@ -1,0 +1,79 @@
+// A recorded request trace as plain data: the LLM calls a workload replays
+// instead of drawing arrivals and steps (docs/scenario-format.md, "Replaying
+// a request trace"). The I/O edge (src/io/request_trace_reader.cpp) builds it
+// from a CSV or JSON-lines file; the arrival generator starts its sessions
+// and the fleet model issues its calls. Nothing here reads a file.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fleetsim {
+
+struct RequestTrace {
+  struct Call {
+    // When the call is due, in seconds after the trace's first arrival, with
+    // `rate_scale` applied.
+    double arrival_s = 0.0;
+    long prompt_tokens = 1;  // the call's whole prompt, as recorded
+    long output_tokens = 1;
+    std::uint32_t model = 0;         // index into `models`
+    std::uint32_t prefix_begin = 0;  // this call's hashes: prefix_hashes[begin, begin + count)
+    std::uint32_t prefix_count = 0;
+    std::uint32_t row = 0;           // the file's line, for messages
+  };
+
+  std::string file;                 // as the scenario names it
+  std::vector<std::string> models;  // distinct models the calls name
+  // Calls grouped by session: session i is calls[session_begin[i],
+  // session_begin[i + 1]), in the file's order. Sessions are ordered by
+  // their first call, which is also their start; a trace without a session
+  // column has one session per call.
+  std::vector<Call> calls;
+  std::vector<std::uint32_t> session_begin;
+  // Prefix block hashes (Mooncake's hash_ids), when mapped. Read and kept for
+  // cross-session prefix caching, which the fleet does not model yet: today a
+  // replica reuses only a session's own earlier context.
+  std::vector<std::uint64_t> prefix_hashes;
+  // Replay again after the last session starts, shifted by this period each
+  // round; 0: replay once.
+  double loop_period_s = 0.0;
+
+  std::size_t sessions() const { return session_begin.empty() ? 0 : session_begin.size() - 1; }
+
+  // The k-th session to start, counting on through the rounds of a loop:
+  // which recorded session it replays and how far its times are shifted.
+  // nullopt once a trace that does not loop has run out.
+  struct SessionRef {
+    std::uint32_t index = 0;
+    double offset_s = 0.0;
+  };
+  std::optional<SessionRef> session(std::uint64_t k) const;
+  double start_s(const SessionRef& ref) const { return ref.offset_s + calls[session_begin[ref.index]].arrival_s; }
+};
+
+// Where one session in flight is in its recorded calls.
+class TraceCursor {
+ public:
+  TraceCursor() = default;
+  TraceCursor(const RequestTrace& trace, const RequestTrace::SessionRef& ref);
+
+  bool active() const { return trace_ != nullptr; }
+  // The next call, or nullptr when the session has made all of its calls.
+  const RequestTrace::Call* peek() const { return next_ < end_ ? &trace_->calls[next_] : nullptr; }
+  void pop() { ++next_; }
+  // When `call` is due: its recorded time, shifted for the loop round. The
+  // session's first call is due exactly at RequestTrace::start_s.
+  double due_s(const RequestTrace::Call& call) const { return offset_s_ + call.arrival_s; }
+  const std::string& model(const RequestTrace::Call& call) const { return trace_->models[call.model]; }
+
+ private:
+  const RequestTrace* trace_ = nullptr;
+  std::uint32_t next_ = 0;
+  std::uint32_t end_ = 0;
+  double offset_s_ = 0.0;
+};
+
+}  // namespace fleetsim
