@@ -22,6 +22,9 @@ inline constexpr double kMaxStepDuration = 30 * 86400.0;
 inline constexpr std::uintmax_t kMaxInputFileBytes = 4u << 20;  // 4 MiB
 // JSON input files: reports and sweep JSON lines (a row per point).
 inline constexpr std::uintmax_t kMaxJsonFileBytes = 256u << 20;  // 256 MiB
+// Request traces a workload replays (CSV or JSON lines), read whole: the
+// shipped samples are a few MiB, a week of a busy service a few hundred.
+inline constexpr std::uintmax_t kMaxTraceFileBytes = 256u << 20;  // 256 MiB
 // Items in any one YAML list or map of a scenario.
 inline constexpr std::size_t kMaxYamlCollection = 100'000;
 // YAML nesting depth (lists and maps inside each other).

@@ -63,6 +63,9 @@ struct ScenarioContext {
   std::vector<NameSite> step_models;  // every llm step's model, in file order
   bool arrivals_ok = true;            // every workload's arrivals were read
   bool any_arrivals = false;          // some workload has a positive rate
+  // Every workload replays a trace once, so the traffic ends by itself and
+  // the run needs no duration or session count.
+  bool traffic_ends = true;
   YAML::Node workloads_node;
 
   // Scenario entry, else catalog entry, else nullptr.

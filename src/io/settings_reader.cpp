@@ -31,7 +31,8 @@ void read_simulation(ScenarioContext& ctx, const YAML::Node& map) {
     r.error(sessions, "simulation.sessions", "give either duration or sessions, not both",
             "duration: run for a fixed simulated time; sessions: start N sessions, then let them finish");
   } else if (!duration.IsDefined() && !sessions.IsDefined() && !r.is_misspelt(map, "duration") &&
-             !r.is_misspelt(map, "sessions")) {
+             !r.is_misspelt(map, "sessions") && !ctx.traffic_ends) {
+    // Traces replayed once end by themselves: the run lasts until the fleet drains.
     r.error(map, "simulation", "missing the run length: expected \"duration\" or \"sessions\"",
             "e.g. duration: 1h (simulated time), or sessions: 10000");
   }

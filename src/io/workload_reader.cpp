@@ -8,6 +8,7 @@
 #include "distribution_reader.hpp"
 #include "fleetsim/input_limits.hpp"
 #include "step_reader.hpp"
+#include "trace_workload_reader.hpp"
 
 namespace fleetsim {
 namespace {
@@ -45,7 +46,7 @@ void read_workloads(ScenarioContext& ctx, const YAML::Node& list) {
       ctx.arrivals_ok = false;
       continue;
     }
-    r.check_keys(node, path, {"name", "arrivals", "context_tokens", "steps", "slo"});
+    r.check_keys(node, path, {"name", "arrivals", "context_tokens", "steps", "slo", "trace"});
     Workload w;
     w.initial_context_tokens = Distribution::constant(0.0);
     w.initial_context_tokens.lower = 0.0;
@@ -58,6 +59,23 @@ void read_workloads(ScenarioContext& ctx, const YAML::Node& list) {
                   fmt::format("the first is on line {}; names identify workloads in the report", it->second));
       }
     }
+    if (const YAML::Node trace = YamlReader::get(node, "trace")) {
+      // A trace gives the arrivals and the calls; nothing else may.
+      for (const char* key : {"arrivals", "context_tokens", "steps"})
+        if (const YAML::Node n = YamlReader::get(node, key))
+          r.error(n, child_path(path, key), fmt::format("a workload that replays a trace takes no `{}`", key),
+                  "its sessions, calls and tokens come from the trace file; remove the key or the trace");
+      if (auto a = read_trace_workload(ctx, trace, child_path(path, "trace"))) {
+        w.arrivals = *a;
+        ctx.any_arrivals = true;
+      } else {
+        ctx.arrivals_ok = false;
+      }
+      if (const YAML::Node n = YamlReader::get(node, "slo")) w.slo = read_slo(r, n, child_path(path, "slo"));
+      ctx.scenario.workloads.push_back(std::move(w));
+      continue;
+    }
+    ctx.traffic_ends = false;
     if (const YAML::Node n = r.require(node, path, "arrivals", "e.g. arrivals: {process: poisson, rate: 2/s}")) {
       if (auto a = read_arrivals(r, n, child_path(path, "arrivals"))) {
         w.arrivals = *a;

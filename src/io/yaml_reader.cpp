@@ -130,6 +130,11 @@ void YamlReader::error_at(int line, int column, const std::string& path, std::st
   add(Severity::error, line, column, path, std::move(message), std::move(hint));
 }
 
+void YamlReader::add_from_other_file(Diagnostic diagnostic) {
+  if (diagnostic.is_error()) ++errors_;
+  out_.push_back(std::move(diagnostic));
+}
+
 bool YamlReader::expect_map(const YAML::Node& node, const std::string& path, std::string_view hint) {
   if (is_usable(node) && node.IsMap()) return true;
   error(node, path, "expected a map (key: value lines), found " + describe(node), std::string(hint));

@@ -55,6 +55,9 @@ class YamlReader {
   void error(const YAML::Node& at, const std::string& path, std::string message, std::string hint = {});
   void warning(const YAML::Node& at, const std::string& path, std::string message, std::string hint = {});
   void error_at(int line, int column, const std::string& path, std::string message, std::string hint = {});
+  // A problem found in another file the scenario names (a request trace),
+  // located there and counted like the scenario's own.
+  void add_from_other_file(Diagnostic diagnostic);
 
   // Shapes. On mismatch: "expected a map, found a list" and false.
   bool expect_map(const YAML::Node& node, const std::string& path, std::string_view hint = {});

@@ -1,0 +1,64 @@
+// Request-trace files (CSV with a header row, or JSON lines) read into a
+// RequestTrace through a column mapping. Input is untrusted: every problem is
+// a Diagnostic at the file's line and column, naming the column; nothing is
+// skipped, clamped or guessed. A new ready-made format is one more entry in
+// trace_preset() (docs/architecture.md).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fleetsim/diagnostics.hpp"
+#include "fleetsim/request_trace.hpp"
+
+namespace fleetsim {
+
+enum class TraceFileKind { csv, jsonl };
+// How the time column is written. Times may be absolute or relative: the
+// first row is t = 0 either way.
+enum class TraceTimeUnit {
+  seconds,       // a number of seconds
+  milliseconds,  // a number of milliseconds
+  datetime,      // "2023-11-16 18:17:03.9799600" (or with 'T'; no time zone)
+};
+
+// Which column (CSV header name, or JSON key) holds what. Empty optional
+// names are not mapped.
+struct TraceMapping {
+  TraceFileKind kind = TraceFileKind::csv;
+  TraceTimeUnit time_unit = TraceTimeUnit::seconds;
+  std::string time;
+  std::string prompt_tokens;  // the call's whole prompt
+  std::string output_tokens;
+  std::string session;        // optional: calls with one id form one session, in file order
+  std::string model;          // optional: a model name per call
+  std::string prefix_hashes;  // optional: prefix block hashes (a JSON list, or integers in a CSV cell)
+};
+
+// The mapping a `format:` names: "azure-2023", "mooncake", or the bare
+// "csv" and "jsonl" whose columns the scenario must give. nullopt if unknown.
+std::optional<TraceMapping> trace_preset(std::string_view format);
+// Every name trace_preset accepts, for messages.
+std::vector<std::string> trace_preset_names();
+
+struct TraceOptions {
+  std::string default_model;  // for rows without a model (none mapped, or an empty cell)
+  double rate_scale = 1.0;    // > 0; 2 replays twice as fast
+  std::optional<std::uint64_t> limit;  // read only the first N rows
+};
+
+// Parses a trace file's text; `file` labels the messages. On any error the
+// diagnostics (at most a screenful, then a count) are appended to `out` and
+// nullopt returned. The trace has at least one call; loop_period_s is 0.
+std::optional<RequestTrace> parse_request_trace(const std::string& text, const std::string& file,
+                                                const TraceMapping& mapping, const TraceOptions& options,
+                                                std::vector<Diagnostic>& out);
+
+// Reads the file at `path` within limits::kMaxTraceFileBytes, then parses it.
+std::optional<RequestTrace> read_request_trace(const std::string& path, const TraceMapping& mapping,
+                                               const TraceOptions& options, std::vector<Diagnostic>& out);
+
+}  // namespace fleetsim

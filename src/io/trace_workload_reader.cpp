@@ -1,0 +1,171 @@
+#include "trace_workload_reader.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "request_trace_reader.hpp"
+#include "spelling.hpp"
+
+namespace fleetsim {
+namespace {
+
+const Choices<TraceTimeUnit> kTimeUnits = {
+    {"s", TraceTimeUnit::seconds}, {"ms", TraceTimeUnit::milliseconds}, {"datetime", TraceTimeUnit::datetime}};
+
+// The file as the scenario names it, relative to the scenario file's folder
+// (so a scenario runs from any working directory).
+std::string resolve_path(const std::string& scenario_file, const std::string& file) {
+  const std::filesystem::path p(file);
+  if (p.is_absolute()) return file;
+  return (std::filesystem::path(scenario_file).parent_path() / p).lexically_normal().string();
+}
+
+// `columns:` entries over the format's own.
+void read_columns(YamlReader& r, const YAML::Node& map, const std::string& path, TraceMapping& m) {
+  if (!r.expect_map(map, path, "e.g. columns: {time: arrived_at, prompt_tokens: input, output_tokens: output}"))
+    return;
+  const std::vector<std::pair<const char*, std::string*>> fields = {
+      {"time", &m.time},       {"prompt_tokens", &m.prompt_tokens}, {"output_tokens", &m.output_tokens},
+      {"session", &m.session}, {"model", &m.model},                 {"prefix_hashes", &m.prefix_hashes}};
+  std::vector<std::string> keys;
+  for (const auto& f : fields) keys.emplace_back(f.first);
+  r.check_keys(map, path, keys);
+  for (const auto& [key, target] : fields)
+    if (const YAML::Node n = YamlReader::get(map, key))
+      if (auto v = r.name(n, child_path(path, key))) *target = *v;
+}
+
+// Every model the trace names must be known; each is then a model the
+// workload calls, like an llm step's.
+void record_models(ScenarioContext& ctx, const RequestTrace& trace, const YAML::Node& model_node,
+                   const std::string& model_path, const std::string& default_model, const YAML::Node& trace_node,
+                   const std::string& path) {
+  for (std::uint32_t i = 0; i < trace.models.size(); ++i) {
+    const std::string& name = trace.models[i];
+    if (name == default_model) {
+      NameSite site{name, model_node, model_path};
+      if (ctx.resolve_model(site)) ctx.step_models.push_back(site);
+      continue;
+    }
+    if (ctx.find_model(name)) {
+      ctx.step_models.push_back({name, trace_node, child_path(path, "columns.model")});
+      continue;
+    }
+    if (ctx.broken_models.count(name)) continue;
+    std::vector<std::string> names;
+    for (const auto& [known, spec] : ctx.models) names.push_back(known);
+    for (const auto& m : ctx.catalog.models())
+      if (!ctx.models.count(m.name)) names.push_back(m.name);
+    std::uint32_t row = 0;
+    for (const auto& c : trace.calls)
+      if (c.model == i && (row == 0 || c.row < row)) row = c.row;
+    Diagnostic d;
+    d.file = trace.file;
+    d.line = static_cast<int>(row);
+    d.message = fmt::format("column \"model\": unknown model \"{}\"", name);
+    d.hint = did_you_mean_hint(name, names, "models");
+    ctx.reader.add_from_other_file(std::move(d));
+  }
+}
+
+// Prefix hashes are read but not used yet: say so, with the figure a shared
+// prefix cache would start from.
+void note_prefix_hashes(YamlReader& r, const RequestTrace& trace, const YAML::Node& node, const std::string& path) {
+  std::unordered_set<std::uint64_t> seen;
+  std::size_t repeats = 0;
+  for (const auto& c : trace.calls) {  // grouped by session: same order as the file when no session column
+    for (std::uint32_t i = 0; i < c.prefix_count; ++i)
+      if (!seen.insert(trace.prefix_hashes[c.prefix_begin + i]).second) ++repeats;
+  }
+  const std::size_t refs = trace.prefix_hashes.size();
+  r.warning(node, path,
+            fmt::format("the trace's prefix block hashes are read but not used yet: {} block references, {} "
+                        "distinct, {:.1f}% repeat an earlier one (the hit rate of an unbounded cache shared "
+                        "across sessions)",
+                        refs, seen.size(), refs > 0 ? 100.0 * static_cast<double>(repeats) / refs : 0.0),
+            "a replica reuses a session's own earlier context only; prefixes shared across sessions are not "
+            "modelled yet (docs/scenario-format.md)");
+}
+
+}  // namespace
+
+std::optional<ArrivalProcess> read_trace_workload(ScenarioContext& ctx, const YAML::Node& node,
+                                                  const std::string& path) {
+  YamlReader& r = ctx.reader;
+  if (!r.expect_map(node, path, "e.g. trace: {file: conv.csv, format: azure-2023, model: llama-3.1-8b}"))
+    return std::nullopt;
+  r.check_keys(node, path, {"file", "format", "columns", "time_unit", "model", "rate_scale", "limit", "loop"});
+  const std::size_t errors_before = r.error_count();
+
+  std::optional<std::string> file;
+  if (const YAML::Node n = r.require(node, path, "file", "the trace's path, relative to this scenario file"))
+    file = r.name(n, child_path(path, "file"));
+  std::optional<TraceMapping> mapping;
+  const YAML::Node format = r.require(node, path, "format", "azure-2023, mooncake, or csv / jsonl with columns:");
+  if (format) {
+    if (auto word = r.name(format, child_path(path, "format"))) {
+      mapping = trace_preset(*word);
+      if (!mapping)
+        r.error(format, child_path(path, "format"), fmt::format("unknown trace format \"{}\"", *word),
+                did_you_mean_hint(*word, trace_preset_names(), "trace formats"));
+    }
+  }
+  if (mapping) {
+    if (const YAML::Node n = YamlReader::get(node, "columns")) read_columns(r, n, child_path(path, "columns"), *mapping);
+    if (const YAML::Node n = YamlReader::get(node, "time_unit"))
+      if (auto v = r.choice(n, child_path(path, "time_unit"), kTimeUnits, "time unit")) mapping->time_unit = *v;
+    for (const auto& [key, column] : {std::pair{"time", &mapping->time},
+                                      {"prompt_tokens", &mapping->prompt_tokens},
+                                      {"output_tokens", &mapping->output_tokens}})
+      if (column->empty())
+        r.error(node, child_path(path, "columns"), fmt::format("format {} needs the column of `{}`",
+                                                               YamlReader::describe(format), key),
+                "e.g. columns: {time: arrived_at, prompt_tokens: input, output_tokens: output}");
+  }
+  TraceOptions options;
+  // Without a model column, every call goes to `model`.
+  const bool model_column = mapping && !mapping->model.empty();
+  const YAML::Node model = model_column ? YamlReader::get(node, "model")
+                                        : r.require(node, path, "model", "the model the trace's calls go to");
+  if (model)
+    if (auto v = r.name(model, child_path(path, "model"))) options.default_model = *v;
+  if (const YAML::Node n = YamlReader::get(node, "rate_scale"))
+    if (auto v = r.number(n, child_path(path, "rate_scale"), in_range(0, 1e6, true))) options.rate_scale = *v;
+  if (const YAML::Node n = YamlReader::get(node, "limit"))
+    if (auto v = r.integer(n, child_path(path, "limit"), 1, std::numeric_limits<std::int64_t>::max()))
+      options.limit = static_cast<std::uint64_t>(*v);
+  bool loop = false;
+  const YAML::Node loop_node = YamlReader::get(node, "loop");
+  if (loop_node)
+    if (auto v = r.boolean(loop_node, child_path(path, "loop"))) loop = *v;
+  if (loop) ctx.traffic_ends = false;
+  if (!file || !mapping || r.error_count() != errors_before) return std::nullopt;
+
+  std::vector<Diagnostic> problems;
+  auto trace = read_request_trace(resolve_path(ctx.scenario.source_file, *file), *mapping, options, problems);
+  for (auto& d : problems) r.add_from_other_file(std::move(d));
+  if (!trace) return std::nullopt;
+  record_models(ctx, *trace, model, child_path(path, "model"), options.default_model, node, path);
+  if (!mapping->prefix_hashes.empty()) note_prefix_hashes(r, *trace, node, path);
+  if (loop) {
+    // A round lasts as long as the trace plus one mean gap between session
+    // starts, so that the seam looks like any other gap.
+    const std::size_t n = trace->sessions();
+    const double last = trace->start_s({static_cast<std::uint32_t>(n - 1), 0.0});
+    if (n < 2 || last <= 0.0)
+      r.error(loop_node, child_path(path, "loop"), "the trace's sessions all start at one instant, so it cannot loop",
+              "remove loop: true, or replay a trace whose arrivals span some time");
+    else
+      trace->loop_period_s = last * static_cast<double>(n) / static_cast<double>(n - 1);
+  }
+  if (r.error_count() != errors_before) return std::nullopt;
+  ArrivalProcess a;
+  a.kind = ArrivalProcess::Kind::trace;
+  a.trace = std::make_shared<const RequestTrace>(std::move(*trace));
+  return a;
+}
+
+}  // namespace fleetsim
