@@ -131,7 +131,10 @@ std::optional<std::pair<SweepHeader, SweepRow>> parse_sweep_jsonl_line(const std
     error = "not a JSON object";
     return std::nullopt;
   }
-  if (j.value("schema", "") != kSweepSchema) {
+  // Checked by hand, not with j.value(): that throws on a "schema" of another
+  // type, outside the try below (found by fuzz/fuzz_sweep_jsonl).
+  const auto schema = j.find("schema");
+  if (schema == j.end() || !schema->is_string() || schema->get<std::string>() != kSweepSchema) {
     error = std::string("not a sweep row (no \"schema\": \"") + kSweepSchema + "\"); write them with fleetsim sweep --jsonl";
     return std::nullopt;
   }
