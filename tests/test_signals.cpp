@@ -111,8 +111,16 @@ TEST_CASE("A workflow's --timeout stops a child past its time and fails its poin
 }
 
 // ASan reserves terabytes of address space: a virtual-memory limit stops it
-// before fleetsim starts, so this runs in the plain build only.
-#if !defined(__SANITIZE_ADDRESS__)
+// before fleetsim starts, so this runs in the plain build only. GCC says so
+// with __SANITIZE_ADDRESS__, clang with __has_feature.
+#if defined(__SANITIZE_ADDRESS__)
+#define FLEETSIM_TEST_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FLEETSIM_TEST_UNDER_ASAN 1
+#endif
+#endif
+#if !defined(FLEETSIM_TEST_UNDER_ASAN)
 TEST_CASE("An allocation failure during a run exits 1 with a message, not an abort", "[cli][resources]") {
   const Shell r = shell("ulimit -v 250000\n\"$F\" run '" + kQuickstart +
                             "' --no-progress --set workloads.assistant.arrivals.rate=3000/s"

@@ -127,10 +127,14 @@ RunOutcome outcome_of(Running& slot, int status) {
   outcome.timed_out = slot.timed_out;
   outcome.report = slot.out->read_all();
   outcome.errors = slot.err->read_all();
+  // The runner's own verdict comes first: workflows quote the first line, and
+  // a stopped child's last words (a sanitizer's warning, a progress line) are
+  // not the reason it failed.
   if (outcome.timed_out)
-    outcome.errors += "fleetsim run timed out after " + fmt::format("{:g}", slot.timeout_s) + " s and was stopped\n";
+    outcome.errors = "fleetsim run timed out after " + fmt::format("{:g}", slot.timeout_s) + " s and was stopped\n" +
+                     outcome.errors;
   else if (outcome.signal != 0)
-    outcome.errors += "fleetsim run was killed by " + signal_name(outcome.signal) + "\n";
+    outcome.errors = "fleetsim run was killed by " + signal_name(outcome.signal) + "\n" + outcome.errors;
   outcome.seconds = std::chrono::duration<double>(Clock::now() - slot.started).count();
   return outcome;
 }

@@ -70,6 +70,9 @@ std::string read_bytes(const std::string& path) {
 std::string failure_reason(const RunOutcome& outcome) {
   std::istringstream lines(outcome.errors);
   std::string line, last;
+  // A child the runner stopped, or one a signal killed: the runner's verdict,
+  // its first line, is the reason, whatever the child printed as it went.
+  if ((outcome.timed_out || outcome.signal != 0) && std::getline(lines, line)) return line;
   while (std::getline(lines, line)) {
     if (line.find("error") != std::string::npos) return line;
     if (!line.empty()) last = line;
