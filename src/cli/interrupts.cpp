@@ -98,7 +98,8 @@ void ForwardSignals::set_group(pid_t group) { child_group = group; }
 int ForwardSignals::received() { return forwarded_signal; }
 
 std::string signal_name(int signal) {
-  if (signal == SIGINT || signal == SIGTERM || signal == SIGHUP || signal == SIGQUIT) return name_of(signal);
+  if (std::find(std::begin(kStopSignals), std::end(kStopSignals), signal) != std::end(kStopSignals))
+    return name_of(signal);
   if (signal == SIGKILL) return "SIGKILL";
   if (signal == SIGSEGV) return "SIGSEGV";
   if (signal == SIGABRT) return "SIGABRT";
