@@ -122,7 +122,7 @@ class Floor {
     for (std::uint32_t r = 0; r < sc_.routes.size(); ++r) {
       const fleetsim::Route& rt = sc_.routes[r];
       route_of[rt.model] = r;
-      routes_[r].affinity = rt.policy == RoutingPolicy::session_affinity;
+      routes_[r].affinity = rt.policy == "session_affinity";
       routes_[r].affinity_max_queue = static_cast<std::uint32_t>(std::max(0, rt.affinity_max_queue));
     }
     for (const Pool& pool : sc_.pools) {

@@ -153,14 +153,14 @@ TEST_CASE("A complete scenario loads into SI values", "[loader]") {
   const Route* explicit_route = s.find_route("llama-8b-int8");
   REQUIRE(explicit_route != nullptr);
   CHECK(explicit_route->pools == std::vector<std::string>{"cpu", "gpu"});
-  CHECK(explicit_route->policy == RoutingPolicy::session_affinity);
+  CHECK(explicit_route->policy == "session_affinity");
   CHECK(explicit_route->affinity_max_queue == 4);
   CHECK(explicit_route->overflow_pool == "gpu");
   CHECK(explicit_route->overflow_queue_threshold == 8);
   const Route* default_route = s.find_route("llama-3.1-8b");
   REQUIRE(default_route != nullptr);
   CHECK(default_route->pools == std::vector<std::string>{"gpu"});
-  CHECK(default_route->policy == RoutingPolicy::least_outstanding);
+  CHECK(default_route->policy == "least_outstanding");
   CHECK(default_route->overflow_pool.empty());
 
   REQUIRE(s.workloads.size() == 4);
@@ -276,7 +276,7 @@ TEST_CASE("Omitted keys take their documented defaults", "[loader]") {
   REQUIRE(s.routes.size() == 1);
   CHECK(s.routes[0].model == "llama-3.1-8b");
   CHECK(s.routes[0].pools == std::vector<std::string>{"gpu"});
-  CHECK(s.routes[0].policy == RoutingPolicy::least_outstanding);
+  CHECK(s.routes[0].policy == "least_outstanding");
   const Workload& w = s.workloads[0];
   CHECK(w.arrivals.kind == ArrivalProcess::Kind::poisson);
   CHECK(w.initial_context_tokens.p1 == 0);

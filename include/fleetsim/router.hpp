@@ -2,11 +2,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "fleetsim/continuous_batcher.hpp"
-#include "fleetsim/least_loaded_index.hpp"
+#include "fleetsim/routing_policy.hpp"
 #include "fleetsim/scenario.hpp"
 
 namespace fleetsim {
@@ -21,32 +22,32 @@ struct ReplicaPlacement {
 
 class Router {
  public:
+  // One policy per route, built from the registry (routing_policy.hpp).
   Router(const Scenario& scenario, const std::vector<ReplicaPlacement>& placements);
+  // It holds pointers into itself.
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
 
-  // Picks the replica for a call of `model` and counts the call as
-  // outstanding there. `last_replica`: where the session's previous call ran, or -1.
+  // Picks the replica for a call of `model` with the route's policy, sends it
+  // to the overflow pool when the pick's queue is too long, and counts the
+  // call as outstanding there. `last_replica`: where the session's previous
+  // call ran, or -1.
   std::size_t route(const std::string& model, int last_replica, const std::vector<ContinuousBatcher>& replicas);
   // A call routed to `replica` has finished (or failed).
   void call_finished(std::size_t replica);
   std::uint32_t outstanding(std::size_t replica) const { return outstanding_[replica]; }
 
  private:
-  // The replicas one choice is made among, with their loads indexed.
-  struct Candidates {
-    std::vector<std::size_t> replicas;
-    LeastLoadedIndex index;
-    std::size_t least() const { return replicas[index.least()]; }
-  };
   struct Table {
     std::string model;
     Route route;
-    Candidates candidates;  // replicas of the route's pools serving the model
-    Candidates overflow;    // replicas of the overflow pool serving the model
-    std::size_t next_round_robin = 0;
+    std::unique_ptr<RoutingPolicy> policy;
+    CandidateSet candidates;  // replicas of the route's pools serving the model
+    CandidateSet overflow;    // replicas of the overflow pool serving the model
   };
   // Where each replica appears, to update the indexes when its load changes.
   struct Slot {
-    Candidates* candidates;
+    CandidateSet* candidates;
     std::size_t position;
   };
   void set_load(std::size_t replica, std::uint32_t load);

@@ -69,12 +69,12 @@ struct Pool {
   }
 };
 
-enum class RoutingPolicy { round_robin, least_outstanding, session_affinity };
-
 struct Route {
   std::string model;
   std::vector<std::string> pools;  // candidate pools, in preference order
-  RoutingPolicy policy = RoutingPolicy::least_outstanding;
+  // The routing policy's registered name (routing_policy.hpp); the reader
+  // accepts only registered names.
+  std::string policy = "least_outstanding";
   // session_affinity: stay on the replica holding the session's KV while its
   // waiting queue is shorter than this; otherwise fall back to least outstanding.
   int affinity_max_queue = 8;

@@ -12,23 +12,25 @@ Router::Router(const Scenario& scenario, const std::vector<ReplicaPlacement>& pl
     Table& t = tables_.emplace_back();
     t.model = route.model;
     t.route = route;
+    t.policy = make_routing_policy(route);
+    std::vector<std::size_t> candidates;
+    std::vector<std::size_t> overflow;
     for (std::size_t r = 0; r < placements.size(); ++r) {
       if (placements[r].model != route.model) continue;
       const std::string& pool = scenario.pools[placements[r].pool].name;
-      if (std::find(route.pools.begin(), route.pools.end(), pool) != route.pools.end())
-        t.candidates.replicas.push_back(r);
-      if (!route.overflow_pool.empty() && pool == route.overflow_pool) t.overflow.replicas.push_back(r);
+      if (std::find(route.pools.begin(), route.pools.end(), pool) != route.pools.end()) candidates.push_back(r);
+      if (!route.overflow_pool.empty() && pool == route.overflow_pool) overflow.push_back(r);
     }
-    for (Candidates* c : {&t.candidates, &t.overflow}) {
-      c->index = LeastLoadedIndex(c->replicas.size());
-      for (std::size_t i = 0; i < c->replicas.size(); ++i) slots_[c->replicas[i]].push_back({c, i});
-    }
+    t.candidates = CandidateSet(std::move(candidates));
+    t.overflow = CandidateSet(std::move(overflow));
+    for (CandidateSet* c : {&t.candidates, &t.overflow})
+      for (std::size_t i = 0; i < c->size(); ++i) slots_[c->replicas()[i]].push_back({c, i});
   }
 }
 
 void Router::set_load(std::size_t replica, std::uint32_t load) {
   outstanding_[replica] = load;
-  for (const Slot& s : slots_[replica]) s.candidates->index.set(s.position, load);
+  for (const Slot& s : slots_[replica]) s.candidates->set_load(s.position, load);
 }
 
 void Router::call_finished(std::size_t replica) {
@@ -38,32 +40,13 @@ void Router::call_finished(std::size_t replica) {
 std::size_t Router::route(const std::string& model, int last_replica,
                           const std::vector<ContinuousBatcher>& replicas) {
   auto it = std::find_if(tables_.begin(), tables_.end(), [&](const Table& t) { return t.model == model; });
-  if (it == tables_.end() || it->candidates.replicas.empty())
+  if (it == tables_.end() || it->candidates.empty())
     throw std::logic_error("no replica serves model " + model);  // the loader rejects such scenarios
   Table& t = *it;
-  std::size_t chosen = t.candidates.replicas.front();
-  switch (t.route.policy) {
-    case RoutingPolicy::round_robin:
-      chosen = t.candidates.replicas[t.next_round_robin++ % t.candidates.replicas.size()];
-      break;
-    case RoutingPolicy::least_outstanding:
-      chosen = t.candidates.least();
-      break;
-    case RoutingPolicy::session_affinity: {
-      bool home_ok = false;
-      if (last_replica >= 0) {
-        const auto home = static_cast<std::size_t>(last_replica);
-        const auto& where = slots_[home];
-        home_ok = std::any_of(where.begin(), where.end(), [&](const Slot& s) { return s.candidates == &t.candidates; }) &&
-                  replicas[home].waiting() < static_cast<std::size_t>(t.route.affinity_max_queue);
-      }
-      chosen = home_ok ? static_cast<std::size_t>(last_replica) : t.candidates.least();
-      break;
-    }
-  }
-  if (!t.overflow.replicas.empty() &&
+  std::size_t chosen = t.policy->pick({t.candidates, replicas, outstanding_, last_replica});
+  if (!t.overflow.empty() &&
       replicas[chosen].waiting() >= static_cast<std::size_t>(t.route.overflow_queue_threshold)) {
-    const std::size_t spill = t.overflow.least();
+    const std::size_t spill = t.overflow.least_outstanding();
     if (outstanding_[spill] < outstanding_[chosen]) chosen = spill;
   }
   set_load(chosen, outstanding_[chosen] + 1);

@@ -5,14 +5,18 @@
 
 #include <fmt/format.h>
 
+#include "fleetsim/routing_policy.hpp"
 #include "spelling.hpp"
 
 namespace fleetsim {
 namespace {
 
-const Choices<RoutingPolicy> kPolicies = {{"round_robin", RoutingPolicy::round_robin},
-                                          {"least_outstanding", RoutingPolicy::least_outstanding},
-                                          {"session_affinity", RoutingPolicy::session_affinity}};
+// The registered routing policies, each its own keyword.
+Choices<std::string> policy_choices() {
+  Choices<std::string> choices;
+  for (const std::string& name : routing_policy_names()) choices.emplace_back(name, name);
+  return choices;
+}
 
 bool serves(const Pool& pool, const std::string& model) {
   return std::find(pool.models.begin(), pool.models.end(), model) != pool.models.end();
@@ -86,7 +90,7 @@ void read_route(ScenarioContext& ctx, const YAML::Node& node, const std::string&
     route.pools = pools_serving(ctx.scenario, route.model);
   }
   if (const YAML::Node n = YamlReader::get(node, "policy"))
-    if (auto v = r.choice(n, child_path(path, "policy"), kPolicies, "routing policy")) route.policy = *v;
+    if (auto v = r.choice(n, child_path(path, "policy"), policy_choices(), "routing policy")) route.policy = *v;
   if (const YAML::Node n = YamlReader::get(node, "affinity_max_queue"))
     if (auto v = r.integer(n, child_path(path, "affinity_max_queue"), 0))
       route.affinity_max_queue = static_cast<int>(*v);
