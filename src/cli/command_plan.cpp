@@ -20,6 +20,7 @@
 #include "exit_codes.hpp"
 #include "resource_guard.hpp"
 #include "fleetsim/catalog.hpp"
+#include "fleetsim/fleet_price.hpp"
 #include "fleetsim/fleet_search.hpp"
 #include "fleetsim/plan_report.hpp"
 #include "fleetsim/pool_removal.hpp"
@@ -206,7 +207,7 @@ int plan(const PlanOptions& o) {
   for (const Pool& pool : loaded.scenario->pools) {
     const bool planned = std::any_of(spec.pools.begin(), spec.pools.end(), [&](const PlanPool& p) { return p.pool == pool.name; });
     if (planned) continue;
-    settings.fixed_price_per_hour += pool.count * pool.hardware.price_per_hour_usd;
+    settings.fixed_price_per_hour += pool_price_per_hour(pool);
     settings.fixed_pools_present = settings.fixed_pools_present || pool.count > 0;
   }
 

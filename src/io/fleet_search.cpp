@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "fleetsim/fleet_price.hpp"
+
 namespace fleetsim {
 namespace {
 
@@ -460,8 +462,11 @@ SearchResult search_fleet(const PlanSpec& plan, const SearchSettings& settings, 
 
 double candidate_price_per_hour(const PlanSpec& plan, const FleetCandidate& candidate, double fixed_price_per_hour) {
   double price = fixed_price_per_hour;
-  for (std::size_t p = 0; p < plan.pools.size() && p < candidate.counts.size(); ++p)
-    if (candidate.counts[p] > 0) price += candidate.counts[p] * plan.pools[p].hardware[candidate.hardware[p]].price_per_hour_usd;
+  for (std::size_t p = 0; p < plan.pools.size() && p < candidate.counts.size(); ++p) {
+    if (candidate.counts[p] <= 0) continue;  // a pool left out: its hardware index means nothing
+    const PlanHardware& node = plan.pools[p].hardware[candidate.hardware[p]];
+    price += nodes_price_per_hour(candidate.counts[p], node.price_per_hour_usd);
+  }
   return price;
 }
 
