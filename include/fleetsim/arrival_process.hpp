@@ -28,4 +28,8 @@ class ArrivalGenerator {
   std::uint64_t trace_sessions_ = 0;  // trace: sessions started so far
 };
 
+// The highest rate the process reaches (sessions per second); 0 when it
+// never starts a session, and for a trace, which has times, not a rate.
+double peak_rate_per_s(const ArrivalProcess& process);
+
 }  // namespace fleetsim

@@ -1,5 +1,6 @@
 #include "fleetsim/arrival_process.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace fleetsim {
@@ -22,6 +23,24 @@ double ArrivalGenerator::rate_at(double t) const {
     case ArrivalProcess::Kind::diurnal:
       return process_.rate_per_s *
              (1.0 + process_.amplitude * std::cos(kTwoPi * (t - process_.peak_s) / process_.period_s));
+    case ArrivalProcess::Kind::trace:
+      return 0.0;
+  }
+  return 0.0;
+}
+
+double peak_rate_per_s(const ArrivalProcess& process) {
+  switch (process.kind) {
+    case ArrivalProcess::Kind::poisson:
+    case ArrivalProcess::Kind::constant:
+      return process.rate_per_s;
+    case ArrivalProcess::Kind::piecewise: {
+      double peak = 0.0;
+      for (const auto& piece : process.pieces) peak = std::max(peak, piece.rate_per_s);
+      return peak;
+    }
+    case ArrivalProcess::Kind::diurnal:
+      return process.rate_per_s * (1.0 + process.amplitude);
     case ArrivalProcess::Kind::trace:
       return 0.0;
   }

@@ -1,7 +1,5 @@
 #include "arrivals_reader.hpp"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 
 namespace fleetsim {
@@ -90,13 +88,6 @@ std::optional<ArrivalProcess> read_arrivals(YamlReader& r, const YAML::Node& nod
   }
   if (r.error_count() != errors_before) return std::nullopt;
   return a;
-}
-
-double peak_rate_per_s(const ArrivalProcess& a) {
-  if (a.kind != Kind::piecewise) return a.rate_per_s;
-  double peak = 0.0;
-  for (const auto& p : a.pieces) peak = std::max(peak, p.rate_per_s);
-  return peak;
 }
 
 }  // namespace fleetsim

@@ -6,6 +6,7 @@
 
 #include "arrivals_reader.hpp"
 #include "distribution_reader.hpp"
+#include "fleetsim/arrival_process.hpp"
 #include "fleetsim/input_limits.hpp"
 #include "step_reader.hpp"
 #include "trace_workload_reader.hpp"
