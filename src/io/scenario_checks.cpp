@@ -1,10 +1,12 @@
 #include "scenario_checks.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
 
+#include "fleetsim/roofline_model.hpp"
 #include "spelling.hpp"
 
 namespace fleetsim {
@@ -16,25 +18,29 @@ bool serves(const Pool& pool, const std::string& model) {
   return std::find(pool.models.begin(), pool.models.end(), model) != pool.models.end();
 }
 
-// Per device: what the engine may use, and what weights and one KV block take.
-struct DeviceMemory {
-  double usable = 0.0;   // capacity x memory_fraction
-  double weights = 0.0;  // this replica's share of the weights
-  double reserve = 0.0;
-  double kv_block = 0.0;  // one paged-attention block's share
-  bool weights_fit() const { return weights + reserve <= usable; }
-  bool fits() const { return weights + reserve + kv_block <= usable; }
+// Whether a replica of the model holds its weights, the activation reserve
+// and at least one KV block: kv_capacity's arithmetic, the one that sizes the
+// replica's cache in a run, so that a scenario passes exactly when every
+// replica gets a block.
+struct MemoryFit {
+  KvCapacity kv;
+  int tensor_parallel = 1;
+  bool weights_fit() const { return kv.usable_bytes >= kv.weight_bytes; }
+  bool fits() const { return kv.blocks >= 1; }
+  double weights_per_device() const { return kv.weight_bytes / tensor_parallel; }
 };
 
-// `bytes_per_weight`: the model's own, or a smaller data type's for a hint.
-DeviceMemory device_memory(const ModelSpec& m, const HardwareSpec& hw, const EngineSettings& e, int tp,
-                           double bytes_per_weight) {
-  DeviceMemory d;
-  d.usable = hw.memory_capacity_bytes * e.memory_fraction;
-  d.weights = m.params_total * bytes_per_weight / tp;
-  d.reserve = e.activation_reserve_bytes;
-  d.kv_block = m.kv_bytes_per_token() * e.kv_block_tokens / tp;
-  return d;
+// `weight_dtype`: the model's own, or a smaller data type's for a hint.
+MemoryFit memory_fit(const ModelSpec& m, const HardwareSpec& hw, const EngineSettings& e, int tp,
+                     std::optional<DataType> weight_dtype = std::nullopt) {
+  ModelSpec model = m;
+  if (weight_dtype) {
+    model.weight_dtype = *weight_dtype;
+    model.bits_per_weight = 0.0;
+  }
+  EngineSettings engine = e;
+  engine.tensor_parallel = tp;
+  return {kv_capacity(model, hw, engine), tp};
 }
 
 std::string fit_hint(const ModelSpec& m, const Pool& pool) {
@@ -42,7 +48,7 @@ std::string fit_hint(const ModelSpec& m, const Pool& pool) {
   std::vector<std::string> ways;
   for (int tp = pool.engine.tensor_parallel + 1; tp <= hw.devices; ++tp) {
     if (hw.devices % tp != 0) continue;
-    if (device_memory(m, hw, pool.engine, tp, m.bytes_per_weight()).fits()) {
+    if (memory_fit(m, hw, pool.engine, tp).fits()) {
       ways.push_back(hw.interconnect_bandwidth_bps > 0
                          ? fmt::format("engine.tensor_parallel: {} would fit", tp)
                          : fmt::format("tensor_parallel: {} would fit, given an interconnect_bandwidth for \"{}\"",
@@ -52,7 +58,7 @@ std::string fit_hint(const ModelSpec& m, const Pool& pool) {
   }
   for (DataType smaller : {DataType::fp8, DataType::int8, DataType::int4}) {
     if (bytes_per_element(smaller) >= m.bytes_per_weight()) continue;
-    if (device_memory(m, hw, pool.engine, pool.engine.tensor_parallel, bytes_per_element(smaller)).fits()) {
+    if (memory_fit(m, hw, pool.engine, pool.engine.tensor_parallel, smaller).fits()) {
       ways.push_back(fmt::format("{} weights would fit (set weight_dtype: {} in a `models:` entry)",
                                  to_string(smaller), to_string(smaller)));
       break;
@@ -73,25 +79,26 @@ void check_memory_fit(ScenarioContext& ctx) {
       const ModelSpec* m = ctx.find_model(model_site.name);
       if (!m || ctx.broken_models.count(model_site.name)) continue;
       const int tp = pool.engine.tensor_parallel;
-      const DeviceMemory mem = device_memory(*m, pool.hardware, pool.engine, tp, m->bytes_per_weight());
+      const MemoryFit mem = memory_fit(*m, pool.hardware, pool.engine, tp);
       if (mem.fits()) continue;
-      const std::string usable =
-          fmt::format("{:.1f} GiB usable per device ({:.1f} GiB x memory_fraction {:g})", mem.usable / kGiB,
-                      pool.hardware.memory_capacity_bytes / kGiB, pool.engine.memory_fraction);
+      const double reserve_bytes = pool.engine.activation_reserve_bytes;
+      const std::string usable = fmt::format("{:.1f} GiB usable per device ({:.1f} GiB x memory_fraction {:g})",
+                                             pool.hardware.memory_capacity_bytes * pool.engine.memory_fraction / kGiB,
+                                             pool.hardware.memory_capacity_bytes / kGiB, pool.engine.memory_fraction);
       const std::string reserve =
-          mem.reserve > 0 ? fmt::format(" + {:.1f} GiB activation reserve", mem.reserve / kGiB) : "";
+          reserve_bytes > 0 ? fmt::format(" + {:.1f} GiB activation reserve", reserve_bytes / kGiB) : "";
       if (!mem.weights_fit()) {
         ctx.reader.error(model_site.node, model_site.path,
                          fmt::format("model \"{}\" does not fit on \"{}\": {:.1f} GiB of {} weights per device "
                                      "(tensor_parallel {}){} exceed {}",
-                                     m->name, pool.hardware.name, mem.weights / kGiB, to_string(m->weight_dtype), tp,
-                                     reserve, usable),
+                                     m->name, pool.hardware.name, mem.weights_per_device() / kGiB,
+                                     to_string(m->weight_dtype), tp, reserve, usable),
                          fit_hint(*m, pool));
       } else {
         ctx.reader.error(model_site.node, model_site.path,
                          fmt::format("model \"{}\" leaves no room for its KV cache on \"{}\": {:.1f} GiB of weights "
                                      "per device{} fill the {}",
-                                     m->name, pool.hardware.name, mem.weights / kGiB, reserve, usable),
+                                     m->name, pool.hardware.name, mem.weights_per_device() / kGiB, reserve, usable),
                          fit_hint(*m, pool));
       }
     }
