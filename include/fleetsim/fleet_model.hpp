@@ -17,6 +17,7 @@
 #include "fleetsim/router.hpp"
 #include "fleetsim/scenario.hpp"
 #include "fleetsim/session.hpp"
+#include "fleetsim/tool_pool.hpp"
 
 namespace fleetsim {
 
@@ -49,6 +50,7 @@ class FleetModel : public BatcherListener {
   const std::vector<ContinuousBatcher>& replicas() const { return replicas_; }
   const std::vector<ReplicaPlacement>& placements() const { return placements_; }
   const std::vector<PowerTimeline>& pool_power() const { return pool_power_; }
+  const std::vector<ToolPool>& tool_pools() const { return tool_pools_; }
   FleetMetrics& metrics() { return metrics_; }
   const FleetMetrics& metrics() const { return metrics_; }
   const Scenario& scenario() const { return scenario_; }
@@ -63,6 +65,10 @@ class FleetModel : public BatcherListener {
   // otherwise (src/core/fleet_model_trace.cpp).
   void advance_trace(std::uint32_t slot);
   void end_session(std::uint32_t slot);
+  // A tool step on a pool: the call waits for cores there; its end comes back
+  // through the tool-call callback like an external tool's.
+  void submit_tool_call(std::uint32_t slot, const Step& step);
+  void schedule_started_tool_calls();
   void count_occupancy(double now, int delta);
   bool in_window(double t) const { return t >= scenario_.simulation.warmup_s; }
 
@@ -72,6 +78,8 @@ class FleetModel : public BatcherListener {
   std::vector<ContinuousBatcher> replicas_;
   std::vector<PowerTimeline> pool_power_;
   std::unique_ptr<Router> router_;
+  std::vector<ToolPool> tool_pools_;
+  std::vector<ToolCallStart> tool_started_;  // scratch, reused
   std::vector<Session> sessions_;     // slots, reused
   std::vector<std::uint32_t> free_slots_;
   std::vector<std::uint8_t> slot_live_;

@@ -69,6 +69,22 @@ struct Pool {
   }
 };
 
+// A pool of CPU nodes that runs tool calls (sandboxes, code execution,
+// retrieval, the agent harness): the CPU work of agents, which model pools do
+// not see. A tool step that names the pool holds cores and memory of one node
+// for its duration (tool_pool.hpp); docs/scenario-format.md, "Tool pools".
+struct ToolPoolSpec {
+  std::string name;
+  HardwareSpec hardware;  // a CPU node type, resolved copy
+  int count = 0;          // nodes
+  // Speed of one core relative to the reference core a tool step's `work` is
+  // measured on: a call of work w runs w / core_speed seconds.
+  double core_speed = 1.0;
+
+  int cores_per_node() const { return hardware.devices * hardware.cores_per_device; }
+  double memory_per_node_bytes() const { return hardware.devices * hardware.memory_capacity_bytes; }
+};
+
 struct Route {
   std::string model;
   std::vector<std::string> pools;  // candidate pools, in preference order
@@ -112,8 +128,16 @@ struct Step {
   Distribution prompt_tokens;  // new tokens this step adds to the context
   Distribution output_tokens;
   // tool
-  Distribution latency_s;
+  Distribution latency_s;      // an external tool (no pool): its whole duration
   Distribution result_tokens;  // tokens the tool's result adds to the context
+  // A tool on a pool: Scenario::tool_pools index (-1: an external tool), the
+  // cores and memory one call holds, and its work in seconds on a reference
+  // core (the pool's core_speed scales it).
+  int tool_pool = -1;
+  std::string pool;
+  int cores = 1;
+  double memory_bytes = 0.0;
+  Distribution work_s;
   // loop
   Distribution repeat;
   std::vector<Step> body;
@@ -160,6 +184,7 @@ struct Scenario {
   std::string source_file;
   std::vector<ModelSpec> models;  // only the models the scenario uses
   std::vector<Pool> pools;
+  std::vector<ToolPoolSpec> tool_pools;
   std::vector<Route> routes;      // exactly one per served model
   std::vector<Workload> workloads;
   Costs costs;
@@ -167,6 +192,7 @@ struct Scenario {
 
   const ModelSpec* find_model(const std::string& name) const;
   const Pool* find_pool(const std::string& name) const;
+  const ToolPoolSpec* find_tool_pool(const std::string& name) const;
   const Route* find_route(const std::string& model) const;
 };
 

@@ -62,6 +62,8 @@ FleetModel::FleetModel(const Scenario& scenario, double /*window_end_s*/) : scen
                            warmup, &pool_power_[placement.pool]);
   }
   router_ = std::make_unique<Router>(scenario, placements_);
+  tool_pools_.reserve(scenario.tool_pools.size());
+  for (const ToolPoolSpec& spec : scenario.tool_pools) tool_pools_.emplace_back(spec, warmup, scenario.workloads.size());
 }
 
 void FleetModel::count_occupancy(double now, int delta) {
@@ -118,13 +120,35 @@ void FleetModel::advance(std::uint32_t slot) {
     issue_call(slot, *step);
     return;
   }
+  if (step->tool_pool >= 0) return submit_tool_call(slot, *step);
   const double latency = std::max(0.0, step->latency_s.sample(s.rng));
   driver_->call_back_after_tool(driver_->now() + latency, slot);
+}
+
+void FleetModel::submit_tool_call(std::uint32_t slot, const Step& step) {
+  Session& s = sessions_[slot];
+  ToolCallRequest call;
+  call.id = slot;
+  call.workload = s.workload;
+  call.cores = step.cores;
+  call.memory_bytes = step.memory_bytes;
+  call.work_s = std::max(0.0, step.work_s.sample(s.rng));
+  tool_pools_[static_cast<std::size_t>(step.tool_pool)].submit(call, driver_->now(), tool_started_);
+  schedule_started_tool_calls();
+}
+
+void FleetModel::schedule_started_tool_calls() {
+  for (const ToolCallStart& started : tool_started_) driver_->call_back_after_tool(started.end_s, started.id);
+  tool_started_.clear();
 }
 
 void FleetModel::tool_finished(std::uint32_t slot) {
   Session& s = sessions_[slot];
   if (s.trace.active()) return advance_trace(slot);  // a replayed call came due
+  if (s.step->tool_pool >= 0) {  // free its cores first: a waiting call may start now
+    tool_pools_[static_cast<std::size_t>(s.step->tool_pool)].finish(slot, driver_->now(), tool_started_);
+    schedule_started_tool_calls();
+  }
   s.context_tokens += static_cast<double>(draw_tokens(s.step->result_tokens, s.rng, 0));
   if (in_window(driver_->now())) ++metrics_.workloads[s.workload].tool_calls;
   advance(slot);
@@ -223,6 +247,7 @@ void FleetModel::settle(double end_s) {
   for (auto& w : metrics_.workloads) w.in_system.settle(end_s);
   for (auto& p : metrics_.pools) p.calls_in_flight.settle(end_s);
   for (auto& r : replicas_) r.settle(end_s);
+  for (auto& t : tool_pools_) t.settle(end_s);
 }
 
 }  // namespace fleetsim

@@ -21,6 +21,10 @@ const Pool* Scenario::find_pool(const std::string& name) const {
   return find_by(pools, name, &Pool::name);
 }
 
+const ToolPoolSpec* Scenario::find_tool_pool(const std::string& name) const {
+  return find_by(tool_pools, name, &ToolPoolSpec::name);
+}
+
 const Route* Scenario::find_route(const std::string& model) const {
   return find_by(routes, model, &Route::model);
 }

@@ -1,0 +1,118 @@
+#include "fleetsim/tool_pool.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace fleetsim {
+namespace {
+
+// Peak power is reported as the highest 1-second mean power, as for model pools.
+constexpr double kPowerBinS = 1.0;
+
+}  // namespace
+
+ToolPool::ToolPool(const ToolPoolSpec& spec, double warmup_s, std::size_t workloads)
+    : spec_(spec),
+      warmup_s_(warmup_s),
+      nodes_(static_cast<std::size_t>(std::max(0, spec.count))),
+      least_loaded_(nodes_.size()),
+      power_(warmup_s, kPowerBinS) {
+  for (Node& n : nodes_) {
+    n.free_cores = spec.cores_per_node();
+    n.free_memory_bytes = spec.memory_per_node_bytes();
+  }
+  stats_.busy_cores = StepIntegral(warmup_s);
+  stats_.calls_in_flight = StepIntegral(warmup_s);
+  stats_.core_seconds_by_workload.assign(workloads, 0.0);
+}
+
+double ToolPool::node_idle_power_w() const {
+  return spec_.hardware.host_power_w + spec_.hardware.devices * spec_.hardware.device_power.idle_w;
+}
+
+// The catalog gives a CPU socket's power idle and with its cores saturated
+// (compute_bound); between the two it is taken as linear in the cores busy,
+// the usual server power model (SPECpower-style curves are near linear).
+double ToolPool::busy_core_power_w() const {
+  const int cores = spec_.cores_per_node();
+  if (cores <= 0) return 0.0;
+  const DevicePower& p = spec_.hardware.device_power;
+  return spec_.hardware.devices * std::max(0.0, p.compute_bound_w - p.idle_w) / cores;
+}
+
+bool ToolPool::fits(const Node& node, const ToolCallRequest& call) const {
+  return call.cores <= node.free_cores && call.memory_bytes <= node.free_memory_bytes;
+}
+
+void ToolPool::submit(const ToolCallRequest& call, double now_s, std::vector<ToolCallStart>& started) {
+  // The loader refuses calls larger than a node and pools without nodes; a
+  // call that could never start would hold its session forever.
+  if (nodes_.empty() || call.cores < 1 || call.cores > spec_.cores_per_node() ||
+      call.memory_bytes > spec_.memory_per_node_bytes())
+    throw std::logic_error("tool call does not fit a node of pool " + spec_.name);
+  const auto n = static_cast<std::uint32_t>(least_loaded_.least());
+  Node& node = nodes_[n];
+  node.demand += static_cast<std::uint32_t>(call.cores);
+  least_loaded_.set(n, node.demand);
+  stats_.calls_in_flight.change(now_s, +1.0);
+  if (node.waiting.empty() && fits(node, call))
+    start(n, call, now_s, now_s, started);
+  else
+    node.waiting.emplace_back(call, now_s);
+}
+
+void ToolPool::start(std::uint32_t n, const ToolCallRequest& call, double arrived_s, double now_s,
+                     std::vector<ToolCallStart>& started) {
+  Node& node = nodes_[n];
+  node.free_cores -= call.cores;
+  node.free_memory_bytes -= call.memory_bytes;
+  stats_.busy_cores.change(now_s, call.cores);
+  if (now_s >= warmup_s_) stats_.wait_s.add(now_s - arrived_s);
+  if (running_.size() <= call.id) running_.resize(call.id + 1);
+  Running& run = running_[call.id];
+  run.node = n;
+  run.workload = call.workload;
+  run.cores = call.cores;
+  run.memory_bytes = call.memory_bytes;
+  run.start_s = now_s;
+  run.end_s = now_s + std::max(0.0, call.work_s) / spec_.core_speed;
+  started.push_back({call.id, run.end_s});
+}
+
+void ToolPool::account(const Running& run, double from_s, double to_s) {
+  const double t0 = std::max(from_s, warmup_s_);
+  if (to_s <= t0) return;
+  stats_.core_seconds_by_workload[run.workload] += run.cores * (to_s - t0);
+  power_.add(t0, to_s, run.cores * busy_core_power_w() * (to_s - t0));
+}
+
+void ToolPool::finish(std::uint32_t id, double now_s, std::vector<ToolCallStart>& started) {
+  const Running run = running_.at(id);
+  running_[id].cores = 0;  // no longer running: settle() skips it
+  const std::uint32_t n = run.node;
+  account(run, run.start_s, now_s);
+  Node& node = nodes_[n];
+  node.free_cores += run.cores;
+  node.free_memory_bytes += run.memory_bytes;
+  node.demand -= static_cast<std::uint32_t>(run.cores);
+  least_loaded_.set(n, node.demand);
+  stats_.busy_cores.change(now_s, -run.cores);
+  stats_.calls_in_flight.change(now_s, -1.0);
+  if (now_s >= warmup_s_) ++stats_.calls_served;
+  // First-come first-served: start from the head while the head fits.
+  while (!node.waiting.empty() && fits(node, node.waiting.front().first)) {
+    const auto [call, arrived_s] = node.waiting.front();
+    node.waiting.pop_front();
+    start(n, call, arrived_s, now_s, started);
+  }
+}
+
+void ToolPool::settle(double end_s) {
+  stats_.busy_cores.settle(end_s);
+  stats_.calls_in_flight.settle(end_s);
+  // Calls still running when the run stops count up to its end.
+  for (const Running& run : running_)
+    if (run.cores > 0) account(run, run.start_s, std::min(end_s, run.end_s));
+}
+
+}  // namespace fleetsim
