@@ -6,6 +6,7 @@
 
 #include "spelling.hpp"
 #include "stack_entry.hpp"
+#include "tool_pool_reader.hpp"
 
 namespace fleetsim {
 namespace {
@@ -206,15 +207,19 @@ void read_fleet(ScenarioContext& ctx, const YAML::Node& map) {
   YamlReader& r = ctx.reader;
   if (!r.expect_map(map, "fleet", "e.g. fleet: {pools: [{name: gpu, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.1-8b]}]}"))
     return;
-  r.check_keys(map, "fleet", {"pools"});
+  r.check_keys(map, "fleet", {"pools", "tool_pools"});
   const YAML::Node pools = r.require(map, "fleet", "pools");
-  if (!pools.IsDefined() || !r.expect_items(pools, "fleet.pools", "pool")) return;
-  std::map<std::string, int> first_line;
-  for (std::size_t i = 0; i < pools.size(); ++i) {
-    const std::string path = index_path("fleet.pools", i);
-    if (!r.expect_map(pools[i], path)) continue;
-    read_pool(ctx, pools[i], path, first_line);
+  if (pools.IsDefined() && r.expect_items(pools, "fleet.pools", "pool")) {
+    std::map<std::string, int> first_line;
+    for (std::size_t i = 0; i < pools.size(); ++i) {
+      const std::string path = index_path("fleet.pools", i);
+      if (!r.expect_map(pools[i], path)) continue;
+      read_pool(ctx, pools[i], path, first_line);
+    }
   }
+  // After the model pools: a tool pool's name must not repeat one of theirs.
+  if (const YAML::Node tools = YamlReader::get(map, "tool_pools"); tools.IsDefined() && !tools.IsNull())
+    read_tool_pools(ctx, tools);
 }
 
 }  // namespace fleetsim

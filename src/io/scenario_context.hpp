@@ -56,6 +56,7 @@ struct ScenarioContext {
   // them are not reported again.
   std::set<std::string> broken_hardware;
   std::set<std::string> broken_models;
+  std::set<std::string> broken_tool_pools;  // fleet.tool_pools entries with errors
 
   std::vector<PoolSite> pool_sites;  // one per scenario.pools entry
   std::vector<Route> routes;         // the explicit `routing:` entries

@@ -5,6 +5,7 @@
 #include "distribution_reader.hpp"
 #include "fleetsim/input_limits.hpp"
 #include "spelling.hpp"
+#include "tool_pool_reader.hpp"
 
 namespace fleetsim {
 namespace {
@@ -47,17 +48,52 @@ Step read_llm(ScenarioContext& ctx, const YAML::Node& body, const std::string& p
   return step;
 }
 
+// A tool on a tool pool: it holds `cores` and `memory` of one node while it
+// does `work` (seconds on a reference core); its time comes from the pool, so
+// latency: is refused rather than silently ignored.
+void read_pool_tool(ScenarioContext& ctx, Step& step, const YAML::Node& body, const std::string& path,
+                    const YAML::Node& pool) {
+  YamlReader& r = ctx.reader;
+  if (const YAML::Node n = YamlReader::get(body, "latency"))
+    r.error(n, child_path(path, "latency"), "a tool on a pool takes its time from work:, not latency:",
+            "give work: (its duration on a reference core; the pool's core_speed scales it) and remove latency:");
+  read_dist(ctx, body, path, "work", kDuration, step.work_s, true);
+  const YAML::Node cores = YamlReader::get(body, "cores");
+  if (cores.IsDefined())
+    if (auto v = r.integer(cores, child_path(path, "cores"), 1)) step.cores = static_cast<int>(*v);
+  const YAML::Node memory = YamlReader::get(body, "memory");
+  if (memory.IsDefined())
+    if (auto v = r.quantity(memory, child_path(path, "memory"), Dimension::bytes, at_least(0)))
+      step.memory_bytes = *v;
+  if (auto name = r.name(pool, child_path(path, "pool"))) {
+    step.pool = *name;
+    resolve_tool_pool(ctx, step, pool, path, cores.IsDefined() ? cores : body, memory.IsDefined() ? memory : body);
+  }
+}
+
 Step read_tool(ScenarioContext& ctx, const YAML::Node& body, const std::string& path) {
   Step step;
   step.kind = Step::Kind::tool;
   step.result_tokens = Distribution::constant(0.0);
   step.result_tokens.lower = 0.0;
   YamlReader& r = ctx.reader;
-  if (!r.expect_map(body, path, "e.g. tool: {latency: {dist: exponential, mean: 4s}, result_tokens: 300}"))
+  if (!r.expect_map(body, path,
+                    "e.g. tool: {latency: {dist: exponential, mean: 4s}, result_tokens: 300}, or on a tool pool "
+                    "tool: {pool: sandbox, cores: 2, memory: 4GiB, work: 3s}"))
     return step;
-  r.check_keys(body, path, {"latency", "result_tokens"});
-  read_dist(ctx, body, path, "latency", kDuration, step.latency_s, true);
+  r.check_keys(body, path, {"latency", "result_tokens", "pool", "cores", "memory", "work"});
   read_dist(ctx, body, path, "result_tokens", kTokens, step.result_tokens, false);
+  const YAML::Node pool = YamlReader::get(body, "pool");
+  if (!pool.IsDefined()) {  // an external service: a delay, no capacity
+    for (const char* key : {"cores", "memory", "work"})
+      if (const YAML::Node n = YamlReader::get(body, key))
+        r.error(n, child_path(path, key), fmt::format("{} applies only to a tool that runs on a tool pool", key),
+                "add pool: NAME (one of fleet.tool_pools), or remove it; a tool without a pool is an external "
+                "service that takes latency:");
+    read_dist(ctx, body, path, "latency", kDuration, step.latency_s, true);
+    return step;
+  }
+  read_pool_tool(ctx, step, body, path, pool);
   return step;
 }
 
