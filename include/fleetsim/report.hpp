@@ -86,6 +86,30 @@ struct PoolReport {
   double calls_in_flight_second_half = 0.0;
 };
 
+// A pool of CPU nodes that runs tool calls (scenario fleet.tool_pools).
+struct ToolPoolReport {
+  std::string name;
+  std::string hardware;
+  std::string instance;
+  int nodes = 0;
+  int cores = 0;                      // all nodes together
+  double core_speed = 0.0;            // relative to the reference core tool work is given for
+  double utilization = 0.0;           // core-seconds held by calls / (cores x window)
+  double queueing_delay_mean_s = 0.0;  // arrival at the pool to start, calls started in the window
+  double queueing_delay_p95_s = 0.0;
+  double queueing_delay_p99_s = 0.0;
+  std::int64_t tool_calls = 0;        // finished in the window
+  double node_hours = 0.0;            // nodes x window
+  double mean_power_w = 0.0;          // IT power, whole pool
+  double peak_power_w = 0.0;          // highest one-second mean
+  double energy_j = 0.0;              // IT energy
+  double compute_cost_usd = 0.0;      // node-hours x price
+  double energy_cost_usd = 0.0;
+  double cost_usd = 0.0;              // what counts toward the total, by pricing mode
+  double calls_in_flight_first_half = 0.0;  // calls waiting or running
+  double calls_in_flight_second_half = 0.0;
+};
+
 struct FleetReport {
   int nodes = 0;
   double total_cost_usd = 0.0;
@@ -118,7 +142,8 @@ struct LittleLawCheck {
 // One sign that the run is not in a steady state: docs/report-format.md,
 // "Stability", lists the kinds and what to do about each.
 struct StabilityFinding {
-  std::string kind;      // "pool_backlog_growing", "sessions_accumulating" or "no_session_completed"
+  // "pool_backlog_growing", "tool_pool_backlog_growing", "sessions_accumulating" or "no_session_completed"
+  std::string kind;
   std::string pool;      // the pool concerned; empty when none is singled out
   std::string workload;  // the workload concerned; empty unless one is
   double utilization = std::numeric_limits<double>::quiet_NaN();  // of `pool`
@@ -150,6 +175,7 @@ struct Report {
   RunInfo run;
   std::vector<WorkloadReport> workloads;
   std::vector<PoolReport> pools;
+  std::vector<ToolPoolReport> tool_pools;  // empty unless the scenario declares some
   FleetReport fleet;
   LittleLawCheck little_law;
   StabilityCheck stability;

@@ -6,6 +6,8 @@
 // The signs, each a StabilityFinding (docs/report-format.md, "Stability"):
 // - pool_backlog_growing: a pool's mean calls in flight grow from the first
 //   half of the measured window to the second;
+// - tool_pool_backlog_growing: the same of a tool pool (its calls waiting or
+//   running);
 // - sessions_accumulating: a workload's mean sessions in the system grow;
 // - no_session_completed: a workload started sessions and finished none.
 //
@@ -29,7 +31,8 @@ inline constexpr double kGrowthAbsolute = 1.0;
 bool grows(double first, double second);
 
 // Reads the pools' and workloads' half-window means, utilization and session
-// counts; returns the findings, pools first, in report order.
+// counts; returns the findings, pools first (model pools, then tool pools),
+// in report order.
 std::vector<StabilityFinding> find_instability(const Report& report);
 
 // The findings, and stable = none.

@@ -2,6 +2,7 @@
 
 #include "fleetsim/stability.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -52,6 +53,53 @@ void add_slo(WorkloadReport& w, const char* metric, double percentile, const std
   }
   w.slos_met = w.slos_met && r.met;
   w.slos.push_back(r);
+}
+
+// The fleet's totals sum its model pools and its tool pools alike.
+template <typename PoolFigures>
+void add_to_fleet(FleetReport& f, const PoolFigures& p) {
+  f.nodes += p.nodes;
+  f.compute_cost_usd += p.compute_cost_usd;
+  f.energy_cost_usd += p.energy_cost_usd;
+  f.total_cost_usd += p.cost_usd;
+  f.it_energy_j += p.energy_j;
+  f.peak_it_power_w += p.peak_power_w;
+}
+
+// A tool pool is priced and powered as its nodes are: node-hours at the
+// node's price, and each node's idle power plus its busy cores' share of the
+// sockets' idle-to-peak range (ToolPool::busy_core_power_w).
+ToolPoolReport tool_pool_report(const ToolPool& pool, const Costs& costs, double window_start_s,
+                                double window_end_s) {
+  const ToolPoolSpec& spec = pool.spec();
+  const ToolPoolStats& st = pool.stats();
+  const double window = std::max(0.0, window_end_s - window_start_s);
+  const double midpoint = window_start_s + window / 2.0;
+  ToolPoolReport t;
+  t.name = spec.name;
+  t.hardware = spec.hardware.name;
+  t.instance = spec.hardware.instance;
+  t.nodes = spec.count;
+  t.cores = spec.count * spec.cores_per_node();
+  t.core_speed = spec.core_speed;
+  const double busy_core_s = st.busy_cores.mean(window_start_s, window_end_s) * window;
+  t.utilization = ratio(busy_core_s, t.cores * window);
+  const bool waited = st.wait_s.count() > 0;
+  t.queueing_delay_mean_s = waited ? st.wait_s.mean() : kUndefined;
+  t.queueing_delay_p95_s = waited ? st.wait_s.quantile(0.95) : kUndefined;
+  t.queueing_delay_p99_s = waited ? st.wait_s.quantile(0.99) : kUndefined;
+  t.tool_calls = st.calls_served;
+  t.node_hours = spec.count * window / kSecondsPerHour;
+  const double idle_w = spec.count * pool.node_idle_power_w();
+  t.energy_j = idle_w * window + (std::isfinite(busy_core_s) ? busy_core_s : 0.0) * pool.busy_core_power_w();
+  t.mean_power_w = ratio(t.energy_j, window);
+  t.peak_power_w = pool.power().peak_power_w(idle_w, window_end_s);
+  t.compute_cost_usd = t.node_hours * spec.hardware.price_per_hour_usd;
+  t.energy_cost_usd = t.energy_j * costs.pue / kJoulesPerKwh * costs.electricity_usd_per_kwh;
+  t.cost_usd = t.compute_cost_usd + (costs.pricing == Pricing::owned ? t.energy_cost_usd : 0.0);
+  t.calls_in_flight_first_half = st.calls_in_flight.mean(window_start_s, midpoint);
+  t.calls_in_flight_second_half = st.calls_in_flight.mean(midpoint, window_end_s);
+  return t;
 }
 
 }  // namespace
@@ -127,13 +175,13 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     pr.energy_cost_usd = pr.energy_j * pue / kJoulesPerKwh * sc.costs.electricity_usd_per_kwh;
     pr.cost_usd = pr.compute_cost_usd + (owned ? pr.energy_cost_usd : 0.0);
 
-    f.nodes += pr.nodes;
-    f.compute_cost_usd += pr.compute_cost_usd;
-    f.energy_cost_usd += pr.energy_cost_usd;
-    f.total_cost_usd += pr.cost_usd;
-    f.it_energy_j += pr.energy_j;
-    f.peak_it_power_w += pr.peak_power_w;
+    add_to_fleet(f, pr);
     rep.pools.push_back(pr);
+  }
+  for (const ToolPool& pool : fleet.tool_pools()) {
+    ToolPoolReport t = tool_pool_report(pool, sc.costs, totals.window_start_s, totals.window_end_s);
+    add_to_fleet(f, t);
+    rep.tool_pools.push_back(std::move(t));
   }
 
   // Each pool's cost is shared among workloads by the device time they used
@@ -146,17 +194,22 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
       fleet_busy += pool_busy_by_workload[p][w];
     }
   std::vector<double> workload_cost(nw, 0.0);
-  for (std::size_t p = 0; p < sc.pools.size(); ++p) {
-    for (std::size_t w = 0; w < nw; ++w) {
-      double share;
-      if (pool_busy[p] > 0)
-        share = pool_busy_by_workload[p][w] / pool_busy[p];
-      else if (fleet_busy > 0)
-        share = fleet_busy_by_workload[w] / fleet_busy;
-      else
-        share = 1.0 / static_cast<double>(nw);
-      workload_cost[w] += share * rep.pools[p].cost_usd;
-    }
+  // Workload w's share of a pool that workloads used `used[w]` of.
+  auto share = [&](const std::vector<double>& used, double total, std::size_t w) {
+    if (total > 0) return used[w] / total;
+    if (fleet_busy > 0) return fleet_busy_by_workload[w] / fleet_busy;
+    return 1.0 / static_cast<double>(nw);
+  };
+  for (std::size_t p = 0; p < sc.pools.size(); ++p)
+    for (std::size_t w = 0; w < nw; ++w)
+      workload_cost[w] += share(pool_busy_by_workload[p], pool_busy[p], w) * rep.pools[p].cost_usd;
+  // A tool pool's cost is shared by the core time each workload's calls held
+  // there; one nobody used, like an idle model pool.
+  for (std::size_t t = 0; t < rep.tool_pools.size(); ++t) {
+    const std::vector<double>& used = fleet.tool_pools()[t].stats().core_seconds_by_workload;
+    double total = 0.0;
+    for (double x : used) total += x;
+    for (std::size_t w = 0; w < nw; ++w) workload_cost[w] += share(used, total, w) * rep.tool_pools[t].cost_usd;
   }
 
   const auto in_flight = fleet.sessions_in_flight_by_workload();

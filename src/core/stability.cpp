@@ -37,6 +37,13 @@ std::string pool_hint(const PoolReport& p) {
   return hint + "; fleetsim plan finds the smallest fleet that keeps up";
 }
 
+std::string tool_pool_hint(const ToolPoolReport& p) {
+  return fmt::format(
+      "tool pool '{}' takes in tool calls faster than it finishes them (utilization {}): add nodes "
+      "(--set fleet.tool_pools.{}.count=N), or faster cores (core_speed)",
+      p.name, percent(p.utilization), p.name);
+}
+
 std::string workload_hint(const PoolReport* pool, bool completed_none) {
   const std::string why = pool ? fmt::format("the fleet does not keep up (busiest pool '{}', utilization {})",
                                              pool->name, percent(pool->utilization))
@@ -61,18 +68,21 @@ bool grows(double first, double second) {
 
 std::vector<StabilityFinding> find_instability(const Report& r) {
   std::vector<StabilityFinding> out;
-  for (const PoolReport& p : r.pools) {
-    if (!grows(p.calls_in_flight_first_half, p.calls_in_flight_second_half)) continue;
+  // A model pool or a tool pool whose calls in flight grow.
+  auto backlog = [&out](const char* kind, const auto& p, std::string hint) {
+    if (!grows(p.calls_in_flight_first_half, p.calls_in_flight_second_half)) return;
     StabilityFinding f;
-    f.kind = "pool_backlog_growing";
+    f.kind = kind;
     f.pool = p.name;
     f.utilization = p.utilization;
     f.figure = "calls_in_flight";
     f.first_half = p.calls_in_flight_first_half;
     f.second_half = p.calls_in_flight_second_half;
-    f.hint = pool_hint(p);
+    f.hint = std::move(hint);
     out.push_back(std::move(f));
-  }
+  };
+  for (const PoolReport& p : r.pools) backlog("pool_backlog_growing", p, pool_hint(p));
+  for (const ToolPoolReport& p : r.tool_pools) backlog("tool_pool_backlog_growing", p, tool_pool_hint(p));
   const PoolReport* pool = bottleneck(r);
   for (const WorkloadReport& w : r.workloads) {
     const bool none = w.sessions_started > 0 && w.sessions_completed == 0;

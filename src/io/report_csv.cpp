@@ -64,6 +64,11 @@ constexpr UnitEntry kUnits[] = {
     {"cost_usd", "USD"},
     {"calls_in_flight_first_half", "calls"},
     {"calls_in_flight_second_half", "calls"},
+    // tool pool
+    {"cores", "count"},
+    {"core_speed", "ratio"},
+    {"queueing_delay_p99_s", "s"},
+    {"node_hours", "node-h"},
     // workload
     {"sessions_started", "count"},
     {"sessions_completed", "count"},
@@ -167,6 +172,8 @@ std::string render_csv(const Report& report) {
   csv.figures("run", report.run.scenario, j["run"]);
   csv.figures("fleet", "fleet", j["fleet"]);
   for (const Json& pool : j["pools"]) csv.figures("pool", pool["name"].get<std::string>(), pool);
+  if (j.contains("tool_pools"))
+    for (const Json& pool : j["tool_pools"]) csv.figures("tool_pool", pool["name"].get<std::string>(), pool);
   for (const Json& workload : j["workloads"]) {
     const std::string name = workload["name"].get<std::string>();
     csv.figures("workload", name, workload);
@@ -180,7 +187,7 @@ std::string render_csv(const Report& report) {
   // Each finding: its subject (the pool, or the workload) and its figures; the
   // kind names the advice (docs/report-format.md, "Stability").
   for (const StabilityFinding& f : report.stability.findings) {
-    const std::string& subject = f.kind == "pool_backlog_growing" ? f.pool : f.workload;
+    const std::string& subject = f.figure == "calls_in_flight" ? f.pool : f.workload;
     const std::string_view unit = f.figure == "calls_in_flight" ? "calls" : "sessions";
     const Json& finding = j["checks"]["stability"]["findings"][&f - report.stability.findings.data()];
     csv.row("stability", subject, f.kind + ".utilization", finding["utilization"], "fraction");

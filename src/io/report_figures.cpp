@@ -80,6 +80,7 @@ std::vector<Figure> report_figures(const nlohmann::ordered_json& report) {
   flatten(member(report, "run"), "run.", out);
   flatten(member(report, "fleet"), "fleet.", out);
   for (const Json& pool : member(report, "pools")) flatten(pool, "pools." + item_name(pool) + ".", out);
+  for (const Json& pool : member(report, "tool_pools")) flatten(pool, "tool_pools." + item_name(pool) + ".", out);
   for (const Json& workload : member(report, "workloads")) {
     const std::string prefix = "workloads." + item_name(workload) + ".";
     flatten(workload, prefix, out);
@@ -100,9 +101,10 @@ std::vector<Figure> key_figures(const nlohmann::ordered_json& report) {
                           "peak_it_power_w", "sessions_per_s"})
     if (fleet.contains(key) && is_figure(fleet[key]))
       out.push_back({std::string("fleet.") + key, figure_value(fleet[key])});
-  for (const Json& pool : member(report, "pools"))
-    if (pool.contains("utilization") && is_figure(pool["utilization"]))
-      out.push_back({"pools." + item_name(pool) + ".utilization", figure_value(pool["utilization"])});
+  for (const char* pools : {"pools", "tool_pools"})
+    for (const Json& pool : member(report, pools))
+      if (pool.contains("utilization") && is_figure(pool["utilization"]))
+        out.push_back({std::string(pools) + "." + item_name(pool) + ".utilization", figure_value(pool["utilization"])});
   for (const Json& workload : member(report, "workloads")) {
     const std::string prefix = "workloads." + item_name(workload) + ".";
     for (const char* latency : {"ttft_s", "tpot_s", "session_latency_s"}) {

@@ -82,6 +82,19 @@ Json fleet_json(const FleetReport& f) {
   return j;
 }
 
+// The figures model pools and tool pools share, in this order.
+template <typename PoolFigures>
+void power_cost_backlog(Json& j, const PoolFigures& p) {
+  j["mean_power_w"] = number(p.mean_power_w);
+  j["peak_power_w"] = number(p.peak_power_w);
+  j["energy_j"] = number(p.energy_j);
+  j["compute_cost_usd"] = number(p.compute_cost_usd);
+  j["energy_cost_usd"] = number(p.energy_cost_usd);
+  j["cost_usd"] = number(p.cost_usd);
+  j["calls_in_flight_first_half"] = number(p.calls_in_flight_first_half);
+  j["calls_in_flight_second_half"] = number(p.calls_in_flight_second_half);
+}
+
 Json pool_json(const PoolReport& p) {
   Json j = Json::object();
   j["name"] = p.name;
@@ -99,14 +112,25 @@ Json pool_json(const PoolReport& p) {
   j["llm_calls"] = p.llm_calls;
   j["preemptions"] = p.preemptions;
   j["output_tokens"] = number(p.output_tokens);
-  j["mean_power_w"] = number(p.mean_power_w);
-  j["peak_power_w"] = number(p.peak_power_w);
-  j["energy_j"] = number(p.energy_j);
-  j["compute_cost_usd"] = number(p.compute_cost_usd);
-  j["energy_cost_usd"] = number(p.energy_cost_usd);
-  j["cost_usd"] = number(p.cost_usd);
-  j["calls_in_flight_first_half"] = number(p.calls_in_flight_first_half);
-  j["calls_in_flight_second_half"] = number(p.calls_in_flight_second_half);
+  power_cost_backlog(j, p);
+  return j;
+}
+
+Json tool_pool_json(const ToolPoolReport& t) {
+  Json j = Json::object();
+  j["name"] = t.name;
+  j["hardware"] = t.hardware;
+  j["instance"] = t.instance;
+  j["nodes"] = t.nodes;
+  j["cores"] = t.cores;
+  j["core_speed"] = number(t.core_speed);
+  j["utilization"] = number(t.utilization);
+  j["queueing_delay_mean_s"] = number(t.queueing_delay_mean_s);
+  j["queueing_delay_p95_s"] = number(t.queueing_delay_p95_s);
+  j["queueing_delay_p99_s"] = number(t.queueing_delay_p99_s);
+  j["tool_calls"] = t.tool_calls;
+  j["node_hours"] = number(t.node_hours);
+  power_cost_backlog(j, t);
   return j;
 }
 
@@ -191,6 +215,13 @@ nlohmann::ordered_json report_to_json(const Report& report) {
   Json pools = Json::array();
   for (const PoolReport& p : report.pools) pools.push_back(pool_json(p));
   j["pools"] = std::move(pools);
+  // Only when the scenario has tool pools: a report of a fleet without them
+  // keeps the bytes it had before tool pools existed.
+  if (!report.tool_pools.empty()) {
+    Json tool_pools = Json::array();
+    for (const ToolPoolReport& t : report.tool_pools) tool_pools.push_back(tool_pool_json(t));
+    j["tool_pools"] = std::move(tool_pools);
+  }
   Json workloads = Json::array();
   for (const WorkloadReport& w : report.workloads) workloads.push_back(workload_json(w));
   j["workloads"] = std::move(workloads);

@@ -59,8 +59,9 @@ void header(std::string& out, const Report& r) {
 }
 
 std::string finding_line(const StabilityFinding& f) {
-  const bool pool_finding = f.kind == "pool_backlog_growing";
-  std::string subject = pool_finding ? fmt::format("pool {} (utilization {})", f.pool, text::percent(f.utilization))
+  const bool pool_finding = f.figure == "calls_in_flight";
+  const char* pool_kind = f.kind == "tool_pool_backlog_growing" ? "tool pool" : "pool";
+  std::string subject = pool_finding ? fmt::format("{} {} (utilization {})", pool_kind, f.pool, text::percent(f.utilization))
                                      : fmt::format("workload {}", f.workload);
   if (!pool_finding && !f.pool.empty())
     subject += fmt::format(" (busiest pool {}, utilization {})", f.pool, text::percent(f.utilization));
@@ -145,6 +146,32 @@ void pools_section(std::string& out, const Report& r) {
   out += load.render("  ");
   out += '\n';
   out += traffic.render("  ");
+}
+
+// Only when the scenario has tool pools, beside the model pools above.
+void tool_pools_section(std::string& out, const Report& r) {
+  if (r.tool_pools.empty()) return;
+  out += "\nTool pools (CPU nodes running tool calls)\n";
+  text::TextTable table({{"pool", Align::left},
+                         {"hardware", Align::left},
+                         {"nodes"},
+                         {"cores"},
+                         {"util"},
+                         {"queue mean"},
+                         {"queue p95"},
+                         {"queue p99"},
+                         {"tool calls"},
+                         {"mean kW"},
+                         {"peak kW"},
+                         {"kWh"},
+                         {"cost $"}});
+  for (const ToolPoolReport& t : r.tool_pools)
+    table.add_row({t.name, t.hardware, std::to_string(t.nodes), std::to_string(t.cores), text::percent(t.utilization),
+                   text::duration(t.queueing_delay_mean_s), text::duration(t.queueing_delay_p95_s),
+                   text::duration(t.queueing_delay_p99_s), text::count(t.tool_calls),
+                   text::grouped(t.mean_power_w / 1e3, 2), text::grouped(t.peak_power_w / 1e3, 2),
+                   text::grouped(t.energy_j / 3.6e6, 2), text::grouped(t.cost_usd, 2)});
+  out += table.render("  ");
 }
 
 std::vector<std::string> latency_row(std::string_view label, const LatencySummary& s) {
@@ -242,6 +269,7 @@ std::string render_table(const Report& report) {
   stability_section(out, report);
   fleet_section(out, report);
   pools_section(out, report);
+  tool_pools_section(out, report);
   if (report.workloads.empty()) out += "\nWorkloads\n  (none)\n";
   for (const WorkloadReport& w : report.workloads) workload_section(out, report, w);
   checks_section(out, report);
