@@ -44,9 +44,9 @@ void check_report_adds_up(const json& r) {
 
   double pool_cost = 0, pool_compute = 0, pool_energy_cost = 0, pool_energy = 0, pool_peaks = 0;
   int nodes = 0;
-  for (const json& p : r["pools"]) {
-    INFO("pool " << p["name"]);
-    // Energy is mean power times the window.
+  // Model pools and tool pools alike: energy is mean power times the window,
+  // cost by the pricing mode, and they add up to the fleet's figures.
+  auto add_up = [&](const json& p) {
     CHECK(num(p["energy_j"]) == Approx(num(p["mean_power_w"]) * window).epsilon(1e-9));
     CHECK(num(p["peak_power_w"]) >= num(p["mean_power_w"]) * (1 - 1e-9));
     CHECK(num(p["energy_cost_usd"]) == Approx(num(p["energy_j"]) * pue / 3.6e6 * price_kwh).epsilon(1e-9));
@@ -56,15 +56,24 @@ void check_report_adds_up(const json& r) {
     const double util = num(p["utilization"]);
     CHECK(util >= 0.0);
     CHECK(util <= 1.0 + 1e-9);
-    const double kv = num(p["kv_cache_occupancy"]);
-    CHECK(kv >= 0.0);
-    CHECK(kv <= 1.0 + 1e-9);
     pool_cost += num(p["cost_usd"]);
     pool_compute += num(p["compute_cost_usd"]);
     pool_energy_cost += num(p["energy_cost_usd"]);
     pool_energy += num(p["energy_j"]);
     pool_peaks += num(p["peak_power_w"]);
     nodes += p["nodes"].get<int>();
+  };
+  for (const json& p : r["pools"]) {
+    INFO("pool " << p["name"]);
+    add_up(p);
+    const double kv = num(p["kv_cache_occupancy"]);
+    CHECK(kv >= 0.0);
+    CHECK(kv <= 1.0 + 1e-9);
+  }
+  for (const json& t : r.value("tool_pools", json::array())) {
+    INFO("tool pool " << t["name"]);
+    add_up(t);
+    CHECK(num(t["node_hours"]) == Approx(t["nodes"].get<int>() * window / 3600).epsilon(1e-9));
   }
   CHECK(fleet["nodes"].get<int>() == nodes);
   CHECK(num(fleet["total_cost_usd"]) == Approx(pool_cost).epsilon(1e-9));
