@@ -29,8 +29,11 @@ const Catalog& fixed_catalog() {
     h.description = "8x H100";
     h.instance = "p5.48xlarge";
     h.sources["peak_flops"] = "datasheet";
+    // A CPU node for the tool pool example.
+    HardwareSpec cpu = fleetsim::testing::graviton_socket();
+    cpu.name = "graviton4-c8g.48xlarge";
     ModelSpec m = fleetsim::testing::llama_8b();
-    return Catalog({h}, {m});
+    return Catalog({h, cpu}, {m});
   }();
   return catalog;
 }
