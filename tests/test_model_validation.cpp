@@ -121,6 +121,43 @@ TEST_CASE("The published cases in validation/ run, fitted and check cases hold, 
   CHECK(std::stoul(m[1]) == not_fitted);
   // The fit itself is tight: each fitted case within 10%.
   CHECK(summary_number(r.out, "fitted", "max") <= 10.0);
+  // The recorded cross-validation is printed, and it was recorded for the
+  // fitted cases the manifest declares now (else: a refit without a new cv).
+  CHECK(r.out.find("cross-validated, leave one source out") != std::string::npos);
+  CHECK(r.out.find("  throughput: ") != std::string::npos);
+  CHECK(r.out.find("  latency: ") != std::string::npos);
+  CHECK(r.out.find("note: recorded with") == std::string::npos);
+}
+
+TEST_CASE("validate-model --recorded prints the recorded cross-validation and says when it is stale",
+          "[validation]") {
+  write_temp_file("toy.yaml", toy_scenario());
+  const std::string m = write_temp_file("cv-manifest.yaml", manifest(0.001));
+  const std::string cv = R"(<!-- fit-catalog-cv:begin -->
+| cases | n | median \|error\| | max | above 35% |
+|---|---:|---:|---:|---:|
+| all (out of fold) | 12 | 7.5% | 40.0% | 1 |
+| throughput | 10 | 8.0% | 40.0% | 1 |
+| latency | 2 | 3.0% | 4.0% | 0 |
+| role fitted | 3 | 1.0% | 2.0% | 0 |
+
+| fit | a |
+|---|---:|
+| all sources | 1 |
+<!-- fit-catalog-cv:end -->
+)";
+  const std::string doc = write_temp_file("cv.md", "<!-- validate-model:begin -->\n<!-- validate-model:end -->\n" + cv);
+  REQUIRE(run_fleetsim("validate-model '" + m + "' --write-doc '" + doc + "'").exit_code == 0);
+  const auto r = run_fleetsim("validate-model '" + m + "' --recorded '" + doc + "'");
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("  all (out of fold): 12 cases, median |error| 7.5%, max 40.0%, 1 above 35%") != std::string::npos);
+  CHECK(r.out.find("  throughput: 10 cases, median |error| 8.0%") != std::string::npos);
+  CHECK(r.out.find("  latency: 2 cases, median |error| 3.0%") != std::string::npos);
+  // The toy manifest has no fitted case; the recording had 3.
+  CHECK(r.out.find("note: recorded with 3 fitted cases, the suite now declares 0") != std::string::npos);
+  // The parameters table after the summary is not read as summary rows.
+  CHECK(r.out.find("all sources") == std::string::npos);
 }
 
 TEST_CASE("validate-model --recorded fails when a figure moved from the recorded table", "[validation]") {
