@@ -72,7 +72,7 @@ struct Pool {
 // A pool of CPU nodes that runs tool calls (sandboxes, code execution,
 // retrieval, the agent harness): the CPU work of agents, which model pools do
 // not see. A tool step that names the pool holds cores and memory of one node
-// for its duration (tool_pool.hpp); docs/scenario-format.md, "Tool pools".
+// for its duration (tool_pool.hpp); docs/scenario-format.md, "tool_pools".
 struct ToolPoolSpec {
   std::string name;
   HardwareSpec hardware;  // a CPU node type, resolved copy
