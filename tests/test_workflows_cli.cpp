@@ -215,6 +215,33 @@ TEST_CASE("compare --variants: key figures side by side, differences against the
   CHECK(run_fleetsim("compare " + q(kAgentic)).exit_code == 2);  // nothing to compare it with
 }
 
+TEST_CASE("compare --set-in: a value set in one run only, where --set would fail on the others",
+          "[cli][compare]") {
+  // The graviton4 pool exists only in the graviton4 variant: --set would be
+  // refused by the h100-small run.
+  const std::string base = "compare " + q(kAgentic) + " --variant graviton4 --variant h100-small --format json --no-progress" +
+                           kShortAgentic;
+  const auto everywhere = run_fleetsim(base + " --set fleet.pools.graviton4.count=24");
+  CHECK(everywhere.exit_code == 1);
+  const auto one = run_fleetsim(base + " --set-in graviton4:fleet.pools.graviton4.count=24");
+  INFO(one.err);
+  REQUIRE(one.exit_code == 0);
+  const json j = json::parse(one.out);
+  bool found = false;
+  for (const auto& f : j["figures"])
+    if (f["figure"] == "fleet.nodes") {
+      CHECK(f["values"][0].get<double>() == 24);  // set in graviton4
+      CHECK(f["values"][1].get<double>() == 2);   // h100-small as the file has it
+      found = true;
+    }
+  CHECK(found);
+  const auto unknown = run_fleetsim(base + " --set-in graviton5:fleet.pools.graviton4.count=24");
+  CHECK(unknown.exit_code == 2);
+  CHECK_THAT(unknown.err, Contains("no run is labelled 'graviton5'"));
+  CHECK_THAT(unknown.err, Contains("runs: graviton4, h100-small"));
+  CHECK(run_fleetsim(base + " --set-in fleet.pools.graviton4.count=24").exit_code != 0);  // no RUN:
+}
+
 TEST_CASE("check: a violated expectation exits 4 naming figure, bound and value; JUnit counts it", "[cli][check]") {
   const std::string scenario = write_temp_file("checked.yaml", read_file(kQuickstart) + R"(
 expect:

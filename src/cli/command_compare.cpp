@@ -1,6 +1,7 @@
 // fleetsim compare A.yaml B.yaml [...] | compare S.yaml --variants: run
 // several scenarios (or variants of one) and show their key figures side by
 // side, with differences against the first.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "child_runs.hpp"
@@ -27,6 +29,7 @@ struct CompareOptions {
   bool all_variants = false;
   std::vector<std::string> variants;
   std::vector<std::string> settings;
+  std::vector<std::string> run_settings;  // --set-in RUN:PATH=VALUE
   std::optional<std::uint64_t> seed;
   std::string format = "table";
   std::string output;
@@ -94,13 +97,37 @@ std::optional<std::vector<Entry>> entries(const CompareOptions& o, const Overrid
   return out;
 }
 
+// --set-in RUN:PATH=VALUE adds PATH=VALUE to the run labelled RUN only (a
+// variant's name, "base", or a file's label): a pool that exists in one
+// variant cannot be set with --set, which every run takes. False (and a
+// message) when RUN names no run.
+bool apply_run_settings(const std::vector<std::string>& run_settings, std::vector<Entry>& list) {
+  for (const auto& s : run_settings) {
+    const auto colon = s.find(':');
+    const std::string label = s.substr(0, colon);
+    const auto run = std::find_if(list.begin(), list.end(), [&](const Entry& e) { return e.label == label; });
+    if (run == list.end()) {
+      std::vector<std::string> labels;
+      for (const auto& e : list) labels.push_back(e.label);
+      std::cerr << "fleetsim: error: --set-in " << s << ": no run is labelled '" << label << "'\n"
+                << "  hint: runs: " << fmt::format("{}", fmt::join(labels, ", ")) << "\n";
+      return false;
+    }
+    const Overrides one = split_settings({s.substr(colon + 1)});
+    run->request.overrides.insert(run->request.overrides.end(), one.begin(), one.end());
+  }
+  return true;
+}
+
 int compare(const CompareOptions& o) {
   const Overrides overrides = split_settings(o.settings);
-  const auto list = entries(o, overrides);
+  auto list = entries(o, overrides);
   if (!list) return kExitUsage;
+  if (!apply_run_settings(o.run_settings, *list)) return kExitUsage;
   // Check every input before simulating any: a typo should cost seconds, not a batch.
   bool valid = true;
-  for (const Entry& e : *list) valid = load_and_report(e.request.scenario, e.request.variant, overrides).ok() && valid;
+  for (const Entry& e : *list)
+    valid = load_and_report(e.request.scenario, e.request.variant, e.request.overrides).ok() && valid;
   if (!valid) return kExitInvalidInput;
 
   std::vector<RunRequest> requests;
@@ -150,6 +177,18 @@ Command add_compare_command(CLI::App& app) {
                   "Compare these variants of the one scenario given (repeatable; 'base' is the base)")
       ->allow_extra_args(false);
   add_set_option(cmd, o->settings, "Override a value in every run (repeatable): simulation.duration=20min");
+  cmd->add_option("--set-in", o->run_settings,
+                  "Override a value in one run only (repeatable): RUN is its label in the table (a variant, "
+                  "'base', or a file's name): graviton4:fleet.pools.graviton4.count=24")
+      ->allow_extra_args(false)
+      ->type_name("RUN:PATH=VALUE")
+      ->check([](const std::string& text) -> std::string {
+        const auto colon = text.find(':');
+        const auto eq = text.find('=', colon == std::string::npos ? 0 : colon);
+        if (colon == std::string::npos || colon == 0 || eq == std::string::npos || eq == colon + 1)
+          return "expected RUN:PATH=VALUE, e.g. graviton4:fleet.pools.graviton4.count=24";
+        return {};
+      });
   add_seed_option(cmd, o->seed, "Run every scenario with this seed");
   cmd->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
   cmd->add_option("-o,--output", o->output, "Write to FILE (atomically; a device or FIFO in place) instead of stdout");
