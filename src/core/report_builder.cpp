@@ -1,5 +1,6 @@
 #include "fleetsim/report_builder.hpp"
 
+#include "fleetsim/fleet_price.hpp"
 #include "fleetsim/stability.hpp"
 
 #include <algorithm>
@@ -171,7 +172,7 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     pr.mean_power_w = ratio(pr.energy_j, window);
     pr.peak_power_w =
         fleet.pool_power()[p].peak_power_w(pool.count * node_baseline_power_w(pool), totals.window_end_s);
-    pr.compute_cost_usd = pool.count * pool.hardware.price_per_hour_usd * window / kSecondsPerHour;
+    pr.compute_cost_usd = pool_price_per_hour(pool) * window / kSecondsPerHour;
     pr.energy_cost_usd = pr.energy_j * pue / kJoulesPerKwh * sc.costs.electricity_usd_per_kwh;
     pr.cost_usd = pr.compute_cost_usd + (owned ? pr.energy_cost_usd : 0.0);
 
