@@ -73,6 +73,11 @@ struct HardwareSpec {
 
   DevicePower device_power;
   double host_power_w = 0.0;  // node baseline besides the devices (CPUs of a GPU node, fans, NICs)
+  // Embodied carbon of one node (manufacture, transport, end of life) and the
+  // life it is spread over; no default: 0 when the entry does not give it
+  // (docs/performance-model.md, section 5.1).
+  double embodied_kgco2e = 0.0;
+  double embodied_life_years = 0.0;
 
   double price_per_hour_usd = 0.0;
   std::string price_date;

@@ -2,6 +2,7 @@
 // mean power over any bin rather than only the mean over the run.
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 namespace fleetsim {
@@ -16,6 +17,16 @@ class PowerTimeline {
   // Highest mean power of any bin up to end_s, plus a constant baseline.
   double peak_power_w(double baseline_w, double end_s) const;
   double bin_s() const { return bin_s_; }
+  // Calls f(bin_start, bin_end, energy_j) for each bin that starts before
+  // end_s, the last one cut at end_s.
+  template <typename F>
+  void for_each_bin(double end_s, F&& f) const {
+    for (std::size_t i = 0; i < energy_j_.size(); ++i) {
+      const double bin_start = start_s_ + bin_s_ * static_cast<double>(i);
+      if (bin_start >= end_s) break;
+      f(bin_start, bin_start + bin_s_ < end_s ? bin_start + bin_s_ : end_s, energy_j_[i]);
+    }
+  }
 
  private:
   double start_s_;

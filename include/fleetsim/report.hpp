@@ -79,6 +79,15 @@ struct PoolReport {
   double compute_cost_usd = 0.0;  // node-hours x price
   double energy_cost_usd = 0.0;   // facility energy x electricity price
   double cost_usd = 0.0;          // what counts toward the total, by pricing mode
+  // Carbon (docs/performance-model.md, 5.1): operational is facility energy
+  // x grid intensity, embodied the nodes' share of their manufacture. Per
+  // session and per million tokens are this pool's part of the fleet's
+  // figures (over the fleet's sessions and tokens), so pools add up to it.
+  double carbon_operational_g = 0.0;
+  double carbon_embodied_g = 0.0;
+  double carbon_g = 0.0;
+  double carbon_per_session_g = 0.0;
+  double carbon_per_million_tokens_g = 0.0;
   // Mean calls at the pool (waiting or running) over the first and the second
   // half of the window: a backlog that grows from one to the other is a pool
   // that does not keep up (stability.hpp).
@@ -106,6 +115,15 @@ struct ToolPoolReport {
   double compute_cost_usd = 0.0;      // node-hours x price
   double energy_cost_usd = 0.0;
   double cost_usd = 0.0;              // what counts toward the total, by pricing mode
+  // Carbon (docs/performance-model.md, 5.1): operational is facility energy
+  // x grid intensity, embodied the nodes' share of their manufacture. Per
+  // session and per million tokens are this pool's part of the fleet's
+  // figures (over the fleet's sessions and tokens), so pools add up to it.
+  double carbon_operational_g = 0.0;
+  double carbon_embodied_g = 0.0;
+  double carbon_g = 0.0;
+  double carbon_per_session_g = 0.0;
+  double carbon_per_million_tokens_g = 0.0;
   double calls_in_flight_first_half = 0.0;  // calls waiting or running
   double calls_in_flight_second_half = 0.0;
 };
@@ -119,6 +137,11 @@ struct FleetReport {
   double cost_per_llm_call_usd = 0.0;
   double cost_per_million_output_tokens_usd = 0.0;
   double cost_per_million_tokens_usd = 0.0;  // prompt + output tokens
+  double carbon_operational_g = 0.0;  // facility energy x grid intensity
+  double carbon_embodied_g = 0.0;     // nodes' embodied carbon over their life
+  double carbon_g = 0.0;
+  double carbon_per_session_g = 0.0;
+  double carbon_per_million_tokens_g = 0.0;  // prompt + output tokens
   double it_energy_j = 0.0;
   double facility_energy_j = 0.0;
   double energy_per_session_j = 0.0;  // facility energy / completed sessions
@@ -169,6 +192,7 @@ struct RunInfo {
   std::string pricing;             // "cloud" or "owned"
   double pue = 0.0;
   double electricity_usd_per_kwh = 0.0;
+  double carbon_intensity_g_per_kwh = 0.0;  // mean over the window (of the hourly profile, if any)
 };
 
 struct Report {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "fleetsim/carbon.hpp"
 #include "fleetsim/distribution.hpp"
 #include "fleetsim/hardware.hpp"
 #include "fleetsim/iteration_overhead.hpp"
@@ -169,6 +170,9 @@ struct Costs {
   Pricing pricing = Pricing::cloud;
   double electricity_usd_per_kwh = 0.08;
   double pue = 1.14;
+  // Grid carbon intensity in gCO2/kWh: one value for the whole run, or 24,
+  // one per hour of simulated time mod 24 (docs/performance-model.md, 5.1).
+  std::vector<double> carbon_intensity_g_per_kwh = {kDefaultGridIntensityGPerKwh};
 };
 
 struct SimulationSettings {

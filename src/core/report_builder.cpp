@@ -1,6 +1,7 @@
 #include "fleetsim/report_builder.hpp"
 
 #include "fleetsim/fleet_price.hpp"
+#include "fleetsim/carbon.hpp"
 #include "fleetsim/stability.hpp"
 
 #include <algorithm>
@@ -65,6 +66,15 @@ void add_to_fleet(FleetReport& f, const PoolFigures& p) {
   f.total_cost_usd += p.cost_usd;
   f.it_energy_j += p.energy_j;
   f.peak_it_power_w += p.peak_power_w;
+  f.carbon_operational_g += p.carbon_operational_g;
+  f.carbon_embodied_g += p.carbon_embodied_g;
+}
+
+// A pool's part of the fleet's carbon per session and per million tokens.
+template <typename PoolFigures>
+void carbon_shares(PoolFigures& p, double sessions, double tokens) {
+  p.carbon_per_session_g = ratio(p.carbon_g, sessions);
+  p.carbon_per_million_tokens_g = ratio(p.carbon_g, tokens / 1e6);
 }
 
 // A tool pool is priced and powered as its nodes are: node-hours at the
@@ -98,6 +108,12 @@ ToolPoolReport tool_pool_report(const ToolPool& pool, const Costs& costs, double
   t.compute_cost_usd = t.node_hours * spec.hardware.price_per_hour_usd;
   t.energy_cost_usd = t.energy_j * costs.pue / kJoulesPerKwh * costs.electricity_usd_per_kwh;
   t.cost_usd = t.compute_cost_usd + (costs.pricing == Pricing::owned ? t.energy_cost_usd : 0.0);
+  const double busy_j = t.energy_j - idle_w * window;
+  t.carbon_operational_g = operational_carbon_g(idle_w * window, busy_j, pool.power(), costs.carbon_intensity_g_per_kwh,
+                                                costs.pue, window_start_s, window_end_s);
+  t.carbon_embodied_g = embodied_carbon_g(spec.count, spec.hardware.embodied_kgco2e, spec.hardware.embodied_life_years,
+                                          window);
+  t.carbon_g = t.carbon_operational_g + t.carbon_embodied_g;
   t.calls_in_flight_first_half = st.calls_in_flight.mean(window_start_s, midpoint);
   t.calls_in_flight_second_half = st.calls_in_flight.mean(midpoint, window_end_s);
   return t;
@@ -128,6 +144,9 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
   rep.run.pricing = owned ? "owned" : "cloud";
   rep.run.pue = pue;
   rep.run.electricity_usd_per_kwh = sc.costs.electricity_usd_per_kwh;
+  rep.run.carbon_intensity_g_per_kwh =
+      ratio(grid_intensity_integral(sc.costs.carbon_intensity_g_per_kwh, totals.window_start_s, totals.window_end_s),
+            window);
 
   // Pools: replica statistics summed per pool.
   const std::size_t nw = sc.workloads.size();
@@ -175,6 +194,12 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     pr.compute_cost_usd = pool_price_per_hour(pool) * window / kSecondsPerHour;
     pr.energy_cost_usd = pr.energy_j * pue / kJoulesPerKwh * sc.costs.electricity_usd_per_kwh;
     pr.cost_usd = pr.compute_cost_usd + (owned ? pr.energy_cost_usd : 0.0);
+    pr.carbon_operational_g = operational_carbon_g(baseline_j, dynamic_j, fleet.pool_power()[p],
+                                                   sc.costs.carbon_intensity_g_per_kwh, pue, totals.window_start_s,
+                                                   totals.window_end_s);
+    pr.carbon_embodied_g =
+        embodied_carbon_g(pool.count, pool.hardware.embodied_kgco2e, pool.hardware.embodied_life_years, window);
+    pr.carbon_g = pr.carbon_operational_g + pr.carbon_embodied_g;
 
     add_to_fleet(f, pr);
     rep.pools.push_back(pr);
@@ -255,6 +280,11 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
   f.cost_per_million_output_tokens_usd = ratio(f.total_cost_usd, output_tokens / 1e6);
   f.cost_per_million_tokens_usd = ratio(f.total_cost_usd, all_tokens / 1e6);
   f.energy_per_session_j = ratio(f.facility_energy_j, sessions);
+  f.carbon_g = f.carbon_operational_g + f.carbon_embodied_g;
+  f.carbon_per_session_g = ratio(f.carbon_g, sessions);
+  f.carbon_per_million_tokens_g = ratio(f.carbon_g, all_tokens / 1e6);
+  for (PoolReport& pr : rep.pools) carbon_shares(pr, sessions, all_tokens);
+  for (ToolPoolReport& t : rep.tool_pools) carbon_shares(t, sessions, all_tokens);
   f.output_tokens_per_joule = ratio(output_tokens, f.facility_energy_j);
   f.mean_it_power_w = ratio(f.it_energy_j, window);
   f.mean_facility_power_w = f.mean_it_power_w * pue;

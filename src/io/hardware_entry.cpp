@@ -15,7 +15,7 @@ const std::vector<std::string> kCommonKeys = {
     "kind",       "description",  "instance",        "peak_flops",     "memory_bandwidth",
     "memory_capacity", "interconnect_bandwidth", "interconnect_latency", "interconnect_efficiency",
     "efficiency", "matmul_knee",
-    "iteration_overhead", "power", "price_per_hour", "price_date", "sources"};
+    "iteration_overhead", "power", "price_per_hour", "price_date", "embodied_carbon", "sources"};
 const std::vector<std::string> kGpuOnlyKeys = {"devices"};
 const std::vector<std::string> kCpuOnlyKeys = {"sockets", "cores_per_socket", "clock", "core_bandwidth",
                                                "bandwidth_knee"};
@@ -180,6 +180,13 @@ std::optional<HardwareSpec> read_hardware_entry(YamlReader& reader, const YAML::
   }
   if (const YAML::Node n = YamlReader::get(entry, "price_per_hour"))
     if (auto v = reader.number(n, child_path(path, "price_per_hour"), at_least(0))) hw.price_per_hour_usd = *v;
+  if (const YAML::Node n = YamlReader::get(entry, "embodied_carbon")) {
+    // Optional, no default: both figures or neither (docs/performance-model.md, 5.1).
+    read_nested(reader, n, child_path(path, "embodied_carbon"),
+                {{"kgco2e", &hw.embodied_kgco2e, Dimension::dimensionless, at_least(0)},
+                 {"life_years", &hw.embodied_life_years, Dimension::dimensionless, greater_than(0)}},
+                true);
+  }
   if (const YAML::Node n = YamlReader::get(entry, "sources"))
     if (auto sources = reader.text_map(n, child_path(path, "sources")))
       for (auto& [field, citation] : *sources) hw.sources[field] = citation;

@@ -56,7 +56,18 @@ Json run_json(const RunInfo& r) {
   j["pricing"] = r.pricing;
   j["pue"] = number(r.pue);
   j["electricity_usd_per_kwh"] = number(r.electricity_usd_per_kwh);
+  j["carbon_intensity_g_per_kwh"] = number(r.carbon_intensity_g_per_kwh);
   return j;
+}
+
+// The carbon figures, alike for the fleet, its pools and its tool pools.
+template <typename Figures>
+void carbon(Json& j, const Figures& c) {
+  j["carbon_operational_g"] = number(c.carbon_operational_g);
+  j["carbon_embodied_g"] = number(c.carbon_embodied_g);
+  j["carbon_g"] = number(c.carbon_g);
+  j["carbon_per_session_g"] = number(c.carbon_per_session_g);
+  j["carbon_per_million_tokens_g"] = number(c.carbon_per_million_tokens_g);
 }
 
 Json fleet_json(const FleetReport& f) {
@@ -69,6 +80,7 @@ Json fleet_json(const FleetReport& f) {
   j["cost_per_llm_call_usd"] = number(f.cost_per_llm_call_usd);
   j["cost_per_million_output_tokens_usd"] = number(f.cost_per_million_output_tokens_usd);
   j["cost_per_million_tokens_usd"] = number(f.cost_per_million_tokens_usd);
+  carbon(j, f);
   j["it_energy_j"] = number(f.it_energy_j);
   j["facility_energy_j"] = number(f.facility_energy_j);
   j["energy_per_session_j"] = number(f.energy_per_session_j);
@@ -91,6 +103,7 @@ void power_cost_backlog(Json& j, const PoolFigures& p) {
   j["compute_cost_usd"] = number(p.compute_cost_usd);
   j["energy_cost_usd"] = number(p.energy_cost_usd);
   j["cost_usd"] = number(p.cost_usd);
+  carbon(j, p);
   j["calls_in_flight_first_half"] = number(p.calls_in_flight_first_half);
   j["calls_in_flight_second_half"] = number(p.calls_in_flight_second_half);
 }

@@ -56,6 +56,7 @@ void header(std::string& out, const Report& r) {
   line(out, "pricing",
        fmt::format("{}; PUE {}; electricity {}/kWh", run.pricing.empty() ? "-" : run.pricing,
                    plain(run.pue, 2), text::usd(run.electricity_usd_per_kwh)));
+  line(out, "grid carbon", fmt::format("{} gCO2/kWh (mean over the window)", plain(run.carbon_intensity_g_per_kwh, 1)));
 }
 
 std::string finding_line(const StabilityFinding& f) {
@@ -96,6 +97,10 @@ void fleet_section(std::string& out, const Report& r) {
   line(out, "energy", fmt::format("{} IT, {} facility", text::energy_kwh(f.it_energy_j),
                                   text::energy_kwh(f.facility_energy_j)));
   line(out, "  per session", text::energy_j(f.energy_per_session_j) + " facility");
+  line(out, "carbon", fmt::format("{} kgCO2e (operational {}, embodied {})", plain(f.carbon_g / 1e3, 3),
+                                  plain(f.carbon_operational_g / 1e3, 3), plain(f.carbon_embodied_g / 1e3, 3)));
+  line(out, "  per session", fmt::format("{} gCO2e", text::sig(f.carbon_per_session_g)));
+  line(out, "  per 1M tokens", fmt::format("{} gCO2e (prompt + output)", text::sig(f.carbon_per_million_tokens_g)));
   line(out, "tokens per joule",
        text::sig(f.output_tokens_per_joule) + " output tokens per facility J");
   line(out, "throughput",
@@ -130,7 +135,8 @@ void pools_section(std::string& out, const Report& r) {
                            {"output tokens"},
                            {"preemptions"},
                            {"compute $"},
-                           {"energy $"}});
+                           {"energy $"},
+                           {"kgCO2e"}});
   for (const PoolReport& p : r.pools) {
     load.add_row({p.name, std::to_string(p.nodes), std::to_string(p.replicas),
                   text::percent(p.utilization), plain(p.mean_batch_size, 1),
@@ -141,7 +147,7 @@ void pools_section(std::string& out, const Report& r) {
     traffic.add_row({p.name, p.kind, p.hardware, p.models,
                      text::count(p.llm_calls), text::compact(p.output_tokens),
                      text::count(p.preemptions), text::grouped(p.compute_cost_usd, 2),
-                     text::grouped(p.energy_cost_usd, 2)});
+                     text::grouped(p.energy_cost_usd, 2), plain(p.carbon_g / 1e3, 3)});
   }
   out += load.render("  ");
   out += '\n';
@@ -164,13 +170,14 @@ void tool_pools_section(std::string& out, const Report& r) {
                          {"mean kW"},
                          {"peak kW"},
                          {"kWh"},
-                         {"cost $"}});
+                         {"cost $"},
+                         {"kgCO2e"}});
   for (const ToolPoolReport& t : r.tool_pools)
     table.add_row({t.name, t.hardware, std::to_string(t.nodes), std::to_string(t.cores), text::percent(t.utilization),
                    text::duration(t.queueing_delay_mean_s), text::duration(t.queueing_delay_p95_s),
                    text::duration(t.queueing_delay_p99_s), text::count(t.tool_calls),
                    text::grouped(t.mean_power_w / 1e3, 2), text::grouped(t.peak_power_w / 1e3, 2),
-                   text::grouped(t.energy_j / 3.6e6, 2), text::grouped(t.cost_usd, 2)});
+                   text::grouped(t.energy_j / 3.6e6, 2), text::grouped(t.cost_usd, 2), plain(t.carbon_g / 1e3, 3)});
   out += table.render("  ");
 }
 

@@ -4,11 +4,35 @@
 
 namespace fleetsim {
 
+namespace {
+
+// gCO2/kWh: one number for the run, or 24, one per hour of simulated time mod 24.
+void read_carbon_intensity(YamlReader& r, const YAML::Node& n, Costs& costs) {
+  constexpr std::size_t kHours = 24;
+  if (!n.IsSequence()) {
+    if (auto v = r.number(n, "costs.carbon_intensity", at_least(0))) costs.carbon_intensity_g_per_kwh = {*v};
+    return;
+  }
+  if (n.size() != kHours) {
+    r.error(n, "costs.carbon_intensity",
+            fmt::format("expected one number or a list of {} (one per hour of the day), found a list of {}", kHours,
+                        n.size()),
+            "gCO2/kWh; hour h of simulated time uses entry h mod 24");
+    return;
+  }
+  std::vector<double> profile;
+  for (std::size_t h = 0; h < kHours; ++h)
+    if (auto v = r.number(n[h], fmt::format("costs.carbon_intensity[{}]", h), at_least(0))) profile.push_back(*v);
+  if (profile.size() == kHours) costs.carbon_intensity_g_per_kwh = std::move(profile);
+}
+
+}  // namespace
+
 void read_costs(ScenarioContext& ctx, const YAML::Node& map) {
   YamlReader& r = ctx.reader;
   Costs& costs = ctx.scenario.costs;
   if (!r.expect_map(map, "costs", "e.g. costs: {pricing: cloud, electricity_price: 0.08, pue: 1.14}")) return;
-  r.check_keys(map, "costs", {"pricing", "electricity_price", "pue"});
+  r.check_keys(map, "costs", {"pricing", "electricity_price", "pue", "carbon_intensity"});
   if (const YAML::Node n = YamlReader::get(map, "pricing"))
     if (auto v = r.choice(n, "costs.pricing", Choices<Pricing>{{"cloud", Pricing::cloud}, {"owned", Pricing::owned}},
                           "pricing mode"))
@@ -18,6 +42,7 @@ void read_costs(ScenarioContext& ctx, const YAML::Node& map) {
   if (const YAML::Node n = YamlReader::get(map, "pue")) {
     if (auto v = r.number(n, "costs.pue", at_least(1))) costs.pue = *v;
   }
+  if (const YAML::Node n = YamlReader::get(map, "carbon_intensity")) read_carbon_intensity(r, n, costs);
 }
 
 void read_simulation(ScenarioContext& ctx, const YAML::Node& map) {
