@@ -548,7 +548,7 @@ TEST_CASE("Steps are single-key maps", "[validation]") {
     const std::string text = with("      - tool: {latency: 2s, result_tokens: 10}",
                                   "        tool: {latency: 2s, result_tokens: 10}");
     check_single_error(text, "workloads[0].steps[0]", position(text, "llm:"),
-                       "expected one key per step (llm, tool or loop), found 2: \"llm\", \"tool\"",
+                       "expected one key per step (llm, tool, loop, parallel, agent or choose), found 2: \"llm\", \"tool\"",
                        "its own \"- \"");
   }
   SECTION("an unknown step kind") {

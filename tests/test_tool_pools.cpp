@@ -17,10 +17,15 @@
 #include "fleetsim/scenario_loader.hpp"
 #include "fleetsim/tool_pool.hpp"
 #include "support/cli_runner.hpp"
+#include "support/scenario_text.hpp"
 
 using namespace fleetsim;
 using Catch::Matchers::Contains;
+using fleetsim::testing::check_error;
+using fleetsim::testing::load_test_yaml;
+using fleetsim::testing::messages;
 using fleetsim::testing::run_fleetsim;
+using fleetsim::testing::with;
 using fleetsim::testing::write_temp_file;
 using nlohmann::json;
 
@@ -182,29 +187,7 @@ workloads:
 simulation: {duration: 10min}
 )";
 
-LoadResult load(const std::string& text) { return load_scenario_text(text, "test.yaml", Catalog::builtin()); }
-
-std::string with(std::string text, const std::string& from, const std::string& to) {
-  const auto at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  return text.replace(at, from.size(), to);
-}
-
-std::string messages(const LoadResult& r) {
-  std::string text;
-  for (const auto& d : r.diagnostics) text += d.format() + "\n";
-  return text;
-}
-
-// The one error the scenario has: its place, message and hint.
-void check_error(const std::string& text, const std::string& expected_prefix, const std::string& hint) {
-  const LoadResult r = load(text);
-  INFO(messages(r));
-  REQUIRE_FALSE(r.ok());
-  REQUIRE(r.diagnostics.size() == 1);
-  CHECK_THAT(r.diagnostics[0].format(), Contains(expected_prefix));
-  CHECK_THAT(r.diagnostics[0].hint, Contains(hint));
-}
+LoadResult load(const std::string& text) { return load_test_yaml(text); }
 
 }  // namespace
 

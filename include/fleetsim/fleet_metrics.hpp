@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "fleetsim/quantile_sketch.hpp"
+#include "fleetsim/session_graph.hpp"
 #include "fleetsim/step_integral.hpp"
 
 namespace fleetsim {
@@ -27,6 +28,7 @@ struct WorkloadMetrics {
   QuantileSketch call_latency_s;
   QuantileSketch session_latency_s;
   StepIntegral in_system;  // sessions started and not ended, over time
+  SessionGraphMetrics graph;  // reported only for workloads with graph steps
 };
 
 struct PoolMetrics {

@@ -65,6 +65,20 @@ class FleetModel : public BatcherListener {
   // otherwise (src/core/fleet_model_trace.cpp).
   void advance_trace(std::uint32_t slot);
   void end_session(std::uint32_t slot);
+  std::uint32_t take_slot();
+  // Agent graphs (src/core/fleet_model_graph.cpp): a parallel or agent step
+  // forks strands and waits for its join; a strand that ends reports to its
+  // parent, and one whose join is already complete stops at its next step.
+  void fork(std::uint32_t slot, const Step& step);
+  void end_strand(std::uint32_t slot);
+  bool strand_wanted(const Session& strand) const;
+  // The tally of the session `s` belongs to; nullptr once that session ended
+  // (a strand that lost its join may outlive it).
+  SessionGraphTally* tally_of(Session& s) {
+    if (s.parent == kNoStrand) return &s.graph;
+    Session& root = sessions_[s.root];
+    return slot_live_[s.root] == kRootLive && root.key == s.root_key ? &root.graph : nullptr;
+  }
   // A tool step on a pool: the call waits for cores there; its end comes back
   // through the tool-call callback like an external tool's.
   void submit_tool_call(std::uint32_t slot, const Step& step);
@@ -82,7 +96,10 @@ class FleetModel : public BatcherListener {
   std::vector<ToolCallStart> tool_started_;  // scratch, reused
   std::vector<Session> sessions_;     // slots, reused
   std::vector<std::uint32_t> free_slots_;
+  // Per slot: free, a session's root strand, or a further strand of one.
+  static constexpr std::uint8_t kFree = 0, kRootLive = 1, kStrandLive = 2;
   std::vector<std::uint8_t> slot_live_;
+  std::uint64_t next_join_id_ = 1;
   std::size_t sessions_in_flight_ = 0;
   std::uint64_t next_session_key_ = 1;
   std::vector<std::uint64_t> sessions_created_;  // per workload, for stream ids

@@ -30,6 +30,24 @@ struct SloResult {
   bool met = false;         // observed_s <= bound_s
 };
 
+// How the sessions of an agent-graph workload ran (docs/report-format.md,
+// "Agent graphs"): means over the sessions completed in the window.
+struct SessionGraphReport {
+  double critical_path_mean_s = 0.0;  // the session's own time
+  double step_time_mean_s = 0.0;      // its calls' and tool calls' times, summed over all branches
+  double parallelism = 0.0;           // step time / critical path: above 1 when branches overlap
+  double llm_calls_per_session = 0.0;
+  double tool_calls_per_session = 0.0;
+  double fan_outs_per_session = 0.0;
+  double fan_out_width_mean = 0.0;  // branches per parallel step
+  std::int64_t fan_out_width_max = 0;
+  double sub_agents_per_session = 0.0;
+  // Of the critical path: time waiting on models only, on tools only, on both.
+  double blocked_on_models_mean_s = 0.0;
+  double blocked_on_tools_mean_s = 0.0;
+  double blocked_on_both_mean_s = 0.0;
+};
+
 struct WorkloadReport {
   std::string name;
   std::int64_t sessions_started = 0;    // arrived in the window
@@ -55,6 +73,9 @@ struct WorkloadReport {
   // half of the window (stability.hpp).
   double sessions_in_system_first_half = 0.0;
   double sessions_in_system_second_half = 0.0;
+  // Only for workloads with graph steps (parallel, agent, choose, loop exits),
+  // so the reports of plain chains are unchanged.
+  std::optional<SessionGraphReport> graph;
 };
 
 struct PoolReport {

@@ -121,8 +121,12 @@ struct ArrivalProcess {
   std::shared_ptr<const RequestTrace> trace;
 };
 
+// One step of a workload. llm and tool steps are calls; the others shape the
+// graph of calls (docs/scenario-format.md, "Agent graphs"): loop repeats a
+// body, choose runs one of several branches, parallel runs branches at once
+// and joins them, agent runs a sub-agent with its own context.
 struct Step {
-  enum class Kind { llm, tool, loop };
+  enum class Kind { llm, tool, loop, choose, parallel, agent };
   Kind kind = Kind::llm;
   // llm
   std::string model;
@@ -139,10 +143,29 @@ struct Step {
   int cores = 1;
   double memory_bytes = 0.0;
   Distribution work_s;
-  // loop
+  // loop; agent: the sub-agent's steps
   Distribution repeat;
   std::vector<Step> body;
+  // loop: after each round but the last, the loop ends early with this
+  // probability (0: it always runs its drawn number of rounds).
+  double exit_probability = 0.0;
+  // choose: branch i runs with probability branch_p[i] (they sum to 1).
+  // parallel: every branch runs at once from the parent's context, and the
+  // step ends when `join_k` of them have ended (all: the branch count).
+  std::vector<std::vector<Step>> branches;
+  std::vector<double> branch_p;
+  int join_k = 0;
+  // agent: the sub-agent's context starts at `prompt_tokens` (its own system
+  // prompt and task), after the parent's whole context if inherit_context.
+  // When it ends, result_tokens (when result_from_last_call is false) or its
+  // last LLM call's output tokens are appended to the parent's context.
+  bool inherit_context = false;
+  bool result_from_last_call = false;
 };
+
+// Whether `steps` use any step kind beyond llm, tool and plain loops: a
+// workload that does is an agent graph, and its report gains a section.
+bool uses_graph_steps(const std::vector<Step>& steps);
 
 // A target is met by a workload when the given percentile of the metric is
 // at or below the bound. Unset bounds are not checked.

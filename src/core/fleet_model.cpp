@@ -74,21 +74,27 @@ void FleetModel::count_occupancy(double now, int delta) {
   o.in_system += delta;
 }
 
+std::uint32_t FleetModel::take_slot() {
+  if (free_slots_.empty()) {
+    sessions_.emplace_back();
+    slot_live_.push_back(kFree);
+    return static_cast<std::uint32_t>(sessions_.size() - 1);
+  }
+  const std::uint32_t slot = free_slots_.back();
+  free_slots_.pop_back();
+  return slot;
+}
+
 void FleetModel::start_session(std::uint32_t workload) {
   const double now = driver_->now();
   const Workload& w = scenario_.workloads[workload];
-  std::uint32_t slot;
-  if (free_slots_.empty()) {
-    slot = static_cast<std::uint32_t>(sessions_.size());
-    sessions_.emplace_back();
-    slot_live_.push_back(0);
-  } else {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  }
+  const std::uint32_t slot = take_slot();
   Session& s = sessions_[slot];
   s = Session{};
   s.key = next_session_key_++;
+  s.root = slot;
+  s.root_key = s.key;
+  s.graph.start(now);
   s.workload = workload;
   s.start_s = now;
   s.rng = Rng(scenario_.simulation.seed, session_stream(w.name, sessions_created_[workload]++));
@@ -96,7 +102,7 @@ void FleetModel::start_session(std::uint32_t workload) {
   s.cursor = StepCursor(&w.steps);
   if (w.arrivals.trace)  // the k-th session started replays the arrival generator's k-th
     s.trace = TraceCursor(*w.arrivals.trace, *w.arrivals.trace->session(sessions_created_[workload] - 1));
-  slot_live_[slot] = 1;
+  slot_live_[slot] = kRootLive;
   ++sessions_in_flight_;
   count_occupancy(now, +1);
   metrics_.workloads[workload].in_system.change(now, +1.0);
@@ -110,19 +116,24 @@ void FleetModel::start_session(std::uint32_t workload) {
 void FleetModel::advance(std::uint32_t slot) {
   Session& s = sessions_[slot];
   if (s.trace.active()) return advance_trace(slot);
+  if (s.parent != kNoStrand && !strand_wanted(s)) return end_strand(slot);  // lost its join: stop here
   const Step* step = s.cursor.next(s.rng);
   s.step = step;
-  if (step == nullptr) {
-    end_session(slot);
-    return;
-  }
+  if (step == nullptr) return s.parent == kNoStrand ? end_session(slot) : end_strand(slot);
   if (step->kind == Step::Kind::llm) {
     issue_call(slot, *step);
     return;
   }
+  if (step->kind == Step::Kind::parallel || step->kind == Step::Kind::agent) return fork(slot, *step);
+  const double now = driver_->now();
+  s.call_issued_s = now;
+  if (SessionGraphTally* g = tally_of(s)) {
+    g->tool_call_changes(now, +1);
+    ++g->tool_calls;
+  }
   if (step->tool_pool >= 0) return submit_tool_call(slot, *step);
   const double latency = std::max(0.0, step->latency_s.sample(s.rng));
-  driver_->call_back_after_tool(driver_->now() + latency, slot);
+  driver_->call_back_after_tool(now + latency, slot);
 }
 
 void FleetModel::submit_tool_call(std::uint32_t slot, const Step& step) {
@@ -150,7 +161,12 @@ void FleetModel::tool_finished(std::uint32_t slot) {
     schedule_started_tool_calls();
   }
   s.context_tokens += static_cast<double>(draw_tokens(s.step->result_tokens, s.rng, 0));
-  if (in_window(driver_->now())) ++metrics_.workloads[s.workload].tool_calls;
+  const double now = driver_->now();
+  if (in_window(now)) ++metrics_.workloads[s.workload].tool_calls;
+  if (SessionGraphTally* g = tally_of(s)) {
+    g->tool_call_changes(now, -1);
+    g->step_time_s += now - s.call_issued_s;
+  }
   advance(slot);
 }
 
@@ -172,6 +188,10 @@ void FleetModel::send_call(std::uint32_t slot, const std::string& model, long pr
   call.output_tokens = output_tokens;
   s.call_issued_s = call.enqueue_s;
   s.call_prompt_tokens = call.prompt_tokens;
+  if (SessionGraphTally* g = tally_of(s)) {
+    g->llm_call_changes(call.enqueue_s, +1);
+    ++g->llm_calls;
+  }
   const std::size_t r = router_->route(model, s.last_replica, replicas_);
   s.last_replica = static_cast<int>(r);
   metrics_.pools[placements_[r].pool].calls_in_flight.change(call.enqueue_s, +1.0);
@@ -209,6 +229,11 @@ void FleetModel::on_call_finished(const CallOutcome& out) {
     pm.queueing_delay_s.add(out.scheduled_s - out.request.enqueue_s);
   }
   s.context_tokens = static_cast<double>(out.request.prompt_tokens + out.generated_tokens);
+  s.last_output_tokens = out.generated_tokens;
+  if (SessionGraphTally* g = tally_of(s)) {
+    g->llm_call_changes(driver_->now(), -1);
+    g->step_time_s += out.finished_s - s.call_issued_s;
+  }
   advance(slot);
 }
 
@@ -216,8 +241,10 @@ void FleetModel::end_session(std::uint32_t slot) {
   Session& s = sessions_[slot];
   const double now = driver_->now();
   const double duration = now - s.start_s;
+  s.graph.settle(now);
   if (in_window(now)) {
     WorkloadMetrics& m = metrics_.workloads[s.workload];
+    m.graph.add(s.graph, duration);
     const Slo& slo = scenario_.workloads[s.workload].slo;
     ++m.sessions_completed;
     m.session_latency_s.add(duration);
@@ -229,7 +256,7 @@ void FleetModel::end_session(std::uint32_t slot) {
   }
   count_occupancy(now, -1);
   metrics_.workloads[s.workload].in_system.change(now, -1.0);
-  slot_live_[slot] = 0;
+  slot_live_[slot] = kFree;
   free_slots_.push_back(slot);
   --sessions_in_flight_;
   driver_->session_ended();
@@ -238,7 +265,7 @@ void FleetModel::end_session(std::uint32_t slot) {
 std::vector<std::int64_t> FleetModel::sessions_in_flight_by_workload() const {
   std::vector<std::int64_t> counts(scenario_.workloads.size(), 0);
   for (std::size_t i = 0; i < sessions_.size(); ++i)
-    if (slot_live_[i]) ++counts[sessions_[i].workload];
+    if (slot_live_[i] == kRootLive) ++counts[sessions_[i].workload];
   return counts;
 }
 

@@ -20,6 +20,24 @@ double ratio(double numerator, double denominator) {
   return denominator > 0.0 ? numerator / denominator : kUndefined;
 }
 
+SessionGraphReport session_graph_report(const SessionGraphMetrics& m) {
+  const auto n = static_cast<double>(m.sessions);
+  SessionGraphReport g;
+  g.critical_path_mean_s = ratio(m.critical_path_s, n);
+  g.step_time_mean_s = ratio(m.step_time_s, n);
+  g.parallelism = ratio(m.step_time_s, m.critical_path_s);
+  g.llm_calls_per_session = ratio(static_cast<double>(m.llm_calls), n);
+  g.tool_calls_per_session = ratio(static_cast<double>(m.tool_calls), n);
+  g.fan_outs_per_session = ratio(static_cast<double>(m.fan_outs), n);
+  g.fan_out_width_mean = ratio(static_cast<double>(m.fan_out_width_sum), static_cast<double>(m.fan_outs));
+  g.fan_out_width_max = m.fan_out_width_max;
+  g.sub_agents_per_session = ratio(static_cast<double>(m.sub_agents), n);
+  g.blocked_on_models_mean_s = ratio(m.blocked_on_models_s, n);
+  g.blocked_on_tools_mean_s = ratio(m.blocked_on_tools_s, n);
+  g.blocked_on_both_mean_s = ratio(m.blocked_on_both_s, n);
+  return g;
+}
+
 LatencySummary summarize(const QuantileSketch& s) {
   LatencySummary l;
   l.count = s.count();
@@ -267,6 +285,7 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     wr.cost_per_session_usd = ratio(wr.cost_usd, static_cast<double>(wm.sessions_completed));
     wr.sessions_in_system_first_half = wm.in_system.mean(totals.window_start_s, midpoint);
     wr.sessions_in_system_second_half = wm.in_system.mean(midpoint, totals.window_end_s);
+    if (uses_graph_steps(wl.steps)) wr.graph = session_graph_report(wm.graph);
     sessions += static_cast<double>(wm.sessions_completed);
     calls += static_cast<double>(wm.llm_calls);
     output_tokens += wm.output_tokens;

@@ -29,4 +29,13 @@ const Route* Scenario::find_route(const std::string& model) const {
   return find_by(routes, model, &Route::model);
 }
 
+bool uses_graph_steps(const std::vector<Step>& steps) {
+  for (const Step& step : steps) {
+    if (step.kind == Step::Kind::choose || step.kind == Step::Kind::parallel || step.kind == Step::Kind::agent)
+      return true;
+    if (step.kind == Step::Kind::loop && (step.exit_probability > 0.0 || uses_graph_steps(step.body))) return true;
+  }
+  return false;
+}
+
 }  // namespace fleetsim

@@ -12,10 +12,23 @@ namespace {
 constexpr double kMaxRoundable = 1e15;
 double roundable(double x) { return x > 0.0 ? std::min(x, kMaxRoundable) : 0.0; }  // NaN -> 0
 
+// The branch a choose step runs: branch i for a uniform draw in
+// [p_0 + ... + p_(i-1), p_0 + ... + p_i); the last one takes any rounding gap.
+const std::vector<Step>* chosen_branch(const Step& step, Rng& rng) {
+  if (step.branches.empty()) return nullptr;
+  const double u = rng.uniform01();
+  double upto = 0.0;
+  for (std::size_t i = 0; i + 1 < step.branches.size(); ++i) {
+    upto += step.branch_p[i];
+    if (u < upto) return &step.branches[i];
+  }
+  return &step.branches.back();
+}
+
 }  // namespace
 
 StepCursor::StepCursor(const std::vector<Step>* steps) {
-  if (steps != nullptr) frames_.push_back({steps, 0, 0});
+  if (steps != nullptr) frames_.push_back({steps, 0, 0, 0.0});
 }
 
 const Step* StepCursor::next(Rng& rng) {
@@ -23,12 +36,20 @@ const Step* StepCursor::next(Rng& rng) {
     Frame& f = frames_.back();
     if (f.index < f.steps->size()) {
       const Step* step = &(*f.steps)[f.index++];
-      if (step->kind != Step::Kind::loop) return step;
-      const long n = std::lround(roundable(step->repeat.sample(rng)));
-      if (n > 0 && !step->body.empty()) frames_.push_back({&step->body, 0, n - 1});
-      continue;
+      if (step->kind == Step::Kind::loop) {
+        const long n = std::lround(roundable(step->repeat.sample(rng)));
+        if (n > 0 && !step->body.empty()) frames_.push_back({&step->body, 0, n - 1, step->exit_probability});
+        continue;
+      }
+      if (step->kind == Step::Kind::choose) {
+        if (const std::vector<Step>* branch = chosen_branch(*step, rng)) frames_.push_back({branch, 0, 0, 0.0});
+        continue;
+      }
+      return step;
     }
-    if (f.repeats_left > 0) {
+    // A loop without an exit probability draws nothing here, so plain chains
+    // draw exactly what they drew before exits existed.
+    if (f.repeats_left > 0 && !(f.exit_probability > 0.0 && rng.uniform01() < f.exit_probability)) {
       --f.repeats_left;
       f.index = 0;
       continue;

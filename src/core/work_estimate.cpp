@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace fleetsim {
 namespace {
@@ -12,6 +13,13 @@ double clamped_mean(const Distribution& d) {
   const double m = d.mean();
   if (std::isnan(m)) return std::max(d.lower, 0.0);
   return std::clamp(m, std::max(d.lower, 0.0), std::max(d.upper, 0.0));
+}
+
+// Mean rounds of a loop of n rounds that ends early with probability p after
+// each round but the last: 1 + (1-p) + ... + (1-p)^(n-1).
+double expected_rounds(double n, double p) {
+  if (p <= 0.0) return n;
+  return (1.0 - std::pow(1.0 - p, n)) / p;
 }
 
 struct StepTotals {
@@ -33,9 +41,37 @@ StepTotals totals_of(const std::vector<Step>& steps) {
         break;
       case Step::Kind::loop: {
         const StepTotals body = totals_of(s.body);
-        const double repeat = clamped_mean(s.repeat);
+        const double repeat = expected_rounds(clamped_mean(s.repeat), s.exit_probability);
         t.calls += repeat * body.calls;
         t.seconds += repeat * body.seconds;
+        break;
+      }
+      case Step::Kind::choose:
+        for (std::size_t i = 0; i < s.branches.size(); ++i) {
+          const StepTotals branch = totals_of(s.branches[i]);
+          t.calls += s.branch_p[i] * branch.calls;
+          t.seconds += s.branch_p[i] * branch.seconds;
+        }
+        break;
+      case Step::Kind::parallel: {
+        // Every branch makes its calls; the step lasts at least until the
+        // k-th shortest branch ends.
+        std::vector<double> seconds;
+        for (const std::vector<Step>& branch : s.branches) {
+          const StepTotals b = totals_of(branch);
+          t.calls += b.calls;
+          seconds.push_back(b.seconds);
+        }
+        if (s.join_k > 0 && static_cast<std::size_t>(s.join_k) <= seconds.size()) {
+          std::nth_element(seconds.begin(), seconds.begin() + (s.join_k - 1), seconds.end());
+          t.seconds += seconds[static_cast<std::size_t>(s.join_k - 1)];
+        }
+        break;
+      }
+      case Step::Kind::agent: {
+        const StepTotals body = totals_of(s.body);
+        t.calls += body.calls;
+        t.seconds += body.seconds;
         break;
       }
     }

@@ -158,6 +158,23 @@ Json slo_json(const SloResult& s) {
   return j;
 }
 
+Json session_graph_json(const SessionGraphReport& g) {
+  Json j = Json::object();
+  j["critical_path_mean_s"] = number(g.critical_path_mean_s);
+  j["step_time_mean_s"] = number(g.step_time_mean_s);
+  j["parallelism"] = number(g.parallelism);
+  j["llm_calls_per_session"] = number(g.llm_calls_per_session);
+  j["tool_calls_per_session"] = number(g.tool_calls_per_session);
+  j["fan_outs_per_session"] = number(g.fan_outs_per_session);
+  j["fan_out_width_mean"] = number(g.fan_out_width_mean);
+  j["fan_out_width_max"] = g.fan_out_width_max;
+  j["sub_agents_per_session"] = number(g.sub_agents_per_session);
+  j["blocked_on_models_mean_s"] = number(g.blocked_on_models_mean_s);
+  j["blocked_on_tools_mean_s"] = number(g.blocked_on_tools_mean_s);
+  j["blocked_on_both_mean_s"] = number(g.blocked_on_both_mean_s);
+  return j;
+}
+
 Json workload_json(const WorkloadReport& w) {
   Json j = Json::object();
   j["name"] = w.name;
@@ -184,6 +201,7 @@ Json workload_json(const WorkloadReport& w) {
   j["cost_per_session_usd"] = number(w.cost_per_session_usd);
   j["sessions_in_system_first_half"] = number(w.sessions_in_system_first_half);
   j["sessions_in_system_second_half"] = number(w.sessions_in_system_second_half);
+  if (w.graph) j["graph"] = session_graph_json(*w.graph);
   return j;
 }
 

@@ -195,6 +195,25 @@ std::string slo_line(const SloResult& s) {
                      s.met ? "MET" : "MISSED");
 }
 
+// An agent-graph workload: how much of its sessions' work overlapped, and
+// what their critical path waited on.
+void graph_lines(std::string& out, const SessionGraphReport& g) {
+  line(out, "critical path",
+       fmt::format("{} per session; {} of calls and tools summed over branches ({}x overlap)",
+                   text::duration(g.critical_path_mean_s), text::duration(g.step_time_mean_s),
+                   text::sig(g.parallelism)));
+  line(out, "per session",
+       fmt::format("{} LLM calls, {} tool calls, {} fan-outs, {} sub-agents", text::sig(g.llm_calls_per_session),
+                   text::sig(g.tool_calls_per_session), text::sig(g.fan_outs_per_session),
+                   text::sig(g.sub_agents_per_session)));
+  if (g.fan_out_width_max > 0)
+    line(out, "fan-out width",
+         fmt::format("{} branches mean, {} max", text::sig(g.fan_out_width_mean), g.fan_out_width_max));
+  line(out, "blocked on",
+       fmt::format("models {}, tools {}, both {} per session", text::duration(g.blocked_on_models_mean_s),
+                   text::duration(g.blocked_on_tools_mean_s), text::duration(g.blocked_on_both_mean_s)));
+}
+
 void workload_section(std::string& out, const Report& r, const WorkloadReport& w) {
   out += fmt::format("\nWorkload {}\n", w.name);
   line(out, "sessions",
@@ -247,6 +266,7 @@ void workload_section(std::string& out, const Report& r, const WorkloadReport& w
   line(out, "goodput", goodput);
   line(out, "cost", fmt::format("{} by device time used; {} per session", text::usd(w.cost_usd),
                                 text::usd(w.cost_per_session_usd)));
+  if (w.graph) graph_lines(out, *w.graph);
 }
 
 void checks_section(std::string& out, const Report& r) {

@@ -2,23 +2,18 @@
 
 #include <fmt/format.h>
 
-#include "distribution_reader.hpp"
 #include "fleetsim/input_limits.hpp"
+#include "graph_step_reader.hpp"
 #include "spelling.hpp"
 #include "tool_pool_reader.hpp"
 
 namespace fleetsim {
-namespace {
 
-const std::vector<std::string> kStepKinds = {"llm", "tool", "loop"};
-
-// Token counts are never negative; an LLM call produces at least one token.
 const DistributionUse kTokens{Dimension::dimensionless, 0.0, limits::kMaxTokens};
 const DistributionUse kOutputTokens{Dimension::dimensionless, 1.0, limits::kMaxTokens};
 const DistributionUse kDuration{Dimension::duration, 0.0, limits::kMaxStepDuration};
 const DistributionUse kRepeat{Dimension::dimensionless, 0.0, limits::kMaxRepeat};
 
-// Reads `map[key]` as a distribution into `target`; absent optional keys keep it.
 void read_dist(ScenarioContext& ctx, const YAML::Node& map, const std::string& path, const char* key,
                const DistributionUse& use, Distribution& target, bool required) {
   YamlReader& r = ctx.reader;
@@ -26,6 +21,8 @@ void read_dist(ScenarioContext& ctx, const YAML::Node& map, const std::string& p
   if (!n.IsDefined()) return;
   if (auto d = read_distribution(r, n, child_path(path, key), use)) target = *d;
 }
+
+namespace {
 
 Step read_llm(ScenarioContext& ctx, const YAML::Node& body, const std::string& path) {
   Step step;
@@ -101,12 +98,34 @@ Step read_loop(ScenarioContext& ctx, const YAML::Node& body, const std::string& 
   Step step;
   step.kind = Step::Kind::loop;
   YamlReader& r = ctx.reader;
-  if (!r.expect_map(body, path, "e.g. loop: {repeat: 5, steps: [...]}")) return step;
-  r.check_keys(body, path, {"repeat", "steps"});
+  if (!r.expect_map(body, path, "e.g. loop: {repeat: 5, steps: [...]}, or loop: {repeat: 20, exit_probability: 0.2, "
+                    "steps: [...]}"))
+    return step;
+  r.check_keys(body, path, {"repeat", "steps", "exit_probability"});
   read_dist(ctx, body, path, "repeat", kRepeat, step.repeat, true);
+  if (const YAML::Node n = YamlReader::get(body, "exit_probability"))
+    if (auto p = r.number(n, child_path(path, "exit_probability"), in_range(0.0, 1.0))) step.exit_probability = *p;
   if (const YAML::Node steps = r.require(body, path, "steps"))
     step.body = read_steps(ctx, steps, child_path(path, "steps"));
   return step;
+}
+
+// The step kinds, by their key. A new kind is a reader here (or in a file of
+// its own, like the agent-graph kinds) and its case in FleetModel::advance.
+using StepReader = Step (*)(ScenarioContext&, const YAML::Node&, const std::string&);
+struct StepKind {
+  const char* key;
+  StepReader read;
+};
+const StepKind kStepKinds[] = {
+    {"llm", read_llm},         {"tool", read_tool},         {"loop", read_loop},
+    {"parallel", read_parallel}, {"agent", read_agent}, {"choose", read_choose},
+};
+
+std::vector<std::string> step_kind_keys() {
+  std::vector<std::string> keys;
+  for (const StepKind& k : kStepKinds) keys.emplace_back(k.key);
+  return keys;
 }
 
 }  // namespace
@@ -119,8 +138,9 @@ std::vector<Step> read_steps(ScenarioContext& ctx, const YAML::Node& list, const
     const YAML::Node item = list[i];
     const std::string item_path = index_path(path, i);
     if (!item.IsMap()) {
-      r.error(item, item_path, "expected a step (a map with one key: llm, tool or loop), found " +
-                                   YamlReader::describe(item));
+      r.error(item, item_path,
+              "expected a step (a map with one key: llm, tool, loop, parallel, agent or choose), found " +
+                  YamlReader::describe(item));
       continue;
     }
     if (item.size() != 1) {
@@ -128,7 +148,8 @@ std::vector<Step> read_steps(ScenarioContext& ctx, const YAML::Node& list, const
       for (auto it = item.begin(); it != item.end(); ++it)
         keys.push_back(it->first.IsScalar() ? it->first.Scalar() : "?");
       r.error(item, item_path,
-              fmt::format("expected one key per step (llm, tool or loop), found {}: {}", keys.size(),
+              fmt::format("expected one key per step (llm, tool, loop, parallel, agent or choose), found {}: {}",
+                          keys.size(),
                           quoted_list(keys)),
               "start every step with its own \"- \"");
       continue;
@@ -137,16 +158,14 @@ std::vector<Step> read_steps(ScenarioContext& ctx, const YAML::Node& list, const
     const YAML::Node body = item.begin()->second;
     const std::string kind = key.IsScalar() ? key.Scalar() : "";
     const std::string body_path = child_path(item_path, kind);
-    if (kind == "llm") {
-      steps.push_back(read_llm(ctx, body, body_path));
-    } else if (kind == "tool") {
-      steps.push_back(read_tool(ctx, body, body_path));
-    } else if (kind == "loop") {
-      steps.push_back(read_loop(ctx, body, body_path));
-    } else {
+    const StepKind* known = nullptr;
+    for (const StepKind& k : kStepKinds)
+      if (kind == k.key) known = &k;
+    if (known != nullptr)
+      steps.push_back(known->read(ctx, body, body_path));
+    else
       r.error(key, body_path, fmt::format("unknown step kind {}", YamlReader::describe(key)),
-              did_you_mean_hint(kind, kStepKinds, "expected one of"));
-    }
+              did_you_mean_hint(kind, step_kind_keys(), "expected one of"));
   }
   return steps;
 }

@@ -1,0 +1,42 @@
+// Scenarios written inline in a test: load one as "test.yaml" against the
+// built-in catalog, edit it by one substitution, and check that it fails
+// with exactly one error at a given place, with a given hint.
+#pragma once
+
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "fleetsim/catalog.hpp"
+#include "fleetsim/scenario_loader.hpp"
+
+namespace fleetsim::testing {
+
+inline LoadResult load_test_yaml(const std::string& text) {
+  return load_scenario_text(text, "test.yaml", Catalog::builtin());
+}
+
+// `text` with the first `from` replaced by `to` (which must be there).
+inline std::string with(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+inline std::string messages(const LoadResult& r) {
+  std::string text;
+  for (const auto& d : r.diagnostics) text += d.format() + "\n";
+  return text;
+}
+
+// The one error the scenario has: its place, message and hint.
+inline void check_error(const std::string& text, const std::string& expected_prefix, const std::string& hint) {
+  const LoadResult r = load_test_yaml(text);
+  INFO(messages(r));
+  REQUIRE_FALSE(r.ok());
+  REQUIRE(r.diagnostics.size() == 1);
+  CHECK_THAT(r.diagnostics[0].format(), Catch::Matchers::Contains(expected_prefix));
+  CHECK_THAT(r.diagnostics[0].hint, Catch::Matchers::Contains(hint));
+}
+
+}  // namespace fleetsim::testing
