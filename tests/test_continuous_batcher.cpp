@@ -3,39 +3,13 @@
 #include <vector>
 
 #include "fleetsim/continuous_batcher.hpp"
+#include "support/batcher_driver.hpp"
 #include "support/fixtures.hpp"
 
 using namespace fleetsim;
 using namespace fleetsim::testing;
 
 namespace {
-
-struct Recorder : BatcherListener {
-  std::vector<CallOutcome> finished;
-  void on_call_finished(const CallOutcome& o) override { finished.push_back(o); }
-};
-
-// Drives a batcher with no interruptions: every plan runs to its end.
-double drain(ContinuousBatcher& b, Recorder& rec, double now, int max_plans = 100000) {
-  for (int i = 0; i < max_plans; ++i) {
-    Plan p = b.plan(now, rec);
-    if (p.kind == Plan::Kind::idle) return now;
-    b.complete(p, p.iterations, now, now + p.duration_s, rec);
-    now += p.duration_s;
-  }
-  FAIL("batcher did not drain");
-  return now;
-}
-
-CallRequest call(std::uint64_t id, std::uint64_t session, long prompt, long output, double at = 0.0) {
-  CallRequest c;
-  c.call_id = id;
-  c.session_key = session;
-  c.prompt_tokens = prompt;
-  c.output_tokens = output;
-  c.enqueue_s = at;
-  return c;
-}
 
 ContinuousBatcher make(const EngineSettings& engine, long blocks) {
   return ContinuousBatcher(std::make_shared<RooflineModel>(llama_8b(), h100_node(), engine), engine,

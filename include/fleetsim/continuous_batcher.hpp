@@ -6,7 +6,10 @@
 // chunks that fill the remaining token budget; without it, prompts are
 // prefilled in iterations of their own. When KV blocks run out, retained
 // (idle) session caches are evicted first, then the newest running sequence is
-// preempted and later recomputed.
+// preempted and later recomputed. A replica given KV tiers below device
+// memory (attach_kv_tiers) offloads the retained caches it drops there, and a
+// call whose session's cache sits in a tier reloads it before its prefill: the
+// transfer is added to the iteration that runs the call's first chunk.
 //
 // The batcher knows nothing of time passing: the engine asks it for a Plan,
 // lets the plan's time elapse (or part of it, when a new call interrupts a
@@ -18,10 +21,12 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "fleetsim/power_model.hpp"
 #include "fleetsim/power_timeline.hpp"
+#include "fleetsim/kv_tier_stack.hpp"
 #include "fleetsim/retained_kv.hpp"
 #include "fleetsim/roofline_model.hpp"
 #include "fleetsim/scenario.hpp"
@@ -65,6 +70,9 @@ struct Plan {
   long iterations = 0;           // in all
   double duration_s = 0.0;       // of all iterations
   IterationCost cost;            // Kind::iteration: the first iteration
+  // Kind::iteration: KV reloaded from lower tiers before the first iteration's
+  // forward pass can read it (0 without tiers); part of duration_s.
+  double reload_s = 0.0;
   RooflineModel::DecodeRun run;  // the decode run (after the first iteration for Kind::iteration)
   long run_iterations = 0;
 };
@@ -109,7 +117,12 @@ class ContinuousBatcher {
   std::size_t waiting() const { return waiting_.size(); }
   std::size_t running() const { return running_.size(); }
   std::size_t outstanding() const { return waiting_.size() + running_.size(); }
+  // Whether the session's cache is in this replica's device memory (not a lower tier).
   bool holds_session(std::uint64_t session_key) const { return retained_.contains(session_key); }
+  // Gives the replica tiers below device memory (kv_tier_levels); without
+  // this call, caches device memory drops are gone, and nothing else changes.
+  void attach_kv_tiers(KvTierStack tiers) { tiers_.emplace(std::move(tiers)); }
+  const KvTierStack* kv_tiers() const { return tiers_ ? &*tiers_ : nullptr; }
   long kv_blocks_total() const { return total_blocks_; }
   long kv_blocks_used() const { return total_blocks_ - free_blocks_; }
   const ReplicaStats& stats() const { return stats_; }
@@ -126,6 +139,7 @@ class ContinuousBatcher {
     long cached = 0;
     long computed = 0;
     int preemptions = 0;
+    double reload_s = 0.0;  // a reload from a lower tier not yet run
     double scheduled_s = -1.0;
     double first_token_s = -1.0;
     bool prefilling() const { return kv_tokens < target; }
@@ -133,7 +147,9 @@ class ContinuousBatcher {
 
   long blocks_for(long tokens) const;
   void admit(double now, BatcherListener& listener);
-  bool make_room(long blocks);  // evicts retained caches; false if not enough
+  bool make_room(long blocks, double now);  // evicts retained caches; false if not enough
+  void drop_retained(const RetainedKv::Entry& entry, double now);  // frees it, offloading to tiers
+  double head_s(const Plan& plan) const { return plan.cost.time_s() + plan.reload_s; }
   void ensure_decode_room(double now, BatcherListener& listener);
   void preempt_newest();
   void expire_retained(double now);
@@ -161,6 +177,7 @@ class ContinuousBatcher {
   std::deque<Sequence> waiting_;
   std::vector<Sequence> running_;  // in admission order
   RetainedKv retained_;
+  std::optional<KvTierStack> tiers_;  // none: no work at all on the tiers' account
 
   ReplicaStats stats_;
   double last_touch_s_ = 0.0;

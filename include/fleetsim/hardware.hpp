@@ -10,7 +10,9 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "fleetsim/kv_tier.hpp"
 #include "fleetsim/precision.hpp"
 
 namespace fleetsim {
@@ -78,6 +80,10 @@ struct HardwareSpec {
   // (docs/performance-model.md, section 5.1).
   double embodied_kgco2e = 0.0;
   double embodied_life_years = 0.0;
+
+  // Memory below the devices that can hold KV caches (host DRAM, ...), top
+  // first; unused unless a pool's engine names them (EngineSettings::kv_tiers).
+  std::vector<KvTierSpec> kv_tiers;
 
   double price_per_hour_usd = 0.0;
   std::string price_date;

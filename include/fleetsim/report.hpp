@@ -78,6 +78,20 @@ struct WorkloadReport {
   std::optional<SessionGraphReport> graph;
 };
 
+// One KV tier below device memory of a pool's replicas, summed over them
+// (docs/performance-model.md, "KV tiers below device memory").
+struct KvTierReport {
+  std::string name;
+  std::string kind;               // "host_dram", "cxl" or "nvme"
+  double capacity_bytes = 0.0;    // all replicas' shares together
+  std::int64_t hits = 0;          // calls that found their session's cache here
+  double bytes_reloaded = 0.0;
+  double bytes_offloaded = 0.0;
+  double reload_time_s = 0.0;     // transfer time of the reloads, on their calls' TTFT
+  double recompute_avoided_tokens = 0.0;  // prompt tokens the reloads spared from prefill
+  std::int64_t caches_dropped = 0;  // left this tier with no tier below to go to
+};
+
 struct PoolReport {
   std::string name;
   std::string hardware;
@@ -114,6 +128,7 @@ struct PoolReport {
   // that does not keep up (stability.hpp).
   double calls_in_flight_first_half = 0.0;
   double calls_in_flight_second_half = 0.0;
+  std::vector<KvTierReport> kv_tiers;  // empty when the pool's engine uses none
 };
 
 // A pool of CPU nodes that runs tool calls (scenario fleet.tool_pools).

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,6 +50,15 @@ struct EngineSettings {
   KvRetention kv_retention = KvRetention::lru;
   KvAdmission kv_admission = KvAdmission::on_demand;
   double kv_ttl_s = 0.0;
+  // Tiers of the node's `kv_tiers` that hold caches evicted from device
+  // memory, in the order a cache moves down (docs/performance-model.md, "KV
+  // tiers below device memory"). Empty: a cache leaving device memory is
+  // dropped, as before tiers existed.
+  struct KvTierUse {
+    std::string tier;  // a name in HardwareSpec::kv_tiers
+    double ttl_s = std::numeric_limits<double>::infinity();  // time a cache may stay in the tier
+  };
+  std::vector<KvTierUse> kv_tiers;
   // The serving stack the pool names (src/catalog/stacks.yaml); empty when
   // none. `overhead` is the stack's host cost per iteration; nullopt means
   // the hardware's iteration_overhead alone, as before stacks existed.

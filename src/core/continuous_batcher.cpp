@@ -43,14 +43,22 @@ void ContinuousBatcher::touch(double now) {
 
 void ContinuousBatcher::settle(double now) { touch(now); }
 
-void ContinuousBatcher::expire_retained(double now) {
-  if (engine_.kv_retention != KvRetention::ttl) return;  // only TTL entries expire
-  while (!retained_.empty() && retained_.oldest().expires_s <= now) free_blocks_ += retained_.pop_oldest().blocks;
+void ContinuousBatcher::drop_retained(const RetainedKv::Entry& entry, double now) {
+  free_blocks_ += entry.blocks;
+  // Offload writes are asynchronous device-to-host copies on the link's other
+  // direction: they cost the replica no time (docs/performance-model.md).
+  if (tiers_) tiers_->offload(entry, now);
 }
 
-bool ContinuousBatcher::make_room(long blocks) {
+void ContinuousBatcher::expire_retained(double now) {
+  if (tiers_) tiers_->expire(now);
+  if (engine_.kv_retention != KvRetention::ttl) return;  // only TTL entries expire
+  while (!retained_.empty() && retained_.oldest().expires_s <= now) drop_retained(retained_.pop_oldest(), now);
+}
+
+bool ContinuousBatcher::make_room(long blocks, double now) {
   // Least recently retained first: the session most likely to have moved on.
-  while (free_blocks_ < blocks && !retained_.empty()) free_blocks_ += retained_.pop_oldest().blocks;
+  while (free_blocks_ < blocks && !retained_.empty()) drop_retained(retained_.pop_oldest(), now);
   return free_blocks_ >= blocks;
 }
 
@@ -94,10 +102,22 @@ void ContinuousBatcher::admit(double now, BatcherListener& listener) {
       carried = detached->blocks;
       cached_tokens = std::min(detached->tokens, s.target - 1);
     }
+    // Not on the devices: a lower tier may hold it. Its blocks come back into
+    // device memory, so they count in `needed` like a miss's, not as carried.
+    std::optional<KvTierStack::Hit> reload;
+    if (!detached && tiers_ && s.generated == 0) {
+      reload = tiers_->take(s.call.session_key);
+      if (reload) cached_tokens = std::min(reload->entry.tokens, s.target - 1);
+    }
     const long extra = std::max(0L, needed - carried);
-    if (!make_room(extra)) {
+    if (!make_room(extra, now)) {
       if (detached) retained_.push(*detached);  // keep the cache for when the call can be admitted
+      if (reload) tiers_->give_back(*reload, now);
       break;
+    }
+    if (reload) {
+      tiers_->record_reload(*reload, cached_tokens, now);
+      s.reload_s = reload->reload_s;
     }
     free_blocks_ -= extra;
     s.blocks = carried + extra;
@@ -128,7 +148,7 @@ void ContinuousBatcher::ensure_decode_room(double now, BatcherListener& listener
     long need = 0;
     for (const auto& s : running_)
       if (!s.prefilling()) need += std::max(0L, blocks_for(s.kv_tokens + 1) - s.blocks);
-    if (need <= free_blocks_ || make_room(need)) return;
+    if (need <= free_blocks_ || make_room(need, now)) return;
     if (running_.size() == 1) {
       // A lone sequence has outgrown the whole cache: end it where it is.
       Sequence s = running_.back();
@@ -255,11 +275,13 @@ Plan ContinuousBatcher::plan(double now, BatcherListener& listener) {
     if (s.chunk > 0 && s.chunk == remaining) shape.prefill_outputs += 1;  // samples its first token
     shape.prefill_attention_pairs += m * prefix + m * (m + 1.0) / 2.0;
     shape.prefill_context += prefix;
+    // The forward pass reads the reloaded KV: its transfer comes first.
+    if (tiers_ && s.chunk > 0) p.reload_s += s.reload_s;
   }
   p.kind = Plan::Kind::iteration;
   p.iterations = 1;
   p.cost = roofline_->cost(shape);
-  p.duration_s = p.cost.time_s();
+  p.duration_s = head_s(p);
   plan_tail_run(p);
   return p;
 }
@@ -267,12 +289,12 @@ Plan ContinuousBatcher::plan(double now, BatcherListener& listener) {
 double ContinuousBatcher::time_of(const Plan& plan, long k) const {
   if (plan.kind == Plan::Kind::decode_run) return roofline_->decode_run_time(plan.run, k);
   if (k <= 0) return 0.0;
-  return plan.cost.time_s() + roofline_->decode_run_time(plan.run, std::min(k - 1, plan.run_iterations));
+  return head_s(plan) + roofline_->decode_run_time(plan.run, std::min(k - 1, plan.run_iterations));
 }
 
 long ContinuousBatcher::iterations_done(const Plan& plan, double elapsed) const {
   if (plan.kind == Plan::Kind::decode_run) return roofline_->decode_iterations_within(plan.run, plan.iterations, elapsed);
-  const double head = plan.cost.time_s();
+  const double head = head_s(plan);
   if (elapsed < head) return 0;
   return 1 + roofline_->decode_iterations_within(plan.run, plan.run_iterations, elapsed - head);
 }
@@ -324,7 +346,7 @@ void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, doubl
   double tokens = 0.0, batch = 0.0, compute = 0.0, memory = 0.0;
 
   long run_k = plan.kind == Plan::Kind::decode_run ? k : k - 1;  // decode iterations after the first
-  const double head_end = run_k > 0 ? start_s + plan.cost.time_s() : end_s;
+  const double head_end = run_k > 0 ? start_s + head_s(plan) : end_s;
   if (plan.kind == Plan::Kind::decode_run) {
     tokens = batch = static_cast<double>(running_.size());
     for (const auto& s : running_) scratch_workload_tokens_[s.call.workload] += 1.0;
@@ -342,6 +364,7 @@ void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, doubl
         batch += 1.0;
         s.kv_tokens += s.chunk;
         s.computed += s.chunk;
+        if (s.chunk > 0) s.reload_s = 0.0;  // the reload ran before this chunk
         if (!s.prefilling()) {  // the last chunk yields the next token
           s.generated += 1;
           if (s.first_token_s < 0) s.first_token_s = head_end;

@@ -46,6 +46,8 @@ FleetModel::FleetModel(const Scenario& scenario, double /*window_end_s*/) : scen
   struct Serving {
     std::shared_ptr<const RooflineModel> roofline;
     long kv_blocks = 0;
+    std::vector<KvTierStack::Level> kv_tiers;  // below device memory; usually none
+    double kv_block_bytes = 0.0;
   };
   std::map<std::pair<std::size_t, std::string>, Serving> serving;
   replicas_.reserve(placements_.size());
@@ -56,10 +58,13 @@ FleetModel::FleetModel(const Scenario& scenario, double /*window_end_s*/) : scen
       const ModelSpec& model = *scenario.find_model(placement.model);
       s.roofline = std::make_shared<const RooflineModel>(model, pool.hardware, pool.engine);
       s.kv_blocks = kv_capacity(model, pool.hardware, pool.engine).blocks;
+      s.kv_tiers = kv_tier_levels(pool, model);
+      s.kv_block_bytes = model.kv_bytes_per_token() * pool.engine.kv_block_tokens;
     }
     const PowerModel power(pool.hardware.device_power, pool.engine.tensor_parallel);
     replicas_.emplace_back(s.roofline, pool.engine, power, s.kv_blocks, static_cast<int>(scenario.workloads.size()),
                            warmup, &pool_power_[placement.pool]);
+    if (!s.kv_tiers.empty()) replicas_.back().attach_kv_tiers(KvTierStack(s.kv_tiers, s.kv_block_bytes, warmup));
   }
   router_ = std::make_unique<Router>(scenario, placements_);
   tool_pools_.reserve(scenario.tool_pools.size());

@@ -88,6 +88,40 @@ void add_to_fleet(FleetReport& f, const PoolFigures& p) {
   f.carbon_embodied_g += p.carbon_embodied_g;
 }
 
+// The KV tiers below device memory of pool `p`, summed over its replicas;
+// empty when its engine uses none (docs/performance-model.md, "KV tiers below
+// device memory").
+std::vector<KvTierReport> kv_tier_reports(const Pool& pool, std::size_t p, const FleetModel& fleet) {
+  std::vector<KvTierReport> tiers;
+  if (pool.engine.kv_tiers.empty()) return tiers;
+  for (const EngineSettings::KvTierUse& use : pool.engine.kv_tiers) {
+    KvTierReport t;
+    t.name = use.tier;
+    for (const KvTierSpec& spec : pool.hardware.kv_tiers)
+      if (spec.name == use.tier) {
+        t.kind = to_string(spec.kind);
+        t.capacity_bytes = spec.capacity_bytes * pool.count;
+      }
+    tiers.push_back(t);
+  }
+  for (std::size_t r = 0; r < fleet.replicas().size(); ++r) {
+    if (fleet.placements()[r].pool != p) continue;
+    const KvTierStack* stack = fleet.replicas()[r].kv_tiers();
+    if (stack == nullptr) continue;
+    for (std::size_t level = 0; level < stack->stats().size() && level < tiers.size(); ++level) {
+      const KvTierStats& st = stack->stats()[level];
+      KvTierReport& t = tiers[level];
+      t.hits += st.hits;
+      t.bytes_reloaded += st.bytes_reloaded;
+      t.bytes_offloaded += st.bytes_offloaded;
+      t.reload_time_s += st.reload_s;
+      t.recompute_avoided_tokens += st.tokens_avoided;
+      t.caches_dropped += st.caches_dropped;
+    }
+  }
+  return tiers;
+}
+
 // A pool's part of the fleet's carbon per session and per million tokens.
 template <typename PoolFigures>
 void carbon_shares(PoolFigures& p, double sessions, double tokens) {
@@ -218,6 +252,7 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     pr.carbon_embodied_g =
         embodied_carbon_g(pool.count, pool.hardware.embodied_kgco2e, pool.hardware.embodied_life_years, window);
     pr.carbon_g = pr.carbon_operational_g + pr.carbon_embodied_g;
+    pr.kv_tiers = kv_tier_reports(pool, p, fleet);
 
     add_to_fleet(f, pr);
     rep.pools.push_back(pr);

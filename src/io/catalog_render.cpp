@@ -130,6 +130,16 @@ Json hardware_json(const HardwareSpec& h) {
   j["host_power_w"] = number(h.host_power_w);
   j["price_per_hour_usd"] = number(h.price_per_hour_usd);
   j["price_date"] = h.price_date;
+  if (!h.kv_tiers.empty()) {  // only where the entry has some: other entries keep their bytes
+    Json tiers = Json::array();
+    for (const KvTierSpec& t : h.kv_tiers)
+      tiers.push_back({{"name", t.name},
+                       {"kind", to_string(t.kind)},
+                       {"capacity_bytes", number(t.capacity_bytes)},
+                       {"bandwidth_bytes_per_s", number(t.bandwidth_bps)},
+                       {"latency_s", number(t.latency_s)}});
+    j["kv_tiers"] = std::move(tiers);
+  }
   j["sources"] = sources_json(h.sources);
   return j;
 }

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "kv_tier_reader.hpp"
 #include "spelling.hpp"
 #include "stack_entry.hpp"
 #include "tool_pool_reader.hpp"
@@ -18,6 +19,8 @@ struct EngineSites {
   YAML::Node tensor_parallel;
   YAML::Node replicas_per_node;
   YAML::Node threads;
+  YAML::Node kv_retention;
+  KvTierUseSites kv_tiers;
 };
 
 // The stack `stack:` names, or nullptr (reported, with a did-you-mean).
@@ -46,7 +49,7 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
   r.check_keys(map, path,
                {"stack", "tensor_parallel", "replicas_per_node", "threads", "max_batch_size", "max_batched_tokens",
                 "chunked_prefill", "memory_fraction", "activation_reserve", "kv_block_tokens", "kv_retention",
-                "kv_ttl", "kv_admission"});
+                "kv_ttl", "kv_admission", "kv_tiers"});
   if (const YAML::Node n = YamlReader::get(map, "stack"))
     if (const ServingStack* stack = resolve_stack(r, catalog, n, child_path(path, "stack"))) e = engine_defaults(*stack);
   auto read_int = [&](const char* key, int& target) -> YAML::Node {
@@ -74,6 +77,7 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
       e.kv_admission = *v;
 
   const YAML::Node retention = YamlReader::get(map, "kv_retention");
+  sites.kv_retention = retention;
   bool retention_ok = true;
   if (retention.IsDefined()) {
     auto v = r.choice(retention, child_path(path, "kv_retention"), kRetention, "KV retention policy");
@@ -90,6 +94,8 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
     r.error(retention, child_path(path, "kv_retention"), "kv_retention: ttl needs kv_ttl",
             "add e.g. kv_ttl: 30s: how long a finished call's KV cache is kept for the session's next call");
   }
+  if (const YAML::Node n = YamlReader::get(map, "kv_tiers"))
+    e.kv_tiers = read_kv_tier_uses(r, n, child_path(path, "kv_tiers"), sites.kv_tiers);
   return e;
 }
 
@@ -115,6 +121,7 @@ void check_engine_on_hardware(YamlReader& r, const Pool& pool, const PoolSite& s
                         "interconnect_bandwidth",
                         tp, device, hw.name),
             "set interconnect_bandwidth in the hardware entry, or use tensor_parallel: 1");
+  check_kv_tier_uses(r, pool, engine.kv_tiers, engine_path, engine.kv_retention);
   const int threads = pool.engine.threads;
   if (threads > 0 && hw.kind != DeviceKind::cpu)
     r.error(engine.threads, child_path(engine_path, "threads"),

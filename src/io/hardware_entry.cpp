@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "kv_tier_reader.hpp"
 #include "model_entry.hpp"
 #include "spelling.hpp"
 
@@ -12,7 +13,7 @@ const Choices<DeviceKind> kKinds = {
     {"cpu", DeviceKind::cpu}, {"gpu", DeviceKind::gpu}, {"accelerator", DeviceKind::accelerator}};
 
 const std::vector<std::string> kCommonKeys = {
-    "kind",       "description",  "instance",        "peak_flops",     "memory_bandwidth",
+    "kind",       "description",  "instance",        "peak_flops",     "memory_bandwidth", "kv_tiers",
     "memory_capacity", "interconnect_bandwidth", "interconnect_latency", "interconnect_efficiency",
     "efficiency", "matmul_knee",
     "iteration_overhead", "power", "price_per_hour", "price_date", "embodied_carbon", "sources"};
@@ -187,6 +188,9 @@ std::optional<HardwareSpec> read_hardware_entry(YamlReader& reader, const YAML::
                  {"life_years", &hw.embodied_life_years, Dimension::dimensionless, greater_than(0)}},
                 true);
   }
+  // A scenario that gives kv_tiers replaces the base entry's list whole.
+  if (const YAML::Node n = YamlReader::get(entry, "kv_tiers"))
+    if (auto tiers = read_kv_tier_specs(reader, n, child_path(path, "kv_tiers"))) hw.kv_tiers = std::move(*tiers);
   if (const YAML::Node n = YamlReader::get(entry, "sources"))
     if (auto sources = reader.text_map(n, child_path(path, "sources")))
       for (auto& [field, citation] : *sources) hw.sources[field] = citation;

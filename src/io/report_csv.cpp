@@ -70,6 +70,14 @@ constexpr UnitEntry kUnits[] = {
     {"cost_usd", "USD"},
     {"calls_in_flight_first_half", "calls"},
     {"calls_in_flight_second_half", "calls"},
+    // pool.kv_tiers
+    {"capacity_bytes", "B"},
+    {"hits", "count"},
+    {"bytes_reloaded", "B"},
+    {"bytes_offloaded", "B"},
+    {"reload_time_s", "s"},
+    {"recompute_avoided_tokens", "tokens"},
+    {"caches_dropped", "count"},
     // tool pool
     {"cores", "count"},
     {"core_speed", "ratio"},
@@ -190,7 +198,14 @@ std::string render_csv(const Report& report) {
   CsvWriter csv;
   csv.figures("run", report.run.scenario, j["run"]);
   csv.figures("fleet", "fleet", j["fleet"]);
-  for (const Json& pool : j["pools"]) csv.figures("pool", pool["name"].get<std::string>(), pool);
+  for (const Json& pool : j["pools"]) {
+    const std::string name = pool["name"].get<std::string>();
+    csv.figures("pool", name, pool);
+    // "kv_tiers.host_dram.hits": each tier below device memory by its name.
+    if (pool.contains("kv_tiers"))
+      for (const Json& tier : pool["kv_tiers"])
+        csv.figures("pool", name, tier, "kv_tiers." + tier["name"].get<std::string>() + ".");
+  }
   if (j.contains("tool_pools"))
     for (const Json& pool : j["tool_pools"]) csv.figures("tool_pool", pool["name"].get<std::string>(), pool);
   for (const Json& workload : j["workloads"]) {

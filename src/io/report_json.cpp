@@ -126,6 +126,25 @@ Json pool_json(const PoolReport& p) {
   j["preemptions"] = p.preemptions;
   j["output_tokens"] = number(p.output_tokens);
   power_cost_backlog(j, p);
+  // Only when the pool's engine uses tiers below device memory: a report of
+  // a pool without them keeps the bytes it had before tiers existed.
+  if (!p.kv_tiers.empty()) {
+    Json tiers = Json::array();
+    for (const KvTierReport& t : p.kv_tiers) {
+      Json tier = Json::object();
+      tier["name"] = t.name;
+      tier["kind"] = t.kind;
+      tier["capacity_bytes"] = number(t.capacity_bytes);
+      tier["hits"] = t.hits;
+      tier["bytes_reloaded"] = number(t.bytes_reloaded);
+      tier["bytes_offloaded"] = number(t.bytes_offloaded);
+      tier["reload_time_s"] = number(t.reload_time_s);
+      tier["recompute_avoided_tokens"] = number(t.recompute_avoided_tokens);
+      tier["caches_dropped"] = t.caches_dropped;
+      tiers.push_back(std::move(tier));
+    }
+    j["kv_tiers"] = std::move(tiers);
+  }
   return j;
 }
 

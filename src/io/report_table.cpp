@@ -154,6 +154,31 @@ void pools_section(std::string& out, const Report& r) {
   out += traffic.render("  ");
 }
 
+// Only when a pool's engine uses KV tiers below device memory.
+void kv_tiers_section(std::string& out, const Report& r) {
+  bool any = false;
+  for (const PoolReport& p : r.pools) any |= !p.kv_tiers.empty();
+  if (!any) return;
+  out += "\nKV tiers below device memory\n";
+  text::TextTable table({{"pool", Align::left},
+                         {"tier", Align::left},
+                         {"kind", Align::left},
+                         {"capacity GB"},
+                         {"hits"},
+                         {"GB reloaded"},
+                         {"GB offloaded"},
+                         {"reload time"},
+                         {"recompute avoided"},
+                         {"dropped"}});
+  for (const PoolReport& p : r.pools)
+    for (const KvTierReport& t : p.kv_tiers)
+      table.add_row({p.name, t.name, t.kind, text::grouped(t.capacity_bytes / 1e9, 0), text::count(t.hits),
+                     text::grouped(t.bytes_reloaded / 1e9, 2), text::grouped(t.bytes_offloaded / 1e9, 2),
+                     text::duration(t.reload_time_s), text::compact(t.recompute_avoided_tokens) + " tokens",
+                     text::count(t.caches_dropped)});
+  out += table.render("  ");
+}
+
 // Only when the scenario has tool pools, beside the model pools above.
 void tool_pools_section(std::string& out, const Report& r) {
   if (r.tool_pools.empty()) return;
@@ -296,6 +321,7 @@ std::string render_table(const Report& report) {
   stability_section(out, report);
   fleet_section(out, report);
   pools_section(out, report);
+  kv_tiers_section(out, report);
   tool_pools_section(out, report);
   if (report.workloads.empty()) out += "\nWorkloads\n  (none)\n";
   for (const WorkloadReport& w : report.workloads) workload_section(out, report, w);

@@ -1,0 +1,43 @@
+// Drives one ContinuousBatcher by hand, without a fleet: a listener that
+// records finished calls, a loop that runs every plan to its end, and a call
+// builder. Shared by the batcher's tests and the KV tiers' tests.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <vector>
+
+#include "fleetsim/continuous_batcher.hpp"
+
+namespace fleetsim::testing {
+
+struct Recorder : BatcherListener {
+  std::vector<CallOutcome> finished;
+  void on_call_finished(const CallOutcome& o) override { finished.push_back(o); }
+};
+
+// Drives a batcher with no interruptions: every plan runs to its end.
+// Returns the time it fell idle.
+inline double drain(ContinuousBatcher& b, Recorder& rec, double now, int max_plans = 100000) {
+  for (int i = 0; i < max_plans; ++i) {
+    Plan p = b.plan(now, rec);
+    if (p.kind == Plan::Kind::idle) return now;
+    b.complete(p, p.iterations, now, now + p.duration_s, rec);
+    now += p.duration_s;
+  }
+  FAIL("batcher did not drain");
+  return now;
+}
+
+inline CallRequest call(std::uint64_t id, std::uint64_t session, long prompt, long output, double at = 0.0) {
+  CallRequest c;
+  c.call_id = id;
+  c.session_key = session;
+  c.prompt_tokens = prompt;
+  c.output_tokens = output;
+  c.enqueue_s = at;
+  return c;
+}
+
+}  // namespace fleetsim::testing
