@@ -51,8 +51,15 @@ void check_report_adds_up(const json& r) {
     CHECK(num(p["peak_power_w"]) >= num(p["mean_power_w"]) * (1 - 1e-9));
     CHECK(num(p["energy_cost_usd"]) == Approx(num(p["energy_j"]) * pue / 3.6e6 * price_kwh).epsilon(1e-9));
     const bool owned = r["run"]["pricing"] == "owned";
-    CHECK(num(p["cost_usd"]) ==
-          Approx(num(p["compute_cost_usd"]) + (owned ? num(p["energy_cost_usd"]) : 0.0)).epsilon(1e-9));
+    if (owned || !p.contains("purchase")) {
+      CHECK(num(p["cost_usd"]) ==
+            Approx(num(p["compute_cost_usd"]) + (owned ? num(p["energy_cost_usd"]) : 0.0)).epsilon(1e-9));
+    } else {
+      // Bought otherwise than on demand: owned nodes pay their share of the
+      // energy, so the cost lies between the compute cost and compute + energy.
+      CHECK(num(p["cost_usd"]) >= num(p["compute_cost_usd"]) * (1 - 1e-9));
+      CHECK(num(p["cost_usd"]) <= (num(p["compute_cost_usd"]) + num(p["energy_cost_usd"])) * (1 + 1e-9));
+    }
     const double util = num(p["utilization"]);
     CHECK(util >= 0.0);
     CHECK(util <= 1.0 + 1e-9);
@@ -77,6 +84,15 @@ void check_report_adds_up(const json& r) {
   }
   CHECK(fleet["nodes"].get<int>() == nodes);
   CHECK(num(fleet["total_cost_usd"]) == Approx(pool_cost).epsilon(1e-9));
+  // The side-by-side purchase table's on-demand row is the fleet's cost when
+  // every pool is bought on demand.
+  bool all_on_demand = true;
+  for (const json& p : r["pools"]) all_on_demand &= !p.contains("purchase");
+  if (r.contains("purchase_options")) {
+    REQUIRE(r["purchase_options"][0]["option"] == "on_demand");
+    if (all_on_demand)
+      CHECK(num(r["purchase_options"][0]["cost_usd"]) == Approx(num(fleet["total_cost_usd"])).epsilon(1e-9));
+  }
   CHECK(num(fleet["compute_cost_usd"]) == Approx(pool_compute).epsilon(1e-9));
   CHECK(num(fleet["energy_cost_usd"]) == Approx(pool_energy_cost).epsilon(1e-9));
   CHECK(num(fleet["it_energy_j"]) == Approx(pool_energy).epsilon(1e-9));

@@ -1,5 +1,5 @@
-// What nodes cost per hour: the one place a node's hourly price is
-// multiplied by a count of nodes (the `plan` search, its fixed pools).
+// What nodes cost per hour, for the `plan` search (its candidate pools on
+// demand, its fixed pools as bought); purchase.hpp prices a pool's split.
 #pragma once
 
 #include "fleetsim/scenario.hpp"
@@ -12,9 +12,10 @@ inline double nodes_price_per_hour(int count, double node_price_per_hour_usd) {
   return count > 0 ? count * node_price_per_hour_usd : 0.0;
 }
 
-// The hourly price of a pool's nodes.
+// The hourly price of a pool's nodes, bought as the pool says (purchase.hpp).
 inline double pool_price_per_hour(const Pool& pool) {
-  return nodes_price_per_hour(pool.count, pool.hardware.price_per_hour_usd);
+  return price_pool(pool.purchase, pool.count, pool.hardware.price_per_hour_usd, pool.hardware.purchase_options)
+      .price_per_hour_usd;
 }
 
 }  // namespace fleetsim

@@ -14,6 +14,7 @@
 
 #include "fleetsim/kv_tier.hpp"
 #include "fleetsim/precision.hpp"
+#include "fleetsim/purchase.hpp"
 
 namespace fleetsim {
 
@@ -85,8 +86,11 @@ struct HardwareSpec {
   // first; unused unless a pool's engine names them (EngineSettings::kv_tiers).
   std::vector<KvTierSpec> kv_tiers;
 
-  double price_per_hour_usd = 0.0;
+  double price_per_hour_usd = 0.0;  // on-demand
   std::string price_date;
+  // Other ways to buy the node (reservations, spot, owned), by name; a pool
+  // names one (Pool::purchase), the report prices the fleet under each.
+  std::vector<PurchaseOption> purchase_options;
 
   // Field name -> public source of its default value.
   std::map<std::string, std::string> sources;

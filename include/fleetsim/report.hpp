@@ -111,7 +111,8 @@ struct PoolReport {
   double mean_power_w = 0.0;  // IT power, whole pool
   double peak_power_w = 0.0;  // highest whole-pool IT power over any iteration
   double energy_j = 0.0;      // IT energy
-  double compute_cost_usd = 0.0;  // node-hours x price
+  std::string purchase = "on_demand";  // how the nodes are bought (purchase.hpp, describe)
+  double compute_cost_usd = 0.0;  // node-hours x price, as bought
   double energy_cost_usd = 0.0;   // facility energy x electricity price
   double cost_usd = 0.0;          // what counts toward the total, by pricing mode
   // Carbon (docs/performance-model.md, 5.1): operational is facility energy
@@ -129,6 +130,17 @@ struct PoolReport {
   double calls_in_flight_first_half = 0.0;
   double calls_in_flight_second_half = 0.0;
   std::vector<KvTierReport> kv_tiers;  // empty when the pool's engine uses none
+};
+
+// The whole fleet's cost had every pool bought its nodes one way (purchase.hpp):
+// the same simulated traffic, priced per option, side by side.
+struct PurchaseOptionReport {
+  std::string option;
+  double cost_usd = 0.0;  // every pool and tool pool, the window's total
+  double cost_per_session_usd = 0.0;
+  double cost_per_million_tokens_usd = 0.0;
+  // Pools whose node type has no such option, priced on demand instead.
+  std::vector<std::string> pools_on_demand;
 };
 
 // A pool of CPU nodes that runs tool calls (scenario fleet.tool_pools).
@@ -236,6 +248,8 @@ struct Report {
   std::vector<WorkloadReport> workloads;
   std::vector<PoolReport> pools;
   std::vector<ToolPoolReport> tool_pools;  // empty unless the scenario declares some
+  // Empty unless a node type of the fleet lists purchase options.
+  std::vector<PurchaseOptionReport> purchase_options;
   FleetReport fleet;
   LittleLawCheck little_law;
   StabilityCheck stability;

@@ -73,6 +73,8 @@ struct Pool {
   // Models served; replica r of a node serves models[r % models.size()].
   std::vector<std::string> models;
   EngineSettings engine;
+  // How the nodes are bought (purchase.hpp); on-demand unless the pool says.
+  PoolPurchase purchase;
 
   int replicas_per_node() const {
     return engine.replicas_per_node > 0 ? engine.replicas_per_node

@@ -1,6 +1,6 @@
 #include "fleetsim/report_builder.hpp"
 
-#include "fleetsim/fleet_price.hpp"
+#include "fleetsim/purchase_comparison.hpp"
 #include "fleetsim/carbon.hpp"
 #include "fleetsim/stability.hpp"
 
@@ -243,9 +243,13 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     pr.mean_power_w = ratio(pr.energy_j, window);
     pr.peak_power_w =
         fleet.pool_power()[p].peak_power_w(pool.count * node_baseline_power_w(pool), totals.window_end_s);
-    pr.compute_cost_usd = pool_price_per_hour(pool) * window / kSecondsPerHour;
+    // Owned nodes (the run's pricing, or the pool's purchase) pay their energy.
+    const PurchaseSplit bought =
+        price_pool(pool.purchase, pool.count, pool.hardware.price_per_hour_usd, pool.hardware.purchase_options);
+    pr.purchase = describe(pool.purchase, pool.count);
+    pr.compute_cost_usd = bought.price_per_hour_usd * window / kSecondsPerHour;
     pr.energy_cost_usd = pr.energy_j * pue / kJoulesPerKwh * sc.costs.electricity_usd_per_kwh;
-    pr.cost_usd = pr.compute_cost_usd + (owned ? pr.energy_cost_usd : 0.0);
+    pr.cost_usd = pr.compute_cost_usd + (owned ? 1.0 : bought.energy_paid_share) * pr.energy_cost_usd;
     pr.carbon_operational_g = operational_carbon_g(baseline_j, dynamic_j, fleet.pool_power()[p],
                                                    sc.costs.carbon_intensity_g_per_kwh, pue, totals.window_start_s,
                                                    totals.window_end_s);
@@ -328,6 +332,7 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     rep.workloads.push_back(wr);
   }
 
+  rep.purchase_options = compare_purchase_options(sc, rep, window, sessions, all_tokens);
   f.facility_energy_j = f.it_energy_j * pue;
   f.cost_per_session_usd = ratio(f.total_cost_usd, sessions);
   f.cost_per_llm_call_usd = ratio(f.total_cost_usd, calls);

@@ -140,6 +140,23 @@ Json hardware_json(const HardwareSpec& h) {
                        {"latency_s", number(t.latency_s)}});
     j["kv_tiers"] = std::move(tiers);
   }
+  if (!h.purchase_options.empty()) {  // likewise: only where the entry lists some
+    Json options = Json::object();
+    for (const PurchaseOption& o : h.purchase_options) {
+      Json option = Json::object();
+      if (o.kind == PurchaseOption::Kind::hourly) {
+        option["price_per_hour_usd"] = number(o.price_per_hour_usd);
+      } else {
+        option["capital_usd"] = number(o.capital_usd);
+        option["life_years"] = number(o.life_years);
+        option["interest_rate"] = number(o.interest_rate);
+        option["operating_per_hour_usd"] = number(o.operating_per_hour_usd);
+      }
+      option["hourly_price_usd"] = number(o.hourly_price_usd());
+      options[o.name] = std::move(option);
+    }
+    j["purchase"] = std::move(options);
+  }
   j["sources"] = sources_json(h.sources);
   return j;
 }

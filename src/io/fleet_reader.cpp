@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "purchase_reader.hpp"
 #include "kv_tier_reader.hpp"
 #include "spelling.hpp"
 #include "stack_entry.hpp"
@@ -158,7 +159,7 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
   PoolSite site;
   site.node = node;
   site.path = path;
-  r.check_keys(node, path, {"name", "hardware", "count", "models", "engine"});
+  r.check_keys(node, path, {"name", "hardware", "count", "models", "engine", "purchase"});
   if (const YAML::Node n = r.require(node, path, "name")) {
     if (auto name = r.name(n, child_path(path, "name"))) {
       pool.name = *name;
@@ -194,6 +195,16 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
         pool.models.push_back(model.name);
         site.models.push_back(model);
       }
+    }
+  }
+  if (const YAML::Node n = YamlReader::get(node, "purchase"); n && site.hardware_ok) {
+    const std::string purchase_path = child_path(path, "purchase");
+    if (auto purchase = read_pool_purchase(r, n, purchase_path, pool.hardware.purchase_options)) {
+      pool.purchase = *purchase;
+      if (site.count_ok && purchase->base_nodes > pool.count)
+        r.error(n, purchase_path,
+                fmt::format("base_nodes {} is more than the pool's {} nodes", purchase->base_nodes, pool.count),
+                "the base buys some of the pool's nodes; lower base_nodes or raise count");
     }
   }
   EngineSites engine_sites;

@@ -4,6 +4,7 @@
 
 #include "kv_tier_reader.hpp"
 #include "model_entry.hpp"
+#include "purchase_reader.hpp"
 #include "spelling.hpp"
 
 namespace fleetsim {
@@ -16,7 +17,8 @@ const std::vector<std::string> kCommonKeys = {
     "kind",       "description",  "instance",        "peak_flops",     "memory_bandwidth", "kv_tiers",
     "memory_capacity", "interconnect_bandwidth", "interconnect_latency", "interconnect_efficiency",
     "efficiency", "matmul_knee",
-    "iteration_overhead", "power", "price_per_hour", "price_date", "embodied_carbon", "sources"};
+    "iteration_overhead", "power", "price_per_hour", "price_date", "embodied_carbon", "sources",
+    "purchase"};
 const std::vector<std::string> kGpuOnlyKeys = {"devices"};
 const std::vector<std::string> kCpuOnlyKeys = {"sockets", "cores_per_socket", "clock", "core_bandwidth",
                                                "bandwidth_knee"};
@@ -181,6 +183,12 @@ std::optional<HardwareSpec> read_hardware_entry(YamlReader& reader, const YAML::
   }
   if (const YAML::Node n = YamlReader::get(entry, "price_per_hour"))
     if (auto v = reader.number(n, child_path(path, "price_per_hour"), at_least(0))) hw.price_per_hour_usd = *v;
+  // Purchase options are priced for the entry's instance, like price_per_hour:
+  // an override that reprices the node (another size, another quote) does not
+  // inherit them, unless it lists them again.
+  if (YamlReader::get(entry, "price_per_hour")) hw.purchase_options.clear();
+  if (const YAML::Node n = YamlReader::get(entry, "purchase"))
+    read_purchase_options(reader, n, child_path(path, "purchase"), hw.purchase_options);
   if (const YAML::Node n = YamlReader::get(entry, "embodied_carbon")) {
     // Optional, no default: both figures or neither (docs/performance-model.md, 5.1).
     read_nested(reader, n, child_path(path, "embodied_carbon"),

@@ -208,6 +208,9 @@ std::string render_csv(const Report& report) {
   }
   if (j.contains("tool_pools"))
     for (const Json& pool : j["tool_pools"]) csv.figures("tool_pool", pool["name"].get<std::string>(), pool);
+  if (j.contains("purchase_options"))
+    for (const Json& option : j["purchase_options"])
+      csv.figures("purchase_option", option["option"].get<std::string>(), option);
   for (const Json& workload : j["workloads"]) {
     const std::string name = workload["name"].get<std::string>();
     csv.figures("workload", name, workload);

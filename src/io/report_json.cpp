@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "fleetsim/purchase.hpp"
 #include "fleetsim/report_writers.hpp"
 
 namespace fleetsim {
@@ -125,6 +126,8 @@ Json pool_json(const PoolReport& p) {
   j["llm_calls"] = p.llm_calls;
   j["preemptions"] = p.preemptions;
   j["output_tokens"] = number(p.output_tokens);
+  // Only when bought otherwise than on demand, as with tool pools below.
+  if (p.purchase != kOnDemand) j["purchase"] = p.purchase;
   power_cost_backlog(j, p);
   // Only when the pool's engine uses tiers below device memory: a report of
   // a pool without them keeps the bytes it had before tiers existed.
@@ -271,6 +274,20 @@ nlohmann::ordered_json report_to_json(const Report& report) {
     Json tool_pools = Json::array();
     for (const ToolPoolReport& t : report.tool_pools) tool_pools.push_back(tool_pool_json(t));
     j["tool_pools"] = std::move(tool_pools);
+  }
+  // Only when a node type of the fleet lists purchase options.
+  if (!report.purchase_options.empty()) {
+    Json options = Json::array();
+    for (const PurchaseOptionReport& o : report.purchase_options) {
+      Json row = Json::object();
+      row["option"] = o.option;
+      row["cost_usd"] = number(o.cost_usd);
+      row["cost_per_session_usd"] = number(o.cost_per_session_usd);
+      row["cost_per_million_tokens_usd"] = number(o.cost_per_million_tokens_usd);
+      row["pools_on_demand"] = o.pools_on_demand;
+      options.push_back(std::move(row));
+    }
+    j["purchase_options"] = std::move(options);
   }
   Json workloads = Json::array();
   for (const WorkloadReport& w : report.workloads) workloads.push_back(workload_json(w));

@@ -206,6 +206,27 @@ void tool_pools_section(std::string& out, const Report& r) {
   out += table.render("  ");
 }
 
+// Only when a node type of the fleet lists purchase options: how each pool
+// is bought, and the fleet's cost under each option, side by side.
+void purchase_options_section(std::string& out, const Report& r) {
+  if (r.purchase_options.empty()) return;
+  out += "\nPurchase options (the same traffic, the fleet bought one way)\n";
+  for (const PoolReport& p : r.pools)
+    line(out, p.name, fmt::format("bought {}: {}", p.purchase, text::usd(p.cost_usd)));
+  text::TextTable table({{"option", Align::left},
+                         {"cost $"},
+                         {"$ / session"},
+                         {"$ / 1M tokens"},
+                         {"on demand instead", Align::left}});
+  for (const PurchaseOptionReport& o : r.purchase_options) {
+    std::string fallback;
+    for (const std::string& pool : o.pools_on_demand) fallback += (fallback.empty() ? "" : ", ") + pool;
+    table.add_row({o.option, text::grouped(o.cost_usd, 2), text::usd(o.cost_per_session_usd),
+                   text::usd(o.cost_per_million_tokens_usd), fallback.empty() ? "-" : fallback});
+  }
+  out += table.render("  ");
+}
+
 std::vector<std::string> latency_row(std::string_view label, const LatencySummary& s) {
   if (s.count == 0) return {std::string(label), "0", "-", "-", "-", "-", "-", "-"};
   return {std::string(label),      text::count(static_cast<std::int64_t>(s.count)),
@@ -323,6 +344,7 @@ std::string render_table(const Report& report) {
   pools_section(out, report);
   kv_tiers_section(out, report);
   tool_pools_section(out, report);
+  purchase_options_section(out, report);
   if (report.workloads.empty()) out += "\nWorkloads\n  (none)\n";
   for (const WorkloadReport& w : report.workloads) workload_section(out, report, w);
   checks_section(out, report);

@@ -1,0 +1,77 @@
+// How nodes are bought, and what an hour of one costs that way.
+//
+// A node type's `price_per_hour` is its on-demand rate. A node type may list
+// other purchase options (docs/performance-model.md, section 6):
+//
+//   - hourly: a rate per node-hour (a reservation, a savings plan, a capacity
+//     block, a spot price), paid like on-demand: power is inside the price;
+//   - owned: capital C spent once, spread over a life of n years at an
+//     interest rate r as an annuity, C * r / (1 - (1 + r)^-n) per year
+//     (C / n when r = 0), per hour of the year, plus an operating cost per
+//     node-hour (hosting, network, staff); energy is paid on top.
+//
+// A pool buys its nodes one way, or a base of N nodes one way and the rest
+// another (a reserved base with on-demand burst). The report prices the pools
+// as bought and, side by side, the whole fleet under each option.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fleetsim {
+
+// The implicit option every node type has: its price_per_hour.
+inline constexpr const char* kOnDemand = "on_demand";
+
+struct PurchaseOption {
+  enum class Kind { hourly, owned };
+  std::string name;  // "reserved_3y", "capacity_block", "owned", ...
+  Kind kind = Kind::hourly;
+  double price_per_hour_usd = 0.0;  // hourly
+  double capital_usd = 0.0;         // owned
+  double life_years = 0.0;          // owned, > 0
+  double interest_rate = 0.0;       // owned, per year, >= 0
+  double operating_per_hour_usd = 0.0;  // owned: hosting, network, staff per node-hour
+
+  // What one node-hour costs under this option (the annuity for owned).
+  double hourly_price_usd() const;
+  // Owned nodes pay for their energy; hourly prices include it.
+  bool pays_energy() const { return kind == Kind::owned; }
+};
+
+// The yearly payment that repays `capital` over `life_years` at `rate`: the
+// capital-recovery factor times the capital; capital / life when rate is 0.
+double annuity_per_year(double capital, double life_years, double rate);
+
+// A pool's purchase: `base` for its first `base_nodes` nodes, `burst` for the
+// rest. A plain option name sets both; base_nodes < 0 means every node.
+struct PoolPurchase {
+  std::string base = kOnDemand;
+  int base_nodes = -1;
+  std::string burst = kOnDemand;
+
+  bool is_on_demand() const { return base == kOnDemand && burst == kOnDemand; }
+};
+
+// The option of that name among a node type's `listed` ones, on_demand
+// (its `on_demand_price_per_hour`) included; nothing when it has none.
+std::optional<PurchaseOption> find_purchase_option(const std::string& name, double on_demand_price_per_hour,
+                                                   const std::vector<PurchaseOption>& listed);
+
+// Node-hours priced the way a pool buys its `count` nodes: the hourly price
+// of the base nodes plus the burst nodes, and the share of the nodes whose
+// energy is paid on top (owned ones). An option the node type lacks prices
+// nothing: the scenario reader refuses such a pool, and the report's
+// side-by-side table does not ask.
+struct PurchaseSplit {
+  double price_per_hour_usd = 0.0;  // all `count` nodes together
+  double energy_paid_share = 0.0;   // in [0, 1]
+};
+PurchaseSplit price_pool(const PoolPurchase& purchase, int count, double on_demand_price_per_hour,
+                         const std::vector<PurchaseOption>& listed);
+
+// "reserved_3y", "reserved_3y x 4 + on_demand x 6".
+std::string describe(const PoolPurchase& purchase, int count);
+
+}  // namespace fleetsim

@@ -1,0 +1,65 @@
+#include "fleetsim/purchase.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace fleetsim {
+
+namespace {
+// Hours in a year of 365.25 days: an owned node's payment is spread over
+// every hour of the year, busy or not.
+constexpr double kHoursPerYear = 8766.0;
+}  // namespace
+
+double annuity_per_year(double capital, double life_years, double rate) {
+  if (capital <= 0.0 || life_years <= 0.0) return 0.0;
+  if (rate <= 0.0) return capital / life_years;
+  return capital * rate / (1.0 - std::pow(1.0 + rate, -life_years));
+}
+
+double PurchaseOption::hourly_price_usd() const {
+  if (kind == Kind::hourly) return price_per_hour_usd;
+  return annuity_per_year(capital_usd, life_years, interest_rate) / kHoursPerYear + operating_per_hour_usd;
+}
+
+std::optional<PurchaseOption> find_purchase_option(const std::string& name, double on_demand_price_per_hour,
+                                                   const std::vector<PurchaseOption>& listed) {
+  for (const PurchaseOption& o : listed)
+    if (o.name == name) return o;
+  if (name == kOnDemand) {
+    PurchaseOption o;
+    o.name = kOnDemand;
+    o.price_per_hour_usd = on_demand_price_per_hour;
+    return o;
+  }
+  return std::nullopt;
+}
+
+PurchaseSplit price_pool(const PoolPurchase& purchase, int count, double on_demand_price_per_hour,
+                         const std::vector<PurchaseOption>& listed) {
+  PurchaseSplit split;
+  if (count <= 0) return split;
+  const int base = purchase.base_nodes < 0 ? count : std::min(purchase.base_nodes, count);
+  const auto add = [&](const std::string& name, int nodes) {
+    if (nodes <= 0) return;
+    const auto option = find_purchase_option(name, on_demand_price_per_hour, listed);
+    if (!option) return;
+    split.price_per_hour_usd += nodes * option->hourly_price_usd();
+    if (option->pays_energy()) split.energy_paid_share += static_cast<double>(nodes) / count;
+  };
+  add(purchase.base, base);
+  add(purchase.burst, count - base);
+  return split;
+}
+
+std::string describe(const PoolPurchase& purchase, int count) {
+  if (purchase.base_nodes < 0 || purchase.base_nodes >= count || purchase.base == purchase.burst)
+    return purchase.base;
+  if (purchase.base_nodes == 0) return purchase.burst;
+  return fmt::format("{} x {} + {} x {}", purchase.base, purchase.base_nodes, purchase.burst,
+                     count - purchase.base_nodes);
+}
+
+}  // namespace fleetsim
