@@ -71,6 +71,12 @@ struct PurchaseSplit {
 PurchaseSplit price_pool(const PoolPurchase& purchase, int count, double on_demand_price_per_hour,
                          const std::vector<PurchaseOption>& listed);
 
+// A pool's cost: its node-hours' `compute_cost_usd`, plus the share of its
+// `energy_cost_usd` its owned nodes pay (all of it when the run's pricing is
+// owned).
+double cost_with_energy_usd(double compute_cost_usd, const PurchaseSplit& split, double energy_cost_usd,
+                            bool owned_run);
+
 // "reserved_3y", "reserved_3y x 4 + on_demand x 6".
 std::string describe(const PoolPurchase& purchase, int count);
 

@@ -15,8 +15,9 @@ namespace fleetsim {
 // any. `report` holds the pools' and tool pools' energy costs; a pool whose
 // node type lacks an option is priced on demand in that row and named in it.
 // Energy is added for owned options, and for every option when the run's
-// pricing is `owned`.
+// pricing is `owned`. Fills option, cost_usd and pools_on_demand; the caller
+// divides by its sessions and tokens.
 std::vector<PurchaseOptionReport> compare_purchase_options(const Scenario& scenario, const Report& report,
-                                                           double window_s, double sessions, double tokens);
+                                                           double window_hours);
 
 }  // namespace fleetsim

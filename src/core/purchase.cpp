@@ -54,6 +54,11 @@ PurchaseSplit price_pool(const PoolPurchase& purchase, int count, double on_dema
   return split;
 }
 
+double cost_with_energy_usd(double compute_cost_usd, const PurchaseSplit& split, double energy_cost_usd,
+                            bool owned_run) {
+  return compute_cost_usd + (owned_run ? 1.0 : split.energy_paid_share) * energy_cost_usd;
+}
+
 std::string describe(const PoolPurchase& purchase, int count) {
   if (purchase.base_nodes < 0 || purchase.base_nodes >= count || purchase.base == purchase.burst)
     return purchase.base;

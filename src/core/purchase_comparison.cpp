@@ -1,17 +1,10 @@
 #include "fleetsim/purchase_comparison.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <string>
 
 namespace fleetsim {
 namespace {
-
-constexpr double kSecondsPerHour = 3600.0;
-
-double ratio(double numerator, double denominator) {
-  return denominator > 0.0 ? numerator / denominator : std::numeric_limits<double>::quiet_NaN();
-}
 
 void add_names(std::vector<std::string>& names, const HardwareSpec& hw) {
   for (const PurchaseOption& o : hw.purchase_options)
@@ -21,27 +14,26 @@ void add_names(std::vector<std::string>& names, const HardwareSpec& hw) {
 }  // namespace
 
 std::vector<PurchaseOptionReport> compare_purchase_options(const Scenario& scenario, const Report& report,
-                                                           double window_s, double sessions, double tokens) {
+                                                           double window_hours) {
   std::vector<std::string> names = {kOnDemand};
   for (const Pool& pool : scenario.pools) add_names(names, pool.hardware);
   for (const ToolPoolSpec& pool : scenario.tool_pools) add_names(names, pool.hardware);
   if (names.size() == 1) return {};
 
   const bool owned_run = scenario.costs.pricing == Pricing::owned;
-  const double hours = window_s / kSecondsPerHour;
   std::vector<PurchaseOptionReport> rows;
   for (const std::string& name : names) {
     PurchaseOptionReport row;
     row.option = name;
-    // One pool's nodes bought this way (on demand if its node type lacks it).
+    // One pool's nodes all bought this way (on demand if its node type lacks it).
     const auto add = [&](const std::string& pool, const HardwareSpec& hw, int nodes, double energy_cost_usd) {
-      auto option = find_purchase_option(name, hw.price_per_hour_usd, hw.purchase_options);
-      if (!option) {
-        option = find_purchase_option(kOnDemand, hw.price_per_hour_usd, hw.purchase_options);
+      PoolPurchase all;
+      if (find_purchase_option(name, hw.price_per_hour_usd, hw.purchase_options))
+        all.base = all.burst = name;
+      else
         row.pools_on_demand.push_back(pool);
-      }
-      row.cost_usd += nodes * option->hourly_price_usd() * hours;
-      if (owned_run || option->pays_energy()) row.cost_usd += energy_cost_usd;
+      const PurchaseSplit split = price_pool(all, nodes, hw.price_per_hour_usd, hw.purchase_options);
+      row.cost_usd += cost_with_energy_usd(split.price_per_hour_usd * window_hours, split, energy_cost_usd, owned_run);
     };
     for (std::size_t p = 0; p < scenario.pools.size() && p < report.pools.size(); ++p)
       add(scenario.pools[p].name, scenario.pools[p].hardware, scenario.pools[p].count,
@@ -49,8 +41,6 @@ std::vector<PurchaseOptionReport> compare_purchase_options(const Scenario& scena
     for (std::size_t t = 0; t < scenario.tool_pools.size() && t < report.tool_pools.size(); ++t)
       add(scenario.tool_pools[t].name, scenario.tool_pools[t].hardware, scenario.tool_pools[t].count,
           report.tool_pools[t].energy_cost_usd);
-    row.cost_per_session_usd = ratio(row.cost_usd, sessions);
-    row.cost_per_million_tokens_usd = ratio(row.cost_usd, tokens / 1e6);
     rows.push_back(std::move(row));
   }
   return rows;

@@ -249,7 +249,7 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     pr.purchase = describe(pool.purchase, pool.count);
     pr.compute_cost_usd = bought.price_per_hour_usd * window / kSecondsPerHour;
     pr.energy_cost_usd = pr.energy_j * pue / kJoulesPerKwh * sc.costs.electricity_usd_per_kwh;
-    pr.cost_usd = pr.compute_cost_usd + (owned ? 1.0 : bought.energy_paid_share) * pr.energy_cost_usd;
+    pr.cost_usd = cost_with_energy_usd(pr.compute_cost_usd, bought, pr.energy_cost_usd, owned);
     pr.carbon_operational_g = operational_carbon_g(baseline_j, dynamic_j, fleet.pool_power()[p],
                                                    sc.costs.carbon_intensity_g_per_kwh, pue, totals.window_start_s,
                                                    totals.window_end_s);
@@ -332,7 +332,11 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     rep.workloads.push_back(wr);
   }
 
-  rep.purchase_options = compare_purchase_options(sc, rep, window, sessions, all_tokens);
+  rep.purchase_options = compare_purchase_options(sc, rep, window / kSecondsPerHour);
+  for (PurchaseOptionReport& o : rep.purchase_options) {
+    o.cost_per_session_usd = ratio(o.cost_usd, sessions);
+    o.cost_per_million_tokens_usd = ratio(o.cost_usd, all_tokens / 1e6);
+  }
   f.facility_energy_j = f.it_energy_j * pue;
   f.cost_per_session_usd = ratio(f.total_cost_usd, sessions);
   f.cost_per_llm_call_usd = ratio(f.total_cost_usd, calls);
