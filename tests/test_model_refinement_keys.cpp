@@ -121,3 +121,19 @@ TEST_CASE("threads apply to CPU pools, up to the replica's cores", "[loader][cpu
   CHECK_FALSE(gpu_core_bw.ok());
   CHECK_THAT(messages(gpu_core_bw), Contains("applies only to kind: cpu"));
 }
+
+TEST_CASE("kv_layout is per_sequence unless a pool says unified", "[loader][kv_layout]") {
+  const LoadResult plain = load_scenario_text(scenario(""), "k.yaml", catalog());
+  INFO(messages(plain));
+  REQUIRE(plain.ok());
+  CHECK(plain.scenario->pools.at(0).engine.kv_layout == KvLayout::per_sequence);
+
+  const LoadResult unified = load_scenario_text(scenario("", "cpu", "{kv_layout: unified}"), "k.yaml", catalog());
+  INFO(messages(unified));
+  REQUIRE(unified.ok());
+  CHECK(unified.scenario->pools.at(0).engine.kv_layout == KvLayout::unified);
+
+  const LoadResult wrong = load_scenario_text(scenario("", "cpu", "{kv_layout: shared}"), "k.yaml", catalog());
+  CHECK_FALSE(wrong.ok());
+  CHECK_THAT(messages(wrong), Contains("kv_layout") && Contains("per_sequence") && Contains("unified"));
+}

@@ -196,3 +196,58 @@ TEST_CASE("Attention runs in the KV cache's type", "[roofline]") {
   const IterationCost fallback = RooflineModel(m, fp8_only, engine).cost(s);
   CHECK(fallback.attention_compute_s == Approx(fp8_kv.attention_compute_s));
 }
+
+TEST_CASE("A unified KV cache makes every token attend over every sequence's cells", "[roofline][kv_layout]") {
+  const ModelSpec m = llama_8b();  // 32 layers, attention width 4096, fp16 KV: 128 KiB per token
+  EngineSettings per_sequence, unified;
+  unified.kv_layout = KvLayout::unified;
+  const RooflineModel separate(m, graviton_socket(), per_sequence);
+  const RooflineModel shared(m, graviton_socket(), unified);
+  const double per_pair = 4.0 * 32 * 4096;
+
+  // Four sequences decoding at 100 cached tokens each: 400 cells.
+  IterationShape decode;
+  decode.decode_seqs = 4;
+  decode.decode_context = 400;
+  decode.cache_cells = 400;
+  const double linear = 2.0 * 8.03e9 * 4;
+  // Per sequence: sum of (context + 1) = 404 pairs. Unified: 4 tokens x 400
+  // cells + 4 x 5 / 2 among themselves = 1610.
+  CHECK(separate.cost(decode).flops == Approx(linear + per_pair * 404));
+  CHECK(shared.cost(decode).flops == Approx(linear + per_pair * 1610));
+  // The buffer is read once either way: the same bytes.
+  CHECK(shared.cost(decode).bytes == Approx(separate.cost(decode).bytes));
+
+  // Two 100-token prompts in one iteration, nothing cached: per sequence
+  // 2 x 100 x 101 / 2 = 10,100 pairs; unified 200 x 201 / 2 = 20,100.
+  IterationShape prefill;
+  prefill.prefill_tokens = 200;
+  prefill.prefill_seqs = 2;
+  prefill.prefill_attention_pairs = 2 * 5050.0;
+  CHECK(separate.cost(prefill).flops == Approx(2.0 * 8.03e9 * 200 + per_pair * 10100));
+  CHECK(shared.cost(prefill).flops == Approx(2.0 * 8.03e9 * 200 + per_pair * 20100));
+
+  // One sequence alone sees only its own cells: the layouts agree.
+  IterationShape one;
+  one.decode_seqs = 1;
+  one.decode_context = 700;
+  one.cache_cells = 700;
+  CHECK(shared.cost(one).time_s() == Approx(separate.cost(one).time_s()));
+}
+
+TEST_CASE("Decode runs on a unified KV cache stay exact in closed form", "[roofline][kv_layout]") {
+  EngineSettings unified;
+  unified.kv_layout = KvLayout::unified;
+  // A CPU socket at 16 sequences: the attention pairs grow by 16 x 16 per
+  // iteration, and the closed form follows whichever side of the roofline binds.
+  const RooflineModel model(llama_8b(), graviton_socket(), unified);
+  const RooflineModel::DecodeRun run{16, 16 * 500.0};
+  double sum = 0.0;
+  for (int j = 0; j < 300; ++j) {
+    IterationShape s;
+    s.decode_seqs = 16;
+    s.decode_context = s.cache_cells = 16 * 500.0 + 16.0 * j;
+    sum += model.cost(s).time_s();
+  }
+  CHECK(model.decode_run_time(run, 300) == Approx(sum).epsilon(1e-9));
+}

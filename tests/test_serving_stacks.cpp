@@ -30,6 +30,7 @@ ServingStack test_stack() {
   s.chunked_prefill = false;
   s.max_batch_size = 64;
   s.kv_admission = KvAdmission::reserve_output;
+  s.kv_layout = KvLayout::unified;
   return s;
 }
 
@@ -73,6 +74,7 @@ TEST_CASE("The built-in stacks parse, and every figure has a source", "[stacks]"
     if (s->max_batched_tokens) CHECK(s->sources.count("engine.max_batched_tokens") == 1);
     if (s->max_batch_size) CHECK(s->sources.count("engine.max_batch_size") == 1);
     if (s->kv_admission) CHECK(s->sources.count("engine.kv_admission") == 1);
+    if (s->kv_layout) CHECK(s->sources.count("engine.kv_layout") == 1);
   }
   // The one stack whose admission policy is TensorRT-LLM's GUARANTEED_NO_EVICT.
   REQUIRE(c.find_stack("tensorrt-llm")->kv_admission);
@@ -150,6 +152,7 @@ TEST_CASE("A pool's stack fills in only the engine settings the pool leaves out"
     CHECK(e.max_batch_size == plain.max_batch_size);
     CHECK(e.max_batched_tokens == plain.max_batched_tokens);
     CHECK(e.kv_admission == plain.kv_admission);
+    CHECK(e.kv_layout == KvLayout::per_sequence);
   }
   SECTION("the stack's defaults where the pool is silent, the pool's keys where it is not") {
     const LoadResult r = load_scenario_text(scenario_with_engine("{stack: teststack, max_batch_size: 8}"), "s.yaml",
@@ -164,6 +167,7 @@ TEST_CASE("A pool's stack fills in only the engine settings the pool leaves out"
     CHECK(e.max_batch_size == 8);                            // the pool's
     CHECK_FALSE(e.chunked_prefill);                          // the stack's
     CHECK(e.kv_admission == KvAdmission::reserve_output);    // the stack's
+    CHECK(e.kv_layout == KvLayout::unified);                 // the stack's
     CHECK(e.max_batched_tokens == EngineSettings{}.max_batched_tokens);  // neither sets it
   }
   SECTION("a pool's key overrides the stack even when it equals fleetsim's default") {

@@ -31,6 +31,10 @@ struct IterationShape {
   double prefill_context = 0.0;  // sum over chunks of p: cached prefix KV read
   double prefill_seqs = 0.0;     // prompts with a chunk in this iteration
   double prefill_outputs = 0.0;  // of them, those whose last chunk ran (they sample a token)
+  // Cells in the replica's KV cache before the iteration: every running
+  // sequence's tokens, those sitting this iteration out included. Read only
+  // under KvLayout::unified, where attention spans all of them.
+  double cache_cells = 0.0;
 
   double tokens() const { return decode_seqs + prefill_tokens; }
   // What the stack's per-sequence and per-token overheads count (IterationOverhead).
@@ -113,6 +117,10 @@ class RooflineModel {
     double fixed = 0.0;           // communication and overhead
   };
   DecodeTerms decode_terms(const DecodeRun& run) const;
+  // (query, key) pairs attention computes, and KV cells it reads and writes,
+  // in an iteration of this shape under the replica's KV layout.
+  double attention_pairs(const IterationShape& s) const;
+  double kv_cells_moved(const IterationShape& s) const;
   // Total time of the first k >= 1 iterations of a run with these terms.
   static double run_time(const DecodeTerms& terms, long k);
 
@@ -129,6 +137,7 @@ class RooflineModel {
   double kv_bytes_per_token_;
   double weight_bytes_;         // all weights; a dense model reads them every iteration
   bool mixture_of_experts_;    // reads depend on the tokens routed (ModelSpec::weight_bytes_read)
+  bool unified_kv_;            // KvLayout::unified: attention spans every cell of the cache
   double comm_s_per_token_;    // tensor-parallel all-reduce bandwidth term
   double comm_s_fixed_;        // its latency term
   IterationOverhead overhead_;  // the stack's, else the hardware's fixed iteration_overhead

@@ -32,6 +32,14 @@ enum class KvAdmission {
   reserve_output,  // TensorRT-LLM's GUARANTEED_NO_EVICT: blocks for prompt + output up front
 };
 
+// How a replica's KV cache is laid out for attention (docs/performance-model.md,
+// "The KV cache's layout").
+enum class KvLayout {
+  per_sequence,  // every sequence attends over its own cells only (paged attention)
+  unified,       // one buffer for all sequences: every token's attention spans every
+                 // used cell, the other sequences' masked out (llama.cpp before 2025-07)
+};
+
 struct EngineSettings {
   int tensor_parallel = 1;    // devices per replica
   // CPU only: cores a replica runs on (llama.cpp's --threads), spread evenly
@@ -49,6 +57,7 @@ struct EngineSettings {
   int kv_block_tokens = 16;  // paged-attention block size
   KvRetention kv_retention = KvRetention::lru;
   KvAdmission kv_admission = KvAdmission::on_demand;
+  KvLayout kv_layout = KvLayout::per_sequence;
   double kv_ttl_s = 0.0;
   // Tiers of the node's `kv_tiers` that hold caches evicted from device
   // memory, in the order a cache moves down (docs/performance-model.md, "KV

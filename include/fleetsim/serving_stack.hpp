@@ -23,6 +23,7 @@ struct ServingStack {
   std::optional<int> max_batched_tokens;
   std::optional<int> max_batch_size;
   std::optional<KvAdmission> kv_admission;
+  std::optional<KvLayout> kv_layout;
   // Documentation only: CUDA graphs remove kernel-launch gaps, which the
   // calibrated efficiencies and `overhead` already contain; the model reads
   // nothing from this flag.

@@ -250,6 +250,7 @@ Plan ContinuousBatcher::plan(double now, BatcherListener& listener) {
   }
 
   IterationShape shape;
+  for (const auto& s : running_) shape.cache_cells += static_cast<double>(s.kv_tokens);
   long budget = engine_.max_batched_tokens;
   if (engine_.chunked_prefill) {
     for (auto& s : running_) {

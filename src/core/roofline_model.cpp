@@ -69,6 +69,7 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   kv_bytes_per_token_ = model_.kv_bytes_per_token();
   weight_bytes_ = model_.weight_bytes();
   mixture_of_experts_ = model_.routed_expert_params() > 0.0;
+  unified_kv_ = engine.kv_layout == KvLayout::unified;
   comm_s_per_token_ = 0.0;
   comm_s_fixed_ = 0.0;
   if (tp_ > 1) {
@@ -81,13 +82,29 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   }
 }
 
+double RooflineModel::attention_pairs(const IterationShape& s) const {
+  if (!unified_kv_) return s.decode_context + s.decode_seqs + s.prefill_attention_pairs;
+  // One buffer for every sequence: the iteration's T new tokens attend as
+  // one sequence would after the C cells already cached, T*C + T(T+1)/2
+  // pairs, the other sequences' cells masked out after being computed.
+  const double t = s.tokens();
+  return t * s.cache_cells + t * (t + 1.0) / 2.0;
+}
+
+double RooflineModel::kv_cells_moved(const IterationShape& s) const {
+  // Per sequence: each attending sequence reads its own cells. Unified:
+  // the kernels read the whole used buffer once.
+  const double read = unified_kv_ ? s.cache_cells : s.decode_context + s.prefill_context;
+  return read + s.tokens();  // and write the new tokens' keys and values
+}
+
 IterationCost RooflineModel::cost(const IterationShape& s) const {
   IterationCost c;
   const double tokens = s.tokens();
   const double linear_flops = flops_per_token_ * tokens;
-  const double attention_flops = flops_per_pair_ * (s.decode_context + s.decode_seqs + s.prefill_attention_pairs);
+  const double attention_flops = flops_per_pair_ * attention_pairs(s);
   const double weights = mixture_of_experts_ ? model_.weight_bytes_read(tokens) : weight_bytes_;
-  const double kv = kv_bytes_per_token_ * (s.decode_context + s.prefill_context + tokens);
+  const double kv = kv_bytes_per_token_ * kv_cells_moved(s);
   c.flops = linear_flops + attention_flops;
   c.bytes = weights + kv;
   c.linear_compute_s = linear_flops / flops_per_second_;
@@ -106,6 +123,7 @@ RooflineModel::DecodeTerms RooflineModel::decode_terms(const DecodeRun& run) con
   IterationShape first;
   first.decode_seqs = run.seqs;
   first.decode_context = run.context;
+  first.cache_cells = run.context;  // every running sequence decodes
   const IterationCost c0 = cost(first);
   DecodeTerms t;
   t.linear_compute = c0.linear_compute_s;
@@ -114,7 +132,9 @@ RooflineModel::DecodeTerms RooflineModel::decode_terms(const DecodeRun& run) con
   // Each iteration adds `seqs` tokens of context: attention FLOPs and KV
   // bytes read grow; the matrices do not change.
   t.a_c = c0.attention_compute_s;
-  t.b_c = flops_per_pair_ * run.seqs / attention_flops_per_second_;
+  // Per sequence, the pairs grow by one per sequence; unified, each of the
+  // B tokens sees B more cells every iteration.
+  t.b_c = flops_per_pair_ * run.seqs * (unified_kv_ ? run.seqs : 1.0) / attention_flops_per_second_;
   t.a_m = c0.attention_memory_s;
   t.b_m = kv_bytes_per_token_ * run.seqs / bytes_per_second_;
   // The overhead's per-sequence and per-token terms are constant at a fixed batch.

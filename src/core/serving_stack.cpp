@@ -10,6 +10,7 @@ EngineSettings engine_defaults(const ServingStack& stack) {
   if (stack.max_batched_tokens) e.max_batched_tokens = *stack.max_batched_tokens;
   if (stack.max_batch_size) e.max_batch_size = *stack.max_batch_size;
   if (stack.kv_admission) e.kv_admission = *stack.kv_admission;
+  if (stack.kv_layout) e.kv_layout = *stack.kv_layout;
   return e;
 }
 

@@ -50,7 +50,7 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
   r.check_keys(map, path,
                {"stack", "tensor_parallel", "replicas_per_node", "threads", "max_batch_size", "max_batched_tokens",
                 "chunked_prefill", "memory_fraction", "activation_reserve", "kv_block_tokens", "kv_retention",
-                "kv_ttl", "kv_admission", "kv_tiers"});
+                "kv_ttl", "kv_admission", "kv_layout", "kv_tiers"});
   if (const YAML::Node n = YamlReader::get(map, "stack"))
     if (const ServingStack* stack = resolve_stack(r, catalog, n, child_path(path, "stack"))) e = engine_defaults(*stack);
   auto read_int = [&](const char* key, int& target) -> YAML::Node {
@@ -76,6 +76,8 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
   if (const YAML::Node n = YamlReader::get(map, "kv_admission"))
     if (auto v = r.choice(n, child_path(path, "kv_admission"), kv_admission_choices(), "KV admission policy"))
       e.kv_admission = *v;
+  if (const YAML::Node n = YamlReader::get(map, "kv_layout"))
+    if (auto v = r.choice(n, child_path(path, "kv_layout"), kv_layout_choices(), "KV cache layout")) e.kv_layout = *v;
 
   const YAML::Node retention = YamlReader::get(map, "kv_retention");
   sites.kv_retention = retention;

@@ -9,7 +9,7 @@ namespace {
 
 const std::vector<std::string> kOverheadKeys = {"fixed", "per_sequence", "per_output_token"};
 const std::vector<std::string> kEngineKeys = {"chunked_prefill", "max_batched_tokens", "max_batch_size",
-                                              "kv_admission"};
+                                              "kv_admission", "kv_layout"};
 
 void read_overhead(YamlReader& reader, const YAML::Node& map, const std::string& path, IterationOverhead& o,
                    bool complete) {
@@ -48,6 +48,9 @@ void read_engine_defaults(YamlReader& reader, const YAML::Node& map, const std::
   if (const YAML::Node n = YamlReader::get(map, "kv_admission"))
     if (auto v = reader.choice(n, child_path(path, "kv_admission"), kv_admission_choices(), "KV admission policy"))
       s.kv_admission = *v;
+  if (const YAML::Node n = YamlReader::get(map, "kv_layout"))
+    if (auto v = reader.choice(n, child_path(path, "kv_layout"), kv_layout_choices(), "KV cache layout"))
+      s.kv_layout = *v;
 }
 
 }  // namespace
@@ -55,6 +58,11 @@ void read_engine_defaults(YamlReader& reader, const YAML::Node& map, const std::
 const Choices<KvAdmission>& kv_admission_choices() {
   static const Choices<KvAdmission> choices = {{"on_demand", KvAdmission::on_demand},
                                                {"reserve_output", KvAdmission::reserve_output}};
+  return choices;
+}
+
+const Choices<KvLayout>& kv_layout_choices() {
+  static const Choices<KvLayout> choices = {{"per_sequence", KvLayout::per_sequence}, {"unified", KvLayout::unified}};
   return choices;
 }
 

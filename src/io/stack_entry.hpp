@@ -14,6 +14,7 @@ namespace fleetsim {
 // The words of `kv_admission:` (on_demand, reserve_output), shared with the
 // pool's engine settings so that both spell them alike.
 const Choices<KvAdmission>& kv_admission_choices();
+const Choices<KvLayout>& kv_layout_choices();
 
 // Reads `entry` (a map) describing stack `name`. With a `base` (the entry it
 // starts from) only the keys given override it, nested maps key by key;

@@ -16,6 +16,7 @@ std::string or_dash(const std::optional<T>& v) {
 }
 
 std::string admission_name(KvAdmission a) { return a == KvAdmission::reserve_output ? "reserve_output" : "on_demand"; }
+std::string layout_name(KvLayout l) { return l == KvLayout::unified ? "unified" : "per_sequence"; }
 
 template <typename T>
 Json or_null(const std::optional<T>& v) {
@@ -33,12 +34,14 @@ std::string render_stack_table(const std::vector<ServingStack>& stacks) {
                                 {"max tokens"},
                                 {"max batch"},
                                 {"admission", Align::left},
+                                {"KV layout", Align::left},
                                 {"CUDA graphs", Align::left}});
   for (const ServingStack& s : stacks) {
     table.add_row({s.name, micros(s.overhead.fixed_s), micros(s.overhead.per_sequence_s),
                    micros(s.overhead.per_output_token_s),
                    s.chunked_prefill ? (*s.chunked_prefill ? "on" : "off") : "-", or_dash(s.max_batched_tokens),
                    or_dash(s.max_batch_size), s.kv_admission ? admission_name(*s.kv_admission) : "-",
+                   s.kv_layout ? layout_name(*s.kv_layout) : "-",
                    s.cuda_graphs ? "yes" : "no"});
   }
   return table.render("  ");
@@ -57,6 +60,7 @@ Json stacks_json(const std::vector<ServingStack>& stacks) {
     j["max_batched_tokens"] = or_null(s.max_batched_tokens);
     j["max_batch_size"] = or_null(s.max_batch_size);
     j["kv_admission"] = s.kv_admission ? Json(admission_name(*s.kv_admission)) : Json(nullptr);
+    j["kv_layout"] = s.kv_layout ? Json(layout_name(*s.kv_layout)) : Json(nullptr);
     j["cuda_graphs"] = s.cuda_graphs;
     j["sources"] = s.sources;
     list.push_back(std::move(j));
