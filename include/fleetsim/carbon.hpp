@@ -5,6 +5,8 @@
 
 #include <vector>
 
+#include "fleetsim/units.hpp"  // kHoursPerYear
+
 namespace fleetsim {
 
 class PowerTimeline;
@@ -14,7 +16,6 @@ class PowerTimeline;
 // (EIA, "How much carbon dioxide is produced per kilowatthour of U.S.
 // electricity generation?", FAQ 74, data of 2023). CO2 only, at the plant.
 inline constexpr double kDefaultGridIntensityGPerKwh = 366.0;
-inline constexpr double kHoursPerYear = 8766.0;  // 365.25 days
 
 // The intensity at simulated time t_s: the one value, or the value of hour
 // floor(t_s / 3600) mod 24 of a 24-value profile.

@@ -7,6 +7,10 @@
 
 namespace fleetsim {
 
+// Hours in a year of 365.25 days: what a yearly payment or a life in years is
+// spread over (owned nodes' annuities, embodied carbon).
+inline constexpr double kHoursPerYear = 8766.0;
+
 enum class Dimension {
   dimensionless,  // plain number
   duration,       // -> seconds:   ns us ms s min (or m) h d

@@ -5,13 +5,9 @@
 
 #include <fmt/format.h>
 
-namespace fleetsim {
+#include "fleetsim/units.hpp"  // kHoursPerYear: an owned node pays every hour of the year, busy or not
 
-namespace {
-// Hours in a year of 365.25 days: an owned node's payment is spread over
-// every hour of the year, busy or not.
-constexpr double kHoursPerYear = 8766.0;
-}  // namespace
+namespace fleetsim {
 
 double annuity_per_year(double capital, double life_years, double rate) {
   if (capital <= 0.0 || life_years <= 0.0) return 0.0;
