@@ -4,6 +4,8 @@
 #include <cmath>
 #include <vector>
 
+#include "fleetsim/arrival_process.hpp"  // peak_rate_per_s
+
 namespace fleetsim {
 namespace {
 
@@ -91,20 +93,6 @@ double expected_arrivals(const ArrivalProcess& a, double horizon_s) {
   return total;
 }
 
-double peak_rate(const ArrivalProcess& a) {
-  switch (a.kind) {
-    case ArrivalProcess::Kind::piecewise: {
-      double peak = 0.0;
-      for (const auto& p : a.pieces) peak = std::max(peak, p.rate_per_s);
-      return peak;
-    }
-    case ArrivalProcess::Kind::diurnal:
-      return a.rate_per_s * (1.0 + a.amplitude);
-    default:
-      return a.rate_per_s;
-  }
-}
-
 // A replayed trace: its sessions (those that start within the duration; in
 // count mode, of the count only when it is the one workload) and their calls.
 void add_trace(WorkEstimate& e, const RequestTrace& t, const SimulationSettings& sim, bool only_workload) {
@@ -150,7 +138,7 @@ WorkEstimate estimate_work(const Scenario& scenario) {
     e.sessions += sessions;
     e.events += sessions * (1.0 + steps.calls);
     e.session_s = std::max(e.session_s, steps.seconds);
-    e.peak_in_flight += peak_rate(w.arrivals) * steps.seconds;
+    e.peak_in_flight += peak_rate_per_s(w.arrivals) * steps.seconds;
   }
   // Sessions cannot be in flight that never started.
   e.peak_in_flight = std::min(e.peak_in_flight, e.sessions);
