@@ -30,6 +30,7 @@
 #include "fleetsim/retained_kv.hpp"
 #include "fleetsim/roofline_model.hpp"
 #include "fleetsim/scenario.hpp"
+#include "fleetsim/time_series.hpp"
 
 namespace fleetsim {
 
@@ -95,6 +96,14 @@ class ContinuousBatcher {
   ContinuousBatcher(std::shared_ptr<const RooflineModel> roofline, const EngineSettings& engine,
                     const PowerModel& power, long kv_blocks, int workloads, double window_start_s,
                     PowerTimeline* timeline);
+
+  // Makes this replica report to a run's time series as part of `pool`;
+  // without this call (the usual case) it reports nothing and pays one null
+  // check at each enqueue, plan, completion and accounted interval.
+  void record_series(TimeSeries* series, std::size_t pool) {
+    series_ = series;
+    series_pool_ = pool;
+  }
 
   // Queues a call. Returns true when a decode run in progress should be
   // interrupted so the call can join at the next iteration boundary. A session
@@ -165,6 +174,10 @@ class ContinuousBatcher {
   void account(double start_s, double end_s, double compute_s, double memory_s, double batch,
                const std::vector<double>& workload_tokens, double tokens);
   void touch(double now);  // integrates KV occupancy up to now
+  Plan plan_next(double now, BatcherListener& listener);
+  // Tells the time series how waiting, running and KV blocks changed since
+  // it was last told (only with a series).
+  void report_levels(double now);
 
   std::shared_ptr<const RooflineModel> roofline_;
   EngineSettings engine_;
@@ -184,6 +197,10 @@ class ContinuousBatcher {
   std::vector<double> scratch_workload_tokens_;
   std::vector<long> scratch_kv_;
   std::vector<long> scratch_blocks_;
+
+  TimeSeries* series_ = nullptr;
+  std::size_t series_pool_ = 0;
+  long reported_waiting_ = 0, reported_running_ = 0, reported_blocks_ = 0;
 };
 
 }  // namespace fleetsim

@@ -17,6 +17,7 @@
 #include "fleetsim/router.hpp"
 #include "fleetsim/scenario.hpp"
 #include "fleetsim/session.hpp"
+#include "fleetsim/time_series.hpp"
 #include "fleetsim/tool_pool.hpp"
 
 namespace fleetsim {
@@ -37,6 +38,10 @@ class FleetModel : public BatcherListener {
   FleetModel(const Scenario& scenario, double window_end_s);
 
   void attach(FleetDriver* driver) { driver_ = driver; }
+  // Records a time series of the run in bins of `bin_s` seconds from the
+  // window's start (fleetsim run --timeseries); call before the run starts.
+  void record_time_series(double bin_s);
+  const TimeSeries* time_series() const { return series_.get(); }
 
   void start_session(std::uint32_t workload);
   void tool_finished(std::uint32_t session_slot);
@@ -105,6 +110,7 @@ class FleetModel : public BatcherListener {
   std::vector<std::uint64_t> sessions_created_;  // per workload, for stream ids
   std::size_t host_count_ = 0;
   FleetMetrics metrics_;
+  std::unique_ptr<TimeSeries> series_;  // null unless recorded: no work per event then
 };
 
 }  // namespace fleetsim

@@ -8,6 +8,7 @@
 
 #include "fleetsim/report.hpp"
 #include "fleetsim/scenario.hpp"
+#include "fleetsim/time_series.hpp"
 
 namespace fleetsim {
 
@@ -20,6 +21,11 @@ struct SimulationOptions {
   // Called every few thousand engine events with the simulated time and the
   // events so far: the CLI's resource guard, which may end the process.
   std::function<void(double simulated_s, long events)> on_progress;
+  // When set, the run records its time series in bins of timeseries_bin_s
+  // seconds and leaves the rows here (fleetsim run --timeseries); when null,
+  // nothing is recorded and the run does no work for it.
+  TimeSeriesTable* timeseries = nullptr;
+  double timeseries_bin_s = 60.0;
 };
 
 Report simulate(const Scenario& scenario, const SimulationOptions& options = {});

@@ -1,8 +1,11 @@
 // fleetsim run SCENARIO: simulate and print the report.
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
+
+#include <fmt/format.h>
 
 #include "cli_support.hpp"
 #include "commands.hpp"
@@ -11,6 +14,7 @@
 #include "resource_guard.hpp"
 #include "fleetsim/report_writers.hpp"
 #include "fleetsim/simulation.hpp"
+#include "fleetsim/time_series_writer.hpp"
 #include "scenario_options.hpp"
 
 namespace fleetsim {
@@ -25,7 +29,23 @@ struct RunOptions {
   std::string output;
   bool progress = true;
   LimitOptions limits;  // --max-memory, --max-events, --max-wall
+  std::string timeseries;  // --timeseries FILE: empty, none
+  std::string bin_text;    // --bin, as given
+  double bin_s = 60.0;
 };
+
+// A time series holds every bin of the window in memory: refuse one that
+// would not fit before the run rather than after it (duration mode; a run of
+// a session count is watched by --max-memory while it runs).
+constexpr double kMaxTimeSeriesBins = 1e6;
+
+std::string too_many_bins(const Scenario& scenario, double bin_s) {
+  if (!scenario.simulation.duration_s) return {};
+  const double bins = std::ceil((*scenario.simulation.duration_s - scenario.simulation.warmup_s) / bin_s);
+  if (bins <= kMaxTimeSeriesBins) return {};
+  return fmt::format("--bin {} would make {:.3g} bins of the measured window; at most {:.0e}",
+                     format_quantity(bin_s, Dimension::duration), bins, kMaxTimeSeriesBins);
+}
 
 ReportFormat parse_format(const std::string& name) {
   if (name == "json") return ReportFormat::json;
@@ -45,13 +65,27 @@ int run(const RunOptions& o) {
               << "\n  hint: shorten the run or lower the rate, or raise the limit if the machine can take it\n";
     return kExitInvalidInput;
   }
+  if (const std::string why = o.timeseries.empty() ? "" : too_many_bins(*scenario, o.bin_s); !why.empty()) {
+    std::cerr << "fleetsim: error: " << o.scenario << ": refused: " << why << "\n  hint: give a wider --bin\n";
+    return kExitInvalidInput;
+  }
   SimulationOptions sim;
   sim.progress = o.progress;
+  TimeSeriesTable series;
+  if (!o.timeseries.empty()) {
+    sim.timeseries = &series;
+    sim.timeseries_bin_s = o.bin_s;
+  }
   set_activity("simulating " + o.scenario);
   sim.on_engine_created = install_run_interrupt_handlers;
   watch_resources(sim, o.limits.limits, o.scenario);
   exit_cleanly_when_out_of_memory();
   const Report report = simulate(*scenario, sim);
+  // The series first: when it cannot be written, the run fails before any report is out.
+  if (!o.timeseries.empty()) {
+    set_activity("writing the time series to " + o.timeseries);
+    if (const int code = emit(render_time_series_csv(series), o.timeseries); code != kExitOk) return code;
+  }
   set_activity("writing the report" + (o.output.empty() || o.output == "-" ? std::string() : " to " + o.output));
   return emit(render_report(report, parse_format(o.format)), o.output);
 }
@@ -69,6 +103,13 @@ Command add_run_command(CLI::App& app) {
       ->check(CLI::IsMember({"table", "json", "csv"}));
   cmd->add_option("-o,--output", o->output, "Write the report to FILE (atomically; a device or FIFO in place) instead of stdout");
   cmd->add_flag("!--no-progress", o->progress, "Do not log progress on long runs");
+  auto* series = cmd->add_option("--timeseries", o->timeseries,
+                                 "Also write a CSV time series of the run, one row per pool and workload per bin "
+                                 "(atomically; docs/report-format.md, \"Time series\")");
+  cmd->add_option("--bin", o->bin_text, "Bin width of --timeseries, e.g. 10s or 5min (default 60s)")
+      ->type_name("DURATION")
+      ->check(quantity_of(Dimension::duration, o->bin_s, 1e-3))
+      ->needs(series);
   add_limit_options(cmd, o->limits);
   return {cmd, [o] { return run(*o); }};
 }

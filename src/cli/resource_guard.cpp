@@ -32,20 +32,6 @@ std::string figure(double x) {
   return fmt::format("{:.3g}", std::isfinite(x) ? x : std::numeric_limits<double>::max());
 }
 
-// A CLI11 check that parses a quantity of `dimension` into `target`.
-CLI::Validator quantity_of(Dimension dimension, double& target, double min) {
-  return CLI::Validator(
-      [dimension, &target, min](std::string& text) -> std::string {
-        const auto parsed = dimension == Dimension::dimensionless ? parse_count(text) : parse_quantity(text, dimension);
-        if (const auto* why = std::get_if<std::string>(&parsed)) return *why;
-        const double value = std::get<double>(parsed);
-        if (!(value >= min)) return fmt::format("expected at least {}, found \"{}\"", min, text);
-        target = value;
-        return {};
-      },
-      std::string(to_string(dimension)));
-}
-
 [[noreturn]] void stop(const std::string& scenario, const std::string& why) {
   std::cerr << "fleetsim: error: " << scenario << ": stopped: " << why << "; nothing was written\n";
   std::cerr.flush();
@@ -63,6 +49,19 @@ void out_of_memory() {
 }
 
 }  // namespace
+
+CLI::Validator quantity_of(Dimension dimension, double& target, double min) {
+  return CLI::Validator(
+      [dimension, &target, min](std::string& text) -> std::string {
+        const auto parsed = dimension == Dimension::dimensionless ? parse_count(text) : parse_quantity(text, dimension);
+        if (const auto* why = std::get_if<std::string>(&parsed)) return *why;
+        const double value = std::get<double>(parsed);
+        if (!(value >= min)) return fmt::format("expected at least {}, found \"{}\"", min, text);
+        target = value;
+        return {};
+      },
+      std::string(to_string(dimension)));
+}
 
 void exit_cleanly_when_out_of_memory() { std::set_new_handler(out_of_memory); }
 

@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "fleetsim/simulation.hpp"
+#include "fleetsim/units.hpp"
 #include "fleetsim/work_estimate.hpp"
 
 namespace fleetsim {
@@ -31,6 +32,10 @@ struct LimitOptions {
   std::vector<std::string> arguments;
 };
 void add_limit_options(CLI::App* cmd, LimitOptions& options);
+
+// A CLI11 check that parses a quantity of `dimension` ("30min", "16GiB") into
+// `target`, refusing one below `min`; a bad value is a bad command line.
+CLI::Validator quantity_of(Dimension dimension, double& target, double min);
 
 // Why the estimate exceeds a limit ("the run would need at least 2.0e+12
 // engine events; the limit is 1e+09 (--max-events)"), or empty.

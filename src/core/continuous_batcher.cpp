@@ -31,6 +31,10 @@ bool ContinuousBatcher::enqueue(const CallRequest& call) {
   s.call = call;
   s.target = call.prompt_tokens;
   waiting_.push_back(s);
+  if (series_) {
+    series_->call_arrived(series_pool_, call.enqueue_s);
+    report_levels(call.enqueue_s);
+  }
   return was_empty && running_.size() < static_cast<std::size_t>(engine_.max_batch_size);
 }
 
@@ -42,6 +46,16 @@ void ContinuousBatcher::touch(double now) {
 }
 
 void ContinuousBatcher::settle(double now) { touch(now); }
+
+void ContinuousBatcher::report_levels(double now) {
+  const auto waiting = static_cast<long>(waiting_.size()), running = static_cast<long>(running_.size());
+  const long blocks = kv_blocks_used();
+  series_->levels(series_pool_, now, waiting - reported_waiting_, running - reported_running_,
+                  blocks - reported_blocks_);
+  reported_waiting_ = waiting;
+  reported_running_ = running;
+  reported_blocks_ = blocks;
+}
 
 void ContinuousBatcher::drop_retained(const RetainedKv::Entry& entry, double now) {
   free_blocks_ += entry.blocks;
@@ -215,6 +229,12 @@ bool ContinuousBatcher::plan_tail_run(Plan& p) {
 }
 
 Plan ContinuousBatcher::plan(double now, BatcherListener& listener) {
+  Plan p = plan_next(now, listener);
+  if (series_) report_levels(now);  // admissions, preemptions, evictions, expiries
+  return p;
+}
+
+Plan ContinuousBatcher::plan_next(double now, BatcherListener& listener) {
   touch(now);
   expire_retained(now);
   Plan p;
@@ -305,6 +325,7 @@ void ContinuousBatcher::account(double start_s, double end_s, double compute_s, 
   const double duration = end_s - start_s;
   const double energy = power_.dynamic_energy_j(duration, compute_s, memory_s);
   if (timeline_ != nullptr) timeline_->add(start_s, end_s, energy);
+  if (series_) series_->busy(series_pool_, start_s, end_s, energy);
   double in_window = 0.0;
   if (duration > 0.0)
     in_window = std::clamp((end_s - std::max(start_s, window_start_s_)) / duration, 0.0, 1.0);
@@ -408,6 +429,7 @@ void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, doubl
     }
   }
   running_.resize(kept);
+  if (series_) report_levels(end_s);
 }
 
 void ContinuousBatcher::apply_decode(long k) {
@@ -453,6 +475,7 @@ void ContinuousBatcher::finish(Sequence& s, double now, bool failed, BatcherList
   } else {
     release(s, now);
   }
+  if (series_) series_->call_finished(series_pool_, now);
   listener.on_call_finished(out);
 }
 

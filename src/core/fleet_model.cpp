@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "fleetsim/report_builder.hpp"
+
 namespace fleetsim {
 namespace {
 
@@ -71,6 +73,25 @@ FleetModel::FleetModel(const Scenario& scenario, double /*window_end_s*/) : scen
   for (const ToolPoolSpec& spec : scenario.tool_pools) tool_pools_.emplace_back(spec, warmup, scenario.workloads.size());
 }
 
+void FleetModel::record_time_series(double bin_s) {
+  std::vector<TimeSeriesPool> pools(scenario_.pools.size());
+  for (std::size_t p = 0; p < pools.size(); ++p) {
+    const Pool& pool = scenario_.pools[p];
+    pools[p].name = pool.name;
+    pools[p].nodes = pool.count;
+    pools[p].baseline_w = pool.count * node_baseline_power_w(pool);
+  }
+  for (std::size_t r = 0; r < replicas_.size(); ++r) {
+    TimeSeriesPool& pool = pools[placements_[r].pool];
+    ++pool.replicas;
+    pool.kv_blocks += replicas_[r].kv_blocks_total();
+  }
+  std::vector<std::string> workloads;
+  for (const Workload& w : scenario_.workloads) workloads.push_back(w.name);
+  series_ = std::make_unique<TimeSeries>(scenario_.simulation.warmup_s, bin_s, std::move(pools), std::move(workloads));
+  for (std::size_t r = 0; r < replicas_.size(); ++r) replicas_[r].record_series(series_.get(), placements_[r].pool);
+}
+
 void FleetModel::count_occupancy(double now, int delta) {
   OccupancyIntegral& o = metrics_.occupancy;
   const double from = std::max(o.last_s, scenario_.simulation.warmup_s);
@@ -111,6 +132,7 @@ void FleetModel::start_session(std::uint32_t workload) {
   ++sessions_in_flight_;
   count_occupancy(now, +1);
   metrics_.workloads[workload].in_system.change(now, +1.0);
+  if (series_) series_->session_started(workload, now);
   if (in_window(now)) {
     ++metrics_.workloads[workload].sessions_started;
     ++metrics_.occupancy.arrivals;
@@ -261,6 +283,7 @@ void FleetModel::end_session(std::uint32_t slot) {
   }
   count_occupancy(now, -1);
   metrics_.workloads[s.workload].in_system.change(now, -1.0);
+  if (series_) series_->session_ended(s.workload, now);
   slot_live_[slot] = kFree;
   free_slots_.push_back(slot);
   --sessions_in_flight_;
@@ -280,6 +303,7 @@ void FleetModel::settle(double end_s) {
   for (auto& p : metrics_.pools) p.calls_in_flight.settle(end_s);
   for (auto& r : replicas_) r.settle(end_s);
   for (auto& t : tool_pools_) t.settle(end_s);
+  if (series_) series_->settle(end_s);
 }
 
 }  // namespace fleetsim

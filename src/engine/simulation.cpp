@@ -164,6 +164,7 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
   rc.drained = sg4::Semaphore::create(0);
 
   FleetModel fleet(scenario, std::isfinite(rc.horizon_s) ? rc.horizon_s : 0.0);
+  if (options.timeseries) fleet.record_time_series(options.timeseries_bin_s);
 
   // One host per node. A star zone keeps the platform O(nodes): nothing is
   // sent over the network, so no routes are needed.
@@ -223,6 +224,7 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
     totals.pool_baseline_energy_j[host_pool[i]] += sg_host_get_consumed_energy(hosts[i]);
   for (std::size_t p = 0; p < scenario.pools.size(); ++p) totals.pool_baseline_energy_j[p] -= energy_at_warmup[p];
   fleet.metrics().events = events;
+  if (options.timeseries) *options.timeseries = fleet.time_series()->table(end);
   return build_report(fleet, totals);
 }
 

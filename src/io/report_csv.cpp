@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "csv_field.hpp"
 #include "fleetsim/report_writers.hpp"
 #include "report_json.hpp"
 
@@ -131,18 +132,6 @@ std::string_view unit_for(std::string_view path) {
   for (const UnitEntry& e : kUnits)
     if (e.key == leaf) return e.unit;
   return "";
-}
-
-// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
-std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
 }
 
 // Integers print exactly (a 64-bit seed does not survive %.10g); null, which
