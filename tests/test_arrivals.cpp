@@ -99,3 +99,43 @@ TEST_CASE("Zero-repeat loops are skipped", "[session]") {
   while (cursor.next(rng)) ++n;
   CHECK(n == 1);
 }
+
+TEST_CASE("Weekly day rates scale each day of the week from the run's start", "[arrivals]") {
+  ArrivalProcess p;
+  p.kind = ArrivalProcess::Kind::diurnal;
+  p.rate_per_s = 1.0;
+  p.amplitude = 0.0;
+  p.weekly = {2.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.5};  // mean 1, as the reader scales them
+  ArrivalGenerator g(p, Rng(5, 5));
+  CHECK(g.rate_at(0.5 * 86400) == Approx(2.0));
+  CHECK(g.rate_at(5.5 * 86400) == Approx(0.5));
+  CHECK(g.rate_at(7.5 * 86400) == Approx(2.0));  // the next week's day 0
+  CHECK(peak_rate_per_s(p) == Approx(2.0));
+  // Day 0: 172,800 expected (sd 416); day 5: 43,200 (sd 208).
+  CHECK(count_until(g, 0.0, 86400.0) == Approx(172800).margin(2000));
+  ArrivalGenerator h(p, Rng(6, 6));
+  CHECK(count_until(h, 5 * 86400.0, 6 * 86400.0) == Approx(43200).margin(1000));
+}
+
+TEST_CASE("Growth compounds the rate week over week", "[arrivals]") {
+  ArrivalProcess p;
+  p.kind = ArrivalProcess::Kind::diurnal;
+  p.rate_per_s = 0.1;
+  p.amplitude = 0.0;
+  p.growth_per_week = 1.0;  // doubles every week
+  const double week = 7 * 86400.0;
+  ArrivalGenerator g(p, Rng(7, 7));
+  CHECK(g.rate_at(week) == Approx(0.2));
+  CHECK(g.rate_at(2 * week) == Approx(0.4));
+  // Mean of 2^(t/W) over one week: 1 / ln 2.
+  CHECK(mean_growth_factor(p, week) == Approx(1.0 / std::log(2.0)));
+  // Week 0: 0.1 x W / ln 2 = 87,255 expected (sd 295); week 1 twice that
+  // (sd 418): the day-by-day bound must follow the rate as it grows.
+  CHECK(count_until(g, 0.0, week) == Approx(87255).margin(1500));
+  ArrivalGenerator h(p, Rng(8, 8));
+  CHECK(count_until(h, week, 2 * week) == Approx(174510).margin(2100));
+
+  p.growth_per_week = -0.5;  // halves every week: the mean over one week is 0.5 / ln 2
+  CHECK(mean_growth_factor(p, week) == Approx(0.5 / std::log(2.0)));
+  CHECK(growth_factor(p, week) == Approx(0.5));
+}

@@ -29,7 +29,18 @@ class ArrivalGenerator {
 };
 
 // The highest rate the process reaches (sessions per second); 0 when it
-// never starts a session, and for a trace, which has times, not a rate.
+// never starts a session, and for a trace, which has times, not a rate. A
+// diurnal process with growth is taken at its first week's scale: its peak
+// rises without bound when the rate grows (a lower bound, as the work
+// estimate needs).
 double peak_rate_per_s(const ArrivalProcess& process);
+
+// The diurnal process's growth over [0, t]: (1 + growth_per_week)^(t / week).
+double growth_factor(const ArrivalProcess& process, double t);
+// Its mean over [0, horizon]: the expected sessions are rate x horizon x this.
+double mean_growth_factor(const ArrivalProcess& process, double horizon_s);
+
+// Seconds in a week: the period of `weekly` factors and of growth_per_week.
+inline constexpr double kSecondsPerWeek = 7 * 86400.0;
 
 }  // namespace fleetsim

@@ -134,9 +134,15 @@ struct ArrivalProcess {
   };
   std::vector<Piece> pieces;
   // diurnal: rate(t) = rate * (1 + amplitude * cos(2 pi (t - peak_s) / period_s))
+  //                    * weekly[day of t] * (1 + growth_per_week)^(t / 1 week)
   double amplitude = 0.0;
   double period_s = 86400.0;
   double peak_s = 0.0;
+  // Relative rate of each day of the week, day 0 starting at t = 0, scaled
+  // to a mean of 1 so that `rate_per_s` stays the mean rate; empty: every day alike.
+  std::vector<double> weekly;
+  // Compound growth (or decline, down to > -1) of the rate per week.
+  double growth_per_week = 0.0;
   // trace: shared, because scenarios are copied (variants, sweeps) and a
   // trace can hold millions of calls.
   std::shared_ptr<const RequestTrace> trace;

@@ -20,14 +20,42 @@ double ArrivalGenerator::rate_at(double t) const {
         if (piece.start_s <= t) rate = piece.rate_per_s;
       return rate;
     }
-    case ArrivalProcess::Kind::diurnal:
-      return process_.rate_per_s *
-             (1.0 + process_.amplitude * std::cos(kTwoPi * (t - process_.peak_s) / process_.period_s));
+    case ArrivalProcess::Kind::diurnal: {
+      double rate = process_.rate_per_s *
+                    (1.0 + process_.amplitude * std::cos(kTwoPi * (t - process_.peak_s) / process_.period_s));
+      if (!process_.weekly.empty()) {
+        const double day = std::floor(std::fmod(std::max(0.0, t), kSecondsPerWeek) / 86400.0);
+        rate *= process_.weekly[std::min<std::size_t>(6, static_cast<std::size_t>(day))];
+      }
+      return process_.growth_per_week != 0.0 ? rate * growth_factor(process_, t) : rate;
+    }
     case ArrivalProcess::Kind::trace:
       return 0.0;
   }
   return 0.0;
 }
+
+double growth_factor(const ArrivalProcess& process, double t) {
+  if (process.growth_per_week == 0.0) return 1.0;
+  return std::pow(1.0 + process.growth_per_week, t / kSecondsPerWeek);
+}
+
+double mean_growth_factor(const ArrivalProcess& process, double horizon_s) {
+  const double g = process.growth_per_week;
+  if (g == 0.0 || horizon_s <= 0.0) return 1.0;
+  // (1/H) * integral_0^H (1+g)^(t/W) dt = W ((1+g)^(H/W) - 1) / (H ln(1+g))
+  const double log_growth = std::log1p(g);
+  return kSecondsPerWeek * std::expm1(log_growth * horizon_s / kSecondsPerWeek) / (horizon_s * log_growth);
+}
+
+namespace {
+// The diurnal rate's bound before growth: its daily peak on its busiest day.
+double diurnal_static_peak(const ArrivalProcess& p) {
+  double busiest = 1.0;
+  if (!p.weekly.empty()) busiest = *std::max_element(p.weekly.begin(), p.weekly.end());
+  return p.rate_per_s * (1.0 + p.amplitude) * busiest;
+}
+}  // namespace
 
 double peak_rate_per_s(const ArrivalProcess& process) {
   switch (process.kind) {
@@ -40,7 +68,7 @@ double peak_rate_per_s(const ArrivalProcess& process) {
       return peak;
     }
     case ArrivalProcess::Kind::diurnal:
-      return process.rate_per_s * (1.0 + process.amplitude);
+      return diurnal_static_peak(process);
     case ArrivalProcess::Kind::trace:
       return 0.0;
   }
@@ -74,14 +102,30 @@ double ArrivalGenerator::next_after(double t) {
       }
     }
     case ArrivalProcess::Kind::diurnal: {
-      // Thinning (Lewis and Shedler): candidates at the peak rate, each kept
-      // with probability rate(t) / peak.
-      const double peak = process_.rate_per_s * (1.0 + process_.amplitude);
+      // Thinning (Lewis and Shedler): candidates at a bound of the rate,
+      // each kept with probability rate(t) / bound.
+      const double peak = diurnal_static_peak(process_);
       if (peak <= 0) return kInfinity;
       double now = t;
+      if (process_.growth_per_week == 0.0) {
+        while (true) {
+          now += rng_.exponential(1.0 / peak);
+          if (rng_.uniform01() * peak <= rate_at(now)) return now;
+        }
+      }
+      // With growth the rate has no bound over all time: bound it one day
+      // at a time, and restart a candidate that leaves its day at the day's
+      // end (exact, since the candidates are memoryless).
       while (true) {
-        now += rng_.exponential(1.0 / peak);
-        if (rng_.uniform01() * peak <= rate_at(now)) return now;
+        const double window_end = now + 86400.0;
+        const double bound = peak * std::max(growth_factor(process_, now), growth_factor(process_, window_end));
+        const double candidate = now + rng_.exponential(1.0 / bound);
+        if (candidate > window_end) {
+          now = window_end;
+          continue;
+        }
+        now = candidate;
+        if (rng_.uniform01() * bound <= rate_at(now)) return now;
       }
     }
     case ArrivalProcess::Kind::trace: {

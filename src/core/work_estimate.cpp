@@ -83,7 +83,7 @@ StepTotals totals_of(const std::vector<Step>& steps) {
 
 // Arrivals expected in [0, horizon), and the highest rate.
 double expected_arrivals(const ArrivalProcess& a, double horizon_s) {
-  if (a.kind != ArrivalProcess::Kind::piecewise) return a.rate_per_s * horizon_s;
+  if (a.kind != ArrivalProcess::Kind::piecewise) return a.rate_per_s * horizon_s * mean_growth_factor(a, horizon_s);
   double total = 0.0;
   for (std::size_t i = 0; i < a.pieces.size(); ++i) {
     const double begin = a.pieces[i].start_s;

@@ -11,12 +11,12 @@ const Choices<Kind> kProcesses = {
     {"poisson", Kind::poisson}, {"constant", Kind::constant}, {"piecewise", Kind::piecewise}, {"diurnal", Kind::diurnal}};
 
 std::vector<std::string> keys_of(std::optional<Kind> kind) {
-  if (!kind) return {"process", "rate", "pieces", "amplitude", "period", "peak_at"};
+  if (!kind) return {"process", "rate", "pieces", "amplitude", "period", "peak_at", "weekly", "growth_per_week"};
   switch (*kind) {
     case Kind::poisson:
     case Kind::constant: return {"process", "rate"};
     case Kind::piecewise: return {"process", "pieces"};
-    case Kind::diurnal: return {"process", "rate", "amplitude", "period", "peak_at"};
+    case Kind::diurnal: return {"process", "rate", "amplitude", "period", "peak_at", "weekly", "growth_per_week"};
     case Kind::trace: break;  // a workload's `trace:`, never a `process:`
   }
   return {};
@@ -51,6 +51,28 @@ void read_pieces(YamlReader& r, const YAML::Node& map, const std::string& path, 
   }
 }
 
+// Seven relative day rates, scaled to a mean of 1 so that `rate` stays the mean.
+void read_weekly(YamlReader& r, const YAML::Node& node, const std::string& path, ArrivalProcess& a) {
+  constexpr std::string_view hint = "seven relative day rates from the day the run starts, e.g. [1, 1, 1, 1, 1, 0.4, 0.3]";
+  if (!r.expect_list(node, path, hint)) return;
+  if (node.size() != 7) {
+    r.error(node, path, fmt::format("expected 7 day rates, found {}", node.size()), std::string(hint));
+    return;
+  }
+  std::vector<double> days;
+  for (std::size_t i = 0; i < node.size(); ++i)
+    if (auto v = r.number(node[i], index_path(path, i), at_least(0))) days.push_back(*v);
+  if (days.size() != 7) return;
+  double sum = 0.0;
+  for (double d : days) sum += d;
+  if (sum <= 0.0) {
+    r.error(node, path, "expected at least one day with a rate above 0, found all 0", std::string(hint));
+    return;
+  }
+  for (double& d : days) d *= 7.0 / sum;
+  a.weekly = std::move(days);
+}
+
 }  // namespace
 
 std::optional<ArrivalProcess> read_arrivals(YamlReader& r, const YAML::Node& node, const std::string& path) {
@@ -82,6 +104,9 @@ std::optional<ArrivalProcess> read_arrivals(YamlReader& r, const YAML::Node& nod
       read("amplitude", Dimension::dimensionless, in_range(0, 1), a.amplitude, true);
       read("period", Dimension::duration, greater_than(0), a.period_s, false);
       read("peak_at", Dimension::duration, at_least(0), a.peak_s, false);
+      if (const YAML::Node w = YamlReader::get(node, "weekly")) read_weekly(r, w, child_path(path, "weekly"), a);
+      // Above 10x a week the rate passes any fleet within a few weeks: a slip for a percentage.
+      read("growth_per_week", Dimension::dimensionless, in_range(-1, 10, true), a.growth_per_week, false);
       break;
     case Kind::trace:
       break;
