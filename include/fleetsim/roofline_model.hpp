@@ -32,8 +32,9 @@ struct IterationShape {
   double prefill_seqs = 0.0;     // prompts with a chunk in this iteration
   double prefill_outputs = 0.0;  // of them, those whose last chunk ran (they sample a token)
   // Cells in the replica's KV cache before the iteration: every running
-  // sequence's tokens, those sitting this iteration out included. Read only
-  // under KvLayout::unified, where attention spans all of them.
+  // sequence's tokens, those sitting this iteration out included. Read, and
+  // filled in by the batcher, only under KvLayout::unified, where attention
+  // spans all of them.
   double cache_cells = 0.0;
 
   double tokens() const { return decode_seqs + prefill_tokens; }

@@ -270,7 +270,8 @@ Plan ContinuousBatcher::plan_next(double now, BatcherListener& listener) {
   }
 
   IterationShape shape;
-  for (const auto& s : running_) shape.cache_cells += static_cast<double>(s.kv_tokens);
+  if (engine_.kv_layout == KvLayout::unified)  // only a unified cache's attention spans them all
+    for (const auto& s : running_) shape.cache_cells += static_cast<double>(s.kv_tokens);
   long budget = engine_.max_batched_tokens;
   if (engine_.chunked_prefill) {
     for (auto& s : running_) {
