@@ -12,6 +12,7 @@
 #include "fleetsim/input_limits.hpp"
 #include "fleetsim/json_input.hpp"
 #include "fleetsim/report_figures.hpp"
+#include "csv_field.hpp"
 #include "report_text.hpp"
 
 namespace fleetsim {
@@ -39,17 +40,6 @@ std::uint64_t whole_number(const Json& j, const char* key, std::uint64_t max) {
   const Json& v = j.at(key);
   if (v.is_number_unsigned() && v.get<std::uint64_t>() <= max) return v.get<std::uint64_t>();
   throw BadField(fmt::format("\"{}\": expected a whole number in 0..{}, found {}", key, max, v.dump()));
-}
-
-// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 std::string csv_number(const std::optional<double>& x) {
