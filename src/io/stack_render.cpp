@@ -1,6 +1,7 @@
 #include "stack_render.hpp"
 
 #include "report_text.hpp"
+#include "stack_entry.hpp"
 
 namespace fleetsim {
 namespace {
@@ -15,8 +16,8 @@ std::string or_dash(const std::optional<T>& v) {
   return v ? std::to_string(*v) : "-";
 }
 
-std::string admission_name(KvAdmission a) { return a == KvAdmission::reserve_output ? "reserve_output" : "on_demand"; }
-std::string layout_name(KvLayout l) { return l == KvLayout::unified ? "unified" : "per_sequence"; }
+std::string admission_name(KvAdmission a) { return choice_name(kv_admission_choices(), a); }
+std::string layout_name(KvLayout l) { return choice_name(kv_layout_choices(), l); }
 
 template <typename T>
 Json or_null(const std::optional<T>& v) {

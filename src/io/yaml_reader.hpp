@@ -45,6 +45,15 @@ Bounds in_range(double min, double max, bool min_open = false, bool max_open = f
 template <typename E>
 using Choices = std::vector<std::pair<std::string, E>>;
 
+// The word a value is written as: its first entry in `choices`, so that a
+// writer and the reader share one table (empty for a value the table lacks).
+template <typename E>
+std::string choice_name(const Choices<E>& choices, E value) {
+  for (const auto& [word, v] : choices)
+    if (v == value) return word;
+  return {};
+}
+
 class YamlReader {
  public:
   YamlReader(std::string file, std::vector<Diagnostic>& out) : file_(std::move(file)), out_(out) {}
