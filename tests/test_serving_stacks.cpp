@@ -63,7 +63,8 @@ std::string scenario_with_engine(const std::string& engine) {
 
 TEST_CASE("The built-in stacks parse, and every figure has a source", "[stacks]") {
   const Catalog& c = Catalog::builtin();
-  for (const char* name : {"vllm-0.5", "vllm-v1", "sglang", "tensorrt-llm", "llama.cpp-server", "vllm-cpu"}) {
+  for (const char* name :
+       {"vllm-0.5", "vllm-v1", "sglang", "tensorrt-llm", "llama.cpp-server", "vllm-cpu", "pytorch-cuda-graph"}) {
     INFO(name);
     const ServingStack* s = c.find_stack(name);
     REQUIRE(s);
@@ -75,6 +76,7 @@ TEST_CASE("The built-in stacks parse, and every figure has a source", "[stacks]"
     if (s->max_batch_size) CHECK(s->sources.count("engine.max_batch_size") == 1);
     if (s->kv_admission) CHECK(s->sources.count("engine.kv_admission") == 1);
     if (s->kv_layout) CHECK(s->sources.count("engine.kv_layout") == 1);
+    if (s->kernels_per_layer > 0) CHECK(s->sources.count("kernels_per_layer") == 1);
   }
   // The one stack whose admission policy is TensorRT-LLM's GUARANTEED_NO_EVICT.
   REQUIRE(c.find_stack("tensorrt-llm")->kv_admission);
@@ -241,6 +243,65 @@ TEST_CASE("A decode run's closed form equals the sum of its iterations with the 
     const double half = model.decode_run_time(run, 150);
     CHECK(model.decode_iterations_within(run, n, half) == 150);
   }
+}
+
+TEST_CASE("Kernels per layer cost the device's kernel floor each, by hand", "[stacks][roofline]") {
+  HardwareSpec gpu = testing::h100_node();
+  gpu.kernel_floor_s = 2e-6;
+  EngineSettings engine;
+  engine.kernels_per_layer = 20;
+  const RooflineModel with_kernels(testing::llama_8b(), gpu, engine);
+  const RooflineModel without(testing::llama_8b(), gpu, EngineSettings{});
+
+  IterationShape s;
+  s.decode_seqs = 4;
+  s.decode_context = 4 * 300.0;
+  // 32 layers x 20 kernels x 2 us = 1.28 ms on every iteration, added to
+  // the rest unchanged.
+  const IterationCost c = with_kernels.cost(s), plain = without.cost(s);
+  CHECK(c.layer_kernels_s == Approx(1.28e-3));
+  CHECK(c.time_s() - plain.time_s() == Approx(1.28e-3));
+  CHECK(c.compute_s == plain.compute_s);  // no work of its own: power sees a longer, lighter iteration
+  CHECK(c.memory_s == plain.memory_s);
+  // Tensor parallelism: every device runs every layer's kernels.
+  EngineSettings tp4 = engine;
+  tp4.tensor_parallel = 4;
+  CHECK(RooflineModel(testing::llama_8b(), gpu, tp4).cost(s).layer_kernels_s == Approx(1.28e-3));
+  // Hardware with no floor, or a stack with no count: nothing.
+  CHECK(RooflineModel(testing::llama_8b(), testing::h100_node(), engine).cost(s).layer_kernels_s == 0.0);  // floor 0
+  CHECK(plain.layer_kernels_s == 0.0);
+  // A decode run's closed form carries the term on every iteration.
+  const RooflineModel::DecodeRun run{4, 4 * 300.0};
+  CHECK(with_kernels.decode_run_time(run, 100) - without.decode_run_time(run, 100) == Approx(100 * 1.28e-3));
+}
+
+TEST_CASE("kernels_per_layer: a stack's count, a pool's override, bad values located", "[stacks][loader]") {
+  const Catalog& c = Catalog::builtin();
+  REQUIRE(c.find_stack("pytorch-cuda-graph"));
+  CHECK(c.find_stack("pytorch-cuda-graph")->kernels_per_layer == 22);
+  CHECK(c.find_stack("tensorrt-llm")->kernels_per_layer == 0);  // inside the fitted efficiencies
+  CHECK(c.find_hardware("h200-p5en.48xlarge")->kernel_floor_s == Approx(1.8e-6));
+  auto load = [](const std::string& engine) {
+    return load_scenario_text(
+        "name: s\nfleet:\n  pools:\n    - {name: gpu, hardware: h200-p5en.48xlarge, count: 1, models: "
+        "[llama-3.1-8b], engine: " +
+            engine +
+            "}\nworkloads:\n  - name: chat\n    arrivals: {rate: 1/s}\n    steps:\n      - llm: "
+            "{model: llama-3.1-8b, output_tokens: 10}\nsimulation: {sessions: 10}\n",
+        "s.yaml");
+  };
+  const LoadResult stack = load("{stack: pytorch-cuda-graph}");
+  REQUIRE(stack.ok());
+  CHECK(stack.scenario->pools[0].engine.kernels_per_layer == 22);
+  const LoadResult pool = load("{stack: pytorch-cuda-graph, kernels_per_layer: 10}");
+  REQUIRE(pool.ok());
+  CHECK(pool.scenario->pools[0].engine.kernels_per_layer == 10);
+  const LoadResult plain = load("{tensor_parallel: 1}");
+  REQUIRE(plain.ok());
+  CHECK(plain.scenario->pools[0].engine.kernels_per_layer == 0);
+  const LoadResult bad = load("{kernels_per_layer: -3}");
+  CHECK_FALSE(bad.ok());
+  CHECK_THAT(messages(bad.diagnostics), Contains("fleet.pools[0].engine.kernels_per_layer"));
 }
 
 TEST_CASE("fleetsim catalog lists the stacks", "[stacks][cli]") {

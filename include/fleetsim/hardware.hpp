@@ -73,6 +73,12 @@ struct HardwareSpec {
   // hundred tokens); 0 means the plain roofline.
   double matmul_knee = 0.0;
   double iteration_overhead_s = 0.0;  // scheduler + launch cost per engine iteration
+  // The shortest time one kernel takes on the device, launch to completion,
+  // replayed from a CUDA graph: what a kernel that moves almost no bytes and
+  // does almost no math costs. A stack's kernels_per_layer multiply it
+  // (docs/performance-model.md, "Kernels the roofline does not price"); 0
+  // when the entry does not give it, and then nothing is charged.
+  double kernel_floor_s = 0.0;
 
   DevicePower device_power;
   double host_power_w = 0.0;  // node baseline besides the devices (CPUs of a GPU node, fans, NICs)

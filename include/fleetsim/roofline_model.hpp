@@ -4,14 +4,17 @@
 // over the KV cache (F_att FLOPs over B_kv bytes). Each is bound by its own
 // roofline, so
 //
-//   t = join_p(F_lin / C, B_w / W) + max(F_att / C_att, B_kv / W) + t_comm + t_overhead
+//   t = join_p(F_lin / C, B_w / W) + max(F_att / C_att, B_kv / W) + t_comm + t_overhead + t_k
 //
 // with C = n * peak * eff_c, W = n * achieved bandwidth, and join_p(a, b) =
 // (a^p + b^p)^(1/p) the matrices' roofline with a rounded knee
 // (HardwareSpec::matmul_knee; max(a, b) when the hardware gives none). A large decode
 // batch is compute bound in its matrices and memory bound in attention: the
 // two add, where one max over the totals would hide the KV reads under the
-// matrix math. docs/performance-model.md derives every term.
+// matrix math. t_k = L * k * t_floor charges the stack's k kernels per layer
+// that neither term prices (normalization, rotary embedding, residual adds)
+// at the device's shortest kernel time. docs/performance-model.md derives
+// every term.
 #pragma once
 
 #include "fleetsim/hardware.hpp"
@@ -58,11 +61,12 @@ struct IterationCost {
   double memory_s = 0.0;             // both phases' memory time (for power)
   double comm_s = 0.0;               // tensor-parallel all-reduces
   double overhead_s = 0.0;           // host overhead (IterationOverhead::time_s)
+  double layer_kernels_s = 0.0;      // t_k: kernels the rooflines do not price
   double flops = 0.0;
   double bytes = 0.0;
   double time_s() const {
     return linear_s + (attention_compute_s > attention_memory_s ? attention_compute_s : attention_memory_s) + comm_s +
-           overhead_s;
+           overhead_s + layer_kernels_s;
   }
 };
 
@@ -115,7 +119,7 @@ class RooflineModel {
     double linear = 0.0;          // matmul_time of the two (constant over the run)
     double a_c = 0.0, b_c = 0.0;  // attention compute: a_c + b_c * j
     double a_m = 0.0, b_m = 0.0;  // attention memory:  a_m + b_m * j
-    double fixed = 0.0;           // communication and overhead
+    double fixed = 0.0;           // communication, overhead and layer kernels
   };
   DecodeTerms decode_terms(const DecodeRun& run) const;
   // (query, key) pairs attention computes, and KV cells it reads and writes,
@@ -141,6 +145,7 @@ class RooflineModel {
   bool unified_kv_;            // KvLayout::unified: attention spans every cell of the cache
   double comm_s_per_token_;    // tensor-parallel all-reduce bandwidth term
   double comm_s_fixed_;        // its latency term
+  double layer_kernels_s_;     // L * kernels_per_layer * kernel_floor
   IterationOverhead overhead_;  // the stack's, else the hardware's fixed iteration_overhead
 };
 

@@ -73,6 +73,12 @@ struct EngineSettings {
   // the hardware's iteration_overhead alone, as before stacks existed.
   std::string stack;
   std::optional<IterationOverhead> overhead;
+  // Kernels per transformer layer that do no matrix or attention work
+  // (normalization, rotary embedding, activation, residual adds, cache
+  // writes): each costs the hardware's kernel_floor, whatever its size. 0
+  // where a calibrated efficiency already holds them (every stack but one
+  // that names its count).
+  double kernels_per_layer = 0.0;
 };
 
 struct Pool {

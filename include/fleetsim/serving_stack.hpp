@@ -24,6 +24,10 @@ struct ServingStack {
   std::optional<int> max_batch_size;
   std::optional<KvAdmission> kv_admission;
   std::optional<KvLayout> kv_layout;
+  // Device side: kernels per layer the roofline does not price
+  // (EngineSettings::kernels_per_layer); 0 when the stack's kernels are
+  // inside the calibrated efficiencies.
+  double kernels_per_layer = 0.0;
   // Documentation only: CUDA graphs remove kernel-launch gaps, which the
   // calibrated efficiencies and `overhead` already contain; the model reads
   // nothing from this flag.

@@ -70,6 +70,8 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   weight_bytes_ = model_.weight_bytes();
   mixture_of_experts_ = model_.routed_expert_params() > 0.0;
   unified_kv_ = engine.kv_layout == KvLayout::unified;
+  // Every device of a tensor-parallel replica runs every layer's kernels.
+  layer_kernels_s_ = model_.layers * engine.kernels_per_layer * hardware_.kernel_floor_s;
   comm_s_per_token_ = 0.0;
   comm_s_fixed_ = 0.0;
   if (tp_ > 1) {
@@ -116,6 +118,7 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
   c.memory_s = c.linear_memory_s + c.attention_memory_s;
   if (tp_ > 1 && tokens > 0) c.comm_s = comm_s_per_token_ * tokens + comm_s_fixed_;
   c.overhead_s = overhead_.time_s(s.sequences(), s.output_tokens());
+  if (tokens > 0) c.layer_kernels_s = layer_kernels_s_;
   return c;
 }
 
@@ -138,7 +141,7 @@ RooflineModel::DecodeTerms RooflineModel::decode_terms(const DecodeRun& run) con
   t.a_m = c0.attention_memory_s;
   t.b_m = kv_bytes_per_token_ * run.seqs / bytes_per_second_;
   // The overhead's per-sequence and per-token terms are constant at a fixed batch.
-  t.fixed = c0.comm_s + c0.overhead_s;
+  t.fixed = c0.comm_s + c0.overhead_s + c0.layer_kernels_s;
   return t;
 }
 

@@ -122,6 +122,7 @@ Json hardware_json(const HardwareSpec& h) {
   j["memory_efficiency"] = number(h.memory_efficiency);
   j["matmul_knee"] = number(h.matmul_knee);
   j["iteration_overhead_s"] = number(h.iteration_overhead_s);
+  j["kernel_floor_s"] = number(h.kernel_floor_s);
   j["core_bandwidth_bytes_per_s"] = number(h.core_bandwidth_bps);
   j["bandwidth_knee"] = number(h.bandwidth_knee);
   j["device_power"] = {{"idle_w", number(h.device_power.idle_w)},

@@ -17,7 +17,7 @@ const std::vector<std::string> kCommonKeys = {
     "kind",       "description",  "instance",        "peak_flops",     "memory_bandwidth", "kv_tiers",
     "memory_capacity", "interconnect_bandwidth", "interconnect_latency", "interconnect_efficiency",
     "efficiency", "matmul_knee",
-    "iteration_overhead", "power", "price_per_hour", "price_date", "embodied_carbon", "sources",
+    "iteration_overhead", "kernel_floor", "power", "price_per_hour", "price_date", "embodied_carbon", "sources",
     "purchase"};
 const std::vector<std::string> kGpuOnlyKeys = {"devices"};
 const std::vector<std::string> kCpuOnlyKeys = {"sockets", "cores_per_socket", "clock", "core_bandwidth",
@@ -161,6 +161,7 @@ std::optional<HardwareSpec> read_hardware_entry(YamlReader& reader, const YAML::
   read_quantity("interconnect_bandwidth", hw.interconnect_bandwidth_bps, Dimension::bandwidth, at_least(0));
   read_quantity("interconnect_latency", hw.interconnect_latency_s, Dimension::duration, at_least(0));
   read_quantity("iteration_overhead", hw.iteration_overhead_s, Dimension::duration, at_least(0));
+  read_quantity("kernel_floor", hw.kernel_floor_s, Dimension::duration, at_least(0));
   if (const YAML::Node n = YamlReader::get(entry, "interconnect_efficiency"))
     if (auto v = reader.number(n, child_path(path, "interconnect_efficiency"), in_range(0, 1, true, false)))
       hw.interconnect_efficiency = *v;

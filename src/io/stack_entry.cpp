@@ -75,7 +75,8 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
   ServingStack s = base ? *base : ServingStack{};
   s.name = name;
 
-  std::vector<std::string> allowed = {"description", "overhead", "engine", "cuda_graphs", "sources"};
+  std::vector<std::string> allowed = {"description", "overhead", "engine", "kernels_per_layer", "cuda_graphs",
+                                      "sources"};
   allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
   reader.check_keys(entry, path, allowed);
   if (complete) {
@@ -95,6 +96,9 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
     read_overhead(reader, n, child_path(path, "overhead"), s.overhead, complete);
   if (const YAML::Node n = YamlReader::get(entry, "engine"))
     read_engine_defaults(reader, n, child_path(path, "engine"), s);
+  if (const YAML::Node n = YamlReader::get(entry, "kernels_per_layer"))
+    if (auto v = reader.number(n, child_path(path, "kernels_per_layer"), in_range(0, 1000)))
+      s.kernels_per_layer = *v;
   if (const YAML::Node n = YamlReader::get(entry, "cuda_graphs"))
     if (auto v = reader.boolean(n, child_path(path, "cuda_graphs"))) s.cuda_graphs = *v;
   if (const YAML::Node n = YamlReader::get(entry, "sources"))

@@ -1,5 +1,7 @@
 #include "stack_render.hpp"
 
+#include <fmt/format.h>
+
 #include "report_text.hpp"
 #include "stack_entry.hpp"
 
@@ -36,6 +38,7 @@ std::string render_stack_table(const std::vector<ServingStack>& stacks) {
                                 {"max batch"},
                                 {"admission", Align::left},
                                 {"KV layout", Align::left},
+                                {"kernels/layer"},
                                 {"CUDA graphs", Align::left}});
   for (const ServingStack& s : stacks) {
     table.add_row({s.name, micros(s.overhead.fixed_s), micros(s.overhead.per_sequence_s),
@@ -43,6 +46,7 @@ std::string render_stack_table(const std::vector<ServingStack>& stacks) {
                    s.chunked_prefill ? (*s.chunked_prefill ? "on" : "off") : "-", or_dash(s.max_batched_tokens),
                    or_dash(s.max_batch_size), s.kv_admission ? admission_name(*s.kv_admission) : "-",
                    s.kv_layout ? layout_name(*s.kv_layout) : "-",
+                   s.kernels_per_layer > 0 ? fmt::format("{:g}", s.kernels_per_layer) : "-",
                    s.cuda_graphs ? "yes" : "no"});
   }
   return table.render("  ");
@@ -62,6 +66,7 @@ Json stacks_json(const std::vector<ServingStack>& stacks) {
     j["max_batch_size"] = or_null(s.max_batch_size);
     j["kv_admission"] = s.kv_admission ? Json(admission_name(*s.kv_admission)) : Json(nullptr);
     j["kv_layout"] = s.kv_layout ? Json(layout_name(*s.kv_layout)) : Json(nullptr);
+    j["kernels_per_layer"] = s.kernels_per_layer;
     j["cuda_graphs"] = s.cuda_graphs;
     j["sources"] = s.sources;
     list.push_back(std::move(j));
