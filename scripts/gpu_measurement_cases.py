@@ -30,7 +30,12 @@ How each measurement maps onto a fleetsim run:
 
 The hardware is the catalog's H200 entry with one device, no iteration
 overhead (the measurement queues its steps back to back: no host work sits
-between them) and no host power (nvidia-smi reads the board alone).
+between them) and no host power (nvidia-smi reads the board alone). The
+pools name the catalog's `pytorch-cuda-graph` stack, which describes the
+software measured: no host overhead, and 22 kernels per layer besides the
+matrix products and attention, each at the H200's kernel floor (added in
+the round after the first run, as a mechanism of the model; the roles did
+not change).
 
 Usage:
   gpu_measurement_cases.py --measurements DIR --fleetsim BIN \\
@@ -63,7 +68,7 @@ SOURCE = ("fleetsim scripts/measure_gpu_iterations.py on one H200 SXM "
 
 def pool(batch, tokens):
     return ("{name: gpu, hardware: h200-bare, count: 1, models: [llama-3.1-8b], "
-            f"engine: {{max_batch_size: {batch}, max_batched_tokens: "
+            f"engine: {{stack: pytorch-cuda-graph, max_batch_size: {batch}, max_batched_tokens: "
             f"{max(tokens, 256)}, chunked_prefill: false, memory_fraction: 0.95, "
             "kv_retention: none}}")
 
