@@ -179,8 +179,16 @@ int sweep(const SweepOptions& o) {
     spdlog::info("sweep {}: {} of {} points{}, {} run{}, {} at a time", header.sweep_id, planned.size(), points.size(),
                  o.shard.empty() ? "" : " (shard " + o.shard + ")", requests.size(), requests.size() == 1 ? "" : "s",
                  o.jobs);
-  std::vector<std::vector<std::vector<std::pair<std::string, std::optional<double>>>>> figures(planned.size());
-  std::vector<std::string> failures(planned.size());
+  // Each replication's figures and failure keep their seed's slot, so that the
+  // means sum in seed order and the failure reported is the first seed's,
+  // whatever order the children finish in: same sweep, same bytes.
+  using FigureList = std::vector<std::pair<std::string, std::optional<double>>>;
+  std::vector<std::vector<std::optional<FigureList>>> figures(planned.size());
+  std::vector<std::vector<std::string>> failures(planned.size());
+  for (std::size_t k = 0; k < planned.size(); ++k) {
+    figures[k].resize(planned[k].seeds.size());
+    failures[k].resize(planned[k].seeds.size());
+  }
   std::size_t done = 0;
   const auto outcomes = run_all(requests, o.jobs, [&](std::size_t i, const RunOutcome& outcome) {
     const auto [k, r] = request_of[i];
@@ -189,11 +197,11 @@ int sweep(const SweepOptions& o) {
     std::optional<nlohmann::ordered_json> report;
     if (outcome.ok()) report = parse_report(outcome.report, parse_error);
     if (report) {
-      auto& list = figures[k].emplace_back();
+      auto& list = figures[k][r].emplace();
       for (const Figure& f : key_figures(*report)) list.emplace_back(f.path, f.value);
-    } else if (failures[k].empty()) {
-      failures[k] = "seed " + std::to_string(p.seeds[r]) + ": " +
-                    (outcome.ok() ? "unreadable report: " + parse_error : failure_reason(outcome));
+    } else {
+      failures[k][r] = "seed " + std::to_string(p.seeds[r]) + ": " +
+                       (outcome.ok() ? "unreadable report: " + parse_error : failure_reason(outcome));
     }
     ++done;
     if (o.progress)
@@ -216,9 +224,18 @@ int sweep(const SweepOptions& o) {
           break;
         }
     } else {
-      row.error = failures[k];
+      for (const std::string& failure : failures[k])
+        if (!failure.empty()) {
+          row.error = failure;
+          break;
+        }
     }
-    if (row.ok()) row.figures = summarize_replications(figures[k]);
+    if (row.ok()) {
+      std::vector<FigureList> in_seed_order;
+      for (auto& list : figures[k])
+        if (list) in_seed_order.push_back(std::move(*list));
+      row.figures = summarize_replications(in_seed_order);
+    }
     if (!row.ok()) {
       all_ok = false;
       std::cerr << "fleetsim: error: sweep point " << row.point << " (" << describe(p.point) << ") failed: " << row.error
