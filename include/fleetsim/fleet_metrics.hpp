@@ -29,6 +29,13 @@ struct WorkloadMetrics {
   QuantileSketch session_latency_s;
   StepIntegral in_system;  // sessions started and not ended, over time
   SessionGraphMetrics graph;  // reported only for workloads with graph steps
+  // A replayed trace: calls the fleet issued later than the trace's rhythm
+  // (their recorded time, or a gap measured from the previous start) because
+  // the session's previous call had not ended, and by how much.
+  std::int64_t trace_calls = 0;
+  std::int64_t trace_calls_late = 0;
+  double trace_late_total_s = 0.0;
+  double trace_late_max_s = 0.0;
 };
 
 struct PoolMetrics {

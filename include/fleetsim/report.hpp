@@ -48,6 +48,16 @@ struct SessionGraphReport {
   double blocked_on_both_mean_s = 0.0;
 };
 
+// A workload replaying a trace of agent sessions (docs/report-format.md,
+// "Trace replay"): how its calls kept to the recorded rhythm.
+struct TraceReplayReport {
+  std::string pacing;              // "timestamp" or "think_time"
+  std::int64_t calls_issued = 0;   // later calls of a session issued in the window
+  std::int64_t calls_late = 0;     // of which the fleet held back
+  double late_mean_s = 0.0;        // over the late ones
+  double late_max_s = 0.0;
+};
+
 struct WorkloadReport {
   std::string name;
   std::int64_t sessions_started = 0;    // arrived in the window
@@ -76,6 +86,9 @@ struct WorkloadReport {
   // Only for workloads with graph steps (parallel, agent, choose, loop exits),
   // so the reports of plain chains are unchanged.
   std::optional<SessionGraphReport> graph;
+  // Only for workloads replaying a trace whose sessions have several calls,
+  // so other reports are unchanged.
+  std::optional<TraceReplayReport> trace_replay;
 };
 
 // One KV tier below device memory of a pool's replicas, summed over them

@@ -6,11 +6,18 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace fleetsim {
+
+// How a session's later calls are paced (docs/scenario-format.md, "Pacing").
+enum class TracePacing : std::uint8_t {
+  timestamp,   // each at its recorded time, or when the previous call ends if later
+  think_time,  // each a recorded gap after the previous call, as the simulation runs it
+};
 
 struct RequestTrace {
   struct Call {
@@ -41,6 +48,27 @@ struct RequestTrace {
   // round; 0: replay once.
   double loop_period_s = 0.0;
 
+  TracePacing pacing = TracePacing::timestamp;
+  // think_time only, one per call (with `rate_scale` applied): the recorded
+  // gap after the call, before the session's next one. Measured from the
+  // call's end (a `think` column) or, when gap_from_start, from its start (a
+  // `gap` column, start to start): then the next call is due at the later of
+  // start + gap and the call's simulated end. Unused on a session's last call.
+  std::vector<double> gap_after_s;
+  bool gap_from_start = false;
+
+  // Where the scenario names this trace (its `trace:` key), for messages
+  // about the replay that are found only when it runs (late calls).
+  std::string scenario_file;
+  int scenario_line = 0;
+  int scenario_column = 0;
+  std::string key_path;
+
+  // A call is late by more than this when the fleet held it back (a
+  // microsecond, below any trace's resolution): times read back from the
+  // engine's clock may differ from the recorded ones in their last bits.
+  static constexpr double kLateToleranceS = 1e-6;
+
   std::size_t sessions() const { return session_begin.empty() ? 0 : session_begin.size() - 1; }
 
   // The k-th session to start, counting on through the rounds of a loop:
@@ -61,19 +89,36 @@ class TraceCursor {
   TraceCursor(const RequestTrace& trace, const RequestTrace::SessionRef& ref);
 
   bool active() const { return trace_ != nullptr; }
+  TracePacing pacing() const { return trace_->pacing; }
+  // Whether the session has issued a call yet: its first is never late.
+  bool issued_any() const { return next_ != begin_; }
   // The next call, or nullptr when the session has made all of its calls.
   const RequestTrace::Call* peek() const { return next_ < end_ ? &trace_->calls[next_] : nullptr; }
-  void pop() { ++next_; }
+  void pop() {
+    ++next_;
+    paced_due_s_ = kNotYet;
+  }
   // When `call` is due: its recorded time, shifted for the loop round. The
   // session's first call is due exactly at RequestTrace::start_s.
   double due_s(const RequestTrace::Call& call) const { return offset_s_ + call.arrival_s; }
+  // Under think_time pacing, when the next call is due: the session's first
+  // at its recorded start, a later one its recorded gap after the previous
+  // call (issued at `previous_start_s`, ended at `now`). The first answer is
+  // kept, so asking again after the wait gives the same time. `*rhythm_s`:
+  // when the trace's own rhythm would have issued it (start + gap, for a gap
+  // measured from the start), to tell how late the fleet made it.
+  double paced_due_s(double previous_start_s, double now, double* rhythm_s);
   const std::string& model(const RequestTrace::Call& call) const { return trace_->models[call.model]; }
 
  private:
   const RequestTrace* trace_ = nullptr;
+  static constexpr double kNotYet = -std::numeric_limits<double>::infinity();
+  std::uint32_t begin_ = 0;
   std::uint32_t next_ = 0;
   std::uint32_t end_ = 0;
   double offset_s_ = 0.0;
+  double paced_due_s_ = kNotYet;  // think_time: the next call's due time, once known
+  double rhythm_s_ = kNotYet;
 };
 
 }  // namespace fleetsim

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -53,6 +54,33 @@ ReportFormat parse_format(const std::string& name) {
   return ReportFormat::table;
 }
 
+// A trace replayed by its timestamps that the fleet could not keep up with:
+// later calls waited for their predecessors, so the replay is not the
+// recorded traffic. A warning at the scenario's `trace:` key, not an error.
+std::vector<Diagnostic> late_trace_warnings(const Scenario& scenario, const Report& report) {
+  std::vector<Diagnostic> out;
+  for (std::size_t w = 0; w < report.workloads.size() && w < scenario.workloads.size(); ++w) {
+    const auto& replay = report.workloads[w].trace_replay;
+    const RequestTrace* trace = scenario.workloads[w].arrivals.trace.get();
+    if (!replay || trace == nullptr || replay->pacing != "timestamp" || replay->calls_late == 0) continue;
+    Diagnostic d;
+    d.severity = Severity::warning;
+    d.file = trace->scenario_file;
+    d.line = trace->scenario_line;
+    d.column = trace->scenario_column;
+    d.key_path = trace->key_path;
+    d.message = fmt::format(
+        "the fleet fell behind the recorded timestamps: {} of {} later calls were issued late, after the "
+        "session's previous call ended (mean {}, max {} late)",
+        replay->calls_late, replay->calls_issued, format_quantity(replay->late_mean_s, Dimension::duration),
+        format_quantity(replay->late_max_s, Dimension::duration));
+    d.hint = "a larger or faster fleet keeps to the trace; pacing: think_time issues each call its recorded gap "
+             "after the previous one ends, as a real agent would (docs/scenario-format.md)";
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
 int run(const RunOptions& o) {
   set_activity("loading " + o.scenario);
   install_run_interrupt_handlers();
@@ -81,6 +109,7 @@ int run(const RunOptions& o) {
   watch_resources(sim, o.limits.limits, o.scenario);
   exit_cleanly_when_out_of_memory();
   const Report report = simulate(*scenario, sim);
+  print_diagnostics(late_trace_warnings(*scenario, report));
   // The series first: when it cannot be written, the run fails before any report is out.
   if (!o.timeseries.empty()) {
     set_activity("writing the time series to " + o.timeseries);

@@ -1,9 +1,16 @@
 // A replayed session (a workload with a request trace): its recorded calls in
-// order, each issued at its recorded time or, when the previous call of the
-// session is still running then, as soon as that call ends. A call's prompt
-// is the recorded prompt; the previous call's prompt and output stay in the
-// replica's retained KV cache, so the context carries over as in a step
-// chain and only the tokens beyond it need prefill on the same replica.
+// order, paced as the trace says (docs/scenario-format.md, "Pacing"):
+//   timestamp   each call at its recorded time or, when the previous call of
+//               the session is still running then, as soon as that call ends;
+//   think_time  each later call a recorded gap after the previous one, as the
+//               simulation runs it (from its end, or from its start for a gap
+//               recorded start to start, but never before it ends).
+// A call issued after the trace's own rhythm because its predecessor had not
+// ended is counted late, so the report can say the fleet fell behind.
+// A call's prompt is the recorded prompt; the previous call's prompt and
+// output stay in the replica's retained KV cache, so the context carries over
+// as in a step chain and only the tokens beyond it need prefill on the same
+// replica.
 #include <algorithm>
 
 #include "fleetsim/fleet_model.hpp"
@@ -17,11 +24,24 @@ void FleetModel::advance_trace(std::uint32_t slot) {
     end_session(slot);
     return;
   }
-  const double due = s.trace.due_s(*call);
-  if (due > driver_->now()) {
+  const double now = driver_->now();
+  double rhythm = 0.0;
+  const double due = s.trace.pacing() == TracePacing::timestamp ? (rhythm = s.trace.due_s(*call))
+                                                                 : s.trace.paced_due_s(s.call_issued_s, now, &rhythm);
+  if (due > now) {
     // Waits like a tool call, without being one: tool_finished comes back here.
     driver_->call_back_after_tool(due, slot);
     return;
+  }
+  if (s.trace.issued_any() && in_window(now)) {
+    WorkloadMetrics& m = metrics_.workloads[s.workload];
+    ++m.trace_calls;
+    const double late = now - rhythm;
+    if (late > RequestTrace::kLateToleranceS) {
+      ++m.trace_calls_late;
+      m.trace_late_total_s += late;
+      m.trace_late_max_s = std::max(m.trace_late_max_s, late);
+    }
   }
   s.trace.pop();
   // The reader refuses counts below 1; the clamp keeps a trace built in code

@@ -325,6 +325,15 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     wr.sessions_in_system_first_half = wm.in_system.mean(totals.window_start_s, midpoint);
     wr.sessions_in_system_second_half = wm.in_system.mean(midpoint, totals.window_end_s);
     if (uses_graph_steps(wl.steps)) wr.graph = session_graph_report(wm.graph);
+    if (const RequestTrace* t = wl.arrivals.trace.get(); t != nullptr && t->calls.size() > t->sessions()) {
+      TraceReplayReport tr;
+      tr.pacing = t->pacing == TracePacing::timestamp ? "timestamp" : "think_time";
+      tr.calls_issued = wm.trace_calls;
+      tr.calls_late = wm.trace_calls_late;
+      tr.late_mean_s = ratio(wm.trace_late_total_s, static_cast<double>(wm.trace_calls_late));
+      tr.late_max_s = wm.trace_late_max_s;
+      wr.trace_replay = tr;
+    }
     sessions += static_cast<double>(wm.sessions_completed);
     calls += static_cast<double>(wm.llm_calls);
     output_tokens += wm.output_tokens;

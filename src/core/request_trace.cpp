@@ -1,5 +1,7 @@
 #include "fleetsim/request_trace.hpp"
 
+#include <algorithm>
+
 namespace fleetsim {
 
 std::optional<RequestTrace::SessionRef> RequestTrace::session(std::uint64_t k) const {
@@ -13,8 +15,24 @@ std::optional<RequestTrace::SessionRef> RequestTrace::session(std::uint64_t k) c
 
 TraceCursor::TraceCursor(const RequestTrace& trace, const RequestTrace::SessionRef& ref)
     : trace_(&trace),
+      begin_(trace.session_begin[ref.index]),
       next_(trace.session_begin[ref.index]),
       end_(trace.session_begin[ref.index + 1]),
       offset_s_(ref.offset_s) {}
+
+double TraceCursor::paced_due_s(double previous_start_s, double now, double* rhythm_s) {
+  if (paced_due_s_ == kNotYet) {
+    if (next_ == begin_) {
+      paced_due_s_ = rhythm_s_ = due_s(trace_->calls[next_]);
+    } else {
+      // The previous call has just ended: `now` is its end.
+      const double gap = trace_->gap_after_s[next_ - 1];
+      rhythm_s_ = trace_->gap_from_start ? previous_start_s + gap : now + gap;
+      paced_due_s_ = std::max(rhythm_s_, now);
+    }
+  }
+  *rhythm_s = rhythm_s_;
+  return paced_due_s_;
+}
 
 }  // namespace fleetsim

@@ -110,6 +110,11 @@ constexpr UnitEntry kUnits[] = {
     {"blocked_on_models_mean_s", "s"},
     {"blocked_on_tools_mean_s", "s"},
     {"blocked_on_both_mean_s", "s"},
+    // workload.trace_replay
+    {"calls_issued", "count"},
+    {"calls_late", "count"},
+    {"late_mean_s", "s"},
+    {"late_max_s", "s"},
     // slo
     {"bound_s", "s"},
     {"observed_s", "s"},

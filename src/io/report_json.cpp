@@ -197,6 +197,16 @@ Json session_graph_json(const SessionGraphReport& g) {
   return j;
 }
 
+Json trace_replay_json(const TraceReplayReport& t) {
+  Json j = Json::object();
+  j["pacing"] = t.pacing;
+  j["calls_issued"] = t.calls_issued;
+  j["calls_late"] = t.calls_late;
+  j["late_mean_s"] = number(t.late_mean_s);
+  j["late_max_s"] = number(t.late_max_s);
+  return j;
+}
+
 Json workload_json(const WorkloadReport& w) {
   Json j = Json::object();
   j["name"] = w.name;
@@ -224,6 +234,7 @@ Json workload_json(const WorkloadReport& w) {
   j["sessions_in_system_first_half"] = number(w.sessions_in_system_first_half);
   j["sessions_in_system_second_half"] = number(w.sessions_in_system_second_half);
   if (w.graph) j["graph"] = session_graph_json(*w.graph);
+  if (w.trace_replay) j["trace_replay"] = trace_replay_json(*w.trace_replay);
   return j;
 }
 

@@ -260,6 +260,18 @@ void graph_lines(std::string& out, const SessionGraphReport& g) {
                    text::duration(g.blocked_on_tools_mean_s), text::duration(g.blocked_on_both_mean_s)));
 }
 
+// A replayed agent trace: did the fleet keep to the recorded rhythm?
+void trace_replay_line(std::string& out, const TraceReplayReport& t) {
+  std::string text = fmt::format("{} pacing; ", t.pacing == "think_time" ? "think-time" : "timestamp");
+  if (t.calls_late == 0)
+    text += fmt::format("all {} later calls on the trace's rhythm", text::count(t.calls_issued));
+  else
+    text += fmt::format("{} of {} later calls issued late (mean {}, max {}): the previous call had not ended",
+                        text::count(t.calls_late), text::count(t.calls_issued), text::duration(t.late_mean_s),
+                        text::duration(t.late_max_s));
+  line(out, "trace replay", text);
+}
+
 void workload_section(std::string& out, const Report& r, const WorkloadReport& w) {
   out += fmt::format("\nWorkload {}\n", w.name);
   line(out, "sessions",
@@ -313,6 +325,7 @@ void workload_section(std::string& out, const Report& r, const WorkloadReport& w
   line(out, "cost", fmt::format("{} by device time used; {} per session", text::usd(w.cost_usd),
                                 text::usd(w.cost_per_session_usd)));
   if (w.graph) graph_lines(out, *w.graph);
+  if (w.trace_replay) trace_replay_line(out, *w.trace_replay);
 }
 
 void checks_section(std::string& out, const Report& r) {

@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -24,9 +25,9 @@ constexpr std::size_t kMaxReported = 20;
 // JSON nesting a row may have (hash lists are one level inside the row).
 constexpr int kMaxJsonDepth = 8;
 
-enum Field : std::size_t { kTime, kPrompt, kOutput, kSession, kModel, kHashes, kFields };
-constexpr std::array<const char*, kFields> kFieldNames = {"time", "prompt_tokens", "output_tokens",
-                                                          "session", "model", "prefix_hashes"};
+enum Field : std::size_t { kTime, kPrompt, kOutput, kSession, kModel, kHashes, kThink, kGap, kFields };
+constexpr std::array<const char*, kFields> kFieldNames = {"time",  "prompt_tokens", "output_tokens", "session",
+                                                          "model", "prefix_hashes", "think",         "gap"};
 
 const std::string& column_of(const TraceMapping& m, Field f) {
   switch (f) {
@@ -35,8 +36,17 @@ const std::string& column_of(const TraceMapping& m, Field f) {
     case kOutput: return m.output_tokens;
     case kSession: return m.session;
     case kModel: return m.model;
-    default: return m.prefix_hashes;
+    case kHashes: return m.prefix_hashes;
+    case kThink: return m.think;
+    default: return m.gap;
   }
+}
+
+// The columns a replay reads: the think or gap column only when it paces by
+// think time, so that a timestamp replay neither needs nor checks it.
+TraceMapping columns_read(TraceMapping m, const TraceOptions& o) {
+  if (o.pacing != TracePacing::think_time) m.think.clear(), m.gap.clear();
+  return m;
 }
 
 // One value of a row: a CSV cell or a JSON member, and where it is.
@@ -219,6 +229,8 @@ struct Row {
   std::uint32_t hash_begin = 0;
   std::uint32_t hash_count = 0;
   std::uint32_t line = 0;
+  double gap = std::numeric_limits<double>::quiet_NaN();  // think or gap column; NaN: empty
+  int gap_column = 0;
 };
 
 // Turns rows into the trace: checks each value and the order of times, and
@@ -248,17 +260,24 @@ class TraceBuilder {
     auto missing = [&](Field f) {
       problems_.error(line, 1, fmt::format("the row has no \"{}\" ({})", column_of(mapping_, f), kFieldNames[f]));
     };
+    // The session first: with a session column, times must rise within
+    // each session only.
+    bool session_ok = true;
+    if (!mapping_.session.empty()) {
+      const Cell c = cell(kSession);
+      const auto id = c.present ? text_of(c) : std::nullopt;
+      session_ok = c.present && id && !id->empty();
+      if (!c.present) missing(kSession);
+      else if (!session_ok) bad(kSession, c, "a session id (text or a whole number)");
+      else row.session = session_index(*id);
+    } else {
+      row.session = static_cast<std::uint32_t>(rows_.size());  // every call its own session
+    }
     if (const Cell c = cell(kTime); !c.present) {
       missing(kTime);
     } else if (auto at = read_time(c)) {
       row.at = *at;
-      if (!rows_.empty() && row.at < previous_) {
-        bad(kTime, c, fmt::format("a time at or after the previous row's (line {})", previous_line_),
-            "rows must be in order of arrival: sort the file by its time column");
-      } else {
-        previous_ = row.at;
-        previous_line_ = line;
-      }
+      if (session_ok) check_order(row, c, bad);
     } else {
       bad(kTime, c, time_expected());
     }
@@ -272,15 +291,6 @@ class TraceBuilder {
     };
     tokens(kPrompt, row.prompt);
     tokens(kOutput, row.output);
-    if (!mapping_.session.empty()) {
-      const Cell c = cell(kSession);
-      const auto id = c.present ? text_of(c) : std::nullopt;
-      if (!c.present) missing(kSession);
-      else if (!id || id->empty()) bad(kSession, c, "a session id (text or a whole number)");
-      else row.session = session_index(*id);
-    } else {
-      row.session = static_cast<std::uint32_t>(rows_.size());  // every call its own session
-    }
     const Cell model = mapping_.model.empty() ? Cell{} : cell(kModel);
     const auto name = model.present ? text_of(model) : std::nullopt;
     if (model.present && !name) bad(kModel, model, "a model name");
@@ -295,6 +305,22 @@ class TraceBuilder {
       else if (!parse_hashes(c, trace_.prefix_hashes)) bad(kHashes, c, "a list of whole numbers >= 0");
       row.hash_count = static_cast<std::uint32_t>(trace_.prefix_hashes.size() - row.hash_begin);
     }
+    const Field gap_field = mapping_.think.empty() ? kGap : kThink;
+    if (!column_of(mapping_, gap_field).empty()) {
+      // Absent or empty: no gap follows (a session's last call; checked in finish).
+      const Cell c = cell(gap_field);
+      row.gap_column = c.present ? c.column : 1;
+      const bool empty = !c.present || (c.json != nullptr ? c.json->is_null() : trim(c.text).empty());
+      if (!empty) {
+        const auto v = number_of(c);
+        if (!v || *v < 0)
+          bad(gap_field, c, "a gap in seconds >= 0",
+              gap_field == kThink ? "the time from this call's end to the session's next call"
+                                  : "the time from this call's start to the session's next call");
+        else
+          row.gap = *v;
+      }
+    }
     if (problems_.count() == errors_before) rows_.push_back(row);
   }
 
@@ -302,17 +328,40 @@ class TraceBuilder {
     if (problems_.count() == 0 && rows_.empty())
       problems_.error(last_line, 0, "the trace has no rows", "a trace needs at least one call after its header");
     if (problems_.count() > 0) return std::nullopt;
-    // Group the calls by session (a counting sort keeps file order within
-    // each); sessions are numbered by first appearance, which is their start.
+    // Sessions in order of their first call (a stable sort: ties, and files
+    // already in time order, keep file order), numbered by first appearance
+    // until now.
     const std::size_t sessions = session_ids_.empty() ? rows_.size() : session_ids_.size();
+    std::vector<Instant> first(sessions);
+    std::vector<bool> seen(sessions, false);
+    for (const Row& r : rows_)
+      if (!seen[r.session]) first[r.session] = r.at, seen[r.session] = true;
+    std::vector<std::uint32_t> by_start(sessions);
+    for (std::uint32_t i = 0; i < sessions; ++i) by_start[i] = i;
+    std::stable_sort(by_start.begin(), by_start.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return first[a] < first[b]; });
+    std::vector<std::uint32_t> rank(sessions);
+    for (std::uint32_t i = 0; i < sessions; ++i) rank[by_start[i]] = i;
+    // Group the calls by session (a counting sort keeps file order within each).
     trace_.session_begin.assign(sessions + 1, 0);
-    for (const Row& r : rows_) ++trace_.session_begin[r.session + 1];
+    for (const Row& r : rows_) ++trace_.session_begin[rank[r.session] + 1];
     for (std::size_t i = 0; i < sessions; ++i) trace_.session_begin[i + 1] += trace_.session_begin[i];
     std::vector<std::uint32_t> fill(trace_.session_begin.begin(), trace_.session_begin.end() - 1);
     trace_.calls.resize(rows_.size());
-    const Instant origin = rows_.front().at;
-    for (const Row& r : rows_) {
-      RequestTrace::Call& c = trace_.calls[fill[r.session]++];
+    const bool paced = options_.pacing == TracePacing::think_time;
+    trace_.pacing = options_.pacing;
+    trace_.gap_from_start = mapping_.think.empty();
+    if (paced) trace_.gap_after_s.resize(rows_.size());
+    const Instant origin = first[by_start.front()];
+    std::vector<std::uint32_t> row_of(paced ? rows_.size() : 0);  // call -> its row, for messages
+    for (std::uint32_t i = 0; i < rows_.size(); ++i) {
+      const Row& r = rows_[i];
+      const std::uint32_t at = fill[rank[r.session]]++;
+      if (paced) {
+        trace_.gap_after_s[at] = r.gap / options_.rate_scale;
+        row_of[at] = i;
+      }
+      RequestTrace::Call& c = trace_.calls[at];
       c.arrival_s = r.at.minus(origin) / options_.rate_scale;
       c.prompt_tokens = r.prompt;
       c.output_tokens = r.output;
@@ -321,6 +370,20 @@ class TraceBuilder {
       c.prefix_count = r.hash_count;
       c.row = r.line;
     }
+    // A think-time replay needs the gap after every call but a session's last.
+    if (paced)
+      for (std::size_t k = 0; k < sessions; ++k)
+        for (std::uint32_t at = trace_.session_begin[k]; at + 1 < trace_.session_begin[k + 1]; ++at)
+          if (std::isnan(trace_.gap_after_s[at])) {
+            const Row& r = rows_[row_of[at]];
+            const Field f = mapping_.think.empty() ? kGap : kThink;
+            problems_.error(static_cast<int>(r.line), r.gap_column,
+                            fmt::format("column \"{}\" ({}): expected a gap in seconds >= 0 before the session's "
+                                        "next call (line {}), found an empty cell",
+                                        column_of(mapping_, f), kFieldNames[f], trace_.calls[at + 1].row),
+                            "think_time pacing needs the gap after every call of a session but its last");
+          }
+    if (problems_.count() > 0) return std::nullopt;
     return std::move(trace_);
   }
 
@@ -335,6 +398,25 @@ class TraceBuilder {
     Instant at;
     at.fraction = mapping_.time_unit == TraceTimeUnit::milliseconds ? *v / 1000.0 : *v;
     return at;
+  }
+  // Times must not go back: within the row's session when there is a
+  // session column, across the file otherwise.
+  template <typename Bad>
+  void check_order(const Row& row, const Cell& c, Bad& bad) {
+    const bool by_session = !mapping_.session.empty();
+    const std::size_t k = by_session ? row.session : 0;
+    if (k >= last_at_.size()) last_at_.resize(k + 1), last_line_.resize(k + 1, 0);
+    if (last_line_[k] != 0 && row.at < last_at_[k]) {
+      if (by_session)
+        bad(kTime, c, fmt::format("a time at or after the session's previous row's (line {})", last_line_[k]),
+            "a session's rows must be in order of time (sessions may come in any order)");
+      else
+        bad(kTime, c, fmt::format("a time at or after the previous row's (line {})", last_line_[k]),
+            "rows must be in order of arrival: sort the file by its time column");
+      return;
+    }
+    last_at_[k] = row.at;
+    last_line_[k] = static_cast<int>(row.line);
   }
   std::string time_expected() const {
     switch (mapping_.time_unit) {
@@ -360,8 +442,9 @@ class TraceBuilder {
   std::vector<Row> rows_;
   std::unordered_map<std::string, std::uint32_t> session_ids_;
   std::unordered_map<std::string, std::uint32_t> model_ids_;
-  Instant previous_;
-  int previous_line_ = 0;
+  // The last time read, per session (or one for the whole file), and its line.
+  std::vector<Instant> last_at_;
+  std::vector<int> last_line_;
 };
 
 // The lines of `text`, without their "\n" or "\r\n"; calls `each(line, n)`
@@ -546,6 +629,19 @@ std::optional<TraceMapping> trace_preset(std::string_view format) {
     m.prefix_hashes = "hash_ids";
     return m;
   }
+  if (format == "mini-swe-agent") {
+    // The SWE-bench mini-swe-agent per-call table (scenarios/traces/README.md):
+    // one row per LLM call, grouped by session; `created` has 1 s resolution
+    // and the gap to the next call is measured start to start.
+    m.kind = TraceFileKind::csv;
+    m.time_unit = TraceTimeUnit::seconds;
+    m.time = "created_unix_s";
+    m.session = "instance_id";
+    m.prompt_tokens = "prompt_tokens";
+    m.output_tokens = "completion_tokens";
+    m.gap = "gap_to_next_call_s";
+    return m;
+  }
   if (format == "csv" || format == "jsonl") {
     m.kind = format == "csv" ? TraceFileKind::csv : TraceFileKind::jsonl;
     return m;
@@ -553,7 +649,9 @@ std::optional<TraceMapping> trace_preset(std::string_view format) {
   return std::nullopt;
 }
 
-std::vector<std::string> trace_preset_names() { return {"azure-2023", "mooncake", "csv", "jsonl"}; }
+std::vector<std::string> trace_preset_names() {
+  return {"azure-2023", "mooncake", "mini-swe-agent", "csv", "jsonl"};
+}
 
 std::optional<RequestTrace> parse_request_trace(const std::string& text, const std::string& file,
                                                 const TraceMapping& mapping, const TraceOptions& options,
@@ -566,8 +664,9 @@ std::optional<RequestTrace> parse_request_trace(const std::string& text, const s
     problems.error(line, column, "the file contains a NUL byte; expected text (CSV or JSON lines)");
     return std::nullopt;
   }
-  auto trace = mapping.kind == TraceFileKind::csv ? parse_csv(text, file, mapping, options, problems)
-                                                  : parse_jsonl(text, file, mapping, options, problems);
+  const TraceMapping read = columns_read(mapping, options);
+  auto trace = read.kind == TraceFileKind::csv ? parse_csv(text, file, read, options, problems)
+                                               : parse_jsonl(text, file, read, options, problems);
   problems.finish();
   if (problems.count() > 0) return std::nullopt;
   return trace;

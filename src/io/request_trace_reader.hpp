@@ -36,6 +36,12 @@ struct TraceMapping {
   std::string session;        // optional: calls with one id form one session, in file order
   std::string model;          // optional: a model name per call
   std::string prefix_hashes;  // optional: prefix block hashes (a JSON list, or integers in a CSV cell)
+  // Read under think_time pacing only, one of the two: the gap after each
+  // call before its session's next, in seconds, measured from the call's end
+  // (`think`) or from its start (`gap`, start to start). Empty on a
+  // session's last call.
+  std::string think;
+  std::string gap;
 };
 
 // The mapping a `format:` names: "azure-2023", "mooncake", or the bare
@@ -48,11 +54,14 @@ struct TraceOptions {
   std::string default_model;  // for rows without a model (none mapped, or an empty cell)
   double rate_scale = 1.0;    // > 0; 2 replays twice as fast
   std::optional<std::uint64_t> limit;  // read only the first N rows
+  TracePacing pacing = TracePacing::timestamp;  // think_time reads the think or gap column
 };
 
 // Parses a trace file's text; `file` labels the messages. On any error the
 // diagnostics (at most a screenful, then a count) are appended to `out` and
 // nullopt returned. The trace has at least one call; loop_period_s is 0.
+// With a session column, times must rise within each session only; sessions
+// are ordered by their first call (ties in file order).
 std::optional<RequestTrace> parse_request_trace(const std::string& text, const std::string& file,
                                                 const TraceMapping& mapping, const TraceOptions& options,
                                                 std::vector<Diagnostic>& out);

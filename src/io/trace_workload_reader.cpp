@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <tuple>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -14,6 +15,7 @@ namespace {
 
 const Choices<TraceTimeUnit> kTimeUnits = {
     {"s", TraceTimeUnit::seconds}, {"ms", TraceTimeUnit::milliseconds}, {"datetime", TraceTimeUnit::datetime}};
+const Choices<TracePacing> kPacings = {{"timestamp", TracePacing::timestamp}, {"think_time", TracePacing::think_time}};
 
 // The file as the scenario names it, relative to the scenario file's folder
 // (so a scenario runs from any working directory).
@@ -29,7 +31,8 @@ void read_columns(YamlReader& r, const YAML::Node& map, const std::string& path,
     return;
   const std::vector<std::pair<const char*, std::string*>> fields = {
       {"time", &m.time},       {"prompt_tokens", &m.prompt_tokens}, {"output_tokens", &m.output_tokens},
-      {"session", &m.session}, {"model", &m.model},                 {"prefix_hashes", &m.prefix_hashes}};
+      {"session", &m.session}, {"model", &m.model},                 {"prefix_hashes", &m.prefix_hashes},
+      {"think", &m.think},     {"gap", &m.gap}};
   std::vector<std::string> keys;
   for (const auto& f : fields) keys.emplace_back(f.first);
   r.check_keys(map, path, keys);
@@ -97,14 +100,16 @@ std::optional<ArrivalProcess> read_trace_workload(ScenarioContext& ctx, const YA
   YamlReader& r = ctx.reader;
   if (!r.expect_map(node, path, "e.g. trace: {file: conv.csv, format: azure-2023, model: llama-3.1-8b}"))
     return std::nullopt;
-  r.check_keys(node, path, {"file", "format", "columns", "time_unit", "model", "rate_scale", "limit", "loop"});
+  r.check_keys(node, path,
+               {"file", "format", "columns", "time_unit", "model", "rate_scale", "limit", "loop", "pacing"});
   const std::size_t errors_before = r.error_count();
 
   std::optional<std::string> file;
   if (const YAML::Node n = r.require(node, path, "file", "the trace's path, relative to this scenario file"))
     file = r.name(n, child_path(path, "file"));
   std::optional<TraceMapping> mapping;
-  const YAML::Node format = r.require(node, path, "format", "azure-2023, mooncake, or csv / jsonl with columns:");
+  const YAML::Node format =
+      r.require(node, path, "format", "azure-2023, mooncake, mini-swe-agent, or csv / jsonl with columns:");
   if (format) {
     if (auto word = r.name(format, child_path(path, "format"))) {
       mapping = trace_preset(*word);
@@ -142,6 +147,22 @@ std::optional<ArrivalProcess> read_trace_workload(ScenarioContext& ctx, const YA
   if (loop_node)
     if (auto v = r.boolean(loop_node, child_path(path, "loop"))) loop = *v;
   if (loop) ctx.traffic_ends = false;
+  const YAML::Node pacing = YamlReader::get(node, "pacing");
+  if (pacing)
+    if (auto v = r.choice(pacing, child_path(path, "pacing"), kPacings, "pacing")) options.pacing = *v;
+  if (mapping && options.pacing == TracePacing::think_time) {
+    // The gap after each call is measured one way or the other, never both.
+    if (mapping->think.empty() && mapping->gap.empty())
+      r.error(pacing, child_path(path, "pacing"),
+              "think_time pacing needs the gap after each call, and no column gives it",
+              "map one in columns: `think` (seconds from a call's end to its session's next call) or `gap` (from "
+              "its start, start to start), or use pacing: timestamp");
+    else if (!mapping->think.empty() && !mapping->gap.empty())
+      r.error(node, child_path(path, "columns"),
+              fmt::format("both `think` (\"{}\") and `gap` (\"{}\") are mapped; think_time pacing takes one",
+                          mapping->think, mapping->gap),
+              "`think` is measured from a call's end, `gap` from its start: map the one your trace records");
+  }
   if (!file || !mapping || r.error_count() != errors_before) return std::nullopt;
 
   std::vector<Diagnostic> problems;
@@ -162,6 +183,9 @@ std::optional<ArrivalProcess> read_trace_workload(ScenarioContext& ctx, const YA
       trace->loop_period_s = last * static_cast<double>(n) / static_cast<double>(n - 1);
   }
   if (r.error_count() != errors_before) return std::nullopt;
+  trace->scenario_file = r.file();
+  std::tie(trace->scenario_line, trace->scenario_column) = YamlReader::location(node);
+  trace->key_path = path;
   ArrivalProcess a;
   a.kind = ArrivalProcess::Kind::trace;
   a.trace = std::make_shared<const RequestTrace>(std::move(*trace));
