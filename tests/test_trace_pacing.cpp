@@ -170,6 +170,29 @@ TEST_CASE("the reader takes gaps per call, sessions in any order, and orders the
   CHECK(t->gap_after_s[2] == 2.0);
   CHECK(std::isnan(t->gap_after_s[3]));
 
+  // rate_scale divides the gaps like every recorded time.
+  TraceOptions twice = paced(TracePacing::think_time);
+  twice.rate_scale = 2.0;
+  ds.clear();
+  const auto fast = parse_request_trace(text, "x.csv", session_mapping(), twice, ds);
+  REQUIRE(fast);
+  CHECK(fast->gap_after_s[0] == 0.75);
+  CHECK(fast->calls[2].arrival_s == 3.5);
+
+  // JSON lines: a think key, absent on the session's last call.
+  TraceMapping json = session_mapping();
+  json.kind = TraceFileKind::jsonl;
+  json.gap.clear();
+  json.think = "th";
+  ds.clear();
+  const auto lines = parse_request_trace(
+      "{\"t\": 0, \"id\": \"a\", \"p\": 10, \"o\": 2, \"th\": 0.5}\n{\"t\": 1, \"id\": \"a\", \"p\": 12, \"o\": 2}\n",
+      "y.jsonl", json, paced(TracePacing::think_time), ds);
+  REQUIRE(ds.empty());
+  REQUIRE(lines);
+  CHECK_FALSE(lines->gap_from_start);
+  CHECK(lines->gap_after_s[0] == 0.5);
+
   // Timestamp pacing neither reads nor needs the gap column.
   ds.clear();
   const auto plain = parse_request_trace("id,t,p,o\nb,10,100,5\na,3,80,4\n", "x.csv", session_mapping(),
