@@ -305,7 +305,7 @@ class TraceBuilder {
       else if (!parse_hashes(c, trace_.prefix_hashes)) bad(kHashes, c, "a list of whole numbers >= 0");
       row.hash_count = static_cast<std::uint32_t>(trace_.prefix_hashes.size() - row.hash_begin);
     }
-    const Field gap_field = mapping_.think.empty() ? kGap : kThink;
+    const Field gap_field = pacing_gap_field();
     if (!column_of(mapping_, gap_field).empty()) {
       // Absent or empty: no gap follows (a session's last call; checked in finish).
       const Cell c = cell(gap_field);
@@ -350,7 +350,7 @@ class TraceBuilder {
     trace_.calls.resize(rows_.size());
     const bool paced = options_.pacing == TracePacing::think_time;
     trace_.pacing = options_.pacing;
-    trace_.gap_from_start = mapping_.think.empty();
+    trace_.gap_from_start = pacing_gap_field() == kGap;
     if (paced) trace_.gap_after_s.resize(rows_.size());
     const Instant origin = first[by_start.front()];
     std::vector<std::uint32_t> row_of(paced ? rows_.size() : 0);  // call -> its row, for messages
@@ -376,7 +376,7 @@ class TraceBuilder {
         for (std::uint32_t at = trace_.session_begin[k]; at + 1 < trace_.session_begin[k + 1]; ++at)
           if (std::isnan(trace_.gap_after_s[at])) {
             const Row& r = rows_[row_of[at]];
-            const Field f = mapping_.think.empty() ? kGap : kThink;
+            const Field f = pacing_gap_field();
             problems_.error(static_cast<int>(r.line), r.gap_column,
                             fmt::format("column \"{}\" ({}): expected a gap in seconds >= 0 before the session's "
                                         "next call (line {}), found an empty cell",
@@ -399,6 +399,9 @@ class TraceBuilder {
     at.fraction = mapping_.time_unit == TraceTimeUnit::milliseconds ? *v / 1000.0 : *v;
     return at;
   }
+  // The column a think-time replay takes its gaps from: `think` (from a
+  // call's end) when mapped, else `gap` (start to start).
+  Field pacing_gap_field() const { return mapping_.think.empty() ? kGap : kThink; }
   // Times must not go back: within the row's session when there is a
   // session column, across the file otherwise.
   template <typename Bad>
