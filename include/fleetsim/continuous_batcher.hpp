@@ -122,6 +122,9 @@ class ContinuousBatcher {
   void account_unfinished(const Plan& plan, double start_s, double end_s);
   // Brings time integrals up to `now` (call at the end of the run).
   void settle(double now);
+  // Its node goes off (an autoscaler drained it): the caches kept for
+  // sessions are lost. Requires no call waiting or running here.
+  void power_off(double now);
 
   std::size_t waiting() const { return waiting_.size(); }
   std::size_t running() const { return running_.size(); }

@@ -1,12 +1,12 @@
 // The fleet's pending timed events, in due order: a replica's plan ends, an
-// idle replica starts, a tool call ends.
+// idle replica starts, a tool call ends, a fleet timer fires.
 //
 // A replica has at most one pending event, replaced whenever its plan changes
 // (a call joining a decode run moves its end). So replica events sit in a
 // tournament tree with one leaf per replica, updated in place: no stale
-// entries, no search to cancel. Tool calls are never cancelled and wait in a
-// plain heap. Events due at the same time come out in the order they were
-// scheduled, which keeps runs deterministic.
+// entries, no search to cancel. Tool calls and fleet timers are never
+// cancelled and wait in a plain heap. Events due at the same time come out
+// in the order they were scheduled, which keeps runs deterministic.
 #pragma once
 
 #include <cstdint>
@@ -19,9 +19,11 @@
 namespace fleetsim {
 
 struct AgendaEvent {
-  enum class Kind : std::uint8_t { replica, tool_call };
+  // fleet_timer: the fleet model's own timers (an autoscaler's evaluation, a
+  // node up); `target` is the model's token for it.
+  enum class Kind : std::uint8_t { replica, tool_call, fleet_timer };
   Kind kind = Kind::replica;
-  std::uint32_t target = 0;  // replica index, or the session slot of the tool call
+  std::uint32_t target = 0;  // replica index, the session slot of the tool call, or a timer token
 };
 
 class EventAgenda {
@@ -43,6 +45,7 @@ class EventAgenda {
     double at_s = kNever;
     std::uint64_t order = std::numeric_limits<std::uint64_t>::max();
     std::uint32_t target = 0;
+    AgendaEvent::Kind kind = AgendaEvent::Kind::replica;  // of a heap entry: tool_call or fleet_timer
     bool operator<(const Due& o) const { return at_s != o.at_s ? at_s < o.at_s : order < o.order; }
     bool operator>(const Due& o) const { return o < *this; }
   };

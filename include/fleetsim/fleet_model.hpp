@@ -13,6 +13,7 @@
 
 #include "fleetsim/continuous_batcher.hpp"
 #include "fleetsim/fleet_metrics.hpp"
+#include "fleetsim/pool_autoscaler.hpp"
 #include "fleetsim/power_timeline.hpp"
 #include "fleetsim/router.hpp"
 #include "fleetsim/scenario.hpp"
@@ -29,6 +30,8 @@ class FleetDriver {
   // New work reached replica r; `interrupt`: cut a decode run short to admit it.
   virtual void wake_replica(std::size_t replica, bool interrupt) = 0;
   virtual void call_back_after_tool(double at_s, std::uint32_t session_slot) = 0;
+  // Calls FleetModel::timer_fired(token) at `at_s` (autoscaling's timers).
+  virtual void call_back_at(double at_s, std::uint32_t token) = 0;
   virtual void session_ended() {}
 };
 
@@ -37,7 +40,8 @@ class FleetModel : public BatcherListener {
   // `window_end_s`: expected end of the measured window (for binning power).
   FleetModel(const Scenario& scenario, double window_end_s);
 
-  void attach(FleetDriver* driver) { driver_ = driver; }
+  // Also sets the autoscalers' first evaluations.
+  void attach(FleetDriver* driver);
   // Records a time series of the run in bins of `bin_s` seconds from the
   // window's start (fleetsim run --timeseries); call before the run starts.
   void record_time_series(double bin_s);
@@ -46,6 +50,8 @@ class FleetModel : public BatcherListener {
   void start_session(std::uint32_t workload);
   void tool_finished(std::uint32_t session_slot);
   void on_call_finished(const CallOutcome& outcome) override;
+  // A timer set through FleetDriver::call_back_at is due.
+  void timer_fired(std::uint32_t token);
   // Brings the time integrals up to `end_s` at the end of the run.
   void settle(double end_s);
 
@@ -60,6 +66,8 @@ class FleetModel : public BatcherListener {
   const FleetMetrics& metrics() const { return metrics_; }
   const Scenario& scenario() const { return scenario_; }
   std::size_t host_count() const { return host_count_; }
+  // The autoscaler of an autoscaled pool; nullptr for a pool of fixed size.
+  const PoolAutoscaler* autoscaler(std::size_t pool) const;
 
  private:
   void advance(std::uint32_t slot);  // run the session to its next llm or tool step
@@ -89,6 +97,13 @@ class FleetModel : public BatcherListener {
   void submit_tool_call(std::uint32_t slot, const Step& step);
   void schedule_started_tool_calls();
   void count_occupancy(double now, int delta);
+  // Autoscaling (src/core/fleet_model_autoscale.cpp).
+  struct ScaledPool;
+  void set_up_autoscaling();
+  void autoscale_load(std::size_t replica, int calls_delta);
+  void apply(ScaledPool& sp, const PoolAutoscaler::Actions& actions);
+  void open_node(ScaledPool& sp, int node, bool open);
+  void check_drained(ScaledPool& sp, int node);
   bool in_window(double t) const { return t >= scenario_.simulation.warmup_s; }
 
   const Scenario& scenario_;
@@ -111,6 +126,17 @@ class FleetModel : public BatcherListener {
   std::size_t host_count_ = 0;
   FleetMetrics metrics_;
   std::unique_ptr<TimeSeries> series_;  // null unless recorded: no work per event then
+
+  struct ScaledPool {
+    std::size_t pool = 0;
+    std::size_t first_replica = 0;  // node n's replicas follow at first_replica + n x per_node
+    std::size_t first_host = 0;
+    int replicas_per_node = 1;
+    PoolAutoscaler scaler;
+  };
+  std::vector<ScaledPool> scaled_;
+  std::vector<std::int32_t> replica_scaled_;  // index into scaled_ per replica, -1 for none; empty without autoscaling
+  PoolAutoscaler::Actions actions_;           // scratch, reused
 };
 
 }  // namespace fleetsim

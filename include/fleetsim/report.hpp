@@ -91,6 +91,21 @@ struct WorkloadReport {
   std::optional<TraceReplayReport> trace_replay;
 };
 
+// An autoscaled pool's nodes over the window (docs/autoscaling.md). Its
+// pool's cost, baseline energy and embodied carbon count these node-hours
+// instead of `nodes` for the whole window.
+struct AutoscaleReport {
+  std::string policy;
+  int min_nodes = 0;
+  int max_nodes = 0;
+  double node_hours = 0.0;       // paid for: starting, serving or draining
+  double mean_nodes = 0.0;       // node_hours over the window
+  int peak_nodes = 0;            // most nodes paid for at once, over the whole run
+  std::int64_t nodes_started = 0;  // over the whole run
+  std::int64_t nodes_drained = 0;
+  double provisioning_s = 0.0;   // start to serving, per node
+};
+
 // One KV tier below device memory of a pool's replicas, summed over them
 // (docs/performance-model.md, "KV tiers below device memory").
 struct KvTierReport {
@@ -143,6 +158,7 @@ struct PoolReport {
   double calls_in_flight_first_half = 0.0;
   double calls_in_flight_second_half = 0.0;
   std::vector<KvTierReport> kv_tiers;  // empty when the pool's engine uses none
+  std::optional<AutoscaleReport> autoscale;  // only for an autoscaled pool
 };
 
 // The whole fleet's cost had every pool bought its nodes one way (purchase.hpp):

@@ -36,6 +36,11 @@ class Router {
   // A call routed to `replica` has finished (or failed).
   void call_finished(std::size_t replica);
   std::uint32_t outstanding(std::size_t replica) const { return outstanding_[replica]; }
+  // Closes a replica to new calls (its node is starting, draining or off)
+  // or opens it again. Every replica is open until the first call; a route
+  // must keep one open replica (the autoscaler keeps a node serving).
+  void set_open(std::size_t replica, bool open);
+  bool is_open(std::size_t replica) const { return open_.empty() || open_[replica] != 0; }
 
  private:
   struct Table {
@@ -55,6 +60,9 @@ class Router {
   std::vector<Table> tables_;
   std::vector<std::uint32_t> outstanding_;
   std::vector<std::vector<Slot>> slots_;
+  // Empty while every replica is open (no autoscaled pool): routing then
+  // reads nothing more than before replicas could close.
+  std::vector<std::uint8_t> open_;
 };
 
 }  // namespace fleetsim

@@ -3,6 +3,7 @@
 // engine and the report read it and never see the file.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "fleetsim/autoscale_spec.hpp"
 #include "fleetsim/carbon.hpp"
 #include "fleetsim/distribution.hpp"
 #include "fleetsim/hardware.hpp"
@@ -90,6 +92,13 @@ struct Pool {
   EngineSettings engine;
   // How the nodes are bought (purchase.hpp); on-demand unless the pool says.
   PoolPurchase purchase;
+  // Nodes added and removed as the load changes (pool_autoscaler.hpp);
+  // absent: `count` nodes for the whole run. With it, `count` nodes serve
+  // at the start.
+  std::optional<AutoscaleSpec> autoscale;
+
+  // Nodes that exist in the run: `count`, or the autoscaler's maximum.
+  int max_nodes() const { return autoscale ? std::max(count, autoscale->max_nodes) : count; }
 
   int replicas_per_node() const {
     return engine.replicas_per_node > 0 ? engine.replicas_per_node

@@ -1,7 +1,8 @@
 // Runs a scenario on the SimGrid engine and returns its report.
 //
-// SimGrid allows one engine per process: call simulate() once per process
-// (sweeps run points in separate processes).
+// SimGrid allows one engine per process, and its clock carries over from one
+// engine to the next: simulate() runs once per process and throws
+// std::logic_error if called again (sweeps run points in separate processes).
 #pragma once
 
 #include <functional>

@@ -27,7 +27,10 @@ class StepIntegral {
   // Brings the integral up to `end_s` with the current count.
   void settle(double end_s);
 
+  // The current count.
   double value() const { return value_; }
+  // The integral (count x seconds) from the start to the last settle.
+  double area() const;
   // Mean of the count over [t0, t1] within what has been integrated; NaN for
   // an empty interval.
   double mean(double t0, double t1) const;

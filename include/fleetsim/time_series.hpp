@@ -27,10 +27,13 @@ namespace fleetsim {
 // What a pool's rows need besides its bins.
 struct TimeSeriesPool {
   std::string name;
-  int nodes = 0;
+  int nodes = 0;            // at the start
   long replicas = 0;
   long kv_blocks = 0;       // over all its replicas
   double baseline_w = 0.0;  // every node's host and idle devices: power drawn busy or not
+  // An autoscaled pool's node count changes (nodes_changed); its figures per
+  // bin are then over the nodes it held, and the three above are per node.
+  bool autoscaled = false;
 };
 
 // One pool in one bin.
@@ -38,6 +41,7 @@ struct PoolBinRow {
   double bin_start_s = 0.0;
   double bin_end_s = 0.0;
   std::size_t pool = 0;
+  double nodes = 0.0;              // time-averaged nodes paid for (fixed unless autoscaled)
   double power_w = 0.0;            // mean IT power: baseline + energy above idle / width
   double utilization = 0.0;        // busy replica-seconds / (replicas x width)
   double queue_mean = 0.0;         // time-averaged calls waiting at its replicas
@@ -74,6 +78,8 @@ class TimeSeries {
   // The pool's waiting calls, running sequences and KV blocks in use change
   // by these amounts at now_s (times never go backwards).
   void levels(std::size_t pool, double now_s, long waiting, long running, long kv_blocks);
+  // An autoscaled pool's nodes paid for change by `delta` at now_s.
+  void nodes_changed(std::size_t pool, double now_s, long delta);
   void call_arrived(std::size_t pool, double t);
   void call_finished(std::size_t pool, double t);
   void session_started(std::size_t workload, double t);
@@ -92,6 +98,7 @@ class TimeSeries {
     double waiting_s = 0.0;  // calls x seconds
     double running_s = 0.0;  // sequences x seconds
     double kv_block_s = 0.0;
+    double node_s = 0.0;  // autoscaled pools: nodes x seconds
     std::int64_t arrivals = 0;
     std::int64_t completions = 0;
   };
@@ -99,6 +106,7 @@ class TimeSeries {
     std::vector<PoolBin> bins;
     double last_s = 0.0;  // levels integrated up to here
     long waiting = 0, running = 0, kv_blocks = 0;
+    long nodes = 0;  // autoscaled pools only; 0 otherwise
   };
   struct WorkloadBin {
     std::int64_t started = 0;

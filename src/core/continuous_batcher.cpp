@@ -47,6 +47,13 @@ void ContinuousBatcher::touch(double now) {
 
 void ContinuousBatcher::settle(double now) { touch(now); }
 
+void ContinuousBatcher::power_off(double now) {
+  assert(waiting_.empty() && running_.empty());
+  touch(now);
+  while (!retained_.empty()) free_blocks_ += retained_.pop_oldest().blocks;  // no offload: the node is gone
+  if (series_) report_levels(now);
+}
+
 void ContinuousBatcher::report_levels(double now) {
   const auto waiting = static_cast<long>(waiting_.size()), running = static_cast<long>(running_.size());
   const long blocks = kv_blocks_used();

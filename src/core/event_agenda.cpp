@@ -11,7 +11,7 @@ void EventAgenda::clear_popped() {
 }
 
 void EventAgenda::schedule(double at_s, const AgendaEvent& event) {
-  const Due due{at_s, next_order_++, event.target};
+  const Due due{at_s, next_order_++, event.target, event.kind};
   if (event.kind == AgendaEvent::Kind::replica)
     replicas_.set(event.target, due);
   else
@@ -32,7 +32,7 @@ bool EventAgenda::pop_due(double now, AgendaEvent& event) {
   const Due& next = tool_first ? tools_.top() : replica;
   if (next.at_s > now || next.at_s == kNever) return false;
   if (tool_first) {
-    event = {AgendaEvent::Kind::tool_call, next.target};
+    event = {next.kind, next.target};
     tools_.pop();
   } else {
     event = {AgendaEvent::Kind::replica, next.target};

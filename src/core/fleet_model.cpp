@@ -34,7 +34,7 @@ FleetModel::FleetModel(const Scenario& scenario, double /*window_end_s*/) : scen
   for (std::size_t p = 0; p < scenario.pools.size(); ++p) {
     const Pool& pool = scenario.pools[p];
     pool_power_.emplace_back(warmup, kPowerBinS);
-    for (int node = 0; node < pool.count; ++node, ++host) {
+    for (int node = 0; node < pool.max_nodes(); ++node, ++host) {
       for (int r = 0; r < pool.replicas_per_node(); ++r) {
         const std::string& model_name = pool.models[static_cast<std::size_t>(r) % pool.models.size()];
         placements_.push_back({p, static_cast<std::size_t>(node), host, model_name});
@@ -71,6 +71,7 @@ FleetModel::FleetModel(const Scenario& scenario, double /*window_end_s*/) : scen
   router_ = std::make_unique<Router>(scenario, placements_);
   tool_pools_.reserve(scenario.tool_pools.size());
   for (const ToolPoolSpec& spec : scenario.tool_pools) tool_pools_.emplace_back(spec, warmup, scenario.workloads.size());
+  set_up_autoscaling();
 }
 
 void FleetModel::record_time_series(double bin_s) {
@@ -80,8 +81,11 @@ void FleetModel::record_time_series(double bin_s) {
     pools[p].name = pool.name;
     pools[p].nodes = pool.count;
     pools[p].baseline_w = pool.count * node_baseline_power_w(pool);
+    pools[p].autoscaled = pool.autoscale.has_value();
   }
   for (std::size_t r = 0; r < replicas_.size(); ++r) {
+    // An autoscaled pool's figures are given for its starting nodes.
+    if (placements_[r].node >= static_cast<std::size_t>(scenario_.pools[placements_[r].pool].count)) continue;
     TimeSeriesPool& pool = pools[placements_[r].pool];
     ++pool.replicas;
     pool.kv_blocks += replicas_[r].kv_blocks_total();
@@ -221,6 +225,7 @@ void FleetModel::send_call(std::uint32_t slot, const std::string& model, long pr
   }
   const std::size_t r = router_->route(model, s.last_replica, replicas_);
   s.last_replica = static_cast<int>(r);
+  if (!replica_scaled_.empty()) autoscale_load(r, +1);
   metrics_.pools[placements_[r].pool].calls_in_flight.change(call.enqueue_s, +1.0);
   const bool interrupt = replicas_[r].enqueue(call);
   driver_->wake_replica(r, interrupt);
@@ -230,6 +235,7 @@ void FleetModel::on_call_finished(const CallOutcome& out) {
   const auto slot = static_cast<std::uint32_t>(out.request.call_id);
   Session& s = sessions_[slot];
   router_->call_finished(static_cast<std::size_t>(s.last_replica));
+  if (!replica_scaled_.empty()) autoscale_load(static_cast<std::size_t>(s.last_replica), -1);
   metrics_.pools[placements_[static_cast<std::size_t>(s.last_replica)].pool].calls_in_flight.change(driver_->now(), -1.0);
   const double ttft = out.first_token_s - s.call_issued_s;
   const double tpot = out.generated_tokens > 1
@@ -303,6 +309,7 @@ void FleetModel::settle(double end_s) {
   for (auto& p : metrics_.pools) p.calls_in_flight.settle(end_s);
   for (auto& r : replicas_) r.settle(end_s);
   for (auto& t : tool_pools_) t.settle(end_s);
+  for (auto& sp : scaled_) sp.scaler.settle(end_s);
   if (series_) series_->settle(end_s);
 }
 

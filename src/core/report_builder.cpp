@@ -215,10 +215,11 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     for (std::size_t i = 0; i < pool.models.size(); ++i) pr.models += (i ? "," : "") + pool.models[i];
     pr.nodes = pool.count;
     double busy = 0, batch_seconds = 0, kv_block_seconds = 0, kv_blocks = 0, dynamic_j = 0;
+    const PoolAutoscaler* scaler = fleet.autoscaler(p);
     for (std::size_t r = 0; r < fleet.replicas().size(); ++r) {
       if (fleet.placements()[r].pool != p) continue;
       const ReplicaStats& st = fleet.replicas()[r].stats();
-      ++pr.replicas;
+      if (fleet.placements()[r].node < static_cast<std::size_t>(pool.count)) ++pr.replicas;  // at the start
       busy += st.busy_s;
       batch_seconds += st.batch_seconds;
       kv_block_seconds += st.kv_block_seconds;
@@ -228,9 +229,15 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
       for (std::size_t w = 0; w < nw; ++w) pool_busy_by_workload[p][w] += st.busy_s_by_workload[w];
     }
     pool_busy[p] = busy;
-    pr.utilization = ratio(busy, pr.replicas * window);
+    // Replica-time the pool had: every replica the whole window, or, when
+    // autoscaled, its replicas over the node time paid for.
+    const double node_seconds = scaler ? scaler->node_seconds() : pool.count * window;
+    const double per_node = pool.max_nodes() > 0 ? 1.0 / pool.max_nodes() : 0.0;
+    const double replica_seconds = scaler ? node_seconds * pool.replicas_per_node() : pr.replicas * window;
+    pr.utilization = ratio(busy, replica_seconds);
     pr.mean_batch_size = ratio(batch_seconds, busy);
-    pr.kv_cache_occupancy = ratio(kv_block_seconds, kv_blocks * window);
+    pr.kv_cache_occupancy =
+        scaler ? ratio(kv_block_seconds, kv_blocks * per_node * node_seconds) : ratio(kv_block_seconds, kv_blocks * window);
     const PoolMetrics& pm = m.pools[p];
     pr.queueing_delay_mean_s = pm.queueing_delay_s.count() ? pm.queueing_delay_s.mean() : kUndefined;
     pr.queueing_delay_p95_s = pm.queueing_delay_s.count() ? pm.queueing_delay_s.quantile(0.95) : kUndefined;
@@ -238,25 +245,49 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     pr.calls_in_flight_first_half = pm.calls_in_flight.mean(totals.window_start_s, midpoint);
     pr.calls_in_flight_second_half = pm.calls_in_flight.mean(midpoint, totals.window_end_s);
     pr.output_tokens = pm.output_tokens;
-    const double baseline_j = p < totals.pool_baseline_energy_j.size() ? totals.pool_baseline_energy_j[p] : 0.0;
+    // An autoscaled pool's nodes draw their baseline while paid for (the
+    // engine gives their hosts none).
+    const double baseline_j = scaler ? node_seconds * node_baseline_power_w(pool)
+                              : p < totals.pool_baseline_energy_j.size() ? totals.pool_baseline_energy_j[p]
+                                                                         : 0.0;
     pr.energy_j = baseline_j + dynamic_j;
     pr.mean_power_w = ratio(pr.energy_j, window);
+    // Autoscaled: the baseline of the most nodes held at once, a bound (the
+    // busiest second may have had fewer).
+    const int peak_nodes = scaler ? scaler->peak_nodes() : pool.count;
     pr.peak_power_w =
-        fleet.pool_power()[p].peak_power_w(pool.count * node_baseline_power_w(pool), totals.window_end_s);
+        fleet.pool_power()[p].peak_power_w(peak_nodes * node_baseline_power_w(pool), totals.window_end_s);
     // Owned nodes (the run's pricing, or the pool's purchase) pay their energy.
-    const PurchaseSplit bought =
-        price_pool(pool.purchase, pool.count, pool.hardware.price_per_hour_usd, pool.hardware.purchase_options);
+    // An autoscaled pool buys one option (the reader refuses a base and a
+    // burst), so its node-hours are priced at one node's rate.
+    const PurchaseSplit bought = price_pool(pool.purchase, scaler ? 1 : pool.count, pool.hardware.price_per_hour_usd,
+                                            pool.hardware.purchase_options);
     pr.purchase = describe(pool.purchase, pool.count);
-    pr.compute_cost_usd = bought.price_per_hour_usd * window / kSecondsPerHour;
+    pr.compute_cost_usd = bought.price_per_hour_usd * (scaler ? node_seconds : window) / kSecondsPerHour;
     pr.energy_cost_usd = pr.energy_j * pue / kJoulesPerKwh * sc.costs.electricity_usd_per_kwh;
     pr.cost_usd = cost_with_energy_usd(pr.compute_cost_usd, bought, pr.energy_cost_usd, owned);
     pr.carbon_operational_g = operational_carbon_g(baseline_j, dynamic_j, fleet.pool_power()[p],
                                                    sc.costs.carbon_intensity_g_per_kwh, pue, totals.window_start_s,
                                                    totals.window_end_s);
-    pr.carbon_embodied_g =
-        embodied_carbon_g(pool.count, pool.hardware.embodied_kgco2e, pool.hardware.embodied_life_years, window);
+    pr.carbon_embodied_g = scaler ? embodied_carbon_g(1, pool.hardware.embodied_kgco2e,
+                                                      pool.hardware.embodied_life_years, node_seconds)
+                                  : embodied_carbon_g(pool.count, pool.hardware.embodied_kgco2e,
+                                                      pool.hardware.embodied_life_years, window);
     pr.carbon_g = pr.carbon_operational_g + pr.carbon_embodied_g;
     pr.kv_tiers = kv_tier_reports(pool, p, fleet);
+    if (scaler) {
+      AutoscaleReport a;
+      a.policy = pool.autoscale->policy;
+      a.min_nodes = pool.autoscale->min_nodes;
+      a.max_nodes = pool.autoscale->max_nodes;
+      a.node_hours = node_seconds / kSecondsPerHour;
+      a.mean_nodes = ratio(node_seconds, window);
+      a.peak_nodes = scaler->peak_nodes();
+      a.nodes_started = scaler->nodes_started();
+      a.nodes_drained = scaler->nodes_drained();
+      a.provisioning_s = scaler->provisioning_s();
+      pr.autoscale = a;
+    }
 
     add_to_fleet(f, pr);
     rep.pools.push_back(pr);

@@ -1,6 +1,7 @@
 #include "fleetsim/router.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 namespace fleetsim {
@@ -28,9 +29,25 @@ Router::Router(const Scenario& scenario, const std::vector<ReplicaPlacement>& pl
   }
 }
 
+namespace {
+// A closed replica's load in the candidates' index: above any real load, so
+// the least-outstanding pick never lands on it while an open one remains.
+constexpr std::uint32_t kClosedLoad = std::numeric_limits<std::uint32_t>::max() / 2;
+}  // namespace
+
 void Router::set_load(std::size_t replica, std::uint32_t load) {
   outstanding_[replica] = load;
-  for (const Slot& s : slots_[replica]) s.candidates->set_load(s.position, load);
+  const std::uint32_t indexed = is_open(replica) ? load : kClosedLoad;
+  for (const Slot& s : slots_[replica]) s.candidates->set_load(s.position, indexed);
+}
+
+void Router::set_open(std::size_t replica, bool open) {
+  if (open_.empty()) {
+    if (open) return;
+    open_.assign(outstanding_.size(), 1);
+  }
+  open_[replica] = open ? 1 : 0;
+  set_load(replica, outstanding_[replica]);
 }
 
 void Router::call_finished(std::size_t replica) {
@@ -43,11 +60,12 @@ std::size_t Router::route(const std::string& model, int last_replica,
   if (it == tables_.end() || it->candidates.empty())
     throw std::logic_error("no replica serves model " + model);  // the loader rejects such scenarios
   Table& t = *it;
-  std::size_t chosen = t.policy->pick({t.candidates, replicas, outstanding_, last_replica});
+  std::size_t chosen =
+      t.policy->pick({t.candidates, replicas, outstanding_, last_replica, open_.empty() ? nullptr : &open_});
   if (!t.overflow.empty() &&
       replicas[chosen].waiting() >= static_cast<std::size_t>(t.route.overflow_queue_threshold)) {
     const std::size_t spill = t.overflow.least_outstanding();
-    if (outstanding_[spill] < outstanding_[chosen]) chosen = spill;
+    if (is_open(spill) && outstanding_[spill] < outstanding_[chosen]) chosen = spill;
   }
   set_load(chosen, outstanding_[chosen] + 1);
   return chosen;

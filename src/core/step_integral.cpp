@@ -40,6 +40,12 @@ void StepIntegral::accumulate(double t0, double t1) {
   }
 }
 
+double StepIntegral::area() const {
+  double total = 0.0;
+  for (double a : area_) total += a;
+  return total;
+}
+
 double StepIntegral::mean(double t0, double t1) const {
   t0 = std::max(t0, start_s_);
   t1 = std::min(t1, last_s_);

@@ -22,7 +22,10 @@ TimeSeries::TimeSeries(double start_s, double bin_s, std::vector<TimeSeriesPool>
       workload_names_(std::move(workloads)),
       pools_(pool_info_.size()),
       workloads_(workload_names_.size()) {
-  for (PoolState& p : pools_) p.last_s = start_s_;
+  for (std::size_t p = 0; p < pools_.size(); ++p) {
+    pools_[p].last_s = start_s_;
+    if (pool_info_[p].autoscaled) pools_[p].nodes = pool_info_[p].nodes;
+  }
 }
 
 template <typename Bin>
@@ -60,13 +63,14 @@ void TimeSeries::busy(std::size_t pool, double t0, double t1, double energy_j) {
 void TimeSeries::integrate_levels(PoolState& p, double now_s) const {
   if (now_s <= p.last_s) return;
   const auto waiting = static_cast<double>(p.waiting), running = static_cast<double>(p.running),
-             kv = static_cast<double>(p.kv_blocks);
+             kv = static_cast<double>(p.kv_blocks), nodes = static_cast<double>(p.nodes);
   // Only non-zero levels need the walk over bins; an idle pool costs nothing.
-  if (waiting != 0.0 || running != 0.0 || kv != 0.0)
+  if (waiting != 0.0 || running != 0.0 || kv != 0.0 || nodes != 0.0)
     spread(p.bins, p.last_s, now_s, [&](PoolBin& b, double dt) {
       b.waiting_s += waiting * dt;
       b.running_s += running * dt;
       b.kv_block_s += kv * dt;
+      b.node_s += nodes * dt;
     });
   p.last_s = now_s;
 }
@@ -77,6 +81,12 @@ void TimeSeries::levels(std::size_t pool, double now_s, long waiting, long runni
   p.waiting += waiting;
   p.running += running;
   p.kv_blocks += kv_blocks;
+}
+
+void TimeSeries::nodes_changed(std::size_t pool, double now_s, long delta) {
+  PoolState& p = pools_[pool];
+  integrate_levels(p, now_s);
+  p.nodes += delta;
 }
 
 void TimeSeries::call_arrived(std::size_t pool, double t) {
@@ -131,6 +141,7 @@ TimeSeriesTable TimeSeries::table(double end_s) const {
       into.waiting_s += b.waiting_s;
       into.running_s += b.running_s;
       into.kv_block_s += b.kv_block_s;
+      into.node_s += b.node_s;
       into.arrivals += b.arrivals;
       into.completions += b.completions;
     }));
@@ -157,11 +168,20 @@ TimeSeriesTable TimeSeries::table(double end_s) const {
       r.bin_start_s = t0;
       r.bin_end_s = t1;
       r.pool = p;
-      r.power_w = info.baseline_w + ratio(b.energy_j, width);
-      r.utilization = ratio(b.busy_s, static_cast<double>(info.replicas) * width);
+      if (info.autoscaled) {  // per-node figures times the nodes held in the bin
+        const double nodes = b.node_s / width, per_node = info.nodes > 0 ? 1.0 / info.nodes : 0.0;
+        r.nodes = nodes;
+        r.power_w = nodes * info.baseline_w * per_node + ratio(b.energy_j, width);
+        r.utilization = ratio(b.busy_s, static_cast<double>(info.replicas) * per_node * b.node_s);
+        r.kv_occupancy_mean = ratio(b.kv_block_s, static_cast<double>(info.kv_blocks) * per_node * b.node_s);
+      } else {
+        r.nodes = info.nodes;
+        r.power_w = info.baseline_w + ratio(b.energy_j, width);
+        r.utilization = ratio(b.busy_s, static_cast<double>(info.replicas) * width);
+        r.kv_occupancy_mean = ratio(b.kv_block_s, static_cast<double>(info.kv_blocks) * width);
+      }
       r.queue_mean = ratio(b.waiting_s, width);
       r.running_mean = ratio(b.running_s, width);
-      r.kv_occupancy_mean = ratio(b.kv_block_s, static_cast<double>(info.kv_blocks) * width);
       r.arrivals = b.arrivals;
       r.completions = b.completions;
       out.pool_rows.push_back(r);

@@ -10,6 +10,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,9 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
   void call_back_after_tool(double at_s, std::uint32_t slot) override {
     queue_.schedule(at_s, {AgendaEvent::Kind::tool_call, slot});
   }
+  void call_back_at(double at_s, std::uint32_t token) override {
+    queue_.schedule(at_s, {AgendaEvent::Kind::fleet_timer, token});
+  }
   // Count mode: the last session to end lets the waiting source finish the run.
   void session_ended() override {
     if (rc_.sources_running == 0 && fleet_.sessions_in_flight() == 0) rc_.drained->release();
@@ -79,9 +83,11 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
   void dispatch(const AgendaEvent& event) override {
     if (event.kind == AgendaEvent::Kind::replica) {
       servers_[event.target]->on_event();
-    } else {
+    } else if (event.kind == AgendaEvent::Kind::tool_call) {
       ++events_;
       fleet_.tool_finished(event.target);
+    } else {
+      fleet_.timer_fired(event.target);
     }
     watch(rc_, events_);
   }
@@ -147,6 +153,12 @@ void session_source(FleetModel& fleet, SimGridDriver& driver, RunControl& rc, st
 }  // namespace
 
 Report simulate(const Scenario& scenario, const SimulationOptions& options) {
+  // SimGrid's clock does not restart with a new engine: a second run in the
+  // same process would start at the first one's end and silently report
+  // nonsense, so it is refused.
+  static bool ran = false;
+  if (ran) throw std::logic_error("simulate() runs once per process (SimGrid keeps its clock between engines)");
+  ran = true;
   // SimGrid reads its own options from argv; keep its logging quiet.
   int argc = 2;
   std::string prog = "fleetsim", log = "--log=root.thresh:critical";
@@ -175,9 +187,12 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
     const Pool& pool = scenario.pools[p];
     // The plugin integrates each node's baseline (host + idle devices) power;
     // power above idle depends on the batch and is integrated per iteration
-    // by the power model (docs/performance-model.md, "Power").
-    const std::string watts = fmt::format("{0:.6f}:{0:.6f}:{0:.6f}", node_baseline_power_w(pool));
-    for (int n = 0; n < pool.count; ++n) {
+    // by the power model (docs/performance-model.md, "Power"). An autoscaled
+    // pool's nodes come and go: the report integrates their baseline over
+    // the node time its autoscaler counts, so their hosts here draw nothing.
+    const double baseline_w = pool.autoscale ? 0.0 : node_baseline_power_w(pool);
+    const std::string watts = fmt::format("{0:.6f}:{0:.6f}:{0:.6f}", baseline_w);
+    for (int n = 0; n < pool.max_nodes(); ++n) {
       auto* h = zone->create_host(fmt::format("{}-{}", pool.name, n), kHostSpeed);
       h->set_property("wattage_per_state", watts);
       h->set_property("wattage_off", "0");

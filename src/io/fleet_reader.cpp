@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "autoscale_reader.hpp"
 #include "purchase_reader.hpp"
 #include "kv_tier_reader.hpp"
 #include "spelling.hpp"
@@ -156,6 +157,27 @@ void check_engine_on_hardware(YamlReader& r, const Pool& pool, const PoolSite& s
   }
 }
 
+// `autoscale:`, with what depends on the rest of the pool: the starting
+// `count` within the bounds, and one purchase option for every node.
+void read_pool_autoscale(YamlReader& r, const YAML::Node& n, const std::string& path, const PoolSite& site,
+                         Pool& pool) {
+  auto spec = read_autoscale(r, n, path);
+  if (!spec) return;
+  if (site.count_ok && (pool.count < spec->min_nodes || pool.count > spec->max_nodes)) {
+    r.error(site.count, child_path(site.path, "count"),
+            fmt::format("count {} is outside the autoscaler's min..max ({}..{})", pool.count, spec->min_nodes,
+                        spec->max_nodes),
+            "count is the nodes serving at the start; set it within the bounds");
+    return;
+  }
+  if (pool.purchase.base != pool.purchase.burst) {
+    r.error(n, path, "an autoscaled pool buys one purchase option for all its nodes",
+            "give purchase a single option name, or drop the base/burst split");
+    return;
+  }
+  pool.autoscale = std::move(spec);
+}
+
 void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& path,
                std::map<std::string, int>& first_line) {
   YamlReader& r = ctx.reader;
@@ -163,7 +185,7 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
   PoolSite site;
   site.node = node;
   site.path = path;
-  r.check_keys(node, path, {"name", "hardware", "count", "models", "engine", "purchase"});
+  r.check_keys(node, path, {"name", "hardware", "count", "models", "engine", "purchase", "autoscale"});
   if (const YAML::Node n = r.require(node, path, "name")) {
     if (auto name = r.name(n, child_path(path, "name"))) {
       pool.name = *name;
@@ -211,6 +233,8 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
                 "the base buys some of the pool's nodes; lower base_nodes or raise count");
     }
   }
+  if (const YAML::Node n = YamlReader::get(node, "autoscale"))
+    read_pool_autoscale(r, n, child_path(path, "autoscale"), site, pool);
   EngineSites engine_sites;
   const std::size_t errors_before = r.error_count();
   const std::string engine_path = child_path(path, "engine");
@@ -218,6 +242,10 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
   site.engine_ok = r.error_count() == errors_before;
   if (!engine_sites.tensor_parallel.IsDefined()) engine_sites.tensor_parallel = node;
   if (site.hardware_ok && site.engine_ok) check_engine_on_hardware(r, pool, site, engine_sites, engine_path);
+  if (pool.autoscale && !pool.engine.kv_tiers.empty())
+    r.error(node["autoscale"], child_path(path, "autoscale"),
+            "an autoscaled pool cannot use KV tiers yet: what a node's tiers hold when it goes off is not modelled",
+            "remove engine.kv_tiers, or autoscale another pool");
 
   ctx.scenario.pools.push_back(std::move(pool));
   ctx.pool_sites.push_back(std::move(site));

@@ -105,6 +105,13 @@ std::vector<Figure> key_figures(const nlohmann::ordered_json& report) {
     for (const Json& pool : member(report, pools))
       if (pool.contains("utilization") && is_figure(pool["utilization"]))
         out.push_back({std::string(pools) + "." + item_name(pool) + ".utilization", figure_value(pool["utilization"])});
+  // An autoscaled pool's `nodes` is only its start: its node time is the figure.
+  for (const Json& pool : member(report, "pools"))
+    for (const char* key : {"mean_nodes", "peak_nodes"}) {
+      const Json& autoscale = member(pool, "autoscale");
+      if (autoscale.contains(key) && is_figure(autoscale[key]))
+        out.push_back({"pools." + item_name(pool) + ".autoscale." + key, figure_value(autoscale[key])});
+    }
   for (const Json& workload : member(report, "workloads")) {
     const std::string prefix = "workloads." + item_name(workload) + ".";
     for (const char* latency : {"ttft_s", "tpot_s", "session_latency_s"}) {

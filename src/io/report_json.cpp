@@ -148,6 +148,21 @@ Json pool_json(const PoolReport& p) {
     }
     j["kv_tiers"] = std::move(tiers);
   }
+  // Only for an autoscaled pool, likewise.
+  if (p.autoscale) {
+    const AutoscaleReport& a = *p.autoscale;
+    Json as = Json::object();
+    as["policy"] = a.policy;
+    as["min_nodes"] = a.min_nodes;
+    as["max_nodes"] = a.max_nodes;
+    as["node_hours"] = number(a.node_hours);
+    as["mean_nodes"] = number(a.mean_nodes);
+    as["peak_nodes"] = a.peak_nodes;
+    as["nodes_started"] = a.nodes_started;
+    as["nodes_drained"] = a.nodes_drained;
+    as["provisioning_s"] = number(a.provisioning_s);
+    j["autoscale"] = std::move(as);
+  }
   return j;
 }
 

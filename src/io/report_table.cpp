@@ -83,7 +83,19 @@ void stability_section(std::string& out, const Report& r) {
 
 void fleet_section(std::string& out, const Report& r) {
   const FleetReport& f = r.fleet;
-  out += fmt::format("\nFleet: {} nodes\n", f.nodes);
+  // An autoscaled pool's count is only where it starts: say so, with the
+  // mean over the window that its cost and energy count.
+  double mean_nodes = 0.0;
+  bool autoscaled = false;
+  for (const PoolReport& p : r.pools) {
+    autoscaled = autoscaled || p.autoscale.has_value();
+    mean_nodes += p.autoscale ? p.autoscale->mean_nodes : static_cast<double>(p.nodes);
+  }
+  for (const ToolPoolReport& t : r.tool_pools) mean_nodes += t.nodes;
+  if (autoscaled)
+    out += fmt::format("\nFleet: {} nodes at the start, {} on average (autoscaled)\n", f.nodes, plain(mean_nodes, 1));
+  else
+    out += fmt::format("\nFleet: {} nodes\n", f.nodes);
   line(out, "cost", fmt::format("{} (compute {}, energy {})", text::usd(f.total_cost_usd),
                                 text::usd(f.compute_cost_usd), text::usd(f.energy_cost_usd)));
   line(out, "  per session", text::usd(f.cost_per_session_usd));
@@ -176,6 +188,30 @@ void kv_tiers_section(std::string& out, const Report& r) {
                      text::grouped(t.bytes_reloaded / 1e9, 2), text::grouped(t.bytes_offloaded / 1e9, 2),
                      text::duration(t.reload_time_s), text::compact(t.recompute_avoided_tokens) + " tokens",
                      text::count(t.caches_dropped)});
+  out += table.render("  ");
+}
+
+// Only when a pool is autoscaled: the nodes it held, against its bounds.
+void autoscale_section(std::string& out, const Report& r) {
+  bool any = false;
+  for (const PoolReport& p : r.pools) any |= p.autoscale.has_value();
+  if (!any) return;
+  out += "\nAutoscaled pools (cost, energy and carbon count the node-hours held)\n";
+  text::TextTable table({{"pool", Align::left},
+                         {"policy", Align::left},
+                         {"min"},
+                         {"max"},
+                         {"mean nodes"},
+                         {"peak"},
+                         {"node-hours"},
+                         {"started"},
+                         {"drained"},
+                         {"provisioning"}});
+  for (const PoolReport& p : r.pools)
+    if (const auto& a = p.autoscale)
+      table.add_row({p.name, a->policy, text::count(a->min_nodes), text::count(a->max_nodes),
+                     text::grouped(a->mean_nodes, 2), text::count(a->peak_nodes), text::grouped(a->node_hours, 1),
+                     text::count(a->nodes_started), text::count(a->nodes_drained), text::duration(a->provisioning_s)});
   out += table.render("  ");
 }
 
@@ -356,6 +392,7 @@ std::string render_table(const Report& report) {
   fleet_section(out, report);
   pools_section(out, report);
   kv_tiers_section(out, report);
+  autoscale_section(out, report);
   tool_pools_section(out, report);
   purchase_options_section(out, report);
   if (report.workloads.empty()) out += "\nWorkloads\n  (none)\n";

@@ -41,7 +41,9 @@ std::string render_time_series_csv(const TimeSeriesTable& table) {
       const PoolBinRow& r = table.pool_rows[p];
       const TimeSeriesPool& info = table.pools[r.pool];
       out += fmt::format("{},pool,{},{},{},{},{},{},{},{},{},,,\n", bin_columns(r.bin_start_s, r.bin_end_s),
-                         csv_field(info.name), info.nodes, fixed(r.power_w, 3), fixed(r.utilization, 6),
+                         csv_field(info.name),
+                         // an autoscaled pool's nodes are a time mean over the bin
+                         info.autoscaled ? fixed(r.nodes, 3) : std::to_string(info.nodes), fixed(r.power_w, 3), fixed(r.utilization, 6),
                          fixed(r.queue_mean, 6), fixed(r.running_mean, 6), fixed(r.kv_occupancy_mean, 6), r.arrivals,
                          r.completions);
     }

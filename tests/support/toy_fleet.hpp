@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <utility>
 #include <vector>
@@ -141,14 +142,16 @@ class ToyDriver : public FleetDriver {
     }
   }
   void call_back_after_tool(double at_s, std::uint32_t slot) override { push(at_s, {Kind::tool, slot, 0}); }
+  void call_back_at(double at_s, std::uint32_t token) override { push(at_s, {Kind::timer, token, 0}); }
   void session_ended() override { session_ends.push_back(now_); }
 
   // A session of workload `w` arrives at `at_s`.
   void arrive(double at_s, std::uint32_t w) { push(at_s, {Kind::arrival, w, 0}); }
 
-  // Runs every event in time order.
-  void run() {
-    while (!events_.empty()) {
+  // Runs every event in time order, up to `until_s` (an autoscaler's timers
+  // never run out).
+  void run(double until_s = std::numeric_limits<double>::infinity()) {
+    while (!events_.empty() && events_.begin()->first.first <= until_s) {
       const auto it = events_.begin();
       now_ = it->first.first;
       const Event e = it->second;
@@ -157,6 +160,8 @@ class ToyDriver : public FleetDriver {
         fleet_.start_session(e.target);
       } else if (e.kind == Kind::tool) {
         fleet_.tool_finished(e.target);
+      } else if (e.kind == Kind::timer) {
+        fleet_.timer_fired(e.target);
       } else if (e.generation == replicas_[e.target].generation) {
         on_replica_event(e.target);
       }
@@ -166,7 +171,7 @@ class ToyDriver : public FleetDriver {
   std::vector<double> session_ends;  // when each session ended, in order
 
  private:
-  enum class Kind { arrival, tool, replica };
+  enum class Kind { arrival, tool, timer, replica };
   enum class State { idle, starting, busy, decode_run };
   struct Event {
     Kind kind;

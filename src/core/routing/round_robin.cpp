@@ -1,4 +1,4 @@
-// round_robin: the candidates in turn, whatever their load.
+// round_robin: the open candidates in turn, whatever their load.
 #include "fleetsim/routing_policy.hpp"
 
 namespace fleetsim {
@@ -8,7 +8,12 @@ class RoundRobin final : public RoutingPolicy {
  public:
   std::size_t pick(const RoutingView& view) override {
     const auto& replicas = view.candidates.replicas();
-    return replicas[next_++ % replicas.size()];
+    // The next open candidate in turn (one is open: the router's contract).
+    for (std::size_t tries = 0; tries < replicas.size(); ++tries) {
+      const std::size_t r = replicas[next_++ % replicas.size()];
+      if (view.is_open(r)) return r;
+    }
+    return view.candidates.least_outstanding();
   }
 
  private:

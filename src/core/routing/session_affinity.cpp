@@ -1,5 +1,5 @@
 // session_affinity: back to the replica that ran the session's previous call,
-// where its KV cache may still be, while that replica is a candidate and has
+// where its KV cache may still be, while that replica is an open candidate and has
 // fewer than `affinity_max_queue` calls waiting; otherwise least_outstanding.
 #include "fleetsim/continuous_batcher.hpp"
 #include "fleetsim/routing_policy.hpp"
@@ -15,7 +15,8 @@ class SessionAffinity final : public RoutingPolicy {
   std::size_t pick(const RoutingView& view) override {
     if (view.last_replica >= 0) {
       const auto home = static_cast<std::size_t>(view.last_replica);
-      if (view.candidates.contains(home) && view.replicas[home].waiting() < max_queue_) return home;
+      if (view.candidates.contains(home) && view.is_open(home) && view.replicas[home].waiting() < max_queue_)
+        return home;
     }
     return view.candidates.least_outstanding();
   }

@@ -1,0 +1,60 @@
+// The registry of autoscaling policies: a policy's keyword, its one-line
+// description, what it reads, and its factory (defined in the policy's file).
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "fleetsim/autoscale_policy.hpp"
+
+namespace fleetsim {
+
+std::unique_ptr<AutoscalePolicy> make_utilization_autoscaler(const AutoscaleSpec& spec);
+std::unique_ptr<AutoscalePolicy> make_concurrency_autoscaler(const AutoscaleSpec& spec);
+std::unique_ptr<AutoscalePolicy> make_schedule_autoscaler(const AutoscaleSpec& spec);
+
+namespace {
+
+constexpr AutoscalePolicyInfo kPolicies[] = {
+    {"utilization", "hold the serving replicas' busy fraction at `target` (Kubernetes HPA's rule)", true, false,
+     make_utilization_autoscaler},
+    {"concurrency", "hold `target` LLM calls in flight per serving node (Knative's concurrency rule)", true, false,
+     make_concurrency_autoscaler},
+    {"schedule", "the node counts of `schedule`, by time of the run (repeating every `repeat`)", false, true,
+     make_schedule_autoscaler},
+};
+
+}  // namespace
+
+std::span<const AutoscalePolicyInfo> autoscale_policies() { return kPolicies; }
+
+std::vector<std::string> autoscale_policy_names() {
+  std::vector<std::string> names;
+  for (const auto& p : kPolicies) names.emplace_back(p.name);
+  return names;
+}
+
+const AutoscalePolicyInfo* find_autoscale_policy(std::string_view name) {
+  for (const auto& p : kPolicies)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+std::unique_ptr<AutoscalePolicy> make_autoscale_policy(const AutoscaleSpec& spec) {
+  if (const AutoscalePolicyInfo* p = find_autoscale_policy(spec.policy)) return p->make(spec);
+  throw std::invalid_argument(fmt::format("unknown autoscaling policy \"{}\" (registered: {})", spec.policy,
+                                          fmt::join(autoscale_policy_names(), ", ")));
+}
+
+int proportional_nodes(int nodes, double observed, double wanted, double tolerance) {
+  if (!(wanted > 0) || !std::isfinite(observed)) return nodes;
+  const double ratio = observed / wanted;
+  if (nodes > 0 && std::abs(ratio - 1.0) <= tolerance) return nodes;
+  // A tiny epsilon keeps an exact ratio such as 3 x 0.5 / 0.5 from rounding
+  // up to 4 through floating-point noise.
+  const double wanted_nodes = static_cast<double>(nodes) * ratio;
+  return static_cast<int>(std::min(1e9, std::ceil(wanted_nodes - 1e-9)));
+}
+
+}  // namespace fleetsim

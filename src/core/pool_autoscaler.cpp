@@ -1,0 +1,113 @@
+#include "fleetsim/pool_autoscaler.hpp"
+
+#include <algorithm>
+
+namespace fleetsim {
+
+PoolAutoscaler::PoolAutoscaler(const AutoscaleSpec& spec, int initial_nodes, int replicas_per_node,
+                               double provisioning_s, double window_start_s)
+    : spec_(spec),
+      policy_(make_autoscale_policy(spec)),
+      replicas_per_node_(replicas_per_node),
+      provisioning_s_(provisioning_s),
+      states_(static_cast<std::size_t>(std::max(spec.max_nodes, initial_nodes)), NodeState::off),
+      provisioned_(window_start_s) {
+  counts_[static_cast<std::size_t>(NodeState::off)] = static_cast<int>(states_.size());
+  for (int n = 0; n < initial_nodes; ++n) set_state(n, NodeState::serving, 0.0);
+}
+
+
+void PoolAutoscaler::integrate(double now_s) {
+  if (now_s <= last_s_) return;
+  const double dt = now_s - last_s_;
+  calls_area_ += calls_ * dt;
+  busy_area_ += busy_ * dt;
+  replica_area_ += static_cast<double>((count(NodeState::serving) + count(NodeState::draining)) * replicas_per_node_) * dt;
+  last_s_ = now_s;
+}
+
+void PoolAutoscaler::set_state(int node, NodeState s, double now_s) {
+  integrate(now_s);
+  NodeState& current = states_[static_cast<std::size_t>(node)];
+  const bool was_paid = current != NodeState::off, paid = s != NodeState::off;
+  --counts_[static_cast<std::size_t>(current)];
+  ++counts_[static_cast<std::size_t>(s)];
+  current = s;
+  if (was_paid == paid) return;
+  provisioned_now_ += paid ? 1 : -1;
+  provisioned_.change(now_s, paid ? 1.0 : -1.0);
+  peak_nodes_ = std::max(peak_nodes_, provisioned_now_);
+}
+
+void PoolAutoscaler::load_changed(double now_s, int calls_delta, int busy_replicas_delta) {
+  integrate(now_s);
+  calls_ += calls_delta;
+  busy_ += busy_replicas_delta;
+}
+
+void PoolAutoscaler::evaluate(double now_s, Actions& out) {
+  integrate(now_s);
+  const double span = now_s - since_s_;
+  PoolLoad load;
+  load.now_s = now_s;
+  load.serving_nodes = count(NodeState::serving);
+  load.nodes = load.serving_nodes + count(NodeState::starting);
+  load.busy_fraction = replica_area_ > 0 ? busy_area_ / replica_area_ : 0.0;
+  load.calls_in_flight = span > 0 ? calls_area_ / span : static_cast<double>(calls_);
+  calls_area_ = busy_area_ = replica_area_ = 0.0;
+  since_s_ = now_s;
+
+  const int wish = std::clamp(policy_->desired_nodes(load), spec_.min_nodes, max_nodes());
+  // Scale in no lower than the highest wish within the window (Kubernetes'
+  // downscale stabilization); scale out at once.
+  wishes_.emplace_back(now_s, wish);
+  while (!wishes_.empty() && wishes_.front().first <= now_s - spec_.scale_in_window_s) wishes_.pop_front();
+  int target = wish;
+  if (wish < load.nodes)
+    for (const auto& [t, w] : wishes_) target = std::max(target, w);
+  target = std::min(target, std::max(load.nodes, wish));
+
+  int change = target - load.nodes;
+  // More: draining nodes come back first (they are still up), newest drained
+  // first; then off nodes start, lowest index first.
+  for (int n = max_nodes() - 1; change > 0 && n >= 0; --n)
+    if (state(n) == NodeState::draining) {
+      set_state(n, NodeState::serving, now_s);
+      out.reopen.push_back(n);
+      --change;
+    }
+  for (int n = 0; change > 0 && n < max_nodes(); ++n)
+    if (state(n) == NodeState::off) {
+      set_state(n, NodeState::starting, now_s);
+      out.start.push_back(n);
+      ++nodes_started_;
+      --change;
+    }
+  // Fewer: the serving nodes of highest index drain, keeping one serving so
+  // that the pool's routes always have a replica; starting nodes finish
+  // starting and are judged at the next evaluation.
+  int serving = load.serving_nodes;
+  for (int n = max_nodes() - 1; change < 0 && serving > 1 && n >= 0; --n)
+    if (state(n) == NodeState::serving) {
+      set_state(n, NodeState::draining, now_s);
+      out.drain.push_back(n);
+      ++nodes_drained_;
+      --serving;
+      ++change;
+    }
+}
+
+void PoolAutoscaler::node_ready(int node, double now_s) {
+  if (state(node) == NodeState::starting) set_state(node, NodeState::serving, now_s);
+}
+
+void PoolAutoscaler::node_drained(int node, double now_s) {
+  if (state(node) == NodeState::draining) set_state(node, NodeState::off, now_s);
+}
+
+void PoolAutoscaler::settle(double end_s) {
+  integrate(end_s);
+  provisioned_.settle(end_s);
+}
+
+}  // namespace fleetsim

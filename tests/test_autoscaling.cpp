@@ -1,0 +1,258 @@
+// Autoscaling (pool_autoscaler.hpp, docs/autoscaling.md): the policies'
+// arithmetic by hand, the control loop's bounds, scale-in window and drain,
+// the scenario reader's refusals, node-hours priced against a schedule done
+// by hand, and the loop against queueing arithmetic: with no provisioning
+// delay, a pool held at utilization u pays for the busy time it served
+// divided by u.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "fleetsim/autoscale_policy.hpp"
+#include "fleetsim/pool_autoscaler.hpp"
+#include "support/cli_runner.hpp"
+#include "support/scenario_text.hpp"
+
+using namespace fleetsim;
+using fleetsim::testing::check_error;
+using fleetsim::testing::load_test_yaml;
+using fleetsim::testing::messages;
+using fleetsim::testing::run_fleetsim;
+using fleetsim::testing::write_temp_file;
+using fleetsim::testing::with;
+
+namespace {
+
+AutoscaleSpec spec(const std::string& policy, double target, int min, int max) {
+  AutoscaleSpec a;
+  a.policy = policy;
+  a.target = target;
+  a.min_nodes = min;
+  a.max_nodes = max;
+  return a;
+}
+
+PoolLoad load(int serving, double busy, double calls, double now = 0.0) {
+  PoolLoad l;
+  l.now_s = now;
+  l.serving_nodes = serving;
+  l.nodes = serving;
+  l.busy_fraction = busy;
+  l.calls_in_flight = calls;
+  return l;
+}
+
+}  // namespace
+
+TEST_CASE("Proportional policies follow the HPA rule with its tolerance", "[autoscaling]") {
+  // 4 nodes at 0.9 busy for a target of 0.6: ceil(4 x 1.5) = 6.
+  CHECK(proportional_nodes(4, 0.9, 0.6, 0.1) == 6);
+  // 0.62 is within 10% of 0.6: no change.
+  CHECK(proportional_nodes(4, 0.62, 0.6, 0.1) == 4);
+  // Exactly on target stays, even with no tolerance (no rounding up by noise).
+  CHECK(proportional_nodes(3, 0.5, 0.5, 0.0) == 3);
+  // 10 nodes at 0.1 for 0.5: ceil(2) = 2.
+  CHECK(proportional_nodes(10, 0.1, 0.5, 0.1) == 2);
+
+  auto utilization = make_autoscale_policy(spec("utilization", 0.6, 1, 100));
+  CHECK(utilization->desired_nodes(load(4, 0.9, 0.0)) == 6);
+  // concurrency: 17 calls in flight for 4 per node: ceil(17 / 4) = 5.
+  auto concurrency = make_autoscale_policy(spec("concurrency", 4.0, 1, 100));
+  CHECK(concurrency->desired_nodes(load(2, 0.0, 17.0)) == 5);
+  CHECK(concurrency->desired_nodes(load(4, 0.0, 16.0)) == 4);
+
+  AutoscaleSpec daily = spec("schedule", 0.0, 1, 10);
+  daily.schedule = {{0.0, 2}, {8 * 3600.0, 8}, {20 * 3600.0, 3}};
+  daily.schedule_period_s = 24 * 3600.0;
+  auto schedule = make_autoscale_policy(daily);
+  CHECK(schedule->desired_nodes(load(2, 0, 0, 7.9 * 3600)) == 2);
+  CHECK(schedule->desired_nodes(load(2, 0, 0, 8 * 3600)) == 8);
+  CHECK(schedule->desired_nodes(load(2, 0, 0, 21 * 3600)) == 3);
+  CHECK(schedule->desired_nodes(load(2, 0, 0, 24 * 3600 + 9 * 3600)) == 8);  // the next day
+  CHECK_THROWS_AS(make_autoscale_policy(spec("nightly", 0.5, 1, 2)), std::invalid_argument);
+}
+
+TEST_CASE("The control loop starts, drains and takes back nodes within its bounds", "[autoscaling]") {
+  AutoscaleSpec a = spec("utilization", 0.5, 1, 5);
+  a.tolerance = 0.0;
+  a.scale_in_window_s = 60.0;
+  PoolAutoscaler scaler(a, 2, 1, 30.0, 0.0);
+  PoolAutoscaler::Actions out;
+
+  // Both replicas busy all of [0, 15): ceil(2 x 1 / 0.5) = 4: two nodes start.
+  scaler.load_changed(0.0, 2, 2);
+  scaler.evaluate(15.0, out);
+  CHECK(out.start == std::vector<int>{2, 3});
+  CHECK(scaler.state(2) == PoolAutoscaler::NodeState::starting);
+  // Starting nodes are paid for from now: 2 nodes for 15 s, then 4. The
+  // load ends as they come up: busy 60 of 120 replica-seconds by 60 s.
+  scaler.node_ready(2, 45.0);
+  scaler.node_ready(3, 45.0);
+  CHECK(scaler.state(3) == PoolAutoscaler::NodeState::serving);
+  scaler.load_changed(45.0, -2, -2);
+  out = {};
+  scaler.evaluate(60.0, out);  // ceil(4 x 0.5 / 0.5) = 4: as it is
+  CHECK(out.empty());
+
+  // Idle from here on. At 90 s the wish is 1 node, but the window holds the
+  // wish of 4 made at 60 s: nothing drains until it has passed.
+  out = {};
+  scaler.evaluate(90.0, out);
+  CHECK(out.empty());
+  out = {};
+  scaler.evaluate(125.0, out);  // the 60 s wish has left the window
+  // The highest-numbered serving nodes drain first; one stays serving.
+  CHECK(out.drain == std::vector<int>{3, 2, 1});
+  CHECK(scaler.state(0) == PoolAutoscaler::NodeState::serving);
+  CHECK(scaler.nodes_drained() == 3);
+
+  // Load returns before they are all off: draining nodes come back before
+  // any off node starts, the last drained first. Busy 3 x 24 s of
+  // 4 x 1 + 3 x 24 replica-seconds: ceil(1 x 0.947 / 0.5) = 2 nodes.
+  scaler.node_drained(3, 126.0);
+  CHECK(scaler.state(3) == PoolAutoscaler::NodeState::off);
+  scaler.load_changed(126.0, 3, 3);
+  out = {};
+  scaler.evaluate(150.0, out);
+  CHECK(out.start.empty());
+  CHECK(out.reopen == std::vector<int>{2});
+  CHECK(scaler.state(2) == PoolAutoscaler::NodeState::serving);
+  scaler.settle(150.0);
+  // Paid node-seconds: 2 x 15 + 4 x 111 (15..126) + 3 x 24 (126..150).
+  CHECK(scaler.node_seconds() == Approx(2 * 15.0 + 4 * 111.0 + 3 * 24.0));
+  CHECK(scaler.peak_nodes() == 4);
+
+  // The bounds: a wish of 40 is held to max 5.
+  scaler.load_changed(121.0, 40, 0);
+  AutoscaleSpec c = spec("concurrency", 1.0, 1, 5);
+  PoolAutoscaler capped(c, 1, 1, 0.0, 0.0);
+  capped.load_changed(0.0, 40, 1);
+  out = {};
+  capped.evaluate(15.0, out);
+  CHECK(out.start.size() == 4);
+  CHECK(capped.max_nodes() == 5);
+  capped.settle(30.0);
+  // 1 node for 15 s, 5 for the next 15: 90 node-seconds.
+  CHECK(capped.node_seconds() == Approx(90.0));
+  CHECK(capped.peak_nodes() == 5);
+}
+
+namespace {
+
+const std::string kScheduled = R"(
+name: scheduled
+fleet:
+  pools:
+    - name: cpu
+      hardware: graviton4-r8g.16xlarge
+      count: 1
+      models: [llama-3.2-3b]
+      engine: {max_batch_size: 4, kv_retention: none}
+      autoscale: {policy: schedule, min: 1, max: 3, schedule: [{at: 0s, nodes: 1}, {at: 1h, nodes: 3}], startup: 10min}
+workloads:
+  - name: w
+    arrivals: {process: poisson, rate: 0.2/s}
+    steps: [{llm: {model: llama-3.2-3b, prompt_tokens: 64, output_tokens: 16}}]
+simulation: {duration: 2h, warmup: 0s, seed: 3}
+)";
+
+}  // namespace
+
+// The report of `fleetsim run` on this scenario text, as JSON: each run gets
+// its own process (SimGrid allows one engine per process).
+nlohmann::json run_json(const std::string& name, const std::string& yaml) {
+  const auto res = run_fleetsim("run " + write_temp_file(name, yaml) + " --format json");
+  INFO(res.err);
+  REQUIRE(res.exit_code == 0);
+  return nlohmann::json::parse(res.out);
+}
+
+TEST_CASE("A scheduled pool pays for the node-hours it holds", "[autoscaling][report_builder]") {
+  const LoadResult r = load_test_yaml(kScheduled);
+  INFO(messages(r));
+  REQUIRE(r.ok());
+  const auto rep = run_json("scheduled.yaml", kScheduled);
+  REQUIRE(rep["pools"].size() == 1);
+  const auto& pool = rep["pools"][0];
+  REQUIRE(pool.contains("autoscale"));
+  const auto& as = pool["autoscale"];
+  // 1 node for the first hour, 3 from the second (paid while they start):
+  // 1 + 3 = 4 node-hours, at r8g.16xlarge's 3.77024 USD an hour.
+  CHECK(as["node_hours"].get<double>() == Approx(4.0).epsilon(1e-9));
+  CHECK(as["mean_nodes"].get<double>() == Approx(2.0).epsilon(1e-9));
+  CHECK(as["peak_nodes"] == 3);
+  CHECK(as["nodes_started"] == 2);
+  CHECK(as["provisioning_s"].get<double>() == Approx(600.0));
+  CHECK(pool["compute_cost_usd"].get<double>() == Approx(4.0 * 3.77024).epsilon(1e-9));
+  CHECK(pool["nodes"] == 1);
+  // The same scenario with a fixed pool of one node pays 2 node-hours.
+  const auto fixed = run_json(
+      "fixed.yaml",
+      with(kScheduled, "      autoscale: {policy: schedule, min: 1, max: 3, schedule: [{at: 0s, nodes: 1}, {at: 1h, nodes: 3}], startup: 10min}\n", ""));
+  CHECK_FALSE(fixed["pools"][0].contains("autoscale"));
+  CHECK(fixed["pools"][0]["compute_cost_usd"].get<double>() == Approx(2.0 * 3.77024).epsilon(1e-9));
+}
+
+TEST_CASE("With no provisioning delay the pool pays for its busy time over the target", "[autoscaling][theory]") {
+  // Batch-1 replicas, one per node, calls of fixed size: every replica-second
+  // busy is demand. Held at utilization u, the pool's node-seconds are the
+  // busy seconds over u (the issue's check: node-hours = integral of demand
+  // / target, within 2%). The demand steps from 40/s to 80/s halfway.
+  const std::string text = R"(
+name: theory
+fleet:
+  pools:
+    - name: cpu
+      hardware: graviton4-r8g.16xlarge
+      count: 20
+      models: [llama-3.2-3b]
+      engine: {max_batch_size: 1, kv_retention: none}
+      autoscale: {policy: utilization, target: 0.5, min: 1, max: 400, interval: 15s, tolerance: 0, scale_in_window: 0s}
+workloads:
+  - name: w
+    arrivals: {process: piecewise, pieces: [{at: 0s, rate: 40/s}, {at: 30min, rate: 80/s}]}
+    steps: [{llm: {model: llama-3.2-3b, prompt_tokens: 64, output_tokens: 16}}]
+simulation: {duration: 1h, warmup: 0s, seed: 11}
+)";
+  const auto rep = run_json("theory.yaml", text);
+  const auto& pool = rep["pools"][0];
+  REQUIRE(pool.contains("autoscale"));
+  // The service time of one call, alone on a replica, from its own run.
+  const std::string alone = with(with(with(with(text, "rate: 40/s", "rate: 0.001/s"), "rate: 80/s", "rate: 0.001/s"),
+                                      "      autoscale: {policy: utilization, target: 0.5, min: 1, max: 400, interval: 15s, tolerance: 0, scale_in_window: 0s}\n", ""),
+                                 "{duration: 1h, warmup: 0s, seed: 11}", "{sessions: 1, seed: 11}");
+  const double service_s = run_json("alone.yaml", alone)["workloads"][0]["call_latency_s"]["mean"].get<double>();
+  REQUIRE(service_s > 0.1);
+  // Demand: 40/s x 1800 s + 80/s x 1800 s calls of service_s each.
+  const double busy_s = (40.0 + 80.0) * 1800.0 * service_s;
+  const double expected_node_hours = busy_s / 0.5 / 3600.0;
+  const double node_hours = pool["autoscale"]["node_hours"].get<double>();
+  INFO("service " << service_s << " s, node-hours " << node_hours << " against " << expected_node_hours);
+  CHECK(std::abs(node_hours / expected_node_hours - 1.0) < 0.02);
+  CHECK(pool["utilization"].get<double>() == Approx(0.5).epsilon(0.02));
+  // The fleet kept up: nearly every arrival completed.
+  CHECK(rep["workloads"][0]["sessions_completed"].get<double>() > 0.99 * 120 * 1800);
+}
+
+TEST_CASE("The reader refuses autoscaling it cannot honour", "[autoscaling][scenario]") {
+  const std::string line =
+      "      autoscale: {policy: schedule, min: 1, max: 3, schedule: [{at: 0s, nodes: 1}, {at: 1h, nodes: 3}], startup: 10min}";
+  auto edit = [&](const std::string& replacement) { return with(kScheduled, line, replacement); };
+  check_error(edit("      autoscale: {policy: nightly, min: 1, max: 3}"), "unknown autoscaling policy", "schedule");
+  check_error(edit("      autoscale: {policy: utilization, min: 1, max: 3}"), "the utilization policy needs a target",
+              "target: 0.6");
+  check_error(edit("      autoscale: {policy: utilization, target: 1.5, min: 1, max: 3}"), "target", "");
+  check_error(edit("      autoscale: {policy: concurrency, target: 4, min: 0, max: 3}"), "min", "");
+  check_error(edit("      autoscale: {policy: concurrency, target: 4, min: 2, max: 3}"),
+              "count 1 is outside the autoscaler's min..max (2..3)", "within the bounds");
+  check_error(edit("      autoscale: {policy: concurrency, target: 4, min: 1, max: 3, repeat: 1d}"),
+              "repeat applies only with a schedule", "");
+  check_error(edit("      autoscale: {policy: schedule, min: 1, max: 3, schedule: [{at: 1h, nodes: 1}, {at: 0s, nodes: 3}]}"),
+              "entries must be in time order", "earliest to the latest");
+  check_error(edit("      autoscale: {policy: schedule, min: 1, max: 3, schedule: [{at: 0s, nodes: 5}]}"),
+              "5 nodes is outside min..max (1..3)", "");
+  check_error(edit("      autoscale: {policy: concurrency, target: 4, min: 1, max: 3, startup: -1s}"), "startup", "");
+}
