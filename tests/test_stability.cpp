@@ -125,6 +125,39 @@ TEST_CASE("Stability: a workload that completes no session is flagged even witho
   CHECK(c.findings[0].hint.find("longer than the window") != std::string::npos);
 }
 
+TEST_CASE("Stability: traffic that rises is scaled out before the halves are compared", "[stability]") {
+  // A day whose second half brings 1.8 times the arrivals of the first: a
+  // fleet that keeps up holds 1.8 times the calls (Little's law).
+  Report r;
+  r.pools = {pool("cpu", 0.5, 10.0, 18.5)};
+  WorkloadReport agent = workload("agent", 9000, 8990, 12.0, 21.0);
+  agent.expected_arrivals_first_half = 3200.0;
+  agent.expected_arrivals_second_half = 5760.0;
+  WorkloadReport steady = workload("steady", 100, 100, 1.0, 1.1);
+  steady.expected_arrivals_first_half = steady.expected_arrivals_second_half = 50.0;
+  r.workloads = {agent, steady};
+  CHECK(fleetsim::arrival_ratio(agent) == Approx(1.8));
+  CHECK(fleetsim::arrival_ratio(steady) == 1.0);
+  // The pool sees both: (5760 + 50) / (3200 + 50).
+  CHECK(fleetsim::fleet_arrival_ratio(r) == Approx(5810.0 / 3250.0));
+  CHECK(fleetsim::check_stability(r).stable);
+
+  // Growth beyond the traffic is still a backlog: 10 x 1.79 = 17.9, 40 grows.
+  r.pools[0].calls_in_flight_second_half = 40.0;
+  r.workloads[0].sessions_in_system_second_half = 45.0;
+  const auto c = fleetsim::check_stability(r);
+  REQUIRE(c.findings.size() == 2);
+  CHECK(c.findings[0].kind == "pool_backlog_growing");
+  CHECK(c.findings[0].arrival_ratio == Approx(5810.0 / 3250.0));
+  CHECK(c.findings[1].kind == "sessions_accumulating");
+  CHECK(c.findings[1].workload == "agent");
+  CHECK(c.findings[1].arrival_ratio == Approx(1.8));
+
+  // A trace (no expected arrivals) counts as steady traffic.
+  WorkloadReport trace = workload("trace", 10, 10, 1.0, 1.0);
+  CHECK(fleetsim::arrival_ratio(trace) == 1.0);
+}
+
 TEST_CASE("Stability: every report format carries the findings", "[stability][report]") {
   Report r;
   r.run.scenario = "s";
@@ -173,4 +206,30 @@ TEST_CASE("Stability end to end: an overloaded Graviton pool is reported, a larg
   const auto fine = run_fleetsim("run " + scenario + " --set fleet.pools.graviton4.count=20 --format json --no-progress");
   REQUIRE(fine.exit_code == 0);
   CHECK(nlohmann::json::parse(fine.out)["checks"]["stability"]["stable"] == true);
+}
+
+TEST_CASE("Stability end to end: a day of diurnal traffic is steady on a pool sized for its peak, not on a smaller one",
+          "[stability][engine]") {
+  // Arrivals at 2/s x (1 + 0.8 cos(2 pi (t - 14h) / 24h)) over one day: the
+  // halves' integrals are 12h +- 0.8 x 24h / 2 pi, a ratio of 1.683 that the
+  // fleet's calls in flight follow without any backlog.
+  const std::string scenario = source("scenarios/autoscaling.yaml");
+  const auto peak = run_fleetsim("run " + scenario + " --format json --no-progress");
+  REQUIRE(peak.exit_code == 0);
+  const auto j = nlohmann::json::parse(peak.out);
+  CHECK(j["checks"]["stability"]["stable"] == true);
+  const double first = j["pools"][0]["calls_in_flight_first_half"].get<double>();
+  const double second = j["pools"][0]["calls_in_flight_second_half"].get<double>();
+  CHECK(second > 1.25 * first);  // the unscaled rule would have called this a backlog
+
+  const auto small = run_fleetsim("run " + scenario + " --set fleet.pools.graviton4.count=12 --format json --no-progress");
+  REQUIRE(small.exit_code == 0);
+  const auto report = nlohmann::json::parse(small.out);
+  const auto& s = report["checks"]["stability"];
+  CHECK(s["stable"] == false);
+  REQUIRE(s["findings"].size() == 2);
+  const double k = 24.0 / (2.0 * 3.14159265358979323846);
+  const double ratio = (12.0 + 0.8 * k) / (12.0 - 0.8 * k);
+  CHECK(s["findings"][0]["arrival_ratio"].get<double>() == Approx(ratio).epsilon(1e-3));
+  CHECK(s["findings"][1]["arrival_ratio"].get<double>() == Approx(ratio).epsilon(1e-3));
 }

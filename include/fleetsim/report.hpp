@@ -83,6 +83,11 @@ struct WorkloadReport {
   // half of the window (stability.hpp).
   double sessions_in_system_first_half = 0.0;
   double sessions_in_system_second_half = 0.0;
+  // Sessions expected to arrive in each half of the window, the integral of
+  // the arrival process's rate; 0 for a trace, which has times, not a rate.
+  // Traffic that rises makes the second larger (stability.hpp scales by it).
+  double expected_arrivals_first_half = 0.0;
+  double expected_arrivals_second_half = 0.0;
   // Only for workloads with graph steps (parallel, agent, choose, loop exits),
   // so the reports of plain chains are unchanged.
   std::optional<SessionGraphReport> graph;
@@ -250,6 +255,9 @@ struct StabilityFinding {
   std::string figure;    // what grows: "calls_in_flight" (of the pool) or "sessions_in_system" (of the workload)
   double first_half = std::numeric_limits<double>::quiet_NaN();   // its mean over each half of the window
   double second_half = std::numeric_limits<double>::quiet_NaN();
+  // What the arrivals alone would make of first_half: the expected arrivals'
+  // ratio, second half over first (1 for steady traffic).
+  double arrival_ratio = 1.0;
   std::string hint;
 };
 

@@ -16,6 +16,13 @@
 // means of a stable queue differ by noise far smaller than that, while a
 // backlog that takes in more than it serves grows by the unserved arrivals of
 // half a window (an overloaded pool doubles or more).
+//
+// Traffic that follows the clock changes the figures of a fleet that keeps
+// up: by Little's law a steady system holds arrivals x time in system, so
+// twice the arrivals make twice the calls in flight. The first half's mean is
+// therefore scaled by the expected arrivals' ratio, second half over first
+// (a workload's own; for a pool, that of all workloads together), before it
+// is compared: what grows beyond the traffic is backlog.
 #pragma once
 
 #include <vector>
@@ -29,6 +36,11 @@ inline constexpr double kGrowthAbsolute = 1.0;
 
 // True when `second` exceeds `first` by more than both thresholds.
 bool grows(double first, double second);
+
+// Expected arrivals, second half of the window over the first: a workload's
+// own, and all workloads' together (for pools); 1 when not known (a trace).
+double arrival_ratio(const WorkloadReport& workload);
+double fleet_arrival_ratio(const Report& report);
 
 // Reads the pools' and workloads' half-window means, utilization and session
 // counts; returns the findings, pools first (model pools, then tool pools),

@@ -15,8 +15,9 @@ std::string percent(double x) { return std::isfinite(x) ? fmt::format("{:.0f}%",
 const PoolReport* bottleneck(const Report& r) {
   const PoolReport* best = nullptr;
   bool best_grows = false;
+  const double ratio = fleet_arrival_ratio(r);
   for (const PoolReport& p : r.pools) {
-    const bool g = grows(p.calls_in_flight_first_half, p.calls_in_flight_second_half);
+    const bool g = grows(p.calls_in_flight_first_half * ratio, p.calls_in_flight_second_half);
     const double u = std::isfinite(p.utilization) ? p.utilization : -1.0;
     const double best_u = best && std::isfinite(best->utilization) ? best->utilization : -1.0;
     if (!best || (g && !best_grows) || (g == best_grows && u > best_u)) {
@@ -60,6 +61,21 @@ std::string workload_hint(const PoolReport* pool, bool completed_none) {
 
 }  // namespace
 
+double arrival_ratio(const WorkloadReport& w) {
+  const double a1 = w.expected_arrivals_first_half, a2 = w.expected_arrivals_second_half;
+  return a1 > 0.0 && a2 > 0.0 && std::isfinite(a1) && std::isfinite(a2) ? a2 / a1 : 1.0;
+}
+
+double fleet_arrival_ratio(const Report& r) {
+  double a1 = 0.0, a2 = 0.0;
+  for (const WorkloadReport& w : r.workloads)
+    if (w.expected_arrivals_first_half > 0.0 && w.expected_arrivals_second_half > 0.0) {
+      a1 += w.expected_arrivals_first_half;
+      a2 += w.expected_arrivals_second_half;
+    }
+  return a1 > 0.0 && a2 > 0.0 && std::isfinite(a1) && std::isfinite(a2) ? a2 / a1 : 1.0;
+}
+
 bool grows(double first, double second) {
   if (!std::isfinite(first) || !std::isfinite(second)) return false;
   const double growth = second - first;
@@ -68,9 +84,10 @@ bool grows(double first, double second) {
 
 std::vector<StabilityFinding> find_instability(const Report& r) {
   std::vector<StabilityFinding> out;
-  // A model pool or a tool pool whose calls in flight grow.
-  auto backlog = [&out](const char* kind, const auto& p, std::string hint) {
-    if (!grows(p.calls_in_flight_first_half, p.calls_in_flight_second_half)) return;
+  const double fleet_ratio = fleet_arrival_ratio(r);
+  // A model pool or a tool pool whose calls in flight grow beyond the traffic.
+  auto backlog = [&out, fleet_ratio](const char* kind, const auto& p, std::string hint) {
+    if (!grows(p.calls_in_flight_first_half * fleet_ratio, p.calls_in_flight_second_half)) return;
     StabilityFinding f;
     f.kind = kind;
     f.pool = p.name;
@@ -78,6 +95,7 @@ std::vector<StabilityFinding> find_instability(const Report& r) {
     f.figure = "calls_in_flight";
     f.first_half = p.calls_in_flight_first_half;
     f.second_half = p.calls_in_flight_second_half;
+    f.arrival_ratio = fleet_ratio;
     f.hint = std::move(hint);
     out.push_back(std::move(f));
   };
@@ -86,7 +104,8 @@ std::vector<StabilityFinding> find_instability(const Report& r) {
   const PoolReport* pool = bottleneck(r);
   for (const WorkloadReport& w : r.workloads) {
     const bool none = w.sessions_started > 0 && w.sessions_completed == 0;
-    const bool accumulating = grows(w.sessions_in_system_first_half, w.sessions_in_system_second_half);
+    const double ratio = arrival_ratio(w);
+    const bool accumulating = grows(w.sessions_in_system_first_half * ratio, w.sessions_in_system_second_half);
     if (!none && !accumulating) continue;
     StabilityFinding f;
     f.kind = none ? "no_session_completed" : "sessions_accumulating";
@@ -98,6 +117,7 @@ std::vector<StabilityFinding> find_instability(const Report& r) {
     f.figure = "sessions_in_system";
     f.first_half = w.sessions_in_system_first_half;
     f.second_half = w.sessions_in_system_second_half;
+    f.arrival_ratio = ratio;
     f.hint = workload_hint(pool, none);
     out.push_back(std::move(f));
   }

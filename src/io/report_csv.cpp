@@ -224,6 +224,7 @@ std::string render_csv(const Report& report) {
     csv.row("stability", subject, f.kind + ".utilization", finding["utilization"], "fraction");
     csv.row("stability", subject, f.kind + "." + f.figure + ".first_half", finding["first_half"], unit);
     csv.row("stability", subject, f.kind + "." + f.figure + ".second_half", finding["second_half"], unit);
+    csv.row("stability", subject, f.kind + ".arrival_ratio", finding["arrival_ratio"], "ratio");
   }
   return csv.take();
 }

@@ -277,6 +277,7 @@ Json stability_json(const StabilityCheck& c) {
     e["figure"] = f.figure;
     e["first_half"] = number(f.first_half);
     e["second_half"] = number(f.second_half);
+    e["arrival_ratio"] = number(f.arrival_ratio);
     e["hint"] = f.hint;
     findings.push_back(std::move(e));
   }

@@ -70,6 +70,9 @@ std::string finding_line(const StabilityFinding& f) {
   std::string what = fmt::format("{} {} -> {} (mean, first -> second half of the window)", figure,
                                  text::sig(f.first_half), text::sig(f.second_half));
   if (f.kind == "no_session_completed") what = "no session completed; " + what;
+  // Rising traffic alone would have grown it this much (stability.hpp).
+  if (f.arrival_ratio != 1.0)
+    what += fmt::format(", where the traffic's rise alone gives {}", text::sig(f.first_half * f.arrival_ratio));
   return fmt::format("  {}: {}\n    hint: {}\n", subject, what, f.hint);
 }
 
