@@ -196,6 +196,22 @@ TEST_CASE("A scheduled pool pays for the node-hours it holds", "[autoscaling][re
   CHECK(fixed["pools"][0]["compute_cost_usd"].get<double>() == Approx(2.0 * 3.77024).epsilon(1e-9));
 }
 
+TEST_CASE("A scheduled pool's baseline carbon follows its nodes through the hours", "[autoscaling][carbon]") {
+  // Almost no traffic: the pool's energy is its nodes' baseline. 1 node in
+  // hour 0 at 100 g/kWh, 3 in hour 1 at 110 (the 10-minute start counts):
+  // intensity (1 x 100 + 3 x 110) / 4 = 107.5, not the hours' mean of 105.
+  std::string profile = "[";
+  for (int h = 0; h < 24; ++h) profile += (h ? ", " : "") + std::to_string(100 + 10 * h);
+  profile += "]";
+  const std::string yaml = with(kScheduled, "rate: 0.2/s", "rate: 0.0001/s") +
+                           "costs: {pue: 1.0, carbon_intensity: " + profile + "}\n";
+  const auto rep = run_json("scheduled-carbon.yaml", yaml);
+  const auto& pool = rep["pools"][0];
+  REQUIRE(pool["autoscale"]["node_hours"].get<double>() == Approx(4.0).epsilon(1e-9));
+  const double kwh = pool["energy_j"].get<double>() / 3.6e6;
+  CHECK(pool["carbon_operational_g"].get<double>() / kwh == Approx(107.5).epsilon(1e-3));
+}
+
 TEST_CASE("With no provisioning delay the pool pays for its busy time over the target", "[autoscaling][theory]") {
   // Batch-1 replicas, one per node, calls of fixed size: every replica-second
   // busy is demand. Held at utilization u, the pool's node-seconds are the

@@ -2,6 +2,7 @@
 // energy, plus embodied carbon over node-hours (docs/performance-model.md, 5.1).
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <fstream>
 #include <numeric>
 #include <regex>
@@ -37,6 +38,22 @@ TEST_CASE("constant power P for T hours at intensity I and PUE k emits P*T*k*I")
   // 2 kW x 3 h = 6 kWh IT, 7.2 kWh facility, x 400 g/kWh = 2880 g.
   CHECK(g == Approx(2880.0).epsilon(1e-12));
   CHECK(g == Approx(P / 1e3 * T_h * k * I).epsilon(1e-12));
+}
+
+TEST_CASE("an autoscaled pool's baseline is charged the intensity of the hours its nodes were held") {
+  // 1 node in hour 0 (100 g/kWh), 3 in hour 1 (110): (1 x 100 + 3 x 110) / 4.
+  const auto profile = hourly_profile();
+  const PowerTimeline none(0.0, 1.0);
+  const NodeLevel nodes = [](double a, double b) { return b <= 3600.0 ? 1.0 : a >= 3600.0 ? 3.0 : NAN; };
+  const double baseline_j = 4 * 3600.0 * 500.0;  // 4 node-hours at 500 W
+  const double g = operational_carbon_g(baseline_j, 0.0, none, profile, 1.0, 0.0, 7200.0, nodes);
+  CHECK(g == Approx(baseline_j / 3.6e6 * (100.0 + 3 * 110.0) / 4.0).epsilon(1e-12));
+  // Spread evenly it would have seen the hours' mean, 105.
+  CHECK(operational_carbon_g(baseline_j, 0.0, none, profile, 1.0, 0.0, 7200.0) ==
+        Approx(baseline_j / 3.6e6 * 105.0).epsilon(1e-12));
+  // One intensity all day: the node count does not matter.
+  CHECK(operational_carbon_g(baseline_j, 0.0, none, {200.0}, 1.0, 0.0, 7200.0, nodes) ==
+        Approx(baseline_j / 3.6e6 * 200.0).epsilon(1e-12));
 }
 
 TEST_CASE("an hourly profile weighs each hour's energy by that hour's intensity") {

@@ -3,6 +3,7 @@
 // manufacture spread over its life). docs/performance-model.md, section 5.1.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "fleetsim/units.hpp"  // kHoursPerYear
@@ -24,12 +25,18 @@ double grid_intensity_at(const std::vector<double>& profile, double t_s);
 // Integral of the intensity over [t0_s, t1_s], in (g/kWh) x s.
 double grid_intensity_integral(const std::vector<double>& profile, double t0_s, double t1_s);
 
-// Operational carbon in grams of a pool over [t0_s, t1_s]: its constant
-// baseline energy, spread evenly over the interval, and its dynamic energy,
-// placed in time by `dynamic` (one-second bins), both times PUE and the
-// intensity of the hour they fall in.
+// The mean number of nodes drawing the baseline over [a, b] (an autoscaled
+// pool's; see operational_carbon_g).
+using NodeLevel = std::function<double(double a_s, double b_s)>;
+
+// Operational carbon in grams of a pool over [t0_s, t1_s]: its baseline
+// energy, spread evenly over the interval (or, for an autoscaled pool, in
+// proportion to `nodes` hour by hour), and its dynamic energy, placed in
+// time by `dynamic` (one-second bins), both times PUE and the intensity of
+// the hour they fall in.
 double operational_carbon_g(double baseline_j, double dynamic_j, const PowerTimeline& dynamic,
-                            const std::vector<double>& profile, double pue, double t0_s, double t1_s);
+                            const std::vector<double>& profile, double pue, double t0_s, double t1_s,
+                            const NodeLevel& nodes = {});
 
 // Embodied carbon in grams of `nodes` nodes held for `seconds`; 0 when the
 // node has no embodied figure or life.

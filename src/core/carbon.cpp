@@ -38,11 +38,37 @@ double grid_intensity_integral(const std::vector<double>& profile, double t0_s, 
   return sum;
 }
 
+namespace {
+
+// The intensity a baseline drawn by a varying number of nodes saw: each
+// hour's intensity weighted by the node-seconds held in it.
+double node_weighted_intensity(const std::vector<double>& profile, double t0_s, double t1_s, const NodeLevel& nodes,
+                               double otherwise) {
+  double weighted = 0.0, node_s = 0.0;
+  for (double t = t0_s; t < t1_s;) {
+    const double end = std::min((std::floor(t / kSecondsPerHour) + 1.0) * kSecondsPerHour, t1_s);
+    const double level = nodes(t, end);
+    if (std::isfinite(level) && level > 0.0) {
+      weighted += level * (end - t) * grid_intensity_at(profile, t);
+      node_s += level * (end - t);
+    }
+    t = end;
+  }
+  return node_s > 0.0 ? weighted / node_s : otherwise;
+}
+
+}  // namespace
+
 double operational_carbon_g(double baseline_j, double dynamic_j, const PowerTimeline& dynamic,
-                            const std::vector<double>& profile, double pue, double t0_s, double t1_s) {
+                            const std::vector<double>& profile, double pue, double t0_s, double t1_s,
+                            const NodeLevel& nodes) {
   const double window = t1_s - t0_s;
   if (!(window > 0.0)) return 0.0;
   const double mean_intensity = grid_intensity_integral(profile, t0_s, t1_s) / window;
+  // One intensity all day needs no placing in time.
+  const double baseline_intensity = nodes && profile.size() > 1
+                                        ? node_weighted_intensity(profile, t0_s, t1_s, nodes, mean_intensity)
+                                        : mean_intensity;
   // The dynamic energy at the intensity its bins saw; the timeline only
   // places it in time, the total is the pool's own.
   double binned = 0.0;
@@ -52,7 +78,7 @@ double operational_carbon_g(double baseline_j, double dynamic_j, const PowerTime
     weighted += energy_j * grid_intensity_at(profile, 0.5 * (bin_start + bin_end));
   });
   const double dynamic_intensity = binned > 0.0 ? weighted / binned : mean_intensity;
-  return pue / kJoulesPerKwh * (baseline_j * mean_intensity + dynamic_j * dynamic_intensity);
+  return pue / kJoulesPerKwh * (baseline_j * baseline_intensity + dynamic_j * dynamic_intensity);
 }
 
 double embodied_carbon_g(int nodes, double embodied_kgco2e, double life_years, double seconds) {

@@ -294,9 +294,13 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     pr.compute_cost_usd = bought.price_per_hour_usd * (scaler ? node_seconds : window) / kSecondsPerHour;
     pr.energy_cost_usd = pr.energy_j * pue / kJoulesPerKwh * sc.costs.electricity_usd_per_kwh;
     pr.cost_usd = cost_with_energy_usd(pr.compute_cost_usd, bought, pr.energy_cost_usd, owned);
+    // An autoscaled pool's baseline follows its node count through the
+    // day's intensities.
+    NodeLevel nodes;
+    if (scaler) nodes = [scaler](double a, double b) { return scaler->mean_nodes(a, b); };
     pr.carbon_operational_g = operational_carbon_g(baseline_j, dynamic_j, fleet.pool_power()[p],
                                                    sc.costs.carbon_intensity_g_per_kwh, pue, totals.window_start_s,
-                                                   totals.window_end_s);
+                                                   totals.window_end_s, nodes);
     pr.carbon_embodied_g = scaler ? embodied_carbon_g(1, pool.hardware.embodied_kgco2e,
                                                       pool.hardware.embodied_life_years, node_seconds)
                                   : embodied_carbon_g(pool.count, pool.hardware.embodied_kgco2e,
