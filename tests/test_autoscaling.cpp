@@ -271,4 +271,14 @@ TEST_CASE("The reader refuses autoscaling it cannot honour", "[autoscaling][scen
   check_error(edit("      autoscale: {policy: schedule, min: 1, max: 3, schedule: [{at: 0s, nodes: 5}]}"),
               "5 nodes is outside min..max (1..3)", "");
   check_error(edit("      autoscale: {policy: concurrency, target: 4, min: 1, max: 3, startup: -1s}"), "startup", "");
+
+  // plan chooses node counts and prices fleets by them: an autoscaled pool
+  // is neither planned nor priced that way.
+  const std::string slo = with(kScheduled, "output_tokens: 16}}]", "output_tokens: 16}}]\n    slo: {percentile: 95, ttft: 3s}");
+  check_error(slo + "plan: {pools: {cpu: {min: 1, max: 4}}}\n", "pool \"cpu\" autoscales: plan chooses node counts",
+              "--variants");
+  const std::string two_pools =
+      with(slo, "workloads:", "    - {name: gpu, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.2-3b]}\nworkloads:");
+  check_error(two_pools + "plan: {pools: {gpu: {min: 0, max: 2}}}\n",
+              "pool \"cpu\" autoscales, and plan prices the fleets it compares by node counts", "--variants");
 }

@@ -17,6 +17,14 @@ std::optional<PlanPool> read_plan_pool(ScenarioContext& ctx, const std::string& 
   if (!pool) {
     r.error(key, path, fmt::format("no pool named \"{}\" in fleet.pools", name),
             did_you_mean_hint(name, ctx.pool_names(), "pools"));
+  } else if (pool->autoscale) {
+    // Its count is only where it starts, and what it costs is its node-hours.
+    r.error(key, path,
+            fmt::format("pool \"{}\" autoscales: plan chooses node counts, and an autoscaled pool's count is only "
+                        "where it starts",
+                        name),
+            "plan the pool fixed (a variant without autoscale:), and compare it with autoscaled variants: "
+            "fleetsim compare FILE --variants (docs/autoscaling.md)");
   }
   PlanPool plan;
   plan.pool = name;
@@ -67,6 +75,19 @@ std::optional<PlanSpec> read_plan(ScenarioContext& ctx, const YAML::Node& sectio
       plan.pools.push_back(std::move(*p));
   }
   if (pools.size() == 0) r.error(pools, "plan.pools", "expected at least one pool to plan", kPlanHint);
+  // plan prices a fleet by node counts x hourly prices; an autoscaled pool's
+  // price is its node-hours, known only after a run.
+  for (const std::string& name : ctx.pool_names()) {
+    const Pool* pool = ctx.find_pool(name);
+    const bool planned = pools[name].IsDefined();
+    if (pool && pool->autoscale && !planned)
+      r.error(section, "plan",
+              fmt::format("pool \"{}\" autoscales, and plan prices the fleets it compares by node counts: "
+                          "an autoscaled pool's cost is known only after a run",
+                          name),
+              "plan the other pools in a variant where this one is fixed, or compare fleets with autoscaled "
+              "pools by their reports: fleetsim compare FILE --variants (docs/autoscaling.md)");
+  }
   if (r.error_count() != errors_before) return std::nullopt;
   return plan;
 }
