@@ -194,6 +194,15 @@ TEST_CASE("A scheduled pool pays for the node-hours it holds", "[autoscaling][re
       with(kScheduled, "      autoscale: {policy: schedule, min: 1, max: 3, schedule: [{at: 0s, nodes: 1}, {at: 1h, nodes: 3}], startup: 10min}\n", ""));
   CHECK_FALSE(fixed["pools"][0].contains("autoscale"));
   CHECK(fixed["pools"][0]["compute_cost_usd"].get<double>() == Approx(2.0 * 3.77024).epsilon(1e-9));
+
+  // The purchase comparison prices the same 4 node-hours under each option.
+  const auto options = run_json("scheduled-options.yaml", "hardware:\n  graviton4-r8g.16xlarge:\n"
+                                                          "    purchase: {reserved_1y: {price_per_hour: 2.0}}\n" +
+                                                              kScheduled);
+  REQUIRE(options["purchase_options"].size() == 2);
+  CHECK(options["purchase_options"][0]["cost_usd"].get<double>() == Approx(4.0 * 3.77024).epsilon(1e-9));
+  CHECK(options["purchase_options"][1]["option"] == "reserved_1y");
+  CHECK(options["purchase_options"][1]["cost_usd"].get<double>() == Approx(4.0 * 2.0).epsilon(1e-9));
 }
 
 TEST_CASE("A scheduled pool's baseline carbon follows its nodes through the hours", "[autoscaling][carbon]") {

@@ -26,20 +26,25 @@ std::vector<PurchaseOptionReport> compare_purchase_options(const Scenario& scena
     PurchaseOptionReport row;
     row.option = name;
     // One pool's nodes all bought this way (on demand if its node type lacks it).
-    const auto add = [&](const std::string& pool, const HardwareSpec& hw, int nodes, double energy_cost_usd) {
+    // `nodes` held for `hours`: the window, or one node for an autoscaled
+    // pool's node-hours.
+    const auto add = [&](const std::string& pool, const HardwareSpec& hw, int nodes, double hours,
+                         double energy_cost_usd) {
       PoolPurchase all;
       if (find_purchase_option(name, hw.price_per_hour_usd, hw.purchase_options))
         all.base = all.burst = name;
       else
         row.pools_on_demand.push_back(pool);
       const PurchaseSplit split = price_pool(all, nodes, hw.price_per_hour_usd, hw.purchase_options);
-      row.cost_usd += cost_with_energy_usd(split.price_per_hour_usd * window_hours, split, energy_cost_usd, owned_run);
+      row.cost_usd += cost_with_energy_usd(split.price_per_hour_usd * hours, split, energy_cost_usd, owned_run);
     };
-    for (std::size_t p = 0; p < scenario.pools.size() && p < report.pools.size(); ++p)
-      add(scenario.pools[p].name, scenario.pools[p].hardware, scenario.pools[p].count,
-          report.pools[p].energy_cost_usd);
+    for (std::size_t p = 0; p < scenario.pools.size() && p < report.pools.size(); ++p) {
+      const auto& autoscale = report.pools[p].autoscale;
+      add(scenario.pools[p].name, scenario.pools[p].hardware, autoscale ? 1 : scenario.pools[p].count,
+          autoscale ? autoscale->node_hours : window_hours, report.pools[p].energy_cost_usd);
+    }
     for (std::size_t t = 0; t < scenario.tool_pools.size() && t < report.tool_pools.size(); ++t)
-      add(scenario.tool_pools[t].name, scenario.tool_pools[t].hardware, scenario.tool_pools[t].count,
+      add(scenario.tool_pools[t].name, scenario.tool_pools[t].hardware, scenario.tool_pools[t].count, window_hours,
           report.tool_pools[t].energy_cost_usd);
     rows.push_back(std::move(row));
   }
