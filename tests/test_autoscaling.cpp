@@ -14,14 +14,14 @@
 #include "fleetsim/autoscale_policy.hpp"
 #include "fleetsim/pool_autoscaler.hpp"
 #include "support/cli_runner.hpp"
+#include "support/report_run.hpp"
 #include "support/scenario_text.hpp"
 
 using namespace fleetsim;
 using fleetsim::testing::check_error;
 using fleetsim::testing::load_test_yaml;
 using fleetsim::testing::messages;
-using fleetsim::testing::run_fleetsim;
-using fleetsim::testing::write_temp_file;
+using fleetsim::testing::run_report_json;
 using fleetsim::testing::with;
 
 namespace {
@@ -161,20 +161,11 @@ simulation: {duration: 2h, warmup: 0s, seed: 3}
 
 }  // namespace
 
-// The report of `fleetsim run` on this scenario text, as JSON: each run gets
-// its own process (SimGrid allows one engine per process).
-nlohmann::json run_json(const std::string& name, const std::string& yaml) {
-  const auto res = run_fleetsim("run " + write_temp_file(name, yaml) + " --format json");
-  INFO(res.err);
-  REQUIRE(res.exit_code == 0);
-  return nlohmann::json::parse(res.out);
-}
-
 TEST_CASE("A scheduled pool pays for the node-hours it holds", "[autoscaling][report_builder]") {
   const LoadResult r = load_test_yaml(kScheduled);
   INFO(messages(r));
   REQUIRE(r.ok());
-  const auto rep = run_json("scheduled.yaml", kScheduled);
+  const auto rep = run_report_json("scheduled.yaml", kScheduled);
   REQUIRE(rep["pools"].size() == 1);
   const auto& pool = rep["pools"][0];
   REQUIRE(pool.contains("autoscale"));
@@ -189,14 +180,14 @@ TEST_CASE("A scheduled pool pays for the node-hours it holds", "[autoscaling][re
   CHECK(pool["compute_cost_usd"].get<double>() == Approx(4.0 * 3.77024).epsilon(1e-9));
   CHECK(pool["nodes"] == 1);
   // The same scenario with a fixed pool of one node pays 2 node-hours.
-  const auto fixed = run_json(
+  const auto fixed = run_report_json(
       "fixed.yaml",
       with(kScheduled, "      autoscale: {policy: schedule, min: 1, max: 3, schedule: [{at: 0s, nodes: 1}, {at: 1h, nodes: 3}], startup: 10min}\n", ""));
   CHECK_FALSE(fixed["pools"][0].contains("autoscale"));
   CHECK(fixed["pools"][0]["compute_cost_usd"].get<double>() == Approx(2.0 * 3.77024).epsilon(1e-9));
 
   // The purchase comparison prices the same 4 node-hours under each option.
-  const auto options = run_json("scheduled-options.yaml", "hardware:\n  graviton4-r8g.16xlarge:\n"
+  const auto options = run_report_json("scheduled-options.yaml", "hardware:\n  graviton4-r8g.16xlarge:\n"
                                                           "    purchase: {reserved_1y: {price_per_hour: 2.0}}\n" +
                                                               kScheduled);
   REQUIRE(options["purchase_options"].size() == 2);
@@ -214,7 +205,7 @@ TEST_CASE("A scheduled pool's baseline carbon follows its nodes through the hour
   profile += "]";
   const std::string yaml = with(kScheduled, "rate: 0.2/s", "rate: 0.0001/s") +
                            "costs: {pue: 1.0, carbon_intensity: " + profile + "}\n";
-  const auto rep = run_json("scheduled-carbon.yaml", yaml);
+  const auto rep = run_report_json("scheduled-carbon.yaml", yaml);
   const auto& pool = rep["pools"][0];
   REQUIRE(pool["autoscale"]["node_hours"].get<double>() == Approx(4.0).epsilon(1e-9));
   const double kwh = pool["energy_j"].get<double>() / 3.6e6;
@@ -242,14 +233,14 @@ workloads:
     steps: [{llm: {model: llama-3.2-3b, prompt_tokens: 64, output_tokens: 16}}]
 simulation: {duration: 1h, warmup: 0s, seed: 11}
 )";
-  const auto rep = run_json("theory.yaml", text);
+  const auto rep = run_report_json("theory.yaml", text);
   const auto& pool = rep["pools"][0];
   REQUIRE(pool.contains("autoscale"));
   // The service time of one call, alone on a replica, from its own run.
   const std::string alone = with(with(with(with(text, "rate: 40/s", "rate: 0.001/s"), "rate: 80/s", "rate: 0.001/s"),
                                       "      autoscale: {policy: utilization, target: 0.5, min: 1, max: 400, interval: 15s, tolerance: 0, scale_in_window: 0s}\n", ""),
                                  "{duration: 1h, warmup: 0s, seed: 11}", "{sessions: 1, seed: 11}");
-  const double service_s = run_json("alone.yaml", alone)["workloads"][0]["call_latency_s"]["mean"].get<double>();
+  const double service_s = run_report_json("alone.yaml", alone)["workloads"][0]["call_latency_s"]["mean"].get<double>();
   REQUIRE(service_s > 0.1);
   // Demand: 40/s x 1800 s + 80/s x 1800 s calls of service_s each.
   const double busy_s = (40.0 + 80.0) * 1800.0 * service_s;

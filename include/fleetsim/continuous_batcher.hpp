@@ -125,6 +125,13 @@ class ContinuousBatcher {
   // Its node goes off (an autoscaler drained it): the caches kept for
   // sessions are lost. Requires no call waiting or running here.
   void power_off(double now);
+  // Its node failed (docs/failures.md): every call waiting or running here is
+  // appended to `aborted`, with its KV, and the caches kept for sessions are
+  // lost. The replica then plans nothing until set_down(false): calls routed
+  // to it meanwhile wait. The engine must already have cut its plan short.
+  void fail(double now, std::vector<CallRequest>& aborted);
+  void set_down(bool down) { down_ = down; }
+  bool down() const { return down_; }
 
   std::size_t waiting() const { return waiting_.size(); }
   std::size_t running() const { return running_.size(); }
@@ -201,6 +208,7 @@ class ContinuousBatcher {
   std::vector<long> scratch_kv_;
   std::vector<long> scratch_blocks_;
 
+  bool down_ = false;  // its node failed: plans nothing
   TimeSeries* series_ = nullptr;
   std::size_t series_pool_ = 0;
   long reported_waiting_ = 0, reported_running_ = 0, reported_blocks_ = 0;

@@ -13,8 +13,10 @@
 
 #include "fleetsim/continuous_batcher.hpp"
 #include "fleetsim/fleet_metrics.hpp"
+#include "fleetsim/fleet_timer.hpp"
 #include "fleetsim/pool_autoscaler.hpp"
 #include "fleetsim/power_timeline.hpp"
+#include "fleetsim/rng.hpp"
 #include "fleetsim/router.hpp"
 #include "fleetsim/scenario.hpp"
 #include "fleetsim/session.hpp"
@@ -30,8 +32,12 @@ class FleetDriver {
   // New work reached replica r; `interrupt`: cut a decode run short to admit it.
   virtual void wake_replica(std::size_t replica, bool interrupt) = 0;
   virtual void call_back_after_tool(double at_s, std::uint32_t session_slot) = 0;
-  // Calls FleetModel::timer_fired(token) at `at_s` (autoscaling's timers).
+  // Calls FleetModel::timer_fired(token) at `at_s` (autoscaling's and
+  // failures' timers).
   virtual void call_back_at(double at_s, std::uint32_t token) = 0;
+  // Replica r's node failed: cut its plan in progress short, cancel its
+  // pending event (the fleet model then takes its calls back).
+  virtual void halt_replica(std::size_t replica) = 0;
   virtual void session_ended() {}
 };
 
@@ -68,6 +74,15 @@ class FleetModel : public BatcherListener {
   std::size_t host_count() const { return host_count_; }
   // The autoscaler of an autoscaled pool; nullptr for a pool of fixed size.
   const PoolAutoscaler* autoscaler(std::size_t pool) const;
+  // A pool whose nodes fail (docs/failures.md): what happened in the window.
+  struct FailureStats {
+    long node_failures = 0;   // nodes that failed in the window
+    long calls_retried = 0;   // calls taken back from failed nodes in the window
+    StepIntegral nodes_down;  // from the window's start
+    explicit FailureStats(double window_start_s) : nodes_down(window_start_s) {}
+  };
+  // nullptr for a pool whose nodes never fail.
+  const FailureStats* failure_stats(std::size_t pool) const;
 
  private:
   void advance(std::uint32_t slot);  // run the session to its next llm or tool step
@@ -104,6 +119,15 @@ class FleetModel : public BatcherListener {
   void apply(ScaledPool& sp, const PoolAutoscaler::Actions& actions);
   void open_node(ScaledPool& sp, int node, bool open);
   void check_drained(ScaledPool& sp, int node);
+  void autoscale_timer(FleetTimer what, std::size_t index);
+  // Failures (src/core/fleet_model_failures.cpp).
+  struct FailingPool;
+  void set_up_failures();
+  void failure_timer(FleetTimer what, std::size_t host);
+  void fail_node(FailingPool& fp, int node);
+  void repair_node(FailingPool& fp, int node);
+  void retry_call(FailingPool& fp, std::size_t from_replica, const CallRequest& call);
+  double draw_time_to_failure(FailingPool& fp);
   bool in_window(double t) const { return t >= scenario_.simulation.warmup_s; }
 
   const Scenario& scenario_;
@@ -137,6 +161,20 @@ class FleetModel : public BatcherListener {
   std::vector<ScaledPool> scaled_;
   std::vector<std::int32_t> replica_scaled_;  // index into scaled_ per replica, -1 for none; empty without autoscaling
   PoolAutoscaler::Actions actions_;           // scratch, reused
+
+  struct FailingPool {
+    std::size_t pool = 0;
+    std::size_t first_replica = 0;
+    std::size_t first_host = 0;
+    int nodes = 0;
+    int replicas_per_node = 1;
+    FailureSpec spec;
+    double weibull_scale_s = 0.0;
+    Rng rng;
+    FailureStats stats;
+  };
+  std::vector<FailingPool> failing_;   // empty unless a pool's nodes fail
+  std::vector<CallRequest> aborted_;   // scratch, reused
 };
 
 }  // namespace fleetsim

@@ -96,6 +96,15 @@ struct WorkloadReport {
   std::optional<TraceReplayReport> trace_replay;
 };
 
+// A pool whose nodes fail (docs/failures.md), over the window.
+struct FailureReport {
+  std::int64_t node_failures = 0;
+  std::int64_t calls_retried = 0;      // taken back from failed nodes and routed again
+  double down_node_hours = 0.0;        // node time spent failed
+  double availability = 0.0;           // 1 - down node time / (nodes x window)
+  double expected_availability = 0.0;  // mttf / (mttf + mttr)
+};
+
 // An autoscaled pool's nodes over the window (docs/autoscaling.md). Its
 // pool's cost, baseline energy and embodied carbon count these node-hours
 // instead of `nodes` for the whole window.
@@ -164,6 +173,7 @@ struct PoolReport {
   double calls_in_flight_second_half = 0.0;
   std::vector<KvTierReport> kv_tiers;  // empty when the pool's engine uses none
   std::optional<AutoscaleReport> autoscale;  // only for an autoscaled pool
+  std::optional<FailureReport> failures;     // only for a pool whose nodes fail
 };
 
 // The whole fleet's cost had every pool bought its nodes one way (purchase.hpp):

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "fleetsim/autoscale_spec.hpp"
+#include "fleetsim/failure_spec.hpp"
 #include "fleetsim/carbon.hpp"
 #include "fleetsim/distribution.hpp"
 #include "fleetsim/hardware.hpp"
@@ -96,6 +97,9 @@ struct Pool {
   // absent: `count` nodes for the whole run. With it, `count` nodes serve
   // at the start.
   std::optional<AutoscaleSpec> autoscale;
+  // Nodes fail and are repaired during the run (docs/failures.md); none
+  // fail without it.
+  std::optional<FailureSpec> failures;
 
   // Nodes that exist in the run: `count`, or the autoscaler's maximum.
   int max_nodes() const { return autoscale ? std::max(count, autoscale->max_nodes) : count; }

@@ -54,6 +54,23 @@ void ContinuousBatcher::power_off(double now) {
   if (series_) report_levels(now);
 }
 
+void ContinuousBatcher::fail(double now, std::vector<CallRequest>& aborted) {
+  touch(now);
+  for (Sequence& s : running_) {
+    free_blocks_ += s.blocks;
+    aborted.push_back(s.call);
+  }
+  for (Sequence& s : waiting_) {
+    free_blocks_ += s.blocks;
+    aborted.push_back(s.call);
+  }
+  running_.clear();
+  waiting_.clear();
+  while (!retained_.empty()) free_blocks_ += retained_.pop_oldest().blocks;
+  down_ = true;
+  if (series_) report_levels(now);
+}
+
 void ContinuousBatcher::report_levels(double now) {
   const auto waiting = static_cast<long>(waiting_.size()), running = static_cast<long>(running_.size());
   const long blocks = kv_blocks_used();
@@ -236,6 +253,7 @@ bool ContinuousBatcher::plan_tail_run(Plan& p) {
 }
 
 Plan ContinuousBatcher::plan(double now, BatcherListener& listener) {
+  if (down_) return {};  // its node failed: calls wait for the repair
   Plan p = plan_next(now, listener);
   if (series_) report_levels(now);  // admissions, preemptions, evictions, expiries
   return p;

@@ -72,6 +72,26 @@ FleetModel::FleetModel(const Scenario& scenario, double /*window_end_s*/) : scen
   tool_pools_.reserve(scenario.tool_pools.size());
   for (const ToolPoolSpec& spec : scenario.tool_pools) tool_pools_.emplace_back(spec, warmup, scenario.workloads.size());
   set_up_autoscaling();
+  set_up_failures();
+}
+
+void FleetModel::attach(FleetDriver* driver) {
+  driver_ = driver;
+  for (std::size_t i = 0; i < scaled_.size(); ++i)
+    driver_->call_back_at(scaled_[i].scaler.interval_s(), fleet_timer_token(FleetTimer::evaluate, i));
+  // Every node of a failing pool starts new: its first failure from time 0.
+  for (FailingPool& fp : failing_)
+    for (int n = 0; n < fp.nodes; ++n)
+      driver_->call_back_at(draw_time_to_failure(fp), fleet_timer_token(FleetTimer::node_fail, fp.first_host + static_cast<std::size_t>(n)));
+}
+
+void FleetModel::timer_fired(std::uint32_t token) {
+  const FleetTimer what = fleet_timer_kind(token);
+  const std::size_t index = fleet_timer_index(token);
+  if (what == FleetTimer::node_fail || what == FleetTimer::node_repair)
+    failure_timer(what, index);
+  else
+    autoscale_timer(what, index);
 }
 
 void FleetModel::record_time_series(double bin_s) {
@@ -310,6 +330,7 @@ void FleetModel::settle(double end_s) {
   for (auto& r : replicas_) r.settle(end_s);
   for (auto& t : tool_pools_) t.settle(end_s);
   for (auto& sp : scaled_) sp.scaler.settle(end_s);
+  for (auto& fp : failing_) fp.stats.nodes_down.settle(end_s);
   if (series_) series_->settle(end_s);
 }
 

@@ -5,18 +5,13 @@
 #include <algorithm>
 
 #include "fleetsim/fleet_model.hpp"
+#include "fleetsim/fleet_timer.hpp"
 
 namespace fleetsim {
 namespace {
 
-// A timer token: what is due in its top two bits, an index below them.
-enum class Timer : std::uint32_t { evaluate = 0, node_up = 1, drain_check = 2 };
-constexpr std::uint32_t kIndexBits = 30;
-constexpr std::uint32_t kIndexMask = (1u << kIndexBits) - 1;
-
-std::uint32_t token(Timer what, std::size_t index) {
-  return (static_cast<std::uint32_t>(what) << kIndexBits) | static_cast<std::uint32_t>(index);
-}
+using Timer = FleetTimer;
+std::uint32_t token(Timer what, std::size_t index) { return fleet_timer_token(what, index); }
 
 // Seconds a node takes from its start to serving: the instance's start, then
 // every replica's weights read from storage at the pool's load bandwidth
@@ -48,12 +43,6 @@ void FleetModel::set_up_autoscaling() {
     first_replica += replicas;
     first_host += static_cast<std::size_t>(pool.max_nodes());
   }
-}
-
-void FleetModel::attach(FleetDriver* driver) {
-  driver_ = driver;
-  for (std::size_t i = 0; i < scaled_.size(); ++i)
-    driver_->call_back_at(scaled_[i].scaler.interval_s(), token(Timer::evaluate, i));
 }
 
 const PoolAutoscaler* FleetModel::autoscaler(std::size_t pool) const {
@@ -109,9 +98,7 @@ void FleetModel::apply(ScaledPool& sp, const PoolAutoscaler::Actions& actions) {
   }
 }
 
-void FleetModel::timer_fired(std::uint32_t t) {
-  const auto what = static_cast<Timer>(t >> kIndexBits);
-  const std::size_t index = t & kIndexMask;
+void FleetModel::autoscale_timer(FleetTimer what, std::size_t index) {
   const double now = driver_->now();
   if (what == Timer::evaluate) {
     ScaledPool& sp = scaled_[index];

@@ -307,6 +307,15 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
                                                       pool.hardware.embodied_life_years, window);
     pr.carbon_g = pr.carbon_operational_g + pr.carbon_embodied_g;
     pr.kv_tiers = kv_tier_reports(pool, p, fleet);
+    if (const FleetModel::FailureStats* fs = fleet.failure_stats(p)) {
+      FailureReport fr;
+      fr.node_failures = fs->node_failures;
+      fr.calls_retried = fs->calls_retried;
+      fr.down_node_hours = fs->nodes_down.area() / kSecondsPerHour;
+      fr.availability = 1.0 - ratio(fs->nodes_down.area(), pool.count * window);
+      fr.expected_availability = pool.failures->mttf_s / (pool.failures->mttf_s + pool.failures->mttr_s);
+      pr.failures = fr;
+    }
     if (scaler) {
       AutoscaleReport a;
       a.policy = pool.autoscale->policy;

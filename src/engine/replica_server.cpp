@@ -63,6 +63,13 @@ void ReplicaServer::finish(long iterations) {
   start_next();
 }
 
+void ReplicaServer::halt() {
+  if (state_ == State::idle) return;
+  if (state_ == State::busy || state_ == State::decode_run) batcher_.account_unfinished(plan_, plan_start_s_, now());
+  queue_.schedule(EventAgenda::kNever, {AgendaEvent::Kind::replica, index_});  // cancels the pending event
+  state_ = State::idle;
+}
+
 void ReplicaServer::account_unfinished(double end_s) {
   if (state_ == State::busy || state_ == State::decode_run) batcher_.account_unfinished(plan_, plan_start_s_, end_s);
 }

@@ -28,6 +28,9 @@ class ReplicaServer {
   void on_event();            // its scheduled event is due
   // Accounts the plan cut off by the end of the simulation.
   void account_unfinished(double end_s);
+  // Its node failed: the plan in progress is cut short now (its busy time and
+  // energy so far accounted, its results lost) and no event stays pending.
+  void halt();
 
  private:
   enum class State { idle, starting, busy, decode_run };

@@ -76,6 +76,7 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
   void call_back_at(double at_s, std::uint32_t token) override {
     queue_.schedule(at_s, {AgendaEvent::Kind::fleet_timer, token});
   }
+  void halt_replica(std::size_t replica) override { servers_[replica]->halt(); }
   // Count mode: the last session to end lets the waiting source finish the run.
   void session_ended() override {
     if (rc_.sources_running == 0 && fleet_.sessions_in_flight() == 0) rc_.drained->release();

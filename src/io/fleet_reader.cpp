@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "autoscale_reader.hpp"
+#include "failure_reader.hpp"
 #include "purchase_reader.hpp"
 #include "kv_tier_reader.hpp"
 #include "spelling.hpp"
@@ -185,7 +186,7 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
   PoolSite site;
   site.node = node;
   site.path = path;
-  r.check_keys(node, path, {"name", "hardware", "count", "models", "engine", "purchase", "autoscale"});
+  r.check_keys(node, path, {"name", "hardware", "count", "models", "engine", "purchase", "autoscale", "failures"});
   if (const YAML::Node n = r.require(node, path, "name")) {
     if (auto name = r.name(n, child_path(path, "name"))) {
       pool.name = *name;
@@ -235,6 +236,14 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
   }
   if (const YAML::Node n = YamlReader::get(node, "autoscale"))
     read_pool_autoscale(r, n, child_path(path, "autoscale"), site, pool);
+  if (const YAML::Node n = YamlReader::get(node, "failures")) {
+    pool.failures = read_failures(r, n, child_path(path, "failures"));
+    if (pool.failures && pool.autoscale) {
+      r.error(n, child_path(path, "failures"), "a pool cannot both autoscale and fail yet",
+              "model failures on a fixed pool, or autoscale without failures");
+      pool.failures.reset();
+    }
+  }
   EngineSites engine_sites;
   const std::size_t errors_before = r.error_count();
   const std::string engine_path = child_path(path, "engine");
@@ -246,6 +255,10 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
     r.error(node["autoscale"], child_path(path, "autoscale"),
             "an autoscaled pool cannot use KV tiers yet: what a node's tiers hold when it goes off is not modelled",
             "remove engine.kv_tiers, or autoscale another pool");
+  if (pool.failures && !pool.engine.kv_tiers.empty())
+    r.error(node["failures"], child_path(path, "failures"),
+            "a pool whose nodes fail cannot use KV tiers yet: what a failed node's tiers lose is not modelled",
+            "remove engine.kv_tiers, or model failures on another pool");
 
   ctx.scenario.pools.push_back(std::move(pool));
   ctx.pool_sites.push_back(std::move(site));

@@ -79,6 +79,20 @@ constexpr UnitEntry kUnits[] = {
     {"reload_time_s", "s"},
     {"recompute_avoided_tokens", "tokens"},
     {"caches_dropped", "count"},
+    // pool.autoscale
+    {"min_nodes", "count"},
+    {"max_nodes", "count"},
+    {"mean_nodes", "nodes"},
+    {"peak_nodes", "count"},
+    {"nodes_started", "count"},
+    {"nodes_drained", "count"},
+    {"provisioning_s", "s"},
+    // pool.failures
+    {"node_failures", "count"},
+    {"calls_retried", "count"},
+    {"availability", "fraction"},
+    {"expected_availability", "fraction"},
+    {"down_node_hours", "node-h"},
     // tool pool
     {"cores", "count"},
     {"core_speed", "ratio"},

@@ -163,6 +163,17 @@ Json pool_json(const PoolReport& p) {
     as["provisioning_s"] = number(a.provisioning_s);
     j["autoscale"] = std::move(as);
   }
+  // Only for a pool whose nodes fail, likewise.
+  if (p.failures) {
+    const FailureReport& f = *p.failures;
+    Json fj = Json::object();
+    fj["node_failures"] = f.node_failures;
+    fj["calls_retried"] = f.calls_retried;
+    fj["down_node_hours"] = number(f.down_node_hours);
+    fj["availability"] = number(f.availability);
+    fj["expected_availability"] = number(f.expected_availability);
+    j["failures"] = std::move(fj);
+  }
   return j;
 }
 

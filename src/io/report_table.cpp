@@ -218,6 +218,26 @@ void autoscale_section(std::string& out, const Report& r) {
   out += table.render("  ");
 }
 
+// Only when some pool's nodes fail (docs/failures.md).
+void failures_section(std::string& out, const Report& r) {
+  bool any = false;
+  for (const PoolReport& p : r.pools) any |= p.failures.has_value();
+  if (!any) return;
+  out += "\nNode failures (failed nodes are paid for; their calls are retried elsewhere)\n";
+  text::TextTable table({{"pool", Align::left},
+                         {"failures"},
+                         {"calls retried"},
+                         {"down node-hours"},
+                         {"availability"},
+                         {"MTTF/(MTTF+MTTR)"}});
+  for (const PoolReport& p : r.pools)
+    if (const auto& f = p.failures)
+      table.add_row({p.name, text::count(f->node_failures), text::count(f->calls_retried),
+                     text::grouped(f->down_node_hours, 1), text::percent(f->availability, 2),
+                     text::percent(f->expected_availability, 2)});
+  out += table.render("  ");
+}
+
 // Only when the scenario has tool pools, beside the model pools above.
 void tool_pools_section(std::string& out, const Report& r) {
   if (r.tool_pools.empty()) return;
@@ -396,6 +416,7 @@ std::string render_table(const Report& report) {
   pools_section(out, report);
   kv_tiers_section(out, report);
   autoscale_section(out, report);
+  failures_section(out, report);
   tool_pools_section(out, report);
   purchase_options_section(out, report);
   if (report.workloads.empty()) out += "\nWorkloads\n  (none)\n";

@@ -143,6 +143,13 @@ class ToyDriver : public FleetDriver {
   }
   void call_back_after_tool(double at_s, std::uint32_t slot) override { push(at_s, {Kind::tool, slot, 0}); }
   void call_back_at(double at_s, std::uint32_t token) override { push(at_s, {Kind::timer, token, 0}); }
+  void halt_replica(std::size_t r) override {
+    Replica& rep = replicas_[r];
+    if (rep.state == State::busy || rep.state == State::decode_run)
+      fleet_.replicas()[r].account_unfinished(rep.plan, rep.plan_start_s, now_);
+    ++rep.generation;  // its pending event goes stale
+    rep.state = State::idle;
+  }
   void session_ended() override { session_ends.push_back(now_); }
 
   // A session of workload `w` arrives at `at_s`.

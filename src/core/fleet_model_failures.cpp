@@ -1,0 +1,107 @@
+// Nodes that fail and come back (docs/failures.md): when a node fails, its
+// replicas close, every call they held goes back to the router as a retry
+// (its KV lost, its session kept) and the caches kept for sessions are lost;
+// after the repair the node serves again and its next failure is drawn. A
+// fleet without `failures:` never reaches any of this.
+#include <cmath>
+
+#include "fleetsim/fleet_model.hpp"
+
+namespace fleetsim {
+
+void FleetModel::set_up_failures() {
+  std::size_t first_replica = 0, first_host = 0;
+  for (std::size_t p = 0; p < scenario_.pools.size(); ++p) {
+    const Pool& pool = scenario_.pools[p];
+    if (pool.failures) {
+      const FailureSpec& f = *pool.failures;
+      // A Weibull of shape k has mean scale x Gamma(1 + 1/k).
+      const double scale = f.distribution == FailureSpec::Distribution::weibull
+                               ? f.mttf_s / std::tgamma(1.0 + 1.0 / f.shape)
+                               : f.mttf_s;
+      failing_.push_back({p, first_replica, first_host, pool.count, pool.replicas_per_node(), f, scale,
+                          Rng(scenario_.simulation.seed, stable_hash("failures/" + pool.name)),
+                          FailureStats(scenario_.simulation.warmup_s)});
+    }
+    first_replica += static_cast<std::size_t>(pool.max_nodes() * pool.replicas_per_node());
+    first_host += static_cast<std::size_t>(pool.max_nodes());
+  }
+}
+
+double FleetModel::draw_time_to_failure(FailingPool& fp) {
+  const double u = fp.rng.uniform_open01();
+  if (fp.spec.distribution == FailureSpec::Distribution::weibull)
+    return fp.weibull_scale_s * std::pow(-std::log(u), 1.0 / fp.spec.shape);
+  return -fp.spec.mttf_s * std::log(u);
+}
+
+const FleetModel::FailureStats* FleetModel::failure_stats(std::size_t pool) const {
+  for (const FailingPool& fp : failing_)
+    if (fp.pool == pool) return &fp.stats;
+  return nullptr;
+}
+
+void FleetModel::failure_timer(FleetTimer what, std::size_t host) {
+  for (FailingPool& fp : failing_) {
+    if (host < fp.first_host || host >= fp.first_host + static_cast<std::size_t>(fp.nodes)) continue;
+    const int node = static_cast<int>(host - fp.first_host);
+    if (what == FleetTimer::node_fail)
+      fail_node(fp, node);
+    else
+      repair_node(fp, node);
+    return;
+  }
+}
+
+void FleetModel::fail_node(FailingPool& fp, int node) {
+  const double now = driver_->now();
+  fp.stats.nodes_down.change(now, +1.0);
+  if (in_window(now)) ++fp.stats.node_failures;
+  const std::size_t first = fp.first_replica + static_cast<std::size_t>(node * fp.replicas_per_node);
+  // Close every replica of the node first, so that no retry lands on a
+  // sibling that is about to fail too.
+  for (std::size_t r = first; r < first + static_cast<std::size_t>(fp.replicas_per_node); ++r) router_->set_open(r, false);
+  for (std::size_t r = first; r < first + static_cast<std::size_t>(fp.replicas_per_node); ++r) {
+    driver_->halt_replica(r);
+    aborted_.clear();
+    replicas_[r].fail(now, aborted_);
+    // A retry may come back to this replica, when every replica of its
+    // model is down: it then waits here for the repair.
+    for (const CallRequest& call : aborted_) retry_call(fp, r, call);
+  }
+  // Time to repair: exponential with mean mttr.
+  const double repair = -fp.spec.mttr_s * std::log(fp.rng.uniform_open01());
+  driver_->call_back_at(now + repair, fleet_timer_token(FleetTimer::node_repair, fp.first_host + static_cast<std::size_t>(node)));
+}
+
+void FleetModel::repair_node(FailingPool& fp, int node) {
+  const double now = driver_->now();
+  fp.stats.nodes_down.change(now, -1.0);
+  const std::size_t first = fp.first_replica + static_cast<std::size_t>(node * fp.replicas_per_node);
+  for (std::size_t r = first; r < first + static_cast<std::size_t>(fp.replicas_per_node); ++r) {
+    replicas_[r].set_down(false);
+    router_->set_open(r, true);
+    // Calls that found every replica down waited here.
+    if (replicas_[r].outstanding() > 0) driver_->wake_replica(r, false);
+  }
+  driver_->call_back_at(now + draw_time_to_failure(fp),
+                        fleet_timer_token(FleetTimer::node_fail, fp.first_host + static_cast<std::size_t>(node)));
+}
+
+void FleetModel::retry_call(FailingPool& fp, std::size_t from, const CallRequest& call) {
+  const double now = driver_->now();
+  Session& s = sessions_[static_cast<std::uint32_t>(call.call_id)];
+  router_->call_finished(from);
+  metrics_.pools[placements_[from].pool].calls_in_flight.change(now, -1.0);
+  if (in_window(now)) ++fp.stats.calls_retried;
+  // Its cache died with the node: no affinity to keep.
+  const std::size_t r = router_->route(placements_[from].model, -1, replicas_);
+  s.last_replica = static_cast<int>(r);
+  metrics_.pools[placements_[r].pool].calls_in_flight.change(now, +1.0);
+  CallRequest retry = call;
+  retry.enqueue_s = now;
+  const bool interrupt = replicas_[r].enqueue(retry);
+  driver_->wake_replica(r, interrupt);
+}
+
+}  // namespace fleetsim

@@ -1,0 +1,33 @@
+#include "failure_reader.hpp"
+
+namespace fleetsim {
+
+std::optional<FailureSpec> read_failures(YamlReader& r, const YAML::Node& map, const std::string& path) {
+  if (!r.expect_map(map, path, "e.g. failures: {mttf: 2000h, mttr: 4h}")) return std::nullopt;
+  r.check_keys(map, path, {"mttf", "mttr", "distribution", "shape"});
+  const std::size_t errors = r.error_count();
+  FailureSpec f;
+  if (const YAML::Node n = r.require(map, path, "mttf", "the mean time from a node's start to its failure, e.g. 2000h"))
+    if (auto v = r.quantity(n, child_path(path, "mttf"), Dimension::duration, greater_than(0))) f.mttf_s = *v;
+  if (const YAML::Node n = r.require(map, path, "mttr", "the mean time a failed node takes to serve again, e.g. 4h"))
+    if (auto v = r.quantity(n, child_path(path, "mttr"), Dimension::duration, greater_than(0))) f.mttr_s = *v;
+  const Choices<FailureSpec::Distribution> kinds = {{"exponential", FailureSpec::Distribution::exponential},
+                                                    {"weibull", FailureSpec::Distribution::weibull}};
+  if (const YAML::Node n = YamlReader::get(map, "distribution"))
+    if (auto v = r.choice(n, child_path(path, "distribution"), kinds, "time-to-failure distribution"))
+      f.distribution = *v;
+  if (const YAML::Node n = YamlReader::get(map, "shape")) {
+    if (f.distribution != FailureSpec::Distribution::weibull)
+      r.error(n, child_path(path, "shape"), "shape applies only to distribution: weibull",
+              "add distribution: weibull, or remove shape");
+    else if (auto v = r.number(n, child_path(path, "shape"), in_range(0.1, 10.0)))
+      f.shape = *v;
+  } else if (f.distribution == FailureSpec::Distribution::weibull) {
+    r.error(map, path, "distribution: weibull needs a shape",
+            "e.g. shape: 0.8 (below 1: failures come early in a node's life; 1 is exponential)");
+  }
+  if (r.error_count() != errors) return std::nullopt;
+  return f;
+}
+
+}  // namespace fleetsim

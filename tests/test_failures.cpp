@@ -1,0 +1,129 @@
+// Node failures (docs/failures.md): the reader's refusals, availability
+// against renewal theory (MTTF / (MTTF + MTTR), within the estimate's
+// confidence interval), and calls retried on a loaded pool with every
+// session still completing and Little's law still holding.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "support/cli_runner.hpp"
+#include "support/report_run.hpp"
+#include "support/scenario_text.hpp"
+
+using fleetsim::testing::check_error;
+using fleetsim::testing::run_fleetsim;
+using fleetsim::testing::run_report_json;
+using fleetsim::testing::with;
+using fleetsim::testing::write_temp_file;
+
+namespace {
+
+// 20 nodes, hardly any traffic: the node states alone.
+const std::string kQuiet = R"(
+name: quiet
+fleet:
+  pools:
+    - name: cpu
+      hardware: graviton4-r8g.16xlarge
+      count: 20
+      models: [llama-3.2-3b]
+      failures: {mttf: 2h, mttr: 30min}
+workloads:
+  - name: w
+    arrivals: {process: poisson, rate: 0.0001/s}
+    steps: [{llm: {model: llama-3.2-3b, prompt_tokens: 64, output_tokens: 16}}]
+simulation: {duration: 200h, warmup: 0s, seed: 5}
+)";
+
+// Availability of an alternating renewal process: A = E[up] / (E[up] +
+// E[down]); over n cycles its estimate has a standard deviation of about
+// A (1 - A) sqrt((cv_up^2 + cv_down^2) / n) (delta method on the two means).
+void check_availability(const nlohmann::json& failures, double cv_up) {
+  const double a = failures["availability"].get<double>();
+  const double expected = failures["expected_availability"].get<double>();
+  const double n = failures["node_failures"].get<double>();
+  const double sigma = expected * (1.0 - expected) * std::sqrt((cv_up * cv_up + 1.0) / n);
+  INFO("availability " << a << " expected " << expected << " over " << n << " failures, sigma " << sigma);
+  CHECK(std::abs(a - expected) < 3.0 * sigma);
+}
+
+}  // namespace
+
+TEST_CASE("Failures: measured availability matches MTTF / (MTTF + MTTR)", "[failures][theory]") {
+  const auto rep = run_report_json("quiet.yaml", kQuiet);
+  const auto& f = rep["pools"][0]["failures"];
+  CHECK(f["expected_availability"].get<double>() == Approx(0.8));
+  // About 20 nodes x 200 h / 2.5 h = 1,600 failures (a cycle's sd is
+  // sqrt(2^2 + 0.5^2) h, so the count's is about 33).
+  CHECK(std::abs(f["node_failures"].get<double>() - 1600.0) < 160.0);
+  check_availability(f, 1.0);
+  CHECK(f["down_node_hours"].get<double>() == Approx((1.0 - f["availability"].get<double>()) * 20 * 200).epsilon(1e-9));
+
+  // Weibull failures of the same mean (shape 0.7: cv 1.46): the same expected
+  // availability, a wider interval.
+  const auto weibull = run_report_json("weibull.yaml", with(kQuiet, "{mttf: 2h, mttr: 30min}",
+                                                     "{mttf: 2h, mttr: 30min, distribution: weibull, shape: 0.7}"));
+  const double cv = std::sqrt(std::tgamma(1.0 + 2.0 / 0.7) / std::pow(std::tgamma(1.0 + 1.0 / 0.7), 2) - 1.0);
+  check_availability(weibull["pools"][0]["failures"], cv);
+}
+
+TEST_CASE("Failures: a failed node's calls are retried elsewhere and every session still ends", "[failures]") {
+  const std::string loaded = R"(
+name: loaded
+fleet:
+  pools:
+    - name: cpu
+      hardware: graviton4-r8g.16xlarge
+      count: 6
+      models: [llama-3.2-3b]
+      engine: {max_batch_size: 8, kv_retention: lru}
+      failures: {mttf: 20min, mttr: 2min}
+routing:
+  - {model: llama-3.2-3b, pools: [cpu], policy: session_affinity}
+workloads:
+  - name: agent
+    arrivals: {process: poisson, rate: 0.5/s}
+    context_tokens: 400
+    steps:
+      - llm: {model: llama-3.2-3b, prompt_tokens: 100, output_tokens: 40}
+      - tool: {latency: 1s, result_tokens: 50}
+      - llm: {model: llama-3.2-3b, prompt_tokens: 20, output_tokens: 40}
+simulation: {duration: 2h, warmup: 10min, seed: 9}
+)";
+  const std::string path = write_temp_file("loaded.yaml", loaded);
+  const auto first = run_fleetsim("run " + path + " --format json --no-progress");
+  REQUIRE(first.exit_code == 0);
+  const auto rep = nlohmann::json::parse(first.out);
+  const auto& f = rep["pools"][0]["failures"];
+  CHECK(f["node_failures"].get<long>() > 10);
+  CHECK(f["calls_retried"].get<long>() > 0);
+  const auto& w = rep["workloads"][0];
+  CHECK(w["llm_calls_failed"] == 0);
+  CHECK(w["sessions_in_flight"].get<long>() < 50);
+  CHECK(rep["checks"]["little_law"]["relative_error"].get<double>() < 0.02);
+  // Nodes are paid for while down: cost is the fixed pool's.
+  CHECK(rep["pools"][0]["compute_cost_usd"].get<double>() == Approx(6 * 3.77024 * (110.0 / 60.0)).epsilon(1e-9));
+  // The same scenario and seed: the same bytes.
+  CHECK(run_fleetsim("run " + path + " --format json --no-progress").out == first.out);
+
+  // Without failures the pool retries nothing and reports no failures object.
+  const auto steady = run_report_json("steady.yaml", with(loaded, "      failures: {mttf: 20min, mttr: 2min}\n", ""));
+  CHECK_FALSE(steady["pools"][0].contains("failures"));
+}
+
+TEST_CASE("Failures: the reader refuses what it cannot honour", "[failures][scenario]") {
+  const std::string line = "      failures: {mttf: 2h, mttr: 30min}";
+  auto edit = [&](const std::string& replacement) { return with(kQuiet, line, replacement); };
+  check_error(edit("      failures: {mttf: 2h}"), "mttr", "");
+  check_error(edit("      failures: {mttf: 0s, mttr: 30min}"), "mttf", "");
+  check_error(edit("      failures: {mttf: 2h, mttr: 30min, shape: 2}"), "shape applies only to distribution: weibull",
+              "distribution: weibull");
+  check_error(edit("      failures: {mttf: 2h, mttr: 30min, distribution: weibull}"), "needs a shape", "shape: 0.8");
+  check_error(edit("      failures: {mttf: 2h, mttr: 30min, distribution: gamma}"), "distribution", "");
+  check_error(edit("      failures: {mttf: 2h, mttr: 30min, mtbf: 3h}"), "mtbf", "");
+  check_error(edit("      failures: {mttf: 2h, mttr: 30min}\n      autoscale: {policy: concurrency, target: 2, min: 1, max: 30}"),
+              "a pool cannot both autoscale and fail yet", "");
+}
