@@ -35,6 +35,11 @@ class ArrivalGenerator {
 // estimate needs).
 double peak_rate_per_s(const ArrivalProcess& process);
 
+// Sessions the process is expected to start in [t0_s, t1_s]: the integral of
+// its rate (numerical for a rate that changes); rate x span for a steady
+// one; 0 for a trace, which has times, not a rate.
+double expected_arrivals_between(const ArrivalProcess& process, double t0_s, double t1_s);
+
 // The diurnal process's growth over [0, t]: (1 + growth_per_week)^(t / week).
 double growth_factor(const ArrivalProcess& process, double t);
 // Its mean over [0, horizon]: the expected sessions are rate x horizon x this.

@@ -89,6 +89,10 @@ class FleetModel : public BatcherListener {
   void issue_call(std::uint32_t slot, const Step& step);
   // Routes a call of `prompt` tokens (the whole prompt) to a replica of `model`.
   void send_call(std::uint32_t slot, const std::string& model, long prompt_tokens, long output_tokens);
+  // Routes session `s`'s call to a replica of `model` (`last_replica`: the
+  // affinity hint, -1 for none) and queues it there; a first issue and a
+  // retry after a failure both go through here.
+  void route_and_enqueue(Session& s, const std::string& model, int last_replica, const CallRequest& call);
   // A replayed session's next recorded call: issued when due, waited for
   // otherwise (src/core/fleet_model_trace.cpp).
   void advance_trace(std::uint32_t slot);

@@ -243,7 +243,11 @@ void FleetModel::send_call(std::uint32_t slot, const std::string& model, long pr
     g->llm_call_changes(call.enqueue_s, +1);
     ++g->llm_calls;
   }
-  const std::size_t r = router_->route(model, s.last_replica, replicas_);
+  route_and_enqueue(s, model, s.last_replica, call);
+}
+
+void FleetModel::route_and_enqueue(Session& s, const std::string& model, int last_replica, const CallRequest& call) {
+  const std::size_t r = router_->route(model, last_replica, replicas_);
   s.last_replica = static_cast<int>(r);
   if (!replica_scaled_.empty()) autoscale_load(r, +1);
   metrics_.pools[placements_[r].pool].calls_in_flight.change(call.enqueue_s, +1.0);

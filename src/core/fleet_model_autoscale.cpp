@@ -10,9 +10,6 @@
 namespace fleetsim {
 namespace {
 
-using Timer = FleetTimer;
-std::uint32_t token(Timer what, std::size_t index) { return fleet_timer_token(what, index); }
-
 // Seconds a node takes from its start to serving: the instance's start, then
 // every replica's weights read from storage at the pool's load bandwidth
 // (docs/autoscaling.md, "Provisioning").
@@ -64,7 +61,7 @@ void FleetModel::autoscale_load(std::size_t replica, int calls_delta) {
     // Off only after this completion has been applied: the replica is in
     // the middle of finishing an iteration now.
     if (sp.scaler.state(node) == PoolAutoscaler::NodeState::draining)
-      driver_->call_back_at(driver_->now(), token(Timer::drain_check, sp.first_host + static_cast<std::size_t>(node)));
+      driver_->call_back_at(driver_->now(), fleet_timer_token(FleetTimer::drain_check, sp.first_host + static_cast<std::size_t>(node)));
   }
 }
 
@@ -90,7 +87,7 @@ void FleetModel::apply(ScaledPool& sp, const PoolAutoscaler::Actions& actions) {
   for (int n : actions.reopen) open_node(sp, n, true);
   for (int n : actions.start) {
     if (series_) series_->nodes_changed(sp.pool, now, +1);
-    driver_->call_back_at(now + sp.scaler.provisioning_s(), token(Timer::node_up, sp.first_host + static_cast<std::size_t>(n)));
+    driver_->call_back_at(now + sp.scaler.provisioning_s(), fleet_timer_token(FleetTimer::node_up, sp.first_host + static_cast<std::size_t>(n)));
   }
   for (int n : actions.drain) {
     open_node(sp, n, false);
@@ -100,12 +97,12 @@ void FleetModel::apply(ScaledPool& sp, const PoolAutoscaler::Actions& actions) {
 
 void FleetModel::autoscale_timer(FleetTimer what, std::size_t index) {
   const double now = driver_->now();
-  if (what == Timer::evaluate) {
+  if (what == FleetTimer::evaluate) {
     ScaledPool& sp = scaled_[index];
     actions_ = {};
     sp.scaler.evaluate(now, actions_);
     apply(sp, actions_);
-    driver_->call_back_at(now + sp.scaler.interval_s(), token(Timer::evaluate, index));
+    driver_->call_back_at(now + sp.scaler.interval_s(), fleet_timer_token(FleetTimer::evaluate, index));
     return;
   }
   // A node's timer: find its pool by host index.
@@ -113,7 +110,7 @@ void FleetModel::autoscale_timer(FleetTimer what, std::size_t index) {
     const std::size_t nodes = static_cast<std::size_t>(sp.scaler.max_nodes());
     if (index < sp.first_host || index >= sp.first_host + nodes) continue;
     const int node = static_cast<int>(index - sp.first_host);
-    if (what == Timer::node_up) {
+    if (what == FleetTimer::node_up) {
       sp.scaler.node_ready(node, now);
       if (sp.scaler.state(node) == PoolAutoscaler::NodeState::serving) open_node(sp, node, true);
     } else {

@@ -94,14 +94,10 @@ void FleetModel::retry_call(FailingPool& fp, std::size_t from, const CallRequest
   router_->call_finished(from);
   metrics_.pools[placements_[from].pool].calls_in_flight.change(now, -1.0);
   if (in_window(now)) ++fp.stats.calls_retried;
-  // Its cache died with the node: no affinity to keep.
-  const std::size_t r = router_->route(placements_[from].model, -1, replicas_);
-  s.last_replica = static_cast<int>(r);
-  metrics_.pools[placements_[r].pool].calls_in_flight.change(now, +1.0);
   CallRequest retry = call;
   retry.enqueue_s = now;
-  const bool interrupt = replicas_[r].enqueue(retry);
-  driver_->wake_replica(r, interrupt);
+  // Its cache died with the node: no affinity to keep.
+  route_and_enqueue(s, placements_[from].model, -1, retry);
 }
 
 }  // namespace fleetsim

@@ -15,32 +15,6 @@ namespace {
 constexpr double kJoulesPerKwh = 3.6e6;
 constexpr double kSecondsPerHour = 3600.0;
 
-// Sessions a workload's arrival process is expected to start in [t0, t1]:
-// the integral of its rate, by the midpoint rule on 4096 steps for a rate
-// that changes (within 0.1% for a day's cosine over half a day; a piecewise
-// rate is exact but for the steps its breaks fall in). A steady rate gives
-// rate x span, the same number for both halves of the window, so that their
-// ratio is exactly 1 and the stability check reads steady traffic as before.
-// 0 for a trace, which has times, not a rate.
-double expected_arrivals(const ArrivalProcess& process, double t0, double t1) {
-  if (!(t1 > t0)) return 0.0;
-  switch (process.kind) {
-    case ArrivalProcess::Kind::trace:
-      return 0.0;
-    case ArrivalProcess::Kind::poisson:
-    case ArrivalProcess::Kind::constant:
-      return process.rate_per_s * (t1 - t0);
-    case ArrivalProcess::Kind::piecewise:
-    case ArrivalProcess::Kind::diurnal:
-      break;
-  }
-  const ArrivalGenerator rates(process, Rng(0, 0));
-  constexpr int kSteps = 4096;
-  const double dt = (t1 - t0) / kSteps;
-  double sum = 0.0;
-  for (int i = 0; i < kSteps; ++i) sum += rates.rate_at(t0 + (i + 0.5) * dt);
-  return sum * dt;
-}
 constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
 
 // A ratio whose denominator is zero is undefined, not zero: the writers print null / "-".
@@ -398,9 +372,9 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     wr.sessions_in_system_second_half = wm.in_system.mean(midpoint, totals.window_end_s);
     const bool steady =
         wl.arrivals.kind == ArrivalProcess::Kind::poisson || wl.arrivals.kind == ArrivalProcess::Kind::constant;
-    wr.expected_arrivals_first_half = expected_arrivals(wl.arrivals, totals.window_start_s, midpoint);
+    wr.expected_arrivals_first_half = expected_arrivals_between(wl.arrivals, totals.window_start_s, midpoint);
     wr.expected_arrivals_second_half =
-        steady ? wr.expected_arrivals_first_half : expected_arrivals(wl.arrivals, midpoint, totals.window_end_s);
+        steady ? wr.expected_arrivals_first_half : expected_arrivals_between(wl.arrivals, midpoint, totals.window_end_s);
     if (uses_graph_steps(wl.steps)) wr.graph = session_graph_report(wm.graph);
     if (const RequestTrace* t = wl.arrivals.trace.get(); t != nullptr && t->calls.size() > t->sessions()) {
       TraceReplayReport tr;
