@@ -59,12 +59,24 @@ std::string scenario_with_engine(const std::string& engine) {
          "simulation: {sessions: 10}\n";
 }
 
+// One pool of a built-in catalog entry with the given engine map, loaded
+// against the built-in catalog.
+LoadResult load_builtin_pool(const std::string& hardware, const std::string& engine) {
+  return load_scenario_text(
+      "name: s\nfleet:\n  pools:\n    - {name: p, hardware: " + hardware +
+          ", count: 1, models: [llama-3.1-8b], engine: " + engine +
+          "}\nworkloads:\n  - name: chat\n    arrivals: {rate: 1/s}\n    steps:\n      - llm: "
+          "{model: llama-3.1-8b, output_tokens: 10}\nsimulation: {sessions: 10}\n",
+      "s.yaml");
+}
+
 }  // namespace
 
 TEST_CASE("The built-in stacks parse, and every figure has a source", "[stacks]") {
   const Catalog& c = Catalog::builtin();
   for (const char* name :
-       {"vllm-0.5", "vllm-v1", "sglang", "tensorrt-llm", "llama.cpp-server", "vllm-cpu", "pytorch-cuda-graph"}) {
+       {"vllm-0.5", "vllm-v1", "sglang", "tensorrt-llm", "llama.cpp", "llama.cpp-server", "vllm-cpu",
+        "pytorch-cuda-graph"}) {
     INFO(name);
     const ServingStack* s = c.find_stack(name);
     REQUIRE(s);
@@ -77,6 +89,7 @@ TEST_CASE("The built-in stacks parse, and every figure has a source", "[stacks]"
     if (s->kv_admission) CHECK(s->sources.count("engine.kv_admission") == 1);
     if (s->kv_layout) CHECK(s->sources.count("engine.kv_layout") == 1);
     if (s->kernels_per_layer > 0) CHECK(s->sources.count("kernels_per_layer") == 1);
+    if (s->sync_points_per_layer > 0) CHECK(s->sources.count("sync_points_per_layer") == 1);
   }
   // The one stack whose admission policy is TensorRT-LLM's GUARANTEED_NO_EVICT.
   REQUIRE(c.find_stack("tensorrt-llm")->kv_admission);
@@ -275,21 +288,92 @@ TEST_CASE("Kernels per layer cost the device's kernel floor each, by hand", "[st
   CHECK(with_kernels.decode_run_time(run, 100) - without.decode_run_time(run, 100) == Approx(100 * 1.28e-3));
 }
 
+TEST_CASE("Thread barriers on a CPU replica, by hand", "[stacks][roofline]") {
+  HardwareSpec cpu = testing::graviton_socket();  // 2 sockets x 96 cores
+  cpu.core_to_core_latency_s = 50e-9;
+  EngineSettings engine;
+  engine.sync_points_per_layer = 30;
+  engine.threads = 64;
+
+  // 64 threads on one socket: (64 + 1) line transfers of 50 ns = 3.25 us a
+  // barrier; 32 layers x 30 barriers = 3.12 ms an iteration.
+  CHECK(barrier_time(cpu, engine) == Approx(3.25e-6));
+  IterationShape s;
+  s.decode_seqs = 2;
+  s.decode_context = 2 * 100.0;
+  const RooflineModel with_sync(testing::llama_8b(), cpu, engine);
+  EngineSettings no_sync = engine;
+  no_sync.sync_points_per_layer = 0;
+  const RooflineModel without(testing::llama_8b(), cpu, no_sync);
+  const IterationCost c = with_sync.cost(s), plain = without.cost(s);
+  CHECK(c.thread_sync_s == Approx(3.12e-3));
+  CHECK(c.time_s() - plain.time_s() == Approx(3.12e-3));
+  CHECK(c.compute_s == plain.compute_s);
+  CHECK(c.memory_s == plain.memory_s);
+  CHECK(with_sync.cost(IterationShape{}).thread_sync_s == 0.0);  // an empty iteration runs no graph
+
+  // Across both sockets (64 threads on each): half the transfers cross, at
+  // 150 ns: (128 + 1) x (50 + 150) / 2 ns = 12.9 us.
+  EngineSettings two = engine;
+  two.tensor_parallel = 2;
+  two.threads = 128;
+  cpu.socket_to_socket_latency_s = 150e-9;
+  CHECK(barrier_time(cpu, two) == Approx(129 * 100e-9));
+  // No cross-socket figure: the within-socket one.
+  cpu.socket_to_socket_latency_s = 0;
+  CHECK(barrier_time(cpu, two) == Approx(129 * 50e-9));
+
+  // One thread waits for nobody; a GPU, or a CPU with no latency, is charged nothing.
+  EngineSettings one = engine;
+  one.threads = 1;
+  CHECK(barrier_time(cpu, one) == 0.0);
+  CHECK(barrier_time(testing::h100_node(), engine) == 0.0);
+  CHECK(barrier_time(testing::graviton_socket(), engine) == 0.0);
+  // A decode run's closed form carries the term on every iteration.
+  const RooflineModel::DecodeRun run{2, 2 * 100.0};
+  CHECK(with_sync.decode_run_time(run, 50) - without.decode_run_time(run, 50) == Approx(50 * 3.12e-3));
+}
+
+TEST_CASE("sync_points_per_layer: the llama.cpp stacks' count, a pool's override, bad values located",
+          "[stacks][loader]") {
+  const Catalog& c = Catalog::builtin();
+  REQUIRE(c.find_stack("llama.cpp"));
+  CHECK(c.find_stack("llama.cpp")->sync_points_per_layer == 32);
+  CHECK(c.find_stack("llama.cpp-server")->sync_points_per_layer == 32);
+  CHECK(c.find_stack("vllm-cpu")->sync_points_per_layer == 0);
+  CHECK(c.find_stack("llama.cpp")->sources.count("sync_points_per_layer") == 1);
+  for (const char* hw : {"graviton3-c7g.16xlarge", "graviton4-r8g.16xlarge", "graviton4-c8g.48xlarge"}) {
+    REQUIRE(c.find_hardware(hw));
+    CHECK(c.find_hardware(hw)->core_to_core_latency_s == Approx(45e-9));
+    CHECK(c.find_hardware(hw)->sources.count("core_to_core_latency") == 1);
+  }
+  auto load = [](const std::string& engine) { return load_builtin_pool("graviton4-r8g.16xlarge", engine); };
+  const LoadResult stack = load("{stack: llama.cpp}");
+  REQUIRE(stack.ok());
+  CHECK(stack.scenario->pools[0].engine.sync_points_per_layer == 32);
+  const LoadResult pool = load("{stack: llama.cpp, sync_points_per_layer: 40}");
+  REQUIRE(pool.ok());
+  CHECK(pool.scenario->pools[0].engine.sync_points_per_layer == 40);
+  const LoadResult bad = load("{sync_points_per_layer: -1}");
+  CHECK_FALSE(bad.ok());
+  CHECK_THAT(messages(bad.diagnostics), Contains("fleet.pools[0].engine.sync_points_per_layer"));
+  const LoadResult bad_hw = load_scenario_text(
+      "name: s\nhardware:\n  g:\n    catalog: graviton4-r8g.16xlarge\n    core_to_core_latency: -5ns\n"
+      "fleet:\n  pools:\n    - {name: cpu, hardware: g, count: 1, models: [llama-3.1-8b]}\nworkloads:\n"
+      "  - name: chat\n    arrivals: {rate: 1/s}\n    steps:\n      - llm: {model: llama-3.1-8b, output_tokens: 10}\n"
+      "simulation: {sessions: 10}\n",
+      "s.yaml");
+  CHECK_FALSE(bad_hw.ok());
+  CHECK_THAT(messages(bad_hw.diagnostics), Contains("core_to_core_latency"));
+}
+
 TEST_CASE("kernels_per_layer: a stack's count, a pool's override, bad values located", "[stacks][loader]") {
   const Catalog& c = Catalog::builtin();
   REQUIRE(c.find_stack("pytorch-cuda-graph"));
   CHECK(c.find_stack("pytorch-cuda-graph")->kernels_per_layer == 22);
   CHECK(c.find_stack("tensorrt-llm")->kernels_per_layer == 0);  // inside the fitted efficiencies
   CHECK(c.find_hardware("h200-p5en.48xlarge")->kernel_floor_s == Approx(1.8e-6));
-  auto load = [](const std::string& engine) {
-    return load_scenario_text(
-        "name: s\nfleet:\n  pools:\n    - {name: gpu, hardware: h200-p5en.48xlarge, count: 1, models: "
-        "[llama-3.1-8b], engine: " +
-            engine +
-            "}\nworkloads:\n  - name: chat\n    arrivals: {rate: 1/s}\n    steps:\n      - llm: "
-            "{model: llama-3.1-8b, output_tokens: 10}\nsimulation: {sessions: 10}\n",
-        "s.yaml");
-  };
+  auto load = [](const std::string& engine) { return load_builtin_pool("h200-p5en.48xlarge", engine); };
   const LoadResult stack = load("{stack: pytorch-cuda-graph}");
   REQUIRE(stack.ok());
   CHECK(stack.scenario->pools[0].engine.kernels_per_layer == 22);

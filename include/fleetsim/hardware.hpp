@@ -79,6 +79,14 @@ struct HardwareSpec {
   // (docs/performance-model.md, "Kernels the roofline does not price"); 0
   // when the entry does not give it, and then nothing is charged.
   double kernel_floor_s = 0.0;
+  // CPU only: the time one cache line takes to move from one core to
+  // another (an atomic's bounce, as core-to-core latency tests measure it)
+  // within a socket, and between sockets. A barrier across n threads passes
+  // its counter's line through every thread; a stack's sync_points_per_layer
+  // pay it (docs/performance-model.md, "Thread barriers on CPUs"). 0: nothing
+  // charged; a socket_to_socket_latency of 0 means the same as within one.
+  double core_to_core_latency_s = 0.0;
+  double socket_to_socket_latency_s = 0.0;
 
   DevicePower device_power;
   double host_power_w = 0.0;  // node baseline besides the devices (CPUs of a GPU node, fans, NICs)

@@ -4,7 +4,7 @@
 // over the KV cache (F_att FLOPs over B_kv bytes). Each is bound by its own
 // roofline, so
 //
-//   t = join_p(F_lin / C, B_w / W) + max(F_att / C_att, B_kv / W) + t_comm + t_overhead + t_k
+//   t = join_p(F_lin / C, B_w / W) + max(F_att / C_att, B_kv / W) + t_comm + t_overhead + t_k + t_sync
 //
 // with C = n * peak * eff_c, W = n * achieved bandwidth, and join_p(a, b) =
 // (a^p + b^p)^(1/p) the matrices' roofline with a rounded knee
@@ -13,8 +13,10 @@
 // two add, where one max over the totals would hide the KV reads under the
 // matrix math. t_k = L * k * t_floor charges the stack's k kernels per layer
 // that neither term prices (normalization, rotary embedding, residual adds)
-// at the device's shortest kernel time. docs/performance-model.md derives
-// every term.
+// at the device's shortest kernel time; t_sync = L * s * (n + 1) * t_line the
+// stack's s thread barriers per layer on a CPU replica of n threads, each
+// passing a cache line through every thread. docs/performance-model.md
+// derives every term.
 #pragma once
 
 #include "fleetsim/hardware.hpp"
@@ -62,11 +64,12 @@ struct IterationCost {
   double comm_s = 0.0;               // tensor-parallel all-reduces
   double overhead_s = 0.0;           // host overhead (IterationOverhead::time_s)
   double layer_kernels_s = 0.0;      // t_k: kernels the rooflines do not price
+  double thread_sync_s = 0.0;        // t_sync: CPU threads waiting at barriers
   double flops = 0.0;
   double bytes = 0.0;
   double time_s() const {
     return linear_s + (attention_compute_s > attention_memory_s ? attention_compute_s : attention_memory_s) + comm_s +
-           overhead_s + layer_kernels_s;
+           overhead_s + layer_kernels_s + thread_sync_s;
   }
 };
 
@@ -82,6 +85,14 @@ struct DeviceShare {
   double cores = 0.0;                   // CPU cores used per device (0 for a GPU)
 };
 DeviceShare device_share(const HardwareSpec& hardware, const EngineSettings& engine);
+
+// Time of one barrier across all threads of a CPU replica: each of its n
+// threads takes the barrier counter's cache line in turn, then the last
+// one's release reaches the spinning others, (n + 1) line transfers at the
+// hardware's core-to-core latency (the mean over the sockets spanned when
+// the replica spans several). 0 for one thread, a GPU, or hardware that
+// gives no latency.
+double barrier_time(const HardwareSpec& hardware, const EngineSettings& engine);
 
 class RooflineModel {
  public:
@@ -146,6 +157,7 @@ class RooflineModel {
   double comm_s_per_token_;    // tensor-parallel all-reduce bandwidth term
   double comm_s_fixed_;        // its latency term
   double layer_kernels_s_;     // L * kernels_per_layer * kernel_floor
+  double thread_sync_s_;       // L * sync_points_per_layer * barrier_time
   IterationOverhead overhead_;  // the stack's, else the hardware's fixed iteration_overhead
 };
 

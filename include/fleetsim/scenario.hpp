@@ -82,6 +82,12 @@ struct EngineSettings {
   // where a calibrated efficiency already holds them (every stack but one
   // that names its count).
   double kernels_per_layer = 0.0;
+  // CPU only: points per transformer layer where all the replica's threads
+  // wait for each other (ggml's barrier after every graph node); each costs
+  // a barrier over the threads priced from the hardware's core-to-core
+  // latency (docs/performance-model.md, "Thread barriers on CPUs"). 0 for
+  // stacks whose synchronization the calibrated efficiencies hold.
+  double sync_points_per_layer = 0.0;
 };
 
 struct Pool {

@@ -28,6 +28,8 @@ struct ServingStack {
   // (EngineSettings::kernels_per_layer); 0 when the stack's kernels are
   // inside the calibrated efficiencies.
   double kernels_per_layer = 0.0;
+  // CPU side: thread barriers per layer (EngineSettings::sync_points_per_layer).
+  double sync_points_per_layer = 0.0;
   // Documentation only: CUDA graphs remove kernel-launch gaps, which the
   // calibrated efficiencies and `overhead` already contain; the model reads
   // nothing from this flag.

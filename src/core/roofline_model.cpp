@@ -51,6 +51,20 @@ DeviceShare device_share(const HardwareSpec& hardware, const EngineSettings& eng
   return share;
 }
 
+double barrier_time(const HardwareSpec& hardware, const EngineSettings& engine) {
+  if (hardware.kind != DeviceKind::cpu || hardware.core_to_core_latency_s <= 0) return 0.0;
+  const int sockets = std::max(1, engine.tensor_parallel);
+  const double threads = device_share(hardware, engine).cores * sockets;
+  if (threads < 2) return 0.0;
+  // Spread over s sockets, a line's next holder is on another socket for
+  // (s - 1) / s of the transfers.
+  const double across = hardware.socket_to_socket_latency_s > 0 ? hardware.socket_to_socket_latency_s
+                                                                 : hardware.core_to_core_latency_s;
+  const double crossing = (sockets - 1.0) / sockets;
+  const double line = hardware.core_to_core_latency_s * (1.0 - crossing) + across * crossing;
+  return (threads + 1.0) * line;
+}
+
 RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardware,
                              const EngineSettings& engine)
     : model_(model), hardware_(hardware), tp_(std::max(1, engine.tensor_parallel)) {
@@ -72,6 +86,7 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   unified_kv_ = engine.kv_layout == KvLayout::unified;
   // Every device of a tensor-parallel replica runs every layer's kernels.
   layer_kernels_s_ = model_.layers * engine.kernels_per_layer * hardware_.kernel_floor_s;
+  thread_sync_s_ = model_.layers * engine.sync_points_per_layer * barrier_time(hardware_, engine);
   comm_s_per_token_ = 0.0;
   comm_s_fixed_ = 0.0;
   if (tp_ > 1) {
@@ -118,7 +133,10 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
   c.memory_s = c.linear_memory_s + c.attention_memory_s;
   if (tp_ > 1 && tokens > 0) c.comm_s = comm_s_per_token_ * tokens + comm_s_fixed_;
   c.overhead_s = overhead_.time_s(s.sequences(), s.output_tokens());
-  if (tokens > 0) c.layer_kernels_s = layer_kernels_s_;
+  if (tokens > 0) {
+    c.layer_kernels_s = layer_kernels_s_;
+    c.thread_sync_s = thread_sync_s_;
+  }
   return c;
 }
 
@@ -141,7 +159,7 @@ RooflineModel::DecodeTerms RooflineModel::decode_terms(const DecodeRun& run) con
   t.a_m = c0.attention_memory_s;
   t.b_m = kv_bytes_per_token_ * run.seqs / bytes_per_second_;
   // The overhead's per-sequence and per-token terms are constant at a fixed batch.
-  t.fixed = c0.comm_s + c0.overhead_s + c0.layer_kernels_s;
+  t.fixed = c0.comm_s + c0.overhead_s + c0.layer_kernels_s + c0.thread_sync_s;
   return t;
 }
 

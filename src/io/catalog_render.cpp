@@ -123,6 +123,8 @@ Json hardware_json(const HardwareSpec& h) {
   j["matmul_knee"] = number(h.matmul_knee);
   j["iteration_overhead_s"] = number(h.iteration_overhead_s);
   j["kernel_floor_s"] = number(h.kernel_floor_s);
+  j["core_to_core_latency_s"] = number(h.core_to_core_latency_s);
+  j["socket_to_socket_latency_s"] = number(h.socket_to_socket_latency_s);
   j["core_bandwidth_bytes_per_s"] = number(h.core_bandwidth_bps);
   j["bandwidth_knee"] = number(h.bandwidth_knee);
   j["device_power"] = {{"idle_w", number(h.device_power.idle_w)},

@@ -52,7 +52,7 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
   r.check_keys(map, path,
                {"stack", "tensor_parallel", "replicas_per_node", "threads", "max_batch_size", "max_batched_tokens",
                 "chunked_prefill", "memory_fraction", "activation_reserve", "kv_block_tokens", "kv_retention",
-                "kv_ttl", "kv_admission", "kv_layout", "kv_tiers", "kernels_per_layer"});
+                "kv_ttl", "kv_admission", "kv_layout", "kv_tiers", "kernels_per_layer", "sync_points_per_layer"});
   if (const YAML::Node n = YamlReader::get(map, "stack"))
     if (const ServingStack* stack = resolve_stack(r, catalog, n, child_path(path, "stack"))) e = engine_defaults(*stack);
   auto read_int = [&](const char* key, int& target) -> YAML::Node {
@@ -82,6 +82,9 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
     if (auto v = r.choice(n, child_path(path, "kv_layout"), kv_layout_choices(), "KV cache layout")) e.kv_layout = *v;
   if (const YAML::Node n = YamlReader::get(map, "kernels_per_layer"))
     if (auto v = r.number(n, child_path(path, "kernels_per_layer"), in_range(0, 1000))) e.kernels_per_layer = *v;
+  if (const YAML::Node n = YamlReader::get(map, "sync_points_per_layer"))
+    if (auto v = r.number(n, child_path(path, "sync_points_per_layer"), in_range(0, 1000)))
+      e.sync_points_per_layer = *v;
 
   const YAML::Node retention = YamlReader::get(map, "kv_retention");
   sites.kv_retention = retention;

@@ -20,8 +20,9 @@ const std::vector<std::string> kCommonKeys = {
     "iteration_overhead", "kernel_floor", "power", "price_per_hour", "price_date", "embodied_carbon", "sources",
     "purchase"};
 const std::vector<std::string> kGpuOnlyKeys = {"devices"};
-const std::vector<std::string> kCpuOnlyKeys = {"sockets", "cores_per_socket", "clock", "core_bandwidth",
-                                               "bandwidth_knee"};
+const std::vector<std::string> kCpuOnlyKeys = {"sockets",        "cores_per_socket",     "clock",
+                                               "core_bandwidth", "bandwidth_knee",       "core_to_core_latency",
+                                               "socket_to_socket_latency"};
 
 // Reads the keys of a nested map such as `power:` into fields of `hw`; keys
 // absent keep their current (inherited) value unless `complete` demands them.
@@ -150,6 +151,8 @@ std::optional<HardwareSpec> read_hardware_entry(YamlReader& reader, const YAML::
     read_int("cores_per_socket", hw.cores_per_device);
     read_quantity("clock", hw.clock_hz, Dimension::frequency, greater_than(0));
     read_quantity("core_bandwidth", hw.core_bandwidth_bps, Dimension::bandwidth, at_least(0));
+    read_quantity("core_to_core_latency", hw.core_to_core_latency_s, Dimension::duration, at_least(0));
+    read_quantity("socket_to_socket_latency", hw.socket_to_socket_latency_s, Dimension::duration, at_least(0));
     if (const YAML::Node n = YamlReader::get(entry, "bandwidth_knee"))
       if (auto v = reader.number(n, child_path(path, "bandwidth_knee"), in_range(0.5, 64)))
         hw.bandwidth_knee = *v;
