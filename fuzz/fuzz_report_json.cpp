@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string>
 
-#include "fleetsim/report_diff.hpp"
-#include "fleetsim/report_figures.hpp"
+#include "fleetsim/workflows/report_diff.hpp"
+#include "fleetsim/workflows/report_figures.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "fleetsim/sweep_results.hpp"
+#include "fleetsim/workflows/sweep_results.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

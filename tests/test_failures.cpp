@@ -41,11 +41,11 @@ simulation: {duration: 200h, warmup: 0s, seed: 5}
 // Availability of an alternating renewal process: A = E[up] / (E[up] +
 // E[down]); over n cycles its estimate has a standard deviation of about
 // A (1 - A) sqrt((cv_up^2 + cv_down^2) / n) (delta method on the two means).
-void check_availability(const nlohmann::json& failures, double cv_up) {
+void check_availability(const nlohmann::json& failures, double cv_up, double cv_down = 1.0) {
   const double a = failures["availability"].get<double>();
   const double expected = failures["expected_availability"].get<double>();
   const double n = failures["node_failures"].get<double>();
-  const double sigma = expected * (1.0 - expected) * std::sqrt((cv_up * cv_up + 1.0) / n);
+  const double sigma = expected * (1.0 - expected) * std::sqrt((cv_up * cv_up + cv_down * cv_down) / n);
   INFO("availability " << a << " expected " << expected << " over " << n << " failures, sigma " << sigma);
   CHECK(std::abs(a - expected) < 3.0 * sigma);
 }
@@ -68,6 +68,59 @@ TEST_CASE("Failures: measured availability matches MTTF / (MTTF + MTTR)", "[fail
                                                      "{mttf: 2h, mttr: 30min, distribution: weibull, shape: 0.7}"));
   const double cv = std::sqrt(std::tgamma(1.0 + 2.0 / 0.7) / std::pow(std::tgamma(1.0 + 1.0 / 0.7), 2) - 1.0);
   check_availability(weibull["pools"][0]["failures"], cv);
+}
+
+TEST_CASE("Failures with notice: a node is closed from its warning, so A = MTTF / (MTTF + notice + MTTR)",
+          "[failures][theory]") {
+  // Down from the warning: a fixed 30 min notice plus an exponential repair
+  // of mean 30 min, so the down time has mean 1 h and cv 0.5; A = 2/3.
+  const auto rep = run_report_json("notice.yaml", with(kQuiet, "{mttf: 2h, mttr: 30min}",
+                                                       "{mttf: 2h, mttr: 30min, notice: 30min}"));
+  const auto& f = rep["pools"][0]["failures"];
+  CHECK(f["expected_availability"].get<double>() == Approx(2.0 / 3.0));
+  CHECK(f["notice_s"].get<double>() == 1800.0);
+  // About 20 nodes x 200 h / 3 h = 1,333 failures.
+  CHECK(std::abs(f["node_failures"].get<double>() - 1333.0) < 140.0);
+  check_availability(f, 1.0, 0.5);
+  // A pool without notice reports none.
+  CHECK_FALSE(run_report_json("plain.yaml", kQuiet)["pools"][0]["failures"].contains("notice_s"));
+}
+
+TEST_CASE("Failures with notice: calls that finish within the notice are not retried", "[failures]") {
+  // Spot-like: two minutes of warning, calls of a few seconds. A warned node
+  // takes no new call and finishes the ones it holds before it goes.
+  const std::string spot = R"(
+name: spot
+fleet:
+  pools:
+    - name: cpu
+      hardware: graviton4-r8g.16xlarge
+      count: 6
+      models: [llama-3.2-3b]
+      engine: {max_batch_size: 8, kv_retention: lru}
+      failures: {mttf: 20min, mttr: 2min, notice: 2min}
+routing:
+  - {model: llama-3.2-3b, pools: [cpu], policy: session_affinity}
+workloads:
+  - name: agent
+    arrivals: {process: poisson, rate: 0.5/s}
+    context_tokens: 400
+    steps:
+      - llm: {model: llama-3.2-3b, prompt_tokens: 100, output_tokens: 40}
+      - tool: {latency: 1s, result_tokens: 50}
+      - llm: {model: llama-3.2-3b, prompt_tokens: 20, output_tokens: 40}
+simulation: {duration: 2h, warmup: 10min, seed: 9}
+)";
+  const auto rep = run_report_json("spot.yaml", spot);
+  const auto& f = rep["pools"][0]["failures"];
+  CHECK(f["node_failures"].get<long>() > 10);
+  CHECK(f["calls_retried"] == 0);
+  const auto& w = rep["workloads"][0];
+  CHECK(w["llm_calls_failed"] == 0);
+  CHECK(rep["checks"]["little_law"]["relative_error"].get<double>() < 0.02);
+  // Without the notice the same failures cut calls short, and they are retried.
+  const auto abrupt = run_report_json("abrupt.yaml", with(spot, ", notice: 2min}", "}"));
+  CHECK(abrupt["pools"][0]["failures"]["calls_retried"].get<long>() > 0);
 }
 
 TEST_CASE("Failures: a failed node's calls are retried elsewhere and every session still ends", "[failures]") {
@@ -124,6 +177,7 @@ TEST_CASE("Failures: the reader refuses what it cannot honour", "[failures][scen
   check_error(edit("      failures: {mttf: 2h, mttr: 30min, distribution: weibull}"), "needs a shape", "shape: 0.8");
   check_error(edit("      failures: {mttf: 2h, mttr: 30min, distribution: gamma}"), "distribution", "");
   check_error(edit("      failures: {mttf: 2h, mttr: 30min, mtbf: 3h}"), "mtbf", "");
+  check_error(edit("      failures: {mttf: 2h, mttr: 30min, notice: -2min}"), "notice", "");
   check_error(edit("      failures: {mttf: 2h, mttr: 30min}\n      autoscale: {policy: concurrency, target: 2, min: 1, max: 30}"),
               "a pool cannot both autoscale and fail yet", "");
 }

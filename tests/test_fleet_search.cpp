@@ -7,7 +7,7 @@
 #include <functional>
 #include <vector>
 
-#include "fleetsim/fleet_search.hpp"
+#include "fleetsim/workflows/fleet_search.hpp"
 
 using namespace fleetsim;
 
@@ -199,4 +199,25 @@ TEST_CASE("A feasible fleet with fewer nodes than an infeasible one is a warning
   REQUIRE(r.warnings.size() == 1);
   CHECK(r.warnings[0].find("not monotone") != std::string::npos);
   CHECK(r.warnings[0].find("cpu 12 x c") != std::string::npos);
+}
+
+TEST_CASE("N+k spares: searched on the serving count, priced with the spares, left out with the pool", "[plan]") {
+  Synthetic s;
+  s.plan.pools = {pool("cpu", 0, 100, {{"c", 2.0}}), pool("gpu", 0, 4, {{"g", 10.0}})};
+  s.plan.pools[0].spares = 2;
+  s.capacity = {{1.0}, {0.0}};  // only the CPU pool serves
+  s.demand = 37;
+  const SearchResult r = search_fleet(s.plan, {}, s.evaluator());
+  REQUIRE(r.best);
+  const FleetCandidate& best = r.evaluated[*r.best].candidate;
+  // The SLOs are met on 37 serving nodes whatever the spares; 39 are bought.
+  CHECK(best.counts[0] == 37);
+  CHECK(best.counts[1] == 0);
+  CHECK(best_cost(r) == Approx(39 * 2.0));
+  CHECK(spares_price_per_hour(s.plan, best) == Approx(2 * 2.0));
+  CHECK(describe_candidate(s.plan, best) == "cpu 37 x c + 2 spare, gpu -");
+  // A pool left out buys no spares.
+  FleetCandidate none{{0, 1}, {0, 0}};
+  CHECK(candidate_price_per_hour(s.plan, none, 0.0) == Approx(10.0));
+  CHECK(spares_price_per_hour(s.plan, none) == 0.0);
 }

@@ -5,7 +5,7 @@
 #include <string>
 #include <variant>
 
-#include "fleetsim/sweep_results.hpp"
+#include "fleetsim/workflows/sweep_results.hpp"
 #include "fleetsim/units.hpp"
 #include "support/cli_runner.hpp"
 

@@ -6,11 +6,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/comparison.hpp"
-#include "fleetsim/expectations.hpp"
-#include "fleetsim/junit_xml.hpp"
-#include "fleetsim/report_diff.hpp"
-#include "fleetsim/report_figures.hpp"
+#include "fleetsim/workflows/comparison.hpp"
+#include "fleetsim/workflows/expectations.hpp"
+#include "fleetsim/workflows/junit_xml.hpp"
+#include "fleetsim/workflows/report_diff.hpp"
+#include "fleetsim/workflows/report_figures.hpp"
 
 using namespace fleetsim;
 using Catch::Matchers::Contains;

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "fleetsim/replication_stats.hpp"
-#include "fleetsim/sweep.hpp"
-#include "fleetsim/sweep_results.hpp"
+#include "fleetsim/workflows/replication_stats.hpp"
+#include "fleetsim/workflows/sweep.hpp"
+#include "fleetsim/workflows/sweep_results.hpp"
 #include "support/cli_runner.hpp"
 
 using namespace fleetsim;

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "fleetsim/expectations.hpp"
+#include "fleetsim/workflows/expectations.hpp"
 #include "fleetsim/scenario_loader.hpp"
 #include "support/cli_runner.hpp"
 

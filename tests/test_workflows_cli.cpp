@@ -331,6 +331,36 @@ TEST_CASE("plan on the CPU-vs-GPU scenario: within 5% of the exhaustive grid's c
   CHECK_THAT(no_plan.err, Contains("plan: {pools: {h100: {min: 0, max: 4}}}"));
 }
 
+TEST_CASE("plan with N+k spares: the same serving fleet, the spares priced in", "[cli][plan]") {
+  const std::string base = " --set 'plan={pools: {h100: {min: 0, max: 2}, graviton4: {min: 0, max: 0}}}'";
+  const std::string spared = " --set 'plan={pools: {h100: {min: 0, max: 2, spares: 1}, graviton4: {min: 0, max: 0}}}'";
+  const auto plain = run_fleetsim("plan " + q(kAgentic) + kShortAgentic + base + " --format json --no-progress");
+  const auto n_plus_1 = run_fleetsim("plan " + q(kAgentic) + kShortAgentic + spared + " --format json --no-progress");
+  INFO(plain.err << n_plus_1.err);
+  REQUIRE(plain.exit_code == 0);
+  REQUIRE(n_plus_1.exit_code == 0);
+  const json a = json::parse(plain.out), b = json::parse(n_plus_1.out);
+  REQUIRE(a["chosen"].is_object());
+  REQUIRE(b["chosen"].is_object());
+  const auto& pa = a["chosen"]["pools"][0];
+  const auto& pb = b["chosen"]["pools"][0];
+  CHECK(pb["nodes"] == pa["nodes"]);  // the SLOs decide N; the spares do not change it
+  CHECK(pb["spares"] == 1);
+  CHECK(pa["spares"] == 0);
+  const double node = 6.88;  // the scenario's h100-p5.4xlarge, per hour
+  CHECK(b["chosen"]["cost_per_hour_usd"].get<double>() ==
+        Approx(a["chosen"]["cost_per_hour_usd"].get<double>() + node));
+  const double n = pa["nodes"].get<double>();
+  CHECK(b["chosen"]["cost_per_session_usd"].get<double>() ==
+        Approx(a["chosen"]["cost_per_session_usd"].get<double>() * (n + 1) / n).epsilon(1e-6));
+  const auto table = run_fleetsim("plan " + q(kAgentic) + kShortAgentic + spared + " --no-progress");
+  CHECK_THAT(table.out, Contains("+ 1 spare bought (N+1)"));
+  CHECK_THAT(table.out, Contains("+ 1 spare"));
+  CHECK(run_fleetsim("plan " + q(kAgentic) + kShortAgentic +
+                     " --set 'plan={pools: {h100: {min: 0, max: 2, spares: -1}}}' --no-progress")
+            .exit_code == 1);
+}
+
 TEST_CASE("The help lists the workflow commands and exit code 4", "[cli]") {
   const auto help = run_fleetsim("--help");
   for (const char* command : {"sweep", "merge", "compare", "plan", "check", "diff"}) CHECK_THAT(help.out, Contains(command));

@@ -16,6 +16,11 @@ struct FailureSpec {
   double mttr_s = 0.0;
   Distribution distribution = Distribution::exponential;
   double shape = 1.0;  // Weibull only: < 1 infant mortality, > 1 wear-out
+  // A warning this long before the node goes (a spot interruption's notice:
+  // two minutes on EC2). From the warning the node takes no new call and
+  // finishes what it can; what still runs when it goes is retried. 0: the
+  // node fails without warning. A cycle is time to failure + notice + repair.
+  double notice_s = 0.0;
 };
 
 }  // namespace fleetsim

@@ -128,6 +128,11 @@ class FleetModel : public BatcherListener {
   struct FailingPool;
   void set_up_failures();
   void failure_timer(FleetTimer what, std::size_t host);
+  // Draws the node's next time to failure from `from` and sets the timer:
+  // its notice, or the failure itself when the pool gives no notice.
+  void schedule_failure(FailingPool& fp, int node, double from);
+  // Closes the node's replicas to new calls; counts it down from now.
+  void close_node(FailingPool& fp, int node);
   void fail_node(FailingPool& fp, int node);
   void repair_node(FailingPool& fp, int node);
   void retry_call(FailingPool& fp, std::size_t from_replica, const CallRequest& call);

@@ -14,6 +14,7 @@ enum class FleetTimer : std::uint32_t {
   drain_check = 2,  // a draining node may be idle; index: host
   node_fail = 3,    // a node fails; index: host
   node_repair = 4,  // a failed node serves again; index: host
+  node_notice = 5,  // a node is warned that it will fail after its notice; index: host
 };
 
 inline constexpr std::uint32_t kFleetTimerIndexBits = 29;

@@ -8,8 +8,9 @@
 //
 // Each listed pool's node count ranges over [min, max]; a pool at 0 nodes is
 // left out of the fleet. `hardware` lists alternative node types for the
-// pool (the pool's own by default). Pools not listed keep their count and
-// hardware.
+// pool (the pool's own by default). `spares: k` asks for N+k headroom: the
+// fleet must meet its SLOs on N nodes, with k more bought beside them (a
+// pool left out needs none). Pools not listed keep their count and hardware.
 #pragma once
 
 #include <string>
@@ -30,6 +31,10 @@ struct PlanPool {
   // section names none. Never empty.
   std::vector<PlanHardware> hardware;
   bool hardware_listed = false;  // the section chose the alternatives
+  // N+k: nodes bought beyond the N the SLOs are met on, when the pool is in
+  // the fleet; the runs have N, the price counts N + spares.
+  int spares = 0;
+  int bought(int serving) const { return serving > 0 ? serving + spares : 0; }
 };
 
 struct PlanSpec {

@@ -102,7 +102,8 @@ struct FailureReport {
   std::int64_t calls_retried = 0;      // taken back from failed nodes and routed again
   double down_node_hours = 0.0;        // node time spent failed
   double availability = 0.0;           // 1 - down node time / (nodes x window)
-  double expected_availability = 0.0;  // mttf / (mttf + mttr)
+  double expected_availability = 0.0;  // mttf / (mttf + notice + mttr)
+  double notice_s = 0.0;               // the warning before a failure (spot); 0: none
 };
 
 // An autoscaled pool's nodes over the window (docs/autoscaling.md). Its

@@ -7,7 +7,7 @@
 
 #include "fleetsim/catalog.hpp"
 #include "fleetsim/diagnostics.hpp"
-#include "fleetsim/expectations.hpp"
+#include "fleetsim/expectation.hpp"
 #include "fleetsim/plan_spec.hpp"
 #include "fleetsim/scenario.hpp"
 

@@ -20,9 +20,9 @@
 #include "exit_codes.hpp"
 #include "resource_guard.hpp"
 #include "fleetsim/input_file.hpp"
-#include "fleetsim/expectations.hpp"
-#include "fleetsim/junit_xml.hpp"
-#include "fleetsim/report_figures.hpp"
+#include "fleetsim/workflows/expectations.hpp"
+#include "fleetsim/workflows/junit_xml.hpp"
+#include "fleetsim/workflows/report_figures.hpp"
 #include "scenario_options.hpp"
 
 namespace fleetsim {

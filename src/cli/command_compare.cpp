@@ -17,8 +17,8 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "resource_guard.hpp"
-#include "fleetsim/comparison.hpp"
-#include "fleetsim/report_figures.hpp"
+#include "fleetsim/workflows/comparison.hpp"
+#include "fleetsim/workflows/report_figures.hpp"
 #include "scenario_options.hpp"
 
 namespace fleetsim {

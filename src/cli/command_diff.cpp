@@ -12,9 +12,9 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "fleetsim/input_file.hpp"
-#include "fleetsim/expectations.hpp"
-#include "fleetsim/report_diff.hpp"
-#include "fleetsim/report_figures.hpp"
+#include "fleetsim/workflows/expectations.hpp"
+#include "fleetsim/workflows/report_diff.hpp"
+#include "fleetsim/workflows/report_figures.hpp"
 
 namespace fleetsim {
 namespace {

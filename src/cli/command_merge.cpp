@@ -13,7 +13,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "fleetsim/input_file.hpp"
-#include "fleetsim/sweep_results.hpp"
+#include "fleetsim/workflows/sweep_results.hpp"
 
 namespace fleetsim {
 namespace {

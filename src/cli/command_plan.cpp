@@ -21,10 +21,10 @@
 #include "resource_guard.hpp"
 #include "fleetsim/catalog.hpp"
 #include "fleetsim/fleet_price.hpp"
-#include "fleetsim/fleet_search.hpp"
-#include "fleetsim/plan_report.hpp"
-#include "fleetsim/pool_removal.hpp"
-#include "fleetsim/report_figures.hpp"
+#include "fleetsim/workflows/fleet_search.hpp"
+#include "fleetsim/workflows/plan_report.hpp"
+#include "fleetsim/workflows/pool_removal.hpp"
+#include "fleetsim/workflows/report_figures.hpp"
 #include "scenario_options.hpp"
 
 namespace fleetsim {
@@ -114,6 +114,8 @@ class CandidateRunner {
       }
       try {
         evaluations[i] = evaluation_of(*report);
+        // N+k: the run had the N serving nodes; the spares are bought too.
+        evaluations[i].cost_per_hour += spares_price_per_hour(plan_, candidates[i]);
       } catch (const nlohmann::json::exception& e) {
         evaluations[i].note = std::string("unexpected report: ") + e.what();
         continue;

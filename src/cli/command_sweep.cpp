@@ -21,9 +21,9 @@
 #include "resource_guard.hpp"
 #include "fleetsim/input_file.hpp"
 #include "fleetsim/catalog.hpp"
-#include "fleetsim/report_figures.hpp"
-#include "fleetsim/sweep.hpp"
-#include "fleetsim/sweep_results.hpp"
+#include "fleetsim/workflows/report_figures.hpp"
+#include "fleetsim/workflows/sweep.hpp"
+#include "fleetsim/workflows/sweep_results.hpp"
 #include "scenario_options.hpp"
 
 namespace fleetsim {

@@ -81,14 +81,13 @@ void FleetModel::attach(FleetDriver* driver) {
     driver_->call_back_at(scaled_[i].scaler.interval_s(), fleet_timer_token(FleetTimer::evaluate, i));
   // Every node of a failing pool starts new: its first failure from time 0.
   for (FailingPool& fp : failing_)
-    for (int n = 0; n < fp.nodes; ++n)
-      driver_->call_back_at(draw_time_to_failure(fp), fleet_timer_token(FleetTimer::node_fail, fp.first_host + static_cast<std::size_t>(n)));
+    for (int n = 0; n < fp.nodes; ++n) schedule_failure(fp, n, 0.0);
 }
 
 void FleetModel::timer_fired(std::uint32_t token) {
   const FleetTimer what = fleet_timer_kind(token);
   const std::size_t index = fleet_timer_index(token);
-  if (what == FleetTimer::node_fail || what == FleetTimer::node_repair)
+  if (what == FleetTimer::node_fail || what == FleetTimer::node_repair || what == FleetTimer::node_notice)
     failure_timer(what, index);
   else
     autoscale_timer(what, index);

@@ -2,6 +2,8 @@
 // replicas close, every call they held goes back to the router as a retry
 // (its KV lost, its session kept) and the caches kept for sessions are lost;
 // after the repair the node serves again and its next failure is drawn. A
+// pool with a `notice` (spot interruptions) is warned first: its node closes
+// to new calls, finishes what it can, and fails when the notice runs out. A
 // fleet without `failures:` never reaches any of this.
 #include <cmath>
 
@@ -41,26 +43,42 @@ const FleetModel::FailureStats* FleetModel::failure_stats(std::size_t pool) cons
   return nullptr;
 }
 
+void FleetModel::schedule_failure(FailingPool& fp, int node, double from) {
+  const std::size_t host = fp.first_host + static_cast<std::size_t>(node);
+  const FleetTimer what = fp.spec.notice_s > 0 ? FleetTimer::node_notice : FleetTimer::node_fail;
+  driver_->call_back_at(from + draw_time_to_failure(fp), fleet_timer_token(what, host));
+}
+
 void FleetModel::failure_timer(FleetTimer what, std::size_t host) {
   for (FailingPool& fp : failing_) {
     if (host < fp.first_host || host >= fp.first_host + static_cast<std::size_t>(fp.nodes)) continue;
     const int node = static_cast<int>(host - fp.first_host);
-    if (what == FleetTimer::node_fail)
+    if (what == FleetTimer::node_notice) {
+      // Warned: no new call from now; the running ones have the notice to finish.
+      close_node(fp, node);
+      driver_->call_back_at(driver_->now() + fp.spec.notice_s, fleet_timer_token(FleetTimer::node_fail, host));
+    } else if (what == FleetTimer::node_fail) {
       fail_node(fp, node);
-    else
+    } else {
       repair_node(fp, node);
+    }
     return;
   }
 }
 
+void FleetModel::close_node(FailingPool& fp, int node) {
+  fp.stats.nodes_down.change(driver_->now(), +1.0);
+  const std::size_t first = fp.first_replica + static_cast<std::size_t>(node * fp.replicas_per_node);
+  for (std::size_t r = first; r < first + static_cast<std::size_t>(fp.replicas_per_node); ++r) router_->set_open(r, false);
+}
+
 void FleetModel::fail_node(FailingPool& fp, int node) {
   const double now = driver_->now();
-  fp.stats.nodes_down.change(now, +1.0);
   if (in_window(now)) ++fp.stats.node_failures;
   const std::size_t first = fp.first_replica + static_cast<std::size_t>(node * fp.replicas_per_node);
-  // Close every replica of the node first, so that no retry lands on a
-  // sibling that is about to fail too.
-  for (std::size_t r = first; r < first + static_cast<std::size_t>(fp.replicas_per_node); ++r) router_->set_open(r, false);
+  // Close every replica of the node first (a node with notice closed at its
+  // warning), so that no retry lands on a sibling that is about to fail too.
+  if (fp.spec.notice_s <= 0) close_node(fp, node);
   for (std::size_t r = first; r < first + static_cast<std::size_t>(fp.replicas_per_node); ++r) {
     driver_->halt_replica(r);
     aborted_.clear();
@@ -84,8 +102,7 @@ void FleetModel::repair_node(FailingPool& fp, int node) {
     // Calls that found every replica down waited here.
     if (replicas_[r].outstanding() > 0) driver_->wake_replica(r, false);
   }
-  driver_->call_back_at(now + draw_time_to_failure(fp),
-                        fleet_timer_token(FleetTimer::node_fail, fp.first_host + static_cast<std::size_t>(node)));
+  schedule_failure(fp, node, now);
 }
 
 void FleetModel::retry_call(FailingPool& fp, std::size_t from, const CallRequest& call) {

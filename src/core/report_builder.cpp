@@ -287,7 +287,10 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
       fr.calls_retried = fs->calls_retried;
       fr.down_node_hours = fs->nodes_down.area() / kSecondsPerHour;
       fr.availability = 1.0 - ratio(fs->nodes_down.area(), pool.count * window);
-      fr.expected_availability = pool.failures->mttf_s / (pool.failures->mttf_s + pool.failures->mttr_s);
+      // A node on notice takes no new call: it counts as down from its warning.
+      const FailureSpec& spec = *pool.failures;
+      fr.expected_availability = spec.mttf_s / (spec.mttf_s + spec.notice_s + spec.mttr_s);
+      fr.notice_s = spec.notice_s;
       pr.failures = fr;
     }
     if (scaler) {

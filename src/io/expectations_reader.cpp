@@ -1,8 +1,26 @@
 #include "expectations_reader.hpp"
 
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
 #include <fmt/format.h>
 
 namespace fleetsim {
+
+std::optional<double> parse_tolerance(std::string_view text) {
+  std::string s(text);
+  while (!s.empty() && s.back() == ' ') s.pop_back();
+  const bool percent = !s.empty() && s.back() == '%';
+  if (percent) s.pop_back();
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  const double x = std::strtod(s.c_str(), &end);
+  if (errno != 0 || end != s.c_str() + s.size() || !std::isfinite(x) || x < 0) return std::nullopt;
+  return percent ? x / 100.0 : x;
+}
+
 namespace {
 
 constexpr const char* kExpectHint =

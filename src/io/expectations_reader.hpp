@@ -6,7 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "fleetsim/expectations.hpp"
+#include "fleetsim/expectation.hpp"
 #include "yaml_reader.hpp"
 
 namespace fleetsim {

@@ -4,13 +4,15 @@ namespace fleetsim {
 
 std::optional<FailureSpec> read_failures(YamlReader& r, const YAML::Node& map, const std::string& path) {
   if (!r.expect_map(map, path, "e.g. failures: {mttf: 2000h, mttr: 4h}")) return std::nullopt;
-  r.check_keys(map, path, {"mttf", "mttr", "distribution", "shape"});
+  r.check_keys(map, path, {"mttf", "mttr", "distribution", "shape", "notice"});
   const std::size_t errors = r.error_count();
   FailureSpec f;
   if (const YAML::Node n = r.require(map, path, "mttf", "the mean time from a node's start to its failure, e.g. 2000h"))
     if (auto v = r.quantity(n, child_path(path, "mttf"), Dimension::duration, greater_than(0))) f.mttf_s = *v;
   if (const YAML::Node n = r.require(map, path, "mttr", "the mean time a failed node takes to serve again, e.g. 4h"))
     if (auto v = r.quantity(n, child_path(path, "mttr"), Dimension::duration, greater_than(0))) f.mttr_s = *v;
+  if (const YAML::Node n = YamlReader::get(map, "notice"))
+    if (auto v = r.quantity(n, child_path(path, "notice"), Dimension::duration, at_least(0))) f.notice_s = *v;
   const Choices<FailureSpec::Distribution> kinds = {{"exponential", FailureSpec::Distribution::exponential},
                                                     {"weibull", FailureSpec::Distribution::weibull}};
   if (const YAML::Node n = YamlReader::get(map, "distribution"))

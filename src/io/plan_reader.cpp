@@ -28,8 +28,10 @@ std::optional<PlanPool> read_plan_pool(ScenarioContext& ctx, const std::string& 
   }
   PlanPool plan;
   plan.pool = name;
-  if (!r.expect_map(entry, path, "{min: 0, max: 8} and optionally hardware: [...]")) return std::nullopt;
-  r.check_keys(entry, path, {"min", "max", "hardware"});
+  if (!r.expect_map(entry, path, "{min: 0, max: 8} and optionally hardware: [...] and spares: K")) return std::nullopt;
+  r.check_keys(entry, path, {"min", "max", "hardware", "spares"});
+  if (const YAML::Node n = YamlReader::get(entry, "spares"))
+    if (auto v = r.integer(n, child_path(path, "spares"), 0)) plan.spares = static_cast<int>(*v);
   if (const YAML::Node n = YamlReader::get(entry, "min"))
     if (auto v = r.integer(n, child_path(path, "min"), 0)) plan.min_count = static_cast<int>(*v);
   const YAML::Node max = r.require(entry, path, "max", "the most nodes the plan may give this pool");

@@ -172,6 +172,8 @@ Json pool_json(const PoolReport& p) {
     fj["down_node_hours"] = number(f.down_node_hours);
     fj["availability"] = number(f.availability);
     fj["expected_availability"] = number(f.expected_availability);
+    // Only for failures that give notice (spot interruptions).
+    if (f.notice_s > 0) fj["notice_s"] = number(f.notice_s);
     j["failures"] = std::move(fj);
   }
   return j;

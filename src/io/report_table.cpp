@@ -220,8 +220,11 @@ void autoscale_section(std::string& out, const Report& r) {
 
 // Only when some pool's nodes fail (docs/failures.md).
 void failures_section(std::string& out, const Report& r) {
-  bool any = false;
-  for (const PoolReport& p : r.pools) any |= p.failures.has_value();
+  bool any = false, notice = false;
+  for (const PoolReport& p : r.pools) {
+    any |= p.failures.has_value();
+    notice |= p.failures && p.failures->notice_s > 0;
+  }
   if (!any) return;
   out += "\nNode failures (failed nodes are paid for; their calls are retried elsewhere)\n";
   text::TextTable table({{"pool", Align::left},
@@ -229,7 +232,7 @@ void failures_section(std::string& out, const Report& r) {
                          {"calls retried"},
                          {"down node-hours"},
                          {"availability"},
-                         {"MTTF/(MTTF+MTTR)"}});
+                         {notice ? "MTTF/(MTTF+notice+MTTR)" : "MTTF/(MTTF+MTTR)"}});
   for (const PoolReport& p : r.pools)
     if (const auto& f = p.failures)
       table.add_row({p.name, text::count(f->node_failures), text::count(f->calls_retried),

@@ -1,4 +1,4 @@
-#include "fleetsim/comparison.hpp"
+#include "fleetsim/workflows/comparison.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "fleetsim/report_figures.hpp"
+#include "fleetsim/workflows/report_figures.hpp"
 #include "report_text.hpp"
 
 namespace fleetsim {

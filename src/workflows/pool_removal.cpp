@@ -1,4 +1,4 @@
-#include "fleetsim/pool_removal.hpp"
+#include "fleetsim/workflows/pool_removal.hpp"
 
 #include <algorithm>
 #include <fstream>

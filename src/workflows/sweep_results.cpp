@@ -1,4 +1,4 @@
-#include "fleetsim/sweep_results.hpp"
+#include "fleetsim/workflows/sweep_results.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,7 +11,7 @@
 
 #include "fleetsim/input_limits.hpp"
 #include "fleetsim/json_input.hpp"
-#include "fleetsim/report_figures.hpp"
+#include "fleetsim/workflows/report_figures.hpp"
 #include "csv_field.hpp"
 #include "report_text.hpp"
 

@@ -1,4 +1,4 @@
-#include "fleetsim/expectations.hpp"
+#include "fleetsim/workflows/expectations.hpp"
 
 #include <cerrno>
 #include <cmath>
@@ -11,7 +11,7 @@
 
 #include "expectations_reader.hpp"
 #include "fleetsim/input_file.hpp"
-#include "fleetsim/report_figures.hpp"
+#include "fleetsim/workflows/report_figures.hpp"
 #include "yaml_document.hpp"
 
 namespace fleetsim {
@@ -124,19 +124,6 @@ std::vector<Expectation> baseline_expectations(const nlohmann::ordered_json& bas
     out.push_back(std::move(e));
   }
   return out;
-}
-
-std::optional<double> parse_tolerance(std::string_view text) {
-  std::string s(text);
-  while (!s.empty() && s.back() == ' ') s.pop_back();
-  const bool percent = !s.empty() && s.back() == '%';
-  if (percent) s.pop_back();
-  if (s.empty()) return std::nullopt;
-  char* end = nullptr;
-  errno = 0;
-  const double x = std::strtod(s.c_str(), &end);
-  if (errno != 0 || end != s.c_str() + s.size() || !std::isfinite(x) || x < 0) return std::nullopt;
-  return percent ? x / 100.0 : x;
 }
 
 bool ExpectationsFile::ok() const {

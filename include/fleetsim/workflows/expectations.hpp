@@ -20,17 +20,9 @@
 #include <nlohmann/json.hpp>
 
 #include "fleetsim/diagnostics.hpp"
+#include "fleetsim/expectation.hpp"
 
 namespace fleetsim {
-
-struct Expectation {
-  std::string figure;
-  std::optional<double> min;
-  std::optional<double> max;
-  // Largest relative change allowed from a baseline report's value (0.05: 5%).
-  std::optional<double> tolerance;
-  std::string origin;  // where it was written ("ci.yaml:12:3"), or "--baseline"
-};
 
 struct ExpectationResult {
   enum class Status {
@@ -58,8 +50,6 @@ std::vector<ExpectationResult> check_expectations(const nlohmann::ordered_json& 
 // (report_figures.hpp) of the baseline.
 std::vector<Expectation> baseline_expectations(const nlohmann::ordered_json& baseline, double tolerance);
 
-// "5%" -> 0.05, "0.05" -> 0.05; nullopt for anything else or a negative value.
-std::optional<double> parse_tolerance(std::string_view text);
 
 struct ExpectationsFile {
   std::vector<Expectation> expectations;

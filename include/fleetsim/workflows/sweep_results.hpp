@@ -20,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-#include "fleetsim/replication_stats.hpp"
+#include "fleetsim/workflows/replication_stats.hpp"
 
 namespace fleetsim {
 

@@ -1,4 +1,4 @@
-#include "fleetsim/fleet_search.hpp"
+#include "fleetsim/workflows/fleet_search.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -465,7 +465,17 @@ double candidate_price_per_hour(const PlanSpec& plan, const FleetCandidate& cand
   for (std::size_t p = 0; p < plan.pools.size() && p < candidate.counts.size(); ++p) {
     if (candidate.counts[p] <= 0) continue;  // a pool left out: its hardware index means nothing
     const PlanHardware& node = plan.pools[p].hardware[candidate.hardware[p]];
-    price += nodes_price_per_hour(candidate.counts[p], node.price_per_hour_usd);
+    price += nodes_price_per_hour(plan.pools[p].bought(candidate.counts[p]), node.price_per_hour_usd);
+  }
+  return price;
+}
+
+double spares_price_per_hour(const PlanSpec& plan, const FleetCandidate& candidate) {
+  double price = 0.0;
+  for (std::size_t p = 0; p < plan.pools.size() && p < candidate.counts.size(); ++p) {
+    const PlanPool& pool = plan.pools[p];
+    if (candidate.counts[p] <= 0 || pool.spares <= 0) continue;
+    price += nodes_price_per_hour(pool.spares, pool.hardware[candidate.hardware[p]].price_per_hour_usd);
   }
   return price;
 }
@@ -475,9 +485,10 @@ std::string describe_candidate(const PlanSpec& plan, const FleetCandidate& candi
   for (std::size_t p = 0; p < plan.pools.size() && p < candidate.counts.size(); ++p) {
     if (!text.empty()) text += ", ";
     text += plan.pools[p].pool + " ";
+    const PlanPool& pool = plan.pools[p];
     text += candidate.counts[p] == 0 ? "-"
-                                     : fmt::format("{} x {}", candidate.counts[p],
-                                                   plan.pools[p].hardware[candidate.hardware[p]].name);
+                                     : fmt::format("{} x {}{}", candidate.counts[p], pool.hardware[candidate.hardware[p]].name,
+                                                   pool.spares > 0 ? fmt::format(" + {} spare", pool.spares) : "");
   }
   return text;
 }

@@ -84,8 +84,11 @@ using BatchEvaluator = std::function<std::vector<CandidateEvaluation>(const std:
 
 SearchResult search_fleet(const PlanSpec& plan, const SearchSettings& settings, const BatchEvaluator& evaluate);
 
-// Node price per hour of a candidate: its planned pools plus the fixed ones.
+// Node price per hour of a candidate: its planned pools (their spares
+// included) plus the fixed ones.
 double candidate_price_per_hour(const PlanSpec& plan, const FleetCandidate& candidate, double fixed_price_per_hour);
+// What a candidate's spares cost per hour (N+k): bought, not in its runs.
+double spares_price_per_hour(const PlanSpec& plan, const FleetCandidate& candidate);
 
 // "gpu 2 x h100-p5.48xlarge, cpu -": a candidate in words.
 std::string describe_candidate(const PlanSpec& plan, const FleetCandidate& candidate);

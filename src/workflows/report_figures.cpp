@@ -1,4 +1,4 @@
-#include "fleetsim/report_figures.hpp"
+#include "fleetsim/workflows/report_figures.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,10 +1,10 @@
-#include "fleetsim/plan_report.hpp"
+#include "fleetsim/workflows/plan_report.hpp"
 
 #include <cmath>
 
 #include <fmt/format.h>
 
-#include "fleetsim/report_figures.hpp"
+#include "fleetsim/workflows/report_figures.hpp"
 #include "report_text.hpp"
 
 namespace fleetsim {
@@ -17,6 +17,17 @@ std::optional<double> figure(const Json& report, const std::string& path) {
   const std::vector<Figure> figures = report_figures(report);
   const Figure* f = find_figure(figures, path);
   return f ? f->value : std::nullopt;
+}
+
+// A cost figure of candidate `index`'s run, scaled to the fleet as bought:
+// the run had the N serving nodes, the plan buys their spares too (N+k).
+std::optional<double> bought_cost(const PlanOutcome& o, std::size_t index, const std::string& path) {
+  const EvaluatedCandidate& e = o.search.evaluated[index];
+  const std::optional<double> v = figure(*o.reports[index], path);
+  const double spares = spares_price_per_hour(o.plan, e.candidate);
+  const double run = e.evaluation.cost_per_hour - spares;
+  if (!v || spares <= 0 || !(run > 0)) return v;
+  return *v * e.evaluation.cost_per_hour / run;
 }
 
 Json number_or_null(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
@@ -91,6 +102,7 @@ Json candidate_json(const PlanOutcome& o, std::size_t index) {
     Json pool = Json::object();
     pool["pool"] = o.plan.pools[p].pool;
     pool["nodes"] = e.candidate.counts[p];
+    pool["spares"] = e.candidate.counts[p] > 0 ? o.plan.pools[p].spares : 0;
     pool["hardware"] = e.candidate.counts[p] > 0
                            ? Json(o.plan.pools[p].hardware[e.candidate.hardware[p]].name)
                            : Json(nullptr);
@@ -104,8 +116,10 @@ Json candidate_json(const PlanOutcome& o, std::size_t index) {
   if (!e.evaluation.note.empty()) j["note"] = e.evaluation.note;
   if (index < o.reports.size() && o.reports[index]) {
     const Json& r = *o.reports[index];
-    for (const char* key : {"cost_per_session_usd", "cost_per_million_output_tokens_usd", "energy_per_session_j",
-                            "mean_it_power_w", "peak_it_power_w"})
+    for (const char* key : {"cost_per_session_usd", "cost_per_million_output_tokens_usd"})
+      j[key] = number_or_null(bought_cost(o, index, std::string("fleet.") + key));
+    // Power is the serving nodes' (spares idle, or off).
+    for (const char* key : {"energy_per_session_j", "mean_it_power_w", "peak_it_power_w"})
       j[key] = number_or_null(figure(r, std::string("fleet.") + key));
     if (const auto b = binding_slo(r)) {
       Json slo = Json::object();
@@ -134,7 +148,10 @@ std::string render_plan_table(const PlanOutcome& o) {
   for (const PlanPool& p : o.plan.pools) {
     std::vector<std::string> names;
     for (const auto& h : p.hardware) names.push_back(h.name);
-    out += fmt::format("  pool {:<12} {}..{} nodes of {}\n", p.pool, p.min_count, p.max_count, fmt::join(names, " | "));
+    out += fmt::format("  pool {:<12} {}..{} nodes of {}{}\n", p.pool, p.min_count, p.max_count, fmt::join(names, " | "),
+                       p.spares > 0 ? fmt::format(", + {} spare{} bought (N+{})", p.spares, p.spares == 1 ? "" : "s",
+                                                  p.spares)
+                                    : "");
   }
   out += fmt::format("  search: {} configurations, {} simulation runs in {} rounds, {:.1f} s ({}; every candidate: {} runs)\n\n",
                      s.configurations, s.simulation_runs, s.rounds, o.seconds,
@@ -158,14 +175,17 @@ std::string render_plan_table(const PlanOutcome& o) {
       out += fmt::format("  {:<14} {}\n", o.plan.pools[p].pool,
                          best.candidate.counts[p] == 0
                              ? std::string("- (left out)")
-                             : fmt::format("{} x {}", best.candidate.counts[p],
-                                           o.plan.pools[p].hardware[best.candidate.hardware[p]].name));
+                             : fmt::format("{} x {}{}", best.candidate.counts[p],
+                                           o.plan.pools[p].hardware[best.candidate.hardware[p]].name,
+                                           o.plan.pools[p].spares > 0
+                                               ? fmt::format(" + {} spare", o.plan.pools[p].spares)
+                                               : ""));
     out += fmt::format("  {:<14} {} per hour\n", "cost", report_text::usd(best.evaluation.cost_per_hour));
     if (*s.best < o.reports.size() && o.reports[*s.best]) {
       const Json& r = *o.reports[*s.best];
       out += fmt::format("  {:<14} {} per session, {} per 1M output tokens\n", "",
-                         format_figure("_usd", figure(r, "fleet.cost_per_session_usd")),
-                         format_figure("_usd", figure(r, "fleet.cost_per_million_output_tokens_usd")));
+                         format_figure("_usd", bought_cost(o, *s.best, "fleet.cost_per_session_usd")),
+                         format_figure("_usd", bought_cost(o, *s.best, "fleet.cost_per_million_output_tokens_usd")));
       out += fmt::format("  {:<14} {} mean IT, {} peak IT; {} per session (facility)\n", "power",
                          format_figure("_w", figure(r, "fleet.mean_it_power_w")),
                          format_figure("_w", figure(r, "fleet.peak_it_power_w")),
@@ -190,7 +210,7 @@ std::string render_plan_table(const PlanOutcome& o) {
     std::optional<double> per_session;
     std::string binding = "-";
     if (i < o.reports.size() && o.reports[i]) {
-      per_session = figure(*o.reports[i], "fleet.cost_per_session_usd");
+      per_session = bought_cost(o, i, "fleet.cost_per_session_usd");
       binding = binding_text(*o.reports[i]);
     }
     f.add_row({report_text::usd(e.evaluation.cost_per_hour), format_figure("_usd", per_session),

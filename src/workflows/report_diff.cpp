@@ -1,11 +1,11 @@
-#include "fleetsim/report_diff.hpp"
+#include "fleetsim/workflows/report_diff.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
 
-#include "fleetsim/report_figures.hpp"
+#include "fleetsim/workflows/report_figures.hpp"
 #include "report_text.hpp"
 
 namespace fleetsim {

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/fleet_search.hpp"
+#include "fleetsim/workflows/fleet_search.hpp"
 #include "fleetsim/plan_spec.hpp"
 
 namespace fleetsim {

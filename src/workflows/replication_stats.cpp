@@ -1,4 +1,4 @@
-#include "fleetsim/replication_stats.hpp"
+#include "fleetsim/workflows/replication_stats.hpp"
 
 #include <cmath>
 

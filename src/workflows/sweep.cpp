@@ -1,4 +1,4 @@
-#include "fleetsim/sweep.hpp"
+#include "fleetsim/workflows/sweep.hpp"
 
 #include <algorithm>
 #include <cerrno>

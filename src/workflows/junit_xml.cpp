@@ -1,4 +1,4 @@
-#include "fleetsim/junit_xml.hpp"
+#include "fleetsim/workflows/junit_xml.hpp"
 
 #include <fmt/format.h>
 
