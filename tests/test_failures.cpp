@@ -50,6 +50,30 @@ void check_availability(const nlohmann::json& failures, double cv_up, double cv_
   CHECK(std::abs(a - expected) < 3.0 * sigma);
 }
 
+// A loaded pool of six nodes that fail every 20 minutes on average.
+const std::string kLoaded = R"(
+name: loaded
+fleet:
+  pools:
+    - name: cpu
+      hardware: graviton4-r8g.16xlarge
+      count: 6
+      models: [llama-3.2-3b]
+      engine: {max_batch_size: 8, kv_retention: lru}
+      failures: {mttf: 20min, mttr: 2min}
+routing:
+  - {model: llama-3.2-3b, pools: [cpu], policy: session_affinity}
+workloads:
+  - name: agent
+    arrivals: {process: poisson, rate: 0.5/s}
+    context_tokens: 400
+    steps:
+      - llm: {model: llama-3.2-3b, prompt_tokens: 100, output_tokens: 40}
+      - tool: {latency: 1s, result_tokens: 50}
+      - llm: {model: llama-3.2-3b, prompt_tokens: 20, output_tokens: 40}
+simulation: {duration: 2h, warmup: 10min, seed: 9}
+)";
+
 }  // namespace
 
 TEST_CASE("Failures: measured availability matches MTTF / (MTTF + MTTR)", "[failures][theory]") {
@@ -89,28 +113,8 @@ TEST_CASE("Failures with notice: a node is closed from its warning, so A = MTTF 
 TEST_CASE("Failures with notice: calls that finish within the notice are not retried", "[failures]") {
   // Spot-like: two minutes of warning, calls of a few seconds. A warned node
   // takes no new call and finishes the ones it holds before it goes.
-  const std::string spot = R"(
-name: spot
-fleet:
-  pools:
-    - name: cpu
-      hardware: graviton4-r8g.16xlarge
-      count: 6
-      models: [llama-3.2-3b]
-      engine: {max_batch_size: 8, kv_retention: lru}
-      failures: {mttf: 20min, mttr: 2min, notice: 2min}
-routing:
-  - {model: llama-3.2-3b, pools: [cpu], policy: session_affinity}
-workloads:
-  - name: agent
-    arrivals: {process: poisson, rate: 0.5/s}
-    context_tokens: 400
-    steps:
-      - llm: {model: llama-3.2-3b, prompt_tokens: 100, output_tokens: 40}
-      - tool: {latency: 1s, result_tokens: 50}
-      - llm: {model: llama-3.2-3b, prompt_tokens: 20, output_tokens: 40}
-simulation: {duration: 2h, warmup: 10min, seed: 9}
-)";
+  const std::string spot =
+      with(kLoaded, "{mttf: 20min, mttr: 2min}", "{mttf: 20min, mttr: 2min, notice: 2min}");
   const auto rep = run_report_json("spot.yaml", spot);
   const auto& f = rep["pools"][0]["failures"];
   CHECK(f["node_failures"].get<long>() > 10);
@@ -124,29 +128,7 @@ simulation: {duration: 2h, warmup: 10min, seed: 9}
 }
 
 TEST_CASE("Failures: a failed node's calls are retried elsewhere and every session still ends", "[failures]") {
-  const std::string loaded = R"(
-name: loaded
-fleet:
-  pools:
-    - name: cpu
-      hardware: graviton4-r8g.16xlarge
-      count: 6
-      models: [llama-3.2-3b]
-      engine: {max_batch_size: 8, kv_retention: lru}
-      failures: {mttf: 20min, mttr: 2min}
-routing:
-  - {model: llama-3.2-3b, pools: [cpu], policy: session_affinity}
-workloads:
-  - name: agent
-    arrivals: {process: poisson, rate: 0.5/s}
-    context_tokens: 400
-    steps:
-      - llm: {model: llama-3.2-3b, prompt_tokens: 100, output_tokens: 40}
-      - tool: {latency: 1s, result_tokens: 50}
-      - llm: {model: llama-3.2-3b, prompt_tokens: 20, output_tokens: 40}
-simulation: {duration: 2h, warmup: 10min, seed: 9}
-)";
-  const std::string path = write_temp_file("loaded.yaml", loaded);
+  const std::string path = write_temp_file("loaded.yaml", kLoaded);
   const auto first = run_fleetsim("run " + path + " --format json --no-progress");
   REQUIRE(first.exit_code == 0);
   const auto rep = nlohmann::json::parse(first.out);
@@ -163,7 +145,7 @@ simulation: {duration: 2h, warmup: 10min, seed: 9}
   CHECK(run_fleetsim("run " + path + " --format json --no-progress").out == first.out);
 
   // Without failures the pool retries nothing and reports no failures object.
-  const auto steady = run_report_json("steady.yaml", with(loaded, "      failures: {mttf: 20min, mttr: 2min}\n", ""));
+  const auto steady = run_report_json("steady.yaml", with(kLoaded, "      failures: {mttf: 20min, mttr: 2min}\n", ""));
   CHECK_FALSE(steady["pools"][0].contains("failures"));
 }
 
