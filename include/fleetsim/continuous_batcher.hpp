@@ -34,10 +34,16 @@
 
 namespace fleetsim {
 
+// Which part of a call a replica runs: all of it, or one phase of
+// prefill/decode disaggregation (docs/disaggregation.md). A prefill-phase call
+// asks for one token; a decode-phase call arrives with its prompt's KV.
+enum class CallPhase : std::uint8_t { whole, prefill, decode };
+
 struct CallRequest {
   std::uint64_t call_id = 0;
   std::uint64_t session_key = 0;  // unique per session: key of its retained KV
   std::uint32_t workload = 0;
+  CallPhase phase = CallPhase::whole;
   double enqueue_s = 0.0;
   long prompt_tokens = 0;  // whole prompt: the session's context plus new tokens
   long output_tokens = 1;
@@ -138,6 +144,8 @@ class ContinuousBatcher {
   std::size_t outstanding() const { return waiting_.size() + running_.size(); }
   // Whether the session's cache is in this replica's device memory (not a lower tier).
   bool holds_session(std::uint64_t session_key) const { return retained_.contains(session_key); }
+  // Tokens of the session's cache in this replica's device memory; 0 when none.
+  long held_tokens(std::uint64_t session_key) const { return retained_.tokens_of(session_key); }
   // Gives the replica tiers below device memory (kv_tier_levels); without
   // this call, caches device memory drops are gone, and nothing else changes.
   void attach_kv_tiers(KvTierStack tiers) { tiers_.emplace(std::move(tiers)); }
@@ -180,7 +188,9 @@ class ContinuousBatcher {
   // After the prompt iteration just planned, a decode run can follow in the
   // same plan; sets it up and returns true, or false if the batch may change.
   bool plan_tail_run(Plan& p);
-  void apply_decode(long k);
+  // `first_token_s`: when the first of the k iterations ends, the first
+  // token of a sequence whose KV arrived from a prefill replica.
+  void apply_decode(long k, double first_token_s);
   void account(double start_s, double end_s, double compute_s, double memory_s, double batch,
                const std::vector<double>& workload_tokens, double tokens);
   void touch(double now);  // integrates KV occupancy up to now
@@ -209,6 +219,9 @@ class ContinuousBatcher {
   std::vector<long> scratch_blocks_;
 
   bool down_ = false;  // its node failed: plans nothing
+  // A decode-role replica: some sequences start without a first token, whose
+  // time a decode run then works out (no cost anywhere else).
+  bool takes_decode_calls_ = false;
   TimeSeries* series_ = nullptr;
   std::size_t series_pool_ = 0;
   long reported_waiting_ = 0, reported_running_ = 0, reported_blocks_ = 0;

@@ -32,6 +32,12 @@ struct WorkloadMetrics {
   // A replayed trace: calls the fleet issued later than the trace's rhythm
   // (their recorded time, or a gap measured from the previous start) because
   // the session's previous call had not ended, and by how much.
+  // Disaggregated calls (docs/disaggregation.md): KV caches moved from a
+  // prefill replica to a decode replica, and the time they spent moving.
+  std::int64_t kv_transfers = 0;
+  double kv_transfer_bytes = 0.0;
+  double kv_transfer_total_s = 0.0;
+  double kv_transfer_max_s = 0.0;
   std::int64_t trace_calls = 0;
   std::int64_t trace_calls_late = 0;
   double trace_late_total_s = 0.0;

@@ -96,6 +96,10 @@ class FleetModel : public BatcherListener {
   // A replayed session's next recorded call: issued when due, waited for
   // otherwise (src/core/fleet_model_trace.cpp).
   void advance_trace(std::uint32_t slot);
+  // A call has ended on `replica` (its decode replica, for a disaggregated
+  // one), `pool_wait_s` after it was queued there: the metrics take it and
+  // the session goes on.
+  void call_done(std::uint32_t slot, std::size_t replica, const CallOutcome& out, double pool_wait_s);
   void end_session(std::uint32_t slot);
   std::uint32_t take_slot();
   // Agent graphs (src/core/fleet_model_graph.cpp): a parallel or agent step
@@ -137,6 +141,14 @@ class FleetModel : public BatcherListener {
   void repair_node(FailingPool& fp, int node);
   void retry_call(FailingPool& fp, std::size_t from_replica, const CallRequest& call);
   double draw_time_to_failure(FailingPool& fp);
+  // Prefill/decode disaggregation (src/core/fleet_model_disaggregation.cpp).
+  // A call's prefill ended on a prefill replica: its KV cache leaves for a
+  // decode replica.
+  void prefilled(const CallOutcome& out);
+  // The KV cache of the call of session slot `slot` reached its decode replica.
+  void kv_arrived(std::uint32_t slot);
+  // The whole call, as the session and the metrics see it, from its decode's outcome.
+  CallOutcome joined(const CallOutcome& decode) const;
   bool in_window(double t) const { return t >= scenario_.simulation.warmup_s; }
 
   const Scenario& scenario_;
@@ -182,6 +194,22 @@ class FleetModel : public BatcherListener {
     Rng rng;
     FailureStats stats;
   };
+  // A disaggregated call between its prefill and the end of its decode, by
+  // session slot (a session has one call in flight); empty unless a pool has
+  // a prefill role.
+  struct KvTransfer {
+    CallRequest call;           // the call as the session issued it
+    std::size_t decode_replica = 0;
+    double prefill_scheduled_s = 0.0;
+    long computed_tokens = 0;   // on the prefill replica
+    long cached_tokens = 0;
+    int preemptions = 0;
+    double bytes = 0.0;
+    double transfer_s = 0.0;
+  };
+  std::vector<KvTransfer> transfers_;
+  std::vector<double> kv_bytes_per_token_;  // by replica; empty unless disaggregated
+
   std::vector<FailingPool> failing_;   // empty unless a pool's nodes fail
   std::vector<CallRequest> aborted_;   // scratch, reused
 };

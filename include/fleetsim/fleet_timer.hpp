@@ -15,6 +15,7 @@ enum class FleetTimer : std::uint32_t {
   node_fail = 3,    // a node fails; index: host
   node_repair = 4,  // a failed node serves again; index: host
   node_notice = 5,  // a node is warned that it will fail after its notice; index: host
+  kv_transfer = 6,  // a prefilled call's KV cache reached its decode replica; index: session slot
 };
 
 inline constexpr std::uint32_t kFleetTimerIndexBits = 29;

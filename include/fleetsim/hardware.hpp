@@ -62,6 +62,12 @@ struct HardwareSpec {
   // Fraction of interconnect_bandwidth an all-reduce's ring reaches (NCCL's
   // "bus bandwidth" over the link rate): protocol and synchronization costs.
   double interconnect_efficiency = 1.0;
+  // The node's network interface (bytes/s, each direction) and the one-way
+  // latency of a transfer between two nodes: what moves a call's KV cache
+  // from a prefill node to a decode node (docs/disaggregation.md). 0: not
+  // given, and a pool of such nodes cannot take a prefill or decode role.
+  double network_bandwidth_bps = 0.0;
+  double network_latency_s = 0.0;
 
   // Achieved fraction of peak; calibrated, see docs/performance-model.md.
   double compute_efficiency = 1.0;

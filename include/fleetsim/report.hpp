@@ -58,6 +58,15 @@ struct TraceReplayReport {
   double late_max_s = 0.0;
 };
 
+// A workload whose calls were disaggregated (docs/disaggregation.md): the
+// KV caches moved from prefill to decode replicas in the window.
+struct KvTransferReport {
+  std::int64_t transfers = 0;
+  double bytes_mean = 0.0;
+  double time_mean_s = 0.0;  // network latency + bytes / link bandwidth
+  double time_max_s = 0.0;
+};
+
 struct WorkloadReport {
   std::string name;
   std::int64_t sessions_started = 0;    // arrived in the window
@@ -94,6 +103,7 @@ struct WorkloadReport {
   // Only for workloads replaying a trace whose sessions have several calls,
   // so other reports are unchanged.
   std::optional<TraceReplayReport> trace_replay;
+  std::optional<KvTransferReport> kv_transfers;  // only with prefill/decode pools
 };
 
 // A pool whose nodes fail (docs/failures.md), over the window.
@@ -140,6 +150,7 @@ struct PoolReport {
   std::string hardware;
   std::string instance;
   std::string kind;  // "cpu", "gpu" or "accelerator"
+  std::string role;  // "unified", "prefill" or "decode"
   std::string models;  // comma-separated
   int nodes = 0;
   int replicas = 0;

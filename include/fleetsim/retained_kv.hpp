@@ -28,6 +28,11 @@ class RetainedKv {
   // Removes and returns the session's cache, if held.
   std::optional<Entry> take(std::uint64_t session_key);
   bool contains(std::uint64_t session_key) const { return find(session_key) != kNone; }
+  // Tokens of the session's cache held here; 0 when none.
+  long tokens_of(std::uint64_t session_key) const {
+    const std::uint32_t node = find(session_key);
+    return node == kNone ? 0 : slab_[node].entry.tokens;
+  }
   // The least recently retained cache; requires !empty().
   const Entry& oldest() const { return slab_[head_].entry; }
   Entry pop_oldest();

@@ -32,7 +32,16 @@ class Router {
   // to the overflow pool when the pick's queue is too long, and counts the
   // call as outstanding there. `last_replica`: where the session's previous
   // call ran, or -1.
+  // A model served by prefill and decode pools is routed here to a prefill
+  // replica (docs/disaggregation.md).
   std::size_t route(const std::string& model, int last_replica, const std::vector<ContinuousBatcher>& replicas);
+  // The decode replica for a call of `model` whose prefill has ended, picked
+  // with the route's policy among the route's decode pools (session affinity
+  // keeps a session where its cache from the last call is); counted as
+  // outstanding there like route()'s pick.
+  // `last_decode_replica`: where the session's previous call decoded, or -1.
+  std::size_t route_decode(const std::string& model, int last_decode_replica,
+                           const std::vector<ContinuousBatcher>& replicas);
   // A call routed to `replica` has finished (or failed).
   void call_finished(std::size_t replica);
   std::uint32_t outstanding(std::size_t replica) const { return outstanding_[replica]; }
@@ -47,7 +56,9 @@ class Router {
     std::string model;
     Route route;
     std::unique_ptr<RoutingPolicy> policy;
-    CandidateSet candidates;  // replicas of the route's pools serving the model
+    CandidateSet candidates;  // replicas of the route's pools serving the model (decode pools apart)
+    CandidateSet decode;      // replicas of the route's decode pools; empty unless disaggregated
+    std::unique_ptr<RoutingPolicy> decode_policy;  // its own state (round robin's turn); null without decode
     CandidateSet overflow;    // replicas of the overflow pool serving the model
   };
   // Where each replica appears, to update the indexes when its load changes.
@@ -56,6 +67,7 @@ class Router {
     std::size_t position;
   };
   void set_load(std::size_t replica, std::uint32_t load);
+  Table& table(const std::string& model);
 
   std::vector<Table> tables_;
   std::vector<std::uint32_t> outstanding_;

@@ -90,8 +90,15 @@ struct EngineSettings {
   double sync_points_per_layer = 0.0;
 };
 
+// What a pool's replicas do with a call (docs/disaggregation.md): all of it,
+// or one phase of prefill/decode disaggregation. A model served by prefill
+// pools is prefilled there; its KV cache then moves over the network to a
+// replica of a decode pool, which generates the output.
+enum class PoolRole : std::uint8_t { unified, prefill, decode };
+
 struct Pool {
   std::string name;
+  PoolRole role = PoolRole::unified;
   HardwareSpec hardware;  // resolved copy, overrides applied
   int count = 0;          // nodes
   // Models served; replica r of a node serves models[r % models.size()].

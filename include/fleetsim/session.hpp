@@ -46,6 +46,7 @@ struct Session {
   StepCursor cursor{nullptr};
   TraceCursor trace;  // active when the workload replays a trace, instead of `cursor`
   int last_replica = -1;
+  int last_decode_replica = -1;  // disaggregated calls: where the previous one decoded
   const Step* step = nullptr;  // the llm or tool step in progress
   // The call in flight.
   double call_issued_s = 0.0;

@@ -30,6 +30,7 @@ bool ContinuousBatcher::enqueue(const CallRequest& call) {
   Sequence s;
   s.call = call;
   s.target = call.prompt_tokens;
+  if (call.phase == CallPhase::decode) takes_decode_calls_ = true;
   waiting_.push_back(s);
   if (series_) {
     series_->call_arrived(series_pool_, call.enqueue_s);
@@ -161,6 +162,9 @@ void ContinuousBatcher::admit(double now, BatcherListener& listener) {
     s.blocks = carried + extra;
     s.kv_tokens = cached_tokens;
     s.cached = cached_tokens;
+    // Its prompt's KV came from a prefill replica: it decodes at once (a
+    // preempted one recomputes here, like any other).
+    if (s.call.phase == CallPhase::decode && s.preemptions == 0) s.kv_tokens = s.target;
     if (s.scheduled_s < 0) s.scheduled_s = now;
     prefill_remaining += s.target - s.kv_tokens;
     running_.push_back(s);
@@ -399,7 +403,7 @@ void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, doubl
     tokens = batch = static_cast<double>(running_.size());
     for (const auto& s : running_) scratch_workload_tokens_[s.call.workload] += 1.0;
     roofline_->decode_run_components(plan.run, k, compute, memory);
-    apply_decode(k);
+    apply_decode(k, takes_decode_calls_ && k > 0 ? start_s + time_of(plan, 1) : end_s);
     run_k = 0;
   } else {
     compute = plan.cost.compute_s;
@@ -423,6 +427,7 @@ void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, doubl
         batch += 1.0;
         s.kv_tokens += 1;
         s.generated += 1;
+        if (s.first_token_s < 0) s.first_token_s = head_end;  // its KV came from a prefill replica
         const long grow = std::max(0L, blocks_for(s.kv_tokens) - s.blocks);
         s.blocks += grow;
         free_blocks_ -= grow;
@@ -438,7 +443,7 @@ void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, doubl
     roofline_->decode_run_components(plan.run, run_k, compute, memory);
     const double n = static_cast<double>(running_.size());
     account(head_end, end_s, compute, memory, n, scratch_workload_tokens_, n);
-    apply_decode(run_k);
+    apply_decode(run_k, head_end);  // every sequence has its first token by the head's end
   } else {
     account(start_s, end_s, compute, memory, batch, scratch_workload_tokens_, tokens);
   }
@@ -458,8 +463,9 @@ void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, doubl
   if (series_) report_levels(end_s);
 }
 
-void ContinuousBatcher::apply_decode(long k) {
+void ContinuousBatcher::apply_decode(long k, double first_token_s) {
   for (auto& s : running_) {
+    if (s.first_token_s < 0 && k > 0) s.first_token_s = first_token_s;
     s.kv_tokens += k;
     s.generated += k;
     const long grow = std::max(0L, blocks_for(s.kv_tokens) - s.blocks);

@@ -69,6 +69,11 @@ FleetModel::FleetModel(const Scenario& scenario, double /*window_end_s*/) : scen
     if (!s.kv_tiers.empty()) replicas_.back().attach_kv_tiers(KvTierStack(s.kv_tiers, s.kv_block_bytes, warmup));
   }
   router_ = std::make_unique<Router>(scenario, placements_);
+  if (std::any_of(scenario.pools.begin(), scenario.pools.end(), [](const Pool& p) { return p.role != PoolRole::unified; })) {
+    kv_bytes_per_token_.reserve(placements_.size());
+    for (const auto& placement : placements_)
+      kv_bytes_per_token_.push_back(scenario.find_model(placement.model)->kv_bytes_per_token());
+  }
   tool_pools_.reserve(scenario.tool_pools.size());
   for (const ToolPoolSpec& spec : scenario.tool_pools) tool_pools_.emplace_back(spec, warmup, scenario.workloads.size());
   set_up_autoscaling();
@@ -87,7 +92,9 @@ void FleetModel::attach(FleetDriver* driver) {
 void FleetModel::timer_fired(std::uint32_t token) {
   const FleetTimer what = fleet_timer_kind(token);
   const std::size_t index = fleet_timer_index(token);
-  if (what == FleetTimer::node_fail || what == FleetTimer::node_repair || what == FleetTimer::node_notice)
+  if (what == FleetTimer::kv_transfer)
+    kv_arrived(static_cast<std::uint32_t>(index));
+  else if (what == FleetTimer::node_fail || what == FleetTimer::node_repair || what == FleetTimer::node_notice)
     failure_timer(what, index);
   else
     autoscale_timer(what, index);
@@ -250,16 +257,41 @@ void FleetModel::route_and_enqueue(Session& s, const std::string& model, int las
   s.last_replica = static_cast<int>(r);
   if (!replica_scaled_.empty()) autoscale_load(r, +1);
   metrics_.pools[placements_[r].pool].calls_in_flight.change(call.enqueue_s, +1.0);
-  const bool interrupt = replicas_[r].enqueue(call);
+  bool interrupt;
+  if (scenario_.pools[placements_[r].pool].role == PoolRole::prefill) {
+    // Disaggregated: the prompt here, one token's worth; the call as issued
+    // waits for its decode replica.
+    const auto slot = static_cast<std::size_t>(call.call_id);
+    if (transfers_.size() <= slot) transfers_.resize(sessions_.size());
+    transfers_[slot].call = call;
+    CallRequest prefill = call;
+    prefill.phase = CallPhase::prefill;
+    prefill.output_tokens = 1;
+    interrupt = replicas_[r].enqueue(prefill);
+  } else {
+    interrupt = replicas_[r].enqueue(call);
+  }
   driver_->wake_replica(r, interrupt);
 }
 
 void FleetModel::on_call_finished(const CallOutcome& out) {
   const auto slot = static_cast<std::uint32_t>(out.request.call_id);
+  switch (out.request.phase) {
+    case CallPhase::whole:
+      return call_done(slot, static_cast<std::size_t>(sessions_[slot].last_replica), out,
+                       out.scheduled_s - out.request.enqueue_s);
+    case CallPhase::prefill:
+      return prefilled(out);
+    case CallPhase::decode:
+      return call_done(slot, transfers_[slot].decode_replica, joined(out), out.scheduled_s - out.request.enqueue_s);
+  }
+}
+
+void FleetModel::call_done(std::uint32_t slot, std::size_t replica, const CallOutcome& out, double pool_wait_s) {
   Session& s = sessions_[slot];
-  router_->call_finished(static_cast<std::size_t>(s.last_replica));
-  if (!replica_scaled_.empty()) autoscale_load(static_cast<std::size_t>(s.last_replica), -1);
-  metrics_.pools[placements_[static_cast<std::size_t>(s.last_replica)].pool].calls_in_flight.change(driver_->now(), -1.0);
+  router_->call_finished(replica);
+  if (!replica_scaled_.empty()) autoscale_load(replica, -1);
+  metrics_.pools[placements_[replica].pool].calls_in_flight.change(driver_->now(), -1.0);
   const double ttft = out.first_token_s - s.call_issued_s;
   const double tpot = out.generated_tokens > 1
                           ? (out.finished_s - out.first_token_s) / static_cast<double>(out.generated_tokens - 1)
@@ -269,7 +301,7 @@ void FleetModel::on_call_finished(const CallOutcome& out) {
   s.failed_call |= out.failed;
   if (in_window(out.finished_s)) {
     WorkloadMetrics& m = metrics_.workloads[s.workload];
-    const std::size_t pool = placements_[static_cast<std::size_t>(s.last_replica)].pool;
+    const std::size_t pool = placements_[replica].pool;
     PoolMetrics& pm = metrics_.pools[pool];
     ++m.llm_calls;
     ++pm.llm_calls;
@@ -282,7 +314,7 @@ void FleetModel::on_call_finished(const CallOutcome& out) {
     m.ttft_s.add(ttft);
     if (out.generated_tokens > 1) m.tpot_s.add(tpot);
     m.call_latency_s.add(out.finished_s - s.call_issued_s);
-    pm.queueing_delay_s.add(out.scheduled_s - out.request.enqueue_s);
+    pm.queueing_delay_s.add(pool_wait_s);
   }
   s.context_tokens = static_cast<double>(out.request.prompt_tokens + out.generated_tokens);
   s.last_output_tokens = out.generated_tokens;

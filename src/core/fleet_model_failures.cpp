@@ -111,7 +111,8 @@ void FleetModel::retry_call(FailingPool& fp, std::size_t from, const CallRequest
   router_->call_finished(from);
   metrics_.pools[placements_[from].pool].calls_in_flight.change(now, -1.0);
   if (in_window(now)) ++fp.stats.calls_retried;
-  CallRequest retry = call;
+  // A disaggregated call starts over from its prefill: the cache it had is gone.
+  CallRequest retry = call.phase == CallPhase::whole ? call : transfers_[static_cast<std::size_t>(call.call_id)].call;
   retry.enqueue_s = now;
   // Its cache died with the node: no affinity to keep.
   route_and_enqueue(s, placements_[from].model, -1, retry);

@@ -214,6 +214,7 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     pr.hardware = pool.hardware.name;
     pr.instance = pool.hardware.instance;
     pr.kind = to_string(pool.hardware.kind);
+    pr.role = pool.role == PoolRole::prefill ? "prefill" : pool.role == PoolRole::decode ? "decode" : "unified";
     for (std::size_t i = 0; i < pool.models.size(); ++i) pr.models += (i ? "," : "") + pool.models[i];
     pr.nodes = pool.count;
     double busy = 0, batch_seconds = 0, kv_block_seconds = 0, kv_blocks = 0, dynamic_j = 0;
@@ -387,6 +388,11 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
       tr.late_mean_s = ratio(wm.trace_late_total_s, static_cast<double>(wm.trace_calls_late));
       tr.late_max_s = wm.trace_late_max_s;
       wr.trace_replay = tr;
+    }
+    if (wm.kv_transfers > 0) {
+      const auto n = static_cast<double>(wm.kv_transfers);
+      wr.kv_transfers = KvTransferReport{wm.kv_transfers, wm.kv_transfer_bytes / n, wm.kv_transfer_total_s / n,
+                                         wm.kv_transfer_max_s};
     }
     sessions += static_cast<double>(wm.sessions_completed);
     calls += static_cast<double>(wm.llm_calls);

@@ -15,16 +15,20 @@ Router::Router(const Scenario& scenario, const std::vector<ReplicaPlacement>& pl
     t.route = route;
     t.policy = make_routing_policy(route);
     std::vector<std::size_t> candidates;
+    std::vector<std::size_t> decode;
     std::vector<std::size_t> overflow;
     for (std::size_t r = 0; r < placements.size(); ++r) {
       if (placements[r].model != route.model) continue;
-      const std::string& pool = scenario.pools[placements[r].pool].name;
-      if (std::find(route.pools.begin(), route.pools.end(), pool) != route.pools.end()) candidates.push_back(r);
-      if (!route.overflow_pool.empty() && pool == route.overflow_pool) overflow.push_back(r);
+      const Pool& pool = scenario.pools[placements[r].pool];
+      if (std::find(route.pools.begin(), route.pools.end(), pool.name) != route.pools.end())
+        (pool.role == PoolRole::decode ? decode : candidates).push_back(r);
+      if (!route.overflow_pool.empty() && pool.name == route.overflow_pool) overflow.push_back(r);
     }
     t.candidates = CandidateSet(std::move(candidates));
+    if (!decode.empty()) t.decode_policy = make_routing_policy(route);
+    t.decode = CandidateSet(std::move(decode));
     t.overflow = CandidateSet(std::move(overflow));
-    for (CandidateSet* c : {&t.candidates, &t.overflow})
+    for (CandidateSet* c : {&t.candidates, &t.decode, &t.overflow})
       for (std::size_t i = 0; i < c->size(); ++i) slots_[c->replicas()[i]].push_back({c, i});
   }
 }
@@ -54,12 +58,26 @@ void Router::call_finished(std::size_t replica) {
   if (outstanding_[replica] > 0) set_load(replica, outstanding_[replica] - 1);
 }
 
-std::size_t Router::route(const std::string& model, int last_replica,
-                          const std::vector<ContinuousBatcher>& replicas) {
+Router::Table& Router::table(const std::string& model) {
   auto it = std::find_if(tables_.begin(), tables_.end(), [&](const Table& t) { return t.model == model; });
   if (it == tables_.end() || it->candidates.empty())
     throw std::logic_error("no replica serves model " + model);  // the loader rejects such scenarios
-  Table& t = *it;
+  return *it;
+}
+
+std::size_t Router::route_decode(const std::string& model, int last_decode_replica,
+                                 const std::vector<ContinuousBatcher>& replicas) {
+  Table& t = table(model);
+  if (t.decode.empty()) throw std::logic_error("no decode replica serves model " + model);  // the loader rejects it
+  const std::size_t chosen = t.decode_policy->pick(
+      {t.decode, replicas, outstanding_, last_decode_replica, open_.empty() ? nullptr : &open_});
+  set_load(chosen, outstanding_[chosen] + 1);
+  return chosen;
+}
+
+std::size_t Router::route(const std::string& model, int last_replica,
+                          const std::vector<ContinuousBatcher>& replicas) {
+  Table& t = table(model);
   std::size_t chosen =
       t.policy->pick({t.candidates, replicas, outstanding_, last_replica, open_.empty() ? nullptr : &open_});
   if (!t.overflow.empty() &&

@@ -31,6 +31,13 @@ const std::vector<Unit>& byte_units() {
 std::vector<Unit> make_bandwidth_units() {
   std::vector<Unit> units;
   for (const Unit& u : byte_units()) units.push_back({u.symbol + "/s", u.factor});
+  // Network links are quoted in bits per second (AWS: "50 Gbps").
+  static const std::array<std::pair<const char*, double>, 4> prefixes = {
+      {{"K", 1e3}, {"M", 1e6}, {"G", 1e9}, {"T", 1e12}}};
+  for (const auto& [prefix, factor] : prefixes) {
+    units.push_back({std::string(prefix) + "bps", factor / 8});
+    units.push_back({std::string(prefix) + "bit/s", factor / 8});
+  }
   return units;
 }
 

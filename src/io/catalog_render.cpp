@@ -118,6 +118,8 @@ Json hardware_json(const HardwareSpec& h) {
   j["interconnect_bandwidth_bytes_per_s"] = number(h.interconnect_bandwidth_bps);
   j["interconnect_latency_s"] = number(h.interconnect_latency_s);
   j["interconnect_efficiency"] = number(h.interconnect_efficiency);
+  j["network_bandwidth_bytes_per_s"] = number(h.network_bandwidth_bps);
+  j["network_latency_s"] = number(h.network_latency_s);
   j["compute_efficiency"] = number(h.compute_efficiency);
   j["memory_efficiency"] = number(h.memory_efficiency);
   j["matmul_knee"] = number(h.matmul_knee);

@@ -18,6 +18,9 @@ namespace {
 const Choices<KvRetention> kRetention = {
     {"none", KvRetention::none}, {"lru", KvRetention::lru}, {"ttl", KvRetention::ttl}};
 
+const Choices<PoolRole> kRoles = {
+    {"unified", PoolRole::unified}, {"prefill", PoolRole::prefill}, {"decode", PoolRole::decode}};
+
 struct EngineSites {
   YAML::Node tensor_parallel;
   YAML::Node replicas_per_node;
@@ -161,6 +164,23 @@ void check_engine_on_hardware(YamlReader& r, const Pool& pool, const PoolSite& s
   }
 }
 
+// A prefill or decode pool (docs/disaggregation.md): its nodes need a network
+// to move KV caches over, and a decode pool's caches stay in device memory
+// (tiers below it hold caches a call would reload before its prefill, and a
+// decode replica prefills nothing).
+void check_role(YamlReader& r, Pool& pool, const PoolSite& site) {
+  if (pool.role == PoolRole::unified) return;
+  const std::string role_path = child_path(site.path, "role");
+  if (pool.hardware.network_bandwidth_bps <= 0.0)
+    r.error(site.role, role_path,
+            fmt::format("a {} pool moves KV caches over the network, but \"{}\" has no network_bandwidth",
+                        pool.role == PoolRole::prefill ? "prefill" : "decode", pool.hardware.name),
+            "set network_bandwidth (and network_latency) in the hardware entry or a scenario override");
+  if (pool.role == PoolRole::decode && !pool.engine.kv_tiers.empty())
+    r.error(site.role, role_path, "a decode pool cannot use KV tiers yet: a decode replica prefills nothing to reload",
+            "remove engine.kv_tiers here; give them to the prefill pool");
+}
+
 // `autoscale:`, with what depends on the rest of the pool: the starting
 // `count` within the bounds, and one purchase option for every node.
 void read_pool_autoscale(YamlReader& r, const YAML::Node& n, const std::string& path, const PoolSite& site,
@@ -189,7 +209,8 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
   PoolSite site;
   site.node = node;
   site.path = path;
-  r.check_keys(node, path, {"name", "hardware", "count", "models", "engine", "purchase", "autoscale", "failures"});
+  r.check_keys(node, path,
+               {"name", "role", "hardware", "count", "models", "engine", "purchase", "autoscale", "failures"});
   if (const YAML::Node n = r.require(node, path, "name")) {
     if (auto name = r.name(n, child_path(path, "name"))) {
       pool.name = *name;
@@ -207,6 +228,10 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
         site.hardware_ok = true;
       }
     }
+  }
+  if (const YAML::Node n = YamlReader::get(node, "role")) {
+    site.role = n;
+    if (auto v = r.choice(n, child_path(path, "role"), kRoles, "pool role")) pool.role = *v;
   }
   site.count = r.require(node, path, "count", "the number of nodes; 0 keeps the pool defined but empty");
   if (site.count.IsDefined()) {
@@ -254,6 +279,7 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
   site.engine_ok = r.error_count() == errors_before;
   if (!engine_sites.tensor_parallel.IsDefined()) engine_sites.tensor_parallel = node;
   if (site.hardware_ok && site.engine_ok) check_engine_on_hardware(r, pool, site, engine_sites, engine_path);
+  if (site.hardware_ok && site.engine_ok) check_role(r, pool, site);
   if (pool.autoscale && !pool.engine.kv_tiers.empty())
     r.error(node["autoscale"], child_path(path, "autoscale"),
             "an autoscaled pool cannot use KV tiers yet: what a node's tiers hold when it goes off is not modelled",

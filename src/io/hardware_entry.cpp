@@ -16,7 +16,7 @@ const Choices<DeviceKind> kKinds = {
 const std::vector<std::string> kCommonKeys = {
     "kind",       "description",  "instance",        "peak_flops",     "memory_bandwidth", "kv_tiers",
     "memory_capacity", "interconnect_bandwidth", "interconnect_latency", "interconnect_efficiency",
-    "efficiency", "matmul_knee",
+    "network_bandwidth", "network_latency", "efficiency", "matmul_knee",
     "iteration_overhead", "kernel_floor", "power", "price_per_hour", "price_date", "embodied_carbon", "sources",
     "purchase"};
 const std::vector<std::string> kGpuOnlyKeys = {"devices"};
@@ -163,6 +163,8 @@ std::optional<HardwareSpec> read_hardware_entry(YamlReader& reader, const YAML::
   read_quantity("memory_capacity", hw.memory_capacity_bytes, Dimension::bytes, greater_than(0));
   read_quantity("interconnect_bandwidth", hw.interconnect_bandwidth_bps, Dimension::bandwidth, at_least(0));
   read_quantity("interconnect_latency", hw.interconnect_latency_s, Dimension::duration, at_least(0));
+  read_quantity("network_bandwidth", hw.network_bandwidth_bps, Dimension::bandwidth, at_least(0));
+  read_quantity("network_latency", hw.network_latency_s, Dimension::duration, at_least(0));
   read_quantity("iteration_overhead", hw.iteration_overhead_s, Dimension::duration, at_least(0));
   read_quantity("kernel_floor", hw.kernel_floor_s, Dimension::duration, at_least(0));
   if (const YAML::Node n = YamlReader::get(entry, "interconnect_efficiency"))

@@ -115,6 +115,7 @@ Json pool_json(const PoolReport& p) {
   j["hardware"] = p.hardware;
   j["instance"] = p.instance;
   j["kind"] = p.kind;
+  if (p.role != "unified") j["role"] = p.role;  // absent: unified, as before roles existed
   j["models"] = model_list(p.models);
   j["nodes"] = p.nodes;
   j["replicas"] = p.replicas;
@@ -235,6 +236,15 @@ Json trace_replay_json(const TraceReplayReport& t) {
   return j;
 }
 
+Json kv_transfers_json(const KvTransferReport& t) {
+  Json j = Json::object();
+  j["transfers"] = t.transfers;
+  j["bytes_mean"] = number(t.bytes_mean);
+  j["time_mean_s"] = number(t.time_mean_s);
+  j["time_max_s"] = number(t.time_max_s);
+  return j;
+}
+
 Json workload_json(const WorkloadReport& w) {
   Json j = Json::object();
   j["name"] = w.name;
@@ -263,6 +273,7 @@ Json workload_json(const WorkloadReport& w) {
   j["sessions_in_system_second_half"] = number(w.sessions_in_system_second_half);
   if (w.graph) j["graph"] = session_graph_json(*w.graph);
   if (w.trace_replay) j["trace_replay"] = trace_replay_json(*w.trace_replay);
+  if (w.kv_transfers) j["kv_transfers"] = kv_transfers_json(*w.kv_transfers);
   return j;
 }
 

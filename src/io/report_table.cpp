@@ -159,7 +159,7 @@ void pools_section(std::string& out, const Report& r) {
                   text::duration(p.queueing_delay_p95_s), text::grouped(p.mean_power_w / 1e3, 2),
                   text::grouped(p.peak_power_w / 1e3, 2), text::grouped(p.energy_j / 3.6e6, 2),
                   text::grouped(p.cost_usd, 2)});
-    traffic.add_row({p.name, p.kind, p.hardware, p.models,
+    traffic.add_row({p.name, p.role == "unified" ? p.kind : p.kind + " " + p.role, p.hardware, p.models,
                      text::count(p.llm_calls), text::compact(p.output_tokens),
                      text::count(p.preemptions), text::grouped(p.compute_cost_usd, 2),
                      text::grouped(p.energy_cost_usd, 2), plain(p.carbon_g / 1e3, 3)});
@@ -388,6 +388,11 @@ void workload_section(std::string& out, const Report& r, const WorkloadReport& w
                                 text::usd(w.cost_per_session_usd)));
   if (w.graph) graph_lines(out, *w.graph);
   if (w.trace_replay) trace_replay_line(out, *w.trace_replay);
+  if (w.kv_transfers)
+    line(out, "KV transfers",
+         fmt::format("{} prefill to decode, mean {} in {} (max {}), part of TTFT", text::count(w.kv_transfers->transfers),
+                     text::compact(w.kv_transfers->bytes_mean) + "B", text::duration(w.kv_transfers->time_mean_s),
+                     text::duration(w.kv_transfers->time_max_s)));
 }
 
 void checks_section(std::string& out, const Report& r) {

@@ -127,6 +127,55 @@ void read_routing(ScenarioContext& ctx, const YAML::Node& list) {
   }
 }
 
+namespace {
+
+// A model served by prefill and decode pools (docs/disaggregation.md): its
+// route must hold both roles and no unified pool, since a call either runs
+// whole on one replica or in two phases on two.
+void check_disaggregated_route(ScenarioContext& ctx, const Route& route) {
+  const Scenario& s = ctx.scenario;
+  int prefill = 0, decode = 0, unified = 0;
+  std::size_t first_role_pool = s.pools.size();
+  for (const auto& name : route.pools) {
+    const auto it = std::find_if(s.pools.begin(), s.pools.end(), [&](const Pool& p) { return p.name == name; });
+    if (it == s.pools.end()) continue;
+    const auto index = static_cast<std::size_t>(it - s.pools.begin());
+    if (it->role == PoolRole::unified) {
+      ++unified;
+      continue;
+    }
+    (it->role == PoolRole::prefill ? prefill : decode) += 1;
+    first_role_pool = std::min(first_role_pool, index);
+  }
+  if (prefill + decode == 0) return;
+  // Where to point: the explicit route if there is one, else the first pool with a role.
+  const auto site = std::find_if(ctx.route_sites.begin(), ctx.route_sites.end(),
+                                 [&](const RouteSite& r) { return r.model.name == route.model; });
+  const YAML::Node node = site != ctx.route_sites.end() ? site->node : ctx.pool_sites[first_role_pool].role;
+  const std::string path = site != ctx.route_sites.end() ? site->path : child_path(ctx.pool_sites[first_role_pool].path, "role");
+  if (unified > 0)
+    ctx.reader.error(node, path,
+                     fmt::format("model \"{}\" is routed to both unified pools and pools with a prefill or decode "
+                                 "role",
+                                 route.model),
+                     "serve it either from unified pools or from prefill and decode pools; a route's `pools` can "
+                     "choose");
+  else if (prefill == 0 || decode == 0)
+    ctx.reader.error(node, path,
+                     fmt::format("model \"{}\" has {} pools but no {} pool", route.model,
+                                 prefill > 0 ? "prefill" : "decode", prefill > 0 ? "decode" : "prefill"),
+                     "a disaggregated model needs a pool of each role: add one with `role: " +
+                         std::string(prefill > 0 ? "decode" : "prefill") + "`");
+  else if (!route.overflow_pool.empty())
+    ctx.reader.error(site->node, site->path,
+                     fmt::format("model \"{}\" is disaggregated, and overflow is not supported with prefill and "
+                                 "decode pools yet",
+                                 route.model),
+                     "remove the route's overflow");
+}
+
+}  // namespace
+
 void complete_routes(ScenarioContext& ctx) {
   Scenario& s = ctx.scenario;
   s.routes.clear();
@@ -146,6 +195,7 @@ void complete_routes(ScenarioContext& ctx) {
     route.pools = pools_serving(s, model);
     s.routes.push_back(std::move(route));
   }
+  for (const Route& route : s.routes) check_disaggregated_route(ctx, route);
 }
 
 }  // namespace fleetsim

@@ -10,7 +10,8 @@ namespace fleetsim {
 void read_routing(ScenarioContext& ctx, const YAML::Node& list);
 
 // ctx.scenario.routes := one route per served model: the explicit one, or all
-// pools serving the model with least_outstanding.
+// pools serving the model with least_outstanding. Reports a route whose pools'
+// roles do not make a whole (docs/disaggregation.md): check the error count after.
 void complete_routes(ScenarioContext& ctx);
 
 }  // namespace fleetsim

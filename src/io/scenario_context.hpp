@@ -27,6 +27,7 @@ struct PoolSite {
   YAML::Node node;
   std::string path;
   YAML::Node count;
+  YAML::Node role;  // undefined when the pool gives none (unified)
   std::vector<NameSite> models;
   bool hardware_ok = false;    // resolved; pool.hardware is valid
   bool count_ok = false;

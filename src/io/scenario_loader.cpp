@@ -110,9 +110,11 @@ LoadResult load_scenario_text(const std::string& yaml_text, const std::string& f
       if (!options.variant.empty()) ctx.scenario.name += "/" + options.variant;
     }
     if (reader.error_count() == 0 && override_errors == 0) {
-      complete_routes(ctx);
-      collect_models(ctx);
-      result.scenario = std::move(ctx.scenario);
+      complete_routes(ctx);  // checks what only the whole routes show (a disaggregated model's roles)
+      if (reader.error_count() == 0) {
+        collect_models(ctx);
+        result.scenario = std::move(ctx.scenario);
+      }
     }
   } catch (const std::exception& e) {
     // A defect in the loader, not in the input; still never escape to the caller.

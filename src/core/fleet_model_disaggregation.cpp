@@ -1,0 +1,98 @@
+// Prefill/decode disaggregation (docs/disaggregation.md): a call routed to a
+// prefill replica computes its prompt's KV there, the cache crosses the
+// network to a decode replica, and the decode replica generates the output.
+// The session sees one call: its time to first token runs from issue to the
+// decode replica's first token, transfer included.
+#include <algorithm>
+
+#include "fleetsim/fleet_model.hpp"
+
+namespace fleetsim {
+
+void FleetModel::prefilled(const CallOutcome& out) {
+  const auto slot = static_cast<std::uint32_t>(out.request.call_id);
+  Session& s = sessions_[slot];
+  const auto from = static_cast<std::size_t>(s.last_replica);
+  KvTransfer& t = transfers_[slot];
+  if (out.failed) {  // its prompt fits no cache of the prefill replica: the call fails whole, there
+    CallOutcome whole = out;
+    whole.request = t.call;
+    whole.generated_tokens = 0;
+    return call_done(slot, from, whole, out.scheduled_s - out.request.enqueue_s);
+  }
+  const double now = driver_->now();
+  router_->call_finished(from);
+  if (!replica_scaled_.empty()) autoscale_load(from, -1);
+  PoolMetrics& prefill_pool = metrics_.pools[placements_[from].pool];
+  prefill_pool.calls_in_flight.change(now, -1.0);
+  if (in_window(now)) {
+    ++prefill_pool.llm_calls;
+    prefill_pool.queueing_delay_s.add(out.scheduled_s - out.request.enqueue_s);
+  }
+  t.prefill_scheduled_s = out.scheduled_s;
+  t.computed_tokens = out.computed_tokens;
+  t.cached_tokens = out.cached_tokens;
+  t.preemptions = out.preemptions;
+  // The destination is chosen now: its link sets the transfer's time, and
+  // counting the call there keeps a draining node on until the call is done.
+  const std::size_t to = router_->route_decode(placements_[from].model, s.last_decode_replica, replicas_);
+  t.decode_replica = to;
+  s.last_decode_replica = static_cast<int>(to);
+  if (!replica_scaled_.empty()) autoscale_load(to, +1);
+  metrics_.pools[placements_[to].pool].calls_in_flight.change(now, +1.0);
+  const Pool& src = scenario_.pools[placements_[from].pool];
+  const Pool& dst = scenario_.pools[placements_[to].pool];
+  // The prompt's KV the decode replica lacks (it may hold the session's
+  // cache from the call before, a prefix of this prompt): every layer's keys
+  // and values of those tokens, through the slower of the two replicas'
+  // links, each its share of its node's network (on a GPU node, the NICs
+  // beside its GPUs).
+  const long held = std::min(t.call.prompt_tokens, replicas_[to].held_tokens(t.call.session_key));
+  t.bytes = static_cast<double>(t.call.prompt_tokens - held) * kv_bytes_per_token_[from];
+  const double link_bps = std::min(src.hardware.network_bandwidth_bps / src.replicas_per_node(),
+                                   dst.hardware.network_bandwidth_bps / dst.replicas_per_node());
+  t.transfer_s = std::max(src.hardware.network_latency_s, dst.hardware.network_latency_s) + t.bytes / link_bps;
+  driver_->call_back_at(now + t.transfer_s, fleet_timer_token(FleetTimer::kv_transfer, slot));
+}
+
+void FleetModel::kv_arrived(std::uint32_t slot) {
+  KvTransfer& t = transfers_[slot];
+  const double now = driver_->now();
+  if (replicas_[t.decode_replica].down()) {
+    // Its decode node failed while the cache was on its way: the cache goes
+    // to another decode replica instead (the source still holds it; what the
+    // new one would also need of the session's older tokens is not charged).
+    router_->call_finished(t.decode_replica);
+    if (!replica_scaled_.empty()) autoscale_load(t.decode_replica, -1);
+    metrics_.pools[placements_[t.decode_replica].pool].calls_in_flight.change(now, -1.0);
+    t.decode_replica = router_->route_decode(placements_[t.decode_replica].model, -1, replicas_);
+    sessions_[slot].last_decode_replica = static_cast<int>(t.decode_replica);
+    if (!replica_scaled_.empty()) autoscale_load(t.decode_replica, +1);
+    metrics_.pools[placements_[t.decode_replica].pool].calls_in_flight.change(now, +1.0);
+  }
+  if (in_window(now)) {
+    WorkloadMetrics& m = metrics_.workloads[t.call.workload];
+    ++m.kv_transfers;
+    m.kv_transfer_bytes += t.bytes;
+    m.kv_transfer_total_s += t.transfer_s;
+    m.kv_transfer_max_s = std::max(m.kv_transfer_max_s, t.transfer_s);
+  }
+  CallRequest decode = t.call;
+  decode.phase = CallPhase::decode;
+  decode.enqueue_s = now;
+  const bool interrupt = replicas_[t.decode_replica].enqueue(decode);
+  driver_->wake_replica(t.decode_replica, interrupt);
+}
+
+CallOutcome FleetModel::joined(const CallOutcome& decode) const {
+  const KvTransfer& t = transfers_[static_cast<std::size_t>(decode.request.call_id)];
+  CallOutcome whole = decode;
+  whole.request = t.call;
+  whole.scheduled_s = t.prefill_scheduled_s;
+  whole.cached_tokens = t.cached_tokens;
+  whole.computed_tokens = t.computed_tokens + decode.computed_tokens;  // plus any recompute after a preemption
+  whole.preemptions = t.preemptions + decode.preemptions;
+  return whole;
+}
+
+}  // namespace fleetsim

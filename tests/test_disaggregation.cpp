@@ -1,0 +1,164 @@
+// Prefill/decode disaggregation (docs/disaggregation.md): a call prefilled on
+// a prefill pool, its KV cache moved over the slower of the two replicas'
+// network links, decoded on a decode pool. Every figure is derived by hand in
+// the comments; runs go through the binary (one SimGrid engine per process).
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "support/cli_runner.hpp"
+#include "support/report_run.hpp"
+
+using namespace fleetsim::testing;
+using Catch::Matchers::Contains;
+
+namespace {
+
+// Llama-3.1-8B in bf16 keeps 2 x 32 layers x 8 KV heads x 128 x 2 B =
+// 131,072 B of KV per token.
+constexpr double kKvBytesPerToken = 131072.0;
+
+// A prefill pool of one 8-GPU H100 node (8 replicas: 3200 Gbps / 8 = 400
+// Gbps each) and a decode pool of one 2-socket Graviton4 node (2 replicas:
+// 50 Gbps / 2 = 25 Gbps each), both 20 us of latency (src/catalog/hardware.yaml).
+std::string fleet(const std::string& prefill_role, const std::string& decode_role) {
+  return "fleet:\n"
+         "  pools:\n"
+         "    - name: pre\n" +
+         prefill_role +
+         "      hardware: h100-p5.48xlarge\n"
+         "      count: 1\n"
+         "      models: [llama-3.1-8b]\n"
+         "    - name: dec\n" +
+         decode_role +
+         "      hardware: graviton4-c8g.48xlarge\n"
+         "      count: 1\n"
+         "      models: [llama-3.1-8b]\n"
+         "      engine: {max_batch_size: 16}\n";
+}
+
+const std::string kRoles = fleet("      role: prefill\n", "      role: decode\n");
+
+std::string one_session(const std::string& steps) {
+  return "workloads:\n"
+         "  - name: agent\n"
+         "    arrivals: {process: constant, rate: 1/h}\n"
+         "    steps:\n" +
+         steps + "simulation: {sessions: 1}\n";
+}
+
+}  // namespace
+
+TEST_CASE("A disaggregated call: prefill on one pool, its KV over the slower link, decode on the other",
+          "[disaggregation][cli]") {
+  const std::string steps = "      - llm: {model: llama-3.1-8b, prompt_tokens: 1000, output_tokens: 11}\n";
+  const auto split = run_report_json("disagg-one.yaml", "name: disagg-one\n" + kRoles + one_session(steps));
+
+  // The prefill alone: the same H100 replica, the same prompt, one token.
+  const auto prefill_only = run_report_json(
+      "disagg-prefill-only.yaml",
+      "name: prefill-only\n"
+      "fleet:\n"
+      "  pools:\n"
+      "    - {name: pre, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.1-8b]}\n" +
+          one_session("      - llm: {model: llama-3.1-8b, prompt_tokens: 1000, output_tokens: 1}\n"));
+  const double prefill_s = prefill_only["workloads"][0]["ttft_s"]["mean"].get<double>();
+
+  const auto& w = split["workloads"][0];
+  // 1000 tokens x 131,072 B; through min(400, 25) Gbps = 3.125e9 B/s, after 20 us.
+  const double bytes = 1000 * kKvBytesPerToken;
+  const double transfer_s = 20e-6 + bytes / (50e9 / 8 / 2);
+  REQUIRE(w.contains("kv_transfers"));
+  CHECK(w["kv_transfers"]["transfers"].get<long>() == 1);
+  CHECK(w["kv_transfers"]["bytes_mean"].get<double>() == Approx(bytes).epsilon(1e-12));
+  CHECK(w["kv_transfers"]["time_mean_s"].get<double>() == Approx(transfer_s).epsilon(1e-12));
+
+  // TTFT runs from issue to the decode replica's first token: prefill,
+  // transfer, one decode iteration. Decode iterations at context 1000 ... 1010
+  // differ by far less than 0.1% (the KV is 0.8% of the bytes read), so that
+  // first iteration is the TPOT.
+  const double ttft = w["ttft_s"]["mean"].get<double>();
+  const double tpot = w["tpot_s"]["mean"].get<double>();
+  CHECK(ttft - prefill_s - transfer_s == Approx(tpot).epsilon(1e-3));
+  // The call: its first token, then 10 more at the TPOT.
+  CHECK(w["call_latency_s"]["mean"].get<double>() == Approx(ttft + 10 * tpot).epsilon(1e-9));
+  CHECK(w["prefill_tokens"].get<double>() == 1000);
+  CHECK(w["output_tokens"].get<double>() == 11);
+
+  // Each pool reports its phase: the prefill pool generates nothing counted.
+  const auto& pools = split["pools"];
+  CHECK(pools[0]["role"] == "prefill");
+  CHECK(pools[0]["llm_calls"].get<long>() == 1);
+  CHECK(pools[0]["output_tokens"].get<double>() == 0);
+  CHECK(pools[1]["role"] == "decode");
+  CHECK(pools[1]["llm_calls"].get<long>() == 1);
+  CHECK(pools[1]["output_tokens"].get<double>() == 11);
+
+  // Deterministic: the same scenario gives the same report.
+  CHECK(run_report_json("disagg-one-again.yaml", "name: disagg-one\n" + kRoles + one_session(steps)) == split);
+}
+
+TEST_CASE("A session's next call moves only the prompt tokens its decode replica does not hold",
+          "[disaggregation][cli]") {
+  // Call 1: 1000 prompt tokens, 10 out; the decode replica keeps 1010 tokens
+  // of the session (lru). Call 2: 1010 + 20 new = 1030 tokens, back on the
+  // same decode replica (session affinity), which lacks 20 of them.
+  const std::string steps =
+      "      - llm: {model: llama-3.1-8b, prompt_tokens: 1000, output_tokens: 10}\n"
+      "      - tool: {latency: 1s, result_tokens: 0}\n"
+      "      - llm: {model: llama-3.1-8b, prompt_tokens: 20, output_tokens: 10}\n";
+  const auto report = run_report_json("disagg-two.yaml", "name: disagg-two\n" + kRoles +
+                                                             "routing:\n"
+                                                             "  - {model: llama-3.1-8b, policy: session_affinity}\n" +
+                                                             one_session(steps));
+  const auto& t = report["workloads"][0]["kv_transfers"];
+  CHECK(t["transfers"].get<long>() == 2);
+  CHECK(t["bytes_mean"].get<double>() == Approx((1000 + 20) / 2.0 * kKvBytesPerToken).epsilon(1e-12));
+  // The prefill replica kept the first prompt's 1000 tokens (its one token
+  // has no KV yet): it computes the 10 output tokens it never saw, and the 20 new.
+  CHECK(report["workloads"][0]["prefill_tokens"].get<double>() == 1000 + (1030 - 1000));
+}
+
+TEST_CASE("A fleet without roles reports neither roles nor transfers", "[disaggregation][cli]") {
+  const auto report = run_report_json(
+      "disagg-none.yaml", "name: disagg-none\n" + fleet("", "") +
+                              one_session("      - llm: {model: llama-3.1-8b, prompt_tokens: 100, output_tokens: 5}\n"));
+  CHECK_FALSE(report["workloads"][0].contains("kv_transfers"));
+  for (const auto& p : report["pools"]) CHECK_FALSE(p.contains("role"));
+}
+
+TEST_CASE("Bad roles are located, named and given a hint", "[disaggregation][cli][messages]") {
+  const std::string steps = "      - llm: {model: llama-3.1-8b, prompt_tokens: 100, output_tokens: 5}\n";
+  auto validate = [&](const std::string& name, const std::string& fleet_text) {
+    return run_fleetsim("validate '" + write_temp_file(name + ".yaml", "name: " + name + "\n" + fleet_text +
+                                                                           one_session(steps)) +
+                        "'");
+  };
+  auto r = validate("role-typo", fleet("      role: prefil\n", "      role: decode\n"));
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("role-typo.yaml:5:13"));
+  CHECK_THAT(r.err, Contains("fleet.pools[0].role"));
+  CHECK_THAT(r.err, Contains("did you mean \"prefill\"?"));
+
+  r = validate("role-alone", fleet("      role: prefill\n", ""));
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("is routed to both unified pools and pools with a prefill or decode role"));
+
+  r = validate("role-one-side", fleet("      role: prefill\n", "      role: prefill\n"));
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("role-one-side.yaml:5:13"));
+  CHECK_THAT(r.err, Contains("has prefill pools but no decode pool"));
+  CHECK_THAT(r.err, Contains("role: decode"));
+
+  // A node type without a network figure cannot send or receive a cache.
+  r = validate("role-no-network", "fleet:\n"
+                                  "  pools:\n"
+                                  "    - {name: pre, role: prefill, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.1-8b]}\n"
+                                  "    - {name: dec, role: decode, hardware: xeon6-6980p-2s, count: 1, models: [llama-3.1-8b]}\n");
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("role-no-network.yaml:5:25"));
+  CHECK_THAT(r.err, Contains("\"xeon6-6980p-2s\" has no network_bandwidth"));
+  CHECK_THAT(r.err, Contains("set network_bandwidth"));
+}
