@@ -38,6 +38,17 @@ class FleetDriver {
   // Replica r's node failed: cut its plan in progress short, cancel its
   // pending event (the fleet model then takes its calls back).
   virtual void halt_replica(std::size_t replica) = 0;
+  // Moves `bytes` from replica `from` to replica `to` (a KV cache between
+  // nodes) and calls FleetModel::timer_fired(token) when they have arrived.
+  // `alone_s` is the time it takes with the links to itself: a driver
+  // without a network model waits that long; the SimGrid engine shares the
+  // links between the transfers that overlap (docs/disaggregation.md).
+  virtual void transfer(std::size_t from, std::size_t to, double bytes, double alone_s, std::uint32_t token) {
+    (void)from;
+    (void)to;
+    (void)bytes;
+    call_back_at(now() + alone_s, token);
+  }
   virtual void session_ended() {}
 };
 
@@ -205,7 +216,7 @@ class FleetModel : public BatcherListener {
     long cached_tokens = 0;
     int preemptions = 0;
     double bytes = 0.0;
-    double transfer_s = 0.0;
+    double transfer_start_s = 0.0;
   };
   std::vector<KvTransfer> transfers_;
   std::vector<double> kv_bytes_per_token_;  // by replica; empty unless disaggregated

@@ -123,6 +123,14 @@ struct Pool {
   }
 };
 
+// The network bandwidth one replica of the pool can send or receive at
+// (docs/disaggregation.md): a GPU node's NICs sit beside its devices, so a
+// replica has its devices' share of them; a CPU node's sockets share one NIC.
+inline double replica_network_bps(const Pool& pool) {
+  return pool.hardware.kind == DeviceKind::cpu ? pool.hardware.network_bandwidth_bps
+                                               : pool.hardware.network_bandwidth_bps / pool.replicas_per_node();
+}
+
 // A pool of CPU nodes that runs tool calls (sandboxes, code execution,
 // retrieval, the agent harness): the CPU work of agents, which model pools do
 // not see. A tool step that names the pool holds cores and memory of one node

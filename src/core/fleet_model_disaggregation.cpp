@@ -44,15 +44,14 @@ void FleetModel::prefilled(const CallOutcome& out) {
   const Pool& dst = scenario_.pools[placements_[to].pool];
   // The prompt's KV the decode replica lacks (it may hold the session's
   // cache from the call before, a prefix of this prompt): every layer's keys
-  // and values of those tokens, through the slower of the two replicas'
-  // links, each its share of its node's network (on a GPU node, the NICs
-  // beside its GPUs).
+  // and values of those tokens, out of one node's NIC and into the other's,
+  // at the slower of the two replicas' links when nothing else is sent.
   const long held = std::min(t.call.prompt_tokens, replicas_[to].held_tokens(t.call.session_key));
   t.bytes = static_cast<double>(t.call.prompt_tokens - held) * kv_bytes_per_token_[from];
-  const double link_bps = std::min(src.hardware.network_bandwidth_bps / src.replicas_per_node(),
-                                   dst.hardware.network_bandwidth_bps / dst.replicas_per_node());
-  t.transfer_s = std::max(src.hardware.network_latency_s, dst.hardware.network_latency_s) + t.bytes / link_bps;
-  driver_->call_back_at(now + t.transfer_s, fleet_timer_token(FleetTimer::kv_transfer, slot));
+  t.transfer_start_s = now;
+  const double alone_s = src.hardware.network_latency_s + dst.hardware.network_latency_s +
+                         t.bytes / std::min(replica_network_bps(src), replica_network_bps(dst));
+  driver_->transfer(from, to, t.bytes, alone_s, fleet_timer_token(FleetTimer::kv_transfer, slot));
 }
 
 void FleetModel::kv_arrived(std::uint32_t slot) {
@@ -71,11 +70,12 @@ void FleetModel::kv_arrived(std::uint32_t slot) {
     metrics_.pools[placements_[t.decode_replica].pool].calls_in_flight.change(now, +1.0);
   }
   if (in_window(now)) {
+    const double took = now - t.transfer_start_s;
     WorkloadMetrics& m = metrics_.workloads[t.call.workload];
     ++m.kv_transfers;
     m.kv_transfer_bytes += t.bytes;
-    m.kv_transfer_total_s += t.transfer_s;
-    m.kv_transfer_max_s = std::max(m.kv_transfer_max_s, t.transfer_s);
+    m.kv_transfer_total_s += took;
+    m.kv_transfer_max_s = std::max(m.kv_transfer_max_s, took);
   }
   CallRequest decode = t.call;
   decode.phase = CallPhase::decode;

@@ -5,6 +5,7 @@
 // are plain data in FleetModel.
 #include "fleetsim/simulation.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <functional>
@@ -12,6 +13,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <fmt/format.h>
@@ -77,6 +79,29 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
     queue_.schedule(at_s, {AgendaEvent::Kind::fleet_timer, token});
   }
   void halt_replica(std::size_t replica) override { servers_[replica]->halt(); }
+  // A KV cache crosses the platform's network: a SimGrid communication
+  // between the two replicas' hosts, sharing their links with every other
+  // transfer under way (docs/disaggregation.md). Its end comes back through
+  // on_activity_done.
+  void transfer(std::size_t from, std::size_t to, double bytes, double, std::uint32_t token) override {
+    finished_.clear();  // comms that ended since the last start: safe to release now, outside their signal
+    sg4::CommPtr comm =
+        sg4::Comm::sendto_async(replica_hosts_[from], replica_hosts_[to], static_cast<std::uint64_t>(std::llround(bytes)));
+    in_flight_.emplace(comm.get(), InFlight{comm, token});
+  }
+  void set_replica_hosts(std::vector<sg4::Host*> hosts) { replica_hosts_ = std::move(hosts); }
+  // Every activity's completion is signalled; only this driver's transfers count.
+  void on_activity_done(const sg4::Activity& activity) {
+    auto it = in_flight_.find(&activity);
+    if (it == in_flight_.end()) return;
+    const std::uint32_t token = it->second.token;
+    finished_.push_back(std::move(it->second.comm));  // dropping the last reference inside its own signal is unsafe
+    in_flight_.erase(it);
+    if (stopped_) return;
+    ++events_;
+    fleet_.timer_fired(token);
+    watch(rc_, events_);
+  }
   // Count mode: the last session to end lets the waiting source finish the run.
   void session_ended() override {
     if (rc_.sources_running == 0 && fleet_.sessions_in_flight() == 0) rc_.drained->release();
@@ -93,8 +118,12 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
     watch(rc_, events_);
   }
 
-  // Cancels every pending event, so that the engine stops with the sources.
-  void stop_all() { queue_.stop(); }
+  // Cancels every pending event, so that the engine stops with the sources;
+  // transfers still under way end unheard.
+  void stop_all() {
+    queue_.stop();
+    stopped_ = true;
+  }
   void account_unfinished(double end_s) {
     for (auto& s : servers_) s->account_unfinished(end_s);
   }
@@ -105,7 +134,52 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
   long& events_;
   EventQueue queue_;
   std::vector<std::unique_ptr<ReplicaServer>> servers_;
+  struct InFlight {
+    sg4::CommPtr comm;
+    std::uint32_t token;
+  };
+  std::vector<sg4::Host*> replica_hosts_;  // by replica; empty without a network
+  std::unordered_map<const sg4::Activity*, InFlight> in_flight_;
+  std::vector<sg4::CommPtr> finished_;
+  bool stopped_ = false;
 };
+
+// The network KV caches cross (docs/disaggregation.md), built only for a
+// fleet with prefill and decode pools: each node of those pools gets a
+// split-duplex NIC link of its network_bandwidth and network_latency to the
+// star's centre; each replica a host whose route leaves through its own link
+// (on a GPU node, its devices' share of the NICs) and then the node's NIC. A
+// transfer's time is then SimGrid's: the latencies of the two NICs plus its
+// bytes at the bandwidth max-min fair sharing gives it among the transfers
+// that share a link. Returns the replicas' hosts (nullptr for the others).
+std::vector<sg4::Host*> build_kv_network(sg4::NetZone* zone, const Scenario& scenario,
+                                         const std::vector<ReplicaPlacement>& placements) {
+  std::vector<sg4::Host*> replica_hosts(placements.size(), nullptr);
+  std::vector<sg4::Link*> nics;  // by host index over the fleet's nodes; nullptr for nodes of unified pools
+  for (std::size_t r = 0; r < placements.size(); ++r) {
+    const ReplicaPlacement& at = placements[r];
+    const Pool& pool = scenario.pools[at.pool];
+    if (pool.role == PoolRole::unified) continue;
+    if (nics.size() <= at.host) nics.resize(at.host + 1, nullptr);
+    if (nics[at.host] == nullptr)
+      nics[at.host] = zone->create_split_duplex_link(fmt::format("nic-{}-{}", pool.name, at.node),
+                                                     pool.hardware.network_bandwidth_bps)
+                          ->set_latency(pool.hardware.network_latency_s)
+                          ->seal();
+    sg4::Host* host = zone->create_host(fmt::format("replica-{}", r), kHostSpeed);
+    host->set_property("wattage_per_state", "0:0:0");  // a replica's power is its node's
+    host->set_property("wattage_off", "0");
+    std::vector<sg4::LinkInRoute> route;
+    if (pool.hardware.kind != DeviceKind::cpu) {
+      sg4::Link* own = zone->create_split_duplex_link(fmt::format("link-{}", r), replica_network_bps(pool))->seal();
+      route.emplace_back(own, sg4::LinkInRoute::Direction::UP);
+    }
+    route.emplace_back(nics[at.host], sg4::LinkInRoute::Direction::UP);
+    zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, route, true);
+    replica_hosts[r] = host;
+  }
+  return replica_hosts;
+}
 
 void report_progress(RunControl& rc, const FleetModel& fleet) {
   if (!rc.progress) return;
@@ -165,6 +239,16 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
   std::string prog = "fleetsim", log = "--log=root.thresh:critical";
   char* argv[] = {prog.data(), log.data(), nullptr};
   sg4::Engine engine(&argc, argv);
+  const bool kv_network = std::any_of(scenario.pools.begin(), scenario.pools.end(),
+                                      [](const Pool& p) { return p.role != PoolRole::unified; });
+  if (kv_network) {
+    // A datacenter network: latency + bytes / bandwidth for a transfer alone
+    // (SimGrid's default LV08 model scales both for wide-area TCP), no TCP
+    // window bound and no reverse traffic of acknowledgements.
+    sg4::Engine::set_config("network/model:CM02");
+    sg4::Engine::set_config("network/TCP-gamma:0");
+    sg4::Engine::set_config("network/crosstraffic:0");
+  }
   sg_host_energy_plugin_init();
   if (options.on_engine_created) options.on_engine_created();
 
@@ -179,8 +263,8 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
   FleetModel fleet(scenario, std::isfinite(rc.horizon_s) ? rc.horizon_s : 0.0);
   if (options.timeseries) fleet.record_time_series(options.timeseries_bin_s);
 
-  // One host per node. A star zone keeps the platform O(nodes): nothing is
-  // sent over the network, so no routes are needed.
+  // One host per node. A star zone keeps the platform O(nodes); only KV
+  // transfers between prefill and decode pools use its network.
   auto* zone = sg4::create_star_zone("fleet");
   std::vector<sg4::Host*> hosts;
   std::vector<std::size_t> host_pool;
@@ -202,10 +286,16 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
     }
   }
   auto* control = zone->create_host("control", kHostSpeed);
+  std::vector<sg4::Host*> replica_hosts;
+  if (kv_network) replica_hosts = build_kv_network(zone, scenario, fleet.placements());
   zone->seal();
 
   long events = 0;
   SimGridDriver driver(fleet, rc, events);
+  if (kv_network) {
+    driver.set_replica_hosts(std::move(replica_hosts));
+    sg4::Activity::on_completion_cb([&driver](const sg4::Activity& a) { driver.on_activity_done(a); });
+  }
   fleet.attach(&driver);
 
   rc.sources_running = static_cast<int>(scenario.workloads.size());
