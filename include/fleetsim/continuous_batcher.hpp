@@ -44,6 +44,7 @@ struct CallRequest {
   std::uint64_t session_key = 0;  // unique per session: key of its retained KV
   std::uint32_t workload = 0;
   CallPhase phase = CallPhase::whole;
+  bool shared_prefix = false;  // the prompt begins with its workload's shared prefix
   double enqueue_s = 0.0;
   long prompt_tokens = 0;  // whole prompt: the session's context plus new tokens
   long output_tokens = 1;
@@ -55,6 +56,7 @@ struct CallOutcome {
   double first_token_s = 0.0;
   double finished_s = 0.0;
   long cached_tokens = 0;      // prompt tokens found in the replica's KV
+  long shared_prefix_cached_tokens = 0;  // of which from the workload's shared prefix (no cache of the session)
   long computed_tokens = 0;    // prompt tokens prefilled, recomputation included
   long generated_tokens = 0;   // < output_tokens only if failed
   int preemptions = 0;
@@ -149,6 +151,15 @@ class ContinuousBatcher {
   // Gives the replica tiers below device memory (kv_tier_levels); without
   // this call, caches device memory drops are gone, and nothing else changes.
   void attach_kv_tiers(KvTierStack tiers) { tiers_.emplace(std::move(tiers)); }
+  // Gives the replica its workloads' shared prefixes, as full KV blocks by
+  // workload: once a call has prefilled one here, its blocks stay, and every
+  // later call whose prompt begins with it (the session's own cache aside)
+  // reuses them (docs/performance-model.md, "Prefixes shared across
+  // sessions"). Without this call nothing is shared across sessions.
+  void attach_shared_prefixes(std::vector<long> blocks_by_workload) {
+    prefix_held_.assign(blocks_by_workload.size(), 0);
+    prefix_blocks_ = std::move(blocks_by_workload);
+  }
   const KvTierStack* kv_tiers() const { return tiers_ ? &*tiers_ : nullptr; }
   long kv_blocks_total() const { return total_blocks_; }
   long kv_blocks_used() const { return total_blocks_ - free_blocks_; }
@@ -165,6 +176,8 @@ class ContinuousBatcher {
     long chunk = 0;      // prompt tokens planned for the current iteration
     long cached = 0;
     long computed = 0;
+    long shared = 0;        // blocks of a shared prefix it reads but does not own (in `blocks`)
+    long shared_cached = 0; // prompt tokens served from a shared prefix
     int preemptions = 0;
     double reload_s = 0.0;  // a reload from a lower tier not yet run
     double scheduled_s = -1.0;
@@ -211,6 +224,11 @@ class ContinuousBatcher {
   std::vector<Sequence> running_;  // in admission order
   RetainedKv retained_;
   std::optional<KvTierStack> tiers_;  // none: no work at all on the tiers' account
+  std::vector<long> prefix_blocks_;          // by workload; empty: no shared prefixes
+  std::vector<std::uint8_t> prefix_held_;    // by workload
+  long prefix_pinned_blocks_ = 0;
+  void pin_prefix(Sequence& s);          // its prefill ended: keep its prefix for others
+  void drop_prefixes();                  // the node went off or failed
 
   ReplicaStats stats_;
   double last_touch_s_ = 0.0;

@@ -22,6 +22,7 @@ struct WorkloadMetrics {
   double prompt_tokens = 0.0;
   double computed_tokens = 0.0;
   double cached_tokens = 0.0;
+  double shared_prefix_cached_tokens = 0.0;  // of which from the workload's shared prefix, held for other sessions
   double output_tokens = 0.0;
   QuantileSketch ttft_s;
   QuantileSketch tpot_s;

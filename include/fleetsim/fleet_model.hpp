@@ -214,6 +214,7 @@ class FleetModel : public BatcherListener {
     double prefill_scheduled_s = 0.0;
     long computed_tokens = 0;   // on the prefill replica
     long cached_tokens = 0;
+    long shared_prefix_cached_tokens = 0;
     int preemptions = 0;
     double bytes = 0.0;
     double transfer_start_s = 0.0;

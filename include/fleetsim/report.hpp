@@ -79,6 +79,9 @@ struct WorkloadReport {
   double prefill_tokens = 0.0;    // of which had to be computed
   double output_tokens = 0.0;
   double prefix_cache_hit_rate = 0.0;  // 1 - prefill / prompt
+  // Of the prompt tokens, those served from the workload's shared prefix held
+  // for other sessions; only for a workload with a shared prefix.
+  std::optional<double> cross_session_hit_rate;
   LatencySummary ttft_s;
   LatencySummary tpot_s;
   LatencySummary call_latency_s;

@@ -247,6 +247,11 @@ struct Workload {
   std::string name;
   ArrivalProcess arrivals;
   Distribution initial_context_tokens;  // system prompt + task, before step 1
+  // Tokens every session of the workload begins with, the same in all (a
+  // system prompt, tool definitions), ahead of its own context: a replica
+  // that holds them serves them to every session's calls from its cache
+  // (docs/performance-model.md, "Prefixes shared across sessions"). 0: none.
+  long shared_prefix_tokens = 0;
   std::vector<Step> steps;
   Slo slo;
 };

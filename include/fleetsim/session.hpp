@@ -55,6 +55,7 @@ struct Session {
   double worst_ttft_s = 0.0;
   double worst_tpot_s = 0.0;
   bool failed_call = false;
+  bool shared_prefix = false;  // its context begins with its workload's shared prefix
   long last_output_tokens = 0;  // of the last LLM call: a sub-agent's result by default
 
   // Agent graphs. The root strand is the session; `graph` is its tally.

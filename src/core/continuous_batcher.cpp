@@ -52,22 +52,40 @@ void ContinuousBatcher::power_off(double now) {
   assert(waiting_.empty() && running_.empty());
   touch(now);
   while (!retained_.empty()) free_blocks_ += retained_.pop_oldest().blocks;  // no offload: the node is gone
+  drop_prefixes();
   if (series_) report_levels(now);
+}
+
+void ContinuousBatcher::drop_prefixes() {
+  free_blocks_ += prefix_pinned_blocks_;
+  prefix_pinned_blocks_ = 0;
+  std::fill(prefix_held_.begin(), prefix_held_.end(), 0);
+}
+
+void ContinuousBatcher::pin_prefix(Sequence& s) {
+  const std::uint32_t w = s.call.workload;
+  const long blocks = prefix_blocks_[w];
+  if (prefix_held_[w] || s.shared > 0 || blocks == 0 || s.blocks < blocks) return;
+  // Its first blocks hold the prefix: from now on the replica keeps them.
+  prefix_held_[w] = 1;
+  prefix_pinned_blocks_ += blocks;
+  s.shared = blocks;
 }
 
 void ContinuousBatcher::fail(double now, std::vector<CallRequest>& aborted) {
   touch(now);
   for (Sequence& s : running_) {
-    free_blocks_ += s.blocks;
+    free_blocks_ += s.blocks - s.shared;
     aborted.push_back(s.call);
   }
   for (Sequence& s : waiting_) {
-    free_blocks_ += s.blocks;
+    free_blocks_ += s.blocks - s.shared;
     aborted.push_back(s.call);
   }
   running_.clear();
   waiting_.clear();
   while (!retained_.empty()) free_blocks_ += retained_.pop_oldest().blocks;
+  drop_prefixes();
   down_ = true;
   if (series_) report_levels(now);
 }
@@ -148,7 +166,12 @@ void ContinuousBatcher::admit(double now, BatcherListener& listener) {
       reload = tiers_->take(s.call.session_key);
       if (reload) cached_tokens = std::min(reload->entry.tokens, s.target - 1);
     }
-    const long extra = std::max(0L, needed - carried);
+    // A shared prefix this replica holds: its blocks are there already.
+    long shared = 0;
+    if (!prefix_blocks_.empty() && s.call.shared_prefix && s.call.phase != CallPhase::decode &&
+        prefix_held_[s.call.workload])
+      shared = std::min(prefix_blocks_[s.call.workload], needed);
+    const long extra = std::max(0L, needed - carried - shared);
     if (!make_room(extra, now)) {
       if (detached) retained_.push(*detached);  // keep the cache for when the call can be admitted
       if (reload) tiers_->give_back(*reload, now);
@@ -159,7 +182,12 @@ void ContinuousBatcher::admit(double now, BatcherListener& listener) {
       s.reload_s = reload->reload_s;
     }
     free_blocks_ -= extra;
-    s.blocks = carried + extra;
+    s.blocks = carried + extra + shared;
+    s.shared = shared;
+    if (shared > 0 && !detached && !reload) {  // no cache of the session here: the prefix is what it finds
+      cached_tokens = std::min(shared * engine_.kv_block_tokens, s.target - 1);
+      s.shared_cached = cached_tokens;
+    }
     s.kv_tokens = cached_tokens;
     s.cached = cached_tokens;
     // Its prompt's KV came from a prefill replica: it decodes at once (a
@@ -175,9 +203,10 @@ void ContinuousBatcher::admit(double now, BatcherListener& listener) {
 void ContinuousBatcher::preempt_newest() {
   Sequence s = running_.back();
   running_.pop_back();
-  free_blocks_ += s.blocks;
+  free_blocks_ += s.blocks - s.shared;
   // Recompute: the prompt and every token generated so far are prefilled again.
   s.blocks = 0;
+  s.shared = 0;
   s.kv_tokens = 0;
   s.target = s.call.prompt_tokens + s.generated;
   s.preemptions += 1;
@@ -420,6 +449,7 @@ void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, doubl
         if (!s.prefilling()) {  // the last chunk yields the next token
           s.generated += 1;
           if (s.first_token_s < 0) s.first_token_s = head_end;
+          if (!prefix_blocks_.empty() && s.call.shared_prefix) pin_prefix(s);
         }
       } else {
         scratch_workload_tokens_[s.call.workload] += 1.0;
@@ -475,6 +505,8 @@ void ContinuousBatcher::apply_decode(long k, double first_token_s) {
 }
 
 void ContinuousBatcher::release(Sequence& s, double now) {
+  s.blocks -= s.shared;  // a shared prefix's blocks stay with the replica
+  s.shared = 0;
   if (engine_.kv_retention == KvRetention::none || s.blocks == 0) {
     free_blocks_ += s.blocks;
     s.blocks = 0;
@@ -497,12 +529,13 @@ void ContinuousBatcher::finish(Sequence& s, double now, bool failed, BatcherList
   out.first_token_s = s.first_token_s >= 0 ? s.first_token_s : now;
   out.finished_s = now;
   out.cached_tokens = s.cached;
+  out.shared_prefix_cached_tokens = s.shared_cached;
   out.computed_tokens = s.computed;
   out.generated_tokens = s.generated;
   out.preemptions = s.preemptions;
   out.failed = failed;
   if (failed) {
-    free_blocks_ += s.blocks;
+    free_blocks_ += s.blocks - s.shared;
     s.blocks = 0;
   } else {
     release(s, now);

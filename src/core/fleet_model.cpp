@@ -68,6 +68,16 @@ FleetModel::FleetModel(const Scenario& scenario, double /*window_end_s*/) : scen
                            warmup, &pool_power_[placement.pool]);
     if (!s.kv_tiers.empty()) replicas_.back().attach_kv_tiers(KvTierStack(s.kv_tiers, s.kv_block_bytes, warmup));
   }
+  // Shared prefixes (docs/performance-model.md): the full KV blocks of each
+  // workload's prefix, per replica's block size; nothing without one.
+  if (std::any_of(scenario.workloads.begin(), scenario.workloads.end(),
+                  [](const Workload& w) { return w.shared_prefix_tokens > 0; }))
+    for (std::size_t r = 0; r < replicas_.size(); ++r) {
+      std::vector<long> blocks;
+      const long block_tokens = scenario.pools[placements_[r].pool].engine.kv_block_tokens;
+      for (const Workload& w : scenario.workloads) blocks.push_back(w.shared_prefix_tokens / block_tokens);
+      replicas_[r].attach_shared_prefixes(std::move(blocks));
+    }
   router_ = std::make_unique<Router>(scenario, placements_);
   if (std::any_of(scenario.pools.begin(), scenario.pools.end(), [](const Pool& p) { return p.role != PoolRole::unified; })) {
     kv_bytes_per_token_.reserve(placements_.size());
@@ -154,7 +164,8 @@ void FleetModel::start_session(std::uint32_t workload) {
   s.workload = workload;
   s.start_s = now;
   s.rng = Rng(scenario_.simulation.seed, session_stream(w.name, sessions_created_[workload]++));
-  s.context_tokens = static_cast<double>(draw_tokens(w.initial_context_tokens, s.rng, 0));
+  s.context_tokens = static_cast<double>(w.shared_prefix_tokens + draw_tokens(w.initial_context_tokens, s.rng, 0));
+  s.shared_prefix = w.shared_prefix_tokens > 0;
   s.cursor = StepCursor(&w.steps);
   if (w.arrivals.trace)  // the k-th session started replays the arrival generator's k-th
     s.trace = TraceCursor(*w.arrivals.trace, *w.arrivals.trace->session(sessions_created_[workload] - 1));
@@ -243,6 +254,7 @@ void FleetModel::send_call(std::uint32_t slot, const std::string& model, long pr
   call.enqueue_s = driver_->now();
   call.prompt_tokens = prompt_tokens;
   call.output_tokens = output_tokens;
+  call.shared_prefix = s.shared_prefix;
   s.call_issued_s = call.enqueue_s;
   s.call_prompt_tokens = call.prompt_tokens;
   if (SessionGraphTally* g = tally_of(s)) {
@@ -308,6 +320,7 @@ void FleetModel::call_done(std::uint32_t slot, std::size_t replica, const CallOu
     if (out.failed) ++m.llm_calls_failed;
     m.prompt_tokens += static_cast<double>(out.request.prompt_tokens);
     m.cached_tokens += static_cast<double>(out.cached_tokens);
+    m.shared_prefix_cached_tokens += static_cast<double>(out.shared_prefix_cached_tokens);
     m.computed_tokens += static_cast<double>(out.computed_tokens);
     m.output_tokens += static_cast<double>(out.generated_tokens);
     pm.output_tokens += static_cast<double>(out.generated_tokens);

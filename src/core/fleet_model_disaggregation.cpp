@@ -32,6 +32,7 @@ void FleetModel::prefilled(const CallOutcome& out) {
   t.prefill_scheduled_s = out.scheduled_s;
   t.computed_tokens = out.computed_tokens;
   t.cached_tokens = out.cached_tokens;
+  t.shared_prefix_cached_tokens = out.shared_prefix_cached_tokens;
   t.preemptions = out.preemptions;
   // The destination is chosen now: its link sets the transfer's time, and
   // counting the call there keeps a draining node on until the call is done.
@@ -90,6 +91,7 @@ CallOutcome FleetModel::joined(const CallOutcome& decode) const {
   whole.request = t.call;
   whole.scheduled_s = t.prefill_scheduled_s;
   whole.cached_tokens = t.cached_tokens;
+  whole.shared_prefix_cached_tokens = t.shared_prefix_cached_tokens;
   whole.computed_tokens = t.computed_tokens + decode.computed_tokens;  // plus any recompute after a preemption
   whole.preemptions = t.preemptions + decode.preemptions;
   return whole;

@@ -49,8 +49,10 @@ void FleetModel::fork(std::uint32_t slot, const Step& step) {
     if (agent) {
       const double inherited = step.inherit_context ? parent.context_tokens : 0.0;
       child.context_tokens = inherited + static_cast<double>(draw_tokens(step.prompt_tokens, child.rng, 0));
+      child.shared_prefix = step.inherit_context && parent.shared_prefix;
     } else {
       child.context_tokens = parent.context_tokens;
+      child.shared_prefix = parent.shared_prefix;
     }
     child.fork_context_tokens = child.context_tokens;
     child.cursor = StepCursor(agent ? &step.body : &step.branches[b]);

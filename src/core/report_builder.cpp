@@ -362,6 +362,7 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     wr.prefill_tokens = wm.computed_tokens;
     wr.output_tokens = wm.output_tokens;
     wr.prefix_cache_hit_rate = ratio(wm.cached_tokens, wm.prompt_tokens);
+    if (wl.shared_prefix_tokens > 0) wr.cross_session_hit_rate = ratio(wm.shared_prefix_cached_tokens, wm.prompt_tokens);
     wr.ttft_s = summarize(wm.ttft_s);
     wr.tpot_s = summarize(wm.tpot_s);
     wr.call_latency_s = summarize(wm.call_latency_s);

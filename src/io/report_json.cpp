@@ -258,6 +258,7 @@ Json workload_json(const WorkloadReport& w) {
   j["prefill_tokens"] = number(w.prefill_tokens);
   j["output_tokens"] = number(w.output_tokens);
   j["prefix_cache_hit_rate"] = number(w.prefix_cache_hit_rate);
+  if (w.cross_session_hit_rate) j["cross_session_hit_rate"] = number(*w.cross_session_hit_rate);
   j["ttft_s"] = latency(w.ttft_s);
   j["tpot_s"] = latency(w.tpot_s);
   j["call_latency_s"] = latency(w.call_latency_s);

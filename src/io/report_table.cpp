@@ -348,7 +348,13 @@ void workload_section(std::string& out, const Report& r, const WorkloadReport& w
   line(out, "tokens",
        fmt::format("{} in ({} computed), {} out", text::compact(w.prompt_tokens),
                    text::compact(w.prefill_tokens), text::compact(w.output_tokens)));
-  line(out, "prefix-cache hits", text::percent(w.prefix_cache_hit_rate) + " of prompt tokens");
+  line(out, "prefix-cache hits",
+       text::percent(w.prefix_cache_hit_rate) + " of prompt tokens" +
+           (w.cross_session_hit_rate ? " (" + text::percent(*w.cross_session_hit_rate) +
+                                           " from the shared prefix, " +
+                                           text::percent(w.prefix_cache_hit_rate - *w.cross_session_hit_rate) +
+                                           " from the session's own cache)"
+                                     : ""));
 
   text::TextTable latency({{"latency", Align::left},
                            {"n"},

@@ -47,7 +47,7 @@ void read_workloads(ScenarioContext& ctx, const YAML::Node& list) {
       ctx.arrivals_ok = false;
       continue;
     }
-    r.check_keys(node, path, {"name", "arrivals", "context_tokens", "steps", "slo", "trace"});
+    r.check_keys(node, path, {"name", "arrivals", "context_tokens", "shared_prefix", "steps", "slo", "trace"});
     Workload w;
     w.initial_context_tokens = Distribution::constant(0.0);
     w.initial_context_tokens.lower = 0.0;
@@ -62,7 +62,7 @@ void read_workloads(ScenarioContext& ctx, const YAML::Node& list) {
     }
     if (const YAML::Node trace = YamlReader::get(node, "trace")) {
       // A trace gives the arrivals and the calls; nothing else may.
-      for (const char* key : {"arrivals", "context_tokens", "steps"})
+      for (const char* key : {"arrivals", "context_tokens", "shared_prefix", "steps"})
         if (const YAML::Node n = YamlReader::get(node, key))
           r.error(n, child_path(path, key), fmt::format("a workload that replays a trace takes no `{}`", key),
                   "its sessions, calls and tokens come from the trace file; remove the key or the trace");
@@ -91,6 +91,9 @@ void read_workloads(ScenarioContext& ctx, const YAML::Node& list) {
       const DistributionUse use{Dimension::dimensionless, 0.0, limits::kMaxTokens};
       if (auto d = read_distribution(r, n, child_path(path, "context_tokens"), use)) w.initial_context_tokens = *d;
     }
+    if (const YAML::Node n = YamlReader::get(node, "shared_prefix"))
+      if (auto v = r.integer(n, child_path(path, "shared_prefix"), 0, static_cast<std::int64_t>(limits::kMaxTokens)))
+        w.shared_prefix_tokens = static_cast<long>(*v);
     if (const YAML::Node n = r.require(node, path, "steps"))
       w.steps = read_steps(ctx, n, child_path(path, "steps"));
     if (const YAML::Node n = YamlReader::get(node, "slo")) w.slo = read_slo(r, n, child_path(path, "slo"));
