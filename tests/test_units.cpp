@@ -62,6 +62,12 @@ TEST_CASE("Bandwidth, power, rate, flops and frequency parse into SI units", "[u
   CHECK(value_of("3.35TB/s", Dimension::bandwidth) == Approx(3.35e12));
   CHECK(value_of("820GiB/s", Dimension::bandwidth) == Approx(820.0 * 1024 * 1024 * 1024));
   CHECK(value_of("600GB/s", Dimension::bandwidth) == Approx(600e9));
+  // Network links in bits per second: 8 bits to the byte.
+  CHECK(value_of("50Gbps", Dimension::bandwidth) == Approx(6.25e9));
+  CHECK(value_of("400Gbit/s", Dimension::bandwidth) == Approx(50e9));
+  CHECK(value_of("3.2Tbps", Dimension::bandwidth) == Approx(400e9));
+  CHECK(value_of("800Mbps", Dimension::bandwidth) == Approx(100e6));
+  CHECK(value_of("8bps", Dimension::bandwidth) == Approx(1.0));
 
   CHECK(value_of("700W", Dimension::power) == 700.0);
   CHECK(value_of("1.2kW", Dimension::power) == Approx(1200.0));

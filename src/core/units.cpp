@@ -32,8 +32,8 @@ std::vector<Unit> make_bandwidth_units() {
   std::vector<Unit> units;
   for (const Unit& u : byte_units()) units.push_back({u.symbol + "/s", u.factor});
   // Network links are quoted in bits per second (AWS: "50 Gbps").
-  static const std::array<std::pair<const char*, double>, 4> prefixes = {
-      {{"K", 1e3}, {"M", 1e6}, {"G", 1e9}, {"T", 1e12}}};
+  static const std::array<std::pair<const char*, double>, 5> prefixes = {
+      {{"", 1.0}, {"K", 1e3}, {"M", 1e6}, {"G", 1e9}, {"T", 1e12}}};
   for (const auto& [prefix, factor] : prefixes) {
     units.push_back({std::string(prefix) + "bps", factor / 8});
     units.push_back({std::string(prefix) + "bit/s", factor / 8});
@@ -220,7 +220,7 @@ std::string_view accepted_units(Dimension d) {
     case Dimension::dimensionless: return "none (a plain number)";
     case Dimension::duration: return "ns, us, ms, s, min (or m), h, d";
     case Dimension::bytes: return "B, KB, MB, GB, TB, PB (powers of 1000), KiB, MiB, GiB, TiB, PiB (powers of 1024)";
-    case Dimension::bandwidth: return "a byte unit followed by /s, e.g. GB/s, TB/s, GiB/s";
+    case Dimension::bandwidth: return "a byte unit followed by /s, e.g. GB/s, TB/s, GiB/s, or bits: Gbps, Gbit/s";
     case Dimension::power: return "W, kW, MW";
     case Dimension::rate: return "/s, /min (or /m), /h, /d";
     case Dimension::flops: return "FLOPS, GFLOPS, TFLOPS, PFLOPS, TOPS (also written TFLOP/s)";
