@@ -63,6 +63,17 @@ TEST_CASE("Proportional policies follow the HPA rule with its tolerance", "[auto
   auto concurrency = make_autoscale_policy(spec("concurrency", 4.0, 1, 100));
   CHECK(concurrency->desired_nodes(load(2, 0.0, 17.0)) == 5);
   CHECK(concurrency->desired_nodes(load(4, 0.0, 16.0)) == 4);
+  // queue_delay: calls waited 1.5 s on average for a target of 0.5 s:
+  // ceil(4 x 3) = 12; 0.52 s is within 10%; no wait at all asks for none
+  // (the pool's min and scale-in window then decide).
+  auto queue = make_autoscale_policy(spec("queue_delay", 0.5, 1, 100));
+  PoolLoad waited = load(4, 0.0, 0.0);
+  waited.queueing_delay_s = 1.5;
+  CHECK(queue->desired_nodes(waited) == 12);
+  waited.queueing_delay_s = 0.52;
+  CHECK(queue->desired_nodes(waited) == 4);
+  waited.queueing_delay_s = 0.0;
+  CHECK(queue->desired_nodes(waited) == 0);
 
   AutoscaleSpec daily = spec("schedule", 0.0, 1, 10);
   daily.schedule = {{0.0, 2}, {8 * 3600.0, 8}, {20 * 3600.0, 3}};
@@ -138,6 +149,20 @@ TEST_CASE("The control loop starts, drains and takes back nodes within its bound
   // 1 node for 15 s, 5 for the next 15: 90 node-seconds.
   CHECK(capped.node_seconds() == Approx(90.0));
   CHECK(capped.peak_nodes() == 5);
+
+  // queue_delay reads the mean wait of the calls admitted in the interval:
+  // 6 s over 2 calls = 3 s for a target of 1 s on 2 nodes: ceil(2 x 3) = 6,
+  // so 4 start. The next interval admitted none (0 s): the wish falls to
+  // the min, but the scale-in window holds the 6 asked for 15 s ago.
+  PoolAutoscaler waits(spec("queue_delay", 1.0, 1, 10), 2, 1, 0.0, 0.0);
+  waits.add_waits(6.0, 2);
+  out = {};
+  waits.evaluate(15.0, out);
+  CHECK(out.start.size() == 4);
+  out = {};
+  waits.evaluate(30.0, out);
+  CHECK(out.start.empty());
+  CHECK(out.drain.empty());
 }
 
 namespace {
@@ -261,6 +286,10 @@ TEST_CASE("The reader refuses autoscaling it cannot honour", "[autoscaling][scen
   check_error(edit("      autoscale: {policy: utilization, min: 1, max: 3}"), "the utilization policy needs a target",
               "target: 0.6");
   check_error(edit("      autoscale: {policy: utilization, target: 1.5, min: 1, max: 3}"), "target", "");
+  check_error(edit("      autoscale: {policy: queue_delay, min: 1, max: 3}"), "the queue_delay policy needs a target",
+              "target: 500ms");
+  check_error(edit("      autoscale: {policy: queue_delay, target: 0s, min: 1, max: 3}"), "target", "");
+  check_error(edit("      autoscale: {policy: queue_delay, target: 2GB, min: 1, max: 3}"), "target", "");
   check_error(edit("      autoscale: {policy: concurrency, target: 4, min: 0, max: 3}"), "min", "");
   check_error(edit("      autoscale: {policy: concurrency, target: 4, min: 2, max: 3}"),
               "count 1 is outside the autoscaler's min..max (2..3)", "within the bounds");

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "fleetsim/autoscale_spec.hpp"
+#include "fleetsim/units.hpp"
 
 namespace fleetsim {
 
@@ -27,6 +28,9 @@ struct PoolLoad {
   // Time means over the interval since the last evaluation:
   double busy_fraction = 0.0;   // of the serving replicas, the fraction with a call running or waiting
   double calls_in_flight = 0.0; // the pool's calls running or waiting
+  // Mean time the calls admitted to a batch in the interval had waited in
+  // their replica's queue; 0 when none was admitted.
+  double queueing_delay_s = 0.0;
 };
 
 class AutoscalePolicy {
@@ -42,6 +46,11 @@ struct AutoscalePolicyInfo {
   bool needs_target;    // reads `target`
   bool needs_schedule;  // reads `schedule`
   std::unique_ptr<AutoscalePolicy> (*make)(const AutoscaleSpec& spec);
+  // What `target` is: its unit's dimension (dimensionless or a duration),
+  // the bounds the reader checks, and an example for the reader's hint.
+  Dimension target_dimension = Dimension::dimensionless;
+  bool target_is_fraction = false;  // in (0, 1]; otherwise > 0
+  std::string_view target_example = {};
 };
 
 std::span<const AutoscalePolicyInfo> autoscale_policies();

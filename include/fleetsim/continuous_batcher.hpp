@@ -22,6 +22,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "fleetsim/power_model.hpp"
@@ -162,6 +163,13 @@ class ContinuousBatcher {
   }
   const KvTierStack* kv_tiers() const { return tiers_ ? &*tiers_ : nullptr; }
   long kv_blocks_total() const { return total_blocks_; }
+  // The waits (enqueue to first admission) of the calls admitted since the
+  // last take, summed, and their count; resets both (an autoscaler's signal).
+  struct AdmissionWaits {
+    double total_s = 0.0;
+    long calls = 0;
+  };
+  AdmissionWaits take_admission_waits() { return std::exchange(admission_waits_, AdmissionWaits{}); }
   long kv_blocks_used() const { return total_blocks_ - free_blocks_; }
   const ReplicaStats& stats() const { return stats_; }
   const RooflineModel& roofline() const { return *roofline_; }
@@ -231,6 +239,7 @@ class ContinuousBatcher {
   void drop_prefixes();                  // the node went off or failed
 
   ReplicaStats stats_;
+  AdmissionWaits admission_waits_;
   double last_touch_s_ = 0.0;
   std::vector<double> scratch_workload_tokens_;
   std::vector<long> scratch_kv_;

@@ -44,6 +44,12 @@ class PoolAutoscaler {
   // The pool's calls in flight and its busy replicas change by these amounts.
   void load_changed(double now_s, int calls_delta, int busy_replicas_delta);
   // Runs the policy on the load since the previous evaluation.
+  // Queue waits of calls its replicas admitted since the last evaluation
+  // (ContinuousBatcher::take_admission_waits), for PoolLoad::queueing_delay_s.
+  void add_waits(double total_s, long calls) {
+    wait_total_s_ += total_s;
+    wait_calls_ += calls;
+  }
   void evaluate(double now_s, Actions& out);
   void node_ready(int node, double now_s);    // starting -> serving
   void node_drained(int node, double now_s);  // draining -> off
@@ -75,6 +81,8 @@ class PoolAutoscaler {
   int counts_[4] = {0, 0, 0, 0};  // nodes per state
   int provisioned_now_ = 0;
   int peak_nodes_ = 0;
+  double wait_total_s_ = 0.0;  // since the last evaluation
+  long wait_calls_ = 0;
   StepIntegral provisioned_;
   long nodes_started_ = 0;
   long nodes_drained_ = 0;

@@ -193,7 +193,11 @@ void ContinuousBatcher::admit(double now, BatcherListener& listener) {
     // Its prompt's KV came from a prefill replica: it decodes at once (a
     // preempted one recomputes here, like any other).
     if (s.call.phase == CallPhase::decode && s.preemptions == 0) s.kv_tokens = s.target;
-    if (s.scheduled_s < 0) s.scheduled_s = now;
+    if (s.scheduled_s < 0) {
+      s.scheduled_s = now;
+      admission_waits_.total_s += now - s.call.enqueue_s;
+      ++admission_waits_.calls;
+    }
     prefill_remaining += s.target - s.kv_tokens;
     running_.push_back(s);
     waiting_.pop_front();

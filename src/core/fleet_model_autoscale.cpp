@@ -99,6 +99,11 @@ void FleetModel::autoscale_timer(FleetTimer what, std::size_t index) {
   const double now = driver_->now();
   if (what == FleetTimer::evaluate) {
     ScaledPool& sp = scaled_[index];
+    const std::size_t replicas = static_cast<std::size_t>(sp.scaler.max_nodes() * sp.replicas_per_node);
+    for (std::size_t r = sp.first_replica; r < sp.first_replica + replicas; ++r) {
+      const ContinuousBatcher::AdmissionWaits waits = replicas_[r].take_admission_waits();
+      sp.scaler.add_waits(waits.total_s, waits.calls);
+    }
     actions_ = {};
     sp.scaler.evaluate(now, actions_);
     apply(sp, actions_);

@@ -54,7 +54,10 @@ void PoolAutoscaler::evaluate(double now_s, Actions& out) {
   load.nodes = load.serving_nodes + count(NodeState::starting);
   load.busy_fraction = replica_area_ > 0 ? busy_area_ / replica_area_ : 0.0;
   load.calls_in_flight = span > 0 ? calls_area_ / span : static_cast<double>(calls_);
+  load.queueing_delay_s = wait_calls_ > 0 ? wait_total_s_ / static_cast<double>(wait_calls_) : 0.0;
   calls_area_ = busy_area_ = replica_area_ = 0.0;
+  wait_total_s_ = 0.0;
+  wait_calls_ = 0;
   since_s_ = now_s;
 
   const int wish = std::clamp(policy_->desired_nodes(load), spec_.min_nodes, max_nodes());

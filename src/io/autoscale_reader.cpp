@@ -69,14 +69,18 @@ std::optional<AutoscaleSpec> read_autoscale(YamlReader& r, const YAML::Node& map
   const YAML::Node target = YamlReader::get(map, "target");
   if (info && info->needs_target && !target.IsDefined())
     r.error(map, path, fmt::format("the {} policy needs a target", a.policy),
-            a.policy == "utilization" ? "e.g. target: 0.6 (the busy fraction of the serving replicas to hold)"
-                                      : "e.g. target: 8 (LLM calls in flight per serving node)");
+            fmt::format("e.g. {}", info->target_example));
   if (info && !info->needs_target && target.IsDefined())
     r.error(target, child_path(path, "target"), fmt::format("the {} policy reads no target", a.policy),
             "a schedule gives node counts; remove target");
   if (target.IsDefined() && info && info->needs_target) {
-    const Bounds bounds = a.policy == "utilization" ? in_range(0, 1, true, false) : greater_than(0);
-    if (auto v = r.number(target, child_path(path, "target"), bounds)) a.target = *v;
+    const Bounds bounds = info->target_is_fraction ? in_range(0, 1, true, false) : greater_than(0);
+    const std::string target_path = child_path(path, "target");
+    if (info->target_dimension == Dimension::dimensionless) {
+      if (auto v = r.number(target, target_path, bounds)) a.target = *v;
+    } else if (auto v = r.quantity(target, target_path, info->target_dimension, bounds)) {
+      a.target = *v;
+    }
   }
   const YAML::Node min = r.require(map, path, "min", "the fewest nodes the pool keeps, at least 1");
   if (min.IsDefined())

@@ -13,14 +13,19 @@ namespace fleetsim {
 std::unique_ptr<AutoscalePolicy> make_utilization_autoscaler(const AutoscaleSpec& spec);
 std::unique_ptr<AutoscalePolicy> make_concurrency_autoscaler(const AutoscaleSpec& spec);
 std::unique_ptr<AutoscalePolicy> make_schedule_autoscaler(const AutoscaleSpec& spec);
+std::unique_ptr<AutoscalePolicy> make_queue_delay_autoscaler(const AutoscaleSpec& spec);
 
 namespace {
 
 constexpr AutoscalePolicyInfo kPolicies[] = {
     {"utilization", "hold the serving replicas' busy fraction at `target` (Kubernetes HPA's rule)", true, false,
-     make_utilization_autoscaler},
+     make_utilization_autoscaler, Dimension::dimensionless, true,
+     "target: 0.6 (the busy fraction of the serving replicas to hold)"},
     {"concurrency", "hold `target` LLM calls in flight per serving node (Knative's concurrency rule)", true, false,
-     make_concurrency_autoscaler},
+     make_concurrency_autoscaler, Dimension::dimensionless, false, "target: 8 (LLM calls in flight per serving node)"},
+    {"queue_delay", "hold the mean time calls wait in their replica's queue at `target` (HPA's rule on a latency metric)",
+     true, false, make_queue_delay_autoscaler, Dimension::duration, false,
+     "target: 500ms (the mean wait before a call joins a batch)"},
     {"schedule", "the node counts of `schedule`, by time of the run (repeating every `repeat`)", false, true,
      make_schedule_autoscaler},
 };
