@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what fleetsim needs to build and test, from Debian's packages.
 # Installs nothing that is already there; safe to run again.
+# With --test: also Chromium, which the test suite renders the HTML report in.
 # With --fuzz: also clang 14 and its libFuzzer, for the fuzz targets (fuzz/).
 set -euo pipefail
 
@@ -9,9 +10,13 @@ packages=(
   libsimgrid-dev libyaml-cpp-dev libfmt-dev libspdlog-dev
   libcli11-dev nlohmann-json3-dev catch2
 )
-if [ "${1:-}" = "--fuzz" ]; then
-  packages+=(clang-14 libclang-rt-14-dev)
-fi
+for option in "$@"; do
+  case "$option" in
+    --test) packages+=(chromium) ;;  # the HTML report's test renders it headless (tests/test_html_report.cpp)
+    --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;
+    *) echo "install-deps.sh: unknown option $option (--test, --fuzz)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

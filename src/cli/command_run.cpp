@@ -1,4 +1,5 @@
 // fleetsim run SCENARIO: simulate and print the report.
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <memory>
@@ -51,6 +52,7 @@ std::string too_many_bins(const Scenario& scenario, double bin_s) {
 ReportFormat parse_format(const std::string& name) {
   if (name == "json") return ReportFormat::json;
   if (name == "csv") return ReportFormat::csv;
+  if (name == "html") return ReportFormat::html;
   return ReportFormat::table;
 }
 
@@ -82,6 +84,10 @@ std::vector<Diagnostic> late_trace_warnings(const Scenario& scenario, const Repo
 }
 
 int run(const RunOptions& o) {
+  if (!o.bin_text.empty() && o.timeseries.empty() && o.format != "html") {
+    std::cerr << "fleetsim: error: --bin needs --timeseries FILE (or --format html, which charts the run over time)\n";
+    return kExitUsage;
+  }
   set_activity("loading " + o.scenario);
   install_run_interrupt_handlers();
   LoadResult loaded = load_and_report(o.scenario, o.variant, split_settings(o.settings));
@@ -93,16 +99,22 @@ int run(const RunOptions& o) {
               << "\n  hint: shorten the run or lower the rate, or raise the limit if the machine can take it\n";
     return kExitInvalidInput;
   }
-  if (const std::string why = o.timeseries.empty() ? "" : too_many_bins(*scenario, o.bin_s); !why.empty()) {
+  const bool html = o.format == "html";
+  const bool bins_given = !o.timeseries.empty() || (html && !o.bin_text.empty());
+  if (const std::string why = bins_given ? too_many_bins(*scenario, o.bin_s) : ""; !why.empty()) {
     std::cerr << "fleetsim: error: " << o.scenario << ": refused: " << why << "\n  hint: give a wider --bin\n";
     return kExitInvalidInput;
   }
   SimulationOptions sim;
   sim.progress = o.progress;
   TimeSeriesTable series;
-  if (!o.timeseries.empty()) {
+  if (!o.timeseries.empty() || html) {
     sim.timeseries = &series;
+    // The HTML report charts the run over time: without --bin, about 120
+    // bins of a run of known duration (at least a second each), else a minute.
     sim.timeseries_bin_s = o.bin_s;
+    if (html && o.bin_text.empty() && scenario->simulation.duration_s)
+      sim.timeseries_bin_s = std::max(1.0, (*scenario->simulation.duration_s - scenario->simulation.warmup_s) / 120.0);
   }
   set_activity("simulating " + o.scenario);
   sim.on_engine_created = install_run_interrupt_handlers;
@@ -116,6 +128,7 @@ int run(const RunOptions& o) {
     if (const int code = emit(render_time_series_csv(series), o.timeseries); code != kExitOk) return code;
   }
   set_activity("writing the report" + (o.output.empty() || o.output == "-" ? std::string() : " to " + o.output));
+  if (html) return emit(render_html(report, &series), o.output);
   return emit(render_report(report, parse_format(o.format)), o.output);
 }
 
@@ -128,17 +141,18 @@ Command add_run_command(CLI::App& app) {
   add_seed_option(cmd, o->seed, "Override the scenario's random seed");
   cmd->add_option("--variant", o->variant, "Run this entry of the scenario's variants: section");
   add_set_option(cmd, o->settings, "Override a value of the scenario (repeatable): fleet.pools.gpu.count=2");
-  cmd->add_option("--format", o->format, "Report format: table, json or csv")
-      ->check(CLI::IsMember({"table", "json", "csv"}));
+  cmd->add_option("--format", o->format, "Report format: table, json, csv or html (one page with charts)")
+      ->check(CLI::IsMember({"table", "json", "csv", "html"}));
   cmd->add_option("-o,--output", o->output, "Write the report to FILE (atomically; a device or FIFO in place) instead of stdout");
   cmd->add_flag("!--no-progress", o->progress, "Do not log progress on long runs");
-  auto* series = cmd->add_option("--timeseries", o->timeseries,
+  cmd->add_option("--timeseries", o->timeseries,
                                  "Also write a CSV time series of the run, one row per pool and workload per bin "
                                  "(atomically; docs/report-format.md, \"Time series\")");
-  cmd->add_option("--bin", o->bin_text, "Bin width of --timeseries, e.g. 10s or 5min (default 60s)")
+  cmd->add_option("--bin", o->bin_text,
+                  "Bin width of --timeseries and of --format html's charts over time, e.g. 10s or 5min (default 60s; "
+                  "html: about 120 bins of the run)")
       ->type_name("DURATION")
-      ->check(quantity_of(Dimension::duration, o->bin_s, 1e-3))
-      ->needs(series);
+      ->check(quantity_of(Dimension::duration, o->bin_s, 1e-3));
   add_limit_options(cmd, o->limits);
   return {cmd, [o] { return run(*o); }};
 }

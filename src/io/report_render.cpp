@@ -12,6 +12,8 @@ std::string render_report(const Report& report, ReportFormat format) {
       return render_json(report);
     case ReportFormat::csv:
       return render_csv(report);
+    case ReportFormat::html:
+      return render_html(report);
   }
   // Only reachable through a cast from an out-of-range integer.
   throw std::invalid_argument("render_report: unknown report format");

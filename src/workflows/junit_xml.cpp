@@ -2,29 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "markup_escape.hpp"
+
 namespace fleetsim {
 namespace {
 
-// Escapes markup characters; control characters XML 1.0 cannot carry at all
-// become '?'.
-std::string xml(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r')
-          out += '?';
-        else
-          out += c;
-    }
-  }
-  return out;
-}
+std::string xml(const std::string& text) { return markup_escape(text); }
 
 struct Counts {
   std::size_t tests = 0, failures = 0, errors = 0;

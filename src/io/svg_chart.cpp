@@ -1,0 +1,158 @@
+#include "svg_chart.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "markup_escape.hpp"
+#include "report_text.hpp"
+
+namespace fleetsim::svg {
+namespace {
+
+// Colour-blind-safe (Okabe and Ito), enough for the pools of a fleet.
+constexpr const char* kPalette[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7",
+                                    "#56B4E9", "#D55E00", "#F0E442", "#000000"};
+constexpr int kWidth = 640, kHeight = 260;
+constexpr int kLeft = 70, kRight = 150, kTop = 30, kBottom = 45;
+
+const char* colour(std::size_t i) { return kPalette[i % (sizeof kPalette / sizeof kPalette[0])]; }
+
+// A tick's label: few digits, no exponent, no trailing zeros ("50", "0.15").
+std::string tick_text(double v) {
+  std::string s = report_text::sig(v, 3);
+  if (s.find('.') == std::string::npos) return s;
+  while (!s.empty() && s.back() == '0') s.pop_back();
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+std::string escape(std::string_view text) { return markup_escape(text); }
+
+std::vector<double> nice_ticks(double lo, double hi) {
+  if (!std::isfinite(lo) || !std::isfinite(hi)) return {0.0, 1.0};
+  if (hi <= lo) hi = lo + (lo == 0.0 ? 1.0 : std::abs(lo));
+  const double raw = (hi - lo) / 5.0;
+  const double power = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = power;
+  for (double m : {1.0, 2.0, 5.0, 10.0})
+    if (m * power >= raw) {
+      step = m * power;
+      break;
+    }
+  std::vector<double> ticks;
+  const double first = std::floor(lo / step) * step;
+  for (double t = first; ticks.size() < 12; t += step) {
+    ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
+    if (t >= hi - step * 1e-9) break;
+  }
+  return ticks;
+}
+
+std::string line_chart(const LineChart& chart) {
+  double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo, y_lo = 0.0, y_hi = -x_lo;
+  for (const Series& s : chart.series)
+    for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
+      if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
+      x_lo = std::min(x_lo, s.x[i]);
+      x_hi = std::max(x_hi, s.x[i]);
+      y_lo = std::min(y_lo, s.y[i]);
+      y_hi = std::max(y_hi, s.y[i]);
+    }
+  if (chart.reference && std::isfinite(*chart.reference)) y_hi = std::max(y_hi, *chart.reference);
+  std::string out = fmt::format(
+      "<figure class=\"chart\"><figcaption>{}</figcaption>\n"
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\" "
+      "aria-label=\"{}\">\n",
+      escape(chart.title), kWidth, kHeight, kWidth, kHeight, escape(chart.title));
+  if (!std::isfinite(x_lo)) {
+    out += fmt::format("<text x=\"{}\" y=\"{}\" class=\"empty\">no data in the measured window</text>\n</svg></figure>\n",
+                       kLeft, kHeight / 2);
+    return out;
+  }
+  const std::vector<double> xt = nice_ticks(x_lo, x_hi), yt = nice_ticks(y_lo, y_hi);
+  const double x0 = xt.front(), x1 = xt.back(), y0 = yt.front(), y1 = yt.back();
+  const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
+  auto px = [&](double x) { return kLeft + (x1 > x0 ? (x - x0) / (x1 - x0) : 0.5) * plot_w; };
+  auto py = [&](double y) { return kTop + plot_h - (y1 > y0 ? (y - y0) / (y1 - y0) : 0.5) * plot_h; };
+  // Grid and axis labels.
+  for (double t : yt)
+    out += fmt::format(
+        "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"grid\"/>"
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\" text-anchor=\"end\">{}</text>\n",
+        px(x0), py(t), px(x1), py(t), kLeft - 6.0, py(t) + 4.0, escape(tick_text(t)));
+  for (double t : xt)
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\" text-anchor=\"middle\">{}</text>\n", px(t),
+                       kTop + plot_h + 16.0, escape(tick_text(t)));
+  out += fmt::format(
+      "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\" class=\"axis\"/>"
+      "<line x1=\"{0:.1f}\" y1=\"{3:.1f}\" x2=\"{0:.1f}\" y2=\"{1:.1f}\" class=\"axis\"/>\n",
+      px(x0), py(y0), px(x1), py(y1));
+  out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"label\" text-anchor=\"middle\">{}</text>\n",
+                     kLeft + plot_w / 2, kHeight - 6, escape(chart.x_label));
+  out += fmt::format("<text x=\"14\" y=\"{:.1f}\" class=\"label\" text-anchor=\"middle\" transform=\"rotate(-90 14 {:.1f})\">{}</text>\n",
+                     kTop + plot_h / 2, kTop + plot_h / 2, escape(chart.y_label));
+  if (chart.reference && std::isfinite(*chart.reference))
+    out += fmt::format(
+        "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"reference\"/>"
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\">{}</text>\n",
+        px(x0), py(*chart.reference), px(x1), py(*chart.reference), px(x1) + 4.0, py(*chart.reference) + 4.0,
+        escape(chart.reference_label));
+  // One polyline per series (a lone point is a dot), and its legend entry.
+  for (std::size_t i = 0; i < chart.series.size(); ++i) {
+    const Series& s = chart.series[i];
+    std::string points;
+    std::size_t n = 0;
+    for (std::size_t k = 0; k < s.x.size() && k < s.y.size(); ++k) {
+      if (!std::isfinite(s.x[k]) || !std::isfinite(s.y[k])) continue;
+      points += fmt::format("{}{:.1f},{:.1f}", n++ ? " " : "", px(s.x[k]), py(s.y[k]));
+    }
+    if (n > 1)
+      out += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n", points,
+                         colour(i));
+    else if (n == 1)
+      out += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{}\"/>\n", points.substr(0, points.find(',')),
+                         points.substr(points.find(',') + 1), colour(i));
+    if (chart.series.size() < 2) continue;  // the title names a lone series
+    const double ly = kTop + 8.0 + 18.0 * static_cast<double>(i);
+    // Long names are cut to fit the legend's column.
+    const std::string name = s.name.size() > 19 ? s.name.substr(0, 16) + "..." : s.name;
+    out += fmt::format(
+        "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"12\" height=\"4\" fill=\"{}\"/>"
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"legend\">{}</text>\n",
+        kWidth - kRight + 12.0, ly - 4.0, colour(i), kWidth - kRight + 30.0, ly + 1.0, escape(name));
+  }
+  out += "</svg></figure>\n";
+  return out;
+}
+
+std::string bar_chart(const BarChart& chart) {
+  constexpr int kRow = 22, kLabel = 170, kBarMax = 330;
+  const int height = kTop + static_cast<int>(chart.bars.size()) * kRow + 10;
+  double top = 0.0;
+  for (const Bar& b : chart.bars)
+    if (std::isfinite(b.value)) top = std::max(top, b.value);
+  std::string out = fmt::format(
+      "<figure class=\"chart\"><figcaption>{}</figcaption>\n"
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\" "
+      "aria-label=\"{}\">\n",
+      escape(chart.title), kWidth, height, kWidth, height, escape(chart.title));
+  for (std::size_t i = 0; i < chart.bars.size(); ++i) {
+    const Bar& b = chart.bars[i];
+    const double y = kTop + static_cast<double>(i) * kRow - 10.0;
+    const double w = top > 0 && std::isfinite(b.value) && b.value > 0 ? b.value / top * kBarMax : 0.0;
+    out += fmt::format(
+        "<text x=\"{}\" y=\"{:.1f}\" class=\"tick\" text-anchor=\"end\">{}</text>"
+        "<rect x=\"{}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"14\" fill=\"{}\"/>"
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\">{}</text>\n",
+        kLabel - 8, y + 11.0, escape(b.label), kLabel, y, w, colour(i), kLabel + w + 6.0, y + 11.0, escape(b.text));
+  }
+  out += "</svg></figure>\n";
+  return out;
+}
+
+}  // namespace fleetsim::svg

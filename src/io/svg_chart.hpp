@@ -1,0 +1,56 @@
+// Small charts as inline SVG text, for the HTML report: a line chart of
+// series over a shared x axis and a horizontal bar chart. No scripts, no
+// fonts or styles from outside: the file a planner mails around renders the
+// same everywhere. Private to src/io.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fleetsim::svg {
+
+// Text made safe for HTML and SVG (markup_escape.hpp).
+std::string escape(std::string_view text);
+
+struct Series {
+  std::string name;
+  std::vector<double> x;
+  std::vector<double> y;  // same length as x; non-finite points are skipped
+};
+
+struct LineChart {
+  std::string title;
+  std::string x_label;
+  std::string y_label;
+  std::vector<Series> series;
+  // A horizontal line across the plot (an SLO bound), with its label.
+  std::optional<double> reference;
+  std::string reference_label;
+};
+
+// Axes from 0 (or the data's minimum, if negative) to nice round maxima,
+// one coloured polyline and legend entry per series. An empty chart (no
+// finite point) says so instead of drawing axes.
+std::string line_chart(const LineChart& chart);
+
+struct Bar {
+  std::string label;
+  double value = 0.0;
+  std::string text;  // the value as printed beside the bar
+};
+
+struct BarChart {
+  std::string title;
+  std::vector<Bar> bars;
+};
+
+// One horizontal bar per entry, scaled to the largest value.
+std::string bar_chart(const BarChart& chart);
+
+// "Nice" axis ticks from 0 (or lo) up to at least hi: steps of 1, 2 or 5
+// times a power of ten, about five of them.
+std::vector<double> nice_ticks(double lo, double hi);
+
+}  // namespace fleetsim::svg
