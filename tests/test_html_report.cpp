@@ -75,22 +75,59 @@ TEST_CASE("The HTML report is one page with its sections and charts, escaped, no
   CHECK(read_file(render("again.html")) == page);
 }
 
-TEST_CASE("The HTML report renders in headless Chromium without errors and is not blank", "[html][report][cli]") {
+// `fleetsim compare --format html` of the scenario against a variant with a
+// second CPU node.
+std::string render_comparison(const std::string& name) {
+  const std::string out = temp_path(name);
+  const std::string file = write_temp_file(
+      "html-compare.yaml", kScenario + "variants:\n  more-cpu:\n    fleet:\n      pools:\n"
+                                       "        - {name: gpu, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.1-8b]}\n"
+                                       "        - {name: cpu, hardware: graviton4-c8g.48xlarge, count: 2, models: [llama-3.1-8b], engine: {max_batch_size: 8}}\n");
+  const CliResult r = run_fleetsim("compare '" + file + "' --variants --format html -o '" + out + "'");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return out;
+}
+
+TEST_CASE("compare --format html charts the headline figures run by run, then the whole table",
+          "[html][compare][cli]") {
+  const std::string page = read_file(render_comparison("compare.html"));
+  CHECK(page.rfind("<!DOCTYPE html>", 0) == 0);
+  CHECK_THAT(page, Contains("id=\"charts\""));
+  CHECK_THAT(page, Contains("id=\"figures\""));
+  CHECK_THAT(page, Contains("<figcaption>fleet.cost_per_session_usd</figcaption>"));
+  CHECK_THAT(page, Contains("more-cpu"));
+  // Cost, energy and power per session, sessions/s, the workload's cost,
+  // three p95 latencies and whether its SLOs were met.
+  std::size_t charts = 0;
+  for (std::size_t at = page.find("<svg"); at != std::string::npos; at = page.find("<svg", at + 1)) ++charts;
+  CHECK(charts == 9);
+  CHECK(page.find("<script") == std::string::npos);
+  CHECK(read_file(render_comparison("compare-again.html")) == page);
+}
+
+TEST_CASE("The HTML pages render in headless Chromium without errors and are not blank", "[html][report][cli]") {
   if (shell("command -v chromium >/dev/null 2>&1") != 0)
     FAIL("chromium is not installed: scripts/install-deps.sh --test installs it");
-  const std::string page = render("render.html");
-  const std::string shot = temp_path("render.png"), blank_page = write_temp_file("blank.html", "<!DOCTYPE html><html><body></body></html>"),
-                    blank_shot = temp_path("blank.png"), log = temp_path("chromium.log");
   const std::string flags = "chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1100,2400 "
                             "--enable-logging=stderr --v=0 ";
-  REQUIRE(shell(flags + "--screenshot='" + shot + "' 'file://" + page + "' 2>'" + log + "' >/dev/null") == 0);
+  const std::string blank_page = write_temp_file("blank.html", "<!DOCTYPE html><html><body></body></html>");
+  const std::string blank_shot = temp_path("blank.png");
   REQUIRE(shell(flags + "--screenshot='" + blank_shot + "' 'file://" + blank_page + "' >/dev/null 2>&1") == 0);
-  // A page of text and charts compresses far worse than an empty white one.
-  const auto size = std::filesystem::file_size(shot), blank = std::filesystem::file_size(blank_shot);
-  INFO("screenshot " << size << " B, blank page " << blank << " B");
-  CHECK(size > 5 * blank);
-  // The page logs nothing to the console (no errors, no failed loads).
-  const std::string console = read_file(log);
-  CHECK(console.find("CONSOLE") == std::string::npos);
-  CHECK(console.find("Uncaught") == std::string::npos);
+  const auto blank = std::filesystem::file_size(blank_shot);
+  int n = 0;
+  for (const std::string& page : {render("render.html"), render_comparison("render-compare.html")}) {
+    INFO(page);
+    const std::string shot = temp_path("render-" + std::to_string(n) + ".png");
+    const std::string log = temp_path("chromium-" + std::to_string(n++) + ".log");
+    REQUIRE(shell(flags + "--screenshot='" + shot + "' 'file://" + page + "' 2>'" + log + "' >/dev/null") == 0);
+    // A page of text and charts compresses far worse than an empty white one.
+    const auto size = std::filesystem::file_size(shot);
+    INFO("screenshot " << size << " B, blank page " << blank << " B");
+    CHECK(size > 5 * blank);
+    // The page logs nothing to the console (no script errors, nothing refused).
+    const std::string console = read_file(log);
+    CHECK(console.find("CONSOLE") == std::string::npos);
+    CHECK(console.find("Uncaught") == std::string::npos);
+  }
 }

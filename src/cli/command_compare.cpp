@@ -161,7 +161,10 @@ int compare(const CompareOptions& o) {
   }
   if (status != kExitOk) return status;
   const int written =
-      emit(o.format == "json" ? render_comparison_json(runs) : render_comparison_table(runs), o.output);
+      emit(o.format == "json"   ? render_comparison_json(runs)
+           : o.format == "html" ? render_comparison_html(runs)
+                                : render_comparison_table(runs),
+           o.output);
   return written;
 }
 
@@ -190,7 +193,8 @@ Command add_compare_command(CLI::App& app) {
         return {};
       });
   add_seed_option(cmd, o->seed, "Run every scenario with this seed");
-  cmd->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
+  cmd->add_option("--format", o->format, "table, json or html (one page with charts)")
+      ->check(CLI::IsMember({"table", "json", "html"}));
   cmd->add_option("-o,--output", o->output, "Write to FILE (atomically; a device or FIFO in place) instead of stdout");
   cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")
       ->check(jobs_range());

@@ -8,6 +8,7 @@
 
 #include "fleetsim/workflows/report_figures.hpp"
 #include "report_text.hpp"
+#include "svg_chart.hpp"
 
 namespace fleetsim {
 namespace {
@@ -123,6 +124,64 @@ std::string render_comparison_json(const std::vector<ComparedRun>& runs) {
   }
   j["figures"] = std::move(figures);
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+namespace {
+
+// The figures a planner compares first: charted, one bar per run.
+bool charted(const std::string& figure) {
+  for (const char* suffix : {"fleet.cost_per_session_usd", "fleet.mean_it_power_w", "fleet.energy_per_session_j",
+                             "fleet.sessions_per_s", ".cost_per_session_usd", ".ttft_s.p95", ".tpot_s.p95",
+                             ".session_latency_s.p95", ".slos_met"})
+    if (figure.ends_with(suffix)) return true;
+  return false;
+}
+
+constexpr const char* kComparisonStyle = R"(
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto; max-width: 1100px; color: #222; padding: 0 1em; }
+h1 { font-size: 1.6em; } h2 { margin-top: 1.6em; border-bottom: 1px solid #ccc; }
+table { border-collapse: collapse; font-size: 0.85em; } th, td { border-bottom: 1px solid #e4e4e4; padding: 0.2em 0.6em; text-align: right; }
+th:first-child, td:first-child { text-align: left; } th { background: #f5f5f5; }
+figure.chart { display: inline-block; margin: 0.4em 1em 0.4em 0; vertical-align: top; }
+figcaption { font-weight: 600; font-size: 0.9em; } svg text { font-size: 11px; fill: #333; }
+)";
+
+}  // namespace
+
+std::string render_comparison_html(const std::vector<ComparedRun>& runs) {
+  using svg::escape;
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  out += fmt::format("<title>fleetsim compare</title>\n<style>{}</style>\n</head>\n<body>\n", kComparisonStyle);
+  out += "<h1>fleetsim compare</h1>\n<table>\n<tr><th>run</th><th>what ran</th></tr>\n";
+  for (const ComparedRun& run : runs)
+    out += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n", escape(run.label), escape(run.source));
+  out += "</table>\n<h2 id=\"charts\">Side by side</h2>\n";
+  const std::vector<Row> rows = comparison_rows(runs);
+  for (const Row& row : rows) {
+    if (!charted(row.figure)) continue;
+    svg::BarChart chart{row.figure, {}};
+    for (std::size_t r = 0; r < runs.size(); ++r)
+      chart.bars.push_back({runs[r].label, row.values[r].value_or(0.0), format_figure(row.figure, row.values[r])});
+    out += svg::bar_chart(chart);
+  }
+  out += fmt::format("<h2 id=\"figures\">Every figure (differences against {})</h2>\n<table>\n<tr><th>figure</th>",
+                     escape(runs.front().label));
+  for (std::size_t r = 0; r < runs.size(); ++r)
+    out += fmt::format("<th>{}</th>{}", escape(runs[r].label), r > 0 ? "<th>rel</th>" : "");
+  out += "</tr>\n";
+  for (const Row& row : rows) {
+    out += "<tr><td>" + escape(row.figure) + "</td>";
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+      out += "<td>" + escape(format_figure(row.figure, row.values[r])) + "</td>";
+      if (r > 0)
+        out += "<td>" + escape(row.figure.ends_with("slos_met") ? "" : signed_percent(relative(row.values[0], row.values[r]))) +
+               "</td>";
+    }
+    out += "</tr>\n";
+  }
+  out += "</table>\n<p>Figures are defined in docs/report-format.md; <code>--format json</code> has them at full "
+         "precision.</p>\n</body>\n</html>\n";
+  return out;
 }
 
 }  // namespace fleetsim

@@ -26,4 +26,9 @@ std::string render_comparison_table(const std::vector<ComparedRun>& runs);
 // missing; a relative difference is null where the first run's value is 0.
 std::string render_comparison_json(const std::vector<ComparedRun>& runs);
 
+// One self-contained HTML page (inline SVG, as `run --format html`): a bar
+// chart per headline figure (cost, power, energy per session, latency
+// percentiles, SLOs met) with a bar per run, then the whole table.
+std::string render_comparison_html(const std::vector<ComparedRun>& runs);
+
 }  // namespace fleetsim
