@@ -84,6 +84,7 @@ struct Plan {
   // forward pass can read it (0 without tiers); part of duration_s.
   double reload_s = 0.0;
   RooflineModel::DecodeRun run;  // the decode run (after the first iteration for Kind::iteration)
+  RooflineModel::DecodeTerms run_terms;  // its terms, computed once with the plan
   long run_iterations = 0;
 };
 

@@ -109,19 +109,6 @@ class RooflineModel {
     double seqs = 0.0;
     double context = 0.0;
   };
-  // Total time of the first k iterations.
-  double decode_run_time(const DecodeRun& run, long k) const;
-  // Sum over the first k iterations of compute_s and memory_s (for power).
-  void decode_run_components(const DecodeRun& run, long k, double& compute_s, double& memory_s) const;
-  // Largest k <= limit whose iterations all end by `elapsed` seconds.
-  long decode_iterations_within(const DecodeRun& run, long limit, double elapsed) const;
-
-  const ModelSpec& model() const { return model_; }
-  const HardwareSpec& hardware() const { return hardware_; }
-  int tensor_parallel() const { return tp_; }
-  double peak_flops() const { return peak_flops_; }
-
- private:
   // cost() of iteration j of a decode run: the matrices' time is the same
   // every iteration (the batch does not change), attention's compute and
   // memory grow linearly with j (every sequence's context grows by one).
@@ -131,14 +118,36 @@ class RooflineModel {
     double a_c = 0.0, b_c = 0.0;  // attention compute: a_c + b_c * j
     double a_m = 0.0, b_m = 0.0;  // attention memory:  a_m + b_m * j
     double fixed = 0.0;           // communication, overhead and layer kernels
+
+    // Total time of the first k iterations.
+    double time(long k) const;
+    // Sum over the first k iterations of compute_s and memory_s (for power).
+    void components(long k, double& compute_s, double& memory_s) const;
+    // Largest k <= limit whose iterations all end by `elapsed` seconds.
+    long iterations_within(long limit, double elapsed) const;
   };
+  // The run's terms: one cost() of its first iteration. A caller that asks
+  // about the same run several times (the batcher: plan, progress, energy)
+  // keeps them and asks them, which then costs a few flops.
   DecodeTerms decode_terms(const DecodeRun& run) const;
+  double decode_run_time(const DecodeRun& run, long k) const { return decode_terms(run).time(k); }
+  void decode_run_components(const DecodeRun& run, long k, double& compute_s, double& memory_s) const {
+    decode_terms(run).components(k, compute_s, memory_s);
+  }
+  long decode_iterations_within(const DecodeRun& run, long limit, double elapsed) const {
+    return decode_terms(run).iterations_within(limit, elapsed);
+  }
+
+  const ModelSpec& model() const { return model_; }
+  const HardwareSpec& hardware() const { return hardware_; }
+  int tensor_parallel() const { return tp_; }
+  double peak_flops() const { return peak_flops_; }
+
+ private:
   // (query, key) pairs attention computes, and KV cells it reads and writes,
   // in an iteration of this shape under the replica's KV layout.
   double attention_pairs(const IterationShape& s) const;
   double kv_cells_moved(const IterationShape& s) const;
-  // Total time of the first k >= 1 iterations of a run with these terms.
-  static double run_time(const DecodeTerms& terms, long k);
 
   ModelSpec model_;
   HardwareSpec hardware_;

@@ -283,9 +283,10 @@ bool ContinuousBatcher::plan_tail_run(Plan& p) {
   const long run = kv_growth_limit(limit, free);
   if (run <= 0) return false;
   p.run = {static_cast<double>(running_.size()), context};
+  p.run_terms = roofline_->decode_terms(p.run);
   p.run_iterations = run;
   p.iterations += run;
-  p.duration_s += roofline_->decode_run_time(p.run, run);
+  p.duration_s += p.run_terms.time(run);
   return true;
 }
 
@@ -325,9 +326,10 @@ Plan ContinuousBatcher::plan_next(double now, BatcherListener& listener) {
     }
     p.kind = Plan::Kind::decode_run;
     p.run = {static_cast<double>(running_.size()), context};
+    p.run_terms = roofline_->decode_terms(p.run);
     // ensure_decode_room has made room for at least one iteration.
     p.iterations = p.run_iterations = std::max(1L, kv_growth_limit(std::max(1L, limit), free_blocks_));
-    p.duration_s = roofline_->decode_run_time(p.run, p.iterations);
+    p.duration_s = p.run_terms.time(p.iterations);
     return p;
   }
 
@@ -371,16 +373,16 @@ Plan ContinuousBatcher::plan_next(double now, BatcherListener& listener) {
 }
 
 double ContinuousBatcher::time_of(const Plan& plan, long k) const {
-  if (plan.kind == Plan::Kind::decode_run) return roofline_->decode_run_time(plan.run, k);
+  if (plan.kind == Plan::Kind::decode_run) return plan.run_terms.time(k);
   if (k <= 0) return 0.0;
-  return head_s(plan) + roofline_->decode_run_time(plan.run, std::min(k - 1, plan.run_iterations));
+  return head_s(plan) + plan.run_terms.time(std::min(k - 1, plan.run_iterations));
 }
 
 long ContinuousBatcher::iterations_done(const Plan& plan, double elapsed) const {
-  if (plan.kind == Plan::Kind::decode_run) return roofline_->decode_iterations_within(plan.run, plan.iterations, elapsed);
+  if (plan.kind == Plan::Kind::decode_run) return plan.run_terms.iterations_within(plan.iterations, elapsed);
   const double head = head_s(plan);
   if (elapsed < head) return 0;
-  return 1 + roofline_->decode_iterations_within(plan.run, plan.run_iterations, elapsed - head);
+  return 1 + plan.run_terms.iterations_within(plan.run_iterations, elapsed - head);
 }
 
 void ContinuousBatcher::account(double start_s, double end_s, double compute_s, double memory_s, double batch,
@@ -408,7 +410,7 @@ void ContinuousBatcher::account_unfinished(const Plan& plan, double start_s, dou
   double compute = plan.cost.compute_s, memory = plan.cost.memory_s;
   if (plan.run_iterations > 0) {
     double run_compute = 0.0, run_memory = 0.0;
-    roofline_->decode_run_components(plan.run, plan.run_iterations, run_compute, run_memory);
+    plan.run_terms.components(plan.run_iterations, run_compute, run_memory);
     if (plan.kind == Plan::Kind::decode_run) compute = memory = 0.0;
     compute += run_compute;
     memory += run_memory;
@@ -435,7 +437,7 @@ void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, doubl
   if (plan.kind == Plan::Kind::decode_run) {
     tokens = batch = static_cast<double>(running_.size());
     for (const auto& s : running_) scratch_workload_tokens_[s.call.workload] += 1.0;
-    roofline_->decode_run_components(plan.run, k, compute, memory);
+    plan.run_terms.components(k, compute, memory);
     apply_decode(k, takes_decode_calls_ && k > 0 ? start_s + time_of(plan, 1) : end_s);
     run_k = 0;
   } else {
@@ -474,7 +476,7 @@ void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, doubl
     account(start_s, head_end, compute, memory, batch, scratch_workload_tokens_, tokens);
     std::fill(scratch_workload_tokens_.begin(), scratch_workload_tokens_.end(), 0.0);
     for (const auto& s : running_) scratch_workload_tokens_[s.call.workload] += 1.0;
-    roofline_->decode_run_components(plan.run, run_k, compute, memory);
+    plan.run_terms.components(run_k, compute, memory);
     const double n = static_cast<double>(running_.size());
     account(head_end, end_s, compute, memory, n, scratch_workload_tokens_, n);
     apply_decode(run_k, head_end);  // every sequence has its first token by the head's end

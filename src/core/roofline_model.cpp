@@ -163,11 +163,9 @@ RooflineModel::DecodeTerms RooflineModel::decode_terms(const DecodeRun& run) con
   return t;
 }
 
-double RooflineModel::decode_run_time(const DecodeRun& run, long k) const {
-  return k <= 0 ? 0.0 : run_time(decode_terms(run), k);
-}
-
-double RooflineModel::run_time(const DecodeTerms& t, long k) {
+double RooflineModel::DecodeTerms::time(long k) const {
+  if (k <= 0) return 0.0;
+  const DecodeTerms& t = *this;
   // attention compute_j - memory_j = (a_c - a_m) + (b_c - b_m) j changes sign at most once.
   const double da = t.a_c - t.a_m, db = t.b_c - t.b_m;
   long split = k;  // iterations [0, split) use the side that wins at j = 0
@@ -185,20 +183,18 @@ double RooflineModel::run_time(const DecodeTerms& t, long k) {
   return attention + (t.linear + t.fixed) * static_cast<double>(k);
 }
 
-void RooflineModel::decode_run_components(const DecodeRun& run, long k, double& compute_s,
-                                          double& memory_s) const {
-  const DecodeTerms t = decode_terms(run);
+void RooflineModel::DecodeTerms::components(long k, double& compute_s, double& memory_s) const {
+  const DecodeTerms& t = *this;
   const double n = static_cast<double>(std::max(0L, k));
   compute_s = t.linear_compute * n + sum_linear(t.a_c, t.b_c, 0, k);
   memory_s = t.linear_memory * n + sum_linear(t.a_m, t.b_m, 0, k);
 }
 
-long RooflineModel::decode_iterations_within(const DecodeRun& run, long limit, double elapsed) const {
-  const DecodeTerms terms = decode_terms(run);  // once, not per bisection step
+long RooflineModel::DecodeTerms::iterations_within(long limit, double elapsed) const {
   long lo = 0, hi = limit;  // invariant: time(lo) <= elapsed
   while (lo < hi) {
     const long mid = lo + (hi - lo + 1) / 2;
-    if (run_time(terms, mid) <= elapsed)
+    if (time(mid) <= elapsed)
       lo = mid;
     else
       hi = mid - 1;
