@@ -188,3 +188,29 @@ TEST_CASE("Bad roles are located, named and given a hint", "[disaggregation][cli
   CHECK_THAT(r.err, Contains("\"xeon6-6980p-2s\" has no network_bandwidth"));
   CHECK_THAT(r.err, Contains("set network_bandwidth"));
 }
+
+TEST_CASE("The CSV gives the transfers' and the shared prefix's figures, each with its unit",
+          "[disaggregation][shared_prefix][csv][cli]") {
+  const std::string yaml = "name: disagg-csv\n" + kRoles +
+                           "workloads:\n"
+                           "  - name: agent\n"
+                           "    arrivals: {process: constant, rate: 1/h}\n"
+                           "    shared_prefix: 512\n"
+                           "    steps:\n"
+                           "      - llm: {model: llama-3.1-8b, prompt_tokens: 100, output_tokens: 5}\n"
+                           "simulation: {sessions: 2}\n";
+  const CliResult r = run_fleetsim("run '" + write_temp_file("disagg-csv.yaml", yaml) + "' --format csv --no-progress");
+  REQUIRE(r.exit_code == 0);
+  for (const char* row : {"workload,agent,kv_transfers.transfers,2,count", "workload,agent,kv_transfers.bytes_mean,",
+                          "workload,agent,cross_session_hit_rate,"})
+    CHECK_THAT(r.out, Contains(row));
+  // Every row ends with a unit.
+  std::size_t start = r.out.find('\n') + 1;
+  while (start < r.out.size()) {
+    const std::size_t end = r.out.find('\n', start);
+    const std::string line = r.out.substr(start, end - start);
+    INFO(line);
+    CHECK(line.back() != ',');
+    start = end + 1;
+  }
+}

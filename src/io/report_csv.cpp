@@ -107,6 +107,7 @@ constexpr UnitEntry kUnits[] = {
     {"prompt_tokens", "tokens"},
     {"prefill_tokens", "tokens"},
     {"prefix_cache_hit_rate", "fraction"},
+    {"cross_session_hit_rate", "fraction"},
     {"slos_met", "bool"},
     {"goodput_sessions_per_s", "sessions/s"},
     {"sessions_in_system_first_half", "sessions"},
@@ -124,6 +125,11 @@ constexpr UnitEntry kUnits[] = {
     {"blocked_on_models_mean_s", "s"},
     {"blocked_on_tools_mean_s", "s"},
     {"blocked_on_both_mean_s", "s"},
+    // workload.kv_transfers (prefill/decode disaggregation)
+    {"transfers", "count"},
+    {"bytes_mean", "B"},
+    {"time_mean_s", "s"},
+    {"time_max_s", "s"},
     // workload.trace_replay
     {"calls_issued", "count"},
     {"calls_late", "count"},
