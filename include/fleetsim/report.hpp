@@ -63,7 +63,7 @@ struct TraceReplayReport {
 struct KvTransferReport {
   std::int64_t transfers = 0;
   double bytes_mean = 0.0;
-  double time_mean_s = 0.0;  // network latency + bytes / link bandwidth
+  double time_mean_s = 0.0;  // prefill's end to the cache's arrival (links shared with other transfers)
   double time_max_s = 0.0;
 };
 
