@@ -219,6 +219,24 @@ TEST_CASE("A scheduled pool pays for the node-hours it holds", "[autoscaling][re
   CHECK(options["purchase_options"][0]["cost_usd"].get<double>() == Approx(4.0 * 3.77024).epsilon(1e-9));
   CHECK(options["purchase_options"][1]["option"] == "reserved_1y");
   CHECK(options["purchase_options"][1]["cost_usd"].get<double>() == Approx(4.0 * 2.0).epsilon(1e-9));
+
+  // A reserved base of 2 nodes with on-demand burst: the 2 are paid for the
+  // whole 2-hour window (2 x 2 h x 2.0), used or not; the node time above 2
+  // is the third node's second hour (1 node-hour x 3.77024).
+  const std::string split = with(kScheduled, "      autoscale:",
+                                 "      purchase: {base: reserved_1y, base_nodes: 2, burst: on_demand}\n      autoscale:");
+  const auto reserved = run_report_json("scheduled-reserved.yaml", "hardware:\n  graviton4-r8g.16xlarge:\n"
+                                                                   "    purchase: {reserved_1y: {price_per_hour: 2.0}}\n" +
+                                                                       split);
+  const auto& rp = reserved["pools"][0];
+  CHECK(rp["purchase"] == "reserved_1y x 2 + on_demand above");
+  CHECK(rp["compute_cost_usd"].get<double>() == Approx(2 * 2 * 2.0 + 1 * 3.77024).epsilon(1e-9));
+  CHECK(rp["autoscale"]["node_hours"].get<double>() == Approx(4.0).epsilon(1e-9));
+  // A base of none: every node-hour is burst.
+  const auto none = run_report_json("scheduled-reserved-0.yaml",
+                                    "hardware:\n  graviton4-r8g.16xlarge:\n    purchase: {reserved_1y: {price_per_hour: 2.0}}\n" +
+                                        with(split, "base_nodes: 2", "base_nodes: 0"));
+  CHECK(none["pools"][0]["compute_cost_usd"].get<double>() == Approx(4.0 * 3.77024).epsilon(1e-9));
 }
 
 TEST_CASE("A scheduled pool's baseline carbon follows its nodes through the hours", "[autoscaling][carbon]") {
@@ -286,6 +304,10 @@ TEST_CASE("The reader refuses autoscaling it cannot honour", "[autoscaling][scen
   check_error(edit("      autoscale: {policy: utilization, min: 1, max: 3}"), "the utilization policy needs a target",
               "target: 0.6");
   check_error(edit("      autoscale: {policy: utilization, target: 1.5, min: 1, max: 3}"), "target", "");
+  check_error("hardware:\n  graviton4-r8g.16xlarge:\n    purchase: {reserved_1y: {price_per_hour: 2.0}}\n" +
+                  with(kScheduled, "      autoscale:",
+                       "      purchase: {base: reserved_1y, base_nodes: 4, burst: on_demand}\n      autoscale:"),
+              "base_nodes 4 is more than the autoscaler's max 3", "raise autoscale.max");
   check_error(edit("      autoscale: {policy: queue_delay, min: 1, max: 3}"), "the queue_delay policy needs a target",
               "target: 500ms");
   check_error(edit("      autoscale: {policy: queue_delay, target: 0s, min: 1, max: 3}"), "target", "");

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <utility>
 #include <deque>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -63,6 +64,12 @@ class PoolAutoscaler {
 
   // Node-seconds paid for (starting, serving or draining) since the window's start.
   double node_seconds() const { return provisioned_.area(); }
+  // A pool that buys its first `base` nodes one way and the rest another
+  // (a reserved base, on-demand burst): from now on, also integrate the
+  // nodes paid for above `base`. Call before the run starts.
+  void count_nodes_above(int base, double now_s);
+  // Node-seconds paid for above the base since the window's start; 0 unless counted.
+  double node_seconds_above_base() const { return above_base_.area(); }
   double mean_nodes(double t0, double t1) const { return provisioned_.mean(t0, t1); }
   int peak_nodes() const { return peak_nodes_; }
   long nodes_started() const { return nodes_started_; }
@@ -84,6 +91,8 @@ class PoolAutoscaler {
   double wait_total_s_ = 0.0;  // since the last evaluation
   long wait_calls_ = 0;
   StepIntegral provisioned_;
+  int base_ = std::numeric_limits<int>::max();  // count_nodes_above's; none: nothing is above it
+  StepIntegral above_base_;
   long nodes_started_ = 0;
   long nodes_drained_ = 0;
   // Load integrals since the last evaluation.

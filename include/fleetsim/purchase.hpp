@@ -71,6 +71,20 @@ struct PurchaseSplit {
 PurchaseSplit price_pool(const PoolPurchase& purchase, int count, double on_demand_price_per_hour,
                          const std::vector<PurchaseOption>& listed);
 
+// An autoscaled pool's node time priced the way it buys its nodes: its
+// `base_nodes` (when it splits base and burst) are bought for the whole
+// window, used or not, as a reservation is; the node time paid above them
+// (`seconds_above_base`) at the burst option; without a split, all its
+// `node_seconds` at its one option. `energy_paid_share` is the share of its
+// node time whose option pays its energy (owned).
+struct AutoscaledPurchaseCost {
+  double compute_cost_usd = 0.0;
+  double energy_paid_share = 0.0;
+};
+AutoscaledPurchaseCost price_autoscaled_pool(const PoolPurchase& purchase, double window_s, double node_seconds,
+                                             double seconds_above_base, double on_demand_price_per_hour,
+                                             const std::vector<PurchaseOption>& listed);
+
 // A pool's cost: its node-hours' `compute_cost_usd`, plus the share of its
 // `energy_cost_usd` its owned nodes pay (all of it when the run's pricing is
 // owned).
@@ -79,5 +93,7 @@ double cost_with_energy_usd(double compute_cost_usd, const PurchaseSplit& split,
 
 // "reserved_3y", "reserved_3y x 4 + on_demand x 6".
 std::string describe(const PoolPurchase& purchase, int count);
+// An autoscaled pool's: "on_demand", "reserved_3y x 4 + on_demand above".
+std::string describe_autoscaled(const PoolPurchase& purchase);
 
 }  // namespace fleetsim

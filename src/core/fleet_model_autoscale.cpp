@@ -36,6 +36,9 @@ void FleetModel::set_up_autoscaling() {
       std::fill_n(replica_scaled_.begin() + static_cast<std::ptrdiff_t>(first_replica), replicas,
                   static_cast<std::int32_t>(scaled_.size() - 1));
       for (int n = pool.count; n < pool.max_nodes(); ++n) open_node(scaled_.back(), n, false);
+      // A reserved base with a burst bought another way: node time above the base is priced apart.
+      if (pool.purchase.base_nodes >= 0 && pool.purchase.base != pool.purchase.burst)
+        scaled_.back().scaler.count_nodes_above(pool.purchase.base_nodes, 0.0);
     }
     first_replica += replicas;
     first_host += static_cast<std::size_t>(pool.max_nodes());

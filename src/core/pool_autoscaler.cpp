@@ -11,7 +11,8 @@ PoolAutoscaler::PoolAutoscaler(const AutoscaleSpec& spec, int initial_nodes, int
       replicas_per_node_(replicas_per_node),
       provisioning_s_(provisioning_s),
       states_(static_cast<std::size_t>(std::max(spec.max_nodes, initial_nodes)), NodeState::off),
-      provisioned_(window_start_s) {
+      provisioned_(window_start_s),
+      above_base_(window_start_s) {
   counts_[static_cast<std::size_t>(NodeState::off)] = static_cast<int>(states_.size());
   for (int n = 0; n < initial_nodes; ++n) set_state(n, NodeState::serving, 0.0);
 }
@@ -34,9 +35,16 @@ void PoolAutoscaler::set_state(int node, NodeState s, double now_s) {
   ++counts_[static_cast<std::size_t>(s)];
   current = s;
   if (was_paid == paid) return;
+  // A node above the base starts or stops being paid at the burst's price.
+  if (paid ? provisioned_now_ >= base_ : provisioned_now_ > base_) above_base_.change(now_s, paid ? 1.0 : -1.0);
   provisioned_now_ += paid ? 1 : -1;
   provisioned_.change(now_s, paid ? 1.0 : -1.0);
   peak_nodes_ = std::max(peak_nodes_, provisioned_now_);
+}
+
+void PoolAutoscaler::count_nodes_above(int base, double now_s) {
+  base_ = base;
+  if (provisioned_now_ > base) above_base_.change(now_s, static_cast<double>(provisioned_now_ - base));
 }
 
 void PoolAutoscaler::load_changed(double now_s, int calls_delta, int busy_replicas_delta) {
@@ -111,6 +119,7 @@ void PoolAutoscaler::node_drained(int node, double now_s) {
 void PoolAutoscaler::settle(double end_s) {
   integrate(end_s);
   provisioned_.settle(end_s);
+  above_base_.settle(end_s);
 }
 
 }  // namespace fleetsim

@@ -8,6 +8,9 @@
 #include "fleetsim/units.hpp"  // kHoursPerYear: an owned node pays every hour of the year, busy or not
 
 namespace fleetsim {
+namespace {
+constexpr double kSecondsPerHour = 3600.0;
+}  // namespace
 
 double annuity_per_year(double capital, double life_years, double rate) {
   if (capital <= 0.0 || life_years <= 0.0) return 0.0;
@@ -50,6 +53,33 @@ PurchaseSplit price_pool(const PoolPurchase& purchase, int count, double on_dema
   return split;
 }
 
+AutoscaledPurchaseCost price_autoscaled_pool(const PoolPurchase& purchase, double window_s, double node_seconds,
+                                             double seconds_above_base, double on_demand_price_per_hour,
+                                             const std::vector<PurchaseOption>& listed) {
+  AutoscaledPurchaseCost cost;
+  const auto option = [&](const std::string& name) {
+    return find_purchase_option(name, on_demand_price_per_hour, listed);
+  };
+  if (purchase.base_nodes < 0 || purchase.base == purchase.burst) {
+    if (const auto o = option(purchase.base)) {
+      cost.compute_cost_usd = o->hourly_price_usd() * node_seconds / kSecondsPerHour;
+      cost.energy_paid_share = o->pays_energy() ? 1.0 : 0.0;
+    }
+    return cost;
+  }
+  const double base_seconds = purchase.base_nodes * window_s;
+  const double within_base = std::max(0.0, node_seconds - seconds_above_base);  // node time the base served
+  if (const auto o = option(purchase.base)) {
+    cost.compute_cost_usd += o->hourly_price_usd() * base_seconds / kSecondsPerHour;
+    if (o->pays_energy() && node_seconds > 0) cost.energy_paid_share += within_base / node_seconds;
+  }
+  if (const auto o = option(purchase.burst)) {
+    cost.compute_cost_usd += o->hourly_price_usd() * seconds_above_base / kSecondsPerHour;
+    if (o->pays_energy() && node_seconds > 0) cost.energy_paid_share += seconds_above_base / node_seconds;
+  }
+  return cost;
+}
+
 double cost_with_energy_usd(double compute_cost_usd, const PurchaseSplit& split, double energy_cost_usd,
                             bool owned_run) {
   return compute_cost_usd + (owned_run ? 1.0 : split.energy_paid_share) * energy_cost_usd;
@@ -61,6 +91,11 @@ std::string describe(const PoolPurchase& purchase, int count) {
   if (purchase.base_nodes == 0) return purchase.burst;
   return fmt::format("{} x {} + {} x {}", purchase.base, purchase.base_nodes, purchase.burst,
                      count - purchase.base_nodes);
+}
+
+std::string describe_autoscaled(const PoolPurchase& purchase) {
+  if (purchase.base_nodes < 0 || purchase.base == purchase.burst) return purchase.base;
+  return fmt::format("{} x {} + {} above", purchase.base, purchase.base_nodes, purchase.burst);
 }
 
 }  // namespace fleetsim

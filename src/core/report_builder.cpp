@@ -261,12 +261,20 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     pr.peak_power_w =
         fleet.pool_power()[p].peak_power_w(peak_nodes * node_baseline_power_w(pool), totals.window_end_s);
     // Owned nodes (the run's pricing, or the pool's purchase) pay their energy.
-    // An autoscaled pool buys one option (the reader refuses a base and a
-    // burst), so its node-hours are priced at one node's rate.
-    const PurchaseSplit bought = price_pool(pool.purchase, scaler ? 1 : pool.count, pool.hardware.price_per_hour_usd,
-                                            pool.hardware.purchase_options);
+    // An autoscaled pool pays for its node time: a reserved base for the
+    // whole window, the node time above it at the burst's price.
+    PurchaseSplit bought = price_pool(pool.purchase, pool.count, pool.hardware.price_per_hour_usd,
+                                      pool.hardware.purchase_options);
     pr.purchase = describe(pool.purchase, pool.count);
-    pr.compute_cost_usd = bought.price_per_hour_usd * (scaler ? node_seconds : window) / kSecondsPerHour;
+    pr.compute_cost_usd = bought.price_per_hour_usd * window / kSecondsPerHour;
+    if (scaler) {
+      const AutoscaledPurchaseCost c =
+          price_autoscaled_pool(pool.purchase, window, node_seconds, scaler->node_seconds_above_base(),
+                                pool.hardware.price_per_hour_usd, pool.hardware.purchase_options);
+      pr.compute_cost_usd = c.compute_cost_usd;
+      bought.energy_paid_share = c.energy_paid_share;
+      pr.purchase = describe_autoscaled(pool.purchase);
+    }
     pr.energy_cost_usd = pr.energy_j * pue / kJoulesPerKwh * sc.costs.electricity_usd_per_kwh;
     pr.cost_usd = cost_with_energy_usd(pr.compute_cost_usd, bought, pr.energy_cost_usd, owned);
     // An autoscaled pool's baseline follows its node count through the

@@ -194,9 +194,13 @@ void read_pool_autoscale(YamlReader& r, const YAML::Node& n, const std::string& 
             "count is the nodes serving at the start; set it within the bounds");
     return;
   }
-  if (pool.purchase.base != pool.purchase.burst) {
-    r.error(n, path, "an autoscaled pool buys one purchase option for all its nodes",
-            "give purchase a single option name, or drop the base/burst split");
+  // A reserved base may hold more nodes than serve at the start (they are
+  // paid for all the same), but not more than the pool can ever hold.
+  if (pool.purchase.base_nodes > spec->max_nodes) {
+    r.error(site.node["purchase"], child_path(site.path, "purchase"),
+            fmt::format("base_nodes {} is more than the autoscaler's max {}", pool.purchase.base_nodes,
+                        spec->max_nodes),
+            "the base buys some of the nodes the pool may hold; lower base_nodes or raise autoscale.max");
     return;
   }
   pool.autoscale = std::move(spec);
@@ -256,7 +260,7 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
     const std::string purchase_path = child_path(path, "purchase");
     if (auto purchase = read_pool_purchase(r, n, purchase_path, pool.hardware.purchase_options)) {
       pool.purchase = *purchase;
-      if (site.count_ok && purchase->base_nodes > pool.count)
+      if (site.count_ok && purchase->base_nodes > pool.count && !YamlReader::get(node, "autoscale"))
         r.error(n, purchase_path,
                 fmt::format("base_nodes {} is more than the pool's {} nodes", purchase->base_nodes, pool.count),
                 "the base buys some of the pool's nodes; lower base_nodes or raise count");
