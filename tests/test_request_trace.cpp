@@ -301,6 +301,30 @@ TEST_CASE("rate_scale, limit, loop and a duration shape the replay", "[trace][en
   CHECK(looped["workloads"][0]["sessions_started"] == 70);
 }
 
+TEST_CASE("a window of the recorded time and a sample of the sessions shape the replay", "[trace][end-to-end]") {
+  const std::string base = "format: azure-2023, model: llama-3.1-8b";
+  // The ten calls arrive 0, 0.052, 0.098, 0.141, 0.445, 0.539, 0.699, 1.016,
+  // 1.299 and 1.299 s after the first: 0.4 s to 1.1 s holds the fifth to the
+  // eighth (34 + 374 + 6985 + 34 prompt tokens), the fifth replayed at 0.
+  const auto window = run_json(trace_scenario("azure2023-code-first10.csv", base + ", window: {from: 0.4s, to: 1.1s}"));
+  CHECK(window["workloads"][0]["llm_calls"] == 4);
+  CHECK(window["workloads"][0]["prompt_tokens"].get<double>() == 34 + 374 + 6985 + 34);
+  CHECK(window["run"]["simulated_end_s"].get<double>() < 1.016 - 0.445 + 1.0);
+  // The window is in recorded time: twice as fast, the same four calls.
+  const auto fast = run_json(
+      trace_scenario("azure2023-code-first10.csv", base + ", rate_scale: 2, window: {from: 0.4s, to: 1.1s}"));
+  CHECK(fast["workloads"][0]["prompt_tokens"].get<double>() == 34 + 374 + 6985 + 34);
+  // A sample of 4 of the 10 sessions: every 2.5th, sessions 0, 2, 5 and 7.
+  const auto sample = run_json(trace_scenario("azure2023-code-first10.csv", base + ", sample: 4"));
+  CHECK(sample["workloads"][0]["llm_calls"] == 4);
+  CHECK(sample["workloads"][0]["prompt_tokens"].get<double>() == 4808 + 110 + 374 + 34);
+  // A window with no session in it is an error at the window.
+  const auto empty = run_fleetsim(
+      "validate '" + trace_scenario("azure2023-code-first10.csv", base + ", window: {from: 1h}") + "'");
+  CHECK(empty.exit_code == 1);
+  CHECK_THAT(empty.err, Catch::Matchers::Contains("no session of the trace starts in the window"));
+}
+
 TEST_CASE("a scenario's trace problems are reported at the trace's line and column, and the run exits 1",
           "[trace][loader]") {
   const std::string bad = write_temp_file("bad-trace.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n"

@@ -80,6 +80,11 @@ struct RequestTrace {
   };
   std::optional<SessionRef> session(std::uint64_t k) const;
   double start_s(const SessionRef& ref) const { return ref.offset_s + calls[session_begin[ref.index]].arrival_s; }
+
+  // Keeps the sessions whose `keep` entry is true (one per session, in
+  // session order), all their calls with them, and shifts every time so
+  // that `new_origin_s` becomes 0: a window of the trace, or a sample.
+  void keep_sessions(const std::vector<bool>& keep, double new_origin_s);
 };
 
 // Where one session in flight is in its recorded calls.

@@ -13,6 +13,25 @@ std::optional<RequestTrace::SessionRef> RequestTrace::session(std::uint64_t k) c
   return SessionRef{static_cast<std::uint32_t>(k % n), static_cast<double>(k / n) * loop_period_s};
 }
 
+void RequestTrace::keep_sessions(const std::vector<bool>& keep, double new_origin_s) {
+  std::vector<Call> kept_calls;
+  std::vector<std::uint32_t> kept_begin = {0};
+  std::vector<double> kept_gaps;
+  for (std::size_t k = 0; k < sessions(); ++k) {
+    if (!keep[k]) continue;
+    for (std::uint32_t at = session_begin[k]; at < session_begin[k + 1]; ++at) {
+      Call c = calls[at];
+      c.arrival_s -= new_origin_s;
+      kept_calls.push_back(c);
+      if (!gap_after_s.empty()) kept_gaps.push_back(gap_after_s[at]);
+    }
+    kept_begin.push_back(static_cast<std::uint32_t>(kept_calls.size()));
+  }
+  calls = std::move(kept_calls);
+  session_begin = std::move(kept_begin);
+  gap_after_s = std::move(kept_gaps);
+}
+
 TraceCursor::TraceCursor(const RequestTrace& trace, const RequestTrace::SessionRef& ref)
     : trace_(&trace),
       begin_(trace.session_begin[ref.index]),

@@ -1,6 +1,9 @@
 #include "trace_workload_reader.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <tuple>
 #include <unordered_set>
@@ -101,7 +104,8 @@ std::optional<ArrivalProcess> read_trace_workload(ScenarioContext& ctx, const YA
   if (!r.expect_map(node, path, "e.g. trace: {file: conv.csv, format: azure-2023, model: llama-3.1-8b}"))
     return std::nullopt;
   r.check_keys(node, path,
-               {"file", "format", "columns", "time_unit", "model", "rate_scale", "limit", "loop", "pacing"});
+               {"file", "format", "columns", "time_unit", "model", "rate_scale", "limit", "window", "sample", "loop",
+                "pacing"});
   const std::size_t errors_before = r.error_count();
 
   std::optional<std::string> file;
@@ -142,6 +146,28 @@ std::optional<ArrivalProcess> read_trace_workload(ScenarioContext& ctx, const YA
   if (const YAML::Node n = YamlReader::get(node, "limit"))
     if (auto v = r.integer(n, child_path(path, "limit"), 1, std::numeric_limits<std::int64_t>::max()))
       options.limit = static_cast<std::uint64_t>(*v);
+  // A window of the recorded time (from the trace's first arrival, before
+  // rate_scale): the sessions that start in it.
+  std::optional<std::pair<double, double>> window;
+  const YAML::Node window_node = YamlReader::get(node, "window");
+  if (window_node && r.expect_map(window_node, child_path(path, "window"), "e.g. window: {from: 1h, to: 2h}")) {
+    r.check_keys(window_node, child_path(path, "window"), {"from", "to"});
+    double from = 0.0, to = std::numeric_limits<double>::infinity();
+    if (const YAML::Node n = YamlReader::get(window_node, "from"))
+      if (auto v = r.quantity(n, child_path(path, "window.from"), Dimension::duration, at_least(0))) from = *v;
+    if (const YAML::Node n = YamlReader::get(window_node, "to"))
+      if (auto v = r.quantity(n, child_path(path, "window.to"), Dimension::duration, greater_than(0))) to = *v;
+    if (to <= from)
+      r.error(window_node, child_path(path, "window"), "the window ends before it starts",
+              "give window.to after window.from (both from the trace's first arrival)");
+    window = std::pair{from, to};
+  }
+  // Every k-th session, for about `sample` of them.
+  std::optional<std::uint64_t> sample;
+  const YAML::Node sample_node = YamlReader::get(node, "sample");
+  if (sample_node)
+    if (auto v = r.integer(sample_node, child_path(path, "sample"), 1, std::numeric_limits<std::int64_t>::max()))
+      sample = static_cast<std::uint64_t>(*v);
   bool loop = false;
   const YAML::Node loop_node = YamlReader::get(node, "loop");
   if (loop_node)
@@ -171,6 +197,34 @@ std::optional<ArrivalProcess> read_trace_workload(ScenarioContext& ctx, const YA
   if (!trace) return std::nullopt;
   record_models(ctx, *trace, model, child_path(path, "model"), options.default_model, node, path);
   if (!mapping->prefix_hashes.empty()) note_prefix_hashes(r, *trace, node, path);
+  if (window) {
+    const double from = window->first / options.rate_scale, to = window->second / options.rate_scale;
+    std::vector<bool> keep(trace->sessions());
+    for (std::size_t k = 0; k < keep.size(); ++k) {
+      const double start = trace->calls[trace->session_begin[k]].arrival_s;
+      keep[k] = start >= from && start < to;
+    }
+    if (std::find(keep.begin(), keep.end(), true) == keep.end()) {
+      r.error(window_node, child_path(path, "window"),
+              fmt::format("no session of the trace starts in the window (its sessions start from 0 to {} s after its "
+                          "first arrival)",
+                          trace->calls[trace->session_begin[trace->sessions() - 1]].arrival_s * options.rate_scale),
+              "the window is measured from the trace's first arrival, in its recorded time");
+      return std::nullopt;
+    }
+    // The first session of the window starts the replay.
+    const auto first = static_cast<std::size_t>(std::find(keep.begin(), keep.end(), true) - keep.begin());
+    trace->keep_sessions(keep, trace->calls[trace->session_begin[first]].arrival_s);
+  }
+  if (sample && *sample < trace->sessions()) {
+    // Systematic: sessions 0, k, 2k, ... with k = sessions / sample, spread
+    // over the whole trace, their recorded times kept.
+    const double step = static_cast<double>(trace->sessions()) / static_cast<double>(*sample);
+    std::vector<bool> keep(trace->sessions(), false);
+    for (std::uint64_t i = 0; i < *sample; ++i)
+      keep[static_cast<std::size_t>(std::floor(static_cast<double>(i) * step))] = true;
+    trace->keep_sessions(keep, 0.0);
+  }
   if (loop) {
     // A round lasts as long as the trace plus one mean gap between session
     // starts, so that the seam looks like any other gap.
