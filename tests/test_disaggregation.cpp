@@ -214,3 +214,44 @@ TEST_CASE("The CSV gives the transfers' and the shared prefix's figures, each wi
     start = end + 1;
   }
 }
+
+TEST_CASE("Disaggregated calls survive failing and autoscaled pools: every session completes",
+          "[disaggregation][failures][autoscaling][cli]") {
+  // Decode nodes that fail every minute or so (their calls start over from
+  // the prefill), and a decode pool that autoscales on queueing delay: the
+  // retry and drain paths of the two-phase flow. 100 one-call sessions.
+  const std::string yaml =
+      "name: disagg-rough\n"
+      "fleet:\n"
+      "  pools:\n"
+      "    - {name: pre, role: prefill, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.1-8b]}\n"
+      "    - name: dec\n"
+      "      role: decode\n"
+      "      hardware: graviton4-c8g.48xlarge\n"
+      "      count: 2\n"
+      "      models: [llama-3.1-8b]\n"
+      "      engine: {max_batch_size: 8}\n"
+      "      failures: {mttf: 1min, mttr: 30s}\n"
+      "workloads:\n"
+      "  - name: agent\n"
+      "    arrivals: {process: poisson, rate: 2/s}\n"
+      "    steps:\n"
+      "      - llm: {model: llama-3.1-8b, prompt_tokens: 2000, output_tokens: 300}\n"
+      "simulation: {sessions: 100, seed: 3}\n";
+  const auto failing = run_report_json("disagg-failing.yaml", yaml);
+  const auto& w = failing["workloads"][0];
+  CHECK(w["sessions_completed"].get<long>() == 100);
+  CHECK(w["llm_calls"].get<long>() == 100);
+  // A call retried after its decode node failed is prefilled and sent
+  // again: one transfer per call, and one more per retry.
+  const long retried = failing["pools"][1]["failures"]["calls_retried"].get<long>();
+  CHECK(retried > 0);
+  CHECK(w["kv_transfers"]["transfers"].get<long>() == 100 + retried);
+
+  std::string scaled = yaml;
+  scaled.replace(scaled.find("      failures: {mttf: 1min, mttr: 30s}\n"), 40,
+                 "      autoscale: {policy: queue_delay, target: 200ms, min: 1, max: 4, interval: 10s}\n");
+  const auto autoscaled = run_report_json("disagg-autoscaled.yaml", scaled);
+  CHECK(autoscaled["workloads"][0]["sessions_completed"].get<long>() == 100);
+  CHECK(autoscaled["pools"][1]["autoscale"]["nodes_started"].get<long>() > 0);
+}

@@ -106,6 +106,30 @@ TEST_CASE("compare --format html charts the headline figures run by run, then th
   CHECK(read_file(render_comparison("compare-again.html")) == page);
 }
 
+// `fleetsim plan --format html` of the scenario, its CPU pool planned.
+std::string render_plan(const std::string& name) {
+  const std::string out = temp_path(name);
+  const std::string file =
+      write_temp_file("html-plan.yaml", kScenario + "plan: {pools: {cpu: {min: 0, max: 3}}}\n");
+  const CliResult r = run_fleetsim("plan '" + file + "' --format html -o '" + out + "'");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return out;
+}
+
+TEST_CASE("plan --format html charts every evaluated fleet's cost against its worst SLO ratio",
+          "[html][plan][cli]") {
+  const std::string page = read_file(render_plan("plan.html"));
+  CHECK(page.rfind("<!DOCTYPE html>", 0) == 0);
+  CHECK_THAT(page, Contains("Evaluated fleets: cost against the worst SLO ratio"));
+  CHECK_THAT(page, Contains(">SLO bound</text>"));
+  CHECK_THAT(page, Contains("<circle"));
+  // The plan's own report, escaped, below the chart.
+  CHECK_THAT(page, Contains("Cost-vs-latency frontier of the evaluated fleets"));
+  CHECK(page.find("<script") == std::string::npos);
+  CHECK(read_file(render_plan("plan-again.html")) == page);
+}
+
 TEST_CASE("The HTML pages render in headless Chromium without errors and are not blank", "[html][report][cli]") {
   if (shell("command -v chromium >/dev/null 2>&1") != 0)
     FAIL("chromium is not installed: scripts/install-deps.sh --test installs it");
@@ -116,7 +140,8 @@ TEST_CASE("The HTML pages render in headless Chromium without errors and are not
   REQUIRE(shell(flags + "--screenshot='" + blank_shot + "' 'file://" + blank_page + "' >/dev/null 2>&1") == 0);
   const auto blank = std::filesystem::file_size(blank_shot);
   int n = 0;
-  for (const std::string& page : {render("render.html"), render_comparison("render-compare.html")}) {
+  for (const std::string& page :
+       {render("render.html"), render_comparison("render-compare.html"), render_plan("render-plan.html")}) {
     INFO(page);
     const std::string shot = temp_path("render-" + std::to_string(n) + ".png");
     const std::string log = temp_path("chromium-" + std::to_string(n++) + ".log");

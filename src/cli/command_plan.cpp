@@ -225,7 +225,9 @@ int plan(const PlanOptions& o) {
   if (o.progress)
     spdlog::info("plan: {} simulation runs (every candidate: {}) in {:.1f} s", outcome.search.simulation_runs,
                  outcome.search.grid_size, outcome.seconds);
-  const std::string text = o.format == "json" ? render_plan_json(outcome) : render_plan_table(outcome);
+  const std::string text = o.format == "json"   ? render_plan_json(outcome)
+                           : o.format == "html" ? render_plan_html(outcome)
+                                                : render_plan_table(outcome);
   if (runner.crashes() != 0) return runner.crashes();  // the search's answer rests on a crashed run
   if (const int rc = emit(text, o.output); rc != kExitOk) return rc;
   // No fleet meets the SLOs: the question has no answer within the plan's bounds.
@@ -244,7 +246,8 @@ Command add_plan_command(CLI::App& app) {
   cmd->add_flag("--exhaustive", o->exhaustive, "Run every candidate instead of searching (the reference)");
   cmd->add_option("--grid-levels", o->grid_levels, "Coarse grid size per pool before refinement (default 5)")
       ->check(CLI::Range(2, 1000));
-  cmd->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
+  cmd->add_option("--format", o->format, "table, json or html (one page with the cost-versus-SLO chart)")
+      ->check(CLI::IsMember({"table", "json", "html"}));
   cmd->add_option("-o,--output", o->output, "Write to FILE (atomically; a device or FIFO in place) instead of stdout");
   cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")->check(jobs_range());
   add_timeout_option(cmd, o->timeout_s);

@@ -111,7 +111,12 @@ std::string line_chart(const LineChart& chart) {
       if (!std::isfinite(s.x[k]) || !std::isfinite(s.y[k])) continue;
       points += fmt::format("{}{:.1f},{:.1f}", n++ ? " " : "", px(s.x[k]), py(s.y[k]));
     }
-    if (n > 1)
+    if (s.points) {
+      for (std::size_t k = 0; k < s.x.size() && k < s.y.size(); ++k)
+        if (std::isfinite(s.x[k]) && std::isfinite(s.y[k]))
+          out += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\"/>\n", px(s.x[k]), py(s.y[k]),
+                             colour(i));
+    } else if (n > 1)
       out += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n", points,
                          colour(i));
     else if (n == 1)

@@ -18,6 +18,7 @@ struct Series {
   std::string name;
   std::vector<double> x;
   std::vector<double> y;  // same length as x; non-finite points are skipped
+  bool points = false;    // a dot per point instead of a line through them
 };
 
 struct LineChart {

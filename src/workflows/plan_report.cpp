@@ -6,6 +6,7 @@
 
 #include "fleetsim/workflows/report_figures.hpp"
 #include "report_text.hpp"
+#include "svg_chart.hpp"
 
 namespace fleetsim {
 namespace {
@@ -273,6 +274,42 @@ std::string render_plan_json(const PlanOutcome& o) {
   j["evaluated"] = std::move(evaluated);
   j["warnings"] = s.warnings;
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+std::string render_plan_html(const PlanOutcome& o) {
+  using svg::escape;
+  const SearchResult& s = o.search;
+  svg::LineChart chart;
+  chart.title = "Evaluated fleets: cost against the worst SLO ratio";
+  chart.x_label = "USD per hour";
+  chart.y_label = "worst observed / bound";
+  chart.reference = 1.0;
+  chart.reference_label = "SLO bound";
+  svg::Series all{"evaluated", {}, {}, true}, frontier{"frontier", {}, {}}, chosen{"chosen", {}, {}, true};
+  for (const EvaluatedCandidate& e : s.evaluated)
+    if (e.evaluation.simulated) {
+      all.x.push_back(e.evaluation.cost_per_hour);
+      all.y.push_back(e.evaluation.slo_pressure);
+    }
+  for (std::size_t i : s.frontier) {
+    frontier.x.push_back(s.evaluated[i].evaluation.cost_per_hour);
+    frontier.y.push_back(s.evaluated[i].evaluation.slo_pressure);
+  }
+  if (s.best) {
+    chosen.x.push_back(s.evaluated[*s.best].evaluation.cost_per_hour);
+    chosen.y.push_back(s.evaluated[*s.best].evaluation.slo_pressure);
+  }
+  chart.series = {all, frontier, chosen};
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  out += fmt::format(
+      "<title>fleetsim plan: {0}</title>\n<style>body {{ font-family: system-ui, sans-serif; margin: 2em auto; "
+      "max-width: 1100px; padding: 0 1em; }} svg text {{ font-size: 11px; }} figcaption {{ font-weight: 600; }} pre "
+      "{{ font-size: 0.8em; background: #f7f7f7; padding: 1em; overflow-x: auto; }}</style>\n</head>\n<body>\n"
+      "<h1>fleetsim plan: {0}</h1>\n",
+      escape(o.scenario));
+  out += svg::line_chart(chart);
+  out += "<h2 id=\"plan\">The plan</h2>\n<pre>" + escape(render_plan_table(o)) + "</pre>\n</body>\n</html>\n";
+  return out;
 }
 
 }  // namespace fleetsim

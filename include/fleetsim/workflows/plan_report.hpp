@@ -28,5 +28,9 @@ std::string render_plan_table(const PlanOutcome& outcome);
 // {"schema": "fleetsim.plan/1", "scenario", "search": {...}, "chosen": {...} or null,
 //  "frontier": [...], "evaluated": [...], "warnings": [...]}
 std::string render_plan_json(const PlanOutcome& outcome);
+// One self-contained HTML page (inline SVG): every evaluated fleet by cost per
+// hour against its worst SLO ratio, the frontier through them, the chosen
+// one, and the table report below.
+std::string render_plan_html(const PlanOutcome& outcome);
 
 }  // namespace fleetsim
