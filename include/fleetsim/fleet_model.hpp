@@ -104,6 +104,11 @@ class FleetModel : public BatcherListener {
   // affinity hint, -1 for none) and queues it there; a first issue and a
   // retry after a failure both go through here.
   void route_and_enqueue(Session& s, const std::string& model, int last_replica, const CallRequest& call);
+  // A call the router counted at `replica` starts, or stops, counting there
+  // for the autoscaler and the pool's calls in flight; call_left also tells
+  // the router.
+  void call_joined(std::size_t replica, double now);
+  void call_left(std::size_t replica, double now);
   // A replayed session's next recorded call: issued when due, waited for
   // otherwise (src/core/fleet_model_trace.cpp).
   void advance_trace(std::uint32_t slot);

@@ -267,8 +267,7 @@ void FleetModel::send_call(std::uint32_t slot, const std::string& model, long pr
 void FleetModel::route_and_enqueue(Session& s, const std::string& model, int last_replica, const CallRequest& call) {
   const std::size_t r = router_->route(model, last_replica, replicas_);
   s.last_replica = static_cast<int>(r);
-  if (!replica_scaled_.empty()) autoscale_load(r, +1);
-  metrics_.pools[placements_[r].pool].calls_in_flight.change(call.enqueue_s, +1.0);
+  call_joined(r, call.enqueue_s);
   bool interrupt;
   if (scenario_.pools[placements_[r].pool].role == PoolRole::prefill) {
     // Disaggregated: the prompt here, one token's worth; the call as issued
@@ -286,6 +285,17 @@ void FleetModel::route_and_enqueue(Session& s, const std::string& model, int las
   driver_->wake_replica(r, interrupt);
 }
 
+void FleetModel::call_joined(std::size_t replica, double now) {
+  if (!replica_scaled_.empty()) autoscale_load(replica, +1);
+  metrics_.pools[placements_[replica].pool].calls_in_flight.change(now, +1.0);
+}
+
+void FleetModel::call_left(std::size_t replica, double now) {
+  router_->call_finished(replica);
+  if (!replica_scaled_.empty()) autoscale_load(replica, -1);
+  metrics_.pools[placements_[replica].pool].calls_in_flight.change(now, -1.0);
+}
+
 void FleetModel::on_call_finished(const CallOutcome& out) {
   const auto slot = static_cast<std::uint32_t>(out.request.call_id);
   switch (out.request.phase) {
@@ -301,9 +311,7 @@ void FleetModel::on_call_finished(const CallOutcome& out) {
 
 void FleetModel::call_done(std::uint32_t slot, std::size_t replica, const CallOutcome& out, double pool_wait_s) {
   Session& s = sessions_[slot];
-  router_->call_finished(replica);
-  if (!replica_scaled_.empty()) autoscale_load(replica, -1);
-  metrics_.pools[placements_[replica].pool].calls_in_flight.change(driver_->now(), -1.0);
+  call_left(replica, driver_->now());
   const double ttft = out.first_token_s - s.call_issued_s;
   const double tpot = out.generated_tokens > 1
                           ? (out.finished_s - out.first_token_s) / static_cast<double>(out.generated_tokens - 1)

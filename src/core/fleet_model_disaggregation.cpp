@@ -21,10 +21,8 @@ void FleetModel::prefilled(const CallOutcome& out) {
     return call_done(slot, from, whole, out.scheduled_s - out.request.enqueue_s);
   }
   const double now = driver_->now();
-  router_->call_finished(from);
-  if (!replica_scaled_.empty()) autoscale_load(from, -1);
+  call_left(from, now);
   PoolMetrics& prefill_pool = metrics_.pools[placements_[from].pool];
-  prefill_pool.calls_in_flight.change(now, -1.0);
   if (in_window(now)) {
     ++prefill_pool.llm_calls;
     prefill_pool.queueing_delay_s.add(out.scheduled_s - out.request.enqueue_s);
@@ -39,8 +37,7 @@ void FleetModel::prefilled(const CallOutcome& out) {
   const std::size_t to = router_->route_decode(placements_[from].model, s.last_decode_replica, replicas_);
   t.decode_replica = to;
   s.last_decode_replica = static_cast<int>(to);
-  if (!replica_scaled_.empty()) autoscale_load(to, +1);
-  metrics_.pools[placements_[to].pool].calls_in_flight.change(now, +1.0);
+  call_joined(to, now);
   const Pool& src = scenario_.pools[placements_[from].pool];
   const Pool& dst = scenario_.pools[placements_[to].pool];
   // The prompt's KV the decode replica lacks (it may hold the session's
@@ -62,13 +59,10 @@ void FleetModel::kv_arrived(std::uint32_t slot) {
     // Its decode node failed while the cache was on its way: the cache goes
     // to another decode replica instead (the source still holds it; what the
     // new one would also need of the session's older tokens is not charged).
-    router_->call_finished(t.decode_replica);
-    if (!replica_scaled_.empty()) autoscale_load(t.decode_replica, -1);
-    metrics_.pools[placements_[t.decode_replica].pool].calls_in_flight.change(now, -1.0);
+    call_left(t.decode_replica, now);
     t.decode_replica = router_->route_decode(placements_[t.decode_replica].model, -1, replicas_);
     sessions_[slot].last_decode_replica = static_cast<int>(t.decode_replica);
-    if (!replica_scaled_.empty()) autoscale_load(t.decode_replica, +1);
-    metrics_.pools[placements_[t.decode_replica].pool].calls_in_flight.change(now, +1.0);
+    call_joined(t.decode_replica, now);
   }
   if (in_window(now)) {
     const double took = now - t.transfer_start_s;

@@ -108,8 +108,7 @@ void FleetModel::repair_node(FailingPool& fp, int node) {
 void FleetModel::retry_call(FailingPool& fp, std::size_t from, const CallRequest& call) {
   const double now = driver_->now();
   Session& s = sessions_[static_cast<std::uint32_t>(call.call_id)];
-  router_->call_finished(from);
-  metrics_.pools[placements_[from].pool].calls_in_flight.change(now, -1.0);
+  call_left(from, now);
   if (in_window(now)) ++fp.stats.calls_retried;
   // A disaggregated call starts over from its prefill: the cache it had is gone.
   CallRequest retry = call.phase == CallPhase::whole ? call : transfers_[static_cast<std::size_t>(call.call_id)].call;
