@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "fleetsim/report_writers.hpp"
+#include "html_page.hpp"
 #include "report_text.hpp"
 #include "svg_chart.hpp"
 
@@ -224,9 +225,7 @@ void checks(std::string& out, const Report& r) {
 }  // namespace
 
 std::string render_html(const Report& r, const TimeSeriesTable* series) {
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  out += fmt::format("<title>fleetsim report: {}</title>\n<style>{}</style>\n</head>\n<body>\n", escape(r.run.scenario),
-                     kStyle);
+  std::string out = html_page_start("fleetsim report: " + r.run.scenario, kStyle);
   out += fmt::format("<h1>fleetsim report: {}</h1>\n", escape(r.run.scenario));
   out += fmt::format(
       "<p class=\"meta\">{}; seed {}; measured window {} to {}; pricing {}, PUE {}, electricity ${}/kWh</p>\n",
@@ -240,7 +239,7 @@ std::string render_html(const Report& r, const TimeSeriesTable* series) {
   if (series && !series->pool_rows.empty()) time_series(out, r, *series);
   checks(out, r);
   out += "<p class=\"meta\">Every figure is defined in docs/report-format.md; <code>--format json</code> has them all.</p>\n";
-  out += "</body>\n</html>\n";
+  out += kHtmlPageEnd;
   return out;
 }
 

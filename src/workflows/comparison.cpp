@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "fleetsim/workflows/report_figures.hpp"
+#include "html_page.hpp"
 #include "report_text.hpp"
 #include "svg_chart.hpp"
 
@@ -150,8 +151,7 @@ figcaption { font-weight: 600; font-size: 0.9em; } svg text { font-size: 11px; f
 
 std::string render_comparison_html(const std::vector<ComparedRun>& runs) {
   using svg::escape;
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  out += fmt::format("<title>fleetsim compare</title>\n<style>{}</style>\n</head>\n<body>\n", kComparisonStyle);
+  std::string out = html_page_start("fleetsim compare", kComparisonStyle);
   out += "<h1>fleetsim compare</h1>\n<table>\n<tr><th>run</th><th>what ran</th></tr>\n";
   for (const ComparedRun& run : runs)
     out += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n", escape(run.label), escape(run.source));
@@ -180,7 +180,8 @@ std::string render_comparison_html(const std::vector<ComparedRun>& runs) {
     out += "</tr>\n";
   }
   out += "</table>\n<p>Figures are defined in docs/report-format.md; <code>--format json</code> has them at full "
-         "precision.</p>\n</body>\n</html>\n";
+         "precision.</p>\n";
+  out += kHtmlPageEnd;
   return out;
 }
 

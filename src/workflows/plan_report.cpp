@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "fleetsim/workflows/report_figures.hpp"
+#include "html_page.hpp"
 #include "report_text.hpp"
 #include "svg_chart.hpp"
 
@@ -300,15 +301,15 @@ std::string render_plan_html(const PlanOutcome& o) {
     chosen.y.push_back(s.evaluated[*s.best].evaluation.slo_pressure);
   }
   chart.series = {all, frontier, chosen};
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  out += fmt::format(
-      "<title>fleetsim plan: {0}</title>\n<style>body {{ font-family: system-ui, sans-serif; margin: 2em auto; "
-      "max-width: 1100px; padding: 0 1em; }} svg text {{ font-size: 11px; }} figcaption {{ font-weight: 600; }} pre "
-      "{{ font-size: 0.8em; background: #f7f7f7; padding: 1em; overflow-x: auto; }}</style>\n</head>\n<body>\n"
-      "<h1>fleetsim plan: {0}</h1>\n",
-      escape(o.scenario));
+  std::string out = html_page_start(
+      "fleetsim plan: " + o.scenario,
+      "body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; padding: 0 1em; } svg text { "
+      "font-size: 11px; } figcaption { font-weight: 600; } pre { font-size: 0.8em; background: #f7f7f7; padding: 1em; "
+      "overflow-x: auto; }");
+  out += fmt::format("<h1>fleetsim plan: {}</h1>\n", escape(o.scenario));
   out += svg::line_chart(chart);
-  out += "<h2 id=\"plan\">The plan</h2>\n<pre>" + escape(render_plan_table(o)) + "</pre>\n</body>\n</html>\n";
+  out += "<h2 id=\"plan\">The plan</h2>\n<pre>" + escape(render_plan_table(o)) + "</pre>\n";
+  out += kHtmlPageEnd;
   return out;
 }
 
