@@ -359,13 +359,6 @@ simulation: {}
   CHECK_THAT(u.err, Contains("a workload that replays a trace takes no `steps`"));
 }
 
-TEST_CASE("prefix hashes are read and reported as not used yet", "[trace][loader]") {
-  const std::string scenario = trace_scenario("mooncake-first40.jsonl", "format: mooncake, model: llama-3.1-8b");
-  const auto v = run_fleetsim("validate '" + scenario + "'");
-  CHECK(v.exit_code == 0);
-  CHECK_THAT(v.err + v.out, Contains("prefix block hashes are read but not used yet"));
-}
-
 TEST_CASE("a scenario without a run length needs traces that end", "[trace][loader]") {
   const std::string copy = temp_path("azure2023-code-first10.csv");
   std::filesystem::copy_file(kTraces + "azure2023-code-first10.csv", copy,

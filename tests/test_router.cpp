@@ -15,6 +15,7 @@
 #include "fleetsim/router.hpp"
 #include "fleetsim/routing_policy.hpp"
 #include "fleetsim/scenario_loader.hpp"
+#include "support/batcher_driver.hpp"
 #include "support/fixtures.hpp"
 
 using namespace fleetsim;
@@ -116,6 +117,39 @@ TEST_CASE("session_affinity goes home while the home queue is short, else to the
   CHECK(router.route("m", 3, batchers) == 0);  // home is not a candidate (pool b)
 }
 
+TEST_CASE("prefix_affinity goes where the longest run of the call's chunks is, while that queue is short",
+          "[router][prefix_cache]") {
+  Fleet fleet(3, 0, "prefix_affinity");
+  fleet.route().affinity_max_queue = 2;
+  auto batchers = replicas(3);
+  for (auto& b : batchers) b.attach_prefix_cache();
+  // Replica 2 computed a prompt of chunks 1, 2 (1,024 tokens); replica 1 one of chunk 1 alone.
+  const std::uint64_t chunks[] = {1, 2, 3};
+  Recorder rec;
+  CallRequest computed = call(1, 1, 1024, 1);
+  computed.prefix = {chunks, 2, 512};
+  batchers[2].enqueue(computed);
+  drain(batchers[2], rec, 0.0);
+  computed.prefix.count = 1;
+  computed.prompt_tokens = 512;
+  batchers[1].enqueue(computed);
+  drain(batchers[1], rec, 0.0);
+
+  Router router(fleet.scenario, fleet.placements);
+  CallRequest next = call(2, 2, 1536, 10);
+  next.prefix = {chunks, 3, 512};
+  CHECK(router.route("m", -1, batchers, &next) == 2);  // 1,024 tokens there
+  CHECK(router.route("m", -1, batchers, &next) == 2);  // whatever its outstanding calls
+  CHECK(router.route("m", -1, batchers) == 0);          // no call at hand: least outstanding
+  CallRequest plain = call(3, 3, 1536, 10);
+  CHECK(router.route("m", -1, batchers, &plain) == 1);  // no hashes: least outstanding (0 has 1, 1 none)
+  queue(batchers[2], 2);
+  CHECK(router.route("m", -1, batchers, &next) == 1);  // 2 waiting at 2: the next longest run, 512 tokens
+  const std::uint64_t other[] = {8, 9};
+  next.prefix = {other, 2, 512};
+  CHECK(router.route("m", -1, batchers, &next) == 0);  // held nowhere: least outstanding
+}
+
 TEST_CASE("A call spills to the overflow pool when the pick's queue is long and the overflow is less loaded",
           "[router]") {
   Fleet fleet(1, 2, "least_outstanding");
@@ -155,7 +189,8 @@ TEST_CASE("A policy picks from a hand-built candidate set without a router", "[r
 TEST_CASE("The registry names every policy once, documents it, and refuses unknown names with the list",
           "[router]") {
   const std::vector<std::string> names = routing_policy_names();
-  CHECK(names == std::vector<std::string>{"round_robin", "least_outstanding", "session_affinity"});
+  CHECK(names ==
+        std::vector<std::string>{"round_robin", "least_outstanding", "session_affinity", "prefix_affinity"});
   for (const RoutingPolicyInfo& info : routing_policies()) {
     INFO(info.name);
     CHECK(find_routing_policy(info.name) == &info);

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "fleetsim/power_model.hpp"
+#include "fleetsim/prefix_block_cache.hpp"
 #include "fleetsim/power_timeline.hpp"
 #include "fleetsim/kv_tier_stack.hpp"
 #include "fleetsim/retained_kv.hpp"
@@ -49,6 +50,10 @@ struct CallRequest {
   double enqueue_s = 0.0;
   long prompt_tokens = 0;  // whole prompt: the session's context plus new tokens
   long output_tokens = 1;
+  // A replayed call's prefix block hashes (a trace's `prefix_hashes`); empty
+  // for every other call. With them the replica's prefix cache, not the
+  // session's retained KV, decides what is cached (attach_prefix_cache).
+  PrefixHashes prefix;
 };
 
 struct CallOutcome {
@@ -57,7 +62,9 @@ struct CallOutcome {
   double first_token_s = 0.0;
   double finished_s = 0.0;
   long cached_tokens = 0;      // prompt tokens found in the replica's KV
-  long shared_prefix_cached_tokens = 0;  // of which from the workload's shared prefix (no cache of the session)
+  // Of which computed by other sessions: the workload's shared prefix, or
+  // prefix-hashed chunks another session left (no cache of the session).
+  long shared_prefix_cached_tokens = 0;
   long computed_tokens = 0;    // prompt tokens prefilled, recomputation included
   long generated_tokens = 0;   // < output_tokens only if failed
   int preemptions = 0;
@@ -162,6 +169,11 @@ class ContinuousBatcher {
     prefix_held_.assign(blocks_by_workload.size(), 0);
     prefix_blocks_ = std::move(blocks_by_workload);
   }
+  // Gives the replica a cache of prompt chunks named by hash, for calls that
+  // carry prefix hashes (docs/performance-model.md, "Prefix block hashes").
+  // Without this call such hashes are ignored.
+  void attach_prefix_cache() { prefix_cache_ = std::make_unique<PrefixBlockCache>(engine_.kv_block_tokens); }
+  const PrefixBlockCache* prefix_cache() const { return prefix_cache_.get(); }
   const KvTierStack* kv_tiers() const { return tiers_ ? &*tiers_ : nullptr; }
   long kv_blocks_total() const { return total_blocks_; }
   // The waits (enqueue to first admission) of the calls admitted since the
@@ -187,6 +199,7 @@ class ContinuousBatcher {
     long computed = 0;
     long shared = 0;        // blocks of a shared prefix it reads but does not own (in `blocks`)
     long shared_cached = 0; // prompt tokens served from a shared prefix
+    std::uint32_t hash_pinned = 0;  // it pins its prompt's prefix-cache chunks [0, hash_pinned) (in `shared`)
     int preemptions = 0;
     double reload_s = 0.0;  // a reload from a lower tier not yet run
     double scheduled_s = -1.0;
@@ -238,6 +251,9 @@ class ContinuousBatcher {
   long prefix_pinned_blocks_ = 0;
   void pin_prefix(Sequence& s);          // its prefill ended: keep its prefix for others
   void drop_prefixes();                  // the node went off or failed
+  std::unique_ptr<PrefixBlockCache> prefix_cache_;  // none: prefix hashes are ignored
+  void cache_prompt_chunks(Sequence& s);  // its prefill ended: its hashed chunks join the cache
+  void unpin_chunks(Sequence& s);         // it leaves the batch: its chunks become evictable
 
   ReplicaStats stats_;
   AdmissionWaits admission_waits_;

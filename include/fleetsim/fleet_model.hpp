@@ -99,7 +99,8 @@ class FleetModel : public BatcherListener {
   void advance(std::uint32_t slot);  // run the session to its next llm or tool step
   void issue_call(std::uint32_t slot, const Step& step);
   // Routes a call of `prompt` tokens (the whole prompt) to a replica of `model`.
-  void send_call(std::uint32_t slot, const std::string& model, long prompt_tokens, long output_tokens);
+  void send_call(std::uint32_t slot, const std::string& model, long prompt_tokens, long output_tokens,
+                 PrefixHashes prefix = {});
   // Routes session `s`'s call to a replica of `model` (`last_replica`: the
   // affinity hint, -1 for none) and queues it there; a first issue and a
   // retry after a failure both go through here.

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "fleetsim/prefix_block_cache.hpp"
+
 namespace fleetsim {
 
 // How a session's later calls are paced (docs/scenario-format.md, "Pacing").
@@ -40,10 +42,11 @@ struct RequestTrace {
   // column has one session per call.
   std::vector<Call> calls;
   std::vector<std::uint32_t> session_begin;
-  // Prefix block hashes (Mooncake's hash_ids), when mapped. Read and kept for
-  // cross-session prefix caching, which the fleet does not model yet: today a
-  // replica reuses only a session's own earlier context.
+  // Prefix block hashes (Mooncake's hash_ids), when mapped: each names one
+  // chunk of `prefix_block_tokens` prompt tokens and all before it. Replicas
+  // cache chunks by them, across sessions (PrefixBlockCache).
   std::vector<std::uint64_t> prefix_hashes;
+  std::uint32_t prefix_block_tokens = 0;
   // Replay again after the last session starts, shifted by this period each
   // round; 0: replay once.
   double loop_period_s = 0.0;
@@ -114,6 +117,11 @@ class TraceCursor {
   // measured from the start), to tell how late the fleet made it.
   double paced_due_s(double previous_start_s, double now, double* rhythm_s);
   const std::string& model(const RequestTrace::Call& call) const { return trace_->models[call.model]; }
+  // The call's prefix hashes (empty when the trace maps none).
+  PrefixHashes prefix(const RequestTrace::Call& call) const {
+    if (call.prefix_count == 0) return {};
+    return {trace_->prefix_hashes.data() + call.prefix_begin, call.prefix_count, trace_->prefix_block_tokens};
+  }
 
  private:
   const RequestTrace* trace_ = nullptr;

@@ -34,7 +34,9 @@ class Router {
   // call ran, or -1.
   // A model served by prefill and decode pools is routed here to a prefill
   // replica (docs/disaggregation.md).
-  std::size_t route(const std::string& model, int last_replica, const std::vector<ContinuousBatcher>& replicas);
+  // `call`: the call being routed, for policies that look at it.
+  std::size_t route(const std::string& model, int last_replica, const std::vector<ContinuousBatcher>& replicas,
+                    const CallRequest* call = nullptr);
   // The decode replica for a call of `model` whose prefill has ended, picked
   // with the route's policy among the route's decode pools (session affinity
   // keeps a session where its cache from the last call is); counted as

@@ -23,6 +23,7 @@
 namespace fleetsim {
 
 class ContinuousBatcher;
+struct CallRequest;
 struct Route;
 
 // The replicas one routing choice is made among, with their outstanding
@@ -59,6 +60,7 @@ struct RoutingView {
   // do. least_outstanding() already skips closed candidates while an open one
   // remains; a policy that picks otherwise must check.
   const std::vector<std::uint8_t>* open = nullptr;
+  const CallRequest* call = nullptr;  // the call being routed; nullptr where none is at hand
 
   bool is_open(std::size_t replica) const { return open == nullptr || (*open)[replica] != 0; }
 };

@@ -60,6 +60,23 @@ void ContinuousBatcher::drop_prefixes() {
   free_blocks_ += prefix_pinned_blocks_;
   prefix_pinned_blocks_ = 0;
   std::fill(prefix_held_.begin(), prefix_held_.end(), 0);
+  if (prefix_cache_) free_blocks_ += prefix_cache_->clear();
+}
+
+void ContinuousBatcher::cache_prompt_chunks(Sequence& s) {
+  // Without retention a replica keeps nothing once a call ends, chunks included.
+  if (engine_.kv_retention == KvRetention::none) return;
+  const PrefixBlockCache::Run added = prefix_cache_->add_computed(
+      s.call.prefix, s.hash_pinned, s.call.prompt_tokens, s.call.session_key, s.blocks - s.shared);
+  // Its own blocks holding those chunks now belong to the cache (pinned by it).
+  s.hash_pinned += added.chunks;
+  s.shared += added.blocks;
+}
+
+void ContinuousBatcher::unpin_chunks(Sequence& s) {
+  if (s.hash_pinned == 0) return;
+  prefix_cache_->unpin_leading(s.call.prefix, s.hash_pinned);
+  s.hash_pinned = 0;
 }
 
 void ContinuousBatcher::pin_prefix(Sequence& s) {
@@ -116,6 +133,10 @@ void ContinuousBatcher::expire_retained(double now) {
 bool ContinuousBatcher::make_room(long blocks, double now) {
   // Least recently retained first: the session most likely to have moved on.
   while (free_blocks_ < blocks && !retained_.empty()) drop_retained(retained_.pop_oldest(), now);
+  // Then hashed prompt chunks no running call reads, least recently used
+  // first: one session's cache is worth less to the fleet than a chunk any
+  // session may send again.
+  if (free_blocks_ < blocks && prefix_cache_) free_blocks_ += prefix_cache_->evict(blocks - free_blocks_);
   return free_blocks_ >= blocks;
 }
 
@@ -171,10 +192,18 @@ void ContinuousBatcher::admit(double now, BatcherListener& listener) {
     if (!prefix_blocks_.empty() && s.call.shared_prefix && s.call.phase != CallPhase::decode &&
         prefix_held_[s.call.workload])
       shared = std::min(prefix_blocks_[s.call.workload], needed);
+    // Or the leading chunks of a hashed prompt, whichever session left them.
+    PrefixBlockCache::Run hit;
+    if (prefix_cache_ && !s.call.prefix.empty() && s.call.phase != CallPhase::decode && s.generated == 0 &&
+        !detached && !reload) {
+      hit = prefix_cache_->pin_leading(s.call.prefix, s.call.prompt_tokens, s.call.session_key);
+      shared = hit.blocks;
+    }
     const long extra = std::max(0L, needed - carried - shared);
     if (!make_room(extra, now)) {
       if (detached) retained_.push(*detached);  // keep the cache for when the call can be admitted
       if (reload) tiers_->give_back(*reload, now);
+      if (hit.chunks > 0) prefix_cache_->unpin_leading(s.call.prefix, hit.chunks);
       break;
     }
     if (reload) {
@@ -184,7 +213,11 @@ void ContinuousBatcher::admit(double now, BatcherListener& listener) {
     free_blocks_ -= extra;
     s.blocks = carried + extra + shared;
     s.shared = shared;
-    if (shared > 0 && !detached && !reload) {  // no cache of the session here: the prefix is what it finds
+    s.hash_pinned = hit.chunks;
+    if (hit.chunks > 0) {
+      cached_tokens = std::min(hit.tokens, s.target - 1);
+      s.shared_cached = std::min(hit.other_session_tokens, cached_tokens);
+    } else if (shared > 0 && !detached && !reload) {  // no cache of the session here: the prefix is what it finds
       cached_tokens = std::min(shared * engine_.kv_block_tokens, s.target - 1);
       s.shared_cached = cached_tokens;
     }
@@ -208,6 +241,7 @@ void ContinuousBatcher::preempt_newest() {
   Sequence s = running_.back();
   running_.pop_back();
   free_blocks_ += s.blocks - s.shared;
+  unpin_chunks(s);
   // Recompute: the prompt and every token generated so far are prefilled again.
   s.blocks = 0;
   s.shared = 0;
@@ -456,6 +490,7 @@ void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, doubl
           s.generated += 1;
           if (s.first_token_s < 0) s.first_token_s = head_end;
           if (!prefix_blocks_.empty() && s.call.shared_prefix) pin_prefix(s);
+          if (prefix_cache_ && !s.call.prefix.empty() && s.call.phase != CallPhase::decode) cache_prompt_chunks(s);
         }
       } else {
         scratch_workload_tokens_[s.call.workload] += 1.0;
@@ -511,9 +546,11 @@ void ContinuousBatcher::apply_decode(long k, double first_token_s) {
 }
 
 void ContinuousBatcher::release(Sequence& s, double now) {
+  unpin_chunks(s);
   s.blocks -= s.shared;  // a shared prefix's blocks stay with the replica
   s.shared = 0;
-  if (engine_.kv_retention == KvRetention::none || s.blocks == 0) {
+  // A hashed call's reuse is its chunks': its session keeps no cache of its own.
+  if (engine_.kv_retention == KvRetention::none || s.blocks == 0 || !s.call.prefix.empty()) {
     free_blocks_ += s.blocks;
     s.blocks = 0;
     return;
@@ -543,6 +580,7 @@ void ContinuousBatcher::finish(Sequence& s, double now, bool failed, BatcherList
   if (failed) {
     free_blocks_ += s.blocks - s.shared;
     s.blocks = 0;
+    unpin_chunks(s);
   } else {
     release(s, now);
   }

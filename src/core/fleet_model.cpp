@@ -78,6 +78,11 @@ FleetModel::FleetModel(const Scenario& scenario, double /*window_end_s*/) : scen
       for (const Workload& w : scenario.workloads) blocks.push_back(w.shared_prefix_tokens / block_tokens);
       replicas_[r].attach_shared_prefixes(std::move(blocks));
     }
+  // Prefix block hashes (a trace's): every replica caches chunks by them.
+  if (std::any_of(scenario.workloads.begin(), scenario.workloads.end(), [](const Workload& w) {
+        return w.arrivals.trace && !w.arrivals.trace->prefix_hashes.empty();
+      }))
+    for (auto& replica : replicas_) replica.attach_prefix_cache();
   router_ = std::make_unique<Router>(scenario, placements_);
   if (std::any_of(scenario.pools.begin(), scenario.pools.end(), [](const Pool& p) { return p.role != PoolRole::unified; })) {
     kv_bytes_per_token_.reserve(placements_.size());
@@ -245,7 +250,8 @@ void FleetModel::issue_call(std::uint32_t slot, const Step& step) {
   send_call(slot, step.model, std::max(1L, static_cast<long>(s.context_tokens) + added), output);
 }
 
-void FleetModel::send_call(std::uint32_t slot, const std::string& model, long prompt_tokens, long output_tokens) {
+void FleetModel::send_call(std::uint32_t slot, const std::string& model, long prompt_tokens, long output_tokens,
+                           PrefixHashes prefix) {
   Session& s = sessions_[slot];
   CallRequest call;
   call.call_id = slot;
@@ -255,6 +261,7 @@ void FleetModel::send_call(std::uint32_t slot, const std::string& model, long pr
   call.prompt_tokens = prompt_tokens;
   call.output_tokens = output_tokens;
   call.shared_prefix = s.shared_prefix;
+  call.prefix = prefix;
   s.call_issued_s = call.enqueue_s;
   s.call_prompt_tokens = call.prompt_tokens;
   if (SessionGraphTally* g = tally_of(s)) {
@@ -265,7 +272,7 @@ void FleetModel::send_call(std::uint32_t slot, const std::string& model, long pr
 }
 
 void FleetModel::route_and_enqueue(Session& s, const std::string& model, int last_replica, const CallRequest& call) {
-  const std::size_t r = router_->route(model, last_replica, replicas_);
+  const std::size_t r = router_->route(model, last_replica, replicas_, &call);
   s.last_replica = static_cast<int>(r);
   call_joined(r, call.enqueue_s);
   bool interrupt;

@@ -10,7 +10,8 @@
 // A call's prompt is the recorded prompt; the previous call's prompt and
 // output stay in the replica's retained KV cache, so the context carries over
 // as in a step chain and only the tokens beyond it need prefill on the same
-// replica.
+// replica. A call with prefix hashes is cached by them instead, across
+// sessions (docs/performance-model.md, "Prefix block hashes").
 #include <algorithm>
 
 #include "fleetsim/fleet_model.hpp"
@@ -46,7 +47,8 @@ void FleetModel::advance_trace(std::uint32_t slot) {
   s.trace.pop();
   // The reader refuses counts below 1; the clamp keeps a trace built in code
   // within what the batcher accepts.
-  send_call(slot, s.trace.model(*call), std::max(1L, call->prompt_tokens), std::max(1L, call->output_tokens));
+  send_call(slot, s.trace.model(*call), std::max(1L, call->prompt_tokens), std::max(1L, call->output_tokens),
+            s.trace.prefix(*call));
 }
 
 }  // namespace fleetsim

@@ -3,6 +3,7 @@
 #include "fleetsim/arrival_process.hpp"
 #include "fleetsim/carbon.hpp"
 #include "fleetsim/purchase_comparison.hpp"
+#include "fleetsim/request_trace.hpp"
 #include "fleetsim/stability.hpp"
 
 #include <algorithm>
@@ -370,7 +371,9 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     wr.prefill_tokens = wm.computed_tokens;
     wr.output_tokens = wm.output_tokens;
     wr.prefix_cache_hit_rate = ratio(wm.cached_tokens, wm.prompt_tokens);
-    if (wl.shared_prefix_tokens > 0) wr.cross_session_hit_rate = ratio(wm.shared_prefix_cached_tokens, wm.prompt_tokens);
+    const bool hashed = wl.arrivals.trace && !wl.arrivals.trace->prefix_hashes.empty();
+    if (wl.shared_prefix_tokens > 0 || hashed)
+      wr.cross_session_hit_rate = ratio(wm.shared_prefix_cached_tokens, wm.prompt_tokens);
     wr.ttft_s = summarize(wm.ttft_s);
     wr.tpot_s = summarize(wm.tpot_s);
     wr.call_latency_s = summarize(wm.call_latency_s);

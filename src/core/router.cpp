@@ -76,10 +76,10 @@ std::size_t Router::route_decode(const std::string& model, int last_decode_repli
 }
 
 std::size_t Router::route(const std::string& model, int last_replica,
-                          const std::vector<ContinuousBatcher>& replicas) {
+                          const std::vector<ContinuousBatcher>& replicas, const CallRequest* call) {
   Table& t = table(model);
   std::size_t chosen =
-      t.policy->pick({t.candidates, replicas, outstanding_, last_replica, open_.empty() ? nullptr : &open_});
+      t.policy->pick({t.candidates, replicas, outstanding_, last_replica, open_.empty() ? nullptr : &open_, call});
   if (!t.overflow.empty() &&
       replicas[chosen].waiting() >= static_cast<std::size_t>(t.route.overflow_queue_threshold)) {
     const std::size_t spill = t.overflow.least_outstanding();

@@ -351,7 +351,7 @@ void workload_section(std::string& out, const Report& r, const WorkloadReport& w
   line(out, "prefix-cache hits",
        text::percent(w.prefix_cache_hit_rate) + " of prompt tokens" +
            (w.cross_session_hit_rate ? " (" + text::percent(*w.cross_session_hit_rate) +
-                                           " from the shared prefix, " +
+                                           " computed by other sessions, " +
                                            text::percent(w.prefix_cache_hit_rate - *w.cross_session_hit_rate) +
                                            " from the session's own cache)"
                                      : ""));

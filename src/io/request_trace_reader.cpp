@@ -304,6 +304,18 @@ class TraceBuilder {
       if (!c.present) missing(kHashes);
       else if (!parse_hashes(c, trace_.prefix_hashes)) bad(kHashes, c, "a list of whole numbers >= 0");
       row.hash_count = static_cast<std::uint32_t>(trace_.prefix_hashes.size() - row.hash_begin);
+      // Each hash covers the next prefix_block_tokens of the prompt: more of
+      // them than the prompt has chunks name tokens that are not there.
+      const long block = mapping_.prefix_block_tokens;
+      const long chunks = block > 0 ? (row.prompt + block - 1) / block : 0;
+      if (block > 0 && row.prompt > 0 && static_cast<long>(row.hash_count) > chunks)
+        problems_.error(line, c.column,
+                        fmt::format("column \"{}\": {} prefix hashes for a prompt of {} tokens, which has {} chunk{} "
+                                    "of {} tokens",
+                                    mapping_.prefix_hashes, row.hash_count, row.prompt, chunks, chunks == 1 ? "" : "s",
+                                    mapping_.prefix_block_tokens),
+                        "each hash names one chunk of prefix_block_tokens prompt tokens (the last may be shorter): "
+                        "check the trace's prefix_block_tokens");
     }
     const Field gap_field = pacing_gap_field();
     if (!column_of(mapping_, gap_field).empty()) {
@@ -350,6 +362,7 @@ class TraceBuilder {
     trace_.calls.resize(rows_.size());
     const bool paced = options_.pacing == TracePacing::think_time;
     trace_.pacing = options_.pacing;
+    trace_.prefix_block_tokens = static_cast<std::uint32_t>(mapping_.prefix_block_tokens);
     trace_.gap_from_start = pacing_gap_field() == kGap;
     if (paced) trace_.gap_after_s.resize(rows_.size());
     const Instant origin = first[by_start.front()];
@@ -630,6 +643,7 @@ std::optional<TraceMapping> trace_preset(std::string_view format) {
     m.prompt_tokens = "input_length";
     m.output_tokens = "output_length";
     m.prefix_hashes = "hash_ids";
+    m.prefix_block_tokens = 512;
     return m;
   }
   if (format == "mini-swe-agent") {

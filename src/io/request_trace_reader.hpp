@@ -36,6 +36,7 @@ struct TraceMapping {
   std::string session;        // optional: calls with one id form one session, in file order
   std::string model;          // optional: a model name per call
   std::string prefix_hashes;  // optional: prefix block hashes (a JSON list, or integers in a CSV cell)
+  long prefix_block_tokens = 0;  // the prompt tokens each of those hashes covers
   // Read under think_time pacing only, one of the two: the gap after each
   // call before its session's next, in seconds, measured from the call's end
   // (`think`) or from its start (`gap`, start to start). Empty on a

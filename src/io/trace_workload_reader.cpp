@@ -6,7 +6,6 @@
 #include <limits>
 #include <memory>
 #include <tuple>
-#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -77,25 +76,6 @@ void record_models(ScenarioContext& ctx, const RequestTrace& trace, const YAML::
   }
 }
 
-// Prefix hashes are read but not used yet: say so, with the figure a shared
-// prefix cache would start from.
-void note_prefix_hashes(YamlReader& r, const RequestTrace& trace, const YAML::Node& node, const std::string& path) {
-  std::unordered_set<std::uint64_t> seen;
-  std::size_t repeats = 0;
-  for (const auto& c : trace.calls) {  // grouped by session: same order as the file when no session column
-    for (std::uint32_t i = 0; i < c.prefix_count; ++i)
-      if (!seen.insert(trace.prefix_hashes[c.prefix_begin + i]).second) ++repeats;
-  }
-  const std::size_t refs = trace.prefix_hashes.size();
-  r.warning(node, path,
-            fmt::format("the trace's prefix block hashes are read but not used yet: {} block references, {} "
-                        "distinct, {:.1f}% repeat an earlier one (the hit rate of an unbounded cache shared "
-                        "across sessions)",
-                        refs, seen.size(), refs > 0 ? 100.0 * static_cast<double>(repeats) / refs : 0.0),
-            "a replica reuses a session's own earlier context only; prefixes shared across sessions are not "
-            "modelled yet (docs/scenario-format.md)");
-}
-
 }  // namespace
 
 std::optional<ArrivalProcess> read_trace_workload(ScenarioContext& ctx, const YAML::Node& node,
@@ -105,7 +85,7 @@ std::optional<ArrivalProcess> read_trace_workload(ScenarioContext& ctx, const YA
     return std::nullopt;
   r.check_keys(node, path,
                {"file", "format", "columns", "time_unit", "model", "rate_scale", "limit", "window", "sample", "loop",
-                "pacing"});
+                "pacing", "prefix_block_tokens"});
   const std::size_t errors_before = r.error_count();
 
   std::optional<std::string> file;
@@ -134,6 +114,18 @@ std::optional<ArrivalProcess> read_trace_workload(ScenarioContext& ctx, const YA
                                                                YamlReader::describe(format), key),
                 "e.g. columns: {time: arrived_at, prompt_tokens: input, output_tokens: output}");
   }
+  // The tokens each prefix hash covers: the format's own (Mooncake's 512), or given.
+  const YAML::Node block_node = YamlReader::get(node, "prefix_block_tokens");
+  if (mapping && block_node)
+    if (auto v = r.integer(block_node, child_path(path, "prefix_block_tokens"), 1, 1'000'000))
+      mapping->prefix_block_tokens = static_cast<long>(*v);
+  if (mapping && !mapping->prefix_hashes.empty() && mapping->prefix_block_tokens <= 0 && !block_node)
+    r.error(node, path, fmt::format("the trace maps prefix hashes (\"{}\") but not the tokens each covers",
+                                    mapping->prefix_hashes),
+            "give prefix_block_tokens: the prompt tokens of one hashed chunk (512 in Mooncake's traces)");
+  if (mapping && mapping->prefix_hashes.empty() && block_node)
+    r.error(block_node, child_path(path, "prefix_block_tokens"), "prefix_block_tokens without prefix hashes",
+            "map the column of the hashes in columns: {prefix_hashes: ...}, or remove prefix_block_tokens");
   TraceOptions options;
   // Without a model column, every call goes to `model`.
   const bool model_column = mapping && !mapping->model.empty();
@@ -196,7 +188,6 @@ std::optional<ArrivalProcess> read_trace_workload(ScenarioContext& ctx, const YA
   for (auto& d : problems) r.add_from_other_file(std::move(d));
   if (!trace) return std::nullopt;
   record_models(ctx, *trace, model, child_path(path, "model"), options.default_model, node, path);
-  if (!mapping->prefix_hashes.empty()) note_prefix_hashes(r, *trace, node, path);
   if (window) {
     const double from = window->first / options.rate_scale, to = window->second / options.rate_scale;
     std::vector<bool> keep(trace->sessions());

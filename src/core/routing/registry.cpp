@@ -12,6 +12,7 @@ namespace fleetsim {
 std::unique_ptr<RoutingPolicy> make_round_robin_policy(const Route& route);
 std::unique_ptr<RoutingPolicy> make_least_outstanding_policy(const Route& route);
 std::unique_ptr<RoutingPolicy> make_session_affinity_policy(const Route& route);
+std::unique_ptr<RoutingPolicy> make_prefix_affinity_policy(const Route& route);
 
 namespace {
 
@@ -22,6 +23,10 @@ constexpr RoutingPolicyInfo kPolicies[] = {
      "back to the replica of the session's previous call while its queue is shorter than affinity_max_queue; "
      "otherwise least_outstanding",
      make_session_affinity_policy},
+    {"prefix_affinity",
+     "to the replica whose prefix cache holds the longest run of the call's leading hashed chunks (a trace's "
+     "prefix hashes) while its queue is shorter than affinity_max_queue; otherwise least_outstanding",
+     make_prefix_affinity_policy},
 };
 
 }  // namespace
