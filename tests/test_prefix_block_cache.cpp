@@ -168,7 +168,8 @@ TEST_CASE("Preemption unpins a call's chunks, a failure drops them, and without 
 
 namespace {
 
-const std::string kMooncake = std::string(FLEETSIM_SOURCE_DIR) + "/scenarios/traces/mooncake-conversation-first2000.jsonl";
+const std::string kMooncake =
+    std::string(FLEETSIM_SOURCE_DIR) + "/scenarios/traces/mooncake-conversation-first2000.jsonl";
 
 // The direct computation: requests in file order, each finding the run of
 // its leading hash ids that any earlier request sent (an unbounded cache),

@@ -17,10 +17,12 @@
 #include "fleetsim/scenario_loader.hpp"
 #include "../src/io/request_trace_reader.hpp"
 #include "support/cli_runner.hpp"
+#include "support/report_run.hpp"
 
 using namespace fleetsim;
 using Catch::Matchers::Contains;
 using fleetsim::testing::run_fleetsim;
+using fleetsim::testing::run_scenario_json;
 using fleetsim::testing::temp_path;
 using fleetsim::testing::write_temp_file;
 
@@ -240,22 +242,14 @@ workloads:
 simulation: )" + simulation + "\n");
 }
 
-nlohmann::json run_json(const std::string& scenario, std::string* raw = nullptr) {
-  const auto r = run_fleetsim("run '" + scenario + "' --format json --no-progress");
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  if (raw) *raw = r.out;
-  return nlohmann::json::parse(r.out);
-}
-
 }  // namespace
 
 TEST_CASE("a replayed trace's calls and tokens are the report's, exactly, and the run is deterministic",
           "[trace][end-to-end]") {
   const std::string scenario = trace_scenario("azure2023-code-first10.csv", "format: azure-2023, model: llama-3.1-8b");
   std::string first, second;
-  const auto r = run_json(scenario, &first);
-  run_json(scenario, &second);
+  const auto r = run_scenario_json(scenario, &first);
+  run_scenario_json(scenario, &second);
   CHECK(first == second);
   const auto& w = r["workloads"][0];
   CHECK(w["sessions_started"] == 10);
@@ -275,7 +269,7 @@ TEST_CASE("a replayed session's calls run in order, each prompt as recorded, its
       "agent-sessions.csv",
       "format: csv, model: llama-3.1-8b, time_unit: ms, columns: {time: t_ms, session: session, model: model, "
       "prompt_tokens: prompt, output_tokens: output}");
-  const auto r = run_json(scenario);
+  const auto r = run_scenario_json(scenario);
   const auto& w = r["workloads"][0];
   CHECK(w["sessions_completed"] == 3);
   CHECK(w["llm_calls"] == 6);
@@ -290,14 +284,15 @@ TEST_CASE("a replayed session's calls run in order, each prompt as recorded, its
 
 TEST_CASE("rate_scale, limit, loop and a duration shape the replay", "[trace][end-to-end]") {
   const std::string base = "format: azure-2023, model: llama-3.1-8b";
-  const auto limited = run_json(trace_scenario("azure2023-code-first10.csv", base + ", limit: 4"));
+  const auto limited = run_scenario_json(trace_scenario("azure2023-code-first10.csv", base + ", limit: 4"));
   CHECK(limited["workloads"][0]["llm_calls"] == 4);
-  const auto fast = run_json(trace_scenario("azure2023-code-first10.csv", base + ", rate_scale: 100"));
+  const auto fast = run_scenario_json(trace_scenario("azure2023-code-first10.csv", base + ", rate_scale: 100"));
   CHECK(fast["workloads"][0]["llm_calls"] == 10);
   // Looping for 10 s: a round is 1.299337 s * 10/9 = 1.44371 s, so the
   // seventh round starts at 8.66 s and ends its starts at 9.96 s.
   const auto looped =
-      run_json(trace_scenario("azure2023-code-first10.csv", base + ", loop: true", "{duration: 10s, seed: 7}"));
+      run_scenario_json(
+          trace_scenario("azure2023-code-first10.csv", base + ", loop: true", "{duration: 10s, seed: 7}"));
   CHECK(looped["workloads"][0]["sessions_started"] == 70);
 }
 
@@ -306,16 +301,17 @@ TEST_CASE("a window of the recorded time and a sample of the sessions shape the 
   // The ten calls arrive 0, 0.052, 0.098, 0.141, 0.445, 0.539, 0.699, 1.016,
   // 1.299 and 1.299 s after the first: 0.4 s to 1.1 s holds the fifth to the
   // eighth (34 + 374 + 6985 + 34 prompt tokens), the fifth replayed at 0.
-  const auto window = run_json(trace_scenario("azure2023-code-first10.csv", base + ", window: {from: 0.4s, to: 1.1s}"));
+  const auto window = run_scenario_json(
+      trace_scenario("azure2023-code-first10.csv", base + ", window: {from: 0.4s, to: 1.1s}"));
   CHECK(window["workloads"][0]["llm_calls"] == 4);
   CHECK(window["workloads"][0]["prompt_tokens"].get<double>() == 34 + 374 + 6985 + 34);
   CHECK(window["run"]["simulated_end_s"].get<double>() < 1.016 - 0.445 + 1.0);
   // The window is in recorded time: twice as fast, the same four calls.
-  const auto fast = run_json(
+  const auto fast = run_scenario_json(
       trace_scenario("azure2023-code-first10.csv", base + ", rate_scale: 2, window: {from: 0.4s, to: 1.1s}"));
   CHECK(fast["workloads"][0]["prompt_tokens"].get<double>() == 34 + 374 + 6985 + 34);
   // A sample of 4 of the 10 sessions: every 2.5th, sessions 0, 2, 5 and 7.
-  const auto sample = run_json(trace_scenario("azure2023-code-first10.csv", base + ", sample: 4"));
+  const auto sample = run_scenario_json(trace_scenario("azure2023-code-first10.csv", base + ", sample: 4"));
   CHECK(sample["workloads"][0]["llm_calls"] == 4);
   CHECK(sample["workloads"][0]["prompt_tokens"].get<double>() == 4808 + 110 + 374 + 34);
   // A window with no session in it is an error at the window.

@@ -26,8 +26,21 @@ struct PrefixHashes {
   const std::uint64_t* hashes = nullptr;
   std::uint32_t count = 0;
   std::uint32_t block_tokens = 0;
+  // A session replayed again (a loop's later round, an empirical agent's
+  // template) sends new text where the recording was one session's own:
+  // with a salt, a hash not marked in `shared` (sent by more than one
+  // recorded session) is replaced by one of its own, so that it finds only
+  // what this replay computed.
+  std::uint64_t salt = 0;
+  const std::uint8_t* shared = nullptr;
 
   bool empty() const { return count == 0; }
+  // The name of chunk i, as the cache keys it.
+  std::uint64_t at(std::uint32_t i) const {
+    if (salt == 0 || shared[i] != 0) return hashes[i];
+    return salted(hashes[i], salt);
+  }
+  static std::uint64_t salted(std::uint64_t hash, std::uint64_t salt);
   // Tokens of chunk i of a prompt of `prompt_tokens`.
   long chunk_tokens(std::uint32_t i, long prompt_tokens) const;
 };

@@ -47,6 +47,10 @@ struct RequestTrace {
   // cache chunks by them, across sessions (PrefixBlockCache).
   std::vector<std::uint64_t> prefix_hashes;
   std::uint32_t prefix_block_tokens = 0;
+  // One per hash: whether its value is sent by more than one recorded
+  // session (a system prompt, a common document), which a replay of a
+  // session keeps; the others are the session's own (PrefixHashes::salt).
+  std::vector<std::uint8_t> prefix_shared;
   // Replay again after the last session starts, shifted by this period each
   // round; 0: replay once.
   double loop_period_s = 0.0;
@@ -80,6 +84,7 @@ struct RequestTrace {
   struct SessionRef {
     std::uint32_t index = 0;
     double offset_s = 0.0;
+    std::uint64_t round = 0;  // of a loop: 0 for the first
   };
   std::optional<SessionRef> session(std::uint64_t k) const;
   double start_s(const SessionRef& ref) const { return ref.offset_s + calls[session_begin[ref.index]].arrival_s; }
@@ -88,13 +93,19 @@ struct RequestTrace {
   // session order), all their calls with them, and shifts every time so
   // that `new_origin_s` becomes 0: a window of the trace, or a sample.
   void keep_sessions(const std::vector<bool>& keep, double new_origin_s);
+  // Sets prefix_shared from the sessions the trace holds (after any
+  // keep_sessions).
+  void mark_shared_prefixes();
 };
 
 // Where one session in flight is in its recorded calls.
 class TraceCursor {
  public:
   TraceCursor() = default;
-  TraceCursor(const RequestTrace& trace, const RequestTrace::SessionRef& ref);
+  // `salt`: non-zero when this replay is not the recorded session itself (a
+  // loop's later round, an empirical agent), so that the hashes of its own
+  // prompt chunks are new (PrefixHashes::salt).
+  TraceCursor(const RequestTrace& trace, const RequestTrace::SessionRef& ref, std::uint64_t salt = 0);
 
   bool active() const { return trace_ != nullptr; }
   TracePacing pacing() const { return trace_->pacing; }
@@ -120,7 +131,8 @@ class TraceCursor {
   // The call's prefix hashes (empty when the trace maps none).
   PrefixHashes prefix(const RequestTrace::Call& call) const {
     if (call.prefix_count == 0) return {};
-    return {trace_->prefix_hashes.data() + call.prefix_begin, call.prefix_count, trace_->prefix_block_tokens};
+    return {trace_->prefix_hashes.data() + call.prefix_begin, call.prefix_count, trace_->prefix_block_tokens, salt_,
+            salt_ != 0 ? trace_->prefix_shared.data() + call.prefix_begin : nullptr};
   }
 
  private:
@@ -130,6 +142,7 @@ class TraceCursor {
   std::uint32_t next_ = 0;
   std::uint32_t end_ = 0;
   double offset_s_ = 0.0;
+  std::uint64_t salt_ = 0;
   double paced_due_s_ = kNotYet;  // think_time: the next call's due time, once known
   double rhythm_s_ = kNotYet;
 };

@@ -254,6 +254,16 @@ struct Workload {
   long shared_prefix_tokens = 0;
   std::vector<Step> steps;
   Slo slo;
+  // Empirical agents: sessions arrive by `arrivals` and each replays one of
+  // this trace's recorded sessions, drawn at random (docs/scenario-format.md,
+  // "Empirical agents"). Null for every other workload.
+  std::shared_ptr<const RequestTrace> session_templates;
+
+  // The trace whose sessions this workload replays, one after another or as
+  // templates; nullptr for a workload of steps.
+  const RequestTrace* replayed_trace() const {
+    return arrivals.trace ? arrivals.trace.get() : session_templates.get();
+  }
 };
 
 enum class Pricing {

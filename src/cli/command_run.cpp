@@ -63,7 +63,7 @@ std::vector<Diagnostic> late_trace_warnings(const Scenario& scenario, const Repo
   std::vector<Diagnostic> out;
   for (std::size_t w = 0; w < report.workloads.size() && w < scenario.workloads.size(); ++w) {
     const auto& replay = report.workloads[w].trace_replay;
-    const RequestTrace* trace = scenario.workloads[w].arrivals.trace.get();
+    const RequestTrace* trace = scenario.workloads[w].replayed_trace();
     if (!replay || trace == nullptr || trace->pacing != TracePacing::timestamp || replay->calls_late == 0) continue;
     Diagnostic d;
     d.severity = Severity::warning;

@@ -80,7 +80,7 @@ FleetModel::FleetModel(const Scenario& scenario, double /*window_end_s*/) : scen
     }
   // Prefix block hashes (a trace's): every replica caches chunks by them.
   if (std::any_of(scenario.workloads.begin(), scenario.workloads.end(), [](const Workload& w) {
-        return w.arrivals.trace && !w.arrivals.trace->prefix_hashes.empty();
+        return w.replayed_trace() != nullptr && !w.replayed_trace()->prefix_hashes.empty();
       }))
     for (auto& replica : replicas_) replica.attach_prefix_cache();
   router_ = std::make_unique<Router>(scenario, placements_);
@@ -172,8 +172,16 @@ void FleetModel::start_session(std::uint32_t workload) {
   s.context_tokens = static_cast<double>(w.shared_prefix_tokens + draw_tokens(w.initial_context_tokens, s.rng, 0));
   s.shared_prefix = w.shared_prefix_tokens > 0;
   s.cursor = StepCursor(&w.steps);
-  if (w.arrivals.trace)  // the k-th session started replays the arrival generator's k-th
-    s.trace = TraceCursor(*w.arrivals.trace, *w.arrivals.trace->session(sessions_created_[workload] - 1));
+  if (w.arrivals.trace) {  // the k-th session started replays the arrival generator's k-th
+    const RequestTrace::SessionRef ref = *w.arrivals.trace->session(sessions_created_[workload] - 1);
+    s.trace = TraceCursor(*w.arrivals.trace, ref, ref.round);
+  } else if (w.session_templates) {
+    // An empirical agent: a recorded session drawn at random, replayed from now.
+    const RequestTrace& t = *w.session_templates;
+    const double n = static_cast<double>(t.sessions());
+    const auto index = static_cast<std::uint32_t>(std::min(n - 1, std::floor(s.rng.uniform01() * n)));
+    s.trace = TraceCursor(t, {index, now - t.start_s({index, 0.0, 0})}, s.key + 1);
+  }
   slot_live_[slot] = kRootLive;
   ++sessions_in_flight_;
   count_occupancy(now, +1);

@@ -5,6 +5,15 @@
 
 namespace fleetsim {
 
+std::uint64_t PrefixHashes::salted(std::uint64_t hash, std::uint64_t salt) {
+  // splitmix64's finalizer over the pair; the top bit set keeps salted names
+  // apart from a trace's own, which are small remapped ids in Mooncake's.
+  std::uint64_t z = hash + salt * 0x9e3779b97f4a7c15ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return (z ^ (z >> 31)) | (1ull << 63);
+}
+
 long PrefixHashes::chunk_tokens(std::uint32_t i, long prompt_tokens) const {
   const long start = static_cast<long>(i) * block_tokens;
   return std::clamp(prompt_tokens - start, 0L, static_cast<long>(block_tokens));
@@ -42,7 +51,7 @@ void PrefixBlockCache::erase(std::uint32_t node) {
 long PrefixBlockCache::leading_tokens(const PrefixHashes& h, long prompt_tokens) const {
   long tokens = 0;
   for (std::uint32_t i = 0; i < h.count && h.chunk_tokens(i, prompt_tokens) > 0; ++i) {
-    const std::uint32_t node = find(h.hashes[i]);
+    const std::uint32_t node = find(h.at(i));
     if (node == kNone) break;
     tokens += slab_[node].tokens;
   }
@@ -53,7 +62,7 @@ PrefixBlockCache::Run PrefixBlockCache::pin_leading(const PrefixHashes& h, long 
                                                     std::uint64_t session) {
   Run run;
   for (std::uint32_t i = 0; i < h.count && h.chunk_tokens(i, prompt_tokens) > 0; ++i) {
-    const std::uint32_t node = find(h.hashes[i]);
+    const std::uint32_t node = find(h.at(i));
     if (node == kNone) break;
     Chunk& c = slab_[node];
     if (c.pins++ == 0) unlink(node);
@@ -70,7 +79,7 @@ void PrefixBlockCache::unpin_leading(const PrefixHashes& h, std::uint32_t chunks
   // tail goes before its head, which more prompts share (vLLM frees a
   // request's blocks in reverse order for the same reason).
   for (std::uint32_t i = chunks; i-- > 0;) {
-    const std::uint32_t node = find(h.hashes[i]);
+    const std::uint32_t node = find(h.at(i));
     assert(node != kNone && slab_[node].pins > 0);
     if (--slab_[node].pins == 0) link_newest(node);
   }
@@ -82,7 +91,7 @@ PrefixBlockCache::Run PrefixBlockCache::add_computed(const PrefixHashes& h, std:
   for (std::uint32_t i = from; i < h.count; ++i) {
     const long tokens = h.chunk_tokens(i, prompt_tokens);
     const long blocks = (tokens + kv_block_tokens_ - 1) / kv_block_tokens_;
-    if (tokens <= 0 || run.blocks + blocks > max_blocks || find(h.hashes[i]) != kNone) break;
+    if (tokens <= 0 || run.blocks + blocks > max_blocks || find(h.at(i)) != kNone) break;
     std::uint32_t node;
     if (!free_nodes_.empty()) {
       node = free_nodes_.back();
@@ -91,8 +100,8 @@ PrefixBlockCache::Run PrefixBlockCache::add_computed(const PrefixHashes& h, std:
       node = static_cast<std::uint32_t>(slab_.size());
       slab_.emplace_back();
     }
-    slab_[node] = Chunk{h.hashes[i], session, blocks, tokens, 1, kNone, kNone};
-    index_.emplace(h.hashes[i], node);
+    slab_[node] = Chunk{h.at(i), session, blocks, tokens, 1, kNone, kNone};
+    index_.emplace(h.at(i), node);
     blocks_ += blocks;
     ++run.chunks;
     run.blocks += blocks;

@@ -1,6 +1,8 @@
 #include "fleetsim/request_trace.hpp"
 
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace fleetsim {
 
@@ -10,7 +12,7 @@ std::optional<RequestTrace::SessionRef> RequestTrace::session(std::uint64_t k) c
   if (k >= n && loop_period_s <= 0.0) return std::nullopt;
   // The round times the period, not a running sum, so that a long loop does
   // not accumulate rounding.
-  return SessionRef{static_cast<std::uint32_t>(k % n), static_cast<double>(k / n) * loop_period_s};
+  return SessionRef{static_cast<std::uint32_t>(k % n), static_cast<double>(k / n) * loop_period_s, k / n};
 }
 
 void RequestTrace::keep_sessions(const std::vector<bool>& keep, double new_origin_s) {
@@ -32,12 +34,27 @@ void RequestTrace::keep_sessions(const std::vector<bool>& keep, double new_origi
   gap_after_s = std::move(kept_gaps);
 }
 
-TraceCursor::TraceCursor(const RequestTrace& trace, const RequestTrace::SessionRef& ref)
+void RequestTrace::mark_shared_prefixes() {
+  // The first session to send each hash, and whether another sends it too.
+  std::unordered_map<std::uint64_t, std::uint32_t> first_session;
+  std::unordered_set<std::uint64_t> shared;
+  for (std::uint32_t k = 0; k < sessions(); ++k)
+    for (std::uint32_t c = session_begin[k]; c < session_begin[k + 1]; ++c)
+      for (std::uint32_t i = 0; i < calls[c].prefix_count; ++i) {
+        const std::uint64_t h = prefix_hashes[calls[c].prefix_begin + i];
+        if (auto [it, fresh] = first_session.emplace(h, k); !fresh && it->second != k) shared.insert(h);
+      }
+  prefix_shared.assign(prefix_hashes.size(), 0);
+  for (std::size_t i = 0; i < prefix_hashes.size(); ++i) prefix_shared[i] = shared.count(prefix_hashes[i]) ? 1 : 0;
+}
+
+TraceCursor::TraceCursor(const RequestTrace& trace, const RequestTrace::SessionRef& ref, std::uint64_t salt)
     : trace_(&trace),
       begin_(trace.session_begin[ref.index]),
       next_(trace.session_begin[ref.index]),
       end_(trace.session_begin[ref.index + 1]),
-      offset_s_(ref.offset_s) {}
+      offset_s_(ref.offset_s),
+      salt_(salt) {}
 
 double TraceCursor::paced_due_s(double previous_start_s, double now, double* rhythm_s) {
   if (paced_due_s_ == kNotYet) {

@@ -81,6 +81,21 @@ StepTotals totals_of(const std::vector<Step>& steps) {
   return t;
 }
 
+// Empirical agents: a template's calls, and the recorded span from its first
+// call to its last (a lower bound of a replay's duration under either
+// pacing), both averaged over the trace's sessions.
+StepTotals totals_of(const RequestTrace& t) {
+  StepTotals totals;
+  const std::size_t n = t.sessions();
+  if (n == 0) return totals;
+  double span = 0.0;
+  for (std::size_t k = 0; k < n; ++k)
+    span += t.calls[t.session_begin[k + 1] - 1].arrival_s - t.calls[t.session_begin[k]].arrival_s;
+  totals.calls = static_cast<double>(t.calls.size()) / static_cast<double>(n);
+  totals.seconds = span / static_cast<double>(n);
+  return totals;
+}
+
 // Arrivals expected in [0, horizon), and the highest rate.
 double expected_arrivals(const ArrivalProcess& a, double horizon_s) {
   if (a.kind != ArrivalProcess::Kind::piecewise) return a.rate_per_s * horizon_s * mean_growth_factor(a, horizon_s);
@@ -126,7 +141,7 @@ WorkEstimate estimate_work(const Scenario& scenario) {
       add_trace(e, *w.arrivals.trace, sim, scenario.workloads.size() == 1);
       continue;
     }
-    const StepTotals steps = totals_of(w.steps);
+    const StepTotals steps = w.session_templates ? totals_of(*w.session_templates) : totals_of(w.steps);
     double sessions = 0.0;
     if (sim.duration_s) {
       sessions = expected_arrivals(w.arrivals, *sim.duration_s);

@@ -228,6 +228,7 @@ std::optional<ArrivalProcess> read_trace_workload(ScenarioContext& ctx, const YA
       trace->loop_period_s = last * static_cast<double>(n) / static_cast<double>(n - 1);
   }
   if (r.error_count() != errors_before) return std::nullopt;
+  if (!trace->prefix_hashes.empty()) trace->mark_shared_prefixes();
   trace->scenario_file = r.file();
   std::tie(trace->scenario_line, trace->scenario_column) = YamlReader::location(node);
   trace->key_path = path;

@@ -61,12 +61,30 @@ void read_workloads(ScenarioContext& ctx, const YAML::Node& list) {
       }
     }
     if (const YAML::Node trace = YamlReader::get(node, "trace")) {
-      // A trace gives the arrivals and the calls; nothing else may.
-      for (const char* key : {"arrivals", "context_tokens", "shared_prefix", "steps"})
+      // A trace gives the calls, and the arrivals unless `arrivals:` is
+      // given: then its sessions are templates (empirical agents).
+      for (const char* key : {"context_tokens", "shared_prefix", "steps"})
         if (const YAML::Node n = YamlReader::get(node, key))
           r.error(n, child_path(path, key), fmt::format("a workload that replays a trace takes no `{}`", key),
                   "its sessions, calls and tokens come from the trace file; remove the key or the trace");
-      if (auto a = read_trace_workload(ctx, trace, child_path(path, "trace"))) {
+      const YAML::Node arrivals = YamlReader::get(node, "arrivals");
+      std::optional<ArrivalProcess> own;
+      if (arrivals) {
+        ctx.traffic_ends = false;
+        own = read_arrivals(r, arrivals, child_path(path, "arrivals"));
+      }
+      auto a = read_trace_workload(ctx, trace, child_path(path, "trace"));
+      if (a && arrivals && a->trace->loop_period_s > 0) {
+        r.error(YamlReader::get(trace, "loop"), child_path(path, "trace.loop"),
+                "a trace whose sessions are templates does not loop",
+                "with `arrivals:` new sessions keep coming, each a recorded session drawn at random; remove loop");
+        a.reset();
+      }
+      if (a && arrivals && own) {
+        w.session_templates = a->trace;
+        w.arrivals = *own;
+        ctx.any_arrivals = ctx.any_arrivals || peak_rate_per_s(*own) > 0.0;
+      } else if (a && !arrivals) {
         w.arrivals = *a;
         ctx.any_arrivals = true;
       } else {

@@ -21,4 +21,14 @@ inline nlohmann::json run_report_json(const std::string& name, const std::string
   return nlohmann::json::parse(res.out);
 }
 
+// Runs the scenario file at `path` with `--format json`, requires exit 0 and
+// returns the report; `raw`, when given, receives the report's text.
+inline nlohmann::json run_scenario_json(const std::string& path, std::string* raw = nullptr) {
+  const CliResult res = run_fleetsim("run '" + path + "' --format json --no-progress");
+  INFO(res.err);
+  REQUIRE(res.exit_code == 0);
+  if (raw) *raw = res.out;
+  return nlohmann::json::parse(res.out);
+}
+
 }  // namespace fleetsim::testing
