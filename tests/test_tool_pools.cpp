@@ -94,6 +94,35 @@ Trace drive(ToolPool& pool, const std::vector<Arrival>& arrivals) {
   return t;
 }
 
+// One tool node of `cores` cores and nothing else: one-core calls of `work`
+// arriving by a Poisson process, measured after a warm-up of duration / 50.
+std::string one_node_queue_yaml(int cores, const std::string& pool_extra, double lambda, const std::string& work,
+                                double duration, int seed) {
+  return fmt::format(R"(name: one-node-queue
+hardware:
+  small-cpu:
+    catalog: graviton3-c7g.16xlarge
+    sockets: 1
+    cores_per_socket: {cores}
+    power: {{idle: 10W, memory_bound: 40W, compute_bound: 50W, host: 20W}}
+    price_per_hour: 1.0
+fleet:
+  pools:
+    - {{name: gpu, hardware: h100-p5.48xlarge, count: 0, models: [llama-3.1-8b]}}
+  tool_pools:
+    - {{name: cpu, hardware: small-cpu, count: 1{extra}}}
+workloads:
+  - name: calls
+    arrivals: {{process: poisson, rate: {lambda}/s}}
+    steps:
+      - tool: {{pool: cpu, cores: 1, work: {work}}}
+simulation: {{duration: {duration}s, warmup: {warmup}s, seed: {seed}}}
+)",
+                     fmt::arg("cores", cores), fmt::arg("extra", pool_extra), fmt::arg("lambda", lambda),
+                     fmt::arg("work", work), fmt::arg("duration", duration), fmt::arg("warmup", duration / 50),
+                     fmt::arg("seed", seed));
+}
+
 }  // namespace
 
 TEST_CASE("A two-core node serves fixed-length calls first-come first-served: exact waits", "[tool_pool]") {
@@ -241,28 +270,8 @@ TEST_CASE("An M/M/c tool pool waits as Erlang C says", "[tool_pool][engine][queu
   const double lambda = 3.0, mu = 1.0;
   const int c = 4;
   const double duration = 250000.0;
-  const std::string yaml = fmt::format(R"(name: mmc
-hardware:
-  four-core:
-    catalog: graviton3-c7g.16xlarge
-    sockets: 1
-    cores_per_socket: {c}
-    power: {{idle: 10W, memory_bound: 40W, compute_bound: 50W, host: 20W}}
-    price_per_hour: 1.0
-fleet:
-  pools:
-    - {{name: gpu, hardware: h100-p5.48xlarge, count: 0, models: [llama-3.1-8b]}}
-  tool_pools:
-    - {{name: cpu, hardware: four-core, count: 1}}
-workloads:
-  - name: calls
-    arrivals: {{process: poisson, rate: {lambda}/s}}
-    steps:
-      - tool: {{pool: cpu, cores: 1, work: {{dist: exponential, mean: {mean}s}}}}
-simulation: {{duration: {duration}s, warmup: {warmup}s, seed: 3}}
-)",
-                                       fmt::arg("c", c), fmt::arg("lambda", lambda), fmt::arg("mean", 1.0 / mu),
-                                       fmt::arg("duration", duration), fmt::arg("warmup", duration / 50));
+  const std::string yaml = one_node_queue_yaml(c, "", lambda, fmt::format("{{dist: exponential, mean: {}s}}", 1.0 / mu),
+                                               duration, 3);
   const std::string path = write_temp_file("mmc.yaml", yaml);
   const auto run = run_fleetsim("run '" + path + "' --format json --no-progress");
   INFO(run.err);
@@ -293,4 +302,75 @@ simulation: {{duration: {duration}s, warmup: {warmup}s, seed: 3}}
   CHECK(r["fleet"]["total_cost_usd"].get<double>() == Approx(pool["cost_usd"].get<double>()));
   CHECK(r["workloads"][0]["cost_usd"].get<double>() == Approx(pool["cost_usd"].get<double>()));
   CHECK(r["checks"]["stability"]["stable"].get<bool>());
+}
+
+TEST_CASE("Processor sharing: calls on a node run at once and slow each other down, by hand",
+          "[tool_pool][processor_sharing]") {
+  ToolPoolSpec spec = toy_pool(1, 1, 4, 8e9);
+  spec.discipline = ToolDiscipline::processor_sharing;
+  ToolPool pool(spec, 0.0, 1);
+  std::vector<NodeDue> dues;
+  std::vector<std::uint32_t> ended;
+  // A: four cores, 10 s of work, at 0: alone, it would end at 10.
+  pool.submit_shared({0, 0, 4, 0, 10}, 0.0, dues);
+  REQUIRE(dues.size() == 1);
+  CHECK(dues.back().at_s == 10.0);
+  // B: four more at 5. A has had 5 s; both now run at 4 / 8 of their speed,
+  // so A's other 5 s take 10: it ends at 15.
+  pool.submit_shared({1, 0, 4, 0, 10}, 5.0, dues);
+  CHECK(dues.back().at_s == 15.0);
+  pool.node_due(0, 10.0, ended, dues);  // the timer set for 10 is stale
+  CHECK(ended.empty());
+  pool.node_due(0, 15.0, ended, dues);
+  CHECK(ended == std::vector<std::uint32_t>{0});
+  // B has had 5 s (at half speed from 5 to 15); alone again, it ends at 20.
+  CHECK(dues.back().at_s == 20.0);
+  pool.node_due(0, 20.0, ended, dues);
+  CHECK(ended == std::vector<std::uint32_t>{0, 1});
+  pool.settle(20.0);
+  // The node's four cores were busy all along: 80 core-seconds, 40 each.
+  CHECK(pool.stats().core_seconds_by_workload[0] == Approx(80.0));
+  CHECK(pool.stats().busy_cores.mean(0.0, 20.0) == Approx(4.0));
+  CHECK(pool.stats().calls_served == 2);
+  CHECK(pool.stats().wait_s.max() == 0.0);
+}
+
+TEST_CASE("Processor sharing still waits for memory, first come first served", "[tool_pool][processor_sharing]") {
+  ToolPoolSpec spec = toy_pool(1, 1, 4, 8e9);
+  spec.discipline = ToolDiscipline::processor_sharing;
+  ToolPool pool(spec, 0.0, 1);
+  std::vector<NodeDue> dues;
+  std::vector<std::uint32_t> ended;
+  pool.submit_shared({0, 0, 1, 6e9, 10}, 0.0, dues);  // 6 GB of the node's 8
+  pool.submit_shared({1, 0, 1, 4e9, 2}, 1.0, dues);   // does not fit: waits
+  pool.submit_shared({2, 0, 1, 1e9, 2}, 2.0, dues);   // fits, but is behind B
+  CHECK(dues.back().at_s == 10.0);                    // A alone, at full speed
+  pool.node_due(0, 10.0, ended, dues);
+  CHECK(ended == std::vector<std::uint32_t>{0});
+  // B and C start at 10, two cores asked of four: full speed, both end at 12.
+  CHECK(dues.back().at_s == 12.0);
+  pool.node_due(0, 12.0, ended, dues);
+  CHECK(ended == std::vector<std::uint32_t>{0, 1, 2});
+  CHECK(pool.stats().wait_s.mean() == Approx((0.0 + 9.0 + 8.0) / 3));
+}
+
+TEST_CASE("An M/D/1 processor-sharing tool pool keeps calls E[work] / (1 - rho) on average",
+          "[tool_pool][processor_sharing][engine][queueing]") {
+  // One core, one-core calls of exactly 1 s, Poisson arrivals at 0.7/s. Under
+  // processor sharing the mean time in system is insensitive to the work's
+  // distribution: 1 / (1 - 0.7) = 3.33 s. First come first served would give
+  // M/D/1's 1 + 0.7 / (2 x 0.3) = 2.17 s.
+  const double lambda = 0.7, duration = 400000.0;
+  const std::string yaml = one_node_queue_yaml(1, ", discipline: processor_sharing", lambda, "1s", duration, 5);
+  const auto run = run_fleetsim("run '" + write_temp_file("md1-ps.yaml", yaml) + "' --format json --no-progress");
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const json r = json::parse(run.out);
+  const json& w = r["workloads"][0];
+  INFO("sessions " << w["sessions_completed"]);
+  CHECK(w["sessions_completed"].get<double>() > 250000);
+  CHECK(w["session_latency_s"]["mean"].get<double>() == Approx(1.0 / (1.0 - lambda)).epsilon(0.02));
+  CHECK(r["tool_pools"][0]["discipline"] == "processor_sharing");
+  CHECK(r["tool_pools"][0]["queueing_delay_mean_s"].get<double>() == 0.0);  // nothing waits for memory
+  CHECK(r["tool_pools"][0]["utilization"].get<double>() == Approx(lambda).epsilon(0.01));
 }

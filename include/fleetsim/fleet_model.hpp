@@ -136,6 +136,12 @@ class FleetModel : public BatcherListener {
   // through the tool-call callback like an external tool's.
   void submit_tool_call(std::uint32_t slot, const Step& step);
   void schedule_started_tool_calls();
+  // Processor-sharing tool pools: timers for the node ends in tool_dues_ of
+  // pool `pool`, and a node's timer firing (index over all tool pools' nodes).
+  void schedule_tool_dues(std::size_t pool);
+  void tool_node_due(std::size_t index);
+  // A tool call's session goes on (its pool, if any, has let the call go).
+  void tool_step_done(std::uint32_t slot);
   void count_occupancy(double now, int delta);
   // Autoscaling (src/core/fleet_model_autoscale.cpp).
   struct ScaledPool;
@@ -176,6 +182,9 @@ class FleetModel : public BatcherListener {
   std::unique_ptr<Router> router_;
   std::vector<ToolPool> tool_pools_;
   std::vector<ToolCallStart> tool_started_;  // scratch, reused
+  std::vector<NodeDue> tool_dues_;           // scratch, reused
+  std::vector<std::uint32_t> tool_ended_;    // scratch, reused
+  std::vector<std::size_t> tool_node_base_;  // by tool pool: its first node's index over all pools
   std::vector<Session> sessions_;     // slots, reused
   std::vector<std::uint32_t> free_slots_;
   // Per slot: free, a session's root strand, or a further strand of one.

@@ -16,6 +16,7 @@ enum class FleetTimer : std::uint32_t {
   node_repair = 4,  // a failed node serves again; index: host
   node_notice = 5,  // a node is warned that it will fail after its notice; index: host
   kv_transfer = 6,  // a prefilled call's KV cache reached its decode replica; index: session slot
+  tool_node = 7,    // a processor-sharing tool node's next call ends; index: node over all tool pools
 };
 
 inline constexpr std::uint32_t kFleetTimerIndexBits = 29;

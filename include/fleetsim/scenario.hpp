@@ -135,6 +135,12 @@ inline double replica_network_bps(const Pool& pool) {
 // retrieval, the agent harness): the CPU work of agents, which model pools do
 // not see. A tool step that names the pool holds cores and memory of one node
 // for its duration (tool_pool.hpp); docs/scenario-format.md, "tool_pools".
+// How a tool pool's node shares its cores among its calls.
+enum class ToolDiscipline : std::uint8_t {
+  fifo,               // a call holds its cores; one that does not fit waits, first come first served
+  processor_sharing,  // every call runs at once; oversubscribed cores slow all of them alike
+};
+
 struct ToolPoolSpec {
   std::string name;
   HardwareSpec hardware;  // a CPU node type, resolved copy
@@ -142,6 +148,7 @@ struct ToolPoolSpec {
   // Speed of one core relative to the reference core a tool step's `work` is
   // measured on: a call of work w runs w / core_speed seconds.
   double core_speed = 1.0;
+  ToolDiscipline discipline = ToolDiscipline::fifo;
 
   int cores_per_node() const { return hardware.devices * hardware.cores_per_device; }
   double memory_per_node_bytes() const { return hardware.devices * hardware.memory_capacity_bytes; }

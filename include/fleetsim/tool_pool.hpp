@@ -9,6 +9,15 @@
 // Like ContinuousBatcher it knows nothing of time passing: the fleet model
 // submits a call and is told which calls start and when they end; at that end
 // it reports the call finished, which may start waiting calls.
+//
+// Under processor sharing (ToolDiscipline::processor_sharing) a node runs
+// every call it has memory for at once: with D cores asked for by its calls
+// and C cores, each runs at min(1, C / D) of its speed alone, so a call's end
+// moves whenever a call arrives at or leaves its node. The pool then says
+// when each node's next call ends (NodeDue), the fleet model sets a timer for
+// it, and node_due() ends the calls due; a timer the node has since moved is
+// ignored. Memory is not shared: a call that does not fit waits, first come
+// first served, as above.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +45,12 @@ struct ToolCallStart {
   double end_s = 0.0;
 };
 
+// Processor sharing: when a node's next call will end, unless it changes.
+struct NodeDue {
+  std::uint32_t node = 0;
+  double at_s = 0.0;
+};
+
 // What the pool measured, restricted to the measured window (from warm-up).
 struct ToolPoolStats {
   std::int64_t calls_served = 0;  // finished in the window
@@ -58,6 +73,15 @@ class ToolPool {
   // Brings the integrals up to `end_s`, counting calls still running.
   void settle(double end_s);
 
+  // Processor sharing (shares()): submit() and finish() are replaced by these.
+  bool shares() const { return spec_.discipline == ToolDiscipline::processor_sharing; }
+  // A call arrives at `now_s`; its node's next end goes to `dues` if it moved.
+  void submit_shared(const ToolCallRequest& call, double now_s, std::vector<NodeDue>& dues);
+  // Node `n`'s timer for `now_s` fired: the calls that end now are appended
+  // to `ended` (their ids) and have left the pool; calls waiting for memory
+  // may start. Nothing happens when the node's next end is no longer now.
+  void node_due(std::uint32_t n, double now_s, std::vector<std::uint32_t>& ended, std::vector<NodeDue>& dues);
+
   const ToolPoolSpec& spec() const { return spec_; }
   const ToolPoolStats& stats() const { return stats_; }
   // Dynamic power (above the nodes' idle baseline) binned in time, for peak power.
@@ -68,11 +92,24 @@ class ToolPool {
   double busy_core_power_w() const;
 
  private:
+  // A call running under processor sharing.
+  struct SharedCall {
+    ToolCallRequest call;
+    double done_at_v = 0.0;  // the node's service clock when it has had all its work
+  };
   struct Node {
     int free_cores = 0;
     double free_memory_bytes = 0.0;
     std::uint32_t demand = 0;  // cores held + cores waiting: what least-loaded compares
     std::deque<std::pair<ToolCallRequest, double>> waiting;  // with its arrival time
+    // Processor sharing: the service each running call has had (seconds at
+    // its own speed) since the node started, when it was brought up to date,
+    // the cores its running calls ask for, and when the next one ends.
+    std::vector<SharedCall> sharing;
+    double service_v = 0.0;
+    double updated_s = 0.0;
+    int asked_cores = 0;
+    double due_s = -1.0;  // none yet
   };
   struct Running {
     std::uint32_t node = 0;
@@ -88,6 +125,12 @@ class ToolPool {
              std::vector<ToolCallStart>& started);
   // Counts a running call's core time and energy over [from, to] within the window.
   void account(const Running& run, double from_s, double to_s);
+  // Processor sharing: the share of its speed each call on the node runs at.
+  double share(const Node& node) const;
+  // Brings node n's service clock, core time and energy up to now_s.
+  void advance(std::uint32_t n, double now_s);
+  void start_shared(std::uint32_t n, const ToolCallRequest& call, double arrived_s, double now_s);
+  void schedule(std::uint32_t n, double now_s, std::vector<NodeDue>& dues);
 
   ToolPoolSpec spec_;
   double warmup_s_;

@@ -90,7 +90,12 @@ FleetModel::FleetModel(const Scenario& scenario, double /*window_end_s*/) : scen
       kv_bytes_per_token_.push_back(scenario.find_model(placement.model)->kv_bytes_per_token());
   }
   tool_pools_.reserve(scenario.tool_pools.size());
-  for (const ToolPoolSpec& spec : scenario.tool_pools) tool_pools_.emplace_back(spec, warmup, scenario.workloads.size());
+  std::size_t tool_nodes = 0;
+  for (const ToolPoolSpec& spec : scenario.tool_pools) {
+    tool_pools_.emplace_back(spec, warmup, scenario.workloads.size());
+    tool_node_base_.push_back(tool_nodes);
+    tool_nodes += static_cast<std::size_t>(std::max(0, spec.count));
+  }
   set_up_autoscaling();
   set_up_failures();
 }
@@ -109,6 +114,8 @@ void FleetModel::timer_fired(std::uint32_t token) {
   const std::size_t index = fleet_timer_index(token);
   if (what == FleetTimer::kv_transfer)
     kv_arrived(static_cast<std::uint32_t>(index));
+  else if (what == FleetTimer::tool_node)
+    tool_node_due(index);
   else if (what == FleetTimer::node_fail || what == FleetTimer::node_repair || what == FleetTimer::node_notice)
     failure_timer(what, index);
   else
@@ -225,8 +232,32 @@ void FleetModel::submit_tool_call(std::uint32_t slot, const Step& step) {
   call.cores = step.cores;
   call.memory_bytes = step.memory_bytes;
   call.work_s = std::max(0.0, step.work_s.sample(s.rng));
-  tool_pools_[static_cast<std::size_t>(step.tool_pool)].submit(call, driver_->now(), tool_started_);
+  const auto p = static_cast<std::size_t>(step.tool_pool);
+  if (tool_pools_[p].shares()) {
+    tool_pools_[p].submit_shared(call, driver_->now(), tool_dues_);
+    schedule_tool_dues(p);
+    return;
+  }
+  tool_pools_[p].submit(call, driver_->now(), tool_started_);
   schedule_started_tool_calls();
+}
+
+void FleetModel::schedule_tool_dues(std::size_t pool) {
+  for (const NodeDue& due : tool_dues_)
+    driver_->call_back_at(due.at_s, fleet_timer_token(FleetTimer::tool_node, tool_node_base_[pool] + due.node));
+  tool_dues_.clear();
+}
+
+void FleetModel::tool_node_due(std::size_t index) {
+  const auto pool = static_cast<std::size_t>(
+      std::upper_bound(tool_node_base_.begin(), tool_node_base_.end(), index) - tool_node_base_.begin() - 1);
+  const auto node = static_cast<std::uint32_t>(index - tool_node_base_[pool]);
+  tool_ended_.clear();
+  tool_pools_[pool].node_due(node, driver_->now(), tool_ended_, tool_dues_);
+  schedule_tool_dues(pool);
+  // The sessions go on after the pool has settled: one may submit again at once.
+  const std::vector<std::uint32_t> ended = tool_ended_;
+  for (const std::uint32_t slot : ended) tool_step_done(slot);
 }
 
 void FleetModel::schedule_started_tool_calls() {
@@ -241,6 +272,11 @@ void FleetModel::tool_finished(std::uint32_t slot) {
     tool_pools_[static_cast<std::size_t>(s.step->tool_pool)].finish(slot, driver_->now(), tool_started_);
     schedule_started_tool_calls();
   }
+  tool_step_done(slot);
+}
+
+void FleetModel::tool_step_done(std::uint32_t slot) {
+  Session& s = sessions_[slot];
   s.context_tokens += static_cast<double>(draw_tokens(s.step->result_tokens, s.rng, 0));
   const double now = driver_->now();
   if (in_window(now)) ++metrics_.workloads[s.workload].tool_calls;

@@ -148,6 +148,7 @@ ToolPoolReport tool_pool_report(const ToolPool& pool, const Costs& costs, double
   t.nodes = spec.count;
   t.cores = spec.count * spec.cores_per_node();
   t.core_speed = spec.core_speed;
+  t.processor_sharing = spec.discipline == ToolDiscipline::processor_sharing;
   const double busy_core_s = st.busy_cores.mean(window_start_s, window_end_s) * window;
   t.utilization = ratio(busy_core_s, t.cores * window);
   const bool waited = st.wait_s.count() > 0;

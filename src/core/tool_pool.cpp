@@ -1,6 +1,8 @@
 #include "fleetsim/tool_pool.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace fleetsim {
@@ -108,11 +110,118 @@ void ToolPool::finish(std::uint32_t id, double now_s, std::vector<ToolCallStart>
 }
 
 void ToolPool::settle(double end_s) {
+  if (shares())
+    for (std::uint32_t n = 0; n < nodes_.size(); ++n) advance(n, end_s);
   stats_.busy_cores.settle(end_s);
   stats_.calls_in_flight.settle(end_s);
   // Calls still running when the run stops count up to its end.
   for (const Running& run : running_)
     if (run.cores > 0) account(run, run.start_s, std::min(end_s, run.end_s));
+}
+
+// Processor sharing (docs/scenario-format.md, "Tool pools"): with D cores
+// asked for on a node of C, every call gets C / D of the cores it asks for
+// once D > C, so all run at the same fraction of their own speed and the
+// node's cores stay busy.
+
+double ToolPool::share(const Node& node) const {
+  const int cores = spec_.cores_per_node();
+  return node.asked_cores <= cores ? 1.0 : static_cast<double>(cores) / node.asked_cores;
+}
+
+void ToolPool::advance(std::uint32_t n, double now_s) {
+  Node& node = nodes_[n];
+  const double from = node.updated_s;
+  node.updated_s = now_s;
+  if (node.sharing.empty() || now_s <= from) return;
+  const double rate = share(node);
+  node.service_v += rate * (now_s - from);
+  // Core time and energy of the interval, within the window.
+  const double t0 = std::max(from, warmup_s_);
+  if (now_s <= t0) return;
+  for (const SharedCall& c : node.sharing)
+    stats_.core_seconds_by_workload[c.call.workload] += c.call.cores * rate * (now_s - t0);
+  const double busy = std::min(node.asked_cores, spec_.cores_per_node());
+  power_.add(t0, now_s, busy * busy_core_power_w() * (now_s - t0));
+}
+
+void ToolPool::start_shared(std::uint32_t n, const ToolCallRequest& call, double arrived_s, double now_s) {
+  Node& node = nodes_[n];
+  const int cores = spec_.cores_per_node();
+  const int busy_before = std::min(node.asked_cores, cores);
+  node.free_memory_bytes -= call.memory_bytes;
+  node.asked_cores += call.cores;
+  stats_.busy_cores.change(now_s, std::min(node.asked_cores, cores) - busy_before);
+  if (now_s >= warmup_s_) stats_.wait_s.add(now_s - arrived_s);
+  node.sharing.push_back({call, node.service_v + std::max(0.0, call.work_s) / spec_.core_speed});
+}
+
+void ToolPool::schedule(std::uint32_t n, double now_s, std::vector<NodeDue>& dues) {
+  Node& node = nodes_[n];
+  if (node.sharing.empty()) {
+    node.due_s = std::numeric_limits<double>::infinity();
+    return;
+  }
+  double next_v = node.sharing.front().done_at_v;
+  for (const SharedCall& c : node.sharing) next_v = std::min(next_v, c.done_at_v);
+  const double due = now_s + std::max(0.0, next_v - node.service_v) / share(node);
+  if (due == node.due_s) return;  // its timer is set already
+  node.due_s = due;
+  dues.push_back({n, due});
+}
+
+void ToolPool::submit_shared(const ToolCallRequest& call, double now_s, std::vector<NodeDue>& dues) {
+  if (nodes_.empty() || call.cores < 1 || call.cores > spec_.cores_per_node() ||
+      call.memory_bytes > spec_.memory_per_node_bytes())
+    throw std::logic_error("tool call does not fit a node of pool " + spec_.name);
+  const auto n = static_cast<std::uint32_t>(least_loaded_.least());
+  Node& node = nodes_[n];
+  advance(n, now_s);
+  node.demand += static_cast<std::uint32_t>(call.cores);
+  least_loaded_.set(n, node.demand);
+  stats_.calls_in_flight.change(now_s, +1.0);
+  if (node.waiting.empty() && call.memory_bytes <= node.free_memory_bytes)
+    start_shared(n, call, now_s, now_s);
+  else
+    node.waiting.emplace_back(call, now_s);
+  schedule(n, now_s, dues);
+}
+
+void ToolPool::node_due(std::uint32_t n, double now_s, std::vector<std::uint32_t>& ended,
+                        std::vector<NodeDue>& dues) {
+  Node& node = nodes_[n];
+  // A timer the node has moved since (a call arrived or left): not now.
+  if (std::abs(now_s - node.due_s) > 1e-9 * std::max(1.0, node.due_s)) return;
+  advance(n, now_s);
+  const int cores = spec_.cores_per_node();
+  // Every call whose work is done, to the clock's rounding.
+  const double done = node.service_v + 1e-9 * std::max(1.0, node.service_v);
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < node.sharing.size(); ++i) {
+    const ToolCallRequest& call = node.sharing[i].call;
+    if (node.sharing[i].done_at_v > done) {
+      node.sharing[kept++] = node.sharing[i];
+      continue;
+    }
+    const int busy_before = std::min(node.asked_cores, cores);
+    node.asked_cores -= call.cores;
+    node.free_memory_bytes += call.memory_bytes;
+    node.demand -= static_cast<std::uint32_t>(call.cores);
+    stats_.busy_cores.change(now_s, std::min(node.asked_cores, cores) - busy_before);
+    stats_.calls_in_flight.change(now_s, -1.0);
+    if (now_s >= warmup_s_) ++stats_.calls_served;
+    ended.push_back(call.id);
+  }
+  node.sharing.resize(kept);
+  least_loaded_.set(n, node.demand);
+  // First-come first-served for memory: from the head while the head fits.
+  while (!node.waiting.empty() && node.waiting.front().first.memory_bytes <= node.free_memory_bytes) {
+    const auto [call, arrived_s] = node.waiting.front();
+    node.waiting.pop_front();
+    start_shared(n, call, arrived_s, now_s);
+  }
+  node.due_s = -1.0;  // the clock moved: whatever is next needs a timer
+  schedule(n, now_s, dues);
 }
 
 }  // namespace fleetsim

@@ -188,6 +188,7 @@ Json tool_pool_json(const ToolPoolReport& t) {
   j["nodes"] = t.nodes;
   j["cores"] = t.cores;
   j["core_speed"] = number(t.core_speed);
+  if (t.processor_sharing) j["discipline"] = "processor_sharing";  // absent: fifo
   j["utilization"] = number(t.utilization);
   j["queueing_delay_mean_s"] = number(t.queueing_delay_mean_s);
   j["queueing_delay_p95_s"] = number(t.queueing_delay_p95_s);

@@ -19,7 +19,7 @@ void read_tool_pool(ScenarioContext& ctx, const YAML::Node& node, const std::str
   YamlReader& r = ctx.reader;
   ToolPoolSpec pool;
   bool ok = true;
-  r.check_keys(node, path, {"name", "hardware", "count", "core_speed"});
+  r.check_keys(node, path, {"name", "hardware", "count", "core_speed", "discipline"});
   if (const YAML::Node n = r.require(node, path, "name")) {
     if (auto name = r.name(n, child_path(path, "name"))) {
       pool.name = *name;
@@ -58,6 +58,14 @@ void read_tool_pool(ScenarioContext& ctx, const YAML::Node& node, const std::str
   if (const YAML::Node n = YamlReader::get(node, "core_speed")) {
     if (auto v = r.number(n, child_path(path, "core_speed"), in_range(0, 1000, true, false)))
       pool.core_speed = *v;
+    else
+      ok = false;
+  }
+  if (const YAML::Node n = YamlReader::get(node, "discipline")) {
+    static const Choices<ToolDiscipline> kDisciplines = {{"fifo", ToolDiscipline::fifo},
+                                                         {"processor_sharing", ToolDiscipline::processor_sharing}};
+    if (auto v = r.choice(n, child_path(path, "discipline"), kDisciplines, "discipline"))
+      pool.discipline = *v;
     else
       ok = false;
   }
