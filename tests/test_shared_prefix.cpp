@@ -39,7 +39,7 @@ TEST_CASE("A shared prefix is prefilled once per replica and its blocks are held
   ContinuousBatcher b = make(engine, 10000);
   // A 4,008-token prefix: 250 full 16-token blocks are shareable (4,000
   // tokens); the last 8 tokens sit in a block of the session's own.
-  b.attach_shared_prefixes({250});
+  b.attach_shared_prefixes({250}, {0});
   Recorder rec;
 
   // Session 1: 4,108 tokens, nothing held: all computed. Its prefill's end
@@ -81,7 +81,7 @@ TEST_CASE("A session's own cache comes before the shared prefix and is not count
           "[shared_prefix][batcher]") {
   EngineSettings engine;  // lru: sessions keep their caches
   ContinuousBatcher b = make(engine, 10000);
-  b.attach_shared_prefixes({250});
+  b.attach_shared_prefixes({250}, {0});
   Recorder rec;
   b.enqueue(prefixed(1, 1, 4108, 10));
   double t = drain(b, rec, 0.0);
@@ -141,4 +141,55 @@ TEST_CASE("A shared prefix on a replayed trace is refused with a hint", "[shared
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Contains("prefix-trace.yaml:7:20"));
   CHECK_THAT(r.err, Contains("a workload that replays a trace takes no `shared_prefix`"));
+}
+
+namespace {
+
+// Two workloads on one replica, each one call of its prefix plus 100 tokens:
+// `coder` at 60 and 120 min, `reviewer` at 90 min (1.5 h between sessions).
+std::string two_workloads(const std::string& coder_prefix, const std::string& reviewer_prefix) {
+  return "name: two-prefixes\n"
+         "fleet:\n"
+         "  pools:\n"
+         "    - {name: gpu, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.1-8b],\n"
+         "       engine: {replicas_per_node: 1}}\n"
+         "workloads:\n"
+         "  - name: coder\n"
+         "    arrivals: {process: constant, rate: 1/h}\n"
+         "    shared_prefix: " + coder_prefix + "\n"
+         "    steps:\n"
+         "      - llm: {model: llama-3.1-8b, prompt_tokens: 100, output_tokens: 10}\n"
+         "  - name: reviewer\n"
+         "    arrivals: {process: constant, rate: 0.6666666666666666/h}\n"
+         "    shared_prefix: " + reviewer_prefix + "\n"
+         "    steps:\n"
+         "      - llm: {model: llama-3.1-8b, prompt_tokens: 100, output_tokens: 10}\n"
+         "simulation: {duration: 150min}\n";
+}
+
+}  // namespace
+
+TEST_CASE("Workloads that name one prefix share it on a replica", "[shared_prefix][cli]") {
+  // Named alike: the coder's first call computes the 4,000-token prefix,
+  // which the reviewer's call at 90 min and the coder's at 120 min find.
+  const auto shared = run_report_json(
+      "named-prefix.yaml", two_workloads("{tokens: 4000, name: tools}", "{tokens: 4000, name: tools}"))["workloads"];
+  CHECK(shared[0]["prefill_tokens"].get<double>() == 4100 + 100);
+  CHECK(shared[1]["prefill_tokens"].get<double>() == 100);
+  CHECK(shared[1]["cross_session_hit_rate"].get<double>() == Approx(4000.0 / 4100).epsilon(1e-12));
+  // Unnamed, each workload has its own: the reviewer computes its prefix too.
+  const auto own = run_report_json("own-prefixes.yaml", two_workloads("4000", "4000"))["workloads"];
+  CHECK(own[0]["prefill_tokens"].get<double>() == 4100 + 100);
+  CHECK(own[1]["prefill_tokens"].get<double>() == 4100);
+}
+
+TEST_CASE("A named prefix must have the same tokens in every workload that names it",
+          "[shared_prefix][cli][messages]") {
+  const auto r = run_fleetsim("validate '" +
+                              write_temp_file("mismatched-prefix.yaml", two_workloads("{tokens: 4000, name: tools}",
+                                                                                      "{tokens: 3000, name: tools}")) +
+                              "'");
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("mismatched-prefix.yaml:14:"));
+  CHECK_THAT(r.err, Contains("prefix \"tools\" has 3000 tokens here but 4000 in workload \"coder\" (line 9)"));
 }

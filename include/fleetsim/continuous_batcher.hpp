@@ -160,14 +160,16 @@ class ContinuousBatcher {
   // Gives the replica tiers below device memory (kv_tier_levels); without
   // this call, caches device memory drops are gone, and nothing else changes.
   void attach_kv_tiers(KvTierStack tiers) { tiers_.emplace(std::move(tiers)); }
-  // Gives the replica its workloads' shared prefixes, as full KV blocks by
-  // workload: once a call has prefilled one here, its blocks stay, and every
-  // later call whose prompt begins with it (the session's own cache aside)
-  // reuses them (docs/performance-model.md, "Prefixes shared across
-  // sessions"). Without this call nothing is shared across sessions.
-  void attach_shared_prefixes(std::vector<long> blocks_by_workload) {
-    prefix_held_.assign(blocks_by_workload.size(), 0);
-    prefix_blocks_ = std::move(blocks_by_workload);
+  // Gives the replica the scenario's shared prefixes, as full KV blocks by
+  // prefix, and the prefix each workload's prompts begin with (workloads that
+  // name one prefix share it): once a call has prefilled one here, its blocks
+  // stay, and every later call whose prompt begins with it (the session's own
+  // cache aside) reuses them (docs/performance-model.md, "Prefixes shared
+  // across sessions"). Without this call nothing is shared across sessions.
+  void attach_shared_prefixes(std::vector<long> blocks_by_prefix, std::vector<std::uint32_t> prefix_of_workload) {
+    prefix_held_.assign(blocks_by_prefix.size(), 0);
+    prefix_blocks_ = std::move(blocks_by_prefix);
+    prefix_of_workload_ = std::move(prefix_of_workload);
   }
   // Gives the replica a cache of prompt chunks named by hash, for calls that
   // carry prefix hashes (docs/performance-model.md, "Prefix block hashes").
@@ -246,8 +248,9 @@ class ContinuousBatcher {
   std::vector<Sequence> running_;  // in admission order
   RetainedKv retained_;
   std::optional<KvTierStack> tiers_;  // none: no work at all on the tiers' account
-  std::vector<long> prefix_blocks_;          // by workload; empty: no shared prefixes
-  std::vector<std::uint8_t> prefix_held_;    // by workload
+  std::vector<long> prefix_blocks_;          // by prefix; empty: no shared prefixes
+  std::vector<std::uint8_t> prefix_held_;    // by prefix
+  std::vector<std::uint32_t> prefix_of_workload_;
   long prefix_pinned_blocks_ = 0;
   void pin_prefix(Sequence& s);          // its prefill ended: keep its prefix for others
   void drop_prefixes();                  // the node went off or failed

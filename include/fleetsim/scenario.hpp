@@ -259,6 +259,9 @@ struct Workload {
   // that holds them serves them to every session's calls from its cache
   // (docs/performance-model.md, "Prefixes shared across sessions"). 0: none.
   long shared_prefix_tokens = 0;
+  // Workloads that give their prefix one name share it: a replica holds it
+  // once and serves it to all of them. Empty: the workload's own.
+  std::string shared_prefix_name;
   std::vector<Step> steps;
   Slo slo;
   // Empirical agents: sessions arrive by `arrivals` and each replays one of

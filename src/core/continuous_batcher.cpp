@@ -81,10 +81,11 @@ void ContinuousBatcher::unpin_chunks(Sequence& s) {
 
 void ContinuousBatcher::pin_prefix(Sequence& s) {
   const std::uint32_t w = s.call.workload;
-  const long blocks = prefix_blocks_[w];
-  if (prefix_held_[w] || s.shared > 0 || blocks == 0 || s.blocks < blocks) return;
+  const std::uint32_t prefix = prefix_of_workload_[w];
+  const long blocks = prefix_blocks_[prefix];
+  if (prefix_held_[prefix] || s.shared > 0 || blocks == 0 || s.blocks < blocks) return;
   // Its first blocks hold the prefix: from now on the replica keeps them.
-  prefix_held_[w] = 1;
+  prefix_held_[prefix] = 1;
   prefix_pinned_blocks_ += blocks;
   s.shared = blocks;
 }
@@ -190,8 +191,8 @@ void ContinuousBatcher::admit(double now, BatcherListener& listener) {
     // A shared prefix this replica holds: its blocks are there already.
     long shared = 0;
     if (!prefix_blocks_.empty() && s.call.shared_prefix && s.call.phase != CallPhase::decode &&
-        prefix_held_[s.call.workload])
-      shared = std::min(prefix_blocks_[s.call.workload], needed);
+        prefix_held_[prefix_of_workload_[s.call.workload]])
+      shared = std::min(prefix_blocks_[prefix_of_workload_[s.call.workload]], needed);
     // Or the leading chunks of a hashed prompt, whichever session left them.
     PrefixBlockCache::Run hit;
     if (prefix_cache_ && !s.call.prefix.empty() && s.call.phase != CallPhase::decode && s.generated == 0 &&

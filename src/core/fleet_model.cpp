@@ -71,13 +71,26 @@ FleetModel::FleetModel(const Scenario& scenario, double /*window_end_s*/) : scen
   // Shared prefixes (docs/performance-model.md): the full KV blocks of each
   // workload's prefix, per replica's block size; nothing without one.
   if (std::any_of(scenario.workloads.begin(), scenario.workloads.end(),
-                  [](const Workload& w) { return w.shared_prefix_tokens > 0; }))
+                  [](const Workload& w) { return w.shared_prefix_tokens > 0; })) {
+    // One prefix per name, or per workload that names none; the loader has
+    // checked that workloads naming one prefix give it the same tokens.
+    std::vector<std::uint32_t> prefix_of;
+    std::vector<long> tokens;
+    std::map<std::string, std::uint32_t> named;
+    for (const Workload& w : scenario.workloads) {
+      const auto fresh = static_cast<std::uint32_t>(tokens.size());
+      const std::uint32_t p =
+          w.shared_prefix_name.empty() ? fresh : named.emplace(w.shared_prefix_name, fresh).first->second;
+      if (p == fresh) tokens.push_back(w.shared_prefix_tokens);
+      prefix_of.push_back(p);
+    }
     for (std::size_t r = 0; r < replicas_.size(); ++r) {
       std::vector<long> blocks;
       const long block_tokens = scenario.pools[placements_[r].pool].engine.kv_block_tokens;
-      for (const Workload& w : scenario.workloads) blocks.push_back(w.shared_prefix_tokens / block_tokens);
-      replicas_[r].attach_shared_prefixes(std::move(blocks));
+      for (const long t : tokens) blocks.push_back(t / block_tokens);
+      replicas_[r].attach_shared_prefixes(std::move(blocks), prefix_of);
     }
+  }
   // Prefix block hashes (a trace's): every replica caches chunks by them.
   if (std::any_of(scenario.workloads.begin(), scenario.workloads.end(), [](const Workload& w) {
         return w.replayed_trace() != nullptr && !w.replayed_trace()->prefix_hashes.empty();

@@ -30,6 +30,42 @@ Slo read_slo(YamlReader& r, const YAML::Node& map, const std::string& path) {
   return slo;
 }
 
+// A prefix several workloads name: its tokens, and where they were first given.
+struct NamedPrefix {
+  long tokens = 0;
+  std::string workload;
+  int line = 0;
+};
+
+// `shared_prefix: N`, or `{tokens: N, name: P}` for a prefix that the
+// workloads naming P share, which must then give it the same tokens.
+void read_shared_prefix(ScenarioContext& ctx, const YAML::Node& n, const std::string& workload_path, Workload& w,
+                        std::map<std::string, NamedPrefix>& prefixes) {
+  YamlReader& r = ctx.reader;
+  const std::string path = child_path(workload_path, "shared_prefix");
+  const auto max_tokens = static_cast<std::int64_t>(limits::kMaxTokens);
+  if (!n.IsMap()) {
+    if (auto v = r.integer(n, path, 0, max_tokens)) w.shared_prefix_tokens = static_cast<long>(*v);
+    return;
+  }
+  r.check_keys(n, path, {"tokens", "name"});
+  if (const YAML::Node t = r.require(n, path, "tokens", "e.g. shared_prefix: {tokens: 3000, name: tools}"))
+    if (auto v = r.integer(t, child_path(path, "tokens"), 0, max_tokens))
+      w.shared_prefix_tokens = static_cast<long>(*v);
+  const YAML::Node name_node = YamlReader::get(n, "name");
+  if (!name_node) return;
+  const auto name = r.name(name_node, child_path(path, "name"));
+  if (!name) return;
+  w.shared_prefix_name = *name;
+  const auto [it, fresh] = prefixes.emplace(*name, NamedPrefix{w.shared_prefix_tokens, w.name,
+                                                               YamlReader::location(name_node).first});
+  if (!fresh && it->second.tokens != w.shared_prefix_tokens)
+    r.error(n, path,
+            fmt::format("prefix \"{}\" has {} tokens here but {} in workload \"{}\" (line {})", *name,
+                        w.shared_prefix_tokens, it->second.tokens, it->second.workload, it->second.line),
+            "workloads that name one prefix send the same text: give them the same tokens, or different names");
+}
+
 }  // namespace
 
 void read_workloads(ScenarioContext& ctx, const YAML::Node& list) {
@@ -40,6 +76,7 @@ void read_workloads(ScenarioContext& ctx, const YAML::Node& list) {
     return;
   }
   std::map<std::string, int> first_line;
+  std::map<std::string, NamedPrefix> prefixes;
   for (std::size_t i = 0; i < list.size(); ++i) {
     const YAML::Node node = list[i];
     const std::string path = index_path("workloads", i);
@@ -109,9 +146,7 @@ void read_workloads(ScenarioContext& ctx, const YAML::Node& list) {
       const DistributionUse use{Dimension::dimensionless, 0.0, limits::kMaxTokens};
       if (auto d = read_distribution(r, n, child_path(path, "context_tokens"), use)) w.initial_context_tokens = *d;
     }
-    if (const YAML::Node n = YamlReader::get(node, "shared_prefix"))
-      if (auto v = r.integer(n, child_path(path, "shared_prefix"), 0, static_cast<std::int64_t>(limits::kMaxTokens)))
-        w.shared_prefix_tokens = static_cast<long>(*v);
+    if (const YAML::Node n = YamlReader::get(node, "shared_prefix")) read_shared_prefix(ctx, n, path, w, prefixes);
     if (const YAML::Node n = r.require(node, path, "steps"))
       w.steps = read_steps(ctx, n, child_path(path, "steps"));
     if (const YAML::Node n = YamlReader::get(node, "slo")) w.slo = read_slo(r, n, child_path(path, "slo"));
