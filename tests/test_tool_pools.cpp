@@ -374,3 +374,40 @@ TEST_CASE("An M/D/1 processor-sharing tool pool keeps calls E[work] / (1 - rho) 
   CHECK(r["tool_pools"][0]["queueing_delay_mean_s"].get<double>() == 0.0);  // nothing waits for memory
   CHECK(r["tool_pools"][0]["utilization"].get<double>() == Approx(lambda).epsilon(0.01));
 }
+
+TEST_CASE("An orchestrator runs the agent harness on a tool pool before each LLM call",
+          "[tool_pool][orchestrator]") {
+  // One session of two LLM calls and one tool call; the harness takes 2 s of
+  // one core before each LLM call, so the pool serves the tool call and two
+  // harness calls, the session lasts at least 2 x 2 s + 3 s, and only the
+  // step counts as the workload's tool call.
+  const std::string yaml = R"(name: harness
+fleet:
+  pools:
+    - {name: gpu, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.1-8b]}
+  tool_pools:
+    - {name: sandbox, hardware: graviton3-c7g.16xlarge, count: 1}
+workloads:
+  - name: agent
+    arrivals: {process: constant, rate: 1/h}
+    orchestrator: {pool: sandbox, cores: 1, memory: 512MiB, work: 2s}
+    steps:
+      - llm: {model: llama-3.1-8b, prompt_tokens: 500, output_tokens: 20}
+      - tool: {pool: sandbox, cores: 2, work: 3s}
+      - llm: {model: llama-3.1-8b, prompt_tokens: 100, output_tokens: 20}
+simulation: {sessions: 1}
+)";
+  const auto run = run_fleetsim("run '" + write_temp_file("harness.yaml", yaml) + "' --format json --no-progress");
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const json r = json::parse(run.out);
+  const json& w = r["workloads"][0];
+  CHECK(w["llm_calls"] == 2);
+  CHECK(w["tool_calls"] == 1);
+  CHECK(r["tool_pools"][0]["tool_calls"] == 3);
+  CHECK(w["session_latency_s"]["mean"].get<double>() > 7.0);
+  CHECK(w["session_latency_s"]["mean"].get<double>() < 8.0);  // two short model calls on an idle GPU
+  // Core-seconds: 1 x 2 s twice and 2 x 3 s, over the pool's 64 cores.
+  const double window = r["run"]["window_end_s"].get<double>() - r["run"]["window_start_s"].get<double>();
+  CHECK(r["tool_pools"][0]["utilization"].get<double>() == Approx(10.0 / (64 * window)).epsilon(1e-9));
+}

@@ -263,6 +263,9 @@ struct Workload {
   // once and serves it to all of them. Empty: the workload's own.
   std::string shared_prefix_name;
   std::vector<Step> steps;
+  // The agent harness's CPU work before each LLM call (building the prompt,
+  // parsing the last answer), as a tool step on a tool pool; none: free.
+  std::optional<Step> orchestrator;
   Slo slo;
   // Empirical agents: sessions arrive by `arrivals` and each replays one of
   // this trace's recorded sessions, drawn at random (docs/scenario-format.md,

@@ -48,6 +48,9 @@ struct Session {
   int last_replica = -1;
   int last_decode_replica = -1;  // disaggregated calls: where the previous one decoded
   const Step* step = nullptr;  // the llm or tool step in progress
+  // The llm step whose harness work (its workload's orchestrator, the step
+  // in progress) runs first; nullptr otherwise.
+  const Step* llm_after_harness = nullptr;
   // The call in flight.
   double call_issued_s = 0.0;
   long call_prompt_tokens = 0;

@@ -222,6 +222,13 @@ void FleetModel::advance(std::uint32_t slot) {
   s.step = step;
   if (step == nullptr) return s.parent == kNoStrand ? end_session(slot) : end_strand(slot);
   if (step->kind == Step::Kind::llm) {
+    const Workload& w = scenario_.workloads[s.workload];
+    if (w.orchestrator) {  // the harness works first, on its tool pool
+      s.llm_after_harness = step;
+      s.step = &*w.orchestrator;
+      s.call_issued_s = driver_->now();
+      return submit_tool_call(slot, *s.step);
+    }
     issue_call(slot, *step);
     return;
   }
@@ -290,6 +297,11 @@ void FleetModel::tool_finished(std::uint32_t slot) {
 
 void FleetModel::tool_step_done(std::uint32_t slot) {
   Session& s = sessions_[slot];
+  if (s.llm_after_harness != nullptr) {  // the harness is done: now its model call
+    s.step = std::exchange(s.llm_after_harness, nullptr);
+    issue_call(slot, *s.step);
+    return;
+  }
   s.context_tokens += static_cast<double>(draw_tokens(s.step->result_tokens, s.rng, 0));
   const double now = driver_->now();
   if (in_window(now)) ++metrics_.workloads[s.workload].tool_calls;

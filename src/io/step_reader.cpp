@@ -170,4 +170,18 @@ std::vector<Step> read_steps(ScenarioContext& ctx, const YAML::Node& list, const
   return steps;
 }
 
+Step read_orchestrator(ScenarioContext& ctx, const YAML::Node& body, const std::string& path) {
+  Step step;
+  step.kind = Step::Kind::tool;
+  step.result_tokens = Distribution::constant(0.0);
+  step.result_tokens.lower = 0.0;
+  YamlReader& r = ctx.reader;
+  if (!r.expect_map(body, path, "e.g. orchestrator: {pool: sandbox, cores: 1, memory: 512MiB, work: 20ms}"))
+    return step;
+  r.check_keys(body, path, {"pool", "cores", "memory", "work"});
+  if (const YAML::Node pool = r.require(body, path, "pool", "the tool pool the agent harness runs on"))
+    read_pool_tool(ctx, step, body, path, pool);
+  return step;
+}
+
 }  // namespace fleetsim

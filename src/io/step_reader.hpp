@@ -23,4 +23,8 @@ void read_dist(ScenarioContext& ctx, const YAML::Node& map, const std::string& p
 // ctx.step_models (and resolved, reporting unknown names).
 std::vector<Step> read_steps(ScenarioContext& ctx, const YAML::Node& list, const std::string& path);
 
+// A workload's `orchestrator:` {pool, cores, memory, work}: the agent
+// harness's CPU work before each LLM call, as a tool step on a tool pool.
+Step read_orchestrator(ScenarioContext& ctx, const YAML::Node& body, const std::string& path);
+
 }  // namespace fleetsim

@@ -84,7 +84,8 @@ void read_workloads(ScenarioContext& ctx, const YAML::Node& list) {
       ctx.arrivals_ok = false;
       continue;
     }
-    r.check_keys(node, path, {"name", "arrivals", "context_tokens", "shared_prefix", "steps", "slo", "trace"});
+    r.check_keys(node, path,
+                 {"name", "arrivals", "context_tokens", "shared_prefix", "steps", "slo", "trace", "orchestrator"});
     Workload w;
     w.initial_context_tokens = Distribution::constant(0.0);
     w.initial_context_tokens.lower = 0.0;
@@ -100,7 +101,7 @@ void read_workloads(ScenarioContext& ctx, const YAML::Node& list) {
     if (const YAML::Node trace = YamlReader::get(node, "trace")) {
       // A trace gives the calls, and the arrivals unless `arrivals:` is
       // given: then its sessions are templates (empirical agents).
-      for (const char* key : {"context_tokens", "shared_prefix", "steps"})
+      for (const char* key : {"context_tokens", "shared_prefix", "steps", "orchestrator"})
         if (const YAML::Node n = YamlReader::get(node, key))
           r.error(n, child_path(path, key), fmt::format("a workload that replays a trace takes no `{}`", key),
                   "its sessions, calls and tokens come from the trace file; remove the key or the trace");
@@ -149,6 +150,8 @@ void read_workloads(ScenarioContext& ctx, const YAML::Node& list) {
     if (const YAML::Node n = YamlReader::get(node, "shared_prefix")) read_shared_prefix(ctx, n, path, w, prefixes);
     if (const YAML::Node n = r.require(node, path, "steps"))
       w.steps = read_steps(ctx, n, child_path(path, "steps"));
+    if (const YAML::Node n = YamlReader::get(node, "orchestrator"))
+      w.orchestrator = read_orchestrator(ctx, n, child_path(path, "orchestrator"));
     if (const YAML::Node n = YamlReader::get(node, "slo")) w.slo = read_slo(r, n, child_path(path, "slo"));
     ctx.scenario.workloads.push_back(std::move(w));
   }
