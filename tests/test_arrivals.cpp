@@ -1,7 +1,13 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
 
+#include "fleetsim/arrival_pattern.hpp"
 #include "fleetsim/arrival_process.hpp"
 #include "fleetsim/session.hpp"
 
@@ -138,4 +144,41 @@ TEST_CASE("Growth compounds the rate week over week", "[arrivals]") {
   p.growth_per_week = -0.5;  // halves every week: the mean over one week is 0.5 / ln 2
   CHECK(mean_growth_factor(p, week) == Approx(0.5 / std::log(2.0)));
   CHECK(growth_factor(p, week) == Approx(0.5));
+}
+
+TEST_CASE("The arrival registry names every process once, with its keys, and each is documented", "[arrivals]") {
+  std::vector<std::string> names;
+  for (const ArrivalPatternInfo& info : arrival_patterns()) {
+    INFO(info.name);
+    CHECK_FALSE(info.doc.empty());
+    for (const std::string_view key : info.required)
+      CHECK(std::find(info.keys.begin(), info.keys.end(), key) != info.keys.end());
+    CHECK(&arrival_pattern_info(info.kind) == &info);
+    if (!info.name.empty()) names.emplace_back(info.name);
+  }
+  CHECK(names == std::vector<std::string>{"poisson", "constant", "piecewise", "diurnal"});
+  CHECK(find_arrival_pattern("diurnal")->kind == ArrivalProcess::Kind::diurnal);
+  CHECK(find_arrival_pattern("") == nullptr);  // a trace is not a `process:`
+  CHECK(find_arrival_pattern("bursty") == nullptr);
+  std::ifstream in(std::string(FLEETSIM_SOURCE_DIR) + "/docs/scenario-format.md");
+  std::stringstream doc;
+  doc << in.rdbuf();
+  for (const std::string& name : names) CHECK_THAT(doc.str(), Catch::Matchers::Contains("{process: " + name));
+}
+
+TEST_CASE("A steady process counts rate x span exactly; one that changes, by its integral", "[arrivals]") {
+  ArrivalProcess p;
+  p.kind = ArrivalProcess::Kind::poisson;
+  p.rate_per_s = 3.0;
+  const auto poisson = make_arrival_pattern(p);
+  CHECK(poisson->steady());
+  CHECK(poisson->expected_between(10.0, 30.0) == 60.0);
+  CHECK(poisson->expected_until(100.0) == 300.0);
+  p.kind = ArrivalProcess::Kind::piecewise;
+  p.pieces = {{0.0, 1.0}, {10.0, 4.0}};
+  const auto piecewise = make_arrival_pattern(p);
+  CHECK_FALSE(piecewise->steady());
+  CHECK(piecewise->expected_until(20.0) == 10.0 + 40.0);
+  CHECK(piecewise->expected_between(5.0, 15.0) == Approx(5.0 + 20.0).epsilon(1e-3));
+  CHECK(piecewise->peak_rate() == 4.0);
 }

@@ -1,9 +1,10 @@
-// Session arrival times for one workload.
+// Session arrival times for one workload, from its arrival process
+// (arrival_pattern.hpp: one class per process, one registry).
 #pragma once
 
-#include <cstdint>
-#include <limits>
+#include <memory>
 
+#include "fleetsim/arrival_pattern.hpp"
 #include "fleetsim/rng.hpp"
 #include "fleetsim/scenario.hpp"
 
@@ -11,21 +12,20 @@ namespace fleetsim {
 
 class ArrivalGenerator {
  public:
-  ArrivalGenerator(const ArrivalProcess& process, Rng rng) : process_(process), rng_(rng) {}
+  ArrivalGenerator(const ArrivalProcess& process, Rng rng) : pattern_(make_arrival_pattern(process)), rng_(rng) {}
 
   // The next arrival strictly after `t`; infinity when no more will come.
   // A trace is the exception: its sessions start at their recorded times, in
   // order, whatever `t`, and several may share one instant.
-  double next_after(double t);
+  double next_after(double t) { return pattern_->next_after(t, rng_); }
 
   // The instantaneous rate at time t (sessions per second); 0 for a trace,
   // which has times, not a rate.
-  double rate_at(double t) const;
+  double rate_at(double t) const { return pattern_->rate_at(t); }
 
  private:
-  ArrivalProcess process_;
+  std::unique_ptr<ArrivalPattern> pattern_;
   Rng rng_;
-  std::uint64_t trace_sessions_ = 0;  // trace: sessions started so far
 };
 
 // The highest rate the process reaches (sessions per second); 0 when it

@@ -387,11 +387,10 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     wr.cost_per_session_usd = ratio(wr.cost_usd, static_cast<double>(wm.sessions_completed));
     wr.sessions_in_system_first_half = wm.in_system.mean(totals.window_start_s, midpoint);
     wr.sessions_in_system_second_half = wm.in_system.mean(midpoint, totals.window_end_s);
-    const bool steady =
-        wl.arrivals.kind == ArrivalProcess::Kind::poisson || wl.arrivals.kind == ArrivalProcess::Kind::constant;
-    wr.expected_arrivals_first_half = expected_arrivals_between(wl.arrivals, totals.window_start_s, midpoint);
-    wr.expected_arrivals_second_half =
-        steady ? wr.expected_arrivals_first_half : expected_arrivals_between(wl.arrivals, midpoint, totals.window_end_s);
+    const auto arrivals = make_arrival_pattern(wl.arrivals);
+    wr.expected_arrivals_first_half = arrivals->expected_between(totals.window_start_s, midpoint);
+    wr.expected_arrivals_second_half = arrivals->steady() ? wr.expected_arrivals_first_half
+                                                          : arrivals->expected_between(midpoint, totals.window_end_s);
     if (uses_graph_steps(wl.steps)) wr.graph = session_graph_report(wm.graph);
     if (const RequestTrace* t = wl.replayed_trace(); t != nullptr && t->calls.size() > t->sessions()) {
       TraceReplayReport tr;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "fleetsim/arrival_process.hpp"  // peak_rate_per_s
+#include "fleetsim/arrival_pattern.hpp"
 
 namespace fleetsim {
 namespace {
@@ -96,18 +97,6 @@ StepTotals totals_of(const RequestTrace& t) {
   return totals;
 }
 
-// Arrivals expected in [0, horizon), and the highest rate.
-double expected_arrivals(const ArrivalProcess& a, double horizon_s) {
-  if (a.kind != ArrivalProcess::Kind::piecewise) return a.rate_per_s * horizon_s * mean_growth_factor(a, horizon_s);
-  double total = 0.0;
-  for (std::size_t i = 0; i < a.pieces.size(); ++i) {
-    const double begin = a.pieces[i].start_s;
-    const double end = i + 1 < a.pieces.size() ? a.pieces[i + 1].start_s : horizon_s;
-    if (begin < horizon_s) total += a.pieces[i].rate_per_s * (std::min(end, horizon_s) - begin);
-  }
-  return total;
-}
-
 // A replayed trace: its sessions (those that start within the duration; in
 // count mode, of the count only when it is the one workload) and their calls.
 void add_trace(WorkEstimate& e, const RequestTrace& t, const SimulationSettings& sim, bool only_workload) {
@@ -144,7 +133,7 @@ WorkEstimate estimate_work(const Scenario& scenario) {
     const StepTotals steps = w.session_templates ? totals_of(*w.session_templates) : totals_of(w.steps);
     double sessions = 0.0;
     if (sim.duration_s) {
-      sessions = expected_arrivals(w.arrivals, *sim.duration_s);
+      sessions = make_arrival_pattern(w.arrivals)->expected_until(*sim.duration_s);
     } else if (sim.sessions) {
       // Count mode: the sessions split between workloads by their rates.
       const double share = total_rate > 0 ? w.arrivals.rate_per_s / total_rate : 1.0 / scenario.workloads.size();

@@ -1,25 +1,30 @@
 #include "arrivals_reader.hpp"
 
+#include <algorithm>
+#include <stdexcept>
+
 #include <fmt/format.h>
+
+#include "fleetsim/arrival_pattern.hpp"
 
 namespace fleetsim {
 namespace {
 
-using Kind = ArrivalProcess::Kind;
+// The `process:` keywords the registry knows (a trace has none).
+Choices<ArrivalProcess::Kind> process_choices() {
+  Choices<ArrivalProcess::Kind> out;
+  for (const ArrivalPatternInfo& p : arrival_patterns())
+    if (!p.name.empty()) out.emplace_back(std::string(p.name), p.kind);
+  return out;
+}
 
-const Choices<Kind> kProcesses = {
-    {"poisson", Kind::poisson}, {"constant", Kind::constant}, {"piecewise", Kind::piecewise}, {"diurnal", Kind::diurnal}};
-
-std::vector<std::string> keys_of(std::optional<Kind> kind) {
-  if (!kind) return {"process", "rate", "pieces", "amplitude", "period", "peak_at", "weekly", "growth_per_week"};
-  switch (*kind) {
-    case Kind::poisson:
-    case Kind::constant: return {"process", "rate"};
-    case Kind::piecewise: return {"process", "pieces"};
-    case Kind::diurnal: return {"process", "rate", "amplitude", "period", "peak_at", "weekly", "growth_per_week"};
-    case Kind::trace: break;  // a workload's `trace:`, never a `process:`
-  }
-  return {};
+// Every key some process takes: the accepted set while the process is unknown.
+std::vector<std::string> all_keys() {
+  std::vector<std::string> out = {"process"};
+  for (const ArrivalPatternInfo& p : arrival_patterns())
+    for (const std::string_view key : p.keys)
+      if (std::find(out.begin(), out.end(), key) == out.end()) out.emplace_back(key);
+  return out;
 }
 
 void read_pieces(YamlReader& r, const YAML::Node& map, const std::string& path, ArrivalProcess& a) {
@@ -79,38 +84,40 @@ std::optional<ArrivalProcess> read_arrivals(YamlReader& r, const YAML::Node& nod
   if (!r.expect_map(node, path, "e.g. arrivals: {process: poisson, rate: 2/s}")) return std::nullopt;
   const std::size_t errors_before = r.error_count();
   ArrivalProcess a;
-  std::optional<Kind> kind = Kind::poisson;
+  std::optional<ArrivalProcess::Kind> kind = ArrivalProcess::Kind::poisson;
   if (const YAML::Node p = YamlReader::get(node, "process"))
-    kind = r.choice(p, child_path(path, "process"), kProcesses, "arrival process");
-  r.check_keys(node, path, keys_of(kind));
-  if (!kind) return std::nullopt;
+    kind = r.choice(p, child_path(path, "process"), process_choices(), "arrival process");
+  if (!kind) {
+    r.check_keys(node, path, all_keys());
+    return std::nullopt;
+  }
+  const ArrivalPatternInfo& info = arrival_pattern_info(*kind);
+  std::vector<std::string> keys = {"process"};
+  for (const std::string_view key : info.keys) keys.emplace_back(key);
+  r.check_keys(node, path, keys);
   a.kind = *kind;
 
-  auto read = [&](const char* key, Dimension dimension, Bounds bounds, double& target, bool required) {
-    const YAML::Node n = required ? r.require(node, path, key) : YamlReader::get(node, key);
+  // Each key a process may take, read the same way whichever process takes it.
+  auto read = [&](std::string_view key, bool required) {
+    if (key == "pieces") return read_pieces(r, node, path, a);  // required, with its own hint
+    const std::string name(key);
+    const YAML::Node n = required ? r.require(node, path, name.c_str()) : YamlReader::get(node, name);
     if (!n.IsDefined()) return;
-    if (auto v = r.quantity(n, child_path(path, key), dimension, bounds)) target = *v;
+    const std::string key_path = child_path(path, name);
+    auto quantity = [&](Dimension dimension, Bounds bounds, double& target) {
+      if (auto v = r.quantity(n, key_path, dimension, bounds)) target = *v;
+    };
+    if (key == "rate") quantity(Dimension::rate, at_least(0), a.rate_per_s);
+    else if (key == "amplitude") quantity(Dimension::dimensionless, in_range(0, 1), a.amplitude);
+    else if (key == "period") quantity(Dimension::duration, greater_than(0), a.period_s);
+    else if (key == "peak_at") quantity(Dimension::duration, at_least(0), a.peak_s);
+    // Above 10x a week the rate passes any fleet within a few weeks: a slip for a percentage.
+    else if (key == "growth_per_week") quantity(Dimension::dimensionless, in_range(-1, 10, true), a.growth_per_week);
+    else if (key == "weekly") read_weekly(r, n, key_path, a);
+    else throw std::logic_error("arrival key without a reader: " + name);
   };
-  switch (*kind) {
-    case Kind::poisson:
-    case Kind::constant:
-      read("rate", Dimension::rate, at_least(0), a.rate_per_s, true);
-      break;
-    case Kind::piecewise:
-      read_pieces(r, node, path, a);
-      break;
-    case Kind::diurnal:
-      read("rate", Dimension::rate, at_least(0), a.rate_per_s, true);
-      read("amplitude", Dimension::dimensionless, in_range(0, 1), a.amplitude, true);
-      read("period", Dimension::duration, greater_than(0), a.period_s, false);
-      read("peak_at", Dimension::duration, at_least(0), a.peak_s, false);
-      if (const YAML::Node w = YamlReader::get(node, "weekly")) read_weekly(r, w, child_path(path, "weekly"), a);
-      // Above 10x a week the rate passes any fleet within a few weeks: a slip for a percentage.
-      read("growth_per_week", Dimension::dimensionless, in_range(-1, 10, true), a.growth_per_week, false);
-      break;
-    case Kind::trace:
-      break;
-  }
+  for (const std::string_view key : info.keys)
+    read(key, std::find(info.required.begin(), info.required.end(), key) != info.required.end());
   if (r.error_count() != errors_before) return std::nullopt;
   return a;
 }
