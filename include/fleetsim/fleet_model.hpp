@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "fleetsim/call_log.hpp"
 #include "fleetsim/continuous_batcher.hpp"
 #include "fleetsim/fleet_metrics.hpp"
 #include "fleetsim/fleet_timer.hpp"
@@ -62,6 +63,9 @@ class FleetModel : public BatcherListener {
   // Records a time series of the run in bins of `bin_s` seconds from the
   // window's start (fleetsim run --timeseries); call before the run starts.
   void record_time_series(double bin_s);
+  // Offers every LLM call that finishes in the window to `log` (fleetsim run
+  // --calls); without this call nothing is recorded.
+  void record_calls(CallLog* log);
   const TimeSeries* time_series() const { return series_.get(); }
 
   void start_session(std::uint32_t workload);
@@ -197,6 +201,8 @@ class FleetModel : public BatcherListener {
   std::size_t host_count_ = 0;
   FleetMetrics metrics_;
   std::unique_ptr<TimeSeries> series_;  // null unless recorded: no work per event then
+  CallLog* call_log_ = nullptr;         // null unless recorded
+  std::vector<std::uint32_t> replica_model_;  // with a call log: index into its model names
 
   struct ScaledPool {
     std::size_t pool = 0;

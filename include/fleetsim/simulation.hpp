@@ -7,6 +7,7 @@
 
 #include <functional>
 
+#include "fleetsim/call_log.hpp"
 #include "fleetsim/report.hpp"
 #include "fleetsim/scenario.hpp"
 #include "fleetsim/time_series.hpp"
@@ -27,6 +28,9 @@ struct SimulationOptions {
   // nothing is recorded and the run does no work for it.
   TimeSeriesTable* timeseries = nullptr;
   double timeseries_bin_s = 60.0;
+  // When set, every LLM call that finishes in the window is offered here
+  // (fleetsim run --calls); when null, nothing is recorded.
+  CallLog* calls = nullptr;
 };
 
 Report simulate(const Scenario& scenario, const SimulationOptions& options = {});

@@ -16,6 +16,7 @@
 #include "resource_guard.hpp"
 #include "fleetsim/report_writers.hpp"
 #include "fleetsim/simulation.hpp"
+#include "fleetsim/call_log_writer.hpp"
 #include "fleetsim/time_series_writer.hpp"
 #include "scenario_options.hpp"
 
@@ -34,6 +35,8 @@ struct RunOptions {
   std::string timeseries;  // --timeseries FILE: empty, none
   std::string bin_text;    // --bin, as given
   double bin_s = 60.0;
+  std::string calls;             // --calls FILE: empty, none
+  std::uint64_t calls_every = 1;  // --calls-every N
 };
 
 // A time series holds every bin of the window in memory: refuse one that
@@ -88,6 +91,10 @@ int run(const RunOptions& o) {
     std::cerr << "fleetsim: error: --bin needs --timeseries FILE (or --format html, which charts the run over time)\n";
     return kExitUsage;
   }
+  if (o.calls_every != 1 && o.calls.empty()) {
+    std::cerr << "fleetsim: error: --calls-every needs --calls FILE\n";
+    return kExitUsage;
+  }
   set_activity("loading " + o.scenario);
   install_run_interrupt_handlers();
   LoadResult loaded = load_and_report(o.scenario, o.variant, split_settings(o.settings));
@@ -107,6 +114,8 @@ int run(const RunOptions& o) {
   }
   SimulationOptions sim;
   sim.progress = o.progress;
+  CallLog calls(o.calls_every);
+  if (!o.calls.empty()) sim.calls = &calls;
   TimeSeriesTable series;
   if (!o.timeseries.empty() || html) {
     sim.timeseries = &series;
@@ -122,10 +131,15 @@ int run(const RunOptions& o) {
   exit_cleanly_when_out_of_memory();
   const Report report = simulate(*scenario, sim);
   print_diagnostics(late_trace_warnings(*scenario, report));
-  // The series first: when it cannot be written, the run fails before any report is out.
+  // The series and the calls first: when one cannot be written, the run
+  // fails before any report is out.
   if (!o.timeseries.empty()) {
     set_activity("writing the time series to " + o.timeseries);
     if (const int code = emit(render_time_series_csv(series), o.timeseries); code != kExitOk) return code;
+  }
+  if (!o.calls.empty()) {
+    set_activity("writing the calls to " + o.calls);
+    if (const int code = emit(render_calls_csv(calls), o.calls); code != kExitOk) return code;
   }
   set_activity("writing the report" + (o.output.empty() || o.output == "-" ? std::string() : " to " + o.output));
   if (html) return emit(render_html(report, &series), o.output);
@@ -153,6 +167,13 @@ Command add_run_command(CLI::App& app) {
                   "html: about 120 bins of the run)")
       ->type_name("DURATION")
       ->check(quantity_of(Dimension::duration, o->bin_s, 1e-3));
+  cmd->add_option("--calls", o->calls,
+                  "Also write one CSV row per LLM call that finishes in the measured window (atomically; "
+                  "docs/report-format.md, \"Per-call rows\")");
+  cmd->add_option("--calls-every", o->calls_every,
+                  "Keep every N-th call in --calls (default 1: all; the rows are held in memory until the run ends)")
+      ->type_name("N")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000000000}));
   add_limit_options(cmd, o->limits);
   return {cmd, [o] { return run(*o); }};
 }

@@ -135,6 +135,17 @@ void FleetModel::timer_fired(std::uint32_t token) {
     autoscale_timer(what, index);
 }
 
+void FleetModel::record_calls(CallLog* log) {
+  call_log_ = log;
+  for (const Workload& w : scenario_.workloads) log->workload_names.push_back(w.name);
+  for (const Pool& p : scenario_.pools) log->pool_names.push_back(p.name);
+  for (const ReplicaPlacement& placement : placements_) {
+    auto it = std::find(log->model_names.begin(), log->model_names.end(), placement.model);
+    if (it == log->model_names.end()) it = log->model_names.insert(it, placement.model);
+    replica_model_.push_back(static_cast<std::uint32_t>(it - log->model_names.begin()));
+  }
+}
+
 void FleetModel::record_time_series(double bin_s) {
   std::vector<TimeSeriesPool> pools(scenario_.pools.size());
   for (std::size_t p = 0; p < pools.size(); ++p) {
@@ -412,6 +423,10 @@ void FleetModel::call_done(std::uint32_t slot, std::size_t replica, const CallOu
     if (out.generated_tokens > 1) m.tpot_s.add(tpot);
     m.call_latency_s.add(out.finished_s - s.call_issued_s);
     pm.queueing_delay_s.add(pool_wait_s);
+    if (call_log_)
+      call_log_->offer({0, s.key, s.workload, static_cast<std::uint32_t>(pool), static_cast<std::uint32_t>(replica),
+                        replica_model_[replica], s.call_issued_s, out.scheduled_s, out.first_token_s, out.finished_s, out.request.prompt_tokens,
+                        out.cached_tokens, out.computed_tokens, out.generated_tokens, out.preemptions, out.failed});
   }
   s.context_tokens = static_cast<double>(out.request.prompt_tokens + out.generated_tokens);
   s.last_output_tokens = out.generated_tokens;
