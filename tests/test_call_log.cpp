@@ -3,6 +3,8 @@
 // k-th with --calls-every; the same bytes run after run.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -101,4 +103,48 @@ TEST_CASE("Per-call rows: --calls-every without --calls is a usage error", "[cal
   const auto r = run_fleetsim("run '" + write_temp_file("calls-usage.yaml", kScenario) + "' --calls-every 2");
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("--calls-every needs --calls FILE") != std::string::npos);
+}
+
+TEST_CASE("Replica timelines: slices of a replica tile its busy time, as Chrome trace events", "[trace_events][cli]") {
+  // One replica (one node, one replica a node), so its busy time over the
+  // window is the pool's utilization times the window.
+  std::string yaml = kScenario;
+  yaml.replace(yaml.find("engine: {kv_retention: lru}"), 27, "engine: {kv_retention: lru, replicas_per_node: 1}");
+  const std::string scenario = write_temp_file("timelines.yaml", yaml);
+  const std::string events = temp_path("timelines.json");
+  const auto r = run_fleetsim("run '" + scenario + "' --format json --no-progress --trace-events '" + events + "'");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto report = nlohmann::json::parse(r.out);
+  const auto trace = nlohmann::json::parse(read_file(events));
+  double busy = 0.0, last_end = 0.0;
+  long slices = 0, prompts = 0;
+  const double from = report["run"]["window_start_s"].get<double>() * 1e6;
+  const double to = report["run"]["window_end_s"].get<double>() * 1e6;
+  for (const auto& e : trace["traceEvents"]) {
+    if (e["ph"] == "M") continue;
+    REQUIRE(e["ph"] == "X");
+    CHECK(e["tid"] == 0);
+    const double ts = e["ts"].get<double>(), dur = e["dur"].get<double>();
+    CHECK(ts >= last_end - 1e-3);  // in order, never overlapping
+    last_end = ts + dur;
+    busy += std::max(0.0, std::min(ts + dur, to) - std::max(ts, from));
+    ++slices;
+    if (e["cat"] == "prefill") ++prompts;
+    if (ts + dur < to) CHECK(e["args"]["iterations"].get<long>() >= 1);  // the run's end may cut the last one
+  }
+  CHECK(slices > 100);
+  CHECK(prompts > 0);
+  CHECK(busy / (to - from) == Approx(report["pools"][0]["utilization"].get<double>()).epsilon(1e-6));
+}
+
+TEST_CASE("Replica timelines: a replica the fleet lacks is refused, and no file is written", "[trace_events][cli]") {
+  const std::string scenario = write_temp_file("timelines-bad.yaml", kScenario);
+  const std::string calls = temp_path("timelines-bad-calls.csv");
+  const auto r = run_fleetsim("run '" + scenario + "' --no-progress --calls '" + calls + "' --trace-events '" +
+                              temp_path("timelines-bad.json") + "' --trace-replicas 0,99");
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("replica 99 does not exist") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(calls));
+  CHECK(run_fleetsim("run '" + scenario + "' --trace-replicas 1").exit_code == 2);
 }

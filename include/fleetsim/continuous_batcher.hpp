@@ -29,6 +29,7 @@
 #include "fleetsim/prefix_block_cache.hpp"
 #include "fleetsim/power_timeline.hpp"
 #include "fleetsim/kv_tier_stack.hpp"
+#include "fleetsim/replica_trace.hpp"
 #include "fleetsim/retained_kv.hpp"
 #include "fleetsim/roofline_model.hpp"
 #include "fleetsim/scenario.hpp"
@@ -121,6 +122,10 @@ class ContinuousBatcher {
     series_ = series;
     series_pool_ = pool;
   }
+
+  // Appends every slice of work this replica completes to `slices`
+  // (fleetsim run --trace-events); without this call nothing is recorded.
+  void record_slices(std::vector<ReplicaSlice>* slices) { slices_ = slices; }
 
   // Queues a call. Returns true when a decode run in progress should be
   // interrupted so the call can join at the next iteration boundary. A session
@@ -271,6 +276,7 @@ class ContinuousBatcher {
   bool takes_decode_calls_ = false;
   TimeSeries* series_ = nullptr;
   std::size_t series_pool_ = 0;
+  std::vector<ReplicaSlice>* slices_ = nullptr;
   long reported_waiting_ = 0, reported_running_ = 0, reported_blocks_ = 0;
 };
 

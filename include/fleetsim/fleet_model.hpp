@@ -66,6 +66,9 @@ class FleetModel : public BatcherListener {
   // Offers every LLM call that finishes in the window to `log` (fleetsim run
   // --calls); without this call nothing is recorded.
   void record_calls(CallLog* log);
+  // Records what the replicas at `replicas` (fleet-wide indices; those past
+  // the fleet's are skipped) do, slice by slice, into `trace`'s tracks.
+  void record_replica_trace(ReplicaTrace* trace, const std::vector<std::size_t>& replicas);
   const TimeSeries* time_series() const { return series_.get(); }
 
   void start_session(std::uint32_t workload);

@@ -210,7 +210,7 @@ struct ToolPoolReport {
   int nodes = 0;
   int cores = 0;                      // all nodes together
   double core_speed = 0.0;            // relative to the reference core tool work is given for
-  bool processor_sharing = false;     // its nodes share their cores among all their calls (else first come first served)
+  bool processor_sharing = false;     // its nodes share their cores among all their calls (else FIFO)
   double utilization = 0.0;           // core-seconds held by calls / (cores x window)
   double queueing_delay_mean_s = 0.0;  // arrival at the pool to start, calls started in the window
   double queueing_delay_p95_s = 0.0;

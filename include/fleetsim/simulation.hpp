@@ -5,9 +5,12 @@
 // std::logic_error if called again (sweeps run points in separate processes).
 #pragma once
 
+#include <cstddef>
 #include <functional>
+#include <vector>
 
 #include "fleetsim/call_log.hpp"
+#include "fleetsim/replica_trace.hpp"
 #include "fleetsim/report.hpp"
 #include "fleetsim/scenario.hpp"
 #include "fleetsim/time_series.hpp"
@@ -31,6 +34,10 @@ struct SimulationOptions {
   // When set, every LLM call that finishes in the window is offered here
   // (fleetsim run --calls); when null, nothing is recorded.
   CallLog* calls = nullptr;
+  // When set, the replicas at trace_replicas (fleet-wide indices) record
+  // what they do, slice by slice (fleetsim run --trace-events).
+  ReplicaTrace* trace = nullptr;
+  std::vector<std::size_t> trace_replicas;
 };
 
 Report simulate(const Scenario& scenario, const SimulationOptions& options = {});

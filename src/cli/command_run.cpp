@@ -17,6 +17,7 @@
 #include "fleetsim/report_writers.hpp"
 #include "fleetsim/simulation.hpp"
 #include "fleetsim/call_log_writer.hpp"
+#include "fleetsim/replica_trace_writer.hpp"
 #include "fleetsim/time_series_writer.hpp"
 #include "scenario_options.hpp"
 
@@ -37,6 +38,8 @@ struct RunOptions {
   double bin_s = 60.0;
   std::string calls;             // --calls FILE: empty, none
   std::uint64_t calls_every = 1;  // --calls-every N
+  std::string trace_events;                  // --trace-events FILE: empty, none
+  std::vector<std::size_t> trace_replicas;   // --trace-replicas LIST (default: replica 0)
 };
 
 // A time series holds every bin of the window in memory: refuse one that
@@ -95,6 +98,10 @@ int run(const RunOptions& o) {
     std::cerr << "fleetsim: error: --calls-every needs --calls FILE\n";
     return kExitUsage;
   }
+  if (!o.trace_replicas.empty() && o.trace_events.empty()) {
+    std::cerr << "fleetsim: error: --trace-replicas needs --trace-events FILE\n";
+    return kExitUsage;
+  }
   set_activity("loading " + o.scenario);
   install_run_interrupt_handlers();
   LoadResult loaded = load_and_report(o.scenario, o.variant, split_settings(o.settings));
@@ -116,6 +123,11 @@ int run(const RunOptions& o) {
   sim.progress = o.progress;
   CallLog calls(o.calls_every);
   if (!o.calls.empty()) sim.calls = &calls;
+  ReplicaTrace trace;
+  if (!o.trace_events.empty()) {
+    sim.trace = &trace;
+    sim.trace_replicas = o.trace_replicas.empty() ? std::vector<std::size_t>{0} : o.trace_replicas;
+  }
   TimeSeriesTable series;
   if (!o.timeseries.empty() || html) {
     sim.timeseries = &series;
@@ -130,6 +142,15 @@ int run(const RunOptions& o) {
   watch_resources(sim, o.limits.limits, o.scenario);
   exit_cleanly_when_out_of_memory();
   const Report report = simulate(*scenario, sim);
+  // A replica the fleet does not have: refused before any file is written.
+  if (!o.trace_events.empty())
+    for (const std::size_t r : sim.trace_replicas)
+      if (r >= trace.fleet_replicas) {
+        std::cerr << "fleetsim: error: --trace-replicas: replica " << r << " does not exist; the fleet of "
+                  << o.scenario << " has " << trace.fleet_replicas << " (0 to " << trace.fleet_replicas - 1 << ")\n"
+                  << "  hint: replicas are numbered over the fleet, pool by pool in scenario order\n";
+        return kExitInvalidInput;
+      }
   print_diagnostics(late_trace_warnings(*scenario, report));
   // The series and the calls first: when one cannot be written, the run
   // fails before any report is out.
@@ -140,6 +161,10 @@ int run(const RunOptions& o) {
   if (!o.calls.empty()) {
     set_activity("writing the calls to " + o.calls);
     if (const int code = emit(render_calls_csv(calls), o.calls); code != kExitOk) return code;
+  }
+  if (!o.trace_events.empty()) {
+    set_activity("writing the replica timelines to " + o.trace_events);
+    if (const int code = emit(render_trace_events(trace), o.trace_events); code != kExitOk) return code;
   }
   set_activity("writing the report" + (o.output.empty() || o.output == "-" ? std::string() : " to " + o.output));
   if (html) return emit(render_html(report, &series), o.output);
@@ -174,6 +199,13 @@ Command add_run_command(CLI::App& app) {
                   "Keep every N-th call in --calls (default 1: all; the rows are held in memory until the run ends)")
       ->type_name("N")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000000000}));
+  cmd->add_option("--trace-events", o->trace_events,
+                  "Also write the timelines of chosen replicas as Chrome trace-event JSON, for chrome://tracing or "
+                  "ui.perfetto.dev (atomically; docs/report-format.md, \"Replica timelines\")");
+  cmd->add_option("--trace-replicas", o->trace_replicas,
+                  "The replicas --trace-events records, by index over the fleet, comma-separated (default 0)")
+      ->type_name("LIST")
+      ->delimiter(',');
   add_limit_options(cmd, o->limits);
   return {cmd, [o] { return run(*o); }};
 }

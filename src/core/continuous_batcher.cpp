@@ -458,6 +458,10 @@ void ContinuousBatcher::account_unfinished(const Plan& plan, double start_s, dou
   }
   account(start_s, end_s, compute * fraction, memory * fraction, static_cast<double>(running_.size()),
           scratch_workload_tokens_, tokens);
+  // The part that ran, as the end of the run cut it.
+  if (slices_)
+    slices_->push_back({start_s, end_s, iterations_done(plan, end_s - start_s), static_cast<double>(running_.size()),
+                        tokens, plan.kind == Plan::Kind::iteration, compute * fraction, memory * fraction});
 }
 
 void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, double end_s,
@@ -510,14 +514,20 @@ void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, doubl
   if (run_k > 0) {
     // The first iteration, then the decode run that followed it.
     account(start_s, head_end, compute, memory, batch, scratch_workload_tokens_, tokens);
+    if (slices_) slices_->push_back({start_s, head_end, 1, batch, tokens, true, compute, memory});
     std::fill(scratch_workload_tokens_.begin(), scratch_workload_tokens_.end(), 0.0);
     for (const auto& s : running_) scratch_workload_tokens_[s.call.workload] += 1.0;
     plan.run_terms.components(run_k, compute, memory);
     const double n = static_cast<double>(running_.size());
     account(head_end, end_s, compute, memory, n, scratch_workload_tokens_, n);
+    if (slices_) slices_->push_back({head_end, end_s, run_k, n, n, false, compute, memory});
     apply_decode(run_k, head_end);  // every sequence has its first token by the head's end
   } else {
     account(start_s, end_s, compute, memory, batch, scratch_workload_tokens_, tokens);
+    if (slices_) {
+      const bool decode_only = plan.kind == Plan::Kind::decode_run;
+      slices_->push_back({start_s, end_s, decode_only ? k : 1, batch, tokens, !decode_only, compute, memory});
+    }
   }
 
   // Retire finished sequences, keeping admission order for the rest.

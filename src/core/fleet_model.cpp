@@ -135,6 +135,15 @@ void FleetModel::timer_fired(std::uint32_t token) {
     autoscale_timer(what, index);
 }
 
+void FleetModel::record_replica_trace(ReplicaTrace* trace, const std::vector<std::size_t>& replicas) {
+  trace->fleet_replicas = replicas_.size();
+  for (const std::size_t r : replicas)
+    if (r < replicas_.size())
+      trace->tracks.push_back({r, scenario_.pools[placements_[r].pool].name, placements_[r].model, {}});
+  // Pointers into the tracks once they no longer move.
+  for (ReplicaTrack& track : trace->tracks) replicas_[track.replica].record_slices(&track.slices);
+}
+
 void FleetModel::record_calls(CallLog* log) {
   call_log_ = log;
   for (const Workload& w : scenario_.workloads) log->workload_names.push_back(w.name);

@@ -263,6 +263,7 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
   FleetModel fleet(scenario, std::isfinite(rc.horizon_s) ? rc.horizon_s : 0.0);
   if (options.timeseries) fleet.record_time_series(options.timeseries_bin_s);
   if (options.calls) fleet.record_calls(options.calls);
+  if (options.trace) fleet.record_replica_trace(options.trace, options.trace_replicas);
 
   // One host per node. A star zone keeps the platform O(nodes); only KV
   // transfers between prefill and decode pools use its network.
