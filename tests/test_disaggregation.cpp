@@ -147,6 +147,43 @@ TEST_CASE("A session's next call moves only the prompt tokens its decode replica
   CHECK(report["workloads"][0]["prefill_tokens"].get<double>() == 1000 + (1030 - 1000));
 }
 
+TEST_CASE("Conditional disaggregation: a decode replica prefills a call that adds few tokens itself",
+          "[disaggregation][cli]") {
+  // As above, with prefill_above: 100. Call 1 lacks all its 1000 tokens on
+  // the decode replica: prefilled on the prefill pool, its cache sent. Call
+  // 2 lacks 20 (the decode replica holds 1010 of its 1030): prefilled there,
+  // nothing sent.
+  const std::string steps =
+      "      - llm: {model: llama-3.1-8b, prompt_tokens: 1000, output_tokens: 10}\n"
+      "      - tool: {latency: 1s, result_tokens: 0}\n"
+      "      - llm: {model: llama-3.1-8b, prompt_tokens: 20, output_tokens: 10}\n";
+  const auto report = run_report_json(
+      "disagg-conditional.yaml", "name: disagg-conditional\n" + kRoles +
+                                     "routing:\n"
+                                     "  - {model: llama-3.1-8b, policy: session_affinity, prefill_above: 100}\n" +
+                                     one_session(steps));
+  const auto& w = report["workloads"][0];
+  CHECK(w["llm_calls"] == 2);
+  CHECK(w["kv_transfers"]["transfers"].get<long>() == 1);
+  CHECK(w["kv_transfers"]["bytes_mean"].get<double>() == Approx(1000 * kKvBytesPerToken).epsilon(1e-12));
+  CHECK(w["prefill_tokens"].get<double>() == 1000 + 20);
+  // The prefill pool prefilled one call; the decode pool finished both.
+  CHECK(report["pools"][0]["llm_calls"] == 1);
+  CHECK(report["pools"][1]["llm_calls"] == 2);
+
+  // On unified pools the key means nothing: refused at its line.
+  const auto r = run_fleetsim(
+      "validate '" +
+      write_temp_file("conditional-unified.yaml",
+                      "name: conditional-unified\n" + fleet("", "") +
+                          "routing:\n"
+                          "  - {model: llama-3.1-8b, prefill_above: 100}\n" + one_session(steps)) +
+      "'");
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Contains("conditional-unified.yaml:14:42:"));
+  CHECK_THAT(r.err, Contains("prefill_above applies to a disaggregated model"));
+}
+
 TEST_CASE("A fleet without roles reports neither roles nor transfers", "[disaggregation][cli]") {
   const auto report = run_report_json(
       "disagg-none.yaml", "name: disagg-none\n" + fleet("", "") +

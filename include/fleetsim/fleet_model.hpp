@@ -149,6 +149,9 @@ class FleetModel : public BatcherListener {
   void tool_node_due(std::size_t index);
   // A tool call's session goes on (its pool, if any, has let the call go).
   void tool_step_done(std::uint32_t slot);
+  // A disaggregated call short enough for its decode replica to prefill:
+  // sent there whole (true), or left to the prefill pools (false).
+  bool prefill_on_decode(Session& s, const std::string& model, const CallRequest& call);
   void count_occupancy(double now, int delta);
   // Autoscaling (src/core/fleet_model_autoscale.cpp).
   struct ScaledPool;

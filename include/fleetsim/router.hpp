@@ -44,6 +44,9 @@ class Router {
   // `last_decode_replica`: where the session's previous call decoded, or -1.
   std::size_t route_decode(const std::string& model, int last_decode_replica,
                            const std::vector<ContinuousBatcher>& replicas);
+  // The route's prefill_above (Route): -1 unless the model's calls may be
+  // prefilled by their decode replica.
+  long prefill_above(const std::string& model) { return table(model).route.prefill_above; }
   // A call routed to `replica` has finished (or failed).
   void call_finished(std::size_t replica);
   std::uint32_t outstanding(std::size_t replica) const { return outstanding_[replica]; }

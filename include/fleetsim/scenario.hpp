@@ -167,6 +167,11 @@ struct Route {
   // `overflow_queue_threshold` waiting calls. Empty: no overflow.
   std::string overflow_pool;
   int overflow_queue_threshold = 0;
+  // A disaggregated route: a call that adds at most this many tokens to its
+  // session's context is prefilled by its decode replica itself, the rest on
+  // a prefill pool (conditional disaggregation, docs/disaggregation.md).
+  // -1: every call goes through a prefill pool.
+  long prefill_above = -1;
 };
 
 struct ArrivalProcess {

@@ -47,6 +47,7 @@ struct Session {
   TraceCursor trace;  // active when the workload replays a trace, instead of `cursor`
   int last_replica = -1;
   int last_decode_replica = -1;  // disaggregated calls: where the previous one decoded
+  bool whole_on_decode = false;  // its call in flight runs whole on a decode replica (conditional disaggregation)
   const Step* step = nullptr;  // the llm or tool step in progress
   // The llm step whose harness work (its workload's orchestrator, the step
   // in progress) runs first; nullptr otherwise.

@@ -361,6 +361,8 @@ void FleetModel::send_call(std::uint32_t slot, const std::string& model, long pr
 }
 
 void FleetModel::route_and_enqueue(Session& s, const std::string& model, int last_replica, const CallRequest& call) {
+  s.whole_on_decode = false;
+  if (!kv_bytes_per_token_.empty() && prefill_on_decode(s, model, call)) return;
   const std::size_t r = router_->route(model, last_replica, replicas_, &call);
   s.last_replica = static_cast<int>(r);
   call_joined(r, call.enqueue_s);
@@ -395,9 +397,11 @@ void FleetModel::call_left(std::size_t replica, double now) {
 void FleetModel::on_call_finished(const CallOutcome& out) {
   const auto slot = static_cast<std::uint32_t>(out.request.call_id);
   switch (out.request.phase) {
-    case CallPhase::whole:
-      return call_done(slot, static_cast<std::size_t>(sessions_[slot].last_replica), out,
-                       out.scheduled_s - out.request.enqueue_s);
+    case CallPhase::whole: {
+      const Session& s = sessions_[slot];
+      const int replica = s.whole_on_decode ? s.last_decode_replica : s.last_replica;
+      return call_done(slot, static_cast<std::size_t>(replica), out, out.scheduled_s - out.request.enqueue_s);
+    }
     case CallPhase::prefill:
       return prefilled(out);
     case CallPhase::decode:

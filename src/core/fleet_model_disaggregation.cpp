@@ -91,4 +91,25 @@ CallOutcome FleetModel::joined(const CallOutcome& decode) const {
   return whole;
 }
 
+// Conditional disaggregation (docs/disaggregation.md): the decode replica
+// the route picks prefills the call itself when the tokens it lacks of the
+// prompt are at most the route's prefill_above, as Dynamo's decode workers
+// do for a short prefill; otherwise the call goes through a prefill pool and
+// the decode replica is picked again once its cache is ready.
+bool FleetModel::prefill_on_decode(Session& s, const std::string& model, const CallRequest& call) {
+  const long threshold = router_->prefill_above(model);
+  if (threshold < 0) return false;
+  const std::size_t d = router_->route_decode(model, s.last_decode_replica, replicas_);
+  const long held = std::min(replicas_[d].held_tokens(s.key), call.prompt_tokens);
+  if (call.prompt_tokens - held > threshold) {
+    router_->call_finished(d);  // not this one after all
+    return false;
+  }
+  s.last_decode_replica = static_cast<int>(d);
+  s.whole_on_decode = true;
+  call_joined(d, call.enqueue_s);
+  driver_->wake_replica(d, replicas_[d].enqueue(call));
+  return true;
+}
+
 }  // namespace fleetsim

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "fleetsim/input_limits.hpp"
 #include "fleetsim/routing_policy.hpp"
 #include "spelling.hpp"
 
@@ -58,7 +59,7 @@ void read_route(ScenarioContext& ctx, const YAML::Node& node, const std::string&
   RouteSite site;
   site.node = node;
   site.path = path;
-  r.check_keys(node, path, {"model", "pools", "policy", "affinity_max_queue", "overflow"});
+  r.check_keys(node, path, {"model", "pools", "policy", "affinity_max_queue", "overflow", "prefill_above"});
   bool model_ok = false;
   if (const YAML::Node n = r.require(node, path, "model")) {
     const std::string model_path = child_path(path, "model");
@@ -110,6 +111,11 @@ void read_route(ScenarioContext& ctx, const YAML::Node& node, const std::string&
           route.overflow_queue_threshold = static_cast<int>(*v);
     }
   }
+  if (const YAML::Node n = YamlReader::get(node, "prefill_above")) {
+    if (auto v = r.integer(n, child_path(path, "prefill_above"), 0, static_cast<std::int64_t>(limits::kMaxTokens)))
+      route.prefill_above = static_cast<long>(*v);
+    site.prefill_above = n;
+  }
   site.ok = r.error_count() == errors_before;
   ctx.routes.push_back(std::move(route));
   ctx.route_sites.push_back(std::move(site));
@@ -147,7 +153,17 @@ void check_disaggregated_route(ScenarioContext& ctx, const Route& route) {
     (it->role == PoolRole::prefill ? prefill : decode) += 1;
     first_role_pool = std::min(first_role_pool, index);
   }
-  if (prefill + decode == 0) return;
+  if (prefill + decode == 0) {
+    const auto site = std::find_if(ctx.route_sites.begin(), ctx.route_sites.end(),
+                                   [&](const RouteSite& r) { return r.model.name == route.model; });
+    if (route.prefill_above >= 0 && site != ctx.route_sites.end())
+      ctx.reader.error(site->prefill_above, child_path(site->path, "prefill_above"),
+                       fmt::format("prefill_above applies to a disaggregated model, and \"{}\" is served by unified "
+                                   "pools",
+                                   route.model),
+                       "give the route's pools `role: prefill` and `role: decode`, or remove prefill_above");
+    return;
+  }
   // Where to point: the explicit route if there is one, else the first pool with a role.
   const auto site = std::find_if(ctx.route_sites.begin(), ctx.route_sites.end(),
                                  [&](const RouteSite& r) { return r.model.name == route.model; });

@@ -40,6 +40,7 @@ struct RouteSite {
   NameSite model;
   std::vector<NameSite> pools;
   NameSite overflow_pool;  // name empty when not given
+  YAML::Node prefill_above;  // undefined when not given
   bool ok = false;         // every field read
 };
 
