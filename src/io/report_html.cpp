@@ -11,13 +11,13 @@
 #include "fleetsim/report_writers.hpp"
 #include "html_page.hpp"
 #include "report_text.hpp"
+#include "markup_escape.hpp"
 #include "svg_chart.hpp"
 
 namespace fleetsim {
 namespace {
 
 namespace text = report_text;
-using svg::escape;
 
 constexpr const char* kStyle = R"(
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto; max-width: 1100px; color: #222; padding: 0 1em; }
@@ -38,7 +38,7 @@ svg .grid { stroke: #e6e6e6; } svg .axis { stroke: #555; } svg .reference { stro
 svg text { font-size: 11px; fill: #333; } svg .label { font-size: 12px; } svg .empty { fill: #888; }
 )";
 
-std::string cell(const std::string& s) { return "<td>" + escape(s) + "</td>"; }
+std::string cell(const std::string& s) { return "<td>" + markup_escape(s) + "</td>"; }
 
 std::string row(const std::vector<std::string>& cells) {
   std::string out = "<tr>";
@@ -48,13 +48,14 @@ std::string row(const std::vector<std::string>& cells) {
 
 std::string header_row(const std::vector<std::string>& cells) {
   std::string out = "<tr>";
-  for (const auto& c : cells) out += "<th>" + escape(c) + "</th>";
+  for (const auto& c : cells) out += "<th>" + markup_escape(c) + "</th>";
   return out + "</tr>\n";
 }
 
 std::string card(const std::string& value, const std::string& key) {
-  return fmt::format("<div class=\"card\"><div class=\"v\">{}</div><div class=\"k\">{}</div></div>\n", escape(value),
-                     escape(key));
+  return fmt::format("<div class=\"card\"><div class=\"v\">{}</div><div class=\"k\">{}</div></div>\n",
+                     markup_escape(value),
+                     markup_escape(key));
 }
 
 void answer(std::string& out, const Report& r) {
@@ -79,9 +80,10 @@ void answer(std::string& out, const Report& r) {
     for (const StabilityFinding& s : r.stability.findings)
       out += fmt::format("<div class=\"finding\"><b>Not keeping up</b>{}{}: {} {} &rarr; {} (first &rarr; second half "
                          "of the window). {}</div>\n",
-                         s.pool.empty() ? "" : " in pool " + escape(s.pool),
-                         s.workload.empty() ? "" : " for workload " + escape(s.workload), escape(s.figure),
-                         escape(text::sig(s.first_half, 3)), escape(text::sig(s.second_half, 3)), escape(s.hint));
+                         s.pool.empty() ? "" : " in pool " + markup_escape(s.pool),
+                         s.workload.empty() ? "" : " for workload " + markup_escape(s.workload),
+                         markup_escape(s.figure), markup_escape(text::sig(s.first_half, 3)),
+                         markup_escape(text::sig(s.second_half, 3)), markup_escape(s.hint));
   }
 }
 
@@ -128,13 +130,14 @@ std::string latency_chart(const std::string& title, const LatencySummary& s, con
 }
 
 void workload(std::string& out, const WorkloadReport& w) {
-  out += fmt::format("<h3 id=\"workload-{0}\">Workload {0}</h3>\n", escape(w.name));
+  out += fmt::format("<h3 id=\"workload-{0}\">Workload {0}</h3>\n", markup_escape(w.name));
   out += fmt::format(
       "<p>{} sessions completed ({} started, {} in flight at the end); {} LLM calls, {} tool calls; {} per session; "
       "prefix-cache hits {} of prompt tokens.</p>\n",
-      escape(text::count(w.sessions_completed)), escape(text::count(w.sessions_started)),
-      escape(text::count(w.sessions_in_flight)), escape(text::count(w.llm_calls)), escape(text::count(w.tool_calls)),
-      escape(text::usd(w.cost_per_session_usd)), escape(text::percent(w.prefix_cache_hit_rate)));
+      markup_escape(text::count(w.sessions_completed)), markup_escape(text::count(w.sessions_started)),
+      markup_escape(text::count(w.sessions_in_flight)), markup_escape(text::count(w.llm_calls)),
+      markup_escape(text::count(w.tool_calls)),
+      markup_escape(text::usd(w.cost_per_session_usd)), markup_escape(text::percent(w.prefix_cache_hit_rate)));
   out += "<table>\n" + header_row({"latency", "n", "mean", "p50", "p90", "p95", "p99", "max"});
   auto line = [&](const char* name, const LatencySummary& s) {
     out += row({name, text::count(static_cast<std::int64_t>(s.count)), text::duration(s.mean), text::duration(s.p50),
@@ -149,8 +152,8 @@ void workload(std::string& out, const WorkloadReport& w) {
     out += "<table>\n" + header_row({"SLO", "bound", "observed", "attainment", ""});
     for (const SloResult& s : w.slos)
       out += fmt::format("<tr><td>{} p{:g}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{}\">{}</td></tr>\n",
-                         escape(s.metric), s.percentile, escape(text::duration(s.bound_s)),
-                         escape(text::duration(s.observed_s)), escape(text::percent(s.attainment)),
+                         markup_escape(s.metric), s.percentile, markup_escape(text::duration(s.bound_s)),
+                         markup_escape(text::duration(s.observed_s)), markup_escape(text::percent(s.attainment)),
                          s.met ? "met" : "missed", s.met ? "met" : "missed");
     out += "</table>\n";
   }
@@ -168,7 +171,7 @@ void time_series(std::string& out, const Report& r, const TimeSeriesTable& t) {
   out += "<h2 id=\"time-series\">Over time</h2>\n";
   out += fmt::format("<p class=\"meta\">Bins of the measured window from {}; the same figures as "
                      "<code>fleetsim run --timeseries</code> writes (docs/report-format.md, \"Time series\").</p>\n",
-                     escape(text::duration(r.run.window_start_s)));
+                     markup_escape(text::duration(r.run.window_start_s)));
   // Minutes, or hours for runs longer than five.
   const bool hours = r.run.window_end_s - r.run.window_start_s > 5 * 3600.0;
   const double time_unit = hours ? 3600.0 : 60.0;
@@ -226,12 +229,13 @@ void checks(std::string& out, const Report& r) {
 
 std::string render_html(const Report& r, const TimeSeriesTable* series) {
   std::string out = html_page_start("fleetsim report: " + r.run.scenario, kStyle);
-  out += fmt::format("<h1>fleetsim report: {}</h1>\n", escape(r.run.scenario));
+  out += fmt::format("<h1>fleetsim report: {}</h1>\n", markup_escape(r.run.scenario));
   out += fmt::format(
       "<p class=\"meta\">{}; seed {}; measured window {} to {}; pricing {}, PUE {}, electricity ${}/kWh</p>\n",
-      escape(r.run.fleetsim_version.empty() ? "fleetsim" : "fleetsim " + r.run.fleetsim_version), r.run.seed,
-      escape(text::duration(r.run.window_start_s)), escape(text::duration(r.run.window_end_s)), escape(r.run.pricing),
-      escape(text::sig(r.run.pue, 3)), escape(text::sig(r.run.electricity_usd_per_kwh, 3)));
+      markup_escape(r.run.fleetsim_version.empty() ? "fleetsim" : "fleetsim " + r.run.fleetsim_version), r.run.seed,
+      markup_escape(text::duration(r.run.window_start_s)), markup_escape(text::duration(r.run.window_end_s)),
+      markup_escape(r.run.pricing),
+      markup_escape(text::sig(r.run.pue, 3)), markup_escape(text::sig(r.run.electricity_usd_per_kwh, 3)));
   answer(out, r);
   pools(out, r);
   out += "<h2 id=\"workloads\">Workloads</h2>\n";

@@ -31,7 +31,6 @@ std::string tick_text(double v) {
 
 }  // namespace
 
-std::string escape(std::string_view text) { return markup_escape(text); }
 
 std::vector<double> nice_ticks(double lo, double hi) {
   if (!std::isfinite(lo) || !std::isfinite(hi)) return {0.0, 1.0};
@@ -68,7 +67,7 @@ std::string line_chart(const LineChart& chart) {
       "<figure class=\"chart\"><figcaption>{}</figcaption>\n"
       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\" "
       "aria-label=\"{}\">\n",
-      escape(chart.title), kWidth, kHeight, kWidth, kHeight, escape(chart.title));
+      markup_escape(chart.title), kWidth, kHeight, kWidth, kHeight, markup_escape(chart.title));
   if (!std::isfinite(x_lo)) {
     out += fmt::format("<text x=\"{}\" y=\"{}\" class=\"empty\">no data in the measured window</text>\n</svg></figure>\n",
                        kLeft, kHeight / 2);
@@ -84,24 +83,24 @@ std::string line_chart(const LineChart& chart) {
     out += fmt::format(
         "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"grid\"/>"
         "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\" text-anchor=\"end\">{}</text>\n",
-        px(x0), py(t), px(x1), py(t), kLeft - 6.0, py(t) + 4.0, escape(tick_text(t)));
+        px(x0), py(t), px(x1), py(t), kLeft - 6.0, py(t) + 4.0, markup_escape(tick_text(t)));
   for (double t : xt)
     out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\" text-anchor=\"middle\">{}</text>\n", px(t),
-                       kTop + plot_h + 16.0, escape(tick_text(t)));
+                       kTop + plot_h + 16.0, markup_escape(tick_text(t)));
   out += fmt::format(
       "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\" class=\"axis\"/>"
       "<line x1=\"{0:.1f}\" y1=\"{3:.1f}\" x2=\"{0:.1f}\" y2=\"{1:.1f}\" class=\"axis\"/>\n",
       px(x0), py(y0), px(x1), py(y1));
   out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"label\" text-anchor=\"middle\">{}</text>\n",
-                     kLeft + plot_w / 2, kHeight - 6, escape(chart.x_label));
+                     kLeft + plot_w / 2, kHeight - 6, markup_escape(chart.x_label));
   out += fmt::format("<text x=\"14\" y=\"{:.1f}\" class=\"label\" text-anchor=\"middle\" transform=\"rotate(-90 14 {:.1f})\">{}</text>\n",
-                     kTop + plot_h / 2, kTop + plot_h / 2, escape(chart.y_label));
+                     kTop + plot_h / 2, kTop + plot_h / 2, markup_escape(chart.y_label));
   if (chart.reference && std::isfinite(*chart.reference))
     out += fmt::format(
         "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"reference\"/>"
         "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\">{}</text>\n",
         px(x0), py(*chart.reference), px(x1), py(*chart.reference), px(x1) + 4.0, py(*chart.reference) + 4.0,
-        escape(chart.reference_label));
+        markup_escape(chart.reference_label));
   // One polyline per series (a lone point is a dot), and its legend entry.
   for (std::size_t i = 0; i < chart.series.size(); ++i) {
     const Series& s = chart.series[i];
@@ -129,7 +128,7 @@ std::string line_chart(const LineChart& chart) {
     out += fmt::format(
         "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"12\" height=\"4\" fill=\"{}\"/>"
         "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"legend\">{}</text>\n",
-        kWidth - kRight + 12.0, ly - 4.0, colour(i), kWidth - kRight + 30.0, ly + 1.0, escape(name));
+        kWidth - kRight + 12.0, ly - 4.0, colour(i), kWidth - kRight + 30.0, ly + 1.0, markup_escape(name));
   }
   out += "</svg></figure>\n";
   return out;
@@ -145,7 +144,7 @@ std::string bar_chart(const BarChart& chart) {
       "<figure class=\"chart\"><figcaption>{}</figcaption>\n"
       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\" "
       "aria-label=\"{}\">\n",
-      escape(chart.title), kWidth, height, kWidth, height, escape(chart.title));
+      markup_escape(chart.title), kWidth, height, kWidth, height, markup_escape(chart.title));
   for (std::size_t i = 0; i < chart.bars.size(); ++i) {
     const Bar& b = chart.bars[i];
     const double y = kTop + static_cast<double>(i) * kRow - 10.0;
@@ -154,7 +153,8 @@ std::string bar_chart(const BarChart& chart) {
         "<text x=\"{}\" y=\"{:.1f}\" class=\"tick\" text-anchor=\"end\">{}</text>"
         "<rect x=\"{}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"14\" fill=\"{}\"/>"
         "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\">{}</text>\n",
-        kLabel - 8, y + 11.0, escape(b.label), kLabel, y, w, colour(i), kLabel + w + 6.0, y + 11.0, escape(b.text));
+        kLabel - 8, y + 11.0, markup_escape(b.label), kLabel, y, w, colour(i), kLabel + w + 6.0, y + 11.0,
+        markup_escape(b.text));
   }
   out += "</svg></figure>\n";
   return out;

@@ -11,9 +11,6 @@
 
 namespace fleetsim::svg {
 
-// Text made safe for HTML and SVG (markup_escape.hpp).
-std::string escape(std::string_view text);
-
 struct Series {
   std::string name;
   std::vector<double> x;

@@ -9,6 +9,7 @@
 #include "fleetsim/workflows/report_figures.hpp"
 #include "html_page.hpp"
 #include "report_text.hpp"
+#include "markup_escape.hpp"
 #include "svg_chart.hpp"
 
 namespace fleetsim {
@@ -150,11 +151,10 @@ figcaption { font-weight: 600; font-size: 0.9em; } svg text { font-size: 11px; f
 }  // namespace
 
 std::string render_comparison_html(const std::vector<ComparedRun>& runs) {
-  using svg::escape;
   std::string out = html_page_start("fleetsim compare", kComparisonStyle);
   out += "<h1>fleetsim compare</h1>\n<table>\n<tr><th>run</th><th>what ran</th></tr>\n";
   for (const ComparedRun& run : runs)
-    out += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n", escape(run.label), escape(run.source));
+    out += fmt::format("<tr><td>{}</td><td>{}</td></tr>\n", markup_escape(run.label), markup_escape(run.source));
   out += "</table>\n<h2 id=\"charts\">Side by side</h2>\n";
   const std::vector<Row> rows = comparison_rows(runs);
   for (const Row& row : rows) {
@@ -165,16 +165,16 @@ std::string render_comparison_html(const std::vector<ComparedRun>& runs) {
     out += svg::bar_chart(chart);
   }
   out += fmt::format("<h2 id=\"figures\">Every figure (differences against {})</h2>\n<table>\n<tr><th>figure</th>",
-                     escape(runs.front().label));
+                     markup_escape(runs.front().label));
   for (std::size_t r = 0; r < runs.size(); ++r)
-    out += fmt::format("<th>{}</th>{}", escape(runs[r].label), r > 0 ? "<th>rel</th>" : "");
+    out += fmt::format("<th>{}</th>{}", markup_escape(runs[r].label), r > 0 ? "<th>rel</th>" : "");
   out += "</tr>\n";
   for (const Row& row : rows) {
-    out += "<tr><td>" + escape(row.figure) + "</td>";
+    out += "<tr><td>" + markup_escape(row.figure) + "</td>";
     for (std::size_t r = 0; r < runs.size(); ++r) {
-      out += "<td>" + escape(format_figure(row.figure, row.values[r])) + "</td>";
+      out += "<td>" + markup_escape(format_figure(row.figure, row.values[r])) + "</td>";
       if (r > 0)
-        out += "<td>" + escape(row.figure.ends_with("slos_met") ? "" : signed_percent(relative(row.values[0], row.values[r]))) +
+        out += "<td>" + markup_escape(row.figure.ends_with("slos_met") ? "" : signed_percent(relative(row.values[0], row.values[r]))) +
                "</td>";
     }
     out += "</tr>\n";

@@ -7,6 +7,7 @@
 #include "fleetsim/workflows/report_figures.hpp"
 #include "html_page.hpp"
 #include "report_text.hpp"
+#include "markup_escape.hpp"
 #include "svg_chart.hpp"
 
 namespace fleetsim {
@@ -278,7 +279,6 @@ std::string render_plan_json(const PlanOutcome& o) {
 }
 
 std::string render_plan_html(const PlanOutcome& o) {
-  using svg::escape;
   const SearchResult& s = o.search;
   svg::LineChart chart;
   chart.title = "Evaluated fleets: cost against the worst SLO ratio";
@@ -306,9 +306,9 @@ std::string render_plan_html(const PlanOutcome& o) {
       "body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; padding: 0 1em; } svg text { "
       "font-size: 11px; } figcaption { font-weight: 600; } pre { font-size: 0.8em; background: #f7f7f7; padding: 1em; "
       "overflow-x: auto; }");
-  out += fmt::format("<h1>fleetsim plan: {}</h1>\n", escape(o.scenario));
+  out += fmt::format("<h1>fleetsim plan: {}</h1>\n", markup_escape(o.scenario));
   out += svg::line_chart(chart);
-  out += "<h2 id=\"plan\">The plan</h2>\n<pre>" + escape(render_plan_table(o)) + "</pre>\n";
+  out += "<h2 id=\"plan\">The plan</h2>\n<pre>" + markup_escape(render_plan_table(o)) + "</pre>\n";
   out += kHtmlPageEnd;
   return out;
 }
