@@ -39,108 +39,6 @@ bool ContinuousBatcher::enqueue(const CallRequest& call) {
   return was_empty && running_.size() < static_cast<std::size_t>(engine_.max_batch_size);
 }
 
-void ContinuousBatcher::touch(double now) {
-  if (now <= last_touch_s_) return;
-  const double from = std::max(last_touch_s_, window_start_s_);
-  if (now > from) stats_.kv_block_seconds += static_cast<double>(kv_blocks_used()) * (now - from);
-  last_touch_s_ = now;
-}
-
-void ContinuousBatcher::settle(double now) { touch(now); }
-
-void ContinuousBatcher::power_off(double now) {
-  assert(waiting_.empty() && running_.empty());
-  touch(now);
-  while (!retained_.empty()) free_blocks_ += retained_.pop_oldest().blocks;  // no offload: the node is gone
-  drop_prefixes();
-  if (series_) report_levels(now);
-}
-
-void ContinuousBatcher::drop_prefixes() {
-  free_blocks_ += prefix_pinned_blocks_;
-  prefix_pinned_blocks_ = 0;
-  std::fill(prefix_held_.begin(), prefix_held_.end(), 0);
-  if (prefix_cache_) free_blocks_ += prefix_cache_->clear();
-}
-
-void ContinuousBatcher::cache_prompt_chunks(Sequence& s) {
-  // Without retention a replica keeps nothing once a call ends, chunks included.
-  if (engine_.kv_retention == KvRetention::none) return;
-  const PrefixBlockCache::Run added = prefix_cache_->add_computed(
-      s.call.prefix, s.hash_pinned, s.call.prompt_tokens, s.call.session_key, s.blocks - s.shared);
-  // Its own blocks holding those chunks now belong to the cache (pinned by it).
-  s.hash_pinned += added.chunks;
-  s.shared += added.blocks;
-}
-
-void ContinuousBatcher::unpin_chunks(Sequence& s) {
-  if (s.hash_pinned == 0) return;
-  prefix_cache_->unpin_leading(s.call.prefix, s.hash_pinned);
-  s.hash_pinned = 0;
-}
-
-void ContinuousBatcher::pin_prefix(Sequence& s) {
-  const std::uint32_t w = s.call.workload;
-  const std::uint32_t prefix = prefix_of_workload_[w];
-  const long blocks = prefix_blocks_[prefix];
-  if (prefix_held_[prefix] || s.shared > 0 || blocks == 0 || s.blocks < blocks) return;
-  // Its first blocks hold the prefix: from now on the replica keeps them.
-  prefix_held_[prefix] = 1;
-  prefix_pinned_blocks_ += blocks;
-  s.shared = blocks;
-}
-
-void ContinuousBatcher::fail(double now, std::vector<CallRequest>& aborted) {
-  touch(now);
-  for (Sequence& s : running_) {
-    free_blocks_ += s.blocks - s.shared;
-    aborted.push_back(s.call);
-  }
-  for (Sequence& s : waiting_) {
-    free_blocks_ += s.blocks - s.shared;
-    aborted.push_back(s.call);
-  }
-  running_.clear();
-  waiting_.clear();
-  while (!retained_.empty()) free_blocks_ += retained_.pop_oldest().blocks;
-  drop_prefixes();
-  down_ = true;
-  if (series_) report_levels(now);
-}
-
-void ContinuousBatcher::report_levels(double now) {
-  const auto waiting = static_cast<long>(waiting_.size()), running = static_cast<long>(running_.size());
-  const long blocks = kv_blocks_used();
-  series_->levels(series_pool_, now, waiting - reported_waiting_, running - reported_running_,
-                  blocks - reported_blocks_);
-  reported_waiting_ = waiting;
-  reported_running_ = running;
-  reported_blocks_ = blocks;
-}
-
-void ContinuousBatcher::drop_retained(const RetainedKv::Entry& entry, double now) {
-  free_blocks_ += entry.blocks;
-  // Offload writes are asynchronous device-to-host copies on the link's other
-  // direction: they cost the replica no time (docs/performance-model.md).
-  if (tiers_) tiers_->offload(entry, now);
-}
-
-void ContinuousBatcher::expire_retained(double now) {
-  if (tiers_) tiers_->expire(now);
-  if (engine_.kv_retention != KvRetention::ttl) return;  // only TTL entries expire
-  while (!retained_.empty() && retained_.oldest().expires_s <= now) drop_retained(retained_.pop_oldest(), now);
-}
-
-bool ContinuousBatcher::make_room(long blocks, double now) {
-  // Least recently retained first: the session most likely to have moved on.
-  while (free_blocks_ < blocks && !retained_.empty()) drop_retained(retained_.pop_oldest(), now);
-  // Then hashed prompt chunks no running call reads, least recently used
-  // first: one session's cache is worth less to the fleet than a chunk any
-  // session may send again.
-  if (free_blocks_ < blocks && prefix_cache_) free_blocks_ += prefix_cache_->evict(blocks - free_blocks_);
-  return free_blocks_ >= blocks;
-}
-
 void ContinuousBatcher::admit(double now, BatcherListener& listener) {
   const auto max_batch = static_cast<std::size_t>(engine_.max_batch_size);
   const long budget = engine_.max_batched_tokens;
@@ -236,58 +134,6 @@ void ContinuousBatcher::admit(double now, BatcherListener& listener) {
     running_.push_back(s);
     waiting_.pop_front();
   }
-}
-
-void ContinuousBatcher::preempt_newest() {
-  Sequence s = running_.back();
-  running_.pop_back();
-  free_blocks_ += s.blocks - s.shared;
-  unpin_chunks(s);
-  // Recompute: the prompt and every token generated so far are prefilled again.
-  s.blocks = 0;
-  s.shared = 0;
-  s.kv_tokens = 0;
-  s.target = s.call.prompt_tokens + s.generated;
-  s.preemptions += 1;
-  waiting_.push_front(s);
-  stats_.preemptions += 1;
-}
-
-void ContinuousBatcher::ensure_decode_room(double now, BatcherListener& listener) {
-  while (!running_.empty()) {
-    long need = 0;
-    for (const auto& s : running_)
-      if (!s.prefilling()) need += std::max(0L, blocks_for(s.kv_tokens + 1) - s.blocks);
-    if (need <= free_blocks_ || make_room(need, now)) return;
-    if (running_.size() == 1) {
-      // A lone sequence has outgrown the whole cache: end it where it is.
-      Sequence s = running_.back();
-      running_.pop_back();
-      finish(s, now, true, listener);
-      return;
-    }
-    preempt_newest();
-  }
-}
-
-long ContinuousBatcher::kv_growth_limit(long limit, long free) const {
-  auto need = [&](long j) {
-    long n = 0;
-    for (std::size_t i = 0; i < scratch_kv_.size(); ++i)
-      n += std::max(0L, blocks_for(scratch_kv_[i] + j) - scratch_blocks_[i]);
-    return n;
-  };
-  if (need(limit) <= free) return limit;
-  if (need(1) > free) return 0;
-  long lo = 1, hi = limit;  // need(lo) <= free, need(hi) > free
-  while (hi - lo > 1) {
-    const long mid = lo + (hi - lo) / 2;
-    if (need(mid) <= free)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  return lo;
 }
 
 bool ContinuousBatcher::plan_tail_run(Plan& p) {
@@ -420,50 +266,6 @@ long ContinuousBatcher::iterations_done(const Plan& plan, double elapsed) const 
   return 1 + plan.run_terms.iterations_within(plan.run_iterations, elapsed - head);
 }
 
-void ContinuousBatcher::account(double start_s, double end_s, double compute_s, double memory_s, double batch,
-                                const std::vector<double>& workload_tokens, double tokens) {
-  const double duration = end_s - start_s;
-  const double energy = power_.dynamic_energy_j(duration, compute_s, memory_s);
-  if (timeline_ != nullptr) timeline_->add(start_s, end_s, energy);
-  if (series_) series_->busy(series_pool_, start_s, end_s, energy);
-  double in_window = 0.0;
-  if (duration > 0.0)
-    in_window = std::clamp((end_s - std::max(start_s, window_start_s_)) / duration, 0.0, 1.0);
-  if (in_window <= 0.0) return;
-  stats_.busy_s += duration * in_window;
-  stats_.batch_seconds += batch * duration * in_window;
-  stats_.dynamic_energy_j += energy * in_window;
-  if (tokens > 0)
-    for (std::size_t w = 0; w < workload_tokens.size(); ++w)
-      stats_.busy_s_by_workload[w] += duration * in_window * workload_tokens[w] / tokens;
-}
-
-void ContinuousBatcher::account_unfinished(const Plan& plan, double start_s, double end_s) {
-  if (plan.kind == Plan::Kind::idle || end_s <= start_s) return;
-  // Scale the plan's roofline terms to the part that ran.
-  const double fraction = plan.duration_s > 0 ? std::min(1.0, (end_s - start_s) / plan.duration_s) : 0.0;
-  double compute = plan.cost.compute_s, memory = plan.cost.memory_s;
-  if (plan.run_iterations > 0) {
-    double run_compute = 0.0, run_memory = 0.0;
-    plan.run_terms.components(plan.run_iterations, run_compute, run_memory);
-    if (plan.kind == Plan::Kind::decode_run) compute = memory = 0.0;
-    compute += run_compute;
-    memory += run_memory;
-  }
-  std::fill(scratch_workload_tokens_.begin(), scratch_workload_tokens_.end(), 0.0);
-  double tokens = 0.0;
-  for (const auto& s : running_) {
-    scratch_workload_tokens_[s.call.workload] += 1.0;
-    tokens += 1.0;
-  }
-  account(start_s, end_s, compute * fraction, memory * fraction, static_cast<double>(running_.size()),
-          scratch_workload_tokens_, tokens);
-  // The part that ran, as the end of the run cut it.
-  if (slices_)
-    slices_->push_back({start_s, end_s, iterations_done(plan, end_s - start_s), static_cast<double>(running_.size()),
-                        tokens, plan.kind == Plan::Kind::iteration, compute * fraction, memory * fraction});
-}
-
 void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, double end_s,
                                  BatcherListener& listener) {
   touch(end_s);
@@ -554,26 +356,6 @@ void ContinuousBatcher::apply_decode(long k, double first_token_s) {
     s.blocks += grow;
     free_blocks_ -= grow;
   }
-}
-
-void ContinuousBatcher::release(Sequence& s, double now) {
-  unpin_chunks(s);
-  s.blocks -= s.shared;  // a shared prefix's blocks stay with the replica
-  s.shared = 0;
-  // A hashed call's reuse is its chunks': its session keeps no cache of its own.
-  if (engine_.kv_retention == KvRetention::none || s.blocks == 0 || !s.call.prefix.empty()) {
-    free_blocks_ += s.blocks;
-    s.blocks = 0;
-    return;
-  }
-  // Admission took the session's older cache, and a session has one call at a
-  // time, so no entry for it can be here now.
-  assert(!retained_.contains(s.call.session_key));
-  const double expires = engine_.kv_retention == KvRetention::ttl ? now + engine_.kv_ttl_s
-                                                                    : std::numeric_limits<double>::infinity();
-  // TTL entries are appended in expiry order because the TTL is one constant per replica.
-  retained_.push({s.call.session_key, s.blocks, s.kv_tokens, expires});
-  s.blocks = 0;
 }
 
 void ContinuousBatcher::finish(Sequence& s, double now, bool failed, BatcherListener& listener) {

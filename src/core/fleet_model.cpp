@@ -135,48 +135,6 @@ void FleetModel::timer_fired(std::uint32_t token) {
     autoscale_timer(what, index);
 }
 
-void FleetModel::record_replica_trace(ReplicaTrace* trace, const std::vector<std::size_t>& replicas) {
-  trace->fleet_replicas = replicas_.size();
-  for (const std::size_t r : replicas)
-    if (r < replicas_.size())
-      trace->tracks.push_back({r, scenario_.pools[placements_[r].pool].name, placements_[r].model, {}});
-  // Pointers into the tracks once they no longer move.
-  for (ReplicaTrack& track : trace->tracks) replicas_[track.replica].record_slices(&track.slices);
-}
-
-void FleetModel::record_calls(CallLog* log) {
-  call_log_ = log;
-  for (const Workload& w : scenario_.workloads) log->workload_names.push_back(w.name);
-  for (const Pool& p : scenario_.pools) log->pool_names.push_back(p.name);
-  for (const ReplicaPlacement& placement : placements_) {
-    auto it = std::find(log->model_names.begin(), log->model_names.end(), placement.model);
-    if (it == log->model_names.end()) it = log->model_names.insert(it, placement.model);
-    replica_model_.push_back(static_cast<std::uint32_t>(it - log->model_names.begin()));
-  }
-}
-
-void FleetModel::record_time_series(double bin_s) {
-  std::vector<TimeSeriesPool> pools(scenario_.pools.size());
-  for (std::size_t p = 0; p < pools.size(); ++p) {
-    const Pool& pool = scenario_.pools[p];
-    pools[p].name = pool.name;
-    pools[p].nodes = pool.count;
-    pools[p].baseline_w = pool.count * node_baseline_power_w(pool);
-    pools[p].autoscaled = pool.autoscale.has_value();
-  }
-  for (std::size_t r = 0; r < replicas_.size(); ++r) {
-    // An autoscaled pool's figures are given for its starting nodes.
-    if (placements_[r].node >= static_cast<std::size_t>(scenario_.pools[placements_[r].pool].count)) continue;
-    TimeSeriesPool& pool = pools[placements_[r].pool];
-    ++pool.replicas;
-    pool.kv_blocks += replicas_[r].kv_blocks_total();
-  }
-  std::vector<std::string> workloads;
-  for (const Workload& w : scenario_.workloads) workloads.push_back(w.name);
-  series_ = std::make_unique<TimeSeries>(scenario_.simulation.warmup_s, bin_s, std::move(pools), std::move(workloads));
-  for (std::size_t r = 0; r < replicas_.size(); ++r) replicas_[r].record_series(series_.get(), placements_[r].pool);
-}
-
 void FleetModel::count_occupancy(double now, int delta) {
   OccupancyIntegral& o = metrics_.occupancy;
   const double from = std::max(o.last_s, scenario_.simulation.warmup_s);
@@ -262,74 +220,6 @@ void FleetModel::advance(std::uint32_t slot) {
   if (step->tool_pool >= 0) return submit_tool_call(slot, *step);
   const double latency = std::max(0.0, step->latency_s.sample(s.rng));
   driver_->call_back_after_tool(now + latency, slot);
-}
-
-void FleetModel::submit_tool_call(std::uint32_t slot, const Step& step) {
-  Session& s = sessions_[slot];
-  ToolCallRequest call;
-  call.id = slot;
-  call.workload = s.workload;
-  call.cores = step.cores;
-  call.memory_bytes = step.memory_bytes;
-  call.work_s = std::max(0.0, step.work_s.sample(s.rng));
-  const auto p = static_cast<std::size_t>(step.tool_pool);
-  if (tool_pools_[p].shares()) {
-    tool_pools_[p].submit_shared(call, driver_->now(), tool_dues_);
-    schedule_tool_dues(p);
-    return;
-  }
-  tool_pools_[p].submit(call, driver_->now(), tool_started_);
-  schedule_started_tool_calls();
-}
-
-void FleetModel::schedule_tool_dues(std::size_t pool) {
-  for (const NodeDue& due : tool_dues_)
-    driver_->call_back_at(due.at_s, fleet_timer_token(FleetTimer::tool_node, tool_node_base_[pool] + due.node));
-  tool_dues_.clear();
-}
-
-void FleetModel::tool_node_due(std::size_t index) {
-  const auto pool = static_cast<std::size_t>(
-      std::upper_bound(tool_node_base_.begin(), tool_node_base_.end(), index) - tool_node_base_.begin() - 1);
-  const auto node = static_cast<std::uint32_t>(index - tool_node_base_[pool]);
-  tool_ended_.clear();
-  tool_pools_[pool].node_due(node, driver_->now(), tool_ended_, tool_dues_);
-  schedule_tool_dues(pool);
-  // The sessions go on after the pool has settled: one may submit again at once.
-  const std::vector<std::uint32_t> ended = tool_ended_;
-  for (const std::uint32_t slot : ended) tool_step_done(slot);
-}
-
-void FleetModel::schedule_started_tool_calls() {
-  for (const ToolCallStart& started : tool_started_) driver_->call_back_after_tool(started.end_s, started.id);
-  tool_started_.clear();
-}
-
-void FleetModel::tool_finished(std::uint32_t slot) {
-  Session& s = sessions_[slot];
-  if (s.trace.active()) return advance_trace(slot);  // a replayed call came due
-  if (s.step->tool_pool >= 0) {  // free its cores first: a waiting call may start now
-    tool_pools_[static_cast<std::size_t>(s.step->tool_pool)].finish(slot, driver_->now(), tool_started_);
-    schedule_started_tool_calls();
-  }
-  tool_step_done(slot);
-}
-
-void FleetModel::tool_step_done(std::uint32_t slot) {
-  Session& s = sessions_[slot];
-  if (s.llm_after_harness != nullptr) {  // the harness is done: now its model call
-    s.step = std::exchange(s.llm_after_harness, nullptr);
-    issue_call(slot, *s.step);
-    return;
-  }
-  s.context_tokens += static_cast<double>(draw_tokens(s.step->result_tokens, s.rng, 0));
-  const double now = driver_->now();
-  if (in_window(now)) ++metrics_.workloads[s.workload].tool_calls;
-  if (SessionGraphTally* g = tally_of(s)) {
-    g->tool_call_changes(now, -1);
-    g->step_time_s += now - s.call_issued_s;
-  }
-  advance(slot);
 }
 
 void FleetModel::issue_call(std::uint32_t slot, const Step& step) {

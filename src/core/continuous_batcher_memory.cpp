@@ -1,0 +1,169 @@
+// The KV memory a replica keeps beyond its running calls: the caches
+// retained for sessions (and offloaded to tiers), the workloads' shared
+// prefixes, the chunks cached by prefix hashes; how they make room, room for
+// decodes to grow (by preemption when there is none), and what the replica
+// loses when its node goes off or fails.
+#include <algorithm>
+#include <cassert>
+#include <limits>
+
+#include "fleetsim/continuous_batcher.hpp"
+
+namespace fleetsim {
+
+void ContinuousBatcher::power_off(double now) {
+  assert(waiting_.empty() && running_.empty());
+  touch(now);
+  while (!retained_.empty()) free_blocks_ += retained_.pop_oldest().blocks;  // no offload: the node is gone
+  drop_prefixes();
+  if (series_) report_levels(now);
+}
+
+void ContinuousBatcher::drop_prefixes() {
+  free_blocks_ += prefix_pinned_blocks_;
+  prefix_pinned_blocks_ = 0;
+  std::fill(prefix_held_.begin(), prefix_held_.end(), 0);
+  if (prefix_cache_) free_blocks_ += prefix_cache_->clear();
+}
+
+void ContinuousBatcher::cache_prompt_chunks(Sequence& s) {
+  // Without retention a replica keeps nothing once a call ends, chunks included.
+  if (engine_.kv_retention == KvRetention::none) return;
+  const PrefixBlockCache::Run added = prefix_cache_->add_computed(
+      s.call.prefix, s.hash_pinned, s.call.prompt_tokens, s.call.session_key, s.blocks - s.shared);
+  // Its own blocks holding those chunks now belong to the cache (pinned by it).
+  s.hash_pinned += added.chunks;
+  s.shared += added.blocks;
+}
+
+void ContinuousBatcher::unpin_chunks(Sequence& s) {
+  if (s.hash_pinned == 0) return;
+  prefix_cache_->unpin_leading(s.call.prefix, s.hash_pinned);
+  s.hash_pinned = 0;
+}
+
+void ContinuousBatcher::pin_prefix(Sequence& s) {
+  const std::uint32_t w = s.call.workload;
+  const std::uint32_t prefix = prefix_of_workload_[w];
+  const long blocks = prefix_blocks_[prefix];
+  if (prefix_held_[prefix] || s.shared > 0 || blocks == 0 || s.blocks < blocks) return;
+  // Its first blocks hold the prefix: from now on the replica keeps them.
+  prefix_held_[prefix] = 1;
+  prefix_pinned_blocks_ += blocks;
+  s.shared = blocks;
+}
+
+void ContinuousBatcher::fail(double now, std::vector<CallRequest>& aborted) {
+  touch(now);
+  for (Sequence& s : running_) {
+    free_blocks_ += s.blocks - s.shared;
+    aborted.push_back(s.call);
+  }
+  for (Sequence& s : waiting_) {
+    free_blocks_ += s.blocks - s.shared;
+    aborted.push_back(s.call);
+  }
+  running_.clear();
+  waiting_.clear();
+  while (!retained_.empty()) free_blocks_ += retained_.pop_oldest().blocks;
+  drop_prefixes();
+  down_ = true;
+  if (series_) report_levels(now);
+}
+
+void ContinuousBatcher::drop_retained(const RetainedKv::Entry& entry, double now) {
+  free_blocks_ += entry.blocks;
+  // Offload writes are asynchronous device-to-host copies on the link's other
+  // direction: they cost the replica no time (docs/performance-model.md).
+  if (tiers_) tiers_->offload(entry, now);
+}
+
+void ContinuousBatcher::expire_retained(double now) {
+  if (tiers_) tiers_->expire(now);
+  if (engine_.kv_retention != KvRetention::ttl) return;  // only TTL entries expire
+  while (!retained_.empty() && retained_.oldest().expires_s <= now) drop_retained(retained_.pop_oldest(), now);
+}
+
+bool ContinuousBatcher::make_room(long blocks, double now) {
+  // Least recently retained first: the session most likely to have moved on.
+  while (free_blocks_ < blocks && !retained_.empty()) drop_retained(retained_.pop_oldest(), now);
+  // Then hashed prompt chunks no running call reads, least recently used
+  // first: one session's cache is worth less to the fleet than a chunk any
+  // session may send again.
+  if (free_blocks_ < blocks && prefix_cache_) free_blocks_ += prefix_cache_->evict(blocks - free_blocks_);
+  return free_blocks_ >= blocks;
+}
+
+void ContinuousBatcher::preempt_newest() {
+  Sequence s = running_.back();
+  running_.pop_back();
+  free_blocks_ += s.blocks - s.shared;
+  unpin_chunks(s);
+  // Recompute: the prompt and every token generated so far are prefilled again.
+  s.blocks = 0;
+  s.shared = 0;
+  s.kv_tokens = 0;
+  s.target = s.call.prompt_tokens + s.generated;
+  s.preemptions += 1;
+  waiting_.push_front(s);
+  stats_.preemptions += 1;
+}
+
+void ContinuousBatcher::ensure_decode_room(double now, BatcherListener& listener) {
+  while (!running_.empty()) {
+    long need = 0;
+    for (const auto& s : running_)
+      if (!s.prefilling()) need += std::max(0L, blocks_for(s.kv_tokens + 1) - s.blocks);
+    if (need <= free_blocks_ || make_room(need, now)) return;
+    if (running_.size() == 1) {
+      // A lone sequence has outgrown the whole cache: end it where it is.
+      Sequence s = running_.back();
+      running_.pop_back();
+      finish(s, now, true, listener);
+      return;
+    }
+    preempt_newest();
+  }
+}
+
+long ContinuousBatcher::kv_growth_limit(long limit, long free) const {
+  auto need = [&](long j) {
+    long n = 0;
+    for (std::size_t i = 0; i < scratch_kv_.size(); ++i)
+      n += std::max(0L, blocks_for(scratch_kv_[i] + j) - scratch_blocks_[i]);
+    return n;
+  };
+  if (need(limit) <= free) return limit;
+  if (need(1) > free) return 0;
+  long lo = 1, hi = limit;  // need(lo) <= free, need(hi) > free
+  while (hi - lo > 1) {
+    const long mid = lo + (hi - lo) / 2;
+    if (need(mid) <= free)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+void ContinuousBatcher::release(Sequence& s, double now) {
+  unpin_chunks(s);
+  s.blocks -= s.shared;  // a shared prefix's blocks stay with the replica
+  s.shared = 0;
+  // A hashed call's reuse is its chunks': its session keeps no cache of its own.
+  if (engine_.kv_retention == KvRetention::none || s.blocks == 0 || !s.call.prefix.empty()) {
+    free_blocks_ += s.blocks;
+    s.blocks = 0;
+    return;
+  }
+  // Admission took the session's older cache, and a session has one call at a
+  // time, so no entry for it can be here now.
+  assert(!retained_.contains(s.call.session_key));
+  const double expires = engine_.kv_retention == KvRetention::ttl ? now + engine_.kv_ttl_s
+                                                                    : std::numeric_limits<double>::infinity();
+  // TTL entries are appended in expiry order because the TTL is one constant per replica.
+  retained_.push({s.call.session_key, s.blocks, s.kv_tokens, expires});
+  s.blocks = 0;
+}
+
+}  // namespace fleetsim
