@@ -11,6 +11,10 @@
 
 namespace fleetsim {
 
+// The percentiles a latency curve is drawn at (the HTML report's charts).
+inline constexpr double kCurvePercentiles[] = {1,  2,  5,  10, 15, 20, 25, 30, 35, 40, 45, 50,   55,   60,   65, 70,
+                                               75, 80, 85, 90, 92, 94, 95, 96, 97, 98, 99, 99.5, 99.8, 99.9};
+
 struct LatencySummary {
   std::uint64_t count = 0;
   double mean = 0.0;
@@ -19,6 +23,9 @@ struct LatencySummary {
   double p95 = 0.0;
   double p99 = 0.0;
   double max = 0.0;
+  // The latency at each of kCurvePercentiles (empty without samples): for
+  // charts only, not written to JSON or CSV, so reports keep their bytes.
+  std::vector<double> curve;
 };
 
 struct SloResult {

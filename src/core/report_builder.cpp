@@ -54,6 +54,7 @@ LatencySummary summarize(const QuantileSketch& s) {
   l.p95 = s.quantile(0.95);
   l.p99 = s.quantile(0.99);
   l.max = s.max();
+  for (const double p : kCurvePercentiles) l.curve.push_back(s.quantile(p / 100.0));
   return l;
 }
 

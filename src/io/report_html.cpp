@@ -121,7 +121,19 @@ std::string latency_chart(const std::string& title, const LatencySummary& s, con
   c.title = title;
   c.x_label = "percentile";
   c.y_label = "seconds";
-  if (s.count > 0) c.series.push_back({title, {50, 90, 95, 99, 100}, {s.p50, s.p90, s.p95, s.p99, s.max}});
+  if (s.count > 0) {
+    // The sketch's percentiles from 1 to 99.9, then the largest sample.
+    svg::Series curve{title, {}, {}};
+    for (std::size_t i = 0; i < s.curve.size(); ++i) {
+      curve.x.push_back(kCurvePercentiles[i]);
+      curve.y.push_back(s.curve[i]);
+    }
+    curve.x.push_back(100);
+    curve.y.push_back(s.max);
+    c.series.push_back(std::move(curve));
+    // A tail of more than two decades above the median's range: log seconds.
+    c.log_y = svg::spans_decades(c.series, true, 100.0);
+  }
   if (slo) {
     c.reference = slo->bound_s;
     c.reference_label = fmt::format("p{:g} SLO", slo->percentile);

@@ -52,17 +52,46 @@ std::vector<double> nice_ticks(double lo, double hi) {
   return ticks;
 }
 
+bool spans_decades(const std::vector<Series>& series, bool y, double factor) {
+  double lo = std::numeric_limits<double>::infinity(), hi = 0.0;
+  for (const Series& s : series)
+    for (const double v : y ? s.y : s.x)
+      if (std::isfinite(v) && v > 0) {
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+  return hi > 0 && hi > lo * factor;
+}
+
+std::vector<double> decade_ticks(double lo, double hi) {
+  std::vector<double> ticks;
+  for (double e = std::floor(std::log10(lo)); ticks.size() < 16; e += 1.0) {
+    ticks.push_back(std::pow(10.0, e));
+    if (ticks.back() >= hi) break;
+  }
+  if (ticks.size() == 1) ticks.push_back(ticks.front() * 10.0);
+  return ticks;
+}
+
 std::string line_chart(const LineChart& chart) {
-  double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo, y_lo = 0.0, y_hi = -x_lo;
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  // A point a log axis cannot show (at or below 0) is left out.
+  auto shown = [&](double x, double y) {
+    return std::isfinite(x) && std::isfinite(y) && (!chart.log_x || x > 0) && (!chart.log_y || y > 0);
+  };
+  double x_lo = kInf, x_hi = -kInf, y_lo = chart.log_y ? kInf : 0.0, y_hi = -kInf;
   for (const Series& s : chart.series)
     for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
-      if (!std::isfinite(s.x[i]) || !std::isfinite(s.y[i])) continue;
+      if (!shown(s.x[i], s.y[i])) continue;
       x_lo = std::min(x_lo, s.x[i]);
       x_hi = std::max(x_hi, s.x[i]);
       y_lo = std::min(y_lo, s.y[i]);
       y_hi = std::max(y_hi, s.y[i]);
     }
-  if (chart.reference && std::isfinite(*chart.reference)) y_hi = std::max(y_hi, *chart.reference);
+  if (chart.reference && std::isfinite(*chart.reference) && (!chart.log_y || *chart.reference > 0)) {
+    y_hi = std::max(y_hi, *chart.reference);
+    y_lo = std::min(y_lo, *chart.reference);
+  }
   std::string out = fmt::format(
       "<figure class=\"chart\"><figcaption>{}</figcaption>\n"
       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\" "
@@ -73,33 +102,41 @@ std::string line_chart(const LineChart& chart) {
                        kLeft, kHeight / 2);
     return out;
   }
-  const std::vector<double> xt = nice_ticks(x_lo, x_hi), yt = nice_ticks(y_lo, y_hi);
-  const double x0 = xt.front(), x1 = xt.back(), y0 = yt.front(), y1 = yt.back();
+  const std::vector<double> xt = chart.log_x ? decade_ticks(x_lo, x_hi) : nice_ticks(x_lo, x_hi);
+  const std::vector<double> yt = chart.log_y ? decade_ticks(y_lo, y_hi) : nice_ticks(y_lo, y_hi);
+  // Positions along an axis: linear, or linear in log10 on a log axis.
+  auto along = [](double v, bool log) { return log ? std::log10(v) : v; };
+  const double x0 = along(xt.front(), chart.log_x), x1 = along(xt.back(), chart.log_x);
+  const double y0 = along(yt.front(), chart.log_y), y1 = along(yt.back(), chart.log_y);
   const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
-  auto px = [&](double x) { return kLeft + (x1 > x0 ? (x - x0) / (x1 - x0) : 0.5) * plot_w; };
-  auto py = [&](double y) { return kTop + plot_h - (y1 > y0 ? (y - y0) / (y1 - y0) : 0.5) * plot_h; };
+  auto px = [&](double x) {
+    return kLeft + (x1 > x0 ? (along(x, chart.log_x) - x0) / (x1 - x0) : 0.5) * plot_w;
+  };
+  auto py = [&](double y) {
+    return kTop + plot_h - (y1 > y0 ? (along(y, chart.log_y) - y0) / (y1 - y0) : 0.5) * plot_h;
+  };
   // Grid and axis labels.
   for (double t : yt)
     out += fmt::format(
         "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"grid\"/>"
         "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\" text-anchor=\"end\">{}</text>\n",
-        px(x0), py(t), px(x1), py(t), kLeft - 6.0, py(t) + 4.0, markup_escape(tick_text(t)));
+        px(xt.front()), py(t), px(xt.back()), py(t), kLeft - 6.0, py(t) + 4.0, markup_escape(tick_text(t)));
   for (double t : xt)
     out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\" text-anchor=\"middle\">{}</text>\n", px(t),
                        kTop + plot_h + 16.0, markup_escape(tick_text(t)));
   out += fmt::format(
       "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\" class=\"axis\"/>"
       "<line x1=\"{0:.1f}\" y1=\"{3:.1f}\" x2=\"{0:.1f}\" y2=\"{1:.1f}\" class=\"axis\"/>\n",
-      px(x0), py(y0), px(x1), py(y1));
+      px(xt.front()), py(yt.front()), px(xt.back()), py(yt.back()));
   out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"label\" text-anchor=\"middle\">{}</text>\n",
                      kLeft + plot_w / 2, kHeight - 6, markup_escape(chart.x_label));
   out += fmt::format("<text x=\"14\" y=\"{:.1f}\" class=\"label\" text-anchor=\"middle\" transform=\"rotate(-90 14 {:.1f})\">{}</text>\n",
                      kTop + plot_h / 2, kTop + plot_h / 2, markup_escape(chart.y_label));
-  if (chart.reference && std::isfinite(*chart.reference))
+  if (chart.reference && std::isfinite(*chart.reference) && (!chart.log_y || *chart.reference > 0))
     out += fmt::format(
         "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"reference\"/>"
         "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\">{}</text>\n",
-        px(x0), py(*chart.reference), px(x1), py(*chart.reference), px(x1) + 4.0, py(*chart.reference) + 4.0,
+        px(xt.front()), py(*chart.reference), px(xt.back()), py(*chart.reference), px(xt.back()) + 4.0, py(*chart.reference) + 4.0,
         markup_escape(chart.reference_label));
   // One polyline per series (a lone point is a dot), and its legend entry.
   for (std::size_t i = 0; i < chart.series.size(); ++i) {
@@ -107,12 +144,12 @@ std::string line_chart(const LineChart& chart) {
     std::string points;
     std::size_t n = 0;
     for (std::size_t k = 0; k < s.x.size() && k < s.y.size(); ++k) {
-      if (!std::isfinite(s.x[k]) || !std::isfinite(s.y[k])) continue;
+      if (!shown(s.x[k], s.y[k])) continue;
       points += fmt::format("{}{:.1f},{:.1f}", n++ ? " " : "", px(s.x[k]), py(s.y[k]));
     }
     if (s.points) {
       for (std::size_t k = 0; k < s.x.size() && k < s.y.size(); ++k)
-        if (std::isfinite(s.x[k]) && std::isfinite(s.y[k]))
+        if (shown(s.x[k], s.y[k]))
           out += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\"/>\n", px(s.x[k]), py(s.y[k]),
                              colour(i));
     } else if (n > 1)

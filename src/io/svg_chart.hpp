@@ -26,9 +26,16 @@ struct LineChart {
   // A horizontal line across the plot (an SLO bound), with its label.
   std::optional<double> reference;
   std::string reference_label;
+  // Logarithmic axes, ticked at powers of ten: for figures that span
+  // decades (a latency tail, fleets from one node to hundreds). Points at
+  // or below 0 are left out of a log axis.
+  bool log_x = false;
+  bool log_y = false;
 };
 
-// Axes from 0 (or the data's minimum, if negative) to nice round maxima,
+// Linear axes from 0 (or the data's minimum, if negative) to nice round
+// maxima, or log axes from the decade below the least positive value to the
+// decade above the largest;
 // one coloured polyline and legend entry per series. An empty chart (no
 // finite point) says so instead of drawing axes.
 std::string line_chart(const LineChart& chart);
@@ -50,5 +57,11 @@ std::string bar_chart(const BarChart& chart);
 // "Nice" axis ticks from 0 (or lo) up to at least hi: steps of 1, 2 or 5
 // times a power of ten, about five of them.
 std::vector<double> nice_ticks(double lo, double hi);
+// A log axis's ticks: the powers of ten from the one at or below lo (> 0) to
+// the first at or above hi, at least two.
+std::vector<double> decade_ticks(double lo, double hi);
+// Whether the positive values of the series' x (or y) span more than
+// `factor` from least to largest: a linear axis would flatten all but the top.
+bool spans_decades(const std::vector<Series>& series, bool y, double factor);
 
 }  // namespace fleetsim::svg

@@ -301,6 +301,9 @@ std::string render_plan_html(const PlanOutcome& o) {
     chosen.y.push_back(s.evaluated[*s.best].evaluation.slo_pressure);
   }
   chart.series = {all, frontier, chosen};
+  // Fleets from one node to hundreds, SLO ratios from met to far missed.
+  chart.log_x = svg::spans_decades(chart.series, false, 30.0);
+  chart.log_y = svg::spans_decades(chart.series, true, 30.0);
   std::string out = html_page_start(
       "fleetsim plan: " + o.scenario,
       "body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; padding: 0 1em; } svg text { "
