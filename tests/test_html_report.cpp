@@ -130,6 +130,30 @@ TEST_CASE("plan --format html charts every evaluated fleet's cost against its wo
   CHECK(read_file(render_plan("plan-again.html")) == page);
 }
 
+std::string render_sweep(const std::string& name) {
+  const std::string out = temp_path(name);
+  const CliResult r = run_fleetsim("sweep '" + write_temp_file("html-sweep.yaml", kScenario) +
+                                   "' --set fleet.pools.cpu.count=1,2 -r 2 -j 2 --no-progress --html '" + out + "'");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  return out;
+}
+
+TEST_CASE("sweep --html charts the headline figures against the swept parameter, with intervals",
+          "[html][sweep][cli]") {
+  const std::string page = read_file(render_sweep("sweep.html"));
+  CHECK(page.rfind("<!DOCTYPE html>", 0) == 0);
+  CHECK_THAT(page, Contains("Figures against fleet.pools.cpu.count"));
+  CHECK_THAT(page, Contains("<figcaption>fleet.cost_per_session_usd</figcaption>"));
+  CHECK_THAT(page, Contains("<figcaption>pools.cpu.utilization</figcaption>"));
+  // Two replications a point: the interval's two lines beside the mean.
+  CHECK_THAT(page, Contains(">95% CI low</text>"));
+  CHECK_THAT(page, Contains(">95% CI high</text>"));
+  CHECK_THAT(page, Contains("id=\"points\""));
+  CHECK(page.find("<script") == std::string::npos);
+  CHECK(read_file(render_sweep("sweep-again.html")) == page);
+}
+
 TEST_CASE("The HTML pages render in headless Chromium without errors and are not blank", "[html][report][cli]") {
   if (shell("command -v chromium >/dev/null 2>&1") != 0)
     FAIL("chromium is not installed: scripts/install-deps.sh --test installs it");
@@ -141,7 +165,8 @@ TEST_CASE("The HTML pages render in headless Chromium without errors and are not
   const auto blank = std::filesystem::file_size(blank_shot);
   int n = 0;
   for (const std::string& page :
-       {render("render.html"), render_comparison("render-compare.html"), render_plan("render-plan.html")}) {
+       {render("render.html"), render_comparison("render-compare.html"), render_plan("render-plan.html"),
+        render_sweep("render-sweep.html")}) {
     INFO(page);
     const std::string shot = temp_path("render-" + std::to_string(n) + ".png");
     const std::string log = temp_path("chromium-" + std::to_string(n++) + ".log");

@@ -43,6 +43,7 @@ struct SweepOptions {
   std::string shard;
   std::string output;  // CSV
   std::string jsonl;
+  std::string html;
   bool progress = true;
 };
 
@@ -257,7 +258,10 @@ int sweep(const SweepOptions& o) {
   }
   if (!o.output.empty() && emit(sweep_csv(rows, spec.replications), o.output) != kExitOk && status == kExitOk)
     status = kExitInvalidInput;
-  if (o.output != "-" && o.jsonl != "-") {
+  if (!o.html.empty() && emit(render_sweep_html(header, rows, spec.replications), o.html) != kExitOk &&
+      status == kExitOk)
+    status = kExitInvalidInput;
+  if (o.output != "-" && o.jsonl != "-" && o.html != "-") {
     std::cout << "fleetsim sweep: " << header.scenario << ", " << plural(rows.size(), "point")
               << (o.shard.empty() ? "" : " (shard " + o.shard + ")") << ", "
               << plural(static_cast<std::size_t>(spec.replications), "replication") << " each; sweep id "
@@ -288,6 +292,9 @@ Command add_sweep_command(CLI::App& app) {
   cmd->add_option("--shard", o->shard, "Run only shard K of N (K/N): the points with index mod N = K-1");
   cmd->add_option("-o,--output", o->output, "Write one CSV row per point to FILE (- for stdout)");
   cmd->add_option("--jsonl", o->jsonl, "Write one JSON line per point to FILE (what fleetsim merge joins)");
+  cmd->add_option("--html", o->html,
+                  "Write one HTML page to FILE: a chart per headline figure against the swept parameter, with 95% "
+                  "intervals, then the points");
   cmd->add_flag("!--no-progress", o->progress, "Do not log progress");
   return {cmd, [o] { return sweep(*o); }};
 }

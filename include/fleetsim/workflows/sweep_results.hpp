@@ -65,6 +65,13 @@ std::string sweep_csv(const std::vector<SweepRow>& rows, int replications);
 // A few headline figures per point, for the terminal.
 std::string sweep_summary_table(const std::vector<SweepRow>& rows, int replications);
 
+// One self-contained HTML page (inline SVG, as `run --format html`): a chart
+// per headline figure against the swept parameter (when one numeric
+// parameter is swept; the point numbers otherwise), with the 95% interval
+// of the mean as two more lines when points have replications, then the
+// summary table (src/workflows/sweep_html.cpp).
+std::string render_sweep_html(const SweepHeader& header, const std::vector<SweepRow>& rows, int replications);
+
 // Joins the rows of shard files (name, content). Checks that they belong to
 // one sweep (same id, size and replications) and that every point appears
 // exactly once; otherwise `errors` says which file and point are wrong.
