@@ -1,0 +1,57 @@
+# The installed layout and the .deb (CMakeLists.txt, "Installed layout"):
+# installs the build into a scratch prefix and runs the installed binary
+# there, from outside any checkout (it must find its validation suite and
+# scenarios beside it), then builds the .deb and checks its contents and
+# that its dependencies are Debian's library packages.
+# Run: cmake -DBINARY_DIR=<build> -P check_install.cmake
+set(prefix ${BINARY_DIR}/install-check)
+file(REMOVE_RECURSE ${prefix})
+execute_process(COMMAND ${CMAKE_COMMAND} --install ${BINARY_DIR} --prefix ${prefix}
+                RESULT_VARIABLE rc OUTPUT_QUIET ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "cmake --install failed (${rc}): ${err}")
+endif()
+foreach(path bin/fleetsim share/fleetsim/validation/cases.yaml share/fleetsim/scenarios/quickstart.yaml
+             share/fleetsim/catalog/hardware.yaml share/doc/fleetsim/README.md share/doc/fleetsim/scenario-format.md)
+  if(NOT EXISTS ${prefix}/${path})
+    message(FATAL_ERROR "not installed: ${path}")
+  endif()
+endforeach()
+
+execute_process(COMMAND ${prefix}/bin/fleetsim --version OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "fleetsim [0-9]+\\.[0-9]+\\.[0-9]+")
+  message(FATAL_ERROR "installed fleetsim --version: exit ${rc}, output: ${out}")
+endif()
+# From / there is no ./validation: the suite beside the binary is used.
+execute_process(COMMAND ${prefix}/bin/fleetsim validate-model --only g3-llamacpp-8b-decode
+                WORKING_DIRECTORY / OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "g3-llamacpp-8b-decode")
+  message(FATAL_ERROR "installed validate-model: exit ${rc}\n${out}\n${err}")
+endif()
+execute_process(COMMAND ${prefix}/bin/fleetsim run ${prefix}/share/fleetsim/scenarios/quickstart.yaml
+                        --format json --no-progress
+                WORKING_DIRECTORY / OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "\"schema\": \"fleetsim.report/1\"")
+  message(FATAL_ERROR "installed run of the shipped quickstart: exit ${rc}\n${err}")
+endif()
+
+set(packages ${BINARY_DIR}/package-check)
+file(REMOVE_RECURSE ${packages})
+execute_process(COMMAND cpack -G DEB --config ${BINARY_DIR}/CPackConfig.cmake -B ${packages}
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+file(GLOB deb ${packages}/fleetsim_*.deb)
+if(NOT rc EQUAL 0 OR NOT deb)
+  message(FATAL_ERROR "cpack -G DEB failed (${rc}):\n${out}\n${err}")
+endif()
+execute_process(COMMAND dpkg-deb -c ${deb} OUTPUT_VARIABLE contents RESULT_VARIABLE rc)
+foreach(path ./usr/bin/fleetsim ./usr/share/fleetsim/validation/cases.yaml ./usr/share/doc/fleetsim/README.md)
+  string(FIND "${contents}" " ${path}\n" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "${deb} lacks ${path}")
+  endif()
+endforeach()
+execute_process(COMMAND dpkg-deb -f ${deb} Depends OUTPUT_VARIABLE depends RESULT_VARIABLE rc)
+if(NOT depends MATCHES "libsimgrid" OR NOT depends MATCHES "libyaml-cpp")
+  message(FATAL_ERROR "${deb} depends on: ${depends}")
+endif()
+message(STATUS "installed tree and ${deb} checked; Depends: ${depends}")
