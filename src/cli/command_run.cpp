@@ -1,6 +1,7 @@
 // fleetsim run SCENARIO: simulate and print the report.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -152,19 +153,19 @@ int run(const RunOptions& o) {
         return kExitInvalidInput;
       }
   print_diagnostics(late_trace_warnings(*scenario, report));
-  // The series and the calls first: when one cannot be written, the run
-  // fails before any report is out.
-  if (!o.timeseries.empty()) {
-    set_activity("writing the time series to " + o.timeseries);
-    if (const int code = emit(render_time_series_csv(series), o.timeseries); code != kExitOk) return code;
-  }
-  if (!o.calls.empty()) {
-    set_activity("writing the calls to " + o.calls);
-    if (const int code = emit(render_calls_csv(calls), o.calls); code != kExitOk) return code;
-  }
-  if (!o.trace_events.empty()) {
-    set_activity("writing the replica timelines to " + o.trace_events);
-    if (const int code = emit(render_trace_events(trace), o.trace_events); code != kExitOk) return code;
+  // The files asked for beside the report first: when one cannot be
+  // written, the run fails before any report is out.
+  const struct {
+    const std::string& path;
+    const char* what;
+    std::function<std::string()> render;
+  } side_files[] = {{o.timeseries, "the time series", [&] { return render_time_series_csv(series); }},
+                    {o.calls, "the calls", [&] { return render_calls_csv(calls); }},
+                    {o.trace_events, "the replica timelines", [&] { return render_trace_events(trace); }}};
+  for (const auto& file : side_files) {
+    if (file.path.empty()) continue;
+    set_activity(std::string("writing ") + file.what + " to " + file.path);
+    if (const int code = emit(file.render(), file.path); code != kExitOk) return code;
   }
   set_activity("writing the report" + (o.output.empty() || o.output == "-" ? std::string() : " to " + o.output));
   if (html) return emit(render_html(report, &series), o.output);

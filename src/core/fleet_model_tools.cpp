@@ -38,9 +38,9 @@ void FleetModel::tool_node_due(std::size_t index) {
   tool_ended_.clear();
   tool_pools_[pool].node_due(node, driver_->now(), tool_ended_, tool_dues_);
   schedule_tool_dues(pool);
-  // The sessions go on after the pool has settled: one may submit again at once.
-  const std::vector<std::uint32_t> ended = tool_ended_;
-  for (const std::uint32_t slot : ended) tool_step_done(slot);
+  // The sessions go on after the pool has settled: one may submit again at
+  // once (into tool_dues_; only a node's timer fills tool_ended_).
+  for (const std::uint32_t slot : tool_ended_) tool_step_done(slot);
 }
 
 void FleetModel::schedule_started_tool_calls() {
