@@ -220,11 +220,11 @@ int plan(const PlanOptions& o) {
   outcome.plan = spec;
   outcome.exhaustive = o.exhaustive;
   outcome.search = search_fleet(spec, settings, [&](const std::vector<FleetCandidate>& batch) { return runner(batch); });
-  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   for (const auto& e : outcome.search.evaluated) outcome.reports.push_back(runner.report_of(e.candidate));
   if (o.progress)
     spdlog::info("plan: {} simulation runs (every candidate: {}) in {:.1f} s", outcome.search.simulation_runs,
-                 outcome.search.grid_size, outcome.seconds);
+                 outcome.search.grid_size, seconds);
   const std::string text = o.format == "json"   ? render_plan_json(outcome)
                            : o.format == "html" ? render_plan_html(outcome)
                                                 : render_plan_table(outcome);

@@ -156,8 +156,8 @@ std::string render_plan_table(const PlanOutcome& o) {
                                                   p.spares)
                                     : "");
   }
-  out += fmt::format("  search: {} configurations, {} simulation runs in {} rounds, {:.1f} s ({}; every candidate: {} runs)\n\n",
-                     s.configurations, s.simulation_runs, s.rounds, o.seconds,
+  out += fmt::format("  search: {} configurations, {} simulation runs in {} rounds ({}; every candidate: {} runs)\n\n",
+                     s.configurations, s.simulation_runs, s.rounds,
                      o.exhaustive ? "exhaustive" : "bisection on node counts", s.grid_size);
 
   if (!s.best) {
@@ -245,7 +245,6 @@ std::string render_plan_json(const PlanOutcome& o) {
   search["simulation_runs"] = s.simulation_runs;
   search["rounds"] = s.rounds;
   search["exhaustive_runs"] = s.grid_size;
-  search["seconds"] = o.seconds;
   j["search"] = std::move(search);
   if (s.best) {
     Json chosen = candidate_json(o, *s.best);

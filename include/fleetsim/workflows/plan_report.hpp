@@ -21,7 +21,8 @@ struct PlanOutcome {
   // The report of each evaluated candidate that ran, by index into search.evaluated.
   std::vector<std::optional<nlohmann::ordered_json>> reports;
   bool exhaustive = false;
-  double seconds = 0.0;  // wall time of the search
+  // No wall time: a plan's output is the same bytes for the same scenario
+  // (the command logs the search's time on stderr).
 };
 
 std::string render_plan_table(const PlanOutcome& outcome);
