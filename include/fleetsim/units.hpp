@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace fleetsim {
 
@@ -26,6 +27,10 @@ std::string_view to_string(Dimension d);
 
 // The units a dimension accepts, for messages: "ns, us, ms, s, min, h, d".
 std::string_view accepted_units(Dimension d);
+
+// Every unit symbol the parser accepts for a dimension ("ms", "µs", "GiB/s"),
+// for the scenario JSON Schema's patterns; none for a plain number.
+std::vector<std::string> unit_symbols(Dimension d);
 
 // The value in SI base units, or a message saying what was expected.
 // A number and its unit may be separated by at most one space. A plain number

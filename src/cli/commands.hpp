@@ -29,5 +29,6 @@ Command add_check_command(CLI::App& app);
 Command add_diff_command(CLI::App& app);
 Command add_plan_command(CLI::App& app);
 Command add_validate_model_command(CLI::App& app);
+Command add_schema_command(CLI::App& app);
 
 }  // namespace fleetsim

@@ -95,6 +95,7 @@ int main_with_exceptions(int argc, char** argv) {
       add_diff_command(app),
       add_plan_command(app),
       add_validate_model_command(app),
+      add_schema_command(app),
   };
 
   try {

@@ -229,6 +229,12 @@ std::string_view accepted_units(Dimension d) {
   return "";
 }
 
+std::vector<std::string> unit_symbols(Dimension d) {
+  std::vector<std::string> out;
+  for (const Unit& u : units_of(d)) out.push_back(u.symbol);
+  return out;
+}
+
 std::variant<double, std::string> parse_quantity(std::string_view text, Dimension dimension) {
   const NumberAndUnit split = split_number(text);
   if (!split.error.empty()) {

@@ -4,6 +4,7 @@
 
 #include "fleetsim/autoscale_policy.hpp"
 #include "fleetsim/units.hpp"
+#include "scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {
@@ -21,7 +22,7 @@ void read_schedule(YamlReader& r, const YAML::Node& list, const std::string& pat
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string item = index_path(path, i);
     if (!r.expect_map(list[i], item, "e.g. {at: 8h, nodes: 10}")) continue;
-    r.check_keys(list[i], item, {"at", "nodes"});
+    r.check_keys(list[i], item, scenario_keys("schedule_entry"));
     AutoscaleSpec::ScheduleEntry e;
     bool ok = true;
     if (const YAML::Node n = r.require(list[i], item, "at", "the time from the run's start, e.g. 8h")) {
@@ -55,9 +56,7 @@ void read_schedule(YamlReader& r, const YAML::Node& list, const std::string& pat
 std::optional<AutoscaleSpec> read_autoscale(YamlReader& r, const YAML::Node& map, const std::string& path) {
   if (!r.expect_map(map, path, "e.g. autoscale: {policy: utilization, target: 0.6, min: 1, max: 20}"))
     return std::nullopt;
-  r.check_keys(map, path,
-               {"policy", "target", "min", "max", "interval", "tolerance", "scale_in_window", "startup",
-                "load_bandwidth", "schedule", "repeat"});
+  r.check_keys(map, path, scenario_keys("autoscale"));
   const std::size_t errors = r.error_count();
   AutoscaleSpec a;
   const AutoscalePolicyInfo* info = nullptr;

@@ -1,4 +1,5 @@
 #include "distribution_reader.hpp"
+#include "scenario_words.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,27 +11,6 @@ namespace {
 
 using Kind = Distribution::Kind;
 
-const Choices<Kind> kKinds = {{"fixed", Kind::fixed},
-                              {"uniform", Kind::uniform},
-                              {"normal", Kind::normal},
-                              {"lognormal", Kind::lognormal},
-                              {"exponential", Kind::exponential},
-                              {"empirical", Kind::empirical}};
-
-std::vector<std::string> keys_of(std::optional<Kind> kind) {
-  if (!kind) {
-    return {"dist", "value", "min", "max", "mean", "stddev", "median", "sigma", "values", "weights"};
-  }
-  switch (*kind) {
-    case Kind::fixed: return {"dist", "value", "min", "max"};
-    case Kind::uniform: return {"dist", "min", "max"};
-    case Kind::normal: return {"dist", "mean", "stddev", "min", "max"};
-    case Kind::lognormal: return {"dist", "median", "sigma", "mean", "stddev", "min", "max"};
-    case Kind::exponential: return {"dist", "mean", "min", "max"};
-    case Kind::empirical: return {"dist", "values", "weights", "min", "max"};
-  }
-  return {};
-}
 
 class MapReader {
  public:
@@ -113,6 +93,22 @@ bool read_empirical(YamlReader& r, const YAML::Node& map, const std::string& pat
 
 }  // namespace
 
+std::vector<std::string> distribution_keys(std::optional<Distribution::Kind> kind) {
+  if (!kind) {
+    return {"dist", "value", "min", "max", "mean", "stddev", "median", "sigma", "values", "weights"};
+  }
+  using Kind = Distribution::Kind;
+  switch (*kind) {
+    case Kind::fixed: return {"dist", "value", "min", "max"};
+    case Kind::uniform: return {"dist", "min", "max"};
+    case Kind::normal: return {"dist", "mean", "stddev", "min", "max"};
+    case Kind::lognormal: return {"dist", "median", "sigma", "mean", "stddev", "min", "max"};
+    case Kind::exponential: return {"dist", "mean", "min", "max"};
+    case Kind::empirical: return {"dist", "values", "weights", "min", "max"};
+  }
+  return {};
+}
+
 std::optional<Distribution> read_distribution(YamlReader& r, const YAML::Node& node, const std::string& path,
                                               const DistributionUse& use) {
   if (node.IsDefined() && node.IsScalar()) {
@@ -129,9 +125,9 @@ std::optional<Distribution> read_distribution(YamlReader& r, const YAML::Node& n
   const std::size_t errors_before = r.error_count();
   std::optional<Kind> kind;
   const YAML::Node k = YamlReader::get(node, "dist");
-  if (k.IsDefined()) kind = r.choice(k, child_path(path, "dist"), kKinds, "distribution");
+  if (k.IsDefined()) kind = r.choice(k, child_path(path, "dist"), distribution_kind_choices(), "distribution");
   // Keys first: a misspelt "dist" is then reported once, as a typo.
-  r.check_keys(node, path, keys_of(kind));
+  r.check_keys(node, path, distribution_keys(kind));
   if (!k.IsDefined()) r.require(node, path, "dist", "e.g. {dist: exponential, mean: 150}; a plain number means a fixed value");
   if (!kind) return std::nullopt;
 

@@ -19,6 +19,10 @@ struct DistributionUse {
   double upper = 0.0;
 };
 
+// The keys a distribution's map takes: those of `kind`, or of every kind when
+// it is unknown (so that only a word no kind takes is called misspelt).
+std::vector<std::string> distribution_keys(std::optional<Distribution::Kind> kind);
+
 std::optional<Distribution> read_distribution(YamlReader& reader, const YAML::Node& node, const std::string& path,
                                               const DistributionUse& use);
 

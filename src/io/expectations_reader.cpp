@@ -1,4 +1,5 @@
 #include "expectations_reader.hpp"
+#include "scenario_keys.hpp"
 
 #include <cerrno>
 #include <cmath>
@@ -46,7 +47,7 @@ std::vector<Expectation> read_expectations(YamlReader& r, const YAML::Node& map,
     const YAML::Node bounds = kv.second;
     if (!r.expect_map(bounds, entry_path, "bounds are a map: {min: X}, {max: X}, {tolerance: 5%}")) continue;
     const std::size_t errors_before = r.error_count();
-    r.check_keys(bounds, entry_path, {"min", "max", "tolerance"});
+    r.check_keys(bounds, entry_path, scenario_keys("expect_bounds"));
     if (const YAML::Node n = YamlReader::get(bounds, "min")) e.min = r.number(n, child_path(entry_path, "min"));
     if (const YAML::Node n = YamlReader::get(bounds, "max")) e.max = r.number(n, child_path(entry_path, "max"));
     if (const YAML::Node n = YamlReader::get(bounds, "tolerance")) {

@@ -1,10 +1,12 @@
 #include "failure_reader.hpp"
+#include "scenario_words.hpp"
+#include "scenario_keys.hpp"
 
 namespace fleetsim {
 
 std::optional<FailureSpec> read_failures(YamlReader& r, const YAML::Node& map, const std::string& path) {
   if (!r.expect_map(map, path, "e.g. failures: {mttf: 2000h, mttr: 4h}")) return std::nullopt;
-  r.check_keys(map, path, {"mttf", "mttr", "distribution", "shape", "notice"});
+  r.check_keys(map, path, scenario_keys("failures"));
   const std::size_t errors = r.error_count();
   FailureSpec f;
   if (const YAML::Node n = r.require(map, path, "mttf", "the mean time from a node's start to its failure, e.g. 2000h"))
@@ -13,10 +15,8 @@ std::optional<FailureSpec> read_failures(YamlReader& r, const YAML::Node& map, c
     if (auto v = r.quantity(n, child_path(path, "mttr"), Dimension::duration, greater_than(0))) f.mttr_s = *v;
   if (const YAML::Node n = YamlReader::get(map, "notice"))
     if (auto v = r.quantity(n, child_path(path, "notice"), Dimension::duration, at_least(0))) f.notice_s = *v;
-  const Choices<FailureSpec::Distribution> kinds = {{"exponential", FailureSpec::Distribution::exponential},
-                                                    {"weibull", FailureSpec::Distribution::weibull}};
   if (const YAML::Node n = YamlReader::get(map, "distribution"))
-    if (auto v = r.choice(n, child_path(path, "distribution"), kinds, "time-to-failure distribution"))
+    if (auto v = r.choice(n, child_path(path, "distribution"), failure_distribution_choices(), "time-to-failure distribution"))
       f.distribution = *v;
   if (const YAML::Node n = YamlReader::get(map, "shape")) {
     if (f.distribution != FailureSpec::Distribution::weibull)

@@ -11,15 +11,11 @@
 #include "spelling.hpp"
 #include "stack_entry.hpp"
 #include "tool_pool_reader.hpp"
+#include "scenario_words.hpp"
+#include "scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {
-
-const Choices<KvRetention> kRetention = {
-    {"none", KvRetention::none}, {"lru", KvRetention::lru}, {"ttl", KvRetention::ttl}};
-
-const Choices<PoolRole> kRoles = {
-    {"unified", PoolRole::unified}, {"prefill", PoolRole::prefill}, {"decode", PoolRole::decode}};
 
 struct EngineSites {
   YAML::Node tensor_parallel;
@@ -52,10 +48,7 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
                            EngineSites& sites) {
   EngineSettings e;
   if (!r.expect_map(map, path)) return e;
-  r.check_keys(map, path,
-               {"stack", "tensor_parallel", "replicas_per_node", "threads", "max_batch_size", "max_batched_tokens",
-                "chunked_prefill", "memory_fraction", "activation_reserve", "kv_block_tokens", "kv_retention",
-                "kv_ttl", "kv_admission", "kv_layout", "kv_tiers", "kernels_per_layer", "sync_points_per_layer"});
+  r.check_keys(map, path, scenario_keys("engine"));
   if (const YAML::Node n = YamlReader::get(map, "stack"))
     if (const ServingStack* stack = resolve_stack(r, catalog, n, child_path(path, "stack"))) e = engine_defaults(*stack);
   auto read_int = [&](const char* key, int& target) -> YAML::Node {
@@ -93,7 +86,7 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
   sites.kv_retention = retention;
   bool retention_ok = true;
   if (retention.IsDefined()) {
-    auto v = r.choice(retention, child_path(path, "kv_retention"), kRetention, "KV retention policy");
+    auto v = r.choice(retention, child_path(path, "kv_retention"), kv_retention_choices(), "KV retention policy");
     if (v) e.kv_retention = *v;
     retention_ok = v.has_value();
   }
@@ -213,8 +206,7 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
   PoolSite site;
   site.node = node;
   site.path = path;
-  r.check_keys(node, path,
-               {"name", "role", "hardware", "count", "models", "engine", "purchase", "autoscale", "failures"});
+  r.check_keys(node, path, scenario_keys("pool"));
   if (const YAML::Node n = r.require(node, path, "name")) {
     if (auto name = r.name(n, child_path(path, "name"))) {
       pool.name = *name;
@@ -235,7 +227,7 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
   }
   if (const YAML::Node n = YamlReader::get(node, "role")) {
     site.role = n;
-    if (auto v = r.choice(n, child_path(path, "role"), kRoles, "pool role")) pool.role = *v;
+    if (auto v = r.choice(n, child_path(path, "role"), pool_role_choices(), "pool role")) pool.role = *v;
   }
   site.count = r.require(node, path, "count", "the number of nodes; 0 keeps the pool defined but empty");
   if (site.count.IsDefined()) {
@@ -303,7 +295,7 @@ void read_fleet(ScenarioContext& ctx, const YAML::Node& map) {
   YamlReader& r = ctx.reader;
   if (!r.expect_map(map, "fleet", "e.g. fleet: {pools: [{name: gpu, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.1-8b]}]}"))
     return;
-  r.check_keys(map, "fleet", {"pools", "tool_pools"});
+  r.check_keys(map, "fleet", scenario_keys("fleet"));
   const YAML::Node pools = r.require(map, "fleet", "pools");
   if (pools.IsDefined() && r.expect_items(pools, "fleet.pools", "pool")) {
     std::map<std::string, int> first_line;

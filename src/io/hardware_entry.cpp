@@ -6,12 +6,10 @@
 #include "model_entry.hpp"
 #include "purchase_reader.hpp"
 #include "spelling.hpp"
+#include "scenario_words.hpp"
 
 namespace fleetsim {
 namespace {
-
-const Choices<DeviceKind> kKinds = {
-    {"cpu", DeviceKind::cpu}, {"gpu", DeviceKind::gpu}, {"accelerator", DeviceKind::accelerator}};
 
 const std::vector<std::string> kCommonKeys = {
     "kind",       "description",  "instance",        "peak_flops",     "memory_bandwidth", "kv_tiers",
@@ -70,6 +68,13 @@ void read_peak_flops(YamlReader& reader, const YAML::Node& map, const std::strin
 
 }  // namespace
 
+std::vector<std::string> hardware_entry_keys() {
+  std::vector<std::string> keys = kCommonKeys;
+  keys.insert(keys.end(), kGpuOnlyKeys.begin(), kGpuOnlyKeys.end());
+  keys.insert(keys.end(), kCpuOnlyKeys.begin(), kCpuOnlyKeys.end());
+  return keys;
+}
+
 std::optional<HardwareSpec> read_hardware_entry(YamlReader& reader, const YAML::Node& entry,
                                                 const std::string& path, const std::string& name,
                                                 const HardwareSpec* base,
@@ -83,13 +88,11 @@ std::optional<HardwareSpec> read_hardware_entry(YamlReader& reader, const YAML::
   std::optional<DeviceKind> kind;
   if (base) kind = base->kind;
   if (const YAML::Node n = YamlReader::get(entry, "kind")) {
-    kind = reader.choice(n, child_path(path, "kind"), kKinds, "hardware kind");
+    kind = reader.choice(n, child_path(path, "kind"), device_kind_choices(), "hardware kind");
     if (kind) hw.kind = *kind;
   }
 
-  std::vector<std::string> allowed = kCommonKeys;
-  allowed.insert(allowed.end(), kGpuOnlyKeys.begin(), kGpuOnlyKeys.end());
-  allowed.insert(allowed.end(), kCpuOnlyKeys.begin(), kCpuOnlyKeys.end());
+  std::vector<std::string> allowed = hardware_entry_keys();
   allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
   reader.check_keys(entry, path, allowed);
 

@@ -3,14 +3,11 @@
 #include <fmt/format.h>
 
 #include "spelling.hpp"
+#include "scenario_words.hpp"
+#include "scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {
-
-// A remote KV store (a pool of fleet nodes) is a later kind: it needs its
-// transfers on the fleet's network (issue 14).
-const Choices<KvTierKind> kKinds = {
-    {"host_dram", KvTierKind::host_dram}, {"cxl", KvTierKind::cxl}, {"nvme", KvTierKind::nvme}};
 
 const char* const kTierExample = "e.g. {name: host_dram, kind: host_dram, capacity: 1TiB, bandwidth: 63GB/s, "
                                  "latency: 10us}";
@@ -37,7 +34,7 @@ std::optional<std::vector<KvTierSpec>> read_kv_tier_specs(YamlReader& r, const Y
                     "give each tier of a node type its own name");
       }
     if (const YAML::Node n = r.require(item, item_path, "kind", "one of \"host_dram\", \"cxl\", \"nvme\""))
-      if (auto v = r.choice(n, child_path(item_path, "kind"), kKinds, "KV tier kind")) t.kind = *v;
+      if (auto v = r.choice(n, child_path(item_path, "kind"), kv_tier_kind_choices(), "KV tier kind")) t.kind = *v;
     if (const YAML::Node n =
             r.require(item, item_path, "capacity", "bytes of the tier one node gives to KV caches, e.g. 1TiB"))
       if (auto v = r.quantity(n, child_path(item_path, "capacity"), Dimension::bytes, greater_than(0)))
@@ -67,7 +64,7 @@ std::vector<EngineSettings::KvTierUse> read_kv_tier_uses(YamlReader& r, const YA
     YAML::Node name = item;
     std::string name_path = item_path;
     if (item.IsMap()) {
-      r.check_keys(item, item_path, {"tier", "ttl"});
+      r.check_keys(item, item_path, scenario_keys("kv_tier_use"));
       name = r.require(item, item_path, "tier", "the name of one of the node type's kv_tiers");
       name_path = child_path(item_path, "tier");
       if (const YAML::Node ttl = YamlReader::get(item, "ttl"))

@@ -17,6 +17,12 @@ const Choices<DataType>& data_type_choices() {
   return choices;
 }
 
+std::vector<std::string> model_entry_keys() {
+  return {"description",   "params_total",    "params_active", "layers",      "hidden_size",
+          "attention_heads", "kv_heads",       "head_dim",      "weight_dtype", "weight_format",
+          "bits_per_weight", "experts",        "experts_per_token", "kv_dtype", "sources"};
+}
+
 std::optional<ModelSpec> read_model_entry(YamlReader& reader, const YAML::Node& entry, const std::string& path,
                                           const std::string& name, const ModelSpec* base,
                                           const std::vector<std::string>& extra_keys) {
@@ -25,10 +31,7 @@ std::optional<ModelSpec> read_model_entry(YamlReader& reader, const YAML::Node& 
   ModelSpec model = base ? *base : ModelSpec{};
   model.name = name;
 
-  std::vector<std::string> allowed = {"description", "params_total", "params_active", "layers",
-                                      "hidden_size", "attention_heads", "kv_heads",     "head_dim",
-                                      "weight_dtype", "weight_format",  "bits_per_weight", "experts",
-                                      "experts_per_token", "kv_dtype",   "sources"};
+  std::vector<std::string> allowed = model_entry_keys();
   allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
   reader.check_keys(entry, path, allowed);
 

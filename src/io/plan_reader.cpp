@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "spelling.hpp"
+#include "scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {
@@ -29,7 +30,7 @@ std::optional<PlanPool> read_plan_pool(ScenarioContext& ctx, const std::string& 
   PlanPool plan;
   plan.pool = name;
   if (!r.expect_map(entry, path, "{min: 0, max: 8} and optionally hardware: [...] and spares: K")) return std::nullopt;
-  r.check_keys(entry, path, {"min", "max", "hardware", "spares"});
+  r.check_keys(entry, path, scenario_keys("plan_pool"));
   if (const YAML::Node n = YamlReader::get(entry, "spares"))
     if (auto v = r.integer(n, child_path(path, "spares"), 0)) plan.spares = static_cast<int>(*v);
   if (const YAML::Node n = YamlReader::get(entry, "min"))
@@ -64,7 +65,7 @@ std::optional<PlanSpec> read_plan(ScenarioContext& ctx, const YAML::Node& sectio
   YamlReader& r = ctx.reader;
   const std::size_t errors_before = r.error_count();
   if (!r.expect_map(section, "plan", kPlanHint)) return std::nullopt;
-  r.check_keys(section, "plan", {"pools"});
+  r.check_keys(section, "plan", scenario_keys("plan"));
   PlanSpec plan;
   const YAML::Node pools = r.require(section, "plan", "pools", kPlanHint);
   if (!pools.IsDefined()) return std::nullopt;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "spelling.hpp"
+#include "scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {
@@ -112,7 +113,7 @@ std::optional<PoolPurchase> read_pool_purchase(YamlReader& reader, const YAML::N
   }
   if (!reader.expect_map(node, path, "an option name, or {base: reserved_3y, base_nodes: 4, burst: on_demand}"))
     return std::nullopt;
-  reader.check_keys(node, path, {"base", "base_nodes", "burst"});
+  reader.check_keys(node, path, scenario_keys("pool_purchase"));
   const std::size_t errors = reader.error_count();
   if (const YAML::Node n = reader.require(node, path, "base", "the option of the first base_nodes nodes"))
     if (auto name = check_name(n, child_path(path, "base"))) purchase.base = *name;

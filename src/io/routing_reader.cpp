@@ -8,6 +8,7 @@
 #include "fleetsim/input_limits.hpp"
 #include "fleetsim/routing_policy.hpp"
 #include "spelling.hpp"
+#include "scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {
@@ -59,7 +60,7 @@ void read_route(ScenarioContext& ctx, const YAML::Node& node, const std::string&
   RouteSite site;
   site.node = node;
   site.path = path;
-  r.check_keys(node, path, {"model", "pools", "policy", "affinity_max_queue", "overflow", "prefill_above"});
+  r.check_keys(node, path, scenario_keys("route"));
   bool model_ok = false;
   if (const YAML::Node n = r.require(node, path, "model")) {
     const std::string model_path = child_path(path, "model");
@@ -98,7 +99,7 @@ void read_route(ScenarioContext& ctx, const YAML::Node& node, const std::string&
   if (const YAML::Node n = YamlReader::get(node, "overflow")) {
     const std::string overflow_path = child_path(path, "overflow");
     if (r.expect_map(n, overflow_path, "e.g. overflow: {pool: gpu, queue_threshold: 8}")) {
-      r.check_keys(n, overflow_path, {"pool", "queue_threshold"});
+      r.check_keys(n, overflow_path, scenario_keys("overflow"));
       if (const YAML::Node p = r.require(n, overflow_path, "pool")) {
         const std::string pool_path = child_path(overflow_path, "pool");
         if (auto name = r.name(p, pool_path)) {

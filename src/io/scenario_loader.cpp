@@ -19,15 +19,12 @@
 #include "settings_reader.hpp"
 #include "workload_reader.hpp"
 #include "yaml_document.hpp"
+#include "scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {
 
 constexpr const char* kFormatHint = "see docs/scenario-format.md for every key and two complete examples";
-
-const std::vector<std::string> kTopLevelKeys = {"name",   "description", "hardware", "models",    "fleet",
-                                                "routing", "workloads",  "costs",    "simulation",
-                                                "variants", "expect",    "plan"};
 
 // Scenario::models: every model a pool serves or a step calls, resolved.
 void collect_models(ScenarioContext& ctx) {
@@ -45,7 +42,7 @@ void collect_models(ScenarioContext& ctx) {
 void read_scenario(ScenarioContext& ctx, const YAML::Node& root) {
   YamlReader& r = ctx.reader;
   if (!r.expect_map(root, "", "a scenario is a map with the keys name, fleet, workloads and simulation")) return;
-  r.check_keys(root, "", kTopLevelKeys);
+  r.check_keys(root, "", scenario_keys("scenario"));
 
   if (const YAML::Node n = r.require(root, "", "name", "e.g. name: quickstart; it labels the report"))
     if (auto v = r.name(n, "name")) ctx.scenario.name = *v;

@@ -1,15 +1,10 @@
 #include "scenario_variants.hpp"
 
 #include "spelling.hpp"
+#include "scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {
-
-// Sections a variant may change: everything but the scenario's name and its
-// variants. A variant of another fleet may need its own `plan:` (whose pools
-// must exist) or none (`plan: ~`), and its own `expect:`.
-const std::vector<std::string> kVariantKeys = {"description", "hardware",   "models", "fleet", "routing",
-                                               "workloads",   "costs",      "simulation", "expect", "plan"};
 
 // A new map sharing the base's and the overlay's nodes (keys included, so
 // that every diagnostic keeps its line), with the overlay merged in. The
@@ -41,7 +36,7 @@ std::vector<std::string> read_variant_names(YamlReader& reader, const YAML::Node
     const std::string path = "variants." + name;
     names.push_back(name);
     if (reader.expect_map(kv.second, path, "a variant is a partial scenario, e.g. {fleet: {pools: [...]}}"))
-      reader.check_keys(kv.second, path, kVariantKeys);
+      reader.check_keys(kv.second, path, scenario_keys("variant"));
   }
   return names;
 }

@@ -1,4 +1,6 @@
 #include "settings_reader.hpp"
+#include "scenario_words.hpp"
+#include "scenario_keys.hpp"
 
 #include <fmt/format.h>
 
@@ -32,9 +34,9 @@ void read_costs(ScenarioContext& ctx, const YAML::Node& map) {
   YamlReader& r = ctx.reader;
   Costs& costs = ctx.scenario.costs;
   if (!r.expect_map(map, "costs", "e.g. costs: {pricing: cloud, electricity_price: 0.08, pue: 1.14}")) return;
-  r.check_keys(map, "costs", {"pricing", "electricity_price", "pue", "carbon_intensity"});
+  r.check_keys(map, "costs", scenario_keys("costs"));
   if (const YAML::Node n = YamlReader::get(map, "pricing"))
-    if (auto v = r.choice(n, "costs.pricing", Choices<Pricing>{{"cloud", Pricing::cloud}, {"owned", Pricing::owned}},
+    if (auto v = r.choice(n, "costs.pricing", pricing_choices(),
                           "pricing mode"))
       costs.pricing = *v;
   if (const YAML::Node n = YamlReader::get(map, "electricity_price"))
@@ -49,7 +51,7 @@ void read_simulation(ScenarioContext& ctx, const YAML::Node& map) {
   YamlReader& r = ctx.reader;
   SimulationSettings& sim = ctx.scenario.simulation;
   if (!r.expect_map(map, "simulation", "e.g. simulation: {duration: 1h, warmup: 5min, seed: 42}")) return;
-  r.check_keys(map, "simulation", {"duration", "sessions", "warmup", "seed"});
+  r.check_keys(map, "simulation", scenario_keys("simulation"));
   const YAML::Node duration = YamlReader::get(map, "duration");
   const YAML::Node sessions = YamlReader::get(map, "sessions");
   if (duration.IsDefined() && sessions.IsDefined()) {

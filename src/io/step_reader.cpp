@@ -6,6 +6,7 @@
 #include "graph_step_reader.hpp"
 #include "spelling.hpp"
 #include "tool_pool_reader.hpp"
+#include "scenario_keys.hpp"
 
 namespace fleetsim {
 
@@ -31,7 +32,7 @@ Step read_llm(ScenarioContext& ctx, const YAML::Node& body, const std::string& p
   step.prompt_tokens.lower = 0.0;
   YamlReader& r = ctx.reader;
   if (!r.expect_map(body, path, "e.g. llm: {model: llama-3.1-8b, prompt_tokens: 300, output_tokens: 200}")) return step;
-  r.check_keys(body, path, {"model", "prompt_tokens", "output_tokens"});
+  r.check_keys(body, path, scenario_keys("llm_step"));
   if (const YAML::Node m = r.require(body, path, "model")) {
     const std::string model_path = child_path(path, "model");
     if (auto name = r.name(m, model_path)) {
@@ -78,7 +79,7 @@ Step read_tool(ScenarioContext& ctx, const YAML::Node& body, const std::string& 
                     "e.g. tool: {latency: {dist: exponential, mean: 4s}, result_tokens: 300}, or on a tool pool "
                     "tool: {pool: sandbox, cores: 2, memory: 4GiB, work: 3s}"))
     return step;
-  r.check_keys(body, path, {"latency", "result_tokens", "pool", "cores", "memory", "work"});
+  r.check_keys(body, path, scenario_keys("tool_step"));
   read_dist(ctx, body, path, "result_tokens", kTokens, step.result_tokens, false);
   const YAML::Node pool = YamlReader::get(body, "pool");
   if (!pool.IsDefined()) {  // an external service: a delay, no capacity
@@ -101,7 +102,7 @@ Step read_loop(ScenarioContext& ctx, const YAML::Node& body, const std::string& 
   if (!r.expect_map(body, path, "e.g. loop: {repeat: 5, steps: [...]}, or loop: {repeat: 20, exit_probability: 0.2, "
                     "steps: [...]}"))
     return step;
-  r.check_keys(body, path, {"repeat", "steps", "exit_probability"});
+  r.check_keys(body, path, scenario_keys("loop_step"));
   read_dist(ctx, body, path, "repeat", kRepeat, step.repeat, true);
   if (const YAML::Node n = YamlReader::get(body, "exit_probability"))
     if (auto p = r.number(n, child_path(path, "exit_probability"), in_range(0.0, 1.0))) step.exit_probability = *p;
@@ -122,13 +123,14 @@ const StepKind kStepKinds[] = {
     {"parallel", read_parallel}, {"agent", read_agent}, {"choose", read_choose},
 };
 
+
+}  // namespace
+
 std::vector<std::string> step_kind_keys() {
   std::vector<std::string> keys;
   for (const StepKind& k : kStepKinds) keys.emplace_back(k.key);
   return keys;
 }
-
-}  // namespace
 
 std::vector<Step> read_steps(ScenarioContext& ctx, const YAML::Node& list, const std::string& path) {
   YamlReader& r = ctx.reader;
@@ -178,7 +180,7 @@ Step read_orchestrator(ScenarioContext& ctx, const YAML::Node& body, const std::
   YamlReader& r = ctx.reader;
   if (!r.expect_map(body, path, "e.g. orchestrator: {pool: sandbox, cores: 1, memory: 512MiB, work: 20ms}"))
     return step;
-  r.check_keys(body, path, {"pool", "cores", "memory", "work"});
+  r.check_keys(body, path, scenario_keys("orchestrator"));
   if (const YAML::Node pool = r.require(body, path, "pool", "the tool pool the agent harness runs on"))
     read_pool_tool(ctx, step, body, path, pool);
   return step;

@@ -21,6 +21,9 @@ void read_dist(ScenarioContext& ctx, const YAML::Node& map, const std::string& p
 
 // Reads a non-empty list of steps; every llm step's model is recorded in
 // ctx.step_models (and resolved, reporting unknown names).
+// The step kinds the reader knows, by their key.
+std::vector<std::string> step_kind_keys();
+
 std::vector<Step> read_steps(ScenarioContext& ctx, const YAML::Node& list, const std::string& path);
 
 // A workload's `orchestrator:` {pool, cores, memory, work}: the agent

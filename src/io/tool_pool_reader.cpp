@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include "spelling.hpp"
+#include "scenario_words.hpp"
+#include "scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {
@@ -19,7 +21,7 @@ void read_tool_pool(ScenarioContext& ctx, const YAML::Node& node, const std::str
   YamlReader& r = ctx.reader;
   ToolPoolSpec pool;
   bool ok = true;
-  r.check_keys(node, path, {"name", "hardware", "count", "core_speed", "discipline"});
+  r.check_keys(node, path, scenario_keys("tool_pool"));
   if (const YAML::Node n = r.require(node, path, "name")) {
     if (auto name = r.name(n, child_path(path, "name"))) {
       pool.name = *name;
@@ -62,9 +64,7 @@ void read_tool_pool(ScenarioContext& ctx, const YAML::Node& node, const std::str
       ok = false;
   }
   if (const YAML::Node n = YamlReader::get(node, "discipline")) {
-    static const Choices<ToolDiscipline> kDisciplines = {{"fifo", ToolDiscipline::fifo},
-                                                         {"processor_sharing", ToolDiscipline::processor_sharing}};
-    if (auto v = r.choice(n, child_path(path, "discipline"), kDisciplines, "discipline"))
+    if (auto v = r.choice(n, child_path(path, "discipline"), tool_discipline_choices(), "discipline"))
       pool.discipline = *v;
     else
       ok = false;

@@ -11,13 +11,11 @@
 
 #include "request_trace_reader.hpp"
 #include "spelling.hpp"
+#include "scenario_words.hpp"
+#include "scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {
-
-const Choices<TraceTimeUnit> kTimeUnits = {
-    {"s", TraceTimeUnit::seconds}, {"ms", TraceTimeUnit::milliseconds}, {"datetime", TraceTimeUnit::datetime}};
-const Choices<TracePacing> kPacings = {{"timestamp", TracePacing::timestamp}, {"think_time", TracePacing::think_time}};
 
 // The file as the scenario names it, relative to the scenario file's folder
 // (so a scenario runs from any working directory).
@@ -35,9 +33,7 @@ void read_columns(YamlReader& r, const YAML::Node& map, const std::string& path,
       {"time", &m.time},       {"prompt_tokens", &m.prompt_tokens}, {"output_tokens", &m.output_tokens},
       {"session", &m.session}, {"model", &m.model},                 {"prefix_hashes", &m.prefix_hashes},
       {"think", &m.think},     {"gap", &m.gap}};
-  std::vector<std::string> keys;
-  for (const auto& f : fields) keys.emplace_back(f.first);
-  r.check_keys(map, path, keys);
+  r.check_keys(map, path, scenario_keys("trace_columns"));
   for (const auto& [key, target] : fields)
     if (const YAML::Node n = YamlReader::get(map, key))
       if (auto v = r.name(n, child_path(path, key))) *target = *v;
@@ -83,9 +79,7 @@ std::optional<ArrivalProcess> read_trace_workload(ScenarioContext& ctx, const YA
   YamlReader& r = ctx.reader;
   if (!r.expect_map(node, path, "e.g. trace: {file: conv.csv, format: azure-2023, model: llama-3.1-8b}"))
     return std::nullopt;
-  r.check_keys(node, path,
-               {"file", "format", "columns", "time_unit", "model", "rate_scale", "limit", "window", "sample", "loop",
-                "pacing", "prefix_block_tokens"});
+  r.check_keys(node, path, scenario_keys("trace"));
   const std::size_t errors_before = r.error_count();
 
   std::optional<std::string> file;
@@ -105,7 +99,7 @@ std::optional<ArrivalProcess> read_trace_workload(ScenarioContext& ctx, const YA
   if (mapping) {
     if (const YAML::Node n = YamlReader::get(node, "columns")) read_columns(r, n, child_path(path, "columns"), *mapping);
     if (const YAML::Node n = YamlReader::get(node, "time_unit"))
-      if (auto v = r.choice(n, child_path(path, "time_unit"), kTimeUnits, "time unit")) mapping->time_unit = *v;
+      if (auto v = r.choice(n, child_path(path, "time_unit"), trace_time_unit_choices(), "time unit")) mapping->time_unit = *v;
     for (const auto& [key, column] : {std::pair{"time", &mapping->time},
                                       {"prompt_tokens", &mapping->prompt_tokens},
                                       {"output_tokens", &mapping->output_tokens}})
@@ -143,7 +137,7 @@ std::optional<ArrivalProcess> read_trace_workload(ScenarioContext& ctx, const YA
   std::optional<std::pair<double, double>> window;
   const YAML::Node window_node = YamlReader::get(node, "window");
   if (window_node && r.expect_map(window_node, child_path(path, "window"), "e.g. window: {from: 1h, to: 2h}")) {
-    r.check_keys(window_node, child_path(path, "window"), {"from", "to"});
+    r.check_keys(window_node, child_path(path, "window"), scenario_keys("trace_window"));
     double from = 0.0, to = std::numeric_limits<double>::infinity();
     if (const YAML::Node n = YamlReader::get(window_node, "from"))
       if (auto v = r.quantity(n, child_path(path, "window.from"), Dimension::duration, at_least(0))) from = *v;
@@ -167,7 +161,7 @@ std::optional<ArrivalProcess> read_trace_workload(ScenarioContext& ctx, const YA
   if (loop) ctx.traffic_ends = false;
   const YAML::Node pacing = YamlReader::get(node, "pacing");
   if (pacing)
-    if (auto v = r.choice(pacing, child_path(path, "pacing"), kPacings, "pacing")) options.pacing = *v;
+    if (auto v = r.choice(pacing, child_path(path, "pacing"), trace_pacing_choices(), "pacing")) options.pacing = *v;
   if (mapping && options.pacing == TracePacing::think_time) {
     // The gap after each call is measured one way or the other, never both.
     if (mapping->think.empty() && mapping->gap.empty())

@@ -10,6 +10,7 @@
 #include "fleetsim/input_limits.hpp"
 #include "step_reader.hpp"
 #include "trace_workload_reader.hpp"
+#include "scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {
@@ -17,7 +18,7 @@ namespace {
 Slo read_slo(YamlReader& r, const YAML::Node& map, const std::string& path) {
   Slo slo;
   if (!r.expect_map(map, path, "e.g. slo: {percentile: 95, ttft: 2s, tpot: 100ms, session: 5min}")) return slo;
-  r.check_keys(map, path, {"percentile", "ttft", "tpot", "session"});
+  r.check_keys(map, path, scenario_keys("slo"));
   if (const YAML::Node n = YamlReader::get(map, "percentile"))
     if (auto v = r.number(n, child_path(path, "percentile"), in_range(0, 100, true, true))) slo.percentile = *v;
   auto bound = [&](const char* key, std::optional<double>& target) {
@@ -48,7 +49,7 @@ void read_shared_prefix(ScenarioContext& ctx, const YAML::Node& n, const std::st
     if (auto v = r.integer(n, path, 0, max_tokens)) w.shared_prefix_tokens = static_cast<long>(*v);
     return;
   }
-  r.check_keys(n, path, {"tokens", "name"});
+  r.check_keys(n, path, scenario_keys("shared_prefix"));
   if (const YAML::Node t = r.require(n, path, "tokens", "e.g. shared_prefix: {tokens: 3000, name: tools}"))
     if (auto v = r.integer(t, child_path(path, "tokens"), 0, max_tokens))
       w.shared_prefix_tokens = static_cast<long>(*v);
@@ -84,8 +85,7 @@ void read_workloads(ScenarioContext& ctx, const YAML::Node& list) {
       ctx.arrivals_ok = false;
       continue;
     }
-    r.check_keys(node, path,
-                 {"name", "arrivals", "context_tokens", "shared_prefix", "steps", "slo", "trace", "orchestrator"});
+    r.check_keys(node, path, scenario_keys("workload"));
     Workload w;
     w.initial_context_tokens = Distribution::constant(0.0);
     w.initial_context_tokens.lower = 0.0;

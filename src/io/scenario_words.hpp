@@ -1,0 +1,41 @@
+// The words a scenario file accepts for its enumerated settings (`kv_retention:
+// lru`, `role: decode`, ...). The readers parse with these tables and the JSON
+// Schema lists them, so that an editor offers exactly what the loader takes.
+// Words that come from a registry (routing and autoscaling policies, arrival
+// processes, trace formats) are listed by their registries instead.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "fleetsim/distribution.hpp"
+#include "fleetsim/failure_spec.hpp"
+#include "fleetsim/hardware.hpp"
+#include "fleetsim/kv_tier.hpp"
+#include "fleetsim/request_trace.hpp"
+#include "fleetsim/scenario.hpp"
+#include "request_trace_reader.hpp"
+#include "yaml_reader.hpp"
+
+namespace fleetsim {
+
+const Choices<KvRetention>& kv_retention_choices();
+const Choices<PoolRole>& pool_role_choices();
+const Choices<ToolDiscipline>& tool_discipline_choices();
+const Choices<KvTierKind>& kv_tier_kind_choices();
+const Choices<FailureSpec::Distribution>& failure_distribution_choices();
+const Choices<Pricing>& pricing_choices();
+const Choices<TraceTimeUnit>& trace_time_unit_choices();
+const Choices<TracePacing>& trace_pacing_choices();
+const Choices<DeviceKind>& device_kind_choices();
+const Choices<Distribution::Kind>& distribution_kind_choices();
+
+// The words of a table, in its order.
+template <typename E>
+std::vector<std::string> choice_words(const Choices<E>& choices) {
+  std::vector<std::string> words;
+  for (const auto& c : choices) words.push_back(c.first);
+  return words;
+}
+
+}  // namespace fleetsim
