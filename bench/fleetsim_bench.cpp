@@ -148,6 +148,98 @@ std::string human(double x) {
   return fmt::format("{:.0f}", x);
 }
 
+// One case, `repeat` times: fleetsim, then the floor, repeat after repeat,
+// so that both see the machine in the same phase; the run of median wall
+// time, with the floor's median.
+Result measure_case(const Case& c, const std::string& fleetsim, const std::string& tmp, int repeat, bool with_floor) {
+  std::optional<fleetsim::Scenario> scenario;
+  if (with_floor) {
+    fleetsim::LoadOptions options;
+    options.variant = c.variant;
+    scenario = fleetsim::load_scenario_file(c.scenario, fleetsim::Catalog::builtin(), options).scenario;
+    if (!scenario) std::cerr << "fleetsim-bench: " << c.name << ": the floor cannot load the scenario\n";
+  }
+  std::vector<Result> runs;
+  std::vector<fleetsim::bench::FloorResult> floors;
+  std::vector<double> ratios;
+  for (int i = 0; i < repeat; ++i) {
+    runs.push_back(run_case(fleetsim, c, tmp + "/" + c.name + ".json"));
+    if (runs.back().exit_code != 0) break;
+    if (!scenario) continue;
+    floors.push_back(fleetsim::bench::run_floor(*scenario));
+    ratios.push_back(floor_ratio(runs.back(), floors.back()));
+  }
+  Result r = median_run(runs);
+  if (r.exit_code == 0 && !floors.empty()) {
+    r.has_floor = true;
+    for (const auto& f : floors) r.floor_wall_s_runs.push_back(f.wall_s);
+    std::sort(floors.begin(), floors.end(), [](const auto& a, const auto& b) { return a.wall_s < b.wall_s; });
+    r.floor = floors[(floors.size() - 1) / 2];
+    r.ratio_runs = ratios;
+    r.ratio = median(ratios);
+  }
+  return r;
+}
+
+void print_header() {
+  fmt::print("{:<22} {:>9} {:>9} {:>9} {:>10} {:>8} {:>8} {:>12} {:>8} {:>12} {:>8} {:>10} {:>9} {:>8}\n", "case",
+             "sessions", "calls", "tokens", "sim time", "wall s", "cpu s", "calls/wall-s", "floor s", "floor calls/s",
+             "x floor", "x realtime", "events", "RSS MiB");
+}
+
+void print_row(const Result& r) {
+  const std::string floor_cols =
+      r.has_floor ? fmt::format(" {:>8.2f} {:>12} {:>8.2f}", r.floor.wall_s,
+                                human(static_cast<double>(r.floor.llm_calls) / r.floor.wall_s), r.ratio)
+                  : fmt::format(" {:>8} {:>12} {:>8}", "-", "-", "-");
+  fmt::print("{:<22} {:>9} {:>9} {:>9} {:>9.0f}s {:>8.2f} {:>8.2f} {:>12}{} {:>10} {:>9} {:>8.0f}\n", r.c.name,
+             human(r.sessions), human(r.calls), human(r.tokens), r.simulated_s, r.wall_s, r.cpu_s,
+             human(r.calls / r.wall_s), floor_cols, human(r.simulated_s / r.wall_s), human(r.events),
+             r.peak_rss_mib);
+  std::fflush(stdout);
+}
+
+nlohmann::ordered_json result_json(const Result& r) {
+  nlohmann::ordered_json x;
+  x["case"] = r.c.name;
+  x["exit_code"] = r.exit_code;
+  x["sessions"] = r.sessions;
+  x["llm_calls"] = r.calls;
+  x["tokens"] = r.tokens;
+  x["simulated_s"] = r.simulated_s;
+  x["wall_s"] = r.wall_s;
+  x["wall_s_runs"] = r.wall_s_runs;
+  x["cpu_s"] = r.cpu_s;
+  x["llm_calls_per_wall_s"] = r.wall_s > 0 ? r.calls / r.wall_s : 0.0;
+  x["realtime_multiple"] = r.wall_s > 0 ? r.simulated_s / r.wall_s : 0.0;
+  x["engine_events"] = r.events;
+  x["peak_rss_mib"] = r.peak_rss_mib;
+  if (r.has_floor) {
+    nlohmann::ordered_json f;
+    f["sessions"] = r.floor.sessions_completed;
+    f["llm_calls"] = r.floor.llm_calls;
+    f["tool_calls"] = r.floor.tool_calls;
+    f["events"] = r.floor.events;
+    f["simulated_s"] = r.floor.simulated_s;
+    f["wall_s"] = r.floor.wall_s;
+    f["wall_s_runs"] = r.floor_wall_s_runs;
+    f["llm_calls_per_wall_s"] = static_cast<double>(r.floor.llm_calls) / r.floor.wall_s;
+    x["floor"] = f;
+    x["floor_ratio"] = r.ratio;
+    x["floor_ratio_runs"] = r.ratio_runs;
+  }
+  return x;
+}
+
+void write_json(const std::string& path, const std::vector<Result>& results, int repeat) {
+  nlohmann::ordered_json j;
+  j["schema"] = "fleetsim.bench/1";
+  j["cpus"] = sysconf(_SC_NPROCESSORS_ONLN);
+  j["repeat"] = repeat;
+  for (const auto& r : results) j["cases"].push_back(result_json(r));
+  std::ofstream(path) << j.dump(2) << "\n";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -183,95 +275,20 @@ int main(int argc, char** argv) {
 
   std::vector<Result> results;
   int failures = 0;
-  fmt::print("{:<22} {:>9} {:>9} {:>9} {:>10} {:>8} {:>8} {:>12} {:>8} {:>12} {:>8} {:>10} {:>9} {:>8}\n", "case",
-             "sessions", "calls", "tokens", "sim time", "wall s", "cpu s", "calls/wall-s", "floor s", "floor calls/s",
-             "x floor", "x realtime", "events", "RSS MiB");
+  print_header();
   for (const auto& c : cases) {
     if (quick && !c.quick) continue;
     if (!only.empty() && std::find(only.begin(), only.end(), c.name) == only.end()) continue;
-    std::optional<fleetsim::Scenario> scenario;
-    if (with_floor) {
-      fleetsim::LoadOptions options;
-      options.variant = c.variant;
-      scenario = fleetsim::load_scenario_file(c.scenario, fleetsim::Catalog::builtin(), options).scenario;
-      if (!scenario) std::cerr << "fleetsim-bench: " << c.name << ": the floor cannot load the scenario\n";
-    }
-    // Interleaved: fleetsim, then the floor, repeat after repeat, so that
-    // both see the machine in the same phase.
-    std::vector<Result> runs;
-    std::vector<fleetsim::bench::FloorResult> floors;
-    std::vector<double> ratios;
-    for (int i = 0; i < repeat; ++i) {
-      runs.push_back(run_case(fleetsim, c, tmp + "/" + c.name + ".json"));
-      if (runs.back().exit_code != 0) break;
-      if (!scenario) continue;
-      floors.push_back(fleetsim::bench::run_floor(*scenario));
-      ratios.push_back(floor_ratio(runs.back(), floors.back()));
-    }
-    Result r = median_run(runs);
-    if (r.exit_code == 0 && !floors.empty()) {
-      r.has_floor = true;
-      for (const auto& f : floors) r.floor_wall_s_runs.push_back(f.wall_s);
-      std::sort(floors.begin(), floors.end(), [](const auto& a, const auto& b) { return a.wall_s < b.wall_s; });
-      r.floor = floors[(floors.size() - 1) / 2];
-      r.ratio_runs = ratios;
-      r.ratio = median(ratios);
-    }
-    results.push_back(r);
+    results.push_back(measure_case(c, fleetsim, tmp, repeat, with_floor));
+    const Result& r = results.back();
     if (r.exit_code != 0) {
       ++failures;
       fmt::print("{:<22} failed (exit {})\n", c.name, r.exit_code);
       continue;
     }
-    const std::string floor_cols =
-        r.has_floor ? fmt::format(" {:>8.2f} {:>12} {:>8.2f}", r.floor.wall_s,
-                                  human(static_cast<double>(r.floor.llm_calls) / r.floor.wall_s), r.ratio)
-                    : fmt::format(" {:>8} {:>12} {:>8}", "-", "-", "-");
-    fmt::print("{:<22} {:>9} {:>9} {:>9} {:>9.0f}s {:>8.2f} {:>8.2f} {:>12}{} {:>10} {:>9} {:>8.0f}\n", c.name,
-               human(r.sessions), human(r.calls), human(r.tokens), r.simulated_s, r.wall_s, r.cpu_s,
-               human(r.calls / r.wall_s), floor_cols, human(r.simulated_s / r.wall_s), human(r.events),
-               r.peak_rss_mib);
-    std::fflush(stdout);
+    print_row(r);
   }
   std::filesystem::remove_all(tmp);
-
-  if (!json_out.empty()) {
-    nlohmann::ordered_json j;
-    j["schema"] = "fleetsim.bench/1";
-    j["cpus"] = sysconf(_SC_NPROCESSORS_ONLN);
-    j["repeat"] = repeat;
-    for (const auto& r : results) {
-      nlohmann::ordered_json x;
-      x["case"] = r.c.name;
-      x["exit_code"] = r.exit_code;
-      x["sessions"] = r.sessions;
-      x["llm_calls"] = r.calls;
-      x["tokens"] = r.tokens;
-      x["simulated_s"] = r.simulated_s;
-      x["wall_s"] = r.wall_s;
-      x["wall_s_runs"] = r.wall_s_runs;
-      x["cpu_s"] = r.cpu_s;
-      x["llm_calls_per_wall_s"] = r.wall_s > 0 ? r.calls / r.wall_s : 0.0;
-      x["realtime_multiple"] = r.wall_s > 0 ? r.simulated_s / r.wall_s : 0.0;
-      x["engine_events"] = r.events;
-      x["peak_rss_mib"] = r.peak_rss_mib;
-      if (r.has_floor) {
-        nlohmann::ordered_json f;
-        f["sessions"] = r.floor.sessions_completed;
-        f["llm_calls"] = r.floor.llm_calls;
-        f["tool_calls"] = r.floor.tool_calls;
-        f["events"] = r.floor.events;
-        f["simulated_s"] = r.floor.simulated_s;
-        f["wall_s"] = r.floor.wall_s;
-        f["wall_s_runs"] = r.floor_wall_s_runs;
-        f["llm_calls_per_wall_s"] = static_cast<double>(r.floor.llm_calls) / r.floor.wall_s;
-        x["floor"] = f;
-        x["floor_ratio"] = r.ratio;
-        x["floor_ratio_runs"] = r.ratio_runs;
-      }
-      j["cases"].push_back(x);
-    }
-    std::ofstream(json_out) << j.dump(2) << "\n";
-  }
+  if (!json_out.empty()) write_json(json_out, results, repeat);
   return failures == 0 ? 0 : 1;
 }

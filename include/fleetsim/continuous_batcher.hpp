@@ -214,8 +214,16 @@ class ContinuousBatcher {
     bool prefilling() const { return kv_tokens < target; }
   };
 
-  long blocks_for(long tokens) const;
+  long blocks_for(long tokens) const { return (tokens + engine_.kv_block_tokens - 1) / engine_.kv_block_tokens; }
+  // Admission from the queue, in steps (continuous_batcher_admission.cpp).
+  struct KvReuse;
   void admit(double now, BatcherListener& listener);
+  bool budget_admits(const Sequence& s, long decoding, long prefill_remaining) const;
+  long blocks_needed(const Sequence& s) const;
+  void fail_head(double now, BatcherListener& listener);
+  KvReuse find_reusable_kv(const Sequence& s, long needed);
+  void put_back(const KvReuse& r, const Sequence& s, double now);
+  void seat(Sequence& s, const KvReuse& r, long extra, double now);
   bool make_room(long blocks, double now);  // evicts retained caches; false if not enough
   void drop_retained(const RetainedKv::Entry& entry, double now);  // frees it, offloading to tiers
   double head_s(const Plan& plan) const { return plan.cost.time_s() + plan.reload_s; }

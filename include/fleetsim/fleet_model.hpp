@@ -153,6 +153,10 @@ class FleetModel : public BatcherListener {
   // sent there whole (true), or left to the prefill pools (false).
   bool prefill_on_decode(Session& s, const std::string& model, const CallRequest& call);
   void count_occupancy(double now, int delta);
+  // The constructor's steps (src/core/fleet_model_setup.cpp).
+  void set_up_placements();
+  void set_up_replicas();
+  void set_up_shared_prefixes();
   // Autoscaling (src/core/fleet_model_autoscale.cpp).
   struct ScaledPool;
   void set_up_autoscaling();

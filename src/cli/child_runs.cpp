@@ -141,6 +141,115 @@ RunOutcome outcome_of(Running& slot, int status) {
 
 void sleep_briefly() { std::this_thread::sleep_for(std::chrono::milliseconds(5)); }
 
+// The children of one run_all: started up to `jobs` at a time in one process
+// group (which ForwardSignals passes signals on to), reaped as they end, and
+// stopped past their time.
+class ChildPool {
+ public:
+  ChildPool(const std::string& program, const std::vector<RunRequest>& requests,
+            const std::function<void(std::size_t, const RunOutcome&)>& on_done, const ChildLimits& limits)
+      : program_(program), requests_(requests), on_done_(on_done), limits_(limits), outcomes_(requests.size()) {}
+
+  bool busy() const { return next_ < requests_.size() || !running_.empty(); }
+  bool idle() const { return running_.empty(); }
+
+  // Starts children until `jobs` run or every request has started.
+  void start_more(int jobs) {
+    while (next_ < requests_.size() && static_cast<int>(running_.size()) < std::max(jobs, 1) &&
+           ForwardSignals::received() == 0) {
+      Running slot;
+      slot.index = next_;
+      slot.started = Clock::now();
+      slot.timeout_s = limits_.timeout_s;
+      std::string why;
+      const pid_t pid = spawn(program_, run_arguments(requests_[next_]), slot, group_, why);
+      if (pid < 0) {
+        RunOutcome failed;
+        failed.errors = why;
+        finish(next_++, std::move(failed));
+        continue;
+      }
+      if (group_ == 0) {
+        group_ = pid;
+        ForwardSignals::set_group(group_);
+      }
+      running_.emplace(pid, std::move(slot));
+      ++next_;
+    }
+  }
+
+  // Reaps one ended child of ours; false when none has ended (with `block`
+  // false) or a signal interrupted the wait.
+  bool reap(bool block) {
+    int status = 0;
+    const pid_t pid = ::waitpid(-1, &status, block ? 0 : WNOHANG);
+    if (pid <= 0) return false;
+    const auto it = running_.find(pid);
+    if (it == running_.end()) return true;  // not one of ours
+    RunOutcome outcome = outcome_of(it->second, status);
+    const std::size_t index = it->second.index;
+    running_.erase(it);
+    if (running_.empty()) {
+      group_ = 0;  // the group ends with its last member; the next child leads a new one
+      ForwardSignals::set_group(0);
+    }
+    finish(index, std::move(outcome));
+    return true;
+  }
+
+  // Stops children past their time: SIGTERM, then SIGKILL after a grace
+  // period, for a child stuck where SIGTERM waits.
+  void stop_overdue() {
+    const auto now = Clock::now();
+    for (auto& [pid, slot] : running_) {
+      const double age = std::chrono::duration<double>(now - slot.started).count();
+      if (age > limits_.timeout_s && !slot.timed_out) {
+        slot.timed_out = true;
+        ::kill(pid, SIGTERM);
+      } else if (slot.timed_out && age > limits_.timeout_s + kStopGraceSeconds) {
+        ::kill(pid, SIGKILL);
+      }
+    }
+  }
+
+  // After signal `sig`: the handler signalled the group; signal it again for
+  // a child started as the signal arrived, then wait for every one, SIGKILL
+  // past the grace, and throw Interrupted.
+  [[noreturn]] void stop_all(int sig) {
+    if (group_ > 0) ::kill(-group_, sig);
+    const auto deadline = Clock::now() + std::chrono::duration<double>(kStopGraceSeconds);
+    while (!running_.empty()) {
+      if (Clock::now() > deadline && group_ > 0) ::kill(-group_, SIGKILL);
+      if (!reap(false)) sleep_briefly();
+    }
+    throw Interrupted(sig, fmt::format("running {} (fleetsim run children); {} of {} had finished, every child has "
+                                       "stopped",
+                                       requests_.size() == 1 ? "1 simulation" : std::to_string(requests_.size()) +
+                                                                                      " simulations",
+                                       std::count_if(outcomes_.begin(), outcomes_.end(),
+                                                     [](const RunOutcome& r) { return r.ok(); }),
+                                       requests_.size()));
+  }
+
+  std::vector<RunOutcome> take_outcomes() { return std::move(outcomes_); }
+
+ private:
+  void finish(std::size_t index, RunOutcome outcome) {
+    outcomes_[index] = std::move(outcome);
+    // Once interrupted, the stopped children are no results to report.
+    if (on_done_ && ForwardSignals::received() == 0) on_done_(index, outcomes_[index]);
+  }
+
+  const std::string& program_;
+  const std::vector<RunRequest>& requests_;
+  const std::function<void(std::size_t, const RunOutcome&)>& on_done_;
+  const ChildLimits& limits_;
+  std::vector<RunOutcome> outcomes_;
+  std::map<pid_t, Running> running_;
+  pid_t group_ = 0;
+  std::size_t next_ = 0;
+};
+
 }  // namespace
 
 std::vector<std::string> run_arguments(const RunRequest& request) {
@@ -161,95 +270,21 @@ std::vector<RunOutcome> run_all(const std::vector<RunRequest>& requests, int job
                                 const ChildLimits& limits) {
   static const std::string program = self_executable();
   ForwardSignals forwarding;
-  std::vector<RunOutcome> outcomes(requests.size());
-  std::map<pid_t, Running> running;
-  pid_t group = 0;
-  std::size_t next = 0;
-  auto finish = [&](std::size_t index, RunOutcome outcome) {
-    outcomes[index] = std::move(outcome);
-    // Once interrupted, the stopped children are no results to report.
-    if (on_done && ForwardSignals::received() == 0) on_done(index, outcomes[index]);
-  };
-  // Reaps one ended child of ours; false when none has ended (with `block`
-  // false) or a signal interrupted the wait.
-  auto reap = [&](bool block) {
-    int status = 0;
-    const pid_t pid = ::waitpid(-1, &status, block ? 0 : WNOHANG);
-    if (pid <= 0) return false;
-    const auto it = running.find(pid);
-    if (it == running.end()) return true;  // not one of ours
-    RunOutcome outcome = outcome_of(it->second, status);
-    const std::size_t index = it->second.index;
-    running.erase(it);
-    if (running.empty()) {
-      group = 0;  // the group ends with its last member; the next child leads a new one
-      ForwardSignals::set_group(0);
-    }
-    finish(index, std::move(outcome));
-    return true;
-  };
-
-  while ((next < requests.size() || !running.empty()) && ForwardSignals::received() == 0) {
-    while (next < requests.size() && static_cast<int>(running.size()) < std::max(jobs, 1) &&
-           ForwardSignals::received() == 0) {
-      Running slot;
-      slot.index = next;
-      slot.started = Clock::now();
-      slot.timeout_s = limits.timeout_s;
-      std::string why;
-      const pid_t pid = spawn(program, run_arguments(requests[next]), slot, group, why);
-      if (pid < 0) {
-        RunOutcome failed;
-        failed.errors = why;
-        finish(next++, std::move(failed));
-        continue;
-      }
-      if (group == 0) {
-        group = pid;
-        ForwardSignals::set_group(group);
-      }
-      running.emplace(pid, std::move(slot));
-      ++next;
-    }
-    if (running.empty()) continue;
+  ChildPool pool(program, requests, on_done, limits);
+  while (pool.busy() && ForwardSignals::received() == 0) {
+    pool.start_more(jobs);
+    if (pool.idle()) continue;
     if (limits.timeout_s <= 0) {
-      reap(true);
+      pool.reap(true);
       continue;
     }
-    // With a timeout: poll, and stop children past their time (SIGTERM, then
-    // SIGKILL after a grace period, for a child stuck where SIGTERM waits).
-    if (reap(false)) continue;
-    const auto now = Clock::now();
-    for (auto& [pid, slot] : running) {
-      const double age = std::chrono::duration<double>(now - slot.started).count();
-      if (age > limits.timeout_s && !slot.timed_out) {
-        slot.timed_out = true;
-        ::kill(pid, SIGTERM);
-      } else if (slot.timed_out && age > limits.timeout_s + kStopGraceSeconds) {
-        ::kill(pid, SIGKILL);
-      }
-    }
+    // With a timeout: poll, and stop children past their time.
+    if (pool.reap(false)) continue;
+    pool.stop_overdue();
     sleep_briefly();
   }
-
-  if (const int sig = ForwardSignals::received(); sig != 0) {
-    // The handler signalled the group; signal it again for a child started
-    // as the signal arrived, then wait for every one, SIGKILL past the grace.
-    if (group > 0) ::kill(-group, sig);
-    const auto deadline = Clock::now() + std::chrono::duration<double>(kStopGraceSeconds);
-    while (!running.empty()) {
-      if (Clock::now() > deadline && group > 0) ::kill(-group, SIGKILL);
-      if (!reap(false)) sleep_briefly();
-    }
-    throw Interrupted(sig, fmt::format("running {} (fleetsim run children); {} of {} had finished, every child has "
-                                       "stopped",
-                                       requests.size() == 1 ? "1 simulation" : std::to_string(requests.size()) +
-                                                                                     " simulations",
-                                       std::count_if(outcomes.begin(), outcomes.end(),
-                                                     [](const RunOutcome& r) { return r.ok(); }),
-                                       requests.size()));
-  }
-  return outcomes;
+  if (const int sig = ForwardSignals::received(); sig != 0) pool.stop_all(sig);
+  return pool.take_outcomes();
 }
 
 std::string describe_exit(const RunOutcome& outcome) {

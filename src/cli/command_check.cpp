@@ -93,43 +93,38 @@ std::string junit_for(const std::vector<Checked>& checked) {
   return render_junit("fleetsim check", suites);
 }
 
-int check(const CheckOptions& o) {
-  const auto tolerance = parse_tolerance(o.tolerance);
-  if (!tolerance) {
-    std::cerr << "fleetsim: error: --tolerance " << o.tolerance << ": expected a relative tolerance such as 5% or 0.05\n";
-    return kExitUsage;
-  }
-  if (!o.baseline.empty() && o.scenarios.size() != 1) {
-    std::cerr << "fleetsim: error: --baseline compares one scenario's report; " << o.scenarios.size()
-              << " scenarios were given (run check once per baseline)\n";
-    return kExitUsage;
-  }
+// The expectations every scenario shares: the --expect files' and, with
+// --baseline, one per figure of the baseline report within the tolerance.
+// False (after saying why) when an input is unusable; `baseline` gets the
+// baseline report.
+bool read_shared_expectations(const CheckOptions& o, double tolerance, std::vector<Expectation>& shared,
+                              std::optional<nlohmann::ordered_json>& baseline) {
   bool inputs_ok = true;
-  std::vector<Expectation> shared;
   for (const auto& file : o.expect_files) {
     ExpectationsFile loaded = load_expectations_file(file);
     print_diagnostics(loaded.diagnostics);
     inputs_ok = inputs_ok && loaded.ok();
     shared.insert(shared.end(), loaded.expectations.begin(), loaded.expectations.end());
   }
-  std::optional<nlohmann::ordered_json> baseline;
-  if (!o.baseline.empty()) {
-    std::string error;
-    const std::optional<std::string> text = read_input_file(o.baseline, error, limits::kMaxJsonFileBytes);
-    if (text) baseline = parse_report(*text, error);
-    if (!baseline) {
-      std::cerr << "fleetsim: error: --baseline " << o.baseline << ": " << (text ? error : "cannot read: " + error)
-                << "\n";
-      inputs_ok = false;
-    } else {
-      const auto from_baseline = baseline_expectations(*baseline, *tolerance);
-      shared.insert(shared.end(), from_baseline.begin(), from_baseline.end());
-    }
+  if (o.baseline.empty()) return inputs_ok;
+  std::string error;
+  const std::optional<std::string> text = read_input_file(o.baseline, error, limits::kMaxJsonFileBytes);
+  if (text) baseline = parse_report(*text, error);
+  if (!baseline) {
+    std::cerr << "fleetsim: error: --baseline " << o.baseline << ": " << (text ? error : "cannot read: " + error)
+              << "\n";
+    return false;
   }
+  const auto from_baseline = baseline_expectations(*baseline, tolerance);
+  shared.insert(shared.end(), from_baseline.begin(), from_baseline.end());
+  return inputs_ok;
+}
 
-  const Overrides overrides = split_settings(o.settings);
-  std::vector<Checked> checked;
-  std::vector<RunRequest> requests;
+// Loads each scenario (reporting its diagnostics) with its own expectations
+// and the shared ones; one child run each. False when one cannot be checked.
+bool plan_checks(const CheckOptions& o, const Overrides& overrides, const std::vector<Expectation>& shared,
+                 std::vector<Checked>& checked, std::vector<RunRequest>& requests) {
+  bool inputs_ok = true;
   for (const auto& path : o.scenarios) {
     const LoadResult loaded = load_and_report(path, o.variant, overrides);
     Checked c;
@@ -146,6 +141,73 @@ int check(const CheckOptions& o) {
     checked.push_back(std::move(c));
     requests.push_back({path, o.variant, overrides, o.seed, o.limits.arguments});
   }
+  return inputs_ok;
+}
+
+// The expectations' tallies over every scenario.
+struct Tally {
+  std::size_t met = 0, violated = 0, errors = 0;
+};
+
+// Keeps a copy of the run's report in --report-dir. False if it cannot be written.
+bool keep_report(const CheckOptions& o, const RunRequest& request, const RunOutcome& outcome) {
+  // A fresh checkout has no reports/ yet: the CI example relies on this.
+  std::error_code made;
+  std::filesystem::create_directories(o.report_dir, made);
+  const std::string file = (std::filesystem::path(o.report_dir) / report_file_name(request.scenario, o.variant)).string();
+  if (const std::string error = write_output_file(file, outcome.report); !error.empty()) {
+    std::cerr << "fleetsim: error: " << error << "\n";
+    return false;
+  }
+  return true;
+}
+
+// One scenario's outcome: its report checked against its expectations, a
+// line each on stdout, counted in `tally`.
+void check_one(const CheckOptions& o, const RunRequest& request, const nlohmann::ordered_json* baseline, Checked& c,
+               Tally& tally) {
+  std::cout << "fleetsim check: " << c.label << "\n";
+  std::string parse_error;
+  std::optional<nlohmann::ordered_json> report;
+  if (c.outcome.ok()) report = parse_report(c.outcome.report, parse_error);
+  if (!report) {
+    c.run_error = c.outcome.ok() ? parse_error : c.outcome.errors;
+    std::cout << "  ERROR  the scenario did not run (" << describe_exit(c.outcome) << ")\n";
+    std::cerr << c.run_error;
+    ++tally.errors;
+    return;
+  }
+  if (!o.report_dir.empty() && !keep_report(o, request, c.outcome)) ++tally.errors;
+  c.results = check_expectations(*report, c.expectations, baseline);
+  for (const ExpectationResult& r : c.results) {
+    const char* tag = r.status == Status::met ? "PASS " : r.status == Status::violated ? "FAIL " : "ERROR";
+    std::cout << "  " << tag << "  " << r.message;
+    if (r.status != Status::met) std::cout << "  [" << r.expectation.origin << "]";
+    std::cout << "\n";
+    tally.met += r.status == Status::met ? 1 : 0;
+    tally.violated += r.status == Status::violated ? 1 : 0;
+    tally.errors += r.status == Status::unknown_figure || r.status == Status::no_baseline ? 1 : 0;
+  }
+}
+
+int check(const CheckOptions& o) {
+  const auto tolerance = parse_tolerance(o.tolerance);
+  if (!tolerance) {
+    std::cerr << "fleetsim: error: --tolerance " << o.tolerance << ": expected a relative tolerance such as 5% or 0.05\n";
+    return kExitUsage;
+  }
+  if (!o.baseline.empty() && o.scenarios.size() != 1) {
+    std::cerr << "fleetsim: error: --baseline compares one scenario's report; " << o.scenarios.size()
+              << " scenarios were given (run check once per baseline)\n";
+    return kExitUsage;
+  }
+  std::vector<Expectation> shared;
+  std::optional<nlohmann::ordered_json> baseline;
+  bool inputs_ok = read_shared_expectations(o, *tolerance, shared, baseline);
+  const Overrides overrides = split_settings(o.settings);
+  std::vector<Checked> checked;
+  std::vector<RunRequest> requests;
+  inputs_ok = plan_checks(o, overrides, shared, checked, requests) && inputs_ok;
   if (!inputs_ok) return kExitInvalidInput;
 
   if (o.progress) spdlog::info("check: {} scenario{}, {} at a time", requests.size(), requests.size() == 1 ? "" : "s", o.jobs);
@@ -157,54 +219,23 @@ int check(const CheckOptions& o) {
       },
       ChildLimits{o.timeout_s});
 
-  std::size_t met = 0, violated = 0, errors = 0;
+  Tally tally;
   for (std::size_t i = 0; i < checked.size(); ++i) {
-    Checked& c = checked[i];
-    c.outcome = outcomes[i];
-    std::cout << "fleetsim check: " << c.label << "\n";
-    std::string parse_error;
-    std::optional<nlohmann::ordered_json> report;
-    if (c.outcome.ok()) report = parse_report(c.outcome.report, parse_error);
-    if (!report) {
-      c.run_error = c.outcome.ok() ? parse_error : c.outcome.errors;
-      std::cout << "  ERROR  the scenario did not run (" << describe_exit(c.outcome) << ")\n";
-      std::cerr << c.run_error;
-      ++errors;
-      continue;
-    }
-    if (!o.report_dir.empty()) {
-      // A fresh checkout has no reports/ yet: the CI example relies on this.
-      std::error_code made;
-      std::filesystem::create_directories(o.report_dir, made);
-      const std::string file = (std::filesystem::path(o.report_dir) / report_file_name(requests[i].scenario, o.variant)).string();
-      if (const std::string error = write_output_file(file, c.outcome.report); !error.empty()) {
-        std::cerr << "fleetsim: error: " << error << "\n";
-        ++errors;
-      }
-    }
-    c.results = check_expectations(*report, c.expectations, baseline ? &*baseline : nullptr);
-    for (const ExpectationResult& r : c.results) {
-      const char* tag = r.status == Status::met ? "PASS " : r.status == Status::violated ? "FAIL " : "ERROR";
-      std::cout << "  " << tag << "  " << r.message;
-      if (r.status != Status::met) std::cout << "  [" << r.expectation.origin << "]";
-      std::cout << "\n";
-      met += r.status == Status::met ? 1 : 0;
-      violated += r.status == Status::violated ? 1 : 0;
-      errors += r.status == Status::unknown_figure || r.status == Status::no_baseline ? 1 : 0;
-    }
+    checked[i].outcome = outcomes[i];
+    check_one(o, requests[i], baseline ? &*baseline : nullptr, checked[i], tally);
   }
   std::cout << fmt::format("fleetsim check: {} in {}: {} met, {} violated, {}\n",
-                           plural(met + violated, "expectation"), plural(checked.size(), "scenario"), met, violated,
-                           plural(errors, "error"));
+                           plural(tally.met + tally.violated, "expectation"), plural(checked.size(), "scenario"),
+                           tally.met, tally.violated, plural(tally.errors, "error"));
   if (!o.junit.empty())
     if (const std::string error = write_output_file(o.junit, junit_for(checked)); !error.empty()) {
       std::cerr << "fleetsim: error: " << error << "\n";
-      ++errors;
+      ++tally.errors;
     }
   if (const int crashed = crash_status(outcomes, [&](std::size_t i) { return checked[i].label; }); crashed != 0)
     return crashed;
-  if (errors > 0) return kExitInvalidInput;
-  return violated > 0 ? kExitExpectation : kExitOk;
+  if (tally.errors > 0) return kExitInvalidInput;
+  return tally.violated > 0 ? kExitExpectation : kExitOk;
 }
 
 }  // namespace

@@ -90,36 +90,61 @@ std::vector<Diagnostic> late_trace_warnings(const Scenario& scenario, const Repo
   return out;
 }
 
-int run(const RunOptions& o) {
+// Options that need another one given. False (after saying which) when one is missing.
+bool options_complete(const RunOptions& o) {
   if (!o.bin_text.empty() && o.timeseries.empty() && o.format != "html") {
     std::cerr << "fleetsim: error: --bin needs --timeseries FILE (or --format html, which charts the run over time)\n";
-    return kExitUsage;
+    return false;
   }
   if (o.calls_every != 1 && o.calls.empty()) {
     std::cerr << "fleetsim: error: --calls-every needs --calls FILE\n";
-    return kExitUsage;
+    return false;
   }
   if (!o.trace_replicas.empty() && o.trace_events.empty()) {
     std::cerr << "fleetsim: error: --trace-replicas needs --trace-events FILE\n";
-    return kExitUsage;
+    return false;
   }
+  return true;
+}
+
+// A run too large for the limits, or with more time-series bins than a
+// file should hold, is refused before it starts. False (after saying why) then.
+bool within_limits(const RunOptions& o, const Scenario& scenario, bool html) {
+  if (const std::string why = exceeded_limit(estimate_work(scenario), o.limits.limits); !why.empty()) {
+    std::cerr << "fleetsim: error: " << o.scenario << ": refused: " << why
+              << "\n  hint: shorten the run or lower the rate, or raise the limit if the machine can take it\n";
+    return false;
+  }
+  const bool bins_given = !o.timeseries.empty() || (html && !o.bin_text.empty());
+  if (const std::string why = bins_given ? too_many_bins(scenario, o.bin_s) : ""; !why.empty()) {
+    std::cerr << "fleetsim: error: " << o.scenario << ": refused: " << why << "\n  hint: give a wider --bin\n";
+    return false;
+  }
+  return true;
+}
+
+// --trace-replicas names replicas the fleet has. False (after saying so) otherwise.
+bool traced_replicas_exist(const RunOptions& o, const std::vector<std::size_t>& replicas, const ReplicaTrace& trace) {
+  for (const std::size_t r : replicas)
+    if (r >= trace.fleet_replicas) {
+      std::cerr << "fleetsim: error: --trace-replicas: replica " << r << " does not exist; the fleet of "
+                << o.scenario << " has " << trace.fleet_replicas << " (0 to " << trace.fleet_replicas - 1 << ")\n"
+                << "  hint: replicas are numbered over the fleet, pool by pool in scenario order\n";
+      return false;
+    }
+  return true;
+}
+
+int run(const RunOptions& o) {
+  if (!options_complete(o)) return kExitUsage;
   set_activity("loading " + o.scenario);
   install_run_interrupt_handlers();
   LoadResult loaded = load_and_report(o.scenario, o.variant, split_settings(o.settings));
   std::optional<Scenario>& scenario = loaded.scenario;
   if (!scenario) return kExitInvalidInput;
   if (o.seed) scenario->simulation.seed = *o.seed;
-  if (const std::string why = exceeded_limit(estimate_work(*scenario), o.limits.limits); !why.empty()) {
-    std::cerr << "fleetsim: error: " << o.scenario << ": refused: " << why
-              << "\n  hint: shorten the run or lower the rate, or raise the limit if the machine can take it\n";
-    return kExitInvalidInput;
-  }
   const bool html = o.format == "html";
-  const bool bins_given = !o.timeseries.empty() || (html && !o.bin_text.empty());
-  if (const std::string why = bins_given ? too_many_bins(*scenario, o.bin_s) : ""; !why.empty()) {
-    std::cerr << "fleetsim: error: " << o.scenario << ": refused: " << why << "\n  hint: give a wider --bin\n";
-    return kExitInvalidInput;
-  }
+  if (!within_limits(o, *scenario, html)) return kExitInvalidInput;
   SimulationOptions sim;
   sim.progress = o.progress;
   CallLog calls(o.calls_every);
@@ -144,14 +169,7 @@ int run(const RunOptions& o) {
   exit_cleanly_when_out_of_memory();
   const Report report = simulate(*scenario, sim);
   // A replica the fleet does not have: refused before any file is written.
-  if (!o.trace_events.empty())
-    for (const std::size_t r : sim.trace_replicas)
-      if (r >= trace.fleet_replicas) {
-        std::cerr << "fleetsim: error: --trace-replicas: replica " << r << " does not exist; the fleet of "
-                  << o.scenario << " has " << trace.fleet_replicas << " (0 to " << trace.fleet_replicas - 1 << ")\n"
-                  << "  hint: replicas are numbered over the fleet, pool by pool in scenario order\n";
-        return kExitInvalidInput;
-      }
+  if (!o.trace_events.empty() && !traced_replicas_exist(o, sim.trace_replicas, trace)) return kExitInvalidInput;
   print_diagnostics(late_trace_warnings(*scenario, report));
   // The files asked for beside the report first: when one cannot be
   // written, the run fails before any report is out.

@@ -156,8 +156,12 @@ std::vector<std::string> recorded_drift(const std::vector<ValidationCase>& cases
   return moved;
 }
 
-int validate_model(const Options& o) {
-  fs::path dir(o.dir);
+// The suite's manifest: DIR/cases.yaml, or the file given, or the suite
+// found beside the binary when no DIR is given. nullopt (after saying why)
+// when there is none; `dir` becomes the directory the cases' paths are
+// relative to.
+std::optional<fs::path> find_manifest(const Options& o, fs::path& dir) {
+  dir = o.dir;
   if (!o.dir_given) {
     const SuiteLocation found = locate_validation_suite(dir);
     if (found.dir.empty()) {
@@ -167,52 +171,105 @@ int validate_model(const Options& o) {
                 << fmt::format("{}", fmt::join(searched, ", ")) << "\n"
                 << "  hint: pass the suite's directory: fleetsim validate-model DIR (validation/ in the fleetsim "
                    "repository)\n";
-      return kExitInvalidInput;
+      return std::nullopt;
     }
     dir = found.dir;
   } else if (!fs::exists(dir)) {
     std::cerr << "fleetsim: error: " << o.dir << ": no such file or directory\n"
               << "  hint: pass the directory that holds cases.yaml (validation/ in the fleetsim repository)\n";
-    return kExitInvalidInput;
+    return std::nullopt;
   }
   fs::path manifest = dir / "cases.yaml";
   if (fs::is_regular_file(dir)) {
     manifest = dir;
     dir = dir.parent_path();
   }
+  return manifest;
+}
+
+// --only: the cases whose id contains one of the comma-separated words.
+void keep_only(const std::string& only, std::vector<ValidationCase>& cases) {
+  std::vector<std::string> wanted;
+  std::stringstream list(only);
+  for (std::string part; std::getline(list, part, ',');)
+    if (!part.empty()) wanted.push_back(part);
+  cases.erase(std::remove_if(cases.begin(), cases.end(),
+                             [&](const ValidationCase& c) {
+                               return std::none_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
+                                 return c.id.find(w) != std::string::npos;
+                               });
+                             }),
+              cases.end());
+}
+
+// The cases outside their tolerance (or not run) decide the exit status;
+// a known issue explains a miss.
+int tolerance_status(const std::vector<ValidationCase>& cases, const std::vector<ValidationOutcome>& outcomes) {
+  std::size_t bad = 0;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const bool explained = outcomes[i].simulated && !cases[i].known_issue.empty();
+    if (!outcomes[i].simulated || (cases[i].gated() && !outcomes[i].within && !explained)) ++bad;
+  }
+  if (bad > 0) {
+    std::cout << bad << " of " << cases.size() << " cases: fitted or check cases outside their tolerance, or not run\n";
+    return kExitExpectation;
+  }
+  std::cout << "all " << cases.size() << " cases ran; every fitted and check case is within its tolerance\n";
+  return kExitOk;
+}
+
+// The figures recorded in --recorded, and its cross-validation table.
+struct Recorded {
+  std::map<std::string, double> figures;
+  std::optional<std::vector<CrossValidationRow>> cross_validation;
+};
+
+// --recorded: has any simulated figure moved from the recorded ones? Then
+// the cross-validation lines for the whole suite. kExitExpectation on drift.
+int compare_recorded(const Options& o, const std::vector<ValidationCase>& cases,
+                     const std::vector<ValidationOutcome>& outcomes, const Recorded& recorded, long fitted_in_suite) {
+  int rc = kExitOk;
+  const auto moved = recorded_drift(cases, outcomes, recorded.figures);
+  if (!moved.empty()) {
+    std::cout << moved.size() << " cases moved from the figures recorded in " << o.recorded
+              << " (rerun with --write-doc to record them): " << fmt::format("{}", fmt::join(moved, ", ")) << "\n";
+    rc = kExitExpectation;
+  } else {
+    std::cout << "every simulated figure matches " << o.recorded << "\n";
+  }
+  // The headline statistic of docs/validation.md, beside the in-sample one
+  // above: printed for the whole suite only (a subset has no fold of its own).
+  if (recorded.cross_validation && o.only.empty())
+    for (const auto& line :
+         cross_validation_lines(*recorded.cross_validation, static_cast<int>(fitted_in_suite), o.recorded))
+      std::cout << line << "\n";
+  return rc;
+}
+
+int validate_model(const Options& o) {
+  fs::path dir;
+  const std::optional<fs::path> manifest = find_manifest(o, dir);
+  if (!manifest) return kExitInvalidInput;
   std::vector<ValidationCase> cases;
   try {
-    cases = read_validation_manifest(manifest);
+    cases = read_validation_manifest(*manifest);
   } catch (const std::exception& e) {
     std::cerr << "fleetsim: error: " << e.what() << "\n";
     return kExitInvalidInput;
   }
   const auto fitted_in_suite =
       std::count_if(cases.begin(), cases.end(), [](const ValidationCase& c) { return c.role == "fitted"; });
-  if (!o.only.empty()) {
-    std::vector<std::string> wanted;
-    std::stringstream list(o.only);
-    for (std::string part; std::getline(list, part, ',');)
-      if (!part.empty()) wanted.push_back(part);
-    cases.erase(std::remove_if(cases.begin(), cases.end(),
-                               [&](const ValidationCase& c) {
-                                 return std::none_of(wanted.begin(), wanted.end(), [&](const std::string& w) {
-                                   return c.id.find(w) != std::string::npos;
-                                 });
-                               }),
-                cases.end());
-  }
+  if (!o.only.empty()) keep_only(o.only, cases);
   if (cases.empty()) {
     std::cerr << "fleetsim: error: no case to run\n";
     return kExitInvalidInput;
   }
-  std::map<std::string, double> recorded;
-  std::optional<std::vector<CrossValidationRow>> cross_validation;
+  Recorded recorded;
   if (!o.recorded.empty()) {
     const auto file = read_marked_file(o.recorded);
     if (!file) return kExitInvalidInput;
-    recorded = recorded_figures(file->block());
-    cross_validation = recorded_cross_validation(file->text);
+    recorded.figures = recorded_figures(file->block());
+    recorded.cross_validation = recorded_cross_validation(file->text);
   }
   int crashed = 0;
   const std::vector<ValidationOutcome> outcomes = run_cases(cases, dir, std::max(1, o.jobs), o.timeout_s, crashed);
@@ -221,33 +278,9 @@ int validate_model(const Options& o) {
     const int rc = write_doc(o.write_doc, validation_markdown(cases, outcomes));
     if (rc != kExitOk) return rc;
   }
-  std::size_t bad = 0;
-  for (std::size_t i = 0; i < cases.size(); ++i) {
-    const bool explained = outcomes[i].simulated && !cases[i].known_issue.empty();
-    if (!outcomes[i].simulated || (cases[i].gated() && !outcomes[i].within && !explained)) ++bad;
-  }
-  int rc = kExitOk;
-  if (bad > 0) {
-    std::cout << bad << " of " << cases.size() << " cases: fitted or check cases outside their tolerance, or not run\n";
+  int rc = tolerance_status(cases, outcomes);
+  if (!o.recorded.empty() && compare_recorded(o, cases, outcomes, recorded, fitted_in_suite) != kExitOk)
     rc = kExitExpectation;
-  } else {
-    std::cout << "all " << cases.size() << " cases ran; every fitted and check case is within its tolerance\n";
-  }
-  if (!o.recorded.empty()) {
-    const auto moved = recorded_drift(cases, outcomes, recorded);
-    if (!moved.empty()) {
-      std::cout << moved.size() << " cases moved from the figures recorded in " << o.recorded
-                << " (rerun with --write-doc to record them): " << fmt::format("{}", fmt::join(moved, ", ")) << "\n";
-      rc = kExitExpectation;
-    } else {
-      std::cout << "every simulated figure matches " << o.recorded << "\n";
-    }
-    // The headline statistic of docs/validation.md, beside the in-sample one
-    // above: printed for the whole suite only (a subset has no fold of its own).
-    if (cross_validation && o.only.empty())
-      for (const auto& line : cross_validation_lines(*cross_validation, static_cast<int>(fitted_in_suite), o.recorded))
-        std::cout << line << "\n";
-  }
   return crashed != 0 ? crashed : rc;
 }
 

@@ -225,6 +225,73 @@ void session_source(FleetModel& fleet, SimGridDriver& driver, RunControl& rc, st
   simgrid::kernel::actor::simcall_answered([&driver] { driver.stop_all(); });
 }
 
+// A datacenter network for KV transfers: latency + bytes / bandwidth for a
+// transfer alone (SimGrid's default LV08 model scales both for wide-area
+// TCP), no TCP window bound and no reverse traffic of acknowledgements.
+void use_datacenter_network() {
+  sg4::Engine::set_config("network/model:CM02");
+  sg4::Engine::set_config("network/TCP-gamma:0");
+  sg4::Engine::set_config("network/crosstraffic:0");
+}
+
+// Where arrivals stop (a duration or a session count), and how progress is told.
+void init_run_control(RunControl& rc, const Scenario& scenario, const SimulationOptions& options) {
+  rc.progress = options.progress;
+  rc.watchdog = options.on_progress;
+  rc.wall_start = rc.last_progress = std::chrono::steady_clock::now();
+  if (scenario.simulation.duration_s) rc.horizon_s = *scenario.simulation.duration_s;
+  if (scenario.simulation.sessions) rc.session_limit = *scenario.simulation.sessions;
+  rc.drained = sg4::Semaphore::create(0);
+}
+
+// The fleet's hosts, one per node, and the pool of each.
+struct NodeHosts {
+  std::vector<sg4::Host*> hosts;
+  std::vector<std::size_t> pool;
+};
+
+// One host per node. The plugin integrates each node's baseline (host + idle
+// devices) power; power above idle depends on the batch and is integrated
+// per iteration by the power model (docs/performance-model.md, "Power"). An
+// autoscaled pool's nodes come and go: the report integrates their baseline
+// over the node time its autoscaler counts, so their hosts here draw nothing.
+NodeHosts create_node_hosts(sg4::NetZone* zone, const Scenario& scenario) {
+  NodeHosts nodes;
+  for (std::size_t p = 0; p < scenario.pools.size(); ++p) {
+    const Pool& pool = scenario.pools[p];
+    const double baseline_w = pool.autoscale ? 0.0 : node_baseline_power_w(pool);
+    const std::string watts = fmt::format("{0:.6f}:{0:.6f}:{0:.6f}", baseline_w);
+    for (int n = 0; n < pool.max_nodes(); ++n) {
+      auto* h = zone->create_host(fmt::format("{}-{}", pool.name, n), kHostSpeed);
+      h->set_property("wattage_per_state", watts);
+      h->set_property("wattage_off", "0");
+      nodes.hosts.push_back(h);
+      nodes.pool.push_back(p);
+    }
+  }
+  return nodes;
+}
+
+// Each pool's nodes' baseline energy so far.
+std::vector<double> baseline_energy_by_pool(const NodeHosts& nodes, std::size_t pools) {
+  std::vector<double> energy(pools, 0.0);
+  for (std::size_t i = 0; i < nodes.hosts.size(); ++i) energy[nodes.pool[i]] += sg_host_get_consumed_energy(nodes.hosts[i]);
+  return energy;
+}
+
+// The run's window and each pool's baseline energy over it.
+RunTotals run_totals(const Scenario& scenario, const NodeHosts& nodes, const std::vector<double>& energy_at_warmup,
+                     double end) {
+  RunTotals totals;
+  totals.window_start_s = std::min(scenario.simulation.warmup_s, end);
+  totals.window_end_s = end;
+  totals.simulated_end_s = end;
+  totals.fleetsim_version = FLEETSIM_VERSION;
+  totals.pool_baseline_energy_j = baseline_energy_by_pool(nodes, scenario.pools.size());
+  for (std::size_t p = 0; p < scenario.pools.size(); ++p) totals.pool_baseline_energy_j[p] -= energy_at_warmup[p];
+  return totals;
+}
+
 }  // namespace
 
 Report simulate(const Scenario& scenario, const SimulationOptions& options) {
@@ -241,52 +308,21 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
   sg4::Engine engine(&argc, argv);
   const bool kv_network = std::any_of(scenario.pools.begin(), scenario.pools.end(),
                                       [](const Pool& p) { return p.role != PoolRole::unified; });
-  if (kv_network) {
-    // A datacenter network: latency + bytes / bandwidth for a transfer alone
-    // (SimGrid's default LV08 model scales both for wide-area TCP), no TCP
-    // window bound and no reverse traffic of acknowledgements.
-    sg4::Engine::set_config("network/model:CM02");
-    sg4::Engine::set_config("network/TCP-gamma:0");
-    sg4::Engine::set_config("network/crosstraffic:0");
-  }
+  if (kv_network) use_datacenter_network();
   sg_host_energy_plugin_init();
   if (options.on_engine_created) options.on_engine_created();
 
   RunControl rc;
-  rc.progress = options.progress;
-  rc.watchdog = options.on_progress;
-  rc.wall_start = rc.last_progress = std::chrono::steady_clock::now();
-  if (scenario.simulation.duration_s) rc.horizon_s = *scenario.simulation.duration_s;
-  if (scenario.simulation.sessions) rc.session_limit = *scenario.simulation.sessions;
-  rc.drained = sg4::Semaphore::create(0);
-
+  init_run_control(rc, scenario, options);
   FleetModel fleet(scenario, std::isfinite(rc.horizon_s) ? rc.horizon_s : 0.0);
   if (options.timeseries) fleet.record_time_series(options.timeseries_bin_s);
   if (options.calls) fleet.record_calls(options.calls);
   if (options.trace) fleet.record_replica_trace(options.trace, options.trace_replicas);
 
-  // One host per node. A star zone keeps the platform O(nodes); only KV
-  // transfers between prefill and decode pools use its network.
+  // A star zone keeps the platform O(nodes); only KV transfers between
+  // prefill and decode pools use its network.
   auto* zone = sg4::create_star_zone("fleet");
-  std::vector<sg4::Host*> hosts;
-  std::vector<std::size_t> host_pool;
-  for (std::size_t p = 0; p < scenario.pools.size(); ++p) {
-    const Pool& pool = scenario.pools[p];
-    // The plugin integrates each node's baseline (host + idle devices) power;
-    // power above idle depends on the batch and is integrated per iteration
-    // by the power model (docs/performance-model.md, "Power"). An autoscaled
-    // pool's nodes come and go: the report integrates their baseline over
-    // the node time its autoscaler counts, so their hosts here draw nothing.
-    const double baseline_w = pool.autoscale ? 0.0 : node_baseline_power_w(pool);
-    const std::string watts = fmt::format("{0:.6f}:{0:.6f}:{0:.6f}", baseline_w);
-    for (int n = 0; n < pool.max_nodes(); ++n) {
-      auto* h = zone->create_host(fmt::format("{}-{}", pool.name, n), kHostSpeed);
-      h->set_property("wattage_per_state", watts);
-      h->set_property("wattage_off", "0");
-      hosts.push_back(h);
-      host_pool.push_back(p);
-    }
-  }
+  const NodeHosts nodes = create_node_hosts(zone, scenario);
   auto* control = zone->create_host("control", kHostSpeed);
   std::vector<sg4::Host*> replica_hosts;
   if (kv_network) replica_hosts = build_kv_network(zone, scenario, fleet.placements());
@@ -311,8 +347,7 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
   if (warmup > 0)
     sg4::Actor::create("warmup-mark", control, [&] {
       sg4::this_actor::sleep_until(warmup);
-      for (std::size_t i = 0; i < hosts.size(); ++i)
-        energy_at_warmup[host_pool[i]] += sg_host_get_consumed_energy(hosts[i]);
+      energy_at_warmup = baseline_energy_by_pool(nodes, scenario.pools.size());
     })->daemonize();
 
   // The run ends when the last source has finished and cancelled the timers.
@@ -321,16 +356,7 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
   const double end = sg4::Engine::get_clock();
   driver.account_unfinished(end);
   fleet.settle(end);
-
-  RunTotals totals;
-  totals.window_start_s = std::min(warmup, end);
-  totals.window_end_s = end;
-  totals.simulated_end_s = end;
-  totals.fleetsim_version = FLEETSIM_VERSION;
-  totals.pool_baseline_energy_j.assign(scenario.pools.size(), 0.0);
-  for (std::size_t i = 0; i < hosts.size(); ++i)
-    totals.pool_baseline_energy_j[host_pool[i]] += sg_host_get_consumed_energy(hosts[i]);
-  for (std::size_t p = 0; p < scenario.pools.size(); ++p) totals.pool_baseline_energy_j[p] -= energy_at_warmup[p];
+  const RunTotals totals = run_totals(scenario, nodes, energy_at_warmup, end);
   fleet.metrics().events = events;
   if (options.timeseries) *options.timeseries = fleet.time_series()->table(end);
   return build_report(fleet, totals);

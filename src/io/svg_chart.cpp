@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -73,100 +74,137 @@ std::vector<double> decade_ticks(double lo, double hi) {
   return ticks;
 }
 
-std::string line_chart(const LineChart& chart) {
+namespace {
+
+// A point a log axis cannot show (at or below 0) is left out.
+bool shown(const LineChart& chart, double x, double y) {
+  return std::isfinite(x) && std::isfinite(y) && (!chart.log_x || x > 0) && (!chart.log_y || y > 0);
+}
+
+bool reference_shown(const LineChart& chart) {
+  return chart.reference && std::isfinite(*chart.reference) && (!chart.log_y || *chart.reference > 0);
+}
+
+// The plot's ticks and where a value lies on it: linear, or linear in log10
+// on a log axis.
+struct Frame {
+  std::vector<double> xt, yt;  // ticks; the first and last are the axes' ends
+  bool log_x = false, log_y = false;
+  double x0 = 0, x1 = 0, y0 = 0, y1 = 0;
+  double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
+
+  static double along(double v, bool log) { return log ? std::log10(v) : v; }
+  double px(double x) const { return kLeft + (x1 > x0 ? (along(x, log_x) - x0) / (x1 - x0) : 0.5) * plot_w; }
+  double py(double y) const {
+    return kTop + plot_h - (y1 > y0 ? (along(y, log_y) - y0) / (y1 - y0) : 0.5) * plot_h;
+  }
+};
+
+// The frame around every point shown (and the reference line), with 0 in
+// a linear y range; nullopt when no point is shown.
+std::optional<Frame> frame_of(const LineChart& chart) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
-  // A point a log axis cannot show (at or below 0) is left out.
-  auto shown = [&](double x, double y) {
-    return std::isfinite(x) && std::isfinite(y) && (!chart.log_x || x > 0) && (!chart.log_y || y > 0);
-  };
   double x_lo = kInf, x_hi = -kInf, y_lo = chart.log_y ? kInf : 0.0, y_hi = -kInf;
   for (const Series& s : chart.series)
     for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
-      if (!shown(s.x[i], s.y[i])) continue;
+      if (!shown(chart, s.x[i], s.y[i])) continue;
       x_lo = std::min(x_lo, s.x[i]);
       x_hi = std::max(x_hi, s.x[i]);
       y_lo = std::min(y_lo, s.y[i]);
       y_hi = std::max(y_hi, s.y[i]);
     }
-  if (chart.reference && std::isfinite(*chart.reference) && (!chart.log_y || *chart.reference > 0)) {
+  if (reference_shown(chart)) {
     y_hi = std::max(y_hi, *chart.reference);
     y_lo = std::min(y_lo, *chart.reference);
   }
+  if (!std::isfinite(x_lo)) return std::nullopt;
+  Frame f;
+  f.log_x = chart.log_x;
+  f.log_y = chart.log_y;
+  f.xt = chart.log_x ? decade_ticks(x_lo, x_hi) : nice_ticks(x_lo, x_hi);
+  f.yt = chart.log_y ? decade_ticks(y_lo, y_hi) : nice_ticks(y_lo, y_hi);
+  f.x0 = Frame::along(f.xt.front(), chart.log_x);
+  f.x1 = Frame::along(f.xt.back(), chart.log_x);
+  f.y0 = Frame::along(f.yt.front(), chart.log_y);
+  f.y1 = Frame::along(f.yt.back(), chart.log_y);
+  return f;
+}
+
+// Grid and axis labels, the axes, their titles, and the reference line.
+void draw_axes(std::string& out, const LineChart& chart, const Frame& f) {
+  const auto& xt = f.xt;
+  const auto& yt = f.yt;
+  for (double t : yt)
+    out += fmt::format(
+        "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"grid\"/>"
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\" text-anchor=\"end\">{}</text>\n",
+        f.px(xt.front()), f.py(t), f.px(xt.back()), f.py(t), kLeft - 6.0, f.py(t) + 4.0, markup_escape(tick_text(t)));
+  for (double t : xt)
+    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\" text-anchor=\"middle\">{}</text>\n", f.px(t),
+                       kTop + f.plot_h + 16.0, markup_escape(tick_text(t)));
+  out += fmt::format(
+      "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\" class=\"axis\"/>"
+      "<line x1=\"{0:.1f}\" y1=\"{3:.1f}\" x2=\"{0:.1f}\" y2=\"{1:.1f}\" class=\"axis\"/>\n",
+      f.px(xt.front()), f.py(yt.front()), f.px(xt.back()), f.py(yt.back()));
+  out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"label\" text-anchor=\"middle\">{}</text>\n",
+                     kLeft + f.plot_w / 2, kHeight - 6, markup_escape(chart.x_label));
+  out += fmt::format("<text x=\"14\" y=\"{:.1f}\" class=\"label\" text-anchor=\"middle\" transform=\"rotate(-90 14 {:.1f})\">{}</text>\n",
+                     kTop + f.plot_h / 2, kTop + f.plot_h / 2, markup_escape(chart.y_label));
+  if (reference_shown(chart))
+    out += fmt::format(
+        "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"reference\"/>"
+        "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\">{}</text>\n",
+        f.px(xt.front()), f.py(*chart.reference), f.px(xt.back()), f.py(*chart.reference), f.px(xt.back()) + 4.0,
+        f.py(*chart.reference) + 4.0, markup_escape(chart.reference_label));
+}
+
+// Series i: a polyline (a lone point is a dot, and a points series dots
+// only), and its legend entry when there are several.
+void draw_series(std::string& out, const LineChart& chart, const Frame& f, std::size_t i) {
+  const Series& s = chart.series[i];
+  std::string points;
+  std::size_t n = 0;
+  for (std::size_t k = 0; k < s.x.size() && k < s.y.size(); ++k) {
+    if (!shown(chart, s.x[k], s.y[k])) continue;
+    points += fmt::format("{}{:.1f},{:.1f}", n++ ? " " : "", f.px(s.x[k]), f.py(s.y[k]));
+  }
+  if (s.points) {
+    for (std::size_t k = 0; k < s.x.size() && k < s.y.size(); ++k)
+      if (shown(chart, s.x[k], s.y[k]))
+        out += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\"/>\n", f.px(s.x[k]),
+                           f.py(s.y[k]), colour(i));
+  } else if (n > 1)
+    out += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n", points,
+                       colour(i));
+  else if (n == 1)
+    out += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{}\"/>\n", points.substr(0, points.find(',')),
+                       points.substr(points.find(',') + 1), colour(i));
+  if (chart.series.size() < 2) return;  // the title names a lone series
+  const double ly = kTop + 8.0 + 18.0 * static_cast<double>(i);
+  // Long names are cut to fit the legend's column.
+  const std::string name = s.name.size() > 19 ? s.name.substr(0, 16) + "..." : s.name;
+  out += fmt::format(
+      "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"12\" height=\"4\" fill=\"{}\"/>"
+      "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"legend\">{}</text>\n",
+      kWidth - kRight + 12.0, ly - 4.0, colour(i), kWidth - kRight + 30.0, ly + 1.0, markup_escape(name));
+}
+
+}  // namespace
+
+std::string line_chart(const LineChart& chart) {
   std::string out = fmt::format(
       "<figure class=\"chart\"><figcaption>{}</figcaption>\n"
       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\" "
       "aria-label=\"{}\">\n",
       markup_escape(chart.title), kWidth, kHeight, kWidth, kHeight, markup_escape(chart.title));
-  if (!std::isfinite(x_lo)) {
+  const std::optional<Frame> frame = frame_of(chart);
+  if (!frame) {
     out += fmt::format("<text x=\"{}\" y=\"{}\" class=\"empty\">no data in the measured window</text>\n</svg></figure>\n",
                        kLeft, kHeight / 2);
     return out;
   }
-  const std::vector<double> xt = chart.log_x ? decade_ticks(x_lo, x_hi) : nice_ticks(x_lo, x_hi);
-  const std::vector<double> yt = chart.log_y ? decade_ticks(y_lo, y_hi) : nice_ticks(y_lo, y_hi);
-  // Positions along an axis: linear, or linear in log10 on a log axis.
-  auto along = [](double v, bool log) { return log ? std::log10(v) : v; };
-  const double x0 = along(xt.front(), chart.log_x), x1 = along(xt.back(), chart.log_x);
-  const double y0 = along(yt.front(), chart.log_y), y1 = along(yt.back(), chart.log_y);
-  const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
-  auto px = [&](double x) {
-    return kLeft + (x1 > x0 ? (along(x, chart.log_x) - x0) / (x1 - x0) : 0.5) * plot_w;
-  };
-  auto py = [&](double y) {
-    return kTop + plot_h - (y1 > y0 ? (along(y, chart.log_y) - y0) / (y1 - y0) : 0.5) * plot_h;
-  };
-  // Grid and axis labels.
-  for (double t : yt)
-    out += fmt::format(
-        "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"grid\"/>"
-        "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\" text-anchor=\"end\">{}</text>\n",
-        px(xt.front()), py(t), px(xt.back()), py(t), kLeft - 6.0, py(t) + 4.0, markup_escape(tick_text(t)));
-  for (double t : xt)
-    out += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\" text-anchor=\"middle\">{}</text>\n", px(t),
-                       kTop + plot_h + 16.0, markup_escape(tick_text(t)));
-  out += fmt::format(
-      "<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{2:.1f}\" y2=\"{1:.1f}\" class=\"axis\"/>"
-      "<line x1=\"{0:.1f}\" y1=\"{3:.1f}\" x2=\"{0:.1f}\" y2=\"{1:.1f}\" class=\"axis\"/>\n",
-      px(xt.front()), py(yt.front()), px(xt.back()), py(yt.back()));
-  out += fmt::format("<text x=\"{:.1f}\" y=\"{}\" class=\"label\" text-anchor=\"middle\">{}</text>\n",
-                     kLeft + plot_w / 2, kHeight - 6, markup_escape(chart.x_label));
-  out += fmt::format("<text x=\"14\" y=\"{:.1f}\" class=\"label\" text-anchor=\"middle\" transform=\"rotate(-90 14 {:.1f})\">{}</text>\n",
-                     kTop + plot_h / 2, kTop + plot_h / 2, markup_escape(chart.y_label));
-  if (chart.reference && std::isfinite(*chart.reference) && (!chart.log_y || *chart.reference > 0))
-    out += fmt::format(
-        "<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" class=\"reference\"/>"
-        "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"tick\">{}</text>\n",
-        px(xt.front()), py(*chart.reference), px(xt.back()), py(*chart.reference), px(xt.back()) + 4.0, py(*chart.reference) + 4.0,
-        markup_escape(chart.reference_label));
-  // One polyline per series (a lone point is a dot), and its legend entry.
-  for (std::size_t i = 0; i < chart.series.size(); ++i) {
-    const Series& s = chart.series[i];
-    std::string points;
-    std::size_t n = 0;
-    for (std::size_t k = 0; k < s.x.size() && k < s.y.size(); ++k) {
-      if (!shown(s.x[k], s.y[k])) continue;
-      points += fmt::format("{}{:.1f},{:.1f}", n++ ? " " : "", px(s.x[k]), py(s.y[k]));
-    }
-    if (s.points) {
-      for (std::size_t k = 0; k < s.x.size() && k < s.y.size(); ++k)
-        if (shown(s.x[k], s.y[k]))
-          out += fmt::format("<circle cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"3.5\" fill=\"{}\"/>\n", px(s.x[k]), py(s.y[k]),
-                             colour(i));
-    } else if (n > 1)
-      out += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n", points,
-                         colour(i));
-    else if (n == 1)
-      out += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"3\" fill=\"{}\"/>\n", points.substr(0, points.find(',')),
-                         points.substr(points.find(',') + 1), colour(i));
-    if (chart.series.size() < 2) continue;  // the title names a lone series
-    const double ly = kTop + 8.0 + 18.0 * static_cast<double>(i);
-    // Long names are cut to fit the legend's column.
-    const std::string name = s.name.size() > 19 ? s.name.substr(0, 16) + "..." : s.name;
-    out += fmt::format(
-        "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"12\" height=\"4\" fill=\"{}\"/>"
-        "<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"legend\">{}</text>\n",
-        kWidth - kRight + 12.0, ly - 4.0, colour(i), kWidth - kRight + 30.0, ly + 1.0, markup_escape(name));
-  }
+  draw_axes(out, chart, *frame);
+  for (std::size_t i = 0; i < chart.series.size(); ++i) draw_series(out, chart, *frame, i);
   out += "</svg></figure>\n";
   return out;
 }

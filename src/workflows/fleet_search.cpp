@@ -1,29 +1,32 @@
 #include "fleetsim/workflows/fleet_search.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <map>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "fleetsim/fleet_price.hpp"
+#include "search_findings.hpp"
+#include "search_space.hpp"
 
 namespace fleetsim {
 namespace {
+
+using plan_search::candidate_count;
+using plan_search::combinations;
+using plan_search::Configuration;
+using plan_search::dominates;
+using plan_search::enumerate_configurations;
+using plan_search::levels;
+using plan_search::monotonicity_warning;
+using plan_search::pareto_frontier;
 
 constexpr std::size_t kNone = static_cast<std::size_t>(-1);
 // Refining several grid pools at once multiplies candidates; beyond this many
 // grid points, refine one pool at a time.
 constexpr std::size_t kMaxRefinementPoints = 256;
 constexpr std::size_t kMaxWarnings = 5;
-
-// Which planned pools are present, with which hardware, and their count ranges.
-struct Configuration {
-  std::vector<std::size_t> hardware;
-  std::vector<int> lo, hi;  // 0, 0 for an absent pool
-  bool refined = false;
-};
 
 // One bisection over `pool`'s count with the other counts fixed (or, with
 // pool == kNone, one candidate).
@@ -36,56 +39,15 @@ struct Task {
   bool done = false;
 };
 
-bool dominates(const std::vector<int>& a, const std::vector<int>& b) {  // a >= b in every count
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (a[i] < b[i]) return false;
-  return true;
-}
-
-std::vector<int> levels(int lo, int hi, int max_levels) {
-  std::vector<int> out;
-  const int n = hi - lo + 1;
-  if (n <= max_levels || max_levels < 2) {
-    for (int v = lo; v <= hi; ++v) out.push_back(v);
-    return out;
-  }
-  for (int i = 0; i < max_levels; ++i) {
-    const int v = lo + static_cast<int>(std::lround(static_cast<double>(i) * (hi - lo) / (max_levels - 1)));
-    if (out.empty() || out.back() != v) out.push_back(v);
-  }
-  return out;
-}
-
-// Every combination of the values in `sets` (each non-empty), over the given pool slots of `base`.
-std::vector<std::vector<int>> combinations(const std::vector<int>& base, const std::vector<std::size_t>& pools,
-                                           const std::vector<std::vector<int>>& sets) {
-  std::vector<std::vector<int>> out = {base};
-  for (std::size_t k = 0; k < pools.size(); ++k) {
-    std::vector<std::vector<int>> next;
-    for (const auto& partial : out)
-      for (int v : sets[k]) {
-        auto c = partial;
-        c[pools[k]] = v;
-        next.push_back(std::move(c));
-      }
-    out = std::move(next);
-  }
-  return out;
-}
-
 class Search {
  public:
   Search(const PlanSpec& plan, const SearchSettings& settings, const BatchEvaluator& evaluate)
       : plan_(plan), settings_(settings), evaluate_(evaluate) {}
 
   SearchResult run() {
-    enumerate_configurations();
+    configs_ = enumerate_configurations(plan_, settings_.fixed_pools_present);
     result_.configurations = configs_.size();
-    for (const auto& c : configs_) {
-      std::size_t n = 1;
-      for (std::size_t p = 0; p < c.lo.size(); ++p) n *= static_cast<std::size_t>(c.hi[p] - c.lo[p] + 1);
-      result_.grid_size += n;
-    }
+    for (const auto& c : configs_) result_.grid_size += candidate_count(c);
     if (settings_.exhaustive)
       run_exhaustive();
     else
@@ -95,51 +57,6 @@ class Search {
   }
 
  private:
-  void enumerate_configurations() {
-    const std::size_t n = plan_.pools.size();
-    // Presence: a pool with min 0 may be left out; one with max 0 always is.
-    std::vector<std::vector<bool>> presences = {{}};
-    for (std::size_t p = 0; p < n; ++p) {
-      std::vector<std::vector<bool>> next;
-      for (const auto& partial : presences)
-        for (bool present : {true, false}) {
-          const PlanPool& pool = plan_.pools[p];
-          if (present && pool.max_count == 0) continue;
-          if (!present && pool.min_count > 0) continue;
-          auto c = partial;
-          c.push_back(present);
-          next.push_back(std::move(c));
-        }
-      presences = std::move(next);
-    }
-    for (const auto& present : presences) {
-      if (!settings_.fixed_pools_present && std::none_of(present.begin(), present.end(), [](bool b) { return b; }))
-        continue;  // an empty fleet
-      // Hardware matters only for present pools.
-      std::vector<std::vector<std::size_t>> choices = {{}};
-      for (std::size_t p = 0; p < n; ++p) {
-        std::vector<std::vector<std::size_t>> next;
-        const std::size_t options = present[p] ? plan_.pools[p].hardware.size() : 1;
-        for (const auto& partial : choices)
-          for (std::size_t h = 0; h < options; ++h) {
-            auto c = partial;
-            c.push_back(h);
-            next.push_back(std::move(c));
-          }
-        choices = std::move(next);
-      }
-      for (const auto& hardware : choices) {
-        Configuration c;
-        c.hardware = hardware;
-        for (std::size_t p = 0; p < n; ++p) {
-          c.lo.push_back(present[p] ? std::max(1, plan_.pools[p].min_count) : 0);
-          c.hi.push_back(present[p] ? plan_.pools[p].max_count : 0);
-        }
-        configs_.push_back(std::move(c));
-      }
-    }
-  }
-
   FleetCandidate candidate(std::size_t config, const std::vector<int>& counts) const {
     return {counts, configs_[config].hardware};
   }
@@ -399,47 +316,12 @@ class Search {
   }
 
   void finish() {
-    // The frontier: no other evaluated fleet is both cheaper and closer to (or further within) its bounds.
-    std::vector<std::size_t> order;
-    for (std::size_t i = 0; i < result_.evaluated.size(); ++i)
-      if (result_.evaluated[i].evaluation.simulated) order.push_back(i);
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      const auto& x = result_.evaluated[a].evaluation;
-      const auto& y = result_.evaluated[b].evaluation;
-      return x.cost_per_hour != y.cost_per_hour ? x.cost_per_hour < y.cost_per_hour : x.slo_pressure < y.slo_pressure;
-    });
-    double lowest = std::numeric_limits<double>::infinity();
-    for (std::size_t i : order) {
-      const double pressure = result_.evaluated[i].evaluation.slo_pressure;
-      if (pressure < lowest) {
-        result_.frontier.push_back(i);
-        lowest = pressure;
-      }
-    }
-    // The monotonicity the search relies on, checked on what ran: one
-    // warning per configuration, with its first counter-example.
+    result_.frontier = pareto_frontier(result_.evaluated);
     for (std::size_t c = 0; c < configs_.size() && result_.warnings.size() < kMaxWarnings; ++c) {
       const auto runs = by_config_.find(c);
       if (runs == by_config_.end()) continue;
-      std::size_t pairs = 0;
-      std::string example;
-      for (std::size_t i : runs->second)
-        for (std::size_t j : runs->second) {
-          const auto& met = result_.evaluated[i];
-          const auto& missed = result_.evaluated[j];
-          if (i == j || !met.evaluation.simulated || !missed.evaluation.simulated || !met.evaluation.feasible ||
-              missed.evaluation.feasible || !dominates(missed.candidate.counts, met.candidate.counts))
-            continue;
-          if (pairs++ == 0)
-            example = fmt::format("{} met every SLO but {}, with at least as many nodes, did not",
-                                  describe_candidate(plan_, met.candidate), describe_candidate(plan_, missed.candidate));
-        }
-      if (pairs == 0) continue;
-      result_.warnings.push_back(fmt::format(
-          "SLOs are not monotone in node count: {}{}; {}", example,
-          pairs > 1 ? fmt::format(" ({} such pairs in this configuration)", pairs) : "",
-          settings_.exhaustive ? "such fleets sit near a bound, where run-to-run noise decides"
-                               : "the search may have missed a cheaper fleet (try --exhaustive, or a longer run)"));
+      if (auto warning = monotonicity_warning(plan_, result_.evaluated, runs->second, settings_.exhaustive))
+        result_.warnings.push_back(std::move(*warning));
     }
   }
 

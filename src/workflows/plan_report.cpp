@@ -143,11 +143,10 @@ Json candidate_json(const PlanOutcome& o, std::size_t index) {
   return j;
 }
 
-}  // namespace
-
-std::string render_plan_table(const PlanOutcome& o) {
+// The plan's pools and how the search went.
+void plan_header(std::string& out, const PlanOutcome& o) {
   const SearchResult& s = o.search;
-  std::string out = fmt::format("fleetsim plan: {}\n", o.scenario);
+  out += fmt::format("fleetsim plan: {}\n", o.scenario);
   for (const PlanPool& p : o.plan.pools) {
     std::vector<std::string> names;
     for (const auto& h : p.hardware) names.push_back(h.name);
@@ -159,52 +158,59 @@ std::string render_plan_table(const PlanOutcome& o) {
   out += fmt::format("  search: {} configurations, {} simulation runs in {} rounds ({}; every candidate: {} runs)\n\n",
                      s.configurations, s.simulation_runs, s.rounds,
                      o.exhaustive ? "exhaustive" : "bisection on node counts", s.grid_size);
+}
 
-  if (!s.best) {
-    out += "No evaluated fleet met every SLO. Raise the pools' max in the plan: section, or add hardware.\n";
-    // The fleet that came closest, and what held it back.
-    std::optional<std::size_t> closest;
-    for (std::size_t i = 0; i < s.evaluated.size(); ++i)
-      if (s.evaluated[i].evaluation.simulated && i < o.reports.size() && o.reports[i] &&
-          (!closest || s.evaluated[i].evaluation.slo_pressure < s.evaluated[*closest].evaluation.slo_pressure))
-        closest = i;
-    if (closest)
-      out += fmt::format("Closest: {}: binding SLO {}\n", describe_candidate(o.plan, s.evaluated[*closest].candidate),
-                         binding_text(*o.reports[*closest]));
-  } else {
-    const EvaluatedCandidate& best = s.evaluated[*s.best];
-    out += "Cheapest fleet meeting every SLO\n";
-    for (std::size_t p = 0; p < o.plan.pools.size(); ++p)
-      out += fmt::format("  {:<14} {}\n", o.plan.pools[p].pool,
-                         best.candidate.counts[p] == 0
-                             ? std::string("- (left out)")
-                             : fmt::format("{} x {}{}", best.candidate.counts[p],
-                                           o.plan.pools[p].hardware[best.candidate.hardware[p]].name,
-                                           o.plan.pools[p].spares > 0
-                                               ? fmt::format(" + {} spare", o.plan.pools[p].spares)
-                                               : ""));
-    out += fmt::format("  {:<14} {} per hour\n", "cost", report_text::usd(best.evaluation.cost_per_hour));
-    if (*s.best < o.reports.size() && o.reports[*s.best]) {
-      const Json& r = *o.reports[*s.best];
-      out += fmt::format("  {:<14} {} per session, {} per 1M output tokens\n", "",
-                         format_figure("_usd", bought_cost(o, *s.best, "fleet.cost_per_session_usd")),
-                         format_figure("_usd", bought_cost(o, *s.best, "fleet.cost_per_million_output_tokens_usd")));
-      out += fmt::format("  {:<14} {} mean IT, {} peak IT; {} per session (facility)\n", "power",
-                         format_figure("_w", figure(r, "fleet.mean_it_power_w")),
-                         format_figure("_w", figure(r, "fleet.peak_it_power_w")),
-                         format_figure("_j", figure(r, "fleet.energy_per_session_j")));
-      out += "\n  SLO margins (observed / bound; 1.00 is the bound)\n";
-      TextTable t({{"workload", TextTable::Align::left}, {"SLO", TextTable::Align::left}, {"bound"}, {"observed"},
-                   {"ratio"}, {"attainment"}});
-      for (const SloMargin& m : slo_margins(r))
-        t.add_row({m.workload, fmt::format("{} p{:g}", m.metric, m.percentile), report_text::duration(m.bound_s),
-                   m.observed_s ? report_text::duration(*m.observed_s) : "n/a",
-                   m.observed_s ? ratio(*m.observed_s / m.bound_s) : "n/a",
-                   m.attainment ? report_text::percent(*m.attainment) : "n/a"});
-      out += t.render("  ");
-    }
-  }
+// No fleet met the SLOs: the one that came closest, and what held it back.
+void no_fleet_found(std::string& out, const PlanOutcome& o) {
+  const SearchResult& s = o.search;
+  out += "No evaluated fleet met every SLO. Raise the pools' max in the plan: section, or add hardware.\n";
+  std::optional<std::size_t> closest;
+  for (std::size_t i = 0; i < s.evaluated.size(); ++i)
+    if (s.evaluated[i].evaluation.simulated && i < o.reports.size() && o.reports[i] &&
+        (!closest || s.evaluated[i].evaluation.slo_pressure < s.evaluated[*closest].evaluation.slo_pressure))
+      closest = i;
+  if (closest)
+    out += fmt::format("Closest: {}: binding SLO {}\n", describe_candidate(o.plan, s.evaluated[*closest].candidate),
+                       binding_text(*o.reports[*closest]));
+}
 
+// The chosen fleet: its pools, its cost and power, and its SLO margins.
+void chosen_fleet(std::string& out, const PlanOutcome& o) {
+  const SearchResult& s = o.search;
+  const EvaluatedCandidate& best = s.evaluated[*s.best];
+  out += "Cheapest fleet meeting every SLO\n";
+  for (std::size_t p = 0; p < o.plan.pools.size(); ++p)
+    out += fmt::format("  {:<14} {}\n", o.plan.pools[p].pool,
+                       best.candidate.counts[p] == 0
+                           ? std::string("- (left out)")
+                           : fmt::format("{} x {}{}", best.candidate.counts[p],
+                                         o.plan.pools[p].hardware[best.candidate.hardware[p]].name,
+                                         o.plan.pools[p].spares > 0
+                                             ? fmt::format(" + {} spare", o.plan.pools[p].spares)
+                                             : ""));
+  out += fmt::format("  {:<14} {} per hour\n", "cost", report_text::usd(best.evaluation.cost_per_hour));
+  if (*s.best >= o.reports.size() || !o.reports[*s.best]) return;
+  const Json& r = *o.reports[*s.best];
+  out += fmt::format("  {:<14} {} per session, {} per 1M output tokens\n", "",
+                     format_figure("_usd", bought_cost(o, *s.best, "fleet.cost_per_session_usd")),
+                     format_figure("_usd", bought_cost(o, *s.best, "fleet.cost_per_million_output_tokens_usd")));
+  out += fmt::format("  {:<14} {} mean IT, {} peak IT; {} per session (facility)\n", "power",
+                     format_figure("_w", figure(r, "fleet.mean_it_power_w")),
+                     format_figure("_w", figure(r, "fleet.peak_it_power_w")),
+                     format_figure("_j", figure(r, "fleet.energy_per_session_j")));
+  out += "\n  SLO margins (observed / bound; 1.00 is the bound)\n";
+  TextTable t({{"workload", TextTable::Align::left}, {"SLO", TextTable::Align::left}, {"bound"}, {"observed"},
+               {"ratio"}, {"attainment"}});
+  for (const SloMargin& m : slo_margins(r))
+    t.add_row({m.workload, fmt::format("{} p{:g}", m.metric, m.percentile), report_text::duration(m.bound_s),
+               m.observed_s ? report_text::duration(*m.observed_s) : "n/a",
+               m.observed_s ? ratio(*m.observed_s / m.bound_s) : "n/a",
+               m.attainment ? report_text::percent(*m.attainment) : "n/a"});
+  out += t.render("  ");
+}
+
+void frontier_table(std::string& out, const PlanOutcome& o) {
+  const SearchResult& s = o.search;
   out += "\nCost-vs-latency frontier of the evaluated fleets (no other is both cheaper and closer to its SLOs)\n";
   TextTable f({{"$/hour"}, {"$/session"}, {"worst SLO ratio"}, {"SLOs", TextTable::Align::left},
                {"binding SLO", TextTable::Align::left}, {"fleet", TextTable::Align::left}});
@@ -221,6 +227,11 @@ std::string render_plan_table(const PlanOutcome& o) {
                describe_candidate(o.plan, e.candidate) + (s.best && *s.best == i ? "  <- chosen" : "")});
   }
   out += f.render("  ");
+}
+
+// The candidates that could not run (the first five), then the search's warnings.
+void unrun_and_warnings(std::string& out, const PlanOutcome& o) {
+  const SearchResult& s = o.search;
   std::size_t invalid = 0;
   for (const auto& e : s.evaluated) invalid += e.evaluation.simulated ? 0 : 1;
   if (invalid > 0) {
@@ -231,6 +242,19 @@ std::string render_plan_table(const PlanOutcome& o) {
         out += fmt::format("  {}: {}\n", describe_candidate(o.plan, e.candidate), e.evaluation.note);
   }
   for (const auto& w : s.warnings) out += "\nwarning: " + w + "\n";
+}
+
+}  // namespace
+
+std::string render_plan_table(const PlanOutcome& o) {
+  std::string out;
+  plan_header(out, o);
+  if (!o.search.best)
+    no_fleet_found(out, o);
+  else
+    chosen_fleet(out, o);
+  frontier_table(out, o);
+  unrun_and_warnings(out, o);
   return out;
 }
 

@@ -1,0 +1,53 @@
+// The steps of build_report (report_builder.cpp) that have a file of their
+// own: a pool's figures (report_pools.cpp) and a workload's
+// (report_workloads.cpp), with the constants and the window they share.
+// Private to those files.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "fleetsim/report_builder.hpp"
+
+namespace fleetsim::report_parts {
+
+inline constexpr double kJoulesPerKwh = 3.6e6;
+inline constexpr double kSecondsPerHour = 3600.0;
+
+inline constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
+
+// A ratio whose denominator is zero is undefined, not zero: the writers print null / "-".
+inline double ratio(double numerator, double denominator) {
+  return denominator > 0.0 ? numerator / denominator : kUndefined;
+}
+
+// The measured window and the run's constants every step below reads.
+struct Window {
+  double start_s = 0.0;
+  double end_s = 0.0;
+  double length_s = 0.0;
+  double midpoint_s = 0.0;
+};
+
+// Pool p's replica statistics summed, with its power, cost, carbon, tiers,
+// failures and autoscaling; `busy_by_workload` gets its replicas' busy time
+// by workload, which the workloads' cost shares follow, and `busy` their sum.
+PoolReport pool_report(const FleetModel& fleet, const RunTotals& totals, const Window& win, std::size_t p,
+                       std::vector<double>& busy_by_workload, double& busy);
+
+// A tool pool is priced and powered as its nodes are.
+ToolPoolReport tool_pool_report(const ToolPool& pool, const Costs& costs, double window_start_s,
+                                double window_end_s);
+
+// What each workload pays of the pools' costs (see report_workloads.cpp).
+std::vector<double> workload_costs(const FleetModel& fleet, const Report& rep,
+                                   const std::vector<std::vector<double>>& pool_busy_by_workload,
+                                   const std::vector<double>& pool_busy);
+
+// Workload w's counts, latencies, SLOs, cost and sections.
+WorkloadReport workload_report(const FleetModel& fleet, const Window& win, std::size_t w, double cost_usd,
+                               std::int64_t in_flight);
+
+}  // namespace fleetsim::report_parts

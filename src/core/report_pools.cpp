@@ -1,0 +1,230 @@
+#include "report_builder_parts.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "fleetsim/carbon.hpp"
+#include "fleetsim/purchase_comparison.hpp"
+
+namespace fleetsim::report_parts {
+namespace {
+
+// The KV tiers below device memory of pool `p`, summed over its replicas;
+// empty when its engine uses none (docs/performance-model.md, "KV tiers below
+// device memory").
+std::vector<KvTierReport> kv_tier_reports(const Pool& pool, std::size_t p, const FleetModel& fleet) {
+  std::vector<KvTierReport> tiers;
+  if (pool.engine.kv_tiers.empty()) return tiers;
+  for (const EngineSettings::KvTierUse& use : pool.engine.kv_tiers) {
+    KvTierReport t;
+    t.name = use.tier;
+    for (const KvTierSpec& spec : pool.hardware.kv_tiers)
+      if (spec.name == use.tier) {
+        t.kind = to_string(spec.kind);
+        t.capacity_bytes = spec.capacity_bytes * pool.count;
+      }
+    tiers.push_back(t);
+  }
+  for (std::size_t r = 0; r < fleet.replicas().size(); ++r) {
+    if (fleet.placements()[r].pool != p) continue;
+    const KvTierStack* stack = fleet.replicas()[r].kv_tiers();
+    if (stack == nullptr) continue;
+    for (std::size_t level = 0; level < stack->stats().size() && level < tiers.size(); ++level) {
+      const KvTierStats& st = stack->stats()[level];
+      KvTierReport& t = tiers[level];
+      t.hits += st.hits;
+      t.bytes_reloaded += st.bytes_reloaded;
+      t.bytes_offloaded += st.bytes_offloaded;
+      t.reload_time_s += st.reload_s;
+      t.recompute_avoided_tokens += st.tokens_avoided;
+      t.caches_dropped += st.caches_dropped;
+    }
+  }
+  return tiers;
+}
+
+// Pool p's compute and energy cost by its purchase, and its carbon, from
+// its energy (baseline and dynamic) and the node time it held.
+void add_pool_costs(PoolReport& pr, const FleetModel& fleet, const Window& win, std::size_t p, double baseline_j,
+                    double dynamic_j, double node_seconds) {
+  const Scenario& sc = fleet.scenario();
+  const Pool& pool = sc.pools[p];
+  const PoolAutoscaler* scaler = fleet.autoscaler(p);
+  const double window = win.length_s;
+  // Owned nodes (the run's pricing, or the pool's purchase) pay their energy.
+  // An autoscaled pool pays for its node time: a reserved base for the
+  // whole window, the node time above it at the burst's price.
+  PurchaseSplit bought =
+      price_pool(pool.purchase, pool.count, pool.hardware.price_per_hour_usd, pool.hardware.purchase_options);
+  pr.purchase = describe(pool.purchase, pool.count);
+  pr.compute_cost_usd = bought.price_per_hour_usd * window / kSecondsPerHour;
+  if (scaler) {
+    const AutoscaledPurchaseCost c =
+        price_autoscaled_pool(pool.purchase, window, node_seconds, scaler->node_seconds_above_base(),
+                              pool.hardware.price_per_hour_usd, pool.hardware.purchase_options);
+    pr.compute_cost_usd = c.compute_cost_usd;
+    bought.energy_paid_share = c.energy_paid_share;
+    pr.purchase = describe_autoscaled(pool.purchase);
+  }
+  pr.energy_cost_usd = pr.energy_j * sc.costs.pue / kJoulesPerKwh * sc.costs.electricity_usd_per_kwh;
+  pr.cost_usd = cost_with_energy_usd(pr.compute_cost_usd, bought, pr.energy_cost_usd,
+                                     sc.costs.pricing == Pricing::owned);
+  // An autoscaled pool's baseline follows its node count through the
+  // day's intensities.
+  NodeLevel nodes;
+  if (scaler) nodes = [scaler](double a, double b) { return scaler->mean_nodes(a, b); };
+  pr.carbon_operational_g = operational_carbon_g(baseline_j, dynamic_j, fleet.pool_power()[p],
+                                                 sc.costs.carbon_intensity_g_per_kwh, sc.costs.pue, win.start_s,
+                                                 win.end_s, nodes);
+  pr.carbon_embodied_g = scaler ? embodied_carbon_g(1, pool.hardware.embodied_kgco2e,
+                                                    pool.hardware.embodied_life_years, node_seconds)
+                                : embodied_carbon_g(pool.count, pool.hardware.embodied_kgco2e,
+                                                    pool.hardware.embodied_life_years, window);
+  pr.carbon_g = pr.carbon_operational_g + pr.carbon_embodied_g;
+}
+
+// Pool p's failure and autoscaling sections, when it has them.
+void add_pool_sections(PoolReport& pr, const FleetModel& fleet, const Window& win, std::size_t p,
+                       double node_seconds) {
+  const Pool& pool = fleet.scenario().pools[p];
+  const PoolAutoscaler* scaler = fleet.autoscaler(p);
+  const double window = win.length_s;
+  if (const FleetModel::FailureStats* fs = fleet.failure_stats(p)) {
+    FailureReport fr;
+    fr.node_failures = fs->node_failures;
+    fr.calls_retried = fs->calls_retried;
+    fr.down_node_hours = fs->nodes_down.area() / kSecondsPerHour;
+    fr.availability = 1.0 - ratio(fs->nodes_down.area(), pool.count * window);
+    // A node on notice takes no new call: it counts as down from its warning.
+    const FailureSpec& spec = *pool.failures;
+    fr.expected_availability = spec.mttf_s / (spec.mttf_s + spec.notice_s + spec.mttr_s);
+    fr.notice_s = spec.notice_s;
+    pr.failures = fr;
+  }
+  if (scaler) {
+    AutoscaleReport a;
+    a.policy = pool.autoscale->policy;
+    a.min_nodes = pool.autoscale->min_nodes;
+    a.max_nodes = pool.autoscale->max_nodes;
+    a.node_hours = node_seconds / kSecondsPerHour;
+    a.mean_nodes = ratio(node_seconds, window);
+    a.peak_nodes = scaler->peak_nodes();
+    a.nodes_started = scaler->nodes_started();
+    a.nodes_drained = scaler->nodes_drained();
+    a.provisioning_s = scaler->provisioning_s();
+    pr.autoscale = a;
+  }
+}
+
+}  // namespace
+
+// Pool p's replica statistics summed, with its power, cost, carbon, tiers,
+// failures and autoscaling; `busy_by_workload` gets its replicas' busy time
+// by workload, which the workloads' cost shares follow.
+PoolReport pool_report(const FleetModel& fleet, const RunTotals& totals, const Window& win, std::size_t p,
+                       std::vector<double>& busy_by_workload, double& busy) {
+  const Scenario& sc = fleet.scenario();
+  const Pool& pool = sc.pools[p];
+  const std::size_t nw = sc.workloads.size();
+  const double window = win.length_s;
+  PoolReport pr;
+  pr.name = pool.name;
+  pr.hardware = pool.hardware.name;
+  pr.instance = pool.hardware.instance;
+  pr.kind = to_string(pool.hardware.kind);
+  pr.role = pool.role == PoolRole::prefill ? "prefill" : pool.role == PoolRole::decode ? "decode" : "unified";
+  for (std::size_t i = 0; i < pool.models.size(); ++i) pr.models += (i ? "," : "") + pool.models[i];
+  pr.nodes = pool.count;
+  double batch_seconds = 0, kv_block_seconds = 0, kv_blocks = 0, dynamic_j = 0;
+  busy = 0;
+  const PoolAutoscaler* scaler = fleet.autoscaler(p);
+  for (std::size_t r = 0; r < fleet.replicas().size(); ++r) {
+    if (fleet.placements()[r].pool != p) continue;
+    const ReplicaStats& st = fleet.replicas()[r].stats();
+    if (fleet.placements()[r].node < static_cast<std::size_t>(pool.count)) ++pr.replicas;  // at the start
+    busy += st.busy_s;
+    batch_seconds += st.batch_seconds;
+    kv_block_seconds += st.kv_block_seconds;
+    kv_blocks += static_cast<double>(fleet.replicas()[r].kv_blocks_total());
+    dynamic_j += st.dynamic_energy_j;
+    pr.preemptions += st.preemptions;
+    for (std::size_t w = 0; w < nw; ++w) busy_by_workload[w] += st.busy_s_by_workload[w];
+  }
+  // Replica-time the pool had: every replica the whole window, or, when
+  // autoscaled, its replicas over the node time paid for.
+  const double node_seconds = scaler ? scaler->node_seconds() : pool.count * window;
+  const double per_node = pool.max_nodes() > 0 ? 1.0 / pool.max_nodes() : 0.0;
+  const double replica_seconds = scaler ? node_seconds * pool.replicas_per_node() : pr.replicas * window;
+  pr.utilization = ratio(busy, replica_seconds);
+  pr.mean_batch_size = ratio(batch_seconds, busy);
+  pr.kv_cache_occupancy =
+      scaler ? ratio(kv_block_seconds, kv_blocks * per_node * node_seconds)
+             : ratio(kv_block_seconds, kv_blocks * window);
+  const PoolMetrics& pm = fleet.metrics().pools[p];
+  pr.queueing_delay_mean_s = pm.queueing_delay_s.count() ? pm.queueing_delay_s.mean() : kUndefined;
+  pr.queueing_delay_p95_s = pm.queueing_delay_s.count() ? pm.queueing_delay_s.quantile(0.95) : kUndefined;
+  pr.llm_calls = pm.llm_calls;
+  pr.calls_in_flight_first_half = pm.calls_in_flight.mean(win.start_s, win.midpoint_s);
+  pr.calls_in_flight_second_half = pm.calls_in_flight.mean(win.midpoint_s, win.end_s);
+  pr.output_tokens = pm.output_tokens;
+  // An autoscaled pool's nodes draw their baseline while paid for (the
+  // engine gives their hosts none).
+  const double baseline_j = scaler ? node_seconds * node_baseline_power_w(pool)
+                            : p < totals.pool_baseline_energy_j.size() ? totals.pool_baseline_energy_j[p]
+                                                                       : 0.0;
+  pr.energy_j = baseline_j + dynamic_j;
+  pr.mean_power_w = ratio(pr.energy_j, window);
+  // Autoscaled: the baseline of the most nodes held at once, a bound (the
+  // busiest second may have had fewer).
+  const int peak_nodes = scaler ? scaler->peak_nodes() : pool.count;
+  pr.peak_power_w = fleet.pool_power()[p].peak_power_w(peak_nodes * node_baseline_power_w(pool), win.end_s);
+  add_pool_costs(pr, fleet, win, p, baseline_j, dynamic_j, node_seconds);
+  pr.kv_tiers = kv_tier_reports(pool, p, fleet);
+  add_pool_sections(pr, fleet, win, p, node_seconds);
+  return pr;
+}
+
+// A tool pool is priced and powered as its nodes are: node-hours at the
+// node's price, and each node's idle power plus its busy cores' share of the
+// sockets' idle-to-peak range (ToolPool::busy_core_power_w).
+ToolPoolReport tool_pool_report(const ToolPool& pool, const Costs& costs, double window_start_s,
+                                double window_end_s) {
+  const ToolPoolSpec& spec = pool.spec();
+  const ToolPoolStats& st = pool.stats();
+  const double window = std::max(0.0, window_end_s - window_start_s);
+  const double midpoint = window_start_s + window / 2.0;
+  ToolPoolReport t;
+  t.name = spec.name;
+  t.hardware = spec.hardware.name;
+  t.instance = spec.hardware.instance;
+  t.nodes = spec.count;
+  t.cores = spec.count * spec.cores_per_node();
+  t.core_speed = spec.core_speed;
+  t.processor_sharing = spec.discipline == ToolDiscipline::processor_sharing;
+  const double busy_core_s = st.busy_cores.mean(window_start_s, window_end_s) * window;
+  t.utilization = ratio(busy_core_s, t.cores * window);
+  const bool waited = st.wait_s.count() > 0;
+  t.queueing_delay_mean_s = waited ? st.wait_s.mean() : kUndefined;
+  t.queueing_delay_p95_s = waited ? st.wait_s.quantile(0.95) : kUndefined;
+  t.queueing_delay_p99_s = waited ? st.wait_s.quantile(0.99) : kUndefined;
+  t.tool_calls = st.calls_served;
+  t.node_hours = spec.count * window / kSecondsPerHour;
+  const double idle_w = spec.count * pool.node_idle_power_w();
+  t.energy_j = idle_w * window + (std::isfinite(busy_core_s) ? busy_core_s : 0.0) * pool.busy_core_power_w();
+  t.mean_power_w = ratio(t.energy_j, window);
+  t.peak_power_w = pool.power().peak_power_w(idle_w, window_end_s);
+  t.compute_cost_usd = t.node_hours * spec.hardware.price_per_hour_usd;
+  t.energy_cost_usd = t.energy_j * costs.pue / kJoulesPerKwh * costs.electricity_usd_per_kwh;
+  t.cost_usd = t.compute_cost_usd + (costs.pricing == Pricing::owned ? t.energy_cost_usd : 0.0);
+  const double busy_j = t.energy_j - idle_w * window;
+  t.carbon_operational_g = operational_carbon_g(idle_w * window, busy_j, pool.power(), costs.carbon_intensity_g_per_kwh,
+                                                costs.pue, window_start_s, window_end_s);
+  t.carbon_embodied_g = embodied_carbon_g(spec.count, spec.hardware.embodied_kgco2e, spec.hardware.embodied_life_years,
+                                          window);
+  t.carbon_g = t.carbon_operational_g + t.carbon_embodied_g;
+  t.calls_in_flight_first_half = st.calls_in_flight.mean(window_start_s, midpoint);
+  t.calls_in_flight_second_half = st.calls_in_flight.mean(midpoint, window_end_s);
+  return t;
+}
+
+}  // namespace fleetsim::report_parts

@@ -1,0 +1,32 @@
+// The lines of the terminal report (report_table.cpp) that more than one of
+// its files writes: a labelled line, SLO seconds, plain numbers; and the
+// workload section, which has a file of its own
+// (report_table_workloads.cpp). Private to those files.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "fleetsim/report.hpp"
+
+namespace fleetsim::report_table {
+
+// "  label                   value\n", the label padded to a fixed width.
+void line(std::string& out, std::string_view label, std::string_view value);
+
+// SLO figures stay in seconds, the unit the bounds are written in, with at
+// least millisecond resolution and at least three significant digits, so that
+// a 7.26 ms TPOT does not print as "0.007 s".
+std::string slo_seconds(double s);
+
+// Fixed decimals, or "n/a" when not finite.
+std::string plain(double x, int decimals);
+
+// The measured window's length.
+double window_s(const RunInfo& run);
+
+// One workload: sessions, calls, tokens, latencies, SLOs, goodput, cost, and
+// its graph, trace replay and KV transfer lines when it has them.
+void workload_section(std::string& out, const Report& r, const WorkloadReport& w);
+
+}  // namespace fleetsim::report_table
