@@ -2,7 +2,7 @@
 // returns what to run when it is chosen; main() picks the chosen one.
 //
 // To add a command: write command_NAME.cpp with an add_NAME_command()
-// declared here, and list it in main.cpp.
+// declared here, and list it in application.cpp.
 #pragma once
 
 #include <functional>
