@@ -31,7 +31,7 @@ std::vector<Command> build_application(CLI::App& app, GlobalOptions& global) {
   app.add_option("--catalog", global.catalog_path,
                  "A catalog file laid over the built-in catalog: its hardware and models entries override "
                  "built-in ones of the same name, key by key, or add new ones (docs/catalog.md)")
-      ->type_name("FILE");
+      ->type_name("FILE.yaml");
   app.footer(exit_code_footer());
 
   return {
