@@ -2,7 +2,8 @@
 # Installs what fleetsim needs to build and test, from Debian's packages.
 # Installs nothing that is already there; safe to run again.
 # With --test: also Chromium, which the test suite renders the HTML report in,
-# and dpkg-dev, whose dpkg-shlibdeps the .deb package check needs.
+# dpkg-dev, whose dpkg-shlibdeps the .deb package check needs, groff-base,
+# which renders the man page, and zsh, which checks the zsh completion.
 # With --fuzz: also clang 14 and its libFuzzer, for the fuzz targets (fuzz/).
 set -euo pipefail
 
@@ -13,7 +14,7 @@ packages=(
 )
 for option in "$@"; do
   case "$option" in
-    --test) packages+=(chromium dpkg-dev) ;;  # HTML rendered headless (tests/test_html_report.cpp); the .deb check
+    --test) packages+=(chromium dpkg-dev groff-base zsh) ;;  # HTML rendered headless (tests/test_html_report.cpp); the .deb check; man page and completion tests
     --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;
     *) echo "install-deps.sh: unknown option $option (--test, --fuzz)" >&2; exit 2 ;;
   esac

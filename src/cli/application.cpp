@@ -45,6 +45,8 @@ std::vector<Command> build_application(CLI::App& app, GlobalOptions& global) {
       add_diff_command(app),
       add_plan_command(app),
       add_validate_model_command(app),
+      add_completion_command(app),
+      add_man_command(app),
   };
 }
 

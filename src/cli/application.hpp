@@ -1,6 +1,8 @@
 // The whole fleetsim command line as one CLI::App: the global options, the
-// --help footer and every subcommand. main() parses with it, and the tests
-// walk the same tree rather than keep their own copy of the options.
+// --help footer and every subcommand. main() parses with it; the man page and
+// the shell completions are written from the same tree (command_man.cpp,
+// command_completion.cpp), and the tests walk it, so that none of them keeps
+// its own copy of the options.
 #pragma once
 
 #include <string>

@@ -29,5 +29,8 @@ Command add_check_command(CLI::App& app);
 Command add_diff_command(CLI::App& app);
 Command add_plan_command(CLI::App& app);
 Command add_validate_model_command(CLI::App& app);
+// These two describe `app` itself, the root of the command line, whole.
+Command add_completion_command(CLI::App& app);
+Command add_man_command(CLI::App& app);
 
 }  // namespace fleetsim
