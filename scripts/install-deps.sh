@@ -2,8 +2,10 @@
 # Installs what fleetsim needs to build and test, from Debian's packages.
 # Installs nothing that is already there; safe to run again.
 # With --test: also Chromium, which the test suite renders the HTML report in,
-# dpkg-dev, whose dpkg-shlibdeps the .deb package check needs, and Python's
-# jsonschema and YAML, which check scenarios against docs/scenario.schema.json.
+# dpkg-dev, whose dpkg-shlibdeps the .deb package check needs, groff-base,
+# which renders the man page, zsh, which checks the zsh completion, and
+# Python's jsonschema and YAML, which check scenarios against
+# docs/scenario.schema.json.
 # With --fuzz: also clang 14 and its libFuzzer, for the fuzz targets (fuzz/).
 set -euo pipefail
 
@@ -14,7 +16,7 @@ packages=(
 )
 for option in "$@"; do
   case "$option" in
-    --test) packages+=(chromium dpkg-dev python3-jsonschema python3-yaml) ;;
+    --test) packages+=(chromium dpkg-dev groff-base zsh python3-jsonschema python3-yaml) ;;
     --fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;
     *) echo "install-deps.sh: unknown option $option (--test, --fuzz)" >&2; exit 2 ;;
   esac

@@ -1,8 +1,9 @@
 # The installed layout and the .deb (CMakeLists.txt, "Installed layout"):
 # installs the build into a scratch prefix and runs the installed binary
 # there, from outside any checkout (it must find its validation suite and
-# scenarios beside it), then builds the .deb and checks its contents and
-# that its dependencies are Debian's library packages.
+# scenarios beside it) and checks the man page and the shell completions,
+# then builds the .deb and checks its contents and that its dependencies are
+# Debian's library packages.
 # Run: cmake -DBINARY_DIR=<build> -P check_install.cmake
 set(prefix ${BINARY_DIR}/install-check)
 file(REMOVE_RECURSE ${prefix})
@@ -11,13 +12,26 @@ execute_process(COMMAND ${CMAKE_COMMAND} --install ${BINARY_DIR} --prefix ${pref
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "cmake --install failed (${rc}): ${err}")
 endif()
+# The man page and completions are written at build time by the built binary.
+set(generated share/man/man1/fleetsim.1.gz share/bash-completion/completions/fleetsim
+              share/zsh/vendor-completions/_fleetsim)
 foreach(path bin/fleetsim share/fleetsim/validation/cases.yaml share/fleetsim/scenarios/quickstart.yaml
              share/fleetsim/catalog/hardware.yaml share/doc/fleetsim/README.md share/doc/fleetsim/scenario-format.md
-             share/fleetsim/docs/scenario.schema.json)
+             ${generated} share/fleetsim/docs/scenario.schema.json)
   if(NOT EXISTS ${prefix}/${path})
     message(FATAL_ERROR "not installed: ${path}")
   endif()
 endforeach()
+execute_process(COMMAND gzip -dc ${prefix}/share/man/man1/fleetsim.1.gz OUTPUT_VARIABLE page RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT page MATCHES "\n\\.TH FLEETSIM 1 [^\n]*\n.*\n\\.SS fleetsim run\n")
+  message(FATAL_ERROR "installed man page: gzip -dc exit ${rc}, not fleetsim(1)")
+endif()
+execute_process(COMMAND bash --norc --noprofile -c "source \"$1\" && complete -p fleetsim" bash
+                        ${prefix}/share/bash-completion/completions/fleetsim
+                OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT out STREQUAL "complete -F _fleetsim fleetsim\n")
+  message(FATAL_ERROR "installed bash completion: exit ${rc}, complete -p says: ${out}${err}")
+endif()
 
 execute_process(COMMAND ${prefix}/bin/fleetsim --version OUTPUT_VARIABLE out RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0 OR NOT out MATCHES "fleetsim [0-9]+\\.[0-9]+\\.[0-9]+")
@@ -46,7 +60,8 @@ if(NOT rc EQUAL 0 OR NOT deb)
 endif()
 execute_process(COMMAND dpkg-deb -c ${deb} OUTPUT_VARIABLE contents RESULT_VARIABLE rc)
 foreach(path ./usr/bin/fleetsim ./usr/share/fleetsim/validation/cases.yaml ./usr/share/doc/fleetsim/README.md
-             ./usr/share/fleetsim/docs/scenario.schema.json)
+             ./usr/share/man/man1/fleetsim.1.gz ./usr/share/bash-completion/completions/fleetsim
+             ./usr/share/zsh/vendor-completions/_fleetsim ./usr/share/fleetsim/docs/scenario.schema.json)
   string(FIND "${contents}" " ${path}\n" at)
   if(at EQUAL -1)
     message(FATAL_ERROR "${deb} lacks ${path}")

@@ -19,7 +19,7 @@ Command add_catalog_command(CLI::App& app) {
   auto o = std::make_shared<Options>();
   auto* cmd = app.add_subcommand("catalog", "List the built-in hardware, models, weight formats and serving stacks with their sources");
   cmd->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
-  cmd->add_option("-o,--output", o->output, "Write to FILE instead of stdout");
+  cmd->add_option("-o,--output", o->output, "Write to FILE instead of stdout")->type_name("FILE");
   return {cmd, [o] {
             const Catalog& catalog = active_catalog();
             const auto& formats = builtin_weight_formats();

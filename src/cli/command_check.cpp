@@ -244,13 +244,18 @@ Command add_check_command(CLI::App& app) {
   auto o = std::make_shared<CheckOptions>();
   auto* cmd = app.add_subcommand("check", "Run scenarios and check their expectations; exit 4 on any violation");
   cmd->add_option("scenarios", o->scenarios, "Scenario files (YAML), each with an expect: section or --expect")
-      ->required();
+      ->required()
+      ->type_name("FILE.yaml");
   cmd->add_option("--expect", o->expect_files, "Expectations file (top-level expect:), applied to every scenario")
-      ->allow_extra_args(false);
-  cmd->add_option("--baseline", o->baseline, "A report (JSON) to compare the key figures with, within --tolerance");
+      ->allow_extra_args(false)
+      ->type_name("FILE.yaml");
+  cmd->add_option("--baseline", o->baseline, "A report (JSON) to compare the key figures with, within --tolerance")
+      ->type_name("FILE");
   cmd->add_option("--tolerance", o->tolerance, "Relative tolerance against --baseline, e.g. 5% (default 0: exact)");
-  cmd->add_option("--junit", o->junit, "Write JUnit XML to FILE: one test case per expectation");
-  cmd->add_option("--report-dir", o->report_dir, "Keep each run's JSON report in DIR (e.g. as the next baseline)");
+  cmd->add_option("--junit", o->junit, "Write JUnit XML to FILE: one test case per expectation")
+      ->type_name("FILE");
+  cmd->add_option("--report-dir", o->report_dir, "Keep each run's JSON report in DIR (e.g. as the next baseline)")
+      ->type_name("DIR");
   cmd->add_option("--variant", o->variant, "Check this variant of each scenario");
   add_set_option(cmd, o->settings, "Override a value in every scenario (repeatable)");
   add_seed_option(cmd, o->seed, "Run with this seed");

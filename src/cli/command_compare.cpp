@@ -174,7 +174,9 @@ Command add_compare_command(CLI::App& app) {
   auto o = std::make_shared<CompareOptions>();
   auto* cmd = app.add_subcommand(
       "compare", "Run several scenarios (or the variants of one) and show key figures side by side");
-  cmd->add_option("scenarios", o->scenarios, "Scenario files (YAML); the first is the reference")->required();
+  cmd->add_option("scenarios", o->scenarios, "Scenario files (YAML); the first is the reference")
+      ->required()
+      ->type_name("FILE.yaml");
   cmd->add_flag("--variants", o->all_variants, "Compare the base and every variant of the one scenario given");
   cmd->add_option("--variant", o->variants,
                   "Compare these variants of the one scenario given (repeatable; 'base' is the base)")
@@ -195,7 +197,8 @@ Command add_compare_command(CLI::App& app) {
   add_seed_option(cmd, o->seed, "Run every scenario with this seed");
   cmd->add_option("--format", o->format, "table, json or html (one page with charts)")
       ->check(CLI::IsMember({"table", "json", "html"}));
-  cmd->add_option("-o,--output", o->output, "Write to FILE (atomically; a device or FIFO in place) instead of stdout");
+  cmd->add_option("-o,--output", o->output, "Write to FILE (atomically; a device or FIFO in place) instead of stdout")
+      ->type_name("FILE");
   cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")
       ->check(jobs_range());
   add_timeout_option(cmd, o->timeout_s);

@@ -62,13 +62,15 @@ int diff(const DiffOptions& o) {
 Command add_diff_command(CLI::App& app) {
   auto o = std::make_shared<DiffOptions>();
   auto* cmd = app.add_subcommand("diff", "Compare two JSON reports figure by figure; exit 4 beyond the tolerance");
-  cmd->add_option("old", o->before, "The reference report (fleetsim run --format json)")->required();
-  cmd->add_option("new", o->after, "The report to check against it")->required();
+  cmd->add_option("old", o->before, "The reference report (fleetsim run --format json)")
+      ->required()
+      ->type_name("FILE");
+  cmd->add_option("new", o->after, "The report to check against it")->required()->type_name("FILE");
   cmd->add_option("--tolerance", o->tolerance, "Largest relative difference allowed, e.g. 2% (default 0: exact)");
   cmd->add_flag("--key-figures", o->key_figures, "Compare only the key figures (costs, power, latency percentiles, SLOs)");
   cmd->add_flag("--all", o->all, "List every changed figure, not only those beyond the tolerance");
   cmd->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
-  cmd->add_option("-o,--output", o->output, "Write to FILE instead of stdout");
+  cmd->add_option("-o,--output", o->output, "Write to FILE instead of stdout")->type_name("FILE");
   return {cmd, [o] { return diff(*o); }};
 }
 

@@ -62,9 +62,12 @@ int merge(const MergeOptions& o) {
 Command add_merge_command(CLI::App& app) {
   auto o = std::make_shared<MergeOptions>();
   auto* cmd = app.add_subcommand("merge", "Join the JSON lines of sweep shards (--shard K/N) into one CSV");
-  cmd->add_option("inputs", o->inputs, "JSON-lines files written by fleetsim sweep --jsonl")->required();
-  cmd->add_option("-o,--output", o->output, "Write the CSV to FILE (atomically; a device or FIFO in place) instead of stdout");
-  cmd->add_option("--jsonl", o->jsonl, "Also write the merged JSON lines to FILE");
+  cmd->add_option("inputs", o->inputs, "JSON-lines files written by fleetsim sweep --jsonl")
+      ->required()
+      ->type_name("FILE");
+  cmd->add_option("-o,--output", o->output, "Write the CSV to FILE (atomically; a device or FIFO in place) instead of stdout")
+      ->type_name("FILE");
+  cmd->add_option("--jsonl", o->jsonl, "Also write the merged JSON lines to FILE")->type_name("FILE");
   return {cmd, [o] { return merge(*o); }};
 }
 

@@ -239,7 +239,9 @@ int plan(const PlanOptions& o) {
 Command add_plan_command(CLI::App& app) {
   auto o = std::make_shared<PlanOptions>();
   auto* cmd = app.add_subcommand("plan", "Find the cheapest fleet (within the scenario's plan: section) that meets every SLO");
-  cmd->add_option("scenario", o->scenario, "Scenario file (YAML) with a plan: section")->required();
+  cmd->add_option("scenario", o->scenario, "Scenario file (YAML) with a plan: section")
+      ->required()
+      ->type_name("FILE.yaml");
   cmd->add_option("--variant", o->variant, "Plan this variant of the scenario");
   add_set_option(cmd, o->settings, "Override a value in every candidate (repeatable): simulation.duration=30min");
   add_seed_option(cmd, o->seed, "Run every candidate with this seed");
@@ -248,7 +250,8 @@ Command add_plan_command(CLI::App& app) {
       ->check(CLI::Range(2, 1000));
   cmd->add_option("--format", o->format, "table, json or html (one page with the cost-versus-SLO chart)")
       ->check(CLI::IsMember({"table", "json", "html"}));
-  cmd->add_option("-o,--output", o->output, "Write to FILE (atomically; a device or FIFO in place) instead of stdout");
+  cmd->add_option("-o,--output", o->output, "Write to FILE (atomically; a device or FIFO in place) instead of stdout")
+      ->type_name("FILE");
   cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")->check(jobs_range());
   add_timeout_option(cmd, o->timeout_s);
   add_limit_options(cmd, o->limits);

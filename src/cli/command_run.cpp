@@ -195,17 +195,19 @@ int run(const RunOptions& o) {
 Command add_run_command(CLI::App& app) {
   auto o = std::make_shared<RunOptions>();
   auto* cmd = app.add_subcommand("run", "Simulate a scenario and print its report");
-  cmd->add_option("scenario", o->scenario, "Scenario file (YAML)")->required();
+  cmd->add_option("scenario", o->scenario, "Scenario file (YAML)")->required()->type_name("FILE.yaml");
   add_seed_option(cmd, o->seed, "Override the scenario's random seed");
   cmd->add_option("--variant", o->variant, "Run this entry of the scenario's variants: section");
   add_set_option(cmd, o->settings, "Override a value of the scenario (repeatable): fleet.pools.gpu.count=2");
   cmd->add_option("--format", o->format, "Report format: table, json, csv or html (one page with charts)")
       ->check(CLI::IsMember({"table", "json", "csv", "html"}));
-  cmd->add_option("-o,--output", o->output, "Write the report to FILE (atomically; a device or FIFO in place) instead of stdout");
+  cmd->add_option("-o,--output", o->output, "Write the report to FILE (atomically; a device or FIFO in place) instead of stdout")
+      ->type_name("FILE");
   cmd->add_flag("!--no-progress", o->progress, "Do not log progress on long runs");
   cmd->add_option("--timeseries", o->timeseries,
                                  "Also write a CSV time series of the run, one row per pool and workload per bin "
-                                 "(atomically; docs/report-format.md, \"Time series\")");
+                                 "(atomically; docs/report-format.md, \"Time series\")")
+      ->type_name("FILE");
   cmd->add_option("--bin", o->bin_text,
                   "Bin width of --timeseries and of --format html's charts over time, e.g. 10s or 5min (default 60s; "
                   "html: about 120 bins of the run)")
@@ -213,14 +215,16 @@ Command add_run_command(CLI::App& app) {
       ->check(quantity_of(Dimension::duration, o->bin_s, 1e-3));
   cmd->add_option("--calls", o->calls,
                   "Also write one CSV row per LLM call that finishes in the measured window (atomically; "
-                  "docs/report-format.md, \"Per-call rows\")");
+                  "docs/report-format.md, \"Per-call rows\")")
+      ->type_name("FILE");
   cmd->add_option("--calls-every", o->calls_every,
                   "Keep every N-th call in --calls (default 1: all; the rows are held in memory until the run ends)")
       ->type_name("N")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1000000000}));
   cmd->add_option("--trace-events", o->trace_events,
                   "Also write the timelines of chosen replicas as Chrome trace-event JSON, for chrome://tracing or "
-                  "ui.perfetto.dev (atomically; docs/report-format.md, \"Replica timelines\")");
+                  "ui.perfetto.dev (atomically; docs/report-format.md, \"Replica timelines\")")
+      ->type_name("FILE");
   cmd->add_option("--trace-replicas", o->trace_replicas,
                   "The replicas --trace-events records, by index over the fleet, comma-separated (default 0)")
       ->type_name("LIST")

@@ -331,10 +331,11 @@ int sweep(const SweepOptions& o) {
 Command add_sweep_command(CLI::App& app) {
   auto o = std::make_shared<SweepOptions>();
   auto* cmd = app.add_subcommand("sweep", "Run a scenario over ranges and lists of values; one row per point");
-  cmd->add_option("scenario", o->scenario, "Scenario file (YAML)")->required();
+  cmd->add_option("scenario", o->scenario, "Scenario file (YAML)")->required()->type_name("FILE.yaml");
   add_set_option(cmd, o->settings,
                  "A parameter (repeatable): PATH=FROM:TO:STEP, PATH=A,B,C, or PATH=VALUE for every point");
-  cmd->add_option("--sweep", o->sweep_file, "Sweep file with a sweep: section (parameters, mode, replications)");
+  cmd->add_option("--sweep", o->sweep_file, "Sweep file with a sweep: section (parameters, mode, replications)")
+      ->type_name("FILE.yaml");
   cmd->add_option("--mode", o->mode, "cross (every combination, default) or zip (i-th values together)")
       ->check(CLI::IsMember({"cross", "zip"}));
   cmd->add_option("-r,--replications", o->replications, "Runs per point, with seeds s, s+1, ...: mean and 95% CI")
@@ -345,11 +346,14 @@ Command add_sweep_command(CLI::App& app) {
   add_timeout_option(cmd, o->timeout_s);
   add_limit_options(cmd, o->limits);
   cmd->add_option("--shard", o->shard, "Run only shard K of N (K/N): the points with index mod N = K-1");
-  cmd->add_option("-o,--output", o->output, "Write one CSV row per point to FILE (- for stdout)");
-  cmd->add_option("--jsonl", o->jsonl, "Write one JSON line per point to FILE (what fleetsim merge joins)");
+  cmd->add_option("-o,--output", o->output, "Write one CSV row per point to FILE (- for stdout)")
+      ->type_name("FILE");
+  cmd->add_option("--jsonl", o->jsonl, "Write one JSON line per point to FILE (what fleetsim merge joins)")
+      ->type_name("FILE");
   cmd->add_option("--html", o->html,
                   "Write one HTML page to FILE: a chart per headline figure against the swept parameter, with 95% "
-                  "intervals, then the points");
+                  "intervals, then the points")
+      ->type_name("FILE");
   cmd->add_flag("!--no-progress", o->progress, "Do not log progress");
   return {cmd, [o] { return sweep(*o); }};
 }

@@ -55,7 +55,7 @@ int validate(const std::vector<std::string>& paths) {
 Command add_validate_command(CLI::App& app) {
   auto paths = std::make_shared<std::vector<std::string>>();
   auto* cmd = app.add_subcommand("validate", "Check scenario files (and their variants); report every error found");
-  cmd->add_option("scenarios", *paths, "Scenario files (YAML)")->required();
+  cmd->add_option("scenarios", *paths, "Scenario files (YAML)")->required()->type_name("FILE.yaml");
   return {cmd, [paths] { return validate(*paths); }};
 }
 

@@ -294,13 +294,16 @@ Command add_validate_model_command(CLI::App& app) {
   auto* dir = cmd->add_option("dir", o->dir,
                               "Directory holding cases.yaml (or the manifest file itself); default: validation/ here, "
                               "else beside the binary (../validation, ../share/fleetsim/validation)")
-                  ->capture_default_str();
+                  ->capture_default_str()
+                  ->type_name("DIR");
   cmd->add_option("-j,--jobs", o->jobs, "Cases simulated at once (child processes)")->capture_default_str();
   cmd->add_option("--write-doc", o->write_doc,
-                  "Replace the block between <!-- validate-model:begin/end --> markers in this Markdown file");
+                  "Replace the block between <!-- validate-model:begin/end --> markers in this Markdown file")
+      ->type_name("FILE");
   cmd->add_option("--recorded", o->recorded,
                   "Fail (exit 4) when a simulated figure differs from the one recorded in this Markdown file's "
-                  "validate-model block; also print the cross-validation recorded in its fit-catalog-cv block");
+                  "validate-model block; also print the cross-validation recorded in its fit-catalog-cv block")
+      ->type_name("FILE");
   add_timeout_option(cmd, o->timeout_s);
   cmd->add_option("--only", o->only,
                   "Run only the cases whose id contains this text (several, separated by commas: any of them)");

@@ -2,7 +2,7 @@
 // returns what to run when it is chosen; main() picks the chosen one.
 //
 // To add a command: write command_NAME.cpp with an add_NAME_command()
-// declared here, and list it in main.cpp.
+// declared here, and list it in application.cpp.
 #pragma once
 
 #include <functional>
@@ -30,5 +30,8 @@ Command add_diff_command(CLI::App& app);
 Command add_plan_command(CLI::App& app);
 Command add_validate_model_command(CLI::App& app);
 Command add_schema_command(CLI::App& app);
+// These two describe `app` itself, the root of the command line, whole.
+Command add_completion_command(CLI::App& app);
+Command add_man_command(CLI::App& app);
 
 }  // namespace fleetsim

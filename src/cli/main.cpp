@@ -1,4 +1,5 @@
-// fleetsim command line. Each subcommand lives in command_NAME.cpp.
+// fleetsim command line: parses with the application of application.cpp and
+// runs the chosen subcommand (each lives in command_NAME.cpp).
 #include <algorithm>
 #include <exception>
 #include <iostream>
@@ -10,15 +11,12 @@
 #include <spdlog/spdlog.h>
 
 #include "active_catalog.hpp"
+#include "application.hpp"
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "interrupts.hpp"
 #include "fleetsim/diagnostics.hpp"
-
-#ifndef FLEETSIM_VERSION
-#define FLEETSIM_VERSION "0.0.0"
-#endif
 
 namespace fleetsim {
 namespace {
@@ -65,38 +63,9 @@ std::string missing_command_message(int argc, char** argv, const std::vector<Com
 }
 
 int main_with_exceptions(int argc, char** argv) {
-  CLI::App app{"fleetsim: simulate a CPU+GPU LLM-inference fleet serving agentic traffic, and report what it\n"
-               "costs per query, how much power it draws and whether it meets its latency targets."};
-  app.set_version_flag("--version", std::string("fleetsim ") + FLEETSIM_VERSION);
-  app.require_subcommand(1);
-  app.fallthrough();  // global options may follow the subcommand too
-  std::string log_level = "info";
-  app.add_option("--log-level", log_level, "Log verbosity on stderr")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
-  std::string catalog_path;
-  app.add_option("--catalog", catalog_path,
-                 "A catalog file laid over the built-in catalog: its hardware and models entries override "
-                 "built-in ones of the same name, key by key, or add new ones (docs/catalog.md)")
-      ->type_name("FILE");
-  app.footer(
-      "Exit codes: 0 success, 1 invalid input (scenario errors, unwritable output, a resource limit), "
-      "2 bad command line, "
-      "3 internal error, 4 expectation violated (check, diff; plan: no fleet meets the SLOs; validate-model: a case "
-      "outside its tolerance or moved from the recorded table), 130/143/129/131 interrupted (SIGINT/SIGTERM/SIGHUP/SIGQUIT).\n");
-
-  const std::vector<Command> commands = {
-      add_run_command(app),
-      add_validate_command(app),
-      add_catalog_command(app),
-      add_compare_command(app),
-      add_sweep_command(app),
-      add_merge_command(app),
-      add_check_command(app),
-      add_diff_command(app),
-      add_plan_command(app),
-      add_validate_model_command(app),
-      add_schema_command(app),
-  };
+  CLI::App app;
+  GlobalOptions global;
+  const std::vector<Command> commands = build_application(app, global);
 
   try {
     app.parse(argc, argv);
@@ -118,9 +87,9 @@ int main_with_exceptions(int argc, char** argv) {
   auto logger = spdlog::stderr_logger_st("fleetsim");
   logger->set_pattern("fleetsim: %l: %v");
   spdlog::set_default_logger(logger);
-  spdlog::set_level(spdlog::level::from_str(log_level));
+  spdlog::set_level(spdlog::level::from_str(global.log_level));
 
-  if (!catalog_path.empty() && !use_catalog_file(catalog_path)) return kExitInvalidInput;
+  if (!global.catalog_path.empty() && !use_catalog_file(global.catalog_path)) return kExitInvalidInput;
   for (const auto& command : commands)
     if (command.app->parsed()) return finish_standard_output(command.action());
   return kExitUsage;

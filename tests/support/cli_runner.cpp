@@ -48,11 +48,13 @@ std::string write_temp_file(const std::string& name, const std::string& content)
   return path;
 }
 
-CliResult run_fleetsim(const std::string& args) {
+CliResult run_fleetsim(const std::string& args) { return run_shell(std::string("'") + FLEETSIM_BINARY + "' " + args); }
+
+CliResult run_shell(const std::string& command_line) {
   static int counter = 0;
   const std::string out = temp_path("stdout-" + std::to_string(counter));
   const std::string err = temp_path("stderr-" + std::to_string(counter++));
-  const std::string command = std::string("'") + FLEETSIM_BINARY + "' " + args + " >'" + out + "' 2>'" + err + "'";
+  const std::string command = command_line + " >'" + out + "' 2>'" + err + "'";
   const int status = std::system(command.c_str());
   CliResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

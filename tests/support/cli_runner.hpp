@@ -15,6 +15,10 @@ struct CliResult {
 // `args` is appended to the binary's path as is (quote paths yourself).
 CliResult run_fleetsim(const std::string& args);
 
+// Runs one command with /bin/sh, capturing its output as run_fleetsim does
+// (the redirections are appended to `command_line`).
+CliResult run_shell(const std::string& command_line);
+
 // A file in a fresh temporary directory, removed with the directory at exit.
 std::string temp_path(const std::string& name);
 std::string write_temp_file(const std::string& name, const std::string& content);
