@@ -6,9 +6,11 @@
 // blank.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "support/cli_runner.hpp"
 
@@ -176,6 +178,40 @@ TEST_CASE("The HTML pages render in headless Chromium without errors and are not
     INFO("screenshot " << size << " B, blank page " << blank << " B");
     CHECK(size > 5 * blank);
     // The page logs nothing to the console (no script errors, nothing refused).
+    const std::string console = read_file(log);
+    CHECK(console.find("CONSOLE") == std::string::npos);
+    CHECK(console.find("Uncaught") == std::string::npos);
+  }
+}
+
+TEST_CASE("The HTML report of every shipped scenario renders in headless Chromium without errors",
+          "[html][report][cli][shipped]") {
+  if (shell("command -v chromium >/dev/null 2>&1") != 0)
+    FAIL("chromium is not installed: scripts/install-deps.sh --test installs it");
+  const std::string flags = "chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1100,2400 "
+                            "--enable-logging=stderr --v=0 ";
+  const std::string blank_page = write_temp_file("blank-shipped.html", "<!DOCTYPE html><html><body></body></html>");
+  const std::string blank_shot = temp_path("blank-shipped.png");
+  REQUIRE(shell(flags + "--screenshot='" + blank_shot + "' 'file://" + blank_page + "' >/dev/null 2>&1") == 0);
+  const auto blank = std::filesystem::file_size(blank_shot);
+  std::vector<std::filesystem::path> scenarios;
+  for (const auto& entry : std::filesystem::directory_iterator(FLEETSIM_SOURCE_DIR "/scenarios"))
+    if (entry.path().extension() == ".yaml") scenarios.push_back(entry.path());
+  std::sort(scenarios.begin(), scenarios.end());
+  REQUIRE(scenarios.size() >= 10);
+  for (const auto& scenario : scenarios) {
+    const std::string name = scenario.stem().string();
+    INFO(name);
+    const std::string page = temp_path("shipped-" + name + ".html");
+    const CliResult r = run_fleetsim("run '" + scenario.string() + "' --format html --no-progress -o '" + page + "'");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const std::string shot = temp_path("shipped-" + name + ".png");
+    const std::string log = temp_path("chromium-shipped-" + name + ".log");
+    REQUIRE(shell(flags + "--screenshot='" + shot + "' 'file://" + page + "' 2>'" + log + "' >/dev/null") == 0);
+    const auto size = std::filesystem::file_size(shot);
+    INFO("screenshot " << size << " B, blank page " << blank << " B");
+    CHECK(size > 5 * blank);
     const std::string console = read_file(log);
     CHECK(console.find("CONSOLE") == std::string::npos);
     CHECK(console.find("Uncaught") == std::string::npos);
