@@ -160,6 +160,73 @@ TEST_CASE("Failures: the reader refuses what it cannot honour", "[failures][scen
   check_error(edit("      failures: {mttf: 2h, mttr: 30min, distribution: gamma}"), "distribution", "");
   check_error(edit("      failures: {mttf: 2h, mttr: 30min, mtbf: 3h}"), "mtbf", "");
   check_error(edit("      failures: {mttf: 2h, mttr: 30min, notice: -2min}"), "notice", "");
-  check_error(edit("      failures: {mttf: 2h, mttr: 30min}\n      autoscale: {policy: concurrency, target: 2, min: 1, max: 30}"),
-              "a pool cannot both autoscale and fail yet", "");
+  // An autoscaled pool replaces a failed node: no repair time, and no notice yet.
+  const std::string scaled = "\n      autoscale: {policy: concurrency, target: 2, min: 1, max: 30}";
+  check_error(edit("      failures: {mttf: 2h, mttr: 30min}" + scaled), "replaces a failed node instead of repairing it",
+              "remove mttr");
+  check_error(edit("      failures: {mttf: 2h, notice: 2min}" + scaled), "notice on an autoscaled pool is not modelled yet",
+              "fixed pool");
+}
+
+namespace {
+
+// Twenty nodes held by a schedule, each replaced when it fails: the
+// replacement takes the pool's provisioning time (30 min of startup).
+const std::string kReplaced = R"(
+name: replaced
+fleet:
+  pools:
+    - name: cpu
+      hardware: graviton4-r8g.16xlarge
+      count: 20
+      models: [llama-3.2-3b]
+      autoscale: {policy: schedule, min: 1, max: 20, schedule: [{at: 0s, nodes: 20}], startup: 30min}
+      failures: {mttf: 2h}
+workloads:
+  - name: w
+    arrivals: {process: poisson, rate: 0.0001/s}
+    steps: [{llm: {model: llama-3.2-3b, prompt_tokens: 64, output_tokens: 16}}]
+simulation: {duration: 200h, warmup: 0s, seed: 5}
+)";
+
+}  // namespace
+
+TEST_CASE("Failures in an autoscaled pool: a replacement provisions, so A = MTTF / (MTTF + provisioning)",
+          "[failures][autoscaling][theory]") {
+  const auto rep = run_report_json("replaced.yaml", kReplaced);
+  const auto& pool = rep["pools"][0];
+  const auto& f = pool["failures"];
+  CHECK(f["expected_availability"].get<double>() == Approx(0.8));
+  // About 20 nodes x 200 h / 2.5 h = 1,600 failures; the down time is the
+  // fixed provisioning (cv 0).
+  CHECK(std::abs(f["node_failures"].get<double>() - 1600.0) < 160.0);
+  check_availability(f, 1.0, 0.0);
+  // A replacement is paid for while it provisions: the schedule's 20 nodes
+  // are held, and paid, for the whole run.
+  CHECK(pool["autoscale"]["node_hours"].get<double>() == Approx(20.0 * 200.0).epsilon(1e-9));
+  CHECK(f["down_node_hours"].get<double>() == Approx((1.0 - f["availability"].get<double>()) * 20 * 200).epsilon(1e-9));
+  // Only the schedule starts nodes; replacements are not scale-outs.
+  CHECK(pool["autoscale"]["nodes_started"] == 0);
+}
+
+TEST_CASE("Failures in an autoscaled pool under load: every session ends, calls are retried, Little holds",
+          "[failures][autoscaling]") {
+  const std::string scaled = with(kLoaded, "      failures: {mttf: 20min, mttr: 2min}",
+                                  "      failures: {mttf: 20min}\n"
+                                  "      autoscale: {policy: concurrency, target: 4, min: 1, max: 10, interval: 30s, "
+                                  "startup: 2min}");
+  const auto rep = run_report_json("loaded-scaled.yaml", scaled);
+  const auto& pool = rep["pools"][0];
+  const auto& w = rep["workloads"][0];
+  INFO(pool.dump(2));
+  CHECK(pool["failures"]["node_failures"].get<long>() > 10);
+  CHECK(pool["failures"]["calls_retried"].get<long>() > 0);
+  CHECK(pool["autoscale"]["nodes_started"].get<long>() > 0);
+  CHECK(w["llm_calls_failed"] == 0);
+  // Sessions in flight at the end are the ones that started within about a
+  // session's time of it; none is stranded on a node that went away.
+  CHECK(w["sessions_in_flight"].get<long>() < 30);
+  CHECK(std::abs(rep["checks"]["little_law"]["relative_error"].get<double>()) < 0.05);
+  // Byte-identical run to run.
+  CHECK(run_report_json("loaded-scaled-again.yaml", scaled) == rep);
 }

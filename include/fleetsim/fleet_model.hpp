@@ -163,6 +163,8 @@ class FleetModel : public BatcherListener {
   void autoscale_load(std::size_t replica, int calls_delta);
   void apply(ScaledPool& sp, const PoolAutoscaler::Actions& actions);
   void open_node(ScaledPool& sp, int node, bool open);
+  // Its replicas take calls only when every candidate is off (Router::set_off).
+  void node_off(ScaledPool& sp, int node);
   void check_drained(ScaledPool& sp, int node);
   void autoscale_timer(FleetTimer what, std::size_t index);
   // Failures (src/core/fleet_model_failures.cpp).
@@ -176,6 +178,12 @@ class FleetModel : public BatcherListener {
   void close_node(FailingPool& fp, int node);
   void fail_node(FailingPool& fp, int node);
   void repair_node(FailingPool& fp, int node);
+  // An autoscaled pool's failed node: replaced, or off when it was draining.
+  void replace_node(FailingPool& fp, int node);
+  // An autoscaled pool's node `node` serves (it started or was replaced).
+  void failing_node_ready(std::size_t pool, int node);
+  // An autoscaled pool's node went off: its pending failure is void.
+  void failing_node_off(std::size_t pool, int node);
   void retry_call(FailingPool& fp, std::size_t from_replica, const CallRequest& call);
   double draw_time_to_failure(FailingPool& fp);
   // Prefill/decode disaggregation (src/core/fleet_model_disaggregation.cpp).
@@ -235,6 +243,13 @@ class FleetModel : public BatcherListener {
     double weibull_scale_s = 0.0;
     Rng rng;
     FailureStats stats;
+    // An autoscaled pool's (docs/failures.md, "Failures in an autoscaled
+    // pool"): its index in scaled_, each node's pending failure time (a timer
+    // for a node drained since is stale: its time no longer matches) and
+    // whether the node is a replacement still provisioning.
+    std::int32_t scaled = -1;
+    std::vector<double> due_s;
+    std::vector<std::uint8_t> replacing;
   };
   // A disaggregated call between its prefill and the end of its decode, by
   // session slot (a session has one call in flight); empty unless a pool has

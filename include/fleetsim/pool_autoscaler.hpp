@@ -54,6 +54,12 @@ class PoolAutoscaler {
   void evaluate(double now_s, Actions& out);
   void node_ready(int node, double now_s);    // starting -> serving
   void node_drained(int node, double now_s);  // draining -> off
+  // A node failed (docs/failures.md, "Failures in an autoscaled pool"). A
+  // serving node is replaced at once, as an autoscaling group replaces an
+  // unhealthy instance: serving -> starting, paid for while the replacement
+  // provisions; call node_ready(n) after provisioning_s(). A draining node
+  // is not replaced: draining -> off. True when the node is being replaced.
+  bool node_failed(int node, double now_s);
   void settle(double end_s);
 
   NodeState state(int node) const { return states_[static_cast<std::size_t>(node)]; }
@@ -74,6 +80,7 @@ class PoolAutoscaler {
   int peak_nodes() const { return peak_nodes_; }
   long nodes_started() const { return nodes_started_; }
   long nodes_drained() const { return nodes_drained_; }
+  long nodes_replaced() const { return nodes_replaced_; }
 
  private:
   void set_state(int node, NodeState s, double now_s);
@@ -95,6 +102,7 @@ class PoolAutoscaler {
   StepIntegral above_base_;
   long nodes_started_ = 0;
   long nodes_drained_ = 0;
+  long nodes_replaced_ = 0;
   // Load integrals since the last evaluation.
   double last_s_ = 0.0;
   double since_s_ = 0.0;

@@ -50,11 +50,15 @@ class Router {
   // A call routed to `replica` has finished (or failed).
   void call_finished(std::size_t replica);
   std::uint32_t outstanding(std::size_t replica) const { return outstanding_[replica]; }
-  // Closes a replica to new calls (its node is starting, draining or off)
-  // or opens it again. Every replica is open until the first call; a route
-  // must keep one open replica (the autoscaler keeps a node serving).
+  // Closes a replica to new calls (its node is starting, draining or down)
+  // or opens it again. Every replica is open until the first call. When a
+  // route has no open replica (every serving node of an autoscaled pool
+  // failed at once), calls go to the least loaded closed one and wait there.
   void set_open(std::size_t replica, bool open);
-  bool is_open(std::size_t replica) const { return open_.empty() || open_[replica] != 0; }
+  // Closes a replica whose node is off: a call goes there only when every
+  // candidate is off, since no one will start that node for it.
+  void set_off(std::size_t replica);
+  bool is_open(std::size_t replica) const { return open_.empty() || open_[replica] == kOpen; }
 
  private:
   struct Table {
@@ -77,8 +81,9 @@ class Router {
   std::vector<Table> tables_;
   std::vector<std::uint32_t> outstanding_;
   std::vector<std::vector<Slot>> slots_;
-  // Empty while every replica is open (no autoscaled pool): routing then
-  // reads nothing more than before replicas could close.
+  // kOpen, kClosed or kOff by replica. Empty while every replica is open (no
+  // autoscaled pool): routing then reads nothing more than before replicas could close.
+  static constexpr std::uint8_t kClosed = 0, kOpen = 1, kOff = 2;
   std::vector<std::uint8_t> open_;
 };
 

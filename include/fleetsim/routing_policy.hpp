@@ -56,13 +56,13 @@ struct RoutingView {
   const std::vector<ContinuousBatcher>& replicas;  // the fleet's, by replica index
   const std::vector<std::uint32_t>& outstanding;   // calls routed and not yet finished, by replica index
   int last_replica;                                // where the session's previous call ran, or -1
-  // Non-zero for replicas that take calls, by replica index; nullptr when all
-  // do. least_outstanding() already skips closed candidates while an open one
+  // 1 for replicas that take calls (0 closed, 2 off), by replica index;
+  // nullptr when all do. least_outstanding() already skips closed candidates while an open one
   // remains; a policy that picks otherwise must check.
   const std::vector<std::uint8_t>* open = nullptr;
   const CallRequest* call = nullptr;  // the call being routed; nullptr where none is at hand
 
-  bool is_open(std::size_t replica) const { return open == nullptr || (*open)[replica] != 0; }
+  bool is_open(std::size_t replica) const { return open == nullptr || (*open)[replica] == 1; }
 };
 
 // One route's policy. The router calls pick() once per call, on the hot path:

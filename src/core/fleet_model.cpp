@@ -21,8 +21,11 @@ void FleetModel::attach(FleetDriver* driver) {
   for (std::size_t i = 0; i < scaled_.size(); ++i)
     driver_->call_back_at(scaled_[i].scaler.interval_s(), fleet_timer_token(FleetTimer::evaluate, i));
   // Every node of a failing pool starts new: its first failure from time 0.
-  for (FailingPool& fp : failing_)
-    for (int n = 0; n < fp.nodes; ++n) schedule_failure(fp, n, 0.0);
+  // An autoscaled pool's nodes that start later draw theirs when they serve.
+  for (FailingPool& fp : failing_) {
+    const int serving = fp.scaled >= 0 ? scenario_.pools[fp.pool].count : fp.nodes;
+    for (int n = 0; n < serving; ++n) schedule_failure(fp, n, 0.0);
+  }
 }
 
 void FleetModel::timer_fired(std::uint32_t token) {

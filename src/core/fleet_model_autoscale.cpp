@@ -35,7 +35,7 @@ void FleetModel::set_up_autoscaling() {
       if (replica_scaled_.empty()) replica_scaled_.assign(replicas_.size(), -1);
       std::fill_n(replica_scaled_.begin() + static_cast<std::ptrdiff_t>(first_replica), replicas,
                   static_cast<std::int32_t>(scaled_.size() - 1));
-      for (int n = pool.count; n < pool.max_nodes(); ++n) open_node(scaled_.back(), n, false);
+      for (int n = pool.count; n < pool.max_nodes(); ++n) node_off(scaled_.back(), n);
       // A reserved base with a burst bought another way: node time above the base is priced apart.
       if (pool.purchase.base_nodes >= 0 && pool.purchase.base != pool.purchase.burst)
         scaled_.back().scaler.count_nodes_above(pool.purchase.base_nodes, 0.0);
@@ -73,6 +73,11 @@ void FleetModel::open_node(ScaledPool& sp, int node, bool open) {
   for (std::size_t r = first; r < first + static_cast<std::size_t>(sp.replicas_per_node); ++r) router_->set_open(r, open);
 }
 
+void FleetModel::node_off(ScaledPool& sp, int node) {
+  const std::size_t first = sp.first_replica + static_cast<std::size_t>(node * sp.replicas_per_node);
+  for (std::size_t r = first; r < first + static_cast<std::size_t>(sp.replicas_per_node); ++r) router_->set_off(r);
+}
+
 void FleetModel::check_drained(ScaledPool& sp, int node) {
   if (sp.scaler.state(node) != PoolAutoscaler::NodeState::draining) return;
   const std::size_t first = sp.first_replica + static_cast<std::size_t>(node * sp.replicas_per_node);
@@ -82,6 +87,8 @@ void FleetModel::check_drained(ScaledPool& sp, int node) {
   const double now = driver_->now();
   for (std::size_t r = first; r < last; ++r) replicas_[r].power_off(now);
   sp.scaler.node_drained(node, now);
+  node_off(sp, node);
+  if (!failing_.empty()) failing_node_off(sp.pool, node);
   if (series_) series_->nodes_changed(sp.pool, now, -1);
 }
 
@@ -89,6 +96,7 @@ void FleetModel::apply(ScaledPool& sp, const PoolAutoscaler::Actions& actions) {
   const double now = driver_->now();
   for (int n : actions.reopen) open_node(sp, n, true);
   for (int n : actions.start) {
+    open_node(sp, n, false);  // closed while it provisions, no longer off
     if (series_) series_->nodes_changed(sp.pool, now, +1);
     driver_->call_back_at(now + sp.scaler.provisioning_s(), fleet_timer_token(FleetTimer::node_up, sp.first_host + static_cast<std::size_t>(n)));
   }
@@ -121,6 +129,7 @@ void FleetModel::autoscale_timer(FleetTimer what, std::size_t index) {
     if (what == FleetTimer::node_up) {
       sp.scaler.node_ready(node, now);
       if (sp.scaler.state(node) == PoolAutoscaler::NodeState::serving) open_node(sp, node, true);
+      if (!failing_.empty()) failing_node_ready(sp.pool, node);
     } else {
       check_drained(sp, node);
     }

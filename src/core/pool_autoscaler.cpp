@@ -116,6 +116,17 @@ void PoolAutoscaler::node_drained(int node, double now_s) {
   if (state(node) == NodeState::draining) set_state(node, NodeState::off, now_s);
 }
 
+bool PoolAutoscaler::node_failed(int node, double now_s) {
+  if (state(node) == NodeState::draining) {
+    set_state(node, NodeState::off, now_s);
+    return false;
+  }
+  if (state(node) != NodeState::serving) return false;
+  set_state(node, NodeState::starting, now_s);
+  ++nodes_replaced_;
+  return true;
+}
+
 void PoolAutoscaler::settle(double end_s) {
   integrate(end_s);
   provisioned_.settle(end_s);

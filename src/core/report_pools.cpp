@@ -94,10 +94,13 @@ void add_pool_sections(PoolReport& pr, const FleetModel& fleet, const Window& wi
     fr.node_failures = fs->node_failures;
     fr.calls_retried = fs->calls_retried;
     fr.down_node_hours = fs->nodes_down.area() / kSecondsPerHour;
-    fr.availability = 1.0 - ratio(fs->nodes_down.area(), pool.count * window);
+    // Of the node time the pool held: an autoscaled pool's varies.
+    fr.availability = 1.0 - ratio(fs->nodes_down.area(), scaler ? node_seconds : pool.count * window);
     // A node on notice takes no new call: it counts as down from its warning.
+    // An autoscaled pool's failed node is down until its replacement serves.
     const FailureSpec& spec = *pool.failures;
-    fr.expected_availability = spec.mttf_s / (spec.mttf_s + spec.notice_s + spec.mttr_s);
+    fr.expected_availability = scaler ? spec.mttf_s / (spec.mttf_s + scaler->provisioning_s())
+                                      : spec.mttf_s / (spec.mttf_s + spec.notice_s + spec.mttr_s);
     fr.notice_s = spec.notice_s;
     pr.failures = fr;
   }

@@ -35,13 +35,17 @@ Router::Router(const Scenario& scenario, const std::vector<ReplicaPlacement>& pl
 
 namespace {
 // A closed replica's load in the candidates' index: above any real load, so
-// the least-outstanding pick never lands on it while an open one remains.
+// the least-outstanding pick never lands on it while an open one remains. An
+// off replica's: above every closed one.
 constexpr std::uint32_t kClosedLoad = std::numeric_limits<std::uint32_t>::max() / 2;
+constexpr std::uint32_t kOffLoad = std::numeric_limits<std::uint32_t>::max();
 }  // namespace
 
 void Router::set_load(std::size_t replica, std::uint32_t load) {
   outstanding_[replica] = load;
-  const std::uint32_t indexed = is_open(replica) ? load : kClosedLoad;
+  const std::uint32_t indexed = is_open(replica)            ? load
+                                : open_[replica] == kClosed ? kClosedLoad
+                                                            : kOffLoad;
   for (const Slot& s : slots_[replica]) s.candidates->set_load(s.position, indexed);
 }
 
@@ -50,7 +54,13 @@ void Router::set_open(std::size_t replica, bool open) {
     if (open) return;
     open_.assign(outstanding_.size(), 1);
   }
-  open_[replica] = open ? 1 : 0;
+  open_[replica] = open ? kOpen : kClosed;
+  set_load(replica, outstanding_[replica]);
+}
+
+void Router::set_off(std::size_t replica) {
+  if (open_.empty()) open_.assign(outstanding_.size(), kOpen);
+  open_[replica] = kOff;
   set_load(replica, outstanding_[replica]);
 }
 

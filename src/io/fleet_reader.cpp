@@ -261,12 +261,7 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
   if (const YAML::Node n = YamlReader::get(node, "autoscale"))
     read_pool_autoscale(r, n, child_path(path, "autoscale"), site, pool);
   if (const YAML::Node n = YamlReader::get(node, "failures")) {
-    pool.failures = read_failures(r, n, child_path(path, "failures"));
-    if (pool.failures && pool.autoscale) {
-      r.error(n, child_path(path, "failures"), "a pool cannot both autoscale and fail yet",
-              "model failures on a fixed pool, or autoscale without failures");
-      pool.failures.reset();
-    }
+    pool.failures = read_failures(r, n, child_path(path, "failures"), YamlReader::get(node, "autoscale").IsDefined());
   }
   EngineSites engine_sites;
   const std::size_t errors_before = r.error_count();
