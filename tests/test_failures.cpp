@@ -170,30 +170,20 @@ TEST_CASE("Failures: the reader refuses what it cannot honour", "[failures][scen
 
 namespace {
 
-// Twenty nodes held by a schedule, each replaced when it fails: the
+// kQuiet's twenty nodes held by a schedule, each replaced when it fails: the
 // replacement takes the pool's provisioning time (30 min of startup).
-const std::string kReplaced = R"(
-name: replaced
-fleet:
-  pools:
-    - name: cpu
-      hardware: graviton4-r8g.16xlarge
-      count: 20
-      models: [llama-3.2-3b]
-      autoscale: {policy: schedule, min: 1, max: 20, schedule: [{at: 0s, nodes: 20}], startup: 30min}
-      failures: {mttf: 2h}
-workloads:
-  - name: w
-    arrivals: {process: poisson, rate: 0.0001/s}
-    steps: [{llm: {model: llama-3.2-3b, prompt_tokens: 64, output_tokens: 16}}]
-simulation: {duration: 200h, warmup: 0s, seed: 5}
-)";
+// (A function: `with` checks its edit, which Catch can only do inside a test.)
+std::string replaced() {
+  return with(kQuiet, "      failures: {mttf: 2h, mttr: 30min}",
+              "      autoscale: {policy: schedule, min: 1, max: 20, schedule: [{at: 0s, nodes: 20}], startup: 30min}\n"
+              "      failures: {mttf: 2h}");
+}
 
 }  // namespace
 
 TEST_CASE("Failures in an autoscaled pool: a replacement provisions, so A = MTTF / (MTTF + provisioning)",
           "[failures][autoscaling][theory]") {
-  const auto rep = run_report_json("replaced.yaml", kReplaced);
+  const auto rep = run_report_json("replaced.yaml", replaced());
   const auto& pool = rep["pools"][0];
   const auto& f = pool["failures"];
   CHECK(f["expected_availability"].get<double>() == Approx(0.8));
