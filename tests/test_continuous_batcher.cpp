@@ -68,7 +68,7 @@ TEST_CASE("A plan interrupted after its prefill resumes as a decode run with the
 }
 
 TEST_CASE("Retained KV lets the session's next call prefill only its new tokens", "[batcher][kv]") {
-  for (KvRetention policy : {KvRetention::none, KvRetention::lru}) {
+  for (const std::string policy : {"none", "lru"}) {
     EngineSettings engine;
     engine.kv_retention = policy;
     ContinuousBatcher b = make(engine, 10000);
@@ -79,7 +79,7 @@ TEST_CASE("Retained KV lets the session's next call prefill only its new tokens"
     b.enqueue(call(2, 7, 2350, 20, t));
     drain(b, rec, t);
     REQUIRE(rec.finished.size() == 2);
-    if (policy == KvRetention::none) {
+    if (policy == "none") {
       CHECK(rec.finished[1].cached_tokens == 0);
       CHECK(rec.finished[1].computed_tokens == 2350);
       CHECK(b.kv_blocks_used() == 0);
@@ -94,7 +94,7 @@ TEST_CASE("Retained KV lets the session's next call prefill only its new tokens"
 
 TEST_CASE("TTL retention expires idle caches", "[batcher][kv]") {
   EngineSettings engine;
-  engine.kv_retention = KvRetention::ttl;
+  engine.kv_retention = "ttl";
   engine.kv_ttl_s = 5.0;
   ContinuousBatcher b = make(engine, 10000);
   Recorder rec;
@@ -152,7 +152,7 @@ TEST_CASE("Without chunked prefill a prompt runs in a prefill-only iteration", "
 
 TEST_CASE("KV exhaustion preempts the newest sequence and everything still finishes", "[batcher][kv]") {
   EngineSettings engine;
-  engine.kv_retention = KvRetention::none;
+  engine.kv_retention = "none";
   // 40 blocks of 16 tokens: four 100-token prompts fit at first, but not their growth to 300 tokens.
   ContinuousBatcher b = make(engine, 40);
   Recorder rec;
@@ -206,9 +206,9 @@ TEST_CASE("Energy above idle follows the phase of the work", "[power]") {
 TEST_CASE("Reserving the output admits only what fits at full length, and never preempts", "[batcher]") {
   // 40 blocks of 16 tokens; a call needs 11 blocks for its prompt and first
   // token, 20 at its full length of 320.
-  const auto run = [](KvAdmission admission) {
+  const auto run = [](const std::string& admission) {
     EngineSettings engine;
-    engine.kv_retention = KvRetention::none;
+    engine.kv_retention = "none";
     engine.kv_admission = admission;
     ContinuousBatcher b = make(engine, 40);
     Recorder rec;
@@ -220,8 +220,8 @@ TEST_CASE("Reserving the output admits only what fits at full length, and never 
     CHECK(rec.finished.size() == 4);
     return std::make_pair(admitted, b.stats().preemptions);
   };
-  const auto [on_demand_admitted, on_demand_preemptions] = run(KvAdmission::on_demand);
-  const auto [reserved_admitted, reserved_preemptions] = run(KvAdmission::reserve_output);
+  const auto [on_demand_admitted, on_demand_preemptions] = run("on_demand");
+  const auto [reserved_admitted, reserved_preemptions] = run("reserve_output");
   CHECK(on_demand_admitted == 3);    // 11 blocks each for prompt + first token: 3 of 40
   CHECK(on_demand_preemptions > 0);  // and they outgrow the cache while decoding
   CHECK(reserved_admitted == 2);  // 2 x 20 blocks reserved

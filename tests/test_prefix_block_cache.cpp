@@ -156,7 +156,7 @@ TEST_CASE("Preemption unpins a call's chunks, a failure drops them, and without 
   CHECK(b.prefix_cache()->chunks() == 0);
 
   EngineSettings none;
-  none.kv_retention = KvRetention::none;
+  none.kv_retention = "none";
   ContinuousBatcher c = make(none, 200);
   c.enqueue(hashed(1, 1, 1100, kAbc, 3));
   t = drain(c, rec, 0.0);

@@ -35,7 +35,7 @@ CallRequest prefixed(std::uint64_t id, std::uint64_t session, long prompt, long 
 
 TEST_CASE("A shared prefix is prefilled once per replica and its blocks are held once", "[shared_prefix][batcher]") {
   EngineSettings engine;
-  engine.kv_retention = KvRetention::none;  // no session keeps a cache: only the prefix is shared
+  engine.kv_retention = "none";  // no session keeps a cache: only the prefix is shared
   ContinuousBatcher b = make(engine, 10000);
   // A 4,008-token prefix: 250 full 16-token blocks are shareable (4,000
   // tokens); the last 8 tokens sit in a block of the session's own.

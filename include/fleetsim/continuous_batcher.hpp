@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "fleetsim/kv_policy.hpp"
 #include "fleetsim/power_model.hpp"
 #include "fleetsim/prefix_block_cache.hpp"
 #include "fleetsim/power_timeline.hpp"
@@ -251,6 +252,9 @@ class ContinuousBatcher {
 
   std::shared_ptr<const RooflineModel> roofline_;
   EngineSettings engine_;
+  // The engine's KV policies, resolved once: no name is looked up per call.
+  KvRetentionPolicy retention_;
+  KvAdmissionPolicy admission_;
   PowerModel power_;
   long total_blocks_;
   long free_blocks_;

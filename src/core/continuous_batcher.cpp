@@ -11,6 +11,8 @@ ContinuousBatcher::ContinuousBatcher(std::shared_ptr<const RooflineModel> roofli
                                      double window_start_s, PowerTimeline* timeline)
     : roofline_(std::move(roofline)),
       engine_(engine),
+      retention_(make_kv_retention_policy(engine)),
+      admission_(make_kv_admission_policy(engine)),
       power_(power),
       total_blocks_(kv_blocks),
       free_blocks_(kv_blocks),

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "autoscale_reader.hpp"
+#include "fleetsim/kv_policy.hpp"
 #include "failure_reader.hpp"
 #include "purchase_reader.hpp"
 #include "kv_tier_reader.hpp"
@@ -84,20 +85,20 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
 
   const YAML::Node retention = YamlReader::get(map, "kv_retention");
   sites.kv_retention = retention;
-  bool retention_ok = true;
+  const KvRetentionInfo* policy = find_kv_retention_policy(e.kv_retention);  // the default or the stack's
   if (retention.IsDefined()) {
     auto v = r.choice(retention, child_path(path, "kv_retention"), kv_retention_choices(), "KV retention policy");
     if (v) e.kv_retention = *v;
-    retention_ok = v.has_value();
+    policy = v ? find_kv_retention_policy(*v) : nullptr;
   }
   const YAML::Node ttl = YamlReader::get(map, "kv_ttl");
   if (ttl.IsDefined()) {
     if (auto v = r.quantity(ttl, child_path(path, "kv_ttl"), Dimension::duration, greater_than(0))) e.kv_ttl_s = *v;
-    if (retention_ok && e.kv_retention != KvRetention::ttl)
+    if (policy && !policy->reads_ttl)
       r.error(ttl, child_path(path, "kv_ttl"), "kv_ttl applies only with kv_retention: ttl",
               "set kv_retention: ttl, or remove kv_ttl");
-  } else if (retention_ok && e.kv_retention == KvRetention::ttl) {
-    r.error(retention, child_path(path, "kv_retention"), "kv_retention: ttl needs kv_ttl",
+  } else if (policy && policy->reads_ttl) {
+    r.error(retention, child_path(path, "kv_retention"), fmt::format("kv_retention: {} needs kv_ttl", e.kv_retention),
             "add e.g. kv_ttl: 30s: how long a finished call's KV cache is kept for the session's next call");
   }
   if (const YAML::Node n = YamlReader::get(map, "kv_tiers"))
