@@ -24,8 +24,8 @@ TEST_CASE("A call alone on an idle replica: TTFT is one prefill, then one decode
   Recorder rec;
   b.enqueue(call(1, 1, 1000, 10));
   // Nothing can change the batch in between, so one plan holds both.
-  Plan plan = b.plan(0.0, rec);
-  REQUIRE(plan.kind == Plan::Kind::iteration);
+  BatchPlan plan = b.plan(0.0, rec);
+  REQUIRE(plan.kind == BatchPlan::Kind::iteration);
   CHECK(plan.iterations == 10);
   CHECK(plan.run_iterations == 9);  // the prefill produced the first of 10 tokens
   b.complete(plan, plan.iterations, 0.0, plan.duration_s, rec);
@@ -52,14 +52,14 @@ TEST_CASE("A plan interrupted after its prefill resumes as a decode run with the
   ContinuousBatcher b = make(engine, 10000);
   Recorder rec;
   b.enqueue(call(1, 1, 1000, 10));
-  Plan plan = b.plan(0.0, rec);
+  BatchPlan plan = b.plan(0.0, rec);
   const double head = b.time_of(plan, 1);
   CHECK(b.iterations_done(plan, head * 0.5) == 0);
   CHECK(b.iterations_done(plan, head) == 1);
   CHECK(b.iterations_done(plan, b.time_of(plan, 4)) == 4);
   b.complete(plan, 1, 0.0, head, rec);  // cut after the first iteration
-  Plan rest = b.plan(head, rec);
-  REQUIRE(rest.kind == Plan::Kind::decode_run);
+  BatchPlan rest = b.plan(head, rec);
+  REQUIRE(rest.kind == BatchPlan::Kind::decode_run);
   CHECK(rest.iterations == 9);
   CHECK(head + rest.duration_s == Approx(plan.duration_s).epsilon(1e-12));
   b.complete(rest, rest.iterations, head, head + rest.duration_s, rec);
@@ -101,8 +101,8 @@ TEST_CASE("TTL retention expires idle caches", "[batcher][kv]") {
   b.enqueue(call(1, 3, 500, 5));
   const double t = drain(b, rec, 0.0);
   CHECK(b.holds_session(3));
-  Plan p = b.plan(t + 6.0, rec);
-  CHECK(p.kind == Plan::Kind::idle);
+  BatchPlan p = b.plan(t + 6.0, rec);
+  CHECK(p.kind == BatchPlan::Kind::idle);
   CHECK_FALSE(b.holds_session(3));
   CHECK(b.kv_blocks_used() == 0);
 }
@@ -114,16 +114,16 @@ TEST_CASE("The batch cap and token budget bound each iteration", "[batcher]") {
   ContinuousBatcher b = make(engine, 100000);
   Recorder rec;
   for (int i = 0; i < 10; ++i) b.enqueue(call(i, 100 + i, 300, 20));
-  Plan p = b.plan(0.0, rec);
+  BatchPlan p = b.plan(0.0, rec);
   CHECK(b.running() == 2);  // 300 + 212: the second prompt starts a chunk, the third finds no budget
   CHECK(b.waiting() == 8);
-  REQUIRE(p.kind == Plan::Kind::iteration);
+  REQUIRE(p.kind == BatchPlan::Kind::iteration);
   b.complete(p, 1, 0, p.duration_s, rec);
   double t = p.duration_s;
   for (int i = 0; i < 50; ++i) {
-    Plan q = b.plan(t, rec);
+    BatchPlan q = b.plan(t, rec);
     REQUIRE(b.running() <= 4);
-    if (q.kind == Plan::Kind::idle) break;
+    if (q.kind == BatchPlan::Kind::idle) break;
     b.complete(q, q.iterations, t, t + q.duration_s, rec);
     t += q.duration_s;
   }
@@ -139,7 +139,7 @@ TEST_CASE("Without chunked prefill a prompt runs in a prefill-only iteration", "
   Recorder rec;
   b.enqueue(call(1, 1, 4000, 3));  // longer than the budget: runs alone
   b.enqueue(call(2, 2, 600, 3));
-  Plan p = b.plan(0.0, rec);
+  BatchPlan p = b.plan(0.0, rec);
   CHECK(b.running() == 1);
   RooflineModel model(llama_8b(), h100_node(), engine);
   IterationShape s;
@@ -213,7 +213,7 @@ TEST_CASE("Reserving the output admits only what fits at full length, and never 
     ContinuousBatcher b = make(engine, 40);
     Recorder rec;
     for (std::uint64_t i = 1; i <= 4; ++i) b.enqueue(call(i, i, 160, 160));
-    Plan first = b.plan(0.0, rec);
+    BatchPlan first = b.plan(0.0, rec);
     const std::size_t admitted = b.running();
     b.complete(first, first.iterations, 0.0, first.duration_s, rec);
     drain(b, rec, first.duration_s);

@@ -57,7 +57,7 @@ TEST_CASE("A shared prefix is prefilled once per replica and its blocks are held
   // computes its 108 others, and the prefix's blocks are not copied.
   b.enqueue(prefixed(2, 2, 4108, 10, t));
   b.enqueue(prefixed(3, 3, 4108, 10, t));
-  Plan p = b.plan(t, rec);
+  BatchPlan p = b.plan(t, rec);
   // Each owns blocks_for(4,109) - 250 = 7 blocks beside the 250 it reads.
   CHECK(b.kv_blocks_used() == 250 + 2 * 7);
   b.complete(p, p.iterations, t, t + p.duration_s, rec);
