@@ -56,7 +56,7 @@ struct Run {
 
   Run(std::vector<Step> steps, int replicas = 1) : sc(toy_scenario(1, replicas, std::move(steps))) {
     sc.workloads[0].initial_context_tokens = Distribution::constant(100);
-    fleet = std::make_unique<FleetModel>(sc, 0.0);
+    fleet = std::make_unique<FleetModel>(sc);
     driver = std::make_unique<ToyDriver>(*fleet);
     driver->arrive(0.0, 0);
     driver->run();

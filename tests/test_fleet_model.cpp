@@ -14,7 +14,7 @@ using namespace fleetsim::testing;
 
 TEST_CASE("One call on one replica takes a prefill and a decode per further token", "[fleet_model]") {
   const Scenario sc = toy_scenario(1, 1, {toy_llm(100, 10)});
-  FleetModel fleet(sc, 0.0);
+  FleetModel fleet(sc);
   ToyDriver driver(fleet);
   driver.arrive(2.0, 0);
   driver.run();
@@ -52,7 +52,7 @@ TEST_CASE("One call on one replica takes a prefill and a decode per further toke
 
 TEST_CASE("A chain llm, tool, llm lasts the sum of its calls and the tool's latency", "[fleet_model]") {
   const Scenario sc = toy_scenario(1, 1, {toy_llm(100, 10), toy_tool(0.5, 20), toy_llm(30, 5)});
-  FleetModel fleet(sc, 0.0);
+  FleetModel fleet(sc);
   ToyDriver driver(fleet);
   driver.arrive(0.0, 0);
   driver.run();
@@ -83,7 +83,7 @@ TEST_CASE("A chain llm, tool, llm lasts the sum of its calls and the tool's late
 
 TEST_CASE("Two simultaneous sessions go to two idle replicas and run side by side", "[fleet_model]") {
   const Scenario sc = toy_scenario(1, 2, {toy_llm(100, 10)});
-  FleetModel fleet(sc, 0.0);
+  FleetModel fleet(sc);
   REQUIRE(fleet.replicas().size() == 2);
   ToyDriver driver(fleet);
   driver.arrive(1.0, 0);
@@ -109,7 +109,7 @@ TEST_CASE("Two simultaneous sessions go to two idle replicas and run side by sid
 
 TEST_CASE("Two simultaneous sessions on one replica share every iteration", "[fleet_model]") {
   const Scenario sc = toy_scenario(1, 1, {toy_llm(100, 10)});
-  FleetModel fleet(sc, 0.0);
+  FleetModel fleet(sc);
   ToyDriver driver(fleet);
   driver.arrive(0.0, 0);
   driver.arrive(0.0, 0);

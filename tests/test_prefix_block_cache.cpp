@@ -146,8 +146,8 @@ TEST_CASE("Preemption unpins a call's chunks, a failure drops them, and without 
   // A call reading the chunks when the node fails: its calls are aborted and
   // every block of the replica is free again.
   b.enqueue(hashed(2, 2, 1100, kAbc, 3, t));
-  Plan p = b.plan(t, rec);
-  REQUIRE(p.kind != Plan::Kind::idle);
+  BatchPlan p = b.plan(t, rec);
+  REQUIRE(p.kind != BatchPlan::Kind::idle);
   CHECK(b.prefix_cache()->evictable_blocks() == 0);  // pinned while it runs
   std::vector<CallRequest> aborted;
   b.fail(t, aborted);
@@ -156,7 +156,7 @@ TEST_CASE("Preemption unpins a call's chunks, a failure drops them, and without 
   CHECK(b.prefix_cache()->chunks() == 0);
 
   EngineSettings none;
-  none.kv_retention = KvRetention::none;
+  none.kv_retention = "none";
   ContinuousBatcher c = make(none, 200);
   c.enqueue(hashed(1, 1, 1100, kAbc, 3));
   t = drain(c, rec, 0.0);

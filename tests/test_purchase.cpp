@@ -85,7 +85,7 @@ TEST_CASE("The report prices a pool as bought and the fleet under each option", 
   sc.costs.pue = 1.5;
   sc.costs.electricity_usd_per_kwh = 0.1;
   constexpr double window = 1000.0;
-  FleetModel fleet{sc, window};
+  FleetModel fleet{sc};
   ToyDriver driver(fleet);
   driver.arrive(0.0, 0);
   driver.arrive(0.0, 0);

@@ -21,7 +21,7 @@ constexpr double kWindowS = 1000.0;
 // tokens) arriving together at t = 0, measured over [0, 1000 s].
 struct ToyRun {
   Scenario sc = toy_scenario(1, 2, {toy_llm(100, 10)});
-  FleetModel fleet{sc, kWindowS};
+  FleetModel fleet{sc};
   RunTotals totals;
 
   explicit ToyRun(Pricing pricing) {
@@ -147,7 +147,7 @@ TEST_CASE("build_report leaves energy out of a cloud fleet's cost but still repo
 
 TEST_CASE("build_report gives undefined, not zero, for ratios over nothing", "[report_builder]") {
   const Scenario sc = toy_scenario(2, 1, {toy_llm(100, 10)});
-  FleetModel fleet(sc, kWindowS);
+  FleetModel fleet(sc);
   fleet.settle(kWindowS);
   RunTotals totals;
   totals.window_end_s = totals.simulated_end_s = kWindowS;

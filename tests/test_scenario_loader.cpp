@@ -116,7 +116,7 @@ TEST_CASE("A complete scenario loads into SI values", "[loader]") {
   CHECK(e.memory_fraction == 0.85);
   CHECK(e.activation_reserve_bytes == 2 * kGiB);
   CHECK(e.kv_block_tokens == 32);
-  CHECK(e.kv_retention == KvRetention::ttl);
+  CHECK(e.kv_retention == "ttl");
   CHECK(e.kv_ttl_s == 30);
 
   // cheap-h100 starts from the catalog H100: overridden keys change, the rest is inherited.
@@ -136,7 +136,7 @@ TEST_CASE("A complete scenario loads into SI values", "[loader]") {
   CHECK(gpu.engine.tensor_parallel == 2);
   CHECK(gpu.engine.replicas_per_node == 0);
   CHECK(gpu.replicas_per_node() == 4);
-  CHECK(gpu.engine.kv_retention == KvRetention::none);
+  CHECK(gpu.engine.kv_retention == "none");
   CHECK(gpu.engine.max_batch_size == EngineSettings{}.max_batch_size);
 
   REQUIRE(s.models.size() == 2);

@@ -29,7 +29,7 @@ ServingStack test_stack() {
   s.overhead = {2e-3, 10e-6, 30e-6};
   s.chunked_prefill = false;
   s.max_batch_size = 64;
-  s.kv_admission = KvAdmission::reserve_output;
+  s.kv_admission = "reserve_output";
   s.kv_layout = KvLayout::unified;
   return s;
 }
@@ -93,7 +93,7 @@ TEST_CASE("The built-in stacks parse, and every figure has a source", "[stacks]"
   }
   // The one stack whose admission policy is TensorRT-LLM's GUARANTEED_NO_EVICT.
   REQUIRE(c.find_stack("tensorrt-llm")->kv_admission);
-  CHECK(*c.find_stack("tensorrt-llm")->kv_admission == KvAdmission::reserve_output);
+  CHECK(*c.find_stack("tensorrt-llm")->kv_admission == "reserve_output");
   CHECK(c.find_stack("vllm-0.5")->overhead.fixed_s == Approx(4e-3));
 }
 
@@ -181,7 +181,7 @@ TEST_CASE("A pool's stack fills in only the engine settings the pool leaves out"
     CHECK(e.overhead->per_output_token_s == Approx(30e-6));
     CHECK(e.max_batch_size == 8);                            // the pool's
     CHECK_FALSE(e.chunked_prefill);                          // the stack's
-    CHECK(e.kv_admission == KvAdmission::reserve_output);    // the stack's
+    CHECK(e.kv_admission == "reserve_output");    // the stack's
     CHECK(e.kv_layout == KvLayout::unified);                 // the stack's
     CHECK(e.max_batched_tokens == EngineSettings{}.max_batched_tokens);  // neither sets it
   }

@@ -35,7 +35,7 @@ CallRequest prefixed(std::uint64_t id, std::uint64_t session, long prompt, long 
 
 TEST_CASE("A shared prefix is prefilled once per replica and its blocks are held once", "[shared_prefix][batcher]") {
   EngineSettings engine;
-  engine.kv_retention = KvRetention::none;  // no session keeps a cache: only the prefix is shared
+  engine.kv_retention = "none";  // no session keeps a cache: only the prefix is shared
   ContinuousBatcher b = make(engine, 10000);
   // A 4,008-token prefix: 250 full 16-token blocks are shareable (4,000
   // tokens); the last 8 tokens sit in a block of the session's own.
@@ -57,7 +57,7 @@ TEST_CASE("A shared prefix is prefilled once per replica and its blocks are held
   // computes its 108 others, and the prefix's blocks are not copied.
   b.enqueue(prefixed(2, 2, 4108, 10, t));
   b.enqueue(prefixed(3, 3, 4108, 10, t));
-  Plan p = b.plan(t, rec);
+  BatchPlan p = b.plan(t, rec);
   // Each owns blocks_for(4,109) - 250 = 7 blocks beside the 250 it reads.
   CHECK(b.kv_blocks_used() == 250 + 2 * 7);
   b.complete(p, p.iterations, t, t + p.duration_s, rec);

@@ -152,7 +152,7 @@ TEST_CASE("Time series of a single-server queue on the toy fleet, computed by ha
   // sequence at a time: the calls run back to back, C seconds each.
   Scenario sc = toy_scenario(1, 1, {toy_llm(100, 10)});
   sc.pools[0].engine.max_batch_size = 1;
-  FleetModel fleet(sc, 0.0);
+  FleetModel fleet(sc);
   const double call = toy_call_s(100, 10);
   fleet.record_time_series(1.5 * call);
   ToyDriver driver(fleet);

@@ -73,7 +73,7 @@ TEST_CASE("timestamp pacing issues a call at its recorded time, or late when its
   // Recorded at 0, 1 s and 1.005 s: the third is due before the second
   // (about 15 ms) has ended.
   const Scenario sc = replaying(toy_trace(TracePacing::timestamp, false, {0.0, 1.0, 1.005}, {}));
-  FleetModel fleet(sc, 0.0);
+  FleetModel fleet(sc);
   ToyDriver driver(fleet);
   driver.arrive(0.0, 0);
   driver.run();
@@ -92,7 +92,7 @@ TEST_CASE("think_time pacing with a think column issues each call its gap after 
           "[trace][pacing]") {
   // The recorded times of later calls are not used: only the start.
   const Scenario sc = replaying(toy_trace(TracePacing::think_time, false, {2.0, 50.0, 60.0}, {0.5, 0.25, kNoGap}));
-  FleetModel fleet(sc, 0.0);
+  FleetModel fleet(sc);
   ToyDriver driver(fleet);
   driver.arrive(2.0, 0);
   driver.run();
@@ -109,7 +109,7 @@ TEST_CASE("think_time pacing with a start-to-start gap waits for the later of st
   // 0.5 s after the first call's start, which has ended by then (t0 is about
   // 30 ms); 1 ms after the second's, which has not: the third follows its end.
   const Scenario sc = replaying(toy_trace(TracePacing::think_time, true, {0.0, 9.0, 9.0}, {0.5, 0.001, kNoGap}));
-  FleetModel fleet(sc, 0.0);
+  FleetModel fleet(sc);
   ToyDriver driver(fleet);
   driver.arrive(0.0, 0);
   driver.run();
@@ -375,7 +375,7 @@ TEST_CASE("the SWE-bench replay makes each session's calls with its tokens, exac
 
   // An ample toy fleet (eight replicas, no memory pressure): every call runs.
   const Scenario sc = replaying(shared, 8);
-  RecordingFleet fleet(sc, 0.0);
+  RecordingFleet fleet(sc);
   ToyDriver driver(fleet);
   for (std::uint32_t k = 0; k < 500; ++k) driver.arrive(shared->start_s({k, 0.0}), 0);
   driver.run();

@@ -11,7 +11,7 @@
 // call whose session's cache sits in a tier reloads it before its prefill: the
 // transfer is added to the iteration that runs the call's first chunk.
 //
-// The batcher knows nothing of time passing: the engine asks it for a Plan,
+// The batcher knows nothing of time passing: the engine asks it for a BatchPlan,
 // lets the plan's time elapse (or part of it, when a new call interrupts a
 // decode run) and reports back with complete(). Between composition changes a
 // plan covers many decode iterations at once, so the cost of a run grows with
@@ -25,6 +25,7 @@
 #include <utility>
 #include <vector>
 
+#include "fleetsim/kv_policy.hpp"
 #include "fleetsim/power_model.hpp"
 #include "fleetsim/prefix_block_cache.hpp"
 #include "fleetsim/power_timeline.hpp"
@@ -82,7 +83,7 @@ class BatcherListener {
 // iteration with prompt work, followed by `run_iterations` decode iterations
 // when the batch cannot change in between (nothing finishes or can join at the
 // end of the first iteration): one event instead of two for most calls.
-struct Plan {
+struct BatchPlan {
   enum class Kind { idle, iteration, decode_run };
   Kind kind = Kind::idle;
   long iterations = 0;           // in all
@@ -133,15 +134,15 @@ class ContinuousBatcher {
   bool enqueue(const CallRequest& call);
 
   // Admits what it can and says what runs next; Kind::idle when nothing to do.
-  Plan plan(double now, BatcherListener& listener);
+  BatchPlan plan(double now, BatcherListener& listener);
   // Time from the plan's start to the end of its k-th iteration.
-  double time_of(const Plan& plan, long k) const;
+  double time_of(const BatchPlan& plan, long k) const;
   // Whole iterations of the plan finished `elapsed` seconds after its start.
-  long iterations_done(const Plan& plan, double elapsed) const;
+  long iterations_done(const BatchPlan& plan, double elapsed) const;
   // Applies the first k iterations of the plan, which ran from start_s to end_s.
-  void complete(const Plan& plan, long k, double start_s, double end_s, BatcherListener& listener);
+  void complete(const BatchPlan& plan, long k, double start_s, double end_s, BatcherListener& listener);
   // Accounts busy time and energy of a plan cut off by the end of the run.
-  void account_unfinished(const Plan& plan, double start_s, double end_s);
+  void account_unfinished(const BatchPlan& plan, double start_s, double end_s);
   // Brings time integrals up to `now` (call at the end of the run).
   void settle(double now);
   // Its node goes off (an autoscaler drained it): the caches kept for
@@ -226,7 +227,7 @@ class ContinuousBatcher {
   void seat(Sequence& s, const KvReuse& r, long extra, double now);
   bool make_room(long blocks, double now);  // evicts retained caches; false if not enough
   void drop_retained(const RetainedKv::Entry& entry, double now);  // frees it, offloading to tiers
-  double head_s(const Plan& plan) const { return plan.cost.time_s() + plan.reload_s; }
+  double head_s(const BatchPlan& plan) const { return plan.cost.time_s() + plan.reload_s; }
   void ensure_decode_room(double now, BatcherListener& listener);
   void preempt_newest();
   void expire_retained(double now);
@@ -237,20 +238,23 @@ class ContinuousBatcher {
   long kv_growth_limit(long limit, long free) const;
   // After the prompt iteration just planned, a decode run can follow in the
   // same plan; sets it up and returns true, or false if the batch may change.
-  bool plan_tail_run(Plan& p);
+  bool plan_tail_run(BatchPlan& p);
   // `first_token_s`: when the first of the k iterations ends, the first
   // token of a sequence whose KV arrived from a prefill replica.
   void apply_decode(long k, double first_token_s);
   void account(double start_s, double end_s, double compute_s, double memory_s, double batch,
                const std::vector<double>& workload_tokens, double tokens);
   void touch(double now);  // integrates KV occupancy up to now
-  Plan plan_next(double now, BatcherListener& listener);
+  BatchPlan plan_next(double now, BatcherListener& listener);
   // Tells the time series how waiting, running and KV blocks changed since
   // it was last told (only with a series).
   void report_levels(double now);
 
   std::shared_ptr<const RooflineModel> roofline_;
   EngineSettings engine_;
+  // The engine's KV policies, resolved once: no name is looked up per call.
+  KvRetentionPolicy retention_;
+  KvAdmissionPolicy admission_;
   PowerModel power_;
   long total_blocks_;
   long free_blocks_;

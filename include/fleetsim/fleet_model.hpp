@@ -55,8 +55,12 @@ class FleetDriver {
 
 class FleetModel : public BatcherListener {
  public:
-  // `window_end_s`: expected end of the measured window (for binning power).
-  FleetModel(const Scenario& scenario, double window_end_s);
+  explicit FleetModel(const Scenario& scenario);
+  // Its replicas point to its pools' power timelines, and once attached the
+  // driver and the replicas' servers call back into it: it stays where it was
+  // built (no copy, and so no implicit move).
+  FleetModel(const FleetModel&) = delete;
+  FleetModel& operator=(const FleetModel&) = delete;
 
   // Also sets the autoscalers' first evaluations.
   void attach(FleetDriver* driver);
@@ -89,7 +93,6 @@ class FleetModel : public BatcherListener {
   FleetMetrics& metrics() { return metrics_; }
   const FleetMetrics& metrics() const { return metrics_; }
   const Scenario& scenario() const { return scenario_; }
-  std::size_t host_count() const { return host_count_; }
   // The autoscaler of an autoscaled pool; nullptr for a pool of fixed size.
   const PoolAutoscaler* autoscaler(std::size_t pool) const;
   // A pool whose nodes fail (docs/failures.md): what happened in the window.
@@ -216,7 +219,6 @@ class FleetModel : public BatcherListener {
   std::size_t sessions_in_flight_ = 0;
   std::uint64_t next_session_key_ = 1;
   std::vector<std::uint64_t> sessions_created_;  // per workload, for stream ids
-  std::size_t host_count_ = 0;
   FleetMetrics metrics_;
   std::unique_ptr<TimeSeries> series_;  // null unless recorded: no work per event then
   CallLog* call_log_ = nullptr;         // null unless recorded

@@ -33,8 +33,6 @@ class PowerModel {
     return per_device * devices_;
   }
 
-  double idle_power_w() const { return device_.idle_w * devices_; }
-
  private:
   DevicePower device_;
   int devices_;

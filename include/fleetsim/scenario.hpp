@@ -22,19 +22,6 @@
 
 namespace fleetsim {
 
-// What a replica does with a session's KV cache when its LLM call ends.
-enum class KvRetention {
-  none,  // free at once: every call re-prefills its whole prompt
-  lru,   // keep until memory is needed, evicting the least recently used
-  ttl,   // keep for at most `ttl_s`, and evict LRU earlier under memory pressure
-};
-
-// When a waiting call may join the batch (docs/performance-model.md, §3).
-enum class KvAdmission {
-  on_demand,       // vLLM: blocks for the prompt now, more as decode grows; preempt when out
-  reserve_output,  // TensorRT-LLM's GUARANTEED_NO_EVICT: blocks for prompt + output up front
-};
-
 // How a replica's KV cache is laid out for attention (docs/performance-model.md,
 // "The KV cache's layout").
 enum class KvLayout {
@@ -58,8 +45,11 @@ struct EngineSettings {
   // Memory per device held back for activations and runtime buffers.
   double activation_reserve_bytes = 0.0;
   int kv_block_tokens = 16;  // paged-attention block size
-  KvRetention kv_retention = KvRetention::lru;
-  KvAdmission kv_admission = KvAdmission::on_demand;
+  // What a replica keeps of a session's KV cache when its call ends, and when
+  // a waiting call may join the batch (docs/performance-model.md, §3): names
+  // in the KV policy registries (kv_policy.hpp).
+  std::string kv_retention = "lru";
+  std::string kv_admission = "on_demand";
   KvLayout kv_layout = KvLayout::per_sequence;
   double kv_ttl_s = 0.0;
   // Tiers of the node's `kv_tiers` that hold caches evicted from device

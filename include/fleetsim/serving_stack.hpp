@@ -22,7 +22,7 @@ struct ServingStack {
   std::optional<bool> chunked_prefill;
   std::optional<int> max_batched_tokens;
   std::optional<int> max_batch_size;
-  std::optional<KvAdmission> kv_admission;
+  std::optional<std::string> kv_admission;  // a KV admission policy's name (kv_policy.hpp)
   std::optional<KvLayout> kv_layout;
   // Device side: kernels per layer the roofline does not price
   // (EngineSettings::kernels_per_layer); 0 when the stack's kernels are

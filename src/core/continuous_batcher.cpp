@@ -11,6 +11,8 @@ ContinuousBatcher::ContinuousBatcher(std::shared_ptr<const RooflineModel> roofli
                                      double window_start_s, PowerTimeline* timeline)
     : roofline_(std::move(roofline)),
       engine_(engine),
+      retention_(make_kv_retention_policy(engine)),
+      admission_(make_kv_admission_policy(engine)),
       power_(power),
       total_blocks_(kv_blocks),
       free_blocks_(kv_blocks),
@@ -20,7 +22,7 @@ ContinuousBatcher::ContinuousBatcher(std::shared_ptr<const RooflineModel> roofli
   scratch_workload_tokens_.assign(static_cast<std::size_t>(workloads), 0.0);
 }
 
-bool ContinuousBatcher::plan_tail_run(Plan& p) {
+bool ContinuousBatcher::plan_tail_run(BatchPlan& p) {
   if (!waiting_.empty() && running_.size() < static_cast<std::size_t>(engine_.max_batch_size)) return false;
   scratch_kv_.clear();
   scratch_blocks_.clear();
@@ -55,17 +57,17 @@ bool ContinuousBatcher::plan_tail_run(Plan& p) {
   return true;
 }
 
-Plan ContinuousBatcher::plan(double now, BatcherListener& listener) {
+BatchPlan ContinuousBatcher::plan(double now, BatcherListener& listener) {
   if (down_) return {};  // its node failed: calls wait for the repair
-  Plan p = plan_next(now, listener);
+  BatchPlan p = plan_next(now, listener);
   if (series_) report_levels(now);  // admissions, preemptions, evictions, expiries
   return p;
 }
 
-Plan ContinuousBatcher::plan_next(double now, BatcherListener& listener) {
+BatchPlan ContinuousBatcher::plan_next(double now, BatcherListener& listener) {
   touch(now);
   expire_retained(now);
-  Plan p;
+  BatchPlan p;
   for (int attempt = 0; attempt < 2 && running_.empty(); ++attempt) admit(now, listener);
   if (running_.empty()) return p;
   if (!waiting_.empty()) admit(now, listener);
@@ -89,7 +91,7 @@ Plan ContinuousBatcher::plan_next(double now, BatcherListener& listener) {
       scratch_kv_.push_back(s.kv_tokens);
       scratch_blocks_.push_back(s.blocks);
     }
-    p.kind = Plan::Kind::decode_run;
+    p.kind = BatchPlan::Kind::decode_run;
     p.run = {static_cast<double>(running_.size()), context};
     p.run_terms = roofline_->decode_terms(p.run);
     // ensure_decode_room has made room for at least one iteration.
@@ -129,7 +131,7 @@ Plan ContinuousBatcher::plan_next(double now, BatcherListener& listener) {
     // The forward pass reads the reloaded KV: its transfer comes first.
     if (tiers_ && s.chunk > 0) p.reload_s += s.reload_s;
   }
-  p.kind = Plan::Kind::iteration;
+  p.kind = BatchPlan::Kind::iteration;
   p.iterations = 1;
   p.cost = roofline_->cost(shape);
   p.duration_s = head_s(p);
@@ -137,29 +139,29 @@ Plan ContinuousBatcher::plan_next(double now, BatcherListener& listener) {
   return p;
 }
 
-double ContinuousBatcher::time_of(const Plan& plan, long k) const {
-  if (plan.kind == Plan::Kind::decode_run) return plan.run_terms.time(k);
+double ContinuousBatcher::time_of(const BatchPlan& plan, long k) const {
+  if (plan.kind == BatchPlan::Kind::decode_run) return plan.run_terms.time(k);
   if (k <= 0) return 0.0;
   return head_s(plan) + plan.run_terms.time(std::min(k - 1, plan.run_iterations));
 }
 
-long ContinuousBatcher::iterations_done(const Plan& plan, double elapsed) const {
-  if (plan.kind == Plan::Kind::decode_run) return plan.run_terms.iterations_within(plan.iterations, elapsed);
+long ContinuousBatcher::iterations_done(const BatchPlan& plan, double elapsed) const {
+  if (plan.kind == BatchPlan::Kind::decode_run) return plan.run_terms.iterations_within(plan.iterations, elapsed);
   const double head = head_s(plan);
   if (elapsed < head) return 0;
   return 1 + plan.run_terms.iterations_within(plan.run_iterations, elapsed - head);
 }
 
-void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, double end_s,
+void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, double end_s,
                                  BatcherListener& listener) {
   touch(end_s);
-  if (plan.kind == Plan::Kind::idle || k <= 0) return;
+  if (plan.kind == BatchPlan::Kind::idle || k <= 0) return;
   std::fill(scratch_workload_tokens_.begin(), scratch_workload_tokens_.end(), 0.0);
   double tokens = 0.0, batch = 0.0, compute = 0.0, memory = 0.0;
 
-  long run_k = plan.kind == Plan::Kind::decode_run ? k : k - 1;  // decode iterations after the first
+  long run_k = plan.kind == BatchPlan::Kind::decode_run ? k : k - 1;  // decode iterations after the first
   const double head_end = run_k > 0 ? start_s + head_s(plan) : end_s;
-  if (plan.kind == Plan::Kind::decode_run) {
+  if (plan.kind == BatchPlan::Kind::decode_run) {
     tokens = batch = static_cast<double>(running_.size());
     for (const auto& s : running_) scratch_workload_tokens_[s.call.workload] += 1.0;
     plan.run_terms.components(k, compute, memory);
@@ -211,7 +213,7 @@ void ContinuousBatcher::complete(const Plan& plan, long k, double start_s, doubl
   } else {
     account(start_s, end_s, compute, memory, batch, scratch_workload_tokens_, tokens);
     if (slices_) {
-      const bool decode_only = plan.kind == Plan::Kind::decode_run;
+      const bool decode_only = plan.kind == BatchPlan::Kind::decode_run;
       slices_->push_back({start_s, end_s, decode_only ? k : 1, batch, tokens, !decode_only, compute, memory});
     }
   }

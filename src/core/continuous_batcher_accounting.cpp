@@ -44,15 +44,15 @@ void ContinuousBatcher::account(double start_s, double end_s, double compute_s, 
       stats_.busy_s_by_workload[w] += duration * in_window * workload_tokens[w] / tokens;
 }
 
-void ContinuousBatcher::account_unfinished(const Plan& plan, double start_s, double end_s) {
-  if (plan.kind == Plan::Kind::idle || end_s <= start_s) return;
+void ContinuousBatcher::account_unfinished(const BatchPlan& plan, double start_s, double end_s) {
+  if (plan.kind == BatchPlan::Kind::idle || end_s <= start_s) return;
   // Scale the plan's roofline terms to the part that ran.
   const double fraction = plan.duration_s > 0 ? std::min(1.0, (end_s - start_s) / plan.duration_s) : 0.0;
   double compute = plan.cost.compute_s, memory = plan.cost.memory_s;
   if (plan.run_iterations > 0) {
     double run_compute = 0.0, run_memory = 0.0;
     plan.run_terms.components(plan.run_iterations, run_compute, run_memory);
-    if (plan.kind == Plan::Kind::decode_run) compute = memory = 0.0;
+    if (plan.kind == BatchPlan::Kind::decode_run) compute = memory = 0.0;
     compute += run_compute;
     memory += run_memory;
   }
@@ -67,7 +67,7 @@ void ContinuousBatcher::account_unfinished(const Plan& plan, double start_s, dou
   // The part that ran, as the end of the run cut it.
   if (slices_)
     slices_->push_back({start_s, end_s, iterations_done(plan, end_s - start_s), static_cast<double>(running_.size()),
-                        tokens, plan.kind == Plan::Kind::iteration, compute * fraction, memory * fraction});
+                        tokens, plan.kind == BatchPlan::Kind::iteration, compute * fraction, memory * fraction});
 }
 
 }  // namespace fleetsim

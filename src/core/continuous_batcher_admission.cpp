@@ -45,11 +45,10 @@ bool ContinuousBatcher::budget_admits(const Sequence& s, long decoding, long pre
   return !(prefill_remaining > 0 && prefill_remaining + s.target > budget);
 }
 
-// On demand: the prompt and the first token now, decode grows later.
-// Reserved: the whole final length now, so a running call never grows.
+// As the admission policy says: on demand the prompt and the first token now,
+// decode growing later; reserved, the whole final length now.
 long ContinuousBatcher::blocks_needed(const Sequence& s) const {
-  return engine_.kv_admission == KvAdmission::reserve_output ? blocks_for(s.call.prompt_tokens + s.call.output_tokens)
-                                                             : blocks_for(s.target + 1);
+  return blocks_for(admission_.tokens_to_admit(s.call, s.target));
 }
 
 // Even an empty replica cannot hold the head's prompt: fail it rather than

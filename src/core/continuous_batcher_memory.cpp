@@ -5,7 +5,6 @@
 // loses when its node goes off or fails.
 #include <algorithm>
 #include <cassert>
-#include <limits>
 
 #include "fleetsim/continuous_batcher.hpp"
 
@@ -28,7 +27,7 @@ void ContinuousBatcher::drop_prefixes() {
 
 void ContinuousBatcher::cache_prompt_chunks(Sequence& s) {
   // Without retention a replica keeps nothing once a call ends, chunks included.
-  if (engine_.kv_retention == KvRetention::none) return;
+  if (!retention_.keeps) return;
   const PrefixBlockCache::Run added = prefix_cache_->add_computed(
       s.call.prefix, s.hash_pinned, s.call.prompt_tokens, s.call.session_key, s.blocks - s.shared);
   // Its own blocks holding those chunks now belong to the cache (pinned by it).
@@ -80,7 +79,7 @@ void ContinuousBatcher::drop_retained(const RetainedKv::Entry& entry, double now
 
 void ContinuousBatcher::expire_retained(double now) {
   if (tiers_) tiers_->expire(now);
-  if (engine_.kv_retention != KvRetention::ttl) return;  // only TTL entries expire
+  if (!retention_.expires()) return;
   while (!retained_.empty() && retained_.oldest().expires_s <= now) drop_retained(retained_.pop_oldest(), now);
 }
 
@@ -151,7 +150,7 @@ void ContinuousBatcher::release(Sequence& s, double now) {
   s.blocks -= s.shared;  // a shared prefix's blocks stay with the replica
   s.shared = 0;
   // A hashed call's reuse is its chunks': its session keeps no cache of its own.
-  if (engine_.kv_retention == KvRetention::none || s.blocks == 0 || !s.call.prefix.empty()) {
+  if (!retention_.keeps || s.blocks == 0 || !s.call.prefix.empty()) {
     free_blocks_ += s.blocks;
     s.blocks = 0;
     return;
@@ -159,10 +158,8 @@ void ContinuousBatcher::release(Sequence& s, double now) {
   // Admission took the session's older cache, and a session has one call at a
   // time, so no entry for it can be here now.
   assert(!retained_.contains(s.call.session_key));
-  const double expires = engine_.kv_retention == KvRetention::ttl ? now + engine_.kv_ttl_s
-                                                                    : std::numeric_limits<double>::infinity();
-  // TTL entries are appended in expiry order because the TTL is one constant per replica.
-  retained_.push({s.call.session_key, s.blocks, s.kv_tokens, expires});
+  // Appended in expiry order: the policy's expiry never decreases from call to call.
+  retained_.push({s.call.session_key, s.blocks, s.kv_tokens, retention_.expiry_s(now)});
   s.blocks = 0;
 }
 

@@ -17,7 +17,7 @@ constexpr double kPowerBinS = 1.0;
 
 }  // namespace
 
-FleetModel::FleetModel(const Scenario& scenario, double /*window_end_s*/) : scenario_(scenario) {
+FleetModel::FleetModel(const Scenario& scenario) : scenario_(scenario) {
   const double warmup = scenario.simulation.warmup_s;
   metrics_.workloads.resize(scenario.workloads.size());
   metrics_.pools.resize(scenario.pools.size());
@@ -66,7 +66,6 @@ void FleetModel::set_up_placements() {
       }
     }
   }
-  host_count_ = host;
 }
 
 // One batcher per placement. Replicas of one pool and model share their

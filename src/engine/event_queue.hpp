@@ -23,6 +23,9 @@ class EngineEventSink {
 class EventQueue {
  public:
   EventQueue(EngineEventSink& sink, std::size_t replicas);
+  // Its kernel timer calls back into this object: it stays where it was built.
+  EventQueue(const EventQueue&) = delete;
+  EventQueue& operator=(const EventQueue&) = delete;
 
   // See EventAgenda::schedule. An event for the current time runs after the
   // one being dispatched.

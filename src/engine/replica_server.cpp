@@ -47,7 +47,7 @@ void ReplicaServer::start_next() {
   const double start = now();
   plan_ = batcher_.plan(start, listener_);
   ++events_;
-  if (plan_.kind == Plan::Kind::idle) {
+  if (plan_.kind == BatchPlan::Kind::idle) {
     state_ = State::idle;
     return;
   }

@@ -45,7 +45,7 @@ class ReplicaServer {
   EventQueue& queue_;
   long& events_;
   State state_ = State::idle;
-  Plan plan_;
+  BatchPlan plan_;
   double plan_start_s_ = 0.0;
   long iterations_due_ = 0;  // iterations of the plan done when the event fires
 };

@@ -48,7 +48,6 @@ struct RunControl {
   int sources_running = 0;
   sg4::SemaphorePtr drained;             // count mode: released when the last session ends
   bool progress = false;
-  std::chrono::steady_clock::time_point wall_start;
   std::chrono::steady_clock::time_point last_progress;
   std::function<void(double, long)> watchdog;  // SimulationOptions::on_progress
   long watched = 0;                            // events at the watchdog's last call
@@ -238,7 +237,7 @@ void use_datacenter_network() {
 void init_run_control(RunControl& rc, const Scenario& scenario, const SimulationOptions& options) {
   rc.progress = options.progress;
   rc.watchdog = options.on_progress;
-  rc.wall_start = rc.last_progress = std::chrono::steady_clock::now();
+  rc.last_progress = std::chrono::steady_clock::now();
   if (scenario.simulation.duration_s) rc.horizon_s = *scenario.simulation.duration_s;
   if (scenario.simulation.sessions) rc.session_limit = *scenario.simulation.sessions;
   rc.drained = sg4::Semaphore::create(0);
@@ -314,7 +313,7 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
 
   RunControl rc;
   init_run_control(rc, scenario, options);
-  FleetModel fleet(scenario, std::isfinite(rc.horizon_s) ? rc.horizon_s : 0.0);
+  FleetModel fleet(scenario);
   if (options.timeseries) fleet.record_time_series(options.timeseries_bin_s);
   if (options.calls) fleet.record_calls(options.calls);
   if (options.trace) fleet.record_replica_trace(options.trace, options.trace_replicas);

@@ -51,20 +51,20 @@ void read_schedule(YamlReader& r, const YAML::Node& list, const std::string& pat
   }
 }
 
-}  // namespace
-
-std::optional<AutoscaleSpec> read_autoscale(YamlReader& r, const YAML::Node& map, const std::string& path) {
-  if (!r.expect_map(map, path, "e.g. autoscale: {policy: utilization, target: 0.6, min: 1, max: 20}"))
-    return std::nullopt;
-  r.check_keys(map, path, scenario_keys("autoscale"));
-  const std::size_t errors = r.error_count();
-  AutoscaleSpec a;
-  const AutoscalePolicyInfo* info = nullptr;
+// `policy:`, checked against the registry; nullptr when missing or unknown.
+const AutoscalePolicyInfo* read_policy(YamlReader& r, const YAML::Node& map, const std::string& path,
+                                       AutoscaleSpec& a) {
   if (const YAML::Node n = r.require(map, path, "policy", fmt::format("one of {}", fmt::join(autoscale_policy_names(), ", "))))
     if (auto v = r.choice(n, child_path(path, "policy"), policy_choices(), "autoscaling policy")) {
       a.policy = *v;
-      info = find_autoscale_policy(a.policy);
+      return find_autoscale_policy(a.policy);
     }
+  return nullptr;
+}
+
+// `target:`, which the policy needs or refuses, in the unit the policy reads it in.
+void read_target(YamlReader& r, const YAML::Node& map, const std::string& path, const AutoscalePolicyInfo* info,
+                 AutoscaleSpec& a) {
   const YAML::Node target = YamlReader::get(map, "target");
   if (info && info->needs_target && !target.IsDefined())
     r.error(map, path, fmt::format("the {} policy needs a target", a.policy),
@@ -81,6 +81,9 @@ std::optional<AutoscaleSpec> read_autoscale(YamlReader& r, const YAML::Node& map
       a.target = *v;
     }
   }
+}
+
+void read_node_bounds(YamlReader& r, const YAML::Node& map, const std::string& path, AutoscaleSpec& a) {
   const YAML::Node min = r.require(map, path, "min", "the fewest nodes the pool keeps, at least 1");
   if (min.IsDefined())
     if (auto v = r.integer(min, child_path(path, "min"), 1)) a.min_nodes = static_cast<int>(*v);
@@ -90,6 +93,10 @@ std::optional<AutoscaleSpec> read_autoscale(YamlReader& r, const YAML::Node& map
       a.max_nodes = static_cast<int>(*v);
       if (a.max_nodes < a.min_nodes) r.error(max, child_path(path, "max"), fmt::format("max {} is below min {}", a.max_nodes, a.min_nodes));
     }
+}
+
+// How often the policy looks and how fast nodes come and go.
+void read_pacing(YamlReader& r, const YAML::Node& map, const std::string& path, AutoscaleSpec& a) {
   if (const YAML::Node n = YamlReader::get(map, "interval"))
     if (auto v = r.quantity(n, child_path(path, "interval"), Dimension::duration, greater_than(0))) a.interval_s = *v;
   if (const YAML::Node n = YamlReader::get(map, "tolerance"))
@@ -102,6 +109,12 @@ std::optional<AutoscaleSpec> read_autoscale(YamlReader& r, const YAML::Node& map
   if (const YAML::Node n = YamlReader::get(map, "load_bandwidth"))
     if (auto v = r.quantity(n, child_path(path, "load_bandwidth"), Dimension::bandwidth, greater_than(0)))
       a.load_bandwidth_bytes_per_s = *v;
+}
+
+// `schedule:` and its `repeat:`, which the policy needs or refuses; returns
+// the schedule's node (undefined when absent) for later messages.
+YAML::Node read_schedule_keys(YamlReader& r, const YAML::Node& map, const std::string& path,
+                              const AutoscalePolicyInfo* info, AutoscaleSpec& a) {
   const YAML::Node schedule = YamlReader::get(map, "schedule");
   if (info && info->needs_schedule && !schedule.IsDefined())
     r.error(map, path, "the schedule policy needs a schedule", "e.g. schedule: [{at: 0h, nodes: 2}, {at: 8h, nodes: 10}]");
@@ -124,6 +137,23 @@ std::optional<AutoscaleSpec> read_autoscale(YamlReader& r, const YAML::Node& map
                 "every entry's time must be less than repeat");
     }
   }
+  return schedule;
+}
+
+}  // namespace
+
+std::optional<AutoscaleSpec> read_autoscale(YamlReader& r, const YAML::Node& map, const std::string& path) {
+  if (!r.expect_map(map, path, "e.g. autoscale: {policy: utilization, target: 0.6, min: 1, max: 20}"))
+    return std::nullopt;
+  r.check_keys(map, path, scenario_keys("autoscale"));
+  const std::size_t errors = r.error_count();
+  AutoscaleSpec a;
+  const AutoscalePolicyInfo* info = read_policy(r, map, path, a);
+  read_target(r, map, path, info, a);
+  read_node_bounds(r, map, path, a);
+  read_pacing(r, map, path, a);
+  const YAML::Node schedule = read_schedule_keys(r, map, path, info, a);
+  // Checked only once every figure read: the bounds must be known.
   if (r.error_count() == errors)
     for (std::size_t i = 0; i < a.schedule.size(); ++i)
       if (a.schedule[i].nodes < a.min_nodes || a.schedule[i].nodes > a.max_nodes)

@@ -91,6 +91,101 @@ bool read_empirical(YamlReader& r, const YAML::Node& map, const std::string& pat
   return true;
 }
 
+// A plain number: a fixed value within the use's range.
+std::optional<Distribution> read_constant(YamlReader& r, const YAML::Node& node, const std::string& path,
+                                          const DistributionUse& use) {
+  auto v = r.quantity(node, path, use.dimension, within(use));
+  if (!v) return std::nullopt;
+  Distribution d = Distribution::constant(*v);
+  d.lower = use.lower;
+  d.upper = use.upper;
+  return d;
+}
+
+// `dist:`, with the keys that kind takes; nullopt when missing or unknown.
+std::optional<Kind> read_kind(YamlReader& r, const YAML::Node& node, const std::string& path) {
+  std::optional<Kind> kind;
+  const YAML::Node k = YamlReader::get(node, "dist");
+  if (k.IsDefined()) kind = r.choice(k, child_path(path, "dist"), distribution_kind_choices(), "distribution");
+  // Keys first: a misspelt "dist" is then reported once, as a typo.
+  r.check_keys(node, path, distribution_keys(kind));
+  if (!k.IsDefined()) r.require(node, path, "dist", "e.g. {dist: exponential, mean: 150}; a plain number means a fixed value");
+  return kind;
+}
+
+void check_min_below_max(YamlReader& r, MapReader& m, const std::string& path) {
+  r.error(m.node("max"), child_path(path, "max"),
+          fmt::format("expected max >= min ({}), found {}", YamlReader::describe(m.node("min")),
+                      YamlReader::describe(m.node("max"))));
+}
+
+// A lognormal is given by its underlying normal (median, sigma) or by its
+// samples' mean and stddev, which are converted to the former.
+void read_lognormal(YamlReader& r, MapReader& m, const YAML::Node& node, const std::string& path,
+                    const DistributionUse& use, Distribution& d) {
+  const bool by_median = m.has("median") || m.has("sigma");
+  const bool by_mean = m.has("mean") || m.has("stddev");
+  if (by_median && by_mean) {
+    r.error(node, path, "a lognormal takes either median and sigma, or mean and stddev, not both",
+            "median/sigma describe the underlying normal's exp(mu) and sigma; mean/stddev the samples");
+    return;
+  }
+  if (by_mean) {
+    const auto mean = m.value("mean", in_range(0.0, use.upper, true));
+    const auto sd = m.value("stddev", within(use));
+    if (mean && sd) {
+      const double sigma2 = std::log(1.0 + (*sd * *sd) / (*mean * *mean));
+      d.p1 = std::log(*mean) - sigma2 / 2.0;
+      d.p2 = std::sqrt(sigma2);
+    }
+  } else {
+    const auto median = m.value("median", in_range(0.0, use.upper, true));
+    d.p1 = median ? std::log(*median) : 0.0;
+    d.p2 = m.plain("sigma", in_range(0.0, kMaxSigma)).value_or(0.0);
+  }
+}
+
+// The parameters of the distribution's kind.
+void read_parameters(YamlReader& r, MapReader& m, const YAML::Node& node, const std::string& path,
+                     const DistributionUse& use, Distribution& d) {
+  switch (d.kind) {
+    case Kind::fixed:
+      d.p1 = m.value("value", within(use)).value_or(0.0);
+      break;
+    case Kind::uniform: {
+      const auto lo = m.value("min", within(use));
+      const auto hi = m.value("max", within(use));
+      if (lo && hi && *hi < *lo) check_min_below_max(r, m, path);
+      d.p1 = lo.value_or(0.0);
+      d.p2 = hi.value_or(0.0);
+      break;
+    }
+    case Kind::normal:
+      d.p1 = m.value("mean", within(use)).value_or(0.0);
+      d.p2 = m.value("stddev", within(use)).value_or(0.0);
+      break;
+    case Kind::lognormal:
+      read_lognormal(r, m, node, path, use, d);
+      break;
+    case Kind::exponential:
+      d.p1 = m.value("mean", in_range(0.0, use.upper, true)).value_or(0.0);
+      break;
+    case Kind::empirical:
+      read_empirical(r, node, path, use, d);
+      break;
+  }
+}
+
+// Clamps; for uniform, min and max are its parameters instead.
+void read_clamps(YamlReader& r, MapReader& m, const std::string& path, const DistributionUse& use, Distribution& d) {
+  if (d.kind == Kind::uniform) return;
+  const auto lo = m.value("min", within(use), false);
+  const auto hi = m.value("max", within(use), false);
+  if (lo) d.lower = std::max(use.lower, *lo);
+  if (hi) d.upper = std::min(use.upper, *hi);
+  if (lo && hi && *hi < *lo) check_min_below_max(r, m, path);
+}
+
 }  // namespace
 
 std::vector<std::string> distribution_keys(std::optional<Distribution::Kind> kind) {
@@ -111,24 +206,12 @@ std::vector<std::string> distribution_keys(std::optional<Distribution::Kind> kin
 
 std::optional<Distribution> read_distribution(YamlReader& r, const YAML::Node& node, const std::string& path,
                                               const DistributionUse& use) {
-  if (node.IsDefined() && node.IsScalar()) {
-    auto v = r.quantity(node, path, use.dimension, within(use));
-    if (!v) return std::nullopt;
-    Distribution d = Distribution::constant(*v);
-    d.lower = use.lower;
-    d.upper = use.upper;
-    return d;
-  }
+  if (node.IsDefined() && node.IsScalar()) return read_constant(r, node, path, use);
   if (!r.expect_map(node, path, "write a number for a fixed value, or a map such as {dist: exponential, mean: 150}"))
     return std::nullopt;
 
   const std::size_t errors_before = r.error_count();
-  std::optional<Kind> kind;
-  const YAML::Node k = YamlReader::get(node, "dist");
-  if (k.IsDefined()) kind = r.choice(k, child_path(path, "dist"), distribution_kind_choices(), "distribution");
-  // Keys first: a misspelt "dist" is then reported once, as a typo.
-  r.check_keys(node, path, distribution_keys(kind));
-  if (!k.IsDefined()) r.require(node, path, "dist", "e.g. {dist: exponential, mean: 150}; a plain number means a fixed value");
+  const std::optional<Kind> kind = read_kind(r, node, path);
   if (!kind) return std::nullopt;
 
   MapReader m(r, node, path, use);
@@ -136,67 +219,8 @@ std::optional<Distribution> read_distribution(YamlReader& r, const YAML::Node& n
   d.kind = *kind;
   d.lower = use.lower;
   d.upper = use.upper;
-  switch (*kind) {
-    case Kind::fixed:
-      d.p1 = m.value("value", within(use)).value_or(0.0);
-      break;
-    case Kind::uniform: {
-      const auto lo = m.value("min", within(use));
-      const auto hi = m.value("max", within(use));
-      if (lo && hi && *hi < *lo)
-        r.error(m.node("max"), child_path(path, "max"),
-                fmt::format("expected max >= min ({}), found {}", YamlReader::describe(m.node("min")),
-                            YamlReader::describe(m.node("max"))));
-      d.p1 = lo.value_or(0.0);
-      d.p2 = hi.value_or(0.0);
-      break;
-    }
-    case Kind::normal:
-      d.p1 = m.value("mean", within(use)).value_or(0.0);
-      d.p2 = m.value("stddev", within(use)).value_or(0.0);
-      break;
-    case Kind::lognormal: {
-      const bool by_median = m.has("median") || m.has("sigma");
-      const bool by_mean = m.has("mean") || m.has("stddev");
-      if (by_median && by_mean) {
-        r.error(node, path, "a lognormal takes either median and sigma, or mean and stddev, not both",
-                "median/sigma describe the underlying normal's exp(mu) and sigma; mean/stddev the samples");
-        break;
-      }
-      if (by_mean) {
-        const auto mean = m.value("mean", in_range(0.0, use.upper, true));
-        const auto sd = m.value("stddev", within(use));
-        if (mean && sd) {
-          const double sigma2 = std::log(1.0 + (*sd * *sd) / (*mean * *mean));
-          d.p1 = std::log(*mean) - sigma2 / 2.0;
-          d.p2 = std::sqrt(sigma2);
-        }
-      } else {
-        const auto median = m.value("median", in_range(0.0, use.upper, true));
-        d.p1 = median ? std::log(*median) : 0.0;
-        d.p2 = m.plain("sigma", in_range(0.0, kMaxSigma)).value_or(0.0);
-      }
-      break;
-    }
-    case Kind::exponential:
-      d.p1 = m.value("mean", in_range(0.0, use.upper, true)).value_or(0.0);
-      break;
-    case Kind::empirical:
-      read_empirical(r, node, path, use, d);
-      break;
-  }
-
-  // Clamps; for uniform, min and max are its parameters instead.
-  if (*kind != Kind::uniform) {
-    const auto lo = m.value("min", within(use), false);
-    const auto hi = m.value("max", within(use), false);
-    if (lo) d.lower = std::max(use.lower, *lo);
-    if (hi) d.upper = std::min(use.upper, *hi);
-    if (lo && hi && *hi < *lo)
-      r.error(m.node("max"), child_path(path, "max"),
-              fmt::format("expected max >= min ({}), found {}", YamlReader::describe(m.node("min")),
-                          YamlReader::describe(m.node("max"))));
-  }
+  read_parameters(r, m, node, path, use, d);
+  read_clamps(r, m, path, use, d);
   if (r.error_count() != errors_before) return std::nullopt;
   return d;
 }

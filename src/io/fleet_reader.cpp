@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "autoscale_reader.hpp"
+#include "fleetsim/kv_policy.hpp"
 #include "failure_reader.hpp"
 #include "purchase_reader.hpp"
 #include "kv_tier_reader.hpp"
@@ -84,20 +85,20 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
 
   const YAML::Node retention = YamlReader::get(map, "kv_retention");
   sites.kv_retention = retention;
-  bool retention_ok = true;
+  const KvRetentionInfo* policy = find_kv_retention_policy(e.kv_retention);  // the default or the stack's
   if (retention.IsDefined()) {
     auto v = r.choice(retention, child_path(path, "kv_retention"), kv_retention_choices(), "KV retention policy");
     if (v) e.kv_retention = *v;
-    retention_ok = v.has_value();
+    policy = v ? find_kv_retention_policy(*v) : nullptr;
   }
   const YAML::Node ttl = YamlReader::get(map, "kv_ttl");
   if (ttl.IsDefined()) {
     if (auto v = r.quantity(ttl, child_path(path, "kv_ttl"), Dimension::duration, greater_than(0))) e.kv_ttl_s = *v;
-    if (retention_ok && e.kv_retention != KvRetention::ttl)
+    if (policy && !policy->reads_ttl)
       r.error(ttl, child_path(path, "kv_ttl"), "kv_ttl applies only with kv_retention: ttl",
               "set kv_retention: ttl, or remove kv_ttl");
-  } else if (retention_ok && e.kv_retention == KvRetention::ttl) {
-    r.error(retention, child_path(path, "kv_retention"), "kv_retention: ttl needs kv_ttl",
+  } else if (policy && policy->reads_ttl) {
+    r.error(retention, child_path(path, "kv_retention"), fmt::format("kv_retention: {} needs kv_ttl", e.kv_retention),
             "add e.g. kv_ttl: 30s: how long a finished call's KV cache is kept for the session's next call");
   }
   if (const YAML::Node n = YamlReader::get(map, "kv_tiers"))
@@ -199,23 +200,10 @@ void read_pool_autoscale(YamlReader& r, const YAML::Node& n, const std::string& 
   pool.autoscale = std::move(spec);
 }
 
-void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& path,
-               std::map<std::string, int>& first_line) {
+// What the pool is: its hardware, role, node count and models.
+void read_pool_makeup(ScenarioContext& ctx, const YAML::Node& node, const std::string& path, Pool& pool,
+                      PoolSite& site) {
   YamlReader& r = ctx.reader;
-  Pool pool;
-  PoolSite site;
-  site.node = node;
-  site.path = path;
-  r.check_keys(node, path, scenario_keys("pool"));
-  if (const YAML::Node n = r.require(node, path, "name")) {
-    if (auto name = r.name(n, child_path(path, "name"))) {
-      pool.name = *name;
-      const int line = YamlReader::location(n).first;
-      if (auto [it, fresh] = first_line.emplace(*name, line); !fresh)
-        r.error(n, child_path(path, "name"), fmt::format("pool name \"{}\" is used twice", *name),
-                fmt::format("the first is on line {}; routes and the report refer to pools by name", it->second));
-    }
-  }
   if (const YAML::Node n = r.require(node, path, "hardware")) {
     const std::string hw_path = child_path(path, "hardware");
     if (auto name = r.name(n, hw_path)) {
@@ -248,6 +236,12 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
       }
     }
   }
+}
+
+// How the pool's node count is bought and how it changes: purchase,
+// autoscale and failures.
+void read_pool_lifecycle(YamlReader& r, const YAML::Node& node, const std::string& path, Pool& pool,
+                         const PoolSite& site) {
   if (const YAML::Node n = YamlReader::get(node, "purchase"); n && site.hardware_ok) {
     const std::string purchase_path = child_path(path, "purchase");
     if (auto purchase = read_pool_purchase(r, n, purchase_path, pool.hardware.purchase_options)) {
@@ -263,6 +257,12 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
   if (const YAML::Node n = YamlReader::get(node, "failures")) {
     pool.failures = read_failures(r, n, child_path(path, "failures"), YamlReader::get(node, "autoscale").IsDefined());
   }
+}
+
+// `engine:`, then its checks against the node and against the rest of the pool.
+void read_pool_engine(ScenarioContext& ctx, const YAML::Node& node, const std::string& path, Pool& pool,
+                      PoolSite& site) {
+  YamlReader& r = ctx.reader;
   EngineSites engine_sites;
   const std::size_t errors_before = r.error_count();
   const std::string engine_path = child_path(path, "engine");
@@ -279,7 +279,21 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
     r.error(node["failures"], child_path(path, "failures"),
             "a pool whose nodes fail cannot use KV tiers yet: what a failed node's tiers lose is not modelled",
             "remove engine.kv_tiers, or model failures on another pool");
+}
 
+void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& path,
+               std::map<std::string, int>& first_line) {
+  YamlReader& r = ctx.reader;
+  Pool pool;
+  PoolSite site;
+  site.node = node;
+  site.path = path;
+  r.check_keys(node, path, scenario_keys("pool"));
+  if (auto name = read_entry_name(r, node, path, first_line, "pool", "routes and the report refer to pools by name"))
+    pool.name = *name;
+  read_pool_makeup(ctx, node, path, pool, site);
+  read_pool_lifecycle(r, node, path, pool, site);
+  read_pool_engine(ctx, node, path, pool, site);
   ctx.scenario.pools.push_back(std::move(pool));
   ctx.pool_sites.push_back(std::move(site));
 }

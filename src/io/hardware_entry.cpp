@@ -66,6 +66,150 @@ void read_peak_flops(YamlReader& reader, const YAML::Node& map, const std::strin
                  "e.g. {bf16: 989TFLOPS, fp8: 1979TFLOPS}");
 }
 
+// One entry's keys, each read into its field when present; an absent key
+// keeps the field's current (inherited) value.
+struct EntryFields {
+  YamlReader& reader;
+  const YAML::Node& entry;
+  const std::string& path;
+
+  void text(const char* key, std::string& target) const {
+    if (const YAML::Node n = YamlReader::get(entry, key))
+      if (auto v = reader.text(n, child_path(path, key))) target = *v;
+  }
+  void quantity(const char* key, double& target, Dimension dimension, Bounds bounds) const {
+    if (const YAML::Node n = YamlReader::get(entry, key))
+      if (auto v = reader.quantity(n, child_path(path, key), dimension, bounds)) target = *v;
+  }
+  void number(const char* key, double& target, Bounds bounds) const {
+    if (const YAML::Node n = YamlReader::get(entry, key))
+      if (auto v = reader.number(n, child_path(path, key), bounds)) target = *v;
+  }
+  void integer(const char* key, int& target) const {
+    if (const YAML::Node n = YamlReader::get(entry, key))
+      if (auto v = reader.integer(n, child_path(path, key), 1)) target = static_cast<int>(*v);
+  }
+};
+
+// `kind:`, or the base entry's kind; nullopt when neither gives a valid one.
+std::optional<DeviceKind> read_kind(YamlReader& reader, const YAML::Node& entry, const std::string& path,
+                                    const HardwareSpec* base, HardwareSpec& hw) {
+  std::optional<DeviceKind> kind;
+  if (base) kind = base->kind;
+  if (const YAML::Node n = YamlReader::get(entry, "kind")) {
+    kind = reader.choice(n, child_path(path, "kind"), device_kind_choices(), "hardware kind");
+    if (kind) hw.kind = *kind;
+  }
+  return kind;
+}
+
+// An entry without a base must give every key the model cannot do without.
+void check_required(YamlReader& reader, const YAML::Node& entry, const std::string& path, const std::string& name,
+                    std::optional<DeviceKind> kind) {
+  std::vector<std::string> missing;
+  auto need = [&](const std::string& key) {
+    if (!YamlReader::get(entry, key).IsDefined() && !reader.is_misspelt(entry, key)) missing.push_back(key);
+  };
+  need("kind");
+  if (kind == DeviceKind::cpu) {
+    need("sockets");
+    need("cores_per_socket");
+    need("clock");
+  } else if (kind) {
+    need("devices");
+  }
+  for (const char* key : {"peak_flops", "memory_bandwidth", "memory_capacity", "efficiency", "power",
+                          "price_per_hour"})
+    need(key);
+  if (!missing.empty()) {
+    reader.error(entry, path,
+                 fmt::format("hardware \"{}\" is missing required key{} {}", name, missing.size() > 1 ? "s" : "",
+                             quoted_list(missing)),
+                 "define them, or start from a catalog entry with `catalog: NAME` and override only what differs");
+  }
+}
+
+// Keys that belong to the other kind of node.
+void check_kind_keys(YamlReader& reader, const YAML::Node& entry, const std::string& path,
+                     std::optional<DeviceKind> kind) {
+  // A socket is a CPU's device; naming it so keeps CPU entries readable.
+  if (kind == DeviceKind::cpu) {
+    if (const YAML::Node n = YamlReader::get(entry, "devices"))
+      reader.error(n, child_path(path, "devices"), "a cpu node counts sockets, not devices",
+                   "write `sockets: N`; each socket with its own DRAM is one device");
+  } else if (kind) {
+    for (const auto& key : kCpuOnlyKeys)
+      if (const YAML::Node n = YamlReader::get(entry, key))
+        reader.error(n, child_path(path, key), fmt::format("\"{}\" applies only to kind: cpu", key),
+                     key == "sockets" ? fmt::format("{} node counts `devices`", *kind == DeviceKind::gpu ? "a gpu" : "an accelerator") : "");
+  }
+}
+
+// The node's devices: how many, and for a CPU its cores, clock and caches' reach.
+void read_devices(const EntryFields& f, std::optional<DeviceKind> kind, HardwareSpec& hw) {
+  if (kind != DeviceKind::cpu) f.integer("devices", hw.devices);
+  if (kind != DeviceKind::gpu && kind != DeviceKind::accelerator) {
+    f.integer("sockets", hw.devices);
+    f.integer("cores_per_socket", hw.cores_per_device);
+    f.quantity("clock", hw.clock_hz, Dimension::frequency, greater_than(0));
+    f.quantity("core_bandwidth", hw.core_bandwidth_bps, Dimension::bandwidth, at_least(0));
+    f.quantity("core_to_core_latency", hw.core_to_core_latency_s, Dimension::duration, at_least(0));
+    f.quantity("socket_to_socket_latency", hw.socket_to_socket_latency_s, Dimension::duration, at_least(0));
+    f.number("bandwidth_knee", hw.bandwidth_knee, in_range(0.5, 64));
+  }
+}
+
+// Peak rates, memory, links and the efficiencies the roofline applies to them.
+void read_performance(const EntryFields& f, bool complete, const HardwareSpec* base, HardwareSpec& hw) {
+  if (const YAML::Node n = YamlReader::get(f.entry, "peak_flops"))
+    read_peak_flops(f.reader, n, child_path(f.path, "peak_flops"), hw, base != nullptr);
+  f.quantity("memory_bandwidth", hw.memory_bandwidth_bps, Dimension::bandwidth, greater_than(0));
+  f.quantity("memory_capacity", hw.memory_capacity_bytes, Dimension::bytes, greater_than(0));
+  f.quantity("interconnect_bandwidth", hw.interconnect_bandwidth_bps, Dimension::bandwidth, at_least(0));
+  f.quantity("interconnect_latency", hw.interconnect_latency_s, Dimension::duration, at_least(0));
+  f.quantity("network_bandwidth", hw.network_bandwidth_bps, Dimension::bandwidth, at_least(0));
+  f.quantity("network_latency", hw.network_latency_s, Dimension::duration, at_least(0));
+  f.quantity("iteration_overhead", hw.iteration_overhead_s, Dimension::duration, at_least(0));
+  f.quantity("kernel_floor", hw.kernel_floor_s, Dimension::duration, at_least(0));
+  f.number("interconnect_efficiency", hw.interconnect_efficiency, in_range(0, 1, true, false));
+  f.number("matmul_knee", hw.matmul_knee, in_range(1, 64));
+  if (const YAML::Node n = YamlReader::get(f.entry, "efficiency")) {
+    read_nested(f.reader, n, child_path(f.path, "efficiency"),
+                {{"compute", &hw.compute_efficiency, Dimension::dimensionless, in_range(0, 1, true, false)},
+                 {"memory", &hw.memory_efficiency, Dimension::dimensionless, in_range(0, 1, true, false)}},
+                complete);
+  }
+}
+
+// Power draw, prices and embodied carbon: what the node costs to run and own.
+void read_costs(const EntryFields& f, bool complete, HardwareSpec& hw) {
+  YamlReader& reader = f.reader;
+  const YAML::Node& entry = f.entry;
+  const std::string& path = f.path;
+  if (const YAML::Node n = YamlReader::get(entry, "power")) {
+    read_nested(reader, n, child_path(path, "power"),
+                {{"idle", &hw.device_power.idle_w, Dimension::power, at_least(0)},
+                 {"memory_bound", &hw.device_power.memory_bound_w, Dimension::power, at_least(0)},
+                 {"compute_bound", &hw.device_power.compute_bound_w, Dimension::power, at_least(0)},
+                 {"host", &hw.host_power_w, Dimension::power, at_least(0)}},
+                complete);
+  }
+  f.number("price_per_hour", hw.price_per_hour_usd, at_least(0));
+  // Purchase options are priced for the entry's instance, like price_per_hour:
+  // an override that reprices the node (another size, another quote) does not
+  // inherit them, unless it lists them again.
+  if (YamlReader::get(entry, "price_per_hour")) hw.purchase_options.clear();
+  if (const YAML::Node n = YamlReader::get(entry, "purchase"))
+    read_purchase_options(reader, n, child_path(path, "purchase"), hw.purchase_options);
+  if (const YAML::Node n = YamlReader::get(entry, "embodied_carbon")) {
+    // Optional, no default: both figures or neither (docs/performance-model.md, 5.1).
+    read_nested(reader, n, child_path(path, "embodied_carbon"),
+                {{"kgco2e", &hw.embodied_kgco2e, Dimension::dimensionless, at_least(0)},
+                 {"life_years", &hw.embodied_life_years, Dimension::dimensionless, greater_than(0)}},
+                true);
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> hardware_entry_keys() {
@@ -85,126 +229,20 @@ std::optional<HardwareSpec> read_hardware_entry(YamlReader& reader, const YAML::
   HardwareSpec hw = base ? *base : HardwareSpec{};
   hw.name = name;
 
-  std::optional<DeviceKind> kind;
-  if (base) kind = base->kind;
-  if (const YAML::Node n = YamlReader::get(entry, "kind")) {
-    kind = reader.choice(n, child_path(path, "kind"), device_kind_choices(), "hardware kind");
-    if (kind) hw.kind = *kind;
-  }
-
+  const std::optional<DeviceKind> kind = read_kind(reader, entry, path, base, hw);
   std::vector<std::string> allowed = hardware_entry_keys();
   allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
   reader.check_keys(entry, path, allowed);
+  if (complete) check_required(reader, entry, path, name, kind);
+  check_kind_keys(reader, entry, path, kind);
 
-  if (complete) {
-    std::vector<std::string> missing;
-    auto need = [&](const std::string& key) {
-      if (!YamlReader::get(entry, key).IsDefined() && !reader.is_misspelt(entry, key)) missing.push_back(key);
-    };
-    need("kind");
-    if (kind == DeviceKind::cpu) {
-      need("sockets");
-      need("cores_per_socket");
-      need("clock");
-    } else if (kind) {
-      need("devices");
-    }
-    for (const char* key : {"peak_flops", "memory_bandwidth", "memory_capacity", "efficiency", "power",
-                            "price_per_hour"})
-      need(key);
-    if (!missing.empty()) {
-      reader.error(entry, path,
-                   fmt::format("hardware \"{}\" is missing required key{} {}", name, missing.size() > 1 ? "s" : "",
-                               quoted_list(missing)),
-                   "define them, or start from a catalog entry with `catalog: NAME` and override only what differs");
-    }
-  }
-
-  // A socket is a CPU's device; naming it so keeps CPU entries readable.
-  if (kind == DeviceKind::cpu) {
-    if (const YAML::Node n = YamlReader::get(entry, "devices"))
-      reader.error(n, child_path(path, "devices"), "a cpu node counts sockets, not devices",
-                   "write `sockets: N`; each socket with its own DRAM is one device");
-  } else if (kind) {
-    for (const auto& key : kCpuOnlyKeys)
-      if (const YAML::Node n = YamlReader::get(entry, key))
-        reader.error(n, child_path(path, key), fmt::format("\"{}\" applies only to kind: cpu", key),
-                     key == "sockets" ? fmt::format("{} node counts `devices`", *kind == DeviceKind::gpu ? "a gpu" : "an accelerator") : "");
-  }
-
-  auto read_text = [&](const char* key, std::string& target) {
-    if (const YAML::Node n = YamlReader::get(entry, key))
-      if (auto v = reader.text(n, child_path(path, key))) target = *v;
-  };
-  auto read_quantity = [&](const char* key, double& target, Dimension dimension, Bounds bounds) {
-    if (const YAML::Node n = YamlReader::get(entry, key))
-      if (auto v = reader.quantity(n, child_path(path, key), dimension, bounds)) target = *v;
-  };
-  auto read_int = [&](const char* key, int& target) {
-    if (const YAML::Node n = YamlReader::get(entry, key))
-      if (auto v = reader.integer(n, child_path(path, key), 1)) target = static_cast<int>(*v);
-  };
-
-  read_text("description", hw.description);
-  read_text("instance", hw.instance);
-  read_text("price_date", hw.price_date);
-  if (kind != DeviceKind::cpu) read_int("devices", hw.devices);
-  if (kind != DeviceKind::gpu && kind != DeviceKind::accelerator) {
-    read_int("sockets", hw.devices);
-    read_int("cores_per_socket", hw.cores_per_device);
-    read_quantity("clock", hw.clock_hz, Dimension::frequency, greater_than(0));
-    read_quantity("core_bandwidth", hw.core_bandwidth_bps, Dimension::bandwidth, at_least(0));
-    read_quantity("core_to_core_latency", hw.core_to_core_latency_s, Dimension::duration, at_least(0));
-    read_quantity("socket_to_socket_latency", hw.socket_to_socket_latency_s, Dimension::duration, at_least(0));
-    if (const YAML::Node n = YamlReader::get(entry, "bandwidth_knee"))
-      if (auto v = reader.number(n, child_path(path, "bandwidth_knee"), in_range(0.5, 64)))
-        hw.bandwidth_knee = *v;
-  }
-  if (const YAML::Node n = YamlReader::get(entry, "peak_flops"))
-    read_peak_flops(reader, n, child_path(path, "peak_flops"), hw, base != nullptr);
-  read_quantity("memory_bandwidth", hw.memory_bandwidth_bps, Dimension::bandwidth, greater_than(0));
-  read_quantity("memory_capacity", hw.memory_capacity_bytes, Dimension::bytes, greater_than(0));
-  read_quantity("interconnect_bandwidth", hw.interconnect_bandwidth_bps, Dimension::bandwidth, at_least(0));
-  read_quantity("interconnect_latency", hw.interconnect_latency_s, Dimension::duration, at_least(0));
-  read_quantity("network_bandwidth", hw.network_bandwidth_bps, Dimension::bandwidth, at_least(0));
-  read_quantity("network_latency", hw.network_latency_s, Dimension::duration, at_least(0));
-  read_quantity("iteration_overhead", hw.iteration_overhead_s, Dimension::duration, at_least(0));
-  read_quantity("kernel_floor", hw.kernel_floor_s, Dimension::duration, at_least(0));
-  if (const YAML::Node n = YamlReader::get(entry, "interconnect_efficiency"))
-    if (auto v = reader.number(n, child_path(path, "interconnect_efficiency"), in_range(0, 1, true, false)))
-      hw.interconnect_efficiency = *v;
-  if (const YAML::Node n = YamlReader::get(entry, "matmul_knee"))
-    if (auto v = reader.number(n, child_path(path, "matmul_knee"), in_range(1, 64)))
-      hw.matmul_knee = *v;
-  if (const YAML::Node n = YamlReader::get(entry, "efficiency")) {
-    read_nested(reader, n, child_path(path, "efficiency"),
-                {{"compute", &hw.compute_efficiency, Dimension::dimensionless, in_range(0, 1, true, false)},
-                 {"memory", &hw.memory_efficiency, Dimension::dimensionless, in_range(0, 1, true, false)}},
-                complete);
-  }
-  if (const YAML::Node n = YamlReader::get(entry, "power")) {
-    read_nested(reader, n, child_path(path, "power"),
-                {{"idle", &hw.device_power.idle_w, Dimension::power, at_least(0)},
-                 {"memory_bound", &hw.device_power.memory_bound_w, Dimension::power, at_least(0)},
-                 {"compute_bound", &hw.device_power.compute_bound_w, Dimension::power, at_least(0)},
-                 {"host", &hw.host_power_w, Dimension::power, at_least(0)}},
-                complete);
-  }
-  if (const YAML::Node n = YamlReader::get(entry, "price_per_hour"))
-    if (auto v = reader.number(n, child_path(path, "price_per_hour"), at_least(0))) hw.price_per_hour_usd = *v;
-  // Purchase options are priced for the entry's instance, like price_per_hour:
-  // an override that reprices the node (another size, another quote) does not
-  // inherit them, unless it lists them again.
-  if (YamlReader::get(entry, "price_per_hour")) hw.purchase_options.clear();
-  if (const YAML::Node n = YamlReader::get(entry, "purchase"))
-    read_purchase_options(reader, n, child_path(path, "purchase"), hw.purchase_options);
-  if (const YAML::Node n = YamlReader::get(entry, "embodied_carbon")) {
-    // Optional, no default: both figures or neither (docs/performance-model.md, 5.1).
-    read_nested(reader, n, child_path(path, "embodied_carbon"),
-                {{"kgco2e", &hw.embodied_kgco2e, Dimension::dimensionless, at_least(0)},
-                 {"life_years", &hw.embodied_life_years, Dimension::dimensionless, greater_than(0)}},
-                true);
-  }
+  const EntryFields fields{reader, entry, path};
+  fields.text("description", hw.description);
+  fields.text("instance", hw.instance);
+  fields.text("price_date", hw.price_date);
+  read_devices(fields, kind, hw);
+  read_performance(fields, complete, base, hw);
+  read_costs(fields, complete, hw);
   // A scenario that gives kv_tiers replaces the base entry's list whole.
   if (const YAML::Node n = YamlReader::get(entry, "kv_tiers"))
     if (auto tiers = read_kv_tier_specs(reader, n, child_path(path, "kv_tiers"))) hw.kv_tiers = std::move(*tiers);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "fleetsim/kv_policy.hpp"
 #include "spelling.hpp"
 #include "scenario_words.hpp"
 #include "scenario_keys.hpp"
@@ -83,9 +84,11 @@ void check_kv_tier_uses(YamlReader& r, const Pool& pool, const KvTierUseSites& s
                         const YAML::Node& retention) {
   const std::vector<EngineSettings::KvTierUse>& uses = pool.engine.kv_tiers;
   if (uses.empty()) return;
-  if (pool.engine.kv_retention == KvRetention::none)
+  // A policy that keeps nothing leaves the tiers nothing to hold.
+  const KvRetentionInfo* policy = find_kv_retention_policy(pool.engine.kv_retention);
+  if (policy && !policy->make(pool.engine).keeps)
     r.error(retention.IsDefined() ? retention : sites.list, child_path(path, "kv_retention"),
-            "kv_tiers needs retained caches, but kv_retention is none",
+            fmt::format("kv_tiers needs retained caches, but kv_retention is {}", pool.engine.kv_retention),
             "use kv_retention: lru (or ttl): the tiers hold the caches device memory drops");
   std::vector<std::string> known;
   for (const KvTierSpec& t : pool.hardware.kv_tiers) known.push_back(t.name);

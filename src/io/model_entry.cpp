@@ -23,32 +23,21 @@ std::vector<std::string> model_entry_keys() {
           "bits_per_weight", "experts",        "experts_per_token", "kv_dtype", "sources"};
 }
 
-std::optional<ModelSpec> read_model_entry(YamlReader& reader, const YAML::Node& entry, const std::string& path,
-                                          const std::string& name, const ModelSpec* base,
-                                          const std::vector<std::string>& extra_keys) {
-  if (!reader.expect_map(entry, path)) return std::nullopt;
-  const std::size_t errors_before = reader.error_count();
-  ModelSpec model = base ? *base : ModelSpec{};
-  model.name = name;
+namespace {
 
-  std::vector<std::string> allowed = model_entry_keys();
-  allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
-  reader.check_keys(entry, path, allowed);
+void check_required(YamlReader& reader, const YAML::Node& entry, const std::string& path, const std::string& name) {
+  std::vector<std::string> missing;
+  for (const char* key : {"params_total", "layers", "hidden_size", "attention_heads", "kv_heads", "head_dim"})
+    if (!YamlReader::get(entry, key).IsDefined() && !reader.is_misspelt(entry, key)) missing.push_back(key);
+  if (!missing.empty())
+    reader.error(entry, path,
+                 fmt::format("model \"{}\" is missing required key{} {}", name, missing.size() > 1 ? "s" : "",
+                             quoted_list(missing)),
+                 "define them (see the model's config.json), or start from a catalog entry with `catalog: NAME`");
+}
 
-  if (!base) {
-    std::vector<std::string> missing;
-    for (const char* key : {"params_total", "layers", "hidden_size", "attention_heads", "kv_heads", "head_dim"})
-      if (!YamlReader::get(entry, key).IsDefined() && !reader.is_misspelt(entry, key)) missing.push_back(key);
-    if (!missing.empty())
-      reader.error(entry, path,
-                   fmt::format("model \"{}\" is missing required key{} {}", name, missing.size() > 1 ? "s" : "",
-                               quoted_list(missing)),
-                   "define them (see the model's config.json), or start from a catalog entry with `catalog: NAME`");
-  }
-
-  if (const YAML::Node n = YamlReader::get(entry, "description"))
-    if (auto v = reader.text(n, child_path(path, "description"))) model.description = *v;
-
+void read_params(YamlReader& reader, const YAML::Node& entry, const std::string& path, const ModelSpec* base,
+                 ModelSpec& model) {
   // A dense model's active parameters follow its total unless given.
   const bool active_follows_total = !base || base->params_active == base->params_total;
   if (const YAML::Node n = YamlReader::get(entry, "params_total")) {
@@ -59,7 +48,9 @@ std::optional<ModelSpec> read_model_entry(YamlReader& reader, const YAML::Node& 
   }
   if (const YAML::Node n = YamlReader::get(entry, "params_active"))
     if (auto v = reader.count(n, child_path(path, "params_active"), greater_than(0))) model.params_active = *v;
+}
 
+void read_shape(YamlReader& reader, const YAML::Node& entry, const std::string& path, ModelSpec& model) {
   auto read_int = [&](const char* key, int& target) {
     if (const YAML::Node n = YamlReader::get(entry, key))
       if (auto v = reader.integer(n, child_path(path, key), 1)) target = static_cast<int>(*v);
@@ -71,7 +62,10 @@ std::optional<ModelSpec> read_model_entry(YamlReader& reader, const YAML::Node& 
   read_int("head_dim", model.head_dim);
   read_int("experts", model.experts);
   read_int("experts_per_token", model.experts_per_token);
+}
 
+// How weights and KV cache are stored.
+void read_storage(YamlReader& reader, const YAML::Node& entry, const std::string& path, ModelSpec& model) {
   // A format names a storage layout (dtype plus block scales); weight_dtype
   // alone keeps the dtype's own width. Either resets what the base had.
   const YAML::Node format_node = YamlReader::get(entry, "weight_format");
@@ -99,13 +93,10 @@ std::optional<ModelSpec> read_model_entry(YamlReader& reader, const YAML::Node& 
   if (const YAML::Node n = YamlReader::get(entry, "kv_dtype"))
     if (auto v = reader.choice(n, child_path(path, "kv_dtype"), data_type_choices(), "data type"))
       model.kv_dtype = *v;
-  if (const YAML::Node n = YamlReader::get(entry, "sources"))
-    if (auto sources = reader.text_map(n, child_path(path, "sources")))
-      for (auto& [field, citation] : *sources) model.sources[field] = citation;
+}
 
-  if (reader.error_count() != errors_before) return std::nullopt;
-
-  // Relations between fields, checked on the merged entry.
+// Relations between fields, checked on the merged entry.
+void check_relations(YamlReader& reader, const YAML::Node& entry, const std::string& path, const ModelSpec& model) {
   if (model.params_total > 0 && model.params_active > model.params_total) {
     const YAML::Node at = YamlReader::get(entry, "params_active");
     reader.error(at.IsDefined() ? at : entry, child_path(path, "params_active"),
@@ -134,6 +125,34 @@ std::optional<ModelSpec> read_model_entry(YamlReader& reader, const YAML::Node& 
                              model.attention_heads),
                  "grouped-query attention shares each KV head among attention_heads / kv_heads query heads");
   }
+}
+
+}  // namespace
+
+std::optional<ModelSpec> read_model_entry(YamlReader& reader, const YAML::Node& entry, const std::string& path,
+                                          const std::string& name, const ModelSpec* base,
+                                          const std::vector<std::string>& extra_keys) {
+  if (!reader.expect_map(entry, path)) return std::nullopt;
+  const std::size_t errors_before = reader.error_count();
+  ModelSpec model = base ? *base : ModelSpec{};
+  model.name = name;
+
+  std::vector<std::string> allowed = model_entry_keys();
+  allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
+  reader.check_keys(entry, path, allowed);
+  if (!base) check_required(reader, entry, path, name);
+
+  if (const YAML::Node n = YamlReader::get(entry, "description"))
+    if (auto v = reader.text(n, child_path(path, "description"))) model.description = *v;
+  read_params(reader, entry, path, base, model);
+  read_shape(reader, entry, path, model);
+  read_storage(reader, entry, path, model);
+  if (const YAML::Node n = YamlReader::get(entry, "sources"))
+    if (auto sources = reader.text_map(n, child_path(path, "sources")))
+      for (auto& [field, citation] : *sources) model.sources[field] = citation;
+  if (reader.error_count() != errors_before) return std::nullopt;
+
+  check_relations(reader, entry, path, model);
   if (reader.error_count() != errors_before) return std::nullopt;
   return model;
 }

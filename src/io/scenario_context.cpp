@@ -59,4 +59,18 @@ std::vector<std::string> ScenarioContext::pool_names() const {
   return names;
 }
 
+std::optional<std::string> read_entry_name(YamlReader& r, const YAML::Node& entry, const std::string& path,
+                                           std::map<std::string, int>& first_line, const char* what,
+                                           const char* why) {
+  const YAML::Node n = r.require(entry, path, "name");
+  if (!n) return std::nullopt;
+  auto name = r.name(n, child_path(path, "name"));
+  if (!name) return std::nullopt;
+  const int line = YamlReader::location(n).first;
+  if (auto [it, fresh] = first_line.emplace(*name, line); !fresh)
+    r.error(n, child_path(path, "name"), fmt::format("{} name \"{}\" is used twice", what, *name),
+            fmt::format("the first is on line {}; {}", it->second, why));
+  return name;
+}
+
 }  // namespace fleetsim

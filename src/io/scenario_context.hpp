@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -83,5 +84,13 @@ struct ScenarioContext {
   const Pool* find_pool(const std::string& name) const { return scenario.find_pool(name); }
   std::vector<std::string> pool_names() const;
 };
+
+// The required `name:` of a list entry (a pool, a workload). A name used
+// before in the list (`first_line` holds each name's first line) is reported
+// as "`what` name ... is used twice", with `why` names must differ. nullopt
+// when missing or not a name.
+std::optional<std::string> read_entry_name(YamlReader& r, const YAML::Node& entry, const std::string& path,
+                                           std::map<std::string, int>& first_line, const char* what,
+                                           const char* why);
 
 }  // namespace fleetsim

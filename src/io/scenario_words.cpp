@@ -1,10 +1,16 @@
 #include "scenario_words.hpp"
 
+#include "fleetsim/kv_policy.hpp"
+
 namespace fleetsim {
 
-const Choices<KvRetention>& kv_retention_choices() {
-  static const Choices<KvRetention> choices = {
-      {"none", KvRetention::none}, {"lru", KvRetention::lru}, {"ttl", KvRetention::ttl}};
+// The retention registry's names, each standing for itself.
+const Choices<std::string>& kv_retention_choices() {
+  static const Choices<std::string> choices = [] {
+    Choices<std::string> words;
+    for (const std::string& name : kv_retention_policy_names()) words.emplace_back(name, name);
+    return words;
+  }();
   return choices;
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "fleetsim/kv_policy.hpp"
 #include "spelling.hpp"
 
 namespace fleetsim {
@@ -55,9 +56,12 @@ void read_engine_defaults(YamlReader& reader, const YAML::Node& map, const std::
 
 }  // namespace
 
-const Choices<KvAdmission>& kv_admission_choices() {
-  static const Choices<KvAdmission> choices = {{"on_demand", KvAdmission::on_demand},
-                                               {"reserve_output", KvAdmission::reserve_output}};
+const Choices<std::string>& kv_admission_choices() {
+  static const Choices<std::string> choices = [] {
+    Choices<std::string> words;
+    for (const std::string& name : kv_admission_policy_names()) words.emplace_back(name, name);
+    return words;
+  }();
   return choices;
 }
 

@@ -11,9 +11,9 @@
 
 namespace fleetsim {
 
-// The words of `kv_admission:` (on_demand, reserve_output), shared with the
-// pool's engine settings so that both spell them alike.
-const Choices<KvAdmission>& kv_admission_choices();
+// The words of `kv_admission:`, the KV admission registry's names, shared with
+// the pool's engine settings so that both spell them alike.
+const Choices<std::string>& kv_admission_choices();
 const Choices<KvLayout>& kv_layout_choices();
 
 // Reads `entry` (a map) describing stack `name`. With a `base` (the entry it

@@ -67,6 +67,67 @@ void read_shared_prefix(ScenarioContext& ctx, const YAML::Node& n, const std::st
             "workloads that name one prefix send the same text: give them the same tokens, or different names");
 }
 
+// A workload that replays `trace:`. The trace gives the calls, and the
+// arrivals unless `arrivals:` is given: then its sessions are templates
+// (empirical agents).
+void read_replayed_workload(ScenarioContext& ctx, const YAML::Node& node, const YAML::Node& trace,
+                            const std::string& path, Workload& w) {
+  YamlReader& r = ctx.reader;
+  for (const char* key : {"context_tokens", "shared_prefix", "steps", "orchestrator"})
+    if (const YAML::Node n = YamlReader::get(node, key))
+      r.error(n, child_path(path, key), fmt::format("a workload that replays a trace takes no `{}`", key),
+              "its sessions, calls and tokens come from the trace file; remove the key or the trace");
+  const YAML::Node arrivals = YamlReader::get(node, "arrivals");
+  std::optional<ArrivalProcess> own;
+  if (arrivals) {
+    ctx.traffic_ends = false;
+    own = read_arrivals(r, arrivals, child_path(path, "arrivals"));
+  }
+  auto a = read_trace_workload(ctx, trace, child_path(path, "trace"));
+  if (a && arrivals && a->trace->loop_period_s > 0) {
+    r.error(YamlReader::get(trace, "loop"), child_path(path, "trace.loop"),
+            "a trace whose sessions are templates does not loop",
+            "with `arrivals:` new sessions keep coming, each a recorded session drawn at random; remove loop");
+    a.reset();
+  }
+  if (a && arrivals && own) {
+    w.session_templates = a->trace;
+    w.arrivals = *own;
+    ctx.any_arrivals = ctx.any_arrivals || peak_rate_per_s(*own) > 0.0;
+  } else if (a && !arrivals) {
+    w.arrivals = *a;
+    ctx.any_arrivals = true;
+  } else {
+    ctx.arrivals_ok = false;
+  }
+}
+
+// A workload whose sessions are generated: arrivals, context, steps.
+void read_generated_workload(ScenarioContext& ctx, const YAML::Node& node, const std::string& path, Workload& w,
+                             std::map<std::string, NamedPrefix>& prefixes) {
+  YamlReader& r = ctx.reader;
+  ctx.traffic_ends = false;
+  if (const YAML::Node n = r.require(node, path, "arrivals", "e.g. arrivals: {process: poisson, rate: 2/s}")) {
+    if (auto a = read_arrivals(r, n, child_path(path, "arrivals"))) {
+      w.arrivals = *a;
+      ctx.any_arrivals = ctx.any_arrivals || peak_rate_per_s(*a) > 0.0;
+    } else {
+      ctx.arrivals_ok = false;
+    }
+  } else {
+    ctx.arrivals_ok = false;
+  }
+  if (const YAML::Node n = YamlReader::get(node, "context_tokens")) {
+    const DistributionUse use{Dimension::dimensionless, 0.0, limits::kMaxTokens};
+    if (auto d = read_distribution(r, n, child_path(path, "context_tokens"), use)) w.initial_context_tokens = *d;
+  }
+  if (const YAML::Node n = YamlReader::get(node, "shared_prefix")) read_shared_prefix(ctx, n, path, w, prefixes);
+  if (const YAML::Node n = r.require(node, path, "steps"))
+    w.steps = read_steps(ctx, n, child_path(path, "steps"));
+  if (const YAML::Node n = YamlReader::get(node, "orchestrator"))
+    w.orchestrator = read_orchestrator(ctx, n, child_path(path, "orchestrator"));
+}
+
 }  // namespace
 
 void read_workloads(ScenarioContext& ctx, const YAML::Node& list) {
@@ -89,69 +150,12 @@ void read_workloads(ScenarioContext& ctx, const YAML::Node& list) {
     Workload w;
     w.initial_context_tokens = Distribution::constant(0.0);
     w.initial_context_tokens.lower = 0.0;
-    if (const YAML::Node n = r.require(node, path, "name")) {
-      if (auto name = r.name(n, child_path(path, "name"))) {
-        w.name = *name;
-        const int line = YamlReader::location(n).first;
-        if (auto [it, fresh] = first_line.emplace(*name, line); !fresh)
-          r.error(n, child_path(path, "name"), fmt::format("workload name \"{}\" is used twice", *name),
-                  fmt::format("the first is on line {}; names identify workloads in the report", it->second));
-      }
-    }
-    if (const YAML::Node trace = YamlReader::get(node, "trace")) {
-      // A trace gives the calls, and the arrivals unless `arrivals:` is
-      // given: then its sessions are templates (empirical agents).
-      for (const char* key : {"context_tokens", "shared_prefix", "steps", "orchestrator"})
-        if (const YAML::Node n = YamlReader::get(node, key))
-          r.error(n, child_path(path, key), fmt::format("a workload that replays a trace takes no `{}`", key),
-                  "its sessions, calls and tokens come from the trace file; remove the key or the trace");
-      const YAML::Node arrivals = YamlReader::get(node, "arrivals");
-      std::optional<ArrivalProcess> own;
-      if (arrivals) {
-        ctx.traffic_ends = false;
-        own = read_arrivals(r, arrivals, child_path(path, "arrivals"));
-      }
-      auto a = read_trace_workload(ctx, trace, child_path(path, "trace"));
-      if (a && arrivals && a->trace->loop_period_s > 0) {
-        r.error(YamlReader::get(trace, "loop"), child_path(path, "trace.loop"),
-                "a trace whose sessions are templates does not loop",
-                "with `arrivals:` new sessions keep coming, each a recorded session drawn at random; remove loop");
-        a.reset();
-      }
-      if (a && arrivals && own) {
-        w.session_templates = a->trace;
-        w.arrivals = *own;
-        ctx.any_arrivals = ctx.any_arrivals || peak_rate_per_s(*own) > 0.0;
-      } else if (a && !arrivals) {
-        w.arrivals = *a;
-        ctx.any_arrivals = true;
-      } else {
-        ctx.arrivals_ok = false;
-      }
-      if (const YAML::Node n = YamlReader::get(node, "slo")) w.slo = read_slo(r, n, child_path(path, "slo"));
-      ctx.scenario.workloads.push_back(std::move(w));
-      continue;
-    }
-    ctx.traffic_ends = false;
-    if (const YAML::Node n = r.require(node, path, "arrivals", "e.g. arrivals: {process: poisson, rate: 2/s}")) {
-      if (auto a = read_arrivals(r, n, child_path(path, "arrivals"))) {
-        w.arrivals = *a;
-        ctx.any_arrivals = ctx.any_arrivals || peak_rate_per_s(*a) > 0.0;
-      } else {
-        ctx.arrivals_ok = false;
-      }
-    } else {
-      ctx.arrivals_ok = false;
-    }
-    if (const YAML::Node n = YamlReader::get(node, "context_tokens")) {
-      const DistributionUse use{Dimension::dimensionless, 0.0, limits::kMaxTokens};
-      if (auto d = read_distribution(r, n, child_path(path, "context_tokens"), use)) w.initial_context_tokens = *d;
-    }
-    if (const YAML::Node n = YamlReader::get(node, "shared_prefix")) read_shared_prefix(ctx, n, path, w, prefixes);
-    if (const YAML::Node n = r.require(node, path, "steps"))
-      w.steps = read_steps(ctx, n, child_path(path, "steps"));
-    if (const YAML::Node n = YamlReader::get(node, "orchestrator"))
-      w.orchestrator = read_orchestrator(ctx, n, child_path(path, "orchestrator"));
+    if (auto name = read_entry_name(r, node, path, first_line, "workload", "names identify workloads in the report"))
+      w.name = *name;
+    if (const YAML::Node trace = YamlReader::get(node, "trace"))
+      read_replayed_workload(ctx, node, trace, path, w);
+    else
+      read_generated_workload(ctx, node, path, w, prefixes);
     if (const YAML::Node n = YamlReader::get(node, "slo")) w.slo = read_slo(r, n, child_path(path, "slo"));
     ctx.scenario.workloads.push_back(std::move(w));
   }

@@ -21,8 +21,8 @@ struct Recorder : BatcherListener {
 // Returns the time it fell idle.
 inline double drain(ContinuousBatcher& b, Recorder& rec, double now, int max_plans = 100000) {
   for (int i = 0; i < max_plans; ++i) {
-    Plan p = b.plan(now, rec);
-    if (p.kind == Plan::Kind::idle) return now;
+    BatchPlan p = b.plan(now, rec);
+    if (p.kind == BatchPlan::Kind::idle) return now;
     b.complete(p, p.iterations, now, now + p.duration_s, rec);
     now += p.duration_s;
   }

@@ -187,7 +187,7 @@ class ToyDriver : public FleetDriver {
   };
   struct Replica {
     State state = State::idle;
-    Plan plan;
+    BatchPlan plan;
     double plan_start_s = 0.0;
     long iterations_due = 0;
     std::uint64_t generation = 0;
@@ -206,7 +206,7 @@ class ToyDriver : public FleetDriver {
       fleet_.replicas()[r].complete(rep.plan, rep.iterations_due, rep.plan_start_s, now_, fleet_);
     }
     rep.plan = fleet_.replicas()[r].plan(now_, fleet_);
-    if (rep.plan.kind == Plan::Kind::idle) {
+    if (rep.plan.kind == BatchPlan::Kind::idle) {
       rep.state = State::idle;
       return;
     }

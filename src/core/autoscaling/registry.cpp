@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "fleetsim/autoscale_policy.hpp"
+#include "../registry_lookup.hpp"
 
 namespace fleetsim {
 
@@ -34,17 +35,9 @@ constexpr AutoscalePolicyInfo kPolicies[] = {
 
 std::span<const AutoscalePolicyInfo> autoscale_policies() { return kPolicies; }
 
-std::vector<std::string> autoscale_policy_names() {
-  std::vector<std::string> names;
-  for (const auto& p : kPolicies) names.emplace_back(p.name);
-  return names;
-}
+std::vector<std::string> autoscale_policy_names() { return registry_names(kPolicies); }
 
-const AutoscalePolicyInfo* find_autoscale_policy(std::string_view name) {
-  for (const auto& p : kPolicies)
-    if (p.name == name) return &p;
-  return nullptr;
-}
+const AutoscalePolicyInfo* find_autoscale_policy(std::string_view name) { return registry_find(kPolicies, name); }
 
 std::unique_ptr<AutoscalePolicy> make_autoscale_policy(const AutoscaleSpec& spec) {
   if (const AutoscalePolicyInfo* p = find_autoscale_policy(spec.policy)) return p->make(spec);

@@ -6,6 +6,7 @@
 
 #include "fleetsim/routing_policy.hpp"
 #include "fleetsim/scenario.hpp"
+#include "../registry_lookup.hpp"
 
 namespace fleetsim {
 
@@ -33,17 +34,9 @@ constexpr RoutingPolicyInfo kPolicies[] = {
 
 std::span<const RoutingPolicyInfo> routing_policies() { return kPolicies; }
 
-std::vector<std::string> routing_policy_names() {
-  std::vector<std::string> names;
-  for (const auto& p : kPolicies) names.emplace_back(p.name);
-  return names;
-}
+std::vector<std::string> routing_policy_names() { return registry_names(kPolicies); }
 
-const RoutingPolicyInfo* find_routing_policy(std::string_view name) {
-  for (const auto& p : kPolicies)
-    if (p.name == name) return &p;
-  return nullptr;
-}
+const RoutingPolicyInfo* find_routing_policy(std::string_view name) { return registry_find(kPolicies, name); }
 
 std::unique_ptr<RoutingPolicy> make_routing_policy(const Route& route) {
   if (const RoutingPolicyInfo* p = find_routing_policy(route.policy)) return p->make(route);

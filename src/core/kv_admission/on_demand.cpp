@@ -1,0 +1,15 @@
+// on_demand (vLLM): blocks for the prompt and the first token now; decode
+// grows into more later, preempting when memory runs out.
+#include "fleetsim/continuous_batcher.hpp"
+#include "fleetsim/kv_policy.hpp"
+
+namespace fleetsim {
+namespace {
+
+long prompt_and_first_token(const CallRequest&, long target) { return target + 1; }
+
+}  // namespace
+
+KvAdmissionPolicy make_on_demand_admission(const EngineSettings&) { return {prompt_and_first_token}; }
+
+}  // namespace fleetsim
