@@ -23,6 +23,7 @@
 #include "fleetsim/session.hpp"
 #include "fleetsim/time_series.hpp"
 #include "fleetsim/tool_pool.hpp"
+#include "fleetsim/trace_feed.hpp"
 
 namespace fleetsim {
 
@@ -76,6 +77,18 @@ class FleetModel : public BatcherListener {
   const TimeSeries* time_series() const { return series_.get(); }
 
   void start_session(std::uint32_t workload);
+  // A workload that replays a streamed trace (RequestTrace::feed) takes its
+  // session starts from the trace's feed, which the fleet model owns, in
+  // place of an ArrivalGenerator: the next session's recorded start, read
+  // ahead of start_session, which then takes that session; infinity once
+  // the trace has run out (src/core/fleet_model_trace.cpp).
+  bool streams_trace(std::uint32_t workload) const {
+    return workload < streams_.size() && streams_[workload].feed != nullptr;
+  }
+  double next_streamed_start(std::uint32_t workload);
+  // Why a feed ended early (its file no longer reads as it did when it was
+  // checked); empty when none did. The run's report is then not to be used.
+  std::vector<Diagnostic> trace_feed_problems() const;
   void tool_finished(std::uint32_t session_slot);
   void on_call_finished(const CallOutcome& outcome) override;
   // A timer set through FleetDriver::call_back_at is due.
@@ -123,6 +136,9 @@ class FleetModel : public BatcherListener {
   // A replayed session's next recorded call: issued when due, waited for
   // otherwise (src/core/fleet_model_trace.cpp).
   void advance_trace(std::uint32_t slot);
+  // A streamed session started in `slot`: its calls, read ahead, move there.
+  TraceCursor take_streamed_session(std::uint32_t workload, std::uint32_t slot);
+  void open_trace_feeds();
   // A call has ended on `replica` (its decode replica, for a disaggregated
   // one), `pool_wait_s` after it was queued there: the metrics take it and
   // the session goes on.
@@ -211,6 +227,15 @@ class FleetModel : public BatcherListener {
   std::vector<std::uint32_t> tool_ended_;    // scratch, reused
   std::vector<std::size_t> tool_node_base_;  // by tool pool: its first node's index over all pools
   std::vector<Session> sessions_;     // slots, reused
+  // Streamed traces, by workload (no feed for the others): the next session,
+  // read ahead for its start time.
+  struct TraceStream {
+    std::unique_ptr<TraceFeed> feed;
+    FedSession ahead;
+    bool has_ahead = false;
+  };
+  std::vector<TraceStream> streams_;
+  std::vector<FedSession> fed_;  // by slot: the calls of a streamed session in flight; buffers reused
   std::vector<std::uint32_t> free_slots_;
   // Per slot: free, a session's root strand, or a further strand of one.
   static constexpr std::uint8_t kFree = 0, kRootLive = 1, kStrandLive = 2;

@@ -25,6 +25,9 @@ inline constexpr std::uintmax_t kMaxJsonFileBytes = 256u << 20;  // 256 MiB
 // Request traces a workload replays (CSV or JSON lines), read whole: the
 // shipped samples are a few MiB, a week of a busy service a few hundred.
 inline constexpr std::uintmax_t kMaxTraceFileBytes = 256u << 20;  // 256 MiB
+// A trace streamed from its file (read again as the run goes, never held
+// whole; docs/scenario-format.md, "Replaying a request trace").
+inline constexpr std::uintmax_t kMaxStreamedTraceFileBytes = std::uintmax_t{16} << 30;  // 16 GiB
 // Items in any one YAML list or map of a scenario.
 inline constexpr std::size_t kMaxYamlCollection = 100'000;
 // YAML nesting depth (lists and maps inside each other).

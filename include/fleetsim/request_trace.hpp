@@ -2,11 +2,14 @@
 // instead of drawing arrivals and steps (docs/scenario-format.md, "Replaying
 // a request trace"). The I/O edge (src/io/request_trace_reader.cpp) builds it
 // from a CSV or JSON-lines file; the arrival generator starts its sessions
-// and the fleet model issues its calls. Nothing here reads a file.
+// and the fleet model issues its calls. A streamed trace holds no calls, only
+// what describes them, and a feed (trace_feed.hpp) that reads them again as
+// the run starts its sessions. Nothing here reads a file.
 #pragma once
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +17,9 @@
 #include "fleetsim/prefix_block_cache.hpp"
 
 namespace fleetsim {
+
+class TraceFeedSource;
+struct FedSession;
 
 // How a session's later calls are paced (docs/scenario-format.md, "Pacing").
 enum class TracePacing : std::uint8_t {
@@ -35,7 +41,7 @@ struct RequestTrace {
   };
 
   std::string file;                 // as the scenario names it
-  std::vector<std::string> models;  // distinct models the calls name
+  std::vector<std::string> models;  // distinct models the calls name, in order of first appearance
   // Calls grouped by session: session i is calls[session_begin[i],
   // session_begin[i + 1]), in the file's order. Sessions are ordered by
   // their first call, which is also their start; a trace without a session
@@ -76,7 +82,35 @@ struct RequestTrace {
   // engine's clock may differ from the recorded ones in their last bits.
   static constexpr double kLateToleranceS = 1e-6;
 
+  // A streamed trace: `calls`, `session_begin`, `prefix_hashes` and
+  // `gap_after_s` stay empty, and the run reads its sessions from `feed`, in
+  // start order, as it starts them (FleetModel::next_streamed_start). Only
+  // what the file was found to hold when it was checked is kept here. Such a
+  // trace replays once, each session as recorded: it does not loop, and is
+  // not drawn from as templates.
+  std::shared_ptr<const TraceFeedSource> feed;
+  struct StreamedFigures {
+    std::uint64_t calls = 0;
+    std::uint64_t sessions = 0;
+    bool hashed = false;  // whether any call carries prefix hashes
+    // The start of every `start_stride`-th session (0, stride, 2 stride,
+    // ...), at most a few thousand: enough to count the sessions that start
+    // before a time to within a stride (sessions_starting_before).
+    std::vector<double> start_sample_s;
+    std::uint64_t start_stride = 1;
+    std::vector<std::uint32_t> first_row_of_model;  // the line each model is first named on, for messages
+  } streamed;
+  bool is_streamed() const { return feed != nullptr; }
+
+  // Sessions held (0 for a streamed trace), for indexing `session_begin`.
   std::size_t sessions() const { return session_begin.empty() ? 0 : session_begin.size() - 1; }
+  // What the trace replays, held or streamed.
+  std::uint64_t session_count() const { return is_streamed() ? streamed.sessions : sessions(); }
+  std::uint64_t call_count() const { return is_streamed() ? streamed.calls : calls.size(); }
+  bool hashed() const { return is_streamed() ? streamed.hashed : !prefix_hashes.empty(); }
+  // Sessions of one round that start before `t_s`; for a streamed trace of
+  // more sessions than its sample holds, a lower bound within one stride.
+  std::uint64_t sessions_starting_before(double t_s) const;
 
   // The k-th session to start, counting on through the rounds of a loop:
   // which recorded session it replays and how far its times are shifted.
@@ -106,13 +140,16 @@ class TraceCursor {
   // loop's later round, an empirical agent), so that the hashes of its own
   // prompt chunks are new (PrefixHashes::salt).
   TraceCursor(const RequestTrace& trace, const RequestTrace::SessionRef& ref, std::uint64_t salt = 0);
+  // A session of a streamed trace, replayed as recorded: its calls are
+  // `fed`'s, which must stay put until the session ends.
+  TraceCursor(const RequestTrace& trace, const FedSession& fed);
 
   bool active() const { return trace_ != nullptr; }
   TracePacing pacing() const { return trace_->pacing; }
   // Whether the session has issued a call yet: its first is never late.
   bool issued_any() const { return next_ != begin_; }
   // The next call, or nullptr when the session has made all of its calls.
-  const RequestTrace::Call* peek() const { return next_ < end_ ? &trace_->calls[next_] : nullptr; }
+  const RequestTrace::Call* peek() const { return next_ < end_ ? &calls_[next_] : nullptr; }
   void pop() {
     ++next_;
     paced_due_s_ = kNotYet;
@@ -131,12 +168,18 @@ class TraceCursor {
   // The call's prefix hashes (empty when the trace maps none).
   PrefixHashes prefix(const RequestTrace::Call& call) const {
     if (call.prefix_count == 0) return {};
-    return {trace_->prefix_hashes.data() + call.prefix_begin, call.prefix_count, trace_->prefix_block_tokens, salt_,
-            salt_ != 0 ? trace_->prefix_shared.data() + call.prefix_begin : nullptr};
+    return {hashes_ + call.prefix_begin, call.prefix_count, trace_->prefix_block_tokens, salt_,
+            salt_ != 0 ? shared_ + call.prefix_begin : nullptr};
   }
 
  private:
-  const RequestTrace* trace_ = nullptr;
+  const RequestTrace* trace_ = nullptr;  // models, pacing, block size
+  // The session's calls and what goes with them: the trace's own arrays, or
+  // a streamed session's copies.
+  const RequestTrace::Call* calls_ = nullptr;
+  const std::uint64_t* hashes_ = nullptr;
+  const std::uint8_t* shared_ = nullptr;
+  const double* gaps_ = nullptr;
   static constexpr double kNotYet = -std::numeric_limits<double>::infinity();
   std::uint32_t begin_ = 0;
   std::uint32_t next_ = 0;

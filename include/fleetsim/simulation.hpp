@@ -40,6 +40,8 @@ struct SimulationOptions {
   std::vector<std::size_t> trace_replicas;
 };
 
+// Throws InputError, after the run, when a streamed trace's file no longer
+// read as it did when the scenario loaded (fleetsim/trace_feed.hpp).
 Report simulate(const Scenario& scenario, const SimulationOptions& options = {});
 
 }  // namespace fleetsim

@@ -76,7 +76,9 @@ void FleetModel::start_session(std::uint32_t workload) {
   s.context_tokens = static_cast<double>(w.shared_prefix_tokens + draw_tokens(w.initial_context_tokens, s.rng, 0));
   s.shared_prefix = w.shared_prefix_tokens > 0;
   s.cursor = StepCursor(&w.steps);
-  if (w.arrivals.trace) {  // the k-th session started replays the arrival generator's k-th
+  if (streams_trace(workload)) {  // the session the source has read ahead
+    s.trace = take_streamed_session(workload, slot);
+  } else if (w.arrivals.trace) {  // the k-th session started replays the arrival generator's k-th
     const RequestTrace::SessionRef ref = *w.arrivals.trace->session(sessions_created_[workload] - 1);
     s.trace = TraceCursor(*w.arrivals.trace, ref, ref.round);
   } else if (w.session_templates) {

@@ -25,12 +25,13 @@ FleetModel::FleetModel(const Scenario& scenario) : scenario_(scenario) {
   for (auto& w : metrics_.workloads) w.in_system = StepIntegral(warmup);
   for (auto& p : metrics_.pools) p.calls_in_flight = StepIntegral(warmup);
   sessions_created_.assign(scenario.workloads.size(), 0);
+  open_trace_feeds();
   set_up_placements();
   set_up_replicas();
   set_up_shared_prefixes();
   // Prefix block hashes (a trace's): every replica caches chunks by them.
   if (std::any_of(scenario.workloads.begin(), scenario.workloads.end(), [](const Workload& w) {
-        return w.replayed_trace() != nullptr && !w.replayed_trace()->prefix_hashes.empty();
+        return w.replayed_trace() != nullptr && w.replayed_trace()->hashed();
       }))
     for (auto& replica : replicas_) replica.attach_prefix_cache();
   router_ = std::make_unique<Router>(scenario, placements_);

@@ -12,11 +12,51 @@
 // as in a step chain and only the tokens beyond it need prefill on the same
 // replica. A call with prefix hashes is cached by them instead, across
 // sessions (docs/performance-model.md, "Prefix block hashes").
+// A streamed trace's sessions come from its feed, one read ahead of the
+// session the source starts next; a started session keeps its own copy of its
+// calls and hashes, so memory follows the sessions in flight.
 #include <algorithm>
+#include <limits>
 
 #include "fleetsim/fleet_model.hpp"
 
 namespace fleetsim {
+
+void FleetModel::open_trace_feeds() {
+  streams_.resize(scenario_.workloads.size());
+  for (std::size_t w = 0; w < scenario_.workloads.size(); ++w)
+    if (const auto& trace = scenario_.workloads[w].arrivals.trace; trace && trace->is_streamed())
+      streams_[w].feed = trace->feed->open();
+}
+
+double FleetModel::next_streamed_start(std::uint32_t workload) {
+  TraceStream& stream = streams_[workload];
+  if (!stream.has_ahead) stream.has_ahead = stream.feed->next(stream.ahead);
+  // A session without calls is never fed: the reader refuses an empty trace.
+  return stream.has_ahead && !stream.ahead.calls.empty() ? stream.ahead.calls.front().arrival_s
+                                                          : std::numeric_limits<double>::infinity();
+}
+
+TraceCursor FleetModel::take_streamed_session(std::uint32_t workload, std::uint32_t slot) {
+  TraceStream& stream = streams_[workload];
+  if (fed_.size() <= slot) fed_.resize(sessions_.size());
+  FedSession& fed = fed_[slot];
+  if (stream.has_ahead || next_streamed_start(workload) < std::numeric_limits<double>::infinity()) {
+    // The slot's buffers, free since its last session ended, take the next read.
+    std::swap(fed, stream.ahead);
+    stream.has_ahead = false;
+  } else {
+    fed.clear();  // the trace has run out: the session ends at once
+  }
+  return TraceCursor(*scenario_.workloads[workload].arrivals.trace, fed);
+}
+
+std::vector<Diagnostic> FleetModel::trace_feed_problems() const {
+  std::vector<Diagnostic> out;
+  for (const TraceStream& stream : streams_)
+    if (stream.feed) out.insert(out.end(), stream.feed->problems().begin(), stream.feed->problems().end());
+  return out;
+}
 
 void FleetModel::advance_trace(std::uint32_t slot) {
   Session& s = sessions_[slot];

@@ -114,7 +114,7 @@ WorkloadReport workload_report(const FleetModel& fleet, const Window& win, std::
   wr.prefill_tokens = wm.computed_tokens;
   wr.output_tokens = wm.output_tokens;
   wr.prefix_cache_hit_rate = ratio(wm.cached_tokens, wm.prompt_tokens);
-  const bool hashed = wl.replayed_trace() != nullptr && !wl.replayed_trace()->prefix_hashes.empty();
+  const bool hashed = wl.replayed_trace() != nullptr && wl.replayed_trace()->hashed();
   if (wl.shared_prefix_tokens > 0 || hashed)
     wr.cross_session_hit_rate = ratio(wm.shared_prefix_cached_tokens, wm.prompt_tokens);
   wr.ttft_s = summarize(wm.ttft_s);
@@ -134,7 +134,7 @@ WorkloadReport workload_report(const FleetModel& fleet, const Window& win, std::
   wr.expected_arrivals_second_half =
       arrivals->steady() ? wr.expected_arrivals_first_half : arrivals->expected_between(win.midpoint_s, win.end_s);
   if (uses_graph_steps(wl.steps)) wr.graph = session_graph_report(wm.graph);
-  if (const RequestTrace* t = wl.replayed_trace(); t != nullptr && t->calls.size() > t->sessions()) {
+  if (const RequestTrace* t = wl.replayed_trace(); t != nullptr && t->call_count() > t->session_count()) {
     TraceReplayReport tr;
     tr.pacing = t->pacing == TracePacing::timestamp ? "timestamp" : "think_time";
     tr.calls_issued = wm.trace_calls;

@@ -1,6 +1,8 @@
 #include "fleetsim/request_trace.hpp"
 
 #include <algorithm>
+
+#include "fleetsim/trace_feed.hpp"
 #include <unordered_map>
 #include <unordered_set>
 
@@ -13,6 +15,20 @@ std::optional<RequestTrace::SessionRef> RequestTrace::session(std::uint64_t k) c
   // The round times the period, not a running sum, so that a long loop does
   // not accumulate rounding.
   return SessionRef{static_cast<std::uint32_t>(k % n), static_cast<double>(k / n) * loop_period_s, k / n};
+}
+
+std::uint64_t RequestTrace::sessions_starting_before(double t_s) const {
+  if (!is_streamed()) {
+    std::uint64_t n = 0;
+    for (std::size_t k = 0; k < sessions(); ++k) n += calls[session_begin[k]].arrival_s < t_s ? 1 : 0;
+    return n;
+  }
+  // Sample i is session i x stride: the sampled sessions before t_s are
+  // certain, those between two samples are not counted.
+  const auto& sample = streamed.start_sample_s;
+  const auto before = static_cast<std::uint64_t>(std::lower_bound(sample.begin(), sample.end(), t_s) - sample.begin());
+  if (before == 0) return 0;
+  return std::min(streamed.sessions, (before - 1) * streamed.start_stride + 1);
 }
 
 void RequestTrace::keep_sessions(const std::vector<bool>& keep, double new_origin_s) {
@@ -50,19 +66,30 @@ void RequestTrace::mark_shared_prefixes() {
 
 TraceCursor::TraceCursor(const RequestTrace& trace, const RequestTrace::SessionRef& ref, std::uint64_t salt)
     : trace_(&trace),
+      calls_(trace.calls.data()),
+      hashes_(trace.prefix_hashes.data()),
+      shared_(trace.prefix_shared.data()),
+      gaps_(trace.gap_after_s.data()),
       begin_(trace.session_begin[ref.index]),
       next_(trace.session_begin[ref.index]),
       end_(trace.session_begin[ref.index + 1]),
       offset_s_(ref.offset_s),
       salt_(salt) {}
 
+TraceCursor::TraceCursor(const RequestTrace& trace, const FedSession& fed)
+    : trace_(&trace),
+      calls_(fed.calls.data()),
+      hashes_(fed.prefix_hashes.data()),
+      gaps_(fed.gap_after_s.data()),
+      end_(static_cast<std::uint32_t>(fed.calls.size())) {}
+
 double TraceCursor::paced_due_s(double previous_start_s, double now, double* rhythm_s) {
   if (paced_due_s_ == kNotYet) {
     if (next_ == begin_) {
-      paced_due_s_ = rhythm_s_ = due_s(trace_->calls[next_]);
+      paced_due_s_ = rhythm_s_ = due_s(calls_[next_]);
     } else {
       // The previous call has just ended: `now` is its end.
-      const double gap = trace_->gap_after_s[next_ - 1];
+      const double gap = gaps_[next_ - 1];
       rhythm_s_ = trace_->gap_from_start ? previous_start_s + gap : now + gap;
       paced_due_s_ = std::max(rhythm_s_, now);
     }

@@ -100,20 +100,18 @@ StepTotals totals_of(const RequestTrace& t) {
 // A replayed trace: its sessions (those that start within the duration; in
 // count mode, of the count only when it is the one workload) and their calls.
 void add_trace(WorkEstimate& e, const RequestTrace& t, const SimulationSettings& sim, bool only_workload) {
-  const double per_round = static_cast<double>(t.sessions());
+  const double per_round = static_cast<double>(t.session_count());
   const bool loops = t.loop_period_s > 0;
   double sessions = per_round;
   if (sim.duration_s) {
     // Full rounds only, and of a trace replayed once the sessions that start in time.
     if (loops) sessions = per_round * std::floor(*sim.duration_s / t.loop_period_s);
-    else
-      sessions = static_cast<double>(std::count_if(t.session_begin.begin(), t.session_begin.end() - 1,
-                                                   [&](std::uint32_t c) { return t.calls[c].arrival_s < *sim.duration_s; }));
+    else sessions = static_cast<double>(t.sessions_starting_before(*sim.duration_s));
   } else if (sim.sessions) {
     const double limit = static_cast<double>(*sim.sessions);
     sessions = !only_workload ? 0.0 : loops ? limit : std::min(limit, per_round);
   }
-  const double calls_per_session = per_round > 0 ? static_cast<double>(t.calls.size()) / per_round : 0.0;
+  const double calls_per_session = per_round > 0 ? static_cast<double>(t.call_count()) / per_round : 0.0;
   e.sessions += sessions;
   e.events += sessions * (1.0 + calls_per_session);
 }

@@ -23,6 +23,7 @@
 #include <spdlog/spdlog.h>
 
 #include "fleetsim/arrival_process.hpp"
+#include "fleetsim/diagnostics.hpp"
 #include "fleetsim/fleet_model.hpp"
 #include "fleetsim/report_builder.hpp"
 #include "event_queue.hpp"
@@ -204,7 +205,12 @@ void session_source(FleetModel& fleet, SimGridDriver& driver, RunControl& rc, st
   const Scenario& sc = fleet.scenario();
   const Workload& w = sc.workloads[workload];
   ArrivalGenerator arrivals(w.arrivals, Rng(sc.simulation.seed, stable_hash("arrivals/" + w.name)));
-  double t = arrivals.next_after(0.0);
+  // A streamed trace's starts come from its feed, in the fleet model.
+  const bool streamed = fleet.streams_trace(workload);
+  const auto next_after = [&](double after) {
+    return streamed ? fleet.next_streamed_start(workload) : arrivals.next_after(after);
+  };
+  double t = next_after(0.0);
   while (t < rc.horizon_s && std::isfinite(t)) {
     if (rc.session_limit >= 0 && rc.sessions_started >= rc.session_limit) break;
     sg4::this_actor::sleep_until(t);
@@ -214,7 +220,7 @@ void session_source(FleetModel& fleet, SimGridDriver& driver, RunControl& rc, st
     simgrid::kernel::actor::simcall_answered([&fleet, workload] { fleet.start_session(workload); });
     report_progress(rc, fleet);
     watch(rc, events);
-    t = arrivals.next_after(t);
+    t = next_after(t);
   }
   --rc.sources_running;
   if (std::isfinite(rc.horizon_s)) sg4::this_actor::sleep_until(rc.horizon_s);
@@ -355,6 +361,9 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
   const double end = sg4::Engine::get_clock();
   driver.account_unfinished(end);
   fleet.settle(end);
+  // A streamed trace whose file changed under the run: its report would not
+  // be the trace that was checked.
+  if (auto problems = fleet.trace_feed_problems(); !problems.empty()) throw InputError(std::move(problems));
   const RunTotals totals = run_totals(scenario, nodes, energy_at_warmup, end);
   fleet.metrics().events = events;
   if (options.timeseries) *options.timeseries = fleet.time_series()->table(end);

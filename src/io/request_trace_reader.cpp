@@ -8,29 +8,24 @@
 
 #include "fleetsim/input_file.hpp"
 #include "fleetsim/input_limits.hpp"
-#include "spelling.hpp"
 #include "trace_builder.hpp"
 #include "trace_cells.hpp"
+#include "trace_file_feed.hpp"
+#include "trace_lines.hpp"
+#include "trace_row_splitter.hpp"
 
-// This file splits a trace into rows (CSV lines or JSON lines) and maps each
-// row's columns to fields; what a value must be, and how rows become
-// sessions, is trace_builder.cpp's, and reading one value trace_cells.cpp's.
+// This file reads a trace's lines, held whole or (streamed) one at a time;
+// splitting them into rows is trace_row_splitter.cpp's, what a value must be
+// and how rows become sessions trace_builder.cpp's, and reading one value
+// trace_cells.cpp's.
 
 namespace fleetsim {
 namespace {
 
-using trace_rows::Cell;
-using trace_rows::column_of;
-using trace_rows::Field;
-using trace_rows::kFieldNames;
-using trace_rows::kFields;
 using trace_rows::Problems;
+using trace_rows::RowSplitter;
 using trace_rows::TraceBuilder;
-using trace_rows::trim;
-using Json = nlohmann::json;
-
-// JSON nesting a row may have (hash lists are one level inside the row).
-constexpr int kMaxJsonDepth = 8;
+using trace_rows::TraceLines;
 
 // The columns a replay reads: the think or gap column only when it paces by
 // think time, so that a timestamp replay neither needs nor checks it.
@@ -57,146 +52,52 @@ int for_each_line(const std::string& text, Each each) {
   return n;
 }
 
-// Splits a CSV line into cells (RFC 4180 quotes; a quoted cell may not span
-// lines). `unquoted` holds the text of quoted cells with "" undone. False
-// with `column` set on an unterminated quote.
-bool split_csv(std::string_view line, std::vector<Cell>& cells, std::vector<std::string>& unquoted, int& column) {
-  cells.clear();
-  unquoted.clear();
-  unquoted.reserve(line.size());  // the views into it must not move
-  std::size_t i = 0;
-  while (true) {
-    Cell c;
-    c.present = true;
-    c.column = static_cast<int>(i) + 1;
-    if (i < line.size() && line[i] == '"') {
-      std::string& text = unquoted.emplace_back();
-      std::size_t j = i + 1;
-      for (;; ++j) {
-        if (j >= line.size()) {
-          column = c.column;
-          return false;
-        }
-        if (line[j] == '"') {
-          if (j + 1 < line.size() && line[j + 1] == '"') {
-            text += '"';
-            ++j;
-            continue;
-          }
-          break;
-        }
-        text += line[j];
-      }
-      c.text = text;
-      i = j + 1;
-      // Anything between the closing quote and the comma is kept out of the cell.
-      while (i < line.size() && line[i] != ',') ++i;
-    } else {
-      const std::size_t end = std::min(line.find(',', i), line.size());
-      c.text = line.substr(i, end - i);
-      i = end;
-    }
-    cells.push_back(c);
-    if (i >= line.size()) return true;
-    ++i;  // the comma
-  }
-}
-
-std::optional<RequestTrace> parse_csv(const std::string& text, const std::string& file, const TraceMapping& m,
-                                      const TraceOptions& o, Problems& problems) {
+// The trace from its lines, `each_line(handle)` calling `handle(line, n)`
+// for each until it returns false, and returning the last n.
+template <typename EachLine>
+std::optional<RequestTrace> parse_lines(EachLine each_line, const std::string& file, const TraceMapping& m,
+                                        const TraceOptions& o, Problems& problems, TraceBuilder::CallSink sink = {}) {
   TraceBuilder builder(file, m, o, problems);
-  std::array<std::size_t, kFields> index{};
-  std::size_t header_cells = 0;
-  std::vector<Cell> cells;
-  std::vector<std::string> unquoted;
-  unquoted.reserve(64);
-  bool header_ok = false;
-  const int last = for_each_line(text, [&](std::string_view line, int n) {
-    int column = 0;
-    if (n == 1) {
-      if (!split_csv(line, cells, unquoted, column)) {
-        problems.error(n, column, "the header has a quote that does not close");
-        return false;
-      }
-      std::vector<std::string> names;
-      for (const Cell& c : cells) names.emplace_back(trim(c.text));
-      header_cells = names.size();
-      header_ok = true;
-      for (std::size_t f = 0; f < kFields; ++f) {
-        const std::string& want = column_of(m, static_cast<Field>(f));
-        if (want.empty()) continue;
-        const auto it = std::find(names.begin(), names.end(), want);
-        if (it == names.end()) {
-          problems.error(1, 1, fmt::format("no column \"{}\" ({}) in the header", want, kFieldNames[f]),
-                         did_you_mean_hint(want, names, "the header's columns"));
-          header_ok = false;
-        }
-        index[f] = static_cast<std::size_t>(it - names.begin());
-      }
-      return header_ok;
-    }
-    if (trim(line).empty()) return true;  // a blank line, e.g. at the end
-    if (builder.full()) return false;
-    if (!split_csv(line, cells, unquoted, column)) {
-      problems.error(n, column, "a quoted cell does not close on its line");
-      return true;
-    }
-    if (cells.size() != header_cells) {
-      problems.error(n, 1, fmt::format("expected {} cells as in the header, found {}", header_cells, cells.size()));
-      return true;
-    }
-    builder.add(n, [&](Field f) { return column_of(m, f).empty() ? Cell{} : cells[index[f]]; });
-    return true;
-  });
+  if (sink) builder.stream_to(std::move(sink));
+  RowSplitter split(m, builder, problems);
+  const int last = each_line([&](std::string_view line, int n) { return split.line(line, n); });
+  if (m.kind == TraceFileKind::jsonl) return builder.finish(std::max(last, 1));
   if (last == 0) {
     problems.error(0, 0, "the file is empty", "a CSV trace starts with a header row naming its columns");
     return std::nullopt;
   }
-  if (!header_ok) return std::nullopt;
+  if (!split.header_ok()) return std::nullopt;
   return builder.finish(last);
 }
 
-std::optional<RequestTrace> parse_jsonl(const std::string& text, const std::string& file, const TraceMapping& m,
-                                        const TraceOptions& o, Problems& problems) {
-  TraceBuilder builder(file, m, o, problems);
-  bool too_deep = false;
-  const auto limit_depth = [&](int depth, Json::parse_event_t, Json&) {
-    if (depth > kMaxJsonDepth) too_deep = true;
-    return !too_deep;
-  };
-  const int last = for_each_line(text, [&](std::string_view line, int n) {
-    if (trim(line).empty()) return true;
-    if (builder.full()) return false;
-    too_deep = false;
-    Json row;
-    try {
-      row = Json::parse(line.begin(), line.end(), limit_depth, true);
-    } catch (const Json::parse_error& e) {
-      problems.error(n, static_cast<int>(std::min<std::size_t>(e.byte, line.size() + 1)),
-                     "not a JSON object on one line", "a JSON-lines trace has one {...} object per line");
-      return true;
-    }
-    if (too_deep || !row.is_object()) {
-      problems.error(n, 1, too_deep ? fmt::format("the line nests more than {} levels deep", kMaxJsonDepth)
-                                    : "expected a JSON object ({...}) on the line");
-      return true;
-    }
-    builder.add(n, [&](Field f) {
-      Cell c;
-      const std::string& key = column_of(m, f);
-      if (key.empty()) return c;
-      const auto it = row.find(key);
-      if (it == row.end()) return c;
-      c.present = true;
-      c.json = &*it;
-      const auto at = line.find('"' + key + '"');
-      c.column = at == std::string_view::npos ? 1 : static_cast<int>(at) + 1;
-      return c;
-    });
-    return true;
-  });
-  return builder.finish(std::max(last, 1));
+void report_nul(Problems& problems, int line, int column) {
+  problems.error(line, column, "the file contains a NUL byte; expected text (CSV or JSON lines)");
 }
+
+// What a streamed trace's check keeps of each row: counts, a sample of
+// session starts, and where each model is first named.
+class StreamedTally {
+ public:
+  explicit StreamedTally(RequestTrace::StreamedFigures& f) : f_(f) {}
+  void add(const RequestTrace::Call& c) {
+    const std::uint64_t k = f_.sessions++;
+    ++f_.calls;
+    f_.hashed = f_.hashed || c.prefix_count > 0;
+    if (k % f_.start_stride == 0 && f_.start_sample_s.size() == kMaxSample) {
+      // Every other sample, at twice the stride.
+      for (std::size_t i = 0; 2 * i < kMaxSample; ++i) f_.start_sample_s[i] = f_.start_sample_s[2 * i];
+      f_.start_sample_s.resize(kMaxSample / 2);
+      f_.start_stride *= 2;
+    }
+    if (k % f_.start_stride == 0) f_.start_sample_s.push_back(c.arrival_s);
+    if (f_.first_row_of_model.size() <= c.model) f_.first_row_of_model.resize(c.model + 1, 0);
+    if (f_.first_row_of_model[c.model] == 0) f_.first_row_of_model[c.model] = c.row;
+  }
+
+ private:
+  static constexpr std::size_t kMaxSample = 4096;
+  RequestTrace::StreamedFigures& f_;
+};
 
 }  // namespace
 
@@ -254,12 +155,11 @@ std::optional<RequestTrace> parse_request_trace(const std::string& text, const s
     const auto line_start = text.rfind('\n', nul);
     const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(nul), '\n'));
     const int column = static_cast<int>(nul - (line_start == std::string::npos ? 0 : line_start + 1)) + 1;
-    problems.error(line, column, "the file contains a NUL byte; expected text (CSV or JSON lines)");
+    report_nul(problems, line, column);
     return std::nullopt;
   }
   const TraceMapping read = columns_read(mapping, options);
-  auto trace = read.kind == TraceFileKind::csv ? parse_csv(text, file, read, options, problems)
-                                               : parse_jsonl(text, file, read, options, problems);
+  auto trace = parse_lines([&](auto handle) { return for_each_line(text, handle); }, file, read, options, problems);
   problems.finish();
   if (problems.count() > 0) return std::nullopt;
   return trace;
@@ -277,6 +177,53 @@ std::optional<RequestTrace> read_request_trace(const std::string& path, const Tr
     return std::nullopt;
   }
   return parse_request_trace(*text, path, mapping, options, out);
+}
+
+std::optional<RequestTrace> scan_request_trace(const std::string& path, const TraceMapping& mapping,
+                                               const TraceOptions& options, std::vector<Diagnostic>& out) {
+  TraceLines lines(path, limits::kMaxStreamedTraceFileBytes);
+  if (!lines.ok()) {
+    Diagnostic d;
+    d.file = path;
+    d.message = "cannot read the trace file: " + lines.error();
+    out.push_back(std::move(d));
+    return std::nullopt;
+  }
+  std::vector<Diagnostic> found;
+  Problems problems(path, found);
+  const TraceMapping read = columns_read(mapping, options);
+  RequestTrace::StreamedFigures figures;
+  StreamedTally tally(figures);
+  auto trace = parse_lines(
+      [&](auto handle) {
+        int last = 0;
+        while (const auto line = lines.next())
+          if (last = lines.line(); !handle(*line, last)) break;
+        return last;
+      },
+      path, read, options, problems, [&](const RequestTrace::Call& c, const auto&, double) { tally.add(c); });
+  if (const auto [line, column] = lines.nul_at(); line != 0) {
+    // As for a trace held whole: the NUL byte alone.
+    found.clear();
+    Problems nul(path, found);
+    report_nul(nul, line, column);
+    trace.reset();
+  } else if (!lines.ok()) {
+    found.clear();
+    Diagnostic d;
+    d.file = path;
+    d.message = "cannot read the trace file: " + lines.error();
+    found.push_back(std::move(d));
+    trace.reset();
+  } else {
+    problems.finish();
+  }
+  out.insert(out.end(), found.begin(), found.end());
+  if (!trace || !found.empty()) return std::nullopt;
+  trace->streamed = std::move(figures);
+  trace->feed = std::make_shared<TraceFileFeedSource>(
+      CheckedTraceFile{path, read, options, trace->models, lines.version(), trace->streamed.calls});
+  return trace;
 }
 
 }  // namespace fleetsim

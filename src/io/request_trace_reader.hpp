@@ -71,4 +71,12 @@ std::optional<RequestTrace> parse_request_trace(const std::string& text, const s
 std::optional<RequestTrace> read_request_trace(const std::string& path, const TraceMapping& mapping,
                                                const TraceOptions& options, std::vector<Diagnostic>& out);
 
+// Checks the file at `path`, a regular file within
+// limits::kMaxStreamedTraceFileBytes, line by line as parse_request_trace
+// does (the same diagnostics), but keeps no rows: a streamed trace
+// (RequestTrace::feed), whose feed reads the file again as the run goes.
+// Only for a mapping without a session column.
+std::optional<RequestTrace> scan_request_trace(const std::string& path, const TraceMapping& mapping,
+                                               const TraceOptions& options, std::vector<Diagnostic>& out);
+
 }  // namespace fleetsim

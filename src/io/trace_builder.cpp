@@ -63,12 +63,21 @@ void TraceBuilder::add_row(int line, const RowCells& cells) {
   read_model(line, cells[kModel], row);
   if (!mapping_.prefix_hashes.empty()) read_hashes(line, cells[kHashes], row);
   if (!column_of(mapping_, pacing_gap_field()).empty()) read_gap(line, cells[pacing_gap_field()], row);
-  if (problems_.count() == errors_before) rows_.push_back(row);
+  const bool good = problems_.count() == errors_before;
+  if (!sink_) {
+    if (good) rows_.push_back(row);
+    return;
+  }
+  if (good) {
+    if (streamed_rows_++ == 0) origin_ = row.at;
+    sink_(call_of(row, origin_), trace_.prefix_hashes, row.gap / options_.rate_scale);
+  }
+  trace_.prefix_hashes.clear();  // the next row's start at 0
 }
 
 bool TraceBuilder::read_session(int line, const Cell& c, Row& row) {
   if (mapping_.session.empty()) {
-    row.session = static_cast<std::uint32_t>(rows_.size());  // every call its own session
+    row.session = static_cast<std::uint32_t>(rows_taken());  // every call its own session
     return true;
   }
   const auto id = c.present ? text_of(c) : std::nullopt;
@@ -153,9 +162,11 @@ void TraceBuilder::missing(int line, Field f) {
 }
 
 std::optional<RequestTrace> TraceBuilder::finish(int last_line) {
-  if (problems_.count() == 0 && rows_.empty())
+  if (problems_.count() == 0 && rows_taken() == 0)
     problems_.error(last_line, 0, "the trace has no rows", "a trace needs at least one call after its header");
   if (problems_.count() > 0) return std::nullopt;
+  describe_trace();
+  if (sink_) return std::move(trace_);
   const std::vector<std::uint32_t> row_of = place_calls(order_sessions());
   if (options_.pacing == TracePacing::think_time) check_gaps(row_of);
   if (problems_.count() > 0) return std::nullopt;
@@ -194,9 +205,6 @@ std::vector<std::uint32_t> TraceBuilder::place_calls(const SessionOrder& order) 
   std::vector<std::uint32_t> fill(trace_.session_begin.begin(), trace_.session_begin.end() - 1);
   trace_.calls.resize(rows_.size());
   const bool paced = options_.pacing == TracePacing::think_time;
-  trace_.pacing = options_.pacing;
-  trace_.prefix_block_tokens = static_cast<std::uint32_t>(mapping_.prefix_block_tokens);
-  trace_.gap_from_start = pacing_gap_field() == kGap;
   if (paced) trace_.gap_after_s.resize(rows_.size());
   std::vector<std::uint32_t> row_of(paced ? rows_.size() : 0);  // call -> its row, for messages
   for (std::uint32_t i = 0; i < rows_.size(); ++i) {
@@ -206,16 +214,27 @@ std::vector<std::uint32_t> TraceBuilder::place_calls(const SessionOrder& order) 
       trace_.gap_after_s[at] = r.gap / options_.rate_scale;
       row_of[at] = i;
     }
-    RequestTrace::Call& c = trace_.calls[at];
-    c.arrival_s = r.at.minus(order.origin) / options_.rate_scale;
-    c.prompt_tokens = r.prompt;
-    c.output_tokens = r.output;
-    c.model = r.model;
-    c.prefix_begin = r.hash_begin;
-    c.prefix_count = r.hash_count;
-    c.row = r.line;
+    trace_.calls[at] = call_of(r, order.origin);
   }
   return row_of;
+}
+
+RequestTrace::Call TraceBuilder::call_of(const Row& r, const Instant& origin) const {
+  RequestTrace::Call c;
+  c.arrival_s = r.at.minus(origin) / options_.rate_scale;
+  c.prompt_tokens = r.prompt;
+  c.output_tokens = r.output;
+  c.model = r.model;
+  c.prefix_begin = r.hash_begin;
+  c.prefix_count = r.hash_count;
+  c.row = r.line;
+  return c;
+}
+
+void TraceBuilder::describe_trace() {
+  trace_.pacing = options_.pacing;
+  trace_.prefix_block_tokens = static_cast<std::uint32_t>(mapping_.prefix_block_tokens);
+  trace_.gap_from_start = pacing_gap_field() == kGap;
 }
 
 // A think-time replay needs the gap after every call but a session's last.

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
@@ -69,8 +70,18 @@ class TraceBuilder {
 
   TraceBuilder(const std::string& file, const TraceMapping& m, const TraceOptions& o, Problems& p);
 
+  // Streaming (a trace read again as the run goes, or checked without being
+  // held): each good row goes to `sink` as a call, its hashes the first
+  // prefix_count of `hashes`, its gap (rate_scale applied; NaN when empty)
+  // last, and is not kept; finish() then gives the trace without calls. Only
+  // for a mapping without a session column, whose rows are in time order.
+  using CallSink = std::function<void(const RequestTrace::Call&, const std::vector<std::uint64_t>& hashes, double)>;
+  void stream_to(CallSink sink) { sink_ = std::move(sink); }
+  // The models named so far, in order of first appearance.
+  const std::vector<std::string>& models() const { return trace_.models; }
+
   // True once the trace's row limit is reached.
-  bool full() const { return options_.limit && rows_.size() >= *options_.limit; }
+  bool full() const { return options_.limit && rows_taken() >= *options_.limit; }
 
   // Checks the row at `line`; `cell(f)` is its value of field f (absent when
   // not in the row). Asked for mapped fields only.
@@ -94,7 +105,12 @@ class TraceBuilder {
     Instant origin;
   };
 
+  std::uint64_t rows_taken() const { return sink_ ? streamed_rows_ : rows_.size(); }
   void add_row(int line, const RowCells& cells);
+  // What a good row replays: times from `origin`, the first call's.
+  RequestTrace::Call call_of(const Row& r, const Instant& origin) const;
+  // The trace's own fields beside its calls.
+  void describe_trace();
   bool read_session(int line, const Cell& c, Row& row);
   void read_time(int line, const Cell& c, bool session_ok, Row& row);
   void read_tokens(int line, Field f, const Cell& c, long& target);
@@ -122,6 +138,9 @@ class TraceBuilder {
   Problems& problems_;
   RequestTrace trace_;
   std::vector<Row> rows_;
+  CallSink sink_;  // when streaming, instead of rows_
+  std::uint64_t streamed_rows_ = 0;
+  Instant origin_;  // streaming: the first good row's time
   std::unordered_map<std::string, std::uint32_t> session_ids_;
   std::unordered_map<std::string, std::uint32_t> model_ids_;
   // The last time read, per session (or one for the whole file), and its line.

@@ -83,7 +83,7 @@ void read_replayed_workload(ScenarioContext& ctx, const YAML::Node& node, const 
     ctx.traffic_ends = false;
     own = read_arrivals(r, arrivals, child_path(path, "arrivals"));
   }
-  auto a = read_trace_workload(ctx, trace, child_path(path, "trace"));
+  auto a = read_trace_workload(ctx, trace, child_path(path, "trace"), static_cast<bool>(arrivals));
   if (a && arrivals && a->trace->loop_period_s > 0) {
     r.error(YamlReader::get(trace, "loop"), child_path(path, "trace.loop"),
             "a trace whose sessions are templates does not loop",
