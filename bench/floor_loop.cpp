@@ -10,10 +10,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "fleetsim/arrival_process.hpp"
-#include "fleetsim/roofline_model.hpp"
-#include "fleetsim/rng.hpp"
-#include "fleetsim/session.hpp"
+#include "fleetsim/core/arrival_process.hpp"
+#include "fleetsim/core/roofline_model.hpp"
+#include "fleetsim/core/rng.hpp"
+#include "fleetsim/core/session.hpp"
 
 namespace fleetsim::bench {
 namespace {

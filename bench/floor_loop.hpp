@@ -39,7 +39,7 @@
 
 #include <cstdint>
 
-#include "fleetsim/scenario.hpp"
+#include "fleetsim/core/scenario.hpp"
 
 namespace fleetsim::bench {
 

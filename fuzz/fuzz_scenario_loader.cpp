@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string>
 
-#include "fleetsim/catalog.hpp"
-#include "fleetsim/scenario_loader.hpp"
+#include "fleetsim/io/catalog.hpp"
+#include "fleetsim/io/scenario_loader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

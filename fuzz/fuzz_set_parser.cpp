@@ -6,8 +6,8 @@
 #include <sstream>
 #include <string>
 
-#include "fleetsim/catalog.hpp"
-#include "fleetsim/scenario_loader.hpp"
+#include "fleetsim/io/catalog.hpp"
+#include "fleetsim/io/scenario_loader.hpp"
 
 namespace {
 

@@ -36,20 +36,27 @@ endfunction()
 forbid("the core includes no edge library"
        "<(simgrid|yaml-cpp|nlohmann|spdlog|CLI)[/.]"
        "src/core/*.cpp" "src/core/*.hpp" "src/core/*/*.cpp")
+# The core's headers (include/fleetsim/core/) and sources know no other layer.
+forbid("the core includes only the core"
+       "fleetsim/(io|engine|workflows)/|src/(io|engine|workflows|cli)/"
+       "src/core/*.cpp" "src/core/*.hpp" "src/core/*/*.cpp" "src/core/*/*.hpp" "include/fleetsim/core/*.hpp")
 # Nothing below the workflows knows them.
 forbid("only cli and tests include workflows"
        "fleetsim/workflows/|src/workflows/"
        "src/core/*.cpp" "src/core/*.hpp" "src/core/*/*.cpp" "src/io/*.cpp" "src/io/*.hpp" "src/engine/*.cpp" "src/engine/*.hpp"
-       "include/fleetsim/*.hpp")
+       "include/fleetsim/core/*.hpp" "include/fleetsim/io/*.hpp" "include/fleetsim/engine/*.hpp")
 # The workflows work on reports read back, not on a simulation in process,
 # and know nothing of the command line.
 forbid("workflows include neither the engine nor cli"
-       "fleetsim/simulation.hpp|<simgrid|src/cli/|\"(child_runs|cli_support|exit_codes|atomic_file)\\.hpp\""
+       "fleetsim/engine/|<simgrid|src/cli/|\"(child_runs|cli_support|exit_codes|atomic_file)\\.hpp\""
        "src/workflows/*.cpp" "include/fleetsim/workflows/*.hpp")
 # io and the engine do not know each other.
 forbid("io does not include the engine"
-       "fleetsim/simulation.hpp|<simgrid"
-       "src/io/*.cpp" "src/io/*.hpp")
+       "fleetsim/engine/|<simgrid"
+       "src/io/*.cpp" "src/io/*.hpp" "include/fleetsim/io/*.hpp")
+forbid("the engine does not include io"
+       "fleetsim/io/|src/io/"
+       "src/engine/*.cpp" "src/engine/*.hpp" "include/fleetsim/engine/*.hpp")
 
 if(violations)
   message(FATAL_ERROR "includes that point up a layer (docs/architecture.md, \"Layers\"):${violations}")

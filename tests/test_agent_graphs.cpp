@@ -12,10 +12,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/catalog.hpp"
-#include "fleetsim/fleet_model.hpp"
-#include "fleetsim/scenario_loader.hpp"
-#include "fleetsim/session.hpp"
+#include "fleetsim/io/catalog.hpp"
+#include "fleetsim/core/fleet_model.hpp"
+#include "fleetsim/io/scenario_loader.hpp"
+#include "fleetsim/core/session.hpp"
 #include "support/cli_runner.hpp"
 #include "support/scenario_text.hpp"
 #include "support/toy_fleet.hpp"

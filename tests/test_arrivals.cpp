@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "fleetsim/arrival_pattern.hpp"
-#include "fleetsim/arrival_process.hpp"
-#include "fleetsim/session.hpp"
+#include "fleetsim/core/arrival_pattern.hpp"
+#include "fleetsim/core/arrival_process.hpp"
+#include "fleetsim/core/session.hpp"
 
 using namespace fleetsim;
 

@@ -11,8 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/autoscale_policy.hpp"
-#include "fleetsim/pool_autoscaler.hpp"
+#include "fleetsim/core/autoscale_policy.hpp"
+#include "fleetsim/core/pool_autoscaler.hpp"
 #include "support/cli_runner.hpp"
 #include "support/report_run.hpp"
 #include "support/scenario_text.hpp"

@@ -12,9 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/carbon.hpp"
-#include "fleetsim/power_timeline.hpp"
-#include "fleetsim/scenario.hpp"
+#include "fleetsim/core/carbon.hpp"
+#include "fleetsim/core/power_timeline.hpp"
+#include "fleetsim/core/scenario.hpp"
 #include "support/cli_runner.hpp"
 
 using namespace fleetsim;

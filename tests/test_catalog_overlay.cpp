@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "fleetsim/catalog.hpp"
+#include "fleetsim/io/catalog.hpp"
 #include "support/cli_runner.hpp"
 #include "support/fixtures.hpp"
 

@@ -3,8 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "fleetsim/catalog.hpp"
-#include "fleetsim/catalog_render.hpp"
+#include "fleetsim/io/catalog.hpp"
+#include "fleetsim/io/catalog_render.hpp"
 
 using fleetsim::Catalog;
 using fleetsim::DataType;

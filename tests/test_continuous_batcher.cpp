@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "fleetsim/continuous_batcher.hpp"
+#include "fleetsim/core/continuous_batcher.hpp"
 #include "support/batcher_driver.hpp"
 #include "support/fixtures.hpp"
 

@@ -10,8 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/prefix_block_cache.hpp"
-#include "fleetsim/request_trace.hpp"
+#include "fleetsim/core/prefix_block_cache.hpp"
+#include "fleetsim/core/request_trace.hpp"
 #include "support/cli_runner.hpp"
 #include "support/report_run.hpp"
 

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/scenario_loader.hpp"
+#include "fleetsim/io/scenario_loader.hpp"
 #include "support/cli_runner.hpp"
 
 using fleetsim::testing::run_fleetsim;

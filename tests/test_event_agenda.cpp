@@ -4,8 +4,8 @@
 #include <utility>
 #include <vector>
 
-#include "fleetsim/event_agenda.hpp"
-#include "fleetsim/rng.hpp"
+#include "fleetsim/core/event_agenda.hpp"
+#include "fleetsim/core/rng.hpp"
 
 using fleetsim::AgendaEvent;
 using fleetsim::EventAgenda;

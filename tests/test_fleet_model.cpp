@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "fleetsim/fleet_model.hpp"
+#include "fleetsim/core/fleet_model.hpp"
 #include "support/toy_fleet.hpp"
 
 using namespace fleetsim;

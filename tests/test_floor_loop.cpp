@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/scenario_loader.hpp"
+#include "fleetsim/io/scenario_loader.hpp"
 #include "floor_loop.hpp"
 #include "support/cli_runner.hpp"
 

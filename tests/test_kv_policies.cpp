@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "fleetsim/continuous_batcher.hpp"
-#include "fleetsim/kv_policy.hpp"
-#include "fleetsim/scenario.hpp"
+#include "fleetsim/core/continuous_batcher.hpp"
+#include "fleetsim/core/kv_policy.hpp"
+#include "fleetsim/core/scenario.hpp"
 
 using namespace fleetsim;
 using Catch::Matchers::Contains;

@@ -11,9 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/continuous_batcher.hpp"
-#include "fleetsim/kv_tier_stack.hpp"
-#include "fleetsim/report_writers.hpp"
+#include "fleetsim/core/continuous_batcher.hpp"
+#include "fleetsim/core/kv_tier_stack.hpp"
+#include "fleetsim/io/report_writers.hpp"
 #include "support/batcher_driver.hpp"
 #include "support/cli_runner.hpp"
 #include "support/fixtures.hpp"

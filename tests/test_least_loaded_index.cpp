@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <vector>
 
-#include "fleetsim/least_loaded_index.hpp"
-#include "fleetsim/rng.hpp"
+#include "fleetsim/core/least_loaded_index.hpp"
+#include "fleetsim/core/rng.hpp"
 
 using fleetsim::LeastLoadedIndex;
 

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "fleetsim/catalog.hpp"
-#include "fleetsim/scenario_loader.hpp"
+#include "fleetsim/io/catalog.hpp"
+#include "fleetsim/io/scenario_loader.hpp"
 #include "support/fixtures.hpp"
 
 using namespace fleetsim;

@@ -6,7 +6,7 @@
 #include <variant>
 
 #include "fleetsim/workflows/sweep_results.hpp"
-#include "fleetsim/units.hpp"
+#include "fleetsim/core/units.hpp"
 #include "support/cli_runner.hpp"
 
 using namespace fleetsim;

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "fleetsim/scenario_loader.hpp"
+#include "fleetsim/io/scenario_loader.hpp"
 
 using namespace fleetsim;
 using Catch::Matchers::Contains;

@@ -15,8 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/continuous_batcher.hpp"
-#include "fleetsim/prefix_block_cache.hpp"
+#include "fleetsim/core/continuous_batcher.hpp"
+#include "fleetsim/core/prefix_block_cache.hpp"
 #include "support/batcher_driver.hpp"
 #include "support/cli_runner.hpp"
 #include "support/fixtures.hpp"

@@ -4,10 +4,10 @@
 // each checked against arithmetic done by hand.
 #include <catch2/catch.hpp>
 
-#include "fleetsim/fleet_model.hpp"
-#include "fleetsim/purchase.hpp"
-#include "fleetsim/purchase_comparison.hpp"
-#include "fleetsim/report_builder.hpp"
+#include "fleetsim/core/fleet_model.hpp"
+#include "fleetsim/core/purchase.hpp"
+#include "fleetsim/core/purchase_comparison.hpp"
+#include "fleetsim/core/report_builder.hpp"
 #include "support/toy_fleet.hpp"
 
 using namespace fleetsim;

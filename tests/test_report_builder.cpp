@@ -5,8 +5,8 @@
 
 #include <cmath>
 
-#include "fleetsim/fleet_model.hpp"
-#include "fleetsim/report_builder.hpp"
+#include "fleetsim/core/fleet_model.hpp"
+#include "fleetsim/core/report_builder.hpp"
 #include "support/toy_fleet.hpp"
 
 using namespace fleetsim;

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "fleetsim/report_writers.hpp"
+#include "fleetsim/io/report_writers.hpp"
 #include "../src/io/report_text.hpp"
 
 using fleetsim::Report;

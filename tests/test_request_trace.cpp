@@ -12,9 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/arrival_process.hpp"
-#include "fleetsim/input_limits.hpp"
-#include "fleetsim/scenario_loader.hpp"
+#include "fleetsim/core/arrival_process.hpp"
+#include "fleetsim/io/input_limits.hpp"
+#include "fleetsim/io/scenario_loader.hpp"
 #include "../src/io/request_trace_reader.hpp"
 #include "support/cli_runner.hpp"
 #include "support/report_run.hpp"

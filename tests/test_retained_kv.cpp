@@ -3,8 +3,8 @@
 #include <deque>
 #include <map>
 
-#include "fleetsim/retained_kv.hpp"
-#include "fleetsim/rng.hpp"
+#include "fleetsim/core/retained_kv.hpp"
+#include "fleetsim/core/rng.hpp"
 
 using fleetsim::RetainedKv;
 

@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "fleetsim/distribution.hpp"
-#include "fleetsim/rng.hpp"
+#include "fleetsim/core/distribution.hpp"
+#include "fleetsim/core/rng.hpp"
 
 using fleetsim::Distribution;
 using fleetsim::Rng;

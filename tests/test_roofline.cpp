@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "fleetsim/roofline_model.hpp"
+#include "fleetsim/core/roofline_model.hpp"
 #include "support/fixtures.hpp"
 
 using namespace fleetsim;

@@ -11,10 +11,10 @@
 #include <tuple>
 #include <vector>
 
-#include "fleetsim/catalog.hpp"
-#include "fleetsim/router.hpp"
-#include "fleetsim/routing_policy.hpp"
-#include "fleetsim/scenario_loader.hpp"
+#include "fleetsim/io/catalog.hpp"
+#include "fleetsim/core/router.hpp"
+#include "fleetsim/core/routing_policy.hpp"
+#include "fleetsim/io/scenario_loader.hpp"
 #include "support/batcher_driver.hpp"
 #include "support/fixtures.hpp"
 

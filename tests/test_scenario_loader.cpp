@@ -9,8 +9,8 @@
 
 #include "../src/io/catalog_reader.hpp"
 #include "support/fixtures.hpp"
-#include "fleetsim/catalog.hpp"
-#include "fleetsim/scenario_loader.hpp"
+#include "fleetsim/io/catalog.hpp"
+#include "fleetsim/io/scenario_loader.hpp"
 
 using namespace fleetsim;
 using Catch::Matchers::Contains;

@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "distribution_reader.hpp"
-#include "fleetsim/arrival_pattern.hpp"
-#include "fleetsim/scenario_schema.hpp"
-#include "fleetsim/units.hpp"
+#include "fleetsim/core/arrival_pattern.hpp"
+#include "fleetsim/io/scenario_schema.hpp"
+#include "fleetsim/core/units.hpp"
 #include "scenario_key_tables.hpp"
 #include "scenario_keys.hpp"
 #include "step_reader.hpp"

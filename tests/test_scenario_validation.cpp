@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "fleetsim/catalog.hpp"
-#include "fleetsim/rng.hpp"
-#include "fleetsim/scenario_loader.hpp"
+#include "fleetsim/io/catalog.hpp"
+#include "fleetsim/core/rng.hpp"
+#include "fleetsim/io/scenario_loader.hpp"
 
 using namespace fleetsim;
 using Catch::Matchers::Contains;

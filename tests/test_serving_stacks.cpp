@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "fleetsim/catalog.hpp"
-#include "fleetsim/roofline_model.hpp"
-#include "fleetsim/scenario_loader.hpp"
+#include "fleetsim/io/catalog.hpp"
+#include "fleetsim/core/roofline_model.hpp"
+#include "fleetsim/io/scenario_loader.hpp"
 #include "support/cli_runner.hpp"
 #include "support/fixtures.hpp"
 

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/continuous_batcher.hpp"
+#include "fleetsim/core/continuous_batcher.hpp"
 #include "support/batcher_driver.hpp"
 #include "support/cli_runner.hpp"
 #include "support/fixtures.hpp"

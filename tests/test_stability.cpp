@@ -7,9 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/report_writers.hpp"
-#include "fleetsim/stability.hpp"
-#include "fleetsim/step_integral.hpp"
+#include "fleetsim/io/report_writers.hpp"
+#include "fleetsim/core/stability.hpp"
+#include "fleetsim/core/step_integral.hpp"
 #include "support/cli_runner.hpp"
 
 using fleetsim::PoolReport;

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <vector>
 
-#include "fleetsim/power_timeline.hpp"
-#include "fleetsim/quantile_sketch.hpp"
-#include "fleetsim/rng.hpp"
+#include "fleetsim/core/power_timeline.hpp"
+#include "fleetsim/core/quantile_sketch.hpp"
+#include "fleetsim/core/rng.hpp"
 
 using namespace fleetsim;
 

@@ -12,9 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/fleet_model.hpp"
-#include "fleetsim/time_series.hpp"
-#include "fleetsim/time_series_writer.hpp"
+#include "fleetsim/core/fleet_model.hpp"
+#include "fleetsim/core/time_series.hpp"
+#include "fleetsim/io/time_series_writer.hpp"
 #include "support/cli_runner.hpp"
 #include "support/toy_fleet.hpp"
 

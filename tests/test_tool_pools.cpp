@@ -13,9 +13,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/catalog.hpp"
-#include "fleetsim/scenario_loader.hpp"
-#include "fleetsim/tool_pool.hpp"
+#include "fleetsim/io/catalog.hpp"
+#include "fleetsim/io/scenario_loader.hpp"
+#include "fleetsim/core/tool_pool.hpp"
 #include "support/cli_runner.hpp"
 #include "support/scenario_text.hpp"
 

@@ -17,8 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/fleet_model.hpp"
-#include "fleetsim/scenario_loader.hpp"
+#include "fleetsim/core/fleet_model.hpp"
+#include "fleetsim/io/scenario_loader.hpp"
 #include "../src/io/request_trace_reader.hpp"
 #include "support/cli_runner.hpp"
 #include "support/toy_fleet.hpp"

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "fleetsim/trace_feed.hpp"
+#include "fleetsim/core/trace_feed.hpp"
 #include "../src/io/request_trace_reader.hpp"
 #include "support/cli_runner.hpp"
 

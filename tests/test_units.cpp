@@ -4,7 +4,7 @@
 #include <string>
 #include <variant>
 
-#include "fleetsim/units.hpp"
+#include "fleetsim/core/units.hpp"
 
 using fleetsim::Dimension;
 using fleetsim::format_quantity;

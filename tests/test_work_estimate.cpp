@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "fleetsim/work_estimate.hpp"
+#include "fleetsim/core/work_estimate.hpp"
 
 using namespace fleetsim;
 

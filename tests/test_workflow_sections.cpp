@@ -5,7 +5,7 @@
 #include <string>
 
 #include "fleetsim/workflows/expectations.hpp"
-#include "fleetsim/scenario_loader.hpp"
+#include "fleetsim/io/scenario_loader.hpp"
 #include "support/cli_runner.hpp"
 
 using namespace fleetsim;

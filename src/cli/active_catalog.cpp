@@ -3,7 +3,7 @@
 #include <iostream>
 #include <memory>
 
-#include "fleetsim/input_file.hpp"
+#include "fleetsim/io/input_file.hpp"
 
 namespace fleetsim {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "fleetsim/catalog.hpp"
+#include "fleetsim/io/catalog.hpp"
 
 namespace fleetsim {
 

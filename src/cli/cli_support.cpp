@@ -10,8 +10,8 @@
 #include "active_catalog.hpp"
 #include "atomic_file.hpp"
 #include "exit_codes.hpp"
-#include "fleetsim/catalog.hpp"
-#include "fleetsim/scenario_loader.hpp"
+#include "fleetsim/io/catalog.hpp"
+#include "fleetsim/io/scenario_loader.hpp"
 
 namespace fleetsim {
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "fleetsim/diagnostics.hpp"
-#include "fleetsim/scenario.hpp"
+#include "fleetsim/core/diagnostics.hpp"
+#include "fleetsim/core/scenario.hpp"
 
 namespace fleetsim {
 

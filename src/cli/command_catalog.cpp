@@ -5,9 +5,9 @@
 #include "active_catalog.hpp"
 #include "cli_support.hpp"
 #include "commands.hpp"
-#include "fleetsim/catalog.hpp"
-#include "fleetsim/catalog_render.hpp"
-#include "fleetsim/weight_format.hpp"
+#include "fleetsim/io/catalog.hpp"
+#include "fleetsim/io/catalog_render.hpp"
+#include "fleetsim/io/weight_format.hpp"
 
 namespace fleetsim {
 

@@ -19,7 +19,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "resource_guard.hpp"
-#include "fleetsim/input_file.hpp"
+#include "fleetsim/io/input_file.hpp"
 #include "fleetsim/workflows/expectations.hpp"
 #include "fleetsim/workflows/junit_xml.hpp"
 #include "fleetsim/workflows/report_figures.hpp"

@@ -11,7 +11,7 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
-#include "fleetsim/input_file.hpp"
+#include "fleetsim/io/input_file.hpp"
 #include "fleetsim/workflows/expectations.hpp"
 #include "fleetsim/workflows/report_diff.hpp"
 #include "fleetsim/workflows/report_figures.hpp"

@@ -12,7 +12,7 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
-#include "fleetsim/input_file.hpp"
+#include "fleetsim/io/input_file.hpp"
 #include "fleetsim/workflows/sweep_results.hpp"
 
 namespace fleetsim {

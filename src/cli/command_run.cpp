@@ -15,11 +15,11 @@
 #include "exit_codes.hpp"
 #include "interrupts.hpp"
 #include "resource_guard.hpp"
-#include "fleetsim/report_writers.hpp"
-#include "fleetsim/simulation.hpp"
-#include "fleetsim/call_log_writer.hpp"
-#include "fleetsim/replica_trace_writer.hpp"
-#include "fleetsim/time_series_writer.hpp"
+#include "fleetsim/io/report_writers.hpp"
+#include "fleetsim/engine/simulation.hpp"
+#include "fleetsim/io/call_log_writer.hpp"
+#include "fleetsim/io/replica_trace_writer.hpp"
+#include "fleetsim/io/time_series_writer.hpp"
 #include "scenario_options.hpp"
 
 namespace fleetsim {

@@ -7,7 +7,7 @@
 
 #include "commands.hpp"
 #include "cli_support.hpp"
-#include "fleetsim/scenario_schema.hpp"
+#include "fleetsim/io/scenario_schema.hpp"
 
 namespace fleetsim {
 namespace {

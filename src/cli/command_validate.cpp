@@ -9,8 +9,8 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
-#include "fleetsim/catalog.hpp"
-#include "fleetsim/scenario_loader.hpp"
+#include "fleetsim/io/catalog.hpp"
+#include "fleetsim/io/scenario_loader.hpp"
 
 namespace fleetsim {
 namespace {

@@ -32,7 +32,7 @@
 #include "child_runs.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
-#include "fleetsim/input_file.hpp"
+#include "fleetsim/io/input_file.hpp"
 #include "recorded_cross_validation.hpp"
 #include "report_expression.hpp"
 #include "scenario_options.hpp"

@@ -16,7 +16,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "interrupts.hpp"
-#include "fleetsim/diagnostics.hpp"
+#include "fleetsim/core/diagnostics.hpp"
 
 namespace fleetsim {
 namespace {

@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include "fleetsim/units.hpp"
+#include "fleetsim/core/units.hpp"
 
 namespace fleetsim {
 namespace {

@@ -9,9 +9,9 @@
 
 #include <CLI/CLI.hpp>
 
-#include "fleetsim/simulation.hpp"
-#include "fleetsim/units.hpp"
-#include "fleetsim/work_estimate.hpp"
+#include "fleetsim/engine/simulation.hpp"
+#include "fleetsim/core/units.hpp"
+#include "fleetsim/core/work_estimate.hpp"
 
 namespace fleetsim {
 

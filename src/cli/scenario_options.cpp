@@ -9,7 +9,7 @@
 #include "active_catalog.hpp"
 #include "child_runs.hpp"
 #include "cli_support.hpp"
-#include "fleetsim/catalog.hpp"
+#include "fleetsim/io/catalog.hpp"
 
 namespace fleetsim {
 

@@ -10,7 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "fleetsim/scenario_loader.hpp"
+#include "fleetsim/io/scenario_loader.hpp"
 
 namespace fleetsim {
 

@@ -1,4 +1,4 @@
-#include "fleetsim/arrival_process.hpp"
+#include "fleetsim/core/arrival_process.hpp"
 
 #include <cmath>
 

@@ -1,10 +1,10 @@
-#include "fleetsim/carbon.hpp"
+#include "fleetsim/core/carbon.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
-#include "fleetsim/power_timeline.hpp"
+#include "fleetsim/core/power_timeline.hpp"
 
 namespace fleetsim {
 namespace {

@@ -1,4 +1,4 @@
-#include "fleetsim/continuous_batcher.hpp"
+#include "fleetsim/core/continuous_batcher.hpp"
 
 #include <algorithm>
 #include <cassert>

@@ -3,7 +3,7 @@
 // slices --trace-events records.
 #include <algorithm>
 
-#include "fleetsim/continuous_batcher.hpp"
+#include "fleetsim/core/continuous_batcher.hpp"
 
 namespace fleetsim {
 

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <optional>
 
-#include "fleetsim/continuous_batcher.hpp"
+#include "fleetsim/core/continuous_batcher.hpp"
 
 namespace fleetsim {
 

@@ -1,4 +1,4 @@
-#include "fleetsim/diagnostics.hpp"
+#include "fleetsim/core/diagnostics.hpp"
 
 namespace fleetsim {
 namespace {

@@ -1,4 +1,4 @@
-#include "fleetsim/distribution.hpp"
+#include "fleetsim/core/distribution.hpp"
 
 #include <algorithm>
 #include <cmath>

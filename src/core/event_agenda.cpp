@@ -1,4 +1,4 @@
-#include "fleetsim/event_agenda.hpp"
+#include "fleetsim/core/event_agenda.hpp"
 
 namespace fleetsim {
 

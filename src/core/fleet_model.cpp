@@ -1,11 +1,11 @@
-#include "fleetsim/fleet_model.hpp"
+#include "fleetsim/core/fleet_model.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 #include <utility>
 
-#include "fleetsim/report_builder.hpp"
+#include "fleetsim/core/report_builder.hpp"
 
 namespace fleetsim {
 namespace {

@@ -4,8 +4,8 @@
 // any of this: the hot path tests one empty vector.
 #include <algorithm>
 
-#include "fleetsim/fleet_model.hpp"
-#include "fleetsim/fleet_timer.hpp"
+#include "fleetsim/core/fleet_model.hpp"
+#include "fleetsim/core/fleet_timer.hpp"
 
 namespace fleetsim {
 namespace {

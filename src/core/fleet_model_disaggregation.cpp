@@ -5,7 +5,7 @@
 // decode replica's first token, transfer included.
 #include <algorithm>
 
-#include "fleetsim/fleet_model.hpp"
+#include "fleetsim/core/fleet_model.hpp"
 
 namespace fleetsim {
 

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <limits>
 
-#include "fleetsim/fleet_model.hpp"
+#include "fleetsim/core/fleet_model.hpp"
 
 namespace fleetsim {
 

@@ -9,7 +9,7 @@
 // issue nothing more. Their finished calls count in the workload's figures.
 #include <algorithm>
 
-#include "fleetsim/fleet_model.hpp"
+#include "fleetsim/core/fleet_model.hpp"
 
 namespace fleetsim {
 

@@ -2,8 +2,8 @@
 // --timeseries, --calls, --trace-events): nothing is recorded otherwise.
 #include <algorithm>
 
-#include "fleetsim/fleet_model.hpp"
-#include "fleetsim/report_builder.hpp"  // node_baseline_power_w
+#include "fleetsim/core/fleet_model.hpp"
+#include "fleetsim/core/report_builder.hpp"  // node_baseline_power_w
 
 namespace fleetsim {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <utility>
 
-#include "fleetsim/fleet_model.hpp"
+#include "fleetsim/core/fleet_model.hpp"
 
 namespace fleetsim {
 namespace {

@@ -3,7 +3,7 @@
 // the agent harness's work before an LLM call (a workload's orchestrator).
 #include <algorithm>
 
-#include "fleetsim/fleet_model.hpp"
+#include "fleetsim/core/fleet_model.hpp"
 
 namespace fleetsim {
 

@@ -18,7 +18,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "fleetsim/fleet_model.hpp"
+#include "fleetsim/core/fleet_model.hpp"
 
 namespace fleetsim {
 

@@ -1,9 +1,9 @@
-#include "fleetsim/kv_tier_stack.hpp"
+#include "fleetsim/core/kv_tier_stack.hpp"
 
 #include <cmath>
 #include <utility>
 
-#include "fleetsim/scenario.hpp"
+#include "fleetsim/core/scenario.hpp"
 
 namespace fleetsim {
 

@@ -1,4 +1,4 @@
-#include "fleetsim/least_loaded_index.hpp"
+#include "fleetsim/core/least_loaded_index.hpp"
 
 namespace fleetsim {
 

@@ -1,4 +1,4 @@
-#include "fleetsim/model_spec.hpp"
+#include "fleetsim/core/model_spec.hpp"
 
 #include <algorithm>
 #include <cmath>

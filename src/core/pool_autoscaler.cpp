@@ -1,4 +1,4 @@
-#include "fleetsim/pool_autoscaler.hpp"
+#include "fleetsim/core/pool_autoscaler.hpp"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "fleetsim/power_timeline.hpp"
+#include "fleetsim/core/power_timeline.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
-#include "fleetsim/precision.hpp"
+#include "fleetsim/core/precision.hpp"
 
-#include "fleetsim/hardware.hpp"
+#include "fleetsim/core/hardware.hpp"
 
 namespace fleetsim {
 

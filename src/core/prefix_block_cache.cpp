@@ -1,4 +1,4 @@
-#include "fleetsim/prefix_block_cache.hpp"
+#include "fleetsim/core/prefix_block_cache.hpp"
 
 #include <algorithm>
 #include <cassert>

@@ -1,11 +1,11 @@
-#include "fleetsim/purchase.hpp"
+#include "fleetsim/core/purchase.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
 
-#include "fleetsim/units.hpp"  // kHoursPerYear: an owned node pays every hour of the year, busy or not
+#include "fleetsim/core/units.hpp"  // kHoursPerYear: an owned node pays every hour of the year, busy or not
 
 namespace fleetsim {
 namespace {

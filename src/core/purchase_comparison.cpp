@@ -1,4 +1,4 @@
-#include "fleetsim/purchase_comparison.hpp"
+#include "fleetsim/core/purchase_comparison.hpp"
 
 #include <algorithm>
 #include <string>

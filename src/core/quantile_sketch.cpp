@@ -1,4 +1,4 @@
-#include "fleetsim/quantile_sketch.hpp"
+#include "fleetsim/core/quantile_sketch.hpp"
 
 #include <algorithm>
 #include <cmath>

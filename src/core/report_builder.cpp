@@ -1,8 +1,8 @@
-#include "fleetsim/report_builder.hpp"
+#include "fleetsim/core/report_builder.hpp"
 
-#include "fleetsim/carbon.hpp"
-#include "fleetsim/purchase_comparison.hpp"
-#include "fleetsim/stability.hpp"
+#include "fleetsim/core/carbon.hpp"
+#include "fleetsim/core/purchase_comparison.hpp"
+#include "fleetsim/core/stability.hpp"
 #include "report_builder_parts.hpp"
 
 #include <algorithm>

@@ -9,7 +9,7 @@
 #include <limits>
 #include <vector>
 
-#include "fleetsim/report_builder.hpp"
+#include "fleetsim/core/report_builder.hpp"
 
 namespace fleetsim::report_parts {
 

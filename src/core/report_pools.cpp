@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "fleetsim/carbon.hpp"
-#include "fleetsim/purchase_comparison.hpp"
+#include "fleetsim/core/carbon.hpp"
+#include "fleetsim/core/purchase_comparison.hpp"
 
 namespace fleetsim::report_parts {
 namespace {

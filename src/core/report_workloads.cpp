@@ -1,7 +1,7 @@
 #include "report_builder_parts.hpp"
 
-#include "fleetsim/arrival_process.hpp"
-#include "fleetsim/request_trace.hpp"
+#include "fleetsim/core/arrival_process.hpp"
+#include "fleetsim/core/request_trace.hpp"
 
 namespace fleetsim::report_parts {
 namespace {

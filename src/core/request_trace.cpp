@@ -1,8 +1,8 @@
-#include "fleetsim/request_trace.hpp"
+#include "fleetsim/core/request_trace.hpp"
 
 #include <algorithm>
 
-#include "fleetsim/trace_feed.hpp"
+#include "fleetsim/core/trace_feed.hpp"
 #include <unordered_map>
 #include <unordered_set>
 

@@ -1,4 +1,4 @@
-#include "fleetsim/retained_kv.hpp"
+#include "fleetsim/core/retained_kv.hpp"
 
 namespace fleetsim {
 

@@ -1,4 +1,4 @@
-#include "fleetsim/rng.hpp"
+#include "fleetsim/core/rng.hpp"
 
 #include <cmath>
 

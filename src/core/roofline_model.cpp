@@ -1,4 +1,4 @@
-#include "fleetsim/roofline_model.hpp"
+#include "fleetsim/core/roofline_model.hpp"
 
 #include <algorithm>
 #include <cmath>

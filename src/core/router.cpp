@@ -1,4 +1,4 @@
-#include "fleetsim/router.hpp"
+#include "fleetsim/core/router.hpp"
 
 #include <algorithm>
 #include <limits>

@@ -1,4 +1,4 @@
-#include "fleetsim/scenario.hpp"
+#include "fleetsim/core/scenario.hpp"
 
 #include <algorithm>
 

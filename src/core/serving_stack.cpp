@@ -1,4 +1,4 @@
-#include "fleetsim/serving_stack.hpp"
+#include "fleetsim/core/serving_stack.hpp"
 
 namespace fleetsim {
 

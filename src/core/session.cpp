@@ -1,4 +1,4 @@
-#include "fleetsim/session.hpp"
+#include "fleetsim/core/session.hpp"
 
 #include <algorithm>
 #include <cmath>

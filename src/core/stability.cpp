@@ -1,4 +1,4 @@
-#include "fleetsim/stability.hpp"
+#include "fleetsim/core/stability.hpp"
 
 #include <cmath>
 #include <string>

@@ -1,4 +1,4 @@
-#include "fleetsim/step_integral.hpp"
+#include "fleetsim/core/step_integral.hpp"
 
 #include <algorithm>
 #include <cmath>

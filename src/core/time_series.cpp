@@ -1,4 +1,4 @@
-#include "fleetsim/time_series.hpp"
+#include "fleetsim/core/time_series.hpp"
 
 #include <algorithm>
 #include <cmath>

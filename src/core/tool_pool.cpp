@@ -1,4 +1,4 @@
-#include "fleetsim/tool_pool.hpp"
+#include "fleetsim/core/tool_pool.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "fleetsim/units.hpp"
+#include "fleetsim/core/units.hpp"
 
 #include <array>
 #include <charconv>

@@ -1,11 +1,11 @@
-#include "fleetsim/work_estimate.hpp"
+#include "fleetsim/core/work_estimate.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
-#include "fleetsim/arrival_process.hpp"  // peak_rate_per_s
-#include "fleetsim/arrival_pattern.hpp"
+#include "fleetsim/core/arrival_process.hpp"  // peak_rate_per_s
+#include "fleetsim/core/arrival_pattern.hpp"
 
 namespace fleetsim {
 namespace {

@@ -10,7 +10,7 @@
 
 #include <simgrid/kernel/Timer.hpp>
 
-#include "fleetsim/event_agenda.hpp"
+#include "fleetsim/core/event_agenda.hpp"
 
 namespace fleetsim {
 

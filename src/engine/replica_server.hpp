@@ -15,7 +15,7 @@
 #include <cstdint>
 
 #include "event_queue.hpp"
-#include "fleetsim/continuous_batcher.hpp"
+#include "fleetsim/core/continuous_batcher.hpp"
 
 namespace fleetsim {
 

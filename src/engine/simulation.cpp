@@ -3,7 +3,7 @@
 // queue (replicas' serving loops and the end of tool calls), and the host
 // energy plugin integrating each node's baseline power. Sessions and calls
 // are plain data in FleetModel.
-#include "fleetsim/simulation.hpp"
+#include "fleetsim/engine/simulation.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -22,10 +22,10 @@
 #include <simgrid/simix.hpp>
 #include <spdlog/spdlog.h>
 
-#include "fleetsim/arrival_process.hpp"
-#include "fleetsim/diagnostics.hpp"
-#include "fleetsim/fleet_model.hpp"
-#include "fleetsim/report_builder.hpp"
+#include "fleetsim/core/arrival_process.hpp"
+#include "fleetsim/core/diagnostics.hpp"
+#include "fleetsim/core/fleet_model.hpp"
+#include "fleetsim/core/report_builder.hpp"
 #include "event_queue.hpp"
 #include "replica_server.hpp"
 

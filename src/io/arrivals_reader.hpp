@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "fleetsim/scenario.hpp"
+#include "fleetsim/core/scenario.hpp"
 #include "yaml_reader.hpp"
 
 namespace fleetsim {

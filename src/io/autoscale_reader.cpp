@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "fleetsim/autoscale_policy.hpp"
-#include "fleetsim/units.hpp"
+#include "fleetsim/core/autoscale_policy.hpp"
+#include "fleetsim/core/units.hpp"
 #include "scenario_keys.hpp"
 
 namespace fleetsim {

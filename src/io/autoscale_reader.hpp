@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "fleetsim/autoscale_spec.hpp"
+#include "fleetsim/core/autoscale_spec.hpp"
 #include "yaml_reader.hpp"
 
 namespace fleetsim {

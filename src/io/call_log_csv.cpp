@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "csv_field.hpp"
-#include "fleetsim/call_log_writer.hpp"
+#include "fleetsim/io/call_log_writer.hpp"
 
 namespace fleetsim {
 namespace {

@@ -1,4 +1,4 @@
-#include "fleetsim/catalog.hpp"
+#include "fleetsim/io/catalog.hpp"
 
 #include <algorithm>
 

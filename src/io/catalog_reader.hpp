@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "fleetsim/catalog.hpp"
-#include "fleetsim/diagnostics.hpp"
+#include "fleetsim/io/catalog.hpp"
+#include "fleetsim/core/diagnostics.hpp"
 
 namespace fleetsim {
 

@@ -1,4 +1,4 @@
-#include "fleetsim/catalog_render.hpp"
+#include "fleetsim/io/catalog_render.hpp"
 
 #include <fmt/format.h>
 

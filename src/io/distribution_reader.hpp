@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "fleetsim/distribution.hpp"
+#include "fleetsim/core/distribution.hpp"
 #include "yaml_reader.hpp"
 
 namespace fleetsim {

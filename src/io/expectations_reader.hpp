@@ -6,7 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "fleetsim/expectation.hpp"
+#include "fleetsim/io/expectation.hpp"
 #include "yaml_reader.hpp"
 
 namespace fleetsim {

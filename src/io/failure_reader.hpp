@@ -4,7 +4,7 @@
 #include <optional>
 #include <string>
 
-#include "fleetsim/failure_spec.hpp"
+#include "fleetsim/core/failure_spec.hpp"
 #include "yaml_reader.hpp"
 
 namespace fleetsim {

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "autoscale_reader.hpp"
-#include "fleetsim/kv_policy.hpp"
+#include "fleetsim/core/kv_policy.hpp"
 #include "failure_reader.hpp"
 #include "purchase_reader.hpp"
 #include "kv_tier_reader.hpp"

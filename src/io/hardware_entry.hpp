@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "fleetsim/hardware.hpp"
+#include "fleetsim/core/hardware.hpp"
 #include "yaml_reader.hpp"
 
 namespace fleetsim {

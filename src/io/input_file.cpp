@@ -1,4 +1,4 @@
-#include "fleetsim/input_file.hpp"
+#include "fleetsim/io/input_file.hpp"
 
 #include <cerrno>
 #include <cstring>

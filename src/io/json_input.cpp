@@ -1,4 +1,4 @@
-#include "fleetsim/json_input.hpp"
+#include "fleetsim/io/json_input.hpp"
 
 #include <fmt/format.h>
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "fleetsim/kv_policy.hpp"
+#include "fleetsim/core/kv_policy.hpp"
 #include "spelling.hpp"
 #include "scenario_words.hpp"
 #include "scenario_keys.hpp"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "fleetsim/scenario.hpp"
+#include "fleetsim/core/scenario.hpp"
 #include "yaml_reader.hpp"
 
 namespace fleetsim {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "fleetsim/model_spec.hpp"
+#include "fleetsim/core/model_spec.hpp"
 #include "yaml_reader.hpp"
 
 namespace fleetsim {

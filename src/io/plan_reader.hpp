@@ -1,4 +1,4 @@
-// Reads a scenario's `plan:` section (fleetsim/plan_spec.hpp), checking its
+// Reads a scenario's `plan:` section (fleetsim/io/plan_spec.hpp), checking its
 // pools and hardware against the fleet and the catalog.
 #pragma once
 
@@ -6,7 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "fleetsim/plan_spec.hpp"
+#include "fleetsim/io/plan_spec.hpp"
 #include "scenario_context.hpp"
 
 namespace fleetsim {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "fleetsim/purchase.hpp"
+#include "fleetsim/core/purchase.hpp"
 #include "yaml_reader.hpp"
 
 namespace fleetsim {

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/replica_trace_writer.hpp"
+#include "fleetsim/io/replica_trace_writer.hpp"
 
 namespace fleetsim {
 

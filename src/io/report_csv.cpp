@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "csv_field.hpp"
-#include "fleetsim/report_writers.hpp"
+#include "fleetsim/io/report_writers.hpp"
 #include "report_json.hpp"
 
 namespace fleetsim {

@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "fleetsim/report_writers.hpp"
+#include "fleetsim/io/report_writers.hpp"
 #include "html_page.hpp"
 #include "report_text.hpp"
 #include "markup_escape.hpp"

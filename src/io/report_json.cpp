@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "fleetsim/purchase.hpp"
-#include "fleetsim/report_writers.hpp"
+#include "fleetsim/core/purchase.hpp"
+#include "fleetsim/io/report_writers.hpp"
 
 namespace fleetsim {
 namespace {

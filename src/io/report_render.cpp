@@ -1,6 +1,6 @@
 #include <stdexcept>
 
-#include "fleetsim/report_writers.hpp"
+#include "fleetsim/io/report_writers.hpp"
 
 namespace fleetsim {
 

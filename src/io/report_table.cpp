@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "fleetsim/report_writers.hpp"
+#include "fleetsim/io/report_writers.hpp"
 #include "report_table_parts.hpp"
 #include "report_text.hpp"
 

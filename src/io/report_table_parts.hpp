@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "fleetsim/report.hpp"
+#include "fleetsim/core/report.hpp"
 
 namespace fleetsim::report_table {
 

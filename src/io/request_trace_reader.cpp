@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/input_file.hpp"
-#include "fleetsim/input_limits.hpp"
+#include "fleetsim/io/input_file.hpp"
+#include "fleetsim/io/input_limits.hpp"
 #include "trace_builder.hpp"
 #include "trace_cells.hpp"
 #include "trace_file_feed.hpp"

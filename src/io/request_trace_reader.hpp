@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "fleetsim/diagnostics.hpp"
-#include "fleetsim/request_trace.hpp"
+#include "fleetsim/core/diagnostics.hpp"
+#include "fleetsim/core/request_trace.hpp"
 
 namespace fleetsim {
 

@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "fleetsim/input_limits.hpp"
-#include "fleetsim/routing_policy.hpp"
+#include "fleetsim/io/input_limits.hpp"
+#include "fleetsim/core/routing_policy.hpp"
 #include "spelling.hpp"
 #include "scenario_keys.hpp"
 

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "fleetsim/roofline_model.hpp"
+#include "fleetsim/core/roofline_model.hpp"
 #include "spelling.hpp"
 
 namespace fleetsim {

@@ -11,8 +11,8 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "fleetsim/catalog.hpp"
-#include "fleetsim/scenario.hpp"
+#include "fleetsim/io/catalog.hpp"
+#include "fleetsim/core/scenario.hpp"
 #include "yaml_reader.hpp"
 
 namespace fleetsim {

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/units.hpp"
+#include "fleetsim/core/units.hpp"
 
 namespace fleetsim {
 

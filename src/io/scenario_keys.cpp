@@ -6,8 +6,8 @@
 #include <map>
 #include <stdexcept>
 
-#include "fleetsim/autoscale_policy.hpp"
-#include "fleetsim/routing_policy.hpp"
+#include "fleetsim/core/autoscale_policy.hpp"
+#include "fleetsim/core/routing_policy.hpp"
 #include "hardware_entry.hpp"
 #include "model_entry.hpp"
 #include "request_trace_reader.hpp"

@@ -1,4 +1,4 @@
-#include "fleetsim/scenario_loader.hpp"
+#include "fleetsim/io/scenario_loader.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -10,7 +10,7 @@
 #include "definitions_reader.hpp"
 #include "expectations_reader.hpp"
 #include "fleet_reader.hpp"
-#include "fleetsim/input_file.hpp"
+#include "fleetsim/io/input_file.hpp"
 #include "plan_reader.hpp"
 #include "routing_reader.hpp"
 #include "scenario_checks.hpp"

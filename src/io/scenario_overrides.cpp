@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "fleetsim/input_limits.hpp"
+#include "fleetsim/io/input_limits.hpp"
 #include "spelling.hpp"
 #include "yaml_reader.hpp"
 

@@ -21,7 +21,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "fleetsim/diagnostics.hpp"
+#include "fleetsim/core/diagnostics.hpp"
 
 namespace fleetsim {
 

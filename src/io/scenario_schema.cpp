@@ -1,11 +1,11 @@
-#include "fleetsim/scenario_schema.hpp"
+#include "fleetsim/io/scenario_schema.hpp"
 
 #include <algorithm>
 #include <set>
 #include <string>
 
 #include "distribution_reader.hpp"
-#include "fleetsim/arrival_pattern.hpp"
+#include "fleetsim/core/arrival_pattern.hpp"
 #include "scenario_key_tables.hpp"
 #include "scenario_words.hpp"
 

@@ -1,6 +1,6 @@
 #include "scenario_words.hpp"
 
-#include "fleetsim/kv_policy.hpp"
+#include "fleetsim/core/kv_policy.hpp"
 
 namespace fleetsim {
 

@@ -8,12 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "fleetsim/distribution.hpp"
-#include "fleetsim/failure_spec.hpp"
-#include "fleetsim/hardware.hpp"
-#include "fleetsim/kv_tier.hpp"
-#include "fleetsim/request_trace.hpp"
-#include "fleetsim/scenario.hpp"
+#include "fleetsim/core/distribution.hpp"
+#include "fleetsim/core/failure_spec.hpp"
+#include "fleetsim/core/hardware.hpp"
+#include "fleetsim/core/kv_tier.hpp"
+#include "fleetsim/core/request_trace.hpp"
+#include "fleetsim/core/scenario.hpp"
 #include "request_trace_reader.hpp"
 #include "yaml_reader.hpp"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "fleetsim/serving_stack.hpp"
+#include "fleetsim/core/serving_stack.hpp"
 #include "yaml_reader.hpp"
 
 namespace fleetsim {

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/serving_stack.hpp"
+#include "fleetsim/core/serving_stack.hpp"
 
 namespace fleetsim {
 

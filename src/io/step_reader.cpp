@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "fleetsim/input_limits.hpp"
+#include "fleetsim/io/input_limits.hpp"
 #include "graph_step_reader.hpp"
 #include "spelling.hpp"
 #include "tool_pool_reader.hpp"

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "csv_field.hpp"
-#include "fleetsim/time_series_writer.hpp"
+#include "fleetsim/io/time_series_writer.hpp"
 
 namespace fleetsim {
 namespace {

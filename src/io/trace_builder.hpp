@@ -13,8 +13,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "fleetsim/diagnostics.hpp"
-#include "fleetsim/request_trace.hpp"
+#include "fleetsim/core/diagnostics.hpp"
+#include "fleetsim/core/request_trace.hpp"
 #include "request_trace_reader.hpp"
 #include "trace_cells.hpp"
 

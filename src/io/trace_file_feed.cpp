@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "fleetsim/input_limits.hpp"
+#include "fleetsim/io/input_limits.hpp"
 #include "trace_builder.hpp"
 #include "trace_row_splitter.hpp"
 

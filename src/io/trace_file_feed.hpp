@@ -1,5 +1,5 @@
 // A streamed trace read again, row by row, as the run starts its sessions
-// (fleetsim/trace_feed.hpp): the file checked when the scenario loaded
+// (fleetsim/core/trace_feed.hpp): the file checked when the scenario loaded
 // (scan_request_trace), split and checked as then. The file must not change
 // between the two reads: a feed whose file has a new size or time of change,
 // a row that no longer reads, a model the check did not see, or a different
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "fleetsim/trace_feed.hpp"
+#include "fleetsim/core/trace_feed.hpp"
 #include "request_trace_reader.hpp"
 #include "trace_lines.hpp"
 

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "fleetsim/scenario.hpp"
+#include "fleetsim/core/scenario.hpp"
 #include "scenario_context.hpp"
 
 namespace fleetsim {

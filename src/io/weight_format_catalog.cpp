@@ -1,6 +1,6 @@
 #include "weight_format_catalog.hpp"
 
-#include "fleetsim/diagnostics.hpp"
+#include "fleetsim/core/diagnostics.hpp"
 #include "model_entry.hpp"
 #include "yaml_document.hpp"
 

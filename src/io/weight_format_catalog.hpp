@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "fleetsim/weight_format.hpp"
+#include "fleetsim/io/weight_format.hpp"
 #include "yaml_reader.hpp"
 
 namespace fleetsim {

@@ -6,8 +6,8 @@
 
 #include "arrivals_reader.hpp"
 #include "distribution_reader.hpp"
-#include "fleetsim/arrival_process.hpp"
-#include "fleetsim/input_limits.hpp"
+#include "fleetsim/core/arrival_process.hpp"
+#include "fleetsim/io/input_limits.hpp"
 #include "step_reader.hpp"
 #include "trace_workload_reader.hpp"
 #include "scenario_keys.hpp"

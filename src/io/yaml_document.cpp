@@ -7,7 +7,7 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 
-#include "fleetsim/input_limits.hpp"
+#include "fleetsim/io/input_limits.hpp"
 #include "yaml_limits.hpp"
 
 namespace fleetsim {

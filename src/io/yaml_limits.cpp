@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "fleetsim/input_limits.hpp"
+#include "fleetsim/io/input_limits.hpp"
 
 namespace fleetsim {
 namespace {

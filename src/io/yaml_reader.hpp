@@ -16,8 +16,8 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "fleetsim/diagnostics.hpp"
-#include "fleetsim/units.hpp"
+#include "fleetsim/core/diagnostics.hpp"
+#include "fleetsim/core/units.hpp"
 #include "spelling.hpp"
 
 namespace fleetsim {

@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 
 #include "expectations_reader.hpp"
-#include "fleetsim/input_file.hpp"
+#include "fleetsim/io/input_file.hpp"
 #include "fleetsim/workflows/report_figures.hpp"
 #include "yaml_document.hpp"
 

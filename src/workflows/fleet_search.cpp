@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "fleetsim/fleet_price.hpp"
+#include "fleetsim/core/fleet_price.hpp"
 #include "search_findings.hpp"
 #include "search_space.hpp"
 

@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "fleetsim/json_input.hpp"
+#include "fleetsim/io/json_input.hpp"
 #include "report_text.hpp"
 #include "spelling.hpp"
 

@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "fleetsim/input_file.hpp"
+#include "fleetsim/io/input_file.hpp"
 #include "yaml_document.hpp"
 #include "yaml_reader.hpp"
 

@@ -9,8 +9,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/input_limits.hpp"
-#include "fleetsim/json_input.hpp"
+#include "fleetsim/io/input_limits.hpp"
+#include "fleetsim/io/json_input.hpp"
 #include "fleetsim/workflows/report_figures.hpp"
 #include "csv_field.hpp"
 #include "report_text.hpp"

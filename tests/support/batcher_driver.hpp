@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "fleetsim/continuous_batcher.hpp"
+#include "fleetsim/core/continuous_batcher.hpp"
 
 namespace fleetsim::testing {
 

@@ -2,9 +2,9 @@
 // that hand computations in the tests stay valid when the catalog changes.
 #pragma once
 
-#include "fleetsim/hardware.hpp"
-#include "fleetsim/model_spec.hpp"
-#include "fleetsim/scenario.hpp"
+#include "fleetsim/core/hardware.hpp"
+#include "fleetsim/core/model_spec.hpp"
+#include "fleetsim/core/scenario.hpp"
 
 namespace fleetsim::testing {
 

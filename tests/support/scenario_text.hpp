@@ -7,8 +7,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "fleetsim/catalog.hpp"
-#include "fleetsim/scenario_loader.hpp"
+#include "fleetsim/io/catalog.hpp"
+#include "fleetsim/io/scenario_loader.hpp"
 
 namespace fleetsim::testing {
 

@@ -22,7 +22,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "fleetsim/fleet_model.hpp"
+#include "fleetsim/core/fleet_model.hpp"
 
 namespace fleetsim::testing {
 

@@ -19,8 +19,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/diagnostics.hpp"
-#include "fleetsim/expectation.hpp"
+#include "fleetsim/core/diagnostics.hpp"
+#include "fleetsim/io/expectation.hpp"
 
 namespace fleetsim {
 

@@ -34,7 +34,7 @@
 #include <string>
 #include <vector>
 
-#include "fleetsim/plan_spec.hpp"
+#include "fleetsim/io/plan_spec.hpp"
 
 namespace fleetsim {
 

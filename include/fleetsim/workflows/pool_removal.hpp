@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "fleetsim/scenario_loader.hpp"
+#include "fleetsim/io/scenario_loader.hpp"
 
 namespace fleetsim {
 

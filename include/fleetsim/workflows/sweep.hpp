@@ -21,7 +21,7 @@
 #include <utility>
 #include <vector>
 
-#include "fleetsim/diagnostics.hpp"
+#include "fleetsim/core/diagnostics.hpp"
 
 namespace fleetsim {
 

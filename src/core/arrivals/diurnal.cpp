@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "fleetsim/arrival_pattern.hpp"
-#include "fleetsim/arrival_process.hpp"
+#include "fleetsim/core/arrival_pattern.hpp"
+#include "fleetsim/core/arrival_process.hpp"
 
 namespace fleetsim {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "fleetsim/arrival_pattern.hpp"
+#include "fleetsim/core/arrival_pattern.hpp"
 
 namespace fleetsim {
 namespace {

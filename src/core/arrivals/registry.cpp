@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "fleetsim/arrival_pattern.hpp"
+#include "fleetsim/core/arrival_pattern.hpp"
 
 namespace fleetsim {
 

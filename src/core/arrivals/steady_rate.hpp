@@ -1,7 +1,7 @@
 // What the steady processes (poisson, constant) share: one rate, always.
 #pragma once
 
-#include "fleetsim/arrival_pattern.hpp"
+#include "fleetsim/core/arrival_pattern.hpp"
 
 namespace fleetsim {
 

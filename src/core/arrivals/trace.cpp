@@ -1,7 +1,7 @@
 // trace: the sessions of a recorded request trace, at their recorded times
 // (a workload's `trace:`; docs/scenario-format.md, "Replaying a request trace").
-#include "fleetsim/arrival_pattern.hpp"
-#include "fleetsim/request_trace.hpp"
+#include "fleetsim/core/arrival_pattern.hpp"
+#include "fleetsim/core/request_trace.hpp"
 
 namespace fleetsim {
 namespace {

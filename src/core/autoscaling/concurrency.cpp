@@ -2,7 +2,7 @@
 // waiting) per node. desired = ceil(calls in flight / target), Knative's
 // concurrency autoscaler, with the same tolerance as the utilization policy
 // (docs/autoscaling.md).
-#include "fleetsim/autoscale_policy.hpp"
+#include "fleetsim/core/autoscale_policy.hpp"
 
 namespace fleetsim {
 namespace {

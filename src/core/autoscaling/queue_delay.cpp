@@ -8,7 +8,7 @@
 // adds nodes hard when queues build and asks for few when none do; the
 // pool's scale-in window, which keeps the highest wish of the last minutes,
 // is what stops it from releasing nodes the moment the queues empty.
-#include "fleetsim/autoscale_policy.hpp"
+#include "fleetsim/core/autoscale_policy.hpp"
 
 namespace fleetsim {
 namespace {

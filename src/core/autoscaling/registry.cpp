@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "fleetsim/autoscale_policy.hpp"
+#include "fleetsim/core/autoscale_policy.hpp"
 #include "../registry_lookup.hpp"
 
 namespace fleetsim {

@@ -3,7 +3,7 @@
 // time has come, the times taken modulo the period when one is given.
 #include <cmath>
 
-#include "fleetsim/autoscale_policy.hpp"
+#include "fleetsim/core/autoscale_policy.hpp"
 
 namespace fleetsim {
 namespace {

@@ -2,7 +2,7 @@
 // the time. A replica counts as busy while it holds a call, running or
 // waiting; for a replica at batch 1 that is its utilization in the queueing
 // sense. desired = ceil(serving x busy / target) (docs/autoscaling.md).
-#include "fleetsim/autoscale_policy.hpp"
+#include "fleetsim/core/autoscale_policy.hpp"
 
 namespace fleetsim {
 namespace {

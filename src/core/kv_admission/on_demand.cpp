@@ -1,7 +1,7 @@
 // on_demand (vLLM): blocks for the prompt and the first token now; decode
 // grows into more later, preempting when memory runs out.
-#include "fleetsim/continuous_batcher.hpp"
-#include "fleetsim/kv_policy.hpp"
+#include "fleetsim/core/continuous_batcher.hpp"
+#include "fleetsim/core/kv_policy.hpp"
 
 namespace fleetsim {
 namespace {

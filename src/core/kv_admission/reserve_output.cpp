@@ -1,7 +1,7 @@
 // reserve_output (TensorRT-LLM's GUARANTEED_NO_EVICT): blocks for the whole
 // final length up front, so a running call never grows or is preempted.
-#include "fleetsim/continuous_batcher.hpp"
-#include "fleetsim/kv_policy.hpp"
+#include "fleetsim/core/continuous_batcher.hpp"
+#include "fleetsim/core/kv_policy.hpp"
 
 namespace fleetsim {
 namespace {

@@ -1,6 +1,6 @@
 // lru: a session's cache stays until memory is needed, the least recently
 // retained evicted first.
-#include "fleetsim/kv_policy.hpp"
+#include "fleetsim/core/kv_policy.hpp"
 
 namespace fleetsim {
 

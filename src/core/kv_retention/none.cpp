@@ -1,6 +1,6 @@
 // none: a replica keeps nothing once a call ends; every call prefills its
 // whole prompt.
-#include "fleetsim/kv_policy.hpp"
+#include "fleetsim/core/kv_policy.hpp"
 
 namespace fleetsim {
 

@@ -5,8 +5,8 @@
 
 #include <fmt/format.h>
 
-#include "fleetsim/kv_policy.hpp"
-#include "fleetsim/scenario.hpp"
+#include "fleetsim/core/kv_policy.hpp"
+#include "fleetsim/core/scenario.hpp"
 #include "../registry_lookup.hpp"
 
 namespace fleetsim {

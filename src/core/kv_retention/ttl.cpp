@@ -1,7 +1,7 @@
 // ttl: a session's cache stays for at most kv_ttl after its call, and leaves
 // earlier (least recently retained first) when memory is needed.
-#include "fleetsim/kv_policy.hpp"
-#include "fleetsim/scenario.hpp"
+#include "fleetsim/core/kv_policy.hpp"
+#include "fleetsim/core/scenario.hpp"
 
 namespace fleetsim {
 namespace {

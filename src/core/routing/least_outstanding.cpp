@@ -1,6 +1,6 @@
 // least_outstanding: the candidate with the fewest calls routed to it and not
 // yet finished (running or queued), the lowest replica index among ties.
-#include "fleetsim/routing_policy.hpp"
+#include "fleetsim/core/routing_policy.hpp"
 
 namespace fleetsim {
 namespace {

@@ -5,9 +5,9 @@
 // Cache-aware routing as SGLang's router and Mooncake's Conductor do it: a
 // prompt computed once is worth sending back to where its chunks are, unless
 // that replica's queue costs more than the prefill it saves.
-#include "fleetsim/continuous_batcher.hpp"
-#include "fleetsim/routing_policy.hpp"
-#include "fleetsim/scenario.hpp"
+#include "fleetsim/core/continuous_batcher.hpp"
+#include "fleetsim/core/routing_policy.hpp"
+#include "fleetsim/core/scenario.hpp"
 
 namespace fleetsim {
 namespace {

@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "fleetsim/routing_policy.hpp"
-#include "fleetsim/scenario.hpp"
+#include "fleetsim/core/routing_policy.hpp"
+#include "fleetsim/core/scenario.hpp"
 #include "../registry_lookup.hpp"
 
 namespace fleetsim {

@@ -1,5 +1,5 @@
 // round_robin: the open candidates in turn, whatever their load.
-#include "fleetsim/routing_policy.hpp"
+#include "fleetsim/core/routing_policy.hpp"
 
 namespace fleetsim {
 namespace {

@@ -1,9 +1,9 @@
 // session_affinity: back to the replica that ran the session's previous call,
 // where its KV cache may still be, while that replica is an open candidate and has
 // fewer than `affinity_max_queue` calls waiting; otherwise least_outstanding.
-#include "fleetsim/continuous_batcher.hpp"
-#include "fleetsim/routing_policy.hpp"
-#include "fleetsim/scenario.hpp"
+#include "fleetsim/core/continuous_batcher.hpp"
+#include "fleetsim/core/routing_policy.hpp"
+#include "fleetsim/core/scenario.hpp"
 
 namespace fleetsim {
 namespace {

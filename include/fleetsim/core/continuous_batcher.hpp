@@ -1,0 +1,295 @@
+// One replica's serving engine: vLLM-style iteration-level continuous batching.
+//
+// Calls wait in FIFO order and join the running batch at iteration boundaries
+// when the batch cap, the per-iteration token budget and free KV blocks allow.
+// With chunked prefill an iteration mixes every running decode with prompt
+// chunks that fill the remaining token budget; without it, prompts are
+// prefilled in iterations of their own. When KV blocks run out, retained
+// (idle) session caches are evicted first, then the newest running sequence is
+// preempted and later recomputed. A replica given KV tiers below device
+// memory (attach_kv_tiers) offloads the retained caches it drops there, and a
+// call whose session's cache sits in a tier reloads it before its prefill: the
+// transfer is added to the iteration that runs the call's first chunk.
+//
+// The batcher knows nothing of time passing: the engine asks it for a BatchPlan,
+// lets the plan's time elapse (or part of it, when a new call interrupts a
+// decode run) and reports back with complete(). Between composition changes a
+// plan covers many decode iterations at once, so the cost of a run grows with
+// calls, not tokens.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "fleetsim/core/kv_policy.hpp"
+#include "fleetsim/core/power_model.hpp"
+#include "fleetsim/core/prefix_block_cache.hpp"
+#include "fleetsim/core/power_timeline.hpp"
+#include "fleetsim/core/kv_tier_stack.hpp"
+#include "fleetsim/core/replica_trace.hpp"
+#include "fleetsim/core/retained_kv.hpp"
+#include "fleetsim/core/roofline_model.hpp"
+#include "fleetsim/core/scenario.hpp"
+#include "fleetsim/core/time_series.hpp"
+
+namespace fleetsim {
+
+// Which part of a call a replica runs: all of it, or one phase of
+// prefill/decode disaggregation (docs/disaggregation.md). A prefill-phase call
+// asks for one token; a decode-phase call arrives with its prompt's KV.
+enum class CallPhase : std::uint8_t { whole, prefill, decode };
+
+struct CallRequest {
+  std::uint64_t call_id = 0;
+  std::uint64_t session_key = 0;  // unique per session: key of its retained KV
+  std::uint32_t workload = 0;
+  CallPhase phase = CallPhase::whole;
+  bool shared_prefix = false;  // the prompt begins with its workload's shared prefix
+  double enqueue_s = 0.0;
+  long prompt_tokens = 0;  // whole prompt: the session's context plus new tokens
+  long output_tokens = 1;
+  // A replayed call's prefix block hashes (a trace's `prefix_hashes`); empty
+  // for every other call. With them the replica's prefix cache, not the
+  // session's retained KV, decides what is cached (attach_prefix_cache).
+  PrefixHashes prefix;
+};
+
+struct CallOutcome {
+  CallRequest request;
+  double scheduled_s = 0.0;    // first admitted to the batch
+  double first_token_s = 0.0;
+  double finished_s = 0.0;
+  long cached_tokens = 0;      // prompt tokens found in the replica's KV
+  // Of which computed by other sessions: the workload's shared prefix, or
+  // prefix-hashed chunks another session left (no cache of the session).
+  long shared_prefix_cached_tokens = 0;
+  long computed_tokens = 0;    // prompt tokens prefilled, recomputation included
+  long generated_tokens = 0;   // < output_tokens only if failed
+  int preemptions = 0;
+  bool failed = false;  // could never fit this replica's KV cache
+};
+
+class BatcherListener {
+ public:
+  virtual ~BatcherListener() = default;
+  virtual void on_call_finished(const CallOutcome& outcome) = 0;
+};
+
+// What a replica runs next, until its batch changes. Kind::iteration is one
+// iteration with prompt work, followed by `run_iterations` decode iterations
+// when the batch cannot change in between (nothing finishes or can join at the
+// end of the first iteration): one event instead of two for most calls.
+struct BatchPlan {
+  enum class Kind { idle, iteration, decode_run };
+  Kind kind = Kind::idle;
+  long iterations = 0;           // in all
+  double duration_s = 0.0;       // of all iterations
+  IterationCost cost;            // Kind::iteration: the first iteration
+  // Kind::iteration: KV reloaded from lower tiers before the first iteration's
+  // forward pass can read it (0 without tiers); part of duration_s.
+  double reload_s = 0.0;
+  RooflineModel::DecodeRun run;  // the decode run (after the first iteration for Kind::iteration)
+  RooflineModel::DecodeTerms run_terms;  // its terms, computed once with the plan
+  long run_iterations = 0;
+};
+
+// Accumulated over the measured window.
+struct ReplicaStats {
+  double busy_s = 0.0;
+  double batch_seconds = 0.0;      // integral of running sequences over busy time
+  double kv_block_seconds = 0.0;   // integral of KV blocks in use (running + retained)
+  double dynamic_energy_j = 0.0;   // energy above idle
+  long iterations = 0;
+  long preemptions = 0;
+  std::vector<double> busy_s_by_workload;
+};
+
+class ContinuousBatcher {
+ public:
+  // Replicas of one pool and model share their roofline: one copy of its
+  // constants stays in cache instead of one per replica.
+  ContinuousBatcher(std::shared_ptr<const RooflineModel> roofline, const EngineSettings& engine,
+                    const PowerModel& power, long kv_blocks, int workloads, double window_start_s,
+                    PowerTimeline* timeline);
+
+  // Makes this replica report to a run's time series as part of `pool`;
+  // without this call (the usual case) it reports nothing and pays one null
+  // check at each enqueue, plan, completion and accounted interval.
+  void record_series(TimeSeries* series, std::size_t pool) {
+    series_ = series;
+    series_pool_ = pool;
+  }
+
+  // Appends every slice of work this replica completes to `slices`
+  // (fleetsim run --trace-events); without this call nothing is recorded.
+  void record_slices(std::vector<ReplicaSlice>* slices) { slices_ = slices; }
+
+  // Queues a call. Returns true when a decode run in progress should be
+  // interrupted so the call can join at the next iteration boundary. A session
+  // has at most one call queued or running here at a time (its steps chain).
+  bool enqueue(const CallRequest& call);
+
+  // Admits what it can and says what runs next; Kind::idle when nothing to do.
+  BatchPlan plan(double now, BatcherListener& listener);
+  // Time from the plan's start to the end of its k-th iteration.
+  double time_of(const BatchPlan& plan, long k) const;
+  // Whole iterations of the plan finished `elapsed` seconds after its start.
+  long iterations_done(const BatchPlan& plan, double elapsed) const;
+  // Applies the first k iterations of the plan, which ran from start_s to end_s.
+  void complete(const BatchPlan& plan, long k, double start_s, double end_s, BatcherListener& listener);
+  // Accounts busy time and energy of a plan cut off by the end of the run.
+  void account_unfinished(const BatchPlan& plan, double start_s, double end_s);
+  // Brings time integrals up to `now` (call at the end of the run).
+  void settle(double now);
+  // Its node goes off (an autoscaler drained it): the caches kept for
+  // sessions are lost. Requires no call waiting or running here.
+  void power_off(double now);
+  // Its node failed (docs/failures.md): every call waiting or running here is
+  // appended to `aborted`, with its KV, and the caches kept for sessions are
+  // lost. The replica then plans nothing until set_down(false): calls routed
+  // to it meanwhile wait. The engine must already have cut its plan short.
+  void fail(double now, std::vector<CallRequest>& aborted);
+  void set_down(bool down) { down_ = down; }
+  bool down() const { return down_; }
+
+  std::size_t waiting() const { return waiting_.size(); }
+  std::size_t running() const { return running_.size(); }
+  std::size_t outstanding() const { return waiting_.size() + running_.size(); }
+  // Whether the session's cache is in this replica's device memory (not a lower tier).
+  bool holds_session(std::uint64_t session_key) const { return retained_.contains(session_key); }
+  // Tokens of the session's cache in this replica's device memory; 0 when none.
+  long held_tokens(std::uint64_t session_key) const { return retained_.tokens_of(session_key); }
+  // Gives the replica tiers below device memory (kv_tier_levels); without
+  // this call, caches device memory drops are gone, and nothing else changes.
+  void attach_kv_tiers(KvTierStack tiers) { tiers_.emplace(std::move(tiers)); }
+  // Gives the replica the scenario's shared prefixes, as full KV blocks by
+  // prefix, and the prefix each workload's prompts begin with (workloads that
+  // name one prefix share it): once a call has prefilled one here, its blocks
+  // stay, and every later call whose prompt begins with it (the session's own
+  // cache aside) reuses them (docs/performance-model.md, "Prefixes shared
+  // across sessions"). Without this call nothing is shared across sessions.
+  void attach_shared_prefixes(std::vector<long> blocks_by_prefix, std::vector<std::uint32_t> prefix_of_workload) {
+    prefix_held_.assign(blocks_by_prefix.size(), 0);
+    prefix_blocks_ = std::move(blocks_by_prefix);
+    prefix_of_workload_ = std::move(prefix_of_workload);
+  }
+  // Gives the replica a cache of prompt chunks named by hash, for calls that
+  // carry prefix hashes (docs/performance-model.md, "Prefix block hashes").
+  // Without this call such hashes are ignored.
+  void attach_prefix_cache() { prefix_cache_ = std::make_unique<PrefixBlockCache>(engine_.kv_block_tokens); }
+  const PrefixBlockCache* prefix_cache() const { return prefix_cache_.get(); }
+  const KvTierStack* kv_tiers() const { return tiers_ ? &*tiers_ : nullptr; }
+  long kv_blocks_total() const { return total_blocks_; }
+  // The waits (enqueue to first admission) of the calls admitted since the
+  // last take, summed, and their count; resets both (an autoscaler's signal).
+  struct AdmissionWaits {
+    double total_s = 0.0;
+    long calls = 0;
+  };
+  AdmissionWaits take_admission_waits() { return std::exchange(admission_waits_, AdmissionWaits{}); }
+  long kv_blocks_used() const { return total_blocks_ - free_blocks_; }
+  const ReplicaStats& stats() const { return stats_; }
+  const RooflineModel& roofline() const { return *roofline_; }
+
+ private:
+  struct Sequence {
+    CallRequest call;
+    long target = 0;     // tokens whose KV must exist before decoding
+    long kv_tokens = 0;  // tokens whose KV exists
+    long generated = 0;
+    long blocks = 0;
+    long chunk = 0;      // prompt tokens planned for the current iteration
+    long cached = 0;
+    long computed = 0;
+    long shared = 0;        // blocks of a shared prefix it reads but does not own (in `blocks`)
+    long shared_cached = 0; // prompt tokens served from a shared prefix
+    std::uint32_t hash_pinned = 0;  // it pins its prompt's prefix-cache chunks [0, hash_pinned) (in `shared`)
+    int preemptions = 0;
+    double reload_s = 0.0;  // a reload from a lower tier not yet run
+    double scheduled_s = -1.0;
+    double first_token_s = -1.0;
+    bool prefilling() const { return kv_tokens < target; }
+  };
+
+  long blocks_for(long tokens) const { return (tokens + engine_.kv_block_tokens - 1) / engine_.kv_block_tokens; }
+  // Admission from the queue, in steps (continuous_batcher_admission.cpp).
+  struct KvReuse;
+  void admit(double now, BatcherListener& listener);
+  bool budget_admits(const Sequence& s, long decoding, long prefill_remaining) const;
+  long blocks_needed(const Sequence& s) const;
+  void fail_head(double now, BatcherListener& listener);
+  KvReuse find_reusable_kv(const Sequence& s, long needed);
+  void put_back(const KvReuse& r, const Sequence& s, double now);
+  void seat(Sequence& s, const KvReuse& r, long extra, double now);
+  bool make_room(long blocks, double now);  // evicts retained caches; false if not enough
+  void drop_retained(const RetainedKv::Entry& entry, double now);  // frees it, offloading to tiers
+  double head_s(const BatchPlan& plan) const { return plan.cost.time_s() + plan.reload_s; }
+  void ensure_decode_room(double now, BatcherListener& listener);
+  void preempt_newest();
+  void expire_retained(double now);
+  void release(Sequence& s, double now);
+  void finish(Sequence& s, double now, bool failed, BatcherListener& listener);
+  // Largest j <= limit such that every sequence can grow by j tokens within
+  // `free` blocks, given each one's tokens and blocks (scratch_kv_/scratch_blocks_).
+  long kv_growth_limit(long limit, long free) const;
+  // After the prompt iteration just planned, a decode run can follow in the
+  // same plan; sets it up and returns true, or false if the batch may change.
+  bool plan_tail_run(BatchPlan& p);
+  // `first_token_s`: when the first of the k iterations ends, the first
+  // token of a sequence whose KV arrived from a prefill replica.
+  void apply_decode(long k, double first_token_s);
+  void account(double start_s, double end_s, double compute_s, double memory_s, double batch,
+               const std::vector<double>& workload_tokens, double tokens);
+  void touch(double now);  // integrates KV occupancy up to now
+  BatchPlan plan_next(double now, BatcherListener& listener);
+  // Tells the time series how waiting, running and KV blocks changed since
+  // it was last told (only with a series).
+  void report_levels(double now);
+
+  std::shared_ptr<const RooflineModel> roofline_;
+  EngineSettings engine_;
+  // The engine's KV policies, resolved once: no name is looked up per call.
+  KvRetentionPolicy retention_;
+  KvAdmissionPolicy admission_;
+  PowerModel power_;
+  long total_blocks_;
+  long free_blocks_;
+  double window_start_s_;
+  PowerTimeline* timeline_;
+
+  std::deque<Sequence> waiting_;
+  std::vector<Sequence> running_;  // in admission order
+  RetainedKv retained_;
+  std::optional<KvTierStack> tiers_;  // none: no work at all on the tiers' account
+  std::vector<long> prefix_blocks_;          // by prefix; empty: no shared prefixes
+  std::vector<std::uint8_t> prefix_held_;    // by prefix
+  std::vector<std::uint32_t> prefix_of_workload_;
+  long prefix_pinned_blocks_ = 0;
+  void pin_prefix(Sequence& s);          // its prefill ended: keep its prefix for others
+  void drop_prefixes();                  // the node went off or failed
+  std::unique_ptr<PrefixBlockCache> prefix_cache_;  // none: prefix hashes are ignored
+  void cache_prompt_chunks(Sequence& s);  // its prefill ended: its hashed chunks join the cache
+  void unpin_chunks(Sequence& s);         // it leaves the batch: its chunks become evictable
+
+  ReplicaStats stats_;
+  AdmissionWaits admission_waits_;
+  double last_touch_s_ = 0.0;
+  std::vector<double> scratch_workload_tokens_;
+  std::vector<long> scratch_kv_;
+  std::vector<long> scratch_blocks_;
+
+  bool down_ = false;  // its node failed: plans nothing
+  // A decode-role replica: some sequences start without a first token, whose
+  // time a decode run then works out (no cost anywhere else).
+  bool takes_decode_calls_ = false;
+  TimeSeries* series_ = nullptr;
+  std::size_t series_pool_ = 0;
+  std::vector<ReplicaSlice>* slices_ = nullptr;
+  long reported_waiting_ = 0, reported_running_ = 0, reported_blocks_ = 0;
+};
+
+}  // namespace fleetsim

@@ -1,0 +1,65 @@
+// The fleet's pending timed events, in due order: a replica's plan ends, an
+// idle replica starts, a tool call ends, a fleet timer fires.
+//
+// A replica has at most one pending event, replaced whenever its plan changes
+// (a call joining a decode run moves its end). So replica events sit in a
+// tournament tree with one leaf per replica, updated in place: no stale
+// entries, no search to cancel. Tool calls and fleet timers are never
+// cancelled and wait in a plain heap. Events due at the same time come out
+// in the order they were scheduled, which keeps runs deterministic.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <queue>
+#include <vector>
+
+#include "fleetsim/core/tournament_tree.hpp"
+
+namespace fleetsim {
+
+struct AgendaEvent {
+  // fleet_timer: the fleet model's own timers (an autoscaler's evaluation, a
+  // node up); `target` is the model's token for it.
+  enum class Kind : std::uint8_t { replica, tool_call, fleet_timer };
+  Kind kind = Kind::replica;
+  std::uint32_t target = 0;  // replica index, the session slot of the tool call, or a timer token
+};
+
+class EventAgenda {
+ public:
+  static constexpr double kNever = std::numeric_limits<double>::infinity();
+
+  explicit EventAgenda(std::size_t replicas);
+
+  // For a replica, replaces its pending event if it has one.
+  void schedule(double at_s, const AgendaEvent& event);
+  // Time of the earliest pending event; kNever when there is none.
+  double next_at();
+  // Removes and returns the earliest event if it is due at or before now.
+  bool pop_due(double now, AgendaEvent& event);
+  bool empty() { return next_at() == kNever; }
+
+ private:
+  struct Due {
+    double at_s = kNever;
+    std::uint64_t order = std::numeric_limits<std::uint64_t>::max();
+    std::uint32_t target = 0;
+    AgendaEvent::Kind kind = AgendaEvent::Kind::replica;  // of a heap entry: tool_call or fleet_timer
+    bool operator<(const Due& o) const { return at_s != o.at_s ? at_s < o.at_s : order < o.order; }
+    bool operator>(const Due& o) const { return o < *this; }
+  };
+
+  void clear_popped();
+
+  TournamentTree<Due> replicas_;  // leaf r: replica r's pending event, or Due{} for none
+  std::priority_queue<Due, std::vector<Due>, std::greater<>> tools_;
+  std::uint64_t next_order_ = 0;
+  // A popped replica event stays in its leaf until the next query: the
+  // replica nearly always schedules its next event meanwhile, which replaces
+  // the leaf and saves a second walk up the tree.
+  bool popped_pending_ = false;
+  Due popped_;
+};
+
+}  // namespace fleetsim

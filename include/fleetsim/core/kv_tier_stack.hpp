@@ -1,0 +1,95 @@
+// One replica's KV tiers below device memory: where a retained session cache
+// goes when device memory drops it, and where a later call of the session
+// finds it again (docs/performance-model.md, "KV tiers below device memory").
+//
+// Levels are ordered top down. A cache enters the first level whose capacity
+// could hold it, evicting that level's least recently entered caches, which
+// move to the next level the same way; what leaves the last level is dropped.
+// A level with a TTL moves a cache down (or drops it) once it has stayed that
+// long. A hit removes the cache from its level: the call reloads it into
+// device memory over the level's link, kv_transfer_time_s() of its bytes.
+//
+// Like ContinuousBatcher it knows nothing of time passing: callers give the
+// current time. Statistics count what happens at or after `window_start_s`.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fleetsim/core/kv_tier.hpp"
+#include "fleetsim/core/model_spec.hpp"
+#include "fleetsim/core/retained_kv.hpp"
+
+namespace fleetsim {
+
+struct Pool;
+
+struct KvTierStats {
+  long hits = 0;                  // calls whose session's cache was found here
+  double bytes_reloaded = 0.0;    // into device memory, by those hits
+  double bytes_offloaded = 0.0;   // caches written into this level
+  double reload_s = 0.0;          // transfer time of the reloads (on their calls' TTFT)
+  double tokens_avoided = 0.0;    // prompt tokens the reloads spared from prefill
+  long caches_dropped = 0;        // caches that left this level for no level below
+};
+
+class KvTierStack {
+ public:
+  struct Level {
+    std::string name;
+    KvTierKind kind = KvTierKind::host_dram;
+    long capacity_blocks = 0;    // this replica's share, in KV blocks
+    double bandwidth_bps = 0.0;  // the replica's link to the level (all its devices' links)
+    double latency_s = 0.0;
+    double ttl_s = 0.0;          // infinity: LRU only
+  };
+  struct Hit {
+    RetainedKv::Entry entry;
+    std::size_t level = 0;
+    double reload_s = 0.0;  // kv_transfer_time_s of the entry's blocks
+  };
+
+  KvTierStack(std::vector<Level> levels, double block_bytes, double window_start_s);
+
+  // A cache device memory drops at `now` (evicted or expired): into the first level.
+  void offload(const RetainedKv::Entry& entry, double now);
+  // Removes the session's cache from the level holding it, if any. Nothing is
+  // counted until record_reload(): the caller may still give it back.
+  std::optional<Hit> take(std::uint64_t session_key);
+  // Undoes take() when the call could not be admitted after all.
+  void give_back(const Hit& hit, double now);
+  // Counts a reload that admission has committed to.
+  void record_reload(const Hit& hit, long tokens_avoided, double now);
+  // Moves down (or drops) caches whose level's TTL has passed.
+  void expire(double now);
+
+  const std::vector<Level>& levels() const { return levels_; }
+  const std::vector<KvTierStats>& stats() const { return stats_; }
+  long blocks_held(std::size_t level) const { return used_blocks_[level]; }
+  bool holds(std::uint64_t session_key) const;
+
+ private:
+  void insert(std::size_t level, RetainedKv::Entry entry, double now);
+  // The level's least recently entered cache goes one level down, or is dropped.
+  void move_down(std::size_t level, double now);
+  // Moves caches down until `blocks` more fit the level (blocks <= its capacity).
+  void make_room(std::size_t level, long blocks, double now);
+  bool counts(double now) const { return now >= window_start_s_; }
+
+  std::vector<Level> levels_;
+  std::vector<RetainedKv> held_;  // per level, least recently entered first
+  std::vector<long> used_blocks_;
+  std::vector<KvTierStats> stats_;
+  double block_bytes_;
+  double window_start_s_;
+};
+
+// The levels a replica of `pool` serving `model` gets: the engine's
+// `kv_tiers` resolved against the node type's tiers, each tier's capacity
+// split evenly over the node's replicas and its link bandwidth multiplied by
+// the replica's devices. Empty when the engine names no tier.
+std::vector<KvTierStack::Level> kv_tier_levels(const Pool& pool, const ModelSpec& model);
+
+}  // namespace fleetsim

@@ -1,0 +1,59 @@
+// An LLM's architecture, as far as serving cost depends on it.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "fleetsim/core/precision.hpp"
+
+namespace fleetsim {
+
+struct ModelSpec {
+  std::string name;
+  std::string description;
+  double params_total = 0.0;   // all weights (memory held)
+  double params_active = 0.0;  // weights used per token (FLOPs); < total for MoE
+  int layers = 0;
+  int hidden_size = 0;
+  int attention_heads = 0;
+  int kv_heads = 0;
+  int head_dim = 0;
+  // Mixture of experts: routed experts per layer and how many each token
+  // uses (0: a dense model). The routed experts hold
+  // (params_total - params_active) * experts / (experts - experts_per_token)
+  // of the weights; the rest (attention, embeddings, shared experts) is read
+  // by every iteration.
+  int experts = 0;
+  int experts_per_token = 0;
+  // Storage: `weight_dtype` selects the matrix units (compute_type_for);
+  // `bits_per_weight` is what a weight really occupies, block scales
+  // included (GGUF Q4_0 = 4.5); 0 means the dtype's own width.
+  DataType weight_dtype = DataType::bf16;
+  double bits_per_weight = 0.0;
+  std::string weight_format;  // the format's catalog name, when one was named
+  DataType kv_dtype = DataType::bf16;
+  std::map<std::string, std::string> sources;  // field name -> public source
+
+  double bytes_per_weight() const {
+    return bits_per_weight > 0.0 ? bits_per_weight / 8.0 : bytes_per_element(weight_dtype);
+  }
+  // Bytes the weights occupy in memory.
+  double weight_bytes() const { return params_total * bytes_per_weight(); }
+  // Bytes of weights one iteration of `tokens` tokens streams. A dense model
+  // reads all of them. A mixture of experts reads its shared part and every
+  // expert that at least one token routes to: with uniform routing of k of E
+  // experts per token, an expert is missed by all T tokens with probability
+  // (1 - k/E)^T, so the expected routed share read is 1 - (1 - k/E)^T (one
+  // token reads params_active; many read everything).
+  double weight_bytes_read(double tokens) const;
+  // The routed experts' share of params_total (0 for a dense model).
+  double routed_expert_params() const;
+  // K and V, every layer, every KV head: 2 * L * n_kv * d_head * bytes.
+  double kv_bytes_per_token() const {
+    return 2.0 * layers * kv_heads * head_dim * bytes_per_element(kv_dtype);
+  }
+  // Width of the attention computation (query heads * head dim).
+  double attention_width() const { return static_cast<double>(attention_heads) * head_dim; }
+};
+
+}  // namespace fleetsim

@@ -1,0 +1,117 @@
+// One autoscaled pool's nodes and the control loop that sizes it.
+//
+// Every node of the pool, up to its maximum, exists from the start and is in
+// one of four states: off (costs nothing), starting (paid for, provisioning:
+// instance start and model load), serving (takes calls) or draining (takes
+// no new calls, finishes its running ones, then goes off, losing its KV
+// caches). At each evaluation the policy's wish, clamped to the pool's
+// bounds and held up for scale-in by the highest wish within the scale-in
+// window, becomes actions: draining nodes are taken back first, then off
+// nodes started; for fewer nodes, the serving nodes started last drain first.
+//
+// Pure: the fleet model feeds it the load and carries the actions out (opens
+// and closes replicas, sets timers); nothing here knows of time passing.
+#pragma once
+
+#include <cstdint>
+#include <utility>
+#include <deque>
+#include <limits>
+#include <memory>
+#include <vector>
+
+#include "fleetsim/core/autoscale_policy.hpp"
+#include "fleetsim/core/autoscale_spec.hpp"
+#include "fleetsim/core/step_integral.hpp"
+
+namespace fleetsim {
+
+class PoolAutoscaler {
+ public:
+  enum class NodeState : std::uint8_t { off, starting, serving, draining };
+
+  struct Actions {
+    std::vector<int> start;   // off -> starting: call node_ready(n) after provisioning_s()
+    std::vector<int> reopen;  // draining -> serving
+    std::vector<int> drain;   // serving -> draining: call node_drained(n) once its replicas are idle
+    bool empty() const { return start.empty() && reopen.empty() && drain.empty(); }
+  };
+
+  // `initial_nodes` serve from time 0 (nodes 0 .. initial-1). Node time is
+  // integrated from `window_start_s`.
+  PoolAutoscaler(const AutoscaleSpec& spec, int initial_nodes, int replicas_per_node, double provisioning_s,
+                 double window_start_s);
+
+  // The pool's calls in flight and its busy replicas change by these amounts.
+  void load_changed(double now_s, int calls_delta, int busy_replicas_delta);
+  // Runs the policy on the load since the previous evaluation.
+  // Queue waits of calls its replicas admitted since the last evaluation
+  // (ContinuousBatcher::take_admission_waits), for PoolLoad::queueing_delay_s.
+  void add_waits(double total_s, long calls) {
+    wait_total_s_ += total_s;
+    wait_calls_ += calls;
+  }
+  void evaluate(double now_s, Actions& out);
+  void node_ready(int node, double now_s);    // starting -> serving
+  void node_drained(int node, double now_s);  // draining -> off
+  // A node failed (docs/failures.md, "Failures in an autoscaled pool"). A
+  // serving node is replaced at once, as an autoscaling group replaces an
+  // unhealthy instance: serving -> starting, paid for while the replacement
+  // provisions; call node_ready(n) after provisioning_s(). A draining node
+  // is not replaced: draining -> off. True when the node is being replaced.
+  bool node_failed(int node, double now_s);
+  void settle(double end_s);
+
+  NodeState state(int node) const { return states_[static_cast<std::size_t>(node)]; }
+  int max_nodes() const { return static_cast<int>(states_.size()); }
+  double provisioning_s() const { return provisioning_s_; }
+  double interval_s() const { return spec_.interval_s; }
+  const AutoscaleSpec& spec() const { return spec_; }
+
+  // Node-seconds paid for (starting, serving or draining) since the window's start.
+  double node_seconds() const { return provisioned_.area(); }
+  // A pool that buys its first `base` nodes one way and the rest another
+  // (a reserved base, on-demand burst): from now on, also integrate the
+  // nodes paid for above `base`. Call before the run starts.
+  void count_nodes_above(int base, double now_s);
+  // Node-seconds paid for above the base since the window's start; 0 unless counted.
+  double node_seconds_above_base() const { return above_base_.area(); }
+  double mean_nodes(double t0, double t1) const { return provisioned_.mean(t0, t1); }
+  int peak_nodes() const { return peak_nodes_; }
+  long nodes_started() const { return nodes_started_; }
+  long nodes_drained() const { return nodes_drained_; }
+  long nodes_replaced() const { return nodes_replaced_; }
+
+ private:
+  void set_state(int node, NodeState s, double now_s);
+  void integrate(double now_s);
+  int count(NodeState s) const { return counts_[static_cast<std::size_t>(s)]; }
+
+  AutoscaleSpec spec_;
+  std::unique_ptr<AutoscalePolicy> policy_;
+  int replicas_per_node_;
+  double provisioning_s_;
+  std::vector<NodeState> states_;
+  int counts_[4] = {0, 0, 0, 0};  // nodes per state
+  int provisioned_now_ = 0;
+  int peak_nodes_ = 0;
+  double wait_total_s_ = 0.0;  // since the last evaluation
+  long wait_calls_ = 0;
+  StepIntegral provisioned_;
+  int base_ = std::numeric_limits<int>::max();  // count_nodes_above's; none: nothing is above it
+  StepIntegral above_base_;
+  long nodes_started_ = 0;
+  long nodes_drained_ = 0;
+  long nodes_replaced_ = 0;
+  // Load integrals since the last evaluation.
+  double last_s_ = 0.0;
+  double since_s_ = 0.0;
+  int calls_ = 0;
+  int busy_ = 0;
+  double calls_area_ = 0.0;
+  double busy_area_ = 0.0;
+  double replica_area_ = 0.0;  // serving + draining replicas x seconds
+  std::deque<std::pair<double, int>> wishes_;  // (time, nodes asked) within the scale-in window
+};
+
+}  // namespace fleetsim

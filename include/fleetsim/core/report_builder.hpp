@@ -1,0 +1,30 @@
+// Metrics of a finished run -> Report: costs, power, energy, SLO attainment.
+// Pure arithmetic on what the engine measured; docs/report-format.md gives
+// every formula.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "fleetsim/core/fleet_model.hpp"
+#include "fleetsim/core/report.hpp"
+#include "fleetsim/core/scenario.hpp"
+
+namespace fleetsim {
+
+struct RunTotals {
+  double window_start_s = 0.0;
+  double window_end_s = 0.0;
+  double simulated_end_s = 0.0;
+  // Per pool: baseline energy (node host power + every device at idle) over
+  // the window, as integrated by the engine's host energy accounting.
+  std::vector<double> pool_baseline_energy_j;
+  std::string fleetsim_version;
+};
+
+// Baseline power of one node: host plus every device idle.
+double node_baseline_power_w(const Pool& pool);
+
+Report build_report(const FleetModel& fleet, const RunTotals& totals);
+
+}  // namespace fleetsim

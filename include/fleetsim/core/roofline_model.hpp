@@ -1,0 +1,184 @@
+// Time of one engine iteration on one replica, from first principles. An
+// iteration runs two kinds of kernels one after the other in every layer:
+// the weight matrices (F_lin FLOPs over the weights' B_w bytes) and attention
+// over the KV cache (F_att FLOPs over B_kv bytes). Each is bound by its own
+// roofline, so
+//
+//   t = join_p(F_lin / C, B_w / W) + max(F_att / C_att, B_kv / W) + t_comm + t_overhead + t_k + t_sync
+//
+// with C = n * peak * eff_c, W = n * achieved bandwidth, and join_p(a, b) =
+// (a^p + b^p)^(1/p) the matrices' roofline with a rounded knee
+// (HardwareSpec::matmul_knee; max(a, b) when the hardware gives none). A large decode
+// batch is compute bound in its matrices and memory bound in attention: the
+// two add, where one max over the totals would hide the KV reads under the
+// matrix math. t_k = L * k * t_floor charges the stack's k kernels per layer
+// that neither term prices (normalization, rotary embedding, residual adds)
+// at the device's shortest kernel time; t_sync = L * s * (n + 1) * t_line the
+// stack's s thread barriers per layer on a CPU replica of n threads, each
+// passing a cache line through every thread. docs/performance-model.md
+// derives every term.
+#pragma once
+
+#include "fleetsim/core/hardware.hpp"
+#include "fleetsim/core/model_spec.hpp"
+#include "fleetsim/core/scenario.hpp"
+
+namespace fleetsim {
+
+// What one iteration processes, aggregated over its sequences.
+struct IterationShape {
+  double decode_seqs = 0.0;     // sequences producing one token each
+  double decode_context = 0.0;  // sum of their contexts already in KV (tokens)
+  double prefill_tokens = 0.0;  // prompt tokens computed this iteration (all chunks)
+  // Sum over chunks of the (query, key) pairs its attention computes:
+  // a chunk of m new tokens after p cached ones attends m*p + m(m+1)/2 pairs.
+  double prefill_attention_pairs = 0.0;
+  double prefill_context = 0.0;  // sum over chunks of p: cached prefix KV read
+  double prefill_seqs = 0.0;     // prompts with a chunk in this iteration
+  double prefill_outputs = 0.0;  // of them, those whose last chunk ran (they sample a token)
+  // Cells in the replica's KV cache before the iteration: every running
+  // sequence's tokens, those sitting this iteration out included. Read, and
+  // filled in by the batcher, only under KvLayout::unified, where attention
+  // spans all of them.
+  double cache_cells = 0.0;
+
+  double tokens() const { return decode_seqs + prefill_tokens; }
+  // What the stack's per-sequence and per-token overheads count (IterationOverhead).
+  double sequences() const { return decode_seqs + prefill_seqs; }
+  double output_tokens() const { return decode_seqs + prefill_outputs; }
+};
+
+// The time of a weight-matrix phase whose math alone takes `compute_s` and
+// whose weight reads alone take `memory_s`: (t_c^p + t_m^p)^(1/p) with p =
+// `knee`, or the larger of the two when knee <= 0.
+double matmul_time(double compute_s, double memory_s, double knee);
+
+struct IterationCost {
+  double linear_compute_s = 0.0;     // F_lin / C: the weight matrices' math
+  double linear_memory_s = 0.0;      // B_w / W: streaming the weights
+  double linear_s = 0.0;             // matmul_time of the two: the matrices' time
+  double attention_compute_s = 0.0;  // F_att / C_att
+  double attention_memory_s = 0.0;   // B_kv / W: reading and writing the KV cache
+  double compute_s = 0.0;            // both phases' compute time (for power)
+  double memory_s = 0.0;             // both phases' memory time (for power)
+  double comm_s = 0.0;               // tensor-parallel all-reduces
+  double overhead_s = 0.0;           // host overhead (IterationOverhead::time_s)
+  double layer_kernels_s = 0.0;      // t_k: kernels the rooflines do not price
+  double thread_sync_s = 0.0;        // t_sync: CPU threads waiting at barriers
+  double flops = 0.0;
+  double bytes = 0.0;
+  double time_s() const {
+    return linear_s + (attention_compute_s > attention_memory_s ? attention_compute_s : attention_memory_s) + comm_s +
+           overhead_s + layer_kernels_s + thread_sync_s;
+  }
+};
+
+// What one device of a replica delivers. A GPU replica uses its devices
+// whole: W * memory_efficiency. A CPU replica runs on `threads` cores of each
+// socket: it gets that share of the socket's peak FLOP/s, and the bandwidth
+// its cores reach against the socket's (HardwareSpec::core_bandwidth_bps; the
+// core-proportional share of W * memory_efficiency when the hardware gives no
+// per-core rate).
+struct DeviceShare {
+  double compute_fraction = 1.0;
+  double achieved_bandwidth_bps = 0.0;  // memory efficiency included
+  double cores = 0.0;                   // CPU cores used per device (0 for a GPU)
+};
+DeviceShare device_share(const HardwareSpec& hardware, const EngineSettings& engine);
+
+// Time of one barrier across all threads of a CPU replica: each of its n
+// threads takes the barrier counter's cache line in turn, then the last
+// one's release reaches the spinning others, (n + 1) line transfers at the
+// hardware's core-to-core latency (the mean over the sockets spanned when
+// the replica spans several). 0 for one thread, a GPU, or hardware that
+// gives no latency.
+double barrier_time(const HardwareSpec& hardware, const EngineSettings& engine);
+
+class RooflineModel {
+ public:
+  RooflineModel(const ModelSpec& model, const HardwareSpec& hardware, const EngineSettings& engine);
+
+  IterationCost cost(const IterationShape& shape) const;
+
+  // A run of decode-only iterations with a fixed batch of `seqs` sequences
+  // whose contexts sum to `context` at the first one and grow by one token per
+  // sequence per iteration. Times are exact sums of cost() over the run,
+  // computed in O(1): both F and B are linear in the iteration index, so the
+  // max() switches side at most once.
+  struct DecodeRun {
+    double seqs = 0.0;
+    double context = 0.0;
+  };
+  // cost() of iteration j of a decode run: the matrices' time is the same
+  // every iteration (the batch does not change), attention's compute and
+  // memory grow linearly with j (every sequence's context grows by one).
+  struct DecodeTerms {
+    double linear_compute = 0.0, linear_memory = 0.0;
+    double linear = 0.0;          // matmul_time of the two (constant over the run)
+    double a_c = 0.0, b_c = 0.0;  // attention compute: a_c + b_c * j
+    double a_m = 0.0, b_m = 0.0;  // attention memory:  a_m + b_m * j
+    double fixed = 0.0;           // communication, overhead and layer kernels
+
+    // Total time of the first k iterations.
+    double time(long k) const;
+    // Sum over the first k iterations of compute_s and memory_s (for power).
+    void components(long k, double& compute_s, double& memory_s) const;
+    // Largest k <= limit whose iterations all end by `elapsed` seconds.
+    long iterations_within(long limit, double elapsed) const;
+  };
+  // The run's terms: one cost() of its first iteration. A caller that asks
+  // about the same run several times (the batcher: plan, progress, energy)
+  // keeps them and asks them, which then costs a few flops.
+  DecodeTerms decode_terms(const DecodeRun& run) const;
+  double decode_run_time(const DecodeRun& run, long k) const { return decode_terms(run).time(k); }
+  void decode_run_components(const DecodeRun& run, long k, double& compute_s, double& memory_s) const {
+    decode_terms(run).components(k, compute_s, memory_s);
+  }
+  long decode_iterations_within(const DecodeRun& run, long limit, double elapsed) const {
+    return decode_terms(run).iterations_within(limit, elapsed);
+  }
+
+  const ModelSpec& model() const { return model_; }
+  const HardwareSpec& hardware() const { return hardware_; }
+  int tensor_parallel() const { return tp_; }
+  double peak_flops() const { return peak_flops_; }
+
+ private:
+  // (query, key) pairs attention computes, and KV cells it reads and writes,
+  // in an iteration of this shape under the replica's KV layout.
+  double attention_pairs(const IterationShape& s) const;
+  double kv_cells_moved(const IterationShape& s) const;
+
+  ModelSpec model_;
+  HardwareSpec hardware_;
+  int tp_;
+  double peak_flops_;        // per device, for the model's compute type
+  double flops_per_second_;  // n * peak * eff_c
+  double attention_flops_per_second_;  // the same for the KV cache's compute type
+  double bytes_per_second_;  // n * achieved bandwidth per device
+  // Per-model constants of cost(), computed once: it runs for every plan.
+  double flops_per_token_;     // 2 * P_active
+  double flops_per_pair_;      // 4 * L * d_attn
+  double kv_bytes_per_token_;
+  double weight_bytes_;         // all weights; a dense model reads them every iteration
+  bool mixture_of_experts_;    // reads depend on the tokens routed (ModelSpec::weight_bytes_read)
+  bool unified_kv_;            // KvLayout::unified: attention spans every cell of the cache
+  double comm_s_per_token_;    // tensor-parallel all-reduce bandwidth term
+  double comm_s_fixed_;        // its latency term
+  double layer_kernels_s_;     // L * kernels_per_layer * kernel_floor
+  double thread_sync_s_;       // L * sync_points_per_layer * barrier_time
+  IterationOverhead overhead_;  // the stack's, else the hardware's fixed iteration_overhead
+};
+
+// KV-cache capacity of one replica, in tokens and in paged blocks:
+//   usable = n * (capacity * memory_fraction - activation_reserve) - weights
+struct KvCapacity {
+  double usable_bytes = 0.0;
+  double weight_bytes = 0.0;
+  double kv_bytes = 0.0;
+  long blocks = 0;
+  long tokens = 0;
+};
+KvCapacity kv_capacity(const ModelSpec& model, const HardwareSpec& hardware, const EngineSettings& engine);
+
+}  // namespace fleetsim

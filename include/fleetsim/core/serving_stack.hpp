@@ -1,0 +1,45 @@
+// A serving stack (vLLM, SGLang, TensorRT-LLM, llama.cpp server, ...): the
+// software side of a replica. Its host overhead per iteration enters the
+// performance model; its scheduling defaults are the engine settings a pool
+// that names it does not set itself. Entries live in src/catalog/stacks.yaml;
+// docs/catalog.md sources every figure.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "fleetsim/core/iteration_overhead.hpp"
+#include "fleetsim/core/scenario.hpp"
+
+namespace fleetsim {
+
+struct ServingStack {
+  std::string name;
+  std::string description;
+  IterationOverhead overhead;
+  // Scheduling defaults; nullopt leaves fleetsim's own EngineSettings default.
+  std::optional<bool> chunked_prefill;
+  std::optional<int> max_batched_tokens;
+  std::optional<int> max_batch_size;
+  std::optional<std::string> kv_admission;  // a KV admission policy's name (kv_policy.hpp)
+  std::optional<KvLayout> kv_layout;
+  // Device side: kernels per layer the roofline does not price
+  // (EngineSettings::kernels_per_layer); 0 when the stack's kernels are
+  // inside the calibrated efficiencies.
+  double kernels_per_layer = 0.0;
+  // CPU side: thread barriers per layer (EngineSettings::sync_points_per_layer).
+  double sync_points_per_layer = 0.0;
+  // Documentation only: CUDA graphs remove kernel-launch gaps, which the
+  // calibrated efficiencies and `overhead` already contain; the model reads
+  // nothing from this flag.
+  bool cuda_graphs = false;
+  std::map<std::string, std::string> sources;
+};
+
+// The engine settings a pool naming `stack` starts from: fleetsim's defaults
+// with the stack's scheduling defaults laid over them, `stack` set to its
+// name and `overhead` to its overhead. A pool's own keys are read over this.
+EngineSettings engine_defaults(const ServingStack& stack);
+
+}  // namespace fleetsim

@@ -1,0 +1,43 @@
+// YAML scenario file -> validated Scenario.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fleetsim/io/catalog.hpp"
+#include "fleetsim/core/diagnostics.hpp"
+#include "fleetsim/io/expectation.hpp"
+#include "fleetsim/io/plan_spec.hpp"
+#include "fleetsim/core/scenario.hpp"
+
+namespace fleetsim {
+
+struct LoadOptions {
+  // Merge this entry of the file's `variants:` over the base scenario; empty:
+  // the base alone. The loaded scenario is named "<name>/<variant>".
+  std::string variant;
+  // `--set PATH=VALUE` edits, applied in order to the YAML (after the variant
+  // is merged) before validation: PATH names keys with dots and list items by
+  // name or [index]; VALUE is YAML. See src/io/scenario_overrides.hpp.
+  std::vector<std::pair<std::string, std::string>> overrides;
+};
+
+struct LoadResult {
+  std::optional<Scenario> scenario;     // set only when there are no errors
+  std::vector<Diagnostic> diagnostics;  // every problem found, in file order
+  std::vector<std::string> variants;    // the variants the file declares
+  std::vector<Expectation> expectations;  // the `expect:` section, for `fleetsim check`
+  std::optional<PlanSpec> plan;           // the `plan:` section, for `fleetsim plan`
+  bool ok() const { return scenario.has_value(); }
+};
+
+// Parses and validates. Never throws on bad input: every syntax error, unknown
+// key, wrong type, bad unit, dangling reference and physically impossible
+// set-up becomes a Diagnostic.
+LoadResult load_scenario_file(const std::string& path, const Catalog& catalog = Catalog::builtin(),
+                              const LoadOptions& options = {});
+LoadResult load_scenario_text(const std::string& yaml_text, const std::string& file_label,
+                              const Catalog& catalog = Catalog::builtin(), const LoadOptions& options = {});
+
+}  // namespace fleetsim
