@@ -33,12 +33,12 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "fleetsim/input_file.hpp"
-#include "recorded_cross_validation.hpp"
-#include "report_expression.hpp"
+#include "fleetsim/workflows/recorded_cross_validation.hpp"
+#include "fleetsim/workflows/report_expression.hpp"
+#include "fleetsim/workflows/validation_manifest.hpp"
+#include "fleetsim/workflows/validation_summary.hpp"
 #include "scenario_options.hpp"
 #include "suite_location.hpp"
-#include "validation_manifest.hpp"
-#include "validation_summary.hpp"
 
 namespace fleetsim {
 namespace {
@@ -273,7 +273,7 @@ int validate_model(const Options& o) {
   }
   int crashed = 0;
   const std::vector<ValidationOutcome> outcomes = run_cases(cases, dir, std::max(1, o.jobs), o.timeout_s, crashed);
-  print_validation_table(cases, outcomes);
+  print_validation_table(std::cout, cases, outcomes);
   if (!o.write_doc.empty()) {
     const int rc = write_doc(o.write_doc, validation_markdown(cases, outcomes));
     if (rc != kExitOk) return rc;

@@ -1,4 +1,4 @@
-#include "report_expression.hpp"
+#include "fleetsim/workflows/report_expression.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "validation_manifest.hpp"
+#include "fleetsim/workflows/validation_manifest.hpp"
 
 #include <algorithm>
 #include <cmath>
