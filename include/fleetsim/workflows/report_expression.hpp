@@ -1,7 +1,7 @@
 // A figure computed from a JSON report, as validation cases name them:
-// report paths (dots; an array element by its "name" or index) and numbers,
-// joined by *, / and then " + " and " - " (spaces required, so 1e-3 stays a
-// number), evaluated left to right within each term.
+// figure paths (report_path.hpp: dots, a list item by its name or index) and
+// numbers, joined by *, / and then " + " and " - " (spaces required, so 1e-3
+// stays a number), evaluated left to right within each term.
 #pragma once
 
 #include <string>
@@ -10,8 +10,8 @@
 
 namespace fleetsim {
 
-// Throws std::runtime_error naming the path or operand that does not resolve,
-// or when the result is not finite.
-double evaluate_report_expression(const nlohmann::json& report, const std::string& expression);
+// Throws std::runtime_error naming the path or operand that does not resolve
+// or has no value (null), or when the result is not finite.
+double evaluate_report_expression(const nlohmann::ordered_json& report, const std::string& expression);
 
 }  // namespace fleetsim
