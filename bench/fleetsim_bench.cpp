@@ -33,6 +33,7 @@
 #include "fleetsim/report_reader.hpp"
 #include "fleetsim/scenario_loader.hpp"
 #include "floor_loop.hpp"
+#include "interrupts.hpp"
 
 namespace {
 
@@ -267,7 +268,14 @@ int main(int argc, char** argv) {
   for (const auto& c : cases) {
     if (quick && !c.quick) continue;
     if (!only.empty() && std::find(only.begin(), only.end(), c.name) == only.end()) continue;
-    results.push_back(measure_case(c, fleetsim, repeat, with_floor));
+    try {
+      results.push_back(measure_case(c, fleetsim, repeat, with_floor));
+    } catch (const fleetsim::Interrupted& e) {
+      // The runner passed the signal on to the child and waited for it.
+      std::cerr << "fleetsim-bench: interrupted by " << fleetsim::signal_name(e.signal()) << " in case " << c.name
+                << "\n";
+      return 128 + e.signal();
+    }
     const Result& r = results.back();
     if (r.exit_code != 0) {
       ++failures;
