@@ -114,7 +114,12 @@ Result run_case(const std::string& fleetsim, const Case& c) {
   r.wall_s = outcome.seconds;
   r.cpu_s = outcome.cpu_s;
   r.peak_rss_mib = outcome.peak_rss_mib;
-  if (!outcome.ok()) return r;
+  // The child's stderr is captured: a failed run's reason is shown here.
+  if (!outcome.ok()) {
+    std::cerr << "fleetsim-bench: " << c.name << ": fleetsim run " << fleetsim::describe_exit(outcome) << "\n"
+              << outcome.errors;
+    return r;
+  }
 
   std::string error;
   const auto json = fleetsim::parse_json_input(outcome.report, error);
