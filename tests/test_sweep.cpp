@@ -35,7 +35,7 @@ TEST_CASE("Sweep values: ranges (with units), lists, single values", "[sweep]") 
   }
 }
 
-TEST_CASE("Cross product runs the first parameter slowest; zip pairs values", "[sweep]") {
+TEST_CASE("Cross product runs the first parameter slowest, zip pairs values", "[sweep]") {
   SweepSpec spec;
   spec.parameters = {{"a", {"1", "2"}}, {"b", {"x", "y", "z"}}};
   std::string error;

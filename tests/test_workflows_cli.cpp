@@ -107,7 +107,7 @@ json run_json(const std::string& args) {
 
 }  // namespace
 
-TEST_CASE("run --set changes the scenario; a bad override exits 1 naming the argument", "[cli][overrides]") {
+TEST_CASE("run --set changes the scenario, a bad override exits 1 naming the argument", "[cli][overrides]") {
   const json report = run_json(q(kQuickstart) + kShortQuickstart + " --set fleet.pools.graviton.count=3");
   CHECK(report["pools"][1]["nodes"] == 3);
   CHECK(report["run"]["window_end_s"].get<double>() == Approx(240));
