@@ -1,7 +1,8 @@
 // fleetsim-bench: runs a fixed set of scenarios and reports, for each, what
 // was simulated (sessions, LLM calls, tokens, simulated time, engine events)
 // and what it cost (wall time, peak resident memory), as a table and as JSON
-// so that runs can be compared. Each case runs in its own process: wall time
+// so that runs can be compared. Each case runs in its own process, started by
+// the child runner every workflow uses (src/cli/child_runs.hpp): wall time
 // and peak RSS are the child's, measured by wait4(). On a shared or virtual
 // machine one run's wall time can be off by tens of percent, so --repeat runs
 // each case several times and reports the run of median wall time.
@@ -11,19 +12,14 @@
 // floor (floor_loop.hpp: the same traffic through a bare event loop) and the
 // bench reports fleetsim's wall time per LLM call as a multiple of the
 // floor's, paired run by run: the median of the per-repeat ratios.
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <optional>
 #include <iostream>
-#include <sstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,8 +28,12 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "child_runs.hpp"
+#include "fleetsim/io/json_input.hpp"
+#include "fleetsim/io/report_reader.hpp"
 #include "fleetsim/io/scenario_loader.hpp"
 #include "floor_loop.hpp"
+#include "interrupts.hpp"
 
 namespace {
 
@@ -100,44 +100,42 @@ std::vector<Case> read_cases(const std::string& path) {
   return cases;
 }
 
-Result run_case(const std::string& fleetsim, const Case& c, const std::string& report_path) {
+// One fleetsim run of the case, through the workflows' child runner: its
+// wall time is from spawn to exit, its CPU time and peak RSS the child's own
+// (wait4), and its counts come from the report read back typed.
+Result run_case(const std::string& fleetsim, const Case& c) {
   Result r;
   r.c = c;
-  std::vector<std::string> args = {fleetsim, "run", c.scenario, "--format", "json", "--output", report_path,
-                                   "--no-progress", "--log-level", "warn"};
-  if (!c.variant.empty()) {
-    args.push_back("--variant");
-    args.push_back(c.variant);
+  fleetsim::RunRequest request;
+  request.scenario = c.scenario;
+  request.variant = c.variant;
+  const fleetsim::RunOutcome outcome = fleetsim::run_all({request}, 1, {}, {}, fleetsim).front();
+  r.exit_code = outcome.exit_code;
+  r.wall_s = outcome.seconds;
+  r.cpu_s = outcome.cpu_s;
+  r.peak_rss_mib = outcome.peak_rss_mib;
+  // The child's stderr is captured: a failed run's reason is shown here.
+  if (!outcome.ok()) {
+    std::cerr << "fleetsim-bench: " << c.name << ": fleetsim run " << fleetsim::describe_exit(outcome) << "\n"
+              << outcome.errors;
+    return r;
   }
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
 
-  const auto start = std::chrono::steady_clock::now();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    execv(argv[0], argv.data());
-    _exit(127);
+  std::string error;
+  const auto json = fleetsim::parse_json_input(outcome.report, error);
+  const auto report = json.is_discarded() ? std::nullopt : fleetsim::report_from_json(json, error);
+  if (!report) {
+    std::cerr << "fleetsim-bench: " << c.name << ": unreadable report: " << error << "\n";
+    r.exit_code = -1;
+    return r;
   }
-  int status = 0;
-  rusage usage{};
-  wait4(pid, &status, 0, &usage);
-  r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.peak_rss_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
-  r.cpu_s = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-            static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-  if (r.exit_code != 0) return r;
-
-  std::ifstream in(report_path);
-  const nlohmann::json report = nlohmann::json::parse(in);
-  for (const auto& w : report["workloads"]) {
-    r.sessions += w["sessions_completed"].get<double>();
-    r.calls += w["llm_calls"].get<double>();
-    r.tokens += w["prompt_tokens"].get<double>() + w["output_tokens"].get<double>();
+  for (const auto& w : report->workloads) {
+    r.sessions += static_cast<double>(w.sessions_completed);
+    r.calls += static_cast<double>(w.llm_calls);
+    r.tokens += w.prompt_tokens + w.output_tokens;
   }
-  r.simulated_s = report["run"]["simulated_end_s"].get<double>();
-  r.events = report["run"]["engine_events"].get<double>();
+  r.simulated_s = report->run.simulated_end_s;
+  r.events = static_cast<double>(report->run.engine_events);
   return r;
 }
 
@@ -151,7 +149,7 @@ std::string human(double x) {
 // One case, `repeat` times: fleetsim, then the floor, repeat after repeat,
 // so that both see the machine in the same phase; the run of median wall
 // time, with the floor's median.
-Result measure_case(const Case& c, const std::string& fleetsim, const std::string& tmp, int repeat, bool with_floor) {
+Result measure_case(const Case& c, const std::string& fleetsim, int repeat, bool with_floor) {
   std::optional<fleetsim::Scenario> scenario;
   if (with_floor) {
     fleetsim::LoadOptions options;
@@ -163,7 +161,7 @@ Result measure_case(const Case& c, const std::string& fleetsim, const std::strin
   std::vector<fleetsim::bench::FloorResult> floors;
   std::vector<double> ratios;
   for (int i = 0; i < repeat; ++i) {
-    runs.push_back(run_case(fleetsim, c, tmp + "/" + c.name + ".json"));
+    runs.push_back(run_case(fleetsim, c));
     if (runs.back().exit_code != 0) break;
     if (!scenario) continue;
     floors.push_back(fleetsim::bench::run_floor(*scenario));
@@ -269,17 +267,20 @@ int main(int argc, char** argv) {
     std::cerr << "fleetsim-bench: cannot read " << cases_file << ": " << e.what() << "\n";
     return 1;
   }
-  char tmpl[] = "/tmp/fleetsim-bench-XXXXXX";
-  if (mkdtemp(tmpl) == nullptr) return 1;
-  const std::string tmp = tmpl;
-
   std::vector<Result> results;
   int failures = 0;
   print_header();
   for (const auto& c : cases) {
     if (quick && !c.quick) continue;
     if (!only.empty() && std::find(only.begin(), only.end(), c.name) == only.end()) continue;
-    results.push_back(measure_case(c, fleetsim, tmp, repeat, with_floor));
+    try {
+      results.push_back(measure_case(c, fleetsim, repeat, with_floor));
+    } catch (const fleetsim::Interrupted& e) {
+      // The runner passed the signal on to the child and waited for it.
+      std::cerr << "fleetsim-bench: interrupted by " << fleetsim::signal_name(e.signal()) << " in case " << c.name
+                << "\n";
+      return 128 + e.signal();
+    }
     const Result& r = results.back();
     if (r.exit_code != 0) {
       ++failures;
@@ -288,7 +289,6 @@ int main(int argc, char** argv) {
     }
     print_row(r);
   }
-  std::filesystem::remove_all(tmp);
   if (!json_out.empty()) write_json(json_out, results, repeat);
   return failures == 0 ? 0 : 1;
 }

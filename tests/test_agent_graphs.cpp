@@ -96,7 +96,7 @@ TEST_CASE("Two tool branches of 2 s and 5 s joined on all: the next call starts 
   CHECK(g.blocked_on_both_s == 0.0);
 }
 
-TEST_CASE("Joined on any, the 2 s branch wins; the 5 s one finishes its tool and adds nothing", "[agent_graph]") {
+TEST_CASE("Joined on any, the 2 s branch wins, the 5 s one finishes its tool and adds nothing", "[agent_graph]") {
   Run run({parallel({branch(toy_tool(2.0, 20)), branch(toy_tool(5.0, 50))}, 1), toy_llm(30, 5)});
   const long prompt = 100 + 20 + 30;
   CHECK(run.metrics().prompt_tokens == prompt);
@@ -122,7 +122,7 @@ TEST_CASE("Joined on 2 of 3, the step ends with the second branch to end", "[age
   CHECK(run.session_end() == exactly(5.0 + toy_call_s(prompt, 5)));
 }
 
-TEST_CASE("Two LLM branches on two replicas run at once; the join adds what each branch added", "[agent_graph]") {
+TEST_CASE("Two LLM branches on two replicas run at once, the join adds what each branch added", "[agent_graph]") {
   // Each branch's call: the parent's 100 tokens + 10 new, 4 out, on its own
   // replica. Each branch adds 10 + 4 to the context: the next prompt is
   // 100 + 14 + 14 + 30.
@@ -293,7 +293,7 @@ TEST_CASE("Agent-graph mistakes are reported at their line and column with a hin
   check_error(with(kGraphScenario, "- parallel:", "- paralel:"), "unknown step kind \"paralel\"", "parallel");
 }
 
-TEST_CASE("The agent-graph example: same seed, byte-identical JSON; a graph section only where graphs are",
+TEST_CASE("The agent-graph example: same seed, byte-identical JSON, a graph section only where graphs are",
           "[agent_graph][end-to-end]") {
   const std::string dir = std::string(FLEETSIM_SOURCE_DIR) + "/scenarios/";
   const std::string args = "run '" + dir + "agentic-graph.yaml' --format json --no-progress " +

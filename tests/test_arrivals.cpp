@@ -166,7 +166,7 @@ TEST_CASE("The arrival registry names every process once, with its keys, and eac
   for (const std::string& name : names) CHECK_THAT(doc.str(), Catch::Matchers::Contains("{process: " + name));
 }
 
-TEST_CASE("A steady process counts rate x span exactly; one that changes, by its integral", "[arrivals]") {
+TEST_CASE("A steady process counts rate x span exactly, one that changes, by its integral", "[arrivals]") {
   ArrivalProcess p;
   p.kind = ArrivalProcess::Kind::poisson;
   p.rate_per_s = 3.0;

@@ -81,7 +81,7 @@ TEST_CASE("Table, JSON and CSV formats all render a run", "[cli]") {
   CHECK(csv.out.rfind("scope,name,metric,value,unit\n", 0) == 0);
 }
 
-TEST_CASE("Command-line mistakes exit 2; help and version exit 0", "[cli]") {
+TEST_CASE("Command-line mistakes exit 2, help and version exit 0", "[cli]") {
   CHECK(run_fleetsim("").exit_code == 2);
   CHECK(run_fleetsim("run").exit_code == 2);
   CHECK(run_fleetsim("run '" + kQuickstart + "' --format xml").exit_code == 2);

@@ -103,7 +103,7 @@ TEST_CASE("A trace whose sessions are templates does not loop", "[trace][empiric
   CHECK_THAT(r.err, Contains("a trace whose sessions are templates does not loop"));
 }
 
-TEST_CASE("A replay's own chunks get new names; chunks other recorded sessions share keep theirs",
+TEST_CASE("A replay's own chunks get new names, chunks other recorded sessions share keep theirs",
           "[trace][empirical][prefix_cache]") {
   // Sessions: s0 sends [0 1 2], s1 [0 3], s2 two calls [4] and [4 5]. Only
   // 0 is sent by two sessions; 4 is s2's own, though sent twice.

@@ -110,7 +110,7 @@ TEST_CASE("Pools and hardware mixes: the search matches the exhaustive grid, wit
   }
 }
 
-TEST_CASE("Pools at min 0 may be left out; at max 0 always are; an empty fleet is never run", "[plan]") {
+TEST_CASE("Pools at min 0 may be left out, at max 0 always are, an empty fleet is never run", "[plan]") {
   Synthetic s;
   s.plan.pools = {pool("a", 0, 3, {{"x", 1.0}}), pool("b", 0, 0, {{"y", 1.0}}), pool("c", 1, 2, {{"z", 1.0}})};
   s.capacity = {{1.0}, {1.0}, {1.0}};

@@ -52,7 +52,7 @@ TEST_CASE("weight_format sets the data type and the real bits per weight", "[loa
   CHECK(m.weight_bytes() == Approx(8.03e9 * 4.85 / 8));
 }
 
-TEST_CASE("bits_per_weight overrides a dtype's width; formats and dtypes do not mix", "[loader][formats]") {
+TEST_CASE("bits_per_weight overrides a dtype's width, formats and dtypes do not mix", "[loader][formats]") {
   const LoadResult plain = load_scenario_text(scenario("    weight_dtype: int4\n    bits_per_weight: 4.5\n"),
                                               "f.yaml", catalog());
   INFO(messages(plain));

@@ -80,7 +80,7 @@ TEST_CASE("An override of a node shared through an anchor changes only its own p
   CHECK(r.scenario->find_pool("gpu")->hardware.devices == 1);
 }
 
-TEST_CASE("A key absent from the file is added; values are YAML", "[overrides]") {
+TEST_CASE("A key absent from the file is added, values are YAML", "[overrides]") {
   const LoadResult r = load({{"simulation.warmup", "1min"},
                              {"workloads.chat.slo.session", "30s"},
                              {"fleet.pools.gpu.engine", "{max_batch_size: 4}"},

@@ -10,7 +10,7 @@
 
 using namespace fleetsim;
 
-TEST_CASE("Linear ticks are round steps; log ticks are the decades around the data", "[html][svg]") {
+TEST_CASE("Linear ticks are round steps, log ticks are the decades around the data", "[html][svg]") {
   CHECK(svg::nice_ticks(0.0, 9.0) == std::vector<double>{0, 2, 4, 6, 8, 10});
   CHECK(svg::decade_ticks(0.013, 1072.0) == std::vector<double>{0.01, 0.1, 1, 10, 100, 1000, 10000});
   CHECK(svg::decade_ticks(5.0, 5.0) == std::vector<double>{1, 10});  // at least two

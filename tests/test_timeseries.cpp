@@ -253,7 +253,7 @@ TEST_CASE("The time series adds up to the report and is byte-identical run to ru
   CHECK(read_file(again) == read_file(series));
 }
 
-TEST_CASE("A bad --bin is a bad command line; an unwritable series writes no report", "[timeseries][cli]") {
+TEST_CASE("A bad --bin is a bad command line, an unwritable series writes no report", "[timeseries][cli]") {
   const std::string series = temp_path("bad-bin.csv"), report = temp_path("bad-bin.json");
   for (const std::string bin : {"abc", "0s", "-5s", "5 parsecs", "1us"}) {
     INFO(bin);

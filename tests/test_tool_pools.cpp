@@ -179,7 +179,7 @@ TEST_CASE("Calls go to the least-loaded node and wait for memory as for cores", 
   }
 }
 
-TEST_CASE("A tool pool's power follows its busy cores; waits count from warm-up", "[tool_pool]") {
+TEST_CASE("A tool pool's power follows its busy cores, waits count from warm-up", "[tool_pool]") {
   // Two sockets of 4 cores: idle 20 + 2 x 10 = 40 W a node; each busy core adds
   // 2 x (50 - 10) / 8 = 10 W.
   ToolPool pool(toy_pool(1, 2, 4, 8e9), 5.0, 1);

@@ -13,6 +13,7 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -119,9 +120,15 @@ pid_t spawn(const std::string& program, const std::vector<std::string>& argument
   return pid;
 }
 
-// The outcome of a child that has ended with `status`.
-RunOutcome outcome_of(Running& slot, int status) {
+double seconds_of(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; }
+
+// The outcome of a child that has ended with `status`, having used `usage`.
+RunOutcome outcome_of(Running& slot, int status, const rusage& usage) {
   RunOutcome outcome;
+  // Its time is up to its exit, not to the end of reading its output back.
+  outcome.seconds = std::chrono::duration<double>(Clock::now() - slot.started).count();
+  outcome.cpu_s = seconds_of(usage.ru_utime) + seconds_of(usage.ru_stime);
+  outcome.peak_rss_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
   outcome.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   outcome.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   outcome.timed_out = slot.timed_out;
@@ -135,7 +142,6 @@ RunOutcome outcome_of(Running& slot, int status) {
                      outcome.errors;
   else if (outcome.signal != 0)
     outcome.errors = "fleetsim run was killed by " + signal_name(outcome.signal) + "\n" + outcome.errors;
-  outcome.seconds = std::chrono::duration<double>(Clock::now() - slot.started).count();
   return outcome;
 }
 
@@ -182,11 +188,12 @@ class ChildPool {
   // false) or a signal interrupted the wait.
   bool reap(bool block) {
     int status = 0;
-    const pid_t pid = ::waitpid(-1, &status, block ? 0 : WNOHANG);
+    rusage usage{};
+    const pid_t pid = ::wait4(-1, &status, block ? 0 : WNOHANG, &usage);
     if (pid <= 0) return false;
     const auto it = running_.find(pid);
     if (it == running_.end()) return true;  // not one of ours
-    RunOutcome outcome = outcome_of(it->second, status);
+    RunOutcome outcome = outcome_of(it->second, status, usage);
     const std::size_t index = it->second.index;
     running_.erase(it);
     if (running_.empty()) {
@@ -267,10 +274,10 @@ std::vector<std::string> run_arguments(const RunRequest& request) {
 
 std::vector<RunOutcome> run_all(const std::vector<RunRequest>& requests, int jobs,
                                 const std::function<void(std::size_t, const RunOutcome&)>& on_done,
-                                const ChildLimits& limits) {
-  static const std::string program = self_executable();
+                                const ChildLimits& limits, const std::string& program) {
+  static const std::string self = self_executable();
   ForwardSignals forwarding;
-  ChildPool pool(program, requests, on_done, limits);
+  ChildPool pool(program.empty() ? self : program, requests, on_done, limits);
   while (pool.busy() && ForwardSignals::received() == 0) {
     pool.start_more(jobs);
     if (pool.idle()) continue;

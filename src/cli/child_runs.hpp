@@ -1,9 +1,10 @@
-// Runs `fleetsim run` in child processes, several at a time.
+// Runs `fleetsim run` in child processes, several at a time: the one child
+// runner of every workflow, validate-model and fleetsim-bench.
 //
 // SimGrid allows one engine per process, so every simulation of a sweep,
 // comparison, plan or check is its own process: this same binary
 // (/proc/self/exe) with `run ... --format json`, its report read back from
-// its stdout.
+// its stdout. fleetsim-bench names the binary it measures instead.
 #pragma once
 
 #include <cstdint>
@@ -30,7 +31,11 @@ struct RunOutcome {
   bool timed_out = false;  // stopped by run_all after ChildLimits::timeout_s
   std::string report;  // stdout: the report JSON when exit_code is 0
   std::string errors;  // stderr: diagnostics, or why it failed
-  double seconds = 0.0;
+  double seconds = 0.0;  // wall time from start to exit (before its output is read back)
+  // The child's own resource use, from wait4(): user + system CPU seconds
+  // and peak resident memory.
+  double cpu_s = 0.0;
+  double peak_rss_mib = 0.0;
   bool ok() const { return exit_code == 0; }
   // A defect, not a bad point: the child died from a signal nobody sent it,
   // or exited 3 (internal error). Workflows exit 3 then, not 1.
@@ -49,7 +54,8 @@ std::vector<std::string> run_arguments(const RunRequest& request);
 
 // Runs every request, at most `jobs` at a time, and returns their outcomes in
 // request order. `on_done(index, outcome)` is called in this thread as each
-// one finishes (for progress and incremental output).
+// one finishes (for progress and incremental output). `program` is the
+// fleetsim binary to run; empty: this process's own.
 //
 // The children share one process group of their own. SIGINT or SIGTERM to
 // this process is passed on to that group; run_all then starts no more
@@ -57,7 +63,7 @@ std::vector<std::string> run_arguments(const RunRequest& request);
 // Interrupted (interrupts.hpp): no child outlives it.
 std::vector<RunOutcome> run_all(const std::vector<RunRequest>& requests, int jobs,
                                 const std::function<void(std::size_t, const RunOutcome&)>& on_done = {},
-                                const ChildLimits& limits = {});
+                                const ChildLimits& limits = {}, const std::string& program = {});
 
 // The outcomes' worst defect as an exit code: 3 when a child crashed
 // (RunOutcome::crashed), each reported on stderr with `label(index)`; else 0.

@@ -21,6 +21,7 @@
 #include "resource_guard.hpp"
 #include "fleetsim/io/catalog.hpp"
 #include "fleetsim/core/fleet_price.hpp"
+#include "fleetsim/io/report_reader.hpp"
 #include "fleetsim/workflows/fleet_search.hpp"
 #include "fleetsim/workflows/plan_report.hpp"
 #include "fleetsim/workflows/pool_removal.hpp"
@@ -51,25 +52,23 @@ bool has_slo(const Scenario& s) {
   return false;
 }
 
-// Feasibility, cost per hour and SLO pressure from a report.
-CandidateEvaluation evaluation_of(const nlohmann::ordered_json& report) {
+// Feasibility, cost per hour and SLO pressure from a report. A figure with
+// no value (null, read back as NaN) counts against the candidate.
+CandidateEvaluation evaluation_of(const Report& report) {
   CandidateEvaluation e;
   e.simulated = true;
   e.feasible = true;
   e.slo_pressure = 0.0;
-  for (const auto& w : report.at("workloads")) {
-    e.feasible = e.feasible && w.value("slos_met", false);
-    for (const auto& s : w.at("slos")) {
-      const auto& observed = s.at("observed_s");
-      const double bound = s.value("bound_s", 0.0);
-      const double pressure = observed.is_number() && bound > 0 ? observed.get<double>() / bound : INFINITY;
+  for (const WorkloadReport& w : report.workloads) {
+    e.feasible = e.feasible && w.slos_met;
+    for (const SloResult& s : w.slos) {
+      const double pressure = std::isfinite(s.observed_s) && s.bound_s > 0 ? s.observed_s / s.bound_s : INFINITY;
       e.slo_pressure = std::max(e.slo_pressure, pressure);
     }
   }
-  const auto& run = report.at("run");
-  const double hours = (run.value("window_end_s", 0.0) - run.value("window_start_s", 0.0)) / 3600.0;
-  const auto& total = report.at("fleet").at("total_cost_usd");
-  e.cost_per_hour = hours > 0 && total.is_number() ? total.get<double>() / hours : INFINITY;
+  const double hours = (report.run.window_end_s - report.run.window_start_s) / 3600.0;
+  const double total = report.fleet.total_cost_usd;
+  e.cost_per_hour = hours > 0 && std::isfinite(total) ? total / hours : INFINITY;
   return e;
 }
 
@@ -112,14 +111,15 @@ class CandidateRunner {
         evaluations[i].note = "the run failed: " + (error.empty() ? outcomes[r].errors : error);
         continue;
       }
-      try {
-        evaluations[i] = evaluation_of(*report);
-        // N+k: the run had the N serving nodes; the spares are bought too.
-        evaluations[i].cost_per_hour += spares_price_per_hour(plan_, candidates[i]);
-      } catch (const nlohmann::json::exception& e) {
-        evaluations[i].note = std::string("unexpected report: ") + e.what();
+      const std::optional<Report> typed = report_from_json(*report, error);
+      if (!typed) {
+        evaluations[i].note = "unexpected report: " + error;
         continue;
       }
+      evaluations[i] = evaluation_of(*typed);
+      // N+k: the run had the N serving nodes; the spares are bought too.
+      evaluations[i].cost_per_hour += spares_price_per_hour(plan_, candidates[i]);
+      // Kept as JSON: the plan's report shows figures by path (plan_report.hpp).
       reports_[describe_candidate(plan_, candidates[i])] = std::move(*report);
     }
     return evaluations;

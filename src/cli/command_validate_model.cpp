@@ -25,7 +25,6 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "active_catalog.hpp"
 #include "atomic_file.hpp"
@@ -33,18 +32,18 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "fleetsim/io/input_file.hpp"
-#include "recorded_cross_validation.hpp"
-#include "report_expression.hpp"
+#include "fleetsim/workflows/recorded_cross_validation.hpp"
+#include "fleetsim/workflows/report_expression.hpp"
+#include "fleetsim/workflows/report_figures.hpp"
+#include "fleetsim/workflows/validation_manifest.hpp"
+#include "fleetsim/workflows/validation_summary.hpp"
 #include "scenario_options.hpp"
 #include "suite_location.hpp"
-#include "validation_manifest.hpp"
-#include "validation_summary.hpp"
 
 namespace fleetsim {
 namespace {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 
 constexpr const char* kBeginMarker = "<!-- validate-model:begin -->";
 constexpr const char* kEndMarker = "<!-- validate-model:end -->";
@@ -89,8 +88,14 @@ std::vector<ValidationOutcome> run_cases(const std::vector<ValidationCase>& case
       o.error = fmt::format("fleetsim run: {}{}", describe_exit(runs[i]), err.empty() ? "" : ": " + err);
       continue;
     }
+    std::string parse_error;
+    const auto report = parse_report(runs[i].report, parse_error);
+    if (!report) {
+      o.error = "unreadable report: " + parse_error;
+      continue;
+    }
     try {
-      o.simulated = evaluate_report_expression(json::parse(runs[i].report), cases[i].value);
+      o.simulated = evaluate_report_expression(*report, cases[i].value);
       o.within = cases[i].tolerance > 0.0 && std::abs(o.relative_error()) <= cases[i].tolerance;
     } catch (const std::exception& e) {
       o.error = e.what();
@@ -273,7 +278,7 @@ int validate_model(const Options& o) {
   }
   int crashed = 0;
   const std::vector<ValidationOutcome> outcomes = run_cases(cases, dir, std::max(1, o.jobs), o.timeout_s, crashed);
-  print_validation_table(cases, outcomes);
+  print_validation_table(std::cout, cases, outcomes);
   if (!o.write_doc.empty()) {
     const int rc = write_doc(o.write_doc, validation_markdown(cases, outcomes));
     if (rc != kExitOk) return rc;

@@ -12,6 +12,7 @@
 #include "expectations_reader.hpp"
 #include "fleetsim/io/input_file.hpp"
 #include "fleetsim/workflows/report_figures.hpp"
+#include "fleetsim/workflows/report_path.hpp"
 #include "yaml_document.hpp"
 
 namespace fleetsim {
@@ -29,34 +30,34 @@ double relative_change(double before, double after) {
   return std::fabs(after - before) / std::fabs(before);
 }
 
-void check_tolerance(ExpectationResult& r, const std::vector<Figure>* baseline_figures) {
+void check_tolerance(ExpectationResult& r, const nlohmann::ordered_json* baseline) {
   const Expectation& e = r.expectation;
-  if (!baseline_figures) {
+  if (!baseline) {
     r.status = Status::no_baseline;
     r.message = fmt::format("{}: a tolerance needs a baseline report (--baseline FILE)", e.figure);
     return;
   }
-  const Figure* before = find_figure(*baseline_figures, e.figure);
-  if (!before) {
+  const PathLookup before = resolve_report_path(*baseline, e.figure);
+  if (!before.found) {
     r.status = Status::unknown_figure;
     r.message = fmt::format("{}: not in the baseline report", e.figure);
     return;
   }
-  r.baseline = before->value;
+  r.baseline = before.value;
   const std::string tolerance = fmt::format("{:g}%", *e.tolerance * 100.0);
-  if (!before->value || !r.value) {
-    const bool same = !before->value && !r.value;
+  if (!before.value || !r.value) {
+    const bool same = !before.value && !r.value;
     if (!same) r.status = Status::violated;
     r.message = fmt::format("{} = {}, baseline {}{}", e.figure, r.value ? number(*r.value) : "null",
-                            before->value ? number(*before->value) : "null",
+                            before.value ? number(*before.value) : "null",
                             same ? "" : ": one of them has no value");
     return;
   }
-  const double change = relative_change(*before->value, *r.value);
+  const double change = relative_change(*before.value, *r.value);
   // A hair of slack so that "exactly 5%" is not lost to rounding.
   if (change > *e.tolerance * (1 + 1e-9) + 1e-12) r.status = Status::violated;
   r.message = fmt::format("{} = {}, baseline {}: {}{:.2f}% change, tolerance {}", e.figure, number(*r.value),
-                          number(*before->value), *r.value >= *before->value ? "+" : "-", change * 100.0, tolerance);
+                          number(*before.value), *r.value >= *before.value ? "+" : "-", change * 100.0, tolerance);
   if (!std::isfinite(change))
     r.message = fmt::format("{} = {}, baseline 0: any change from 0 exceeds a relative tolerance", e.figure,
                             number(*r.value));
@@ -67,21 +68,19 @@ void check_tolerance(ExpectationResult& r, const std::vector<Figure>* baseline_f
 std::vector<ExpectationResult> check_expectations(const nlohmann::ordered_json& report,
                                                   const std::vector<Expectation>& expectations,
                                                   const nlohmann::ordered_json* baseline) {
-  const std::vector<Figure> figures = report_figures(report);
-  std::vector<Figure> baseline_figures;
-  if (baseline) baseline_figures = report_figures(*baseline);
   std::vector<ExpectationResult> results;
   for (const Expectation& e : expectations) {
     ExpectationResult r;
     r.expectation = e;
-    const Figure* figure = find_figure(figures, e.figure);
-    if (!figure) {
+    const PathLookup figure = resolve_report_path(report, e.figure);
+    if (!figure.found) {
       r.status = Status::unknown_figure;
-      r.message = fmt::format("{}: no such figure in the report; {}", e.figure, figure_path_hint(figures, e.figure));
+      r.message = fmt::format("{}: no such figure in the report; {}", e.figure,
+                              figure_path_hint(report_figures(report), e.figure));
       results.push_back(std::move(r));
       continue;
     }
-    r.value = figure->value;
+    r.value = figure.value;
     std::vector<std::string> parts;
     if (e.min || e.max) {
       if (!r.value) {
@@ -103,7 +102,7 @@ std::vector<ExpectationResult> check_expectations(const nlohmann::ordered_json& 
     if (e.tolerance) {
       ExpectationResult t = r;
       t.status = Status::met;
-      check_tolerance(t, baseline ? &baseline_figures : nullptr);
+      check_tolerance(t, baseline);
       r.baseline = t.baseline;
       if (t.status != Status::met && r.status == Status::met) r.status = t.status;
       parts.push_back(t.message);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "fleetsim/workflows/report_figures.hpp"
+#include "fleetsim/workflows/report_path.hpp"
 #include "html_page.hpp"
 #include "report_text.hpp"
 #include "markup_escape.hpp"
@@ -17,9 +18,7 @@ using Json = nlohmann::ordered_json;
 using report_text::TextTable;
 
 std::optional<double> figure(const Json& report, const std::string& path) {
-  const std::vector<Figure> figures = report_figures(report);
-  const Figure* f = find_figure(figures, path);
-  return f ? f->value : std::nullopt;
+  return resolve_report_path(report, path).value;
 }
 
 // A cost figure of candidate `index`'s run, scaled to the fleet as bought:

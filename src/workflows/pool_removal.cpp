@@ -1,11 +1,11 @@
 #include "fleetsim/workflows/pool_removal.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
+#include "fleetsim/io/input_file.hpp"
 #include "scenario_overrides.hpp"
 #include "scenario_variants.hpp"
+#include "yaml_document.hpp"
 #include "yaml_reader.hpp"
 
 namespace fleetsim {
@@ -63,19 +63,16 @@ std::optional<std::vector<std::pair<std::string, std::string>>> overrides_removi
     const std::string& scenario_path, const LoadOptions& options, const std::vector<std::string>& removed) {
   std::vector<std::pair<std::string, std::string>> out;
   if (removed.empty()) return out;
-  std::ifstream in(scenario_path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  YAML::Node root;
-  try {
-    root = YAML::Load(text.str());
-  } catch (const YAML::Exception&) {
-    return std::nullopt;
-  }
+  // The same reading as the loader's, within the same limits: the file may
+  // have changed since it was loaded.
+  std::string why;
+  const std::optional<std::string> text = read_input_file(scenario_path, why);
+  if (!text) return std::nullopt;
   std::vector<Diagnostic> ignored;  // the loader reports these when the candidate is loaded
   YamlReader reader(scenario_path, ignored);
-  const auto selected = select_variant(reader, root, options.variant);
+  const std::optional<YAML::Node> root = parse_yaml_document(reader, *text, "a scenario");
+  if (!root) return std::nullopt;
+  const auto selected = select_variant(reader, *root, options.variant);
   if (!selected) return std::nullopt;
   const OverrideOutcome edited = apply_overrides(*selected, options.overrides, ignored);
   if (!edited.document) return std::nullopt;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "fleetsim/io/json_input.hpp"
+#include "fleetsim/workflows/report_path.hpp"
 #include "report_text.hpp"
 #include "spelling.hpp"
 
@@ -33,18 +34,8 @@ void flatten(const Json& object, const std::string& prefix, std::vector<Figure>&
   }
 }
 
-std::string item_name(const Json& item) {
-  const auto it = item.find("name");
-  return it != item.end() && it->is_string() ? it->get<std::string>() : std::string("?");
-}
-
-// "ttft_p95": an SLO's identity within its workload, as in the CSV.
-std::string slo_id(const Json& slo) {
-  const auto p = slo.find("percentile");
-  const std::string pct = p != slo.end() && p->is_number() ? fmt::format("{:g}", p->get<double>()) : "nan";
-  const auto m = slo.find("metric");
-  return fmt::format("{}_p{}", m != slo.end() && m->is_string() ? m->get<std::string>() : "?", pct);
-}
+// The item's segment in a path (report_path.hpp); "?" for an item without one.
+std::string item_name(const Json& item) { return report_item_name(item).value_or("?"); }
 
 const Json& member(const Json& j, const char* key) {
   static const Json empty = Json::object();
@@ -87,7 +78,7 @@ std::vector<Figure> report_figures(const nlohmann::ordered_json& report) {
     for (const Json& slo : member(workload, "slos"))
       for (const char* field : {"bound_s", "observed_s", "attainment", "met"})
         if (slo.contains(field) && is_figure(slo[field]))
-          out.push_back({prefix + "slos." + slo_id(slo) + "." + field, figure_value(slo[field])});
+          out.push_back({prefix + "slos." + item_name(slo) + "." + field, figure_value(slo[field])});
   }
   flatten(member(report, "checks"), "checks.", out);
   return out;
@@ -129,7 +120,7 @@ std::vector<Figure> key_figures(const nlohmann::ordered_json& report) {
     }
     for (const Json& slo : member(workload, "slos"))
       if (slo.contains("attainment") && is_figure(slo["attainment"]))
-        out.push_back({prefix + "slos." + slo_id(slo) + ".attainment", figure_value(slo["attainment"])});
+        out.push_back({prefix + "slos." + item_name(slo) + ".attainment", figure_value(slo["attainment"])});
     // In a mixed fleet the fleet-wide figure averages over workloads; each
     // workload's own cost per session is the answer for its sessions.
     for (const char* key : {"slos_met", "goodput_sessions_per_s", "cost_per_session_usd"})

@@ -1,11 +1,12 @@
 // A report's figures by name, for the planning workflows (sweeps, comparisons,
 // expectations, diffs), read from the report JSON that `fleetsim run` writes.
 //
-// A figure's path is its place in the JSON with list items named, not
-// numbered: "fleet.cost_per_session_usd", "pools.h100.utilization",
-// "workloads.coder.ttft_s.p95", and SLOs by metric and percentile as in the
-// CSV: "workloads.coder.slos.ttft_p95.attainment". Booleans count as 1 and 0;
-// a null figure (no value, e.g. cost per session with no session) is nullopt.
+// A figure's path is written in the one path syntax (report_path.hpp), list
+// items by name: "fleet.cost_per_session_usd", "pools.h100.utilization",
+// "workloads.coder.ttft_s.p95", "workloads.coder.slos.ttft_p95.attainment".
+// Booleans count as 1 and 0; a null figure (no value, e.g. cost per session
+// with no session) is nullopt. A path the user gives is looked up with
+// resolve_report_path; the lists here are for showing and comparing figures.
 #pragma once
 
 #include <optional>
@@ -35,6 +36,7 @@ std::vector<Figure> report_figures(const nlohmann::ordered_json& report);
 // goodput. In report order.
 std::vector<Figure> key_figures(const nlohmann::ordered_json& report);
 
+// The figure of `figures` with exactly this path (both from the lists above).
 const Figure* find_figure(const std::vector<Figure>& figures, std::string_view path);
 // "did you mean \"...\"?" for a path that is not among `figures`, or a list of
 // where to look.

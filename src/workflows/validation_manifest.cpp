@@ -1,11 +1,16 @@
-#include "validation_manifest.hpp"
+#include "fleetsim/workflows/validation_manifest.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <stdexcept>
 
 #include <yaml-cpp/yaml.h>
+
+#include "fleetsim/io/input_file.hpp"
+#include "yaml_document.hpp"
+#include "yaml_reader.hpp"
 
 namespace fleetsim {
 namespace {
@@ -75,12 +80,16 @@ RoleTolerances read_tolerances(const YAML::Node& node, const std::string& file) 
 }  // namespace
 
 std::vector<ValidationCase> read_validation_manifest(const std::filesystem::path& manifest) {
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(manifest.string());
-  } catch (const YAML::Exception& e) {
-    throw std::runtime_error(manifest.string() + ": " + e.what());
-  }
+  // Within the limits every input is read with (input_file.hpp, yaml_limits.hpp).
+  std::string why;
+  const std::optional<std::string> text = read_input_file(manifest.string(), why);
+  if (!text) throw std::runtime_error(manifest.string() + ": " + why);
+  std::vector<Diagnostic> problems;
+  YamlReader reader(manifest.string(), problems);
+  const std::optional<YAML::Node> parsed = parse_yaml_document(reader, *text, "a map with a 'cases:' list");
+  if (!parsed)
+    throw std::runtime_error(problems.empty() ? manifest.string() + ": cannot be read" : problems.front().format());
+  const YAML::Node root = *parsed;
   const std::string file = manifest.filename().string();
   if (!root.IsMap()) throw std::runtime_error(manifest.string() + ": expected a map with a 'cases:' list");
   for (const auto& kv : root) {

@@ -4,10 +4,11 @@
 
 #include <map>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
-#include "validation_manifest.hpp"
+#include "fleetsim/workflows/validation_manifest.hpp"
 
 namespace fleetsim {
 
@@ -35,7 +36,9 @@ std::vector<std::string> summary_lines(const std::vector<ValidationCase>& cases,
                                        const std::vector<ValidationOutcome>& outcomes);
 
 std::string status_word(const ValidationCase& c, const ValidationOutcome& o);
-void print_validation_table(const std::vector<ValidationCase>& cases, const std::vector<ValidationOutcome>& outcomes);
+// The table of cases, each one's error and known issue, then summary_lines.
+void print_validation_table(std::ostream& out, const std::vector<ValidationCase>& cases,
+                            const std::vector<ValidationOutcome>& outcomes);
 std::string validation_markdown(const std::vector<ValidationCase>& cases,
                                 const std::vector<ValidationOutcome>& outcomes);
 

@@ -1,42 +1,22 @@
-#include "report_expression.hpp"
+#include "fleetsim/workflows/report_expression.hpp"
 
-#include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdlib>
-#include <sstream>
 #include <stdexcept>
+
+#include "fleetsim/workflows/report_path.hpp"
 
 namespace fleetsim {
 namespace {
 
-using nlohmann::json;
+using Json = nlohmann::ordered_json;
 
-double resolve_path(const json& report, const std::string& path) {
-  const json* node = &report;
-  std::stringstream ss(path);
-  std::string segment;
-  while (std::getline(ss, segment, '.')) {
-    if (node->is_object()) {
-      if (!node->contains(segment)) throw std::runtime_error("no key '" + segment + "' in '" + path + "'");
-      node = &(*node)[segment];
-    } else if (node->is_array()) {
-      const json* found = nullptr;
-      for (const auto& element : *node)
-        if (element.is_object() && element.contains("name") && element["name"] == segment) found = &element;
-      if (!found && !segment.empty() && std::all_of(segment.begin(), segment.end(), ::isdigit)) {
-        const std::size_t index = std::stoul(segment);
-        if (index < node->size()) found = &(*node)[index];
-      }
-      if (!found) throw std::runtime_error("no element '" + segment + "' in '" + path + "'");
-      node = found;
-    } else {
-      throw std::runtime_error("'" + path + "' goes past a value at '" + segment + "'");
-    }
-  }
-  if (node->is_null()) throw std::runtime_error("'" + path + "' is null in the report");
-  if (!node->is_number()) throw std::runtime_error("'" + path + "' is not a number");
-  return node->get<double>();
+// A figure as an operand: it must have a value to compute with.
+double resolve_figure(const Json& report, const std::string& path) {
+  const PathLookup figure = resolve_report_path(report, path);
+  if (!figure.found) throw std::runtime_error(figure.error);
+  if (!figure.value) throw std::runtime_error("'" + path + "' is null in the report");
+  return *figure.value;
 }
 
 std::string trim(const std::string& s) {
@@ -45,7 +25,7 @@ std::string trim(const std::string& s) {
   return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
 }
 
-double product(const json& report, const std::string& expression) {
+double product(const Json& report, const std::string& expression) {
   double result = 0.0;
   char op = 0;
   std::size_t start = 0;
@@ -55,7 +35,7 @@ double product(const json& report, const std::string& expression) {
     if (operand.empty()) throw std::runtime_error("malformed expression \"" + expression + "\"");
     char* end = nullptr;
     double x = std::strtod(operand.c_str(), &end);
-    if (end == operand.c_str() || *end != '\0') x = resolve_path(report, operand);
+    if (end == operand.c_str() || *end != '\0') x = resolve_figure(report, operand);
     if (op == 0)
       result = x;
     else if (op == '*')
@@ -70,7 +50,7 @@ double product(const json& report, const std::string& expression) {
 
 }  // namespace
 
-double evaluate_report_expression(const json& report, const std::string& expression) {
+double evaluate_report_expression(const Json& report, const std::string& expression) {
   double result = 0.0;
   double sign = 1.0;
   std::size_t start = 0;

@@ -1,4 +1,4 @@
-#include "recorded_cross_validation.hpp"
+#include "fleetsim/workflows/recorded_cross_validation.hpp"
 
 #include <sstream>
 

@@ -1,9 +1,9 @@
-#include "validation_summary.hpp"
+#include "fleetsim/workflows/validation_summary.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <functional>
-#include <iostream>
+#include <ostream>
 #include <set>
 #include <sstream>
 
@@ -107,27 +107,28 @@ std::string status_word(const ValidationCase& c, const ValidationOutcome& o) {
   return c.gated() ? "DRIFT" : "outside";
 }
 
-void print_validation_table(const std::vector<ValidationCase>& cases, const std::vector<ValidationOutcome>& outcomes) {
+void print_validation_table(std::ostream& out, const std::vector<ValidationCase>& cases,
+                            const std::vector<ValidationOutcome>& outcomes) {
   std::size_t w_id = 4, w_hw = 8, w_metric = 6;
   for (const auto& c : cases) {
     w_id = std::max(w_id, c.id.size());
     w_hw = std::max(w_hw, c.hardware.size());
     w_metric = std::max(w_metric, c.metric.size());
   }
-  std::cout << fmt::format("{:<{}}  {:<{}}  {:<{}}  {:>10}  {:>10}  {:>8}  {:>5}  {:<9}  {}\n", "case", w_id,
-                           "hardware", w_hw, "metric", w_metric, "published", "simulated", "error", "tol", "role",
-                           "status");
+  out << fmt::format("{:<{}}  {:<{}}  {:<{}}  {:>10}  {:>10}  {:>8}  {:>5}  {:<9}  {}\n", "case", w_id,
+                     "hardware", w_hw, "metric", w_metric, "published", "simulated", "error", "tol", "role",
+                     "status");
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const auto& c = cases[i];
     const auto& o = outcomes[i];
-    std::cout << fmt::format("{:<{}}  {:<{}}  {:<{}}  {:>10}  {:>10}  {:>8}  {:>5}  {:<9}  {}\n", c.id, w_id,
-                             c.hardware, w_hw, c.metric, w_metric, sig(c.published),
-                             o.simulated ? sig(*o.simulated) : "-", o.simulated ? percent(o.relative_error()) : "-",
-                             tolerance_text(c), c.role, status_word(c, o));
-    if (!o.error.empty()) std::cout << "    " << o.error << "\n";
-    if (!c.known_issue.empty() && !o.within) std::cout << "    known issue: " << c.known_issue << "\n";
+    out << fmt::format("{:<{}}  {:<{}}  {:<{}}  {:>10}  {:>10}  {:>8}  {:>5}  {:<9}  {}\n", c.id, w_id,
+                       c.hardware, w_hw, c.metric, w_metric, sig(c.published),
+                       o.simulated ? sig(*o.simulated) : "-", o.simulated ? percent(o.relative_error()) : "-",
+                       tolerance_text(c), c.role, status_word(c, o));
+    if (!o.error.empty()) out << "    " << o.error << "\n";
+    if (!c.known_issue.empty() && !o.within) out << "    known issue: " << c.known_issue << "\n";
   }
-  for (const auto& line : summary_lines(cases, outcomes)) std::cout << line << "\n";
+  for (const auto& line : summary_lines(cases, outcomes)) out << line << "\n";
 }
 
 std::string validation_markdown(const std::vector<ValidationCase>& cases,
