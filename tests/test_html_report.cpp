@@ -156,44 +156,57 @@ TEST_CASE("sweep --html charts the headline figures against the swept parameter,
   CHECK(read_file(render_sweep("sweep-again.html")) == page);
 }
 
-TEST_CASE("The HTML pages render in headless Chromium without errors and are not blank", "[html][report][cli]") {
-  if (shell("command -v chromium >/dev/null 2>&1") != 0)
-    FAIL("chromium is not installed: scripts/install-deps.sh --test installs it");
-  const std::string flags = "chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1100,2400 "
-                            "--enable-logging=stderr --v=0 ";
-  const std::string blank_page = write_temp_file("blank.html", "<!DOCTYPE html><html><body></body></html>");
-  const std::string blank_shot = temp_path("blank.png");
-  REQUIRE(shell(flags + "--screenshot='" + blank_shot + "' 'file://" + blank_page + "' >/dev/null 2>&1") == 0);
-  const auto blank = std::filesystem::file_size(blank_shot);
-  int n = 0;
-  for (const std::string& page :
-       {render("render.html"), render_comparison("render-compare.html"), render_plan("render-plan.html"),
-        render_sweep("render-sweep.html")}) {
+namespace {
+
+// Headless Chromium, and the size of its screenshot of an empty page: a page
+// of text and charts compresses far worse than an empty white one.
+class Chromium {
+ public:
+  explicit Chromium(const std::string& label) {
+    if (shell("command -v chromium >/dev/null 2>&1") != 0)
+      FAIL("chromium is not installed: scripts/install-deps.sh --test installs it");
+    const std::string page = write_temp_file("blank-" + label + ".html", "<!DOCTYPE html><html><body></body></html>");
+    const std::string shot = temp_path("blank-" + label + ".png");
+    REQUIRE(shell(kFlags + "--screenshot='" + shot + "' 'file://" + page + "' >/dev/null 2>&1") == 0);
+    blank_ = std::filesystem::file_size(shot);
+  }
+
+  // Renders `page`: not blank, and nothing logged to the console (no script
+  // errors, nothing refused).
+  void check_renders(const std::string& page, const std::string& label) const {
     INFO(page);
-    const std::string shot = temp_path("render-" + std::to_string(n) + ".png");
-    const std::string log = temp_path("chromium-" + std::to_string(n++) + ".log");
-    REQUIRE(shell(flags + "--screenshot='" + shot + "' 'file://" + page + "' 2>'" + log + "' >/dev/null") == 0);
-    // A page of text and charts compresses far worse than an empty white one.
+    const std::string shot = temp_path("render-" + label + ".png");
+    const std::string log = temp_path("chromium-" + label + ".log");
+    REQUIRE(shell(kFlags + "--screenshot='" + shot + "' 'file://" + page + "' 2>'" + log + "' >/dev/null") == 0);
     const auto size = std::filesystem::file_size(shot);
-    INFO("screenshot " << size << " B, blank page " << blank << " B");
-    CHECK(size > 5 * blank);
-    // The page logs nothing to the console (no script errors, nothing refused).
+    INFO("screenshot " << size << " B, blank page " << blank_ << " B");
+    CHECK(size > 5 * blank_);
     const std::string console = read_file(log);
     CHECK(console.find("CONSOLE") == std::string::npos);
     CHECK(console.find("Uncaught") == std::string::npos);
   }
+
+ private:
+  static inline const std::string kFlags =
+      "chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1100,2400 "
+      "--enable-logging=stderr --v=0 ";
+  std::uintmax_t blank_ = 0;
+};
+
+}  // namespace
+
+TEST_CASE("The HTML pages render in headless Chromium without errors and are not blank", "[html][report][cli]") {
+  const Chromium chromium("pages");
+  int n = 0;
+  for (const std::string& page :
+       {render("render.html"), render_comparison("render-compare.html"), render_plan("render-plan.html"),
+        render_sweep("render-sweep.html")})
+    chromium.check_renders(page, std::to_string(n++));
 }
 
 TEST_CASE("The HTML report of every shipped scenario renders in headless Chromium without errors",
           "[html][report][cli][shipped]") {
-  if (shell("command -v chromium >/dev/null 2>&1") != 0)
-    FAIL("chromium is not installed: scripts/install-deps.sh --test installs it");
-  const std::string flags = "chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1100,2400 "
-                            "--enable-logging=stderr --v=0 ";
-  const std::string blank_page = write_temp_file("blank-shipped.html", "<!DOCTYPE html><html><body></body></html>");
-  const std::string blank_shot = temp_path("blank-shipped.png");
-  REQUIRE(shell(flags + "--screenshot='" + blank_shot + "' 'file://" + blank_page + "' >/dev/null 2>&1") == 0);
-  const auto blank = std::filesystem::file_size(blank_shot);
+  const Chromium chromium("shipped");
   std::vector<std::filesystem::path> scenarios;
   for (const auto& entry : std::filesystem::directory_iterator(FLEETSIM_SOURCE_DIR "/scenarios"))
     if (entry.path().extension() == ".yaml") scenarios.push_back(entry.path());
@@ -206,14 +219,6 @@ TEST_CASE("The HTML report of every shipped scenario renders in headless Chromiu
     const CliResult r = run_fleetsim("run '" + scenario.string() + "' --format html --no-progress -o '" + page + "'");
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
-    const std::string shot = temp_path("shipped-" + name + ".png");
-    const std::string log = temp_path("chromium-shipped-" + name + ".log");
-    REQUIRE(shell(flags + "--screenshot='" + shot + "' 'file://" + page + "' 2>'" + log + "' >/dev/null") == 0);
-    const auto size = std::filesystem::file_size(shot);
-    INFO("screenshot " << size << " B, blank page " << blank << " B");
-    CHECK(size > 5 * blank);
-    const std::string console = read_file(log);
-    CHECK(console.find("CONSOLE") == std::string::npos);
-    CHECK(console.find("Uncaught") == std::string::npos);
+    chromium.check_renders(page, "shipped-" + name);
   }
 }
