@@ -319,6 +319,8 @@ TEST_CASE("The agent-graph example: same seed, byte-identical JSON, a graph sect
 
   const auto plain = run_fleetsim("run '" + dir + "quickstart.yaml' --format json --no-progress");
   REQUIRE(plain.exit_code == 0);
-  for (const nlohmann::json& workload : nlohmann::json::parse(plain.out)["workloads"])
-    CHECK_FALSE(workload.contains("graph"));
+  // Parsed into a variable: a range-for over a member of a temporary would
+  // read the temporary after its end.
+  const nlohmann::json plain_report = nlohmann::json::parse(plain.out);
+  for (const nlohmann::json& workload : plain_report["workloads"]) CHECK_FALSE(workload.contains("graph"));
 }
