@@ -139,10 +139,8 @@ void FleetModel::replace_node(FailingPool& fp, int node) {
   // It was draining: it goes off instead, with nothing left to finish.
   fp.stats.nodes_down.change(now, -1.0);
   const std::size_t first = fp.first_replica + static_cast<std::size_t>(node * fp.replicas_per_node);
-  for (std::size_t r = first; r < first + static_cast<std::size_t>(fp.replicas_per_node); ++r) {
-    replicas_[r].power_off(now);
-    router_->set_off(r);
-  }
+  for (std::size_t r = first; r < first + static_cast<std::size_t>(fp.replicas_per_node); ++r) replicas_[r].power_off(now);
+  node_off(sp, node);
   if (series_) series_->nodes_changed(sp.pool, now, -1);
 }
 
