@@ -31,7 +31,9 @@ void FleetModel::attach(FleetDriver* driver) {
 void FleetModel::timer_fired(std::uint32_t token) {
   const FleetTimer what = fleet_timer_kind(token);
   const std::size_t index = fleet_timer_index(token);
-  if (what == FleetTimer::kv_transfer)
+  if (what == FleetTimer::kv_transfer && !store_reloads_.empty() && store_reloads_[index].pending)
+    store_reload_arrived(static_cast<std::uint32_t>(index));
+  else if (what == FleetTimer::kv_transfer)
     kv_arrived(static_cast<std::uint32_t>(index));
   else if (what == FleetTimer::tool_node)
     tool_node_due(index);
@@ -164,6 +166,7 @@ void FleetModel::route_and_enqueue(Session& s, const std::string& model, int las
   const std::size_t r = router_->route(model, last_replica, replicas_, &call);
   s.last_replica = static_cast<int>(r);
   call_joined(r, call.enqueue_s);
+  if (!kv_stores_.empty() && reload_from_store(r, call)) return;
   bool interrupt;
   if (scenario_.pools[placements_[r].pool].role == PoolRole::prefill) {
     // Disaggregated: the prompt here, one token's worth; the call as issued
@@ -287,6 +290,7 @@ void FleetModel::settle(double end_s) {
   for (auto& p : metrics_.pools) p.calls_in_flight.settle(end_s);
   for (auto& r : replicas_) r.settle(end_s);
   for (auto& t : tool_pools_) t.settle(end_s);
+  for (auto& k : kv_stores_) k.settle(end_s);
   for (auto& sp : scaled_) sp.scaler.settle(end_s);
   for (auto& fp : failing_) fp.stats.nodes_down.settle(end_s);
   if (series_) series_->settle(end_s);

@@ -27,6 +27,7 @@ FleetModel::FleetModel(const Scenario& scenario) : scenario_(scenario) {
   sessions_created_.assign(scenario.workloads.size(), 0);
   open_trace_feeds();
   set_up_placements();
+  set_up_kv_stores();
   set_up_replicas();
   set_up_shared_prefixes();
   // Prefix block hashes (a trace's): every replica caches chunks by them.
@@ -94,7 +95,10 @@ void FleetModel::set_up_replicas() {
     const PowerModel power(pool.hardware.device_power, pool.engine.tensor_parallel);
     replicas_.emplace_back(s.roofline, pool.engine, power, s.kv_blocks, static_cast<int>(scenario_.workloads.size()),
                            warmup, &pool_power_[placement.pool]);
-    if (!s.kv_tiers.empty()) replicas_.back().attach_kv_tiers(KvTierStack(s.kv_tiers, s.kv_block_bytes, warmup));
+    const int store = pool.kv_store();
+    if (!s.kv_tiers.empty() || store >= 0)
+      replicas_.back().attach_kv_tiers(KvTierStack(s.kv_tiers, s.kv_block_bytes, warmup));
+    if (store >= 0) replicas_.back().kv_tiers()->attach_store(&kv_stores_[static_cast<std::size_t>(store)]);
   }
 }
 

@@ -17,14 +17,36 @@ KvTierStack::KvTierStack(std::vector<Level> levels, double block_bytes, double w
 
 void KvTierStack::offload(const RetainedKv::Entry& entry, double now) { insert(0, entry, now); }
 
+void KvTierStack::attach_store(KvStore* store) {
+  store_ = store;
+  stats_.resize(levels_.size() + 1);
+}
+
+void KvTierStack::land(const RetainedKv::Entry& entry, double network_s) { landed_.push_back({entry, network_s}); }
+
+void KvTierStack::leave_levels(const RetainedKv::Entry& entry, double now) {
+  if (store_) {
+    const bool fits = entry.blocks <= store_->capacity_blocks();
+    const long evicted = store_->put(entry, now);  // 1 for a cache too large: itself
+    if (counts(now)) {
+      KvTierStats& s = stats_[store_level()];
+      if (fits) {
+        s.store_evictions += evicted;
+        s.bytes_offloaded += static_cast<double>(entry.blocks) * block_bytes_;
+      } else {
+        s.caches_dropped += 1;
+      }
+    }
+  } else if (!levels_.empty() && counts(now)) {
+    stats_[levels_.size() - 1].caches_dropped += 1;
+  }
+}
+
 void KvTierStack::insert(std::size_t level, RetainedKv::Entry entry, double now) {
   // Skip levels too small to ever hold the cache: evicting all of one would
   // not make room, and a cache is never split between levels.
   while (level < levels_.size() && entry.blocks > levels_[level].capacity_blocks) ++level;
-  if (level >= levels_.size()) {
-    if (level > 0 && counts(now)) stats_[levels_.size() - 1].caches_dropped += 1;
-    return;
-  }
+  if (level >= levels_.size()) return leave_levels(entry, now);
   make_room(level, entry.blocks, now);
   // TTL entries are appended in expiry order: one constant TTL per level.
   entry.expires_s = now + levels_[level].ttl_s;
@@ -38,8 +60,8 @@ void KvTierStack::move_down(std::size_t level, double now) {
   used_blocks_[level] -= e.blocks;
   if (level + 1 < levels_.size())
     insert(level + 1, e, now);
-  else if (counts(now))
-    stats_[level].caches_dropped += 1;
+  else
+    leave_levels(e, now);
 }
 
 void KvTierStack::make_room(std::size_t level, long blocks, double now) {
@@ -54,10 +76,17 @@ std::optional<KvTierStack::Hit> KvTierStack::take(std::uint64_t session_key) {
       return Hit{*e, level, kv_transfer_time_s(bytes, levels_[level].bandwidth_bps, levels_[level].latency_s)};
     }
   }
+  for (std::size_t i = 0; i < landed_.size(); ++i) {
+    if (landed_[i].entry.session_key != session_key) continue;
+    const Hit hit{landed_[i].entry, store_level(), 0.0, landed_[i].network_s};
+    landed_.erase(landed_.begin() + static_cast<std::ptrdiff_t>(i));
+    return hit;
+  }
   return std::nullopt;
 }
 
 void KvTierStack::give_back(const Hit& hit, double now) {
+  if (hit.level == store_level()) return landed_.push_back({hit.entry, hit.network_s});
   // Not counted as an offload: the cache never left the level's memory.
   make_room(hit.level, hit.entry.blocks, now);
   held_[hit.level].push(hit.entry);
@@ -69,7 +98,7 @@ void KvTierStack::record_reload(const Hit& hit, long tokens_avoided, double now)
   KvTierStats& s = stats_[hit.level];
   s.hits += 1;
   s.bytes_reloaded += static_cast<double>(hit.entry.blocks) * block_bytes_;
-  s.reload_s += hit.reload_s;
+  s.reload_s += hit.reload_s + hit.network_s;
   s.tokens_avoided += static_cast<double>(tokens_avoided);
 }
 
@@ -95,7 +124,7 @@ std::vector<KvTierStack::Level> kv_tier_levels(const Pool& pool, const ModelSpec
   const double devices = std::max(1, engine.tensor_parallel);
   for (const EngineSettings::KvTierUse& use : engine.kv_tiers) {
     for (const KvTierSpec& spec : pool.hardware.kv_tiers) {
-      if (spec.name != use.tier) continue;
+      if (use.remote_store || spec.name != use.tier) continue;
       KvTierStack::Level l;
       l.name = spec.name;
       l.kind = spec.kind;

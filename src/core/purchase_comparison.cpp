@@ -18,6 +18,7 @@ std::vector<PurchaseOptionReport> compare_purchase_options(const Scenario& scena
   std::vector<std::string> names = {kOnDemand};
   for (const Pool& pool : scenario.pools) add_names(names, pool.hardware);
   for (const ToolPoolSpec& pool : scenario.tool_pools) add_names(names, pool.hardware);
+  for (const KvStoreSpec& store : scenario.kv_stores) add_names(names, store.hardware);
   if (names.size() == 1) return {};
 
   const bool owned_run = scenario.costs.pricing == Pricing::owned;
@@ -46,6 +47,9 @@ std::vector<PurchaseOptionReport> compare_purchase_options(const Scenario& scena
     for (std::size_t t = 0; t < scenario.tool_pools.size() && t < report.tool_pools.size(); ++t)
       add(scenario.tool_pools[t].name, scenario.tool_pools[t].hardware, scenario.tool_pools[t].count, window_hours,
           report.tool_pools[t].energy_cost_usd);
+    for (std::size_t k = 0; k < scenario.kv_stores.size() && k < report.kv_stores.size(); ++k)
+      add(scenario.kv_stores[k].name, scenario.kv_stores[k].hardware, scenario.kv_stores[k].count, window_hours,
+          report.kv_stores[k].energy_cost_usd);
     rows.push_back(std::move(row));
   }
   return rows;

@@ -83,6 +83,7 @@ void fleet_rates(Report& rep, const Window& win, double pue) {
   f.carbon_per_million_tokens_g = ratio(f.carbon_g, all_tokens / 1e6);
   for (PoolReport& pr : rep.pools) carbon_shares(pr, sessions, all_tokens);
   for (ToolPoolReport& t : rep.tool_pools) carbon_shares(t, sessions, all_tokens);
+  for (KvStoreReport& k : rep.kv_stores) carbon_shares(k, sessions, all_tokens);
   f.output_tokens_per_joule = ratio(output_tokens, f.facility_energy_j);
   f.mean_it_power_w = ratio(f.it_energy_j, window);
   f.mean_facility_power_w = f.mean_it_power_w * pue;
@@ -127,6 +128,10 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
   for (const ToolPool& pool : fleet.tool_pools()) {
     rep.tool_pools.push_back(report_parts::tool_pool_report(pool, sc.costs, win.start_s, win.end_s));
     add_to_fleet(rep.fleet, rep.tool_pools.back());
+  }
+  for (std::size_t k = 0; k < sc.kv_stores.size(); ++k) {
+    rep.kv_stores.push_back(report_parts::kv_store_report(fleet, k, sc.costs, win));
+    add_to_fleet(rep.fleet, rep.kv_stores.back());
   }
   const std::vector<double> cost = report_parts::workload_costs(fleet, rep, pool_busy_by_workload, pool_busy);
   const auto in_flight = fleet.sessions_in_flight_by_workload();

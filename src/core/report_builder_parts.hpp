@@ -41,6 +41,9 @@ PoolReport pool_report(const FleetModel& fleet, const RunTotals& totals, const W
 ToolPoolReport tool_pool_report(const ToolPool& pool, const Costs& costs, double window_start_s,
                                 double window_end_s);
 
+// A remote KV store: its memory over the window, its nodes priced and powered.
+KvStoreReport kv_store_report(const FleetModel& fleet, std::size_t k, const Costs& costs, const Window& win);
+
 // What each workload pays of the pools' costs (see report_workloads.cpp).
 std::vector<double> workload_costs(const FleetModel& fleet, const Report& rep,
                                    const std::vector<std::vector<double>>& pool_busy_by_workload,

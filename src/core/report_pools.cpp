@@ -18,8 +18,12 @@ std::vector<KvTierReport> kv_tier_reports(const Pool& pool, std::size_t p, const
   for (const EngineSettings::KvTierUse& use : pool.engine.kv_tiers) {
     KvTierReport t;
     t.name = use.tier;
+    if (use.remote_store) {  // the whole store, shared with any other pool naming it
+      t.kind = "remote_store";
+      t.capacity_bytes = fleet.scenario().kv_stores[static_cast<std::size_t>(use.store)].capacity_bytes();
+    }
     for (const KvTierSpec& spec : pool.hardware.kv_tiers)
-      if (spec.name == use.tier) {
+      if (!use.remote_store && spec.name == use.tier) {
         t.kind = to_string(spec.kind);
         t.capacity_bytes = spec.capacity_bytes * pool.count;
       }
@@ -37,7 +41,7 @@ std::vector<KvTierReport> kv_tier_reports(const Pool& pool, std::size_t p, const
       t.bytes_offloaded += st.bytes_offloaded;
       t.reload_time_s += st.reload_s;
       t.recompute_avoided_tokens += st.tokens_avoided;
-      t.caches_dropped += st.caches_dropped;
+      t.caches_dropped += st.caches_dropped + st.store_evictions;
     }
   }
   return tiers;

@@ -67,7 +67,8 @@ void add_slo(WorkloadReport& w, const char* metric, double percentile, const std
 // Each pool's cost is shared among workloads by the device time they used
 // there; a pool nobody used is shared by the fleet-wide usage. A tool pool's
 // cost is shared by the core time each workload's calls held there; one
-// nobody used, like an idle model pool.
+// nobody used, like an idle model pool. A remote KV store's follows the
+// device time of the pools that name it.
 std::vector<double> workload_costs(const FleetModel& fleet, const Report& rep,
                                    const std::vector<std::vector<double>>& pool_busy_by_workload,
                                    const std::vector<double>& pool_busy) {
@@ -94,6 +95,17 @@ std::vector<double> workload_costs(const FleetModel& fleet, const Report& rep,
     double total = 0.0;
     for (double x : used) total += x;
     for (std::size_t w = 0; w < nw; ++w) cost[w] += share(used, total, w) * rep.tool_pools[t].cost_usd;
+  }
+  // A remote KV store's, by the device time workloads used on the pools naming it.
+  for (std::size_t k = 0; k < rep.kv_stores.size(); ++k) {
+    std::vector<double> used(nw, 0.0);
+    double total = 0.0;
+    for (std::size_t p = 0; p < rep.pools.size(); ++p) {
+      if (fleet.scenario().pools[p].kv_store() != static_cast<int>(k)) continue;
+      for (std::size_t w = 0; w < nw; ++w) used[w] += pool_busy_by_workload[p][w];
+      total += pool_busy[p];
+    }
+    for (std::size_t w = 0; w < nw; ++w) cost[w] += share(used, total, w) * rep.kv_stores[k].cost_usd;
   }
   return cost;
 }

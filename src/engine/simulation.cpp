@@ -89,7 +89,17 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
         sg4::Comm::sendto_async(replica_hosts_[from], replica_hosts_[to], static_cast<std::uint64_t>(std::llround(bytes)));
     in_flight_.emplace(comm.get(), InFlight{comm, token});
   }
+  // A cache comes back from a remote KV store's node: the same kind of
+  // communication, from the store node's host.
+  void reload_from_store(std::size_t store, int node, std::size_t to, double bytes, double,
+                         std::uint32_t token) override {
+    finished_.clear();
+    sg4::CommPtr comm = sg4::Comm::sendto_async(store_hosts_[store][static_cast<std::size_t>(node)],
+                                                replica_hosts_[to], static_cast<std::uint64_t>(std::llround(bytes)));
+    in_flight_.emplace(comm.get(), InFlight{comm, token});
+  }
   void set_replica_hosts(std::vector<sg4::Host*> hosts) { replica_hosts_ = std::move(hosts); }
+  void set_store_hosts(std::vector<std::vector<sg4::Host*>> hosts) { store_hosts_ = std::move(hosts); }
   // Every activity's completion is signalled; only this driver's transfers count.
   void on_activity_done(const sg4::Activity& activity) {
     auto it = in_flight_.find(&activity);
@@ -139,6 +149,7 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
     std::uint32_t token;
   };
   std::vector<sg4::Host*> replica_hosts_;  // by replica; empty without a network
+  std::vector<std::vector<sg4::Host*>> store_hosts_;  // by remote KV store, then node
   std::unordered_map<const sg4::Activity*, InFlight> in_flight_;
   std::vector<sg4::CommPtr> finished_;
   bool stopped_ = false;
@@ -151,15 +162,33 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
 // (on a GPU node, its devices' share of the NICs) and then the node's NIC. A
 // transfer's time is then SimGrid's: the latencies of the two NICs plus its
 // bytes at the bandwidth max-min fair sharing gives it among the transfers
-// that share a link. Returns the replicas' hosts (nullptr for the others).
+// that share a link. Replicas of a unified pool join it when the pool names a
+// remote KV store, whose nodes get their NICs and hosts too (store_hosts,
+// by store and node). Returns the replicas' hosts (nullptr for the others).
 std::vector<sg4::Host*> build_kv_network(sg4::NetZone* zone, const Scenario& scenario,
-                                         const std::vector<ReplicaPlacement>& placements) {
+                                         const std::vector<ReplicaPlacement>& placements,
+                                         std::vector<std::vector<sg4::Host*>>& store_hosts) {
+  for (const KvStoreSpec& store : scenario.kv_stores) {
+    std::vector<sg4::Host*>& hosts = store_hosts.emplace_back();
+    for (int n = 0; n < store.count; ++n) {
+      sg4::Link* nic = zone->create_split_duplex_link(fmt::format("nic-{}-{}", store.name, n),
+                                                      store.hardware.network_bandwidth_bps)
+                           ->set_latency(store.hardware.network_latency_s)
+                           ->seal();
+      sg4::Host* host = zone->create_host(fmt::format("store-{}-{}", store.name, n), kHostSpeed);
+      host->set_property("wattage_per_state", "0:0:0");  // priced and powered in the report (kv_store_report)
+      host->set_property("wattage_off", "0");
+      std::vector<sg4::LinkInRoute> route{sg4::LinkInRoute(nic, sg4::LinkInRoute::Direction::UP)};
+      zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, route, true);
+      hosts.push_back(host);
+    }
+  }
   std::vector<sg4::Host*> replica_hosts(placements.size(), nullptr);
   std::vector<sg4::Link*> nics;  // by host index over the fleet's nodes; nullptr for nodes of unified pools
   for (std::size_t r = 0; r < placements.size(); ++r) {
     const ReplicaPlacement& at = placements[r];
     const Pool& pool = scenario.pools[at.pool];
-    if (pool.role == PoolRole::unified) continue;
+    if (pool.role == PoolRole::unified && pool.kv_store() < 0) continue;
     if (nics.size() <= at.host) nics.resize(at.host + 1, nullptr);
     if (nics[at.host] == nullptr)
       nics[at.host] = zone->create_split_duplex_link(fmt::format("nic-{}-{}", pool.name, at.node),
@@ -311,7 +340,8 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
   std::string prog = "fleetsim", log = "--log=root.thresh:critical";
   char* argv[] = {prog.data(), log.data(), nullptr};
   sg4::Engine engine(&argc, argv);
-  const bool kv_network = std::any_of(scenario.pools.begin(), scenario.pools.end(),
+  const bool kv_network = !scenario.kv_stores.empty() ||
+                          std::any_of(scenario.pools.begin(), scenario.pools.end(),
                                       [](const Pool& p) { return p.role != PoolRole::unified; });
   if (kv_network) use_datacenter_network();
   sg_host_energy_plugin_init();
@@ -330,13 +360,15 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
   const NodeHosts nodes = create_node_hosts(zone, scenario);
   auto* control = zone->create_host("control", kHostSpeed);
   std::vector<sg4::Host*> replica_hosts;
-  if (kv_network) replica_hosts = build_kv_network(zone, scenario, fleet.placements());
+  std::vector<std::vector<sg4::Host*>> store_hosts;
+  if (kv_network) replica_hosts = build_kv_network(zone, scenario, fleet.placements(), store_hosts);
   zone->seal();
 
   long events = 0;
   SimGridDriver driver(fleet, rc, events);
   if (kv_network) {
     driver.set_replica_hosts(std::move(replica_hosts));
+    driver.set_store_hosts(std::move(store_hosts));
     sg4::Activity::on_completion_cb([&driver](const sg4::Activity& a) { driver.on_activity_done(a); });
   }
   fleet.attach(&driver);

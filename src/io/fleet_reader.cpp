@@ -8,6 +8,7 @@
 #include "fleetsim/core/kv_policy.hpp"
 #include "failure_reader.hpp"
 #include "purchase_reader.hpp"
+#include "kv_store_reader.hpp"
 #include "kv_tier_reader.hpp"
 #include "spelling.hpp"
 #include "stack_entry.hpp"
@@ -268,6 +269,11 @@ void read_pool_engine(ScenarioContext& ctx, const YAML::Node& node, const std::s
   const std::string engine_path = child_path(path, "engine");
   if (const YAML::Node n = YamlReader::get(node, "engine")) pool.engine = read_engine(r, ctx.catalog, n, engine_path, engine_sites);
   site.engine_ok = r.error_count() == errors_before;
+  const std::vector<EngineSettings::KvTierUse>& uses = pool.engine.kv_tiers;
+  if (!uses.empty() && uses.back().remote_store && engine_sites.kv_tiers.tiers.size() == uses.size()) {
+    site.kv_store = engine_sites.kv_tiers.tiers.back();
+    site.kv_store_path = child_path(index_path(child_path(engine_path, "kv_tiers"), uses.size() - 1), "store");
+  }
   if (!engine_sites.tensor_parallel.IsDefined()) engine_sites.tensor_parallel = node;
   if (site.hardware_ok && site.engine_ok) check_engine_on_hardware(r, pool, site, engine_sites, engine_path);
   if (site.hardware_ok && site.engine_ok) check_role(r, pool, site);
@@ -317,6 +323,10 @@ void read_fleet(ScenarioContext& ctx, const YAML::Node& map) {
   // After the model pools: a tool pool's name must not repeat one of theirs.
   if (const YAML::Node tools = YamlReader::get(map, "tool_pools"); tools.IsDefined() && !tools.IsNull())
     read_tool_pools(ctx, tools);
+  // After every pool: a store is named by pools anywhere in the list.
+  if (const YAML::Node stores = YamlReader::get(map, "kv_stores"); stores.IsDefined() && !stores.IsNull())
+    read_kv_stores(ctx, stores);
+  resolve_kv_store_uses(ctx);
 }
 
 }  // namespace fleetsim

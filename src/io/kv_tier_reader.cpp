@@ -64,7 +64,13 @@ std::vector<EngineSettings::KvTierUse> read_kv_tier_uses(YamlReader& r, const YA
     EngineSettings::KvTierUse use;
     YAML::Node name = item;
     std::string name_path = item_path;
-    if (item.IsMap()) {
+    if (item.IsMap() && YamlReader::get(item, "store").IsDefined()) {
+      // A remote KV store: resolved against fleet.kv_stores once the fleet is read.
+      r.check_keys(item, item_path, scenario_keys("kv_store_use"));
+      name = item["store"];
+      name_path = child_path(item_path, "store");
+      use.remote_store = true;
+    } else if (item.IsMap()) {
       r.check_keys(item, item_path, scenario_keys("kv_tier_use"));
       name = r.require(item, item_path, "tier", "the name of one of the node type's kv_tiers");
       name_path = child_path(item_path, "tier");
@@ -96,6 +102,13 @@ void check_kv_tier_uses(YamlReader& r, const Pool& pool, const KvTierUseSites& s
     const std::string item_path = index_path(child_path(path, "kv_tiers"), i);
     const std::string& name = uses[i].tier;
     if (name.empty()) continue;
+    if (uses[i].remote_store) {  // the store itself is resolved with the fleet (kv_store_reader.cpp)
+      if (i + 1 != uses.size())
+        r.error(sites.tiers[i], item_path,
+                fmt::format("remote KV store \"{}\" is not the last of pool \"{}\"'s kv_tiers", name, pool.name),
+                "list the store last: caches move down from the node's own tiers into the store");
+      continue;
+    }
     for (std::size_t j = 0; j < i; ++j)
       if (uses[j].tier == name)
         r.error(sites.tiers[i], item_path, fmt::format("KV tier \"{}\" is named twice", name),

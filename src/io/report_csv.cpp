@@ -98,6 +98,11 @@ constexpr UnitEntry kUnits[] = {
     {"core_speed", "ratio"},
     {"queueing_delay_p99_s", "s"},
     {"node_hours", "node-h"},
+    // kv store
+    {"memory_utilization", "fraction"},
+    {"peak_memory_utilization", "fraction"},
+    {"caches_stored", "count"},
+    {"caches_evicted", "count"},
     // workload
     {"sessions_started", "count"},
     {"sessions_completed", "count"},
@@ -222,6 +227,8 @@ std::string render_csv(const Report& report) {
   }
   if (j.contains("tool_pools"))
     for (const Json& pool : j["tool_pools"]) csv.figures("tool_pool", pool["name"].get<std::string>(), pool);
+  if (j.contains("kv_stores"))
+    for (const Json& store : j["kv_stores"]) csv.figures("kv_store", store["name"].get<std::string>(), store);
   if (j.contains("purchase_options"))
     for (const Json& option : j["purchase_options"])
       csv.figures("purchase_option", option["option"].get<std::string>(), option);

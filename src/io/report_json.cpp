@@ -199,6 +199,29 @@ Json tool_pool_json(const ToolPoolReport& t) {
   return j;
 }
 
+Json kv_store_json(const KvStoreReport& k) {
+  Json j = Json::object();
+  j["name"] = k.name;
+  j["hardware"] = k.hardware;
+  j["instance"] = k.instance;
+  j["nodes"] = k.nodes;
+  j["capacity_bytes"] = number(k.capacity_bytes);
+  j["memory_utilization"] = number(k.memory_utilization);
+  j["peak_memory_utilization"] = number(k.peak_memory_utilization);
+  j["caches_stored"] = k.caches_stored;
+  j["caches_evicted"] = k.caches_evicted;
+  j["hits"] = k.hits;
+  j["node_hours"] = number(k.node_hours);
+  j["mean_power_w"] = number(k.mean_power_w);
+  j["peak_power_w"] = number(k.peak_power_w);
+  j["energy_j"] = number(k.energy_j);
+  j["compute_cost_usd"] = number(k.compute_cost_usd);
+  j["energy_cost_usd"] = number(k.energy_cost_usd);
+  j["cost_usd"] = number(k.cost_usd);
+  carbon(j, k);
+  return j;
+}
+
 Json slo_json(const SloResult& s) {
   Json j = Json::object();
   j["metric"] = s.metric;
@@ -327,6 +350,12 @@ nlohmann::ordered_json report_to_json(const Report& report) {
     Json tool_pools = Json::array();
     for (const ToolPoolReport& t : report.tool_pools) tool_pools.push_back(tool_pool_json(t));
     j["tool_pools"] = std::move(tool_pools);
+  }
+  // Only when the scenario declares remote KV stores, likewise.
+  if (!report.kv_stores.empty()) {
+    Json stores = Json::array();
+    for (const KvStoreReport& k : report.kv_stores) stores.push_back(kv_store_json(k));
+    j["kv_stores"] = std::move(stores);
   }
   // Only when a node type of the fleet lists purchase options.
   if (!report.purchase_options.empty()) {

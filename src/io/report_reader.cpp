@@ -273,6 +273,29 @@ ToolPoolReport tool_pool(const Fields& f) {
   return t;
 }
 
+KvStoreReport kv_store(const Fields& f) {
+  KvStoreReport k;
+  k.name = f.text("name");
+  k.hardware = f.text("hardware");
+  k.instance = f.text("instance");
+  k.nodes = f.integer<int>("nodes");
+  k.capacity_bytes = f.number("capacity_bytes");
+  k.memory_utilization = f.number("memory_utilization");
+  k.peak_memory_utilization = f.number("peak_memory_utilization");
+  k.caches_stored = f.integer<std::int64_t>("caches_stored");
+  k.caches_evicted = f.integer<std::int64_t>("caches_evicted");
+  k.hits = f.integer<std::int64_t>("hits");
+  k.node_hours = f.number("node_hours");
+  k.mean_power_w = f.number("mean_power_w");
+  k.peak_power_w = f.number("peak_power_w");
+  k.energy_j = f.number("energy_j");
+  k.compute_cost_usd = f.number("compute_cost_usd");
+  k.energy_cost_usd = f.number("energy_cost_usd");
+  k.cost_usd = f.number("cost_usd");
+  carbon(f, k);
+  return k;
+}
+
 PurchaseOptionReport purchase_option(const Fields& f) {
   PurchaseOptionReport o;
   o.option = f.text("option");
@@ -403,6 +426,10 @@ Report read_report(const Fields& root) {
   if (root.has("tool_pools"))
     root.each("tool_pools", [&](const Json& t, const std::string& where) {
       report.tool_pools.push_back(tool_pool(Fields(t, where)));
+    });
+  if (root.has("kv_stores"))
+    root.each("kv_stores", [&](const Json& k, const std::string& where) {
+      report.kv_stores.push_back(kv_store(Fields(k, where)));
     });
   if (root.has("purchase_options"))
     root.each("purchase_options", [&](const Json& o, const std::string& where) {

@@ -107,6 +107,7 @@ void fleet_section(std::string& out, const Report& r) {
     mean_nodes += p.autoscale ? p.autoscale->mean_nodes : static_cast<double>(p.nodes);
   }
   for (const ToolPoolReport& t : r.tool_pools) mean_nodes += t.nodes;
+  for (const KvStoreReport& k : r.kv_stores) mean_nodes += k.nodes;
   if (autoscaled)
     out += fmt::format("\nFleet: {} nodes at the start, {} on average (autoscaled)\n", f.nodes, plain(mean_nodes, 1));
   else
@@ -280,6 +281,33 @@ void tool_pools_section(std::string& out, const Report& r) {
   out += table.render("  ");
 }
 
+// Only when the scenario has remote KV stores: their memory and nodes (the
+// hits, bytes and time by pool are in the KV tiers table).
+void kv_stores_section(std::string& out, const Report& r) {
+  if (r.kv_stores.empty()) return;
+  out += "\nRemote KV stores (nodes whose memory holds the pools' evicted KV caches)\n";
+  text::TextTable table({{"store", Align::left},
+                         {"hardware", Align::left},
+                         {"nodes"},
+                         {"capacity GB"},
+                         {"memory used"},
+                         {"peak"},
+                         {"stored"},
+                         {"evicted"},
+                         {"hits"},
+                         {"mean kW"},
+                         {"kWh"},
+                         {"cost $"},
+                         {"kgCO2e"}});
+  for (const KvStoreReport& k : r.kv_stores)
+    table.add_row({k.name, k.hardware, std::to_string(k.nodes), text::grouped(k.capacity_bytes / 1e9, 0),
+                   text::percent(k.memory_utilization), text::percent(k.peak_memory_utilization),
+                   text::count(k.caches_stored), text::count(k.caches_evicted), text::count(k.hits),
+                   text::grouped(k.mean_power_w / 1e3, 2), text::grouped(k.energy_j / 3.6e6, 2),
+                   text::grouped(k.cost_usd, 2), plain(k.carbon_g / 1e3, 3)});
+  out += table.render("  ");
+}
+
 // Only when a node type of the fleet lists purchase options: how each pool
 // is bought, and the fleet's cost under each option, side by side.
 void purchase_options_section(std::string& out, const Report& r) {
@@ -332,6 +360,7 @@ std::string render_table(const Report& report) {
   autoscale_section(out, report);
   failures_section(out, report);
   tool_pools_section(out, report);
+  kv_stores_section(out, report);
   purchase_options_section(out, report);
   if (report.workloads.empty()) out += "\nWorkloads\n  (none)\n";
   for (const WorkloadReport& w : report.workloads) workload_section(out, report, w);

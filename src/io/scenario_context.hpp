@@ -33,6 +33,8 @@ struct PoolSite {
   bool hardware_ok = false;    // resolved; pool.hardware is valid
   bool count_ok = false;
   bool engine_ok = false;
+  YAML::Node kv_store;        // the engine's {store: NAME} entry's name; undefined when none
+  std::string kv_store_path;
 };
 
 struct RouteSite {

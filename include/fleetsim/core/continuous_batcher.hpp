@@ -183,6 +183,8 @@ class ContinuousBatcher {
   void attach_prefix_cache() { prefix_cache_ = std::make_unique<PrefixBlockCache>(engine_.kv_block_tokens); }
   const PrefixBlockCache* prefix_cache() const { return prefix_cache_.get(); }
   const KvTierStack* kv_tiers() const { return tiers_ ? &*tiers_ : nullptr; }
+  // The fleet model lands caches from a remote store here (KvTierStack::land).
+  KvTierStack* kv_tiers() { return tiers_ ? &*tiers_ : nullptr; }
   long kv_blocks_total() const { return total_blocks_; }
   // The waits (enqueue to first admission) of the calls admitted since the
   // last take, summed, and their count; resets both (an autoscaler's signal).

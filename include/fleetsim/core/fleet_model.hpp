@@ -15,6 +15,7 @@
 #include "fleetsim/core/continuous_batcher.hpp"
 #include "fleetsim/core/fleet_metrics.hpp"
 #include "fleetsim/core/fleet_timer.hpp"
+#include "fleetsim/core/kv_store.hpp"
 #include "fleetsim/core/pool_autoscaler.hpp"
 #include "fleetsim/core/power_timeline.hpp"
 #include "fleetsim/core/rng.hpp"
@@ -47,6 +48,17 @@ class FleetDriver {
   // links between the transfers that overlap (docs/disaggregation.md).
   virtual void transfer(std::size_t from, std::size_t to, double bytes, double alone_s, std::uint32_t token) {
     (void)from;
+    (void)to;
+    (void)bytes;
+    call_back_at(now() + alone_s, token);
+  }
+  // Moves `bytes` (a session's KV cache) from node `node` of remote KV store
+  // `store` to replica `to`, then calls FleetModel::timer_fired(token); as
+  // transfer(), `alone_s` is its time with the links to itself.
+  virtual void reload_from_store(std::size_t store, int node, std::size_t to, double bytes, double alone_s,
+                                 std::uint32_t token) {
+    (void)store;
+    (void)node;
     (void)to;
     (void)bytes;
     call_back_at(now() + alone_s, token);
@@ -103,6 +115,7 @@ class FleetModel : public BatcherListener {
   const std::vector<ReplicaPlacement>& placements() const { return placements_; }
   const std::vector<PowerTimeline>& pool_power() const { return pool_power_; }
   const std::vector<ToolPool>& tool_pools() const { return tool_pools_; }
+  const std::vector<KvStore>& kv_stores() const { return kv_stores_; }
   FleetMetrics& metrics() { return metrics_; }
   const FleetMetrics& metrics() const { return metrics_; }
   const Scenario& scenario() const { return scenario_; }
@@ -294,6 +307,25 @@ class FleetModel : public BatcherListener {
   };
   std::vector<KvTransfer> transfers_;
   std::vector<double> kv_bytes_per_token_;  // by replica; empty unless disaggregated
+
+  // Remote KV stores (fleet_model_kv_store.cpp): a call whose session's
+  // cache is in the store its replica's pool names waits while the cache
+  // crosses the network (a kv_transfer timer; StoreReload::pending tells it
+  // from a disaggregated call's), then joins the replica's queue.
+  void set_up_kv_stores();
+  // Starts the reload and returns true when call `call` sent to replica `r`
+  // finds its session's cache in the store only.
+  bool reload_from_store(std::size_t r, const CallRequest& call);
+  void store_reload_arrived(std::uint32_t slot);
+  struct StoreReload {
+    CallRequest call;
+    std::size_t replica = 0;
+    RetainedKv::Entry entry;
+    double start_s = 0.0;
+    bool pending = false;
+  };
+  std::vector<KvStore> kv_stores_;          // by Scenario::kv_stores; built before the replicas point to them
+  std::vector<StoreReload> store_reloads_;  // by session slot; empty without a store
 
   std::vector<FailingPool> failing_;   // empty unless a pool's nodes fail
   std::vector<CallRequest> aborted_;   // scratch, reused

@@ -4,9 +4,9 @@
 //
 // This is hardware data, one entry per tier of a node type (the catalog's
 // `kv_tiers:` list); whether a pool uses a tier is its engine's choice
-// (EngineSettings::kv_tiers). A remote KV store (a pool of fleet nodes holding
-// caches for others) is another kind to come: it needs the transfer to cross
-// the fleet's network, which is why the transfer time is one function below.
+// (EngineSettings::kv_tiers). A remote KV store (fleet nodes holding caches
+// for others) is not one of these: it is shared by replicas and its reloads
+// cross the fleet's network as SimGrid communications (kv_store.hpp).
 #pragma once
 
 #include <string>

@@ -9,6 +9,14 @@
 // long. A hit removes the cache from its level: the call reloads it into
 // device memory over the level's link, kv_transfer_time_s() of its bytes.
 //
+// A replica whose pool names a remote KV store (attach_store) has one more
+// level below its own, shared with other replicas: what leaves its last level
+// (or device memory, with no level of its own) goes to the store instead of
+// being dropped. A store hit is not taken here: the fleet model takes the
+// cache from the store, moves it over the network, and lands it here
+// (land()) before the call is queued; the batcher then takes it as a hit of
+// the store's level with no further transfer time.
+//
 // Like ContinuousBatcher it knows nothing of time passing: callers give the
 // current time. Statistics count what happens at or after `window_start_s`.
 #pragma once
@@ -18,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "fleetsim/core/kv_store.hpp"
 #include "fleetsim/core/kv_tier.hpp"
 #include "fleetsim/core/model_spec.hpp"
 #include "fleetsim/core/retained_kv.hpp"
@@ -33,6 +42,9 @@ struct KvTierStats {
   double reload_s = 0.0;          // transfer time of the reloads (on their calls' TTFT)
   double tokens_avoided = 0.0;    // prompt tokens the reloads spared from prefill
   long caches_dropped = 0;        // caches that left this level for no level below
+  // The remote store's level: caches of other replicas this one's offloads
+  // pushed out of the store (LRU) or too large for it.
+  long store_evictions = 0;
 };
 
 class KvTierStack {
@@ -49,9 +61,21 @@ class KvTierStack {
     RetainedKv::Entry entry;
     std::size_t level = 0;
     double reload_s = 0.0;  // kv_transfer_time_s of the entry's blocks
+    // A store hit: the network transfer that landed it (already waited
+    // for, so not part of reload_s); counted in the level's reload time.
+    double network_s = 0.0;
   };
 
   KvTierStack(std::vector<Level> levels, double block_bytes, double window_start_s);
+
+  // The remote store below the levels (nullptr: none); its statistics are
+  // the last entry of stats(), at index store_level().
+  void attach_store(KvStore* store);
+  KvStore* store() const { return store_; }
+  std::size_t store_level() const { return levels_.size(); }
+  // A cache taken from the store reached this replica after `network_s`:
+  // held here until the call's admission takes it.
+  void land(const RetainedKv::Entry& entry, double network_s);
 
   // A cache device memory drops at `now` (evicted or expired): into the first level.
   void offload(const RetainedKv::Entry& entry, double now);
@@ -76,6 +100,8 @@ class KvTierStack {
   void move_down(std::size_t level, double now);
   // Moves caches down until `blocks` more fit the level (blocks <= its capacity).
   void make_room(std::size_t level, long blocks, double now);
+  // A cache that leaves the last level: to the store, or dropped.
+  void leave_levels(const RetainedKv::Entry& entry, double now);
   bool counts(double now) const { return now >= window_start_s_; }
 
   std::vector<Level> levels_;
@@ -84,12 +110,19 @@ class KvTierStack {
   std::vector<KvTierStats> stats_;
   double block_bytes_;
   double window_start_s_;
+  KvStore* store_ = nullptr;
+  struct Landed {
+    RetainedKv::Entry entry;
+    double network_s = 0.0;
+  };
+  std::vector<Landed> landed_;  // from the store, waiting for their calls' admission
 };
 
 // The levels a replica of `pool` serving `model` gets: the engine's
 // `kv_tiers` resolved against the node type's tiers, each tier's capacity
 // split evenly over the node's replicas and its link bandwidth multiplied by
-// the replica's devices. Empty when the engine names no tier.
+// the replica's devices. Empty when the engine names no tier of the node (a
+// remote store is not one of these levels: attach_store).
 std::vector<KvTierStack::Level> kv_tier_levels(const Pool& pool, const ModelSpec& model);
 
 }  // namespace fleetsim

@@ -145,14 +145,43 @@ struct AutoscaleReport {
 // (docs/performance-model.md, "KV tiers below device memory").
 struct KvTierReport {
   std::string name;
-  std::string kind;               // "host_dram", "cxl" or "nvme"
-  double capacity_bytes = 0.0;    // all replicas' shares together
+  std::string kind;               // "host_dram", "cxl", "nvme" or "remote_store"
+  double capacity_bytes = 0.0;    // all replicas' shares together; a remote store's whole memory
   std::int64_t hits = 0;          // calls that found their session's cache here
   double bytes_reloaded = 0.0;
   double bytes_offloaded = 0.0;
   double reload_time_s = 0.0;     // transfer time of the reloads, on their calls' TTFT
   double recompute_avoided_tokens = 0.0;  // prompt tokens the reloads spared from prefill
   std::int64_t caches_dropped = 0;  // left this tier with no tier below to go to
+};
+
+// A remote KV store (scenario fleet.kv_stores): its memory held over the
+// window, and its nodes priced and powered as a tool pool's
+// (docs/performance-model.md, "A remote KV store"). The pools' kv_tiers
+// entries of kind "remote_store" give the hits, bytes and time by pool.
+struct KvStoreReport {
+  std::string name;
+  std::string hardware;
+  std::string instance;
+  int nodes = 0;
+  double capacity_bytes = 0.0;        // nodes x memory given to KV caches
+  double memory_utilization = 0.0;    // time-averaged bytes held / capacity
+  double peak_memory_utilization = 0.0;
+  std::int64_t caches_stored = 0;     // in the window
+  std::int64_t caches_evicted = 0;    // least recently stored, to make room (or too large)
+  std::int64_t hits = 0;              // caches reloaded by replicas
+  double node_hours = 0.0;
+  double mean_power_w = 0.0;          // IT power, whole store
+  double peak_power_w = 0.0;
+  double energy_j = 0.0;
+  double compute_cost_usd = 0.0;      // node-hours x price
+  double energy_cost_usd = 0.0;
+  double cost_usd = 0.0;              // what counts toward the total, by pricing mode
+  double carbon_operational_g = 0.0;
+  double carbon_embodied_g = 0.0;
+  double carbon_g = 0.0;
+  double carbon_per_session_g = 0.0;
+  double carbon_per_million_tokens_g = 0.0;
 };
 
 struct PoolReport {
@@ -318,6 +347,7 @@ struct Report {
   std::vector<WorkloadReport> workloads;
   std::vector<PoolReport> pools;
   std::vector<ToolPoolReport> tool_pools;  // empty unless the scenario declares some
+  std::vector<KvStoreReport> kv_stores;    // empty unless the scenario declares some
   // Empty unless a node type of the fleet lists purchase options.
   std::vector<PurchaseOptionReport> purchase_options;
   FleetReport fleet;

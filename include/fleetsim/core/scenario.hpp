@@ -57,8 +57,12 @@ struct EngineSettings {
   // tiers below device memory"). Empty: a cache leaving device memory is
   // dropped, as before tiers existed.
   struct KvTierUse {
-    std::string tier;  // a name in HardwareSpec::kv_tiers
+    std::string tier;  // a name in HardwareSpec::kv_tiers, or a remote store's name
     double ttl_s = std::numeric_limits<double>::infinity();  // time a cache may stay in the tier
+    // A remote KV store (`{store: NAME}`, last in the list): its index in
+    // Scenario::kv_stores once resolved; -1 for the node's own tiers.
+    bool remote_store = false;
+    int store = -1;
   };
   std::vector<KvTierUse> kv_tiers;
   // The serving stack the pool names (src/catalog/stacks.yaml); empty when
@@ -111,6 +115,10 @@ struct Pool {
     return engine.replicas_per_node > 0 ? engine.replicas_per_node
                                         : hardware.devices / engine.tensor_parallel;
   }
+  // The Scenario::kv_stores index of the remote store the engine names; -1: none.
+  int kv_store() const {
+    return !engine.kv_tiers.empty() && engine.kv_tiers.back().remote_store ? engine.kv_tiers.back().store : -1;
+  }
 };
 
 // The network bandwidth one replica of the pool can send or receive at
@@ -142,6 +150,19 @@ struct ToolPoolSpec {
 
   int cores_per_node() const { return hardware.devices * hardware.cores_per_device; }
   double memory_per_node_bytes() const { return hardware.devices * hardware.memory_capacity_bytes; }
+};
+
+// A remote KV store (kv_store.hpp; docs/performance-model.md, "A remote KV
+// store"): nodes of the fleet, for example memory-optimized CPU instances,
+// whose memory holds the session caches the replicas of the pools naming it
+// let go of. Its nodes are priced and powered like a tool pool's.
+struct KvStoreSpec {
+  std::string name;
+  HardwareSpec hardware;             // a CPU node type, resolved copy
+  int count = 0;                     // nodes
+  double memory_per_node_bytes = 0;  // of each node's memory, what holds KV caches
+
+  double capacity_bytes() const { return count * memory_per_node_bytes; }
 };
 
 struct Route {
@@ -302,6 +323,7 @@ struct Scenario {
   std::vector<ModelSpec> models;  // only the models the scenario uses
   std::vector<Pool> pools;
   std::vector<ToolPoolSpec> tool_pools;
+  std::vector<KvStoreSpec> kv_stores;  // remote KV stores; usually none
   std::vector<Route> routes;      // exactly one per served model
   std::vector<Workload> workloads;
   Costs costs;
