@@ -44,7 +44,7 @@ void check_report_adds_up(const json& r) {
 
   double pool_cost = 0, pool_compute = 0, pool_energy_cost = 0, pool_energy = 0, pool_peaks = 0;
   int nodes = 0;
-  // Model pools and tool pools alike: energy is mean power times the window,
+  // Model pools, tool pools and KV stores alike: energy is mean power times the window,
   // cost by the pricing mode, and they add up to the fleet's figures.
   auto add_up = [&](const json& p) {
     CHECK(num(p["energy_j"]) == Approx(num(p["mean_power_w"]) * window).epsilon(1e-9));
@@ -60,7 +60,7 @@ void check_report_adds_up(const json& r) {
       CHECK(num(p["cost_usd"]) >= num(p["compute_cost_usd"]) * (1 - 1e-9));
       CHECK(num(p["cost_usd"]) <= (num(p["compute_cost_usd"]) + num(p["energy_cost_usd"])) * (1 + 1e-9));
     }
-    const double util = num(p["utilization"]);
+    const double util = num(p.contains("utilization") ? p["utilization"] : p["memory_utilization"]);
     CHECK(util >= 0.0);
     CHECK(util <= 1.0 + 1e-9);
     pool_cost += num(p["cost_usd"]);
@@ -81,6 +81,11 @@ void check_report_adds_up(const json& r) {
     INFO("tool pool " << t["name"]);
     add_up(t);
     CHECK(num(t["node_hours"]) == Approx(t["nodes"].get<int>() * window / 3600).epsilon(1e-9));
+  }
+  for (const json& k : r.value("kv_stores", json::array())) {  // remote KV stores: their memory in use
+    INFO("kv store " << k["name"]);
+    add_up(k);
+    CHECK(num(k["node_hours"]) == Approx(k["nodes"].get<int>() * window / 3600).epsilon(1e-9));
   }
   CHECK(fleet["nodes"].get<int>() == nodes);
   CHECK(num(fleet["total_cost_usd"]) == Approx(pool_cost).epsilon(1e-9));

@@ -96,8 +96,9 @@ Json fleet_json(const FleetReport& f) {
 }
 
 // The figures model pools and tool pools share, in this order.
+// (A remote KV store's are these without the backlog.)
 template <typename PoolFigures>
-void power_cost_backlog(Json& j, const PoolFigures& p) {
+void power_cost(Json& j, const PoolFigures& p) {
   j["mean_power_w"] = number(p.mean_power_w);
   j["peak_power_w"] = number(p.peak_power_w);
   j["energy_j"] = number(p.energy_j);
@@ -105,6 +106,11 @@ void power_cost_backlog(Json& j, const PoolFigures& p) {
   j["energy_cost_usd"] = number(p.energy_cost_usd);
   j["cost_usd"] = number(p.cost_usd);
   carbon(j, p);
+}
+
+template <typename PoolFigures>
+void power_cost_backlog(Json& j, const PoolFigures& p) {
+  power_cost(j, p);
   j["calls_in_flight_first_half"] = number(p.calls_in_flight_first_half);
   j["calls_in_flight_second_half"] = number(p.calls_in_flight_second_half);
 }
@@ -212,13 +218,7 @@ Json kv_store_json(const KvStoreReport& k) {
   j["caches_evicted"] = k.caches_evicted;
   j["hits"] = k.hits;
   j["node_hours"] = number(k.node_hours);
-  j["mean_power_w"] = number(k.mean_power_w);
-  j["peak_power_w"] = number(k.peak_power_w);
-  j["energy_j"] = number(k.energy_j);
-  j["compute_cost_usd"] = number(k.compute_cost_usd);
-  j["energy_cost_usd"] = number(k.energy_cost_usd);
-  j["cost_usd"] = number(k.cost_usd);
-  carbon(j, k);
+  power_cost(j, k);
   return j;
 }
 

@@ -168,7 +168,7 @@ FleetReport fleet(const Fields& f) {
 
 // The figures model pools and tool pools share.
 template <typename PoolFigures>
-void power_cost_backlog(const Fields& f, PoolFigures& p) {
+void power_cost(const Fields& f, PoolFigures& p) {
   p.mean_power_w = f.number("mean_power_w");
   p.peak_power_w = f.number("peak_power_w");
   p.energy_j = f.number("energy_j");
@@ -176,6 +176,11 @@ void power_cost_backlog(const Fields& f, PoolFigures& p) {
   p.energy_cost_usd = f.number("energy_cost_usd");
   p.cost_usd = f.number("cost_usd");
   carbon(f, p);
+}
+
+template <typename PoolFigures>
+void power_cost_backlog(const Fields& f, PoolFigures& p) {
+  power_cost(f, p);
   p.calls_in_flight_first_half = f.number("calls_in_flight_first_half");
   p.calls_in_flight_second_half = f.number("calls_in_flight_second_half");
 }
@@ -286,13 +291,7 @@ KvStoreReport kv_store(const Fields& f) {
   k.caches_evicted = f.integer<std::int64_t>("caches_evicted");
   k.hits = f.integer<std::int64_t>("hits");
   k.node_hours = f.number("node_hours");
-  k.mean_power_w = f.number("mean_power_w");
-  k.peak_power_w = f.number("peak_power_w");
-  k.energy_j = f.number("energy_j");
-  k.compute_cost_usd = f.number("compute_cost_usd");
-  k.energy_cost_usd = f.number("energy_cost_usd");
-  k.cost_usd = f.number("cost_usd");
-  carbon(f, k);
+  power_cost(f, k);
   return k;
 }
 
