@@ -18,16 +18,20 @@ KvTierStack::KvTierStack(std::vector<Level> levels, double block_bytes, double w
 void KvTierStack::offload(const RetainedKv::Entry& entry, double now) { insert(0, entry, now); }
 
 void KvTierStack::attach_store(KvStore* store) {
-  store_ = store;
+  store_ = std::make_unique<StoreLink>();
+  store_->store = store;
   stats_.resize(levels_.size() + 1);
 }
 
-void KvTierStack::land(const RetainedKv::Entry& entry, double network_s) { landed_.push_back({entry, network_s}); }
+void KvTierStack::land(const RetainedKv::Entry& entry, double network_s) {
+  store_->landed.push_back({entry, network_s});
+}
 
 void KvTierStack::leave_levels(const RetainedKv::Entry& entry, double now) {
   if (store_) {
-    const bool fits = entry.blocks <= store_->capacity_blocks();
-    const long evicted = store_->put(entry, now);  // 1 for a cache too large: itself
+    KvStore& store = *store_->store;
+    const bool fits = entry.blocks <= store.capacity_blocks();
+    const long evicted = store.put(entry, now);  // 1 for a cache too large: itself
     if (counts(now)) {
       KvTierStats& s = stats_[store_level()];
       if (fits) {
@@ -76,17 +80,19 @@ std::optional<KvTierStack::Hit> KvTierStack::take(std::uint64_t session_key) {
       return Hit{*e, level, kv_transfer_time_s(bytes, levels_[level].bandwidth_bps, levels_[level].latency_s)};
     }
   }
-  for (std::size_t i = 0; i < landed_.size(); ++i) {
-    if (landed_[i].entry.session_key != session_key) continue;
-    const Hit hit{landed_[i].entry, store_level(), 0.0, landed_[i].network_s};
-    landed_.erase(landed_.begin() + static_cast<std::ptrdiff_t>(i));
+  if (!store_) return std::nullopt;
+  std::vector<Landed>& landed = store_->landed;
+  for (std::size_t i = 0; i < landed.size(); ++i) {
+    if (landed[i].entry.session_key != session_key) continue;
+    const Hit hit{landed[i].entry, store_level(), 0.0, landed[i].network_s};
+    landed.erase(landed.begin() + static_cast<std::ptrdiff_t>(i));
     return hit;
   }
   return std::nullopt;
 }
 
 void KvTierStack::give_back(const Hit& hit, double now) {
-  if (hit.level == store_level()) return landed_.push_back({hit.entry, hit.network_s});
+  if (store_ && hit.level == store_level()) return store_->landed.push_back({hit.entry, hit.network_s});
   // Not counted as an offload: the cache never left the level's memory.
   make_room(hit.level, hit.entry.blocks, now);
   held_[hit.level].push(hit.entry);

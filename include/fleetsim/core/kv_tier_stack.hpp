@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -71,7 +72,7 @@ class KvTierStack {
   // The remote store below the levels (nullptr: none); its statistics are
   // the last entry of stats(), at index store_level().
   void attach_store(KvStore* store);
-  KvStore* store() const { return store_; }
+  KvStore* store() const { return store_ ? store_->store : nullptr; }
   std::size_t store_level() const { return levels_.size(); }
   // A cache taken from the store reached this replica after `network_s`:
   // held here until the call's admission takes it.
@@ -110,12 +111,17 @@ class KvTierStack {
   std::vector<KvTierStats> stats_;
   double block_bytes_;
   double window_start_s_;
-  KvStore* store_ = nullptr;
   struct Landed {
     RetainedKv::Entry entry;
     double network_s = 0.0;
   };
-  std::vector<Landed> landed_;  // from the store, waiting for their calls' admission
+  struct StoreLink {
+    KvStore* store = nullptr;
+    std::vector<Landed> landed;  // from the store, waiting for their calls' admission
+  };
+  // Null without a store: one pointer, so that a replica without one keeps
+  // the layout it had before stores existed (the batcher is on the hot path).
+  std::unique_ptr<StoreLink> store_;
 };
 
 // The levels a replica of `pool` serving `model` gets: the engine's
