@@ -84,18 +84,16 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
   // transfer under way (docs/disaggregation.md). Its end comes back through
   // on_activity_done.
   void transfer(std::size_t from, std::size_t to, double bytes, double, std::uint32_t token) override {
-    finished_.clear();  // comms that ended since the last start: safe to release now, outside their signal
-    sg4::CommPtr comm =
-        sg4::Comm::sendto_async(replica_hosts_[from], replica_hosts_[to], static_cast<std::uint64_t>(std::llround(bytes)));
-    in_flight_.emplace(comm.get(), InFlight{comm, token});
+    send(replica_hosts_[from], replica_hosts_[to], bytes, token);
   }
-  // A cache comes back from a remote KV store's node: the same kind of
-  // communication, from the store node's host.
+  // A cache comes back from a remote KV store's node the same way.
   void reload_from_store(std::size_t store, int node, std::size_t to, double bytes, double,
                          std::uint32_t token) override {
-    finished_.clear();
-    sg4::CommPtr comm = sg4::Comm::sendto_async(store_hosts_[store][static_cast<std::size_t>(node)],
-                                                replica_hosts_[to], static_cast<std::uint64_t>(std::llround(bytes)));
+    send(store_hosts_[store][static_cast<std::size_t>(node)], replica_hosts_[to], bytes, token);
+  }
+  void send(sg4::Host* from, sg4::Host* to, double bytes, std::uint32_t token) {
+    finished_.clear();  // comms that ended since the last start: safe to release now, outside their signal
+    sg4::CommPtr comm = sg4::Comm::sendto_async(from, to, static_cast<std::uint64_t>(std::llround(bytes)));
     in_flight_.emplace(comm.get(), InFlight{comm, token});
   }
   void set_replica_hosts(std::vector<sg4::Host*> hosts) { replica_hosts_ = std::move(hosts); }
@@ -162,24 +160,21 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
 // (on a GPU node, its devices' share of the NICs) and then the node's NIC. A
 // transfer's time is then SimGrid's: the latencies of the two NICs plus its
 // bytes at the bandwidth max-min fair sharing gives it among the transfers
-// that share a link. Replicas of a unified pool join it when the pool names a
-// remote KV store, whose nodes get their NICs and hosts too (store_hosts,
-// by store and node). Returns the replicas' hosts (nullptr for the others).
+// that share a link. So do a remote KV store's nodes (store_hosts, by store
+// and node) and the unified pools naming a store. Returns the replicas' hosts.
 std::vector<sg4::Host*> build_kv_network(sg4::NetZone* zone, const Scenario& scenario,
                                          const std::vector<ReplicaPlacement>& placements,
                                          std::vector<std::vector<sg4::Host*>>& store_hosts) {
   for (const KvStoreSpec& store : scenario.kv_stores) {
     std::vector<sg4::Host*>& hosts = store_hosts.emplace_back();
     for (int n = 0; n < store.count; ++n) {
-      sg4::Link* nic = zone->create_split_duplex_link(fmt::format("nic-{}-{}", store.name, n),
-                                                      store.hardware.network_bandwidth_bps)
-                           ->set_latency(store.hardware.network_latency_s)
-                           ->seal();
+      const double bps = store.hardware.network_bandwidth_bps;
+      sg4::Link* nic = zone->create_split_duplex_link(fmt::format("nic-{}-{}", store.name, n), bps)
+                           ->set_latency(store.hardware.network_latency_s)->seal();
       sg4::Host* host = zone->create_host(fmt::format("store-{}-{}", store.name, n), kHostSpeed);
       host->set_property("wattage_per_state", "0:0:0");  // priced and powered in the report (kv_store_report)
       host->set_property("wattage_off", "0");
-      std::vector<sg4::LinkInRoute> route{sg4::LinkInRoute(nic, sg4::LinkInRoute::Direction::UP)};
-      zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, route, true);
+      zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {{nic, sg4::LinkInRoute::Direction::UP}}, true);
       hosts.push_back(host);
     }
   }
