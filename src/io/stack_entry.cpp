@@ -80,7 +80,7 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
   s.name = name;
 
   std::vector<std::string> allowed = {"description", "overhead",    "engine", "kernels_per_layer",
-                                      "sync_points_per_layer", "cuda_graphs", "sources"};
+                                      "sync_points_per_layer", "serial_fraction", "cuda_graphs", "sources"};
   allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
   reader.check_keys(entry, path, allowed);
   if (complete) {
@@ -106,6 +106,9 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
   if (const YAML::Node n = YamlReader::get(entry, "sync_points_per_layer"))
     if (auto v = reader.number(n, child_path(path, "sync_points_per_layer"), in_range(0, 1000)))
       s.sync_points_per_layer = *v;
+  if (const YAML::Node n = YamlReader::get(entry, "serial_fraction"))
+    if (auto v = reader.number(n, child_path(path, "serial_fraction"), in_range(0, 1, false, true)))
+      s.serial_fraction = *v;
   if (const YAML::Node n = YamlReader::get(entry, "cuda_graphs"))
     if (auto v = reader.boolean(n, child_path(path, "cuda_graphs"))) s.cuda_graphs = *v;
   if (const YAML::Node n = YamlReader::get(entry, "sources"))

@@ -78,6 +78,12 @@ struct EngineSettings {
   // latency (docs/performance-model.md, "Thread barriers on CPUs"). 0 for
   // stacks whose synchronization the calibrated efficiencies hold.
   double sync_points_per_layer = 0.0;
+  // CPU only: the share of an iteration's math that does not spread over
+  // the replica's threads (Amdahl's serial fraction): n threads compute
+  // n / (1 + serial_fraction * (n - 1)) times one thread's rate
+  // (docs/performance-model.md, "Threads that do not all compute"). 0 for
+  // stacks that name none.
+  double serial_fraction = 0.0;
 };
 
 // What a pool's replicas do with a call (docs/disaggregation.md): all of it,
