@@ -129,6 +129,7 @@ class Suite:
         minimum), then a golden-section search refines it."""
         values = dict(start)
         for _ in range(rounds if len(names) > 1 else 1):
+            before = dict(values)
             for name in names:
                 lo, hi = (float(x) for x in self.params[name]["range"])
                 f = lambda x: self.loss({**values, name: x}, case_ids)
@@ -150,6 +151,8 @@ class Suite:
                 candidates = [(losses[best], xs[best]), (fc, c), (fd, d)]
                 # Three significant digits: what the catalog records.
                 values[name] = float(f"{min(candidates)[1]:.3g}")
+            if values == before:
+                break  # a round that moves nothing will not move the next one either
         return values
 
     def fit(self, exclude_sources=(), full=None):
@@ -176,7 +179,7 @@ class Suite:
                 # as there are cases, in the group's order; the rest keep the prior.
                 names = names[:len(ids)]
             if names:
-                values = self.fit_group(names, ids, values)
+                values = self.fit_group(names, ids, values, rounds=int(g.get("rounds", 3)))
         return values
 
 
