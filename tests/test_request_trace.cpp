@@ -18,23 +18,18 @@
 #include "../src/io/request_trace_reader.hpp"
 #include "support/cli_runner.hpp"
 #include "support/report_run.hpp"
+#include "support/trace_fixtures.hpp"
 
 using namespace fleetsim;
 using Catch::Matchers::Contains;
+using fleetsim::testing::all;
+using fleetsim::testing::kTraces;
 using fleetsim::testing::run_fleetsim;
 using fleetsim::testing::run_scenario_json;
 using fleetsim::testing::temp_path;
 using fleetsim::testing::write_temp_file;
 
 namespace {
-
-const std::string kTraces = std::string(FLEETSIM_SOURCE_DIR) + "/tests/data/traces/";
-
-std::string all(const std::vector<Diagnostic>& ds) {
-  std::string text;
-  for (const auto& d : ds) text += d.format() + "\n";
-  return text;
-}
 
 RequestTrace read_ok(const std::string& file, const TraceMapping& m, const TraceOptions& o) {
   std::vector<Diagnostic> ds;

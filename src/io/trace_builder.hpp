@@ -71,12 +71,24 @@ class TraceBuilder {
   TraceBuilder(const std::string& file, const TraceMapping& m, const TraceOptions& o, Problems& p);
 
   // Streaming (a trace read again as the run goes, or checked without being
-  // held): each good row goes to `sink` as a call, its hashes the first
-  // prefix_count of `hashes`, its gap (rate_scale applied; NaN when empty)
-  // last, and is not kept; finish() then gives the trace without calls. Only
-  // for a mapping without a session column, whose rows are in time order.
-  using CallSink = std::function<void(const RequestTrace::Call&, const std::vector<std::uint64_t>& hashes, double)>;
-  void stream_to(CallSink sink) { sink_ = std::move(sink); }
+  // held): each good row goes to `sink` with its hashes (the first
+  // row.hash_count of `hashes`) and is not kept; finish() then gives the
+  // trace without calls. call_of and gap_of turn the row into what it
+  // replays.
+  using RowSink = std::function<void(const Row&, const std::vector<std::uint64_t>& hashes)>;
+  void stream_to(RowSink sink) { sink_ = std::move(sink); }
+  // What a good row replays: times from `origin`, the trace's first arrival.
+  RequestTrace::Call call_of(const Row& r, const Instant& origin) const;
+  // The row's think or gap value with rate_scale applied; NaN when empty.
+  double gap_of(const Row& r) const { return r.gap / options_.rate_scale; }
+  // Streaming a session trace again from one of its rows: forgets the
+  // sessions seen so far, so that the next row's session is numbered 0 and
+  // times are checked from there on.
+  void forget_sessions() {
+    session_ids_.clear();
+    last_at_.clear();
+    last_line_.clear();
+  }
   // The models named so far, in order of first appearance.
   const std::vector<std::string>& models() const { return trace_.models; }
 
@@ -93,6 +105,11 @@ class TraceBuilder {
     add_row(line, cells);
   }
 
+  // Reports that the row at `line` has an empty gap (at `column`) although
+  // its session's next call (at `next_line`) follows: think_time pacing needs
+  // it.
+  void missing_gap(int line, int column, std::uint32_t next_line);
+
   // The trace, or nullopt after reporting why; `last_line` is the line a
   // file without rows is reported at.
   std::optional<RequestTrace> finish(int last_line);
@@ -107,8 +124,6 @@ class TraceBuilder {
 
   std::uint64_t rows_taken() const { return sink_ ? streamed_rows_ : rows_.size(); }
   void add_row(int line, const RowCells& cells);
-  // What a good row replays: times from `origin`, the first call's.
-  RequestTrace::Call call_of(const Row& r, const Instant& origin) const;
   // The trace's own fields beside its calls.
   void describe_trace();
   bool read_session(int line, const Cell& c, Row& row);
@@ -138,9 +153,8 @@ class TraceBuilder {
   Problems& problems_;
   RequestTrace trace_;
   std::vector<Row> rows_;
-  CallSink sink_;  // when streaming, instead of rows_
+  RowSink sink_;  // when streaming, instead of rows_
   std::uint64_t streamed_rows_ = 0;
-  Instant origin_;  // streaming: the first good row's time
   std::unordered_map<std::string, std::uint32_t> session_ids_;
   std::unordered_map<std::string, std::uint32_t> model_ids_;
   // The last time read, per session (or one for the whole file), and its line.

@@ -29,6 +29,10 @@ struct CheckedTraceFile {
   std::uint64_t rows = 0;       // the calls the trace replays (after `limit`)
 };
 
+// The problem that ends a feed whose file no longer reads as it did when it
+// was checked, at `line` (0: the file as a whole).
+Diagnostic changed_trace_problem(const std::string& path, int line, std::string message);
+
 class TraceFileFeedSource final : public TraceFeedSource {
  public:
   explicit TraceFileFeedSource(CheckedTraceFile checked) : checked_(std::move(checked)) {}

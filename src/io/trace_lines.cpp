@@ -92,11 +92,24 @@ std::optional<std::string_view> TraceLines::next() {
       // The last line, without its "\n".
     }
     std::string_view line(buffer_.data() + begin_, length);
+    line_offset_ = read_ - end_ + begin_;
     begin_ += nl ? length + 1 : length;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     ++line_;
     return line;
   }
+}
+
+void TraceLines::seek(std::uintmax_t offset, int line_before) {
+  if (fd_ < 0 || !error_.empty()) return;
+  if (::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0) {
+    error_ = std::strerror(errno);
+    return;
+  }
+  begin_ = end_ = 0;
+  read_ = offset;
+  eof_ = false;
+  line_ = line_before;
 }
 
 }  // namespace fleetsim::trace_rows
