@@ -57,6 +57,7 @@ void TraceBuilder::add_row(int line, const RowCells& cells) {
   // The session first: with a session column, times must rise within each
   // session only.
   const bool session_ok = read_session(line, cells[kSession], row);
+  if (following_ && session_ok && row.session != 0) return;
   read_time(line, cells[kTime], session_ok, row);
   read_tokens(line, kPrompt, cells[kPrompt], row.prompt);
   read_tokens(line, kOutput, cells[kOutput], row.output);
@@ -84,6 +85,7 @@ bool TraceBuilder::read_session(int line, const Cell& c, Row& row) {
   const bool ok = c.present && id && !id->empty();
   if (!c.present) missing(line, kSession);
   else if (!ok) bad(line, kSession, c, "a session id (text or a whole number)");
+  else if (following_) row.session = follow(*id);
   else row.session = session_index(*id);
   return ok;
 }
@@ -296,6 +298,11 @@ std::string TraceBuilder::time_expected() const {
     case TraceTimeUnit::datetime: return "a date and time such as \"2023-11-16 18:17:03.98\"";
   }
   return {};
+}
+
+std::uint32_t TraceBuilder::follow(const std::string& id) {
+  if (followed_.empty()) followed_ = id;
+  return id == followed_ ? 0 : 1;
 }
 
 std::uint32_t TraceBuilder::session_index(const std::string& id) {

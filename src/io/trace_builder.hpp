@@ -81,11 +81,13 @@ class TraceBuilder {
   RequestTrace::Call call_of(const Row& r, const Instant& origin) const;
   // The row's think or gap value with rate_scale applied; NaN when empty.
   double gap_of(const Row& r) const { return r.gap / options_.rate_scale; }
-  // Streaming a session trace again from one of its rows: forgets the
-  // sessions seen so far, so that the next row's session is numbered 0 and
-  // times are checked from there on.
-  void forget_sessions() {
-    session_ids_.clear();
+  // Streaming a session trace again from one of its rows: from now on only
+  // the session of the next row is read, as session 0 (its times checked
+  // from there on); rows of other sessions are passed over unread beyond
+  // their session id (they are read when their own session is).
+  void follow_next_session() {
+    following_ = true;
+    followed_.clear();
     last_at_.clear();
     last_line_.clear();
   }
@@ -146,6 +148,8 @@ class TraceBuilder {
   void check_order(const Row& row, const Cell& c);
   std::string time_expected() const;
   std::uint32_t session_index(const std::string& id);
+  // Following one session: 0 for its rows, 1 for any other's.
+  std::uint32_t follow(const std::string& id);
   std::uint32_t model_index(const std::string& name);
 
   const TraceMapping& mapping_;
@@ -156,6 +160,8 @@ class TraceBuilder {
   RowSink sink_;  // when streaming, instead of rows_
   std::uint64_t streamed_rows_ = 0;
   std::unordered_map<std::string, std::uint32_t> session_ids_;
+  bool following_ = false;  // follow_next_session
+  std::string followed_;    // the session id followed; empty until its first row
   std::unordered_map<std::string, std::uint32_t> model_ids_;
   // The last time read, per session (or one for the whole file), and its line.
   std::vector<Instant> last_at_;

@@ -62,7 +62,7 @@ class TraceSessionFeed final : public TraceFeed {
     const IndexedSession& s = sessions_[next_session_++];
     out_ = &out;
     wanted_ = s.rows;
-    builder_.forget_sessions();  // the session at s.offset is now session 0
+    builder_.follow_next_session();  // the session at s.offset is session 0
     lines_.seek(s.offset, static_cast<int>(s.line) - 1);
     while (!done_ && out.calls.size() < wanted_) {
       const auto text = lines_.next();

@@ -2,7 +2,8 @@
 // sessions (fleetsim/core/trace_feed.hpp): each session's rows from where the
 // index says its first row is (trace_session_index.hpp), on through the file
 // until it has them all, checked as when the scenario loaded; the rows of
-// other sessions read on the way are checked and passed over. The file must
+// other sessions read on the way are split to find their session id and
+// passed over (TraceBuilder::follow_next_session). The file must
 // not change between the reads: as for a trace of one call a session
 // (trace_file_feed.hpp), a new size or time of change, a row that no longer
 // reads, a model the check did not see or a session that no longer has its
