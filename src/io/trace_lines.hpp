@@ -57,6 +57,8 @@ class TraceLines {
   std::uintmax_t max_bytes_ = 0;
   std::uintmax_t read_ = 0;  // the file's offset just past the buffer's end_
   std::uintmax_t line_offset_ = 0;
+  static constexpr std::size_t kChunk = std::size_t{1} << 16;
+  std::size_t next_read_ = kChunk;  // bytes the next fill reads at most
   std::vector<char> buffer_;
   std::size_t begin_ = 0, end_ = 0;  // unread bytes: buffer_[begin_, end_)
   bool eof_ = false;
