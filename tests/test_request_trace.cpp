@@ -98,14 +98,7 @@ TEST_CASE("format mooncake reads JSON lines with millisecond times and prefix ha
 }
 
 TEST_CASE("a custom mapping groups calls into sessions, in order, with a model per call", "[trace]") {
-  TraceMapping m = *trace_preset("csv");
-  m.time_unit = TraceTimeUnit::milliseconds;
-  m.time = "t_ms";
-  m.session = "session";
-  m.model = "model";
-  m.prompt_tokens = "prompt";
-  m.output_tokens = "output";
-  m.prefix_hashes = "blocks";
+  const TraceMapping m = fleetsim::testing::agent_sessions_mapping();
   TraceOptions o = with_model("llama-3.1-8b");
   o.rate_scale = 2.0;
   const RequestTrace t = read_ok(kTraces + "agent-sessions.csv", m, o);

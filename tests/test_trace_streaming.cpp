@@ -24,6 +24,7 @@ using fleetsim::testing::all;
 using fleetsim::testing::kTraces;
 using fleetsim::testing::run_fleetsim;
 using fleetsim::testing::run_shell;
+using fleetsim::testing::session_mapping;
 using fleetsim::testing::temp_path;
 using fleetsim::testing::write_temp_file;
 
@@ -92,23 +93,13 @@ void check_same_calls(const std::string& file, const TraceMapping& m, const Trac
   }
 }
 
-TraceMapping session_mapping() {
-  TraceMapping m = *trace_preset("csv");
-  m.time = "t";
-  m.session = "s";
-  m.prompt_tokens = "p";
-  m.output_tokens = "o";
-  m.gap = "g";
-  return m;
-}
-
 // A generated session trace (session_mapping's columns) of `sessions`
 // sessions of `calls` calls each, 3 s apart start to start. Sessions start
 // out of their file order, several at one instant; `interleaved` writes
 // their rows in turns (call 0 of each, then call 1, ...), else session by
 // session.
 std::string session_trace(std::size_t sessions, std::size_t calls, bool interleaved) {
-  std::string text = "s,t,p,o,g\n";
+  std::string text = "id,t,p,o,gap\n";
   auto row = [&](std::size_t s, std::size_t j) {
     const std::size_t start = (s * 37) % (sessions / 2 + 1);
     text += fmt::format("agent-{},{},{},{},{}\n", s, start + 3 * j, 100 + s % 1000 + j, 10 + j,
@@ -154,15 +145,19 @@ TEST_CASE("a streamed session trace's feed gives the sessions of the trace held 
       check_same_calls(file, session_mapping(), paced(options(0.5, 100), pacing));
     }
   }
+  // JSON lines: a session's last gap null or absent.
+  TraceMapping jsonl = session_mapping();
+  jsonl.kind = TraceFileKind::jsonl;
+  const std::string lines = write_temp_file(
+      "sessions.jsonl",
+      "{\"id\": \"b\", \"t\": 10, \"p\": 100, \"o\": 5, \"gap\": 2}\n"
+      "{\"id\": \"a\", \"t\": 3, \"p\": 80, \"o\": 4, \"gap\": 1.5}\n"
+      "{\"id\": \"b\", \"t\": 14, \"p\": 150, \"o\": 5, \"gap\": null}\n"
+      "{\"id\": \"a\", \"t\": 5, \"p\": 90, \"o\": 4}\n");
+  for (const TracePacing pacing : {TracePacing::think_time, TracePacing::timestamp})
+    check_same_calls(lines, jsonl, paced(options(), pacing));
   // Hashes and models per row, a session's rows apart.
-  TraceMapping m = *trace_preset("csv");
-  m.time_unit = TraceTimeUnit::milliseconds;
-  m.time = "t_ms";
-  m.session = "session";
-  m.model = "model";
-  m.prompt_tokens = "prompt";
-  m.output_tokens = "output";
-  m.prefix_hashes = "blocks";
+  const TraceMapping m = fleetsim::testing::agent_sessions_mapping();
   TraceOptions o = options(2.0);
   o.default_model = "llama-3.1-8b";
   check_same_calls(kTraces + "agent-sessions.csv", m, o);
@@ -195,11 +190,11 @@ TEST_CASE("a streamed session trace is checked as one held in memory is, with th
   const TraceMapping m = session_mapping();
   for (const std::string& text : std::vector<std::string>{
            // time back within a session; another session in between
-           "s,t,p,o,g\na,5,10,5,1\nb,0,10,5,1\na,4,10,5,\nb,1,10,5,\n",
+           "id,t,p,o,gap\na,5,10,5,1\nb,0,10,5,1\na,4,10,5,\nb,1,10,5,\n",
            // gaps missing before a next call, sessions reported in start order
-           "s,t,p,o,g\nlate,9,10,5,\nearly,0,10,5,\nlate,10,10,5,\nearly,1,10,5,\nearly,2,10,5,\n",
+           "id,t,p,o,gap\nlate,9,10,5,\nearly,0,10,5,\nlate,10,10,5,\nearly,1,10,5,\nearly,2,10,5,\n",
            // an empty session id, a bad token count
-           "s,t,p,o,g\n,0,10,5,1\na,1,x,5,\n"}) {
+           "id,t,p,o,gap\n,0,10,5,1\na,1,x,5,\n"}) {
     INFO(text);
     const std::string file = write_temp_file("broken-sessions.csv", text);
     std::vector<Diagnostic> held, streamed;
@@ -212,13 +207,13 @@ TEST_CASE("a streamed session trace is checked as one held in memory is, with th
   }
   // The missing gaps, as a trace held whole orders them: "early" starts first.
   const std::string file =
-      write_temp_file("gaps.csv", "s,t,p,o,g\nlate,9,10,5,\nearly,0,10,5,\nlate,10,10,5,\nearly,1,10,5,\n");
+      write_temp_file("gaps.csv", "id,t,p,o,gap\nlate,9,10,5,\nearly,0,10,5,\nlate,10,10,5,\nearly,1,10,5,\n");
   std::vector<Diagnostic> ds;
   CHECK_FALSE(scan_request_trace(file, m, paced(options(), TracePacing::think_time), ds));
   REQUIRE(ds.size() == 2);
   CHECK(ds[0].line == 3);
   CHECK(ds[0].column == 14);
-  CHECK_THAT(ds[0].message, Contains("column \"g\" (gap)") && Contains("(line 5)"));
+  CHECK_THAT(ds[0].message, Contains("column \"gap\" (gap)") && Contains("(line 5)"));
   CHECK(ds[1].line == 2);
 }
 
@@ -257,7 +252,7 @@ TEST_CASE("a streamed trace whose file changes before the run reads it again is 
 
 TEST_CASE("a streamed session trace whose file changes before the run reads it again is refused",
           "[trace][streaming][sessions]") {
-  const std::string text = "s,t,p,o,g\nalpha,0,10,5,1\nbeta,1,10,5,1\nalpha,2,10,5,\nbeta,3,10,5,\n";
+  const std::string text = "id,t,p,o,gap\nalpha,0,10,5,1\nbeta,1,10,5,1\nalpha,2,10,5,\nbeta,3,10,5,\n";
   const std::string file = write_temp_file("changing-sessions.csv", text);
   const TraceOptions o = paced(options(), TracePacing::think_time);
   std::vector<Diagnostic> ds;

@@ -81,10 +81,7 @@ class TraceFileFeed final : public TraceFeed {
   }
 
   void fail(int line, std::string message) {
-    if (done_) return;
-    problems_.finish();
-    found_.push_back(changed_trace_problem(checked_.path, line, std::move(message)));
-    done_ = true;
+    end_changed_feed(done_, problems_, found_, checked_.path, line, std::move(message));
   }
 
   const CheckedTraceFile& checked_;
@@ -101,7 +98,10 @@ class TraceFileFeed final : public TraceFeed {
 
 }  // namespace
 
-Diagnostic changed_trace_problem(const std::string& path, int line, std::string message) {
+void end_changed_feed(bool& done, trace_rows::Problems& problems, std::vector<Diagnostic>& found,
+                      const std::string& path, int line, std::string message) {
+  if (done) return;
+  problems.finish();
   Diagnostic d;
   d.file = path;
   d.line = line;
@@ -109,7 +109,8 @@ Diagnostic changed_trace_problem(const std::string& path, int line, std::string 
   d.hint =
       "a streamed trace is read twice, to check it as the scenario loads and then row by row as the run goes: leave "
       "the file as it is until the run has ended";
-  return d;
+  found.push_back(std::move(d));
+  done = true;
 }
 
 std::unique_ptr<TraceFeed> TraceFileFeedSource::open() const { return std::make_unique<TraceFileFeed>(checked_); }

@@ -114,10 +114,7 @@ class TraceSessionFeed final : public TraceFeed {
   }
 
   void fail(int line, std::string message) {
-    if (done_) return;
-    problems_.finish();
-    found_.push_back(changed_trace_problem(checked_.path, line, std::move(message)));
-    done_ = true;
+    end_changed_feed(done_, problems_, found_, checked_.path, line, std::move(message));
   }
 
   const CheckedTraceFile& checked_;
