@@ -434,6 +434,56 @@ TEST_CASE("serial_fraction: no built-in stack gives one, a pool's own, a catalog
   }
 }
 
+TEST_CASE("A CPU stack's kernel speed by weight format, by hand", "[stacks][roofline]") {
+  const HardwareSpec cpu = testing::graviton_socket();
+  ModelSpec repacked = testing::llama_8b();
+  repacked.weight_format = "q4_0_8_8";
+  ModelSpec plain = repacked;
+  plain.weight_format = "q4_0";
+  EngineSettings engine;
+  engine.format_efficiency["q4_0_8_8"] = 2.5;
+  IterationShape s;
+  s.prefill_tokens = 1000;
+  s.prefill_attention_pairs = 1000 * 1001 / 2.0;
+  s.prefill_seqs = 1;
+  s.prefill_outputs = 1;
+  const IterationCost fast = RooflineModel(repacked, cpu, engine).cost(s);
+  const IterationCost slow = RooflineModel(plain, cpu, engine).cost(s);
+  // The listed format's matrices compute 2.5 times as fast; attention and
+  // the weight reads are the same; an unlisted format keeps the class's rate.
+  CHECK(slow.linear_compute_s / fast.linear_compute_s == Approx(2.5));
+  CHECK(fast.attention_compute_s == slow.attention_compute_s);
+  CHECK(fast.linear_memory_s == slow.linear_memory_s);
+  CHECK(slow.linear_compute_s == RooflineModel(plain, cpu, EngineSettings{}).cost(s).linear_compute_s);
+  // A GPU's kernels are inside its fitted efficiencies: no factor.
+  CHECK(RooflineModel(repacked, testing::h100_node(), engine).cost(s).time_s() ==
+        RooflineModel(repacked, testing::h100_node(), EngineSettings{}).cost(s).time_s());
+}
+
+TEST_CASE("format_efficiency: the llama.cpp stacks list the repacked Q4_0 layout; bad entries located",
+          "[stacks][loader]") {
+  const Catalog& c = Catalog::builtin();
+  for (const char* name : {"llama.cpp", "llama.cpp-server"}) {
+    REQUIRE(c.find_stack(name));
+    REQUIRE(c.find_stack(name)->format_efficiency.count("q4_0_8_8") == 1);
+    CHECK(c.find_stack(name)->format_efficiency.at("q4_0_8_8") > 0);
+    CHECK(c.find_stack(name)->sources.count("format_efficiency") == 1);
+  }
+  CHECK(c.find_stack("tensorrt-llm")->format_efficiency.empty());
+  const LoadResult stack = load_builtin_pool("graviton3-c7g.16xlarge", "{stack: llama.cpp}");
+  REQUIRE(stack.ok());
+  CHECK(stack.scenario->pools[0].engine.format_efficiency == c.find_stack("llama.cpp")->format_efficiency);
+  // A catalog file's stack: an unknown format and a value out of range, located.
+  // (An overlay of a built-in name changes only what it gives.)
+  for (const char* entry : {"{catalog: llama.cpp, format_efficiency: {q4_0_9_9: 2}}",
+                            "{catalog: llama.cpp, format_efficiency: {q4_0_8_8: 0}}"}) {
+    const std::string text = std::string("stacks:\n  mine: ") + entry + "\n";
+    std::vector<Diagnostic> diagnostics;
+    CHECK_FALSE(overlay_catalog(Catalog::builtin(), text, "c.yaml", diagnostics));
+    CHECK_THAT(messages(diagnostics), Contains("stacks.mine.format_efficiency"));
+  }
+}
+
 TEST_CASE("kernels_per_layer: a stack's count, a pool's override, bad values located", "[stacks][loader]") {
   const Catalog& c = Catalog::builtin();
   REQUIRE(c.find_stack("pytorch-cuda-graph"));

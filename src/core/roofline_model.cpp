@@ -75,6 +75,12 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   const DeviceShare share = device_share(hardware_, engine);
   peak_flops_ = hardware_.peak_flops_for(compute_type_for(model_.weight_dtype)).value_or(0.0);
   flops_per_second_ = tp_ * peak_flops_ * share.compute_fraction * hardware_.compute_efficiency;
+  // A CPU stack's matrix kernels differ by weight format more than by chip
+  // (§2.10); attention keeps the hardware's rate.
+  if (hardware_.kind == DeviceKind::cpu) {
+    const auto kernel = engine.format_efficiency.find(model_.weight_format);
+    if (kernel != engine.format_efficiency.end()) flops_per_second_ *= kernel->second;
+  }
   // Attention multiplies queries by cached keys and values: it runs in the
   // KV cache's type (FP8 attention for an FP8 cache, else 16-bit), or in the
   // weights' type on a device that lists no peak for the cache's.

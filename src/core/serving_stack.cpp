@@ -14,6 +14,7 @@ EngineSettings engine_defaults(const ServingStack& stack) {
   e.kernels_per_layer = stack.kernels_per_layer;
   e.sync_points_per_layer = stack.sync_points_per_layer;
   e.serial_fraction = stack.serial_fraction;
+  e.format_efficiency = stack.format_efficiency;
   return e;
 }
 

@@ -72,6 +72,7 @@ Json stacks_json(const std::vector<ServingStack>& stacks) {
     j["kernels_per_layer"] = s.kernels_per_layer;
     j["sync_points_per_layer"] = s.sync_points_per_layer;
     j["serial_fraction"] = s.serial_fraction;
+    j["format_efficiency"] = s.format_efficiency;
     j["cuda_graphs"] = s.cuda_graphs;
     j["sources"] = s.sources;
     list.push_back(std::move(j));
