@@ -158,7 +158,8 @@ class Suite:
     def fit(self, exclude_sources=(), full=None):
         """Fit every group, without the cases of `exclude_sources`.
 
-        With `full` (the fit of every source), a group that keeps all its
+        With `full` (the fit of every source by this same procedure: a
+        cross-validation fold's reference), a group that keeps all its
         cases, and whose cases give the same figures under the fold's values
         of the other groups as under the full fit's, takes its values from
         `full` without a search: its cases do not see what the fold changed

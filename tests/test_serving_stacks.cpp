@@ -474,7 +474,6 @@ TEST_CASE("format_efficiency: the llama.cpp stacks list the repacked Q4_0 layout
   REQUIRE(stack.ok());
   CHECK(stack.scenario->pools[0].engine.format_efficiency == c.find_stack("llama.cpp")->format_efficiency);
   // A catalog file's stack: an unknown format and a value out of range, located.
-  // (An overlay of a built-in name changes only what it gives.)
   for (const char* entry : {"{catalog: llama.cpp, format_efficiency: {q4_0_9_9: 2}}",
                             "{catalog: llama.cpp, format_efficiency: {q4_0_8_8: 0}}"}) {
     const std::string text = std::string("stacks:\n  mine: ") + entry + "\n";
