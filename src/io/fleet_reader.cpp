@@ -9,11 +9,11 @@
 #include "failure_reader.hpp"
 #include "purchase_reader.hpp"
 #include "kv_tier_reader.hpp"
-#include "spelling.hpp"
+#include "fleetsim/io/spelling.hpp"
 #include "stack_entry.hpp"
 #include "tool_pool_reader.hpp"
 #include "scenario_words.hpp"
-#include "scenario_keys.hpp"
+#include "fleetsim/io/scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {

@@ -1,7 +1,7 @@
 // The scenario format's tables. Each table is one kind of map; its keys are
 // listed in the order docs/scenario-format.md describes them. A new key is a
 // line here and its reading in the section's reader; the JSON Schema follows.
-#include "scenario_keys.hpp"
+#include "fleetsim/io/scenario_keys.hpp"
 
 #include <map>
 #include <stdexcept>

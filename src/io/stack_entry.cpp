@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "fleetsim/core/kv_policy.hpp"
-#include "spelling.hpp"
+#include "fleetsim/io/spelling.hpp"
 #include "weight_format_catalog.hpp"
 
 namespace fleetsim {

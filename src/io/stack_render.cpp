@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "report_text.hpp"
+#include "fleetsim/io/report_text.hpp"
 #include "stack_entry.hpp"
 
 namespace fleetsim {

@@ -7,8 +7,8 @@
 
 #include "fleetsim/io/json_input.hpp"
 #include "fleetsim/workflows/report_path.hpp"
-#include "report_text.hpp"
-#include "spelling.hpp"
+#include "fleetsim/io/report_text.hpp"
+#include "fleetsim/io/spelling.hpp"
 
 namespace fleetsim {
 namespace {
