@@ -409,17 +409,22 @@ TEST_CASE("Amdahl's serial fraction on a CPU replica, by hand", "[stacks][roofli
         RooflineModel(testing::llama_8b(), testing::h100_node(), EngineSettings{}).cost(s).time_s());
 }
 
-TEST_CASE("serial_fraction: no built-in stack gives one, a pool's own, a catalog stack's, bad values located",
+TEST_CASE("serial_fraction: the llama.cpp stacks' fitted value, a pool's own, bad values located",
           "[stacks][loader]") {
-  // Round 8's declared fit could not identify it (docs/validation.md): the
-  // built-in stacks leave it at 0, so nothing changes unless a pool or a
-  // catalog file sets it.
+  // Fitted in round 9 (docs/validation.md) for the two llama.cpp stacks, with
+  // its source; the other stacks give none.
   const Catalog& c = Catalog::builtin();
-  for (const ServingStack& s : c.stacks()) CHECK(s.serial_fraction == 0);
+  for (const ServingStack& s : c.stacks()) {
+    const bool ggml = s.name == "llama.cpp" || s.name == "llama.cpp-server";
+    CHECK((s.serial_fraction > 0) == ggml);
+    CHECK(s.sources.count("serial_fraction") == (ggml ? 1u : 0u));
+  }
+  CHECK(c.find_stack("llama.cpp")->serial_fraction < 0.2);
   auto load = [](const std::string& engine) { return load_builtin_pool("graviton4-r8g.16xlarge", engine); };
   const LoadResult stack = load("{stack: llama.cpp}");
   REQUIRE(stack.ok());
-  CHECK(stack.scenario->pools[0].engine.serial_fraction == 0);
+  CHECK(stack.scenario->pools[0].engine.serial_fraction == c.find_stack("llama.cpp")->serial_fraction);
+  CHECK(load("{stack: vllm-cpu}").scenario->pools[0].engine.serial_fraction == 0);
   ServingStack measured = *c.find_stack("llama.cpp");
   measured.serial_fraction = 0.01;
   CHECK(engine_defaults(measured).serial_fraction == 0.01);
