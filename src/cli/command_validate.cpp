@@ -10,7 +10,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "fleetsim/io/catalog.hpp"
-#include "fleetsim/io/scenario_loader.hpp"
+#include "fleetsim/workflows/scenario_sections.hpp"
 
 namespace fleetsim {
 namespace {
@@ -26,7 +26,7 @@ int validate(const std::vector<std::string>& paths) {
     for (std::size_t i = 0; i < variants.size(); ++i) {
       LoadOptions options;
       options.variant = variants[i];
-      LoadResult result = load_scenario_file(path, active_catalog(), options);
+      LoadResult result = load_scenario_file_with_sections(path, active_catalog(), options);
       if (i == 0) variants.insert(variants.end(), result.variants.begin(), result.variants.end());
       const std::string label = variants[i].empty() ? path : path + " (variant " + variants[i] + ")";
       std::vector<Diagnostic> fresh;

@@ -10,7 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "fleetsim/io/scenario_loader.hpp"
+#include "fleetsim/workflows/scenario_sections.hpp"
 
 namespace fleetsim {
 
@@ -36,6 +36,6 @@ Overrides split_settings(const std::vector<std::string>& settings);
 
 // Loads and validates a scenario, printing every diagnostic to stderr and, on
 // errors, "FILE: N errors, nothing was run". The result's `ok()` says which.
-LoadResult load_and_report(const std::string& path, const std::string& variant, const Overrides& overrides);
+WorkflowLoad load_and_report(const std::string& path, const std::string& variant, const Overrides& overrides);
 
 }  // namespace fleetsim

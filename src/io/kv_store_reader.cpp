@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "scenario_keys.hpp"
-#include "spelling.hpp"
+#include "fleetsim/io/scenario_keys.hpp"
+#include "fleetsim/io/spelling.hpp"
 
 namespace fleetsim {
 namespace {

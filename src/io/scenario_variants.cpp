@@ -1,7 +1,7 @@
-#include "scenario_variants.hpp"
+#include "fleetsim/io/scenario_variants.hpp"
 
-#include "spelling.hpp"
-#include "scenario_keys.hpp"
+#include "fleetsim/io/spelling.hpp"
+#include "fleetsim/io/scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {
