@@ -465,7 +465,7 @@ TEST_CASE("A CPU stack's kernel speed by weight format, by hand", "[stacks][roof
         RooflineModel(repacked, testing::h100_node(), EngineSettings{}).cost(s).time_s());
 }
 
-TEST_CASE("format_efficiency: the llama.cpp stacks list the repacked Q4_0 layout; bad entries located",
+TEST_CASE("format_efficiency: the llama.cpp stacks list the repacked Q4_0 layout, bad entries located",
           "[stacks][loader]") {
   const Catalog& c = Catalog::builtin();
   for (const char* name : {"llama.cpp", "llama.cpp-server"}) {
