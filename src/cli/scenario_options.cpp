@@ -71,9 +71,11 @@ Overrides split_settings(const std::vector<std::string>& settings) {
   return out;
 }
 
-LoadResult load_and_report(const std::string& path, const std::string& variant, const Overrides& overrides) {
+LoadResult load_and_report(const std::string& path, const std::string& variant, const Overrides& overrides,
+                           const std::string& cell) {
   LoadOptions options;
   options.variant = variant;
+  options.cell = cell;
   options.overrides = overrides;
   LoadResult result = load_scenario_file(path, active_catalog(), options);
   print_diagnostics(result.diagnostics);

@@ -348,6 +348,19 @@ nlohmann::ordered_json report_to_json(const Report& report) {
   j["checks"] = Json::object();
   j["checks"]["little_law"] = little_law_json(report.little_law);
   j["checks"]["stability"] = stability_json(report.stability);
+  // Only in a report merged from cells (docs/cells.md).
+  if (!report.cells.empty()) {
+    Json cells = Json::array();
+    for (const CellReport& c : report.cells) {
+      Json cell = Json::object();
+      cell["name"] = c.name;
+      cell["traffic_scale"] = number(c.traffic_scale);
+      cell["seed"] = c.seed;
+      cell["report"] = c.report ? report_to_json(*c.report) : Json();
+      cells.push_back(std::move(cell));
+    }
+    j["cells"] = std::move(cells);
+  }
   return j;
 }
 

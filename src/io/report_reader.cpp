@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <stdexcept>
 #include <string_view>
 
@@ -414,6 +415,19 @@ Report read_report(const Fields& root) {
   const Fields checks = root.object("checks");
   report.little_law = little_law(checks.object("little_law"));
   report.stability = stability(checks.object("stability"));
+  // A report merged from cells: each cell's own report within (docs/cells.md).
+  if (root.has("cells"))
+    root.each("cells", [&](const Json& c, const std::string& where) {
+      const Fields f(c, where);
+      CellReport cell;
+      cell.name = f.text("name");
+      cell.traffic_scale = f.number("traffic_scale");
+      cell.seed = f.integer<std::uint64_t>("seed");
+      const Fields inner = f.object("report");
+      if (inner.has("cells")) inner.fail("cells", "a cell's report cannot have cells of its own");
+      cell.report = std::make_shared<const Report>(read_report(inner));
+      report.cells.push_back(std::move(cell));
+    });
   return report;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "fleetsim/io/catalog.hpp"
+#include "fleetsim/io/cell_spec.hpp"
 #include "fleetsim/core/diagnostics.hpp"
 #include "fleetsim/io/expectation.hpp"
 #include "fleetsim/io/plan_spec.hpp"
@@ -21,6 +22,10 @@ struct LoadOptions {
   // is merged) before validation: PATH names keys with dots and list items by
   // name or [index]; VALUE is YAML. See src/io/scenario_overrides.hpp.
   std::vector<std::pair<std::string, std::string>> overrides;
+  // Read this entry of the file's `cells:` (after the variant, before the
+  // overrides): the base with the cell merged over it and its arrival rates
+  // scaled by the cell's share (docs/cells.md). Empty: the whole scenario.
+  std::string cell;
 };
 
 struct LoadResult {
@@ -29,6 +34,7 @@ struct LoadResult {
   std::vector<std::string> variants;    // the variants the file declares
   std::vector<Expectation> expectations;  // the `expect:` section, for `fleetsim check`
   std::optional<PlanSpec> plan;           // the `plan:` section, for `fleetsim plan`
+  std::vector<CellSpec> cells;            // the `cells:` section, in file order
   bool ok() const { return scenario.has_value(); }
 };
 
