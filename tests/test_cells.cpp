@@ -179,9 +179,24 @@ TEST_CASE("A report merged from cells equals one computed from the cells' own ru
   for (const Json& w : merged["workloads"]) sessions += w["sessions_completed"].get<double>();
   CHECK(merged["fleet"]["sessions_per_s"].get<double>() == sessions / window);
   CHECK(merged["fleet"]["cost_per_session_usd"].get<double>() == merged["fleet"]["total_cost_usd"].get<double>() / sessions);
-  // eu-west pays another electricity price: the merged run has none of its own.
+  CHECK(merged["run"]["electricity_usd_per_kwh"].get<double>() == 0.08);
+  CHECK(merged["run"]["seed"] == 42);
+}
+
+TEST_CASE("Cells that pay different electricity prices merge their costs, and the run has no price of its own",
+          "[cells][cli]") {
+  std::string text = read_file(kScenario);
+  const std::string eu = "  - name: eu-west\n    share: 0.3\n";
+  REQUIRE(text.find(eu) != std::string::npos);
+  text.replace(text.find(eu), eu.size(), eu + "    costs: {electricity_price: 0.21}\n");
+  const std::string path = write_temp_file("priced-cells.yaml", text);
+  const Json merged = run_json("run " + path + " --format json -j 2 --no-progress");
   CHECK(merged["run"]["electricity_usd_per_kwh"].is_null());
   CHECK(merged["run"]["pue"].get<double>() == 1.14);
+  double energy_cost = 0.0;
+  for (const Json& cell : merged["cells"]) energy_cost += cell["report"]["fleet"]["energy_cost_usd"].get<double>();
+  CHECK(merged["fleet"]["energy_cost_usd"].get<double>() == energy_cost);
+  CHECK(merged["cells"][1]["report"]["run"]["electricity_usd_per_kwh"].get<double>() == 0.21);
 }
 
 TEST_CASE("One cell run alone is the plain run of its scenario, byte for byte", "[cells][cli]") {
@@ -200,12 +215,15 @@ TEST_CASE("One cell run alone is the plain run of its scenario, byte for byte", 
   CHECK(cell.out == plain.out);
 
   // The merge of one cell is that cell's report, figure for figure: only the
-  // pools' names carry the cell's, the run the scenario's seed, and the cell's
+  // pools' names (and those priced on demand) carry the cell's, the run the scenario's seed, and the cell's
   // own report rides along.
   Json expected = Json::parse(plain.out);
   Json got = merged;
   got.erase("cells");
-  for (Json& p : got["pools"]) p["name"] = p["name"].get<std::string>().substr(std::string("only/").size());
+  const auto unprefixed = [](const Json& name) { return name.get<std::string>().substr(std::string("only/").size()); };
+  for (Json& p : got["pools"]) p["name"] = unprefixed(p["name"]);
+  for (Json& option : got["purchase_options"])
+    for (Json& pool : option["pools_on_demand"]) pool = unprefixed(pool);
   got["run"]["seed"] = seed;
   CHECK(got == expected);
   CHECK(merged["cells"][0]["report"] == expected);

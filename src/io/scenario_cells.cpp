@@ -20,6 +20,9 @@ const std::vector<std::string> kCellOwnKeys = {"name", "share", "traffic_scale"}
 // whole, to within rounding of decimal fractions written in a file.
 constexpr double kShareSumTolerance = 1e-9;
 
+// The largest factor on a scenario's arrival rates a cell may give.
+constexpr double kMaxTrafficScale = 1e6;
+
 constexpr const char* kCellHint =
     "a cell is {name: NAME, share: FRACTION} or {name: NAME, traffic_scale: FACTOR}, plus the parts of the "
     "scenario it changes (fleet, routing, workloads, costs, hardware, models); docs/cells.md";
@@ -51,10 +54,17 @@ std::optional<CellSpec> read_cell(YamlReader& r, const YAML::Node& node, const s
             "e.g. share: 0.25 (a quarter of the scenario's sessions arrive here) or traffic_scale: 1.0");
     return std::nullopt;
   }
-  Bounds bounds = greater_than(0.0);
-  bounds.max = share ? 1.0 : 1e6;
-  const auto value = share ? r.number(share, path + ".share", bounds) : r.number(scale, path + ".traffic_scale", bounds);
+  const YAML::Node given = share ? share : scale;
+  const std::string key = path + (share ? ".share" : ".traffic_scale");
+  const auto value = r.number(given, key);
   if (!value) return std::nullopt;
+  const double most = share ? 1.0 : kMaxTrafficScale;
+  if (!(*value > 0.0 && *value <= most)) {
+    r.error(given, key, fmt::format("{} is not in (0, {:g}]", *value, most),
+            share ? "a share is the fraction of the scenario's traffic this cell serves, e.g. 0.25"
+                  : "traffic_scale multiplies the scenario's arrival rates, e.g. 1.5 for half as much again");
+    return std::nullopt;
+  }
   cell.traffic_scale = *value;
   cell.from_share = static_cast<bool>(share);
   return cell;
