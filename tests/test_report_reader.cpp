@@ -31,8 +31,8 @@ std::vector<RunRequest> shipped_requests() {
     if (entry.path().extension() == ".yaml") files.push_back(entry.path().string());
   std::sort(files.begin(), files.end());
   for (const std::string& file : files) {
-    requests.push_back({file, "", {}, std::nullopt, {}});
-    for (const auto& v : load_scenario_file(file).variants) requests.push_back({file, v, {}, std::nullopt, {}});
+    requests.push_back({file, "", {}, std::nullopt, {}, {}});
+    for (const auto& v : load_scenario_file(file).variants) requests.push_back({file, v, {}, std::nullopt, {}, {}});
   }
   return requests;
 }

@@ -41,14 +41,7 @@ std::optional<std::pair<nlohmann::ordered_json, CellRun>> read_child(const std::
 int run_cells(const CellRunsOptions& o, const std::vector<CellSpec>& cells, std::uint64_t scenario_seed,
               const std::string& scenario_name) {
   Shard shard;
-  if (!o.shard.empty()) {
-    const std::optional<Shard> parsed = parse_shard(o.shard);
-    if (!parsed) {
-      std::cerr << "fleetsim: error: --shard " << o.shard << ": expected K/N with 1 <= K <= N, e.g. 3/8\n";
-      return kExitUsage;
-    }
-    shard = *parsed;
-  }
+  if (!o.shard.empty() && !read_shard_option(o.shard, shard)) return kExitUsage;
   std::vector<std::size_t> chosen;  // cell indices of this shard
   std::vector<RunRequest> requests;
   for (std::size_t i = 0; i < cells.size(); ++i) {

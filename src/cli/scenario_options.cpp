@@ -39,6 +39,16 @@ CLI::Option* add_seed_option(CLI::App* cmd, std::optional<std::uint64_t>& seed, 
       });
 }
 
+bool read_shard_option(const std::string& text, Shard& shard) {
+  const std::optional<Shard> parsed = parse_shard(text);
+  if (!parsed) {
+    std::cerr << "fleetsim: error: --shard " << text << ": expected K/N with 1 <= K <= N, e.g. 3/8\n";
+    return false;
+  }
+  shard = *parsed;
+  return true;
+}
+
 CLI::Validator jobs_range() {
   return CLI::Validator(
       [](const std::string& text) -> std::string {

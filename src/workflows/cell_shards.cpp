@@ -7,6 +7,7 @@
 #include "fleetsim/core/rng.hpp"
 #include "fleetsim/io/cell_result.hpp"
 #include "fleetsim/io/json_input.hpp"
+#include "shard_lines.hpp"
 
 namespace fleetsim {
 namespace {
@@ -76,28 +77,14 @@ MergedCells read_cell_shards(const std::vector<std::pair<std::string, std::strin
   std::optional<std::string> first;
   std::map<std::size_t, std::pair<std::string, CellRun>> seen;  // cell -> where, run
   for (const auto& [name, text] : files) {
-    std::size_t line_no = 0, begin = 0;
-    bool any = false;
-    while (begin < text.size()) {
-      std::size_t end = text.find('\n', begin);
-      if (end == std::string::npos) end = text.size();
-      const std::string line = text.substr(begin, end - begin);
-      begin = end + 1;
-      ++line_no;
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      any = true;
-      const std::string where = fmt::format("{}:{}", name, line_no);
+    const bool any = for_each_shard_line(name, text, [&](const std::string& where, const std::string& line) {
       std::string error;
-      const Json parsed = parse_json_input(line, error);
-      const Json* j = error.empty() ? &parsed : nullptr;
-      if (!j) {
-        merged.errors.push_back(where + ": " + error);
-        continue;
-      }
-      auto header = read_header(*j, error);
+      const Json j = parse_json_input(line, error);
+      std::optional<std::pair<CellsHeader, std::size_t>> header;
+      if (error.empty()) header = read_header(j, error);
       if (!header) {
         merged.errors.push_back(where + ": " + error);
-        continue;
+        return;
       }
       const auto& [h, cell] = *header;
       if (!first) {
@@ -109,34 +96,30 @@ MergedCells read_cell_shards(const std::vector<std::pair<std::string, std::strin
             "{}: belongs to another run (id {}, {} cells) than {} (id {}, {} cells): shards must come from the "
             "same scenario file, variant, overrides and seed",
             where, h.cells_id, h.cells, *first, merged.header.cells_id, merged.header.cells));
-        continue;
+        return;
       }
       if (cell >= merged.header.cells) {
         merged.errors.push_back(fmt::format("{}: cell {} is outside the run's {} cells", where, cell, merged.header.cells));
-        continue;
+        return;
       }
-      std::optional<CellRun> run = cell_run_from_json(j->contains("result") ? (*j)["result"] : Json(), error);
+      std::optional<CellRun> run = cell_run_from_json(j.contains("result") ? j["result"] : Json(), error);
       if (!run) {
         merged.errors.push_back(where + ": result." + error);
-        continue;
+        return;
       }
       if (auto it = seen.find(cell); it != seen.end()) {
         merged.errors.push_back(
             fmt::format("{}: cell {} appears twice (also at {}); give each shard once", where, cell, it->second.first));
-        continue;
+        return;
       }
       seen.emplace(cell, std::pair(where, std::move(*run)));
-    }
+    });
     if (!any) merged.errors.push_back(name + ": holds no cells (the file is empty)");
   }
   if (!first) return merged;
-  std::string missing;
-  std::size_t count = 0;
-  for (std::size_t c = 0; c < merged.header.cells; ++c)
-    if (!seen.count(c)) missing += (count++ ? ", " : "") + std::to_string(c);
-  if (count > 0)
-    merged.errors.push_back(fmt::format("{} of {} cells are missing: {}; is a shard missing or unfinished?", count,
-                                        merged.header.cells, missing));
+  const std::string missing =
+      missing_from_shards(merged.header.cells, [&](std::size_t c) { return seen.count(c) > 0; }, "cells");
+  if (!missing.empty()) merged.errors.push_back(missing);
   if (merged.ok())
     for (auto& [cell, entry] : seen) merged.cells.push_back(std::move(entry.second));
   return merged;
