@@ -321,6 +321,16 @@ TEST_CASE("Bad cells are refused with file, line, column, key and a hint", "[cel
   CHECK_THAT(series.err, Contains("--cell NAME"));
   CHECK(run_fleetsim("run " + one + " --cell-result").exit_code == 2);
   CHECK(run_fleetsim("run " + one + " --shard 3/2").exit_code == 2);
+  // The copy of the example in docs/scenario-format.md validates, every cell with it.
+  const std::string doc = read_file(std::string(FLEETSIM_SOURCE_DIR) + "/docs/scenario-format.md");
+  const std::string open = "```yaml\n# scenarios/regional-cells.yaml";
+  const auto at = doc.find(open);
+  REQUIRE(at != std::string::npos);
+  const std::string copy = doc.substr(at + 8, doc.find("```", at + 8) - (at + 8));
+  const CliResult docs = run_fleetsim("validate " + write_temp_file("docs-cells.yaml", copy));
+  INFO(docs.out << docs.err);
+  CHECK(docs.exit_code == 0);
+  CHECK_THAT(docs.out, Contains("(cell ap-south): ok"));
   // validate checks every cell as its own scenario.
   const CliResult valid = run_fleetsim("validate " + kScenario);
   CHECK(valid.exit_code == 0);
