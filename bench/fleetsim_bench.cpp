@@ -31,7 +31,7 @@
 #include "child_runs.hpp"
 #include "fleetsim/io/json_input.hpp"
 #include "fleetsim/io/report_reader.hpp"
-#include "fleetsim/io/scenario_loader.hpp"
+#include "fleetsim/workflows/scenario_sections.hpp"
 #include "floor_loop.hpp"
 #include "interrupts.hpp"
 
@@ -154,7 +154,7 @@ Result measure_case(const Case& c, const std::string& fleetsim, int repeat, bool
   if (with_floor) {
     fleetsim::LoadOptions options;
     options.variant = c.variant;
-    scenario = fleetsim::load_scenario_file(c.scenario, fleetsim::Catalog::builtin(), options).scenario;
+    scenario = fleetsim::load_scenario_file_with_sections(c.scenario, fleetsim::Catalog::builtin(), options).scenario;
     if (!scenario) std::cerr << "fleetsim-bench: " << c.name << ": the floor cannot load the scenario\n";
   }
   std::vector<Result> runs;

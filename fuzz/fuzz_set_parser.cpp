@@ -7,7 +7,7 @@
 #include <string>
 
 #include "fleetsim/io/catalog.hpp"
-#include "fleetsim/io/scenario_loader.hpp"
+#include "fleetsim/workflows/scenario_sections.hpp"
 
 namespace {
 
@@ -41,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (eq == std::string::npos || eq == 0) continue;  // the command line refuses these
     options.overrides.emplace_back(line.substr(0, eq), line.substr(eq + 1));
   }
-  const fleetsim::LoadResult result = fleetsim::load_scenario_text(kBase, "fuzz.yaml", fleetsim::Catalog::builtin(), options);
+  const fleetsim::LoadResult result = fleetsim::load_scenario_text_with_sections(kBase, "fuzz.yaml", fleetsim::Catalog::builtin(), options);
   (void)result;
   return 0;
 }

@@ -6,7 +6,7 @@
                                            # leave-one-source-out cross-validation
 
 validation/fit.yaml names each parameter (a key of one or more catalog
-hardware entries), the groups fitted jointly and the cases of each group: the
+hardware entries, or of serving stacks with `section: stacks`), the groups fitted jointly and the cases of each group: the
 cases marked `role: fitted` in validation/cases.yaml, no more and no fewer.
 A group's parameters minimise the sum of squared log(simulated / published)
 over its cases, by coordinate descent: per parameter, a geometric grid over
@@ -14,8 +14,8 @@ its range, then a golden-section search around the best grid point. Every evalua
 run of the group's cases with the trial values laid over the built-in catalog
 (`fleetsim --catalog FILE`).
 
-`fit --apply` writes the fitted values into src/catalog/hardware.yaml (rebuild
-afterwards). `cv` predicts each source's cases with a fit that never saw that
+`fit --apply` writes the fitted values into src/catalog/hardware.yaml and
+stacks.yaml (rebuild afterwards). `cv` predicts each source's cases with a fit that never saw that
 source: for every source that holds fitted cases, each group that used them is
 refitted without them (parameters a group can no longer identify fall back to
 their prior, the catalog's estimate before fitting), and all of the source's
@@ -74,17 +74,18 @@ class Suite:
 
     def overlay(self, values):
         """A catalog file setting each parameter's key on its entries."""
-        entries = {}
+        sections = {}
         for name, value in values.items():
             p = self.params[name]
             text = f"{value:.6g}{p.get('unit', '')}"
+            entries = sections.setdefault(p.get("section", "hardware"), {})
             for entry in p["entries"] + p.get("carried", []):
                 node = entries.setdefault(entry, {})
                 keys = p["key"].split(".")
                 for k in keys[:-1]:
                     node = node.setdefault(k, {})
                 node[keys[-1]] = text
-        return yaml.safe_dump({"hardware": entries}, sort_keys=True)
+        return yaml.safe_dump(sections, sort_keys=True)
 
     def simulate(self, values, case_ids):
         """Simulated figure of each case with `values` laid over the catalog."""
@@ -128,6 +129,7 @@ class Suite:
         minimum), then a golden-section search refines it."""
         values = dict(start)
         for _ in range(rounds if len(names) > 1 else 1):
+            before = dict(values)
             for name in names:
                 lo, hi = (float(x) for x in self.params[name]["range"])
                 f = lambda x: self.loss({**values, name: x}, case_ids)
@@ -149,25 +151,49 @@ class Suite:
                 candidates = [(losses[best], xs[best]), (fc, c), (fd, d)]
                 # Three significant digits: what the catalog records.
                 values[name] = float(f"{min(candidates)[1]:.3g}")
+            if values == before:
+                break  # a round that moves nothing will not move the next one either
         return values
 
-    def fit(self, exclude_sources=()):
-        """Fit every group, without the cases of `exclude_sources`."""
+    def fit(self, exclude_sources=(), full=None):
+        """Fit every group, without the cases of `exclude_sources`.
+
+        With `full` (the fit of every source by this same procedure: a
+        cross-validation fold's reference), a group that keeps all its
+        cases, and whose cases give the same figures under the fold's values
+        of the other groups as under the full fit's, takes its values from
+        `full` without a search: its cases do not see what the fold changed
+        (an accelerator's cases and a CPU group's parameters), so the same
+        search would find the same values. Only the groups a fold changes,
+        or whose cases see a change, are searched again."""
         values = {n: float(p["prior"]) for n, p in self.params.items()}
         for g in self.groups:
             ids = [i for i in g["cases"] if self.cases[i]["source_id"] not in exclude_sources]
+            if full is not None and len(ids) == len(g["cases"]):
+                own = {n: full[n] for n in g["parameters"]}
+                if self.simulate({**values, **own}, ids) == self.simulate(full, ids):
+                    values.update(own)
+                    continue
             names = list(g["parameters"])
             if len(ids) < len(names):
                 # Too few cases left to identify every parameter: fit as many
                 # as there are cases, in the group's order; the rest keep the prior.
                 names = names[:len(ids)]
             if names:
-                values = self.fit_group(names, ids, values)
+                values = self.fit_group(names, ids, values, rounds=int(g.get("rounds", 3)))
         return values
 
 
 def apply_to_catalog(suite, values):
-    path = os.path.join(ROOT, "src", "catalog", "hardware.yaml")
+    for section, anchor in (("hardware", "memory_capacity"), ("stacks", "cuda_graphs")):
+        names = [n for n in values if suite.params[n].get("section", "hardware") == section]
+        apply_to_file(suite, {n: values[n] for n in names}, section, anchor)
+
+
+def apply_to_file(suite, values, section, anchor_key):
+    """Writes `values` into src/catalog/SECTION.yaml; a key an entry lacks
+    goes in before its `anchor_key`."""
+    path = os.path.join(ROOT, "src", "catalog", f"{section}.yaml")
     with open(path) as f:
         text = f.read()
     for name, value in values.items():
@@ -188,7 +214,7 @@ def apply_to_catalog(suite, values):
                 if pattern.search(block):
                     block = pattern.sub(lambda m: m.group(1) + rendered, block, count=1)
                 else:
-                    anchor = block.index("\n    memory_capacity:")
+                    anchor = block.index(f"\n    {anchor_key}:")
                     block = block[:anchor] + f"\n    {keys[0]}: {rendered}" + block[anchor:]
             text = text[:start] + block + text[end:]
     with open(path, "w") as f:
@@ -211,7 +237,7 @@ def cross_validate(suite):
     errors, folds = {}, {}
     for source in sources:
         ids = [i for i, c in cases.items() if c["source_id"] == source]
-        values = suite.fit(exclude_sources=(source,)) if source in fitted_sources else full
+        values = suite.fit(exclude_sources=(source,), full=full) if source in fitted_sources else full
         folds[source] = values
         sim = suite.simulate(values, ids)
         for i in ids:

@@ -9,11 +9,16 @@ validator (Python's jsonschema, Draft 7):
 - a report or a sweep row with one thing wrong (a figure missing, a figure
   given as text, a key the format lacks) fails, so that the schemas can fail.
 
-Usage: check_output_schemas.py FLEETSIM SOURCE_DIR
+Usage: check_output_schemas.py FLEETSIM SOURCE_DIR [REPORTS_DIR]
+REPORTS_DIR: the reports the shipped reports' fixture wrote (NAME.json,
+NAME.json.err, NAME.json.exit for NAME = file stem, "--VARIANT" for a
+variant; tests/support/shipped_reports.hpp), read instead of running each
+scenario here. Its stamp must match FLEETSIM and the shipped scenarios.
 Needs Debian's python3-jsonschema and python3-yaml (scripts/install-deps.sh --test).
 """
 import copy
 import json
+import os
 import pathlib
 import subprocess
 import sys
@@ -33,11 +38,32 @@ def validator(source, name):
 
 
 def runs(source):
-    """(label, scenario, variant or None) for every shipped scenario and variant."""
+    """(label, scenario, variant or None, fixture name) for every shipped scenario and variant."""
     for path in sorted((source / "scenarios").glob("*.yaml")):
-        yield path.name, path, None
+        yield path.name, path, None, path.stem
         for variant in (yaml.safe_load(path.read_text()).get("variants") or {}):
-            yield f"{path.name} --variant {variant}", path, variant
+            yield f"{path.name} --variant {variant}", path, variant, f"{path.stem}--{variant}"
+
+
+def fingerprint(fleetsim, source):
+    """What the fixture's stamp holds (tests/support/shipped_reports.cpp)."""
+    files = [str(fleetsim)] + sorted(str(p) for p in (source / "scenarios").rglob("*") if p.is_file())
+    return "".join(f"{os.stat(f).st_size} {os.stat(f).st_mtime_ns} {f}\n" for f in files)
+
+
+def report_of(fleetsim, scenario, variant, name, fixture, out):
+    """(exit code, report path, stderr) of one run: the fixture's, or run here."""
+    if fixture:
+        made = fixture / f"{name}.json"
+        exit_file = made.with_name(made.name + ".exit")
+        if not exit_file.exists():
+            return None, made, f"the fixture left no {exit_file.name}"
+        return int(exit_file.read_text()), made, made.with_name(made.name + ".err").read_text()
+    command = [fleetsim, "run", str(scenario), "--format", "json", "--no-progress", "-o", str(out)]
+    if variant:
+        command += ["--variant", variant]
+    done = subprocess.run(command, capture_output=True, text=True)
+    return done.returncode, out, done.stderr
 
 
 def errors_of(v, document, label):
@@ -65,6 +91,12 @@ def broken_reports(report):
 
 def main():
     fleetsim, source = sys.argv[1], pathlib.Path(sys.argv[2])
+    fixture = pathlib.Path(sys.argv[3]) if len(sys.argv) > 3 else None
+    if fixture:
+        stamp = fixture / "complete"
+        if not stamp.exists() or stamp.read_text() != fingerprint(fleetsim, source):
+            sys.exit(f"check_output_schemas: the reports in {fixture} are missing or older than {fleetsim} "
+                     "or its scenarios: run the fixture (ctest without -FE)")
     report_schema = validator(source, "report.schema.json")
     sweep_schema = validator(source, "sweep.schema.json")
     failures = []
@@ -72,15 +104,12 @@ def main():
     with tempfile.TemporaryDirectory() as scratch:
         out = pathlib.Path(scratch) / "report.json"
         first = None
-        for label, scenario, variant in runs(source):
-            command = [fleetsim, "run", str(scenario), "--format", "json", "--no-progress", "-o", str(out)]
-            if variant:
-                command += ["--variant", variant]
-            done = subprocess.run(command, capture_output=True, text=True)
-            if done.returncode != 0:
-                failures.append(f"{label}: fleetsim run exits {done.returncode}: {done.stderr[-300:]}")
+        for label, scenario, variant, name in runs(source):
+            code, made, stderr = report_of(fleetsim, scenario, variant, name, fixture, out)
+            if code != 0:
+                failures.append(f"{label}: fleetsim run exits {code}: {stderr[-300:]}")
                 continue
-            report = json.loads(out.read_text())
+            report = json.loads(made.read_text())
             failures += errors_of(report_schema, report, label)
             first = first or report
             reports += 1

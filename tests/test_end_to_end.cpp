@@ -2,38 +2,22 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
-#include <filesystem>
 #include <string>
-#include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/io/scenario_loader.hpp"
 #include "support/cli_runner.hpp"
+#include "support/shipped_reports.hpp"
 
 using fleetsim::testing::run_fleetsim;
+using fleetsim::testing::shipped_output;
+using fleetsim::testing::shipped_runs;
+using fleetsim::testing::ShippedOutput;
 using nlohmann::json;
 
 namespace {
 
 double num(const json& j) { return j.is_null() ? std::nan("") : j.get<double>(); }
-
-struct ShippedRun {
-  std::string file;
-  std::string variant;
-};
-
-std::vector<ShippedRun> shipped_runs() {
-  std::vector<ShippedRun> runs;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(FLEETSIM_SOURCE_DIR) + "/scenarios")) {
-    if (entry.path().extension() != ".yaml") continue;
-    const std::string file = entry.path().string();
-    runs.push_back({file, ""});
-    const auto loaded = fleetsim::load_scenario_file(file);
-    for (const auto& v : loaded.variants) runs.push_back({file, v});
-  }
-  return runs;
-}
 
 void check_report_adds_up(const json& r) {
   const json& fleet = r["fleet"];
@@ -128,14 +112,16 @@ void check_report_adds_up(const json& r) {
 
 }  // namespace
 
-TEST_CASE("Every shipped scenario and variant runs and its report adds up", "[end-to-end]") {
+// The reports come from `fleetsim run --format json` (stdout), run once per
+// test run for every test that reads them (support/shipped_reports.hpp).
+TEST_CASE("Every shipped scenario and variant runs and its report adds up", "[end-to-end][shipped-reports]") {
   const auto runs = shipped_runs();
   REQUIRE(runs.size() >= 5);  // quickstart, and cpu-vs-gpu-agentic with its three variants
   for (const auto& run : runs) {
-    INFO(run.file << " variant '" << run.variant << "'");
-    const auto r = run_fleetsim("run '" + run.file + "' --format json --no-progress" +
-                                (run.variant.empty() ? "" : " --variant " + run.variant));
+    INFO(run.label());
+    const ShippedOutput r = shipped_output(run, "json");
     INFO(r.err);
+    REQUIRE(r.found);
     REQUIRE(r.exit_code == 0);
     check_report_adds_up(json::parse(r.out));
   }

@@ -6,13 +6,13 @@
 // blank.
 #include <catch2/catch.hpp>
 
-#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "support/cli_runner.hpp"
+#include "support/shipped_reports.hpp"
 
 using namespace fleetsim::testing;
 using Catch::Matchers::Contains;
@@ -204,21 +204,21 @@ TEST_CASE("The HTML pages render in headless Chromium without errors and are not
     chromium.check_renders(page, std::to_string(n++));
 }
 
+// The pages: `fleetsim run --format html -o PAGE`, run once per test run for
+// every test that reads the shipped reports (support/shipped_reports.hpp).
 TEST_CASE("The HTML report of every shipped scenario renders in headless Chromium without errors",
-          "[html][report][cli][shipped]") {
+          "[html][report][cli][shipped][shipped-reports]") {
   const Chromium chromium("shipped");
-  std::vector<std::filesystem::path> scenarios;
-  for (const auto& entry : std::filesystem::directory_iterator(FLEETSIM_SOURCE_DIR "/scenarios"))
-    if (entry.path().extension() == ".yaml") scenarios.push_back(entry.path());
-  std::sort(scenarios.begin(), scenarios.end());
+  std::vector<ShippedRun> scenarios;
+  for (const ShippedRun& run : shipped_runs())
+    if (run.variant.empty()) scenarios.push_back(run);
   REQUIRE(scenarios.size() >= 10);
-  for (const auto& scenario : scenarios) {
-    const std::string name = scenario.stem().string();
-    INFO(name);
-    const std::string page = temp_path("shipped-" + name + ".html");
-    const CliResult r = run_fleetsim("run '" + scenario.string() + "' --format html --no-progress -o '" + page + "'");
+  for (const ShippedRun& scenario : scenarios) {
+    INFO(scenario.label());
+    const ShippedOutput r = shipped_output(scenario, "html");
     INFO(r.err);
+    REQUIRE(r.found);
     REQUIRE(r.exit_code == 0);
-    chromium.check_renders(page, "shipped-" + name);
+    chromium.check_renders(r.path, "shipped-" + scenario.name);
   }
 }

@@ -3,39 +3,22 @@
 // a report that is not one.
 #include <catch2/catch.hpp>
 
-#include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "child_runs.hpp"
 #include "fleetsim/io/json_input.hpp"
 #include "fleetsim/io/report_reader.hpp"
 #include "fleetsim/io/report_writers.hpp"
-#include "fleetsim/io/scenario_loader.hpp"
 #include "report_json.hpp"
+#include "support/shipped_reports.hpp"
 
 using namespace fleetsim;
 using Json = nlohmann::ordered_json;
 
 namespace {
-
-// Every shipped scenario and each of its variants, as child runs.
-std::vector<RunRequest> shipped_requests() {
-  std::vector<RunRequest> requests;
-  std::vector<std::string> files;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(FLEETSIM_SOURCE_DIR) + "/scenarios"))
-    if (entry.path().extension() == ".yaml") files.push_back(entry.path().string());
-  std::sort(files.begin(), files.end());
-  for (const std::string& file : files) {
-    requests.push_back({file, "", {}, std::nullopt, {}, {}});
-    for (const auto& v : load_scenario_file(file).variants) requests.push_back({file, v, {}, std::nullopt, {}, {}});
-  }
-  return requests;
-}
 
 Json parsed(const std::string& text) {
   std::string error;
@@ -72,22 +55,25 @@ std::string read_error(const Json& j) {
 
 }  // namespace
 
+// The reports: `fleetsim run --format json`'s stdout, run once per test run
+// for every test that reads them (support/shipped_reports.hpp).
 TEST_CASE("The report of every shipped scenario and variant reads back to the same JSON, byte for byte",
-          "[report][reader][shipped]") {
-  const std::vector<RunRequest> requests = shipped_requests();
-  REQUIRE(requests.size() > 20);
-  const std::vector<RunOutcome> outcomes = run_all(requests, 2, {}, {}, FLEETSIM_BINARY);
-  for (std::size_t i = 0; i < requests.size(); ++i) {
-    INFO(requests[i].scenario << " variant '" << requests[i].variant << "'");
-    INFO(outcomes[i].errors);
-    REQUIRE(outcomes[i].ok());
-    const Json j = parsed(outcomes[i].report);
+          "[report][reader][shipped][shipped-reports]") {
+  const std::vector<testing::ShippedRun> runs = testing::shipped_runs();
+  REQUIRE(runs.size() > 20);
+  for (const testing::ShippedRun& run : runs) {
+    INFO(run.label());
+    const testing::ShippedOutput outcome = testing::shipped_output(run, "json");
+    INFO(outcome.err);
+    REQUIRE(outcome.found);
+    REQUIRE(outcome.exit_code == 0);
+    const Json j = parsed(outcome.out);
     std::string error;
     const std::optional<Report> report = report_from_json(j, error);
     INFO(error);
     REQUIRE(report);
     CHECK(report_to_json(*report) == j);
-    CHECK(render_json(*report) == outcomes[i].report);
+    CHECK(render_json(*report) == outcome.out);
   }
 }
 

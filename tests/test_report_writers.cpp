@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "fleetsim/io/report_writers.hpp"
-#include "../src/io/report_text.hpp"
+#include "fleetsim/io/report_text.hpp"
 
 using fleetsim::Report;
 using fleetsim::ReportFormat;

@@ -18,23 +18,18 @@
 #include "../src/io/request_trace_reader.hpp"
 #include "support/cli_runner.hpp"
 #include "support/report_run.hpp"
+#include "support/trace_fixtures.hpp"
 
 using namespace fleetsim;
 using Catch::Matchers::Contains;
+using fleetsim::testing::all;
+using fleetsim::testing::kTraces;
 using fleetsim::testing::run_fleetsim;
 using fleetsim::testing::run_scenario_json;
 using fleetsim::testing::temp_path;
 using fleetsim::testing::write_temp_file;
 
 namespace {
-
-const std::string kTraces = std::string(FLEETSIM_SOURCE_DIR) + "/tests/data/traces/";
-
-std::string all(const std::vector<Diagnostic>& ds) {
-  std::string text;
-  for (const auto& d : ds) text += d.format() + "\n";
-  return text;
-}
 
 RequestTrace read_ok(const std::string& file, const TraceMapping& m, const TraceOptions& o) {
   std::vector<Diagnostic> ds;
@@ -103,14 +98,7 @@ TEST_CASE("format mooncake reads JSON lines with millisecond times and prefix ha
 }
 
 TEST_CASE("a custom mapping groups calls into sessions, in order, with a model per call", "[trace]") {
-  TraceMapping m = *trace_preset("csv");
-  m.time_unit = TraceTimeUnit::milliseconds;
-  m.time = "t_ms";
-  m.session = "session";
-  m.model = "model";
-  m.prompt_tokens = "prompt";
-  m.output_tokens = "output";
-  m.prefix_hashes = "blocks";
+  const TraceMapping m = fleetsim::testing::agent_sessions_mapping();
   TraceOptions o = with_model("llama-3.1-8b");
   o.rate_scale = 2.0;
   const RequestTrace t = read_ok(kTraces + "agent-sessions.csv", m, o);

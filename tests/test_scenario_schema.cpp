@@ -15,7 +15,7 @@
 #include "fleetsim/io/scenario_schema.hpp"
 #include "fleetsim/core/units.hpp"
 #include "scenario_key_tables.hpp"
-#include "scenario_keys.hpp"
+#include "fleetsim/io/scenario_keys.hpp"
 #include "step_reader.hpp"
 
 using namespace fleetsim;

@@ -367,6 +367,127 @@ TEST_CASE("sync_points_per_layer: the llama.cpp stacks' count, a pool's override
   CHECK_THAT(messages(bad_hw.diagnostics), Contains("core_to_core_latency"));
 }
 
+TEST_CASE("Amdahl's serial fraction on a CPU replica, by hand", "[stacks][roofline]") {
+  const HardwareSpec cpu = testing::graviton_socket();  // 2 sockets x 96 cores
+  EngineSettings engine;
+  engine.threads = 64;
+  EngineSettings serial = engine;
+  serial.serial_fraction = 0.02;
+  IterationShape s;
+  s.prefill_tokens = 1000;
+  s.prefill_attention_pairs = 1000 * 1001 / 2.0;
+  s.prefill_seqs = 1;
+  s.prefill_outputs = 1;
+  const IterationCost ideal = RooflineModel(testing::llama_8b(), cpu, engine).cost(s);
+  const IterationCost amdahl = RooflineModel(testing::llama_8b(), cpu, serial).cost(s);
+  // 64 threads compute 64 / (1 + 0.02 x 63) = 28.3 times one thread's rate,
+  // not 64: the math takes 2.26 times as long; the weight reads do not change.
+  CHECK(amdahl.linear_compute_s / ideal.linear_compute_s == Approx(2.26));
+  CHECK(amdahl.attention_compute_s / ideal.attention_compute_s == Approx(2.26));
+  CHECK(amdahl.linear_memory_s == ideal.linear_memory_s);
+  CHECK(amdahl.attention_memory_s == ideal.attention_memory_s);
+  // By hand: bf16 peak 16.6 TFLOP/s a socket x 0.5 x 28.3/96 = 2.448 TFLOP/s.
+  const double rate = 16.6e12 * 0.5 * (64.0 / 2.26) / 96.0;
+  CHECK(amdahl.linear_compute_s == Approx(2.0 * testing::llama_8b().params_active * 1000 / rate));
+  // A replica over both sockets counts every thread: N = 128, 1 + 0.02 x 127.
+  EngineSettings two = serial;
+  two.tensor_parallel = 2;
+  two.threads = 128;
+  EngineSettings two_ideal = two;
+  two_ideal.serial_fraction = 0;
+  CHECK(RooflineModel(testing::llama_8b(), cpu, two).cost(s).linear_compute_s /
+            RooflineModel(testing::llama_8b(), cpu, two_ideal).cost(s).linear_compute_s ==
+        Approx(3.54));
+  // One thread has nobody to wait for; a GPU has no threads.
+  EngineSettings one = serial;
+  one.threads = 1;
+  EngineSettings one_ideal = engine;
+  one_ideal.threads = 1;
+  CHECK(RooflineModel(testing::llama_8b(), cpu, one).cost(s).time_s() ==
+        RooflineModel(testing::llama_8b(), cpu, one_ideal).cost(s).time_s());
+  CHECK(RooflineModel(testing::llama_8b(), testing::h100_node(), serial).cost(s).time_s() ==
+        RooflineModel(testing::llama_8b(), testing::h100_node(), EngineSettings{}).cost(s).time_s());
+}
+
+TEST_CASE("serial_fraction: the llama.cpp stacks' fitted value, a pool's own, bad values located",
+          "[stacks][loader]") {
+  // Fitted in round 9 (docs/validation.md) for the two llama.cpp stacks, with
+  // its source; the other stacks give none.
+  const Catalog& c = Catalog::builtin();
+  for (const ServingStack& s : c.stacks()) {
+    const bool ggml = s.name == "llama.cpp" || s.name == "llama.cpp-server";
+    CHECK((s.serial_fraction > 0) == ggml);
+    CHECK(s.sources.count("serial_fraction") == (ggml ? 1u : 0u));
+  }
+  CHECK(c.find_stack("llama.cpp")->serial_fraction < 0.2);
+  auto load = [](const std::string& engine) { return load_builtin_pool("graviton4-r8g.16xlarge", engine); };
+  const LoadResult stack = load("{stack: llama.cpp}");
+  REQUIRE(stack.ok());
+  CHECK(stack.scenario->pools[0].engine.serial_fraction == c.find_stack("llama.cpp")->serial_fraction);
+  CHECK(load("{stack: vllm-cpu}").scenario->pools[0].engine.serial_fraction == 0);
+  ServingStack measured = *c.find_stack("llama.cpp");
+  measured.serial_fraction = 0.01;
+  CHECK(engine_defaults(measured).serial_fraction == 0.01);
+  const LoadResult pool = load("{stack: llama.cpp, serial_fraction: 0.05}");
+  REQUIRE(pool.ok());
+  CHECK(pool.scenario->pools[0].engine.serial_fraction == 0.05);
+  CHECK(load("{}").scenario->pools[0].engine.serial_fraction == 0);
+  for (const char* bad : {"{serial_fraction: 1}", "{serial_fraction: -0.1}"}) {
+    const LoadResult r = load(bad);
+    CHECK_FALSE(r.ok());
+    CHECK_THAT(messages(r.diagnostics), Contains("fleet.pools[0].engine.serial_fraction"));
+  }
+}
+
+TEST_CASE("A CPU stack's kernel speed by weight format, by hand", "[stacks][roofline]") {
+  const HardwareSpec cpu = testing::graviton_socket();
+  ModelSpec repacked = testing::llama_8b();
+  repacked.weight_format = "q4_0_8_8";
+  ModelSpec plain = repacked;
+  plain.weight_format = "q4_0";
+  EngineSettings engine;
+  engine.format_efficiency["q4_0_8_8"] = 2.5;
+  IterationShape s;
+  s.prefill_tokens = 1000;
+  s.prefill_attention_pairs = 1000 * 1001 / 2.0;
+  s.prefill_seqs = 1;
+  s.prefill_outputs = 1;
+  const IterationCost fast = RooflineModel(repacked, cpu, engine).cost(s);
+  const IterationCost slow = RooflineModel(plain, cpu, engine).cost(s);
+  // The listed format's matrices compute 2.5 times as fast; attention and
+  // the weight reads are the same; an unlisted format keeps the class's rate.
+  CHECK(slow.linear_compute_s / fast.linear_compute_s == Approx(2.5));
+  CHECK(fast.attention_compute_s == slow.attention_compute_s);
+  CHECK(fast.linear_memory_s == slow.linear_memory_s);
+  CHECK(slow.linear_compute_s == RooflineModel(plain, cpu, EngineSettings{}).cost(s).linear_compute_s);
+  // A GPU's kernels are inside its fitted efficiencies: no factor.
+  CHECK(RooflineModel(repacked, testing::h100_node(), engine).cost(s).time_s() ==
+        RooflineModel(repacked, testing::h100_node(), EngineSettings{}).cost(s).time_s());
+}
+
+TEST_CASE("format_efficiency: the llama.cpp stacks list the repacked Q4_0 layout, bad entries located",
+          "[stacks][loader]") {
+  const Catalog& c = Catalog::builtin();
+  for (const char* name : {"llama.cpp", "llama.cpp-server"}) {
+    REQUIRE(c.find_stack(name));
+    REQUIRE(c.find_stack(name)->format_efficiency.count("q4_0_8_8") == 1);
+    CHECK(c.find_stack(name)->format_efficiency.at("q4_0_8_8") > 0);
+    CHECK(c.find_stack(name)->sources.count("format_efficiency") == 1);
+  }
+  CHECK(c.find_stack("tensorrt-llm")->format_efficiency.empty());
+  const LoadResult stack = load_builtin_pool("graviton3-c7g.16xlarge", "{stack: llama.cpp}");
+  REQUIRE(stack.ok());
+  CHECK(stack.scenario->pools[0].engine.format_efficiency == c.find_stack("llama.cpp")->format_efficiency);
+  // A catalog file's stack: an unknown format and a value out of range, located.
+  for (const char* entry : {"{catalog: llama.cpp, format_efficiency: {q4_0_9_9: 2}}",
+                            "{catalog: llama.cpp, format_efficiency: {q4_0_8_8: 0}}"}) {
+    const std::string text = std::string("stacks:\n  mine: ") + entry + "\n";
+    std::vector<Diagnostic> diagnostics;
+    CHECK_FALSE(overlay_catalog(Catalog::builtin(), text, "c.yaml", diagnostics));
+    CHECK_THAT(messages(diagnostics), Contains("stacks.mine.format_efficiency"));
+  }
+}
+
 TEST_CASE("kernels_per_layer: a stack's count, a pool's override, bad values located", "[stacks][loader]") {
   const Catalog& c = Catalog::builtin();
   REQUIRE(c.find_stack("pytorch-cuda-graph"));

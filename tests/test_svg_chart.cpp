@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "../src/io/svg_chart.hpp"
+#include "fleetsim/io/svg_chart.hpp"
 
 using namespace fleetsim;
 

@@ -22,6 +22,7 @@
 #include "../src/io/request_trace_reader.hpp"
 #include "support/cli_runner.hpp"
 #include "support/toy_fleet.hpp"
+#include "support/trace_fixtures.hpp"
 
 using namespace fleetsim;
 using namespace fleetsim::testing;
@@ -124,16 +125,6 @@ TEST_CASE("think_time pacing with a start-to-start gap waits for the later of st
 }
 
 namespace {
-
-TraceMapping session_mapping() {
-  TraceMapping m = *trace_preset("csv");
-  m.time = "t";
-  m.session = "id";
-  m.prompt_tokens = "p";
-  m.output_tokens = "o";
-  m.gap = "gap";
-  return m;
-}
 
 TraceOptions paced(TracePacing pacing) {
   TraceOptions o;

@@ -6,6 +6,7 @@
 
 #include "fleetsim/workflows/expectations.hpp"
 #include "fleetsim/io/scenario_loader.hpp"
+#include "fleetsim/workflows/scenario_sections.hpp"
 #include "support/cli_runner.hpp"
 
 using namespace fleetsim;
@@ -38,7 +39,7 @@ std::string messages(const LoadResult& r) {
 }  // namespace
 
 TEST_CASE("An expect: section becomes expectations with their origin", "[expect]") {
-  const LoadResult r = load_scenario_text(scenario_with(R"(expect:
+  const WorkflowLoad r = load_scenario_text_with_sections(scenario_with(R"(expect:
   fleet.cost_per_session_usd: {max: 0.004}
   pools.gpu.utilization: {min: 0.3, max: 0.9}
   fleet.energy_per_session_j: {tolerance: 5%}
@@ -56,7 +57,7 @@ TEST_CASE("An expect: section becomes expectations with their origin", "[expect]
 }
 
 TEST_CASE("A malformed expect: section is a located error", "[expect]") {
-  const LoadResult r = load_scenario_text(scenario_with(R"(expect:
+  const WorkflowLoad r = load_scenario_text_with_sections(scenario_with(R"(expect:
   fleet.cost_per_session_usd: {maxx: 1}
   pools.gpu.utilization: {min: 0.9, max: 0.3}
   fleet.nodes: {tolerance: lots}
@@ -75,7 +76,7 @@ TEST_CASE("A malformed expect: section is a located error", "[expect]") {
 
 TEST_CASE("A plan: section is checked against the fleet and the catalog", "[plan]") {
   SECTION("valid, with the pool's own hardware filled in") {
-    const LoadResult r = load_scenario_text(scenario_with(R"(plan:
+    const WorkflowLoad r = load_scenario_text_with_sections(scenario_with(R"(plan:
   pools:
     gpu: {min: 0, max: 3}
     cpu: {max: 8, hardware: [graviton4-c8g.48xlarge, graviton3-c7g.16xlarge]}
@@ -97,7 +98,7 @@ TEST_CASE("A plan: section is checked against the fleet and the catalog", "[plan
     CHECK(r.plan->pools[1].hardware_listed);
   }
   SECTION("unknown pools and hardware, and inverted ranges") {
-    const LoadResult r = load_scenario_text(scenario_with(R"(plan:
+    const WorkflowLoad r = load_scenario_text_with_sections(scenario_with(R"(plan:
   pools:
     gpus: {max: 3}
     cpu: {min: 4, max: 2, hardware: [graviton5]}
@@ -131,4 +132,42 @@ TEST_CASE("Tolerances read as percentages or fractions", "[expect]") {
   CHECK_FALSE(parse_tolerance("-1%"));
   CHECK_FALSE(parse_tolerance("five"));
   CHECK_FALSE(parse_tolerance("%"));
+}
+
+TEST_CASE("io's loader alone leaves the workflow sections unread", "[expect][plan]") {
+  // The loader knows `expect` and `plan` as keys; what they hold is read only
+  // by the readers the workflows install.
+  const std::string text = scenario_with("expect:\n  fleet.nodes: {maxx: 1}\nplan:\n  pools:\n    gpus: {max: 3}\n");
+  const LoadResult plain = load_scenario_text(text, "s.yaml");
+  INFO(messages(plain));
+  CHECK(plain.ok());
+  const WorkflowLoad sectioned = load_scenario_text_with_sections(text, "s.yaml");
+  CHECK_FALSE(sectioned.ok());
+  const std::string found = messages(sectioned);
+  CHECK_THAT(found, Contains("s.yaml:14:17: error: expect.fleet.nodes.maxx: unknown key"));
+  CHECK_THAT(found, Contains("s.yaml:17:5: error: plan.pools.gpus: no pool named \"gpus\" in fleet.pools"));
+}
+
+TEST_CASE("A broken expect: or plan: fails validate, run and check alike", "[expect][plan][cli]") {
+  using fleetsim::testing::run_fleetsim;
+  using fleetsim::testing::write_temp_file;
+  const std::string path = write_temp_file(
+      "broken-sections.yaml", scenario_with("expect:\n  fleet.nodes: {min: 3, max: 1}\nplan:\n  pools:\n"
+                                            "    cpu: {max: 2, hardware: [graviton5]}\n"));
+  const auto validate = run_fleetsim("validate '" + path + "'");
+  CHECK(validate.exit_code == 1);
+  CHECK_THAT(validate.out, Contains("broken-sections.yaml: 2 errors"));
+  CHECK_THAT(validate.err,
+             Contains("broken-sections.yaml:14:16: error: expect.fleet.nodes: min 3 is above max 1: nothing could meet it"));
+  CHECK_THAT(validate.err,
+             Contains("broken-sections.yaml:17:30: error: plan.pools.cpu.hardware[0]: unknown hardware \"graviton5\""));
+  // The commands that would run something print the same diagnostics, then
+  // say that nothing was run, and write nothing.
+  for (const std::string command : {"run", "check", "plan"}) {
+    INFO(command);
+    const auto r = run_fleetsim(command + " '" + path + "'");
+    CHECK(r.exit_code == 1);
+    CHECK(r.err == validate.err + path + ": 2 errors, nothing was run\n");
+    CHECK(r.out.empty());
+  }
 }

@@ -11,7 +11,7 @@
 #include "atomic_file.hpp"
 #include "exit_codes.hpp"
 #include "fleetsim/io/catalog.hpp"
-#include "fleetsim/io/scenario_loader.hpp"
+#include "fleetsim/workflows/scenario_sections.hpp"
 
 namespace fleetsim {
 
@@ -32,7 +32,7 @@ std::size_t count_errors(const std::vector<Diagnostic>& diagnostics) {
 std::optional<Scenario> load_scenario_or_report(const std::string& path, const std::string& variant) {
   LoadOptions options;
   options.variant = variant;
-  LoadResult result = load_scenario_file(path, active_catalog(), options);
+  LoadResult result = load_scenario_file_with_sections(path, active_catalog(), options);
   print_diagnostics(result.diagnostics);
   if (!result.ok()) {
     std::cerr << path << ": " << plural(count_errors(result.diagnostics), "error") << ", nothing was run\n";

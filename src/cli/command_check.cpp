@@ -126,7 +126,7 @@ bool plan_checks(const CheckOptions& o, const Overrides& overrides, const std::v
                  std::vector<Checked>& checked, std::vector<RunRequest>& requests) {
   bool inputs_ok = true;
   for (const auto& path : o.scenarios) {
-    const LoadResult loaded = load_and_report(path, o.variant, overrides);
+    const WorkflowLoad loaded = load_and_report(path, o.variant, overrides);
     Checked c;
     c.label = o.variant.empty() ? path : path + " --variant " + o.variant;
     c.expectations = loaded.expectations;

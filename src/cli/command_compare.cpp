@@ -59,7 +59,7 @@ std::optional<std::vector<Entry>> entries(const CompareOptions& o, const Overrid
     }
     const std::string& file = o.scenarios.front();
     // Only for the names of the variants: the runs are validated (and their errors printed) later.
-    const LoadResult base = load_scenario_file(file);
+    const LoadResult base = load_scenario_file_with_sections(file);
     std::vector<std::string> names = o.variants;
     if (o.all_variants) {
       names = {""};

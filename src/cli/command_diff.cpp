@@ -67,7 +67,7 @@ Command add_diff_command(CLI::App& app) {
       ->type_name("FILE");
   cmd->add_option("new", o->after, "The report to check against it")->required()->type_name("FILE");
   cmd->add_option("--tolerance", o->tolerance, "Largest relative difference allowed, e.g. 2% (default 0: exact)");
-  cmd->add_flag("--key-figures", o->key_figures, "Compare only the key figures (costs, power, latency percentiles, SLOs)");
+  cmd->add_flag("--key-figures", o->key_figures, "Compare only the key figures (costs, power, carbon, latency percentiles, SLOs)");
   cmd->add_flag("--all", o->all, "List every changed figure, not only those beyond the tolerance");
   cmd->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
   cmd->add_option("-o,--output", o->output, "Write to FILE instead of stdout")->type_name("FILE");

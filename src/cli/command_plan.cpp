@@ -160,7 +160,7 @@ class CandidateRunner {
     LoadOptions options;
     options.variant = o_.variant;
     options.overrides = overrides;
-    const LoadResult loaded = load_scenario_file(o_.scenario, active_catalog(), options);
+    const LoadResult loaded = load_scenario_file_with_sections(o_.scenario, active_catalog(), options);
     if (loaded.ok()) return true;
     for (const auto& d : loaded.diagnostics)
       if (d.is_error()) {
@@ -185,7 +185,7 @@ class CandidateRunner {
 };
 
 int plan(const PlanOptions& o) {
-  const LoadResult loaded = load_and_report(o.scenario, o.variant, split_settings(o.settings));
+  const WorkflowLoad loaded = load_and_report(o.scenario, o.variant, split_settings(o.settings));
   if (!loaded.ok()) return kExitInvalidInput;
   if (!loaded.plan) {
     // The example names the scenario's own pools, so it can be pasted as is.

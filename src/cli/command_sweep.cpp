@@ -146,7 +146,7 @@ int plan_points(const SweepOptions& o, const SweepSpec& spec, const Overrides& f
     LoadOptions options;
     options.variant = o.variant;
     options.overrides = overrides;
-    LoadResult loaded = load_scenario_file(o.scenario, active_catalog(), options);
+    LoadResult loaded = load_scenario_file_with_sections(o.scenario, active_catalog(), options);
     p.valid = loaded.ok();
     p.diagnostics = std::move(loaded.diagnostics);
     if (p.valid) {

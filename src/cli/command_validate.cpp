@@ -10,7 +10,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "fleetsim/io/catalog.hpp"
-#include "fleetsim/io/scenario_loader.hpp"
+#include "fleetsim/workflows/scenario_sections.hpp"
 
 namespace fleetsim {
 namespace {
@@ -28,7 +28,7 @@ int validate(const std::vector<std::string>& paths) {
       LoadOptions options;
       options.variant = parts[i].first;
       options.cell = parts[i].second;
-      LoadResult result = load_scenario_file(path, active_catalog(), options);
+      WorkflowLoad result = load_scenario_file_with_sections(path, active_catalog(), options);
       if (i == 0) {
         for (const std::string& v : result.variants) parts.emplace_back(v, "");
         for (const CellSpec& c : result.cells) parts.emplace_back("", c.name);

@@ -81,13 +81,13 @@ Overrides split_settings(const std::vector<std::string>& settings) {
   return out;
 }
 
-LoadResult load_and_report(const std::string& path, const std::string& variant, const Overrides& overrides,
-                           const std::string& cell) {
+WorkflowLoad load_and_report(const std::string& path, const std::string& variant, const Overrides& overrides,
+                             const std::string& cell) {
   LoadOptions options;
   options.variant = variant;
   options.cell = cell;
   options.overrides = overrides;
-  LoadResult result = load_scenario_file(path, active_catalog(), options);
+  WorkflowLoad result = load_scenario_file_with_sections(path, active_catalog(), options);
   print_diagnostics(result.diagnostics);
   if (!result.ok())
     std::cerr << path << ": " << plural(count_errors(result.diagnostics), "error") << ", nothing was run\n";

@@ -10,7 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "fleetsim/io/scenario_loader.hpp"
+#include "fleetsim/workflows/scenario_sections.hpp"
 #include "fleetsim/workflows/sweep.hpp"
 
 namespace fleetsim {
@@ -42,7 +42,7 @@ Overrides split_settings(const std::vector<std::string>& settings);
 // Loads and validates a scenario, printing every diagnostic to stderr and, on
 // errors, "FILE: N errors, nothing was run". The result's `ok()` says which.
 // `cell`: only that entry of the file's cells: (docs/cells.md); empty: the whole scenario.
-LoadResult load_and_report(const std::string& path, const std::string& variant, const Overrides& overrides,
-                           const std::string& cell = {});
+WorkflowLoad load_and_report(const std::string& path, const std::string& variant, const Overrides& overrides,
+                             const std::string& cell = {});
 
 }  // namespace fleetsim

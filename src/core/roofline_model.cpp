@@ -37,9 +37,13 @@ DeviceShare device_share(const HardwareSpec& hardware, const EngineSettings& eng
   const double tp = std::max(1, engine.tensor_parallel);
   const double threads = engine.threads > 0 ? std::min(cores, engine.threads / tp) : cores;
   share.cores = threads;
-  share.compute_fraction = threads / cores;
+  // Amdahl: of one thread's time t on the math, a share s runs on one
+  // thread while the others wait, so the replica's N = threads * tp threads
+  // take t * (s + (1 - s) / N), a speed-up of N / (1 + s (N - 1)) over one.
+  const double all_threads = threads * tp;
+  share.compute_fraction = threads / cores / (1.0 + engine.serial_fraction * (all_threads - 1.0));
   if (hardware.core_bandwidth_bps <= 0) {
-    share.achieved_bandwidth_bps = socket * share.compute_fraction;
+    share.achieved_bandwidth_bps = socket * threads / cores;
   } else {
     // A smooth minimum of what the cores reach and what the socket gives,
     // (a^-p + b^-p)^(-1/p), written around the smaller so it cannot overflow.
@@ -71,6 +75,12 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   const DeviceShare share = device_share(hardware_, engine);
   peak_flops_ = hardware_.peak_flops_for(compute_type_for(model_.weight_dtype)).value_or(0.0);
   flops_per_second_ = tp_ * peak_flops_ * share.compute_fraction * hardware_.compute_efficiency;
+  // A CPU stack's matrix kernels differ by weight format more than by chip
+  // (§2.10); attention keeps the hardware's rate.
+  if (hardware_.kind == DeviceKind::cpu) {
+    const auto kernel = engine.format_efficiency.find(model_.weight_format);
+    if (kernel != engine.format_efficiency.end()) flops_per_second_ *= kernel->second;
+  }
   // Attention multiplies queries by cached keys and values: it runs in the
   // KV cache's type (FP8 attention for an FP8 cache, else 16-bit), or in the
   // weights' type on a device that lists no peak for the cache's.

@@ -13,6 +13,8 @@ EngineSettings engine_defaults(const ServingStack& stack) {
   if (stack.kv_layout) e.kv_layout = *stack.kv_layout;
   e.kernels_per_layer = stack.kernels_per_layer;
   e.sync_points_per_layer = stack.sync_points_per_layer;
+  e.serial_fraction = stack.serial_fraction;
+  e.format_efficiency = stack.format_efficiency;
   return e;
 }
 

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "fleetsim/core/arrival_pattern.hpp"
-#include "scenario_keys.hpp"
+#include "fleetsim/io/scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {

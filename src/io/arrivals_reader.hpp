@@ -5,7 +5,7 @@
 #include <string>
 
 #include "fleetsim/core/scenario.hpp"
-#include "yaml_reader.hpp"
+#include "fleetsim/io/yaml_reader.hpp"
 
 namespace fleetsim {
 

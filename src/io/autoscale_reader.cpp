@@ -4,7 +4,7 @@
 
 #include "fleetsim/core/autoscale_policy.hpp"
 #include "fleetsim/core/units.hpp"
-#include "scenario_keys.hpp"
+#include "fleetsim/io/scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {

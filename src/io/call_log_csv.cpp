@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "csv_field.hpp"
+#include "fleetsim/io/csv_field.hpp"
 #include "fleetsim/io/call_log_writer.hpp"
 
 namespace fleetsim {

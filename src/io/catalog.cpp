@@ -6,7 +6,7 @@
 #include "hardware_entry.hpp"
 #include "model_entry.hpp"
 #include "stack_entry.hpp"
-#include "yaml_document.hpp"
+#include "fleetsim/io/yaml_document.hpp"
 
 namespace fleetsim::catalog_data {
 extern const char* const kHardwareYaml;

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "report_text.hpp"
+#include "fleetsim/io/report_text.hpp"
 #include "stack_render.hpp"
 
 namespace fleetsim {

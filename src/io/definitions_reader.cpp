@@ -4,7 +4,7 @@
 
 #include "hardware_entry.hpp"
 #include "model_entry.hpp"
-#include "spelling.hpp"
+#include "fleetsim/io/spelling.hpp"
 
 namespace fleetsim {
 namespace {

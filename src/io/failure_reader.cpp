@@ -1,6 +1,6 @@
 #include "failure_reader.hpp"
 #include "scenario_words.hpp"
-#include "scenario_keys.hpp"
+#include "fleetsim/io/scenario_keys.hpp"
 
 namespace fleetsim {
 

@@ -9,11 +9,11 @@
 #include "failure_reader.hpp"
 #include "purchase_reader.hpp"
 #include "kv_tier_reader.hpp"
-#include "spelling.hpp"
+#include "fleetsim/io/spelling.hpp"
 #include "stack_entry.hpp"
 #include "tool_pool_reader.hpp"
 #include "scenario_words.hpp"
-#include "scenario_keys.hpp"
+#include "fleetsim/io/scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {
@@ -82,6 +82,8 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
   if (const YAML::Node n = YamlReader::get(map, "sync_points_per_layer"))
     if (auto v = r.number(n, child_path(path, "sync_points_per_layer"), in_range(0, 1000)))
       e.sync_points_per_layer = *v;
+  if (const YAML::Node n = YamlReader::get(map, "serial_fraction"))
+    if (auto v = r.number(n, child_path(path, "serial_fraction"), in_range(0, 1, false, true))) e.serial_fraction = *v;
 
   const YAML::Node retention = YamlReader::get(map, "kv_retention");
   sites.kv_retention = retention;

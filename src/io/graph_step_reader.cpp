@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "step_reader.hpp"
-#include "scenario_keys.hpp"
+#include "fleetsim/io/scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {

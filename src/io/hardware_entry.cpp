@@ -5,7 +5,7 @@
 #include "kv_tier_reader.hpp"
 #include "model_entry.hpp"
 #include "purchase_reader.hpp"
-#include "spelling.hpp"
+#include "fleetsim/io/spelling.hpp"
 #include "scenario_words.hpp"
 
 namespace fleetsim {

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "fleetsim/core/hardware.hpp"
-#include "yaml_reader.hpp"
+#include "fleetsim/io/yaml_reader.hpp"
 
 namespace fleetsim {
 

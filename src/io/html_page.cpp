@@ -1,6 +1,6 @@
-#include "html_page.hpp"
+#include "fleetsim/io/html_page.hpp"
 
-#include "markup_escape.hpp"
+#include "fleetsim/io/markup_escape.hpp"
 
 namespace fleetsim {
 

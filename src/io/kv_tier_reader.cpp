@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include "fleetsim/core/kv_policy.hpp"
-#include "spelling.hpp"
+#include "fleetsim/io/spelling.hpp"
 #include "scenario_words.hpp"
-#include "scenario_keys.hpp"
+#include "fleetsim/io/scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {

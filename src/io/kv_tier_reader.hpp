@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "fleetsim/core/scenario.hpp"
-#include "yaml_reader.hpp"
+#include "fleetsim/io/yaml_reader.hpp"
 
 namespace fleetsim {
 

@@ -1,4 +1,4 @@
-#include "markup_escape.hpp"
+#include "fleetsim/io/markup_escape.hpp"
 
 namespace fleetsim {
 

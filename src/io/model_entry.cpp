@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "spelling.hpp"
+#include "fleetsim/io/spelling.hpp"
 #include "weight_format_catalog.hpp"
 
 namespace fleetsim {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "fleetsim/core/model_spec.hpp"
-#include "yaml_reader.hpp"
+#include "fleetsim/io/yaml_reader.hpp"
 
 namespace fleetsim {
 

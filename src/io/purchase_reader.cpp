@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "spelling.hpp"
-#include "scenario_keys.hpp"
+#include "fleetsim/io/spelling.hpp"
+#include "fleetsim/io/scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "fleetsim/core/purchase.hpp"
-#include "yaml_reader.hpp"
+#include "fleetsim/io/yaml_reader.hpp"
 
 namespace fleetsim {
 

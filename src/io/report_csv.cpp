@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "csv_field.hpp"
+#include "fleetsim/io/csv_field.hpp"
 #include "fleetsim/io/report_writers.hpp"
 #include "report_json.hpp"
 

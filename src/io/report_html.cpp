@@ -9,10 +9,10 @@
 #include <fmt/format.h>
 
 #include "fleetsim/io/report_writers.hpp"
-#include "html_page.hpp"
-#include "report_text.hpp"
-#include "markup_escape.hpp"
-#include "svg_chart.hpp"
+#include "fleetsim/io/html_page.hpp"
+#include "fleetsim/io/report_text.hpp"
+#include "fleetsim/io/markup_escape.hpp"
+#include "fleetsim/io/svg_chart.hpp"
 
 namespace fleetsim {
 namespace {

@@ -1,6 +1,7 @@
-// The report as a JSON tree: the single description of which figures exist,
-// under which names and in which order. render_json prints it; render_csv
-// flattens it, so the two formats cannot drift apart. Private to src/io.
+// The report as a JSON tree, built from report_fields.hpp (which figures
+// exist, under which names and in which order; the reader walks the same
+// list). render_json prints it; render_csv flattens it, so the two formats
+// cannot drift apart. Private to src/io.
 #pragma once
 
 #include <nlohmann/json.hpp>

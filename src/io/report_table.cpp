@@ -9,7 +9,7 @@
 
 #include "fleetsim/io/report_writers.hpp"
 #include "report_table_parts.hpp"
-#include "report_text.hpp"
+#include "fleetsim/io/report_text.hpp"
 
 namespace fleetsim {
 namespace {

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "report_text.hpp"
+#include "fleetsim/io/report_text.hpp"
 
 namespace fleetsim::report_table {
 namespace {

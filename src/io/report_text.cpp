@@ -1,4 +1,4 @@
-#include "report_text.hpp"
+#include "fleetsim/io/report_text.hpp"
 
 #include <fmt/format.h>
 

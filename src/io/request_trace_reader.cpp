@@ -13,6 +13,8 @@
 #include "trace_file_feed.hpp"
 #include "trace_lines.hpp"
 #include "trace_row_splitter.hpp"
+#include "trace_session_feed.hpp"
+#include "trace_session_index.hpp"
 
 // This file reads a trace's lines, held whole or (streamed) one at a time;
 // splitting them into rows is trace_row_splitter.cpp's, what a value must be
@@ -24,6 +26,8 @@ namespace {
 
 using trace_rows::Problems;
 using trace_rows::RowSplitter;
+using trace_rows::SessionIndex;
+using trace_rows::SessionIndexBuilder;
 using trace_rows::TraceBuilder;
 using trace_rows::TraceLines;
 
@@ -55,10 +59,8 @@ int for_each_line(const std::string& text, Each each) {
 // The trace from its lines, `each_line(handle)` calling `handle(line, n)`
 // for each until it returns false, and returning the last n.
 template <typename EachLine>
-std::optional<RequestTrace> parse_lines(EachLine each_line, const std::string& file, const TraceMapping& m,
-                                        const TraceOptions& o, Problems& problems, TraceBuilder::CallSink sink = {}) {
-  TraceBuilder builder(file, m, o, problems);
-  if (sink) builder.stream_to(std::move(sink));
+std::optional<RequestTrace> parse_lines(EachLine each_line, const TraceMapping& m, TraceBuilder& builder,
+                                        Problems& problems) {
   RowSplitter split(m, builder, problems);
   const int last = each_line([&](std::string_view line, int n) { return split.line(line, n); });
   if (m.kind == TraceFileKind::jsonl) return builder.finish(std::max(last, 1));
@@ -74,24 +76,28 @@ void report_nul(Problems& problems, int line, int column) {
   problems.error(line, column, "the file contains a NUL byte; expected text (CSV or JSON lines)");
 }
 
-// What a streamed trace's check keeps of each row: counts, a sample of
-// session starts, and where each model is first named.
+// What a streamed trace's check keeps: counts, a sample of session starts,
+// and where each model is first named.
 class StreamedTally {
  public:
   explicit StreamedTally(RequestTrace::StreamedFigures& f) : f_(f) {}
-  void add(const RequestTrace::Call& c) {
-    const std::uint64_t k = f_.sessions++;
+  // A good row, in file order.
+  void call(const trace_rows::Row& r) {
     ++f_.calls;
-    f_.hashed = f_.hashed || c.prefix_count > 0;
+    f_.hashed = f_.hashed || r.hash_count > 0;
+    if (f_.first_row_of_model.size() <= r.model) f_.first_row_of_model.resize(r.model + 1, 0);
+    if (f_.first_row_of_model[r.model] == 0) f_.first_row_of_model[r.model] = r.line;
+  }
+  // The next session's start, in start order.
+  void session(double start_s) {
+    const std::uint64_t k = f_.sessions++;
     if (k % f_.start_stride == 0 && f_.start_sample_s.size() == kMaxSample) {
       // Every other sample, at twice the stride.
       for (std::size_t i = 0; 2 * i < kMaxSample; ++i) f_.start_sample_s[i] = f_.start_sample_s[2 * i];
       f_.start_sample_s.resize(kMaxSample / 2);
       f_.start_stride *= 2;
     }
-    if (k % f_.start_stride == 0) f_.start_sample_s.push_back(c.arrival_s);
-    if (f_.first_row_of_model.size() <= c.model) f_.first_row_of_model.resize(c.model + 1, 0);
-    if (f_.first_row_of_model[c.model] == 0) f_.first_row_of_model[c.model] = c.row;
+    if (k % f_.start_stride == 0) f_.start_sample_s.push_back(start_s);
   }
 
  private:
@@ -159,7 +165,8 @@ std::optional<RequestTrace> parse_request_trace(const std::string& text, const s
     return std::nullopt;
   }
   const TraceMapping read = columns_read(mapping, options);
-  auto trace = parse_lines([&](auto handle) { return for_each_line(text, handle); }, file, read, options, problems);
+  TraceBuilder builder(file, read, options, problems);
+  auto trace = parse_lines([&](auto handle) { return for_each_line(text, handle); }, read, builder, problems);
   problems.finish();
   if (problems.count() > 0) return std::nullopt;
   return trace;
@@ -194,6 +201,18 @@ std::optional<RequestTrace> scan_request_trace(const std::string& path, const Tr
   const TraceMapping read = columns_read(mapping, options);
   RequestTrace::StreamedFigures figures;
   StreamedTally tally(figures);
+  // Without a session column, rows are in time order and each a session;
+  // with one, the index finds each session's rows again.
+  const bool by_session = !read.session.empty();
+  SessionIndexBuilder index(options.pacing);
+  TraceBuilder builder(path, read, options, problems);
+  std::optional<trace_rows::Instant> origin;
+  builder.stream_to([&](const trace_rows::Row& row, const auto&) {
+    tally.call(row);
+    if (by_session) return index.add(row, lines.line_offset());
+    if (!origin) origin = row.at;
+    tally.session(builder.call_of(row, *origin).arrival_s);
+  });
   auto trace = parse_lines(
       [&](auto handle) {
         int last = 0;
@@ -201,7 +220,8 @@ std::optional<RequestTrace> scan_request_trace(const std::string& path, const Tr
           if (last = lines.line(); !handle(*line, last)) break;
         return last;
       },
-      path, read, options, problems, [&](const RequestTrace::Call& c, const auto&, double) { tally.add(c); });
+      read, builder, problems);
+  std::optional<SessionIndex> sessions;
   if (const auto [line, column] = lines.nul_at(); line != 0) {
     // As for a trace held whole: the NUL byte alone.
     found.clear();
@@ -216,13 +236,20 @@ std::optional<RequestTrace> scan_request_trace(const std::string& path, const Tr
     found.push_back(std::move(d));
     trace.reset();
   } else {
+    if (trace && by_session && !(sessions = index.finish(builder))) trace.reset();
     problems.finish();
   }
   out.insert(out.end(), found.begin(), found.end());
   if (!trace || !found.empty()) return std::nullopt;
+  CheckedTraceFile checked{path, read, options, trace->models, lines.version(), figures.calls};
+  if (sessions) {
+    for (const double start : sessions->starts_s) tally.session(start);
+    trace->feed = std::make_shared<TraceSessionFeedSource>(std::move(checked), sessions->origin,
+                                                           std::move(sessions->sessions));
+  } else {
+    trace->feed = std::make_shared<TraceFileFeedSource>(std::move(checked));
+  }
   trace->streamed = std::move(figures);
-  trace->feed = std::make_shared<TraceFileFeedSource>(
-      CheckedTraceFile{path, read, options, trace->models, lines.version(), trace->streamed.calls});
   return trace;
 }
 

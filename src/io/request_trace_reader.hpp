@@ -75,7 +75,10 @@ std::optional<RequestTrace> read_request_trace(const std::string& path, const Tr
 // limits::kMaxStreamedTraceFileBytes, line by line as parse_request_trace
 // does (the same diagnostics), but keeps no rows: a streamed trace
 // (RequestTrace::feed), whose feed reads the file again as the run goes.
-// Only for a mapping without a session column.
+// With a session column it keeps an index of 16 bytes a session
+// (trace_session_index.hpp) and the feed reads each session's rows when the
+// run starts it; the sessions, their order and their calls are those
+// parse_request_trace gives.
 std::optional<RequestTrace> scan_request_trace(const std::string& path, const TraceMapping& mapping,
                                                const TraceOptions& options, std::vector<Diagnostic>& out);
 

@@ -7,8 +7,8 @@
 
 #include "fleetsim/io/input_limits.hpp"
 #include "fleetsim/core/routing_policy.hpp"
-#include "spelling.hpp"
-#include "scenario_keys.hpp"
+#include "fleetsim/io/spelling.hpp"
+#include "fleetsim/io/scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {

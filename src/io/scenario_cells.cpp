@@ -6,9 +6,9 @@
 #include <fmt/format.h>
 
 #include "fleetsim/core/rng.hpp"
-#include "scenario_keys.hpp"
-#include "scenario_variants.hpp"
-#include "spelling.hpp"
+#include "fleetsim/io/scenario_keys.hpp"
+#include "fleetsim/io/scenario_variants.hpp"
+#include "fleetsim/io/spelling.hpp"
 
 namespace fleetsim {
 namespace {

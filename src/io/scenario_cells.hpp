@@ -10,7 +10,7 @@
 
 #include "fleetsim/core/scenario.hpp"
 #include "fleetsim/io/cell_spec.hpp"
-#include "yaml_reader.hpp"
+#include "fleetsim/io/yaml_reader.hpp"
 
 namespace fleetsim {
 

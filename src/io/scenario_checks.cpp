@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "fleetsim/core/roofline_model.hpp"
-#include "spelling.hpp"
+#include "fleetsim/io/spelling.hpp"
 
 namespace fleetsim {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "spelling.hpp"
+#include "fleetsim/io/spelling.hpp"
 
 namespace fleetsim {
 namespace {

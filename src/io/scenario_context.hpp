@@ -13,7 +13,7 @@
 
 #include "fleetsim/io/catalog.hpp"
 #include "fleetsim/core/scenario.hpp"
-#include "yaml_reader.hpp"
+#include "fleetsim/io/yaml_reader.hpp"
 
 namespace fleetsim {
 

@@ -1,7 +1,7 @@
 // The scenario format's tables. Each table is one kind of map; its keys are
 // listed in the order docs/scenario-format.md describes them. A new key is a
 // line here and its reading in the section's reader; the JSON Schema follows.
-#include "scenario_keys.hpp"
+#include "fleetsim/io/scenario_keys.hpp"
 
 #include <map>
 #include <stdexcept>
@@ -163,7 +163,8 @@ std::vector<KeyTable> fleet_tables() {
         optional("kv_tiers", list_of(any_of({kName, table("kv_tier_use")})),
                  "the node type's KV tiers this pool uses, top first"),
         optional("kernels_per_layer", number(0, 1000), "short kernels per layer (docs/performance-model.md 2.7)"),
-        optional("sync_points_per_layer", number(0, 1000), "thread barriers per layer on CPUs (2.8)")}},
+        optional("sync_points_per_layer", number(0, 1000), "thread barriers per layer on CPUs (2.8)"),
+        optional("serial_fraction", number(0, 1), "CPU only: the share of the math that one thread does alone (2.9)")}},
       {"kv_tier_use",
        "A KV tier with its own time-to-live",
        {required("tier", kName, "the name of one of the node type's kv_tiers"),

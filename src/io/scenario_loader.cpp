@@ -8,19 +8,18 @@
 #include <sstream>
 
 #include "definitions_reader.hpp"
-#include "expectations_reader.hpp"
 #include "fleet_reader.hpp"
 #include "fleetsim/io/input_file.hpp"
-#include "plan_reader.hpp"
+#include "fleetsim/io/scenario_section.hpp"
 #include "routing_reader.hpp"
 #include "scenario_cells.hpp"
 #include "scenario_checks.hpp"
-#include "scenario_overrides.hpp"
-#include "scenario_variants.hpp"
+#include "fleetsim/io/scenario_overrides.hpp"
+#include "fleetsim/io/scenario_variants.hpp"
 #include "settings_reader.hpp"
 #include "workload_reader.hpp"
-#include "yaml_document.hpp"
-#include "scenario_keys.hpp"
+#include "fleetsim/io/yaml_document.hpp"
+#include "fleetsim/io/scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {
@@ -66,13 +65,14 @@ void read_scenario(ScenarioContext& ctx, const YAML::Node& root) {
   check_scenario(ctx);
 }
 
-// The sections for the planning workflows: `expect:` (fleetsim check) and
-// `plan:` (fleetsim plan). `run` ignores them, but they are validated always.
-void read_workflow_sections(ScenarioContext& ctx, const YAML::Node& root, LoadResult& result) {
-  const YAML::Node expect = YamlReader::get(root, "expect");
-  if (expect.IsDefined() && !expect.IsNull()) result.expectations = read_expectations(ctx.reader, expect, "expect");
-  const YAML::Node plan = YamlReader::get(root, "plan");
-  if (plan.IsDefined() && !plan.IsNull()) result.plan = read_plan(ctx, plan);
+// The sections other layers read (the workflows' `expect:` and `plan:`),
+// after the scenario's own, so that they can check references against it.
+void read_other_sections(ScenarioContext& ctx, const YAML::Node& root,
+                         const std::vector<ScenarioSectionReader*>& sections) {
+  for (ScenarioSectionReader* section : sections) {
+    const YAML::Node n = YamlReader::get(root, section->key());
+    if (n.IsDefined() && !n.IsNull()) section->read(n, ScenarioSoFar(ctx));
+  }
 }
 
 // Diagnostics in file order; problems of the whole file (line 0) first.
@@ -104,7 +104,7 @@ LoadResult load_scenario_text(const std::string& yaml_text, const std::string& f
         if (edited.document) {
           const std::size_t first = result.diagnostics.size();
           read_scenario(ctx, *edited.document);
-          read_workflow_sections(ctx, *edited.document, result);
+          read_other_sections(ctx, *edited.document, options.sections);
           attribute_to_overrides(result.diagnostics, first, edited.applied);
           if (reader.error_count() == 0) check_cells_scenario(reader, *root, ctx.scenario, result.cells);
           for (const CellSpec& cell : result.cells)

@@ -1,4 +1,4 @@
-#include "scenario_overrides.hpp"
+#include "fleetsim/io/scenario_overrides.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 
 #include "fleetsim/io/input_limits.hpp"
-#include "spelling.hpp"
-#include "yaml_reader.hpp"
+#include "fleetsim/io/spelling.hpp"
+#include "fleetsim/io/yaml_reader.hpp"
 
 namespace fleetsim {
 namespace {

@@ -1,9 +1,9 @@
-#include "scenario_variants.hpp"
+#include "fleetsim/io/scenario_variants.hpp"
 
 #include <algorithm>
 
-#include "spelling.hpp"
-#include "scenario_keys.hpp"
+#include "fleetsim/io/spelling.hpp"
+#include "fleetsim/io/scenario_keys.hpp"
 
 namespace fleetsim {
 YAML::Node merge_over(const YAML::Node& base, const YAML::Node& overlay, const std::vector<std::string>& skipped) {

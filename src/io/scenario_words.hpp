@@ -15,7 +15,7 @@
 #include "fleetsim/core/request_trace.hpp"
 #include "fleetsim/core/scenario.hpp"
 #include "request_trace_reader.hpp"
-#include "yaml_reader.hpp"
+#include "fleetsim/io/yaml_reader.hpp"
 
 namespace fleetsim {
 

@@ -1,4 +1,4 @@
-#include "spelling.hpp"
+#include "fleetsim/io/spelling.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -3,7 +3,8 @@
 #include <fmt/format.h>
 
 #include "fleetsim/core/kv_policy.hpp"
-#include "spelling.hpp"
+#include "fleetsim/io/spelling.hpp"
+#include "weight_format_catalog.hpp"
 
 namespace fleetsim {
 namespace {
@@ -33,6 +34,20 @@ void read_overhead(YamlReader& reader, const YAML::Node& map, const std::string&
   if (!missing.empty())
     reader.error(map, path, fmt::format("missing required key{} {}", missing.size() > 1 ? "s" : "", quoted_list(missing)),
                  "state every term, 0s where the stack has none");
+}
+
+// `format_efficiency: {q4_0_8_8: 1.8}`: each key a built-in weight format,
+// each value how fast the stack's CPU matrix kernels for it run against the
+// hardware's compute efficiency. Entries merge into the base stack's.
+void read_format_efficiency(YamlReader& reader, const YAML::Node& map, const std::string& path,
+                            std::map<std::string, double>& into) {
+  if (!reader.expect_map(map, path, "e.g. format_efficiency: {q4_0_8_8: 1.8}")) return;
+  std::vector<std::string> formats;
+  for (const auto& [name, format] : weight_format_choices()) formats.push_back(name);
+  reader.check_keys(map, path, formats);
+  for (const std::string& name : formats)
+    if (const YAML::Node n = YamlReader::get(map, name))
+      if (auto v = reader.number(n, child_path(path, name), in_range(0, 100, true))) into[name] = *v;
 }
 
 void read_engine_defaults(YamlReader& reader, const YAML::Node& map, const std::string& path, ServingStack& s) {
@@ -80,7 +95,8 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
   s.name = name;
 
   std::vector<std::string> allowed = {"description", "overhead",    "engine", "kernels_per_layer",
-                                      "sync_points_per_layer", "cuda_graphs", "sources"};
+                                      "sync_points_per_layer", "serial_fraction", "format_efficiency",
+                                      "cuda_graphs", "sources"};
   allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
   reader.check_keys(entry, path, allowed);
   if (complete) {
@@ -106,6 +122,11 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
   if (const YAML::Node n = YamlReader::get(entry, "sync_points_per_layer"))
     if (auto v = reader.number(n, child_path(path, "sync_points_per_layer"), in_range(0, 1000)))
       s.sync_points_per_layer = *v;
+  if (const YAML::Node n = YamlReader::get(entry, "serial_fraction"))
+    if (auto v = reader.number(n, child_path(path, "serial_fraction"), in_range(0, 1, false, true)))
+      s.serial_fraction = *v;
+  if (const YAML::Node n = YamlReader::get(entry, "format_efficiency"))
+    read_format_efficiency(reader, n, child_path(path, "format_efficiency"), s.format_efficiency);
   if (const YAML::Node n = YamlReader::get(entry, "cuda_graphs"))
     if (auto v = reader.boolean(n, child_path(path, "cuda_graphs"))) s.cuda_graphs = *v;
   if (const YAML::Node n = YamlReader::get(entry, "sources"))

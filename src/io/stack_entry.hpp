@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "fleetsim/core/serving_stack.hpp"
-#include "yaml_reader.hpp"
+#include "fleetsim/io/yaml_reader.hpp"
 
 namespace fleetsim {
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "report_text.hpp"
+#include "fleetsim/io/report_text.hpp"
 #include "stack_entry.hpp"
 
 namespace fleetsim {
@@ -39,6 +39,7 @@ std::string render_stack_table(const std::vector<ServingStack>& stacks) {
                                 {"KV layout", Align::left},
                                 {"kernels/layer"},
                                 {"syncs/layer"},
+                                {"serial"},
                                 {"CUDA graphs", Align::left}});
   for (const ServingStack& s : stacks) {
     table.add_row({s.name, micros(s.overhead.fixed_s), micros(s.overhead.per_sequence_s),
@@ -48,6 +49,7 @@ std::string render_stack_table(const std::vector<ServingStack>& stacks) {
                    s.kv_layout ? layout_name(*s.kv_layout) : "-",
                    s.kernels_per_layer > 0 ? fmt::format("{:g}", s.kernels_per_layer) : "-",
                    s.sync_points_per_layer > 0 ? fmt::format("{:g}", s.sync_points_per_layer) : "-",
+                   s.serial_fraction > 0 ? fmt::format("{:g}", s.serial_fraction) : "-",
                    s.cuda_graphs ? "yes" : "no"});
   }
   return table.render("  ");
@@ -69,6 +71,8 @@ Json stacks_json(const std::vector<ServingStack>& stacks) {
     j["kv_layout"] = s.kv_layout ? Json(layout_name(*s.kv_layout)) : Json(nullptr);
     j["kernels_per_layer"] = s.kernels_per_layer;
     j["sync_points_per_layer"] = s.sync_points_per_layer;
+    j["serial_fraction"] = s.serial_fraction;
+    j["format_efficiency"] = s.format_efficiency;
     j["cuda_graphs"] = s.cuda_graphs;
     j["sources"] = s.sources;
     list.push_back(std::move(j));

@@ -4,9 +4,9 @@
 
 #include "fleetsim/io/input_limits.hpp"
 #include "graph_step_reader.hpp"
-#include "spelling.hpp"
+#include "fleetsim/io/spelling.hpp"
 #include "tool_pool_reader.hpp"
-#include "scenario_keys.hpp"
+#include "fleetsim/io/scenario_keys.hpp"
 
 namespace fleetsim {
 

@@ -1,4 +1,4 @@
-#include "svg_chart.hpp"
+#include "fleetsim/io/svg_chart.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "markup_escape.hpp"
-#include "report_text.hpp"
+#include "fleetsim/io/markup_escape.hpp"
+#include "fleetsim/io/report_text.hpp"
 
 namespace fleetsim::svg {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "csv_field.hpp"
+#include "fleetsim/io/csv_field.hpp"
 #include "fleetsim/io/time_series_writer.hpp"
 
 namespace fleetsim {

@@ -57,6 +57,7 @@ void TraceBuilder::add_row(int line, const RowCells& cells) {
   // The session first: with a session column, times must rise within each
   // session only.
   const bool session_ok = read_session(line, cells[kSession], row);
+  if (following_ && session_ok && row.session != 0) return;
   read_time(line, cells[kTime], session_ok, row);
   read_tokens(line, kPrompt, cells[kPrompt], row.prompt);
   read_tokens(line, kOutput, cells[kOutput], row.output);
@@ -69,8 +70,8 @@ void TraceBuilder::add_row(int line, const RowCells& cells) {
     return;
   }
   if (good) {
-    if (streamed_rows_++ == 0) origin_ = row.at;
-    sink_(call_of(row, origin_), trace_.prefix_hashes, row.gap / options_.rate_scale);
+    ++streamed_rows_;
+    sink_(row, trace_.prefix_hashes);
   }
   trace_.prefix_hashes.clear();  // the next row's start at 0
 }
@@ -84,6 +85,7 @@ bool TraceBuilder::read_session(int line, const Cell& c, Row& row) {
   const bool ok = c.present && id && !id->empty();
   if (!c.present) missing(line, kSession);
   else if (!ok) bad(line, kSession, c, "a session id (text or a whole number)");
+  else if (following_) row.session = follow(*id);
   else row.session = session_index(*id);
   return ok;
 }
@@ -244,13 +246,17 @@ void TraceBuilder::check_gaps(const std::vector<std::uint32_t>& row_of) {
     for (std::uint32_t at = trace_.session_begin[k]; at + 1 < trace_.session_begin[k + 1]; ++at)
       if (std::isnan(trace_.gap_after_s[at])) {
         const Row& r = rows_[row_of[at]];
-        const Field f = pacing_gap_field();
-        problems_.error(static_cast<int>(r.line), r.gap_column,
-                        fmt::format("column \"{}\" ({}): expected a gap in seconds >= 0 before the session's "
-                                    "next call (line {}), found an empty cell",
-                                    column_of(mapping_, f), kFieldNames[f], trace_.calls[at + 1].row),
-                        "think_time pacing needs the gap after every call of a session but its last");
+        missing_gap(static_cast<int>(r.line), r.gap_column, trace_.calls[at + 1].row);
       }
+}
+
+void TraceBuilder::missing_gap(int line, int column, std::uint32_t next_line) {
+  const Field f = pacing_gap_field();
+  problems_.error(line, column,
+                  fmt::format("column \"{}\" ({}): expected a gap in seconds >= 0 before the session's next call "
+                              "(line {}), found an empty cell",
+                              column_of(mapping_, f), kFieldNames[f], next_line),
+                  "think_time pacing needs the gap after every call of a session but its last");
 }
 
 std::optional<Instant> TraceBuilder::time_of(const Cell& c) const {
@@ -292,6 +298,11 @@ std::string TraceBuilder::time_expected() const {
     case TraceTimeUnit::datetime: return "a date and time such as \"2023-11-16 18:17:03.98\"";
   }
   return {};
+}
+
+std::uint32_t TraceBuilder::follow(const std::string& id) {
+  if (followed_.empty()) followed_ = id;
+  return id == followed_ ? 0 : 1;
 }
 
 std::uint32_t TraceBuilder::session_index(const std::string& id) {

@@ -71,12 +71,26 @@ class TraceBuilder {
   TraceBuilder(const std::string& file, const TraceMapping& m, const TraceOptions& o, Problems& p);
 
   // Streaming (a trace read again as the run goes, or checked without being
-  // held): each good row goes to `sink` as a call, its hashes the first
-  // prefix_count of `hashes`, its gap (rate_scale applied; NaN when empty)
-  // last, and is not kept; finish() then gives the trace without calls. Only
-  // for a mapping without a session column, whose rows are in time order.
-  using CallSink = std::function<void(const RequestTrace::Call&, const std::vector<std::uint64_t>& hashes, double)>;
-  void stream_to(CallSink sink) { sink_ = std::move(sink); }
+  // held): each good row goes to `sink` with its hashes (the first
+  // row.hash_count of `hashes`) and is not kept; finish() then gives the
+  // trace without calls. call_of and gap_of turn the row into what it
+  // replays.
+  using RowSink = std::function<void(const Row&, const std::vector<std::uint64_t>& hashes)>;
+  void stream_to(RowSink sink) { sink_ = std::move(sink); }
+  // What a good row replays: times from `origin`, the trace's first arrival.
+  RequestTrace::Call call_of(const Row& r, const Instant& origin) const;
+  // The row's think or gap value with rate_scale applied; NaN when empty.
+  double gap_of(const Row& r) const { return r.gap / options_.rate_scale; }
+  // Streaming a session trace again from one of its rows: from now on only
+  // the session of the next row is read, as session 0 (its times checked
+  // from there on); rows of other sessions are passed over unread beyond
+  // their session id (they are read when their own session is).
+  void follow_next_session() {
+    following_ = true;
+    followed_.clear();
+    last_at_.clear();
+    last_line_.clear();
+  }
   // The models named so far, in order of first appearance.
   const std::vector<std::string>& models() const { return trace_.models; }
 
@@ -93,6 +107,11 @@ class TraceBuilder {
     add_row(line, cells);
   }
 
+  // Reports that the row at `line` has an empty gap (at `column`) although
+  // its session's next call (at `next_line`) follows: think_time pacing needs
+  // it.
+  void missing_gap(int line, int column, std::uint32_t next_line);
+
   // The trace, or nullopt after reporting why; `last_line` is the line a
   // file without rows is reported at.
   std::optional<RequestTrace> finish(int last_line);
@@ -107,8 +126,6 @@ class TraceBuilder {
 
   std::uint64_t rows_taken() const { return sink_ ? streamed_rows_ : rows_.size(); }
   void add_row(int line, const RowCells& cells);
-  // What a good row replays: times from `origin`, the first call's.
-  RequestTrace::Call call_of(const Row& r, const Instant& origin) const;
   // The trace's own fields beside its calls.
   void describe_trace();
   bool read_session(int line, const Cell& c, Row& row);
@@ -131,6 +148,8 @@ class TraceBuilder {
   void check_order(const Row& row, const Cell& c);
   std::string time_expected() const;
   std::uint32_t session_index(const std::string& id);
+  // Following one session: 0 for its rows, 1 for any other's.
+  std::uint32_t follow(const std::string& id);
   std::uint32_t model_index(const std::string& name);
 
   const TraceMapping& mapping_;
@@ -138,10 +157,11 @@ class TraceBuilder {
   Problems& problems_;
   RequestTrace trace_;
   std::vector<Row> rows_;
-  CallSink sink_;  // when streaming, instead of rows_
+  RowSink sink_;  // when streaming, instead of rows_
   std::uint64_t streamed_rows_ = 0;
-  Instant origin_;  // streaming: the first good row's time
   std::unordered_map<std::string, std::uint32_t> session_ids_;
+  bool following_ = false;  // follow_next_session
+  std::string followed_;    // the session id followed; empty until its first row
   std::unordered_map<std::string, std::uint32_t> model_ids_;
   // The last time read, per session (or one for the whole file), and its line.
   std::vector<Instant> last_at_;

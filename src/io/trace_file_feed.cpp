@@ -14,9 +14,6 @@ using trace_rows::RowSplitter;
 using trace_rows::TraceBuilder;
 using trace_rows::TraceLines;
 
-constexpr const char* kLeaveItHint =
-    "a streamed trace is read twice, to check it as the scenario loads and then row by row as the run goes: leave "
-    "the file as it is until the run has ended";
 
 class TraceFileFeed final : public TraceFeed {
  public:
@@ -26,8 +23,9 @@ class TraceFileFeed final : public TraceFeed {
         builder_(checked_.path, checked_.mapping, checked_.options, problems_),
         splitter_(checked_.mapping, builder_, problems_),
         lines_(checked_.path, limits::kMaxStreamedTraceFileBytes) {
-    builder_.stream_to([this](const RequestTrace::Call& call, const std::vector<std::uint64_t>& hashes, double gap) {
-      take(call, hashes, gap);
+    builder_.stream_to([this](const trace_rows::Row& row, const std::vector<std::uint64_t>& hashes) {
+      if (rows_ == 0) origin_ = row.at;  // the first row's time, which is t = 0: rows are in time order
+      take(builder_.call_of(row, origin_), hashes, builder_.gap_of(row));
     });
     if (!lines_.ok()) fail(0, "cannot read the trace file again: " + lines_.error());
     else if (!(lines_.version() == checked_.version)) fail(0, "the trace file has changed since it was checked");
@@ -83,15 +81,7 @@ class TraceFileFeed final : public TraceFeed {
   }
 
   void fail(int line, std::string message) {
-    if (done_) return;
-    problems_.finish();
-    Diagnostic d;
-    d.file = checked_.path;
-    d.line = line;
-    d.message = std::move(message);
-    d.hint = kLeaveItHint;
-    found_.push_back(std::move(d));
-    done_ = true;
+    end_changed_feed(done_, problems_, found_, checked_.path, line, std::move(message));
   }
 
   const CheckedTraceFile& checked_;
@@ -102,10 +92,26 @@ class TraceFileFeed final : public TraceFeed {
   TraceLines lines_;
   FedSession* out_ = nullptr;
   std::uint64_t rows_ = 0;
+  trace_rows::Instant origin_;
   bool done_ = false;
 };
 
 }  // namespace
+
+void end_changed_feed(bool& done, trace_rows::Problems& problems, std::vector<Diagnostic>& found,
+                      const std::string& path, int line, std::string message) {
+  if (done) return;
+  problems.finish();
+  Diagnostic d;
+  d.file = path;
+  d.line = line;
+  d.message = std::move(message);
+  d.hint =
+      "a streamed trace is read twice, to check it as the scenario loads and then row by row as the run goes: leave "
+      "the file as it is until the run has ended";
+  found.push_back(std::move(d));
+  done = true;
+}
 
 std::unique_ptr<TraceFeed> TraceFileFeedSource::open() const { return std::make_unique<TraceFileFeed>(checked_); }
 

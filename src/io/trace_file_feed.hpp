@@ -15,6 +15,7 @@
 
 #include "fleetsim/core/trace_feed.hpp"
 #include "request_trace_reader.hpp"
+#include "trace_builder.hpp"
 #include "trace_lines.hpp"
 
 namespace fleetsim {
@@ -28,6 +29,12 @@ struct CheckedTraceFile {
   trace_rows::FileVersion version;
   std::uint64_t rows = 0;       // the calls the trace replays (after `limit`)
 };
+
+// Ends a feed whose file no longer reads as it did when it was checked, at
+// `line` (0: the file as a whole): the row checks' own diagnostics, if any,
+// then `message`, into `found`. Nothing when the feed is already `done`.
+void end_changed_feed(bool& done, trace_rows::Problems& problems, std::vector<Diagnostic>& found,
+                      const std::string& path, int line, std::string message);
 
 class TraceFileFeedSource final : public TraceFeedSource {
  public:

@@ -13,7 +13,7 @@
 namespace fleetsim::trace_rows {
 
 namespace {
-constexpr std::size_t kChunk = 1 << 16;
+constexpr std::size_t kFirstReadAfterSeek = 1 << 10;
 }
 
 TraceLines::TraceLines(const std::string& path, std::uintmax_t max_bytes) : max_bytes_(max_bytes) {
@@ -52,8 +52,13 @@ bool TraceLines::fill() {
     begin_ = 0;
   }
   if (buffer_.size() - end_ < kChunk) buffer_.resize(buffer_.size() * 2);
+  // After a seek, a little at first: a session's rows are often a few
+  // hundred bytes, and a read of the whole chunk per session would cost more
+  // in copying than the rows take to parse.
+  const std::size_t want = std::min(buffer_.size() - end_, next_read_);
+  next_read_ = std::min(next_read_ * 4, kChunk);
   for (;;) {
-    const ssize_t n = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
+    const ssize_t n = ::read(fd_, buffer_.data() + end_, want);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       error_ = std::strerror(errno);
@@ -92,11 +97,25 @@ std::optional<std::string_view> TraceLines::next() {
       // The last line, without its "\n".
     }
     std::string_view line(buffer_.data() + begin_, length);
+    line_offset_ = read_ - end_ + begin_;
     begin_ += nl ? length + 1 : length;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     ++line_;
     return line;
   }
+}
+
+void TraceLines::seek(std::uintmax_t offset, int line_before) {
+  if (fd_ < 0 || !error_.empty()) return;
+  if (::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0) {
+    error_ = std::strerror(errno);
+    return;
+  }
+  begin_ = end_ = 0;
+  read_ = offset;
+  eof_ = false;
+  line_ = line_before;
+  next_read_ = kFirstReadAfterSeek;
 }
 
 }  // namespace fleetsim::trace_rows

@@ -39,6 +39,12 @@ class TraceLines {
   // read error, a NUL byte (nul_at() says where) or more than max_bytes.
   std::optional<std::string_view> next();
   int line() const { return line_; }  // of the last line returned, from 1
+  // Where the last line returned starts in the file, in bytes.
+  std::uintmax_t line_offset() const { return line_offset_; }
+  // Goes to byte `offset`, the start of a line that is then counted as line
+  // `line_before` + 1: a streamed trace's session read again from its first
+  // row (trace_session_feed.hpp). Clears the end of file.
+  void seek(std::uintmax_t offset, int line_before);
   // Where a NUL byte stopped the reading: its line and column; 0 if none did.
   std::pair<int, int> nul_at() const { return nul_; }
 
@@ -49,7 +55,10 @@ class TraceLines {
   std::string error_;
   FileVersion version_;
   std::uintmax_t max_bytes_ = 0;
-  std::uintmax_t read_ = 0;
+  std::uintmax_t read_ = 0;  // the file's offset just past the buffer's end_
+  std::uintmax_t line_offset_ = 0;
+  static constexpr std::size_t kChunk = std::size_t{1} << 16;
+  std::size_t next_read_ = kChunk;  // bytes the next fill reads at most
   std::vector<char> buffer_;
   std::size_t begin_ = 0, end_ = 0;  // unread bytes: buffer_[begin_, end_)
   bool eof_ = false;

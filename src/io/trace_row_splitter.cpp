@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "spelling.hpp"
+#include "fleetsim/io/spelling.hpp"
 
 namespace fleetsim::trace_rows {
 namespace {

@@ -11,9 +11,9 @@
 #include <fmt/format.h>
 
 #include "request_trace_reader.hpp"
-#include "spelling.hpp"
+#include "fleetsim/io/spelling.hpp"
 #include "scenario_words.hpp"
-#include "scenario_keys.hpp"
+#include "fleetsim/io/scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {
@@ -191,16 +191,15 @@ void check_pacing_columns(YamlReader& r, const YAML::Node& node, const std::stri
 }
 
 // Whether the replay reads the file again as it runs instead of holding it
-// (docs/scenario-format.md, "Replaying a request trace"): a trace of one
-// call a session (no session column, so its rows are in time order) replayed
-// once as recorded, from a regular file. A window, a sample, a loop and
-// templates need the sessions at hand. FLEETSIM_TRACE_IN_MEMORY=1 holds every
+// (docs/scenario-format.md, "Replaying a request trace"): a trace replayed
+// once as recorded, from a regular file, with or without a session column.
+// A window, a sample, a loop and templates need the sessions at hand. FLEETSIM_TRACE_IN_MEMORY=1 holds every
 // trace, to compare the two (the report is the same).
-bool streams(const TraceMapping& m, const ReplayKeys& k, bool templates, const std::string& file) {
+bool streams(const ReplayKeys& k, bool templates, const std::string& file) {
   if (const char* v = std::getenv("FLEETSIM_TRACE_IN_MEMORY"); v != nullptr && *v != '\0' && std::string(v) != "0")
     return false;
   std::error_code ec;
-  return m.session.empty() && !k.window && !k.sample && !k.loop && !templates &&
+  return !k.window && !k.sample && !k.loop && !templates &&
          std::filesystem::is_regular_file(file, ec);
 }
 
@@ -269,7 +268,7 @@ std::optional<ArrivalProcess> read_trace_workload(ScenarioContext& ctx, const YA
 
   std::vector<Diagnostic> problems;
   const std::string resolved = resolve_path(ctx.scenario.source_file, *file);
-  auto trace = streams(*mapping, keys, templates, resolved)
+  auto trace = streams(keys, templates, resolved)
                    ? scan_request_trace(resolved, *mapping, keys.options, problems)
                    : read_request_trace(resolved, *mapping, keys.options, problems);
   for (auto& d : problems) r.add_from_other_file(std::move(d));

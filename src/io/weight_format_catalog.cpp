@@ -2,7 +2,7 @@
 
 #include "fleetsim/core/diagnostics.hpp"
 #include "model_entry.hpp"
-#include "yaml_document.hpp"
+#include "fleetsim/io/yaml_document.hpp"
 
 namespace fleetsim::catalog_data {
 extern const char* const kFormatsYaml;

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "fleetsim/io/weight_format.hpp"
-#include "yaml_reader.hpp"
+#include "fleetsim/io/yaml_reader.hpp"
 
 namespace fleetsim {
 

@@ -10,7 +10,7 @@
 #include "fleetsim/io/input_limits.hpp"
 #include "step_reader.hpp"
 #include "trace_workload_reader.hpp"
-#include "scenario_keys.hpp"
+#include "fleetsim/io/scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {

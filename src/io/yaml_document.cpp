@@ -1,4 +1,4 @@
-#include "yaml_document.hpp"
+#include "fleetsim/io/yaml_document.hpp"
 
 #include <algorithm>
 #include <sstream>

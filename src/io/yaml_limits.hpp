@@ -6,7 +6,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "yaml_reader.hpp"
+#include "fleetsim/io/yaml_reader.hpp"
 
 namespace fleetsim {
 

@@ -1,4 +1,4 @@
-#include "yaml_reader.hpp"
+#include "fleetsim/io/yaml_reader.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "spelling.hpp"
+#include "fleetsim/io/spelling.hpp"
 
 namespace fleetsim {
 namespace {

@@ -7,10 +7,10 @@
 #include <fmt/format.h>
 
 #include "fleetsim/workflows/report_figures.hpp"
-#include "html_page.hpp"
-#include "report_text.hpp"
-#include "markup_escape.hpp"
-#include "svg_chart.hpp"
+#include "fleetsim/io/html_page.hpp"
+#include "fleetsim/io/report_text.hpp"
+#include "fleetsim/io/markup_escape.hpp"
+#include "fleetsim/io/svg_chart.hpp"
 
 namespace fleetsim {
 namespace {

@@ -13,7 +13,7 @@
 #include "fleetsim/io/input_file.hpp"
 #include "fleetsim/workflows/report_figures.hpp"
 #include "fleetsim/workflows/report_path.hpp"
-#include "yaml_document.hpp"
+#include "fleetsim/io/yaml_document.hpp"
 
 namespace fleetsim {
 namespace {

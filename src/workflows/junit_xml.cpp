@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "markup_escape.hpp"
+#include "fleetsim/io/markup_escape.hpp"
 
 namespace fleetsim {
 namespace {

@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include "fleetsim/io/input_file.hpp"
-#include "scenario_overrides.hpp"
-#include "scenario_variants.hpp"
-#include "yaml_document.hpp"
-#include "yaml_reader.hpp"
+#include "fleetsim/io/scenario_overrides.hpp"
+#include "fleetsim/io/scenario_variants.hpp"
+#include "fleetsim/io/yaml_document.hpp"
+#include "fleetsim/io/yaml_reader.hpp"
 
 namespace fleetsim {
 namespace {

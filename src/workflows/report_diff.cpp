@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "fleetsim/workflows/report_figures.hpp"
-#include "report_text.hpp"
+#include "fleetsim/io/report_text.hpp"
 
 namespace fleetsim {
 namespace {

@@ -7,8 +7,8 @@
 
 #include "fleetsim/io/json_input.hpp"
 #include "fleetsim/workflows/report_path.hpp"
-#include "report_text.hpp"
-#include "spelling.hpp"
+#include "fleetsim/io/report_text.hpp"
+#include "fleetsim/io/spelling.hpp"
 
 namespace fleetsim {
 namespace {
@@ -89,7 +89,8 @@ std::vector<Figure> key_figures(const nlohmann::ordered_json& report) {
   const Json& fleet = member(report, "fleet");
   for (const char* key : {"nodes", "total_cost_usd", "cost_per_session_usd", "cost_per_million_output_tokens_usd",
                           "cost_per_million_tokens_usd", "energy_per_session_j", "mean_it_power_w",
-                          "peak_it_power_w", "sessions_per_s"})
+                          "peak_it_power_w", "carbon_per_session_g", "carbon_per_million_tokens_g",
+                          "sessions_per_s"})
     if (fleet.contains(key) && is_figure(fleet[key]))
       out.push_back({std::string("fleet.") + key, figure_value(fleet[key])});
   for (const char* pools : {"pools", "tool_pools"})

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "fleetsim/io/plan_spec.hpp"
+#include "fleetsim/workflows/plan_spec.hpp"
 #include "fleetsim/workflows/fleet_search.hpp"
 
 namespace fleetsim::plan_search {

@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "fleetsim/io/plan_spec.hpp"
+#include "fleetsim/workflows/plan_spec.hpp"
 
 namespace fleetsim::plan_search {
 

@@ -11,8 +11,8 @@
 #include <fmt/format.h>
 
 #include "fleetsim/io/input_file.hpp"
-#include "yaml_document.hpp"
-#include "yaml_reader.hpp"
+#include "fleetsim/io/yaml_document.hpp"
+#include "fleetsim/io/yaml_reader.hpp"
 
 namespace fleetsim {
 namespace {

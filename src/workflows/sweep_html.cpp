@@ -12,9 +12,9 @@
 
 #include "fleetsim/workflows/report_figures.hpp"
 #include "fleetsim/workflows/sweep_results.hpp"
-#include "html_page.hpp"
-#include "markup_escape.hpp"
-#include "svg_chart.hpp"
+#include "fleetsim/io/html_page.hpp"
+#include "fleetsim/io/markup_escape.hpp"
+#include "fleetsim/io/svg_chart.hpp"
 
 namespace fleetsim {
 namespace {

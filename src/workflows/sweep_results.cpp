@@ -13,8 +13,8 @@
 #include "fleetsim/io/json_input.hpp"
 #include "shard_lines.hpp"
 #include "fleetsim/workflows/report_figures.hpp"
-#include "csv_field.hpp"
-#include "report_text.hpp"
+#include "fleetsim/io/csv_field.hpp"
+#include "fleetsim/io/report_text.hpp"
 
 namespace fleetsim {
 namespace {

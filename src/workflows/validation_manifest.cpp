@@ -9,8 +9,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include "fleetsim/io/input_file.hpp"
-#include "yaml_document.hpp"
-#include "yaml_reader.hpp"
+#include "fleetsim/io/yaml_document.hpp"
+#include "fleetsim/io/yaml_reader.hpp"
 
 namespace fleetsim {
 namespace {

@@ -8,12 +8,12 @@
 #include <catch2/catch.hpp>
 
 #include "fleetsim/io/catalog.hpp"
-#include "fleetsim/io/scenario_loader.hpp"
+#include "fleetsim/workflows/scenario_sections.hpp"
 
 namespace fleetsim::testing {
 
 inline LoadResult load_test_yaml(const std::string& text) {
-  return load_scenario_text(text, "test.yaml", Catalog::builtin());
+  return load_scenario_text_with_sections(text, "test.yaml", Catalog::builtin());
 }
 
 // `text` with the first `from` replaced by `to` (which must be there).

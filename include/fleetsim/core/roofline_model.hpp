@@ -75,7 +75,9 @@ struct IterationCost {
 
 // What one device of a replica delivers. A GPU replica uses its devices
 // whole: W * memory_efficiency. A CPU replica runs on `threads` cores of each
-// socket: it gets that share of the socket's peak FLOP/s, and the bandwidth
+// socket: it gets that share of the socket's peak FLOP/s (divided by Amdahl's
+// 1 + s (N - 1) for the stack's serial fraction s over all N threads of the
+// replica), and the bandwidth
 // its cores reach against the socket's (HardwareSpec::core_bandwidth_bps; the
 // core-proportional share of W * memory_efficiency when the hardware gives no
 // per-core rate).

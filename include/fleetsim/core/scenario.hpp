@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -78,6 +79,18 @@ struct EngineSettings {
   // latency (docs/performance-model.md, "Thread barriers on CPUs"). 0 for
   // stacks whose synchronization the calibrated efficiencies hold.
   double sync_points_per_layer = 0.0;
+  // CPU only: the share of an iteration's math that does not spread over
+  // the replica's threads (Amdahl's serial fraction): n threads compute
+  // n / (1 + serial_fraction * (n - 1)) times one thread's rate
+  // (docs/performance-model.md, "Threads that do not all compute"). 0 for
+  // stacks that name none.
+  double serial_fraction = 0.0;
+  // CPU only: how fast the stack's matrix kernels for a weight format run,
+  // relative to the hardware's compute efficiency (1 when the format is not
+  // listed), keyed by the format's catalog name (ModelSpec::weight_format):
+  // llama.cpp's repacked Q4_0 kernels against its dot products, for example
+  // (docs/performance-model.md, "Kernels by weight format").
+  std::map<std::string, double> format_efficiency;
 };
 
 // What a pool's replicas do with a call (docs/disaggregation.md): all of it,

@@ -30,6 +30,10 @@ struct ServingStack {
   double kernels_per_layer = 0.0;
   // CPU side: thread barriers per layer (EngineSettings::sync_points_per_layer).
   double sync_points_per_layer = 0.0;
+  // CPU side: Amdahl's serial fraction of the math (EngineSettings::serial_fraction).
+  double serial_fraction = 0.0;
+  // CPU side: matrix kernel speed by weight format (EngineSettings::format_efficiency).
+  std::map<std::string, double> format_efficiency;
   // Documentation only: CUDA graphs remove kernel-launch gaps, which the
   // calibrated efficiencies and `overhead` already contain; the model reads
   // nothing from this flag.

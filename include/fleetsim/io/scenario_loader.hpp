@@ -8,11 +8,11 @@
 #include "fleetsim/io/catalog.hpp"
 #include "fleetsim/io/cell_spec.hpp"
 #include "fleetsim/core/diagnostics.hpp"
-#include "fleetsim/io/expectation.hpp"
-#include "fleetsim/io/plan_spec.hpp"
 #include "fleetsim/core/scenario.hpp"
 
 namespace fleetsim {
+
+class ScenarioSectionReader;  // fleetsim/io/scenario_section.hpp
 
 struct LoadOptions {
   // Merge this entry of the file's `variants:` over the base scenario; empty:
@@ -20,21 +20,24 @@ struct LoadOptions {
   std::string variant;
   // `--set PATH=VALUE` edits, applied in order to the YAML (after the variant
   // is merged) before validation: PATH names keys with dots and list items by
-  // name or [index]; VALUE is YAML. See src/io/scenario_overrides.hpp.
+  // name or [index]; VALUE is YAML. See fleetsim/io/scenario_overrides.hpp.
   std::vector<std::pair<std::string, std::string>> overrides;
   // Read this entry of the file's `cells:` (after the variant, before the
   // overrides): the base with the cell merged over it and its arrival rates
   // scaled by the cell's share (docs/cells.md). Empty: the whole scenario.
   std::string cell;
+  // Readers of top-level sections another layer owns (the workflows'
+  // `expect:` and `plan:`, fleetsim/workflows/scenario_sections.hpp), called
+  // in the same pass; their errors make the load fail. A section with no
+  // reader here is not read: its keys are known, its contents unchecked.
+  std::vector<ScenarioSectionReader*> sections;
 };
 
 struct LoadResult {
   std::optional<Scenario> scenario;     // set only when there are no errors
   std::vector<Diagnostic> diagnostics;  // every problem found, in file order
   std::vector<std::string> variants;    // the variants the file declares
-  std::vector<Expectation> expectations;  // the `expect:` section, for `fleetsim check`
-  std::optional<PlanSpec> plan;           // the `plan:` section, for `fleetsim plan`
-  std::vector<CellSpec> cells;            // the `cells:` section, in file order
+  std::vector<CellSpec> cells;          // the `cells:` section, in file order
   bool ok() const { return scenario.has_value(); }
 };
 

@@ -20,7 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fleetsim/core/diagnostics.hpp"
-#include "fleetsim/io/expectation.hpp"
+#include "fleetsim/workflows/expectation.hpp"
 
 namespace fleetsim {
 

@@ -34,7 +34,7 @@
 #include <string>
 #include <vector>
 
-#include "fleetsim/io/plan_spec.hpp"
+#include "fleetsim/workflows/plan_spec.hpp"
 
 namespace fleetsim {
 

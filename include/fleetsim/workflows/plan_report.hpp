@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fleetsim/workflows/fleet_search.hpp"
-#include "fleetsim/io/plan_spec.hpp"
+#include "fleetsim/workflows/plan_spec.hpp"
 
 namespace fleetsim {
 

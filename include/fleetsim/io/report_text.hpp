@@ -1,5 +1,5 @@
 // Human-facing number formatting and column alignment, shared by the terminal
-// report and the catalog listing. Private to src/io.
+// report, the catalog listing and the workflows' tables.
 //
 // Every formatter prints "n/a" for NaN and infinities: a run with no completed
 // sessions legitimately has no cost per session, and the table must still print.

@@ -1,5 +1,5 @@
 // Text made safe inside HTML, SVG and XML elements and attribute values.
-// Private to src/io (and the workflows, which write JUnit XML).
+// Used by the HTML pages and the workflows' JUnit XML.
 #pragma once
 
 #include <string>

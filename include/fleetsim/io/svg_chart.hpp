@@ -1,7 +1,7 @@
 // Small charts as inline SVG text, for the HTML report: a line chart of
 // series over a shared x axis and a horizontal bar chart. No scripts, no
 // fonts or styles from outside: the file a planner mails around renders the
-// same everywhere. Private to src/io.
+// same everywhere. Used by the run report and the workflows' pages.
 #pragma once
 
 #include <optional>

@@ -1,5 +1,5 @@
 #include "expectations_reader.hpp"
-#include "scenario_keys.hpp"
+#include "fleetsim/io/scenario_keys.hpp"
 
 #include <cerrno>
 #include <cmath>

@@ -1,6 +1,6 @@
 // The frame of the self-contained HTML pages (`run`, `compare` and `plan`
 // with --format html): doctype, charset, title and an inline stylesheet, so
-// that nothing is fetched. Private to src/io (and the workflows).
+// that nothing is fetched.
 #pragma once
 
 #include <string>

@@ -2,22 +2,22 @@
 
 #include <fmt/format.h>
 
-#include "spelling.hpp"
-#include "scenario_keys.hpp"
+#include "fleetsim/io/spelling.hpp"
+#include "fleetsim/io/scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {
 
 constexpr const char* kPlanHint = "e.g. plan: {pools: {gpu: {min: 0, max: 8}, cpu: {min: 0, max: 40}}}";
 
-std::optional<PlanPool> read_plan_pool(ScenarioContext& ctx, const std::string& name, const YAML::Node& key,
+std::optional<PlanPool> read_plan_pool(const ScenarioSoFar& scenario, const std::string& name, const YAML::Node& key,
                                        const YAML::Node& entry, const std::string& path) {
-  YamlReader& r = ctx.reader;
+  YamlReader& r = scenario.reader();
   const std::size_t errors_before = r.error_count();
-  const Pool* pool = ctx.find_pool(name);
+  const Pool* pool = scenario.find_pool(name);
   if (!pool) {
     r.error(key, path, fmt::format("no pool named \"{}\" in fleet.pools", name),
-            did_you_mean_hint(name, ctx.pool_names(), "pools"));
+            did_you_mean_hint(name, scenario.pool_names(), "pools"));
   } else if (pool->autoscale) {
     // Its count is only where it starts, and what it costs is its node-hours.
     r.error(key, path,
@@ -48,7 +48,7 @@ std::optional<PlanPool> read_plan_pool(ScenarioContext& ctx, const std::string& 
     if (auto names = r.name_list(n, hw_path)) {
       if (names->empty()) r.error(n, hw_path, "expected at least one hardware name, found an empty list");
       for (std::size_t i = 0; i < names->size(); ++i)
-        if (const HardwareSpec* hw = ctx.resolve_hardware({(*names)[i], n[i], index_path(hw_path, i)}))
+        if (const HardwareSpec* hw = scenario.resolve_hardware((*names)[i], n[i], index_path(hw_path, i)))
           plan.hardware.push_back({(*names)[i], hw->price_per_hour_usd});
       plan.hardware_listed = true;
     }
@@ -61,8 +61,8 @@ std::optional<PlanPool> read_plan_pool(ScenarioContext& ctx, const std::string& 
 
 }  // namespace
 
-std::optional<PlanSpec> read_plan(ScenarioContext& ctx, const YAML::Node& section) {
-  YamlReader& r = ctx.reader;
+std::optional<PlanSpec> read_plan(const ScenarioSoFar& scenario, const YAML::Node& section) {
+  YamlReader& r = scenario.reader();
   const std::size_t errors_before = r.error_count();
   if (!r.expect_map(section, "plan", kPlanHint)) return std::nullopt;
   r.check_keys(section, "plan", scenario_keys("plan"));
@@ -74,14 +74,14 @@ std::optional<PlanSpec> read_plan(ScenarioContext& ctx, const YAML::Node& sectio
   for (const auto& kv : pools) {
     if (!kv.first.IsScalar()) continue;
     const std::string name = kv.first.Scalar();
-    if (auto p = read_plan_pool(ctx, name, kv.first, kv.second, child_path("plan.pools", name)))
+    if (auto p = read_plan_pool(scenario, name, kv.first, kv.second, child_path("plan.pools", name)))
       plan.pools.push_back(std::move(*p));
   }
   if (pools.size() == 0) r.error(pools, "plan.pools", "expected at least one pool to plan", kPlanHint);
   // plan prices a fleet by node counts x hourly prices; an autoscaled pool's
   // price is its node-hours, known only after a run.
-  for (const std::string& name : ctx.pool_names()) {
-    const Pool* pool = ctx.find_pool(name);
+  for (const std::string& name : scenario.pool_names()) {
+    const Pool* pool = scenario.find_pool(name);
     const bool planned = pools[name].IsDefined();
     if (pool && pool->autoscale && !planned)
       r.error(section, "plan",

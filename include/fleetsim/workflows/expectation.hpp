@@ -1,6 +1,6 @@
 // One bound on a report figure, as a scenario's `expect:` section or an
-// expectations file states it. The loader (io) reads these; checking them
-// against a report is a workflow (fleetsim/workflows/expectations.hpp).
+// expectations file states it. The workflows read these (expectations_reader.cpp,
+// handed the section by the loader); checking them is expectations.hpp.
 #pragma once
 
 #include <optional>

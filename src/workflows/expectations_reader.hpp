@@ -1,4 +1,4 @@
-// Reads an `expect:` map (fleetsim/expectations.hpp) with located diagnostics.
+// Reads an `expect:` map (fleetsim/workflows/expectation.hpp) with located diagnostics.
 #pragma once
 
 #include <string>
@@ -6,8 +6,8 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "fleetsim/io/expectation.hpp"
-#include "yaml_reader.hpp"
+#include "fleetsim/workflows/expectation.hpp"
+#include "fleetsim/io/yaml_reader.hpp"
 
 namespace fleetsim {
 
