@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# One shard of a fleetsim sweep per task of a Slurm job array.
+# One shard of a fleetsim sweep per task of a Slurm job array; with --cells,
+# one shard of a scenario's cells (docs/cells.md).
 #
 #   jid=$(sbatch --parsable --array=1-8 scripts/slurm-sweep.sh \
 #           scenarios/cpu-vs-gpu-agentic.yaml results/ \
@@ -12,6 +13,12 @@
 # Task K of an array of N writes OUTDIR/shard-K.jsonl with the points whose
 # index i has i mod N = K-1. The array may start at 0 or 1.
 #
+# With --cells first, SCENARIO declares cells: and the task runs `fleetsim run
+# SCENARIO --shard K/N` (its cells with index i mod N = K-1) into
+# OUTDIR/shard-K.jsonl, joined into one report by
+#   sbatch --dependency=afterok:"$jid" --wrap "fleetsim merge results/shard-*.jsonl -o results/report.json"
+# The options after OUTDIR are then fleetsim run's (--seed, --set, --variant).
+#
 # Environment: FLEETSIM, the fleetsim binary (default: fleetsim on PATH).
 # Outside Slurm, set SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_MIN and
 # SLURM_ARRAY_TASK_COUNT yourself to run one shard by hand.
@@ -22,8 +29,13 @@
 #SBATCH --output=fleetsim-sweep-%A_%a.log
 set -euo pipefail
 
+command=sweep
+if [[ ${1:-} == --cells ]]; then
+  command=run
+  shift
+fi
 if [[ $# -lt 2 ]]; then
-  echo "usage: sbatch --array=1-N $0 SCENARIO OUTDIR [fleetsim sweep options...]" >&2
+  echo "usage: sbatch --array=1-N $0 [--cells] SCENARIO OUTDIR [fleetsim $command options...]" >&2
   exit 2
 fi
 scenario=$1
@@ -37,6 +49,12 @@ shard=$((SLURM_ARRAY_TASK_ID - first + 1))
 jobs=${SLURM_CPUS_PER_TASK:-$(nproc)}
 
 mkdir -p "$outdir"
+if [[ $command == run ]]; then
+  # Cells run in child processes, one per core Slurm gave this task.
+  exec "${FLEETSIM:-fleetsim}" run "$scenario" "$@" \
+    --shard "$shard/$shards" -j "$jobs" --no-progress \
+    -o "$outdir/shard-$shard.jsonl"
+fi
 # Points run in child processes, one per core Slurm gave this task.
 exec "${FLEETSIM:-fleetsim}" sweep "$scenario" "$@" \
   --shard "$shard/$shards" -j "$jobs" --no-progress \

@@ -266,6 +266,7 @@ std::vector<std::string> run_arguments(const RunRequest& request) {
   if (!catalog_file().empty()) args.insert(args.end(), {"--catalog", catalog_file()});
   args.insert(args.end(), {"run", request.scenario, "--format", "json", "--no-progress"});
   if (!request.variant.empty()) args.insert(args.end(), {"--variant", request.variant});
+  if (!request.cell.empty()) args.insert(args.end(), {"--cell", request.cell, "--cell-result"});
   if (request.seed) args.insert(args.end(), {"--seed", std::to_string(*request.seed)});
   for (const auto& [path, value] : request.overrides) args.insert(args.end(), {"--set", path + "=" + value});
   args.insert(args.end(), request.limits.begin(), request.limits.end());

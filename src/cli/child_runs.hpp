@@ -23,6 +23,9 @@ struct RunRequest {
   std::vector<std::pair<std::string, std::string>> overrides;  // --set PATH=VALUE
   std::optional<std::uint64_t> seed;                            // --seed
   std::vector<std::string> limits;  // --max-memory, --max-events, --max-wall as the user gave them
+  // --cell NAME --cell-result: one cell of the scenario, its run printed for
+  // a merge (fleetsim/io/cell_result.hpp) instead of its report. Empty: the whole scenario.
+  std::string cell;
 };
 
 struct RunOutcome {

@@ -139,7 +139,7 @@ bool plan_checks(const CheckOptions& o, const Overrides& overrides, const std::v
       inputs_ok = false;
     }
     checked.push_back(std::move(c));
-    requests.push_back({path, o.variant, overrides, o.seed, o.limits.arguments});
+    requests.push_back({path, o.variant, overrides, o.seed, o.limits.arguments, {}});
   }
   return inputs_ok;
 }

@@ -70,7 +70,7 @@ std::optional<std::vector<Entry>> entries(const CompareOptions& o, const Overrid
       if (name == kBase && std::find(base.variants.begin(), base.variants.end(), name) == base.variants.end())
         name.clear();
       Entry e;
-      e.request = {file, name, overrides, o.seed, o.limits.arguments};
+      e.request = {file, name, overrides, o.seed, o.limits.arguments, {}};
       e.label = name.empty() ? kBase : name;
       e.source = name.empty() ? file : file + " --variant " + name;
       out.push_back(std::move(e));
@@ -78,7 +78,7 @@ std::optional<std::vector<Entry>> entries(const CompareOptions& o, const Overrid
   } else {
     for (const auto& file : o.scenarios) {
       Entry e;
-      e.request = {file, "", overrides, o.seed, o.limits.arguments};
+      e.request = {file, "", overrides, o.seed, o.limits.arguments, {}};
       e.label = std::filesystem::path(file).stem().string();
       e.source = file;
       out.push_back(std::move(e));

@@ -87,7 +87,7 @@ class CandidateRunner {
         evaluations[i].note = why;
         continue;
       }
-      requests.push_back({o_.scenario, o_.variant, std::move(overrides), o_.seed, o_.limits.arguments});
+      requests.push_back({o_.scenario, o_.variant, std::move(overrides), o_.seed, o_.limits.arguments, {}});
       request_of.push_back(i);
     }
     const auto outcomes = run_all(

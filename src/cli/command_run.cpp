@@ -21,6 +21,9 @@
 #include "fleetsim/io/replica_trace_writer.hpp"
 #include "fleetsim/io/time_series_writer.hpp"
 #include "scenario_options.hpp"
+#include "cell_runs.hpp"
+#include "child_runs.hpp"
+#include "fleetsim/io/cell_result.hpp"
 
 namespace fleetsim {
 namespace {
@@ -41,6 +44,10 @@ struct RunOptions {
   std::uint64_t calls_every = 1;  // --calls-every N
   std::string trace_events;                  // --trace-events FILE: empty, none
   std::vector<std::size_t> trace_replicas;   // --trace-replicas LIST (default: replica 0)
+  int jobs = 0;                              // -j: cells in parallel (0: the machine's cores)
+  std::string shard;                         // --shard K/N: these cells only, for fleetsim merge
+  std::string cell;                          // --cell NAME: this cell alone
+  bool cell_result = false;                  // --cell-result: print the cell's run for a merge
 };
 
 // A time series holds every bin of the window in memory: refuse one that
@@ -104,7 +111,40 @@ bool options_complete(const RunOptions& o) {
     std::cerr << "fleetsim: error: --trace-replicas needs --trace-events FILE\n";
     return false;
   }
+  if (o.cell_result && o.cell.empty()) {
+    std::cerr << "fleetsim: error: --cell-result needs --cell NAME\n";
+    return false;
+  }
+  if (!o.cell.empty() && (o.jobs > 0 || !o.shard.empty())) {
+    std::cerr << "fleetsim: error: --cell runs one cell; -j and --shard run a scenario's cells\n";
+    return false;
+  }
   return true;
+}
+
+// A scenario with cells, run whole: its cells in child processes, merged
+// (cell_runs.hpp). What only one simulation can give is refused.
+int run_all_cells(const RunOptions& o, const LoadResult& loaded) {
+  for (const auto& [given, what] : {std::pair(!o.timeseries.empty(), "--timeseries"), std::pair(!o.calls.empty(), "--calls"),
+                                    std::pair(!o.trace_events.empty(), "--trace-events"),
+                                    std::pair(!o.bin_text.empty(), "--bin")})
+    if (given) {
+      std::cerr << "fleetsim: error: " << what << " is not available for a scenario with cells; run one cell with "
+                << "--cell NAME to get it (docs/cells.md)\n";
+      return kExitUsage;
+    }
+  CellRunsOptions c;
+  c.scenario = o.scenario;
+  c.variant = o.variant;
+  c.overrides = split_settings(o.settings);
+  c.seed = o.seed;
+  c.format = o.format;
+  c.output = o.output;
+  c.jobs = o.jobs > 0 ? o.jobs : default_jobs();
+  c.shard = o.shard;
+  c.limits = o.limits.arguments;
+  c.progress = o.progress;
+  return run_cells(c, loaded.cells, loaded.scenario->simulation.seed, loaded.scenario->name);
 }
 
 // A run too large for the limits, or with more time-series bins than a
@@ -139,10 +179,18 @@ int run(const RunOptions& o) {
   if (!options_complete(o)) return kExitUsage;
   set_activity("loading " + o.scenario);
   install_run_interrupt_handlers();
-  LoadResult loaded = load_and_report(o.scenario, o.variant, split_settings(o.settings));
+  LoadResult loaded = load_and_report(o.scenario, o.variant, split_settings(o.settings), o.cell);
   std::optional<Scenario>& scenario = loaded.scenario;
   if (!scenario) return kExitInvalidInput;
+  if (o.cell.empty() && !loaded.cells.empty()) return run_all_cells(o, loaded);
+  if (o.jobs > 0 || !o.shard.empty()) {
+    std::cerr << "fleetsim: error: -j and --shard run a scenario's cells, and " << o.scenario << " declares none\n"
+              << "  hint: declare cells: (docs/cells.md), or use fleetsim sweep -j/--shard for many runs\n";
+    return kExitUsage;
+  }
   if (o.seed) scenario->simulation.seed = *o.seed;
+  // A cell's own seed: derived from the scenario's (or --seed's) and its name.
+  if (!o.cell.empty()) scenario->simulation.seed = cell_seed(scenario->simulation.seed, o.cell);
   const bool html = o.format == "html";
   if (!within_limits(o, *scenario, html)) return kExitInvalidInput;
   SimulationOptions sim;
@@ -167,6 +215,8 @@ int run(const RunOptions& o) {
   sim.on_engine_created = install_run_interrupt_handlers;
   watch_resources(sim, o.limits.limits, o.scenario);
   exit_cleanly_when_out_of_memory();
+  FleetMetrics metrics;
+  if (o.cell_result) sim.metrics = &metrics;
   const Report report = simulate(*scenario, sim);
   // A replica the fleet does not have: refused before any file is written.
   if (!o.trace_events.empty() && !traced_replicas_exist(o, sim.trace_replicas, trace)) return kExitInvalidInput;
@@ -186,6 +236,13 @@ int run(const RunOptions& o) {
     if (const int code = emit(file.render(), file.path); code != kExitOk) return code;
   }
   set_activity("writing the report" + (o.output.empty() || o.output == "-" ? std::string() : " to " + o.output));
+  if (o.cell_result) {
+    double scale = 1.0;
+    for (const CellSpec& c : loaded.cells)
+      if (c.name == o.cell) scale = c.traffic_scale;
+    const CellRun run{o.cell, scale, scenario->simulation.seed, report, cell_measures(*scenario, metrics)};
+    return emit(cell_run_to_json(run).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", o.output);
+  }
   if (html) return emit(render_html(report, &series), o.output);
   return emit(render_report(report, parse_format(o.format)), o.output);
 }
@@ -229,6 +286,19 @@ Command add_run_command(CLI::App& app) {
                   "The replicas --trace-events records, by index over the fleet, comma-separated (default 0)")
       ->type_name("LIST")
       ->delimiter(',');
+  cmd->add_option("-j,--jobs", o->jobs,
+                  "A scenario with cells: cells simulated in parallel, each a child process (default: the number "
+                  "of cores; docs/cells.md)")
+      ->check(jobs_range());
+  cmd->add_option("--shard", o->shard,
+                  "A scenario with cells: run only shard K of N (the cells with index mod N = K-1) and write their "
+                  "runs as JSON lines for fleetsim merge")
+      ->type_name("K/N");
+  cmd->add_option("--cell", o->cell, "Run only this cell of the scenario's cells: section, as a plain run")
+      ->type_name("NAME");
+  cmd->add_flag("--cell-result", o->cell_result,
+                "With --cell: print the cell's report and latency sketches as one JSON line (fleetsim.cell/1), "
+                "what a merge of cells reads");
   add_limit_options(cmd, o->limits);
   return {cmd, [o] { return run(*o); }};
 }

@@ -110,14 +110,7 @@ int read_sweep_spec(const SweepOptions& o, SweepSpec& spec, Overrides& fixed, Sh
   if (!read_settings(o, fixed, spec)) return kExitUsage;
   if (!o.mode.empty()) spec.mode = o.mode == "zip" ? SweepMode::zip : SweepMode::cross;
   if (o.replications) spec.replications = *o.replications;
-  if (!o.shard.empty()) {
-    const std::optional<Shard> parsed = parse_shard(o.shard);
-    if (!parsed) {
-      std::cerr << "fleetsim: error: --shard " << o.shard << ": expected K/N with 1 <= K <= N, e.g. 3/8\n";
-      return kExitUsage;
-    }
-    shard = *parsed;
-  }
+  if (!o.shard.empty() && !read_shard_option(o.shard, shard)) return kExitUsage;
   if (spec.parameters.empty())
     spdlog::warn("sweep: no parameter has more than one value; running one point");
   return kExitOk;
@@ -162,7 +155,7 @@ int plan_points(const SweepOptions& o, const SweepSpec& spec, const Overrides& f
       for (int r = 0; r < spec.replications; ++r) {
         p.seeds.push_back(first + static_cast<std::uint64_t>(r));
         plan.request_of.emplace_back(plan.planned.size(), static_cast<std::size_t>(r));
-        plan.requests.push_back({o.scenario, o.variant, overrides, p.seeds.back(), o.limits.arguments});
+        plan.requests.push_back({o.scenario, o.variant, overrides, p.seeds.back(), o.limits.arguments, {}});
       }
     }
     plan.planned.push_back(std::move(p));

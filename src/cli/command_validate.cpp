@@ -18,17 +18,24 @@ namespace {
 int validate(const std::vector<std::string>& paths) {
   int status = kExitOk;
   for (const auto& path : paths) {
-    std::vector<std::string> variants{""};
-    // A variant inherits the base's mistakes: each diagnostic is printed once,
+    // The base, then each variant and each cell (docs/cells.md) over it.
+    std::vector<std::pair<std::string, std::string>> parts{{"", ""}};
+    // A variant (or a cell) inherits the base's mistakes: each diagnostic is printed once,
     // the first time it is found, and a variant's own errors still show when
     // the base has some.
     std::set<std::string> printed;
-    for (std::size_t i = 0; i < variants.size(); ++i) {
+    for (std::size_t i = 0; i < parts.size(); ++i) {
       LoadOptions options;
-      options.variant = variants[i];
-      LoadResult result = load_scenario_file_with_sections(path, active_catalog(), options);
-      if (i == 0) variants.insert(variants.end(), result.variants.begin(), result.variants.end());
-      const std::string label = variants[i].empty() ? path : path + " (variant " + variants[i] + ")";
+      options.variant = parts[i].first;
+      options.cell = parts[i].second;
+      WorkflowLoad result = load_scenario_file_with_sections(path, active_catalog(), options);
+      if (i == 0) {
+        for (const std::string& v : result.variants) parts.emplace_back(v, "");
+        for (const CellSpec& c : result.cells) parts.emplace_back("", c.name);
+      }
+      const std::string label = !parts[i].first.empty()  ? path + " (variant " + parts[i].first + ")"
+                                : !parts[i].second.empty() ? path + " (cell " + parts[i].second + ")"
+                                                           : path;
       std::vector<Diagnostic> fresh;
       for (const Diagnostic& d : result.diagnostics)
         if (printed.insert(d.format()).second) fresh.push_back(d);
@@ -54,7 +61,7 @@ int validate(const std::vector<std::string>& paths) {
 
 Command add_validate_command(CLI::App& app) {
   auto paths = std::make_shared<std::vector<std::string>>();
-  auto* cmd = app.add_subcommand("validate", "Check scenario files (and their variants); report every error found");
+  auto* cmd = app.add_subcommand("validate", "Check scenario files (and their variants and cells); report every error found");
   cmd->add_option("scenarios", *paths, "Scenario files (YAML)")->required()->type_name("FILE.yaml");
   return {cmd, [paths] { return validate(*paths); }};
 }

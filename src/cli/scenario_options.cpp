@@ -39,6 +39,16 @@ CLI::Option* add_seed_option(CLI::App* cmd, std::optional<std::uint64_t>& seed, 
       });
 }
 
+bool read_shard_option(const std::string& text, Shard& shard) {
+  const std::optional<Shard> parsed = parse_shard(text);
+  if (!parsed) {
+    std::cerr << "fleetsim: error: --shard " << text << ": expected K/N with 1 <= K <= N, e.g. 3/8\n";
+    return false;
+  }
+  shard = *parsed;
+  return true;
+}
+
 CLI::Validator jobs_range() {
   return CLI::Validator(
       [](const std::string& text) -> std::string {
@@ -71,9 +81,11 @@ Overrides split_settings(const std::vector<std::string>& settings) {
   return out;
 }
 
-WorkflowLoad load_and_report(const std::string& path, const std::string& variant, const Overrides& overrides) {
+WorkflowLoad load_and_report(const std::string& path, const std::string& variant, const Overrides& overrides,
+                             const std::string& cell) {
   LoadOptions options;
   options.variant = variant;
+  options.cell = cell;
   options.overrides = overrides;
   WorkflowLoad result = load_scenario_file_with_sections(path, active_catalog(), options);
   print_diagnostics(result.diagnostics);

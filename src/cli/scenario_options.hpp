@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 
 #include "fleetsim/workflows/scenario_sections.hpp"
+#include "fleetsim/workflows/sweep.hpp"
 
 namespace fleetsim {
 
@@ -22,6 +23,10 @@ CLI::Option* add_set_option(CLI::App* cmd, std::vector<std::string>& settings, c
 // Adds `--seed N`, which accepts exactly the whole numbers 0..2^64-1: "-1"
 // or 2^64 are refused rather than wrapped or saturated.
 CLI::Option* add_seed_option(CLI::App* cmd, std::optional<std::uint64_t>& seed, const std::string& help);
+
+// `--shard K/N` read into `shard`; false after saying what was wrong (a bad
+// command line: exit 2).
+bool read_shard_option(const std::string& text, Shard& shard);
 
 // The check of -j: 1..kMaxJobs, in words ("expected 1 to 4096 runs in parallel").
 CLI::Validator jobs_range();
@@ -36,6 +41,8 @@ Overrides split_settings(const std::vector<std::string>& settings);
 
 // Loads and validates a scenario, printing every diagnostic to stderr and, on
 // errors, "FILE: N errors, nothing was run". The result's `ok()` says which.
-WorkflowLoad load_and_report(const std::string& path, const std::string& variant, const Overrides& overrides);
+// `cell`: only that entry of the file's cells: (docs/cells.md); empty: the whole scenario.
+WorkflowLoad load_and_report(const std::string& path, const std::string& variant, const Overrides& overrides,
+                             const std::string& cell = {});
 
 }  // namespace fleetsim

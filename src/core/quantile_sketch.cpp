@@ -101,4 +101,20 @@ double QuantileSketch::fraction_at_most(double bound) const {
   return static_cast<double>(at_most) / static_cast<double>(count_);
 }
 
+QuantileSketch::State QuantileSketch::state() const {
+  return {accuracy_, count_, zeros_, sum_, min_, max_, offset_, counts_};
+}
+
+QuantileSketch QuantileSketch::from_state(const State& s) {
+  QuantileSketch sketch(s.relative_accuracy);
+  sketch.count_ = s.count;
+  sketch.zeros_ = s.zeros;
+  sketch.sum_ = s.sum;
+  sketch.min_ = s.min;
+  sketch.max_ = s.max;
+  sketch.offset_ = s.offset;
+  sketch.counts_ = s.counts;
+  return sketch;
+}
+
 }  // namespace fleetsim

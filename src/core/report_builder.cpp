@@ -59,6 +59,24 @@ RunInfo run_info(const Scenario& sc, const FleetMetrics& m, const RunTotals& tot
 // The fleet's figures per session, call, token and second, once the pools
 // have been added up and the workloads counted.
 void fleet_rates(Report& rep, const Window& win, double pue) {
+  rep.fleet.facility_energy_j = rep.fleet.it_energy_j * pue;
+  fleet_rates_from_totals(rep, win.length_s);
+  rep.fleet.mean_facility_power_w = rep.fleet.mean_it_power_w * pue;
+}
+
+}  // namespace
+
+LittleLawCheck little_law(const OccupancyIntegral& o, double window) {
+  LittleLawCheck ll;
+  ll.mean_sessions_in_system = ratio(o.area, window);
+  ll.arrival_rate_per_s = ratio(static_cast<double>(o.arrivals), window);
+  ll.mean_session_time_s = ratio(o.completed_time_s, static_cast<double>(o.completed));
+  ll.relative_error = ratio(std::fabs(ll.mean_sessions_in_system - ll.arrival_rate_per_s * ll.mean_session_time_s),
+                            ll.mean_sessions_in_system);
+  return ll;
+}
+
+void fleet_rates_from_totals(Report& rep, double window) {
   double sessions = 0, calls = 0, output_tokens = 0, all_tokens = 0;
   for (const WorkloadReport& w : rep.workloads) {
     sessions += static_cast<double>(w.sessions_completed);
@@ -71,8 +89,6 @@ void fleet_rates(Report& rep, const Window& win, double pue) {
     o.cost_per_million_tokens_usd = ratio(o.cost_usd, all_tokens / 1e6);
   }
   FleetReport& f = rep.fleet;
-  const double window = win.length_s;
-  f.facility_energy_j = f.it_energy_j * pue;
   f.cost_per_session_usd = ratio(f.total_cost_usd, sessions);
   f.cost_per_llm_call_usd = ratio(f.total_cost_usd, calls);
   f.cost_per_million_output_tokens_usd = ratio(f.total_cost_usd, output_tokens / 1e6);
@@ -86,23 +102,10 @@ void fleet_rates(Report& rep, const Window& win, double pue) {
   for (KvStoreReport& k : rep.kv_stores) carbon_shares(k, sessions, all_tokens);
   f.output_tokens_per_joule = ratio(output_tokens, f.facility_energy_j);
   f.mean_it_power_w = ratio(f.it_energy_j, window);
-  f.mean_facility_power_w = f.mean_it_power_w * pue;
   f.sessions_per_s = ratio(sessions, window);
   f.llm_calls_per_s = ratio(calls, window);
   f.output_tokens_per_s = ratio(output_tokens, window);
 }
-
-LittleLawCheck little_law(const OccupancyIntegral& o, double window) {
-  LittleLawCheck ll;
-  ll.mean_sessions_in_system = ratio(o.area, window);
-  ll.arrival_rate_per_s = ratio(static_cast<double>(o.arrivals), window);
-  ll.mean_session_time_s = ratio(o.completed_time_s, static_cast<double>(o.completed));
-  ll.relative_error = ratio(std::fabs(ll.mean_sessions_in_system - ll.arrival_rate_per_s * ll.mean_session_time_s),
-                            ll.mean_sessions_in_system);
-  return ll;
-}
-
-}  // namespace
 
 double node_baseline_power_w(const Pool& pool) {
   return pool.hardware.host_power_w + pool.hardware.devices * pool.hardware.device_power.idle_w;

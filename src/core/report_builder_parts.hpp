@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "fleetsim/core/report_builder.hpp"
@@ -48,6 +49,14 @@ KvStoreReport kv_store_report(const FleetModel& fleet, std::size_t k, const Cost
 std::vector<double> workload_costs(const FleetModel& fleet, const Report& rep,
                                    const std::vector<std::vector<double>>& pool_busy_by_workload,
                                    const std::vector<double>& pool_busy);
+
+// A latency's count, mean, percentiles, max and curve; all undefined without samples.
+LatencySummary summarize(const QuantileSketch& sketch);
+
+// Appends the SLO result of `metric` ("ttft", "tpot", "session") at `percentile`
+// when `bound` is set, and folds it into w.slos_met.
+void add_slo(WorkloadReport& w, const char* metric, double percentile, const std::optional<double>& bound,
+             const QuantileSketch& sketch);
 
 // Workload w's counts, latencies, SLOs, cost and sections.
 WorkloadReport workload_report(const FleetModel& fleet, const Window& win, std::size_t w, double cost_usd,

@@ -24,6 +24,8 @@ SessionGraphReport session_graph_report(const SessionGraphMetrics& m) {
   return g;
 }
 
+}  // namespace
+
 LatencySummary summarize(const QuantileSketch& s) {
   LatencySummary l;
   l.count = s.count();
@@ -61,8 +63,6 @@ void add_slo(WorkloadReport& w, const char* metric, double percentile, const std
   w.slos_met = w.slos_met && r.met;
   w.slos.push_back(r);
 }
-
-}  // namespace
 
 // Each pool's cost is shared among workloads by the device time they used
 // there; a pool nobody used is shared by the fleet-wide usage. A tool pool's

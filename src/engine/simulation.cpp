@@ -394,6 +394,7 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
   const RunTotals totals = run_totals(scenario, nodes, energy_at_warmup, end);
   fleet.metrics().events = events;
   if (options.timeseries) *options.timeseries = fleet.time_series()->table(end);
+  if (options.metrics) *options.metrics = fleet.metrics();
   return build_report(fleet, totals);
 }
 

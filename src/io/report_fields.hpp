@@ -25,6 +25,10 @@
 //   list(key, v)              a list of objects, each report_fields(side, item)
 //   list_unless_empty(key, v) absent when v is empty
 //   group(key, f)             a nested object whose members f(side) lists
+//   nested_report(key, r)     a whole report within (a cell's): written by
+//                             report_to_json, schema included; read back by
+//                             the reader's own entry point, which refuses a
+//                             nested report with cells of its own
 // Every function is a template over the Side and over the part's constness:
 // the writer walks a const Report, the reader fills one.
 #pragma once
@@ -328,6 +332,15 @@ void report_fields(Side& s, C& c) {
   s.list("findings", c.findings);
 }
 
+// One cell of a report merged from cells (docs/cells.md).
+template <typename Side, ReportPart<CellReport> C>
+void report_fields(Side& s, C& c) {
+  s.text("name", c.name);
+  s.figure("traffic_scale", c.traffic_scale);
+  s.count("seed", c.seed);
+  s.nested_report("report", c.report);
+}
+
 // The whole report, after its `schema` member (which each side handles:
 // the writer writes kReportSchema, the reader checks it).
 template <typename Side, ReportPart<Report> R>
@@ -347,6 +360,8 @@ void report_fields(Side& s, R& r) {
     checks.object("little_law", r.little_law);
     checks.object("stability", r.stability);
   });
+  // Only in a report merged from cells: each cell's own report within.
+  s.list_unless_empty("cells", r.cells);
 }
 
 }  // namespace fleetsim

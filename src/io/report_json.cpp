@@ -1,6 +1,7 @@
 #include "report_json.hpp"
 
 #include <cmath>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -87,6 +88,9 @@ class JsonWriter {
     JsonWriter w(sub);
     members(w);
     j_[key] = std::move(sub);
+  }
+  void nested_report(const char* key, const std::shared_ptr<const Report>& r) {
+    j_[key] = r ? report_to_json(*r) : Json();
   }
 
  private:

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -144,6 +145,8 @@ class Fields {
     Fields sub = object(key);
     members(sub);
   }
+  // Defined after read_report, which it calls.
+  void nested_report(const char* key, std::shared_ptr<const Report>& r) const;
 
   [[noreturn]] void fail(std::string_view key, std::string_view problem) const {
     throw ReadError(path(key) + ": " + std::string(problem));
@@ -171,6 +174,13 @@ Report read_report(const Fields& root) {
   Fields side = root;
   report_fields(side, report);
   return report;
+}
+
+// A cell's own report (docs/cells.md): a whole report, schema included.
+void Fields::nested_report(const char* key, std::shared_ptr<const Report>& r) const {
+  const Fields inner = object(key);
+  if (inner.has("cells")) inner.fail("cells", "a cell's report cannot have cells of its own");
+  r = std::make_shared<const Report>(read_report(inner));
 }
 
 }  // namespace

@@ -329,6 +329,35 @@ void purchase_options_section(std::string& out, const Report& r) {
   out += table.render("  ");
 }
 
+// Only in a report merged from cells (docs/cells.md): each cell's own totals.
+void cells_section(std::string& out, const Report& r) {
+  if (r.cells.empty()) return;
+  out += "\nCells (each simulated alone; their pools below are named CELL/POOL)\n";
+  text::TextTable table({{"cell", Align::left},
+                         {"traffic x"},
+                         {"seed"},
+                         {"nodes"},
+                         {"sessions"},
+                         {"LLM calls"},
+                         {"cost $"},
+                         {"$ / session"},
+                         {"SLOs", Align::left}});
+  for (const CellReport& c : r.cells) {
+    if (!c.report) continue;
+    std::int64_t sessions = 0, calls = 0;
+    bool met = true;
+    for (const WorkloadReport& w : c.report->workloads) {
+      sessions += w.sessions_completed;
+      calls += w.llm_calls;
+      met = met && w.slos_met;
+    }
+    table.add_row({c.name, plain(c.traffic_scale, 3), std::to_string(c.seed), std::to_string(c.report->fleet.nodes),
+                   text::count(sessions), text::count(calls), text::grouped(c.report->fleet.total_cost_usd, 2),
+                   text::usd(c.report->fleet.cost_per_session_usd), met ? "all met" : "MISSED"});
+  }
+  out += table.render("  ");
+}
+
 void checks_section(std::string& out, const Report& r) {
   const LittleLawCheck& c = r.little_law;
   out += "\nChecks\n";
@@ -355,6 +384,7 @@ std::string render_table(const Report& report) {
   header(out, report);
   stability_section(out, report);
   fleet_section(out, report);
+  cells_section(out, report);
   pools_section(out, report);
   kv_tiers_section(out, report);
   autoscale_section(out, report);

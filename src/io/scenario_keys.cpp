@@ -68,6 +68,8 @@ KeyTable scenario_table() {
                             "alternatives to compare, each merged over the base scenario"));
   t.keys.push_back(optional("expect", or_empty(table("expect")), "bounds on report figures, for fleetsim check"));
   t.keys.push_back(optional("plan", or_empty(table("plan")), "the fleets fleetsim plan may choose from"));
+  t.keys.push_back(optional("cells", or_empty(list_of(table("cell"))),
+                            "independent parts of the fleet (sites, regions), each with a share of the traffic"));
   return t;
 }
 
@@ -78,6 +80,21 @@ KeyTable variant_table() {
   t.keys = section_keys();
   t.keys.push_back(optional("expect", or_empty(table("expect")), "this variant's own bounds (~ for none)"));
   t.keys.push_back(optional("plan", or_empty(table("plan")), "this variant's own plan (~ for none)"));
+  return t;
+}
+
+// A cell is merged over the base like a variant, and has a name and a share
+// of the traffic of its own (docs/cells.md); it cannot change the simulation.
+KeyTable cell_table() {
+  KeyTable t{"cell", "An independent part of the fleet: a partial scenario merged over the base, with its traffic", {}};
+  t.keys.push_back(required("name", kName, "labels the cell's report and derives its seed"));
+  t.keys.push_back(optional("share", number(0, 1), "the fraction of the scenario's traffic (shares sum to 1)"));
+  t.keys.push_back(optional("traffic_scale", number(0, 1e6), "or: a factor on the scenario's arrival rates"));
+  for (ScenarioKey& k : section_keys())
+    if (k.name != "simulation") {
+      k.required = false;
+      t.keys.push_back(std::move(k));
+    }
   return t;
 }
 
@@ -343,6 +360,7 @@ std::vector<KeyTable> settings_tables() {
 
 std::vector<KeyTable> make_tables() {
   std::vector<KeyTable> tables = {scenario_table(), variant_table(), hardware_entry_table(), model_entry_table()};
+  tables.push_back(cell_table());
   for (auto part : {fleet_tables(), routing_tables(), workload_tables(), settings_tables()})
     for (KeyTable& t : part) tables.push_back(std::move(t));
   // `expect:` maps figures the user names to bounds: a map of tables, given

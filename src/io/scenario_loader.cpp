@@ -12,6 +12,7 @@
 #include "fleetsim/io/input_file.hpp"
 #include "fleetsim/io/scenario_section.hpp"
 #include "routing_reader.hpp"
+#include "scenario_cells.hpp"
 #include "scenario_checks.hpp"
 #include "fleetsim/io/scenario_overrides.hpp"
 #include "fleetsim/io/scenario_variants.hpp"
@@ -94,7 +95,10 @@ LoadResult load_scenario_text(const std::string& yaml_text, const std::string& f
     if (auto root = parse_yaml_document(reader, yaml_text, "a scenario (name, fleet, workloads, simulation)",
                                         kFormatHint)) {
       result.variants = read_variant_names(reader, *root);
-      if (auto document = select_variant(reader, *root, options.variant)) {
+      result.cells = read_cells(reader, *root);
+      std::optional<YAML::Node> document = select_variant(reader, *root, options.variant);
+      if (document && !options.cell.empty()) document = select_cell(reader, *document, options.cell);
+      if (document) {
         OverrideOutcome edited = apply_overrides(*document, options.overrides, result.diagnostics);
         override_errors = edited.errors;
         if (edited.document) {
@@ -102,6 +106,9 @@ LoadResult load_scenario_text(const std::string& yaml_text, const std::string& f
           read_scenario(ctx, *edited.document);
           read_other_sections(ctx, *edited.document, options.sections);
           attribute_to_overrides(result.diagnostics, first, edited.applied);
+          if (reader.error_count() == 0) check_cells_scenario(reader, *root, ctx.scenario, result.cells);
+          for (const CellSpec& cell : result.cells)
+            if (cell.name == options.cell) scale_traffic(ctx.scenario, cell.traffic_scale);
         }
       }
       if (!options.variant.empty()) ctx.scenario.name += "/" + options.variant;

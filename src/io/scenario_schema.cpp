@@ -141,6 +141,11 @@ nlohmann::ordered_json scenario_json_schema() {
   Json variant = definition(scenario_key_table("variant"), true);
   make_partial(variant["properties"], wanted);
   definitions["variant"] = variant;
+  // A cell's sections are partial in the same way; its name is required.
+  Json cell = definition(scenario_key_table("cell"), true);
+  make_partial(cell["properties"], wanted);
+  cell["required"] = Json::array({"name"});
+  definitions["cell"] = cell;
   while (wanted.size() > done.size()) {
     for (const std::string& name : std::set<std::string>(wanted)) {
       if (!done.insert(name).second) continue;

@@ -1,29 +1,26 @@
 #include "fleetsim/io/scenario_variants.hpp"
 
+#include <algorithm>
+
 #include "fleetsim/io/spelling.hpp"
 #include "fleetsim/io/scenario_keys.hpp"
 
 namespace fleetsim {
-namespace {
-
-// A new map sharing the base's and the overlay's nodes (keys included, so
-// that every diagnostic keeps its line), with the overlay merged in. The
-// top-level `variants` section is left out.
-YAML::Node merge(const YAML::Node& base, const YAML::Node& overlay, bool top_level = false) {
+YAML::Node merge_over(const YAML::Node& base, const YAML::Node& overlay, const std::vector<std::string>& skipped) {
   if (!base.IsMap() || !overlay.IsMap()) return overlay;
+  auto kept = [&](const std::string& key) { return std::find(skipped.begin(), skipped.end(), key) == skipped.end(); };
   YAML::Node merged(YAML::NodeType::Map);
   for (const auto& kv : base) {
     const std::string key = kv.first.Scalar();
-    if (top_level && key == "variants") continue;
+    if (!kept(key)) continue;
     const YAML::Node replacement = YamlReader::get(overlay, key);
-    merged.force_insert(kv.first, replacement.IsDefined() ? merge(kv.second, replacement) : kv.second);
+    merged.force_insert(kv.first, replacement.IsDefined() ? merge_over(kv.second, replacement) : kv.second);
   }
   for (const auto& kv : overlay)
-    if (!YamlReader::get(base, kv.first.Scalar()).IsDefined()) merged.force_insert(kv.first, kv.second);
+    if (kept(kv.first.Scalar()) && !YamlReader::get(base, kv.first.Scalar()).IsDefined())
+      merged.force_insert(kv.first, kv.second);
   return merged;
 }
-
-}  // namespace
 
 std::vector<std::string> read_variant_names(YamlReader& reader, const YAML::Node& root) {
   std::vector<std::string> names;
@@ -54,7 +51,7 @@ std::optional<YAML::Node> select_variant(YamlReader& reader, const YAML::Node& r
                  names.empty() ? "this scenario declares no variants" : did_you_mean_hint(variant, names, "variants"));
     return std::nullopt;
   }
-  return merge(root, chosen, true);
+  return merge_over(root, chosen, {"variants"});
 }
 
 }  // namespace fleetsim

@@ -11,6 +11,7 @@
 
 #include "fleetsim/io/input_limits.hpp"
 #include "fleetsim/io/json_input.hpp"
+#include "shard_lines.hpp"
 #include "fleetsim/workflows/report_figures.hpp"
 #include "fleetsim/io/csv_field.hpp"
 #include "fleetsim/io/report_text.hpp"
@@ -270,22 +271,13 @@ MergedSweep merge_sweep_shards(const std::vector<std::pair<std::string, std::str
   std::optional<std::string> first_file;
   std::map<std::size_t, std::string> seen;  // point -> where
   for (const auto& [name, text] : files) {
-    std::size_t line_no = 0, begin = 0;
-    bool any = false;
-    while (begin < text.size()) {
-      std::size_t end = text.find('\n', begin);
-      if (end == std::string::npos) end = text.size();
-      const std::string line = text.substr(begin, end - begin);
-      begin = end + 1;
-      ++line_no;
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      const std::string where = fmt::format("{}:{}", name, line_no);
+    // A bad line is reported as such, not as "no sweep rows".
+    const bool any = for_each_shard_line(name, text, [&](const std::string& where, const std::string& line) {
       std::string error;
       auto parsed = parse_sweep_jsonl_line(line, error);
-      any = true;  // a bad line is reported as such, not as "no sweep rows"
       if (!parsed) {
         merged.errors.push_back(where + ": " + error);
-        continue;
+        return;
       }
       auto& [header, row] = *parsed;
       if (!first_file) {
@@ -298,34 +290,26 @@ MergedSweep merge_sweep_shards(const std::vector<std::pair<std::string, std::str
             "replications): shards must come from the same scenario file, parameters, seed and replications",
             where, header.sweep_id, header.points, header.replications, *first_file, merged.header.sweep_id,
             merged.header.points, merged.header.replications));
-        continue;
+        return;
       }
       if (row.point >= merged.header.points) {
         merged.errors.push_back(fmt::format("{}: point {} is outside the sweep's {} points", where, row.point,
                                             merged.header.points));
-        continue;
+        return;
       }
       if (auto [it, fresh] = seen.emplace(row.point, where); !fresh) {
         merged.errors.push_back(fmt::format("{}: point {} appears twice (also at {}); give each shard once",
                                             where, row.point, it->second));
-        continue;
+        return;
       }
       merged.rows.push_back(std::move(row));
-    }
+    });
     if (!any) merged.errors.push_back(name + ": holds no sweep rows (the file is empty)");
   }
   if (!first_file) return merged;
-  std::vector<std::string> missing;
-  for (std::size_t p = 0; p < merged.header.points; ++p)
-    if (!seen.count(p)) missing.push_back(std::to_string(p));
-  if (!missing.empty()) {
-    const std::size_t shown = std::min<std::size_t>(missing.size(), 20);
-    std::string list;
-    for (std::size_t i = 0; i < shown; ++i) list += (i ? ", " : "") + missing[i];
-    if (shown < missing.size()) list += fmt::format(", ... ({} more)", missing.size() - shown);
-    merged.errors.push_back(fmt::format("{} of {} points are missing: {}; is a shard missing or unfinished?",
-                                        missing.size(), merged.header.points, list));
-  }
+  const std::string missing =
+      missing_from_shards(merged.header.points, [&](std::size_t p) { return seen.count(p) > 0; }, "points");
+  if (!missing.empty()) merged.errors.push_back(missing);
   std::sort(merged.rows.begin(), merged.rows.end(), [](const SweepRow& a, const SweepRow& b) { return a.point < b.point; });
   return merged;
 }

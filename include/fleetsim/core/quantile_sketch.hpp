@@ -30,6 +30,24 @@ class QuantileSketch {
   double fraction_at_most(double bound) const;
   double relative_accuracy() const { return accuracy_; }
 
+  // Everything the sketch holds, so that it can be written out and read back
+  // (a cell's side output, docs/cells.md) and merged elsewhere exactly:
+  // bucket offset + i of counts[i] holds (g^(offset+i-1), g^(offset+i)].
+  struct State {
+    double relative_accuracy = 0.005;
+    std::uint64_t count = 0;
+    std::uint64_t zeros = 0;  // values at or below a nanosecond
+    double sum = 0.0;
+    double min = 0.0;
+    double max = 0.0;
+    int offset = 0;
+    std::vector<std::uint64_t> counts;
+  };
+  State state() const;
+  // Trusts `s` to be a sketch's own state (zeros plus counts summing to
+  // count); a reader of untrusted text checks that first.
+  static QuantileSketch from_state(const State& s);
+
  private:
   int bucket_of(double value) const;
   double bucket_value(int index) const;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -342,6 +343,17 @@ struct RunInfo {
   double carbon_intensity_g_per_kwh = 0.0;  // mean over the window (of the hourly profile, if any)
 };
 
+struct Report;
+
+// One cell of a report merged from cells (docs/cells.md): its name, its
+// traffic and seed, and its own whole report.
+struct CellReport {
+  std::string name;
+  double traffic_scale = 1.0;
+  std::uint64_t seed = 0;
+  std::shared_ptr<const Report> report;
+};
+
 struct Report {
   RunInfo run;
   std::vector<WorkloadReport> workloads;
@@ -353,6 +365,10 @@ struct Report {
   FleetReport fleet;
   LittleLawCheck little_law;
   StabilityCheck stability;
+  // Only in a report merged from cells (cell_merge.hpp): each cell's own
+  // report, in the scenario's order. Empty otherwise, so plain reports keep
+  // their bytes.
+  std::vector<CellReport> cells;
 };
 
 }  // namespace fleetsim

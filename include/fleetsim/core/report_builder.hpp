@@ -27,4 +27,14 @@ double node_baseline_power_w(const Pool& pool);
 
 Report build_report(const FleetModel& fleet, const RunTotals& totals);
 
+// The fleet's figures per session, call, token and second (and each pool's
+// part of its carbon per session and token), from rep.fleet's totals
+// (facility energy included) and the workloads' counts over a window of
+// `window_s`; everything but mean_facility_power_w, which a run derives from
+// the PUE and a merge of cells from their summed facility energy.
+void fleet_rates_from_totals(Report& rep, double window_s);
+
+// Little's law, L = lambda W, from the sessions' time integral.
+LittleLawCheck little_law(const OccupancyIntegral& occupancy, double window_s);
+
 }  // namespace fleetsim

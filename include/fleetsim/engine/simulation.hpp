@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fleetsim/core/call_log.hpp"
+#include "fleetsim/core/fleet_metrics.hpp"
 #include "fleetsim/core/replica_trace.hpp"
 #include "fleetsim/core/report.hpp"
 #include "fleetsim/core/scenario.hpp"
@@ -38,6 +39,10 @@ struct SimulationOptions {
   // what they do, slice by slice (fleetsim run --trace-events).
   ReplicaTrace* trace = nullptr;
   std::vector<std::size_t> trace_replicas;
+  // When set, the run's metrics (counters and latency sketches) are copied
+  // here at its end (fleetsim run --cell: the sketches a merge of cells
+  // needs, docs/cells.md); when null, nothing is copied.
+  FleetMetrics* metrics = nullptr;
 };
 
 // Throws InputError, after the run, when a streamed trace's file no longer

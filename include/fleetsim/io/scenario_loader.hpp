@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "fleetsim/io/catalog.hpp"
+#include "fleetsim/io/cell_spec.hpp"
 #include "fleetsim/core/diagnostics.hpp"
 #include "fleetsim/core/scenario.hpp"
 
@@ -21,6 +22,10 @@ struct LoadOptions {
   // is merged) before validation: PATH names keys with dots and list items by
   // name or [index]; VALUE is YAML. See fleetsim/io/scenario_overrides.hpp.
   std::vector<std::pair<std::string, std::string>> overrides;
+  // Read this entry of the file's `cells:` (after the variant, before the
+  // overrides): the base with the cell merged over it and its arrival rates
+  // scaled by the cell's share (docs/cells.md). Empty: the whole scenario.
+  std::string cell;
   // Readers of top-level sections another layer owns (the workflows'
   // `expect:` and `plan:`, fleetsim/workflows/scenario_sections.hpp), called
   // in the same pass; their errors make the load fail. A section with no
@@ -32,6 +37,7 @@ struct LoadResult {
   std::optional<Scenario> scenario;     // set only when there are no errors
   std::vector<Diagnostic> diagnostics;  // every problem found, in file order
   std::vector<std::string> variants;    // the variants the file declares
+  std::vector<CellSpec> cells;          // the `cells:` section, in file order
   bool ok() const { return scenario.has_value(); }
 };
 

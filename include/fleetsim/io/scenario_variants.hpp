@@ -19,6 +19,13 @@
 
 namespace fleetsim {
 
+// A new map sharing the base's and the overlay's nodes (keys included, so
+// that every diagnostic keeps its line), with the overlay merged in: maps
+// merge key by key, lists and scalars are replaced. Top-level keys named in
+// `skipped` are left out of both (a variant's `variants`, a cell's `cells`
+// and its own name and traffic).
+YAML::Node merge_over(const YAML::Node& base, const YAML::Node& overlay, const std::vector<std::string>& skipped = {});
+
 // Names of the variants the document declares, in file order; reports a
 // malformed `variants` section.
 std::vector<std::string> read_variant_names(YamlReader& reader, const YAML::Node& root);
