@@ -199,6 +199,47 @@ TEST_CASE("Cells that pay different electricity prices merge their costs, and th
   CHECK(merged["cells"][1]["report"]["run"]["electricity_usd_per_kwh"].get<double>() == 0.21);
 }
 
+TEST_CASE("Cells' remote KV stores come through the merge named by cell, and the fleet's nodes and cost add up",
+          "[cells][kv_store][cli]") {
+  // regional-cells with a one-node KV store under the H100 pools of every cell.
+  std::string text = read_file(kScenario);
+  const std::string engine = "kv_retention: lru}";
+  const std::string graviton = "kv_retention: none}\n";
+  REQUIRE(text.find(engine) != std::string::npos);
+  REQUIRE(text.find(graviton) != std::string::npos);
+  text.replace(text.find(engine), engine.size(), "kv_retention: lru, kv_tiers: [{store: kv}]}");
+  text.replace(text.find(graviton), graviton.size(),
+               graviton + "  kv_stores:\n    - {name: kv, hardware: graviton4-c8g.48xlarge, count: 1, memory: 100GiB}\n");
+  const std::string path = write_temp_file("kv-store-cells.yaml", text);
+  const Json merged = run_json("run " + path + " --format json -j 2 --no-progress");
+  REQUIRE(merged.contains("kv_stores"));
+  REQUIRE(merged["kv_stores"].size() == merged["cells"].size());
+  int nodes = 0;
+  double cost = 0.0;
+  for (const Json& p : merged["pools"]) {
+    nodes += p["nodes"].get<int>();
+    cost += p["cost_usd"].get<double>();
+  }
+  for (std::size_t i = 0; i < merged["kv_stores"].size(); ++i) {
+    Json store = merged["kv_stores"][i];
+    const Json& cell = merged["cells"][i];
+    CHECK(store["name"] == cell["name"].get<std::string>() + "/kv");
+    nodes += store["nodes"].get<int>();
+    cost += store["cost_usd"].get<double>();
+    Json own = cell["report"]["kv_stores"][0];
+    store.erase("name");
+    own.erase("name");
+    // The carbon per session and per token are the merged fleet's shares.
+    for (const char* share : {"carbon_per_session_g", "carbon_per_million_tokens_g"}) {
+      store.erase(share);
+      own.erase(share);
+    }
+    CHECK(store == own);
+  }
+  CHECK(merged["fleet"]["nodes"].get<int>() == nodes);
+  CHECK(merged["fleet"]["total_cost_usd"].get<double>() == Approx(cost).epsilon(1e-9));
+}
+
 TEST_CASE("One cell run alone is the plain run of its scenario, byte for byte", "[cells][cli]") {
   // quickstart as it ships, and with one cell that takes all of its traffic.
   const std::string base = read_file(std::string(FLEETSIM_SOURCE_DIR) + "/scenarios/quickstart.yaml");
