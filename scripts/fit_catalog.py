@@ -167,20 +167,28 @@ class Suite:
         search would find the same values. Only the groups a fold changes,
         or whose cases see a change, are searched again."""
         values = {n: float(p["prior"]) for n, p in self.params.items()}
-        for g in self.groups:
-            ids = [i for i in g["cases"] if self.cases[i]["source_id"] not in exclude_sources]
-            if full is not None and len(ids) == len(g["cases"]):
-                own = {n: full[n] for n in g["parameters"]}
-                if self.simulate({**values, **own}, ids) == self.simulate(full, ids):
-                    values.update(own)
-                    continue
-            names = list(g["parameters"])
-            if len(ids) < len(names):
-                # Too few cases left to identify every parameter: fit as many
-                # as there are cases, in the group's order; the rest keep the prior.
-                names = names[:len(ids)]
-            if names:
-                values = self.fit_group(names, ids, values, rounds=int(g.get("rounds", 3)))
+        # Groups are fitted in turn, and the turn repeated until it moves
+        # nothing: a group's cases can depend on another group's parameters
+        # (since round 10 a CPU decode step adds the matrices' math to the
+        # weight reads, so the memory group's cases see the compute rate).
+        for _ in range(int(self.spec.get("passes", 1))):
+            before = dict(values)
+            for g in self.groups:
+                ids = [i for i in g["cases"] if self.cases[i]["source_id"] not in exclude_sources]
+                if full is not None and len(ids) == len(g["cases"]):
+                    own = {n: full[n] for n in g["parameters"]}
+                    if self.simulate({**values, **own}, ids) == self.simulate(full, ids):
+                        values.update(own)
+                        continue
+                names = list(g["parameters"])
+                if len(ids) < len(names):
+                    # Too few cases left to identify every parameter: fit as many
+                    # as there are cases, in the group's order; the rest keep the prior.
+                    names = names[:len(ids)]
+                if names:
+                    values = self.fit_group(names, ids, values, rounds=int(g.get("rounds", 3)))
+            if values == before:
+                break
         return values
 
 
