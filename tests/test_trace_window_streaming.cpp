@@ -245,7 +245,7 @@ TEST_CASE("a windowed session trace streams the sessions the trace held in memor
                    "llama-3.1-8b, window: {from: 0.4s, to: 3s}") == 2);
 }
 
-TEST_CASE("a streamed loop of a trace without prefix hashes has the held loop's period; one with hashes is held",
+TEST_CASE("a streamed loop of a trace without prefix hashes has the held loop's period, and one with hashes is held",
           "[trace][streaming][window]") {
   const std::string azure = kTraces + "azure2023-code-first10.csv";
   const std::string sim = "{duration: 10s, seed: 7}";
