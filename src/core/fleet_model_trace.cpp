@@ -14,7 +14,10 @@
 // sessions (docs/performance-model.md, "Prefix block hashes").
 // A streamed trace's sessions come from its feed, one read ahead of the
 // session the source starts next; a started session keeps its own copy of its
-// calls and hashes, so memory follows the sessions in flight.
+// calls and hashes, so memory follows the sessions in flight. A streamed trace
+// that loops opens a new feed for each round, its times shifted by the
+// round's offset as RequestTrace::session shifts a trace held whole (such a
+// trace has no prefix hashes, so a later round has none to rename).
 #include <algorithm>
 #include <limits>
 
@@ -31,7 +34,22 @@ void FleetModel::open_trace_feeds() {
 
 double FleetModel::next_streamed_start(std::uint32_t workload) {
   TraceStream& stream = streams_[workload];
-  if (!stream.has_ahead) stream.has_ahead = stream.feed->next(stream.ahead);
+  if (!stream.has_ahead) {
+    stream.has_ahead = stream.feed->next(stream.ahead);
+    const RequestTrace& trace = *scenario_.workloads[workload].arrivals.trace;
+    // The round has run out: the next starts from the first session again
+    // (unless the file changed under the feed, whose problems end the run).
+    if (!stream.has_ahead && trace.loop_period_s > 0 && stream.feed->problems().empty()) {
+      stream.feed = trace.feed->open();
+      ++stream.round;
+      stream.has_ahead = stream.feed->next(stream.ahead);
+    }
+    if (stream.has_ahead && stream.round > 0) {
+      // As a held trace's due_s: the offset, the round times the period, plus the recorded time.
+      const double offset = static_cast<double>(stream.round) * trace.loop_period_s;
+      for (RequestTrace::Call& call : stream.ahead.calls) call.arrival_s = offset + call.arrival_s;
+    }
+  }
   // A session without calls is never fed: the reader refuses an empty trace.
   return stream.has_ahead && !stream.ahead.calls.empty() ? stream.ahead.calls.front().arrival_s
                                                           : std::numeric_limits<double>::infinity();

@@ -81,15 +81,16 @@ void report_nul(Problems& problems, int line, int column) {
 class StreamedTally {
  public:
   explicit StreamedTally(RequestTrace::StreamedFigures& f) : f_(f) {}
-  // A good row, in file order.
-  void call(const trace_rows::Row& r) {
-    ++f_.calls;
+  // A good row, in file order, in the window or not.
+  void row(const trace_rows::Row& r) {
     f_.hashed = f_.hashed || r.hash_count > 0;
     if (f_.first_row_of_model.size() <= r.model) f_.first_row_of_model.resize(r.model + 1, 0);
     if (f_.first_row_of_model[r.model] == 0) f_.first_row_of_model[r.model] = r.line;
   }
-  // The next session's start, in start order.
-  void session(double start_s) {
+  // The next session replayed, in start order: its start and calls.
+  void session(double start_s, std::uint64_t calls) {
+    f_.calls += calls;
+    f_.last_start_s = start_s;
     const std::uint64_t k = f_.sessions++;
     if (k % f_.start_stride == 0 && f_.start_sample_s.size() == kMaxSample) {
       // Every other sample, at twice the stride.
@@ -104,6 +105,27 @@ class StreamedTally {
   static constexpr std::size_t kMaxSample = 4096;
   RequestTrace::StreamedFigures& f_;
 };
+
+// Keeps the sessions of `index` that start in `window` (all without one),
+// their starts shifted by the first kept one's, as RequestTrace::
+// keep_sessions shifts a trace held whole. The shift, or nullopt when the
+// window keeps none.
+std::optional<FeedStart> keep_window(SessionIndex& index, const std::optional<TraceWindow>& window) {
+  if (!window) return FeedStart{};
+  std::size_t kept = 0;
+  for (std::size_t k = 0; k < index.sessions.size(); ++k)
+    if (window->keeps(index.starts_s[k])) {
+      index.sessions[kept] = index.sessions[k];
+      index.starts_s[kept++] = index.starts_s[k];
+    }
+  index.sessions.resize(kept);
+  index.sessions.shrink_to_fit();
+  index.starts_s.resize(kept);
+  if (kept == 0) return std::nullopt;
+  const double shift = index.starts_s.front();
+  for (double& start : index.starts_s) start -= shift;
+  return FeedStart{0, 0, shift};
+}
 
 }  // namespace
 
@@ -187,7 +209,8 @@ std::optional<RequestTrace> read_request_trace(const std::string& path, const Tr
 }
 
 std::optional<RequestTrace> scan_request_trace(const std::string& path, const TraceMapping& mapping,
-                                               const TraceOptions& options, std::vector<Diagnostic>& out) {
+                                               const TraceOptions& options, std::vector<Diagnostic>& out,
+                                               const std::optional<TraceWindow>& window, double* last_start_s) {
   TraceLines lines(path, limits::kMaxStreamedTraceFileBytes);
   if (!lines.ok()) {
     Diagnostic d;
@@ -207,11 +230,19 @@ std::optional<RequestTrace> scan_request_trace(const std::string& path, const Tr
   SessionIndexBuilder index(options.pacing);
   TraceBuilder builder(path, read, options, problems);
   std::optional<trace_rows::Instant> origin;
+  double last_start = 0.0;
+  // A trace of one call a session: where the window's first row is, and its
+  // start, which the replay's times are shifted by (as keep_sessions does).
+  std::optional<FeedStart> first_kept;
   builder.stream_to([&](const trace_rows::Row& row, const auto&) {
-    tally.call(row);
+    tally.row(row);
     if (by_session) return index.add(row, lines.line_offset());
     if (!origin) origin = row.at;
-    tally.session(builder.call_of(row, *origin).arrival_s);
+    last_start = builder.call_of(row, *origin).arrival_s;
+    if (window && !window->keeps(last_start)) return;
+    if (!first_kept) first_kept = FeedStart{lines.line_offset(), row.line, window ? last_start : 0.0};
+    // x - 0.0 is x: without a window the times are those of the file.
+    tally.session(last_start - first_kept->shift_s, 1);
   });
   auto trace = parse_lines(
       [&](auto handle) {
@@ -241,13 +272,25 @@ std::optional<RequestTrace> scan_request_trace(const std::string& path, const Tr
   }
   out.insert(out.end(), found.begin(), found.end());
   if (!trace || !found.empty()) return std::nullopt;
+  if (sessions) {
+    last_start = sessions->starts_s.back();
+    first_kept = keep_window(*sessions, window);
+    for (std::size_t k = 0; k < sessions->sessions.size(); ++k)
+      tally.session(sessions->starts_s[k], sessions->sessions[k].rows);
+  }
+  if (last_start_s != nullptr) *last_start_s = last_start;
+  // A window that keeps no session: a feed of none (the loader refuses it).
+  if (!first_kept) first_kept = FeedStart{};
   CheckedTraceFile checked{path, read, options, trace->models, lines.version(), figures.calls};
   if (sessions) {
-    for (const double start : sessions->starts_s) tally.session(start);
     trace->feed = std::make_shared<TraceSessionFeedSource>(std::move(checked), sessions->origin,
-                                                           std::move(sessions->sessions));
+                                                           std::move(sessions->sessions),
+                                                           first_kept->shift_s);
   } else {
-    trace->feed = std::make_shared<TraceFileFeedSource>(std::move(checked));
+    // Without a window the feed reads the file from its start, as it was checked.
+    std::optional<FeedWindow> from;
+    if (window) from = FeedWindow{*window, *first_kept};
+    trace->feed = std::make_shared<TraceFileFeedSource>(std::move(checked), *origin, from);
   }
   trace->streamed = std::move(figures);
   return trace;

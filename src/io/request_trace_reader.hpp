@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,6 +72,15 @@ std::optional<RequestTrace> parse_request_trace(const std::string& text, const s
 std::optional<RequestTrace> read_request_trace(const std::string& path, const TraceMapping& mapping,
                                                const TraceOptions& options, std::vector<Diagnostic>& out);
 
+// A window of a trace's sessions (`window:`): those whose first call starts
+// in [from_s, to_s) of the replay's time, from the trace's first arrival with
+// rate_scale applied; the first of them is replayed at 0.
+struct TraceWindow {
+  double from_s = 0.0;
+  double to_s = std::numeric_limits<double>::infinity();
+  bool keeps(double start_s) const { return start_s >= from_s && start_s < to_s; }
+};
+
 // Checks the file at `path`, a regular file within
 // limits::kMaxStreamedTraceFileBytes, line by line as parse_request_trace
 // does (the same diagnostics), but keeps no rows: a streamed trace
@@ -79,7 +89,17 @@ std::optional<RequestTrace> read_request_trace(const std::string& path, const Tr
 // (trace_session_index.hpp) and the feed reads each session's rows when the
 // run starts it; the sessions, their order and their calls are those
 // parse_request_trace gives.
+// With a `window`, the check still reads and checks every row (the same
+// diagnostics as a trace held whole), but the trace replays only the sessions
+// the window keeps, their times shifted as RequestTrace::keep_sessions
+// shifts them, and its feed reads the file from the window's first session
+// on and stops at its last. No session in the window: a trace of no
+// sessions, for the caller to refuse. `last_start_s`, when given, is set to
+// the start of the trace's last session before the window (for that
+// message).
 std::optional<RequestTrace> scan_request_trace(const std::string& path, const TraceMapping& mapping,
-                                               const TraceOptions& options, std::vector<Diagnostic>& out);
+                                               const TraceOptions& options, std::vector<Diagnostic>& out,
+                                               const std::optional<TraceWindow>& window = std::nullopt,
+                                               double* last_start_s = nullptr);
 
 }  // namespace fleetsim

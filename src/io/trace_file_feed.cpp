@@ -1,5 +1,8 @@
 #include "trace_file_feed.hpp"
 
+#include <string>
+#include <unordered_map>
+
 #include <fmt/format.h>
 
 #include "fleetsim/io/input_limits.hpp"
@@ -15,26 +18,54 @@ using trace_rows::TraceBuilder;
 using trace_rows::TraceLines;
 
 
+// A window's rows are read from its first on: the row limit, counted from
+// the file's first row, is already in the rows the check counted.
+TraceOptions read_from(TraceOptions o, const std::optional<FeedWindow>& window) {
+  if (window) o.limit.reset();
+  return o;
+}
+
 class TraceFileFeed final : public TraceFeed {
  public:
-  explicit TraceFileFeed(const CheckedTraceFile& checked)
+  TraceFileFeed(const CheckedTraceFile& checked, const trace_rows::Instant& origin,
+                const std::optional<FeedWindow>& window)
       : checked_(checked),
+        origin_(origin),
+        window_(window),
+        options_(read_from(checked.options, window)),
         problems_(checked_.path, found_),
-        builder_(checked_.path, checked_.mapping, checked_.options, problems_),
+        builder_(checked_.path, checked_.mapping, options_, problems_),
         splitter_(checked_.mapping, builder_, problems_),
         lines_(checked_.path, limits::kMaxStreamedTraceFileBytes) {
+    for (std::uint32_t i = 0; i < checked_.models.size(); ++i) model_of_.emplace(checked_.models[i], i);
     builder_.stream_to([this](const trace_rows::Row& row, const std::vector<std::uint64_t>& hashes) {
-      if (rows_ == 0) origin_ = row.at;  // the first row's time, which is t = 0: rows are in time order
       take(builder_.call_of(row, origin_), hashes, builder_.gap_of(row));
     });
-    if (!lines_.ok()) fail(0, "cannot read the trace file again: " + lines_.error());
-    else if (!(lines_.version() == checked_.version)) fail(0, "the trace file has changed since it was checked");
+    if (!lines_.ok()) {
+      fail(0, "cannot read the trace file again: " + lines_.error());
+    } else if (!(lines_.version() == checked_.version)) {
+      fail(0, "the trace file has changed since it was checked");
+    } else if (window_) {
+      // The rows before the window are not read again: the header (for the
+      // columns' places), then the window's first row.
+      const bool csv = checked_.mapping.kind == TraceFileKind::csv;
+      const auto header = csv ? lines_.next() : std::nullopt;
+      if (csv && (!header || !splitter_.line(*header, 1) || problems_.count() > 0))
+        fail(1, "the trace file's header no longer reads as it did when checked");
+      else
+        lines_.seek(window_->start.offset, static_cast<int>(window_->start.line) - 1);
+    }
   }
 
   bool next(FedSession& out) override {
     out.clear();
     out_ = &out;
     while (!done_ && out.calls.empty()) {
+      // A window's last row read, the rest of the file is not.
+      if (window_ && rows_ == checked_.rows) {
+        done_ = true;
+        break;
+      }
       const auto text = builder_.full() ? std::nullopt : lines_.next();
       if (!text) {
         end();
@@ -53,15 +84,22 @@ class TraceFileFeed final : public TraceFeed {
  private:
   // A checked row, now one session of one call.
   void take(const RequestTrace::Call& call, const std::vector<std::uint64_t>& hashes, double gap) {
-    const auto& models = builder_.models();
-    if (call.model >= checked_.models.size() || models[call.model] != checked_.models[call.model]) {
+    // By name: a window's rows, read from the middle of the file, meet the
+    // models in another order than the check did.
+    const std::string& name = builder_.models()[call.model];
+    const auto model = model_of_.find(name);
+    if (model == model_of_.end()) {
       fail(static_cast<int>(call.row),
-           fmt::format("the row names model \"{}\", which the trace file did not name when it was checked",
-                       models[call.model]));
+           fmt::format("the row names model \"{}\", which the trace file did not name when it was checked", name));
       return;
     }
-    ++rows_;
     RequestTrace::Call c = call;
+    c.model = model->second;
+    if (window_) {
+      if (!window_->window.keeps(c.arrival_s)) return;
+      c.arrival_s -= window_->start.shift_s;
+    }
+    ++rows_;
     c.prefix_begin = static_cast<std::uint32_t>(out_->prefix_hashes.size());
     out_->prefix_hashes.insert(out_->prefix_hashes.end(), hashes.begin(), hashes.begin() + call.prefix_count);
     out_->calls.push_back(c);
@@ -85,14 +123,17 @@ class TraceFileFeed final : public TraceFeed {
   }
 
   const CheckedTraceFile& checked_;
+  const trace_rows::Instant& origin_;
+  const std::optional<FeedWindow>& window_;
+  TraceOptions options_;
   std::vector<Diagnostic> found_;
   Problems problems_;
   TraceBuilder builder_;
   RowSplitter splitter_;
   TraceLines lines_;
+  std::unordered_map<std::string, std::uint32_t> model_of_;  // the checked models by name
   FedSession* out_ = nullptr;
-  std::uint64_t rows_ = 0;
-  trace_rows::Instant origin_;
+  std::uint64_t rows_ = 0;  // replayed so far
   bool done_ = false;
 };
 
@@ -113,6 +154,8 @@ void end_changed_feed(bool& done, trace_rows::Problems& problems, std::vector<Di
   done = true;
 }
 
-std::unique_ptr<TraceFeed> TraceFileFeedSource::open() const { return std::make_unique<TraceFileFeed>(checked_); }
+std::unique_ptr<TraceFeed> TraceFileFeedSource::open() const {
+  return std::make_unique<TraceFileFeed>(checked_, origin_, window_);
+}
 
 }  // namespace fleetsim

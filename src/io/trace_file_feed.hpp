@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,23 @@ struct CheckedTraceFile {
   std::uint64_t rows = 0;       // the calls the trace replays (after `limit`)
 };
 
+// Where a streamed trace's replay starts: the first row it replays, and the
+// time subtracted from every call's (a window's first session's start, as
+// RequestTrace::keep_sessions shifts a trace held whole; else 0).
+struct FeedStart {
+  std::uint64_t offset = 0;  // in bytes
+  std::uint32_t line = 0;
+  double shift_s = 0.0;
+};
+
+// A window of a trace of one call a session: the feed seeks to its first
+// row and stops after its last (the check counted them), instead of reading
+// the file from its start to its end.
+struct FeedWindow {
+  TraceWindow window;
+  FeedStart start;
+};
+
 // Ends a feed whose file no longer reads as it did when it was checked, at
 // `line` (0: the file as a whole): the row checks' own diagnostics, if any,
 // then `message`, into `found`. Nothing when the feed is already `done`.
@@ -38,11 +56,16 @@ void end_changed_feed(bool& done, trace_rows::Problems& problems, std::vector<Di
 
 class TraceFileFeedSource final : public TraceFeedSource {
  public:
-  explicit TraceFileFeedSource(CheckedTraceFile checked) : checked_(std::move(checked)) {}
+  // `origin`: the trace's first arrival, which is t = 0. With a window,
+  // `checked.rows` counts the window's rows.
+  TraceFileFeedSource(CheckedTraceFile checked, trace_rows::Instant origin, std::optional<FeedWindow> window)
+      : checked_(std::move(checked)), origin_(origin), window_(window) {}
   std::unique_ptr<TraceFeed> open() const override;
 
  private:
   CheckedTraceFile checked_;
+  trace_rows::Instant origin_;
+  std::optional<FeedWindow> window_;
 };
 
 }  // namespace fleetsim

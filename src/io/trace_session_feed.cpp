@@ -29,9 +29,10 @@ TraceOptions without_limit(TraceOptions o) {
 class TraceSessionFeed final : public TraceFeed {
  public:
   TraceSessionFeed(const CheckedTraceFile& checked, const trace_rows::Instant& origin,
-                   const std::vector<IndexedSession>& sessions)
+                   const std::vector<IndexedSession>& sessions, double shift_s)
       : checked_(checked),
         origin_(origin),
+        shift_s_(shift_s),
         sessions_(sessions),
         options_(without_limit(checked.options)),
         problems_(checked_.path, found_),
@@ -93,6 +94,7 @@ class TraceSessionFeed final : public TraceFeed {
                   fmt::format("the row names model \"{}\", which the trace file did not name when it was checked",
                               name));
     RequestTrace::Call c = builder_.call_of(row, origin_);
+    c.arrival_s -= shift_s_;  // x - 0.0 is x: without a window, the file's times
     c.model = model->second;
     c.prefix_begin = static_cast<std::uint32_t>(out_->prefix_hashes.size());
     out_->prefix_hashes.insert(out_->prefix_hashes.end(), hashes.begin(), hashes.begin() + row.hash_count);
@@ -119,6 +121,7 @@ class TraceSessionFeed final : public TraceFeed {
 
   const CheckedTraceFile& checked_;
   const trace_rows::Instant& origin_;
+  double shift_s_;
   const std::vector<IndexedSession>& sessions_;
   TraceOptions options_;
   std::vector<Diagnostic> found_;
@@ -136,7 +139,7 @@ class TraceSessionFeed final : public TraceFeed {
 }  // namespace
 
 std::unique_ptr<TraceFeed> TraceSessionFeedSource::open() const {
-  return std::make_unique<TraceSessionFeed>(checked_, origin_, sessions_);
+  return std::make_unique<TraceSessionFeed>(checked_, origin_, sessions_, shift_s_);
 }
 
 }  // namespace fleetsim

@@ -22,9 +22,12 @@ namespace fleetsim {
 class TraceSessionFeedSource final : public TraceFeedSource {
  public:
   // `checked.options.limit` is already in the index: the feed reads no further.
+  // `sessions`: those replayed (a window's), in start order; `shift_s` is
+  // subtracted from every call's time (a window's first session's start, as
+  // RequestTrace::keep_sessions shifts a trace held whole; else 0).
   TraceSessionFeedSource(CheckedTraceFile checked, trace_rows::Instant origin,
-                         std::vector<trace_rows::IndexedSession> sessions)
-      : checked_(std::move(checked)), origin_(origin), sessions_(std::move(sessions)) {}
+                         std::vector<trace_rows::IndexedSession> sessions, double shift_s = 0.0)
+      : checked_(std::move(checked)), origin_(origin), sessions_(std::move(sessions)), shift_s_(shift_s) {}
   std::unique_ptr<TraceFeed> open() const override;
 
   // The index's size in memory, in bytes (docs/performance.md, "Streamed traces").
@@ -34,6 +37,7 @@ class TraceSessionFeedSource final : public TraceFeedSource {
   CheckedTraceFile checked_;
   trace_rows::Instant origin_;
   std::vector<trace_rows::IndexedSession> sessions_;
+  double shift_s_ = 0.0;
 };
 
 }  // namespace fleetsim

@@ -191,32 +191,50 @@ void check_pacing_columns(YamlReader& r, const YAML::Node& node, const std::stri
 }
 
 // Whether the replay reads the file again as it runs instead of holding it
-// (docs/scenario-format.md, "Replaying a request trace"): a trace replayed
-// once as recorded, from a regular file, with or without a session column.
-// A window, a sample, a loop and templates need the sessions at hand. FLEETSIM_TRACE_IN_MEMORY=1 holds every
-// trace, to compare the two (the report is the same).
-bool streams(const ReplayKeys& k, bool templates, const std::string& file) {
+// (docs/scenario-format.md, "Where the trace lives"): a trace replayed as
+// recorded from a regular file, with or without a session column, a window
+// or a loop. A sample and templates need the sessions at hand, and so does a
+// loop of a trace with prefix hashes (a later round renames a session's own
+// hashes, which takes knowing every session's: mark_shared_prefixes).
+// FLEETSIM_TRACE_IN_MEMORY=1 holds every trace, to compare the two (the
+// report is the same).
+bool streams(const ReplayKeys& k, bool templates, const std::string& file, const TraceMapping& m) {
   if (const char* v = std::getenv("FLEETSIM_TRACE_IN_MEMORY"); v != nullptr && *v != '\0' && std::string(v) != "0")
     return false;
   std::error_code ec;
-  return !k.window && !k.sample && !k.loop && !templates &&
+  return !k.sample && !(k.loop && !m.prefix_hashes.empty()) && !templates &&
          std::filesystem::is_regular_file(file, ec);
 }
 
+// The window in the replay's time, as a trace held whole compares its
+// sessions' starts (apply_window) and a streamed one does (scan_request_trace).
+TraceWindow replay_window(const ReplayKeys& k) {
+  return {k.window->first / k.options.rate_scale, k.window->second / k.options.rate_scale};
+}
+
+// `last_start_s`: the trace's last session's start, in the replay's time.
+void no_session_in_window(YamlReader& r, const std::string& path, const ReplayKeys& k, double last_start_s) {
+  r.error(k.window_node, child_path(path, "window"),
+          fmt::format("no session of the trace starts in the window (its sessions start from 0 to {} s after its "
+                      "first arrival)",
+                      last_start_s * k.options.rate_scale),
+          "the window is measured from the trace's first arrival, in its recorded time");
+}
+
 // Keeps the sessions that start in the window; false after saying none do.
-bool apply_window(YamlReader& r, const std::string& path, const ReplayKeys& k, RequestTrace& trace) {
-  const double from = k.window->first / k.options.rate_scale, to = k.window->second / k.options.rate_scale;
-  std::vector<bool> keep(trace.sessions());
-  for (std::size_t s = 0; s < keep.size(); ++s) {
-    const double start = trace.calls[trace.session_begin[s]].arrival_s;
-    keep[s] = start >= from && start < to;
+// A streamed trace was windowed as it was checked.
+bool apply_window(YamlReader& r, const std::string& path, const ReplayKeys& k, RequestTrace& trace,
+                  double streamed_last_start_s) {
+  if (trace.is_streamed() || trace.session_count() == 0) {
+    if (trace.session_count() > 0) return true;
+    no_session_in_window(r, path, k, streamed_last_start_s);
+    return false;
   }
+  const TraceWindow window = replay_window(k);
+  std::vector<bool> keep(trace.sessions());
+  for (std::size_t s = 0; s < keep.size(); ++s) keep[s] = window.keeps(trace.calls[trace.session_begin[s]].arrival_s);
   if (std::find(keep.begin(), keep.end(), true) == keep.end()) {
-    r.error(k.window_node, child_path(path, "window"),
-            fmt::format("no session of the trace starts in the window (its sessions start from 0 to {} s after its "
-                        "first arrival)",
-                        trace.calls[trace.session_begin[trace.sessions() - 1]].arrival_s * k.options.rate_scale),
-            "the window is measured from the trace's first arrival, in its recorded time");
+    no_session_in_window(r, path, k, trace.calls[trace.session_begin[trace.sessions() - 1]].arrival_s);
     return false;
   }
   // The first session of the window starts the replay.
@@ -238,8 +256,9 @@ void apply_sample(std::uint64_t sample, RequestTrace& trace) {
 // A round lasts as long as the trace plus one mean gap between session
 // starts, so that the seam looks like any other gap.
 void apply_loop(YamlReader& r, const std::string& path, const ReplayKeys& k, RequestTrace& trace) {
-  const std::size_t n = trace.sessions();
-  const double last = trace.start_s({static_cast<std::uint32_t>(n - 1), 0.0});
+  const std::uint64_t n = trace.session_count();
+  const double last = trace.is_streamed() ? trace.streamed.last_start_s
+                                          : trace.start_s({static_cast<std::uint32_t>(n - 1), 0.0});
   if (n < 2 || last <= 0.0)
     r.error(k.loop_node, child_path(path, "loop"), "the trace's sessions all start at one instant, so it cannot loop",
             "remove loop: true, or replay a trace whose arrivals span some time");
@@ -268,13 +287,18 @@ std::optional<ArrivalProcess> read_trace_workload(ScenarioContext& ctx, const YA
 
   std::vector<Diagnostic> problems;
   const std::string resolved = resolve_path(ctx.scenario.source_file, *file);
-  auto trace = streams(keys, templates, resolved)
-                   ? scan_request_trace(resolved, *mapping, keys.options, problems)
+  // A streamed trace is windowed as it is checked: only the window's
+  // sessions are indexed or counted, and its feed reads no further.
+  double last_start_s = 0.0;
+  std::optional<TraceWindow> window;
+  if (keys.window) window = replay_window(keys);
+  auto trace = streams(keys, templates, resolved, *mapping)
+                   ? scan_request_trace(resolved, *mapping, keys.options, problems, window, &last_start_s)
                    : read_request_trace(resolved, *mapping, keys.options, problems);
   for (auto& d : problems) r.add_from_other_file(std::move(d));
   if (!trace) return std::nullopt;
   record_models(ctx, *trace, keys.model, child_path(path, "model"), keys.options.default_model, node, path);
-  if (keys.window && !apply_window(r, path, keys, *trace)) return std::nullopt;
+  if (keys.window && !apply_window(r, path, keys, *trace, last_start_s)) return std::nullopt;
   if (keys.sample) apply_sample(*keys.sample, *trace);
   if (keys.loop) apply_loop(r, path, keys, *trace);
   if (r.error_count() != errors_before) return std::nullopt;

@@ -246,6 +246,7 @@ class FleetModel : public BatcherListener {
     std::unique_ptr<TraceFeed> feed;
     FedSession ahead;
     bool has_ahead = false;
+    std::uint64_t round = 0;  // of a looping trace: each round reads the file again
   };
   std::vector<TraceStream> streams_;
   std::vector<FedSession> fed_;  // by slot: the calls of a streamed session in flight; buffers reused

@@ -85,14 +85,20 @@ struct RequestTrace {
   // A streamed trace: `calls`, `session_begin`, `prefix_hashes` and
   // `gap_after_s` stay empty, and the run reads its sessions from `feed`, in
   // start order, as it starts them (FleetModel::next_streamed_start). Only
-  // what the file was found to hold when it was checked is kept here. Such a
-  // trace replays once, each session as recorded: it does not loop, and is
-  // not drawn from as templates.
+  // what the file was found to hold when it was checked is kept here: of the
+  // sessions a `window` keeps, when it has one. Such a trace replays each
+  // session as recorded and is not drawn from as templates; it loops only
+  // when no call carries prefix hashes (a later round's own hashes are
+  // renamed by prefix_shared, which takes the whole trace): each round opens
+  // a new feed, its times shifted by the round's offset (FleetModel).
   std::shared_ptr<const TraceFeedSource> feed;
   struct StreamedFigures {
-    std::uint64_t calls = 0;
-    std::uint64_t sessions = 0;
-    bool hashed = false;  // whether any call carries prefix hashes
+    std::uint64_t calls = 0;     // those replayed (in the window)
+    std::uint64_t sessions = 0;  // those replayed (in the window)
+    // Whether any call of the file (within `limit`, window or not) carries
+    // prefix hashes, as a trace held whole has them.
+    bool hashed = false;
+    double last_start_s = 0.0;  // the start of the last session replayed, as replayed (for loop_period_s)
     // The start of every `start_stride`-th session (0, stride, 2 stride,
     // ...), at most a few thousand: enough to count the sessions that start
     // before a time to within a stride (sessions_starting_before).

@@ -42,7 +42,8 @@ class TraceFeed {
   virtual const std::vector<Diagnostic>& problems() const = 0;
 };
 
-// Opens feeds on one trace: each run takes its own, from the first session.
+// Opens feeds on one trace: each run takes its own, from the first session
+// (and a looping trace one more for each round).
 class TraceFeedSource {
  public:
   virtual ~TraceFeedSource() = default;
