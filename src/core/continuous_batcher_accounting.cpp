@@ -44,6 +44,27 @@ void ContinuousBatcher::account(double start_s, double end_s, double compute_s, 
       stats_.busy_s_by_workload[w] += duration * in_window * workload_tokens[w] / tokens;
 }
 
+// The larger of the plan's two draws as account() integrates them: its first
+// iteration (a prefill is near compute-bound power) and the decode run after
+// it (or a decode run alone). A cap that reserves the larger for the whole
+// plan holds at every instant account() can see.
+double ContinuousBatcher::plan_power_w(const BatchPlan& plan) const {
+  if (plan.kind == BatchPlan::Kind::idle || plan.duration_s <= 0.0) return 0.0;
+  double watts = 0.0;
+  double run_s = plan.duration_s;
+  if (plan.kind == BatchPlan::Kind::iteration) {
+    const double head = head_s(plan);
+    if (head > 0.0) watts = power_.dynamic_energy_j(head, plan.cost.compute_s, plan.cost.memory_s) / head;
+    run_s -= head;
+  }
+  if (plan.run_iterations > 0 && run_s > 0.0) {
+    double compute = 0.0, memory = 0.0;
+    plan.run_terms.components(plan.run_iterations, compute, memory);
+    watts = std::max(watts, power_.dynamic_energy_j(run_s, compute, memory) / run_s);
+  }
+  return watts;
+}
+
 void ContinuousBatcher::account_unfinished(const BatchPlan& plan, double start_s, double end_s) {
   if (plan.kind == BatchPlan::Kind::idle || end_s <= start_s) return;
   // Scale the plan's roofline terms to the part that ran.

@@ -293,6 +293,7 @@ void FleetModel::settle(double end_s) {
   for (auto& k : kv_stores_) k.settle(end_s);
   for (auto& sp : scaled_) sp.scaler.settle(end_s);
   for (auto& fp : failing_) fp.stats.nodes_down.settle(end_s);
+  if (power_cap_) power_cap_->settle(end_s);
   if (series_) series_->settle(end_s);
 }
 

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "fleetsim/core/fleet_model.hpp"
+#include "fleetsim/core/report_builder.hpp"  // fleet_baseline_power_w
 
 namespace fleetsim {
 namespace {
@@ -50,6 +51,11 @@ FleetModel::FleetModel(const Scenario& scenario) : scenario_(scenario) {
   }
   set_up_autoscaling();
   set_up_failures();
+  // The loader has checked that the cap leaves a budget each replica's
+  // largest draw fits alone (docs/performance-model.md 5.3).
+  if (scenario.power_cap_w > 0.0)
+    power_cap_ = std::make_unique<PowerCapGate>(scenario.power_cap_w - fleet_baseline_power_w(scenario),
+                                                replicas_.size(), warmup);
 }
 
 // Every node a pool may have, autoscaled ones included, is a host; each of

@@ -111,6 +111,31 @@ double node_baseline_power_w(const Pool& pool) {
   return pool.hardware.host_power_w + pool.hardware.devices * pool.hardware.device_power.idle_w;
 }
 
+// Baseline of the model pools' nodes: what a power cap's budget is left after.
+double fleet_baseline_power_w(const Scenario& scenario) {
+  double watts = 0.0;
+  for (const Pool& pool : scenario.pools) watts += pool.max_nodes() * node_baseline_power_w(pool);
+  return watts;
+}
+
+namespace {
+
+PowerCapReport power_cap_report(const Scenario& sc, const PowerCapGate& gate, double window_s) {
+  PowerCapReport r;
+  const PowerCapStats& st = gate.stats();
+  r.cap_w = sc.power_cap_w;
+  r.baseline_w = fleet_baseline_power_w(sc);
+  r.peak_power_w = r.baseline_w + st.peak_dynamic_w;
+  r.time_at_cap_s = st.time_at_cap_s;
+  r.time_at_cap_fraction = ratio(st.time_at_cap_s, window_s);
+  r.held_plans = st.held_plans;
+  r.held_replica_s = st.held_replica_s;
+  r.mean_hold_s = ratio(st.held_replica_s, static_cast<double>(st.held_plans));
+  return r;
+}
+
+}  // namespace
+
 Report build_report(const FleetModel& fleet, const RunTotals& totals) {
   const Scenario& sc = fleet.scenario();
   Window win;
@@ -141,6 +166,7 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
   for (std::size_t w = 0; w < nw; ++w) rep.workloads.push_back(report_parts::workload_report(fleet, win, w, cost[w], in_flight[w]));
   rep.purchase_options = compare_purchase_options(sc, rep, win.length_s / kSecondsPerHour);
   fleet_rates(rep, win, sc.costs.pue);
+  if (const PowerCapGate* gate = fleet.power_cap()) rep.fleet.power_cap = power_cap_report(sc, *gate, win.length_s);
   rep.little_law = little_law(fleet.metrics().occupancy, win.length_s);
   rep.stability = check_stability(rep);
   return rep;

@@ -138,6 +138,7 @@ PoolReport pool_report(const FleetModel& fleet, const RunTotals& totals, const W
   pr.name = pool.name;
   pr.hardware = pool.hardware.name;
   pr.instance = pool.hardware.instance;
+  pr.pstate = pool.pstate;
   pr.kind = to_string(pool.hardware.kind);
   pr.role = pool.role == PoolRole::prefill ? "prefill" : pool.role == PoolRole::decode ? "decode" : "unified";
   for (std::size_t i = 0; i < pool.models.size(); ++i) pr.models += (i ? "," : "") + pool.models[i];

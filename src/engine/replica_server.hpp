@@ -16,13 +16,14 @@
 
 #include "event_queue.hpp"
 #include "fleetsim/core/continuous_batcher.hpp"
+#include "fleetsim/core/power_cap.hpp"
 
 namespace fleetsim {
 
 class ReplicaServer {
  public:
   ReplicaServer(std::uint32_t index, ContinuousBatcher& batcher, BatcherListener& listener, EventQueue& queue,
-                long& event_counter);
+                long& event_counter, PowerCapGate* power_cap);
 
   void wake(bool interrupt);  // new work arrived for this replica
   void on_event();            // its scheduled event is due
@@ -33,9 +34,13 @@ class ReplicaServer {
   void halt();
 
  private:
-  enum class State { idle, starting, busy, decode_run };
+  // held: its plan waits for the power cap's budget (power_cap.hpp).
+  enum class State { idle, starting, busy, decode_run, held };
 
   void start_next();             // plan and time the next piece of work
+  void run_plan(double start);   // the plan starts now
+  void cut_run();                // a call joins: the run ends at its next iteration boundary
+  void release_power();          // the plan's draw is freed; replicas the cap held start
   void finish(long iterations);  // the plan (or its first `iterations`) has run
   void schedule(double at_s, long iterations);
 
@@ -48,6 +53,8 @@ class ReplicaServer {
   BatchPlan plan_;
   double plan_start_s_ = 0.0;
   long iterations_due_ = 0;  // iterations of the plan done when the event fires
+  PowerCapGate* power_cap_;  // nullptr without a cap: one null check per plan
+  bool woken_while_held_ = false;
 };
 
 }  // namespace fleetsim

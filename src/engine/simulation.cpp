@@ -68,7 +68,7 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
       : fleet_(fleet), rc_(rc), events_(events), queue_(*this, fleet.replicas().size()) {
     for (std::size_t r = 0; r < fleet.replicas().size(); ++r)
       servers_.push_back(std::make_unique<ReplicaServer>(static_cast<std::uint32_t>(r), fleet.replicas()[r], fleet,
-                                                         queue_, events));
+                                                         queue_, events, fleet.power_cap()));
   }
   double now() const override { return sg4::Engine::get_clock(); }
   void wake_replica(std::size_t replica, bool interrupt) override { servers_[replica]->wake(interrupt); }

@@ -145,6 +145,12 @@ Json hardware_json(const HardwareSpec& h) {
                        {"latency_s", number(t.latency_s)}});
     j["kv_tiers"] = std::move(tiers);
   }
+  if (!h.pstates.empty()) {  // likewise: only where the entry lists frequency states
+    Json states = Json::array();
+    for (const PowerState& s : h.pstates)
+      states.push_back({{"name", s.name}, {"clock", number(s.clock)}, {"voltage", number(s.voltage)}});
+    j["pstates"] = std::move(states);
+  }
   if (!h.purchase_options.empty()) {  // likewise: only where the entry lists some
     Json options = Json::object();
     for (const PurchaseOption& o : h.purchase_options) {

@@ -6,6 +6,8 @@
 
 #include "autoscale_reader.hpp"
 #include "fleetsim/core/kv_policy.hpp"
+#include "fleetsim/core/power_state.hpp"
+#include "fleetsim/core/report_builder.hpp"  // node_baseline_power_w
 #include "failure_reader.hpp"
 #include "purchase_reader.hpp"
 #include "kv_store_reader.hpp"
@@ -203,6 +205,32 @@ void read_pool_autoscale(YamlReader& r, const YAML::Node& n, const std::string& 
   pool.autoscale = std::move(spec);
 }
 
+// `pstate:` one of the node type's frequency states; the pool's copy of its
+// hardware is put at that state here, once (power_state.hpp).
+void read_pool_pstate(YamlReader& r, const YAML::Node& n, const std::string& path, Pool& pool) {
+  const auto name = r.name(n, path);
+  if (!name) return;
+  const HardwareSpec& hw = pool.hardware;
+  const PowerState* state = find_power_state(hw, *name);
+  if (state == nullptr) {
+    std::vector<std::string> known;
+    for (const PowerState& s : hw.pstates) known.push_back(s.name);
+    std::string hint;
+    if (known.empty())
+      hint = fmt::format("\"{}\" lists no pstates; give them under `hardware: {{{}: {{catalog: {}, pstates: "
+                         "[{{name: N, clock: F, voltage: V}}]}}}}` (docs/scenario-format.md)",
+                         hw.name, hw.name, hw.name);
+    else if (auto match = closest_match(*name, known))
+      hint = "did you mean \"" + *match + "\"?";
+    else
+      hint = "known: " + quoted_list(known);
+    r.error(n, path, fmt::format("unknown frequency state \"{}\" of \"{}\"", *name, hw.name), hint);
+    return;
+  }
+  pool.pstate = state->name;
+  pool.hardware = at_power_state(hw, *state);
+}
+
 // What the pool is: its hardware, role, node count and models.
 void read_pool_makeup(ScenarioContext& ctx, const YAML::Node& node, const std::string& path, Pool& pool,
                       PoolSite& site) {
@@ -216,6 +244,8 @@ void read_pool_makeup(ScenarioContext& ctx, const YAML::Node& node, const std::s
       }
     }
   }
+  if (const YAML::Node n = YamlReader::get(node, "pstate"); n && site.hardware_ok)
+    read_pool_pstate(r, n, child_path(path, "pstate"), pool);
   if (const YAML::Node n = YamlReader::get(node, "role")) {
     site.role = n;
     if (auto v = r.choice(n, child_path(path, "role"), pool_role_choices(), "pool role")) pool.role = *v;
@@ -306,6 +336,40 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
   ctx.pool_sites.push_back(std::move(site));
 }
 
+// `power_cap:` (docs/performance-model.md 5.3). The budget left after every
+// node's baseline must hold one replica's largest draw, or a replica that
+// waits for power alone would wait for ever.
+void read_power_cap(ScenarioContext& ctx, const YAML::Node& n) {
+  YamlReader& r = ctx.reader;
+  const std::string path = "fleet.power_cap";
+  const auto cap = r.quantity(n, path, Dimension::power, greater_than(0));
+  if (!cap) return;
+  const Scenario& sc = ctx.scenario;
+  double baseline = 0.0, largest = 0.0;
+  for (std::size_t p = 0; p < sc.pools.size(); ++p) {
+    const Pool& pool = sc.pools[p];
+    if (pool.autoscale) {
+      r.error(ctx.pool_sites[p].node["autoscale"], child_path(ctx.pool_sites[p].path, "autoscale"),
+              "a power cap with an autoscaled pool is not modelled yet: the baseline would change with the nodes",
+              "give the pool a fixed count, or remove fleet.power_cap");
+      return;
+    }
+    const DevicePower& d = pool.hardware.device_power;
+    baseline += pool.count * node_baseline_power_w(pool);
+    if (pool.count > 0)
+      largest = std::max(largest, pool.engine.tensor_parallel *
+                                      (std::max(d.compute_bound_w, d.memory_bound_w) - d.idle_w));
+  }
+  if (*cap < baseline + largest)
+    r.error(n, path,
+            fmt::format("power_cap {:.0f} W leaves {:.0f} W above the pools' baseline of {:.0f} W, less than one "
+                        "replica's largest draw above idle, {:.0f} W",
+                        *cap, *cap - baseline, baseline, largest),
+            fmt::format("raise it to at least {:.0f} W, or run fewer nodes", baseline + largest));
+  else
+    ctx.scenario.power_cap_w = *cap;
+}
+
 }  // namespace
 
 void read_fleet(ScenarioContext& ctx, const YAML::Node& map) {
@@ -329,6 +393,7 @@ void read_fleet(ScenarioContext& ctx, const YAML::Node& map) {
   if (const YAML::Node stores = YamlReader::get(map, "kv_stores"); stores.IsDefined() && !stores.IsNull())
     read_kv_stores(ctx, stores);
   resolve_kv_store_uses(ctx);
+  if (const YAML::Node n = YamlReader::get(map, "power_cap")) read_power_cap(ctx, n);
 }
 
 }  // namespace fleetsim

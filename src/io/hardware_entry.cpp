@@ -16,7 +16,7 @@ const std::vector<std::string> kCommonKeys = {
     "memory_capacity", "interconnect_bandwidth", "interconnect_latency", "interconnect_efficiency",
     "network_bandwidth", "network_latency", "efficiency", "matmul_knee",
     "iteration_overhead", "kernel_floor", "power", "price_per_hour", "price_date", "embodied_carbon", "sources",
-    "purchase"};
+    "purchase", "pstates"};
 const std::vector<std::string> kGpuOnlyKeys = {"devices"};
 const std::vector<std::string> kCpuOnlyKeys = {"sockets",        "cores_per_socket",     "clock",
                                                "core_bandwidth", "bandwidth_knee",       "core_to_core_latency",
@@ -210,6 +210,33 @@ void read_costs(const EntryFields& f, bool complete, HardwareSpec& hw) {
   }
 }
 
+// `pstates:` the frequency states a pool may pick, each {name, clock,
+// voltage} as fractions of the nominal state (docs/performance-model.md 5.2).
+// A scenario that gives the list replaces the base entry's whole.
+void read_pstates(YamlReader& reader, const YAML::Node& list, const std::string& path, HardwareSpec& hw) {
+  if (!reader.expect_items(list, path, "frequency state")) return;
+  std::vector<PowerState> states;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string item = index_path(path, i);
+    const YAML::Node node = list[i];
+    if (!reader.expect_map(node, item, "e.g. {name: sm-1410mhz, clock: 0.77, voltage: 0.89}")) continue;
+    reader.check_keys(node, item, {"name", "clock", "voltage"});
+    PowerState s;
+    if (const YAML::Node n = reader.require(node, item, "name", "the name a pool's `pstate:` gives"))
+      if (auto v = reader.name(n, child_path(item, "name"))) s.name = *v;
+    if (const YAML::Node n = reader.require(node, item, "clock", "the clock as a fraction of the nominal one, e.g. 0.77"))
+      if (auto v = reader.number(n, child_path(item, "clock"), in_range(0, 4, true, false))) s.clock = *v;
+    if (const YAML::Node n = YamlReader::get(node, "voltage"))
+      if (auto v = reader.number(n, child_path(item, "voltage"), in_range(0, 2, true, false))) s.voltage = *v;
+    for (const PowerState& earlier : states)
+      if (!s.name.empty() && earlier.name == s.name)
+        reader.error(node["name"], child_path(item, "name"), fmt::format("frequency state \"{}\" is listed twice", s.name),
+                     "give each state its own name");
+    states.push_back(s);
+  }
+  hw.pstates = std::move(states);
+}
+
 }  // namespace
 
 std::vector<std::string> hardware_entry_keys() {
@@ -246,6 +273,8 @@ std::optional<HardwareSpec> read_hardware_entry(YamlReader& reader, const YAML::
   // A scenario that gives kv_tiers replaces the base entry's list whole.
   if (const YAML::Node n = YamlReader::get(entry, "kv_tiers"))
     if (auto tiers = read_kv_tier_specs(reader, n, child_path(path, "kv_tiers"))) hw.kv_tiers = std::move(*tiers);
+  if (const YAML::Node n = YamlReader::get(entry, "pstates"))
+    read_pstates(reader, n, child_path(path, "pstates"), hw);
   if (const YAML::Node n = YamlReader::get(entry, "sources"))
     if (auto sources = reader.text_map(n, child_path(path, "sources")))
       for (auto& [field, citation] : *sources) hw.sources[field] = citation;

@@ -55,6 +55,14 @@ constexpr UnitEntry kUnits[] = {
     {"sessions_per_s", "sessions/s"},
     {"llm_calls_per_s", "calls/s"},
     {"output_tokens_per_s", "tokens/s"},
+    // fleet.power_cap
+    {"cap_w", "W"},
+    {"baseline_w", "W"},
+    {"time_at_cap_s", "s"},
+    {"time_at_cap_fraction", "fraction"},
+    {"held_plans", "count"},
+    {"held_replica_s", "replica-s"},
+    {"mean_hold_s", "s"},
     // pool
     {"replicas", "count"},
     {"utilization", "fraction"},

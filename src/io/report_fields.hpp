@@ -81,6 +81,18 @@ void carbon_fields(Side& s, Figures& c) {
   s.figure("carbon_per_million_tokens_g", c.carbon_per_million_tokens_g);
 }
 
+template <typename Side, ReportPart<PowerCapReport> C>
+void report_fields(Side& s, C& c) {
+  s.figure("cap_w", c.cap_w);
+  s.figure("baseline_w", c.baseline_w);
+  s.figure("peak_power_w", c.peak_power_w);
+  s.figure("time_at_cap_s", c.time_at_cap_s);
+  s.figure("time_at_cap_fraction", c.time_at_cap_fraction);
+  s.count("held_plans", c.held_plans);
+  s.figure("held_replica_s", c.held_replica_s);
+  s.figure("mean_hold_s", c.mean_hold_s);
+}
+
 template <typename Side, ReportPart<FleetReport> F>
 void report_fields(Side& s, F& f) {
   s.count("nodes", f.nodes);
@@ -102,6 +114,8 @@ void report_fields(Side& s, F& f) {
   s.figure("sessions_per_s", f.sessions_per_s);
   s.figure("llm_calls_per_s", f.llm_calls_per_s);
   s.figure("output_tokens_per_s", f.output_tokens_per_s);
+  // Only with a site power cap: a report without one keeps its bytes.
+  s.optional("power_cap", f.power_cap);
 }
 
 // The figures model pools and tool pools share, in this order.
@@ -181,6 +195,8 @@ void report_fields(Side& s, P& p) {
   s.figure("output_tokens", p.output_tokens);
   // Only when bought otherwise than on demand, as with tool pools below.
   s.text_unless("purchase", p.purchase, kOnDemand);
+  // Only for a pool run at a frequency state, likewise.
+  s.text_unless("pstate", p.pstate, "");
   power_cost_backlog_fields(s, p);
   // Only when the pool's engine uses tiers below device memory: a report of
   // a pool without them keeps the bytes it had before tiers existed.

@@ -207,6 +207,28 @@ void kv_tiers_section(std::string& out, const Report& r) {
   out += table.render("  ");
 }
 
+// Only with a site power cap (docs/performance-model.md 5.3).
+void power_cap_section(std::string& out, const Report& r) {
+  const auto& c = r.fleet.power_cap;
+  if (!c) return;
+  out += "\nPower cap (model pools' IT power; a plan that would exceed it waits)\n";
+  line(out, "cap", fmt::format("{} (baseline {}, peak reached {})", text::power(c->cap_w), text::power(c->baseline_w),
+                               text::power(c->peak_power_w)));
+  line(out, "time at cap", fmt::format("{} ({} of the window)", text::duration(c->time_at_cap_s),
+                                       text::percent(c->time_at_cap_fraction)));
+  line(out, "plans held", fmt::format("{}, {} replica-s in all, {} on average", text::count(c->held_plans),
+                                      plain(c->held_replica_s, 1), text::duration(c->mean_hold_s)));
+}
+
+// Only when some pool runs at a frequency state (docs/performance-model.md 5.2).
+void pstates_section(std::string& out, const Report& r) {
+  bool any = false;
+  for (const PoolReport& p : r.pools) any |= !p.pstate.empty();
+  if (!any) return;
+  out += "\nFrequency states (compute at the state's clock, power above idle by clock x voltage^2)\n";
+  for (const PoolReport& p : r.pools) line(out, p.name, p.pstate.empty() ? std::string("nominal") : p.pstate);
+}
+
 // Only when a pool is autoscaled: the nodes it held, against its bounds.
 void autoscale_section(std::string& out, const Report& r) {
   bool any = false;
@@ -384,9 +406,11 @@ std::string render_table(const Report& report) {
   header(out, report);
   stability_section(out, report);
   fleet_section(out, report);
+  power_cap_section(out, report);
   cells_section(out, report);
   pools_section(out, report);
   kv_tiers_section(out, report);
+  pstates_section(out, report);
   autoscale_section(out, report);
   failures_section(out, report);
   tool_pools_section(out, report);

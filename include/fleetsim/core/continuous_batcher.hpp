@@ -143,6 +143,10 @@ class ContinuousBatcher {
   void complete(const BatchPlan& plan, long k, double start_s, double end_s, BatcherListener& listener);
   // Accounts busy time and energy of a plan cut off by the end of the run.
   void account_unfinished(const BatchPlan& plan, double start_s, double end_s);
+  // The plan's highest power above idle: the larger of its first
+  // iteration's and its decode run's mean draw, for a power cap; 0 for an
+  // idle plan.
+  double plan_power_w(const BatchPlan& plan) const;
   // Brings time integrals up to `now` (call at the end of the run).
   void settle(double now);
   // Its node goes off (an autoscaler drained it): the caches kept for

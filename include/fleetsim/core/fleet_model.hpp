@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "fleetsim/core/power_cap.hpp"
 #include "fleetsim/core/call_log.hpp"
 #include "fleetsim/core/continuous_batcher.hpp"
 #include "fleetsim/core/fleet_metrics.hpp"
@@ -130,6 +131,10 @@ class FleetModel : public BatcherListener {
   };
   // nullptr for a pool whose nodes never fail.
   const FailureStats* failure_stats(std::size_t pool) const;
+  // The site power cap's gate (power_cap.hpp), which the replicas' servers
+  // ask before each plan; nullptr without a cap, and then nothing is asked.
+  PowerCapGate* power_cap() { return power_cap_.get(); }
+  const PowerCapGate* power_cap() const { return power_cap_.get(); }
 
  private:
   void advance(std::uint32_t slot);  // run the session to its next llm or tool step
@@ -260,6 +265,7 @@ class FleetModel : public BatcherListener {
   std::vector<std::uint64_t> sessions_created_;  // per workload, for stream ids
   FleetMetrics metrics_;
   std::unique_ptr<TimeSeries> series_;  // null unless recorded: no work per event then
+  std::unique_ptr<PowerCapGate> power_cap_;  // null without fleet.power_cap
   CallLog* call_log_ = nullptr;         // null unless recorded
   std::vector<std::uint32_t> replica_model_;  // with a call log: index into its model names
 

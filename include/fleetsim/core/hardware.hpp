@@ -35,6 +35,17 @@ struct DevicePower {
   double compute_bound_w = 0.0;  // matrix units saturated (prefill)
 };
 
+// A frequency state of the node's devices (a GPU's locked SM clock, a CPU's
+// pinned core clock): docs/performance-model.md, section 5.2. Both figures
+// are fractions of the nominal state, the one the entry's peak_flops and
+// power figures describe. Compute time scales as 1/clock; memory time does
+// not; the power above idle scales as clock x voltage^2 (at_power_state).
+struct PowerState {
+  std::string name;
+  double clock = 1.0;    // core clock / the nominal clock
+  double voltage = 1.0;  // supply voltage / the nominal voltage (1: frequency-only scaling)
+};
+
 struct HardwareSpec {
   std::string name;
   std::string description;
@@ -95,6 +106,9 @@ struct HardwareSpec {
   double socket_to_socket_latency_s = 0.0;
 
   DevicePower device_power;
+  // The frequency states a pool may pick (Pool::pstate); empty when the
+  // entry lists none, and then its pools run at the nominal state.
+  std::vector<PowerState> pstates;
   double host_power_w = 0.0;  // node baseline besides the devices (CPUs of a GPU node, fans, NICs)
   // Embodied carbon of one node (manufacture, transport, end of life) and the
   // life it is spread over; no default: 0 when the entry does not give it

@@ -206,6 +206,7 @@ struct PoolReport {
   double peak_power_w = 0.0;  // highest whole-pool IT power over any iteration
   double energy_j = 0.0;      // IT energy
   std::string purchase = "on_demand";  // how the nodes are bought (purchase.hpp, describe)
+  std::string pstate;  // the devices' frequency state; empty: nominal
   double compute_cost_usd = 0.0;  // node-hours x price, as bought
   double energy_cost_usd = 0.0;   // facility energy x electricity price
   double cost_usd = 0.0;          // what counts toward the total, by pricing mode
@@ -273,6 +274,20 @@ struct ToolPoolReport {
   double calls_in_flight_second_half = 0.0;
 };
 
+// A site power cap's effect (power_cap.hpp, docs/performance-model.md 5.3).
+// Throughput lost is not a figure of one run: docs/report-format.md says how
+// to read it against the same scenario without the cap.
+struct PowerCapReport {
+  double cap_w = 0.0;
+  double baseline_w = 0.0;        // model pools' nodes: host + idle devices
+  double peak_power_w = 0.0;      // baseline + the highest sum of running plans' draws
+  double time_at_cap_s = 0.0;     // time some replica waited for power
+  double time_at_cap_fraction = 0.0;  // of the window
+  std::int64_t held_plans = 0;    // plans that waited
+  double held_replica_s = 0.0;    // their waits, summed
+  double mean_hold_s = 0.0;
+};
+
 struct FleetReport {
   int nodes = 0;
   double total_cost_usd = 0.0;
@@ -297,6 +312,7 @@ struct FleetReport {
   double sessions_per_s = 0.0;
   double llm_calls_per_s = 0.0;
   double output_tokens_per_s = 0.0;
+  std::optional<PowerCapReport> power_cap;  // only with a power cap
 };
 
 // Little's law, L = lambda * W, measured on the sessions in the window.

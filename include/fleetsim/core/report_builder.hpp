@@ -24,6 +24,8 @@ struct RunTotals {
 
 // Baseline power of one node: host plus every device idle.
 double node_baseline_power_w(const Pool& pool);
+// Every model pool's nodes at baseline (power_cap.hpp: a cap's budget is what it leaves).
+double fleet_baseline_power_w(const Scenario& scenario);
 
 Report build_report(const FleetModel& fleet, const RunTotals& totals);
 

@@ -106,7 +106,10 @@ enum class PoolRole : std::uint8_t { unified, prefill, decode };
 struct Pool {
   std::string name;
   PoolRole role = PoolRole::unified;
-  HardwareSpec hardware;  // resolved copy, overrides applied
+  HardwareSpec hardware;  // resolved copy, overrides applied, at the pool's pstate
+  // The frequency state the pool's devices run at (power_state.hpp), one of
+  // hardware.pstates; empty: the nominal state, as the entry describes it.
+  std::string pstate;
   int count = 0;          // nodes
   // Models served; replica r of a node serves models[r % models.size()].
   std::vector<std::string> models;
@@ -337,6 +340,9 @@ struct Scenario {
   std::vector<Pool> pools;
   std::vector<ToolPoolSpec> tool_pools;
   std::vector<KvStoreSpec> kv_stores;  // remote KV stores; usually none
+  // The site's power budget over the model pools' IT power (power_cap.hpp);
+  // 0: none, and nothing is counted or delayed.
+  double power_cap_w = 0.0;
   std::vector<Route> routes;      // exactly one per served model
   std::vector<Workload> workloads;
   Costs costs;
