@@ -2,13 +2,7 @@
 
 #include <algorithm>
 
-#include <simgrid/s4u/Engine.hpp>
-
 namespace fleetsim {
-
-namespace {
-double now() { return simgrid::s4u::Engine::get_clock(); }
-}  // namespace
 
 ReplicaServer::ReplicaServer(std::uint32_t index, ContinuousBatcher& batcher, BatcherListener& listener,
                              EventQueue& queue, long& event_counter)
@@ -25,11 +19,11 @@ void ReplicaServer::wake(bool interrupt) {
     // be another replica in the middle of retiring its batch, and calls that
     // arrive at the same instant should meet in one plan.
     state_ = State::starting;
-    queue_.schedule(now(), {AgendaEvent::Kind::replica, index_});
+    queue_.schedule(queue_.now(), {AgendaEvent::Kind::replica, index_});
   } else if (state_ == State::decode_run && interrupt) {
     // Let the iteration in progress finish, then re-plan with the new call
     // (the new event replaces the one for the end of the run).
-    const long done = batcher_.iterations_done(plan_, now() - plan_start_s_);
+    const long done = batcher_.iterations_done(plan_, queue_.now() - plan_start_s_);
     const long until = std::min(plan_.iterations, done + 1);
     state_ = State::busy;
     schedule(plan_start_s_ + batcher_.time_of(plan_, until), until);
@@ -44,7 +38,7 @@ void ReplicaServer::on_event() {
 }
 
 void ReplicaServer::start_next() {
-  const double start = now();
+  const double start = queue_.now();
   plan_ = batcher_.plan(start, listener_);
   ++events_;
   if (plan_.kind == BatchPlan::Kind::idle) {
@@ -59,13 +53,14 @@ void ReplicaServer::start_next() {
 
 void ReplicaServer::finish(long iterations) {
   state_ = State::busy;  // calls routed here while retiring the batch wait for the next plan
-  batcher_.complete(plan_, iterations, plan_start_s_, now(), listener_);
+  batcher_.complete(plan_, iterations, plan_start_s_, queue_.now(), listener_);
   start_next();
 }
 
 void ReplicaServer::halt() {
   if (state_ == State::idle) return;
-  if (state_ == State::busy || state_ == State::decode_run) batcher_.account_unfinished(plan_, plan_start_s_, now());
+  if (state_ == State::busy || state_ == State::decode_run)
+    batcher_.account_unfinished(plan_, plan_start_s_, queue_.now());
   queue_.schedule(EventAgenda::kNever, {AgendaEvent::Kind::replica, index_});  // cancels the pending event
   state_ = State::idle;
 }
