@@ -9,15 +9,15 @@ namespace fleetsim {
 ContinuousBatcher::ContinuousBatcher(std::shared_ptr<const RooflineModel> roofline, const EngineSettings& engine,
                                      const PowerModel& power, long kv_blocks, int workloads,
                                      double window_start_s, PowerTimeline* timeline)
-    : roofline_(std::move(roofline)),
-      engine_(engine),
+    : window_start_s_(window_start_s),
+      total_blocks_(kv_blocks),
+      free_blocks_(kv_blocks),
+      roofline_(std::move(roofline)),
       retention_(make_kv_retention_policy(engine)),
       admission_(make_kv_admission_policy(engine)),
       power_(power),
-      total_blocks_(kv_blocks),
-      free_blocks_(kv_blocks),
-      window_start_s_(window_start_s),
-      timeline_(timeline) {
+      timeline_(timeline),
+      engine_(engine) {
   stats_.busy_s_by_workload.assign(static_cast<std::size_t>(workloads), 0.0);
   scratch_workload_tokens_.assign(static_cast<std::size_t>(workloads), 0.0);
 }

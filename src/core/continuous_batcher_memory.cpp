@@ -58,7 +58,8 @@ void ContinuousBatcher::fail(double now, std::vector<CallRequest>& aborted) {
     free_blocks_ += s.blocks - s.shared;
     aborted.push_back(s.call);
   }
-  for (Sequence& s : waiting_) {
+  for (std::size_t i = 0; i < waiting_.size(); ++i) {
+    Sequence& s = waiting_[i];
     free_blocks_ += s.blocks - s.shared;
     aborted.push_back(s.call);
   }

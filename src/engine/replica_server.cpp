@@ -2,13 +2,7 @@
 
 #include <algorithm>
 
-#include <simgrid/s4u/Engine.hpp>
-
 namespace fleetsim {
-
-namespace {
-double now() { return simgrid::s4u::Engine::get_clock(); }
-}  // namespace
 
 ReplicaServer::ReplicaServer(std::uint32_t index, ContinuousBatcher& batcher, BatcherListener& listener,
                              EventQueue& queue, long& event_counter, PowerCapGate* power_cap)
@@ -30,7 +24,7 @@ void ReplicaServer::wake(bool interrupt) {
     // be another replica in the middle of retiring its batch, and calls that
     // arrive at the same instant should meet in one plan.
     state_ = State::starting;
-    queue_.schedule(now(), {AgendaEvent::Kind::replica, index_});
+    queue_.schedule(queue_.now(), {AgendaEvent::Kind::replica, index_});
   } else if (state_ == State::held) {
     woken_while_held_ = woken_while_held_ || interrupt;  // the call joins once the held plan runs
   } else if (state_ == State::decode_run && interrupt) {
@@ -41,7 +35,7 @@ void ReplicaServer::wake(bool interrupt) {
 // Let the iteration in progress finish, then re-plan with the new call (the
 // new event replaces the one for the end of the run).
 void ReplicaServer::cut_run() {
-  const long done = batcher_.iterations_done(plan_, now() - plan_start_s_);
+  const long done = batcher_.iterations_done(plan_, queue_.now() - plan_start_s_);
   const long until = std::min(plan_.iterations, done + 1);
   state_ = State::busy;
   schedule(plan_start_s_ + batcher_.time_of(plan_, until), until);
@@ -53,7 +47,7 @@ void ReplicaServer::on_event() {
   } else if (state_ == State::held) {
     // The cap let the held plan go (its draw is already counted): it starts
     // now, and a call that came meanwhile joins at its first boundary.
-    run_plan(now());
+    run_plan(queue_.now());
     if (woken_while_held_ && state_ == State::decode_run) cut_run();
     woken_while_held_ = false;
   } else {
@@ -62,7 +56,7 @@ void ReplicaServer::on_event() {
 }
 
 void ReplicaServer::start_next() {
-  const double start = now();
+  const double start = queue_.now();
   plan_ = batcher_.plan(start, listener_);
   ++events_;
   if (plan_.kind == BatchPlan::Kind::idle) {
@@ -84,23 +78,24 @@ void ReplicaServer::run_plan(double start) {
 }
 
 void ReplicaServer::release_power() {
-  for (const std::uint32_t next : power_cap_->end(index_, now()))
-    queue_.schedule(now(), {AgendaEvent::Kind::replica, next});
+  for (const std::uint32_t next : power_cap_->end(index_, queue_.now()))
+    queue_.schedule(queue_.now(), {AgendaEvent::Kind::replica, next});
 }
 
 void ReplicaServer::finish(long iterations) {
   state_ = State::busy;  // calls routed here while retiring the batch wait for the next plan
-  batcher_.complete(plan_, iterations, plan_start_s_, now(), listener_);
+  batcher_.complete(plan_, iterations, plan_start_s_, queue_.now(), listener_);
   if (power_cap_ != nullptr) release_power();
   start_next();
 }
 
 void ReplicaServer::halt() {
   if (state_ == State::idle) return;
-  if (state_ == State::busy || state_ == State::decode_run) batcher_.account_unfinished(plan_, plan_start_s_, now());
+  if (state_ == State::busy || state_ == State::decode_run)
+    batcher_.account_unfinished(plan_, plan_start_s_, queue_.now());
   if (power_cap_ != nullptr && state_ != State::starting) {
     if (state_ == State::held && power_cap_->waiting(index_))
-      power_cap_->withdraw(index_, now());
+      power_cap_->withdraw(index_, queue_.now());
     else
       release_power();  // a running plan's draw, or a held one let go but not yet started
   }

@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -52,14 +53,20 @@ struct RunControl {
   std::chrono::steady_clock::time_point last_progress;
   std::function<void(double, long)> watchdog;  // SimulationOptions::on_progress
   long watched = 0;                            // events at the watchdog's last call
+  // When each actor (the sources, by workload, then the warm-up mark) next
+  // wakes by itself; infinity for one that waits for the fleet or is done.
+  // The event queue runs ahead of SimGrid's clock up to just before the
+  // earliest (EngineEventSink::quiet_until).
+  std::vector<double> wakes;
+  bool run_ahead = true;  // false: KV transfers are SimGrid activities, on its clock
 };
 
 // Calls the watchdog every 4096 events: often enough to stop a run that
 // outgrows its limits within milliseconds, rarely enough to cost nothing.
-void watch(RunControl& rc, long events) {
+void watch(RunControl& rc, long events, double now) {
   if (!rc.watchdog || events - rc.watched < 4096) return;
   rc.watched = events;
-  rc.watchdog(sg4::Engine::get_clock(), events);
+  rc.watchdog(now, events);
 }
 
 class SimGridDriver : public FleetDriver, public EngineEventSink {
@@ -70,7 +77,7 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
       servers_.push_back(std::make_unique<ReplicaServer>(static_cast<std::uint32_t>(r), fleet.replicas()[r], fleet,
                                                          queue_, events, fleet.power_cap()));
   }
-  double now() const override { return sg4::Engine::get_clock(); }
+  double now() const override { return queue_.now(); }
   void wake_replica(std::size_t replica, bool interrupt) override { servers_[replica]->wake(interrupt); }
   void call_back_after_tool(double at_s, std::uint32_t slot) override {
     queue_.schedule(at_s, {AgendaEvent::Kind::tool_call, slot});
@@ -108,11 +115,29 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
     if (stopped_) return;
     ++events_;
     fleet_.timer_fired(token);
-    watch(rc_, events_);
+    watch(rc_, events_, now());
   }
-  // Count mode: the last session to end lets the waiting source finish the run.
+  // Count mode: the last session to end lets the waiting source finish the
+  // run. Inside a firing the release waits for SimGrid's clock to reach this
+  // instant (the source must stop the run now, not where the queue has run
+  // ahead to), after the instant's other events, as before.
   void session_ended() override {
-    if (rc_.sources_running == 0 && fleet_.sessions_in_flight() == 0) rc_.drained->release();
+    if (rc_.sources_running != 0 || fleet_.sessions_in_flight() != 0) return;
+    if (!queue_.firing()) return rc_.drained->release();
+    release_pending_ = true;
+    queue_.hold();
+  }
+  void caught_up() override {
+    if (std::exchange(release_pending_, false)) rc_.drained->release();
+  }
+  double quiet_until() const override {
+    if (!rc_.run_ahead) return -kInfinity;
+    const double wake = *std::min_element(rc_.wakes.begin(), rc_.wakes.end());
+    if (!std::isfinite(wake)) return wake;
+    // SimGrid wakes a sleeper at its start plus the duration asked, which can
+    // round to just below the time asked: stop well short of it, and leave
+    // events near it to SimGrid's clock as before.
+    return wake - (std::abs(wake) + 1.0) * 1e-9;
   }
   void dispatch(const AgendaEvent& event) override {
     if (event.kind == AgendaEvent::Kind::replica) {
@@ -123,7 +148,7 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
     } else {
       fleet_.timer_fired(event.target);
     }
-    watch(rc_, events_);
+    watch(rc_, events_, now());
   }
 
   // Cancels every pending event, so that the engine stops with the sources;
@@ -151,6 +176,7 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
   std::unordered_map<const sg4::Activity*, InFlight> in_flight_;
   std::vector<sg4::CommPtr> finished_;
   bool stopped_ = false;
+  bool release_pending_ = false;  // session_ended() held for caught_up()
 };
 
 // The network KV caches cross (docs/disaggregation.md), built only for a
@@ -237,16 +263,18 @@ void session_source(FleetModel& fleet, SimGridDriver& driver, RunControl& rc, st
   double t = next_after(0.0);
   while (t < rc.horizon_s && std::isfinite(t)) {
     if (rc.session_limit >= 0 && rc.sessions_started >= rc.session_limit) break;
+    rc.wakes[workload] = t;
     sg4::this_actor::sleep_until(t);
     if (rc.session_limit >= 0 && rc.sessions_started >= rc.session_limit) break;
     ++rc.sessions_started;
     ++events;
     simgrid::kernel::actor::simcall_answered([&fleet, workload] { fleet.start_session(workload); });
     report_progress(rc, fleet);
-    watch(rc, events);
+    watch(rc, events, t);
     t = next_after(t);
   }
   --rc.sources_running;
+  rc.wakes[workload] = rc.horizon_s;  // infinity in count mode: then it waits for the fleet
   if (std::isfinite(rc.horizon_s)) sg4::this_actor::sleep_until(rc.horizon_s);
   if (rc.sources_running > 0) return;
   if (!std::isfinite(rc.horizon_s))
@@ -369,6 +397,10 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
   fleet.attach(&driver);
 
   rc.sources_running = static_cast<int>(scenario.workloads.size());
+  rc.run_ahead = !kv_network;
+  // Unknown (0: no running ahead) until each source sets its own as it starts.
+  rc.wakes.assign(scenario.workloads.size(), 0.0);
+  rc.wakes.push_back(scenario.simulation.warmup_s > 0 ? 0.0 : kInfinity);
   for (std::uint32_t w = 0; w < scenario.workloads.size(); ++w)
     sg4::Actor::create(fmt::format("sessions-{}", w), control,
                        [&fleet, &driver, &rc, w, &events] { session_source(fleet, driver, rc, w, events); });
@@ -378,7 +410,9 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
   std::vector<double> energy_at_warmup(scenario.pools.size(), 0.0);
   if (warmup > 0)
     sg4::Actor::create("warmup-mark", control, [&] {
+      rc.wakes.back() = warmup;
       sg4::this_actor::sleep_until(warmup);
+      rc.wakes.back() = kInfinity;
       energy_at_warmup = baseline_energy_by_pool(nodes, scenario.pools.size());
     })->daemonize();
 

@@ -19,7 +19,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -32,6 +31,7 @@
 #include "fleetsim/core/kv_tier_stack.hpp"
 #include "fleetsim/core/replica_trace.hpp"
 #include "fleetsim/core/retained_kv.hpp"
+#include "fleetsim/core/ring_queue.hpp"
 #include "fleetsim/core/roofline_model.hpp"
 #include "fleetsim/core/scenario.hpp"
 #include "fleetsim/core/time_series.hpp"
@@ -256,45 +256,48 @@ class ContinuousBatcher {
   // it was last told (only with a series).
   void report_levels(double now);
 
+  // What every event of the replica reads or writes comes first, in the
+  // object's first cache lines: a replica's state is cold when its next event
+  // comes (thousands of others ran in between), and the misses on it, spread
+  // over a 1 KiB object, were a large part of an event's cost.
+  double last_touch_s_ = 0.0;
+  double window_start_s_;
+  long total_blocks_;
+  long free_blocks_;
+  std::vector<Sequence> running_;  // in admission order
+  RingQueue<Sequence> waiting_;
   std::shared_ptr<const RooflineModel> roofline_;
-  EngineSettings engine_;
   // The engine's KV policies, resolved once: no name is looked up per call.
   KvRetentionPolicy retention_;
   KvAdmissionPolicy admission_;
   PowerModel power_;
-  long total_blocks_;
-  long free_blocks_;
-  double window_start_s_;
   PowerTimeline* timeline_;
-
-  std::deque<Sequence> waiting_;
-  std::vector<Sequence> running_;  // in admission order
+  TimeSeries* series_ = nullptr;
+  std::vector<ReplicaSlice>* slices_ = nullptr;
+  bool down_ = false;  // its node failed: plans nothing
+  // A decode-role replica: some sequences start without a first token, whose
+  // time a decode run then works out (no cost anywhere else).
+  bool takes_decode_calls_ = false;
+  ReplicaStats stats_;
+  std::vector<double> scratch_workload_tokens_;
+  std::vector<long> scratch_kv_;
+  std::vector<long> scratch_blocks_;
   RetainedKv retained_;
-  std::optional<KvTierStack> tiers_;  // none: no work at all on the tiers' account
   std::vector<long> prefix_blocks_;          // by prefix; empty: no shared prefixes
+  std::unique_ptr<PrefixBlockCache> prefix_cache_;  // none: prefix hashes are ignored
+  EngineSettings engine_;  // its scalars first; its names and tiers are read when the replica is built
+
+  std::optional<KvTierStack> tiers_;  // none: no work at all on the tiers' account
   std::vector<std::uint8_t> prefix_held_;    // by prefix
   std::vector<std::uint32_t> prefix_of_workload_;
   long prefix_pinned_blocks_ = 0;
   void pin_prefix(Sequence& s);          // its prefill ended: keep its prefix for others
   void drop_prefixes();                  // the node went off or failed
-  std::unique_ptr<PrefixBlockCache> prefix_cache_;  // none: prefix hashes are ignored
   void cache_prompt_chunks(Sequence& s);  // its prefill ended: its hashed chunks join the cache
   void unpin_chunks(Sequence& s);         // it leaves the batch: its chunks become evictable
 
-  ReplicaStats stats_;
   AdmissionWaits admission_waits_;
-  double last_touch_s_ = 0.0;
-  std::vector<double> scratch_workload_tokens_;
-  std::vector<long> scratch_kv_;
-  std::vector<long> scratch_blocks_;
-
-  bool down_ = false;  // its node failed: plans nothing
-  // A decode-role replica: some sequences start without a first token, whose
-  // time a decode run then works out (no cost anywhere else).
-  bool takes_decode_calls_ = false;
-  TimeSeries* series_ = nullptr;
   std::size_t series_pool_ = 0;
-  std::vector<ReplicaSlice>* slices_ = nullptr;
   long reported_waiting_ = 0, reported_running_ = 0, reported_blocks_ = 0;
 };
 

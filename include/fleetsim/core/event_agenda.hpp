@@ -11,7 +11,6 @@
 
 #include <cstdint>
 #include <limits>
-#include <queue>
 #include <vector>
 
 #include "fleetsim/core/tournament_tree.hpp"
@@ -51,9 +50,16 @@ class EventAgenda {
   };
 
   void clear_popped();
+  // tools_ is a 4-ary min-heap: half the levels of a binary heap, and the four
+  // children of a node share a cache line or two, so a pop from a heap of
+  // thousands of tool calls in flight touches fewer cold lines. Keys are
+  // unique (time, then order), so the pops come in the same order whatever
+  // the heap's shape.
+  void push_tool(const Due& due);
+  void pop_tool();
 
   TournamentTree<Due> replicas_;  // leaf r: replica r's pending event, or Due{} for none
-  std::priority_queue<Due, std::vector<Due>, std::greater<>> tools_;
+  std::vector<Due> tools_;  // tools_[0] is the earliest
   std::uint64_t next_order_ = 0;
   // A popped replica event stays in its leaf until the next query: the
   // replica nearly always schedules its next event meanwhile, which replaces

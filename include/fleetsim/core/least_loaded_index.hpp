@@ -19,7 +19,7 @@ class LeastLoadedIndex {
  public:
   explicit LeastLoadedIndex(std::size_t slots = 0);
 
-  void set(std::size_t slot, std::uint32_t load) { tree_.set(slot, {load, static_cast<std::uint32_t>(slot)}); }
+  void set(std::size_t slot, std::uint32_t load) { tree_.update(slot, {load, static_cast<std::uint32_t>(slot)}); }
   std::uint32_t load(std::size_t slot) const { return tree_.at(slot).load; }
   std::size_t least() const { return tree_.min().slot; }  // requires at least one slot
   std::size_t size() const { return tree_.size(); }

@@ -34,6 +34,24 @@ class TournamentTree {
     tree_[node] = key;
     for (node /= 2; node >= 1; node /= 2) tree_[node] = lesser(node);
   }
+  // The same, re-playing the path only as far as a node's winner changes:
+  // above a node that keeps its key nothing can change. A key that stays a
+  // loser (a replica's load rising while another leads its subtree) costs a
+  // level or two instead of the whole path; a key that wins to the root pays
+  // a comparison more per level, so set() suits users whose changed key
+  // usually is the root's (the event agenda: the replica just popped). Keys
+  // must be distinct unless identical (ties broken by slot), so "neither is
+  // less" means "the same key".
+  void update(std::size_t slot, const Key& key) {
+    std::size_t node = width_ + slot;
+    tree_[node] = key;
+    for (node /= 2; node >= 1; node /= 2) {
+      const Key& winner = lesser(node);
+      Key& held = tree_[node];
+      if (!(winner < held) && !(held < winner)) break;
+      held = winner;
+    }
+  }
   const Key& at(std::size_t slot) const { return tree_[width_ + slot]; }
   const Key& min() const { return tree_[1]; }
   std::size_t size() const { return slots_; }
