@@ -21,6 +21,8 @@
 using namespace fleetsim;
 using Catch::Matchers::Contains;
 using fleetsim::testing::all;
+using fleetsim::testing::feed_all;
+using fleetsim::testing::same_gap;
 using fleetsim::testing::kTraces;
 using fleetsim::testing::run_fleetsim;
 using fleetsim::testing::run_shell;
@@ -38,18 +40,6 @@ TraceOptions options(double rate_scale = 1.0, std::optional<std::uint64_t> limit
   return o;
 }
 
-// The streamed trace's feed read to its end.
-std::vector<FedSession> feed_all(const RequestTrace& t) {
-  std::vector<FedSession> out;
-  auto feed = t.feed->open();
-  FedSession s;
-  while (feed->next(s)) out.push_back(s);
-  INFO(all(feed->problems()));
-  CHECK(feed->problems().empty());
-  return out;
-}
-
-bool same_gap(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
 
 // Streamed and held in memory, the same trace: the same sessions in the same
 // order, each with the same calls, hashes and gaps.

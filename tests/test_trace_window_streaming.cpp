@@ -28,6 +28,8 @@
 using namespace fleetsim;
 using Catch::Matchers::Contains;
 using fleetsim::testing::all;
+using fleetsim::testing::feed_all;
+using fleetsim::testing::same_gap;
 using fleetsim::testing::kTraces;
 using fleetsim::testing::run_fleetsim;
 using fleetsim::testing::run_shell;
@@ -75,17 +77,6 @@ Loaded load(const std::string& yaml, bool held) {
   return out;
 }
 
-std::vector<FedSession> feed_all(const RequestTrace& t) {
-  std::vector<FedSession> out;
-  auto feed = t.feed->open();
-  FedSession s;
-  while (feed->next(s)) out.push_back(s);
-  INFO(all(feed->problems()));
-  CHECK(feed->problems().empty());
-  return out;
-}
-
-bool same_gap(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
 
 // Loaded streamed and held: the streamed one is streamed, and replays the
 // held one's sessions in order, each call with the same time (exactly),

@@ -3,10 +3,14 @@
 // diagnostics as one text, to show or compare.
 #pragma once
 
+#include <cmath>
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "fleetsim/core/diagnostics.hpp"
+#include "fleetsim/core/trace_feed.hpp"
 #include "request_trace_reader.hpp"
 
 namespace fleetsim::testing {
@@ -18,6 +22,20 @@ inline std::string all(const std::vector<Diagnostic>& ds) {
   for (const auto& d : ds) text += d.format() + "\n";
   return text;
 }
+
+// A streamed trace's feed read to its end; the feed must report no problem.
+inline std::vector<FedSession> feed_all(const RequestTrace& t) {
+  std::vector<FedSession> out;
+  auto feed = t.feed->open();
+  FedSession s;
+  while (feed->next(s)) out.push_back(s);
+  INFO(all(feed->problems()));
+  CHECK(feed->problems().empty());
+  return out;
+}
+
+// Two gaps after a call are the same, "none" (NaN) included.
+inline bool same_gap(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
 
 // A CSV session trace written by the tests: columns id, t (seconds), p, o
 // and gap (start to start).
