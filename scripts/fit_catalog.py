@@ -170,15 +170,24 @@ class Suite:
         # Groups are fitted in turn, and the turn repeated until it moves
         # nothing: a group's cases can depend on another group's parameters
         # (since round 10 a CPU decode step adds the matrices' math to the
-        # weight reads, so the memory group's cases see the compute rate).
-        for _ in range(int(self.spec.get("passes", 1))):
+        # weight reads, so the memory group's cases see the compute rate). A
+        # later pass refits only the groups whose cases' figures changed since
+        # their last fit: one whose cases see nothing of what moved keeps its
+        # values (a second descent from its own result could still drift
+        # along a flat valley, which is not what the repeat is for).
+        last_seen = {}
+        for pass_number in range(int(self.spec.get("passes", 1))):
             before = dict(values)
-            for g in self.groups:
+            for k, g in enumerate(self.groups):
                 ids = [i for i in g["cases"] if self.cases[i]["source_id"] not in exclude_sources]
+                if pass_number > 0:
+                    if k not in last_seen or self.simulate(values, ids) == last_seen[k]:
+                        continue
                 if full is not None and len(ids) == len(g["cases"]):
                     own = {n: full[n] for n in g["parameters"]}
                     if self.simulate({**values, **own}, ids) == self.simulate(full, ids):
                         values.update(own)
+                        last_seen[k] = self.simulate(values, ids)
                         continue
                 names = list(g["parameters"])
                 if len(ids) < len(names):
@@ -187,6 +196,7 @@ class Suite:
                     names = names[:len(ids)]
                 if names:
                     values = self.fit_group(names, ids, values, rounds=int(g.get("rounds", 3)))
+                    last_seen[k] = self.simulate(values, ids)
             if values == before:
                 break
         return values
