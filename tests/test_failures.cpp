@@ -220,3 +220,100 @@ TEST_CASE("Failures in an autoscaled pool under load: every session ends, calls 
   // Byte-identical run to run.
   CHECK(run_report_json("loaded-scaled-again.yaml", scaled) == rep);
 }
+
+namespace {
+
+// Five 8-GPU nodes of four TP2 replicas each, hardly any traffic: 20
+// replicas that fail one at a time.
+const std::string kQuietReplicas = R"(
+name: quiet-replicas
+fleet:
+  pools:
+    - name: gpu
+      hardware: h100-p5.48xlarge
+      count: 5
+      models: [llama-3.1-8b]
+      engine: {tensor_parallel: 2, replicas_per_node: 4}
+      failures: {mttf: 2h, mttr: 30min, scope: replica}
+workloads:
+  - name: w
+    arrivals: {process: poisson, rate: 0.0001/s}
+    steps: [{llm: {model: llama-3.1-8b, prompt_tokens: 64, output_tokens: 16}}]
+simulation: {duration: 200h, warmup: 0s, seed: 5}
+)";
+
+// One 8-GPU node of four TP2 replicas under agent traffic, each replica
+// failing every 20 minutes on average.
+const std::string kLoadedReplicas = R"(
+name: loaded-replicas
+fleet:
+  pools:
+    - name: gpu
+      hardware: h100-p5.48xlarge
+      count: 1
+      models: [llama-3.1-8b]
+      engine: {tensor_parallel: 2, replicas_per_node: 4, max_batch_size: 8, kv_retention: lru}
+      failures: {mttf: 20min, mttr: 2min, scope: replica}
+routing:
+  - {model: llama-3.1-8b, pools: [gpu], policy: session_affinity}
+workloads:
+  - name: agent
+    arrivals: {process: poisson, rate: 2/s}
+    context_tokens: 400
+    steps:
+      - llm: {model: llama-3.1-8b, prompt_tokens: 100, output_tokens: 40}
+      - tool: {latency: 1s, result_tokens: 50}
+      - llm: {model: llama-3.1-8b, prompt_tokens: 20, output_tokens: 40}
+simulation: {duration: 2h, warmup: 10min, seed: 9}
+)";
+
+}  // namespace
+
+TEST_CASE("Replica failures: each replica is a renewal process of its own, A = MTTF / (MTTF + MTTR)",
+          "[failures][theory]") {
+  // 20 replicas failing one at a time: the count and the interval are those
+  // of 20 nodes (about 20 x 200 h / 2.5 h = 1,600 failures).
+  const auto rep = run_report_json("replicas.yaml", kQuietReplicas);
+  const auto& f = rep["pools"][0]["failures"];
+  CHECK(f["scope"] == "replica");
+  CHECK(f["expected_availability"].get<double>() == Approx(0.8));
+  CHECK(std::abs(f["node_failures"].get<double>() - 1600.0) < 160.0);
+  check_availability(f, 1.0);
+  // Down time in node units: a replica down for an hour is a quarter of a
+  // node-hour, so down node-hours are (1 - A) x 5 nodes x 200 h.
+  CHECK(f["down_node_hours"].get<double>() == Approx((1.0 - f["availability"].get<double>()) * 5 * 200).epsilon(1e-9));
+  // Node failures report no scope.
+  CHECK_FALSE(run_report_json("plain-scope.yaml", kQuiet)["pools"][0]["failures"].contains("scope"));
+}
+
+TEST_CASE("Replica failures under load: only the failed replica's calls are retried, and siblings serve on",
+          "[failures]") {
+  const auto rep = run_report_json("replica-loaded.yaml", kLoadedReplicas);
+  const auto& f = rep["pools"][0]["failures"];
+  const auto& w = rep["workloads"][0];
+  INFO(rep["pools"][0].dump(2));
+  CHECK(f["scope"] == "replica");
+  // Four replicas failing every 22 min on average over 110 min of window:
+  // about 20 failures.
+  CHECK(f["node_failures"].get<long>() > 8);
+  CHECK(f["calls_retried"].get<long>() > 0);
+  CHECK(w["llm_calls_failed"] == 0);
+  CHECK(rep["checks"]["little_law"]["relative_error"].get<double>() < 0.02);
+  // With whole-node failures the one node takes every replica down at once,
+  // and calls wait out its repairs: the p99 call latency is higher than
+  // with replicas failing alone, three of four still serving.
+  const auto whole = run_report_json("node-loaded.yaml", with(kLoadedReplicas, ", scope: replica}", "}"));
+  INFO(whole["pools"][0].dump(2));
+  CHECK(w["call_latency_s"]["p99"].get<double>() < whole["workloads"][0]["call_latency_s"]["p99"].get<double>());
+  CHECK(run_report_json("replica-loaded-again.yaml", kLoadedReplicas) == rep);
+}
+TEST_CASE("Replica failures: the reader refuses notice and autoscaling", "[failures][scenario]") {
+  const std::string line = "      failures: {mttf: 2h, mttr: 30min}";
+  check_error(with(kQuiet, line, "      failures: {mttf: 2h, mttr: 30min, scope: gpu}"), "scope", "");
+  check_error(with(kQuiet, line, "      failures: {mttf: 2h, mttr: 30min, notice: 2min, scope: replica}"),
+              "a notice warns of a node's interruption", "remove notice");
+  check_error(with(kQuiet, line,
+                   "      failures: {mttf: 2h, scope: replica}\n"
+                   "      autoscale: {policy: concurrency, target: 2, min: 1, max: 30}"),
+              "replaces whole nodes", "fixed pool");
+}

@@ -23,7 +23,7 @@ void FleetModel::attach(FleetDriver* driver) {
   // Every node of a failing pool starts new: its first failure from time 0.
   // An autoscaled pool's nodes that start later draw theirs when they serve.
   for (FailingPool& fp : failing_) {
-    const int serving = fp.scaled >= 0 ? scenario_.pools[fp.pool].count : fp.nodes;
+    const int serving = fp.scaled >= 0 ? scenario_.pools[fp.pool].count : fp.units;
     for (int n = 0; n < serving; ++n) schedule_failure(fp, n, 0.0);
   }
 }

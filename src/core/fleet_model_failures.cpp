@@ -1,4 +1,6 @@
-// Nodes that fail and come back (docs/failures.md): when a node fails, its
+// Nodes (or single replicas) that fail and come back (docs/failures.md):
+// what fails together is a unit, a node or, with scope replica, one replica.
+// When a node fails, its
 // replicas close, every call they held goes back to the router as a retry
 // (its KV lost, its session kept) and the caches kept for sessions are lost;
 // after the repair the node serves again and its next failure is drawn. A
@@ -13,7 +15,11 @@
 namespace fleetsim {
 
 void FleetModel::set_up_failures() {
-  std::size_t first_replica = 0, first_host = 0;
+  // Replica units take timer indices above every node's host index, so a
+  // timer names one unit of one pool whatever the scopes.
+  std::size_t hosts = 0;
+  for (const Pool& pool : scenario_.pools) hosts += static_cast<std::size_t>(pool.max_nodes());
+  std::size_t first_replica = 0, first_host = 0, next_replica_timer = hosts;
   for (std::size_t p = 0; p < scenario_.pools.size(); ++p) {
     const Pool& pool = scenario_.pools[p];
     if (pool.failures) {
@@ -22,15 +28,22 @@ void FleetModel::set_up_failures() {
       const double scale = f.distribution == FailureSpec::Distribution::weibull
                                ? f.mttf_s / std::tgamma(1.0 + 1.0 / f.shape)
                                : f.mttf_s;
-      failing_.push_back({p, first_replica, first_host, pool.max_nodes(), pool.replicas_per_node(), f, scale,
+      const bool by_replica = f.scope == FailureSpec::Scope::replica;
+      const int per_node = pool.replicas_per_node();
+      const int units = by_replica ? pool.max_nodes() * per_node : pool.max_nodes();
+      const std::size_t first_timer = by_replica ? next_replica_timer : first_host;
+      if (by_replica) next_replica_timer += static_cast<std::size_t>(units);
+      failing_.push_back({p, first_replica, first_timer, units, by_replica ? 1 : per_node,
+                          by_replica ? 1.0 / per_node : 1.0, f, scale,
                           Rng(scenario_.simulation.seed, stable_hash("failures/" + pool.name)),
                           FailureStats(scenario_.simulation.warmup_s), -1, {}, {}});
       if (pool.autoscale) {
+        // Only node failures (the reader refuses replica scope here).
         FailingPool& fp = failing_.back();
         for (std::size_t i = 0; i < scaled_.size(); ++i)
           if (scaled_[i].pool == p) fp.scaled = static_cast<std::int32_t>(i);
-        fp.due_s.assign(static_cast<std::size_t>(fp.nodes), std::numeric_limits<double>::infinity());
-        fp.replacing.assign(static_cast<std::size_t>(fp.nodes), 0);
+        fp.due_s.assign(static_cast<std::size_t>(fp.units), std::numeric_limits<double>::infinity());
+        fp.replacing.assign(static_cast<std::size_t>(fp.units), 0);
       }
     }
     first_replica += static_cast<std::size_t>(pool.max_nodes() * pool.replicas_per_node());
@@ -51,54 +64,54 @@ const FleetModel::FailureStats* FleetModel::failure_stats(std::size_t pool) cons
   return nullptr;
 }
 
-void FleetModel::schedule_failure(FailingPool& fp, int node, double from) {
-  const std::size_t host = fp.first_host + static_cast<std::size_t>(node);
+void FleetModel::schedule_failure(FailingPool& fp, int unit, double from) {
+  const std::size_t index = fp.first_timer + static_cast<std::size_t>(unit);
   const FleetTimer what = fp.spec.notice_s > 0 ? FleetTimer::node_notice : FleetTimer::node_fail;
   const double due = from + draw_time_to_failure(fp);
-  if (fp.scaled >= 0) fp.due_s[static_cast<std::size_t>(node)] = due;
-  driver_->call_back_at(due, fleet_timer_token(what, host));
+  if (fp.scaled >= 0) fp.due_s[static_cast<std::size_t>(unit)] = due;
+  driver_->call_back_at(due, fleet_timer_token(what, index));
 }
 
-void FleetModel::failure_timer(FleetTimer what, std::size_t host) {
+void FleetModel::failure_timer(FleetTimer what, std::size_t index) {
   for (FailingPool& fp : failing_) {
-    if (host < fp.first_host || host >= fp.first_host + static_cast<std::size_t>(fp.nodes)) continue;
-    const int node = static_cast<int>(host - fp.first_host);
+    if (index < fp.first_timer || index >= fp.first_timer + static_cast<std::size_t>(fp.units)) continue;
+    const int unit = static_cast<int>(index - fp.first_timer);
     if (fp.scaled >= 0) {
       // Only the failure drawn for the node's present life: one drawn before
       // an autoscaler drained it has another time.
-      if (what == FleetTimer::node_fail && driver_->now() == fp.due_s[static_cast<std::size_t>(node)]) {
-        fp.due_s[static_cast<std::size_t>(node)] = std::numeric_limits<double>::infinity();
-        fail_node(fp, node);
+      if (what == FleetTimer::node_fail && driver_->now() == fp.due_s[static_cast<std::size_t>(unit)]) {
+        fp.due_s[static_cast<std::size_t>(unit)] = std::numeric_limits<double>::infinity();
+        fail_unit(fp, unit);
       }
       return;
     }
     if (what == FleetTimer::node_notice) {
       // Warned: no new call from now; the running ones have the notice to finish.
-      close_node(fp, node);
-      driver_->call_back_at(driver_->now() + fp.spec.notice_s, fleet_timer_token(FleetTimer::node_fail, host));
+      close_unit(fp, unit);
+      driver_->call_back_at(driver_->now() + fp.spec.notice_s, fleet_timer_token(FleetTimer::node_fail, index));
     } else if (what == FleetTimer::node_fail) {
-      fail_node(fp, node);
+      fail_unit(fp, unit);
     } else {
-      repair_node(fp, node);
+      repair_unit(fp, unit);
     }
     return;
   }
 }
 
-void FleetModel::close_node(FailingPool& fp, int node) {
-  fp.stats.nodes_down.change(driver_->now(), +1.0);
-  const std::size_t first = fp.first_replica + static_cast<std::size_t>(node * fp.replicas_per_node);
-  for (std::size_t r = first; r < first + static_cast<std::size_t>(fp.replicas_per_node); ++r) router_->set_open(r, false);
+void FleetModel::close_unit(FailingPool& fp, int unit) {
+  fp.stats.nodes_down.change(driver_->now(), +fp.node_share);
+  const std::size_t first = fp.first_replica + static_cast<std::size_t>(unit * fp.replicas_per_unit);
+  for (std::size_t r = first; r < first + static_cast<std::size_t>(fp.replicas_per_unit); ++r) router_->set_open(r, false);
 }
 
-void FleetModel::fail_node(FailingPool& fp, int node) {
+void FleetModel::fail_unit(FailingPool& fp, int unit) {
   const double now = driver_->now();
   if (in_window(now)) ++fp.stats.node_failures;
-  const std::size_t first = fp.first_replica + static_cast<std::size_t>(node * fp.replicas_per_node);
-  // Close every replica of the node first (a node with notice closed at its
+  const std::size_t first = fp.first_replica + static_cast<std::size_t>(unit * fp.replicas_per_unit);
+  // Close every replica of the unit first (a unit with notice closed at its
   // warning), so that no retry lands on a sibling that is about to fail too.
-  if (fp.spec.notice_s <= 0) close_node(fp, node);
-  for (std::size_t r = first; r < first + static_cast<std::size_t>(fp.replicas_per_node); ++r) {
+  if (fp.spec.notice_s <= 0) close_unit(fp, unit);
+  for (std::size_t r = first; r < first + static_cast<std::size_t>(fp.replicas_per_unit); ++r) {
     driver_->halt_replica(r);
     aborted_.clear();
     replicas_[r].fail(now, aborted_);
@@ -106,29 +119,29 @@ void FleetModel::fail_node(FailingPool& fp, int node) {
     // model is down: it then waits here for the repair.
     for (const CallRequest& call : aborted_) retry_call(fp, r, call);
   }
-  if (fp.scaled >= 0) return replace_node(fp, node);
+  if (fp.scaled >= 0) return replace_node(fp, unit);
   // Time to repair: exponential with mean mttr.
   const double repair = -fp.spec.mttr_s * std::log(fp.rng.uniform_open01());
-  driver_->call_back_at(now + repair, fleet_timer_token(FleetTimer::node_repair, fp.first_host + static_cast<std::size_t>(node)));
+  driver_->call_back_at(now + repair, fleet_timer_token(FleetTimer::node_repair, fp.first_timer + static_cast<std::size_t>(unit)));
 }
 
-void FleetModel::repair_node(FailingPool& fp, int node) {
+void FleetModel::repair_unit(FailingPool& fp, int unit) {
   const double now = driver_->now();
-  fp.stats.nodes_down.change(now, -1.0);
-  const std::size_t first = fp.first_replica + static_cast<std::size_t>(node * fp.replicas_per_node);
-  for (std::size_t r = first; r < first + static_cast<std::size_t>(fp.replicas_per_node); ++r) {
+  fp.stats.nodes_down.change(now, -fp.node_share);
+  const std::size_t first = fp.first_replica + static_cast<std::size_t>(unit * fp.replicas_per_unit);
+  for (std::size_t r = first; r < first + static_cast<std::size_t>(fp.replicas_per_unit); ++r) {
     replicas_[r].set_down(false);
     router_->set_open(r, true);
     // Calls that found every replica down waited here.
     if (replicas_[r].outstanding() > 0) driver_->wake_replica(r, false);
   }
-  schedule_failure(fp, node, now);
+  schedule_failure(fp, unit, now);
 }
 
 void FleetModel::replace_node(FailingPool& fp, int node) {
   ScaledPool& sp = scaled_[static_cast<std::size_t>(fp.scaled)];
   const double now = driver_->now();
-  const std::size_t host = fp.first_host + static_cast<std::size_t>(node);
+  const std::size_t host = fp.first_timer + static_cast<std::size_t>(node);  // a node unit's index is its host's
   if (sp.scaler.node_failed(node, now)) {
     // The replacement provisions in the failed node's place; calls that found
     // every replica of their model closed wait here for it.
@@ -138,8 +151,8 @@ void FleetModel::replace_node(FailingPool& fp, int node) {
   }
   // It was draining: it goes off instead, with nothing left to finish.
   fp.stats.nodes_down.change(now, -1.0);
-  const std::size_t first = fp.first_replica + static_cast<std::size_t>(node * fp.replicas_per_node);
-  for (std::size_t r = first; r < first + static_cast<std::size_t>(fp.replicas_per_node); ++r) replicas_[r].power_off(now);
+  const std::size_t first = fp.first_replica + static_cast<std::size_t>(node * fp.replicas_per_unit);
+  for (std::size_t r = first; r < first + static_cast<std::size_t>(fp.replicas_per_unit); ++r) replicas_[r].power_off(now);
   node_off(sp, node);
   if (series_) series_->nodes_changed(sp.pool, now, -1);
 }
@@ -148,14 +161,14 @@ void FleetModel::failing_node_ready(std::size_t pool, int node) {
   for (FailingPool& fp : failing_) {
     if (fp.pool != pool) continue;
     const double now = driver_->now();
-    const std::size_t first = fp.first_replica + static_cast<std::size_t>(node * fp.replicas_per_node);
+    const std::size_t first = fp.first_replica + static_cast<std::size_t>(node * fp.replicas_per_unit);
     if (fp.replacing[static_cast<std::size_t>(node)]) {
       fp.replacing[static_cast<std::size_t>(node)] = 0;
       fp.stats.nodes_down.change(now, -1.0);
     }
     // A replacement, or a node that failed while draining and is started
     // again: its replicas plan once more, first the calls that waited here.
-    for (std::size_t r = first; r < first + static_cast<std::size_t>(fp.replicas_per_node); ++r) {
+    for (std::size_t r = first; r < first + static_cast<std::size_t>(fp.replicas_per_unit); ++r) {
       replicas_[r].set_down(false);
       if (replicas_[r].outstanding() > 0) driver_->wake_replica(r, false);
     }

@@ -95,6 +95,7 @@ void add_pool_sections(PoolReport& pr, const FleetModel& fleet, const Window& wi
   const double window = win.length_s;
   if (const FleetModel::FailureStats* fs = fleet.failure_stats(p)) {
     FailureReport fr;
+    if (pool.failures->scope == FailureSpec::Scope::replica) fr.scope = "replica";
     fr.node_failures = fs->node_failures;
     fr.calls_retried = fs->calls_retried;
     fr.down_node_hours = fs->nodes_down.area() / kSecondsPerHour;

@@ -41,6 +41,17 @@ std::optional<FailureSpec> read_failures(YamlReader& r, const YAML::Node& map, c
     r.error(map, path, "distribution: weibull needs a shape",
             "e.g. shape: 0.8 (below 1: failures come early in a node's life; 1 is exponential)");
   }
+  if (const YAML::Node n = YamlReader::get(map, "scope")) {
+    if (auto v = r.choice(n, child_path(path, "scope"), failure_scope_choices(), "what fails")) f.scope = *v;
+    // A replica fails alone (a device, the engine); a spot notice and an
+    // autoscaler's replacement concern whole instances.
+    if (f.scope == FailureSpec::Scope::replica && autoscaled)
+      r.error(n, child_path(path, "scope"), "an autoscaled pool replaces whole nodes; replica failures are not modelled there",
+              "use scope: replica on a fixed pool, or remove scope");
+    else if (f.scope == FailureSpec::Scope::replica && f.notice_s > 0)
+      r.error(n, child_path(path, "scope"), "a notice warns of a node's interruption, not of one replica's failure",
+              "remove notice, or use scope: node");
+  }
   if (r.error_count() != errors) return std::nullopt;
   return f;
 }

@@ -166,6 +166,7 @@ void report_fields(Side& s, A& a) {
 
 template <typename Side, ReportPart<FailureReport> F>
 void report_fields(Side& s, F& f) {
+  s.text_unless("scope", f.scope, "node");  // absent: whole nodes fail, as before scopes existed
   s.count("node_failures", f.node_failures);
   s.count("calls_retried", f.calls_retried);
   s.figure("down_node_hours", f.down_node_hours);

@@ -270,7 +270,8 @@ void failures_section(std::string& out, const Report& r) {
                          {notice ? "MTTF/(MTTF+notice+MTTR)" : "MTTF/(MTTF+MTTR)"}});
   for (const PoolReport& p : r.pools)
     if (const auto& f = p.failures)
-      table.add_row({p.name, text::count(f->node_failures), text::count(f->calls_retried),
+      table.add_row({f->scope == "replica" ? p.name + " (replicas)" : p.name, text::count(f->node_failures),
+                     text::count(f->calls_retried),
                      text::grouped(f->down_node_hours, 1), text::percent(f->availability, 2),
                      text::percent(f->expected_availability, 2)});
   out += table.render("  ");

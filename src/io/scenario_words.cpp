@@ -40,6 +40,12 @@ const Choices<FailureSpec::Distribution>& failure_distribution_choices() {
   return choices;
 }
 
+const Choices<FailureSpec::Scope>& failure_scope_choices() {
+  static const Choices<FailureSpec::Scope> choices = {{"node", FailureSpec::Scope::node},
+                                                     {"replica", FailureSpec::Scope::replica}};
+  return choices;
+}
+
 const Choices<Pricing>& pricing_choices() {
   static const Choices<Pricing> choices = {{"cloud", Pricing::cloud}, {"owned", Pricing::owned}};
   return choices;

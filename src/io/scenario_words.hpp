@@ -25,6 +25,7 @@ const Choices<PoolRole>& pool_role_choices();
 const Choices<ToolDiscipline>& tool_discipline_choices();
 const Choices<KvTierKind>& kv_tier_kind_choices();
 const Choices<FailureSpec::Distribution>& failure_distribution_choices();
+const Choices<FailureSpec::Scope>& failure_scope_choices();
 const Choices<Pricing>& pricing_choices();
 const Choices<TraceTimeUnit>& trace_time_unit_choices();
 const Choices<TracePacing>& trace_pacing_choices();

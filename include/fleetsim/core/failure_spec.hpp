@@ -7,11 +7,16 @@
 namespace fleetsim {
 
 struct FailureSpec {
+  // What fails: a whole node (its replicas together: host, power, network),
+  // or one replica alone (a device or the serving engine; the node's other
+  // replicas keep serving).
+  enum class Scope : std::uint8_t { node, replica };
+  Scope scope = Scope::node;
   // Time to failure: exponential with mean `mttf_s`, or Weibull with shape
   // `shape` and the scale that gives the same mean.
   enum class Distribution : std::uint8_t { exponential, weibull };
   double mttf_s = 0.0;
-  // Time to repair (the node is replaced or rebooted, its model reloaded):
+  // Time to repair (the node or replica is replaced or rebooted, its model reloaded):
   // exponential with mean `mttr_s`.
   double mttr_s = 0.0;
   Distribution distribution = Distribution::exponential;

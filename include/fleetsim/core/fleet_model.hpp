@@ -124,9 +124,9 @@ class FleetModel : public BatcherListener {
   const PoolAutoscaler* autoscaler(std::size_t pool) const;
   // A pool whose nodes fail (docs/failures.md): what happened in the window.
   struct FailureStats {
-    long node_failures = 0;   // nodes that failed in the window
-    long calls_retried = 0;   // calls taken back from failed nodes in the window
-    StepIntegral nodes_down;  // from the window's start
+    long node_failures = 0;   // units (nodes, or replicas) that failed in the window
+    long calls_retried = 0;   // calls taken back from failed units in the window
+    StepIntegral nodes_down;  // in nodes (a replica counts its share), from the window's start
     explicit FailureStats(double window_start_s) : nodes_down(window_start_s) {}
   };
   // nullptr for a pool whose nodes never fail.
@@ -207,14 +207,14 @@ class FleetModel : public BatcherListener {
   // Failures (src/core/fleet_model_failures.cpp).
   struct FailingPool;
   void set_up_failures();
-  void failure_timer(FleetTimer what, std::size_t host);
-  // Draws the node's next time to failure from `from` and sets the timer:
+  void failure_timer(FleetTimer what, std::size_t index);
+  // Draws the unit's next time to failure from `from` and sets the timer:
   // its notice, or the failure itself when the pool gives no notice.
-  void schedule_failure(FailingPool& fp, int node, double from);
-  // Closes the node's replicas to new calls; counts it down from now.
-  void close_node(FailingPool& fp, int node);
-  void fail_node(FailingPool& fp, int node);
-  void repair_node(FailingPool& fp, int node);
+  void schedule_failure(FailingPool& fp, int unit, double from);
+  // Closes the unit's replicas to new calls; counts it down from now.
+  void close_unit(FailingPool& fp, int unit);
+  void fail_unit(FailingPool& fp, int unit);
+  void repair_unit(FailingPool& fp, int unit);
   // An autoscaled pool's failed node: replaced, or off when it was draining.
   void replace_node(FailingPool& fp, int node);
   // An autoscaled pool's node `node` serves (it started or was replaced).
@@ -280,12 +280,19 @@ class FleetModel : public BatcherListener {
   std::vector<std::int32_t> replica_scaled_;  // index into scaled_ per replica, -1 for none; empty without autoscaling
   PoolAutoscaler::Actions actions_;           // scratch, reused
 
+  // A pool whose nodes, or replicas, fail. What fails together is a unit: a
+  // node (its replicas_per_node replicas), or one replica with scope
+  // replica. Unit u's replicas follow at first_replica + u x
+  // replicas_per_unit; its failure timers carry the index first_timer + u
+  // (a node's host index; for replica units an index above every host).
   struct FailingPool {
     std::size_t pool = 0;
     std::size_t first_replica = 0;
-    std::size_t first_host = 0;
-    int nodes = 0;
-    int replicas_per_node = 1;
+    std::size_t first_timer = 0;
+    int units = 0;
+    int replicas_per_unit = 1;
+    // What one unit down counts toward the pool's down node time.
+    double node_share = 1.0;
     FailureSpec spec;
     double weibull_scale_s = 0.0;
     Rng rng;

@@ -119,7 +119,8 @@ struct WorkloadReport {
 
 // A pool whose nodes fail (docs/failures.md), over the window.
 struct FailureReport {
-  std::int64_t node_failures = 0;
+  std::string scope = "node";          // what fails: "node", or "replica" (one replica alone)
+  std::int64_t node_failures = 0;      // units that failed: nodes, or replicas with scope replica
   std::int64_t calls_retried = 0;      // taken back from failed nodes and routed again
   double down_node_hours = 0.0;        // node time spent failed
   double availability = 0.0;           // 1 - down node time / (nodes x window)
