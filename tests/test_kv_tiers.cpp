@@ -305,3 +305,46 @@ TEST_CASE("The shipped offload example: tiers unused change nothing, used they c
   CHECK_THAT(compare.out, Catch::Contains("offload"));
   CHECK_THAT(compare.out, Catch::Contains("three-nodes"));
 }
+
+TEST_CASE("A failed replica loses every cache its tiers hold, counted as dropped", "[kv_tiers][failures]") {
+  KvTierStack tiers({level("host_dram", 100, 50e9, 5e-6), level("nvme", 100, 5e9, 100e-6)}, kBlockBytes, 0.0);
+  tiers.offload(cache(1, 60), 1.0);  // host: 1
+  tiers.offload(cache(2, 60), 2.0);  // 1 -> nvme; host: 2
+  tiers.lose_all(3.0);
+  CHECK(tiers.blocks_held(0) == 0);
+  CHECK(tiers.blocks_held(1) == 0);
+  CHECK_FALSE(tiers.holds(1));
+  CHECK_FALSE(tiers.holds(2));
+  CHECK(tiers.stats()[0].caches_dropped == 1);
+  CHECK(tiers.stats()[1].caches_dropped == 1);
+  CHECK_FALSE(tiers.take(2));
+  // The levels serve again afterwards: a new cache goes into host DRAM.
+  tiers.offload(cache(3, 60), 4.0);
+  CHECK(tiers.holds(3));
+  CHECK(tiers.blocks_held(0) == 60);
+}
+
+TEST_CASE("Failures with KV tiers: a failed node's tiers are lost, calls are retried, Little holds",
+          "[kv_tiers][failures][cli]") {
+  const std::string scenario = std::string(FLEETSIM_SOURCE_DIR) + "/scenarios/agentic-kv-offload.yaml";
+  const std::string run = "run '" + scenario + "' --variant offload --format json --no-progress"
+                          " --set simulation.duration=2h --set simulation.warmup=10min";
+  const auto steady = run_fleetsim(run);
+  REQUIRE(steady.exit_code == 0);
+  // Each node fails every 30 min on average and is back after 2 min.
+  const auto failing = run_fleetsim(run + " --set 'fleet.pools.h100.failures={mttf: 30min, mttr: 2min}'");
+  INFO(failing.err);
+  REQUIRE(failing.exit_code == 0);
+  const auto s = nlohmann::json::parse(steady.out);
+  const auto f = nlohmann::json::parse(failing.out);
+  const auto& pool = f["pools"][0];
+  CHECK(pool["failures"]["node_failures"].get<long>() > 3);
+  CHECK(f["workloads"][0]["llm_calls_failed"] == 0);
+  CHECK(std::abs(f["checks"]["little_law"]["relative_error"].get<double>()) < 0.02);
+  // What host DRAM held on a failed node is gone: more caches dropped than
+  // without failures, and fewer calls find theirs there.
+  const auto& tier = pool["kv_tiers"][0];
+  const auto& steady_tier = s["pools"][0]["kv_tiers"][0];
+  CHECK(tier["caches_dropped"].get<long>() > steady_tier["caches_dropped"].get<long>());
+  CHECK(tier["hits"].get<long>() < steady_tier["hits"].get<long>());
+}

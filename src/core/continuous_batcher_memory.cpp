@@ -67,6 +67,8 @@ void ContinuousBatcher::fail(double now, std::vector<CallRequest>& aborted) {
   waiting_.clear();
   while (!retained_.empty()) free_blocks_ += retained_.pop_oldest().blocks;
   drop_prefixes();
+  // Host memory and local disks lose their caches with the replica too.
+  if (tiers_) tiers_->lose_all(now);
   down_ = true;
   if (series_) report_levels(now);
 }

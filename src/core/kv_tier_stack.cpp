@@ -115,6 +115,17 @@ void KvTierStack::expire(double now) {
   }
 }
 
+void KvTierStack::lose_all(double now) {
+  for (std::size_t level = 0; level < levels_.size(); ++level) {
+    RetainedKv& held = held_[level];
+    while (!held.empty()) {
+      used_blocks_[level] -= held.pop_oldest().blocks;
+      if (counts(now)) stats_[level].caches_dropped += 1;
+    }
+  }
+  if (store_) store_->landed.clear();
+}
+
 bool KvTierStack::holds(std::uint64_t session_key) const {
   for (const RetainedKv& held : held_)
     if (held.contains(session_key)) return true;

@@ -89,6 +89,10 @@ class KvTierStack {
   void record_reload(const Hit& hit, long tokens_avoided, double now);
   // Moves down (or drops) caches whose level's TTL has passed.
   void expire(double now);
+  // The replica failed (docs/failures.md): every cache its own levels hold
+  // is lost, counted as dropped; so are caches landed from the store for
+  // calls that will now be retried elsewhere. The store keeps what it holds.
+  void lose_all(double now);
 
   const std::vector<Level>& levels() const { return levels_; }
   const std::vector<KvTierStats>& stats() const { return stats_; }
