@@ -160,12 +160,10 @@ TEST_CASE("Failures: the reader refuses what it cannot honour", "[failures][scen
   check_error(edit("      failures: {mttf: 2h, mttr: 30min, distribution: gamma}"), "distribution", "");
   check_error(edit("      failures: {mttf: 2h, mttr: 30min, mtbf: 3h}"), "mtbf", "");
   check_error(edit("      failures: {mttf: 2h, mttr: 30min, notice: -2min}"), "notice", "");
-  // An autoscaled pool replaces a failed node: no repair time, and no notice yet.
+  // An autoscaled pool replaces a failed node: no repair time.
   const std::string scaled = "\n      autoscale: {policy: concurrency, target: 2, min: 1, max: 30}";
   check_error(edit("      failures: {mttf: 2h, mttr: 30min}" + scaled), "replaces a failed node instead of repairing it",
               "remove mttr");
-  check_error(edit("      failures: {mttf: 2h, notice: 2min}" + scaled), "notice on an autoscaled pool is not modelled yet",
-              "fixed pool");
 }
 
 namespace {
@@ -199,6 +197,30 @@ TEST_CASE("Failures in an autoscaled pool: a replacement provisions, so A = MTTF
   CHECK(pool["autoscale"]["nodes_started"] == 0);
 }
 
+TEST_CASE("Spot notice in an autoscaled pool: the replacement starts at the warning, so A = MTTF / (MTTF + max(notice, provisioning))",
+          "[failures][autoscaling][theory]") {
+  // 30 min of notice, 10 min of provisioning: the replacement has
+  // provisioned before the warned node goes, and serves when it goes, so a
+  // node is down for exactly the notice: A = 2 / (2 + 0.5) = 0.8, cv_down 0.
+  const std::string notice = with(with(replaced(), "startup: 30min", "startup: 10min"), "failures: {mttf: 2h}",
+                                  "failures: {mttf: 2h, notice: 30min}");
+  const auto rep = run_report_json("spot-scaled.yaml", notice);
+  const auto& pool = rep["pools"][0];
+  const auto& f = pool["failures"];
+  CHECK(f["expected_availability"].get<double>() == Approx(0.8));
+  CHECK(f["notice_s"].get<double>() == 1800.0);
+  CHECK(std::abs(f["node_failures"].get<double>() - 1600.0) < 160.0);
+  check_availability(f, 1.0, 0.0);
+  // The slot is paid for throughout: the schedule's 20 nodes for 200 h.
+  CHECK(pool["autoscale"]["node_hours"].get<double>() == Approx(20.0 * 200.0).epsilon(1e-9));
+
+  // Provisioning longer than the notice: down for the provisioning, 45 min.
+  const auto slow = run_report_json("spot-scaled-slow.yaml", with(notice, "startup: 10min", "startup: 45min"));
+  const auto& fs = slow["pools"][0]["failures"];
+  CHECK(fs["expected_availability"].get<double>() == Approx(2.0 / 2.75));
+  check_availability(fs, 1.0, 0.0);
+}
+
 TEST_CASE("Failures in an autoscaled pool under load: every session ends, calls are retried, Little holds",
           "[failures][autoscaling]") {
   const std::string scaled = with(kLoaded, "      failures: {mttf: 20min, mttr: 2min}",
@@ -219,6 +241,19 @@ TEST_CASE("Failures in an autoscaled pool under load: every session ends, calls 
   CHECK(std::abs(rep["checks"]["little_law"]["relative_error"].get<double>()) < 0.05);
   // Byte-identical run to run.
   CHECK(run_report_json("loaded-scaled-again.yaml", scaled) == rep);
+
+  // With a two-minute spot notice a warned node finishes its calls of a few
+  // seconds while its replacement starts: far fewer calls are retried (only
+  // those that found no other open node during a notice, when the pool had
+  // scaled down to the warned one), every session still ends, Little holds.
+  const std::string spot = with(scaled, "failures: {mttf: 20min}", "failures: {mttf: 20min, notice: 2min}");
+  const auto s = run_report_json("loaded-scaled-spot.yaml", spot);
+  INFO(s["pools"][0].dump(2));
+  CHECK(s["pools"][0]["failures"]["node_failures"].get<long>() > 10);
+  CHECK(s["pools"][0]["failures"]["calls_retried"].get<long>() * 4 < pool["failures"]["calls_retried"].get<long>());
+  CHECK(s["workloads"][0]["llm_calls_failed"] == 0);
+  CHECK(s["workloads"][0]["sessions_in_flight"].get<long>() < 30);
+  CHECK(std::abs(s["checks"]["little_law"]["relative_error"].get<double>()) < 0.05);
 }
 
 namespace {

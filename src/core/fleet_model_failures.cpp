@@ -7,6 +7,7 @@
 // pool with a `notice` (spot interruptions) is warned first: its node closes
 // to new calls, finishes what it can, and fails when the notice runs out. A
 // fleet without `failures:` never reaches any of this.
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -36,7 +37,7 @@ void FleetModel::set_up_failures() {
       failing_.push_back({p, first_replica, first_timer, units, by_replica ? 1 : per_node,
                           by_replica ? 1.0 / per_node : 1.0, f, scale,
                           Rng(scenario_.simulation.seed, stable_hash("failures/" + pool.name)),
-                          FailureStats(scenario_.simulation.warmup_s), -1, {}, {}});
+                          FailureStats(scenario_.simulation.warmup_s), -1, {}, {}, {}});
       if (pool.autoscale) {
         // Only node failures (the reader refuses replica scope here).
         FailingPool& fp = failing_.back();
@@ -44,6 +45,7 @@ void FleetModel::set_up_failures() {
           if (scaled_[i].pool == p) fp.scaled = static_cast<std::int32_t>(i);
         fp.due_s.assign(static_cast<std::size_t>(fp.units), std::numeric_limits<double>::infinity());
         fp.replacing.assign(static_cast<std::size_t>(fp.units), 0);
+        fp.warned_s.assign(static_cast<std::size_t>(fp.units), -1.0);
       }
     }
     first_replica += static_cast<std::size_t>(pool.max_nodes() * pool.replicas_per_node());
@@ -77,12 +79,14 @@ void FleetModel::failure_timer(FleetTimer what, std::size_t index) {
     if (index < fp.first_timer || index >= fp.first_timer + static_cast<std::size_t>(fp.units)) continue;
     const int unit = static_cast<int>(index - fp.first_timer);
     if (fp.scaled >= 0) {
-      // Only the failure drawn for the node's present life: one drawn before
-      // an autoscaler drained it has another time.
-      if (what == FleetTimer::node_fail && driver_->now() == fp.due_s[static_cast<std::size_t>(unit)]) {
-        fp.due_s[static_cast<std::size_t>(unit)] = std::numeric_limits<double>::infinity();
+      // Only the warning or failure drawn for the node's present life: one
+      // drawn before an autoscaler drained it has another time.
+      if (driver_->now() != fp.due_s[static_cast<std::size_t>(unit)]) return;
+      fp.due_s[static_cast<std::size_t>(unit)] = std::numeric_limits<double>::infinity();
+      if (what == FleetTimer::node_notice)
+        warn_scaled_node(fp, unit);
+      else if (what == FleetTimer::node_fail)
         fail_unit(fp, unit);
-      }
       return;
     }
     if (what == FleetTimer::node_notice) {
@@ -138,10 +142,38 @@ void FleetModel::repair_unit(FailingPool& fp, int unit) {
   schedule_failure(fp, unit, now);
 }
 
+void FleetModel::warn_scaled_node(FailingPool& fp, int node) {
+  ScaledPool& sp = scaled_[static_cast<std::size_t>(fp.scaled)];
+  const double now = driver_->now();
+  const std::size_t n = static_cast<std::size_t>(node);
+  // As on a fixed pool: no new call from the warning, counted down from it.
+  close_unit(fp, node);
+  fp.warned_s[n] = now;
+  // A serving node's replacement starts now (EC2 Auto Scaling's capacity
+  // rebalancing launches one on the notice); a draining node is leaving anyway.
+  sp.scaler.node_warned(node, now);
+  fp.due_s[n] = now + fp.spec.notice_s;
+  driver_->call_back_at(fp.due_s[n], fleet_timer_token(FleetTimer::node_fail, fp.first_timer + n));
+}
+
 void FleetModel::replace_node(FailingPool& fp, int node) {
   ScaledPool& sp = scaled_[static_cast<std::size_t>(fp.scaled)];
   const double now = driver_->now();
   const std::size_t host = fp.first_timer + static_cast<std::size_t>(node);  // a node unit's index is its host's
+  const double warned = fp.spec.notice_s > 0 ? fp.warned_s[static_cast<std::size_t>(node)] : -1.0;
+  if (warned >= 0) {
+    fp.warned_s[static_cast<std::size_t>(node)] = -1.0;
+    if (sp.scaler.state(node) == PoolAutoscaler::NodeState::starting) {
+      // Its replacement started at the warning: it serves once provisioned,
+      // and not before the warned instance is gone, which is now.
+      fp.replacing[static_cast<std::size_t>(node)] = 1;
+      driver_->call_back_at(std::max(now, warned + sp.scaler.provisioning_s()), fleet_timer_token(FleetTimer::node_up, host));
+      return;
+    }
+    // The autoscaler took it back into service during its notice: closed
+    // again, it is replaced (or goes off) as a node failing without notice.
+    open_node(sp, node, false);
+  }
   if (sp.scaler.node_failed(node, now)) {
     // The replacement provisions in the failed node's place; calls that found
     // every replica of their model closed wait here for it.
@@ -178,8 +210,16 @@ void FleetModel::failing_node_ready(std::size_t pool, int node) {
 }
 
 void FleetModel::failing_node_off(std::size_t pool, int node) {
-  for (FailingPool& fp : failing_)
-    if (fp.pool == pool) fp.due_s[static_cast<std::size_t>(node)] = std::numeric_limits<double>::infinity();
+  for (FailingPool& fp : failing_) {
+    if (fp.pool != pool) continue;
+    const std::size_t n = static_cast<std::size_t>(node);
+    fp.due_s[n] = std::numeric_limits<double>::infinity();
+    // A warned node that drained before its interruption: down no longer.
+    if (!fp.warned_s.empty() && fp.warned_s[n] >= 0) {
+      fp.warned_s[n] = -1.0;
+      fp.stats.nodes_down.change(driver_->now(), -fp.node_share);
+    }
+  }
 }
 
 void FleetModel::retry_call(FailingPool& fp, std::size_t from, const CallRequest& call) {

@@ -34,6 +34,7 @@ void PoolAutoscaler::set_state(int node, NodeState s, double now_s) {
   --counts_[static_cast<std::size_t>(current)];
   ++counts_[static_cast<std::size_t>(s)];
   current = s;
+  if (s == NodeState::off && !leaving_.empty()) leaving_[static_cast<std::size_t>(node)] = 0;
   if (was_paid == paid) return;
   // A node above the base starts or stops being paid at the burst's price.
   if (paid ? provisioned_now_ >= base_ : provisioned_now_ > base_) above_base_.change(now_s, paid ? 1.0 : -1.0);
@@ -82,7 +83,7 @@ void PoolAutoscaler::evaluate(double now_s, Actions& out) {
   // More: draining nodes come back first (they are still up), newest drained
   // first; then off nodes start, lowest index first.
   for (int n = max_nodes() - 1; change > 0 && n >= 0; --n)
-    if (state(n) == NodeState::draining) {
+    if (state(n) == NodeState::draining && (leaving_.empty() || !leaving_[static_cast<std::size_t>(n)])) {
       set_state(n, NodeState::serving, now_s);
       out.reopen.push_back(n);
       --change;
@@ -120,6 +121,17 @@ bool PoolAutoscaler::node_failed(int node, double now_s) {
   if (state(node) == NodeState::draining) {
     set_state(node, NodeState::off, now_s);
     return false;
+  }
+  if (state(node) != NodeState::serving) return false;
+  set_state(node, NodeState::starting, now_s);
+  ++nodes_replaced_;
+  return true;
+}
+
+bool PoolAutoscaler::node_warned(int node, double now_s) {
+  if (state(node) == NodeState::draining) {
+    if (leaving_.empty()) leaving_.assign(states_.size(), 0);
+    leaving_[static_cast<std::size_t>(node)] = 1;
   }
   if (state(node) != NodeState::serving) return false;
   set_state(node, NodeState::starting, now_s);

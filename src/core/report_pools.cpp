@@ -104,7 +104,9 @@ void add_pool_sections(PoolReport& pr, const FleetModel& fleet, const Window& wi
     // A node on notice takes no new call: it counts as down from its warning.
     // An autoscaled pool's failed node is down until its replacement serves.
     const FailureSpec& spec = *pool.failures;
-    fr.expected_availability = scaler ? spec.mttf_s / (spec.mttf_s + scaler->provisioning_s())
+    // An autoscaled node on notice is down from its warning until its
+    // replacement, started then, serves: the longer of notice and provisioning.
+    fr.expected_availability = scaler ? spec.mttf_s / (spec.mttf_s + std::max(spec.notice_s, scaler->provisioning_s()))
                                       : spec.mttf_s / (spec.mttf_s + spec.notice_s + spec.mttr_s);
     fr.notice_s = spec.notice_s;
     pr.failures = fr;

@@ -19,14 +19,11 @@ std::optional<FailureSpec> read_failures(YamlReader& r, const YAML::Node& map, c
       r.error(n, child_path(path, "mttr"), "an autoscaled pool replaces a failed node instead of repairing it",
               "remove mttr: the replacement takes the pool's provisioning time (autoscale.startup and the model's "
               "load)");
-    if (const YAML::Node n = YamlReader::get(map, "notice"))
-      r.error(n, child_path(path, "notice"), "notice on an autoscaled pool is not modelled yet",
-              "model spot interruptions with notice on a fixed pool, or remove notice");
   } else if (const YAML::Node n = r.require(map, path, "mttr",
                                             "the mean time a failed node takes to serve again, e.g. 4h")) {
     if (auto v = r.quantity(n, child_path(path, "mttr"), Dimension::duration, greater_than(0))) f.mttr_s = *v;
   }
-  if (const YAML::Node n = YamlReader::get(map, "notice"); n && !autoscaled)
+  if (const YAML::Node n = YamlReader::get(map, "notice"))
     if (auto v = r.quantity(n, child_path(path, "notice"), Dimension::duration, at_least(0))) f.notice_s = *v;
   if (const YAML::Node n = YamlReader::get(map, "distribution"))
     if (auto v = r.choice(n, child_path(path, "distribution"), failure_distribution_choices(), "time-to-failure distribution"))

@@ -205,7 +205,7 @@ std::vector<KeyTable> fleet_tables() {
         optional("mttr", kDuration, "mean time a failed node takes to serve again (a fixed pool's; required there)"),
         optional("distribution", words(choice_words(failure_distribution_choices())), "time-to-failure distribution"),
         optional("shape", number(0.1, 10), "Weibull shape"),
-        optional("notice", kDuration, "warning before a failure (spot interruption notice; fixed pools)"),
+        optional("notice", kDuration, "warning before a failure (spot interruption notice)"),
         optional("scope", words(choice_words(failure_scope_choices())), "what fails: a whole node, or one replica")}},
       {"tool_pool",
        "CPU nodes that run tool calls",

@@ -217,6 +217,8 @@ class FleetModel : public BatcherListener {
   void repair_unit(FailingPool& fp, int unit);
   // An autoscaled pool's failed node: replaced, or off when it was draining.
   void replace_node(FailingPool& fp, int node);
+  // An autoscaled pool's node is warned of its interruption (a spot notice).
+  void warn_scaled_node(FailingPool& fp, int node);
   // An autoscaled pool's node `node` serves (it started or was replaced).
   void failing_node_ready(std::size_t pool, int node);
   // An autoscaled pool's node went off: its pending failure is void.
@@ -304,6 +306,10 @@ class FleetModel : public BatcherListener {
     std::int32_t scaled = -1;
     std::vector<double> due_s;
     std::vector<std::uint8_t> replacing;
+    // With a notice: when the node was warned (-1: not on notice), so that
+    // its replacement, started at the warning, serves once it has
+    // provisioned and the warned instance is gone.
+    std::vector<double> warned_s;
   };
   // A disaggregated call between its prefill and the end of its decode, by
   // session slot (a session has one call in flight); empty unless a pool has

@@ -60,6 +60,12 @@ class PoolAutoscaler {
   // provisions; call node_ready(n) after provisioning_s(). A draining node
   // is not replaced: draining -> off. True when the node is being replaced.
   bool node_failed(int node, double now_s);
+  // A serving node is warned of its interruption (a spot notice): its
+  // replacement starts now, in its place (serving -> starting, paid for;
+  // the fleet model calls node_ready(n) once the warned instance is gone
+  // and the replacement has provisioned). True when a replacement started.
+  // A draining node stays draining but is never taken back into service.
+  bool node_warned(int node, double now_s);
   void settle(double end_s);
 
   NodeState state(int node) const { return states_[static_cast<std::size_t>(node)]; }
@@ -92,6 +98,7 @@ class PoolAutoscaler {
   int replicas_per_node_;
   double provisioning_s_;
   std::vector<NodeState> states_;
+  std::vector<std::uint8_t> leaving_;  // draining nodes warned of their interruption: not reopened
   int counts_[4] = {0, 0, 0, 0};  // nodes per state
   int provisioned_now_ = 0;
   int peak_nodes_ = 0;
