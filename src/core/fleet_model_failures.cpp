@@ -170,9 +170,8 @@ void FleetModel::replace_node(FailingPool& fp, int node) {
       driver_->call_back_at(std::max(now, warned + sp.scaler.provisioning_s()), fleet_timer_token(FleetTimer::node_up, host));
       return;
     }
-    // The autoscaler took it back into service during its notice: closed
-    // again, it is replaced (or goes off) as a node failing without notice.
-    open_node(sp, node, false);
+    // Otherwise it was draining when warned (the autoscaler never takes
+    // such a node back): it goes off below.
   }
   if (sp.scaler.node_failed(node, now)) {
     // The replacement provisions in the failed node's place; calls that found
