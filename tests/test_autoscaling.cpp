@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -165,6 +166,47 @@ TEST_CASE("The control loop starts, drains and takes back nodes within its bound
   CHECK(out.drain.empty());
 }
 
+TEST_CASE("queue_delay_percentile holds a nearest-rank percentile of the interval's waits at its target",
+          "[autoscaling]") {
+  // 20 waits of 0.1 .. 2.0 s (mean 1.05 s). The 95th percentile by nearest
+  // rank is the ceil(0.95 x 20) = 19th smallest, 1.9 s: on 2 nodes with a
+  // target of 1 s, ceil(2 x 1.9) = 4, so 2 start. The mean would have asked
+  // for ceil(2 x 1.05) = 3.
+  auto make = [](double percentile) {
+    AutoscaleSpec s = spec("queue_delay_percentile", 1.0, 1, 10);
+    s.percentile = percentile;
+    return PoolAutoscaler(s, 2, 1, 0.0, 0.0);
+  };
+  auto twenty = [] {
+    std::vector<double> w;
+    for (int i = 1; i <= 20; ++i) w.push_back(0.1 * i);
+    return w;
+  };
+  PoolAutoscaler p95 = make(95.0);
+  CHECK(p95.reads_wait_percentile());
+  std::vector<double> waits = twenty();
+  p95.add_wait_samples(waits);
+  CHECK(waits.empty());  // moved out
+  PoolAutoscaler::Actions out;
+  p95.evaluate(15.0, out);
+  CHECK(out.start.size() == 2);
+  // The 50th percentile is the 10th smallest, 1.0 s: exactly the target, no change.
+  PoolAutoscaler p50 = make(50.0);
+  waits = twenty();
+  p50.add_wait_samples(waits);
+  out = {};
+  p50.evaluate(15.0, out);
+  CHECK(out.empty());
+  // The policy reads the percentile field alone.
+  auto policy = make_autoscale_policy(spec("queue_delay_percentile", 0.5, 1, 100));
+  PoolLoad l = load(4, 0.5, 4.0);
+  l.queueing_delay_s = 0.1;
+  l.queueing_delay_percentile_s = 1.5;
+  CHECK(policy->desired_nodes(l) == 12);
+  // Other policies keep no samples.
+  CHECK_FALSE(PoolAutoscaler(spec("queue_delay", 1.0, 1, 10), 2, 1, 0.0, 0.0).reads_wait_percentile());
+}
+
 namespace {
 
 const std::string kScheduled = R"(
@@ -312,6 +354,12 @@ TEST_CASE("The reader refuses autoscaling it cannot honour", "[autoscaling][scen
               "target: 500ms");
   check_error(edit("      autoscale: {policy: queue_delay, target: 0s, min: 1, max: 3}"), "target", "");
   check_error(edit("      autoscale: {policy: queue_delay, target: 2GB, min: 1, max: 3}"), "target", "");
+  check_error(edit("      autoscale: {policy: queue_delay, target: 1s, min: 1, max: 3, percentile: 95}"),
+              "the queue_delay policy reads no percentile", "queue_delay_percentile");
+  check_error(edit("      autoscale: {policy: queue_delay_percentile, target: 1s, min: 1, max: 3, percentile: 0}"),
+              "percentile", "");
+  check_error(edit("      autoscale: {policy: queue_delay_percentile, target: 1s, min: 1, max: 3, percentile: 101}"),
+              "percentile", "");
   check_error(edit("      autoscale: {policy: concurrency, target: 4, min: 0, max: 3}"), "min", "");
   check_error(edit("      autoscale: {policy: concurrency, target: 4, min: 2, max: 3}"),
               "count 1 is outside the autoscaler's min..max (2..3)", "within the bounds");

@@ -121,6 +121,7 @@ void ContinuousBatcher::seat(Sequence& s, const KvReuse& r, long extra, double n
     s.scheduled_s = now;
     admission_waits_.total_s += now - s.call.enqueue_s;
     ++admission_waits_.calls;
+    if (keep_waits_) kept_waits_.push_back(now - s.call.enqueue_s);
   }
 }
 

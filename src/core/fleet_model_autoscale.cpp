@@ -36,6 +36,8 @@ void FleetModel::set_up_autoscaling() {
       std::fill_n(replica_scaled_.begin() + static_cast<std::ptrdiff_t>(first_replica), replicas,
                   static_cast<std::int32_t>(scaled_.size() - 1));
       for (int n = pool.count; n < pool.max_nodes(); ++n) node_off(scaled_.back(), n);
+      if (scaled_.back().scaler.reads_wait_percentile())
+        for (std::size_t r = first_replica; r < first_replica + replicas; ++r) replicas_[r].keep_admission_waits();
       // A reserved base with a burst bought another way: node time above the base is priced apart.
       if (pool.purchase.base_nodes >= 0 && pool.purchase.base != pool.purchase.burst)
         scaled_.back().scaler.count_nodes_above(pool.purchase.base_nodes, 0.0);
@@ -114,6 +116,7 @@ void FleetModel::autoscale_timer(FleetTimer what, std::size_t index) {
     for (std::size_t r = sp.first_replica; r < sp.first_replica + replicas; ++r) {
       const ContinuousBatcher::AdmissionWaits waits = replicas_[r].take_admission_waits();
       sp.scaler.add_waits(waits.total_s, waits.calls);
+      if (sp.scaler.reads_wait_percentile()) sp.scaler.add_wait_samples(replicas_[r].kept_admission_waits());
     }
     actions_ = {};
     sp.scaler.evaluate(now, actions_);

@@ -152,6 +152,13 @@ std::optional<AutoscaleSpec> read_autoscale(YamlReader& r, const YAML::Node& map
   read_target(r, map, path, info, a);
   read_node_bounds(r, map, path, a);
   read_pacing(r, map, path, a);
+  if (const YAML::Node n = YamlReader::get(map, "percentile")) {
+    if (info && !info->reads_wait_percentile)
+      r.error(n, child_path(path, "percentile"), fmt::format("the {} policy reads no percentile", a.policy),
+              "use policy: queue_delay_percentile, or remove percentile");
+    else if (auto v = r.number(n, child_path(path, "percentile"), in_range(0, 100, true, false)))
+      a.percentile = *v;
+  }
   const YAML::Node schedule = read_schedule_keys(r, map, path, info, a);
   // Checked only once every figure read: the bounds must be known.
   if (r.error_count() == errors)

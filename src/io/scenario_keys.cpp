@@ -191,6 +191,7 @@ std::vector<KeyTable> fleet_tables() {
         optional("interval", kDuration, "time between evaluations"),
         optional("tolerance", number(0, 1), "relative deviation from the target that is left alone"),
         optional("scale_in_window", kDuration, "how long a lower count must hold before nodes go"),
+        optional("percentile", number(0, 100), "which percentile of the queue waits to hold at target (policy: queue_delay_percentile)"),
         optional("startup", kDuration, "instance start before the model loads"),
         optional("load_bandwidth", quantity(Dimension::bandwidth), "how fast a new node loads the weights"),
         optional("schedule", list_of(table("schedule_entry")), "node counts at set times (policy: schedule)"),

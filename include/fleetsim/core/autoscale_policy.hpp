@@ -31,6 +31,9 @@ struct PoolLoad {
   // Mean time the calls admitted to a batch in the interval had waited in
   // their replica's queue; 0 when none was admitted.
   double queueing_delay_s = 0.0;
+  // The spec's percentile of those waits (nearest rank); 0 when none was
+  // admitted. Measured only for a policy whose info reads it.
+  double queueing_delay_percentile_s = 0.0;
 };
 
 class AutoscalePolicy {
@@ -51,6 +54,9 @@ struct AutoscalePolicyInfo {
   Dimension target_dimension = Dimension::dimensionless;
   bool target_is_fraction = false;  // in (0, 1]; otherwise > 0
   std::string_view target_example = {};
+  // Reads PoolLoad::queueing_delay_percentile_s (and `percentile`): the
+  // replicas then keep every admission wait until the next evaluation.
+  bool reads_wait_percentile = false;
 };
 
 std::span<const AutoscalePolicyInfo> autoscale_policies();

@@ -25,6 +25,8 @@ struct AutoscaleSpec {
   // Scale in only to the highest node count any evaluation asked for within
   // this window: load that dips for a moment does not release nodes.
   double scale_in_window_s = 300.0;
+  // queue_delay_percentile: which percentile of the waits to hold at `target`.
+  double percentile = 95.0;
   // Provisioning delay of a node: instance start, then its models' weights
   // read at `load_bandwidth` (0: loading takes no time).
   double startup_s = 0.0;

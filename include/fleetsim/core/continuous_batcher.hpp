@@ -197,6 +197,10 @@ class ContinuousBatcher {
     long calls = 0;
   };
   AdmissionWaits take_admission_waits() { return std::exchange(admission_waits_, AdmissionWaits{}); }
+  // Keep every admission wait too, for an autoscaler that reads a percentile
+  // of them (off by default: nothing is kept); moved out by the take.
+  void keep_admission_waits() { keep_waits_ = true; }
+  std::vector<double>& kept_admission_waits() { return kept_waits_; }
   long kv_blocks_used() const { return total_blocks_ - free_blocks_; }
   const ReplicaStats& stats() const { return stats_; }
   const RooflineModel& roofline() const { return *roofline_; }
@@ -297,6 +301,8 @@ class ContinuousBatcher {
   void unpin_chunks(Sequence& s);         // it leaves the batch: its chunks become evictable
 
   AdmissionWaits admission_waits_;
+  bool keep_waits_ = false;
+  std::vector<double> kept_waits_;
   std::size_t series_pool_ = 0;
   long reported_waiting_ = 0, reported_running_ = 0, reported_blocks_ = 0;
 };

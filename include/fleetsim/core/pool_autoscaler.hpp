@@ -51,6 +51,13 @@ class PoolAutoscaler {
     wait_total_s_ += total_s;
     wait_calls_ += calls;
   }
+  // For a policy that reads a percentile of the waits
+  // (AutoscalePolicyInfo::reads_wait_percentile): each wait, moved out of `waits`.
+  bool reads_wait_percentile() const { return reads_wait_percentile_; }
+  void add_wait_samples(std::vector<double>& waits) {
+    wait_samples_.insert(wait_samples_.end(), waits.begin(), waits.end());
+    waits.clear();
+  }
   void evaluate(double now_s, Actions& out);
   void node_ready(int node, double now_s);    // starting -> serving
   void node_drained(int node, double now_s);  // draining -> off
@@ -104,6 +111,8 @@ class PoolAutoscaler {
   int peak_nodes_ = 0;
   double wait_total_s_ = 0.0;  // since the last evaluation
   long wait_calls_ = 0;
+  bool reads_wait_percentile_ = false;
+  std::vector<double> wait_samples_;  // since the last evaluation, when read
   StepIntegral provisioned_;
   int base_ = std::numeric_limits<int>::max();  // count_nodes_above's; none: nothing is above it
   StepIntegral above_base_;

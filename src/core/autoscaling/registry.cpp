@@ -15,6 +15,7 @@ std::unique_ptr<AutoscalePolicy> make_utilization_autoscaler(const AutoscaleSpec
 std::unique_ptr<AutoscalePolicy> make_concurrency_autoscaler(const AutoscaleSpec& spec);
 std::unique_ptr<AutoscalePolicy> make_schedule_autoscaler(const AutoscaleSpec& spec);
 std::unique_ptr<AutoscalePolicy> make_queue_delay_autoscaler(const AutoscaleSpec& spec);
+std::unique_ptr<AutoscalePolicy> make_queue_delay_percentile_autoscaler(const AutoscaleSpec& spec);
 
 namespace {
 
@@ -27,6 +28,10 @@ constexpr AutoscalePolicyInfo kPolicies[] = {
     {"queue_delay", "hold the mean time calls wait in their replica's queue at `target` (HPA's rule on a latency metric)",
      true, false, make_queue_delay_autoscaler, Dimension::duration, false,
      "target: 500ms (the mean wait before a call joins a batch)"},
+    {"queue_delay_percentile",
+     "hold the `percentile`-th percentile (default 95) of the time calls wait in their replica's queue at `target`",
+     true, false, make_queue_delay_percentile_autoscaler, Dimension::duration, false,
+     "target: 2s (the 95th percentile of the wait before a call joins a batch)", true},
     {"schedule", "the node counts of `schedule`, by time of the run (repeating every `repeat`)", false, true,
      make_schedule_autoscaler},
 };
