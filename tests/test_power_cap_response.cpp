@@ -16,6 +16,7 @@
 #include "fleetsim/core/power_cap.hpp"
 #include "fleetsim/core/power_state.hpp"
 #include "support/cli_runner.hpp"
+#include "support/power_cap_calls.hpp"
 #include "support/scenario_text.hpp"
 
 using namespace fleetsim;
@@ -114,50 +115,18 @@ TEST_CASE("a pool's lower frequency states, fastest first, taken relative to the
 
 namespace {
 
-// One 8x H100 node as two 4-GPU replicas (tests/test_power_cap.cpp): two
-// sessions start together, one call each with a long prompt, one to each
-// replica; each call is one plan (a prefill iteration and the decode run
-// behind it). Baseline 2800 + 8 x 140 = 3920 W; one replica's largest draw
-// 4 x (700 - 140) = 2240 W; least cap 6160 W; both at their largest, 8400 W.
-const std::string kTwoCalls = R"(name: power-cap-response-test
-fleet:
-  power_cap: 8400W
-  pools:
-    - name: gpu
-      hardware: h100-p5.48xlarge
-      count: 1
-      models: [llama-3.1-8b]
-      engine: {tensor_parallel: 4}
-routing:
-  - {model: llama-3.1-8b, pools: [gpu], policy: least_outstanding}
-workloads:
-  - name: a
-    arrivals: {process: constant, rate: 1/min}
-    steps:
-      - llm: {model: llama-3.1-8b, prompt_tokens: 8000, output_tokens: 50}
-  - name: b
-    arrivals: {process: constant, rate: 1/min}
-    steps:
-      - llm: {model: llama-3.1-8b, prompt_tokens: 8000, output_tokens: 50}
-simulation: {sessions: 2, seed: 1}
-)";
 constexpr double kBaselineW = 3920.0;
 
-Json run_json(const std::string& name, const std::string& text) {
-  const CliResult r = run_fleetsim("run " + write_temp_file(name, text) + " --format json --no-progress");
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return Json::parse(r.out);
-}
-
-std::string with_cap(const std::string& cap) { return with(kTwoCalls, "  power_cap: 8400W\n", "  power_cap: " + cap + "\n"); }
+// tests/support/power_cap_calls.hpp's two calls under another cap.
+std::string with_cap(const std::string& cap) { return with(kTwoCalls, "  power_cap: 6160W\n", "  power_cap: " + cap + "\n"); }
+// Under a cap with room for both at their largest draw, 3920 + 2 x 2240 = 8400 W.
+std::string roomy() { return with_cap("8400W"); }
 std::string at_pstate(const std::string& text, const std::string& pstate) {
   return with(text, "      count: 1\n", "      count: 1\n      pstate: " + pstate + "\n");
 }
 
-double latency(const Json& report, std::size_t w) { return report["workloads"][w]["session_latency_s"]["max"].get<double>(); }
-double first_done(const Json& r) { return std::min(latency(r, 0), latency(r, 1)); }
-double second_done(const Json& r) { return std::max(latency(r, 0), latency(r, 1)); }
+double first_done(const Json& r) { return std::min(session_max(r, 0), session_max(r, 1)); }
+double second_done(const Json& r) { return std::max(session_max(r, 0), session_max(r, 1)); }
 // The IT energy above the nodes' baseline over the window.
 double dynamic_energy(const Json& r) {
   return r["fleet"]["it_energy_j"].get<double>() - kBaselineW * r["run"]["window_end_s"].get<double>();
@@ -171,8 +140,8 @@ TEST_CASE("with lower_clocks the second plan runs at the fastest lower state tha
           "[power_cap][lower_clocks]") {
   // Under the roomy cap both calls run at once, at the pool's state and at
   // sm-1410mhz: one plan's time t and draw d at each.
-  const Json nominal = run_json("nominal.yaml", kTwoCalls);
-  const Json at_1410 = run_json("at-1410.yaml", at_pstate(kTwoCalls, "sm-1410mhz"));
+  const Json nominal = run_json("nominal.yaml", roomy());
+  const Json at_1410 = run_json("at-1410.yaml", at_pstate(roomy(), "sm-1410mhz"));
   const double t0 = first_done(nominal), t1410 = first_done(at_1410);
   const double d0 = plan_draw(nominal), d1410 = plan_draw(at_1410);
   CHECK(second_done(nominal) == Approx(t0));
@@ -202,8 +171,8 @@ TEST_CASE("with lower_clocks the second plan runs at the fastest lower state tha
 }
 
 TEST_CASE("with lower_clocks a plan waits when no lower state fits either", "[power_cap][lower_clocks]") {
-  const Json nominal = run_json("nominal2.yaml", kTwoCalls);
-  const Json at_1110 = run_json("at-1110.yaml", at_pstate(kTwoCalls, "sm-1110mhz"));
+  const Json nominal = run_json("nominal2.yaml", roomy());
+  const Json at_1110 = run_json("at-1110.yaml", at_pstate(roomy(), "sm-1110mhz"));
   const double t0 = first_done(nominal);
   // The least cap leaves 2240 W: one plan at the pool's state and one at
   // the slowest state, sm-1110mhz, do not fit together.
@@ -219,7 +188,7 @@ TEST_CASE("with lower_clocks a plan waits when no lower state fits either", "[po
 }
 
 TEST_CASE("a scheduled cap that rises lets a waiting plan go, one that falls preempts nothing", "[power_cap][schedule]") {
-  const Json nominal = run_json("nominal3.yaml", kTwoCalls);
+  const Json nominal = run_json("nominal3.yaml", roomy());
   const double t0 = first_done(nominal);
   // Both sessions arrive one constant interval in, at 60 s.
   const double arrival = nominal["run"]["window_end_s"].get<double>() - t0;
