@@ -78,6 +78,9 @@ def mistakes():
         ("a variant pool without its hardware",
          lambda s: s.update(variants={"v": {"fleet": {"pools": [{"name": "gpu", "count": 1, "models": ["m"]}]}}})),
         ("an SLO percentile out of range", lambda s: s["workloads"][0].update(slo={"percentile": 120})),
+        ("an unknown power cap response",
+         lambda s: s["fleet"].update(power_cap={"power": "20kW", "response": "throttle"})),
+        ("a power cap step without its power", lambda s: s["fleet"].update(power_cap={"schedule": [{"at": "0s"}]})),
     ]
 
 

@@ -10,6 +10,7 @@
 
 #include "fleetsim/core/power_cap.hpp"
 #include "support/cli_runner.hpp"
+#include "support/power_cap_calls.hpp"
 #include "support/scenario_text.hpp"
 
 using namespace fleetsim;
@@ -53,45 +54,6 @@ TEST_CASE("the power cap gate counts only the measured window, and a withdrawn r
   CHECK(s.held_plans == 0);                               // both waits began in the warm-up
 }
 
-namespace {
-
-// One 8x H100 node as two 4-GPU replicas. Two sessions start together, one
-// call each with a long prompt, one to each replica (least outstanding).
-const std::string kTwoCalls = R"(name: power-cap-test
-fleet:
-  power_cap: 6160W
-  pools:
-    - name: gpu
-      hardware: h100-p5.48xlarge
-      count: 1
-      models: [llama-3.1-8b]
-      engine: {tensor_parallel: 4}
-routing:
-  - {model: llama-3.1-8b, pools: [gpu], policy: least_outstanding}
-workloads:
-  - name: a
-    arrivals: {process: constant, rate: 1/min}
-    steps:
-      - llm: {model: llama-3.1-8b, prompt_tokens: 8000, output_tokens: 50}
-  - name: b
-    arrivals: {process: constant, rate: 1/min}
-    steps:
-      - llm: {model: llama-3.1-8b, prompt_tokens: 8000, output_tokens: 50}
-simulation: {sessions: 2, seed: 1}
-)";
-
-Json run_json(const std::string& name, const std::string& text) {
-  const CliResult r = run_fleetsim("run " + write_temp_file(name, text) + " --format json --no-progress");
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  return Json::parse(r.out);
-}
-
-double session_max(const Json& report, std::size_t w) {
-  return report["workloads"][w]["session_latency_s"]["max"].get<double>();
-}
-
-}  // namespace
 
 TEST_CASE("a cap that lets one replica run at a time makes the second of two equal calls wait the first's time",
           "[power_cap]") {

@@ -100,7 +100,7 @@ BatchPlan ContinuousBatcher::plan_next(double now, BatcherListener& listener) {
     return p;
   }
 
-  IterationShape shape;
+  IterationShape& shape = p.shape;
   if (engine_.kv_layout == KvLayout::unified)  // only a unified cache's attention spans them all
     for (const auto& s : running_) shape.cache_cells += static_cast<double>(s.kv_tokens);
   long budget = engine_.max_batched_tokens;
@@ -201,17 +201,17 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
   if (end_s >= window_start_s_) stats_.iterations += k;
   if (run_k > 0) {
     // The first iteration, then the decode run that followed it.
-    account(start_s, head_end, compute, memory, batch, scratch_workload_tokens_, tokens);
+    account(power_at(plan.clock), start_s, head_end, compute, memory, batch, scratch_workload_tokens_, tokens);
     if (slices_) slices_->push_back({start_s, head_end, 1, batch, tokens, true, compute, memory});
     std::fill(scratch_workload_tokens_.begin(), scratch_workload_tokens_.end(), 0.0);
     for (const auto& s : running_) scratch_workload_tokens_[s.call.workload] += 1.0;
     plan.run_terms.components(run_k, compute, memory);
     const double n = static_cast<double>(running_.size());
-    account(head_end, end_s, compute, memory, n, scratch_workload_tokens_, n);
+    account(power_at(plan.clock), head_end, end_s, compute, memory, n, scratch_workload_tokens_, n);
     if (slices_) slices_->push_back({head_end, end_s, run_k, n, n, false, compute, memory});
     apply_decode(run_k, head_end);  // every sequence has its first token by the head's end
   } else {
-    account(start_s, end_s, compute, memory, batch, scratch_workload_tokens_, tokens);
+    account(power_at(plan.clock), start_s, end_s, compute, memory, batch, scratch_workload_tokens_, tokens);
     if (slices_) {
       const bool decode_only = plan.kind == BatchPlan::Kind::decode_run;
       slices_->push_back({start_s, end_s, decode_only ? k : 1, batch, tokens, !decode_only, compute, memory});

@@ -26,10 +26,11 @@ void ContinuousBatcher::report_levels(double now) {
   reported_blocks_ = blocks;
 }
 
-void ContinuousBatcher::account(double start_s, double end_s, double compute_s, double memory_s, double batch,
-                                const std::vector<double>& workload_tokens, double tokens) {
+void ContinuousBatcher::account(const PowerModel& power, double start_s, double end_s, double compute_s,
+                                double memory_s, double batch, const std::vector<double>& workload_tokens,
+                                double tokens) {
   const double duration = end_s - start_s;
-  const double energy = power_.dynamic_energy_j(duration, compute_s, memory_s);
+  const double energy = power.dynamic_energy_j(duration, compute_s, memory_s);
   if (timeline_ != nullptr) timeline_->add(start_s, end_s, energy);
   if (series_) series_->busy(series_pool_, start_s, end_s, energy);
   double in_window = 0.0;
@@ -50,17 +51,18 @@ void ContinuousBatcher::account(double start_s, double end_s, double compute_s, 
 // plan holds at every instant account() can see.
 double ContinuousBatcher::plan_power_w(const BatchPlan& plan) const {
   if (plan.kind == BatchPlan::Kind::idle || plan.duration_s <= 0.0) return 0.0;
+  const PowerModel& power = power_at(plan.clock);
   double watts = 0.0;
   double run_s = plan.duration_s;
   if (plan.kind == BatchPlan::Kind::iteration) {
     const double head = head_s(plan);
-    if (head > 0.0) watts = power_.dynamic_energy_j(head, plan.cost.compute_s, plan.cost.memory_s) / head;
+    if (head > 0.0) watts = power.dynamic_energy_j(head, plan.cost.compute_s, plan.cost.memory_s) / head;
     run_s -= head;
   }
   if (plan.run_iterations > 0 && run_s > 0.0) {
     double compute = 0.0, memory = 0.0;
     plan.run_terms.components(plan.run_iterations, compute, memory);
-    watts = std::max(watts, power_.dynamic_energy_j(run_s, compute, memory) / run_s);
+    watts = std::max(watts, power.dynamic_energy_j(run_s, compute, memory) / run_s);
   }
   return watts;
 }
@@ -83,7 +85,7 @@ void ContinuousBatcher::account_unfinished(const BatchPlan& plan, double start_s
     scratch_workload_tokens_[s.call.workload] += 1.0;
     tokens += 1.0;
   }
-  account(start_s, end_s, compute * fraction, memory * fraction, static_cast<double>(running_.size()),
+  account(power_at(plan.clock), start_s, end_s, compute * fraction, memory * fraction, static_cast<double>(running_.size()),
           scratch_workload_tokens_, tokens);
   // The part that ran, as the end of the run cut it.
   if (slices_)

@@ -51,11 +51,7 @@ FleetModel::FleetModel(const Scenario& scenario) : scenario_(scenario) {
   }
   set_up_autoscaling();
   set_up_failures();
-  // The loader has checked that the cap leaves a budget each replica's
-  // largest draw fits alone (docs/performance-model.md 5.3).
-  if (scenario.power_cap_w > 0.0)
-    power_cap_ = std::make_unique<PowerCapGate>(scenario.power_cap_w - fleet_baseline_power_w(scenario),
-                                                replicas_.size(), warmup);
+  set_up_power_cap();
 }
 
 // Every node a pool may have, autoscaled ones included, is a host; each of

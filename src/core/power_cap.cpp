@@ -14,27 +14,45 @@ PowerCapGate::PowerCapGate(double budget_w, std::size_t replicas, double window_
     : budget_w_(budget_w),
       window_start_s_(window_start_s),
       drawing_w_(replicas, 0.0),
-      wanted_w_(replicas, 0.0),
-      wait_start_(replicas, -1.0) {}
+      wanted_w_(replicas),
+      wait_start_(replicas, -1.0),
+      granted_(replicas, 0) {}
 
 double PowerCapGate::in_window(double from, double to) const {
   return std::max(0.0, to - std::max(from, window_start_s_));
 }
 
-void PowerCapGate::draw(std::uint32_t replica, double watts) {
+void PowerCapGate::draw(std::uint32_t replica, double watts, int clock, double now) {
   drawing_w_[replica] = watts;
   in_use_w_ += watts;
+  granted_[replica] = clock;
   stats_.peak_dynamic_w = std::max(stats_.peak_dynamic_w, in_use_w_);
+  if (clock > 0 && now >= window_start_s_) ++stats_.lowered_plans;
+}
+
+bool PowerCapGate::fits(double watts) const { return queue_.empty() && in_use_w_ + watts <= budget_w_ + kSlackW; }
+
+// The fastest clock whose draw fits the budget left; -1 when none does.
+int PowerCapGate::first_fitting(std::span<const double> draws) const {
+  for (std::size_t c = 0; c < draws.size(); ++c)
+    if (in_use_w_ + draws[c] <= budget_w_ + kSlackW) return static_cast<int>(c);
+  return -1;
 }
 
 bool PowerCapGate::admit(std::uint32_t replica, double watts, double now) {
-  if (queue_.empty() && in_use_w_ + watts <= budget_w_ + kSlackW) {
-    draw(replica, watts);
-    return true;
+  return admit(replica, std::span<const double>(&watts, 1), now) == 0;
+}
+
+int PowerCapGate::admit(std::uint32_t replica, std::span<const double> draws, double now) {
+  if (queue_.empty()) {
+    if (const int clock = first_fitting(draws); clock >= 0) {
+      draw(replica, draws[static_cast<std::size_t>(clock)], clock, now);
+      return clock;
+    }
   }
-  wanted_w_[replica] = watts;
+  wanted_w_[replica].assign(draws.begin(), draws.end());
   start_wait(replica, now);
-  return false;
+  return -1;
 }
 
 void PowerCapGate::start_wait(std::uint32_t replica, double now) {
@@ -47,25 +65,36 @@ void PowerCapGate::start_wait(std::uint32_t replica, double now) {
 void PowerCapGate::stop_wait(std::uint32_t replica, double now) {
   stats_.held_replica_s += in_window(wait_start_[replica], now);
   wait_start_[replica] = -1.0;
-  wanted_w_[replica] = 0.0;
+  wanted_w_[replica].clear();
   if (queue_.empty()) stats_.time_at_cap_s += in_window(queue_since_, now);
+}
+
+// First come first served: the head of the queue starts when one of its
+// clocks fits; the ones behind it wait for it even if they would fit now.
+const std::vector<std::uint32_t>& PowerCapGate::release(double now) {
+  released_.clear();
+  while (!queue_.empty()) {
+    const std::uint32_t next = queue_.front();
+    const int clock = first_fitting(wanted_w_[next]);
+    if (clock < 0) break;
+    queue_.pop_front();
+    const double watts = wanted_w_[next][static_cast<std::size_t>(clock)];
+    stop_wait(next, now);
+    draw(next, watts, clock, now);
+    released_.push_back(next);
+  }
+  return released_;
 }
 
 const std::vector<std::uint32_t>& PowerCapGate::end(std::uint32_t replica, double now) {
   in_use_w_ = std::max(0.0, in_use_w_ - drawing_w_[replica]);
   drawing_w_[replica] = 0.0;
-  released_.clear();
-  // First come first served: the head of the queue starts when it fits; the
-  // ones behind it wait for it even if they would fit now.
-  while (!queue_.empty() && in_use_w_ + wanted_w_[queue_.front()] <= budget_w_ + kSlackW) {
-    const std::uint32_t next = queue_.front();
-    queue_.pop_front();
-    const double watts = wanted_w_[next];
-    stop_wait(next, now);
-    draw(next, watts);
-    released_.push_back(next);
-  }
-  return released_;
+  return release(now);
+}
+
+const std::vector<std::uint32_t>& PowerCapGate::set_budget(double budget_w, double now) {
+  budget_w_ = budget_w;
+  return release(now);
 }
 
 void PowerCapGate::withdraw(std::uint32_t replica, double now) {
@@ -80,6 +109,13 @@ void PowerCapGate::settle(double now) {
   if (!queue_.empty()) stats_.time_at_cap_s += in_window(queue_since_, now);
   queue_.clear();
   std::fill(wait_start_.begin(), wait_start_.end(), -1.0);
+}
+
+void PowerCapGate::ran_lowered(double start_s, double end_s, double extra_s) {
+  if (end_s <= start_s) return;
+  const double share = in_window(start_s, end_s) / (end_s - start_s);
+  stats_.lowered_busy_s += (end_s - start_s) * share;
+  stats_.lowered_extra_s += extra_s * share;
 }
 
 }  // namespace fleetsim

@@ -1,5 +1,7 @@
 #include "fleetsim/core/power_state.hpp"
 
+#include <algorithm>
+
 namespace fleetsim {
 
 const PowerState* find_power_state(const HardwareSpec& hw, std::string_view name) {
@@ -25,6 +27,23 @@ HardwareSpec at_power_state(const HardwareSpec& hw, const PowerState& state) {
     out.iteration_overhead_s = hw.iteration_overhead_s / f;
   }
   return out;
+}
+
+PowerState current_power_state(const HardwareSpec& hw, std::string_view name) {
+  const PowerState* s = name.empty() ? nullptr : find_power_state(hw, name);
+  return s != nullptr ? *s : PowerState{};
+}
+
+std::vector<PowerState> slower_power_states(const HardwareSpec& hw, const PowerState& current) {
+  std::vector<PowerState> out;
+  for (const PowerState& s : hw.pstates)
+    if (s.clock < current.clock) out.push_back(s);
+  std::stable_sort(out.begin(), out.end(), [](const PowerState& a, const PowerState& b) { return a.clock > b.clock; });
+  return out;
+}
+
+HardwareSpec from_power_state(const HardwareSpec& hw, const PowerState& current, const PowerState& target) {
+  return at_power_state(hw, {target.name, target.clock / current.clock, target.voltage / current.voltage});
 }
 
 }  // namespace fleetsim

@@ -120,10 +120,12 @@ double fleet_baseline_power_w(const Scenario& scenario) {
 
 namespace {
 
-PowerCapReport power_cap_report(const Scenario& sc, const PowerCapGate& gate, double window_s) {
+PowerCapReport power_cap_report(const FleetModel& fleet, const PowerCapGate& gate, double window_s) {
+  const Scenario& sc = fleet.scenario();
   PowerCapReport r;
   const PowerCapStats& st = gate.stats();
-  r.cap_w = sc.power_cap_w;
+  r.cap_w = sc.power_cap.lowest_w();
+  if (sc.power_cap.scheduled()) r.highest_cap_w = sc.power_cap.highest_w();
   r.baseline_w = fleet_baseline_power_w(sc);
   r.peak_power_w = r.baseline_w + st.peak_dynamic_w;
   r.time_at_cap_s = st.time_at_cap_s;
@@ -131,6 +133,15 @@ PowerCapReport power_cap_report(const Scenario& sc, const PowerCapGate& gate, do
   r.held_plans = st.held_plans;
   r.held_replica_s = st.held_replica_s;
   r.mean_hold_s = ratio(st.held_replica_s, static_cast<double>(st.held_plans));
+  if (sc.power_cap.response == PowerCapResponse::lower_clocks) {
+    LoweredClocksReport& l = r.lowered_clocks.emplace();
+    l.plans = st.lowered_plans;
+    l.busy_s = st.lowered_busy_s;
+    l.extra_busy_s = st.lowered_extra_s;
+    double busy = 0.0;
+    for (const ContinuousBatcher& replica : fleet.replicas()) busy += replica.stats().busy_s;
+    l.capacity_lost_fraction = ratio(st.lowered_extra_s, busy);
+  }
   return r;
 }
 
@@ -166,7 +177,7 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
   for (std::size_t w = 0; w < nw; ++w) rep.workloads.push_back(report_parts::workload_report(fleet, win, w, cost[w], in_flight[w]));
   rep.purchase_options = compare_purchase_options(sc, rep, win.length_s / kSecondsPerHour);
   fleet_rates(rep, win, sc.costs.pue);
-  if (const PowerCapGate* gate = fleet.power_cap()) rep.fleet.power_cap = power_cap_report(sc, *gate, win.length_s);
+  if (const PowerCapGate* gate = fleet.power_cap()) rep.fleet.power_cap = power_cap_report(fleet, *gate, win.length_s);
   rep.little_law = little_law(fleet.metrics().occupancy, win.length_s);
   rep.stability = check_stability(rep);
   return rep;

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "event_queue.hpp"
 #include "fleetsim/core/continuous_batcher.hpp"
@@ -38,6 +39,9 @@ class ReplicaServer {
   enum class State { idle, starting, busy, decode_run, held };
 
   void start_next();             // plan and time the next piece of work
+  bool admit_power(double start);  // asks the cap; false: the plan is held
+  void take_clock(int clock);    // the plan runs at the clock the cap granted
+  void count_lowered(double end_s, long iterations);  // a lowered plan's lost time, for the cap's report
   void run_plan(double start);   // the plan starts now
   void cut_run();                // a call joins: the run ends at its next iteration boundary
   void release_power();          // the plan's draw is freed; replicas the cap held start
@@ -55,6 +59,10 @@ class ReplicaServer {
   long iterations_due_ = 0;  // iterations of the plan done when the event fires
   PowerCapGate* power_cap_;  // nullptr without a cap: one null check per plan
   bool woken_while_held_ = false;
+  // A plan run at a lower clock: plan_ is the lowered plan, this the same
+  // plan at the pool's state, to count the time lost (power_cap.hpp).
+  BatchPlan nominal_;
+  std::vector<double> draws_;  // scratch: a plan's draw by clock
 };
 
 }  // namespace fleetsim

@@ -86,6 +86,10 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
     queue_.schedule(at_s, {AgendaEvent::Kind::fleet_timer, token});
   }
   void halt_replica(std::size_t replica) override { servers_[replica]->halt(); }
+  // As a replica whose plan ends lets held ones go (ReplicaServer::release_power).
+  void power_granted(std::size_t replica) override {
+    queue_.schedule(queue_.now(), {AgendaEvent::Kind::replica, static_cast<std::uint32_t>(replica)});
+  }
   // A KV cache crosses the platform's network: a SimGrid communication
   // between the two replicas' hosts, sharing their links with every other
   // transfer under way (docs/disaggregation.md). Its end comes back through

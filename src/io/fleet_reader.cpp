@@ -8,8 +8,8 @@
 #include "autoscale_reader.hpp"
 #include "fleetsim/core/kv_policy.hpp"
 #include "fleetsim/core/power_state.hpp"
-#include "fleetsim/core/report_builder.hpp"  // node_baseline_power_w
 #include "failure_reader.hpp"
+#include "power_cap_reader.hpp"
 #include "purchase_reader.hpp"
 #include "kv_store_reader.hpp"
 #include "kv_tier_reader.hpp"
@@ -341,40 +341,6 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
   read_pool_engine(ctx, node, path, pool, site);
   ctx.scenario.pools.push_back(std::move(pool));
   ctx.pool_sites.push_back(std::move(site));
-}
-
-// `power_cap:` (docs/performance-model.md 5.3). The budget left after every
-// node's baseline must hold one replica's largest draw, or a replica that
-// waits for power alone would wait for ever.
-void read_power_cap(ScenarioContext& ctx, const YAML::Node& n) {
-  YamlReader& r = ctx.reader;
-  const std::string path = "fleet.power_cap";
-  const auto cap = r.quantity(n, path, Dimension::power, greater_than(0));
-  if (!cap) return;
-  const Scenario& sc = ctx.scenario;
-  double baseline = 0.0, largest = 0.0;
-  for (std::size_t p = 0; p < sc.pools.size(); ++p) {
-    const Pool& pool = sc.pools[p];
-    if (pool.autoscale) {
-      r.error(ctx.pool_sites[p].node["autoscale"], child_path(ctx.pool_sites[p].path, "autoscale"),
-              "a power cap with an autoscaled pool is not modelled yet: the baseline would change with the nodes",
-              "give the pool a fixed count, or remove fleet.power_cap");
-      return;
-    }
-    const DevicePower& d = pool.hardware.device_power;
-    baseline += pool.count * node_baseline_power_w(pool);
-    if (pool.count > 0)
-      largest = std::max(largest, pool.engine.tensor_parallel *
-                                      (std::max(d.compute_bound_w, d.memory_bound_w) - d.idle_w));
-  }
-  if (*cap < baseline + largest)
-    r.error(n, path,
-            fmt::format("power_cap {:.0f} W leaves {:.0f} W above the pools' baseline of {:.0f} W, less than one "
-                        "replica's largest draw above idle, {:.0f} W",
-                        *cap, *cap - baseline, baseline, largest),
-            fmt::format("raise it to at least {:.0f} W, or run fewer nodes", baseline + largest));
-  else
-    ctx.scenario.power_cap_w = *cap;
 }
 
 }  // namespace

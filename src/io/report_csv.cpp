@@ -63,6 +63,12 @@ constexpr UnitEntry kUnits[] = {
     {"held_plans", "count"},
     {"held_replica_s", "replica-s"},
     {"mean_hold_s", "s"},
+    {"highest_cap_w", "W"},
+    // fleet.power_cap.lowered_clocks
+    {"plans", "count"},
+    {"busy_s", "replica-s"},
+    {"extra_busy_s", "replica-s"},
+    {"capacity_lost_fraction", "fraction"},
     // pool
     {"replicas", "count"},
     {"utilization", "fraction"},

@@ -81,9 +81,18 @@ void carbon_fields(Side& s, Figures& c) {
   s.figure("carbon_per_million_tokens_g", c.carbon_per_million_tokens_g);
 }
 
+template <typename Side, ReportPart<LoweredClocksReport> L>
+void report_fields(Side& s, L& l) {
+  s.count("plans", l.plans);
+  s.figure("busy_s", l.busy_s);
+  s.figure("extra_busy_s", l.extra_busy_s);
+  s.figure("capacity_lost_fraction", l.capacity_lost_fraction);
+}
+
 template <typename Side, ReportPart<PowerCapReport> C>
 void report_fields(Side& s, C& c) {
   s.figure("cap_w", c.cap_w);
+  s.optional_figure("highest_cap_w", c.highest_cap_w);
   s.figure("baseline_w", c.baseline_w);
   s.figure("peak_power_w", c.peak_power_w);
   s.figure("time_at_cap_s", c.time_at_cap_s);
@@ -91,6 +100,7 @@ void report_fields(Side& s, C& c) {
   s.count("held_plans", c.held_plans);
   s.figure("held_replica_s", c.held_replica_s);
   s.figure("mean_hold_s", c.mean_hold_s);
+  s.optional("lowered_clocks", c.lowered_clocks);
 }
 
 template <typename Side, ReportPart<FleetReport> F>

@@ -211,13 +211,19 @@ void kv_tiers_section(std::string& out, const Report& r) {
 void power_cap_section(std::string& out, const Report& r) {
   const auto& c = r.fleet.power_cap;
   if (!c) return;
-  out += "\nPower cap (model pools' IT power; a plan that would exceed it waits)\n";
+  out += c->lowered_clocks ? "\nPower cap (model pools' IT power; a plan that would exceed it runs at a lower clock that fits, or waits)\n"
+                           : "\nPower cap (model pools' IT power; a plan that would exceed it waits)\n";
   line(out, "cap", fmt::format("{} (baseline {}, peak reached {})", text::power(c->cap_w), text::power(c->baseline_w),
                                text::power(c->peak_power_w)));
   line(out, "time at cap", fmt::format("{} ({} of the window)", text::duration(c->time_at_cap_s),
                                        text::percent(c->time_at_cap_fraction)));
   line(out, "plans held", fmt::format("{}, {} replica-s in all, {} on average", text::count(c->held_plans),
                                       plain(c->held_replica_s, 1), text::duration(c->mean_hold_s)));
+  if (c->highest_cap_w) line(out, "cap steps", fmt::format("from {} to {}", text::power(c->cap_w), text::power(*c->highest_cap_w)));
+  if (const auto& l = c->lowered_clocks)
+    line(out, "clocks lowered", fmt::format("{} plans, {} replica-s, {} replica-s beyond the pool's state ({} of busy time)",
+                                            text::count(l->plans), plain(l->busy_s, 1), plain(l->extra_busy_s, 1),
+                                            text::percent(l->capacity_lost_fraction)));
 }
 
 // Only when some pool runs at a frequency state (docs/performance-model.md 5.2).

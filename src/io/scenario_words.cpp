@@ -20,6 +20,12 @@ const Choices<PoolRole>& pool_role_choices() {
   return choices;
 }
 
+const Choices<PowerCapResponse>& power_cap_response_choices() {
+  static const Choices<PowerCapResponse> choices = {{"delay", PowerCapResponse::delay},
+                                                    {"lower_clocks", PowerCapResponse::lower_clocks}};
+  return choices;
+}
+
 const Choices<ToolDiscipline>& tool_discipline_choices() {
   static const Choices<ToolDiscipline> choices = {{"fifo", ToolDiscipline::fifo},
                                                   {"processor_sharing", ToolDiscipline::processor_sharing}};

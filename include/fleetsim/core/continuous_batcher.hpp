@@ -95,6 +95,17 @@ struct BatchPlan {
   RooflineModel::DecodeRun run;  // the decode run (after the first iteration for Kind::iteration)
   RooflineModel::DecodeTerms run_terms;  // its terms, computed once with the plan
   long run_iterations = 0;
+  IterationShape shape;  // Kind::iteration: the first iteration's, to cost it at another clock
+  // The clock it runs at: 0, its pool's state; k, the batcher's k-th lower
+  // clock (attach_lower_clocks; a power cap's lower_clocks response).
+  std::uint8_t clock = 0;
+};
+
+// A frequency state below the pool's, as a replica runs a plan at it: the
+// roofline and power model of the pool's hardware at that state.
+struct LowerClock {
+  std::shared_ptr<const RooflineModel> roofline;
+  PowerModel power;
 };
 
 // Accumulated over the measured window.
@@ -147,6 +158,15 @@ class ContinuousBatcher {
   // iteration's and its decode run's mean draw, for a power cap; 0 for an
   // idle plan.
   double plan_power_w(const BatchPlan& plan) const;
+  // Gives the replica the lower frequency states its plans may run at under
+  // a power cap, fastest first (continuous_batcher_clocks.cpp); without this
+  // call every plan runs at the pool's state.
+  void attach_lower_clocks(std::vector<LowerClock> clocks) { lower_clocks_ = std::move(clocks); }
+  std::size_t lower_clocks() const { return lower_clocks_.size(); }
+  // The plan (planned at the pool's state) costed at lower clock k in
+  // [1, lower_clocks()]: the same batch and iterations, its duration and
+  // power those of the state.
+  BatchPlan at_lower_clock(const BatchPlan& plan, std::size_t k) const;
   // Brings time integrals up to `now` (call at the end of the run).
   void settle(double now);
   // Its node goes off (an autoscaler drained it): the caches kept for
@@ -252,8 +272,10 @@ class ContinuousBatcher {
   // `first_token_s`: when the first of the k iterations ends, the first
   // token of a sequence whose KV arrived from a prefill replica.
   void apply_decode(long k, double first_token_s);
-  void account(double start_s, double end_s, double compute_s, double memory_s, double batch,
-               const std::vector<double>& workload_tokens, double tokens);
+  void account(const PowerModel& power, double start_s, double end_s, double compute_s, double memory_s,
+               double batch, const std::vector<double>& workload_tokens, double tokens);
+  // The power model of the clock a plan runs at.
+  const PowerModel& power_at(std::uint8_t clock) const { return clock == 0 ? power_ : lower_clocks_[clock - 1u].power; }
   void touch(double now);  // integrates KV occupancy up to now
   BatchPlan plan_next(double now, BatcherListener& listener);
   // Tells the time series how waiting, running and KV blocks changed since
@@ -300,6 +322,7 @@ class ContinuousBatcher {
   void cache_prompt_chunks(Sequence& s);  // its prefill ended: its hashed chunks join the cache
   void unpin_chunks(Sequence& s);         // it leaves the batch: its chunks become evictable
 
+  std::vector<LowerClock> lower_clocks_;  // empty: plans run at the pool's state
   AdmissionWaits admission_waits_;
   bool keep_waits_ = false;
   std::vector<double> kept_waits_;

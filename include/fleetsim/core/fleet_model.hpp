@@ -65,6 +65,10 @@ class FleetDriver {
     call_back_at(now() + alone_s, token);
   }
   virtual void session_ended() {}
+  // The power cap rose and let replica r's held plan go (PowerCapGate::
+  // set_budget): start it now. Plans let go when another ends are the
+  // engine's own business.
+  virtual void power_granted(std::size_t replica) { (void)replica; }
 };
 
 class FleetModel : public BatcherListener {
@@ -234,6 +238,10 @@ class FleetModel : public BatcherListener {
   // The whole call, as the session and the metrics see it, from its decode's outcome.
   CallOutcome joined(const CallOutcome& decode) const;
   bool in_window(double t) const { return t >= scenario_.simulation.warmup_s; }
+  // The power cap (src/core/fleet_model_power_cap.cpp): its gate, the lower
+  // clocks each replica may run at, and each step of a cap that changes.
+  void set_up_power_cap();
+  void power_cap_step(std::size_t step);
 
   const Scenario& scenario_;
   FleetDriver* driver_ = nullptr;
@@ -268,6 +276,7 @@ class FleetModel : public BatcherListener {
   FleetMetrics metrics_;
   std::unique_ptr<TimeSeries> series_;  // null unless recorded: no work per event then
   std::unique_ptr<PowerCapGate> power_cap_;  // null without fleet.power_cap
+  std::uint64_t power_cap_period_ = 0;        // a repeating cap: the periods begun before the current one
   CallLog* call_log_ = nullptr;         // null unless recorded
   std::vector<std::uint32_t> replica_model_;  // with a call log: index into its model names
 

@@ -1,5 +1,5 @@
 // The fleet model's timer tokens (FleetDriver::call_back_at): what is due in
-// the top three bits, an index below them (an autoscaled pool's, or a node's
+// the top four bits, an index below them (an autoscaled pool's, or a node's
 // host index over the fleet).
 #pragma once
 
@@ -17,9 +17,10 @@ enum class FleetTimer : std::uint32_t {
   node_notice = 5,  // a node is warned that it will fail after its notice; index: host
   kv_transfer = 6,  // a prefilled call's KV cache reached its decode replica; index: session slot
   tool_node = 7,    // a processor-sharing tool node's next call ends; index: node over all tool pools
+  power_cap = 8,    // a power cap's next step begins; index: the step
 };
 
-inline constexpr std::uint32_t kFleetTimerIndexBits = 29;
+inline constexpr std::uint32_t kFleetTimerIndexBits = 28;
 inline constexpr std::uint32_t kFleetTimerIndexMask = (1u << kFleetTimerIndexBits) - 1;
 
 inline std::uint32_t fleet_timer_token(FleetTimer what, std::size_t index) {

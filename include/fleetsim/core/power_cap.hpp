@@ -1,19 +1,27 @@
 // A site power cap (docs/performance-model.md, section 5.3): the fleet's IT
-// power may not exceed `cap` watts. The nodes' baseline (host and idle
-// devices) is drawn whatever they do; what is left, the budget, is shared
-// by the replicas' plans. A plan draws its mean power above idle (its
-// dynamic energy over its duration) from the moment it starts until it
-// ends or is cut short. A replica whose next plan does not fit waits, in
-// first-come order behind any replica already waiting, until plans that
-// end free enough of the budget: admission is delayed, clocks are not
-// lowered. The loader makes sure one replica's largest draw fits the budget
-// alone, so a waiting replica always gets to run once the others stop.
+// power may not exceed the cap. The nodes' baseline (host and idle devices)
+// is drawn whatever they do; what is left, the budget, is shared by the
+// replicas' plans. A plan draws its mean power above idle (its dynamic
+// energy over its duration) from the moment it starts until it ends or is
+// cut short. A replica whose next plan does not fit waits, in first-come
+// order behind any replica already waiting, until plans that end (or a cap
+// that rises) free enough of the budget. The loader makes sure one
+// replica's largest draw fits the lowest budget alone, so a waiting replica
+// always gets to run once the others stop.
+//
+// A replica may offer its plan at several clocks (PowerCapResponse::
+// lower_clocks): its draw at its pool's state first, then at each lower
+// frequency state, fastest first. It then runs at the first clock that
+// fits, and waits only when none does; the gate says which clock it granted.
+// With one draw offered (the default response) admission is delayed and
+// clocks are not lowered.
 //
 // Pure bookkeeping: the engine asks, the gate answers and counts.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <span>
 #include <vector>
 
 namespace fleetsim {
@@ -24,6 +32,9 @@ struct PowerCapStats {
   double held_replica_s = 0.0;    // sum over waits of their length
   long held_plans = 0;            // waits that began in the window
   double peak_dynamic_w = 0.0;    // highest sum of the running plans' draws
+  long lowered_plans = 0;         // plans granted a lower clock, started in the window
+  double lowered_busy_s = 0.0;    // the time those plans ran (in the window)
+  double lowered_extra_s = 0.0;   // of which more than at their pool's state
 };
 
 class PowerCapGate {
@@ -35,34 +46,52 @@ class PowerCapGate {
   // is counted, when it fits and no replica waits before it; false, and the
   // replica waits (its plan keeps, with its draw), otherwise.
   bool admit(std::uint32_t replica, double watts, double now);
+  // The same with the plan's draw at each clock the replica may run it at,
+  // its pool's state first: the clock granted (an index into `draws`), its
+  // draw counted, or -1 when the replica waits.
+  int admit(std::uint32_t replica, std::span<const double> draws, double now);
+  // Whether a plan drawing `watts` would start now (nothing counted).
+  bool fits(double watts) const;
   // The replica's plan ended (or was cut short): its draw is freed. Returns
   // the waiting replicas that now fit, in order, their draws already
-  // counted: each starts its plan now.
+  // counted: each starts its plan now, at granted(replica).
   const std::vector<std::uint32_t>& end(std::uint32_t replica, double now);
+  // The cap changed: the budget is now `budget_w`. Plans running over it
+  // finish; nothing starts until it fits. Returns the waiting replicas that
+  // now fit, as end() does.
+  const std::vector<std::uint32_t>& set_budget(double budget_w, double now);
   // The replica stops waiting without running (its node failed).
   void withdraw(std::uint32_t replica, double now);
   // Closes the waits still open at the end of the run.
   void settle(double now);
+  // A plan run at a lower clock ran from `start_s` to `end_s`, `extra_s` of
+  // it more than at its pool's state: counted for the part in the window.
+  void ran_lowered(double start_s, double end_s, double extra_s);
 
   double budget_w() const { return budget_w_; }
   double in_use_w() const { return in_use_w_; }
   bool waiting(std::uint32_t replica) const { return wait_start_[replica] >= 0.0; }
+  // The clock granted to the replica's last plan (0: its pool's state).
+  int granted(std::uint32_t replica) const { return granted_[replica]; }
   const PowerCapStats& stats() const { return stats_; }
 
  private:
+  int first_fitting(std::span<const double> draws) const;
   void start_wait(std::uint32_t replica, double now);
   void stop_wait(std::uint32_t replica, double now);
-  void draw(std::uint32_t replica, double watts);
+  void draw(std::uint32_t replica, double watts, int clock, double now);
+  const std::vector<std::uint32_t>& release(double now);
   double in_window(double from, double to) const;
 
   double budget_w_;
   double window_start_s_;
   double in_use_w_ = 0.0;
-  std::vector<double> drawing_w_;     // by replica: its running plan's draw, 0 when none
-  std::vector<double> wanted_w_;      // by replica: a waiting plan's draw
-  std::vector<double> wait_start_;    // by replica: when its wait began, -1 when not waiting
-  std::deque<std::uint32_t> queue_;   // waiting replicas, first come first
-  double queue_since_ = -1.0;         // when the queue last became non-empty
+  std::vector<double> drawing_w_;             // by replica: its running plan's draw, 0 when none
+  std::vector<std::vector<double>> wanted_w_; // by replica: a waiting plan's draws, by clock
+  std::vector<double> wait_start_;            // by replica: when its wait began, -1 when not waiting
+  std::vector<int> granted_;                  // by replica: the clock of its last plan
+  std::deque<std::uint32_t> queue_;           // waiting replicas, first come first
+  double queue_since_ = -1.0;                 // when the queue last became non-empty
   std::vector<std::uint32_t> released_;
   PowerCapStats stats_;
 };

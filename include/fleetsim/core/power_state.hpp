@@ -12,6 +12,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include "fleetsim/core/hardware.hpp"
 
@@ -22,5 +23,18 @@ const PowerState* find_power_state(const HardwareSpec& hw, std::string_view name
 
 // `hw` at `state`, by the rules above.
 HardwareSpec at_power_state(const HardwareSpec& hw, const PowerState& state);
+
+// The state `hw` runs at: the one named `name`, or the nominal state (clock
+// and voltage 1) when the name is empty or unknown.
+PowerState current_power_state(const HardwareSpec& hw, std::string_view name);
+
+// The states of `hw` with a lower clock than `current`, fastest first (a
+// power cap's lower_clocks response tries them in this order).
+std::vector<PowerState> slower_power_states(const HardwareSpec& hw, const PowerState& current);
+
+// `hw`, already at `current` (at_power_state), moved to `target`: the rules
+// above with clock and voltage taken relative to `current`, so that the
+// nominal figures need not be kept.
+HardwareSpec from_power_state(const HardwareSpec& hw, const PowerState& current, const PowerState& target);
 
 }  // namespace fleetsim

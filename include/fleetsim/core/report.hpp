@@ -278,8 +278,17 @@ struct ToolPoolReport {
 // A site power cap's effect (power_cap.hpp, docs/performance-model.md 5.3).
 // Throughput lost is not a figure of one run: docs/report-format.md says how
 // to read it against the same scenario without the cap.
+// Plans a power cap ran at a lower frequency state (response lower_clocks).
+struct LoweredClocksReport {
+  std::int64_t plans = 0;          // started below their pool's state
+  double busy_s = 0.0;             // replica time those plans ran
+  double extra_busy_s = 0.0;       // of which beyond their time at the pool's state
+  double capacity_lost_fraction = 0.0;  // extra_busy_s / the model pools' busy time
+};
+
 struct PowerCapReport {
-  double cap_w = 0.0;
+  double cap_w = 0.0;             // with steps in time, the lowest
+  std::optional<double> highest_cap_w;  // only with steps in time
   double baseline_w = 0.0;        // model pools' nodes: host + idle devices
   double peak_power_w = 0.0;      // baseline + the highest sum of running plans' draws
   double time_at_cap_s = 0.0;     // time some replica waited for power
@@ -287,6 +296,7 @@ struct PowerCapReport {
   std::int64_t held_plans = 0;    // plans that waited
   double held_replica_s = 0.0;    // their waits, summed
   double mean_hold_s = 0.0;
+  std::optional<LoweredClocksReport> lowered_clocks;  // only with response lower_clocks
 };
 
 struct FleetReport {

@@ -19,6 +19,7 @@
 #include "fleetsim/core/hardware.hpp"
 #include "fleetsim/core/iteration_overhead.hpp"
 #include "fleetsim/core/model_spec.hpp"
+#include "fleetsim/core/power_cap_spec.hpp"
 #include "fleetsim/core/request_trace.hpp"
 
 namespace fleetsim {
@@ -341,8 +342,8 @@ struct Scenario {
   std::vector<ToolPoolSpec> tool_pools;
   std::vector<KvStoreSpec> kv_stores;  // remote KV stores; usually none
   // The site's power budget over the model pools' IT power (power_cap.hpp);
-  // 0: none, and nothing is counted or delayed.
-  double power_cap_w = 0.0;
+  // no steps: none, and nothing is counted, delayed or slowed.
+  PowerCapSpec power_cap;
   std::vector<Route> routes;      // exactly one per served model
   std::vector<Workload> workloads;
   Costs costs;

@@ -1,0 +1,60 @@
+// The site power cap's side of the fleet model (docs/performance-model.md
+// 5.3): the gate the replicas' servers ask before each plan, the lower
+// frequency states each replica may run a plan at (the lower_clocks
+// response), and the steps of a cap that changes over time.
+#include <map>
+#include <memory>
+#include <utility>
+
+#include "fleetsim/core/fleet_model.hpp"
+#include "fleetsim/core/power_state.hpp"
+#include "fleetsim/core/report_builder.hpp"  // fleet_baseline_power_w
+
+namespace fleetsim {
+
+// The loader has checked that the lowest cap leaves a budget each replica's
+// largest draw fits alone.
+void FleetModel::set_up_power_cap() {
+  const PowerCapSpec& cap = scenario_.power_cap;
+  if (!cap.enabled()) return;
+  power_cap_ = std::make_unique<PowerCapGate>(cap.steps.front().cap_w - fleet_baseline_power_w(scenario_),
+                                              replicas_.size(), scenario_.simulation.warmup_s);
+  if (cap.response != PowerCapResponse::lower_clocks) return;
+  // Replicas of one pool and model share each lower state's roofline, as
+  // they share their own state's.
+  std::map<std::pair<std::size_t, std::string>, std::vector<LowerClock>> shared;
+  for (std::size_t r = 0; r < replicas_.size(); ++r) {
+    const ReplicaPlacement& placement = placements_[r];
+    const Pool& pool = scenario_.pools[placement.pool];
+    auto [it, fresh] = shared.try_emplace({placement.pool, placement.model});
+    if (fresh) {
+      const PowerState current = current_power_state(pool.hardware, pool.pstate);
+      const ModelSpec& model = *scenario_.find_model(placement.model);
+      for (const PowerState& state : slower_power_states(pool.hardware, current)) {
+        const HardwareSpec hw = from_power_state(pool.hardware, current, state);
+        it->second.push_back({std::make_shared<const RooflineModel>(model, hw, pool.engine),
+                              PowerModel(hw.device_power, pool.engine.tensor_parallel)});
+      }
+    }
+    if (!it->second.empty()) replicas_[r].attach_lower_clocks(it->second);
+  }
+}
+
+// Step `step` of the cap begins: the budget follows it, and the next step's
+// timer is set (the first again, one period on, for a repeating cap).
+void FleetModel::power_cap_step(std::size_t step) {
+  const PowerCapSpec& cap = scenario_.power_cap;
+  const double budget = cap.steps[step].cap_w - fleet_baseline_power_w(scenario_);
+  for (const std::uint32_t replica : power_cap_->set_budget(budget, driver_->now()))
+    driver_->power_granted(replica);
+  std::size_t next = step + 1;
+  if (next == cap.steps.size()) {
+    if (cap.repeat_s <= 0.0) return;
+    next = 0;
+    ++power_cap_period_;
+  }
+  const double at = static_cast<double>(power_cap_period_) * cap.repeat_s + cap.steps[next].at_s;
+  driver_->call_back_at(at, fleet_timer_token(FleetTimer::power_cap, next));
+}
+
+}  // namespace fleetsim
