@@ -20,6 +20,12 @@ const Choices<PoolRole>& pool_role_choices() {
   return choices;
 }
 
+const Choices<NetworkTopology>& network_topology_choices() {
+  static const Choices<NetworkTopology> choices = {{"star", NetworkTopology::star},
+                                                   {"two_level", NetworkTopology::two_level}};
+  return choices;
+}
+
 const Choices<ToolDiscipline>& tool_discipline_choices() {
   static const Choices<ToolDiscipline> choices = {{"fifo", ToolDiscipline::fifo},
                                                   {"processor_sharing", ToolDiscipline::processor_sharing}};

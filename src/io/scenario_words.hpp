@@ -22,6 +22,7 @@ namespace fleetsim {
 // KV retention comes from its registry (kv_policy.hpp), as words standing for themselves.
 const Choices<std::string>& kv_retention_choices();
 const Choices<PoolRole>& pool_role_choices();
+const Choices<NetworkTopology>& network_topology_choices();
 const Choices<ToolDiscipline>& tool_discipline_choices();
 const Choices<KvTierKind>& kv_tier_kind_choices();
 const Choices<FailureSpec::Distribution>& failure_distribution_choices();

@@ -19,6 +19,7 @@
 #include "fleetsim/core/hardware.hpp"
 #include "fleetsim/core/iteration_overhead.hpp"
 #include "fleetsim/core/model_spec.hpp"
+#include "fleetsim/core/network_spec.hpp"
 #include "fleetsim/core/request_trace.hpp"
 
 namespace fleetsim {
@@ -343,6 +344,7 @@ struct Scenario {
   // The site's power budget over the model pools' IT power (power_cap.hpp);
   // 0: none, and nothing is counted or delayed.
   double power_cap_w = 0.0;
+  NetworkSpec network;  // the KV network's topology (fleet.network); a star unless declared
   std::vector<Route> routes;      // exactly one per served model
   std::vector<Workload> workloads;
   Costs costs;
