@@ -17,8 +17,8 @@ void network_section(std::string& out, const Report& r) {
   if (!r.network) return;
   const NetworkReport& n = *r.network;
   out += n.topology == "two_level"
-             ? fmt::format("\nNetwork (two-level: {} nodes per rack, uplinks oversubscribed {}:1)\n", n.nodes_per_rack,
-                           plain(n.oversubscription, 2))
+             ? fmt::format("\nNetwork (two-level: {} nodes per rack, uplinks oversubscribed {:g}:1)\n",
+                           n.nodes_per_rack, n.oversubscription)
              : std::string("\nNetwork (star: every NIC to one switch)\n");
   text::TextTable nics({{"NICs of", Align::left}, {"kind", Align::left}, {"NICs"}, {"GB/s each way"},
                         {"GB sent"}, {"GB received"}, {"sent util"}, {"received util"}});
