@@ -176,5 +176,5 @@ TEST_CASE("A bad fleet.network is located, named and given a hint", "[network][c
                       "simulation: {sessions: 1}\n") +
       "'");
   CHECK(none.exit_code != 0);
-  CHECK_THAT(none.err, Contains("none do in this fleet"));
+  CHECK_THAT(none.err, Contains("no KV cache crosses a network in this fleet"));
 }

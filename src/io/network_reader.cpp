@@ -46,8 +46,8 @@ void read_network(ScenarioContext& ctx, const YAML::Node& map) {
       net.topology = *v;
   read_racks(ctx, map, net);
   if (!uses_kv_network(ctx.scenario))
-    r.error(map, kPath, "fleet.network describes the network KV caches cross, but none do in this fleet",
-            "give pools a role (prefill and decode) or declare fleet.kv_stores, or leave fleet.network out");
+    r.error(map, kPath, "no KV cache crosses a network in this fleet: no pool has a role and no KV store is declared",
+            "leave fleet.network out, or give pools a role (prefill and decode) or declare fleet.kv_stores");
   ctx.scenario.network = net;
 }
 
