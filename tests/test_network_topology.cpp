@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "support/cli_runner.hpp"
@@ -142,6 +143,30 @@ TEST_CASE("Link utilization is the bytes carried over bandwidth x window", "[net
   CHECK(star["network"]["nics"][0]["bytes_sent"].get<double>() == Approx(kCall).epsilon(1e-12));
   CHECK(star["workloads"] == plain["workloads"]);
   CHECK(star["pools"] == plain["pools"]);
+}
+
+TEST_CASE("A transfer under way when the window opens counts only its bytes inside the window", "[network][cli]") {
+  // The cache of the case above, 131,072,000 B at the uplink's 3.125e9 B/s
+  // after 20 us of latency, starts when the prefill ends: at the call's
+  // first token less one decode iteration (the TPOT, within 0.1%: see
+  // tests/test_disaggregation.cpp) less the transfer. A window opening
+  // 20 ms later leaves (20 ms - 20 us) x 3.125e9 B/s = 62,437,500 B before
+  // it; the rest, 68,634,500 B, is the window's.
+  const std::string net = "  network: {topology: two_level, nodes_per_rack: 2, oversubscription: 4}\n";
+  const auto whole = run_report_json("net-open.yaml", scenario("net-open", net, 1));
+  const auto& w = whole["workloads"][0];
+  const double start = 3600 + w["ttft_s"]["mean"].get<double>() - w["tpot_s"]["mean"].get<double>() -
+                       w["kv_transfers"]["time_mean_s"].get<double>();
+  std::string text = scenario("net-open", net, 1);
+  text.replace(text.find("simulation: {sessions: 1}"), std::string::npos,
+               fmt::format("simulation: {{sessions: 1, warmup: {:.9f}s}}\n", start + 0.02));
+  const auto opened = run_report_json("net-open-warm.yaml", text);
+  const double uplink = 2 * kNic / 4;
+  const double inside = kCall - (0.02 - kTwoNics) * uplink;
+  const auto& n = opened["network"];
+  CHECK(n["nics"][0]["bytes_sent"].get<double>() == Approx(inside).epsilon(1e-3));
+  CHECK(n["uplinks"][0]["bytes_up"].get<double>() == Approx(inside).epsilon(1e-3));
+  CHECK(n["uplinks"][0]["utilization_up"].get<double>() == Approx(inside / (uplink * window(opened))).epsilon(1e-3));
 }
 
 TEST_CASE("A bad fleet.network is located, named and given a hint", "[network][cli][messages]") {
