@@ -103,6 +103,24 @@ TEST_CASE("A transfer within a rack crosses the NICs only, not the uplink", "[ne
   CHECK(uplinks[0]["utilization_up"].get<double>() == 0);
 }
 
+TEST_CASE("racks: per_pool starts each pool's nodes in a rack of their own", "[network][cli]") {
+  // Racks of 4 would hold all four nodes, and the cache would stay within
+  // one (20.99 ms, as above). Per pool, the prefill pair and the decode
+  // pair each fill a rack of 2, whose uplink carries 2 x 6.25e9 / 4 =
+  // 3.125e9 B/s: 20 us + 131,072,000 B / 3.125e9 B/s, through both uplinks.
+  const std::string net =
+      "  network: {topology: two_level, nodes_per_rack: 4, oversubscription: 4, racks: per_pool}\n";
+  const auto report = run_report_json("net-per-pool.yaml", scenario("net-per-pool", net, 1));
+  CHECK(report["workloads"][0]["kv_transfers"]["time_mean_s"].get<double>() ==
+        Approx(kTwoNics + kCall / (2 * kNic / 4)).epsilon(1e-9));
+  const auto& uplinks = report["network"]["uplinks"];
+  REQUIRE(uplinks.size() == 2);
+  CHECK(uplinks[0]["nodes"].get<int>() == 2);
+  CHECK(uplinks[1]["nodes"].get<int>() == 2);
+  CHECK(uplinks[0]["bytes_up"].get<double>() == Approx(kCall).epsilon(1e-12));
+  CHECK(uplinks[1]["bytes_down"].get<double>() == Approx(kCall).epsilon(1e-12));
+}
+
 TEST_CASE("Link utilization is the bytes carried over bandwidth x window", "[network][cli]") {
   // One cache between racks of 2 (uplinks 3.125e9 B/s, oversubscription 4):
   // alone it runs at the uplink's rate, 20 us + 131,072,000 B / 3.125e9 B/s.
@@ -183,6 +201,9 @@ TEST_CASE("A bad fleet.network is located, named and given a hint", "[network][c
                                                 "oversubscription: 0.5}\n");
   CHECK(below.exit_code != 0);
   CHECK_THAT(below.err, Contains("fleet.network.oversubscription"));
+  const CliResult racks = validate("net-star-sharing", "  network: {racks: per_pool}\n");
+  CHECK(racks.exit_code != 0);
+  CHECK_THAT(racks.err, Contains("fleet.network.racks"));
   const CliResult word = validate("net-word", "  network: {topology: fat_tree}\n");
   CHECK(word.exit_code != 0);
   CHECK_THAT(word.err, Contains("fat_tree"));

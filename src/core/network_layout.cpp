@@ -21,10 +21,14 @@ NetworkLayout network_layout(const Scenario& scenario) {
   NetworkLayout layout;
   const NetworkSpec& spec = scenario.network;
   const bool racks = spec.topology == NetworkTopology::two_level && spec.nodes_per_rack > 0;
+  int rack = 0, in_rack = 0;  // the rack being filled, and its nodes so far
   const auto add = [&](int pool, int store, int node, const HardwareSpec& hw) {
-    const int index = static_cast<int>(layout.nodes.size());
-    const int rack = racks ? index / spec.nodes_per_rack : 0;
-    layout.nodes.push_back({pool, store, node, rack, hw.network_bandwidth_bps, hw.network_latency_s});
+    if (racks && (in_rack == spec.nodes_per_rack || (node == 0 && spec.rack_per_pool && in_rack > 0))) {
+      ++rack;
+      in_rack = 0;
+    }
+    ++in_rack;
+    layout.nodes.push_back({pool, store, node, racks ? rack : 0, hw.network_bandwidth_bps, hw.network_latency_s});
     if (!racks) return;
     if (static_cast<std::size_t>(rack) == layout.uplink_bps.size()) layout.uplink_bps.push_back(0.0);
     layout.uplink_bps[static_cast<std::size_t>(rack)] += hw.network_bandwidth_bps / spec.oversubscription;

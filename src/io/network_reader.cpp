@@ -17,8 +17,10 @@ void read_racks(ScenarioContext& ctx, const YAML::Node& map, NetworkSpec& net) {
   YamlReader& r = ctx.reader;
   const YAML::Node per_rack = YamlReader::get(map, "nodes_per_rack");
   const YAML::Node over = YamlReader::get(map, "oversubscription");
+  const YAML::Node sharing = YamlReader::get(map, "racks");
   if (net.topology == NetworkTopology::star) {
-    for (const auto& [node, key] : {std::pair{per_rack, "nodes_per_rack"}, std::pair{over, "oversubscription"}})
+    for (const auto& [node, key] : {std::pair{per_rack, "nodes_per_rack"}, std::pair{over, "oversubscription"},
+                                    std::pair{sharing, "racks"}})
       if (node.IsDefined())
         r.error(node, child_path(kPath, key), std::string(key) + " describes racks, which a star has none of",
                 "set topology: two_level, or leave the key out");
@@ -31,6 +33,9 @@ void read_racks(ScenarioContext& ctx, const YAML::Node& map, NetworkSpec& net) {
                                      "a rack's NIC bandwidth over its uplink's: 1 non-blocking, 4 for 4:1"))
     if (auto v = r.number(n, child_path(kPath, "oversubscription"), in_range(1, 1e6)))
       net.oversubscription = *v;
+  if (sharing.IsDefined())
+    if (auto v = r.choice(sharing, child_path(kPath, "racks"), rack_sharing_choices(), "rack sharing"))
+      net.rack_per_pool = *v;
 }
 
 }  // namespace

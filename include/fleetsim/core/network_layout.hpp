@@ -3,7 +3,8 @@
 // and decode pools, and unified pools that use a remote KV store), pool by
 // pool in the file's order and each pool's nodes in order, then each remote
 // KV store's nodes in the file's order. On a two-level fabric racks are
-// filled in turn, nodes_per_rack each; a rack's uplink to the spine carries
+// filled in turn, nodes_per_rack each (with racks: per_pool, each pool and
+// store starting a rack of its own); a rack's uplink to the spine carries
 // the sum of its nodes' NIC bandwidths over the oversubscription. Pure
 // arithmetic: the engine builds its SimGrid links from it and the report
 // states their traffic against it.

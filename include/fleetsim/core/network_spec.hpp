@@ -14,6 +14,7 @@ struct NetworkSpec {
   NetworkTopology topology = NetworkTopology::star;
   int nodes_per_rack = 0;         // two_level: nodes of the network per rack
   double oversubscription = 1.0;  // two_level: a rack's NIC bandwidth over its uplink's
+  bool rack_per_pool = false;     // two_level: each pool and store starts a rack of its own
 };
 
 const char* to_string(NetworkTopology topology);
