@@ -172,6 +172,7 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     rep.kv_stores.push_back(report_parts::kv_store_report(fleet, k, sc.costs, win));
     add_to_fleet(rep.fleet, rep.kv_stores.back());
   }
+  if (sc.network.declared) rep.network = report_parts::network_report(sc, totals.network_traffic, win.length_s);
   const std::vector<double> cost = report_parts::workload_costs(fleet, rep, pool_busy_by_workload, pool_busy);
   const auto in_flight = fleet.sessions_in_flight_by_workload();
   for (std::size_t w = 0; w < nw; ++w) rep.workloads.push_back(report_parts::workload_report(fleet, win, w, cost[w], in_flight[w]));

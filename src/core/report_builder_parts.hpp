@@ -45,6 +45,10 @@ ToolPoolReport tool_pool_report(const ToolPool& pool, const Costs& costs, double
 // A remote KV store: its memory over the window, its nodes priced and powered.
 KvStoreReport kv_store_report(const FleetModel& fleet, std::size_t k, const Costs& costs, const Window& win);
 
+// The KV network's NICs (by pool and store) and uplinks (by rack): the
+// bytes `traffic` counted and their mean utilization over `window_s`.
+NetworkReport network_report(const Scenario& sc, const NetworkTraffic& traffic, double window_s);
+
 // What each workload pays of the pools' costs (see report_workloads.cpp).
 std::vector<double> workload_costs(const FleetModel& fleet, const Report& rep,
                                    const std::vector<std::vector<double>>& pool_busy_by_workload,

@@ -28,6 +28,7 @@
 #include "fleetsim/core/fleet_model.hpp"
 #include "fleetsim/core/report_builder.hpp"
 #include "event_queue.hpp"
+#include "kv_network.hpp"
 #include "replica_server.hpp"
 
 #ifndef FLEETSIM_VERSION
@@ -95,25 +96,39 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
   // transfer under way (docs/disaggregation.md). Its end comes back through
   // on_activity_done.
   void transfer(std::size_t from, std::size_t to, double bytes, double, std::uint32_t token) override {
-    send(replica_hosts_[from], replica_hosts_[to], bytes, token);
+    send(net_.replica_hosts[from], net_.replica_hosts[to], bytes, token, net_.replica_node[from],
+         net_.replica_node[to]);
   }
   // A cache comes back from a remote KV store's node the same way.
   void reload_from_store(std::size_t store, int node, std::size_t to, double bytes, double,
                          std::uint32_t token) override {
-    send(store_hosts_[store][static_cast<std::size_t>(node)], replica_hosts_[to], bytes, token);
+    send(net_.store_hosts[store][static_cast<std::size_t>(node)], net_.replica_hosts[to], bytes, token,
+         layout_.store_node(store, static_cast<std::size_t>(node)), net_.replica_node[to]);
   }
-  void send(sg4::Host* from, sg4::Host* to, double bytes, std::uint32_t token) {
+  void send(sg4::Host* from, sg4::Host* to, double bytes, std::uint32_t token, int from_node, int to_node) {
     finished_.clear();  // comms that ended since the last start: safe to release now, outside their signal
-    sg4::CommPtr comm = sg4::Comm::sendto_async(from, to, static_cast<std::uint64_t>(std::llround(bytes)));
-    in_flight_.emplace(comm.get(), InFlight{comm, token});
+    const auto size = static_cast<std::uint64_t>(std::llround(bytes));
+    sg4::CommPtr comm = sg4::Comm::sendto_async(from, to, size);
+    in_flight_.emplace(comm.get(), InFlight{comm, token, sent_++, from_node, to_node, static_cast<double>(size), 0.0});
   }
-  void set_replica_hosts(std::vector<sg4::Host*> hosts) { replica_hosts_ = std::move(hosts); }
-  void set_store_hosts(std::vector<std::vector<sg4::Host*>> hosts) { store_hosts_ = std::move(hosts); }
+  void set_network(KvNetwork net, NetworkLayout layout) {
+    net_ = std::move(net);
+    layout_ = std::move(layout);
+    traffic_ = NetworkTraffic(layout_);
+  }
+  // The window opens: what the network carried so far is the warm-up's, and
+  // the transfers under way count only their bytes still to come.
+  void mark_window_start() {
+    traffic_ = NetworkTraffic(layout_);
+    for (auto& [activity, f] : in_flight_) f.before = f.bytes - f.comm->get_remaining();
+  }
+  const NetworkTraffic& traffic() const { return traffic_; }
   // Every activity's completion is signalled; only this driver's transfers count.
   void on_activity_done(const sg4::Activity& activity) {
     auto it = in_flight_.find(&activity);
     if (it == in_flight_.end()) return;
     const std::uint32_t token = it->second.token;
+    if (!stopped_) traffic_.carry(layout_, it->second.from, it->second.to, it->second.bytes - it->second.before);
     finished_.push_back(std::move(it->second.comm));  // dropping the last reference inside its own signal is unsafe
     in_flight_.erase(it);
     if (stopped_) return;
@@ -156,9 +171,14 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
   }
 
   // Cancels every pending event, so that the engine stops with the sources;
-  // transfers still under way end unheard.
+  // transfers still under way end unheard, their bytes so far counted (in
+  // the order they started: the sums do not depend on the map's order).
   void stop_all() {
     queue_.stop();
+    std::vector<const InFlight*> open;
+    for (const auto& [activity, f] : in_flight_) open.push_back(&f);
+    std::sort(open.begin(), open.end(), [](const InFlight* a, const InFlight* b) { return a->seq < b->seq; });
+    for (const InFlight* f : open) traffic_.carry(layout_, f->from, f->to, f->bytes - f->comm->get_remaining() - f->before);
     stopped_ = true;
   }
   void account_unfinished(double end_s) {
@@ -174,66 +194,21 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
   struct InFlight {
     sg4::CommPtr comm;
     std::uint32_t token;
+    std::uint64_t seq;  // the order transfers started in
+    int from;           // network nodes (network_layout.hpp)
+    int to;
+    double bytes;
+    double before;      // carried before the window opened
   };
-  std::vector<sg4::Host*> replica_hosts_;  // by replica; empty without a network
-  std::vector<std::vector<sg4::Host*>> store_hosts_;  // by remote KV store, then node
+  KvNetwork net_;  // empty without a network
+  NetworkLayout layout_;
+  NetworkTraffic traffic_;
+  std::uint64_t sent_ = 0;
   std::unordered_map<const sg4::Activity*, InFlight> in_flight_;
   std::vector<sg4::CommPtr> finished_;
   bool stopped_ = false;
   bool release_pending_ = false;  // session_ended() held for caught_up()
 };
-
-// The network KV caches cross (docs/disaggregation.md), built only for a
-// fleet with prefill and decode pools: each node of those pools gets a
-// split-duplex NIC link of its network_bandwidth and network_latency to the
-// star's centre; each replica a host whose route leaves through its own link
-// (on a GPU node, its devices' share of the NICs) and then the node's NIC. A
-// transfer's time is then SimGrid's: the latencies of the two NICs plus its
-// bytes at the bandwidth max-min fair sharing gives it among the transfers
-// that share a link. So do a remote KV store's nodes (store_hosts, by store
-// and node) and the unified pools naming a store. Returns the replicas' hosts.
-std::vector<sg4::Host*> build_kv_network(sg4::NetZone* zone, const Scenario& scenario,
-                                         const std::vector<ReplicaPlacement>& placements,
-                                         std::vector<std::vector<sg4::Host*>>& store_hosts) {
-  for (const KvStoreSpec& store : scenario.kv_stores) {
-    std::vector<sg4::Host*>& hosts = store_hosts.emplace_back();
-    for (int n = 0; n < store.count; ++n) {
-      const double bps = store.hardware.network_bandwidth_bps;
-      sg4::Link* nic = zone->create_split_duplex_link(fmt::format("nic-{}-{}", store.name, n), bps)
-                           ->set_latency(store.hardware.network_latency_s)->seal();
-      sg4::Host* host = zone->create_host(fmt::format("store-{}-{}", store.name, n), kHostSpeed);
-      host->set_property("wattage_per_state", "0:0:0");  // priced and powered in the report (kv_store_report)
-      host->set_property("wattage_off", "0");
-      zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, {{nic, sg4::LinkInRoute::Direction::UP}}, true);
-      hosts.push_back(host);
-    }
-  }
-  std::vector<sg4::Host*> replica_hosts(placements.size(), nullptr);
-  std::vector<sg4::Link*> nics;  // by host index over the fleet's nodes; nullptr for nodes of unified pools
-  for (std::size_t r = 0; r < placements.size(); ++r) {
-    const ReplicaPlacement& at = placements[r];
-    const Pool& pool = scenario.pools[at.pool];
-    if (pool.role == PoolRole::unified && pool.kv_store() < 0) continue;
-    if (nics.size() <= at.host) nics.resize(at.host + 1, nullptr);
-    if (nics[at.host] == nullptr)
-      nics[at.host] = zone->create_split_duplex_link(fmt::format("nic-{}-{}", pool.name, at.node),
-                                                     pool.hardware.network_bandwidth_bps)
-                          ->set_latency(pool.hardware.network_latency_s)
-                          ->seal();
-    sg4::Host* host = zone->create_host(fmt::format("replica-{}", r), kHostSpeed);
-    host->set_property("wattage_per_state", "0:0:0");  // a replica's power is its node's
-    host->set_property("wattage_off", "0");
-    std::vector<sg4::LinkInRoute> route;
-    if (pool.hardware.kind != DeviceKind::cpu) {
-      sg4::Link* own = zone->create_split_duplex_link(fmt::format("link-{}", r), replica_network_bps(pool))->seal();
-      route.emplace_back(own, sg4::LinkInRoute::Direction::UP);
-    }
-    route.emplace_back(nics[at.host], sg4::LinkInRoute::Direction::UP);
-    zone->add_route(host->get_netpoint(), nullptr, nullptr, nullptr, route, true);
-    replica_hosts[r] = host;
-  }
-  return replica_hosts;
-}
 
 void report_progress(RunControl& rc, const FleetModel& fleet) {
   if (!rc.progress) return;
@@ -367,9 +342,7 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
   std::string prog = "fleetsim", log = "--log=root.thresh:critical";
   char* argv[] = {prog.data(), log.data(), nullptr};
   sg4::Engine engine(&argc, argv);
-  const bool kv_network = !scenario.kv_stores.empty() ||
-                          std::any_of(scenario.pools.begin(), scenario.pools.end(),
-                                      [](const Pool& p) { return p.role != PoolRole::unified; });
+  const bool kv_network = uses_kv_network(scenario);
   if (kv_network) use_datacenter_network();
   sg_host_energy_plugin_init();
   if (options.on_engine_created) options.on_engine_created();
@@ -386,16 +359,18 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
   auto* zone = sg4::create_star_zone("fleet");
   const NodeHosts nodes = create_node_hosts(zone, scenario);
   auto* control = zone->create_host("control", kHostSpeed);
-  std::vector<sg4::Host*> replica_hosts;
-  std::vector<std::vector<sg4::Host*>> store_hosts;
-  if (kv_network) replica_hosts = build_kv_network(zone, scenario, fleet.placements(), store_hosts);
+  NetworkLayout layout;
+  KvNetwork kv_net;
+  if (kv_network) {
+    layout = network_layout(scenario);
+    kv_net = build_kv_network(zone, scenario, fleet.placements(), layout);
+  }
   zone->seal();
 
   long events = 0;
   SimGridDriver driver(fleet, rc, events);
   if (kv_network) {
-    driver.set_replica_hosts(std::move(replica_hosts));
-    driver.set_store_hosts(std::move(store_hosts));
+    driver.set_network(std::move(kv_net), std::move(layout));
     sg4::Activity::on_completion_cb([&driver](const sg4::Activity& a) { driver.on_activity_done(a); });
   }
   fleet.attach(&driver);
@@ -418,6 +393,7 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
       sg4::this_actor::sleep_until(warmup);
       rc.wakes.back() = kInfinity;
       energy_at_warmup = baseline_energy_by_pool(nodes, scenario.pools.size());
+      if (kv_network) simgrid::kernel::actor::simcall_answered([&driver] { driver.mark_window_start(); });
     })->daemonize();
 
   // The run ends when the last source has finished and cancelled the timers.
@@ -429,7 +405,8 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
   // A streamed trace whose file changed under the run: its report would not
   // be the trace that was checked.
   if (auto problems = fleet.trace_feed_problems(); !problems.empty()) throw InputError(std::move(problems));
-  const RunTotals totals = run_totals(scenario, nodes, energy_at_warmup, end);
+  RunTotals totals = run_totals(scenario, nodes, energy_at_warmup, end);
+  totals.network_traffic = driver.traffic();
   fleet.metrics().events = events;
   if (options.timeseries) *options.timeseries = fleet.time_series()->table(end);
   if (options.metrics) *options.metrics = fleet.metrics();

@@ -12,6 +12,7 @@
 #include "power_cap_reader.hpp"
 #include "purchase_reader.hpp"
 #include "kv_store_reader.hpp"
+#include "network_reader.hpp"
 #include "kv_tier_reader.hpp"
 #include "fleetsim/io/spelling.hpp"
 #include "stack_entry.hpp"
@@ -366,6 +367,8 @@ void read_fleet(ScenarioContext& ctx, const YAML::Node& map) {
   if (const YAML::Node stores = YamlReader::get(map, "kv_stores"); stores.IsDefined() && !stores.IsNull())
     read_kv_stores(ctx, stores);
   resolve_kv_store_uses(ctx);
+  // After the pools and stores: only a fleet whose KV caches cross the network may shape it.
+  if (const YAML::Node n = YamlReader::get(map, "network"); n.IsDefined() && !n.IsNull()) read_network(ctx, n);
   if (const YAML::Node n = YamlReader::get(map, "power_cap")) read_power_cap(ctx, n);
 }
 

@@ -165,6 +165,20 @@ constexpr UnitEntry kUnits[] = {
     {"mean_session_time_s", "s"},
     {"relative_error", "fraction"},
     {"stable", "bool"},
+    // network (fleet.network)
+    {"nodes_per_rack", "count"},
+    {"oversubscription", "ratio"},
+    {"nics", "count"},
+    {"rack", "id"},
+    {"bandwidth_bytes_per_s", "B/s"},
+    {"bytes_sent", "B"},
+    {"bytes_received", "B"},
+    {"bytes_up", "B"},
+    {"bytes_down", "B"},
+    {"utilization_sent", "fraction"},
+    {"utilization_received", "fraction"},
+    {"utilization_up", "fraction"},
+    {"utilization_down", "fraction"},
 };
 
 std::string_view unit_for(std::string_view path) {
@@ -243,6 +257,13 @@ std::string render_csv(const Report& report) {
     for (const Json& pool : j["tool_pools"]) csv.figures("tool_pool", pool["name"].get<std::string>(), pool);
   if (j.contains("kv_stores"))
     for (const Json& store : j["kv_stores"]) csv.figures("kv_store", store["name"].get<std::string>(), store);
+  if (j.contains("network")) {
+    const Json& net = j["network"];
+    csv.figures("network", net["topology"].get<std::string>(), net);
+    for (const Json& nic : net["nics"]) csv.figures("network_nics", nic["name"].get<std::string>(), nic);
+    for (const Json& up : net["uplinks"])
+      csv.figures("network_uplink", fmt::format("rack-{}", up["rack"].get<int>()), up);
+  }
   if (j.contains("purchase_options"))
     for (const Json& option : j["purchase_options"])
       csv.figures("purchase_option", option["option"].get<std::string>(), option);

@@ -250,6 +250,38 @@ void report_fields(Side& s, K& k) {
   power_cost_fields(s, k);
 }
 
+template <typename Side, ReportPart<NicGroupReport> G>
+void report_fields(Side& s, G& g) {
+  s.text("name", g.name);
+  s.text("kind", g.kind);
+  s.count("nics", g.nics);
+  s.figure("bandwidth_bytes_per_s", g.bandwidth_bytes_per_s);
+  s.figure("bytes_sent", g.bytes_sent);
+  s.figure("bytes_received", g.bytes_received);
+  s.figure("utilization_sent", g.utilization_sent);
+  s.figure("utilization_received", g.utilization_received);
+}
+
+template <typename Side, ReportPart<UplinkReport> U>
+void report_fields(Side& s, U& u) {
+  s.count("rack", u.rack);
+  s.count("nodes", u.nodes);
+  s.figure("bandwidth_bytes_per_s", u.bandwidth_bytes_per_s);
+  s.figure("bytes_up", u.bytes_up);
+  s.figure("bytes_down", u.bytes_down);
+  s.figure("utilization_up", u.utilization_up);
+  s.figure("utilization_down", u.utilization_down);
+}
+
+template <typename Side, ReportPart<NetworkReport> N>
+void report_fields(Side& s, N& n) {
+  s.text("topology", n.topology);
+  s.count("nodes_per_rack", n.nodes_per_rack);
+  s.figure("oversubscription", n.oversubscription);
+  s.list("nics", n.nics);
+  s.list("uplinks", n.uplinks);
+}
+
 template <typename Side, ReportPart<PurchaseOptionReport> O>
 void report_fields(Side& s, O& o) {
   s.text("option", o.option);
@@ -380,6 +412,8 @@ void report_fields(Side& s, R& r) {
   s.list_unless_empty("tool_pools", r.tool_pools);
   // Only when the scenario declares remote KV stores, likewise.
   s.list_unless_empty("kv_stores", r.kv_stores);
+  // Only when the scenario declares fleet.network, likewise.
+  s.optional("network", r.network);
   // Only when a node type of the fleet lists purchase options.
   s.list_unless_empty("purchase_options", r.purchase_options);
   s.list("workloads", r.workloads);

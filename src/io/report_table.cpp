@@ -422,6 +422,7 @@ std::string render_table(const Report& report) {
   failures_section(out, report);
   tool_pools_section(out, report);
   kv_stores_section(out, report);
+  report_table::network_section(out, report);
   purchase_options_section(out, report);
   if (report.workloads.empty()) out += "\nWorkloads\n  (none)\n";
   for (const WorkloadReport& w : report.workloads) workload_section(out, report, w);

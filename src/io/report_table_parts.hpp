@@ -29,4 +29,8 @@ double window_s(const RunInfo& run);
 // its graph, trace replay and KV transfer lines when it has them.
 void workload_section(std::string& out, const Report& r, const WorkloadReport& w);
 
+// Only when the scenario declares fleet.network: its NICs and uplinks
+// (report_table_network.cpp).
+void network_section(std::string& out, const Report& r);
+
 }  // namespace fleetsim::report_table

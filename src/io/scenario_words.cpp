@@ -26,6 +26,17 @@ const Choices<PowerCapResponse>& power_cap_response_choices() {
   return choices;
 }
 
+const Choices<NetworkTopology>& network_topology_choices() {
+  static const Choices<NetworkTopology> choices = {{"star", NetworkTopology::star},
+                                                   {"two_level", NetworkTopology::two_level}};
+  return choices;
+}
+
+const Choices<bool>& rack_sharing_choices() {
+  static const Choices<bool> choices = {{"shared", false}, {"per_pool", true}};
+  return choices;
+}
+
 const Choices<ToolDiscipline>& tool_discipline_choices() {
   static const Choices<ToolDiscipline> choices = {{"fifo", ToolDiscipline::fifo},
                                                   {"processor_sharing", ToolDiscipline::processor_sharing}};

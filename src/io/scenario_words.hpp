@@ -23,6 +23,9 @@ namespace fleetsim {
 const Choices<std::string>& kv_retention_choices();
 const Choices<PoolRole>& pool_role_choices();
 const Choices<PowerCapResponse>& power_cap_response_choices();
+const Choices<NetworkTopology>& network_topology_choices();
+// fleet.network.racks: filled across pools, or one pool per rack (true).
+const Choices<bool>& rack_sharing_choices();
 const Choices<ToolDiscipline>& tool_discipline_choices();
 const Choices<KvTierKind>& kv_tier_kind_choices();
 const Choices<FailureSpec::Distribution>& failure_distribution_choices();

@@ -370,6 +370,38 @@ struct RunInfo {
   double carbon_intensity_g_per_kwh = 0.0;  // mean over the window (of the hourly profile, if any)
 };
 
+// The KV network's links over the measured window (docs/disaggregation.md,
+// "Link utilization"): bytes the engine's transfers carried, and the mean
+// utilization, bytes / (bandwidth x window), of each direction.
+struct NicGroupReport {
+  std::string name;   // the pool's or the KV store's
+  std::string kind;   // "pool" or "kv_store"
+  int nics = 0;       // the nodes the pool may hold, or the store's
+  double bandwidth_bytes_per_s = 0.0;  // their NICs' together, each way
+  double bytes_sent = 0.0;
+  double bytes_received = 0.0;
+  double utilization_sent = 0.0;
+  double utilization_received = 0.0;
+};
+
+struct UplinkReport {
+  int rack = 0;
+  int nodes = 0;
+  double bandwidth_bytes_per_s = 0.0;  // each way: the rack's NICs / oversubscription
+  double bytes_up = 0.0;               // out of the rack, to the spine
+  double bytes_down = 0.0;
+  double utilization_up = 0.0;
+  double utilization_down = 0.0;
+};
+
+struct NetworkReport {
+  std::string topology;  // "star" or "two_level"
+  int nodes_per_rack = 0;          // two_level only (0 on a star)
+  double oversubscription = 0.0;   // two_level only (0 on a star)
+  std::vector<NicGroupReport> nics;
+  std::vector<UplinkReport> uplinks;  // by rack; empty on a star
+};
+
 struct Report;
 
 // One cell of a report merged from cells (docs/cells.md): its name, its
@@ -387,6 +419,7 @@ struct Report {
   std::vector<PoolReport> pools;
   std::vector<ToolPoolReport> tool_pools;  // empty unless the scenario declares some
   std::vector<KvStoreReport> kv_stores;    // empty unless the scenario declares some
+  std::optional<NetworkReport> network;    // only when the scenario declares fleet.network
   // Empty unless a node type of the fleet lists purchase options.
   std::vector<PurchaseOptionReport> purchase_options;
   FleetReport fleet;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "fleetsim/core/fleet_model.hpp"
+#include "fleetsim/core/network_layout.hpp"
 #include "fleetsim/core/report.hpp"
 #include "fleetsim/core/scenario.hpp"
 
@@ -20,6 +21,9 @@ struct RunTotals {
   // the window, as integrated by the engine's host energy accounting.
   std::vector<double> pool_baseline_energy_j;
   std::string fleetsim_version;
+  // The KV network's bytes in the window, by network_layout()'s nodes and
+  // racks; empty without a network.
+  NetworkTraffic network_traffic;
 };
 
 // Baseline power of one node: host plus every device idle.

@@ -20,6 +20,7 @@
 #include "fleetsim/core/iteration_overhead.hpp"
 #include "fleetsim/core/model_spec.hpp"
 #include "fleetsim/core/power_cap_spec.hpp"
+#include "fleetsim/core/network_spec.hpp"
 #include "fleetsim/core/request_trace.hpp"
 
 namespace fleetsim {
@@ -344,6 +345,7 @@ struct Scenario {
   // The site's power budget over the model pools' IT power (power_cap.hpp);
   // no steps: none, and nothing is counted, delayed or slowed.
   PowerCapSpec power_cap;
+  NetworkSpec network;  // the KV network's topology (fleet.network); a star unless declared
   std::vector<Route> routes;      // exactly one per served model
   std::vector<Workload> workloads;
   Costs costs;
