@@ -111,17 +111,11 @@ std::optional<StepSeries> read_series_map(YamlReader& r, const YAML::Node& map, 
 std::optional<std::vector<double>> parse_series_csv(const std::string& text, const std::string& file,
                                                     const std::string& column, const std::string& key_path,
                                                     const std::string& unit, std::vector<Diagnostic>& out) {
-  const std::size_t before = out.size();
+  // Problems located in the CSV file, under the key that names it.
+  YamlReader located(file, out);
   const auto problem = [&](int line, int col, std::string message, std::string hint = {}) {
-    if (out.size() - before >= kMaxFileProblems) return;
-    Diagnostic d;
-    d.file = file;
-    d.line = line;
-    d.column = col;
-    d.key_path = key_path;
-    d.message = std::move(message);
-    d.hint = std::move(hint);
-    out.push_back(std::move(d));
+    if (located.error_count() < kMaxFileProblems)
+      located.error_at(line, col, key_path, std::move(message), std::move(hint));
   };
   std::optional<std::size_t> index;  // of the column, once the header is read
   int header_line = 0;
@@ -173,7 +167,7 @@ std::optional<std::vector<double>> parse_series_csv(const std::string& text, con
     problem(1, 1, "the file has no header line", fmt::format("a first line naming the columns, e.g. {}", column));
     return std::nullopt;
   }
-  if (out.size() != before) return std::nullopt;
+  if (located.error_count() > 0) return std::nullopt;
   if (values.empty()) {
     problem(header_line, 1, fmt::format("column \"{}\" has no values", column), "one row per step after the header");
     return std::nullopt;
