@@ -235,13 +235,13 @@ TEST_CASE("Prices, a spot price and the grid intensity read from CSV files, by h
 }
 
 TEST_CASE("A series file's problems are located in it, with a hint, and fail the load", "[step-series]") {
-  const auto validate = [](const std::string& name, const std::string& csv) {
+  const auto validate_costs = [](const std::string& name, const std::string& costs, const std::string& purchase) {
+    return run_fleetsim("validate " + write_temp_file(name + ".yaml", fixed_power_scenario(costs, purchase)));
+  };
+  const auto validate = [&](const std::string& name, const std::string& csv) {
     write_temp_file(name + ".csv", csv);
-    return run_fleetsim("validate " +
-                        write_temp_file(name + ".yaml",
-                                        fixed_power_scenario("{electricity_price: {file: " + name +
-                                                                 ".csv, column: usd_per_kwh}}",
-                                                             "{price_per_hour: 2}")));
+    return validate_costs(name, "{electricity_price: {file: " + name + ".csv, column: usd_per_kwh}}",
+                          "{price_per_hour: 2}");
   };
   const auto bad_number = validate("series-bad-number", "hour,usd_per_kwh\n0,0.1\n1,abc\n");
   CHECK(bad_number.exit_code == 1);
@@ -266,25 +266,19 @@ TEST_CASE("A series file's problems are located in it, with a hint, and fail the
   CHECK(short_row.err.find("series-short-row.csv:2:2: error: costs.electricity_price.file: the row has 1 cells") !=
         std::string::npos);
 
-  const auto missing = run_fleetsim(
-      "validate " + write_temp_file("series-missing.yaml",
-                                    fixed_power_scenario("{electricity_price: {file: no-such-series.csv, column: x}}",
-                                                         "{price_per_hour: 2}")));
+  const auto missing = validate_costs("series-missing", "{electricity_price: {file: no-such-series.csv, column: x}}",
+                                      "{price_per_hour: 2}");
   CHECK(missing.exit_code == 1);
   CHECK(missing.err.find("series-missing.yaml:") != std::string::npos);
   CHECK(missing.err.find("error: costs.electricity_price.file: cannot read the series file") != std::string::npos);
   CHECK(missing.err.find("no-such-series.csv") != std::string::npos);
 
-  const auto both = run_fleetsim(
-      "validate " + write_temp_file("series-both.yaml",
-                                    fixed_power_scenario("{carbon_intensity: {file: a.csv, column: x, values: [1]}}",
-                                                         "{price_per_hour: 2}")));
+  const auto both =
+      validate_costs("series-both", "{carbon_intensity: {file: a.csv, column: x, values: [1]}}", "{price_per_hour: 2}");
   CHECK(both.exit_code == 1);
   CHECK(both.err.find("costs.carbon_intensity: give either file (with column) or values") != std::string::npos);
-  const auto short_step = run_fleetsim(
-      "validate " + write_temp_file("series-step.yaml",
-                                    fixed_power_scenario("{electricity_price: {values: [1, 2], step: 10s}}",
-                                                         "{price_per_hour: [1, -2]}")));
+  const auto short_step =
+      validate_costs("series-step", "{electricity_price: {values: [1, 2], step: 10s}}", "{price_per_hour: [1, -2]}");
   CHECK(short_step.exit_code == 1);
   CHECK(short_step.err.find("costs.electricity_price.step") != std::string::npos);
   CHECK(short_step.err.find("purchase.spot.price_per_hour[1]") != std::string::npos);
