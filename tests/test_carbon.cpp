@@ -23,10 +23,10 @@ using fleetsim::testing::write_temp_file;
 
 namespace {
 
-std::vector<double> hourly_profile() {
+StepSeries hourly_profile() {
   std::vector<double> p;
   for (int h = 0; h < 24; ++h) p.push_back(100.0 + 10.0 * h);  // 100, 110, ..., 330
-  return p;
+  return StepSeries(p);
 }
 
 }  // namespace
@@ -58,18 +58,18 @@ TEST_CASE("an autoscaled pool's baseline is charged the intensity of the hours i
 
 TEST_CASE("an hourly profile weighs each hour's energy by that hour's intensity") {
   const auto profile = hourly_profile();
-  CHECK(grid_intensity_at(profile, 0.0) == 100.0);
-  CHECK(grid_intensity_at(profile, 3599.9) == 100.0);
-  CHECK(grid_intensity_at(profile, 3600.0) == 110.0);
-  CHECK(grid_intensity_at(profile, 23.5 * 3600.0) == 330.0);
-  CHECK(grid_intensity_at(profile, 24.5 * 3600.0) == 100.0);  // hour 24 is hour 0 again
+  CHECK(profile.at(0.0) == 100.0);
+  CHECK(profile.at(3599.9) == 100.0);
+  CHECK(profile.at(3600.0) == 110.0);
+  CHECK(profile.at(23.5 * 3600.0) == 330.0);
+  CHECK(profile.at(24.5 * 3600.0) == 100.0);  // hour 24 is hour 0 again
 
   // Window 00:30 .. 02:30: half of hour 0, all of hour 1, half of hour 2.
   const double t0 = 1800.0, t1 = 9000.0;
-  CHECK(grid_intensity_integral(profile, t0, t1) == Approx(1800.0 * 100 + 3600.0 * 110 + 1800.0 * 120));
+  CHECK(profile.integral(t0, t1) == Approx(1800.0 * 100 + 3600.0 * 110 + 1800.0 * 120));
   // Two days and a bit: whole days count the profile's sum each.
-  const double sum = std::accumulate(profile.begin(), profile.end(), 0.0);
-  CHECK(grid_intensity_integral(profile, 1800.0, 1800.0 + 2 * 86400.0 + 3600.0) ==
+  const double sum = std::accumulate(profile.values.begin(), profile.values.end(), 0.0);
+  CHECK(profile.integral(1800.0, 1800.0 + 2 * 86400.0 + 3600.0) ==
         Approx(2 * 3600.0 * sum + 1800.0 * 100 + 1800.0 * 110));
 
   // Constant baseline 1 kW over the window, plus 3.6 MJ (1 kWh) of dynamic
@@ -91,7 +91,7 @@ TEST_CASE("embodied carbon is spread over the node's life in node-hours") {
 
 TEST_CASE("the default grid intensity is the documented one") {
   CHECK(kDefaultGridIntensityGPerKwh == 366.0);
-  CHECK(Costs{}.carbon_intensity_g_per_kwh == std::vector<double>{kDefaultGridIntensityGPerKwh});
+  CHECK(Costs{}.carbon_intensity_g_per_kwh.values == std::vector<double>{kDefaultGridIntensityGPerKwh});
   std::ifstream doc(std::string(FLEETSIM_SOURCE_DIR) + "/docs/performance-model.md");
   std::stringstream text;
   text << doc.rdbuf();
@@ -102,7 +102,7 @@ TEST_CASE("the default grid intensity is the documented one") {
   std::ifstream fmt_doc(std::string(FLEETSIM_SOURCE_DIR) + "/docs/scenario-format.md");
   std::stringstream fmt_text;
   fmt_text << fmt_doc.rdbuf();
-  CHECK(fmt_text.str().find("| `carbon_intensity`  | number >= 0 or 24 of them | 366 ") != std::string::npos);
+  CHECK(fmt_text.str().find("| `carbon_intensity`  | number >= 0, or a series | 366 ") != std::string::npos);
 }
 
 TEST_CASE("a run reports carbon by hand: an idle pool, an hourly profile, embodied carbon") {
@@ -151,7 +151,7 @@ simulation: {duration: 3h, warmup: 30min, seed: 3}
   CHECK(table.out.find("kgCO2e") != std::string::npos);
 }
 
-TEST_CASE("carbon_intensity takes one number or exactly 24") {
+TEST_CASE("carbon_intensity takes one number or a series of values >= 0") {
   const std::string base = R"(name: x
 fleet:
   pools:
@@ -165,9 +165,15 @@ workloads:
       - llm: {model: llama-3.2-3b, prompt_tokens: 10, output_tokens: 10}
 simulation: {duration: 1min}
 )";
-  const auto bad = run_fleetsim("validate " + write_temp_file("ci-bad.yaml", base + "costs: {carbon_intensity: [1, 2, 3]}\n"));
+  // Any length now: hour h uses entry h mod 3 (docs/scenario-format.md, "Values that change over time").
+  const auto three = run_fleetsim("validate " + write_temp_file("ci-three.yaml", base + "costs: {carbon_intensity: [1, 2, 3]}\n"));
+  CHECK(three.exit_code == 0);
+  const auto bad = run_fleetsim("validate " + write_temp_file("ci-bad.yaml", base + "costs: {carbon_intensity: []}\n"));
   CHECK(bad.exit_code != 0);
   CHECK(bad.err.find("costs.carbon_intensity") != std::string::npos);
+  const auto bad_entry = run_fleetsim("validate " + write_temp_file("ci-bad-entry.yaml", base + "costs: {carbon_intensity: [1, -2]}\n"));
+  CHECK(bad_entry.exit_code != 0);
+  CHECK(bad_entry.err.find("costs.carbon_intensity[1]") != std::string::npos);
   const auto neg = run_fleetsim("validate " + write_temp_file("ci-neg.yaml", base + "costs: {carbon_intensity: -5}\n"));
   CHECK(neg.exit_code != 0);
   const auto ok = run_fleetsim("validate " + write_temp_file("ci-ok.yaml", base + "costs: {carbon_intensity: 50}\n"));

@@ -1,11 +1,16 @@
 // Every shipped scenario (and variant) runs, and its report adds up.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "fleetsim/io/catalog.hpp"
+#include "fleetsim/workflows/scenario_sections.hpp"
 #include "support/cli_runner.hpp"
 #include "support/shipped_reports.hpp"
 
@@ -19,7 +24,20 @@ namespace {
 
 double num(const json& j) { return j.is_null() ? std::nan("") : j.get<double>(); }
 
-void check_report_adds_up(const json& r) {
+// The lowest and highest electricity price of the run's scenario: equal for
+// one price; a series' range otherwise (each pool then pays its own mean).
+using PriceRange = std::pair<double, double>;
+
+PriceRange price_range(const fleetsim::testing::ShippedRun& run) {
+  fleetsim::LoadOptions options;
+  options.variant = run.variant;
+  const auto load = fleetsim::load_scenario_file_with_sections(run.scenario, fleetsim::Catalog::builtin(), options);
+  REQUIRE(load.ok());
+  const std::vector<double>& prices = load.scenario->costs.electricity_usd_per_kwh.values;
+  return {*std::min_element(prices.begin(), prices.end()), *std::max_element(prices.begin(), prices.end())};
+}
+
+void check_report_adds_up(const json& r, const PriceRange& prices) {
   const json& fleet = r["fleet"];
   const double window = num(r["run"]["window_end_s"]) - num(r["run"]["window_start_s"]);
   const double pue = num(r["run"]["pue"]);
@@ -33,7 +51,13 @@ void check_report_adds_up(const json& r) {
   auto add_up = [&](const json& p) {
     CHECK(num(p["energy_j"]) == Approx(num(p["mean_power_w"]) * window).epsilon(1e-9));
     CHECK(num(p["peak_power_w"]) >= num(p["mean_power_w"]) * (1 - 1e-9));
-    CHECK(num(p["energy_cost_usd"]) == Approx(num(p["energy_j"]) * pue / 3.6e6 * price_kwh).epsilon(1e-9));
+    const double facility_kwh = num(p["energy_j"]) * pue / 3.6e6;
+    if (prices.first == prices.second) {
+      CHECK(num(p["energy_cost_usd"]) == Approx(num(p["energy_j"]) * pue / 3.6e6 * price_kwh).epsilon(1e-9));
+    } else {  // a price series: the pool's mean price paid lies within its range
+      CHECK(num(p["energy_cost_usd"]) >= facility_kwh * prices.first * (1 - 1e-9));
+      CHECK(num(p["energy_cost_usd"]) <= facility_kwh * prices.second * (1 + 1e-9));
+    }
     const bool owned = r["run"]["pricing"] == "owned";
     if (owned || !p.contains("purchase")) {
       CHECK(num(p["cost_usd"]) ==
@@ -128,7 +152,7 @@ TEST_CASE("Every shipped scenario and variant runs and its report adds up", "[en
     INFO(r.err);
     REQUIRE(r.found);
     REQUIRE(r.exit_code == 0);
-    check_report_adds_up(json::parse(r.out));
+    check_report_adds_up(json::parse(r.out), price_range(run));
   }
 }
 

@@ -121,5 +121,5 @@ TEST_CASE("A fleet whose node types list no options gets no side-by-side table",
   Scenario sc = toy_scenario(1, 2, {toy_llm(100, 10)});
   Report rep;
   rep.pools.resize(1);
-  CHECK(compare_purchase_options(sc, rep, 1.0).empty());
+  CHECK(compare_purchase_options(sc, rep, PricingWindow{0.0, 3600.0, 1.0, {}}).empty());
 }

@@ -246,7 +246,7 @@ TEST_CASE("A complete scenario loads into SI values", "[loader]") {
   CHECK(s.workloads[3].arrivals.rate_per_s == 0.5);
 
   CHECK(s.costs.pricing == Pricing::owned);
-  CHECK(s.costs.electricity_usd_per_kwh == 0.12);
+  CHECK(s.costs.electricity_usd_per_kwh.values == std::vector<double>{0.12});
   CHECK(s.costs.pue == 1.3);
   CHECK(s.simulation.duration_s == 3600.0);
   CHECK_FALSE(s.simulation.sessions.has_value());

@@ -23,6 +23,11 @@ double PurchaseOption::hourly_price_usd() const {
   return annuity_per_year(capital_usd, life_years, interest_rate) / kHoursPerYear + operating_per_hour_usd;
 }
 
+double PurchaseOption::cost_usd(double nodes, double t0_s, double t1_s) const {
+  if (price_series) return nodes * price_series->integral(t0_s, t1_s) / kSecondsPerHour;
+  return nodes * hourly_price_usd() * (t1_s - t0_s) / kSecondsPerHour;
+}
+
 std::optional<PurchaseOption> find_purchase_option(const std::string& name, double on_demand_price_per_hour,
                                                    const std::vector<PurchaseOption>& listed) {
   for (const PurchaseOption& o : listed)
@@ -36,33 +41,72 @@ std::optional<PurchaseOption> find_purchase_option(const std::string& name, doub
   return std::nullopt;
 }
 
+namespace {
+
+// Calls f(option, nodes) for the base nodes' option and the burst nodes'
+// (when there are any), in that order; an option the node type lacks is
+// skipped.
+template <typename F>
+void for_each_part(const PoolPurchase& purchase, int count, double on_demand_price_per_hour,
+                   const std::vector<PurchaseOption>& listed, F&& f) {
+  if (count <= 0) return;
+  const int base = purchase.base_nodes < 0 ? count : std::min(purchase.base_nodes, count);
+  const auto part = [&](const std::string& name, int nodes) {
+    if (nodes <= 0) return;
+    if (const auto option = find_purchase_option(name, on_demand_price_per_hour, listed)) f(*option, nodes);
+  };
+  part(purchase.base, base);
+  part(purchase.burst, count - base);
+}
+
+}  // namespace
+
 PurchaseSplit price_pool(const PoolPurchase& purchase, int count, double on_demand_price_per_hour,
                          const std::vector<PurchaseOption>& listed) {
   PurchaseSplit split;
-  if (count <= 0) return split;
-  const int base = purchase.base_nodes < 0 ? count : std::min(purchase.base_nodes, count);
-  const auto add = [&](const std::string& name, int nodes) {
-    if (nodes <= 0) return;
-    const auto option = find_purchase_option(name, on_demand_price_per_hour, listed);
-    if (!option) return;
-    split.price_per_hour_usd += nodes * option->hourly_price_usd();
-    if (option->pays_energy()) split.energy_paid_share += static_cast<double>(nodes) / count;
-  };
-  add(purchase.base, base);
-  add(purchase.burst, count - base);
+  for_each_part(purchase, count, on_demand_price_per_hour, listed, [&](const PurchaseOption& option, int nodes) {
+    split.price_per_hour_usd += nodes * option.hourly_price_usd();
+    if (option.pays_energy()) split.energy_paid_share += static_cast<double>(nodes) / count;
+  });
   return split;
 }
 
-AutoscaledPurchaseCost price_autoscaled_pool(const PoolPurchase& purchase, double window_s, double node_seconds,
-                                             double seconds_above_base, double on_demand_price_per_hour,
-                                             const std::vector<PurchaseOption>& listed) {
-  AutoscaledPurchaseCost cost;
+PurchaseCost price_pool_over(const PoolPurchase& purchase, int count, double t0_s, double window_s,
+                             double on_demand_price_per_hour, const std::vector<PurchaseOption>& listed) {
+  // The fixed rates are summed first and then times the window, as a pool
+  // without a price series has always been priced, so its figures stay put.
+  double fixed_per_hour = 0.0;
+  double series_usd = 0.0;
+  PurchaseCost cost;
+  for_each_part(purchase, count, on_demand_price_per_hour, listed, [&](const PurchaseOption& option, int nodes) {
+    if (option.price_series)
+      series_usd += option.cost_usd(nodes, t0_s, t0_s + window_s);
+    else
+      fixed_per_hour += nodes * option.hourly_price_usd();
+    if (option.pays_energy()) cost.energy_paid_share += static_cast<double>(nodes) / count;
+  });
+  cost.compute_cost_usd = fixed_per_hour * window_s / kSecondsPerHour + series_usd;
+  return cost;
+}
+
+PurchaseCost price_autoscaled_pool(const PoolPurchase& purchase, double window_s, double node_seconds,
+                                   double seconds_above_base, double on_demand_price_per_hour,
+                                   const std::vector<PurchaseOption>& listed, const NodeTimeline& timeline) {
+  PurchaseCost cost;
   const auto option = [&](const std::string& name) {
     return find_purchase_option(name, on_demand_price_per_hour, listed);
   };
+  const double t1_s = timeline.t0_s + window_s;
+  // `seconds` of node time at the option's price; with a price series, at
+  // the price of each step times the node time `level` puts in it.
+  const auto node_time_usd = [&](const PurchaseOption& o, double seconds, const NodeLevel& level) {
+    if (o.price_series && level)
+      return o.price_series->level_weighted_integral(timeline.t0_s, t1_s, level) / kSecondsPerHour;
+    return o.hourly_price_usd() * seconds / kSecondsPerHour;
+  };
   if (purchase.base_nodes < 0 || purchase.base == purchase.burst) {
     if (const auto o = option(purchase.base)) {
-      cost.compute_cost_usd = o->hourly_price_usd() * node_seconds / kSecondsPerHour;
+      cost.compute_cost_usd = node_time_usd(*o, node_seconds, timeline.nodes);
       cost.energy_paid_share = o->pays_energy() ? 1.0 : 0.0;
     }
     return cost;
@@ -70,19 +114,21 @@ AutoscaledPurchaseCost price_autoscaled_pool(const PoolPurchase& purchase, doubl
   const double base_seconds = purchase.base_nodes * window_s;
   const double within_base = std::max(0.0, node_seconds - seconds_above_base);  // node time the base served
   if (const auto o = option(purchase.base)) {
-    cost.compute_cost_usd += o->hourly_price_usd() * base_seconds / kSecondsPerHour;
+    // The base is held the whole window, used or not.
+    cost.compute_cost_usd += o->price_series ? o->cost_usd(purchase.base_nodes, timeline.t0_s, t1_s)
+                                             : o->hourly_price_usd() * base_seconds / kSecondsPerHour;
     if (o->pays_energy() && node_seconds > 0) cost.energy_paid_share += within_base / node_seconds;
   }
   if (const auto o = option(purchase.burst)) {
-    cost.compute_cost_usd += o->hourly_price_usd() * seconds_above_base / kSecondsPerHour;
+    cost.compute_cost_usd += node_time_usd(*o, seconds_above_base, timeline.above_base);
     if (o->pays_energy() && node_seconds > 0) cost.energy_paid_share += seconds_above_base / node_seconds;
   }
   return cost;
 }
 
-double cost_with_energy_usd(double compute_cost_usd, const PurchaseSplit& split, double energy_cost_usd,
+double cost_with_energy_usd(double compute_cost_usd, double energy_paid_share, double energy_cost_usd,
                             bool owned_run) {
-  return compute_cost_usd + (owned_run ? 1.0 : split.energy_paid_share) * energy_cost_usd;
+  return compute_cost_usd + (owned_run ? 1.0 : energy_paid_share) * energy_cost_usd;
 }
 
 std::string describe(const PoolPurchase& purchase, int count) {

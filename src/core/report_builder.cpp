@@ -50,9 +50,12 @@ RunInfo run_info(const Scenario& sc, const FleetMetrics& m, const RunTotals& tot
   run.engine_events = m.events;
   run.pricing = sc.costs.pricing == Pricing::owned ? "owned" : "cloud";
   run.pue = sc.costs.pue;
-  run.electricity_usd_per_kwh = sc.costs.electricity_usd_per_kwh;
+  // A price or an intensity that follows a series: its mean over the window.
+  const StepSeries& price = sc.costs.electricity_usd_per_kwh;
+  run.electricity_usd_per_kwh =
+      price.is_constant() ? price.first() : ratio(price.integral(win.start_s, win.end_s), win.length_s);
   run.carbon_intensity_g_per_kwh =
-      ratio(grid_intensity_integral(sc.costs.carbon_intensity_g_per_kwh, win.start_s, win.end_s), win.length_s);
+      ratio(sc.costs.carbon_intensity_g_per_kwh.integral(win.start_s, win.end_s), win.length_s);
   return run;
 }
 
@@ -176,7 +179,13 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
   const std::vector<double> cost = report_parts::workload_costs(fleet, rep, pool_busy_by_workload, pool_busy);
   const auto in_flight = fleet.sessions_in_flight_by_workload();
   for (std::size_t w = 0; w < nw; ++w) rep.workloads.push_back(report_parts::workload_report(fleet, win, w, cost[w], in_flight[w]));
-  rep.purchase_options = compare_purchase_options(sc, rep, win.length_s / kSecondsPerHour);
+  PricingWindow pricing{win.start_s, win.end_s, win.length_s / kSecondsPerHour, {}};
+  for (std::size_t p = 0; p < sc.pools.size(); ++p) {
+    const PoolAutoscaler* scaler = fleet.autoscaler(p);
+    pricing.pool_nodes.push_back(scaler ? NodeLevel([scaler](double a, double b) { return scaler->mean_nodes(a, b); })
+                                        : NodeLevel{});
+  }
+  rep.purchase_options = compare_purchase_options(sc, rep, pricing);
   fleet_rates(rep, win, sc.costs.pue);
   if (const PowerCapGate* gate = fleet.power_cap()) rep.fleet.power_cap = power_cap_report(fleet, *gate, win.length_s);
   rep.little_law = little_law(fleet.metrics().occupancy, win.length_s);

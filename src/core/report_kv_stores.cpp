@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "fleetsim/core/carbon.hpp"
+#include "fleetsim/core/energy_over_time.hpp"
 #include "fleetsim/core/kv_store.hpp"
 #include "report_builder_parts.hpp"
 
@@ -34,9 +35,10 @@ KvStoreReport kv_store_report(const FleetModel& fleet, std::size_t k, const Cost
   s.mean_power_w = ratio(s.energy_j, win.length_s);
   s.peak_power_w = idle_w;
   s.compute_cost_usd = s.node_hours * spec.hardware.price_per_hour_usd;
-  s.energy_cost_usd = s.energy_j * costs.pue / kJoulesPerKwh * costs.electricity_usd_per_kwh;
-  s.cost_usd = s.compute_cost_usd + (costs.pricing == Pricing::owned ? s.energy_cost_usd : 0.0);
   const PowerTimeline no_dynamic_power(win.start_s, 1.0);
+  s.energy_cost_usd = energy_cost_usd(s.energy_j, s.energy_j, 0.0, no_dynamic_power, costs.electricity_usd_per_kwh,
+                                      costs.pue, win.start_s, win.end_s);
+  s.cost_usd = s.compute_cost_usd + (costs.pricing == Pricing::owned ? s.energy_cost_usd : 0.0);
   s.carbon_operational_g = operational_carbon_g(s.energy_j, 0.0, no_dynamic_power, costs.carbon_intensity_g_per_kwh,
                                                 costs.pue, win.start_s, win.end_s);
   s.carbon_embodied_g =

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "fleetsim/core/carbon.hpp"
+#include "fleetsim/core/energy_over_time.hpp"
 #include "fleetsim/core/purchase_comparison.hpp"
 
 namespace fleetsim::report_parts {
@@ -57,26 +58,26 @@ void add_pool_costs(PoolReport& pr, const FleetModel& fleet, const Window& win, 
   const double window = win.length_s;
   // Owned nodes (the run's pricing, or the pool's purchase) pay their energy.
   // An autoscaled pool pays for its node time: a reserved base for the
-  // whole window, the node time above it at the burst's price.
-  PurchaseSplit bought =
-      price_pool(pool.purchase, pool.count, pool.hardware.price_per_hour_usd, pool.hardware.purchase_options);
-  pr.purchase = describe(pool.purchase, pool.count);
-  pr.compute_cost_usd = bought.price_per_hour_usd * window / kSecondsPerHour;
-  if (scaler) {
-    const AutoscaledPurchaseCost c =
-        price_autoscaled_pool(pool.purchase, window, node_seconds, scaler->node_seconds_above_base(),
-                              pool.hardware.price_per_hour_usd, pool.hardware.purchase_options);
-    pr.compute_cost_usd = c.compute_cost_usd;
-    bought.energy_paid_share = c.energy_paid_share;
-    pr.purchase = describe_autoscaled(pool.purchase);
-  }
-  pr.energy_cost_usd = pr.energy_j * sc.costs.pue / kJoulesPerKwh * sc.costs.electricity_usd_per_kwh;
-  pr.cost_usd = cost_with_energy_usd(pr.compute_cost_usd, bought, pr.energy_cost_usd,
-                                     sc.costs.pricing == Pricing::owned);
-  // An autoscaled pool's baseline follows its node count through the
-  // day's intensities.
+  // whole window, the node time above it at the burst's price. Its node
+  // time and its baseline power follow its node count through the steps of
+  // a series (a spot price, an electricity price, a grid intensity).
   NodeLevel nodes;
   if (scaler) nodes = [scaler](double a, double b) { return scaler->mean_nodes(a, b); };
+  PurchaseCost bought = price_pool_over(pool.purchase, pool.count, win.start_s, window,
+                                        pool.hardware.price_per_hour_usd, pool.hardware.purchase_options);
+  pr.purchase = describe(pool.purchase, pool.count);
+  if (scaler) {
+    const NodeTimeline timeline{win.start_s, nodes,
+                                [scaler](double a, double b) { return scaler->mean_nodes_above_base(a, b); }};
+    bought = price_autoscaled_pool(pool.purchase, window, node_seconds, scaler->node_seconds_above_base(),
+                                   pool.hardware.price_per_hour_usd, pool.hardware.purchase_options, timeline);
+    pr.purchase = describe_autoscaled(pool.purchase);
+  }
+  pr.compute_cost_usd = bought.compute_cost_usd;
+  pr.energy_cost_usd = energy_cost_usd(pr.energy_j, baseline_j, dynamic_j, fleet.pool_power()[p],
+                                       sc.costs.electricity_usd_per_kwh, sc.costs.pue, win.start_s, win.end_s, nodes);
+  pr.cost_usd = cost_with_energy_usd(pr.compute_cost_usd, bought.energy_paid_share, pr.energy_cost_usd,
+                                     sc.costs.pricing == Pricing::owned);
   pr.carbon_operational_g = operational_carbon_g(baseline_j, dynamic_j, fleet.pool_power()[p],
                                                  sc.costs.carbon_intensity_g_per_kwh, sc.costs.pue, win.start_s,
                                                  win.end_s, nodes);
@@ -225,9 +226,10 @@ ToolPoolReport tool_pool_report(const ToolPool& pool, const Costs& costs, double
   t.mean_power_w = ratio(t.energy_j, window);
   t.peak_power_w = pool.power().peak_power_w(idle_w, window_end_s);
   t.compute_cost_usd = t.node_hours * spec.hardware.price_per_hour_usd;
-  t.energy_cost_usd = t.energy_j * costs.pue / kJoulesPerKwh * costs.electricity_usd_per_kwh;
-  t.cost_usd = t.compute_cost_usd + (costs.pricing == Pricing::owned ? t.energy_cost_usd : 0.0);
   const double busy_j = t.energy_j - idle_w * window;
+  t.energy_cost_usd = energy_cost_usd(t.energy_j, idle_w * window, busy_j, pool.power(), costs.electricity_usd_per_kwh,
+                                      costs.pue, window_start_s, window_end_s);
+  t.cost_usd = t.compute_cost_usd + (costs.pricing == Pricing::owned ? t.energy_cost_usd : 0.0);
   t.carbon_operational_g = operational_carbon_g(idle_w * window, busy_j, pool.power(), costs.carbon_intensity_g_per_kwh,
                                                 costs.pue, window_start_s, window_end_s);
   t.carbon_embodied_g = embodied_carbon_g(spec.count, spec.hardware.embodied_kgco2e, spec.hardware.embodied_life_years,

@@ -6,6 +6,7 @@
 
 #include "fleetsim/io/spelling.hpp"
 #include "fleetsim/io/scenario_keys.hpp"
+#include "step_series_reader.hpp"
 
 namespace fleetsim {
 namespace {
@@ -32,7 +33,11 @@ std::optional<PurchaseOption> read_option(YamlReader& reader, const std::string&
     for (const char* key : {"life_years", "interest_rate", "operating_per_hour"})
       if (const YAML::Node n = YamlReader::get(map, key))
         reader.error(n, child_path(path, key), fmt::format("{} applies only with capital", key));
-    if (auto v = reader.number(rate, child_path(path, "price_per_hour"), at_least(0))) option.price_per_hour_usd = *v;
+    // A rate, or one that follows a series (a spot price by the hour).
+    if (auto v = read_step_series(reader, rate, child_path(path, "price_per_hour"), "USD per node-hour")) {
+      option.price_per_hour_usd = v->cycle_mean();
+      if (!v->is_constant()) option.price_series = std::move(*v);
+    }
   } else {
     option.kind = PurchaseOption::Kind::owned;
     if (auto v = reader.number(capital, child_path(path, "capital"), at_least(0))) option.capital_usd = *v;

@@ -41,6 +41,8 @@ ScenarioKey optional(std::string name, ValueShape value, std::string description
 const ValueShape kName = shape::name();
 const ValueShape kNames = list_of(shape::name());
 const ValueShape kDuration = quantity(Dimension::duration);
+// One number, a list by the hour, or a map with a file or values and a step.
+const ValueShape kSeries = any_of({number(0, 1e9), list_of(number(0, 1e9)), table("series")});
 const ValueShape kBytes = quantity(Dimension::bytes);
 const ValueShape kTokens = distribution(Dimension::dimensionless);
 const ValueShape kDurations = distribution(Dimension::duration);
@@ -361,10 +363,15 @@ std::vector<KeyTable> settings_tables() {
       {"costs",
        "Prices, energy and carbon",
        {optional("pricing", words(choice_words(pricing_choices())), "cloud prices or owned nodes"),
-        optional("electricity_price", number(0, 1e9), "USD per kWh"),
+        optional("electricity_price", kSeries, "USD per kWh: one number, or a series by the hour"),
         optional("pue", number(1, 1e9), "power usage effectiveness"),
-        optional("carbon_intensity", any_of({shape::number(), list_of(shape::number())}),
-                 "gCO2 per kWh: one number, or 24, one per hour of the day")}},
+        optional("carbon_intensity", kSeries, "gCO2 per kWh: one number, or a series by the hour")}},
+      {"series",
+       "A value that changes with simulated time, read from a CSV file or given inline",
+       {optional("file", kName, "a CSV file, relative to this file"),
+        optional("column", kName, "the file's column that holds the values"),
+        optional("values", list_of(number(0, 1e9)), "the values, one per step (or file:)"),
+        optional("step", kDuration, "how long each value holds (default 1h, at least 1min)")}},
       {"simulation",
        "How long to simulate",
        {optional("duration", kDuration, "simulated time (or sessions:)"),

@@ -1,5 +1,6 @@
 #include "settings_reader.hpp"
 #include "scenario_words.hpp"
+#include "step_series_reader.hpp"
 #include "fleetsim/io/scenario_keys.hpp"
 
 #include <fmt/format.h>
@@ -8,24 +9,10 @@ namespace fleetsim {
 
 namespace {
 
-// gCO2/kWh: one number for the run, or 24, one per hour of simulated time mod 24.
+// gCO2/kWh: one number for the run, or a series (hour h of simulated time
+// uses entry h mod its length; 24 entries: the hours of a day).
 void read_carbon_intensity(YamlReader& r, const YAML::Node& n, Costs& costs) {
-  constexpr std::size_t kHours = 24;
-  if (!n.IsSequence()) {
-    if (auto v = r.number(n, "costs.carbon_intensity", at_least(0))) costs.carbon_intensity_g_per_kwh = {*v};
-    return;
-  }
-  if (n.size() != kHours) {
-    r.error(n, "costs.carbon_intensity",
-            fmt::format("expected one number or a list of {} (one per hour of the day), found a list of {}", kHours,
-                        n.size()),
-            "gCO2/kWh; hour h of simulated time uses entry h mod 24");
-    return;
-  }
-  std::vector<double> profile;
-  for (std::size_t h = 0; h < kHours; ++h)
-    if (auto v = r.number(n[h], fmt::format("costs.carbon_intensity[{}]", h), at_least(0))) profile.push_back(*v);
-  if (profile.size() == kHours) costs.carbon_intensity_g_per_kwh = std::move(profile);
+  if (auto v = read_step_series(r, n, "costs.carbon_intensity", "gCO2/kWh")) costs.carbon_intensity_g_per_kwh = *v;
 }
 
 }  // namespace
@@ -40,7 +27,7 @@ void read_costs(ScenarioContext& ctx, const YAML::Node& map) {
                           "pricing mode"))
       costs.pricing = *v;
   if (const YAML::Node n = YamlReader::get(map, "electricity_price"))
-    if (auto v = r.number(n, "costs.electricity_price", at_least(0))) costs.electricity_usd_per_kwh = *v;
+    if (auto v = read_step_series(r, n, "costs.electricity_price", "USD per kWh")) costs.electricity_usd_per_kwh = *v;
   if (const YAML::Node n = YamlReader::get(map, "pue")) {
     if (auto v = r.number(n, "costs.pue", at_least(1))) costs.pue = *v;
   }

@@ -90,6 +90,8 @@ class PoolAutoscaler {
   // Node-seconds paid for above the base since the window's start; 0 unless counted.
   double node_seconds_above_base() const { return above_base_.area(); }
   double mean_nodes(double t0, double t1) const { return provisioned_.mean(t0, t1); }
+  // The mean number of nodes above the purchase's base over [t0, t1].
+  double mean_nodes_above_base(double t0, double t1) const { return above_base_.mean(t0, t1); }
   int peak_nodes() const { return peak_nodes_; }
   long nodes_started() const { return nodes_started_; }
   long nodes_drained() const { return nodes_drained_; }

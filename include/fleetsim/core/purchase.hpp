@@ -5,6 +5,8 @@
 //
 //   - hourly: a rate per node-hour (a reservation, a savings plan, a capacity
 //     block, a spot price), paid like on-demand: power is inside the price;
+//     the rate may follow a series (a spot price by the hour): node time is
+//     then priced at the rate of the step it falls in;
 //   - owned: capital C spent once, spread over a life of n years at an
 //     interest rate r as an annuity, C * r / (1 - (1 + r)^-n) per year
 //     (C / n when r = 0), per hour of the year, plus an operating cost per
@@ -19,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "fleetsim/core/step_series.hpp"
+
 namespace fleetsim {
 
 // The implicit option every node type has: its price_per_hour.
@@ -28,14 +32,19 @@ struct PurchaseOption {
   enum class Kind { hourly, owned };
   std::string name;  // "reserved_3y", "capacity_block", "owned", ...
   Kind kind = Kind::hourly;
-  double price_per_hour_usd = 0.0;  // hourly
+  double price_per_hour_usd = 0.0;  // hourly; for a price series, its mean over one cycle
+  std::optional<StepSeries> price_series;  // hourly: USD per node-hour by step (spot), when it varies
   double capital_usd = 0.0;         // owned
   double life_years = 0.0;          // owned, > 0
   double interest_rate = 0.0;       // owned, per year, >= 0
   double operating_per_hour_usd = 0.0;  // owned: hosting, network, staff per node-hour
 
-  // What one node-hour costs under this option (the annuity for owned).
+  // What one node-hour costs under this option (the annuity for owned; the
+  // mean over a cycle for a price series, where no time is given: `plan`).
   double hourly_price_usd() const;
+  // What `nodes` nodes held over [t0_s, t1_s] cost: the hourly price times
+  // the node-hours, or the integral of a price series.
+  double cost_usd(double nodes, double t0_s, double t1_s) const;
   // Owned nodes pay for their energy; hourly prices include it.
   bool pays_energy() const { return kind == Kind::owned; }
 };
@@ -77,18 +86,33 @@ PurchaseSplit price_pool(const PoolPurchase& purchase, int count, double on_dema
 // (`seconds_above_base`) at the burst option; without a split, all its
 // `node_seconds` at its one option. `energy_paid_share` is the share of its
 // node time whose option pays its energy (owned).
-struct AutoscaledPurchaseCost {
+struct PurchaseCost {
   double compute_cost_usd = 0.0;
   double energy_paid_share = 0.0;
 };
-AutoscaledPurchaseCost price_autoscaled_pool(const PoolPurchase& purchase, double window_s, double node_seconds,
-                                             double seconds_above_base, double on_demand_price_per_hour,
-                                             const std::vector<PurchaseOption>& listed);
+// Where an autoscaled pool's node time fell, for an option whose price
+// follows a series: the window's start and the mean node count over [a, b],
+// all nodes and those above the base. Without it such an option is priced
+// at its mean.
+struct NodeTimeline {
+  double t0_s = 0.0;
+  NodeLevel nodes;
+  NodeLevel above_base;
+};
+PurchaseCost price_autoscaled_pool(const PoolPurchase& purchase, double window_s, double node_seconds,
+                                   double seconds_above_base, double on_demand_price_per_hour,
+                                   const std::vector<PurchaseOption>& listed, const NodeTimeline& timeline = {});
+
+// A fixed pool's `count` nodes bought as `purchase`, held for `window_s`
+// from `t0_s`: the rates of the options at a fixed rate times the window,
+// plus the integral of each price series over it.
+PurchaseCost price_pool_over(const PoolPurchase& purchase, int count, double t0_s, double window_s,
+                             double on_demand_price_per_hour, const std::vector<PurchaseOption>& listed);
 
 // A pool's cost: its node-hours' `compute_cost_usd`, plus the share of its
 // `energy_cost_usd` its owned nodes pay (all of it when the run's pricing is
 // owned).
-double cost_with_energy_usd(double compute_cost_usd, const PurchaseSplit& split, double energy_cost_usd,
+double cost_with_energy_usd(double compute_cost_usd, double energy_paid_share, double energy_cost_usd,
                             bool owned_run);
 
 // "reserved_3y", "reserved_3y x 4 + on_demand x 6".

@@ -17,7 +17,15 @@ namespace fleetsim {
 // Energy is added for owned options, and for every option when the run's
 // pricing is `owned`. Fills option, cost_usd and pools_on_demand; the caller
 // divides by its sessions and tokens.
+// The measured window, and where each autoscaled pool's node time fell in
+// it (empty for a fixed pool), for options whose price follows a series.
+struct PricingWindow {
+  double start_s = 0.0;
+  double end_s = 0.0;
+  double hours = 0.0;  // (end - start) / 1 h, as the caller computed it
+  std::vector<NodeLevel> pool_nodes;
+};
 std::vector<PurchaseOptionReport> compare_purchase_options(const Scenario& scenario, const Report& report,
-                                                           double window_hours);
+                                                           const PricingWindow& window);
 
 }  // namespace fleetsim

@@ -15,6 +15,7 @@
 #include "fleetsim/core/autoscale_spec.hpp"
 #include "fleetsim/core/failure_spec.hpp"
 #include "fleetsim/core/carbon.hpp"
+#include "fleetsim/core/step_series.hpp"
 #include "fleetsim/core/distribution.hpp"
 #include "fleetsim/core/hardware.hpp"
 #include "fleetsim/core/iteration_overhead.hpp"
@@ -320,11 +321,14 @@ enum class Pricing {
 
 struct Costs {
   Pricing pricing = Pricing::cloud;
-  double electricity_usd_per_kwh = 0.08;
+  // USD per kWh of facility energy: one price, or a series by the hour (or
+  // another step) that repeats past its end (docs/performance-model.md, 5).
+  StepSeries electricity_usd_per_kwh = 0.08;
   double pue = 1.14;
-  // Grid carbon intensity in gCO2/kWh: one value for the whole run, or 24,
-  // one per hour of simulated time mod 24 (docs/performance-model.md, 5.1).
-  std::vector<double> carbon_intensity_g_per_kwh = {kDefaultGridIntensityGPerKwh};
+  // Grid carbon intensity in gCO2/kWh: one value for the whole run, or a
+  // series, entry floor(t / step) mod its length at simulated time t (24
+  // hourly values: hour h of the day; docs/performance-model.md, 5.1).
+  StepSeries carbon_intensity_g_per_kwh = kDefaultGridIntensityGPerKwh;
 };
 
 struct SimulationSettings {
