@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -58,6 +59,12 @@ std::optional<std::string> read_input_file(const std::string& path, std::string&
   }
   ::close(fd);
   return text;
+}
+
+std::string path_beside(const std::string& naming_file, const std::string& file) {
+  const std::filesystem::path p(file);
+  if (p.is_absolute()) return file;
+  return (std::filesystem::path(naming_file).parent_path() / p).lexically_normal().string();
 }
 
 }  // namespace fleetsim

@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <filesystem>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -48,13 +47,6 @@ std::string_view unquoted(std::string_view s) {
   return s;
 }
 
-// The scenario's file name relative to the file being read.
-std::string resolve(const std::string& reading, const std::string& file) {
-  const std::filesystem::path p(file);
-  if (p.is_absolute()) return file;
-  return (std::filesystem::path(reading).parent_path() / p).lexically_normal().string();
-}
-
 std::optional<std::vector<double>> read_values(YamlReader& r, const YAML::Node& list, const std::string& path) {
   if (!r.expect_items(list, path, "values")) return std::nullopt;
   std::vector<double> values;
@@ -90,7 +82,7 @@ std::optional<StepSeries> read_series_map(YamlReader& r, const YAML::Node& map, 
     if (const YAML::Node n = r.require(map, path, "column", "the CSV column that holds the values, by its header"))
       column = r.name(n, child_path(path, "column"));
     if (!name || !column) return std::nullopt;
-    const std::string resolved = resolve(r.file(), *name);
+    const std::string resolved = path_beside(r.file(), *name);
     std::string why;
     const auto text = read_input_file(resolved, why);
     if (!text) {

@@ -11,20 +11,13 @@
 #include <fmt/format.h>
 
 #include "request_trace_reader.hpp"
+#include "fleetsim/io/input_file.hpp"
 #include "fleetsim/io/spelling.hpp"
 #include "scenario_words.hpp"
 #include "fleetsim/io/scenario_keys.hpp"
 
 namespace fleetsim {
 namespace {
-
-// The file as the scenario names it, relative to the scenario file's folder
-// (so a scenario runs from any working directory).
-std::string resolve_path(const std::string& scenario_file, const std::string& file) {
-  const std::filesystem::path p(file);
-  if (p.is_absolute()) return file;
-  return (std::filesystem::path(scenario_file).parent_path() / p).lexically_normal().string();
-}
 
 // `columns:` entries over the format's own.
 void read_columns(YamlReader& r, const YAML::Node& map, const std::string& path, TraceMapping& m) {
@@ -286,7 +279,7 @@ std::optional<ArrivalProcess> read_trace_workload(ScenarioContext& ctx, const YA
   if (!file || !mapping || r.error_count() != errors_before) return std::nullopt;
 
   std::vector<Diagnostic> problems;
-  const std::string resolved = resolve_path(ctx.scenario.source_file, *file);
+  const std::string resolved = path_beside(ctx.scenario.source_file, *file);
   // A streamed trace is windowed as it is checked: only the window's
   // sessions are indexed or counted, and its feed reads no further.
   double last_start_s = 0.0;

@@ -18,4 +18,9 @@ namespace fleetsim {
 std::optional<std::string> read_input_file(const std::string& path, std::string& error,
                                            std::uintmax_t max_bytes = limits::kMaxInputFileBytes);
 
+// A file that `naming_file` names (a scenario's trace or series file):
+// relative to naming_file's folder unless absolute, so that a scenario runs
+// from any working directory.
+std::string path_beside(const std::string& naming_file, const std::string& file);
+
 }  // namespace fleetsim
