@@ -1,14 +1,9 @@
 #include "fleetsim/core/carbon.hpp"
 
 #include "fleetsim/core/energy_over_time.hpp"
+#include "fleetsim/core/units.hpp"
 
 namespace fleetsim {
-namespace {
-
-constexpr double kSecondsPerHour = 3600.0;
-constexpr double kJoulesPerKwh = 3.6e6;
-
-}  // namespace
 
 double operational_carbon_g(double baseline_j, double dynamic_j, const PowerTimeline& dynamic,
                             const StepSeries& intensity, double pue, double t0_s, double t1_s,

@@ -1,11 +1,10 @@
 #include "fleetsim/core/energy_over_time.hpp"
 
 #include "fleetsim/core/power_timeline.hpp"
+#include "fleetsim/core/units.hpp"
 
 namespace fleetsim {
 namespace {
-
-constexpr double kJoulesPerKwh = 3.6e6;
 
 // The series' mean over the node time a varying number of nodes held: each
 // step's value weighted by the node-seconds in it.

@@ -8,9 +8,6 @@
 #include "fleetsim/core/units.hpp"  // kHoursPerYear: an owned node pays every hour of the year, busy or not
 
 namespace fleetsim {
-namespace {
-constexpr double kSecondsPerHour = 3600.0;
-}  // namespace
 
 double annuity_per_year(double capital, double life_years, double rate) {
   if (capital <= 0.0 || life_years <= 0.0) return 0.0;

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <string>
 
+#include "fleetsim/core/units.hpp"
+
 namespace fleetsim {
 namespace {
-
-constexpr double kSecondsPerHour = 3600.0;
 
 void add_names(std::vector<std::string>& names, const HardwareSpec& hw) {
   for (const PurchaseOption& o : hw.purchase_options)

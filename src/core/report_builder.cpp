@@ -15,7 +15,6 @@
 namespace fleetsim {
 namespace {
 
-using report_parts::kSecondsPerHour;
 using report_parts::ratio;
 using report_parts::Window;
 

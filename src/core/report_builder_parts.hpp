@@ -11,11 +11,9 @@
 #include <vector>
 
 #include "fleetsim/core/report_builder.hpp"
+#include "fleetsim/core/units.hpp"
 
 namespace fleetsim::report_parts {
-
-inline constexpr double kJoulesPerKwh = 3.6e6;
-inline constexpr double kSecondsPerHour = 3600.0;
 
 inline constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
 

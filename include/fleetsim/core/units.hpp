@@ -11,6 +11,8 @@ namespace fleetsim {
 // Hours in a year of 365.25 days: what a yearly payment or a life in years is
 // spread over (owned nodes' annuities, embodied carbon).
 inline constexpr double kHoursPerYear = 8766.0;
+inline constexpr double kSecondsPerHour = 3600.0;
+inline constexpr double kJoulesPerKwh = 3.6e6;
 
 enum class Dimension {
   dimensionless,  // plain number
