@@ -31,7 +31,7 @@ std::string scenario_format() {
 TEST_CASE("The KV retention registry names every policy once, documents it, and refuses unknown names",
           "[kv_policy]") {
   // The order is the scenario words' (messages, docs and the JSON Schema).
-  CHECK(kv_retention_policy_names() == std::vector<std::string>{"none", "lru", "ttl"});
+  CHECK(kv_retention_policy_names() == std::vector<std::string>{"none", "lru", "ttl", "tool_gap", "idleness"});
   const std::string doc = scenario_format();
   REQUIRE_FALSE(doc.empty());
   for (const KvRetentionInfo& info : kv_retention_policies()) {
@@ -44,7 +44,7 @@ TEST_CASE("The KV retention registry names every policy once, documents it, and 
   EngineSettings unknown;
   unknown.kv_retention = "fifo";
   CHECK_THROWS_AS(make_kv_retention_policy(unknown), std::invalid_argument);
-  CHECK_THROWS_WITH(make_kv_retention_policy(unknown), Contains("\"fifo\"") && Contains("none, lru, ttl"));
+  CHECK_THROWS_WITH(make_kv_retention_policy(unknown), Contains("\"fifo\"") && Contains("none, lru, ttl, tool_gap, idleness"));
 }
 
 TEST_CASE("The KV admission registry names every policy once, documents it, and refuses unknown names",
@@ -80,6 +80,19 @@ TEST_CASE("Each retention policy keeps, and expires, as its keyword says", "[kv_
   CHECK(ttl.expiry_s(100.0) == 130.0);
   CHECK(find_kv_retention_policy("ttl")->reads_ttl);
   CHECK_FALSE(find_kv_retention_policy("lru")->reads_ttl);
+  // Only tool_gap and idleness let a session's cache go when it leaves, and
+  // only idleness ranks the caches it keeps by their sessions' idleness.
+  for (const char* name : {"none", "lru", "ttl"}) {
+    engine.kv_retention = name;
+    CHECK_FALSE(make_kv_retention_policy(engine).frees_when_session_leaves);
+    CHECK_FALSE(make_kv_retention_policy(engine).ranks_by_idleness);
+  }
+  engine.kv_retention = "tool_gap";
+  const KvRetentionPolicy tool_gap = make_kv_retention_policy(engine);
+  CHECK((tool_gap.keeps && tool_gap.frees_when_session_leaves && !tool_gap.ranks_by_idleness && !tool_gap.expires()));
+  engine.kv_retention = "idleness";
+  const KvRetentionPolicy idleness = make_kv_retention_policy(engine);
+  CHECK((idleness.keeps && idleness.frees_when_session_leaves && idleness.ranks_by_idleness && !idleness.expires()));
 }
 
 TEST_CASE("Each admission policy asks for the tokens its keyword says", "[kv_policy]") {

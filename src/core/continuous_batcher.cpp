@@ -18,6 +18,7 @@ ContinuousBatcher::ContinuousBatcher(std::shared_ptr<const RooflineModel> roofli
       power_(power),
       timeline_(timeline),
       engine_(engine) {
+  if (retention_.ranks_by_idleness) idleness_ = std::make_unique<IdlenessRank>();
   stats_.busy_s_by_workload.assign(static_cast<std::size_t>(workloads), 0.0);
   scratch_workload_tokens_.assign(static_cast<std::size_t>(workloads), 0.0);
 }

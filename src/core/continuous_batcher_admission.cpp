@@ -63,6 +63,7 @@ void ContinuousBatcher::fail_head(double now, BatcherListener& listener) {
 ContinuousBatcher::KvReuse ContinuousBatcher::find_reusable_kv(const Sequence& s, long needed) {
   KvReuse r;
   if (s.generated == 0) r.detached = retained_.take(s.call.session_key);
+  if (r.detached && idleness_) idleness_->remove(s.call.session_key);
   if (r.detached) {
     r.carried = r.detached->blocks;
     r.cached_tokens = std::min(r.detached->tokens, s.target - 1);
@@ -89,7 +90,7 @@ ContinuousBatcher::KvReuse ContinuousBatcher::find_reusable_kv(const Sequence& s
 // There was no room: everything find_reusable_kv took is put back, the
 // session's cache kept for when the call can be admitted.
 void ContinuousBatcher::put_back(const KvReuse& r, const Sequence& s, double now) {
-  if (r.detached) retained_.push(*r.detached);
+  if (r.detached) retain(*r.detached, s.call.idleness);
   if (r.reload) tiers_->give_back(*r.reload, now);
   if (r.hit.chunks > 0) prefix_cache_->unpin_leading(s.call.prefix, r.hit.chunks);
 }

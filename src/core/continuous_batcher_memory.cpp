@@ -14,6 +14,7 @@ void ContinuousBatcher::power_off(double now) {
   assert(waiting_.empty() && running_.empty());
   touch(now);
   while (!retained_.empty()) free_blocks_ += retained_.pop_oldest().blocks;  // no offload: the node is gone
+  if (idleness_) idleness_->clear();
   drop_prefixes();
   if (series_) report_levels(now);
 }
@@ -66,6 +67,7 @@ void ContinuousBatcher::fail(double now, std::vector<CallRequest>& aborted) {
   running_.clear();
   waiting_.clear();
   while (!retained_.empty()) free_blocks_ += retained_.pop_oldest().blocks;
+  if (idleness_) idleness_->clear();
   drop_prefixes();
   // Host memory and local disks lose their caches with the replica too.
   if (tiers_) tiers_->lose_all(now);
@@ -80,15 +82,37 @@ void ContinuousBatcher::drop_retained(const RetainedKv::Entry& entry, double now
   if (tiers_) tiers_->offload(entry, now);
 }
 
+void ContinuousBatcher::forget_session(std::uint64_t session_key, double now) {
+  if (const std::optional<RetainedKv::Entry> e = retained_.take(session_key)) {
+    if (idleness_) idleness_->remove(session_key);
+    touch(now);  // the integral of blocks in use, up to the moment they change
+    free_blocks_ += e->blocks;
+    if (series_) report_levels(now);
+    return;
+  }
+  // Not in device memory: a lower tier's copy, if any, is as useless.
+  if (tiers_) tiers_->forget(session_key, now);
+}
+
 void ContinuousBatcher::expire_retained(double now) {
   if (tiers_) tiers_->expire(now);
   if (!retention_.expires()) return;
   while (!retained_.empty() && retained_.oldest().expires_s <= now) drop_retained(retained_.pop_oldest(), now);
 }
 
-bool ContinuousBatcher::make_room(long blocks, double now) {
+void ContinuousBatcher::retain(const RetainedKv::Entry& entry, std::uint16_t idleness) {
+  retained_.push(entry);
+  if (idleness_) idleness_->add(entry.session_key, idleness);
+}
+
+RetainedKv::Entry ContinuousBatcher::evict_next() {
+  if (idleness_) return *retained_.take(idleness_->pop_most_idle());
   // Least recently retained first: the session most likely to have moved on.
-  while (free_blocks_ < blocks && !retained_.empty()) drop_retained(retained_.pop_oldest(), now);
+  return retained_.pop_oldest();
+}
+
+bool ContinuousBatcher::make_room(long blocks, double now) {
+  while (free_blocks_ < blocks && !retained_.empty()) drop_retained(evict_next(), now);
   // Then hashed prompt chunks no running call reads, least recently used
   // first: one session's cache is worth less to the fleet than a chunk any
   // session may send again.
@@ -162,7 +186,7 @@ void ContinuousBatcher::release(Sequence& s, double now) {
   // time, so no entry for it can be here now.
   assert(!retained_.contains(s.call.session_key));
   // Appended in expiry order: the policy's expiry never decreases from call to call.
-  retained_.push({s.call.session_key, s.blocks, s.kv_tokens, retention_.expiry_s(now)});
+  retain({s.call.session_key, s.blocks, s.kv_tokens, retention_.expiry_s(now)}, s.call.idleness);
   s.blocks = 0;
 }
 

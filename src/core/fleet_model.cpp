@@ -160,6 +160,7 @@ void FleetModel::send_call(std::uint32_t slot, const std::string& model, long pr
   if (SessionGraphTally* g = tally_of(s)) {
     g->llm_call_changes(call.enqueue_s, +1);
     ++g->llm_calls;
+    if (ranks_by_idleness_) call.idleness = quantize_idleness(g->tool_wait_fraction(sessions_[s.root].start_s));
   }
   route_and_enqueue(s, model, s.last_replica, call);
 }
@@ -168,6 +169,8 @@ void FleetModel::route_and_enqueue(Session& s, const std::string& model, int las
   s.whole_on_decode = false;
   if (!kv_bytes_per_token_.empty() && prefill_on_decode(s, model, call)) return;
   const std::size_t r = router_->route(model, last_replica, replicas_, &call);
+  if (frees_when_sessions_leave_ && last_replica >= 0 && static_cast<std::size_t>(last_replica) != r)
+    left_replica(s.key, last_replica);
   s.last_replica = static_cast<int>(r);
   call_joined(r, call.enqueue_s);
   if (!kv_stores_.empty() && reload_from_store(r, call)) return;
@@ -255,9 +258,22 @@ void FleetModel::call_done(std::uint32_t slot, std::size_t replica, const CallOu
   advance(slot);
 }
 
+void FleetModel::left_replica(std::uint64_t session_key, int replica) {
+  if (replica < 0) return;
+  ContinuousBatcher& r = replicas_[static_cast<std::size_t>(replica)];
+  if (r.frees_when_session_leaves()) r.forget_session(session_key, driver_->now());
+}
+
+void FleetModel::left_replicas(const Session& s) {
+  if (!frees_when_sessions_leave_) return;
+  left_replica(s.key, s.last_replica);
+  if (s.last_decode_replica != s.last_replica) left_replica(s.key, s.last_decode_replica);
+}
+
 void FleetModel::end_session(std::uint32_t slot) {
   Session& s = sessions_[slot];
   const double now = driver_->now();
+  left_replicas(s);
   const double duration = now - s.start_s;
   s.graph.settle(now);
   if (in_window(now)) {

@@ -90,6 +90,7 @@ void FleetModel::end_strand(std::uint32_t slot) {
     else
       tokens = std::max(0.0, s.context_tokens - s.fork_context_tokens);  // what the branch added
   }
+  left_replicas(s);
   s.cursor = StepCursor(nullptr);  // a free slot holds no frames
   slot_live_[slot] = kFree;
   free_slots_.push_back(slot);

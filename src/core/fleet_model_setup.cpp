@@ -101,6 +101,8 @@ void FleetModel::set_up_replicas() {
     if (!s.kv_tiers.empty() || store >= 0)
       replicas_.back().attach_kv_tiers(KvTierStack(s.kv_tiers, s.kv_block_bytes, warmup));
     if (store >= 0) replicas_.back().kv_tiers()->attach_store(&kv_stores_[static_cast<std::size_t>(store)]);
+    frees_when_sessions_leave_ |= replicas_.back().frees_when_session_leaves();
+    ranks_by_idleness_ |= replicas_.back().ranks_by_idleness();
   }
 }
 

@@ -43,4 +43,8 @@ std::optional<RetainedKv::Entry> KvStore::take(std::uint64_t session_key, double
   return e;
 }
 
+void KvStore::forget(std::uint64_t session_key, double now) {
+  if (const std::optional<RetainedKv::Entry> e = held_.take(session_key)) change_held(-e->blocks, now);
+}
+
 }  // namespace fleetsim

@@ -91,6 +91,23 @@ std::optional<KvTierStack::Hit> KvTierStack::take(std::uint64_t session_key) {
   return std::nullopt;
 }
 
+void KvTierStack::forget(std::uint64_t session_key, double now) {
+  for (std::size_t level = 0; level < levels_.size(); ++level) {
+    if (std::optional<RetainedKv::Entry> e = held_[level].take(session_key)) {
+      used_blocks_[level] -= e->blocks;
+      return;
+    }
+  }
+  if (!store_) return;
+  std::vector<Landed>& landed = store_->landed;
+  for (std::size_t i = 0; i < landed.size(); ++i) {
+    if (landed[i].entry.session_key != session_key) continue;
+    landed.erase(landed.begin() + static_cast<std::ptrdiff_t>(i));
+    return;
+  }
+  store_->store->forget(session_key, now);
+}
+
 void KvTierStack::give_back(const Hit& hit, double now) {
   if (store_ && hit.level == store_level()) return store_->landed.push_back({hit.entry, hit.network_s});
   // Not counted as an offload: the cache never left the level's memory.

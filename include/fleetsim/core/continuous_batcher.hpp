@@ -30,6 +30,7 @@
 #include "fleetsim/core/power_timeline.hpp"
 #include "fleetsim/core/kv_tier_stack.hpp"
 #include "fleetsim/core/replica_trace.hpp"
+#include "fleetsim/core/idleness_rank.hpp"
 #include "fleetsim/core/retained_kv.hpp"
 #include "fleetsim/core/ring_queue.hpp"
 #include "fleetsim/core/roofline_model.hpp"
@@ -49,6 +50,9 @@ struct CallRequest {
   std::uint32_t workload = 0;
   CallPhase phase = CallPhase::whole;
   bool shared_prefix = false;  // the prompt begins with its workload's shared prefix
+  // Its session's idle fraction when it was issued, in 1/65535: set only for
+  // replicas whose retention ranks by idleness (it fits the padding here).
+  std::uint16_t idleness = 0;
   double enqueue_s = 0.0;
   long prompt_tokens = 0;  // whole prompt: the session's context plus new tokens
   long output_tokens = 1;
@@ -183,6 +187,17 @@ class ContinuousBatcher {
   std::size_t waiting() const { return waiting_.size(); }
   std::size_t running() const { return running_.size(); }
   std::size_t outstanding() const { return waiting_.size() + running_.size(); }
+  // Whether its retention policy frees a session's caches when the session
+  // leaves it (kv_retention tool_gap); then the fleet model calls
+  // forget_session() when the session ends or its next call goes elsewhere.
+  bool frees_when_session_leaves() const { return retention_.frees_when_session_leaves; }
+  // Whether its retention ranks sessions by idleness (kv_retention idleness):
+  // then calls must carry their session's idle fraction (CallRequest::idleness).
+  bool ranks_by_idleness() const { return retention_.ranks_by_idleness; }
+  // Frees the session's cache wherever this replica keeps it: device memory,
+  // its tiers, or the remote store below them. Nothing is counted as an
+  // eviction, an offload or a drop: the cache had no further use.
+  void forget_session(std::uint64_t session_key, double now);
   // Whether the session's cache is in this replica's device memory (not a lower tier).
   bool holds_session(std::uint64_t session_key) const { return retained_.contains(session_key); }
   // Tokens of the session's cache in this replica's device memory; 0 when none.
@@ -256,6 +271,10 @@ class ContinuousBatcher {
   void put_back(const KvReuse& r, const Sequence& s, double now);
   void seat(Sequence& s, const KvReuse& r, long extra, double now);
   bool make_room(long blocks, double now);  // evicts retained caches; false if not enough
+  // A session's cache joins those retained, or returns to them; the cache
+  // retained memory lets go of next (the policy's order).
+  void retain(const RetainedKv::Entry& entry, std::uint16_t idleness);
+  RetainedKv::Entry evict_next();
   void drop_retained(const RetainedKv::Entry& entry, double now);  // frees it, offloading to tiers
   double head_s(const BatchPlan& plan) const { return plan.cost.time_s() + plan.reload_s; }
   void ensure_decode_room(double now, BatcherListener& listener);
@@ -309,6 +328,7 @@ class ContinuousBatcher {
   std::vector<long> scratch_kv_;
   std::vector<long> scratch_blocks_;
   RetainedKv retained_;
+  std::unique_ptr<IdlenessRank> idleness_;  // only with kv_retention idleness: the eviction order
   std::vector<long> prefix_blocks_;          // by prefix; empty: no shared prefixes
   std::unique_ptr<PrefixBlockCache> prefix_cache_;  // none: prefix hashes are ignored
   EngineSettings engine_;  // its scalars first; its names and tiers are read when the replica is built

@@ -166,6 +166,12 @@ class FleetModel : public BatcherListener {
   // the session goes on.
   void call_done(std::uint32_t slot, std::size_t replica, const CallOutcome& out, double pool_wait_s);
   void end_session(std::uint32_t slot);
+  // The session can no longer send `replica` a call (it ended, or its next
+  // call went elsewhere): a replica whose retention frees such caches
+  // (kv_retention tool_gap) frees its cache. left_replicas: every replica
+  // its last calls ran on. Nothing when no pool's retention frees them.
+  void left_replica(std::uint64_t session_key, int replica);
+  void left_replicas(const Session& s);
   std::uint32_t take_slot();
   // Agent graphs (src/core/fleet_model_graph.cpp): a parallel or agent step
   // forks strands and waits for its join; a strand that ends reports to its
@@ -247,6 +253,8 @@ class FleetModel : public BatcherListener {
   FleetDriver* driver_ = nullptr;
   std::vector<ReplicaPlacement> placements_;
   std::vector<ContinuousBatcher> replicas_;
+  bool frees_when_sessions_leave_ = false;  // some replica's retention is tool_gap or idleness
+  bool ranks_by_idleness_ = false;          // some replica's retention is idleness: calls carry it
   std::vector<PowerTimeline> pool_power_;
   std::unique_ptr<Router> router_;
   std::vector<ToolPool> tool_pools_;

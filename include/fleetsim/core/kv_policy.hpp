@@ -31,6 +31,17 @@ struct KvRetentionPolicy {
   // cache and its hashed prompt chunks. Without, every call prefills its
   // whole prompt, and tiers below device memory have nothing to hold.
   bool keeps = true;
+  // Whether the replica frees a session's cache, wherever it is (device
+  // memory, its tiers, the remote store), once the session can no longer
+  // send it a call: the session ended, or its next call went to another
+  // replica. The fleet model tells it (ContinuousBatcher::forget_session);
+  // the replica cannot know. Memory then holds only the caches of sessions
+  // still under way, through their tool calls.
+  bool frees_when_session_leaves = false;
+  // Whether memory pressure evicts the idlest session's cache first
+  // (IdlenessRank) rather than the least recently retained; the fleet model
+  // then gives each call its session's idle fraction (CallRequest::idleness).
+  bool ranks_by_idleness = false;
   // When the cache of a session whose call ended at `now` expires; nullptr
   // when caches never expire (they leave only to make room). It must not
   // decrease from one call to the next: the replica keeps its caches in the

@@ -40,6 +40,8 @@ class KvStore {
   long put(const RetainedKv::Entry& entry, double now);
   // Removes and returns the session's cache, if the store holds it.
   std::optional<RetainedKv::Entry> take(std::uint64_t session_key, double now);
+  // Removes the session's cache without counting a hit: its session ended.
+  void forget(std::uint64_t session_key, double now);
   bool holds(std::uint64_t session_key) const { return held_.contains(session_key); }
   // The node holding a session's cache.
   int node_of(std::uint64_t session_key) const {

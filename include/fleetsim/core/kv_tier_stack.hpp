@@ -87,6 +87,9 @@ class KvTierStack {
   void give_back(const Hit& hit, double now);
   // Counts a reload that admission has committed to.
   void record_reload(const Hit& hit, long tokens_avoided, double now);
+  // Removes the session's cache from its level, or from the store, without
+  // counting it (its session can no longer use it: kv_retention tool_gap).
+  void forget(std::uint64_t session_key, double now);
   // Moves down (or drops) caches whose level's TTL has passed.
   void expire(double now);
   // The replica failed (docs/failures.md): every cache its own levels hold

@@ -47,6 +47,13 @@ struct SessionGraphTally {
     last_change_s_ = now_s;
   }
   void start(double now_s) { last_change_s_ = now_s; }
+  // The session's idleness as MORI ranks agents (kv_retention idleness): the
+  // fraction of its time since `start_s` spent waiting on tools alone, up to
+  // the last change (settle first); 0 before any time has passed.
+  double tool_wait_fraction(double start_s) const {
+    const double elapsed = last_change_s_ - start_s;
+    return elapsed > 0.0 ? blocked_on_tools_s / elapsed : 0.0;
+  }
 
  private:
   double last_change_s_ = 0.0;

@@ -14,6 +14,8 @@ namespace fleetsim {
 KvRetentionPolicy make_none_retention(const EngineSettings& engine);
 KvRetentionPolicy make_lru_retention(const EngineSettings& engine);
 KvRetentionPolicy make_ttl_retention(const EngineSettings& engine);
+KvRetentionPolicy make_tool_gap_retention(const EngineSettings& engine);
+KvRetentionPolicy make_idleness_retention(const EngineSettings& engine);
 
 namespace {
 
@@ -22,6 +24,14 @@ constexpr KvRetentionInfo kPolicies[] = {
     {"none", "free the KV cache as soon as the call ends", false, make_none_retention},
     {"lru", "keep it until memory is needed, evicting the least recently used first", false, make_lru_retention},
     {"ttl", "keep it for at most kv_ttl, and evict earlier (LRU) under memory pressure", true, make_ttl_retention},
+    {"tool_gap",
+     "keep it while the session goes on (through its tool calls), free it when the session ends or its next call "
+     "goes to another replica; evict (LRU) under memory pressure",
+     false, make_tool_gap_retention},
+    {"idleness",
+     "as tool_gap, but under memory pressure evict first the session idle (waiting on tools) for the largest "
+     "fraction of its time so far",
+     false, make_idleness_retention},
 };
 
 }  // namespace
