@@ -119,6 +119,8 @@ TEST_CASE("Failures with notice: calls that finish within the notice are not ret
   const auto& f = rep["pools"][0]["failures"];
   CHECK(f["node_failures"].get<long>() > 10);
   CHECK(f["calls_retried"] == 0);
+  CHECK(f["prefill_tokens_lost"] == 0);  // nothing retried, nothing lost
+  CHECK(f["output_tokens_lost"] == 0);
   const auto& w = rep["workloads"][0];
   CHECK(w["llm_calls_failed"] == 0);
   CHECK(rep["checks"]["little_law"]["relative_error"].get<double>() < 0.02);
@@ -135,6 +137,11 @@ TEST_CASE("Failures: a failed node's calls are retried elsewhere and every sessi
   const auto& f = rep["pools"][0]["failures"];
   CHECK(f["node_failures"].get<long>() > 10);
   CHECK(f["calls_retried"].get<long>() > 0);
+  // The retried calls had done work: a call of 40 output tokens still
+  // running had generated at most 39 of them.
+  CHECK(f["prefill_tokens_lost"].get<long>() > 0);
+  CHECK(f["output_tokens_lost"].get<long>() > 0);
+  CHECK(f["output_tokens_lost"].get<long>() <= 39 * f["calls_retried"].get<long>());
   const auto& w = rep["workloads"][0];
   CHECK(w["llm_calls_failed"] == 0);
   CHECK(w["sessions_in_flight"].get<long>() < 50);
