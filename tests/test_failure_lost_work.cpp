@@ -30,6 +30,26 @@ Scenario failing_at(double fail_s, std::vector<Step> steps) {
   return sc;
 }
 
+// What one call of `prompt` and `output` tokens, alone on the pool from
+// time 0, has lost when the node fails at `fail_s`, and the replica's busy time.
+struct Lost {
+  long node_failures = 0, calls_retried = 0, prefill = 0, output = 0;
+  double busy_s = 0.0;
+  double output_tokens_delivered = 0.0;
+};
+
+Lost lost_by_one_call(double fail_s, double prompt, double output) {
+  const Scenario sc = failing_at(fail_s, {toy_llm(prompt, output)});
+  FleetModel fleet(sc);
+  ToyDriver driver(fleet);
+  driver.arrive(0.0, 0);
+  driver.run(fail_s + 1e-6);
+  const FleetModel::FailureStats* f = fleet.failure_stats(0);
+  REQUIRE(f != nullptr);
+  return {f->node_failures,     f->calls_retried, f->prefill_tokens_lost, f->output_tokens_lost,
+          fleet.replicas()[0].stats().busy_s, fleet.metrics().workloads[0].output_tokens};
+}
+
 }  // namespace
 
 TEST_CASE("A failure mid-decode loses the prompt and the tokens generated so far", "[failures][fleet_model]") {
@@ -43,38 +63,25 @@ TEST_CASE("A failure mid-decode loses the prompt and the tokens generated so far
   const double fail_s = prefill + ten_decodes + 0.5 * toy_iteration_s(1011);
   CHECK(std::floor((fail_s - prefill) / toy_iteration_s(1001)) == 10.0);
 
-  const Scenario sc = failing_at(fail_s, {toy_llm(1000, 100)});
-  FleetModel fleet(sc);
-  ToyDriver driver(fleet);
-  driver.arrive(0.0, 0);
-  driver.run(fail_s + 1e-6);
-
-  const FleetModel::FailureStats* f = fleet.failure_stats(0);
-  REQUIRE(f != nullptr);
-  CHECK(f->node_failures == 1);
-  CHECK(f->calls_retried == 1);
-  CHECK(f->prefill_tokens_lost == 1000);
-  CHECK(f->output_tokens_lost == 11);
+  const Lost lost = lost_by_one_call(fail_s, 1000, 100);
+  CHECK(lost.node_failures == 1);
+  CHECK(lost.calls_retried == 1);
+  CHECK(lost.prefill == 1000);
+  CHECK(lost.output == 11);
   // The busy time up to the failure is still counted: the work was done.
-  CHECK(fleet.replicas()[0].stats().busy_s == exactly(fail_s));
-  CHECK(fleet.metrics().workloads[0].output_tokens == 0);
+  CHECK(lost.busy_s == exactly(fail_s));
+  CHECK(lost.output_tokens_delivered == 0);
 }
 
 TEST_CASE("A failure within the prefill iteration loses no token", "[failures][fleet_model]") {
   // The iteration cut in progress yields nothing: its time is counted busy,
   // its tokens never existed.
   const double fail_s = 0.5 * toy_iteration_s(1000);
-  const Scenario sc = failing_at(fail_s, {toy_llm(1000, 100)});
-  FleetModel fleet(sc);
-  ToyDriver driver(fleet);
-  driver.arrive(0.0, 0);
-  driver.run(fail_s + 1e-6);
-  const FleetModel::FailureStats* f = fleet.failure_stats(0);
-  REQUIRE(f != nullptr);
-  CHECK(f->calls_retried == 1);
-  CHECK(f->prefill_tokens_lost == 0);
-  CHECK(f->output_tokens_lost == 0);
-  CHECK(fleet.replicas()[0].stats().busy_s == exactly(fail_s));
+  const Lost lost = lost_by_one_call(fail_s, 1000, 100);
+  CHECK(lost.calls_retried == 1);
+  CHECK(lost.prefill == 0);
+  CHECK(lost.output == 0);
+  CHECK(lost.busy_s == exactly(fail_s));
 }
 
 TEST_CASE("A failure counts the work of the running calls, not of the waiting nor the finished",
