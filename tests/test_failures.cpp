@@ -180,7 +180,7 @@ namespace {
 // (A function: `with` checks its edit, which Catch can only do inside a test.)
 std::string replaced() {
   return with(kQuiet, "      failures: {mttf: 2h, mttr: 30min}",
-              "      autoscale: {policy: schedule, min: 1, max: 20, schedule: [{at: 0s, nodes: 20}], startup: 30min}\n"
+              "      autoscale: {policy: schedule, min: 1, max: 20, schedule: [{at: 0s, nodes: 20}], startup: 30min, load_bandwidth: 0GB/s}\n"
               "      failures: {mttf: 2h}");
 }
 
@@ -233,7 +233,7 @@ TEST_CASE("Failures in an autoscaled pool under load: every session ends, calls 
   const std::string scaled = with(kLoaded, "      failures: {mttf: 20min, mttr: 2min}",
                                   "      failures: {mttf: 20min}\n"
                                   "      autoscale: {policy: concurrency, target: 4, min: 1, max: 10, interval: 30s, "
-                                  "startup: 2min}");
+                                  "startup: 2min, load_bandwidth: 0GB/s}");
   const auto rep = run_report_json("loaded-scaled.yaml", scaled);
   const auto& pool = rep["pools"][0];
   const auto& w = rep["workloads"][0];
