@@ -218,7 +218,7 @@ fleet:
       count: 1
       models: [llama-3.2-3b]
       engine: {max_batch_size: 4, kv_retention: none}
-      autoscale: {policy: schedule, min: 1, max: 3, schedule: [{at: 0s, nodes: 1}, {at: 1h, nodes: 3}], startup: 10min}
+      autoscale: {policy: schedule, min: 1, max: 3, schedule: [{at: 0s, nodes: 1}, {at: 1h, nodes: 3}], startup: 10min, load_bandwidth: 0GB/s}
 workloads:
   - name: w
     arrivals: {process: poisson, rate: 0.2/s}
@@ -249,7 +249,7 @@ TEST_CASE("A scheduled pool pays for the node-hours it holds", "[autoscaling][re
   // The same scenario with a fixed pool of one node pays 2 node-hours.
   const auto fixed = run_report_json(
       "fixed.yaml",
-      with(kScheduled, "      autoscale: {policy: schedule, min: 1, max: 3, schedule: [{at: 0s, nodes: 1}, {at: 1h, nodes: 3}], startup: 10min}\n", ""));
+      with(kScheduled, "      autoscale: {policy: schedule, min: 1, max: 3, schedule: [{at: 0s, nodes: 1}, {at: 1h, nodes: 3}], startup: 10min, load_bandwidth: 0GB/s}\n", ""));
   CHECK_FALSE(fixed["pools"][0].contains("autoscale"));
   CHECK(fixed["pools"][0]["compute_cost_usd"].get<double>() == Approx(2.0 * 3.77024).epsilon(1e-9));
 
@@ -279,6 +279,31 @@ TEST_CASE("A scheduled pool pays for the node-hours it holds", "[autoscaling][re
                                     "hardware:\n  graviton4-r8g.16xlarge:\n    purchase: {reserved_1y: {price_per_hour: 2.0}}\n" +
                                         with(split, "base_nodes: 2", "base_nodes: 0"));
   CHECK(none["pools"][0]["compute_cost_usd"].get<double>() == Approx(4.0 * 3.77024).epsilon(1e-9));
+}
+
+TEST_CASE("A pool that gives no provisioning figures takes its node type's from the catalog", "[autoscaling][catalog]") {
+  // graviton4-r8g.16xlarge's entry: 25.8 s to launch and boot, weights at
+  // 125 MiB/s (docs/catalog.md, "Provisioning defaults"); one replica a node
+  // of Llama 3.2 3B, 3.21e9 bf16 weights: 25.8 + 6.42e9 / (125 x 2^20) = 74.78 s.
+  const std::string line = "startup: 10min, load_bandwidth: 0GB/s}";
+  const double load_s = 3.21e9 * 2.0 / (125.0 * 1024 * 1024);
+  const auto defaults = run_report_json("scheduled-defaults.yaml", with(kScheduled, ", " + line, "}"));
+  CHECK(defaults["pools"][0]["autoscale"]["provisioning_s"].get<double>() == Approx(25.8 + load_s).epsilon(1e-12));
+  // Each key the scenario gives wins over the entry's, the other stays.
+  const auto startup = run_report_json("scheduled-startup.yaml", with(kScheduled, line, "startup: 10min}"));
+  CHECK(startup["pools"][0]["autoscale"]["provisioning_s"].get<double>() == Approx(600.0 + load_s).epsilon(1e-12));
+  const auto bandwidth =
+      run_report_json("scheduled-bandwidth.yaml", with(kScheduled, line, "load_bandwidth: 1GB/s}"));
+  CHECK(bandwidth["pools"][0]["autoscale"]["provisioning_s"].get<double>() == Approx(25.8 + 6.42).epsilon(1e-12));
+  // An entry whose scenario override sets its own provisioning.
+  const auto own = run_report_json("scheduled-own.yaml",
+                                   "hardware:\n  graviton4-r8g.16xlarge:\n    provisioning: {startup: 1min, load_bandwidth: 2GB/s}\n" +
+                                       with(kScheduled, ", " + line, "}"));
+  CHECK(own["pools"][0]["autoscale"]["provisioning_s"].get<double>() == Approx(60.0 + 3.21).epsilon(1e-12));
+  // A node type without figures (an owned server) provisions instantly.
+  const auto none = run_report_json(
+      "scheduled-none.yaml", with(with(kScheduled, ", " + line, "}"), "graviton4-r8g.16xlarge", "xeon6-6980p-2s"));
+  CHECK(none["pools"][0]["autoscale"]["provisioning_s"].get<double>() == 0.0);
 }
 
 TEST_CASE("A scheduled pool's baseline carbon follows its nodes through the hours", "[autoscaling][carbon]") {
@@ -311,7 +336,7 @@ fleet:
       count: 20
       models: [llama-3.2-3b]
       engine: {max_batch_size: 1, kv_retention: none}
-      autoscale: {policy: utilization, target: 0.5, min: 1, max: 400, interval: 15s, tolerance: 0, scale_in_window: 0s}
+      autoscale: {policy: utilization, target: 0.5, min: 1, max: 400, interval: 15s, tolerance: 0, scale_in_window: 0s, startup: 0s, load_bandwidth: 0GB/s}
 workloads:
   - name: w
     arrivals: {process: piecewise, pieces: [{at: 0s, rate: 40/s}, {at: 30min, rate: 80/s}]}
@@ -323,7 +348,7 @@ simulation: {duration: 1h, warmup: 0s, seed: 11}
   REQUIRE(pool.contains("autoscale"));
   // The service time of one call, alone on a replica, from its own run.
   const std::string alone = with(with(with(with(text, "rate: 40/s", "rate: 0.001/s"), "rate: 80/s", "rate: 0.001/s"),
-                                      "      autoscale: {policy: utilization, target: 0.5, min: 1, max: 400, interval: 15s, tolerance: 0, scale_in_window: 0s}\n", ""),
+                                      "      autoscale: {policy: utilization, target: 0.5, min: 1, max: 400, interval: 15s, tolerance: 0, scale_in_window: 0s, startup: 0s, load_bandwidth: 0GB/s}\n", ""),
                                  "{duration: 1h, warmup: 0s, seed: 11}", "{sessions: 1, seed: 11}");
   const double service_s = run_report_json("alone.yaml", alone)["workloads"][0]["call_latency_s"]["mean"].get<double>();
   REQUIRE(service_s > 0.1);
@@ -340,7 +365,7 @@ simulation: {duration: 1h, warmup: 0s, seed: 11}
 
 TEST_CASE("The reader refuses autoscaling it cannot honour", "[autoscaling][scenario]") {
   const std::string line =
-      "      autoscale: {policy: schedule, min: 1, max: 3, schedule: [{at: 0s, nodes: 1}, {at: 1h, nodes: 3}], startup: 10min}";
+      "      autoscale: {policy: schedule, min: 1, max: 3, schedule: [{at: 0s, nodes: 1}, {at: 1h, nodes: 3}], startup: 10min, load_bandwidth: 0GB/s}";
   auto edit = [&](const std::string& replacement) { return with(kScheduled, line, replacement); };
   check_error(edit("      autoscale: {policy: nightly, min: 1, max: 3}"), "unknown autoscaling policy", "schedule");
   check_error(edit("      autoscale: {policy: utilization, min: 1, max: 3}"), "the utilization policy needs a target",

@@ -284,6 +284,10 @@ TEST_CASE("Disaggregated calls survive failing and autoscaled pools: every sessi
   const long retried = failing["pools"][1]["failures"]["calls_retried"].get<long>();
   CHECK(retried > 0);
   CHECK(w["kv_transfers"]["transfers"].get<long>() == 100 + retried);
+  // Each retried call had its 2,000-token prompt prefilled on the prefill
+  // pool (nothing cached: one call a session), which its retry does again
+  // (docs/failures.md, "What a failure loses").
+  CHECK(failing["pools"][1]["failures"]["prefill_tokens_lost"].get<long>() == 2000 * retried);
 
   std::string scaled = yaml;
   scaled.replace(scaled.find("      failures: {mttf: 1min, mttr: 30s}\n"), 40,

@@ -119,6 +119,8 @@ TEST_CASE("Failures with notice: calls that finish within the notice are not ret
   const auto& f = rep["pools"][0]["failures"];
   CHECK(f["node_failures"].get<long>() > 10);
   CHECK(f["calls_retried"] == 0);
+  CHECK(f["prefill_tokens_lost"] == 0);  // nothing retried, nothing lost
+  CHECK(f["output_tokens_lost"] == 0);
   const auto& w = rep["workloads"][0];
   CHECK(w["llm_calls_failed"] == 0);
   CHECK(rep["checks"]["little_law"]["relative_error"].get<double>() < 0.02);
@@ -135,6 +137,11 @@ TEST_CASE("Failures: a failed node's calls are retried elsewhere and every sessi
   const auto& f = rep["pools"][0]["failures"];
   CHECK(f["node_failures"].get<long>() > 10);
   CHECK(f["calls_retried"].get<long>() > 0);
+  // The retried calls had done work: a call of 40 output tokens still
+  // running had generated at most 39 of them.
+  CHECK(f["prefill_tokens_lost"].get<long>() > 0);
+  CHECK(f["output_tokens_lost"].get<long>() > 0);
+  CHECK(f["output_tokens_lost"].get<long>() <= 39 * f["calls_retried"].get<long>());
   const auto& w = rep["workloads"][0];
   CHECK(w["llm_calls_failed"] == 0);
   CHECK(w["sessions_in_flight"].get<long>() < 50);
@@ -173,7 +180,7 @@ namespace {
 // (A function: `with` checks its edit, which Catch can only do inside a test.)
 std::string replaced() {
   return with(kQuiet, "      failures: {mttf: 2h, mttr: 30min}",
-              "      autoscale: {policy: schedule, min: 1, max: 20, schedule: [{at: 0s, nodes: 20}], startup: 30min}\n"
+              "      autoscale: {policy: schedule, min: 1, max: 20, schedule: [{at: 0s, nodes: 20}], startup: 30min, load_bandwidth: 0GB/s}\n"
               "      failures: {mttf: 2h}");
 }
 
@@ -226,7 +233,7 @@ TEST_CASE("Failures in an autoscaled pool under load: every session ends, calls 
   const std::string scaled = with(kLoaded, "      failures: {mttf: 20min, mttr: 2min}",
                                   "      failures: {mttf: 20min}\n"
                                   "      autoscale: {policy: concurrency, target: 4, min: 1, max: 10, interval: 30s, "
-                                  "startup: 2min}");
+                                  "startup: 2min, load_bandwidth: 0GB/s}");
   const auto rep = run_report_json("loaded-scaled.yaml", scaled);
   const auto& pool = rep["pools"][0];
   const auto& w = rep["workloads"][0];

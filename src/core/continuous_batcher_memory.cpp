@@ -5,6 +5,7 @@
 // loses when its node goes off or fails.
 #include <algorithm>
 #include <cassert>
+#include <utility>
 
 #include "fleetsim/core/continuous_batcher.hpp"
 
@@ -53,15 +54,44 @@ void ContinuousBatcher::pin_prefix(Sequence& s) {
   s.shared = blocks;
 }
 
-void ContinuousBatcher::fail(double now, std::vector<CallRequest>& aborted) {
+void ContinuousBatcher::halt(const BatchPlan& plan, double start_s, double now) {
+  account_unfinished(plan, start_s, now);
+  halted_ = {};
+  if (plan.kind == BatchPlan::Kind::idle) return;
+  long k = iterations_done(plan, now - start_s);
+  if (k <= 0) return;
+  // What complete() would have applied for those k iterations: the first
+  // iteration's prompt chunks and tokens, then one token a sequence an iteration.
+  if (plan.kind == BatchPlan::Kind::iteration) {
+    for (const Sequence& s : running_) {
+      if (s.chunk < 0) continue;
+      if (!s.prefilling()) {
+        halted_.output_tokens += 1;
+        continue;
+      }
+      halted_.prefill_tokens += s.chunk;
+      if (s.kv_tokens + s.chunk >= s.target) halted_.output_tokens += 1;  // its last chunk yields a token
+    }
+    k -= 1;
+  }
+  halted_.output_tokens += k * static_cast<long>(running_.size());
+}
+
+LostWork ContinuousBatcher::fail(double now, std::vector<CallRequest>& aborted) {
   touch(now);
+  LostWork lost = std::exchange(halted_, LostWork{});
   for (Sequence& s : running_) {
     free_blocks_ += s.blocks - s.shared;
+    lost.prefill_tokens += s.computed;
+    lost.output_tokens += s.generated;
     aborted.push_back(s.call);
   }
   for (std::size_t i = 0; i < waiting_.size(); ++i) {
     Sequence& s = waiting_[i];
     free_blocks_ += s.blocks - s.shared;
+    // A preempted call waits with the work it did before.
+    lost.prefill_tokens += s.computed;
+    lost.output_tokens += s.generated;
     aborted.push_back(s.call);
   }
   running_.clear();
@@ -73,6 +103,7 @@ void ContinuousBatcher::fail(double now, std::vector<CallRequest>& aborted) {
   if (tiers_) tiers_->lose_all(now);
   down_ = true;
   if (series_) report_levels(now);
+  return lost;
 }
 
 void ContinuousBatcher::drop_retained(const RetainedKv::Entry& entry, double now) {

@@ -118,7 +118,8 @@ void FleetModel::fail_unit(FailingPool& fp, int unit) {
   for (std::size_t r = first; r < first + static_cast<std::size_t>(fp.replicas_per_unit); ++r) {
     driver_->halt_replica(r);
     aborted_.clear();
-    replicas_[r].fail(now, aborted_);
+    const LostWork lost = replicas_[r].fail(now, aborted_);
+    if (in_window(now)) count_lost_work(fp, lost);
     // A retry may come back to this replica, when every replica of its
     // model is down: it then waits here for the repair.
     for (const CallRequest& call : aborted_) retry_call(fp, r, call);
@@ -127,6 +128,16 @@ void FleetModel::fail_unit(FailingPool& fp, int unit) {
   // Time to repair: exponential with mean mttr.
   const double repair = -fp.spec.mttr_s * std::log(fp.rng.uniform_open01());
   driver_->call_back_at(now + repair, fleet_timer_token(FleetTimer::node_repair, fp.first_timer + static_cast<std::size_t>(unit)));
+}
+
+void FleetModel::count_lost_work(FailingPool& fp, const LostWork& lost) {
+  fp.stats.prefill_tokens_lost += lost.prefill_tokens;
+  fp.stats.output_tokens_lost += lost.output_tokens;
+  // A disaggregated call in its decode phase had its prompt prefilled on a
+  // prefill replica: its retry starts over from there (retry_call).
+  for (const CallRequest& call : aborted_)
+    if (call.phase == CallPhase::decode)
+      fp.stats.prefill_tokens_lost += transfers_[static_cast<std::size_t>(call.call_id)].computed_tokens;
 }
 
 void FleetModel::repair_unit(FailingPool& fp, int unit) {

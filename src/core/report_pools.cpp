@@ -99,6 +99,8 @@ void add_pool_sections(PoolReport& pr, const FleetModel& fleet, const Window& wi
     if (pool.failures->scope == FailureSpec::Scope::replica) fr.scope = "replica";
     fr.node_failures = fs->node_failures;
     fr.calls_retried = fs->calls_retried;
+    fr.prefill_tokens_lost = fs->prefill_tokens_lost;
+    fr.output_tokens_lost = fs->output_tokens_lost;
     fr.down_node_hours = fs->nodes_down.area() / kSecondsPerHour;
     // Of the node time the pool held: an autoscaled pool's varies.
     fr.availability = 1.0 - ratio(fs->nodes_down.area(), scaler ? node_seconds : pool.count * window);

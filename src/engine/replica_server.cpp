@@ -127,7 +127,7 @@ void ReplicaServer::finish(long iterations) {
 void ReplicaServer::halt() {
   if (state_ == State::idle) return;
   if (state_ == State::busy || state_ == State::decode_run) {
-    batcher_.account_unfinished(plan_, plan_start_s_, queue_.now());
+    batcher_.halt(plan_, plan_start_s_, queue_.now());
     if (plan_.clock != 0) count_lowered(queue_.now(), -1);
   }
   if (power_cap_ != nullptr && state_ != State::starting) {

@@ -107,7 +107,7 @@ void read_pacing(YamlReader& r, const YAML::Node& map, const std::string& path, 
   if (const YAML::Node n = YamlReader::get(map, "startup"))
     if (auto v = r.quantity(n, child_path(path, "startup"), Dimension::duration, at_least(0))) a.startup_s = *v;
   if (const YAML::Node n = YamlReader::get(map, "load_bandwidth"))
-    if (auto v = r.quantity(n, child_path(path, "load_bandwidth"), Dimension::bandwidth, greater_than(0)))
+    if (auto v = r.quantity(n, child_path(path, "load_bandwidth"), Dimension::bandwidth, at_least(0)))
       a.load_bandwidth_bytes_per_s = *v;
 }
 

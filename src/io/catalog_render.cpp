@@ -135,6 +135,10 @@ Json hardware_json(const HardwareSpec& h) {
   j["host_power_w"] = number(h.host_power_w);
   j["price_per_hour_usd"] = number(h.price_per_hour_usd);
   j["price_date"] = h.price_date;
+  // Only where the entry gives a figure: other entries keep their bytes.
+  if (h.provisioning_startup_s > 0 || h.provisioning_load_bandwidth_bps > 0)
+    j["provisioning"] = {{"startup_s", number(h.provisioning_startup_s)},
+                         {"load_bandwidth_bytes_per_s", number(h.provisioning_load_bandwidth_bps)}};
   if (!h.kv_tiers.empty()) {  // only where the entry has some: other entries keep their bytes
     Json tiers = Json::array();
     for (const KvTierSpec& t : h.kv_tiers)

@@ -188,6 +188,10 @@ void read_pool_autoscale(YamlReader& r, const YAML::Node& n, const std::string& 
                          Pool& pool) {
   auto spec = read_autoscale(r, n, path);
   if (!spec) return;
+  // What the scenario does not say of the provisioning delay, the node
+  // type's catalog entry does (0 where it has no figure).
+  if (!YamlReader::get(n, "startup")) spec->startup_s = pool.hardware.provisioning_startup_s;
+  if (!YamlReader::get(n, "load_bandwidth")) spec->load_bandwidth_bytes_per_s = pool.hardware.provisioning_load_bandwidth_bps;
   if (site.count_ok && (pool.count < spec->min_nodes || pool.count > spec->max_nodes)) {
     r.error(site.count, child_path(site.path, "count"),
             fmt::format("count {} is outside the autoscaler's min..max ({}..{})", pool.count, spec->min_nodes,

@@ -16,7 +16,7 @@ const std::vector<std::string> kCommonKeys = {
     "memory_capacity", "interconnect_bandwidth", "interconnect_latency", "interconnect_efficiency",
     "network_bandwidth", "network_latency", "efficiency", "matmul_knee",
     "iteration_overhead", "kernel_floor", "power", "price_per_hour", "price_date", "embodied_carbon", "sources",
-    "purchase", "pstates"};
+    "purchase", "pstates", "provisioning"};
 const std::vector<std::string> kGpuOnlyKeys = {"devices"};
 const std::vector<std::string> kCpuOnlyKeys = {"sockets",        "cores_per_socket",     "clock",
                                                "core_bandwidth", "bandwidth_knee",       "core_to_core_latency",
@@ -181,7 +181,7 @@ void read_performance(const EntryFields& f, bool complete, const HardwareSpec* b
   }
 }
 
-// Power draw, prices and embodied carbon: what the node costs to run and own.
+// Power draw, prices, provisioning and embodied carbon: what the node costs to run and own.
 void read_costs(const EntryFields& f, bool complete, HardwareSpec& hw) {
   YamlReader& reader = f.reader;
   const YAML::Node& entry = f.entry;
@@ -201,6 +201,13 @@ void read_costs(const EntryFields& f, bool complete, HardwareSpec& hw) {
   if (YamlReader::get(entry, "price_per_hour")) hw.purchase_options.clear();
   if (const YAML::Node n = YamlReader::get(entry, "purchase"))
     read_purchase_options(reader, n, child_path(path, "purchase"), hw.purchase_options);
+  // Optional: an autoscaled pool's provisioning delay when its scenario gives none.
+  if (const YAML::Node n = YamlReader::get(entry, "provisioning")) {
+    read_nested(reader, n, child_path(path, "provisioning"),
+                {{"startup", &hw.provisioning_startup_s, Dimension::duration, at_least(0)},
+                 {"load_bandwidth", &hw.provisioning_load_bandwidth_bps, Dimension::bandwidth, at_least(0)}},
+                false);
+  }
   if (const YAML::Node n = YamlReader::get(entry, "embodied_carbon")) {
     // Optional, no default: both figures or neither (docs/performance-model.md, 5.1).
     read_nested(reader, n, child_path(path, "embodied_carbon"),

@@ -104,6 +104,8 @@ constexpr UnitEntry kUnits[] = {
     // pool.failures
     {"node_failures", "count"},
     {"calls_retried", "count"},
+    {"prefill_tokens_lost", "tokens"},
+    {"output_tokens_lost", "tokens"},
     {"availability", "fraction"},
     {"expected_availability", "fraction"},
     {"down_node_hours", "node-h"},

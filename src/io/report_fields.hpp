@@ -179,6 +179,8 @@ void report_fields(Side& s, F& f) {
   s.text_unless("scope", f.scope, "node");  // absent: whole nodes fail, as before scopes existed
   s.count("node_failures", f.node_failures);
   s.count("calls_retried", f.calls_retried);
+  s.count("prefill_tokens_lost", f.prefill_tokens_lost);
+  s.count("output_tokens_lost", f.output_tokens_lost);
   s.figure("down_node_hours", f.down_node_hours);
   s.figure("availability", f.availability);
   s.figure("expected_availability", f.expected_availability);

@@ -271,13 +271,16 @@ void failures_section(std::string& out, const Report& r) {
   text::TextTable table({{"pool", Align::left},
                          {"failures"},
                          {"calls retried"},
+                         {"prefill tok lost"},
+                         {"output tok lost"},
                          {"down node-hours"},
                          {"availability"},
                          {notice ? "MTTF/(MTTF+notice+MTTR)" : "MTTF/(MTTF+MTTR)"}});
   for (const PoolReport& p : r.pools)
     if (const auto& f = p.failures)
       table.add_row({f->scope == "replica" ? p.name + " (replicas)" : p.name, text::count(f->node_failures),
-                     text::count(f->calls_retried),
+                     text::count(f->calls_retried), text::count(f->prefill_tokens_lost),
+                     text::count(f->output_tokens_lost),
                      text::grouped(f->down_node_hours, 1), text::percent(f->availability, 2),
                      text::percent(f->expected_availability, 2)});
   out += table.render("  ");

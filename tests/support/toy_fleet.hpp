@@ -146,7 +146,7 @@ class ToyDriver : public FleetDriver {
   void halt_replica(std::size_t r) override {
     Replica& rep = replicas_[r];
     if (rep.state == State::busy || rep.state == State::decode_run)
-      fleet_.replicas()[r].account_unfinished(rep.plan, rep.plan_start_s, now_);
+      fleet_.replicas()[r].halt(rep.plan, rep.plan_start_s, now_);
     ++rep.generation;  // its pending event goes stale
     rep.state = State::idle;
   }

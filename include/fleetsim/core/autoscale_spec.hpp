@@ -28,7 +28,8 @@ struct AutoscaleSpec {
   // queue_delay_percentile: which percentile of the waits to hold at `target`.
   double percentile = 95.0;
   // Provisioning delay of a node: instance start, then its models' weights
-  // read at `load_bandwidth` (0: loading takes no time).
+  // read at `load_bandwidth` (0: loading takes no time). The reader fills
+  // what the scenario leaves out from the node type's catalog entry.
   double startup_s = 0.0;
   double load_bandwidth_bytes_per_s = 0.0;
   // schedule: from `at_s` (seconds from the run's start, modulo `period_s`

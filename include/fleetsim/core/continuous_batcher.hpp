@@ -112,6 +112,15 @@ struct LowerClock {
   PowerModel power;
 };
 
+// The work a failure throws away (docs/failures.md, "What a failure
+// loses"): the prefill tokens its calls had computed (their prompts, and a
+// preempted call's recomputation) and the output tokens they had generated,
+// all of which their retries compute again.
+struct LostWork {
+  long prefill_tokens = 0;
+  long output_tokens = 0;
+};
+
 // Accumulated over the measured window.
 struct ReplicaStats {
   double busy_s = 0.0;
@@ -176,11 +185,18 @@ class ContinuousBatcher {
   // Its node goes off (an autoscaler drained it): the caches kept for
   // sessions are lost. Requires no call waiting or running here.
   void power_off(double now);
+  // Its node failed and the engine cuts its plan, begun at start_s, short at
+  // `now`: accounts the part that ran (account_unfinished) and keeps what the
+  // plan's whole iterations had computed for fail() to count as lost (an
+  // iteration cut in progress yields nothing).
+  void halt(const BatchPlan& plan, double start_s, double now);
   // Its node failed (docs/failures.md): every call waiting or running here is
   // appended to `aborted`, with its KV, and the caches kept for sessions are
   // lost. The replica then plans nothing until set_down(false): calls routed
-  // to it meanwhile wait. The engine must already have cut its plan short.
-  void fail(double now, std::vector<CallRequest>& aborted);
+  // to it meanwhile wait. The engine must already have cut its plan short
+  // (halt). Returns the work the aborted calls had done here, the halted
+  // plan's included.
+  LostWork fail(double now, std::vector<CallRequest>& aborted);
   void set_down(bool down) { down_ = down; }
   bool down() const { return down_; }
 
@@ -343,6 +359,7 @@ class ContinuousBatcher {
   void unpin_chunks(Sequence& s);         // it leaves the batch: its chunks become evictable
 
   std::vector<LowerClock> lower_clocks_;  // empty: plans run at the pool's state
+  LostWork halted_;  // the whole iterations of a plan halt() cut short, until fail() counts them
   AdmissionWaits admission_waits_;
   bool keep_waits_ = false;
   std::vector<double> kept_waits_;

@@ -130,6 +130,10 @@ class FleetModel : public BatcherListener {
   struct FailureStats {
     long node_failures = 0;   // units (nodes, or replicas) that failed in the window
     long calls_retried = 0;   // calls taken back from failed units in the window
+    // The work those calls had done and their retries do again (a decode
+    // call's prefill on its prefill replica included): LostWork.
+    long prefill_tokens_lost = 0;
+    long output_tokens_lost = 0;
     StepIntegral nodes_down;  // in nodes (a replica counts its share), from the window's start
     explicit FailureStats(double window_start_s) : nodes_down(window_start_s) {}
   };
@@ -224,6 +228,8 @@ class FleetModel : public BatcherListener {
   // Closes the unit's replicas to new calls; counts it down from now.
   void close_unit(FailingPool& fp, int unit);
   void fail_unit(FailingPool& fp, int unit);
+  // Adds what a failed replica's calls (in aborted_) had computed to the pool's count.
+  void count_lost_work(FailingPool& fp, const LostWork& lost);
   void repair_unit(FailingPool& fp, int unit);
   // An autoscaled pool's failed node: replaced, or off when it was draining.
   void replace_node(FailingPool& fp, int node);

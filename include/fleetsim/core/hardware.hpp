@@ -116,6 +116,14 @@ struct HardwareSpec {
   double embodied_kgco2e = 0.0;
   double embodied_life_years = 0.0;
 
+  // How long a node takes from its start to serving, for an autoscaled pool
+  // whose `autoscale:` does not say (docs/autoscaling.md, "Provisioning
+  // delay"): the instance's launch and boot, and the rate its replicas'
+  // weights load at. 0 where the catalog has no sourced figure: that part
+  // then takes no time.
+  double provisioning_startup_s = 0.0;
+  double provisioning_load_bandwidth_bps = 0.0;
+
   // Memory below the devices that can hold KV caches (host DRAM, ...), top
   // first; unused unless a pool's engine names them (EngineSettings::kv_tiers).
   std::vector<KvTierSpec> kv_tiers;

@@ -122,6 +122,9 @@ struct FailureReport {
   std::string scope = "node";          // what fails: "node", or "replica" (one replica alone)
   std::int64_t node_failures = 0;      // units that failed: nodes, or replicas with scope replica
   std::int64_t calls_retried = 0;      // taken back from failed nodes and routed again
+  // What those calls had computed, lost with them and computed again on retry.
+  std::int64_t prefill_tokens_lost = 0;
+  std::int64_t output_tokens_lost = 0;
   double down_node_hours = 0.0;        // node time spent failed
   double availability = 0.0;           // 1 - down node time / (nodes x window)
   double expected_availability = 0.0;  // mttf / (mttf + notice + mttr)
