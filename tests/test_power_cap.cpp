@@ -109,9 +109,27 @@ TEST_CASE("under load a binding cap holds plans, and the measured pool power sta
 TEST_CASE("a power cap below the baseline plus one replica's largest draw is an error naming the least cap",
           "[power_cap]") {
   check_error(with(kTwoCalls, "6160W", "6kW"),
-              "test.yaml:3:14: error: fleet.power_cap: power_cap 6000 W leaves 2080 W above the pools' baseline of "
+              "test.yaml:3:14: error: fleet.power_cap: power_cap 6000 W leaves 2080 W above the fleet's baseline of "
               "3920 W, less than one replica's largest draw above idle, 2240 W",
               "raise it to at least 6160 W");
+}
+
+TEST_CASE("a tool pool is inside the cap at its full draw, which the least cap and the baseline count",
+          "[power_cap]") {
+  // One Graviton4 c8g.48xlarge tool node: host 160 W + 2 sockets x 120 W
+  // with every core busy = 400 W, reserved: the cap does not gate tool calls.
+  const std::string with_tools =
+      with(kTwoCalls, "routing:", "  tool_pools:\n    - {name: sandbox, hardware: graviton4-c8g.48xlarge, count: 1}\nrouting:");
+  check_error(with_tools,
+              "test.yaml:3:14: error: fleet.power_cap: power_cap 6160 W leaves 1840 W above the fleet's baseline of "
+              "4320 W, less than one replica's largest draw above idle, 2240 W",
+              "raise it to at least 6560 W");
+  // At the least cap the two calls' plans still run one after the other.
+  const Json capped = run_json("tools.yaml", with(with_tools, "6160W", "6560W"));
+  const Json& pc = capped["fleet"]["power_cap"];
+  CHECK(pc["baseline_w"].get<double>() == 4320.0);
+  CHECK(pc["held_plans"].get<long>() == 1);
+  CHECK(pc["peak_power_w"].get<double>() <= 6560.0 + 1e-6);
 }
 
 TEST_CASE("a power cap with an autoscaled pool is refused for now", "[power_cap]") {

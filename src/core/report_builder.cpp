@@ -113,10 +113,23 @@ double node_baseline_power_w(const Pool& pool) {
   return pool.hardware.host_power_w + pool.hardware.devices * pool.hardware.device_power.idle_w;
 }
 
-// Baseline of the model pools' nodes: what a power cap's budget is left after.
+double kv_store_power_w(const KvStoreSpec& store) {
+  return store.count * (store.hardware.host_power_w + store.hardware.devices * store.hardware.device_power.idle_w);
+}
+
+double tool_pool_reserved_power_w(const ToolPoolSpec& tools) {
+  const HardwareSpec& h = tools.hardware;
+  return tools.count * (h.host_power_w + h.devices * std::max(h.device_power.idle_w, h.device_power.compute_bound_w));
+}
+
+// What a power cap's budget is left after: the model pools' nodes at
+// baseline, and what the cap does not gate at its highest: KV store nodes
+// (a constant draw) and tool pools with every core busy.
 double fleet_baseline_power_w(const Scenario& scenario) {
   double watts = 0.0;
   for (const Pool& pool : scenario.pools) watts += pool.max_nodes() * node_baseline_power_w(pool);
+  for (const ToolPoolSpec& tools : scenario.tool_pools) watts += tool_pool_reserved_power_w(tools);
+  for (const KvStoreSpec& store : scenario.kv_stores) watts += kv_store_power_w(store);
   return watts;
 }
 

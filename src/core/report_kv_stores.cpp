@@ -29,8 +29,7 @@ KvStoreReport kv_store_report(const FleetModel& fleet, std::size_t k, const Cost
   s.caches_evicted = st.caches_evicted;
   s.hits = st.hits;
   s.node_hours = spec.count * win.length_s / kSecondsPerHour;
-  const double idle_w = spec.count * (spec.hardware.host_power_w +
-                                      spec.hardware.devices * spec.hardware.device_power.idle_w);
+  const double idle_w = kv_store_power_w(spec);
   s.energy_j = idle_w * win.length_s;
   s.mean_power_w = ratio(s.energy_j, win.length_s);
   s.peak_power_w = idle_w;

@@ -140,18 +140,18 @@ void read_power_cap(ScenarioContext& ctx, const YAML::Node& n) {
       return;
     }
     const DevicePower& d = pool.hardware.device_power;
-    baseline += pool.count * node_baseline_power_w(pool);
     if (pool.count > 0)
       largest = std::max(largest, pool.engine.tensor_parallel *
                                       (std::max(d.compute_bound_w, d.memory_bound_w) - d.idle_w));
   }
+  baseline = fleet_baseline_power_w(sc);  // tool pools and KV stores reserved at their highest draw
   const auto lowest = std::min_element(steps.begin(), steps.end(), [](const StepRead& a, const StepRead& b) {
     return a.step.cap_w < b.step.cap_w;
   });
   const double cap = lowest->step.cap_w;
   if (cap < baseline + largest) {
     r.error(lowest->power, lowest->path,
-            fmt::format("power_cap {:.0f} W leaves {:.0f} W above the pools' baseline of {:.0f} W, less than one "
+            fmt::format("power_cap {:.0f} W leaves {:.0f} W above the fleet's baseline of {:.0f} W, less than one "
                         "replica's largest draw above idle, {:.0f} W",
                         cap, cap - baseline, baseline, largest),
             fmt::format("raise it to at least {:.0f} W, or run fewer nodes", baseline + largest));

@@ -28,7 +28,14 @@ struct RunTotals {
 
 // Baseline power of one node: host plus every device idle.
 double node_baseline_power_w(const Pool& pool);
-// Every model pool's nodes at baseline (power_cap.hpp: a cap's budget is what it leaves).
+// A KV store's nodes: host plus every socket idle, their whole draw
+// (serving reloads from memory is not modelled as CPU work).
+double kv_store_power_w(const KvStoreSpec& store);
+// A tool pool's nodes with every core busy: the most its tool calls can draw.
+double tool_pool_reserved_power_w(const ToolPoolSpec& tools);
+// What a power cap's budget is what it leaves of (power_cap.hpp): every model
+// pool's nodes at baseline, plus what the cap does not gate, reserved at its
+// highest: KV store nodes and tool pools at full load.
 double fleet_baseline_power_w(const Scenario& scenario);
 
 Report build_report(const FleetModel& fleet, const RunTotals& totals);
