@@ -10,6 +10,7 @@
 
 #include <sys/wait.h>
 
+#include "fleetsim/core/text.hpp"
 #include "support/cli_runner.hpp"
 
 using namespace fleetsim::testing;
@@ -27,11 +28,6 @@ struct Case {
   std::string fragment;
 };
 
-std::string trim(const std::string& s) {
-  const auto begin = s.find_first_not_of(' ');
-  if (begin == std::string::npos) return {};
-  return s.substr(begin, s.find_last_not_of(' ') - begin + 1);
-}
 
 void replace_all(std::string& text, const std::string& from, const std::string& to) {
   for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
@@ -43,15 +39,15 @@ std::vector<Case> read_cases() {
   std::vector<Case> cases;
   std::string line;
   for (int n = 1; std::getline(in, line); ++n) {
-    if (trim(line).empty() || trim(line)[0] == '#') continue;
+    if (fleetsim::trim(line).empty() || fleetsim::trim(line)[0] == '#') continue;
     const auto first = line.find(" | "), last = line.rfind(" | ");
     REQUIRE(first != std::string::npos);
     REQUIRE(last > first);
     Case c;
     c.line = n;
     c.exit_code = std::stoi(line.substr(0, first));
-    c.arguments = trim(line.substr(first + 3, last - first - 3));
-    c.fragment = trim(line.substr(last + 3));
+    c.arguments = std::string(fleetsim::trim(line.substr(first + 3, last - first - 3)));
+    c.fragment = std::string(fleetsim::trim(line.substr(last + 3)));
     cases.push_back(c);
   }
   return cases;

@@ -1,4 +1,5 @@
 #include "fleetsim/core/units.hpp"
+#include "fleetsim/core/text.hpp"
 
 #include <array>
 #include <charconv>
@@ -133,12 +134,6 @@ std::string_view with_article(Dimension d) {
 }
 
 bool is_space(char c) { return c == ' ' || c == '\t'; }
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 bool equal_ignoring_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

@@ -8,6 +8,7 @@
 
 #include "fleetsim/io/input_file.hpp"
 #include "fleetsim/io/scenario_keys.hpp"
+#include "fleetsim/core/text.hpp"
 #include "fleetsim/io/spelling.hpp"
 
 namespace fleetsim {
@@ -18,12 +19,6 @@ namespace {
 constexpr double kMinStepS = 60.0;
 // A broken file reports its first problems, not one per line.
 constexpr std::size_t kMaxFileProblems = 10;
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
 
 // The cells of a line split at commas, each with its 1-based column. No
 // quoting: a series file holds numbers (a quoted header name is unquoted).

@@ -30,12 +30,6 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
 
 }  // namespace
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 std::string describe(const Cell& c) {
   std::string text;
   if (c.json != nullptr) {

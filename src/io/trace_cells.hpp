@@ -3,6 +3,7 @@
 // to the trace reader (request_trace_reader.cpp, trace_builder.cpp).
 #pragma once
 
+#include "fleetsim/core/text.hpp"  // trim, for the readers that split cells
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,9 +23,6 @@ struct Cell {
   std::string_view text;     // a CSV cell's text
   const Json* json = nullptr;  // a JSON member, of any type
 };
-
-// `s` without leading and trailing spaces and tabs.
-std::string_view trim(std::string_view s);
 
 // What the row holds there, for messages: "\"abc\"", "an empty cell", a JSON value.
 std::string describe(const Cell& c);

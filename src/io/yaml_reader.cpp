@@ -8,15 +8,10 @@
 #include <fmt/format.h>
 
 #include "fleetsim/io/spelling.hpp"
+#include "fleetsim/core/text.hpp"
 
 namespace fleetsim {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 std::string format_bound(double value, Dimension dimension) {
   // Whole limits in full ("10000000", not "1e+07"): people compare them with what they wrote.

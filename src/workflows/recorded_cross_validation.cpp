@@ -1,4 +1,5 @@
 #include "fleetsim/workflows/recorded_cross_validation.hpp"
+#include "fleetsim/core/text.hpp"
 
 #include <sstream>
 
@@ -10,19 +11,13 @@ namespace {
 constexpr const char* kBegin = "<!-- fit-catalog-cv:begin -->";
 constexpr const char* kEnd = "<!-- fit-catalog-cv:end -->";
 
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t");
-  const auto e = s.find_last_not_of(" \t\r");
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
-
 // "| a | b |" -> {"a", "b"}
 std::vector<std::string> cells(const std::string& line) {
   std::vector<std::string> out;
   std::stringstream in(line);
   std::string cell;
   std::getline(in, cell, '|');  // before the first bar
-  while (std::getline(in, cell, '|')) out.push_back(trim(cell));
+  while (std::getline(in, cell, '|')) out.emplace_back(trim(cell));
   if (!out.empty() && out.back().empty()) out.pop_back();
   return out;
 }
@@ -53,7 +48,7 @@ std::optional<std::vector<CrossValidationRow>> recorded_cross_validation(const s
   std::vector<CrossValidationRow> rows;
   bool in_table = false;
   for (std::string line; std::getline(block, line);) {
-    line = trim(line);
+    line = std::string(trim(line));
     if (line.empty() || line[0] != '|') {
       if (in_table) break;  // the first table only: the parameters table follows
       continue;

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "fleetsim/workflows/report_path.hpp"
+#include "fleetsim/core/text.hpp"
 
 namespace fleetsim {
 namespace {
@@ -19,19 +20,13 @@ double resolve_figure(const Json& report, const std::string& path) {
   return *figure.value;
 }
 
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t");
-  const auto e = s.find_last_not_of(" \t");
-  return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-}
-
 double product(const Json& report, const std::string& expression) {
   double result = 0.0;
   char op = 0;
   std::size_t start = 0;
   for (std::size_t i = 0; i <= expression.size(); ++i) {
     if (i < expression.size() && expression[i] != '*' && expression[i] != '/') continue;
-    const std::string operand = trim(expression.substr(start, i - start));
+    const std::string operand(trim(std::string_view(expression).substr(start, i - start)));
     if (operand.empty()) throw std::runtime_error("malformed expression \"" + expression + "\"");
     char* end = nullptr;
     double x = std::strtod(operand.c_str(), &end);
