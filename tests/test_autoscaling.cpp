@@ -13,7 +13,10 @@
 #include <nlohmann/json.hpp>
 
 #include "fleetsim/core/autoscale_policy.hpp"
+#include "fleetsim/core/continuous_batcher.hpp"
 #include "fleetsim/core/pool_autoscaler.hpp"
+#include "support/batcher_driver.hpp"
+#include "support/fixtures.hpp"
 #include "support/cli_runner.hpp"
 #include "support/report_run.hpp"
 #include "support/scenario_text.hpp"
@@ -205,6 +208,50 @@ TEST_CASE("queue_delay_percentile holds a nearest-rank percentile of the interva
   CHECK(policy->desired_nodes(l) == 12);
   // Other policies keep no samples.
   CHECK_FALSE(PoolAutoscaler(spec("queue_delay", 1.0, 1, 10), 2, 1, 0.0, 0.0).reads_wait_percentile());
+}
+
+TEST_CASE("ttft_percentile holds a nearest-rank percentile of the interval's times to first token at its target",
+          "[autoscaling]") {
+  // 10 times of 0.5 .. 5.0 s. The 90th percentile by nearest rank is the 9th
+  // smallest, 4.5 s: on 2 nodes with a target of 3 s, ceil(2 x 1.5) = 3.
+  AutoscaleSpec s = spec("ttft_percentile", 3.0, 1, 10);
+  s.percentile = 90.0;
+  PoolAutoscaler scaler(s, 2, 1, 0.0, 0.0);
+  CHECK(scaler.reads_ttft_percentile());
+  CHECK_FALSE(scaler.reads_wait_percentile());
+  std::vector<double> times;
+  for (int i = 10; i >= 1; --i) times.push_back(0.5 * i);  // any order
+  scaler.add_ttft_samples(times);
+  CHECK(times.empty());  // moved out
+  PoolAutoscaler::Actions out;
+  scaler.evaluate(15.0, out);
+  CHECK(out.start.size() == 1);
+  // The policy reads the TTFT percentile alone, not the waits.
+  auto policy = make_autoscale_policy(spec("ttft_percentile", 2.0, 1, 100));
+  PoolLoad l = load(4, 0.5, 4.0);
+  l.queueing_delay_percentile_s = 9.0;
+  l.ttft_percentile_s = 3.0;
+  CHECK(policy->desired_nodes(l) == 6);
+  CHECK(find_autoscale_policy("ttft_percentile")->reads_percentile());
+  CHECK_FALSE(find_autoscale_policy("queue_delay")->reads_percentile());
+}
+
+TEST_CASE("A replica asked to keep times to first token keeps each call's, from its enqueue", "[autoscaling][batcher]") {
+  using namespace fleetsim::testing;
+  EngineSettings engine;
+  ContinuousBatcher b(std::make_shared<RooflineModel>(llama_8b(), h100_node(), engine), engine,
+                      PowerModel(h100_node().device_power, 1), 10000, 1, 0.0, nullptr);
+  Recorder rec;
+  b.enqueue(call(1, 1, 1000, 10, 0.0));
+  drain(b, rec, 0.0);
+  CHECK(b.kept_first_token_waits().empty());  // not asked: nothing kept
+  b.keep_first_token_waits();
+  b.enqueue(call(2, 2, 1000, 10, 5.0));  // arrives at 5 s, alone
+  drain(b, rec, 5.0);
+  REQUIRE(rec.finished.size() == 2);
+  REQUIRE(b.kept_first_token_waits().size() == 1);
+  CHECK(b.kept_first_token_waits()[0] == Approx(rec.finished[1].first_token_s - 5.0));
+  CHECK(rec.finished[1].first_token_s - 5.0 == Approx(rec.finished[0].first_token_s));  // the same prefill
 }
 
 namespace {

@@ -182,7 +182,7 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
         if (s.chunk > 0) s.reload_s = 0.0;  // the reload ran before this chunk
         if (!s.prefilling()) {  // the last chunk yields the next token
           s.generated += 1;
-          if (s.first_token_s < 0) s.first_token_s = head_end;
+          if (s.first_token_s < 0) first_token(s, head_end);
           if (!prefix_blocks_.empty() && s.call.shared_prefix) pin_prefix(s);
           if (prefix_cache_ && !s.call.prefix.empty() && s.call.phase != CallPhase::decode) cache_prompt_chunks(s);
         }
@@ -192,7 +192,7 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
         batch += 1.0;
         s.kv_tokens += 1;
         s.generated += 1;
-        if (s.first_token_s < 0) s.first_token_s = head_end;  // its KV came from a prefill replica
+        if (s.first_token_s < 0) first_token(s, head_end);  // its KV came from a prefill replica
         const long grow = std::max(0L, blocks_for(s.kv_tokens) - s.blocks);
         s.blocks += grow;
         free_blocks_ -= grow;
@@ -236,7 +236,7 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
 
 void ContinuousBatcher::apply_decode(long k, double first_token_s) {
   for (auto& s : running_) {
-    if (s.first_token_s < 0 && k > 0) s.first_token_s = first_token_s;
+    if (s.first_token_s < 0 && k > 0) first_token(s, first_token_s);
     s.kv_tokens += k;
     s.generated += k;
     const long grow = std::max(0L, blocks_for(s.kv_tokens) - s.blocks);

@@ -38,6 +38,8 @@ void FleetModel::set_up_autoscaling() {
       for (int n = pool.count; n < pool.max_nodes(); ++n) node_off(scaled_.back(), n);
       if (scaled_.back().scaler.reads_wait_percentile())
         for (std::size_t r = first_replica; r < first_replica + replicas; ++r) replicas_[r].keep_admission_waits();
+      if (scaled_.back().scaler.reads_ttft_percentile())
+        for (std::size_t r = first_replica; r < first_replica + replicas; ++r) replicas_[r].keep_first_token_waits();
       // A reserved base with a burst bought another way: node time above the base is priced apart.
       if (pool.purchase.base_nodes >= 0 && pool.purchase.base != pool.purchase.burst)
         scaled_.back().scaler.count_nodes_above(pool.purchase.base_nodes, 0.0);
@@ -117,6 +119,7 @@ void FleetModel::autoscale_timer(FleetTimer what, std::size_t index) {
       const ContinuousBatcher::AdmissionWaits waits = replicas_[r].take_admission_waits();
       sp.scaler.add_waits(waits.total_s, waits.calls);
       if (sp.scaler.reads_wait_percentile()) sp.scaler.add_wait_samples(replicas_[r].kept_admission_waits());
+      if (sp.scaler.reads_ttft_percentile()) sp.scaler.add_ttft_samples(replicas_[r].kept_first_token_waits());
     }
     actions_ = {};
     sp.scaler.evaluate(now, actions_);

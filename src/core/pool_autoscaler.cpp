@@ -4,6 +4,22 @@
 #include <cmath>
 
 namespace fleetsim {
+namespace {
+
+// Nearest rank: the smallest sample at or above `percentile` percent of
+// them; 0 when there are none. Empties the samples.
+double take_nearest_rank(std::vector<double>& samples, double percentile) {
+  if (samples.empty()) return 0.0;
+  const std::size_t n = samples.size();
+  const double rank = std::ceil(percentile / 100.0 * static_cast<double>(n));
+  const std::size_t k = std::min(n, std::max<std::size_t>(1, static_cast<std::size_t>(rank))) - 1;
+  std::nth_element(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(k), samples.end());
+  const double value = samples[k];
+  samples.clear();
+  return value;
+}
+
+}  // namespace
 
 PoolAutoscaler::PoolAutoscaler(const AutoscaleSpec& spec, int initial_nodes, int replicas_per_node,
                                double provisioning_s, double window_start_s)
@@ -16,6 +32,7 @@ PoolAutoscaler::PoolAutoscaler(const AutoscaleSpec& spec, int initial_nodes, int
       above_base_(window_start_s) {
   const AutoscalePolicyInfo* info = find_autoscale_policy(spec.policy);
   reads_wait_percentile_ = info && info->reads_wait_percentile;
+  reads_ttft_percentile_ = info && info->reads_ttft_percentile;
   counts_[static_cast<std::size_t>(NodeState::off)] = static_cast<int>(states_.size());
   for (int n = 0; n < initial_nodes; ++n) set_state(n, NodeState::serving, 0.0);
 }
@@ -67,15 +84,8 @@ void PoolAutoscaler::evaluate(double now_s, Actions& out) {
   load.busy_fraction = replica_area_ > 0 ? busy_area_ / replica_area_ : 0.0;
   load.calls_in_flight = span > 0 ? calls_area_ / span : static_cast<double>(calls_);
   load.queueing_delay_s = wait_calls_ > 0 ? wait_total_s_ / static_cast<double>(wait_calls_) : 0.0;
-  if (!wait_samples_.empty()) {
-    // Nearest rank: the smallest wait at or above spec_.percentile percent of them.
-    const std::size_t n = wait_samples_.size();
-    const double rank = std::ceil(spec_.percentile / 100.0 * static_cast<double>(n));
-    const std::size_t k = std::min(n, std::max<std::size_t>(1, static_cast<std::size_t>(rank))) - 1;
-    std::nth_element(wait_samples_.begin(), wait_samples_.begin() + static_cast<std::ptrdiff_t>(k), wait_samples_.end());
-    load.queueing_delay_percentile_s = wait_samples_[k];
-    wait_samples_.clear();
-  }
+  load.queueing_delay_percentile_s = take_nearest_rank(wait_samples_, spec_.percentile);
+  load.ttft_percentile_s = take_nearest_rank(ttft_samples_, spec_.percentile);
   calls_area_ = busy_area_ = replica_area_ = 0.0;
   wait_total_s_ = 0.0;
   wait_calls_ = 0;

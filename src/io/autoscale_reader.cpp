@@ -153,9 +153,9 @@ std::optional<AutoscaleSpec> read_autoscale(YamlReader& r, const YAML::Node& map
   read_node_bounds(r, map, path, a);
   read_pacing(r, map, path, a);
   if (const YAML::Node n = YamlReader::get(map, "percentile")) {
-    if (info && !info->reads_wait_percentile)
+    if (info && !info->reads_percentile())
       r.error(n, child_path(path, "percentile"), fmt::format("the {} policy reads no percentile", a.policy),
-              "use policy: queue_delay_percentile, or remove percentile");
+              "use policy: queue_delay_percentile or ttft_percentile, or remove percentile");
     else if (auto v = r.number(n, child_path(path, "percentile"), in_range(0, 100, true, false)))
       a.percentile = *v;
   }

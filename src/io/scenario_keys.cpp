@@ -214,7 +214,7 @@ std::vector<KeyTable> fleet_tables() {
         optional("interval", kDuration, "time between evaluations"),
         optional("tolerance", number(0, 1), "relative deviation from the target that is left alone"),
         optional("scale_in_window", kDuration, "how long a lower count must hold before nodes go"),
-        optional("percentile", number(0, 100), "which percentile of the queue waits to hold at target (policy: queue_delay_percentile)"),
+        optional("percentile", number(0, 100), "which percentile of the queue waits (queue_delay_percentile) or times to first token (ttft_percentile) to hold at target"),
         optional("startup", kDuration, "instance start before the model loads (default: the node type's catalog figure)"),
         optional("load_bandwidth", quantity(Dimension::bandwidth),
                  "how fast a new node loads the weights; 0: no load time (default: the node type's catalog figure)"),

@@ -34,6 +34,10 @@ struct PoolLoad {
   // The spec's percentile of those waits (nearest rank); 0 when none was
   // admitted. Measured only for a policy whose info reads it.
   double queueing_delay_percentile_s = 0.0;
+  // The spec's percentile (nearest rank) of the times from enqueue to first
+  // token of the calls whose first token came in the interval; 0 when none.
+  // Measured only for a policy whose info reads it.
+  double ttft_percentile_s = 0.0;
 };
 
 class AutoscalePolicy {
@@ -57,6 +61,11 @@ struct AutoscalePolicyInfo {
   // Reads PoolLoad::queueing_delay_percentile_s (and `percentile`): the
   // replicas then keep every admission wait until the next evaluation.
   bool reads_wait_percentile = false;
+  // Reads PoolLoad::ttft_percentile_s (and `percentile`): the replicas then
+  // keep every call's time to first token until the next evaluation.
+  bool reads_ttft_percentile = false;
+
+  bool reads_percentile() const { return reads_wait_percentile || reads_ttft_percentile; }
 };
 
 std::span<const AutoscalePolicyInfo> autoscale_policies();

@@ -252,6 +252,11 @@ class ContinuousBatcher {
   // of them (off by default: nothing is kept); moved out by the take.
   void keep_admission_waits() { keep_waits_ = true; }
   std::vector<double>& kept_admission_waits() { return kept_waits_; }
+  // Keep, likewise, each call's time from enqueue to its first token (a
+  // TTFT as this replica sees it), for an autoscaler that reads a
+  // percentile of them; moved out by the caller.
+  void keep_first_token_waits() { keep_ttfts_ = true; }
+  std::vector<double>& kept_first_token_waits() { return kept_ttfts_; }
   long kv_blocks_used() const { return total_blocks_ - free_blocks_; }
   const ReplicaStats& stats() const { return stats_; }
   const RooflineModel& roofline() const { return *roofline_; }
@@ -355,6 +360,11 @@ class ContinuousBatcher {
   long prefix_pinned_blocks_ = 0;
   void pin_prefix(Sequence& s);          // its prefill ended: keep its prefix for others
   void drop_prefixes();                  // the node went off or failed
+  // The sequence's first token came at `at`: kept for an autoscaler that asked.
+  void first_token(Sequence& s, double at) {
+    s.first_token_s = at;
+    if (keep_ttfts_) kept_ttfts_.push_back(at - s.call.enqueue_s);
+  }
   void cache_prompt_chunks(Sequence& s);  // its prefill ended: its hashed chunks join the cache
   void unpin_chunks(Sequence& s);         // it leaves the batch: its chunks become evictable
 
@@ -363,6 +373,8 @@ class ContinuousBatcher {
   AdmissionWaits admission_waits_;
   bool keep_waits_ = false;
   std::vector<double> kept_waits_;
+  bool keep_ttfts_ = false;
+  std::vector<double> kept_ttfts_;
   std::size_t series_pool_ = 0;
   long reported_waiting_ = 0, reported_running_ = 0, reported_blocks_ = 0;
 };

@@ -58,6 +58,12 @@ class PoolAutoscaler {
     wait_samples_.insert(wait_samples_.end(), waits.begin(), waits.end());
     waits.clear();
   }
+  // The same for times to first token (AutoscalePolicyInfo::reads_ttft_percentile).
+  bool reads_ttft_percentile() const { return reads_ttft_percentile_; }
+  void add_ttft_samples(std::vector<double>& ttfts) {
+    ttft_samples_.insert(ttft_samples_.end(), ttfts.begin(), ttfts.end());
+    ttfts.clear();
+  }
   void evaluate(double now_s, Actions& out);
   void node_ready(int node, double now_s);    // starting -> serving
   void node_drained(int node, double now_s);  // draining -> off
@@ -115,6 +121,8 @@ class PoolAutoscaler {
   long wait_calls_ = 0;
   bool reads_wait_percentile_ = false;
   std::vector<double> wait_samples_;  // since the last evaluation, when read
+  bool reads_ttft_percentile_ = false;
+  std::vector<double> ttft_samples_;  // likewise
   StepIntegral provisioned_;
   int base_ = std::numeric_limits<int>::max();  // count_nodes_above's; none: nothing is above it
   StepIntegral above_base_;

@@ -16,6 +16,7 @@ std::unique_ptr<AutoscalePolicy> make_concurrency_autoscaler(const AutoscaleSpec
 std::unique_ptr<AutoscalePolicy> make_schedule_autoscaler(const AutoscaleSpec& spec);
 std::unique_ptr<AutoscalePolicy> make_queue_delay_autoscaler(const AutoscaleSpec& spec);
 std::unique_ptr<AutoscalePolicy> make_queue_delay_percentile_autoscaler(const AutoscaleSpec& spec);
+std::unique_ptr<AutoscalePolicy> make_ttft_percentile_autoscaler(const AutoscaleSpec& spec);
 
 namespace {
 
@@ -32,6 +33,11 @@ constexpr AutoscalePolicyInfo kPolicies[] = {
      "hold the `percentile`-th percentile (default 95) of the time calls wait in their replica's queue at `target`",
      true, false, make_queue_delay_percentile_autoscaler, Dimension::duration, false,
      "target: 2s (the 95th percentile of the wait before a call joins a batch)", true},
+    {"ttft_percentile",
+     "hold the `percentile`-th percentile (default 95) of the calls' time to first token on the pool at `target`",
+     true, false, make_ttft_percentile_autoscaler, Dimension::duration, false,
+     "target: 2s (the 95th percentile of the time from a call's arrival at the pool to its first token)", false,
+     true},
     {"schedule", "the node counts of `schedule`, by time of the run (repeating every `repeat`)", false, true,
      make_schedule_autoscaler},
 };
