@@ -132,7 +132,37 @@ TEST_CASE("a tool pool is inside the cap at its full draw, which the least cap a
   CHECK(pc["peak_power_w"].get<double>() <= 6560.0 + 1e-6);
 }
 
-TEST_CASE("a power cap with an autoscaled pool is refused for now", "[power_cap]") {
-  check_error(with(kTwoCalls, "      count: 1\n", "      count: 1\n      autoscale: {policy: utilization, target: 0.7, min: 1, max: 2}\n"),
-              "fleet.pools[0].autoscale: a power cap with an autoscaled pool is not modelled yet", "give the pool a fixed count");
+TEST_CASE("with an autoscaled pool the budget follows the nodes that are on", "[power_cap][autoscaling]") {
+  // The pool may hold 2 nodes: the least cap counts both, 2 x 3920 W + one
+  // replica's 2240 W = 10080 W. With one node on, the budget is
+  // 10080 - 3920 = 6160 W: both calls' plans (each under 2240 W) run at
+  // once, as without a cap. With the second node started at 30 s (no
+  // provisioning delay), before the calls come at 60 s, the budget is
+  // 10080 - 7840 = 2240 W: one plan at a time, the second call waits the first's time.
+  const auto scaled = [](const char* schedule) {
+    return with(with(kTwoCalls, "6160W", "10080W"), "      count: 1\n",
+                std::string("      count: 1\n      autoscale: {policy: schedule, min: 1, max: 2, schedule: ") + schedule +
+                    ", startup: 0s, load_bandwidth: 0GB/s}\n");
+  };
+  check_error(with(scaled("[{at: 0s, nodes: 1}]"), "10080W", "10000W"),
+              "test.yaml:3:14: error: fleet.power_cap: power_cap 10000 W leaves 2160 W above the fleet's baseline of "
+              "7840 W, less than one replica's largest draw above idle, 2240 W",
+              "raise it to at least 10080 W");
+  const Json free = run_json("free.yaml", with(kTwoCalls, "  power_cap: 6160W\n", ""));
+  const double t = session_max(free, 0);
+  const Json one = run_json("one.yaml", scaled("[{at: 0s, nodes: 1}]"));
+  CHECK(session_max(one, 0) == Approx(t));
+  CHECK(session_max(one, 1) == Approx(t));
+  const Json& pc1 = one["fleet"]["power_cap"];
+  CHECK(pc1["baseline_w"].get<double>() == 7840.0);  // the most it can be: both nodes on
+  CHECK(pc1["held_plans"].get<long>() == 0);
+  CHECK(pc1["peak_power_w"].get<double>() <= 3920.0 + 2 * 2240.0 + 1e-6);
+  CHECK(pc1["peak_power_w"].get<double>() > 3920.0 + 2240.0);  // two prefills at once
+  const Json two = run_json("two.yaml", scaled("[{at: 0s, nodes: 1}, {at: 30s, nodes: 2}]"));
+  const double first = std::min(session_max(two, 0), session_max(two, 1));
+  const double second = std::max(session_max(two, 0), session_max(two, 1));
+  CHECK(first == Approx(t));
+  CHECK(second == Approx(2 * t));
+  CHECK(two["fleet"]["power_cap"]["held_plans"].get<long>() == 1);
+  CHECK(two["fleet"]["power_cap"]["peak_power_w"].get<double>() <= 10080.0 + 1e-6);
 }

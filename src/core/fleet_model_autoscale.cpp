@@ -94,6 +94,7 @@ void FleetModel::check_drained(ScaledPool& sp, int node) {
   node_off(sp, node);
   if (!failing_.empty()) failing_node_off(sp.pool, node);
   if (series_) series_->nodes_changed(sp.pool, now, -1);
+  if (power_cap_) rebase_power_cap();
 }
 
 void FleetModel::apply(ScaledPool& sp, const PoolAutoscaler::Actions& actions) {
@@ -108,6 +109,8 @@ void FleetModel::apply(ScaledPool& sp, const PoolAutoscaler::Actions& actions) {
     open_node(sp, n, false);
     check_drained(sp, n);
   }
+  // A started node draws its baseline from now on (a drained one stopped in check_drained).
+  if (power_cap_ && !actions.start.empty()) rebase_power_cap();
 }
 
 void FleetModel::autoscale_timer(FleetTimer what, std::size_t index) {

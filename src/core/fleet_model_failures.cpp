@@ -197,6 +197,7 @@ void FleetModel::replace_node(FailingPool& fp, int node) {
   for (std::size_t r = first; r < first + static_cast<std::size_t>(fp.replicas_per_unit); ++r) replicas_[r].power_off(now);
   node_off(sp, node);
   if (series_) series_->nodes_changed(sp.pool, now, -1);
+  if (power_cap_) rebase_power_cap();
 }
 
 void FleetModel::failing_node_ready(std::size_t pool, int node) {

@@ -17,8 +17,10 @@ namespace fleetsim {
 void FleetModel::set_up_power_cap() {
   const PowerCapSpec& cap = scenario_.power_cap;
   if (!cap.enabled()) return;
-  power_cap_ = std::make_unique<PowerCapGate>(cap.steps.front().cap_w - fleet_baseline_power_w(scenario_),
-                                              replicas_.size(), scenario_.simulation.warmup_s);
+  power_cap_w_ = cap.steps.front().cap_w;
+  const double baseline = power_cap_baseline_w();
+  power_cap_ = std::make_unique<PowerCapGate>(power_cap_w_ - baseline, replicas_.size(), scenario_.simulation.warmup_s);
+  power_cap_->set_baseline(baseline);
   if (cap.response != PowerCapResponse::lower_clocks) return;
   // Replicas of one pool and model share each lower state's roofline, as
   // they share their own state's.
@@ -44,9 +46,8 @@ void FleetModel::set_up_power_cap() {
 // timer is set (the first again, one period on, for a repeating cap).
 void FleetModel::power_cap_step(std::size_t step) {
   const PowerCapSpec& cap = scenario_.power_cap;
-  const double budget = cap.steps[step].cap_w - fleet_baseline_power_w(scenario_);
-  for (const std::uint32_t replica : power_cap_->set_budget(budget, driver_->now()))
-    driver_->power_granted(replica);
+  power_cap_w_ = cap.steps[step].cap_w;
+  rebase_power_cap();
   std::size_t next = step + 1;
   if (next == cap.steps.size()) {
     if (cap.repeat_s <= 0.0) return;
@@ -55,6 +56,25 @@ void FleetModel::power_cap_step(std::size_t step) {
   }
   const double at = static_cast<double>(power_cap_period_) * cap.repeat_s + cap.steps[next].at_s;
   driver_->call_back_at(at, fleet_timer_token(FleetTimer::power_cap, next));
+}
+
+// What the budget is left after now: every node's baseline, less that of
+// the nodes an autoscaled pool holds off (fleet_baseline_power_w counts
+// every node a pool may hold).
+double FleetModel::power_cap_baseline_w() const {
+  double watts = fleet_baseline_power_w(scenario_);
+  for (const ScaledPool& sp : scaled_)
+    watts -= sp.scaler.count(PoolAutoscaler::NodeState::off) * node_baseline_power_w(scenario_.pools[sp.pool]);
+  return watts;
+}
+
+// The cap or the nodes on changed: the budget follows, and the replicas
+// waiting that now fit start.
+void FleetModel::rebase_power_cap() {
+  const double baseline = power_cap_baseline_w();
+  power_cap_->set_baseline(baseline);
+  for (const std::uint32_t replica : power_cap_->set_budget(power_cap_w_ - baseline, driver_->now()))
+    driver_->power_granted(replica);
 }
 
 }  // namespace fleetsim

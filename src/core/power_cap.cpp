@@ -27,6 +27,7 @@ void PowerCapGate::draw(std::uint32_t replica, double watts, int clock, double n
   in_use_w_ += watts;
   granted_[replica] = clock;
   stats_.peak_dynamic_w = std::max(stats_.peak_dynamic_w, in_use_w_);
+  stats_.peak_power_w = std::max(stats_.peak_power_w, baseline_w_ + in_use_w_);
   if (clock > 0 && now >= window_start_s_) ++stats_.lowered_plans;
 }
 
@@ -90,6 +91,11 @@ const std::vector<std::uint32_t>& PowerCapGate::end(std::uint32_t replica, doubl
   in_use_w_ = std::max(0.0, in_use_w_ - drawing_w_[replica]);
   drawing_w_[replica] = 0.0;
   return release(now);
+}
+
+void PowerCapGate::set_baseline(double baseline_w) {
+  baseline_w_ = baseline_w;
+  stats_.peak_power_w = std::max(stats_.peak_power_w, baseline_w_ + in_use_w_);
 }
 
 const std::vector<std::uint32_t>& PowerCapGate::set_budget(double budget_w, double now) {

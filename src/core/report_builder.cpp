@@ -142,7 +142,7 @@ PowerCapReport power_cap_report(const FleetModel& fleet, const PowerCapGate& gat
   r.cap_w = sc.power_cap.lowest_w();
   if (sc.power_cap.scheduled()) r.highest_cap_w = sc.power_cap.highest_w();
   r.baseline_w = fleet_baseline_power_w(sc);
-  r.peak_power_w = r.baseline_w + st.peak_dynamic_w;
+  r.peak_power_w = st.peak_power_w;
   r.time_at_cap_s = st.time_at_cap_s;
   r.time_at_cap_fraction = ratio(st.time_at_cap_s, window_s);
   r.held_plans = st.held_plans;

@@ -130,21 +130,16 @@ void read_power_cap(ScenarioContext& ctx, const YAML::Node& n) {
     return;
   }
   const Scenario& sc = ctx.scenario;
-  double baseline = 0.0, largest = 0.0;
+  double largest = 0.0;
   for (std::size_t p = 0; p < sc.pools.size(); ++p) {
     const Pool& pool = sc.pools[p];
-    if (pool.autoscale) {
-      r.error(ctx.pool_sites[p].node["autoscale"], child_path(ctx.pool_sites[p].path, "autoscale"),
-              "a power cap with an autoscaled pool is not modelled yet: the baseline would change with the nodes",
-              "give the pool a fixed count, or remove fleet.power_cap");
-      return;
-    }
     const DevicePower& d = pool.hardware.device_power;
-    if (pool.count > 0)
+    if (pool.max_nodes() > 0)
       largest = std::max(largest, pool.engine.tensor_parallel *
                                       (std::max(d.compute_bound_w, d.memory_bound_w) - d.idle_w));
   }
-  baseline = fleet_baseline_power_w(sc);  // tool pools and KV stores reserved at their highest draw
+  // Every node a pool may hold, tool pools and KV stores at their highest draw.
+  const double baseline = fleet_baseline_power_w(sc);
   const auto lowest = std::min_element(steps.begin(), steps.end(), [](const StepRead& a, const StepRead& b) {
     return a.step.cap_w < b.step.cap_w;
   });

@@ -254,6 +254,8 @@ class FleetModel : public BatcherListener {
   // clocks each replica may run at, and each step of a cap that changes.
   void set_up_power_cap();
   void power_cap_step(std::size_t step);
+  double power_cap_baseline_w() const;
+  void rebase_power_cap();
 
   const Scenario& scenario_;
   FleetDriver* driver_ = nullptr;
@@ -290,6 +292,7 @@ class FleetModel : public BatcherListener {
   FleetMetrics metrics_;
   std::unique_ptr<TimeSeries> series_;  // null unless recorded: no work per event then
   std::unique_ptr<PowerCapGate> power_cap_;  // null without fleet.power_cap
+  double power_cap_w_ = 0.0;                  // the cap's current step
   std::uint64_t power_cap_period_ = 0;        // a repeating cap: the periods begun before the current one
   CallLog* call_log_ = nullptr;         // null unless recorded
   std::vector<std::uint32_t> replica_model_;  // with a call log: index into its model names

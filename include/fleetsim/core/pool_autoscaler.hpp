@@ -103,10 +103,12 @@ class PoolAutoscaler {
   long nodes_drained() const { return nodes_drained_; }
   long nodes_replaced() const { return nodes_replaced_; }
 
+  // How many of its nodes are in state `s` now.
+  int count(NodeState s) const { return counts_[static_cast<std::size_t>(s)]; }
+
  private:
   void set_state(int node, NodeState s, double now_s);
   void integrate(double now_s);
-  int count(NodeState s) const { return counts_[static_cast<std::size_t>(s)]; }
 
   AutoscaleSpec spec_;
   std::unique_ptr<AutoscalePolicy> policy_;

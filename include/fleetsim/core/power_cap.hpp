@@ -32,6 +32,7 @@ struct PowerCapStats {
   double held_replica_s = 0.0;    // sum over waits of their length
   long held_plans = 0;            // waits that began in the window
   double peak_dynamic_w = 0.0;    // highest sum of the running plans' draws
+  double peak_power_w = 0.0;      // highest baseline plus the running plans' draws
   long lowered_plans = 0;         // plans granted a lower clock, started in the window
   double lowered_busy_s = 0.0;    // the time those plans ran (in the window)
   double lowered_extra_s = 0.0;   // of which more than at their pool's state
@@ -60,6 +61,10 @@ class PowerCapGate {
   // finish; nothing starts until it fits. Returns the waiting replicas that
   // now fit, as end() does.
   const std::vector<std::uint32_t>& set_budget(double budget_w, double now);
+  // The baseline the budget was left after (what the nodes draw idle),
+  // for the peak it counts: set it with each budget. It changes when an
+  // autoscaled pool starts a node or turns one off.
+  void set_baseline(double baseline_w);
   // The replica stops waiting without running (its node failed).
   void withdraw(std::uint32_t replica, double now);
   // Closes the waits still open at the end of the run.
@@ -84,6 +89,7 @@ class PowerCapGate {
   double in_window(double from, double to) const;
 
   double budget_w_;
+  double baseline_w_ = 0.0;
   double window_start_s_;
   double in_use_w_ = 0.0;
   std::vector<double> drawing_w_;             // by replica: its running plan's draw, 0 when none
