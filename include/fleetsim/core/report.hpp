@@ -146,6 +146,23 @@ struct AutoscaleReport {
   double provisioning_s = 0.0;   // start to serving, per node
 };
 
+// What a pool's nodes cost and emit over the window, alike for model pools,
+// tool pools and remote KV stores; the JSON has these members in this order.
+struct CostAndCarbon {
+  double compute_cost_usd = 0.0;  // node-hours x price, as bought
+  double energy_cost_usd = 0.0;   // facility energy x electricity price
+  double cost_usd = 0.0;          // what counts toward the total, by pricing mode
+  // Carbon (docs/performance-model.md, 5.1): operational is facility energy
+  // x grid intensity, embodied the nodes' share of their manufacture. Per
+  // session and per million tokens are this pool's part of the fleet's
+  // figures (over the fleet's sessions and tokens), so pools add up to it.
+  double carbon_operational_g = 0.0;
+  double carbon_embodied_g = 0.0;
+  double carbon_g = 0.0;
+  double carbon_per_session_g = 0.0;
+  double carbon_per_million_tokens_g = 0.0;
+};
+
 // One KV tier below device memory of a pool's replicas, summed over them
 // (docs/performance-model.md, "KV tiers below device memory").
 struct KvTierReport {
@@ -164,7 +181,7 @@ struct KvTierReport {
 // window, and its nodes priced and powered as a tool pool's
 // (docs/performance-model.md, "A remote KV store"). The pools' kv_tiers
 // entries of kind "remote_store" give the hits, bytes and time by pool.
-struct KvStoreReport {
+struct KvStoreReport : CostAndCarbon {
   std::string name;
   std::string hardware;
   std::string instance;
@@ -179,17 +196,9 @@ struct KvStoreReport {
   double mean_power_w = 0.0;          // IT power, whole store
   double peak_power_w = 0.0;
   double energy_j = 0.0;
-  double compute_cost_usd = 0.0;      // node-hours x price
-  double energy_cost_usd = 0.0;
-  double cost_usd = 0.0;              // what counts toward the total, by pricing mode
-  double carbon_operational_g = 0.0;
-  double carbon_embodied_g = 0.0;
-  double carbon_g = 0.0;
-  double carbon_per_session_g = 0.0;
-  double carbon_per_million_tokens_g = 0.0;
 };
 
-struct PoolReport {
+struct PoolReport : CostAndCarbon {
   std::string name;
   std::string hardware;
   std::string instance;
@@ -211,18 +220,6 @@ struct PoolReport {
   double energy_j = 0.0;      // IT energy
   std::string purchase = "on_demand";  // how the nodes are bought (purchase.hpp, describe)
   std::string pstate;  // the devices' frequency state; empty: nominal
-  double compute_cost_usd = 0.0;  // node-hours x price, as bought
-  double energy_cost_usd = 0.0;   // facility energy x electricity price
-  double cost_usd = 0.0;          // what counts toward the total, by pricing mode
-  // Carbon (docs/performance-model.md, 5.1): operational is facility energy
-  // x grid intensity, embodied the nodes' share of their manufacture. Per
-  // session and per million tokens are this pool's part of the fleet's
-  // figures (over the fleet's sessions and tokens), so pools add up to it.
-  double carbon_operational_g = 0.0;
-  double carbon_embodied_g = 0.0;
-  double carbon_g = 0.0;
-  double carbon_per_session_g = 0.0;
-  double carbon_per_million_tokens_g = 0.0;
   // Mean calls at the pool (waiting or running) over the first and the second
   // half of the window: a backlog that grows from one to the other is a pool
   // that does not keep up (stability.hpp).
@@ -245,7 +242,7 @@ struct PurchaseOptionReport {
 };
 
 // A pool of CPU nodes that runs tool calls (scenario fleet.tool_pools).
-struct ToolPoolReport {
+struct ToolPoolReport : CostAndCarbon {
   std::string name;
   std::string hardware;
   std::string instance;
@@ -262,18 +259,6 @@ struct ToolPoolReport {
   double mean_power_w = 0.0;          // IT power, whole pool
   double peak_power_w = 0.0;          // highest one-second mean
   double energy_j = 0.0;              // IT energy
-  double compute_cost_usd = 0.0;      // node-hours x price
-  double energy_cost_usd = 0.0;
-  double cost_usd = 0.0;              // what counts toward the total, by pricing mode
-  // Carbon (docs/performance-model.md, 5.1): operational is facility energy
-  // x grid intensity, embodied the nodes' share of their manufacture. Per
-  // session and per million tokens are this pool's part of the fleet's
-  // figures (over the fleet's sessions and tokens), so pools add up to it.
-  double carbon_operational_g = 0.0;
-  double carbon_embodied_g = 0.0;
-  double carbon_g = 0.0;
-  double carbon_per_session_g = 0.0;
-  double carbon_per_million_tokens_g = 0.0;
   double calls_in_flight_first_half = 0.0;  // calls waiting or running
   double calls_in_flight_second_half = 0.0;
 };
