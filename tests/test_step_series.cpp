@@ -136,6 +136,12 @@ TEST_CASE("A spot price series prices the node time held", "[step-series][purcha
   const PurchaseCost scaled =
       price_autoscaled_pool(all_spot, 2 * kHour, 6 * kHour, 0.0, 9.0, {s}, NodeTimeline{0.0, level, {}});
   CHECK(scaled.compute_cost_usd == exactly(20.0));
+  // The same node time priced by the option itself, as the side-by-side
+  // table prices it: 20 USD; at a fixed 1 USD/h, (2 + 4) node-hours = 6 USD.
+  CHECK(s.cost_usd(level, 0.0, 2 * kHour) == exactly(20.0));
+  PurchaseOption fixed_rate;
+  fixed_rate.price_per_hour_usd = 1.0;
+  CHECK(fixed_rate.cost_usd(level, 0.0, 2 * kHour) == exactly(6.0));
   // Reserved base of 2 (held throughout), spot above it: 2 more nodes the
   // second hour only: 2 x 1 x 2 h + 2 x 4 = 12 USD.
   const NodeLevel above = [](double a, double) { return a < kHour ? 0.0 : 2.0; };

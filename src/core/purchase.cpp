@@ -25,6 +25,11 @@ double PurchaseOption::cost_usd(double nodes, double t0_s, double t1_s) const {
   return nodes * hourly_price_usd() * (t1_s - t0_s) / kSecondsPerHour;
 }
 
+double PurchaseOption::cost_usd(const NodeLevel& nodes, double t0_s, double t1_s) const {
+  if (price_series) return price_series->level_weighted_integral(t0_s, t1_s, nodes) / kSecondsPerHour;
+  return StepSeries(hourly_price_usd()).level_weighted_integral(t0_s, t1_s, nodes) / kSecondsPerHour;
+}
+
 std::optional<PurchaseOption> find_purchase_option(const std::string& name, double on_demand_price_per_hour,
                                                    const std::vector<PurchaseOption>& listed) {
   for (const PurchaseOption& o : listed)
@@ -97,8 +102,7 @@ PurchaseCost price_autoscaled_pool(const PoolPurchase& purchase, double window_s
   // `seconds` of node time at the option's price; with a price series, at
   // the price of each step times the node time `level` puts in it.
   const auto node_time_usd = [&](const PurchaseOption& o, double seconds, const NodeLevel& level) {
-    if (o.price_series && level)
-      return o.price_series->level_weighted_integral(timeline.t0_s, t1_s, level) / kSecondsPerHour;
+    if (o.price_series && level) return o.cost_usd(level, timeline.t0_s, t1_s);
     return o.hourly_price_usd() * seconds / kSecondsPerHour;
   };
   if (purchase.base_nodes < 0 || purchase.base == purchase.burst) {

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <string>
 
-#include "fleetsim/core/units.hpp"
-
 namespace fleetsim {
 namespace {
 
@@ -44,8 +42,7 @@ std::vector<PurchaseOptionReport> compare_purchase_options(const Scenario& scena
       const PurchaseSplit split = price_pool(all, nodes, hw.price_per_hour_usd, hw.purchase_options);
       double compute_usd = split.price_per_hour_usd * hours;
       if (option && option->price_series)
-        compute_usd = level ? option->price_series->level_weighted_integral(window.start_s, window.end_s, level) /
-                                  kSecondsPerHour
+        compute_usd = level ? option->cost_usd(level, window.start_s, window.end_s)
                             : option->cost_usd(nodes, window.start_s, window.end_s);
       row.cost_usd += cost_with_energy_usd(compute_usd, split.energy_paid_share, energy_cost_usd, owned_run);
     };

@@ -32,8 +32,7 @@ void add_to_fleet(FleetReport& f, const PoolFigures& p) {
 }
 
 // A pool's part of the fleet's carbon per session and per million tokens.
-template <typename PoolFigures>
-void carbon_shares(PoolFigures& p, double sessions, double tokens) {
+void carbon_shares(CostAndCarbon& p, double sessions, double tokens) {
   p.carbon_per_session_g = ratio(p.carbon_g, sessions);
   p.carbon_per_million_tokens_g = ratio(p.carbon_g, tokens / 1e6);
 }
@@ -180,7 +179,7 @@ Report build_report(const FleetModel& fleet, const RunTotals& totals) {
     add_to_fleet(rep.fleet, rep.pools.back());
   }
   for (const ToolPool& pool : fleet.tool_pools()) {
-    rep.tool_pools.push_back(report_parts::tool_pool_report(pool, sc.costs, win.start_s, win.end_s));
+    rep.tool_pools.push_back(report_parts::tool_pool_report(pool, sc.costs, win));
     add_to_fleet(rep.fleet, rep.tool_pools.back());
   }
   for (std::size_t k = 0; k < sc.kv_stores.size(); ++k) {

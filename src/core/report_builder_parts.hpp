@@ -37,8 +37,16 @@ PoolReport pool_report(const FleetModel& fleet, const RunTotals& totals, const W
                        std::vector<double>& busy_by_workload, double& busy);
 
 // A tool pool is priced and powered as its nodes are.
-ToolPoolReport tool_pool_report(const ToolPool& pool, const Costs& costs, double window_start_s,
-                                double window_end_s);
+ToolPoolReport tool_pool_report(const ToolPool& pool, const Costs& costs, const Window& win);
+
+// `count` nodes of `hw` held the whole window at its hourly price, as a tool
+// pool's and a remote KV store's are: `node_hours` x price; their IT energy
+// `energy_j`, of which `baseline_j` spread evenly over the window and
+// `dynamic_j` placed in time by `dynamic`, priced and weighed by the grid;
+// their embodied carbon over the window.
+CostAndCarbon held_nodes_cost_and_carbon(const HardwareSpec& hw, int count, double node_hours, double energy_j,
+                                         double baseline_j, double dynamic_j, const PowerTimeline& dynamic,
+                                         const Costs& costs, const Window& win);
 
 // A remote KV store: its memory over the window, its nodes priced and powered.
 KvStoreReport kv_store_report(const FleetModel& fleet, std::size_t k, const Costs& costs, const Window& win);

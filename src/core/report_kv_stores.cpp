@@ -33,16 +33,9 @@ KvStoreReport kv_store_report(const FleetModel& fleet, std::size_t k, const Cost
   s.energy_j = idle_w * win.length_s;
   s.mean_power_w = ratio(s.energy_j, win.length_s);
   s.peak_power_w = idle_w;
-  s.compute_cost_usd = s.node_hours * spec.hardware.price_per_hour_usd;
   const PowerTimeline no_dynamic_power(win.start_s, 1.0);
-  s.energy_cost_usd = energy_cost_usd(s.energy_j, s.energy_j, 0.0, no_dynamic_power, costs.electricity_usd_per_kwh,
-                                      costs.pue, win.start_s, win.end_s);
-  s.cost_usd = s.compute_cost_usd + (costs.pricing == Pricing::owned ? s.energy_cost_usd : 0.0);
-  s.carbon_operational_g = operational_carbon_g(s.energy_j, 0.0, no_dynamic_power, costs.carbon_intensity_g_per_kwh,
-                                                costs.pue, win.start_s, win.end_s);
-  s.carbon_embodied_g =
-      embodied_carbon_g(spec.count, spec.hardware.embodied_kgco2e, spec.hardware.embodied_life_years, win.length_s);
-  s.carbon_g = s.carbon_operational_g + s.carbon_embodied_g;
+  static_cast<CostAndCarbon&>(s) = held_nodes_cost_and_carbon(spec.hardware, spec.count, s.node_hours, s.energy_j,
+                                                               s.energy_j, 0.0, no_dynamic_power, costs, win);
   return s;
 }
 

@@ -201,12 +201,10 @@ PoolReport pool_report(const FleetModel& fleet, const RunTotals& totals, const W
 // A tool pool is priced and powered as its nodes are: node-hours at the
 // node's price, and each node's idle power plus its busy cores' share of the
 // sockets' idle-to-peak range (ToolPool::busy_core_power_w).
-ToolPoolReport tool_pool_report(const ToolPool& pool, const Costs& costs, double window_start_s,
-                                double window_end_s) {
+ToolPoolReport tool_pool_report(const ToolPool& pool, const Costs& costs, const Window& win) {
   const ToolPoolSpec& spec = pool.spec();
   const ToolPoolStats& st = pool.stats();
-  const double window = std::max(0.0, window_end_s - window_start_s);
-  const double midpoint = window_start_s + window / 2.0;
+  const double window = win.length_s;
   ToolPoolReport t;
   t.name = spec.name;
   t.hardware = spec.hardware.name;
@@ -215,7 +213,7 @@ ToolPoolReport tool_pool_report(const ToolPool& pool, const Costs& costs, double
   t.cores = spec.count * spec.cores_per_node();
   t.core_speed = spec.core_speed;
   t.processor_sharing = spec.discipline == ToolDiscipline::processor_sharing;
-  const double busy_core_s = st.busy_cores.mean(window_start_s, window_end_s) * window;
+  const double busy_core_s = st.busy_cores.mean(win.start_s, win.end_s) * window;
   t.utilization = ratio(busy_core_s, t.cores * window);
   const bool waited = st.wait_s.count() > 0;
   t.queueing_delay_mean_s = waited ? st.wait_s.mean() : kUndefined;
@@ -226,20 +224,28 @@ ToolPoolReport tool_pool_report(const ToolPool& pool, const Costs& costs, double
   const double idle_w = spec.count * pool.node_idle_power_w();
   t.energy_j = idle_w * window + (std::isfinite(busy_core_s) ? busy_core_s : 0.0) * pool.busy_core_power_w();
   t.mean_power_w = ratio(t.energy_j, window);
-  t.peak_power_w = pool.power().peak_power_w(idle_w, window_end_s);
-  t.compute_cost_usd = t.node_hours * spec.hardware.price_per_hour_usd;
-  const double busy_j = t.energy_j - idle_w * window;
-  t.energy_cost_usd = energy_cost_usd(t.energy_j, idle_w * window, busy_j, pool.power(), costs.electricity_usd_per_kwh,
-                                      costs.pue, window_start_s, window_end_s);
-  t.cost_usd = t.compute_cost_usd + (costs.pricing == Pricing::owned ? t.energy_cost_usd : 0.0);
-  t.carbon_operational_g = operational_carbon_g(idle_w * window, busy_j, pool.power(), costs.carbon_intensity_g_per_kwh,
-                                                costs.pue, window_start_s, window_end_s);
-  t.carbon_embodied_g = embodied_carbon_g(spec.count, spec.hardware.embodied_kgco2e, spec.hardware.embodied_life_years,
-                                          window);
-  t.carbon_g = t.carbon_operational_g + t.carbon_embodied_g;
-  t.calls_in_flight_first_half = st.calls_in_flight.mean(window_start_s, midpoint);
-  t.calls_in_flight_second_half = st.calls_in_flight.mean(midpoint, window_end_s);
+  t.peak_power_w = pool.power().peak_power_w(idle_w, win.end_s);
+  static_cast<CostAndCarbon&>(t) =
+      held_nodes_cost_and_carbon(spec.hardware, spec.count, t.node_hours, t.energy_j, idle_w * window,
+                                 t.energy_j - idle_w * window, pool.power(), costs, win);
+  t.calls_in_flight_first_half = st.calls_in_flight.mean(win.start_s, win.midpoint_s);
+  t.calls_in_flight_second_half = st.calls_in_flight.mean(win.midpoint_s, win.end_s);
   return t;
+}
+
+CostAndCarbon held_nodes_cost_and_carbon(const HardwareSpec& hw, int count, double node_hours, double energy_j,
+                                         double baseline_j, double dynamic_j, const PowerTimeline& dynamic,
+                                         const Costs& costs, const Window& win) {
+  CostAndCarbon c;
+  c.compute_cost_usd = node_hours * hw.price_per_hour_usd;
+  c.energy_cost_usd = energy_cost_usd(energy_j, baseline_j, dynamic_j, dynamic, costs.electricity_usd_per_kwh,
+                                      costs.pue, win.start_s, win.end_s);
+  c.cost_usd = c.compute_cost_usd + (costs.pricing == Pricing::owned ? c.energy_cost_usd : 0.0);
+  c.carbon_operational_g = operational_carbon_g(baseline_j, dynamic_j, dynamic, costs.carbon_intensity_g_per_kwh,
+                                                costs.pue, win.start_s, win.end_s);
+  c.carbon_embodied_g = embodied_carbon_g(count, hw.embodied_kgco2e, hw.embodied_life_years, win.length_s);
+  c.carbon_g = c.carbon_operational_g + c.carbon_embodied_g;
+  return c;
 }
 
 }  // namespace fleetsim::report_parts

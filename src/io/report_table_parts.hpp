@@ -1,7 +1,7 @@
 // The lines of the terminal report (report_table.cpp) that more than one of
 // its files writes: a labelled line, SLO seconds, plain numbers; and the
-// workload section, which has a file of its own
-// (report_table_workloads.cpp). Private to those files.
+// sections that have a file of their own (report_table_workloads.cpp,
+// report_table_pools.cpp, report_table_network.cpp). Private to those files.
 #pragma once
 
 #include <string>
@@ -28,6 +28,11 @@ double window_s(const RunInfo& run);
 // One workload: sessions, calls, tokens, latencies, SLOs, goodput, cost, and
 // its graph, trace replay and KV transfer lines when it has them.
 void workload_section(std::string& out, const Report& r, const WorkloadReport& w);
+
+// The model pools: load, traffic and cost, then their KV tiers, frequency
+// states, autoscaling and failures where some pool has them
+// (report_table_pools.cpp).
+void pool_sections(std::string& out, const Report& r);
 
 // Only when the scenario declares fleet.network: its NICs and uplinks
 // (report_table_network.cpp).

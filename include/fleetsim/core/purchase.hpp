@@ -45,6 +45,10 @@ struct PurchaseOption {
   // What `nodes` nodes held over [t0_s, t1_s] cost: the hourly price times
   // the node-hours, or the integral of a price series.
   double cost_usd(double nodes, double t0_s, double t1_s) const;
+  // What the node time `nodes` places over [t0_s, t1_s] costs (the mean
+  // node count over each [a, b], an autoscaled pool's): each step of a price
+  // series times the node time in it; a fixed price times all of it.
+  double cost_usd(const NodeLevel& nodes, double t0_s, double t1_s) const;
   // Owned nodes pay for their energy; hourly prices include it.
   bool pays_energy() const { return kind == Kind::owned; }
 };

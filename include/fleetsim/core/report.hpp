@@ -10,112 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "fleetsim/core/workload_report.hpp"
+
 namespace fleetsim {
-
-// The percentiles a latency curve is drawn at (the HTML report's charts).
-inline constexpr double kCurvePercentiles[] = {1,  2,  5,  10, 15, 20, 25, 30, 35, 40, 45, 50,   55,   60,   65, 70,
-                                               75, 80, 85, 90, 92, 94, 95, 96, 97, 98, 99, 99.5, 99.8, 99.9};
-
-struct LatencySummary {
-  std::uint64_t count = 0;
-  double mean = 0.0;
-  double p50 = 0.0;
-  double p90 = 0.0;
-  double p95 = 0.0;
-  double p99 = 0.0;
-  double max = 0.0;
-  // The latency at each of kCurvePercentiles (empty without samples): for
-  // charts only, not written to JSON or CSV, so reports keep their bytes.
-  std::vector<double> curve;
-};
-
-struct SloResult {
-  std::string metric;       // "ttft", "tpot" or "session"
-  double percentile = 0.0;  // e.g. 95
-  double bound_s = 0.0;
-  double observed_s = 0.0;  // the metric at that percentile
-  double attainment = 0.0;  // fraction of samples at or below the bound
-  bool met = false;         // observed_s <= bound_s
-};
-
-// How the sessions of an agent-graph workload ran (docs/report-format.md,
-// "Agent graphs"): means over the sessions completed in the window.
-struct SessionGraphReport {
-  double critical_path_mean_s = 0.0;  // the session's own time
-  double step_time_mean_s = 0.0;      // its calls' and tool calls' times, summed over all branches
-  double parallelism = 0.0;           // step time / critical path: above 1 when branches overlap
-  double llm_calls_per_session = 0.0;
-  double tool_calls_per_session = 0.0;
-  double fan_outs_per_session = 0.0;
-  double fan_out_width_mean = 0.0;  // branches per parallel step
-  std::int64_t fan_out_width_max = 0;
-  double sub_agents_per_session = 0.0;
-  // Of the critical path: time waiting on models only, on tools only, on both.
-  double blocked_on_models_mean_s = 0.0;
-  double blocked_on_tools_mean_s = 0.0;
-  double blocked_on_both_mean_s = 0.0;
-};
-
-// A workload replaying a trace of agent sessions (docs/report-format.md,
-// "Trace replay"): how its calls kept to the recorded rhythm.
-struct TraceReplayReport {
-  std::string pacing;              // "timestamp" or "think_time"
-  std::int64_t calls_issued = 0;   // later calls of a session issued in the window
-  std::int64_t calls_late = 0;     // of which the fleet held back
-  double late_mean_s = 0.0;        // over the late ones
-  double late_max_s = 0.0;
-};
-
-// A workload whose calls were disaggregated (docs/disaggregation.md): the
-// KV caches moved from prefill to decode replicas in the window.
-struct KvTransferReport {
-  std::int64_t transfers = 0;
-  double bytes_mean = 0.0;
-  double time_mean_s = 0.0;  // prefill's end to the cache's arrival (links shared with other transfers)
-  double time_max_s = 0.0;
-};
-
-struct WorkloadReport {
-  std::string name;
-  std::int64_t sessions_started = 0;    // arrived in the window
-  std::int64_t sessions_completed = 0;  // finished in the window
-  std::int64_t sessions_in_flight = 0;  // unfinished at the end of the run
-  std::int64_t llm_calls = 0;           // finished in the window
-  std::int64_t llm_calls_failed = 0;    // of which could not fit a replica's KV cache
-  std::int64_t tool_calls = 0;
-  double prompt_tokens = 0.0;     // prompt tokens of finished calls (cached or not)
-  double prefill_tokens = 0.0;    // of which had to be computed
-  double output_tokens = 0.0;
-  double prefix_cache_hit_rate = 0.0;  // 1 - prefill / prompt
-  // Of the prompt tokens, those served from the workload's shared prefix held
-  // for other sessions; only for a workload with a shared prefix.
-  std::optional<double> cross_session_hit_rate;
-  LatencySummary ttft_s;
-  LatencySummary tpot_s;
-  LatencySummary call_latency_s;
-  LatencySummary session_latency_s;
-  std::vector<SloResult> slos;
-  bool slos_met = true;
-  double goodput_sessions_per_s = 0.0;  // completed sessions that met every bound, per second
-  double cost_usd = 0.0;                // share of fleet cost, by device time used
-  double cost_per_session_usd = 0.0;
-  // Mean sessions started and not yet ended over the first and the second
-  // half of the window (stability.hpp).
-  double sessions_in_system_first_half = 0.0;
-  double sessions_in_system_second_half = 0.0;
-  // Sessions expected to arrive in each half of the window, the integral of
-  // the arrival process's rate; 0 for a trace, which has times, not a rate.
-  // Traffic that rises makes the second larger (stability.hpp scales by it).
-  double expected_arrivals_first_half = 0.0;
-  double expected_arrivals_second_half = 0.0;
-  // Only for workloads with graph steps (parallel, agent, choose, loop exits),
-  // so the reports of plain chains are unchanged.
-  std::optional<SessionGraphReport> graph;
-  // Only for workloads replaying a trace whose sessions have several calls,
-  // so other reports are unchanged.
-  std::optional<TraceReplayReport> trace_replay;
-  std::optional<KvTransferReport> kv_transfers;  // only with prefill/decode pools
-};
 
 // A pool whose nodes fail (docs/failures.md), over the window.
 struct FailureReport {
@@ -146,6 +43,23 @@ struct AutoscaleReport {
   double provisioning_s = 0.0;   // start to serving, per node
 };
 
+// What a pool's nodes cost and emit over the window, alike for model pools,
+// tool pools and remote KV stores; the JSON has these members in this order.
+struct CostAndCarbon {
+  double compute_cost_usd = 0.0;  // node-hours x price, as bought
+  double energy_cost_usd = 0.0;   // facility energy x electricity price
+  double cost_usd = 0.0;          // what counts toward the total, by pricing mode
+  // Carbon (docs/performance-model.md, 5.1): operational is facility energy
+  // x grid intensity, embodied the nodes' share of their manufacture. Per
+  // session and per million tokens are this pool's part of the fleet's
+  // figures (over the fleet's sessions and tokens), so pools add up to it.
+  double carbon_operational_g = 0.0;
+  double carbon_embodied_g = 0.0;
+  double carbon_g = 0.0;
+  double carbon_per_session_g = 0.0;
+  double carbon_per_million_tokens_g = 0.0;
+};
+
 // One KV tier below device memory of a pool's replicas, summed over them
 // (docs/performance-model.md, "KV tiers below device memory").
 struct KvTierReport {
@@ -164,7 +78,7 @@ struct KvTierReport {
 // window, and its nodes priced and powered as a tool pool's
 // (docs/performance-model.md, "A remote KV store"). The pools' kv_tiers
 // entries of kind "remote_store" give the hits, bytes and time by pool.
-struct KvStoreReport {
+struct KvStoreReport : CostAndCarbon {
   std::string name;
   std::string hardware;
   std::string instance;
@@ -179,17 +93,9 @@ struct KvStoreReport {
   double mean_power_w = 0.0;          // IT power, whole store
   double peak_power_w = 0.0;
   double energy_j = 0.0;
-  double compute_cost_usd = 0.0;      // node-hours x price
-  double energy_cost_usd = 0.0;
-  double cost_usd = 0.0;              // what counts toward the total, by pricing mode
-  double carbon_operational_g = 0.0;
-  double carbon_embodied_g = 0.0;
-  double carbon_g = 0.0;
-  double carbon_per_session_g = 0.0;
-  double carbon_per_million_tokens_g = 0.0;
 };
 
-struct PoolReport {
+struct PoolReport : CostAndCarbon {
   std::string name;
   std::string hardware;
   std::string instance;
@@ -211,18 +117,6 @@ struct PoolReport {
   double energy_j = 0.0;      // IT energy
   std::string purchase = "on_demand";  // how the nodes are bought (purchase.hpp, describe)
   std::string pstate;  // the devices' frequency state; empty: nominal
-  double compute_cost_usd = 0.0;  // node-hours x price, as bought
-  double energy_cost_usd = 0.0;   // facility energy x electricity price
-  double cost_usd = 0.0;          // what counts toward the total, by pricing mode
-  // Carbon (docs/performance-model.md, 5.1): operational is facility energy
-  // x grid intensity, embodied the nodes' share of their manufacture. Per
-  // session and per million tokens are this pool's part of the fleet's
-  // figures (over the fleet's sessions and tokens), so pools add up to it.
-  double carbon_operational_g = 0.0;
-  double carbon_embodied_g = 0.0;
-  double carbon_g = 0.0;
-  double carbon_per_session_g = 0.0;
-  double carbon_per_million_tokens_g = 0.0;
   // Mean calls at the pool (waiting or running) over the first and the second
   // half of the window: a backlog that grows from one to the other is a pool
   // that does not keep up (stability.hpp).
@@ -245,7 +139,7 @@ struct PurchaseOptionReport {
 };
 
 // A pool of CPU nodes that runs tool calls (scenario fleet.tool_pools).
-struct ToolPoolReport {
+struct ToolPoolReport : CostAndCarbon {
   std::string name;
   std::string hardware;
   std::string instance;
@@ -262,18 +156,6 @@ struct ToolPoolReport {
   double mean_power_w = 0.0;          // IT power, whole pool
   double peak_power_w = 0.0;          // highest one-second mean
   double energy_j = 0.0;              // IT energy
-  double compute_cost_usd = 0.0;      // node-hours x price
-  double energy_cost_usd = 0.0;
-  double cost_usd = 0.0;              // what counts toward the total, by pricing mode
-  // Carbon (docs/performance-model.md, 5.1): operational is facility energy
-  // x grid intensity, embodied the nodes' share of their manufacture. Per
-  // session and per million tokens are this pool's part of the fleet's
-  // figures (over the fleet's sessions and tokens), so pools add up to it.
-  double carbon_operational_g = 0.0;
-  double carbon_embodied_g = 0.0;
-  double carbon_g = 0.0;
-  double carbon_per_session_g = 0.0;
-  double carbon_per_million_tokens_g = 0.0;
   double calls_in_flight_first_half = 0.0;  // calls waiting or running
   double calls_in_flight_second_half = 0.0;
 };
