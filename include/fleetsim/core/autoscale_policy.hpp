@@ -79,4 +79,11 @@ std::unique_ptr<AutoscalePolicy> make_autoscale_policy(const AutoscaleSpec& spec
 // Kubernetes Horizontal Pod Autoscaler's rule; docs/autoscaling.md).
 int proportional_nodes(int nodes, double observed, double wanted, double tolerance);
 
+// A policy that holds one figure of the load at the spec's `target` by that
+// rule, over the serving nodes: `figure` is the PoolLoad member it reads.
+// With `from_one_node`, a pool with no node serving counts as one (a
+// latency can be read with none serving; a busy fraction cannot).
+std::unique_ptr<AutoscalePolicy> make_proportional_autoscaler(const AutoscaleSpec& spec, double PoolLoad::*figure,
+                                                              bool from_one_node);
+
 }  // namespace fleetsim

@@ -7,25 +7,9 @@
 #include "fleetsim/core/autoscale_policy.hpp"
 
 namespace fleetsim {
-namespace {
-
-class QueueDelayPercentileAutoscaler final : public AutoscalePolicy {
- public:
-  QueueDelayPercentileAutoscaler(double target_s, double tolerance) : target_s_(target_s), tolerance_(tolerance) {}
-  int desired_nodes(const PoolLoad& load) override {
-    return proportional_nodes(load.serving_nodes > 0 ? load.serving_nodes : 1, load.queueing_delay_percentile_s,
-                              target_s_, tolerance_);
-  }
-
- private:
-  double target_s_;
-  double tolerance_;
-};
-
-}  // namespace
 
 std::unique_ptr<AutoscalePolicy> make_queue_delay_percentile_autoscaler(const AutoscaleSpec& spec) {
-  return std::make_unique<QueueDelayPercentileAutoscaler>(spec.target, spec.tolerance);
+  return make_proportional_autoscaler(spec, &PoolLoad::queueing_delay_percentile_s, /*from_one_node=*/true);
 }
 
 }  // namespace fleetsim

@@ -9,25 +9,9 @@
 #include "fleetsim/core/autoscale_policy.hpp"
 
 namespace fleetsim {
-namespace {
-
-class TtftPercentileAutoscaler final : public AutoscalePolicy {
- public:
-  TtftPercentileAutoscaler(double target_s, double tolerance) : target_s_(target_s), tolerance_(tolerance) {}
-  int desired_nodes(const PoolLoad& load) override {
-    return proportional_nodes(load.serving_nodes > 0 ? load.serving_nodes : 1, load.ttft_percentile_s, target_s_,
-                              tolerance_);
-  }
-
- private:
-  double target_s_;
-  double tolerance_;
-};
-
-}  // namespace
 
 std::unique_ptr<AutoscalePolicy> make_ttft_percentile_autoscaler(const AutoscaleSpec& spec) {
-  return std::make_unique<TtftPercentileAutoscaler>(spec.target, spec.tolerance);
+  return make_proportional_autoscaler(spec, &PoolLoad::ttft_percentile_s, /*from_one_node=*/true);
 }
 
 }  // namespace fleetsim

@@ -5,24 +5,9 @@
 #include "fleetsim/core/autoscale_policy.hpp"
 
 namespace fleetsim {
-namespace {
-
-class UtilizationAutoscaler final : public AutoscalePolicy {
- public:
-  UtilizationAutoscaler(double target, double tolerance) : target_(target), tolerance_(tolerance) {}
-  int desired_nodes(const PoolLoad& load) override {
-    return proportional_nodes(load.serving_nodes, load.busy_fraction, target_, tolerance_);
-  }
-
- private:
-  double target_;
-  double tolerance_;
-};
-
-}  // namespace
 
 std::unique_ptr<AutoscalePolicy> make_utilization_autoscaler(const AutoscaleSpec& spec) {
-  return std::make_unique<UtilizationAutoscaler>(spec.target, spec.tolerance);
+  return make_proportional_autoscaler(spec, &PoolLoad::busy_fraction, /*from_one_node=*/false);
 }
 
 }  // namespace fleetsim
