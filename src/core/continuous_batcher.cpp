@@ -24,7 +24,7 @@ ContinuousBatcher::ContinuousBatcher(std::shared_ptr<const RooflineModel> roofli
 }
 
 bool ContinuousBatcher::plan_tail_run(BatchPlan& p) {
-  if (!waiting_.empty() && running_.size() < static_cast<std::size_t>(engine_.max_batch_size)) return false;
+  if (!waiting_.empty() && running_sequences() < static_cast<std::size_t>(engine_.max_batch_size)) return false;
   scratch_kv_.clear();
   scratch_blocks_.clear();
   long limit = std::numeric_limits<long>::max(), free = free_blocks_;
@@ -38,7 +38,7 @@ bool ContinuousBatcher::plan_tail_run(BatchPlan& p) {
     } else if (s.chunk == 0) {  // decodes in this iteration
       kv += 1;
       generated += 1;
-      const long grow = std::max(0L, blocks_for(kv) - blocks);
+      const long grow = std::max(0L, blocks_at(s, kv) - blocks);
       blocks += grow;
       free -= grow;
     }
@@ -46,11 +46,11 @@ bool ContinuousBatcher::plan_tail_run(BatchPlan& p) {
     limit = std::min(limit, s.call.output_tokens - generated);
     scratch_kv_.push_back(kv);
     scratch_blocks_.push_back(blocks);
-    context += static_cast<double>(kv);
+    context += static_cast<double>(kv * s.call.sequences());  // each branch reads the prompt and its own tokens
   }
   const long run = kv_growth_limit(limit, free);
   if (run <= 0) return false;
-  p.run = {static_cast<double>(running_.size()), context};
+  p.run = {static_cast<double>(running_sequences()), context};
   p.run_terms = roofline_->decode_terms(p.run);
   p.run_iterations = run;
   p.iterations += run;
@@ -88,12 +88,12 @@ BatchPlan ContinuousBatcher::plan_next(double now, BatcherListener& listener) {
     scratch_blocks_.clear();
     for (const auto& s : running_) {
       limit = std::min(limit, s.call.output_tokens - s.generated);
-      context += static_cast<double>(s.kv_tokens);
+      context += static_cast<double>(s.kv_tokens * s.call.sequences());
       scratch_kv_.push_back(s.kv_tokens);
       scratch_blocks_.push_back(s.blocks);
     }
     p.kind = BatchPlan::Kind::decode_run;
-    p.run = {static_cast<double>(running_.size()), context};
+    p.run = {static_cast<double>(running_sequences()), context};
     p.run_terms = roofline_->decode_terms(p.run);
     // ensure_decode_room has made room for at least one iteration.
     p.iterations = p.run_iterations = std::max(1L, kv_growth_limit(std::max(1L, limit), free_blocks_));
@@ -103,15 +103,15 @@ BatchPlan ContinuousBatcher::plan_next(double now, BatcherListener& listener) {
 
   IterationShape& shape = p.shape;
   if (engine_.kv_layout == KvLayout::unified)  // only a unified cache's attention spans them all
-    for (const auto& s : running_) shape.cache_cells += static_cast<double>(s.kv_tokens);
+    for (const auto& s : running_) shape.cache_cells += cells_of(s);
   long budget = engine_.max_batched_tokens;
   if (engine_.chunked_prefill) {
     for (auto& s : running_) {
       s.chunk = 0;
       if (!s.prefilling()) {
-        shape.decode_seqs += 1;
-        shape.decode_context += static_cast<double>(s.kv_tokens);
-        --budget;
+        shape.decode_seqs += s.call.sequences();
+        shape.decode_context += static_cast<double>(s.kv_tokens * s.call.sequences());
+        budget -= s.call.sequences();
       }
     }
   }
@@ -163,8 +163,8 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
   long run_k = plan.kind == BatchPlan::Kind::decode_run ? k : k - 1;  // decode iterations after the first
   const double head_end = run_k > 0 ? start_s + head_s(plan) : end_s;
   if (plan.kind == BatchPlan::Kind::decode_run) {
-    tokens = batch = static_cast<double>(running_.size());
-    for (const auto& s : running_) scratch_workload_tokens_[s.call.workload] += 1.0;
+    tokens = batch = static_cast<double>(running_sequences());
+    for (const auto& s : running_) scratch_workload_tokens_[s.call.workload] += s.call.sequences();
     plan.run_terms.components(k, compute, memory);
     apply_decode(k, takes_decode_calls_ && k > 0 ? start_s + time_of(plan, 1) : end_s);
     run_k = 0;
@@ -187,13 +187,14 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
           if (prefix_cache_ && !s.call.prefix.empty() && s.call.phase != CallPhase::decode) cache_prompt_chunks(s);
         }
       } else {
-        scratch_workload_tokens_[s.call.workload] += 1.0;
-        tokens += 1.0;
-        batch += 1.0;
+        const double branches = s.call.sequences();
+        scratch_workload_tokens_[s.call.workload] += branches;
+        tokens += branches;
+        batch += branches;
         s.kv_tokens += 1;
         s.generated += 1;
         if (s.first_token_s < 0) first_token(s, head_end);  // its KV came from a prefill replica
-        const long grow = std::max(0L, blocks_for(s.kv_tokens) - s.blocks);
+        const long grow = std::max(0L, blocks_at(s, s.kv_tokens) - s.blocks);
         s.blocks += grow;
         free_blocks_ -= grow;
       }
@@ -205,9 +206,9 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
     account(power_at(plan.clock), start_s, head_end, compute, memory, batch, scratch_workload_tokens_, tokens);
     if (slices_) slices_->push_back({start_s, head_end, 1, batch, tokens, true, compute, memory});
     std::fill(scratch_workload_tokens_.begin(), scratch_workload_tokens_.end(), 0.0);
-    for (const auto& s : running_) scratch_workload_tokens_[s.call.workload] += 1.0;
+    for (const auto& s : running_) scratch_workload_tokens_[s.call.workload] += s.call.sequences();
     plan.run_terms.components(run_k, compute, memory);
-    const double n = static_cast<double>(running_.size());
+    const double n = static_cast<double>(running_sequences());
     account(power_at(plan.clock), head_end, end_s, compute, memory, n, scratch_workload_tokens_, n);
     if (slices_) slices_->push_back({head_end, end_s, run_k, n, n, false, compute, memory});
     apply_decode(run_k, head_end);  // every sequence has its first token by the head's end
@@ -224,6 +225,7 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
   for (std::size_t i = 0; i < running_.size(); ++i) {
     Sequence& s = running_[i];
     if (!s.prefilling() && s.generated >= s.call.output_tokens) {
+      extra_running_ -= s.call.extra_sequences;
       finish(s, end_s, false, listener);
     } else {
       if (kept != i) running_[kept] = std::move(s);
@@ -239,7 +241,7 @@ void ContinuousBatcher::apply_decode(long k, double first_token_s) {
     if (s.first_token_s < 0 && k > 0) first_token(s, first_token_s);
     s.kv_tokens += k;
     s.generated += k;
-    const long grow = std::max(0L, blocks_for(s.kv_tokens) - s.blocks);
+    const long grow = std::max(0L, blocks_at(s, s.kv_tokens) - s.blocks);
     s.blocks += grow;
     free_blocks_ -= grow;
   }

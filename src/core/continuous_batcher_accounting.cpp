@@ -82,14 +82,15 @@ void ContinuousBatcher::account_unfinished(const BatchPlan& plan, double start_s
   std::fill(scratch_workload_tokens_.begin(), scratch_workload_tokens_.end(), 0.0);
   double tokens = 0.0;
   for (const auto& s : running_) {
-    scratch_workload_tokens_[s.call.workload] += 1.0;
-    tokens += 1.0;
+    scratch_workload_tokens_[s.call.workload] += s.call.sequences();
+    tokens += s.call.sequences();
   }
-  account(power_at(plan.clock), start_s, end_s, compute * fraction, memory * fraction, static_cast<double>(running_.size()),
-          scratch_workload_tokens_, tokens);
+  const auto batch = static_cast<double>(running_sequences());
+  account(power_at(plan.clock), start_s, end_s, compute * fraction, memory * fraction, batch, scratch_workload_tokens_,
+          tokens);
   // The part that ran, as the end of the run cut it.
   if (slices_)
-    slices_->push_back({start_s, end_s, iterations_done(plan, end_s - start_s), static_cast<double>(running_.size()),
+    slices_->push_back({start_s, end_s, iterations_done(plan, end_s - start_s), batch,
                         tokens, plan.kind == BatchPlan::Kind::iteration, compute * fraction, memory * fraction});
 }
 

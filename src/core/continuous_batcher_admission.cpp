@@ -21,7 +21,7 @@ bool ContinuousBatcher::enqueue(const CallRequest& call) {
     series_->call_arrived(series_pool_, call.enqueue_s);
     report_levels(call.enqueue_s);
   }
-  return was_empty && running_.size() < static_cast<std::size_t>(engine_.max_batch_size);
+  return was_empty && running_sequences() < static_cast<std::size_t>(engine_.max_batch_size);
 }
 
 // What an admitted call finds of its KV already: its session's retained
@@ -48,7 +48,7 @@ bool ContinuousBatcher::budget_admits(const Sequence& s, long decoding, long pre
 // As the admission policy says: on demand the prompt and the first token now,
 // decode growing later; reserved, the whole final length now.
 long ContinuousBatcher::blocks_needed(const Sequence& s) const {
-  return blocks_for(admission_.tokens_to_admit(s.call, s.target));
+  return blocks_at(s, admission_.tokens_to_admit(s.call, s.target));
 }
 
 // Even an empty replica cannot hold the head's prompt: fail it rather than
@@ -135,10 +135,12 @@ void ContinuousBatcher::admit(double now, BatcherListener& listener) {
     if (s.prefilling())
       prefill_remaining += s.target - s.kv_tokens;
     else
-      ++decoding;
+      decoding += s.call.sequences();
   }
-  while (!waiting_.empty() && running_.size() < max_batch) {
+  while (!waiting_.empty() && running_sequences() < max_batch) {
     Sequence& s = waiting_.front();
+    // All of a call's sequences join at once; one wider than the cap runs alone.
+    if (!running_.empty() && running_sequences() + s.call.extra_sequences >= max_batch) break;
     if (!budget_admits(s, decoding, prefill_remaining)) break;
     const long needed = blocks_needed(s);
     if (needed > total_blocks_) {
@@ -153,6 +155,7 @@ void ContinuousBatcher::admit(double now, BatcherListener& listener) {
     }
     seat(s, reuse, extra, now);
     prefill_remaining += s.target - s.kv_tokens;
+    extra_running_ += s.call.extra_sequences;
     running_.push_back(s);
     waiting_.pop_front();
   }

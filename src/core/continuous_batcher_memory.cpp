@@ -66,7 +66,7 @@ void ContinuousBatcher::halt(const BatchPlan& plan, double start_s, double now) 
     for (const Sequence& s : running_) {
       if (s.chunk < 0) continue;
       if (!s.prefilling()) {
-        halted_.output_tokens += 1;
+        halted_.output_tokens += s.call.sequences();
         continue;
       }
       halted_.prefill_tokens += s.chunk;
@@ -74,7 +74,7 @@ void ContinuousBatcher::halt(const BatchPlan& plan, double start_s, double now) 
     }
     k -= 1;
   }
-  halted_.output_tokens += k * static_cast<long>(running_.size());
+  halted_.output_tokens += k * static_cast<long>(running_sequences());
 }
 
 LostWork ContinuousBatcher::fail(double now, std::vector<CallRequest>& aborted) {
@@ -83,7 +83,7 @@ LostWork ContinuousBatcher::fail(double now, std::vector<CallRequest>& aborted) 
   for (Sequence& s : running_) {
     free_blocks_ += s.blocks - s.shared;
     lost.prefill_tokens += s.computed;
-    lost.output_tokens += s.generated;
+    lost.output_tokens += s.generated * s.call.sequences();
     aborted.push_back(s.call);
   }
   for (std::size_t i = 0; i < waiting_.size(); ++i) {
@@ -91,10 +91,11 @@ LostWork ContinuousBatcher::fail(double now, std::vector<CallRequest>& aborted) 
     free_blocks_ += s.blocks - s.shared;
     // A preempted call waits with the work it did before.
     lost.prefill_tokens += s.computed;
-    lost.output_tokens += s.generated;
+    lost.output_tokens += s.generated * s.call.sequences();
     aborted.push_back(s.call);
   }
   running_.clear();
+  extra_running_ = 0;
   waiting_.clear();
   while (!retained_.empty()) free_blocks_ += retained_.pop_oldest().blocks;
   if (idleness_) idleness_->clear();
@@ -154,9 +155,11 @@ bool ContinuousBatcher::make_room(long blocks, double now) {
 void ContinuousBatcher::preempt_newest() {
   Sequence s = running_.back();
   running_.pop_back();
+  extra_running_ -= s.call.extra_sequences;
   free_blocks_ += s.blocks - s.shared;
   unpin_chunks(s);
-  // Recompute: the prompt and every token generated so far are prefilled again.
+  // Recompute: the prompt and every token generated so far are prefilled
+  // again (of a call with several branches, one branch's: docs/performance-model.md).
   s.blocks = 0;
   s.shared = 0;
   s.kv_tokens = 0;
@@ -170,12 +173,13 @@ void ContinuousBatcher::ensure_decode_room(double now, BatcherListener& listener
   while (!running_.empty()) {
     long need = 0;
     for (const auto& s : running_)
-      if (!s.prefilling()) need += std::max(0L, blocks_for(s.kv_tokens + 1) - s.blocks);
+      if (!s.prefilling()) need += std::max(0L, blocks_at(s, s.kv_tokens + 1) - s.blocks);
     if (need <= free_blocks_ || make_room(need, now)) return;
     if (running_.size() == 1) {
       // A lone sequence has outgrown the whole cache: end it where it is.
       Sequence s = running_.back();
       running_.pop_back();
+      extra_running_ -= s.call.extra_sequences;
       finish(s, now, true, listener);
       return;
     }
@@ -186,8 +190,8 @@ void ContinuousBatcher::ensure_decode_room(double now, BatcherListener& listener
 long ContinuousBatcher::kv_growth_limit(long limit, long free) const {
   auto need = [&](long j) {
     long n = 0;
-    for (std::size_t i = 0; i < scratch_kv_.size(); ++i)
-      n += std::max(0L, blocks_for(scratch_kv_[i] + j) - scratch_blocks_[i]);
+    for (std::size_t i = 0; i < scratch_kv_.size(); ++i)  // scratch entry i is running_[i]'s
+      n += std::max(0L, blocks_at(running_[i], scratch_kv_[i] + j) - scratch_blocks_[i]);
     return n;
   };
   if (need(limit) <= free) return limit;
@@ -205,6 +209,12 @@ long ContinuousBatcher::kv_growth_limit(long limit, long free) const {
 
 void ContinuousBatcher::release(Sequence& s, double now) {
   unpin_chunks(s);
+  // The session goes on with one branch: the others' own blocks go now.
+  if (s.call.extra_sequences > 0 && s.blocks > 0) {
+    const long branch_blocks = std::max(0L, s.blocks - blocks_for(s.kv_tokens));
+    free_blocks_ += branch_blocks;
+    s.blocks -= branch_blocks;
+  }
   s.blocks -= s.shared;  // a shared prefix's blocks stay with the replica
   s.shared = 0;
   // A hashed call's reuse is its chunks': its session keeps no cache of its own.

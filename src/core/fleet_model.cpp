@@ -140,11 +140,11 @@ void FleetModel::issue_call(std::uint32_t slot, const Step& step) {
   Session& s = sessions_[slot];
   const long added = draw_tokens(step.prompt_tokens, s.rng, 0);
   const long output = draw_tokens(step.output_tokens, s.rng, 1);
-  send_call(slot, step.model, std::max(1L, static_cast<long>(s.context_tokens) + added), output);
+  send_call(slot, step.model, std::max(1L, static_cast<long>(s.context_tokens) + added), output, {}, &step);
 }
 
 void FleetModel::send_call(std::uint32_t slot, const std::string& model, long prompt_tokens, long output_tokens,
-                           PrefixHashes prefix) {
+                           PrefixHashes prefix, const Step* step) {
   Session& s = sessions_[slot];
   CallRequest call;
   call.call_id = slot;
@@ -155,6 +155,10 @@ void FleetModel::send_call(std::uint32_t slot, const std::string& model, long pr
   call.output_tokens = output_tokens;
   call.shared_prefix = s.shared_prefix;
   call.prefix = prefix;
+  if (step) {
+    call.extra_sequences = static_cast<std::uint8_t>(step->sequences - 1);
+    call.best_sequence_only = step->best_sequence_only;
+  }
   s.call_issued_s = call.enqueue_s;
   s.call_prompt_tokens = call.prompt_tokens;
   if (SessionGraphTally* g = tally_of(s)) {
@@ -238,8 +242,10 @@ void FleetModel::call_done(std::uint32_t slot, std::size_t replica, const CallOu
     m.cached_tokens += static_cast<double>(out.cached_tokens);
     m.shared_prefix_cached_tokens += static_cast<double>(out.shared_prefix_cached_tokens);
     m.computed_tokens += static_cast<double>(out.computed_tokens);
-    m.output_tokens += static_cast<double>(out.generated_tokens);
-    pm.output_tokens += static_cast<double>(out.generated_tokens);
+    // Every branch's tokens for parallel sampling, the best beam's for beam search.
+    const auto returned = static_cast<double>(out.request.returned_tokens(out.generated_tokens));
+    m.output_tokens += returned;
+    pm.output_tokens += returned;
     m.ttft_s.add(ttft);
     if (out.generated_tokens > 1) m.tpot_s.add(tpot);
     m.call_latency_s.add(out.finished_s - s.call_issued_s);

@@ -25,6 +25,25 @@ void read_dist(ScenarioContext& ctx, const YAML::Node& map, const std::string& p
 
 namespace {
 
+// Parallel sampling (`samples: n`) or beam search (`beam_width: w`): the
+// sequences the call decodes from its one prompt. Not both: an engine
+// samples or searches.
+void read_sequences(YamlReader& r, const YAML::Node& body, const std::string& path, Step& step) {
+  const YAML::Node samples = YamlReader::get(body, "samples"), beams = YamlReader::get(body, "beam_width");
+  if (samples.IsDefined() && beams.IsDefined()) {
+    r.error(beams, child_path(path, "beam_width"), "samples and beam_width cannot both be given",
+            "keep samples (n completions, all returned) or beam_width (beams searched, the best returned)");
+    return;
+  }
+  const YAML::Node n = samples.IsDefined() ? samples : beams;
+  if (!n.IsDefined()) return;
+  const char* key = samples.IsDefined() ? "samples" : "beam_width";
+  if (auto v = r.integer(n, child_path(path, key), 1, Step::kMaxSequences)) {
+    step.sequences = static_cast<int>(*v);
+    step.best_sequence_only = beams.IsDefined();
+  }
+}
+
 Step read_llm(ScenarioContext& ctx, const YAML::Node& body, const std::string& path) {
   Step step;
   step.kind = Step::Kind::llm;
@@ -43,6 +62,7 @@ Step read_llm(ScenarioContext& ctx, const YAML::Node& body, const std::string& p
   }
   read_dist(ctx, body, path, "prompt_tokens", kTokens, step.prompt_tokens, false);
   read_dist(ctx, body, path, "output_tokens", kOutputTokens, step.output_tokens, true);
+  read_sequences(r, body, path, step);
   return step;
 }
 

@@ -18,6 +18,7 @@
 // calls, not tokens.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -49,7 +50,15 @@ struct CallRequest {
   std::uint64_t session_key = 0;  // unique per session: key of its retained KV
   std::uint32_t workload = 0;
   CallPhase phase = CallPhase::whole;
-  bool shared_prefix = false;  // the prompt begins with its workload's shared prefix
+  bool shared_prefix : 1 = false;  // the prompt begins with its workload's shared prefix
+  // Beam search: of the call's branches only the best is returned (parallel
+  // sampling returns them all).
+  bool best_sequence_only : 1 = false;
+  // Sequences decoded from the one prompt beyond the first: parallel
+  // sampling's n - 1, or beam search's width - 1 (docs/performance-model.md,
+  // "Parallel sampling and beam search"). In six bits of the byte above, so
+  // that the request keeps its size: at most Step::kMaxSequences sequences.
+  std::uint8_t extra_sequences : 6 = 0;
   // Its session's idle fraction when it was issued, in 1/65535: set only for
   // replicas whose retention ranks by idleness (it fits the padding here).
   std::uint16_t idleness = 0;
@@ -60,6 +69,12 @@ struct CallRequest {
   // for every other call. With them the replica's prefix cache, not the
   // session's retained KV, decides what is cached (attach_prefix_cache).
   PrefixHashes prefix;
+
+  static_assert(Step::kMaxSequences - 1 < (1 << 6), "extra_sequences has six bits");
+  // Sequences it decodes at once: 1, or n of parallel sampling, or a beam width.
+  int sequences() const { return 1 + extra_sequences; }
+  // Output tokens it returns once each sequence has generated `generated`.
+  long returned_tokens(long generated) const { return best_sequence_only ? generated : generated * sequences(); }
 };
 
 struct CallOutcome {
@@ -72,7 +87,7 @@ struct CallOutcome {
   // prefix-hashed chunks another session left (no cache of the session).
   long shared_prefix_cached_tokens = 0;
   long computed_tokens = 0;    // prompt tokens prefilled, recomputation included
-  long generated_tokens = 0;   // < output_tokens only if failed
+  long generated_tokens = 0;   // by each of its sequences; < output_tokens only if failed
   int preemptions = 0;
   bool failed = false;  // could never fit this replica's KV cache
 };
@@ -202,6 +217,9 @@ class ContinuousBatcher {
 
   std::size_t waiting() const { return waiting_.size(); }
   std::size_t running() const { return running_.size(); }
+  // Sequences in the batch: a call decoding several (parallel sampling, beam
+  // search) counts each, as an engine's batch cap does.
+  std::size_t running_sequences() const { return running_.size() + extra_running_; }
   std::size_t outstanding() const { return waiting_.size() + running_.size(); }
   // Whether its retention policy frees a session's caches when the session
   // leaves it (kv_retention tool_gap); then the fleet model calls
@@ -282,6 +300,20 @@ class ContinuousBatcher {
   };
 
   long blocks_for(long tokens) const { return (tokens + engine_.kv_block_tokens - 1) / engine_.kv_block_tokens; }
+  // The KV blocks of `s` once it holds `kv` tokens (by each of its
+  // sequences): one chain up to its prompt; past it, each of its branches
+  // has blocks of its own after the prompt's full blocks, which they share
+  // (a partial last block is copied to each).
+  long blocks_at(const Sequence& s, long kv) const {
+    if (s.call.extra_sequences == 0 || kv <= s.call.prompt_tokens) return blocks_for(kv);
+    const long shared = s.call.prompt_tokens / engine_.kv_block_tokens;
+    return shared + s.call.sequences() * blocks_for(kv - shared * engine_.kv_block_tokens);
+  }
+  // The KV cells `s` holds: its prompt's once, each branch's own tokens after it.
+  double cells_of(const Sequence& s) const {
+    const long past_prompt = std::max(0L, s.kv_tokens - s.call.prompt_tokens);
+    return static_cast<double>(s.kv_tokens + s.call.extra_sequences * past_prompt);
+  }
   // Admission from the queue, in steps (continuous_batcher_admission.cpp).
   struct KvReuse;
   void admit(double now, BatcherListener& listener);
@@ -331,6 +363,7 @@ class ContinuousBatcher {
   long total_blocks_;
   long free_blocks_;
   std::vector<Sequence> running_;  // in admission order
+  long extra_running_ = 0;         // their extra branches (running_sequences())
   RingQueue<Sequence> waiting_;
   std::shared_ptr<const RooflineModel> roofline_;
   // The engine's KV policies, resolved once: no name is looked up per call.

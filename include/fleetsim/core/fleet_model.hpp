@@ -147,9 +147,11 @@ class FleetModel : public BatcherListener {
  private:
   void advance(std::uint32_t slot);  // run the session to its next llm or tool step
   void issue_call(std::uint32_t slot, const Step& step);
-  // Routes a call of `prompt` tokens (the whole prompt) to a replica of `model`.
+  // Routes a call of `prompt` tokens (the whole prompt) to a replica of
+  // `model`; `step`, when the call comes from one, says how many sequences
+  // it decodes (parallel sampling, beam search).
   void send_call(std::uint32_t slot, const std::string& model, long prompt_tokens, long output_tokens,
-                 PrefixHashes prefix = {});
+                 PrefixHashes prefix = {}, const Step* step = nullptr);
   // Routes session `s`'s call to a replica of `model` (`last_replica`: the
   // affinity hint, -1 for none) and queues it there; a first issue and a
   // retry after a failure both go through here.

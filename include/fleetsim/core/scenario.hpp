@@ -240,7 +240,12 @@ struct Step {
   // llm
   std::string model;
   Distribution prompt_tokens;  // new tokens this step adds to the context
-  Distribution output_tokens;
+  Distribution output_tokens;  // by each sequence the call decodes
+  // Sequences decoded from the one prompt: parallel sampling's n (all
+  // returned) or beam search's width (the best returned); 1: neither.
+  static constexpr int kMaxSequences = 64;
+  int sequences = 1;  // in [1, kMaxSequences]
+  bool best_sequence_only = false;
   // tool
   Distribution latency_s;      // an external tool (no pool): its whole duration
   Distribution result_tokens;  // tokens the tool's result adds to the context
