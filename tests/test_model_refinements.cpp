@@ -235,6 +235,40 @@ TEST_CASE("A unified KV cache makes every token attend over every sequence's cel
   CHECK(shared.cost(one).time_s() == Approx(separate.cost(one).time_s()));
 }
 
+TEST_CASE("Fixed KV slots make every decode step read every slot's whole cache", "[roofline][kv_layout]") {
+  const ModelSpec m = llama_8b();  // 32 layers, attention width 4096, fp16 KV: 128 KiB per token
+  EngineSettings per_sequence, slots;
+  slots.kv_layout = KvLayout::slots;
+  slots.max_batch_size = 8;
+  slots.kv_slot_tokens = 2048;  // 8 slots x 2,048 cells = 16,384 cells, whatever is in them
+  const RooflineModel paged(m, graviton_socket(), per_sequence);
+  const RooflineModel fixed(m, graviton_socket(), slots);
+  const double per_pair = 4.0 * 32 * 4096;
+  const double kv_per_token = 2.0 * 32 * 8 * 128 * 2;  // K and V, 8 KV heads of 128, fp16
+
+  // Three sequences decoding at 100 cached tokens each: paged, 300 + 3
+  // pairs and 300 cells read; slots, 16,384 pairs and cells.
+  IterationShape decode;
+  decode.decode_seqs = 3;
+  decode.decode_context = 300;
+  const double linear = 2.0 * 8.03e9 * 3;
+  CHECK(paged.cost(decode).flops == Approx(linear + per_pair * 303));
+  CHECK(fixed.cost(decode).flops == Approx(linear + per_pair * 16384));
+  const double weights = paged.cost(decode).bytes - kv_per_token * (300 + 3);
+  CHECK(fixed.cost(decode).bytes == Approx(weights + kv_per_token * (16384 + 3)));
+
+  // A prompt's iteration prefills as paged attention does: no slot is read.
+  IterationShape prefill;
+  prefill.prefill_tokens = 100;
+  prefill.prefill_seqs = 1;
+  prefill.prefill_attention_pairs = 5050.0;
+  CHECK(fixed.cost(prefill).time_s() == Approx(paged.cost(prefill).time_s()));
+
+  // A decode run costs the same every iteration: the cells do not grow.
+  const RooflineModel::DecodeRun run{3, 300};
+  CHECK(fixed.decode_run_time(run, 50) == Approx(50 * fixed.cost(decode).time_s()).epsilon(1e-12));
+}
+
 TEST_CASE("Decode runs on a unified KV cache stay exact in closed form", "[roofline][kv_layout]") {
   EngineSettings unified;
   unified.kv_layout = KvLayout::unified;

@@ -94,6 +94,8 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   weight_bytes_ = model_.weight_bytes();
   mixture_of_experts_ = model_.routed_expert_params() > 0.0;
   unified_kv_ = engine.kv_layout == KvLayout::unified;
+  if (engine.kv_layout == KvLayout::slots)
+    slot_cells_ = static_cast<double>(engine.max_batch_size) * static_cast<double>(engine.kv_slot_tokens);
   // Every device of a tensor-parallel replica runs every layer's kernels.
   layer_kernels_s_ = model_.layers * engine.kernels_per_layer * hardware_.kernel_floor_s;
   thread_sync_s_ = model_.layers * engine.sync_points_per_layer * barrier_time(hardware_, engine);
@@ -110,6 +112,8 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
 }
 
 double RooflineModel::attention_pairs(const IterationShape& s) const {
+  // Fixed slots: a decode step attends over every slot's whole cache.
+  if (slot_cells_ > 0.0) return (s.decode_seqs > 0.0 ? slot_cells_ : 0.0) + s.prefill_attention_pairs;
   if (!unified_kv_) return s.decode_context + s.decode_seqs + s.prefill_attention_pairs;
   // One buffer for every sequence: the iteration's T new tokens attend as
   // one sequence would after the C cells already cached, T*C + T(T+1)/2
@@ -121,7 +125,9 @@ double RooflineModel::attention_pairs(const IterationShape& s) const {
 double RooflineModel::kv_cells_moved(const IterationShape& s) const {
   // Per sequence: each attending sequence reads its own cells. Unified:
   // the kernels read the whole used buffer once.
-  const double read = unified_kv_ ? s.cache_cells : s.decode_context + s.prefill_context;
+  double read = unified_kv_ ? s.cache_cells : s.decode_context + s.prefill_context;
+  // Fixed slots: a decode step reads every slot's whole cache, used or not.
+  if (slot_cells_ > 0.0) read = (s.decode_seqs > 0.0 ? slot_cells_ : 0.0) + s.prefill_context;
   return read + s.tokens();  // and write the new tokens' keys and values
 }
 
@@ -168,6 +174,7 @@ RooflineModel::DecodeTerms RooflineModel::decode_terms(const DecodeRun& run) con
   t.b_c = flops_per_pair_ * run.seqs * (unified_kv_ ? run.seqs : 1.0) / attention_flops_per_second_;
   t.a_m = c0.attention_memory_s;
   t.b_m = kv_bytes_per_token_ * run.seqs / bytes_per_second_;
+  if (slot_cells_ > 0.0) t.b_c = t.b_m = 0.0;  // fixed slots: the same cells every step
   // The overhead's per-sequence and per-token terms are constant at a fixed batch.
   t.fixed = c0.comm_s + c0.overhead_s + c0.layer_kernels_s + c0.thread_sync_s;
   return t;

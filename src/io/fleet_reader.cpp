@@ -14,6 +14,7 @@
 #include "kv_store_reader.hpp"
 #include "network_reader.hpp"
 #include "kv_tier_reader.hpp"
+#include "fleetsim/io/input_limits.hpp"
 #include "fleetsim/io/spelling.hpp"
 #include "stack_entry.hpp"
 #include "tool_pool_reader.hpp"
@@ -80,8 +81,20 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
   if (const YAML::Node n = YamlReader::get(map, "kv_admission"))
     if (auto v = r.choice(n, child_path(path, "kv_admission"), kv_admission_choices(), "KV admission policy"))
       e.kv_admission = *v;
-  if (const YAML::Node n = YamlReader::get(map, "kv_layout"))
-    if (auto v = r.choice(n, child_path(path, "kv_layout"), kv_layout_choices(), "KV cache layout")) e.kv_layout = *v;
+  const YAML::Node layout = YamlReader::get(map, "kv_layout");
+  if (layout.IsDefined())
+    if (auto v = r.choice(layout, child_path(path, "kv_layout"), kv_layout_choices(), "KV cache layout")) e.kv_layout = *v;
+  const YAML::Node slot = YamlReader::get(map, "kv_slot_tokens");
+  if (slot.IsDefined()) {
+    if (auto v = r.integer(slot, child_path(path, "kv_slot_tokens"), 1, static_cast<std::int64_t>(limits::kMaxTokens)))
+      e.kv_slot_tokens = static_cast<long>(*v);
+    if (e.kv_layout != KvLayout::slots)
+      r.error(slot, child_path(path, "kv_slot_tokens"), "kv_slot_tokens applies only with kv_layout: slots",
+              "set kv_layout: slots, or remove kv_slot_tokens");
+  } else if (e.kv_layout == KvLayout::slots) {
+    r.error(layout.IsDefined() ? layout : map, child_path(path, "kv_layout"), "kv_layout: slots needs kv_slot_tokens",
+            "add e.g. kv_slot_tokens: 2048: the cache length each decode slot holds and every decode step reads");
+  }
   if (const YAML::Node n = YamlReader::get(map, "kernels_per_layer"))
     if (auto v = r.number(n, child_path(path, "kernels_per_layer"), in_range(0, 1000))) e.kernels_per_layer = *v;
   if (const YAML::Node n = YamlReader::get(map, "sync_points_per_layer"))

@@ -188,6 +188,7 @@ std::vector<KeyTable> fleet_tables() {
         optional("kv_ttl", kDuration, "how long kv_retention: ttl keeps a cache"),
         optional("kv_admission", words(choice_words(kv_admission_choices())), "the KV memory a call needs to start"),
         optional("kv_layout", words(choice_words(kv_layout_choices())), "how the KV cache is laid out in memory"),
+        optional("kv_slot_tokens", integer(1), "kv_layout: slots: the cache length of each decode slot"),
         optional("kv_tiers", list_of(any_of({kName, table("kv_tier_use"), table("kv_store_use")})),
                  "the node type's KV tiers this pool uses, top first; a remote store last"),
         optional("kernels_per_layer", number(0, 1000), "short kernels per layer (docs/performance-model.md 2.7)"),

@@ -81,7 +81,8 @@ const Choices<std::string>& kv_admission_choices() {
 }
 
 const Choices<KvLayout>& kv_layout_choices() {
-  static const Choices<KvLayout> choices = {{"per_sequence", KvLayout::per_sequence}, {"unified", KvLayout::unified}};
+  static const Choices<KvLayout> choices = {
+      {"per_sequence", KvLayout::per_sequence}, {"unified", KvLayout::unified}, {"slots", KvLayout::slots}};
   return choices;
 }
 

@@ -32,6 +32,9 @@ enum class KvLayout {
   per_sequence,  // every sequence attends over its own cells only (paged attention)
   unified,       // one buffer for all sequences: every token's attention spans every
                  // used cell, the other sequences' masked out (llama.cpp before 2025-07)
+  slots,         // a fixed cache of kv_slot_tokens per decode slot (max_batch_size of
+                 // them), every slot's whole cache read and attended by each decode
+                 // step, used or not (JetStream's fixed-shape generate step)
 };
 
 struct EngineSettings {
@@ -55,6 +58,7 @@ struct EngineSettings {
   std::string kv_retention = "lru";
   std::string kv_admission = "on_demand";
   KvLayout kv_layout = KvLayout::per_sequence;
+  long kv_slot_tokens = 0;  // KvLayout::slots: the cache length of each slot
   double kv_ttl_s = 0.0;
   // Tiers of the node's `kv_tiers` that hold caches evicted from device
   // memory, in the order a cache moves down (docs/performance-model.md, "KV
