@@ -74,11 +74,12 @@ workloads:
 simulation: {duration: 2h, warmup: 10min, seed: 9}
 )";
 
-}  // namespace
-
-TEST_CASE("Failures: measured availability matches MTTF / (MTTF + MTTR)", "[failures][theory]") {
-  const auto rep = run_report_json("quiet.yaml", kQuiet);
-  const auto& f = rep["pools"][0]["failures"];
+// Twenty nodes of `section` (pools or tool_pools), failing with mttf 2 h and
+// mttr 30 min for 200 h: availability against renewal theory, then with
+// Weibull times to failure of the same mean.
+void check_renewal_availability(const std::string& name, const std::string& yaml, const std::string& section) {
+  const auto rep = run_report_json(name + ".yaml", yaml);
+  const auto& f = rep[section][0]["failures"];
   CHECK(f["expected_availability"].get<double>() == Approx(0.8));
   // About 20 nodes x 200 h / 2.5 h = 1,600 failures (a cycle's sd is
   // sqrt(2^2 + 0.5^2) h, so the count's is about 33).
@@ -88,10 +89,16 @@ TEST_CASE("Failures: measured availability matches MTTF / (MTTF + MTTR)", "[fail
 
   // Weibull failures of the same mean (shape 0.7: cv 1.46): the same expected
   // availability, a wider interval.
-  const auto weibull = run_report_json("weibull.yaml", with(kQuiet, "{mttf: 2h, mttr: 30min}",
+  const auto weibull = run_report_json(name + "-weibull.yaml", with(yaml, "{mttf: 2h, mttr: 30min}",
                                                      "{mttf: 2h, mttr: 30min, distribution: weibull, shape: 0.7}"));
   const double cv = std::sqrt(std::tgamma(1.0 + 2.0 / 0.7) / std::pow(std::tgamma(1.0 + 1.0 / 0.7), 2) - 1.0);
-  check_availability(weibull["pools"][0]["failures"], cv);
+  check_availability(weibull[section][0]["failures"], cv);
+}
+
+}  // namespace
+
+TEST_CASE("Failures: measured availability matches MTTF / (MTTF + MTTR)", "[failures][theory]") {
+  check_renewal_availability("quiet", kQuiet, "pools");
 }
 
 TEST_CASE("Failures with notice: a node is closed from its warning, so A = MTTF / (MTTF + notice + MTTR)",
@@ -409,18 +416,7 @@ simulation: {duration: 2h, warmup: 10min, seed: 9}
 }  // namespace
 
 TEST_CASE("Tool pool failures: measured availability matches MTTF / (MTTF + MTTR)", "[failures][tool_pool][theory]") {
-  const auto rep = run_report_json("quiet-tools.yaml", kQuietTools);
-  const auto& f = rep["tool_pools"][0]["failures"];
-  CHECK(f["expected_availability"].get<double>() == Approx(0.8));
-  // About 20 nodes x 200 h / 2.5 h = 1,600 failures, as for a model pool.
-  CHECK(std::abs(f["node_failures"].get<double>() - 1600.0) < 160.0);
-  check_availability(f, 1.0);
-  CHECK(f["down_node_hours"].get<double>() == Approx((1.0 - f["availability"].get<double>()) * 20 * 200).epsilon(1e-9));
-  // Weibull times to failure of the same mean (shape 0.7: cv 1.46).
-  const auto weibull = run_report_json(
-      "quiet-tools-weibull.yaml", with(kQuietTools, "{mttf: 2h, mttr: 30min}", "{mttf: 2h, mttr: 30min, distribution: weibull, shape: 0.7}"));
-  const double cv = std::sqrt(std::tgamma(1.0 + 2.0 / 0.7) / std::pow(std::tgamma(1.0 + 1.0 / 0.7), 2) - 1.0);
-  check_availability(weibull["tool_pools"][0]["failures"], cv);
+  check_renewal_availability("quiet-tools", kQuietTools, "tool_pools");
 }
 
 TEST_CASE("Tool pool failures: the calls start over elsewhere and every session still ends", "[failures][tool_pool]") {
