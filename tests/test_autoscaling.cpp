@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "fleetsim/core/autoscale_policy.hpp"
 #include "fleetsim/core/continuous_batcher.hpp"
 #include "fleetsim/core/pool_autoscaler.hpp"
+#include "fleetsim/core/scenario.hpp"
 #include "support/batcher_driver.hpp"
 #include "support/fixtures.hpp"
 #include "support/cli_runner.hpp"
@@ -452,4 +454,74 @@ TEST_CASE("The reader refuses autoscaling it cannot honour", "[autoscaling][scen
       with(slo, "workloads:", "    - {name: gpu, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.2-3b]}\nworkloads:");
   check_error(two_pools + "plan: {pools: {gpu: {min: 0, max: 2}}}\n",
               "pool \"cpu\" autoscales, and plan prices the fleets it compares by node counts", "--variants");
+}
+
+TEST_CASE("predictive scales the calls in flight by the forecast rate one provisioning delay ahead",
+          "[autoscaling][predictive]") {
+  // Sessions at 1/s until 100 s, then 3/s; 4 calls per node, no tolerance.
+  ArrivalProcess steps;
+  steps.kind = ArrivalProcess::Kind::piecewise;
+  steps.pieces = {{0.0, 1.0}, {100.0, 3.0}};
+  AutoscaleSpec a = spec("predictive", 4.0, 1, 100);
+  a.tolerance = 0.0;
+  a.interval_s = 15.0;
+  a.forecast = make_arrival_forecast({steps});
+  auto predictive = make_autoscale_policy(a);
+  auto at = [](double now) {
+    PoolLoad l = load(5, 0.0, 20.0, now);
+    l.interval_s = 15.0;
+    l.provisioning_s = 40.0;
+    return l;
+  };
+  // At 60 s a node started now serves at 100 s and is judged at 115 s,
+  // when 3/s are expected against the 1/s of [45, 60]: 20 calls x 3 / 4 = 15.
+  CHECK(predictive->desired_nodes(at(60.0)) == 15);
+  // At 110 s the last interval [95, 110] had (5 x 1 + 10 x 3) / 15 = 7/3 per
+  // second; 3/s ahead: 20 x (9/7) / 4 = 6.43, so 7.
+  CHECK(predictive->desired_nodes(at(110.0)) == 7);
+  // At 200 s the rate is steady: the concurrency rule, 20 / 4 = 5.
+  CHECK(predictive->desired_nodes(at(200.0)) == 5);
+  // A spec without a forecast (built outside the loader) is the concurrency rule.
+  AutoscaleSpec blind = spec("predictive", 4.0, 1, 100);
+  blind.tolerance = 0.0;
+  CHECK(make_autoscale_policy(blind)->desired_nodes(at(60.0)) == 5);
+  // A day's cosine (mean 2/s, amplitude 0.8, peak at 14 h): at 6 h with a
+  // 45 s lead the forecast ratio is the rates' ratio, as near 1 as 45 s
+  // of a day's cycle makes it.
+  ArrivalProcess day;
+  day.kind = ArrivalProcess::Kind::diurnal;
+  day.rate_per_s = 2.0;
+  day.amplitude = 0.8;
+  day.peak_s = 14 * 3600.0;
+  const auto forecast = make_arrival_forecast({day});
+  const double rate6h = 2.0 * (1.0 + 0.8 * std::cos(2.0 * M_PI * (6 * 3600.0 - 14 * 3600.0) / 86400.0));
+  CHECK(forecast->rate_at(6 * 3600.0) == Approx(rate6h));
+  CHECK(forecast->mean_rate(6 * 3600.0 - 15.0, 6 * 3600.0) == Approx(rate6h).epsilon(1e-3));
+}
+
+TEST_CASE("predictive is refused for a pool whose traffic replays a trace", "[autoscaling][predictive][scenario]") {
+  std::filesystem::copy_file(std::string(FLEETSIM_SOURCE_DIR) + "/tests/data/traces/agent-sessions.csv",
+                             fleetsim::testing::temp_path("agent-sessions.csv"),
+                             std::filesystem::copy_options::overwrite_existing);
+  const std::string path = fleetsim::testing::write_temp_file("replayed.yaml", R"(name: replayed
+fleet:
+  pools:
+    - name: gpu
+      hardware: h100-p5.48xlarge
+      count: 1
+      models: [llama-3.1-8b, llama-3.2-3b]
+      autoscale: {policy: predictive, target: 4, min: 1, max: 3}
+workloads:
+  - name: agents
+    trace: {file: agent-sessions.csv, format: csv, model: llama-3.1-8b, time_unit: ms,
+            columns: {time: t_ms, session: session, model: model, prompt_tokens: prompt, output_tokens: output}}
+simulation: {duration: 1h}
+)");
+  const auto r = fleetsim::testing::run_fleetsim("run " + path + " --no-progress");
+  CHECK(r.exit_code == 1);  // invalid input
+  CHECK_THAT(r.err, Catch::Matchers::Contains("replayed.yaml:8"));
+  CHECK_THAT(r.err, Catch::Matchers::Contains("fleet.pools[0].autoscale.policy"));
+  CHECK_THAT(r.err, Catch::Matchers::Contains("policy predictive forecasts from an arrival rate, but workload \"agents\""));
+  CHECK_THAT(r.err, Catch::Matchers::Contains("policy: concurrency"));
+  CHECK(r.out.empty());
 }

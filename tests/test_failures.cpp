@@ -74,11 +74,12 @@ workloads:
 simulation: {duration: 2h, warmup: 10min, seed: 9}
 )";
 
-}  // namespace
-
-TEST_CASE("Failures: measured availability matches MTTF / (MTTF + MTTR)", "[failures][theory]") {
-  const auto rep = run_report_json("quiet.yaml", kQuiet);
-  const auto& f = rep["pools"][0]["failures"];
+// Twenty nodes of `section` (pools or tool_pools), failing with mttf 2 h and
+// mttr 30 min for 200 h: availability against renewal theory, then with
+// Weibull times to failure of the same mean.
+void check_renewal_availability(const std::string& name, const std::string& yaml, const std::string& section) {
+  const auto rep = run_report_json(name + ".yaml", yaml);
+  const auto& f = rep[section][0]["failures"];
   CHECK(f["expected_availability"].get<double>() == Approx(0.8));
   // About 20 nodes x 200 h / 2.5 h = 1,600 failures (a cycle's sd is
   // sqrt(2^2 + 0.5^2) h, so the count's is about 33).
@@ -88,10 +89,16 @@ TEST_CASE("Failures: measured availability matches MTTF / (MTTF + MTTR)", "[fail
 
   // Weibull failures of the same mean (shape 0.7: cv 1.46): the same expected
   // availability, a wider interval.
-  const auto weibull = run_report_json("weibull.yaml", with(kQuiet, "{mttf: 2h, mttr: 30min}",
+  const auto weibull = run_report_json(name + "-weibull.yaml", with(yaml, "{mttf: 2h, mttr: 30min}",
                                                      "{mttf: 2h, mttr: 30min, distribution: weibull, shape: 0.7}"));
   const double cv = std::sqrt(std::tgamma(1.0 + 2.0 / 0.7) / std::pow(std::tgamma(1.0 + 1.0 / 0.7), 2) - 1.0);
-  check_availability(weibull["pools"][0]["failures"], cv);
+  check_availability(weibull[section][0]["failures"], cv);
+}
+
+}  // namespace
+
+TEST_CASE("Failures: measured availability matches MTTF / (MTTF + MTTR)", "[failures][theory]") {
+  check_renewal_availability("quiet", kQuiet, "pools");
 }
 
 TEST_CASE("Failures with notice: a node is closed from its warning, so A = MTTF / (MTTF + notice + MTTR)",
@@ -358,4 +365,91 @@ TEST_CASE("Replica failures: the reader refuses notice and autoscaling", "[failu
                    "      failures: {mttf: 2h, scope: replica}\n"
                    "      autoscale: {policy: concurrency, target: 2, min: 1, max: 30}"),
               "replaces whole nodes", "fixed pool");
+}
+
+namespace {
+
+// Twenty tool nodes, hardly any traffic: the tool nodes' states alone.
+const std::string kQuietTools = R"(
+name: quiet-tools
+fleet:
+  pools:
+    - name: cpu
+      hardware: graviton4-r8g.16xlarge
+      count: 1
+      models: [llama-3.2-3b]
+  tool_pools:
+    - name: sandbox
+      hardware: graviton3-c7g.16xlarge
+      count: 20
+      failures: {mttf: 2h, mttr: 30min}
+workloads:
+  - name: w
+    arrivals: {process: poisson, rate: 0.0001/s}
+    steps: [{tool: {pool: sandbox, cores: 1, work: 1s}}]
+simulation: {duration: 200h, warmup: 0s, seed: 5}
+)";
+
+// Agents whose tool calls run on three sandbox nodes that fail every 20
+// minutes on average, each call 2 to 20 s of one node's work.
+const std::string kLoadedTools = R"(
+name: loaded-tools
+fleet:
+  pools:
+    - {name: cpu, hardware: graviton4-r8g.16xlarge, count: 4, models: [llama-3.2-3b]}
+  tool_pools:
+    - name: sandbox
+      hardware: graviton3-c7g.16xlarge
+      count: 3
+      failures: {mttf: 20min, mttr: 2min}
+workloads:
+  - name: agent
+    arrivals: {process: poisson, rate: 0.2/s}
+    context_tokens: 400
+    steps:
+      - llm: {model: llama-3.2-3b, prompt_tokens: 100, output_tokens: 20}
+      - tool: {pool: sandbox, cores: 16, work: {dist: uniform, min: 2s, max: 20s}, result_tokens: 50}
+      - llm: {model: llama-3.2-3b, prompt_tokens: 20, output_tokens: 20}
+simulation: {duration: 2h, warmup: 10min, seed: 9}
+)";
+
+}  // namespace
+
+TEST_CASE("Tool pool failures: measured availability matches MTTF / (MTTF + MTTR)", "[failures][tool_pool][theory]") {
+  check_renewal_availability("quiet-tools", kQuietTools, "tool_pools");
+}
+
+TEST_CASE("Tool pool failures: the calls start over elsewhere and every session still ends", "[failures][tool_pool]") {
+  const std::string path = write_temp_file("loaded-tools.yaml", kLoadedTools);
+  const auto first = run_fleetsim("run " + path + " --format json --no-progress");
+  REQUIRE(first.exit_code == 0);
+  const auto rep = nlohmann::json::parse(first.out);
+  const auto& f = rep["tool_pools"][0]["failures"];
+  // About 3 nodes x 110 min / 22 min = 15 failures in the window.
+  CHECK(f["node_failures"].get<long>() > 5);
+  CHECK(f["calls_retried"].get<long>() > 0);
+  // A running call retried had run less than its 20 s at most, 16 cores wide.
+  CHECK(f["core_seconds_lost"].get<double>() > 0);
+  CHECK(f["core_seconds_lost"].get<double>() < 16 * 20.0 * f["calls_retried"].get<double>());
+  const auto& w = rep["workloads"][0];
+  CHECK(w["sessions_in_flight"].get<long>() < 50);
+  CHECK(rep["checks"]["little_law"]["relative_error"].get<double>() < 0.02);
+  // Nodes are paid for while down: 3 nodes for the 110 min window.
+  CHECK(rep["tool_pools"][0]["node_hours"].get<double>() == Approx(3 * 110.0 / 60.0));
+  CHECK(run_fleetsim("run " + path + " --format json --no-progress").out == first.out);
+  // Without failures: no failures object, and the sessions end sooner.
+  const auto steady = run_report_json("steady-tools.yaml", with(kLoadedTools, "      failures: {mttf: 20min, mttr: 2min}\n", ""));
+  CHECK_FALSE(steady["tool_pools"][0].contains("failures"));
+  CHECK(steady["workloads"][0]["session_latency_s"]["mean"].get<double>() <
+        w["session_latency_s"]["mean"].get<double>());
+}
+
+TEST_CASE("Tool pool failures: the reader refuses what a tool node cannot do", "[failures][tool_pool][scenario]") {
+  const std::string line = "      failures: {mttf: 2h, mttr: 30min}";
+  auto edit = [&](const std::string& replacement) { return with(kQuietTools, line, replacement); };
+  check_error(edit("      failures: {mttf: 2h}"), "mttr", "");
+  check_error(edit("      failures: {mttf: 2h, mttr: 30min, scope: replica}"), "a tool pool's nodes fail whole",
+              "remove scope");
+  check_error(edit("      failures: {mttf: 2h, mttr: 30min, notice: 2min}"), "a tool pool's nodes fail without notice",
+              "remove notice");
 }

@@ -411,3 +411,91 @@ simulation: {sessions: 1}
   const double window = r["run"]["window_end_s"].get<double>() - r["run"]["window_start_s"].get<double>();
   CHECK(r["tool_pools"][0]["utilization"].get<double>() == Approx(10.0 / (64 * window)).epsilon(1e-9));
 }
+
+// Tool nodes that fail (docs/failures.md, "Tool pools"): the pool's side,
+// with failures and repairs placed by hand.
+TEST_CASE("A failed tool node's call starts over after the repair, or at once on another node",
+          "[tool_pool][failures]") {
+  std::vector<ToolCallStart> started;
+  std::vector<NodeDue> dues;
+  SECTION("one node: the retry ends at failure + repair + the whole work") {
+    ToolPool pool(toy_pool(1, 1, 4, 8e9), 0.0, 1);
+    pool.submit({0, 0, 2, 1e9, 10.0}, 0.0, started);
+    REQUIRE(started.size() == 1);
+    CHECK(started[0].end_s == 10.0);
+    started.clear();
+    // The node fails 4 s in: nowhere else to go, the call waits for it.
+    pool.fail_node(0, 4.0, started, dues);
+    CHECK(started.empty());
+    // The end announced at its start (10 s) is void, once.
+    CHECK(pool.stale_end(0));
+    CHECK_FALSE(pool.stale_end(0));
+    // Repaired 6 s later: the call runs its 10 s again, from 10 to 20.
+    pool.repair_node(0, 10.0, started, dues);
+    REQUIRE(started.size() == 1);
+    CHECK(started[0].id == 0);
+    CHECK(started[0].end_s == 20.0);
+    pool.finish(0, 20.0, started);
+    pool.settle(30.0);
+    const ToolPoolStats& st = pool.stats();
+    CHECK(st.node_failures == 1);
+    CHECK(st.calls_retried == 1);
+    CHECK(st.core_seconds_lost == 2 * 4.0);        // 2 cores for the 4 s it had run
+    CHECK(st.nodes_down.area() == 6.0);            // down from 4 to 10
+    CHECK(st.core_seconds_by_workload[0] == 2 * 14.0);  // 4 s lost + 10 s again, both spent
+    CHECK(st.calls_served == 1);
+    CHECK(st.wait_s.count() == 1);  // its wait counted once, at its first start
+    CHECK(st.calls_in_flight.mean(0.0, 30.0) == Approx(20.0 / 30.0));  // in flight throughout 0-20
+  }
+  SECTION("two nodes: the call moves to the other node at the failure") {
+    ToolPool pool(toy_pool(2, 1, 4, 8e9), 0.0, 1);
+    pool.submit({0, 0, 2, 1e9, 10.0}, 0.0, started);  // node 0 (the lowest of a tie)
+    pool.submit({1, 0, 4, 1e9, 30.0}, 1.0, started);  // node 1
+    pool.submit({2, 0, 4, 1e9, 5.0}, 2.0, started);   // waits on node 0 (demand 2 + 4 < 4 + 4)
+    REQUIRE(started.size() == 2);
+    started.clear();
+    pool.fail_node(0, 4.0, started, dues);
+    // Both of node 0's calls go to node 1, whose 4 cores call 1 holds until
+    // 31: they wait there, in node 0's order (running, then waiting).
+    CHECK(started.empty());
+    CHECK(pool.stats().calls_retried == 2);
+    CHECK(pool.stats().core_seconds_lost == 8.0);
+    pool.finish(1, 31.0, started);
+    REQUIRE(started.size() == 1);
+    CHECK(started[0].id == 0);
+    CHECK(started[0].end_s == 41.0);
+  }
+  SECTION("two idle nodes: a retry starts at once, ending at failure + its work") {
+    ToolPool pool(toy_pool(2, 1, 4, 8e9), 0.0, 1);
+    pool.submit({0, 0, 2, 1e9, 10.0}, 0.0, started);
+    started.clear();
+    pool.fail_node(0, 4.0, started, dues);
+    REQUIRE(started.size() == 1);
+    CHECK(started[0].end_s == 14.0);
+    // A new call avoids the failed node: it joins node 1.
+    pool.submit({1, 0, 4, 1e9, 1.0}, 5.0, started);
+    CHECK(started.size() == 1);  // it waits behind call 0's 2 cores
+  }
+  SECTION("processor sharing: the service done is lost, the node's timer void") {
+    ToolPoolSpec spec = toy_pool(1, 1, 4, 8e9);
+    spec.discipline = ToolDiscipline::processor_sharing;
+    ToolPool pool(spec, 0.0, 1);
+    pool.submit_shared({0, 0, 4, 0, 10}, 0.0, dues);
+    pool.submit_shared({1, 0, 4, 0, 10}, 0.0, dues);
+    REQUIRE(dues.back().at_s == 20.0);  // each at half speed
+    dues.clear();
+    // At 5 each has had 2.5 s of its own speed, 4 cores wide: 20 core-s lost.
+    pool.fail_node(0, 5.0, started, dues);
+    CHECK(pool.stats().core_seconds_lost == 20.0);
+    std::vector<std::uint32_t> ended;
+    pool.node_due(0, 20.0, ended, dues);  // the old timer: nothing ends
+    CHECK(ended.empty());
+    dues.clear();
+    // Repaired at 8: both run their whole work again, sharing: due at 8 + 20.
+    pool.repair_node(0, 8.0, started, dues);
+    REQUIRE(dues.size() == 1);
+    CHECK(dues[0].at_s == 28.0);
+    pool.node_due(0, 28.0, ended, dues);
+    CHECK(ended.size() == 2);
+  }
+}

@@ -26,6 +26,7 @@ void FleetModel::attach(FleetDriver* driver) {
     const int serving = fp.scaled >= 0 ? scenario_.pools[fp.pool].count : fp.units;
     for (int n = 0; n < serving; ++n) schedule_failure(fp, n, 0.0);
   }
+  schedule_first_tool_failures();
   if (power_cap_ && scenario_.power_cap.scheduled())
     driver_->call_back_at(scenario_.power_cap.steps[1].at_s, fleet_timer_token(FleetTimer::power_cap, 1));
 }
@@ -43,6 +44,8 @@ void FleetModel::timer_fired(std::uint32_t token) {
     power_cap_step(index);
   else if (what == FleetTimer::node_fail || what == FleetTimer::node_repair || what == FleetTimer::node_notice)
     failure_timer(what, index);
+  else if (what == FleetTimer::tool_node_fail || what == FleetTimer::tool_node_repair)
+    tool_failure_timer(what, index);
   else
     autoscale_timer(what, index);
 }

@@ -25,18 +25,14 @@ void FleetModel::set_up_failures() {
     const Pool& pool = scenario_.pools[p];
     if (pool.failures) {
       const FailureSpec& f = *pool.failures;
-      // A Weibull of shape k has mean scale x Gamma(1 + 1/k).
-      const double scale = f.distribution == FailureSpec::Distribution::weibull
-                               ? f.mttf_s / std::tgamma(1.0 + 1.0 / f.shape)
-                               : f.mttf_s;
       const bool by_replica = f.scope == FailureSpec::Scope::replica;
       const int per_node = pool.replicas_per_node();
       const int units = by_replica ? pool.max_nodes() * per_node : pool.max_nodes();
       const std::size_t first_timer = by_replica ? next_replica_timer : first_host;
       if (by_replica) next_replica_timer += static_cast<std::size_t>(units);
       failing_.push_back({p, first_replica, first_timer, units, by_replica ? 1 : per_node,
-                          by_replica ? 1.0 / per_node : 1.0, f, scale,
-                          Rng(scenario_.simulation.seed, stable_hash("failures/" + pool.name)),
+                          by_replica ? 1.0 / per_node : 1.0,
+                          FailureClock(f, Rng(scenario_.simulation.seed, stable_hash("failures/" + pool.name))),
                           FailureStats(scenario_.simulation.warmup_s), -1, {}, {}, {}});
       if (pool.autoscale) {
         // Only node failures (the reader refuses replica scope here).
@@ -53,13 +49,6 @@ void FleetModel::set_up_failures() {
   }
 }
 
-double FleetModel::draw_time_to_failure(FailingPool& fp) {
-  const double u = fp.rng.uniform_open01();
-  if (fp.spec.distribution == FailureSpec::Distribution::weibull)
-    return fp.weibull_scale_s * std::pow(-std::log(u), 1.0 / fp.spec.shape);
-  return -fp.spec.mttf_s * std::log(u);
-}
-
 const FleetModel::FailureStats* FleetModel::failure_stats(std::size_t pool) const {
   for (const FailingPool& fp : failing_)
     if (fp.pool == pool) return &fp.stats;
@@ -68,8 +57,8 @@ const FleetModel::FailureStats* FleetModel::failure_stats(std::size_t pool) cons
 
 void FleetModel::schedule_failure(FailingPool& fp, int unit, double from) {
   const std::size_t index = fp.first_timer + static_cast<std::size_t>(unit);
-  const FleetTimer what = fp.spec.notice_s > 0 ? FleetTimer::node_notice : FleetTimer::node_fail;
-  const double due = from + draw_time_to_failure(fp);
+  const FleetTimer what = fp.clock.spec().notice_s > 0 ? FleetTimer::node_notice : FleetTimer::node_fail;
+  const double due = from + fp.clock.time_to_failure();
   if (fp.scaled >= 0) fp.due_s[static_cast<std::size_t>(unit)] = due;
   driver_->call_back_at(due, fleet_timer_token(what, index));
 }
@@ -92,7 +81,7 @@ void FleetModel::failure_timer(FleetTimer what, std::size_t index) {
     if (what == FleetTimer::node_notice) {
       // Warned: no new call from now; the running ones have the notice to finish.
       close_unit(fp, unit);
-      driver_->call_back_at(driver_->now() + fp.spec.notice_s, fleet_timer_token(FleetTimer::node_fail, index));
+      driver_->call_back_at(driver_->now() + fp.clock.spec().notice_s, fleet_timer_token(FleetTimer::node_fail, index));
     } else if (what == FleetTimer::node_fail) {
       fail_unit(fp, unit);
     } else {
@@ -114,7 +103,7 @@ void FleetModel::fail_unit(FailingPool& fp, int unit) {
   const std::size_t first = fp.first_replica + static_cast<std::size_t>(unit * fp.replicas_per_unit);
   // Close every replica of the unit first (a unit with notice closed at its
   // warning), so that no retry lands on a sibling that is about to fail too.
-  if (fp.spec.notice_s <= 0) close_unit(fp, unit);
+  if (fp.clock.spec().notice_s <= 0) close_unit(fp, unit);
   for (std::size_t r = first; r < first + static_cast<std::size_t>(fp.replicas_per_unit); ++r) {
     driver_->halt_replica(r);
     aborted_.clear();
@@ -125,8 +114,7 @@ void FleetModel::fail_unit(FailingPool& fp, int unit) {
     for (const CallRequest& call : aborted_) retry_call(fp, r, call);
   }
   if (fp.scaled >= 0) return replace_node(fp, unit);
-  // Time to repair: exponential with mean mttr.
-  const double repair = -fp.spec.mttr_s * std::log(fp.rng.uniform_open01());
+  const double repair = fp.clock.time_to_repair();
   driver_->call_back_at(now + repair, fleet_timer_token(FleetTimer::node_repair, fp.first_timer + static_cast<std::size_t>(unit)));
 }
 
@@ -163,7 +151,7 @@ void FleetModel::warn_scaled_node(FailingPool& fp, int node) {
   // A serving node's replacement starts now (EC2 Auto Scaling's capacity
   // rebalancing launches one on the notice); a draining node is leaving anyway.
   sp.scaler.node_warned(node, now);
-  fp.due_s[n] = now + fp.spec.notice_s;
+  fp.due_s[n] = now + fp.clock.spec().notice_s;
   driver_->call_back_at(fp.due_s[n], fleet_timer_token(FleetTimer::node_fail, fp.first_timer + n));
 }
 
@@ -171,7 +159,7 @@ void FleetModel::replace_node(FailingPool& fp, int node) {
   ScaledPool& sp = scaled_[static_cast<std::size_t>(fp.scaled)];
   const double now = driver_->now();
   const std::size_t host = fp.first_timer + static_cast<std::size_t>(node);  // a node unit's index is its host's
-  const double warned = fp.spec.notice_s > 0 ? fp.warned_s[static_cast<std::size_t>(node)] : -1.0;
+  const double warned = fp.clock.spec().notice_s > 0 ? fp.warned_s[static_cast<std::size_t>(node)] : -1.0;
   if (warned >= 0) {
     fp.warned_s[static_cast<std::size_t>(node)] = -1.0;
     if (sp.scaler.state(node) == PoolAutoscaler::NodeState::starting) {

@@ -51,6 +51,7 @@ FleetModel::FleetModel(const Scenario& scenario) : scenario_(scenario) {
   }
   set_up_autoscaling();
   set_up_failures();
+  set_up_tool_failures();
   set_up_power_cap();
 }
 

@@ -31,10 +31,14 @@ void FleetModel::schedule_tool_dues(std::size_t pool) {
   tool_dues_.clear();
 }
 
-void FleetModel::tool_node_due(std::size_t index) {
+std::pair<std::size_t, std::uint32_t> FleetModel::tool_node_of(std::size_t index) const {
   const auto pool = static_cast<std::size_t>(
       std::upper_bound(tool_node_base_.begin(), tool_node_base_.end(), index) - tool_node_base_.begin() - 1);
-  const auto node = static_cast<std::uint32_t>(index - tool_node_base_[pool]);
+  return {pool, static_cast<std::uint32_t>(index - tool_node_base_[pool])};
+}
+
+void FleetModel::tool_node_due(std::size_t index) {
+  const auto [pool, node] = tool_node_of(index);
   tool_ended_.clear();
   tool_pools_[pool].node_due(node, driver_->now(), tool_ended_, tool_dues_);
   schedule_tool_dues(pool);
@@ -52,7 +56,9 @@ void FleetModel::tool_finished(std::uint32_t slot) {
   Session& s = sessions_[slot];
   if (s.trace.active()) return advance_trace(slot);  // a replayed call came due
   if (s.step->tool_pool >= 0) {  // free its cores first: a waiting call may start now
-    tool_pools_[static_cast<std::size_t>(s.step->tool_pool)].finish(slot, driver_->now(), tool_started_);
+    ToolPool& pool = tool_pools_[static_cast<std::size_t>(s.step->tool_pool)];
+    if (pool.stale_end(slot)) return;  // its node failed: the call runs again elsewhere
+    pool.finish(slot, driver_->now(), tool_started_);
     schedule_started_tool_calls();
   }
   tool_step_done(slot);

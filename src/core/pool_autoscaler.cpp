@@ -86,6 +86,8 @@ void PoolAutoscaler::evaluate(double now_s, Actions& out) {
   load.queueing_delay_s = wait_calls_ > 0 ? wait_total_s_ / static_cast<double>(wait_calls_) : 0.0;
   load.queueing_delay_percentile_s = take_nearest_rank(wait_samples_, spec_.percentile);
   load.ttft_percentile_s = take_nearest_rank(ttft_samples_, spec_.percentile);
+  load.interval_s = span;
+  load.provisioning_s = provisioning_s_;
   calls_area_ = busy_area_ = replica_area_ = 0.0;
   wait_total_s_ = 0.0;
   wait_calls_ = 0;

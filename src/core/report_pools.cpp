@@ -230,6 +230,16 @@ ToolPoolReport tool_pool_report(const ToolPool& pool, const Costs& costs, const 
                                  t.energy_j - idle_w * window, pool.power(), costs, win);
   t.calls_in_flight_first_half = st.calls_in_flight.mean(win.start_s, win.midpoint_s);
   t.calls_in_flight_second_half = st.calls_in_flight.mean(win.midpoint_s, win.end_s);
+  if (const auto& spec_failures = spec.failures) {
+    ToolFailureReport f;
+    f.node_failures = st.node_failures;
+    f.calls_retried = st.calls_retried;
+    f.core_seconds_lost = st.core_seconds_lost;
+    f.down_node_hours = st.nodes_down.area() / kSecondsPerHour;
+    f.availability = 1.0 - ratio(st.nodes_down.area(), spec.count * window);
+    f.expected_availability = spec_failures->mttf_s / (spec_failures->mttf_s + spec_failures->mttr_s);
+    t.failures = f;
+  }
   return t;
 }
 

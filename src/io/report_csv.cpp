@@ -109,6 +109,7 @@ constexpr UnitEntry kUnits[] = {
     {"availability", "fraction"},
     {"expected_availability", "fraction"},
     {"down_node_hours", "node-h"},
+    {"core_seconds_lost", "core-s"},
     // tool pool
     {"cores", "count"},
     {"core_speed", "ratio"},

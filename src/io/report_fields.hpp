@@ -218,6 +218,16 @@ void report_fields(Side& s, P& p) {
   s.optional("failures", p.failures);    // only for a pool whose nodes fail, likewise
 }
 
+template <typename Side, ReportPart<ToolFailureReport> F>
+void report_fields(Side& s, F& f) {
+  s.count("node_failures", f.node_failures);
+  s.count("calls_retried", f.calls_retried);
+  s.figure("core_seconds_lost", f.core_seconds_lost);
+  s.figure("down_node_hours", f.down_node_hours);
+  s.figure("availability", f.availability);
+  s.figure("expected_availability", f.expected_availability);
+}
+
 template <typename Side, ReportPart<ToolPoolReport> T>
 void report_fields(Side& s, T& t) {
   s.text("name", t.name);
@@ -234,6 +244,7 @@ void report_fields(Side& s, T& t) {
   s.count("tool_calls", t.tool_calls);
   s.figure("node_hours", t.node_hours);
   power_cost_backlog_fields(s, t);
+  s.optional("failures", t.failures);  // only for a pool whose nodes fail
 }
 
 template <typename Side, ReportPart<KvStoreReport> K>

@@ -156,6 +156,26 @@ void power_cap_section(std::string& out, const Report& r) {
                                             text::percent(l->capacity_lost_fraction)));
 }
 
+// Only when some tool pool's nodes fail (docs/failures.md, "Tool pools").
+void tool_failures_section(std::string& out, const Report& r) {
+  if (std::none_of(r.tool_pools.begin(), r.tool_pools.end(), [](const ToolPoolReport& t) { return t.failures.has_value(); }))
+    return;
+  out += "\nTool node failures (failed nodes are paid for; their calls start over on the others)\n";
+  text::TextTable table({{"tool pool", Align::left},
+                         {"failures"},
+                         {"calls retried"},
+                         {"core-s lost"},
+                         {"down node-hours"},
+                         {"availability"},
+                         {"MTTF/(MTTF+MTTR)"}});
+  for (const ToolPoolReport& t : r.tool_pools)
+    if (const auto& f = t.failures)
+      table.add_row({t.name, text::count(f->node_failures), text::count(f->calls_retried),
+                     text::grouped(f->core_seconds_lost, 1), text::grouped(f->down_node_hours, 1),
+                     text::percent(f->availability, 2), text::percent(f->expected_availability, 2)});
+  out += table.render("  ");
+}
+
 // Only when the scenario has tool pools, beside the model pools above.
 void tool_pools_section(std::string& out, const Report& r) {
   if (r.tool_pools.empty()) return;
@@ -181,6 +201,7 @@ void tool_pools_section(std::string& out, const Report& r) {
                    text::grouped(t.mean_power_w / 1e3, 2), text::grouped(t.peak_power_w / 1e3, 2),
                    text::grouped(t.energy_j / 3.6e6, 2), text::grouped(t.cost_usd, 2), plain(t.carbon_g / 1e3, 3)});
   out += table.render("  ");
+  tool_failures_section(out, r);
 }
 
 // Only when the scenario has remote KV stores: their memory and nodes (the

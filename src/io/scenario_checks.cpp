@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <optional>
 #include <set>
+#include <string_view>
 
 #include <fmt/format.h>
 
+#include "fleetsim/core/autoscale_policy.hpp"
 #include "fleetsim/core/roofline_model.hpp"
 #include "fleetsim/io/spelling.hpp"
 
@@ -177,12 +179,58 @@ void check_traffic(ScenarioContext& ctx) {
                      "give at least one workload a positive arrivals rate");
 }
 
+// The workload a step's path ("workloads[3].steps...") belongs to; npos for another.
+std::size_t workload_of(const std::string& path) {
+  constexpr std::string_view kPrefix = "workloads[";
+  if (path.compare(0, kPrefix.size(), kPrefix) != 0) return std::string::npos;
+  std::size_t i = 0, at = kPrefix.size();
+  if (at >= path.size() || path[at] < '0' || path[at] > '9') return std::string::npos;
+  for (; at < path.size() && path[at] >= '0' && path[at] <= '9'; ++at) i = i * 10 + static_cast<std::size_t>(path[at] - '0');
+  return i;
+}
+
+// A predictive autoscaler forecasts from the rate functions of the workloads
+// that call the pool's models (docs/autoscaling.md, "predictive"): built
+// here, where the workloads are known; a trace has no rate function.
+void set_up_forecasts(ScenarioContext& ctx) {
+  Scenario& s = ctx.scenario;
+  for (std::size_t p = 0; p < s.pools.size() && p < ctx.pool_sites.size(); ++p) {
+    Pool& pool = s.pools[p];
+    if (!pool.autoscale || pool.autoscale->policy != "predictive") continue;
+    std::vector<bool> feeds(s.workloads.size(), false);
+    for (const NameSite& use : ctx.step_models) {
+      const std::size_t w = workload_of(use.path);
+      if (w < feeds.size() && serves(pool, use.name)) feeds[w] = true;
+    }
+    std::vector<ArrivalProcess> processes;
+    bool ok = true;
+    for (std::size_t w = 0; w < feeds.size(); ++w) {
+      if (!feeds[w]) continue;
+      if (s.workloads[w].arrivals.kind == ArrivalProcess::Kind::trace) {
+        const PoolSite& site = ctx.pool_sites[p];
+        const YAML::Node policy = site.node["autoscale"]["policy"];
+        ctx.reader.error(policy, child_path(child_path(site.path, "autoscale"), "policy"),
+                         fmt::format("policy predictive forecasts from an arrival rate, but workload \"{}\", whose "
+                                     "calls pool \"{}\" serves, replays a trace",
+                                     s.workloads[w].name, pool.name),
+                         "use policy: concurrency (which reads the load observed), or give the workload an arrival "
+                         "process (poisson, piecewise, diurnal)");
+        ok = false;
+        break;
+      }
+      processes.push_back(s.workloads[w].arrivals);
+    }
+    if (ok) pool.autoscale->forecast = make_arrival_forecast(processes);
+  }
+}
+
 }  // namespace
 
 void check_scenario(ScenarioContext& ctx) {
   check_memory_fit(ctx);
   check_used_models_served(ctx);
   check_traffic(ctx);
+  set_up_forecasts(ctx);
   // On a file with errors, warnings are mostly echoes of them (a misspelt model is "unused").
   if (ctx.reader.error_count() == 0) warn_unused_models(ctx);
 }

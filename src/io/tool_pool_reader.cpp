@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "failure_reader.hpp"
 #include "fleetsim/io/spelling.hpp"
 #include "scenario_words.hpp"
 #include "fleetsim/io/scenario_keys.hpp"
@@ -68,6 +69,24 @@ void read_tool_pool(ScenarioContext& ctx, const YAML::Node& node, const std::str
       pool.discipline = *v;
     else
       ok = false;
+  }
+  if (const YAML::Node n = YamlReader::get(node, "failures")) {
+    const std::string f_path = child_path(path, "failures");
+    pool.failures = read_failures(r, n, f_path, false);
+    ok = ok && pool.failures;
+    // A tool node fails whole and without warning: it has no replicas, and
+    // a notice that lets its calls finish is not modelled (docs/failures.md).
+    if (pool.failures && pool.failures->scope == FailureSpec::Scope::replica) {
+      r.error(YamlReader::get(n, "scope"), child_path(f_path, "scope"), "a tool pool's nodes fail whole; it has no replicas",
+              "remove scope (or write scope: node)");
+      ok = false;
+    }
+    if (pool.failures && pool.failures->notice_s > 0) {
+      r.error(YamlReader::get(n, "notice"), child_path(f_path, "notice"),
+              "a tool pool's nodes fail without notice: a warning is modelled for model pools only",
+              "remove notice; a spot interruption then counts as a failure without warning");
+      ok = false;
+    }
   }
   if (!ok && !pool.name.empty()) ctx.broken_tool_pools.insert(pool.name);
   ctx.scenario.tool_pools.push_back(std::move(pool));

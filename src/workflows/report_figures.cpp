@@ -104,13 +104,14 @@ std::vector<Figure> key_figures(const nlohmann::ordered_json& report) {
       if (autoscale.contains(key) && is_figure(autoscale[key]))
         out.push_back({"pools." + item_name(pool) + ".autoscale." + key, figure_value(autoscale[key])});
     }
-  // Failing nodes: what they cost the pool.
-  for (const Json& pool : member(report, "pools"))
-    for (const char* key : {"availability", "calls_retried"}) {
-      const Json& failures = member(pool, "failures");
-      if (failures.contains(key) && is_figure(failures[key]))
-        out.push_back({"pools." + item_name(pool) + ".failures." + key, figure_value(failures[key])});
-    }
+  // Failing nodes: what they cost the pool (a model or a tool pool).
+  for (const char* pools : {"pools", "tool_pools"})
+    for (const Json& pool : member(report, pools))
+      for (const char* key : {"availability", "calls_retried"}) {
+        const Json& failures = member(pool, "failures");
+        if (failures.contains(key) && is_figure(failures[key]))
+          out.push_back({std::string(pools) + "." + item_name(pool) + ".failures." + key, figure_value(failures[key])});
+      }
   for (const Json& workload : member(report, "workloads")) {
     const std::string prefix = "workloads." + item_name(workload) + ".";
     for (const char* latency : {"ttft_s", "tpot_s", "session_latency_s"}) {

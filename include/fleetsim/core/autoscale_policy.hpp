@@ -38,6 +38,10 @@ struct PoolLoad {
   // token of the calls whose first token came in the interval; 0 when none.
   // Measured only for a policy whose info reads it.
   double ttft_percentile_s = 0.0;
+  // The interval the means above cover, and the time a node started now
+  // takes to serve (predictive reads them).
+  double interval_s = 0.0;
+  double provisioning_s = 0.0;
 };
 
 class AutoscalePolicy {
@@ -85,5 +89,10 @@ int proportional_nodes(int nodes, double observed, double wanted, double toleran
 // latency can be read with none serving; a busy fraction cannot).
 std::unique_ptr<AutoscalePolicy> make_proportional_autoscaler(const AutoscaleSpec& spec, double PoolLoad::*figure,
                                                               bool from_one_node);
+
+// predictive's forecast: the summed rate functions of these arrival
+// processes (none a trace: a trace has times, not a rate).
+struct ArrivalProcess;
+std::shared_ptr<const ArrivalForecast> make_arrival_forecast(const std::vector<ArrivalProcess>& processes);
 
 }  // namespace fleetsim

@@ -4,10 +4,21 @@
 // (autoscale_policy.hpp).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace fleetsim {
+
+// predictive: the rate of sessions the scenario's arrival processes expect
+// (docs/autoscaling.md, "predictive"), built by make_arrival_forecast
+// (autoscale_policy.hpp) when the scenario is loaded.
+class ArrivalForecast {
+ public:
+  virtual ~ArrivalForecast() = default;
+  virtual double rate_at(double t) const = 0;                 // sessions per second
+  virtual double mean_rate(double t0, double t1) const = 0;   // over [t0, t1]
+};
 
 struct AutoscaleSpec {
   // A registered policy's name: utilization, concurrency or schedule.
@@ -40,6 +51,8 @@ struct AutoscaleSpec {
   };
   std::vector<ScheduleEntry> schedule;
   double schedule_period_s = 0.0;
+  // predictive: the arrival rate it forecasts from; set by the loader.
+  std::shared_ptr<const ArrivalForecast> forecast;
 };
 
 }  // namespace fleetsim

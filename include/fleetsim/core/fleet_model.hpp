@@ -9,12 +9,14 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fleetsim/core/power_cap.hpp"
 #include "fleetsim/core/call_log.hpp"
 #include "fleetsim/core/continuous_batcher.hpp"
 #include "fleetsim/core/fleet_metrics.hpp"
+#include "fleetsim/core/failure_clock.hpp"
 #include "fleetsim/core/fleet_timer.hpp"
 #include "fleetsim/core/kv_store.hpp"
 #include "fleetsim/core/pool_autoscaler.hpp"
@@ -200,6 +202,12 @@ class FleetModel : public BatcherListener {
   // pool `pool`, and a node's timer firing (index over all tool pools' nodes).
   void schedule_tool_dues(std::size_t pool);
   void tool_node_due(std::size_t index);
+  // A tool node's index over all tool pools, as its pool and its node there.
+  std::pair<std::size_t, std::uint32_t> tool_node_of(std::size_t index) const;
+  // Tool pools whose nodes fail (src/core/fleet_model_tool_failures.cpp).
+  void set_up_tool_failures();
+  void schedule_first_tool_failures();
+  void tool_failure_timer(FleetTimer what, std::size_t index);
   // A tool call's session goes on (its pool, if any, has let the call go).
   void tool_step_done(std::uint32_t slot);
   // A disaggregated call short enough for its decode replica to prefill:
@@ -242,7 +250,6 @@ class FleetModel : public BatcherListener {
   // An autoscaled pool's node went off: its pending failure is void.
   void failing_node_off(std::size_t pool, int node);
   void retry_call(FailingPool& fp, std::size_t from_replica, const CallRequest& call);
-  double draw_time_to_failure(FailingPool& fp);
   // Prefill/decode disaggregation (src/core/fleet_model_disaggregation.cpp).
   // A call's prefill ended on a prefill replica: its KV cache leaves for a
   // decode replica.
@@ -323,9 +330,7 @@ class FleetModel : public BatcherListener {
     int replicas_per_unit = 1;
     // What one unit down counts toward the pool's down node time.
     double node_share = 1.0;
-    FailureSpec spec;
-    double weibull_scale_s = 0.0;
-    Rng rng;
+    FailureClock clock;  // its spec and its draws
     FailureStats stats;
     // An autoscaled pool's (docs/failures.md, "Failures in an autoscaled
     // pool"): its index in scaled_, each node's pending failure time (a timer
@@ -376,6 +381,12 @@ class FleetModel : public BatcherListener {
   std::vector<StoreReload> store_reloads_;  // by session slot; empty without a store
 
   std::vector<FailingPool> failing_;   // empty unless a pool's nodes fail
+  // A tool pool whose nodes fail: its draws (the pool keeps the counts).
+  struct FailingToolPool {
+    std::size_t pool = 0;
+    FailureClock clock;
+  };
+  std::vector<FailingToolPool> failing_tools_;  // empty unless a tool pool's nodes fail
   std::vector<CallRequest> aborted_;   // scratch, reused
 };
 

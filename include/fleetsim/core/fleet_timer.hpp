@@ -18,6 +18,8 @@ enum class FleetTimer : std::uint32_t {
   kv_transfer = 6,  // a prefilled call's KV cache reached its decode replica; index: session slot
   tool_node = 7,    // a processor-sharing tool node's next call ends; index: node over all tool pools
   power_cap = 8,    // a power cap's next step begins; index: the step
+  tool_node_fail = 9,     // a tool pool's node fails; index: node over all tool pools
+  tool_node_repair = 10,  // a failed tool node serves again; index: as tool_node_fail
 };
 
 inline constexpr std::uint32_t kFleetTimerIndexBits = 28;

@@ -138,6 +138,17 @@ struct PurchaseOptionReport {
   std::vector<std::string> pools_on_demand;
 };
 
+// A tool pool whose nodes fail (docs/failures.md, "Tool pools"), over the
+// window: a model pool's failure figures, with the core time lost for tokens.
+struct ToolFailureReport {
+  std::int64_t node_failures = 0;
+  std::int64_t calls_retried = 0;      // running or waiting on a failed node: started over elsewhere
+  double core_seconds_lost = 0.0;      // what the running ones had done, done again
+  double down_node_hours = 0.0;
+  double availability = 0.0;           // 1 - down node time / (nodes x window)
+  double expected_availability = 0.0;  // mttf / (mttf + mttr)
+};
+
 // A pool of CPU nodes that runs tool calls (scenario fleet.tool_pools).
 struct ToolPoolReport : CostAndCarbon {
   std::string name;
@@ -158,6 +169,7 @@ struct ToolPoolReport : CostAndCarbon {
   double energy_j = 0.0;              // IT energy
   double calls_in_flight_first_half = 0.0;  // calls waiting or running
   double calls_in_flight_second_half = 0.0;
+  std::optional<ToolFailureReport> failures;  // only for a pool whose nodes fail
 };
 
 // A site power cap's effect (power_cap.hpp, docs/performance-model.md 5.3).

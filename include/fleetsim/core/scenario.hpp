@@ -170,6 +170,9 @@ struct ToolPoolSpec {
   // measured on: a call of work w runs w / core_speed seconds.
   double core_speed = 1.0;
   ToolDiscipline discipline = ToolDiscipline::fifo;
+  // Nodes that fail and come back (docs/failures.md, "Tool pools"): whole
+  // nodes, without notice. Empty: they never fail.
+  std::optional<FailureSpec> failures;
 
   int cores_per_node() const { return hardware.devices * hardware.cores_per_device; }
   double memory_per_node_bytes() const { return hardware.devices * hardware.memory_capacity_bytes; }

@@ -18,6 +18,13 @@
 // it, and node_due() ends the calls due; a timer the node has since moved is
 // ignored. Memory is not shared: a call that does not fit waits, first come
 // first served, as above.
+//
+// A pool with `failures:` loses nodes and gets them back (docs/failures.md,
+// "Tool pools"): at a node's failure its running and waiting calls go to the
+// pool's other nodes as if they had just arrived there, a running one to
+// start over with its whole work, and the node takes no call until its
+// repair. The fleet model times the failures and repairs. A running call's
+// end, already announced, then comes to nothing (stale_end()).
 #pragma once
 
 #include <cstdint>
@@ -38,6 +45,9 @@ struct ToolCallRequest {
   int cores = 1;
   double memory_bytes = 0.0;
   double work_s = 0.0;  // on a reference core
+  // Taken back from a failed node after it had started: its wait was
+  // counted at its first start.
+  bool retry = false;
 };
 
 struct ToolCallStart {
@@ -58,6 +68,12 @@ struct ToolPoolStats {
   StepIntegral busy_cores;        // cores held by running calls, over time
   StepIntegral calls_in_flight;   // calls waiting or running, over time
   std::vector<double> core_seconds_by_workload;  // in the window
+  // Failures (docs/failures.md, "Tool pools"), in the window; none for a
+  // pool whose nodes never fail.
+  std::int64_t node_failures = 0;
+  std::int64_t calls_retried = 0;  // running or waiting on a node when it failed
+  double core_seconds_lost = 0.0;  // what the running ones had done, done again
+  StepIntegral nodes_down;
 };
 
 class ToolPool {
@@ -82,6 +98,16 @@ class ToolPool {
   // may start. Nothing happens when the node's next end is no longer now.
   void node_due(std::uint32_t n, double now_s, std::vector<std::uint32_t>& ended, std::vector<NodeDue>& dues);
 
+  // Node n fails at `now_s`: its calls go to the other nodes (those that
+  // start now are appended to `started`, or under processor sharing the
+  // nodes' next ends to `dues`); while every node is down they wait on one.
+  void fail_node(std::uint32_t n, double now_s, std::vector<ToolCallStart>& started, std::vector<NodeDue>& dues);
+  // Node n serves again: the calls that waited for it start while they fit.
+  void repair_node(std::uint32_t n, double now_s, std::vector<ToolCallStart>& started, std::vector<NodeDue>& dues);
+  // Whether the end announced for call `id` belongs to a run a failure cut
+  // short (then it is forgotten): the call is elsewhere, its end to come.
+  bool stale_end(std::uint32_t id);
+
   const ToolPoolSpec& spec() const { return spec_; }
   const ToolPoolStats& stats() const { return stats_; }
   // Dynamic power (above the nodes' idle baseline) binned in time, for peak power.
@@ -101,6 +127,7 @@ class ToolPool {
     int free_cores = 0;
     double free_memory_bytes = 0.0;
     std::uint32_t demand = 0;  // cores held + cores waiting: what least-loaded compares
+    bool down = false;         // failed, until its repair
     std::deque<std::pair<ToolCallRequest, double>> waiting;  // with its arrival time
     // Processor sharing: the service each running call has had (seconds at
     // its own speed) since the node started, when it was brought up to date,
@@ -116,11 +143,21 @@ class ToolPool {
     std::uint32_t workload = 0;
     int cores = 0;
     double memory_bytes = 0.0;
+    double work_s = 0.0;
     double start_s = 0.0;
     double end_s = 0.0;
   };
 
   bool fits(const Node& node, const ToolCallRequest& call) const;
+  // Sends a call to the least loaded node (a node that is down only when
+  // every node is) and starts it there if it can; `arrived_s` times its wait.
+  void place(const ToolCallRequest& call, double arrived_s, double now_s, std::vector<ToolCallStart>& started);
+  void place_shared(const ToolCallRequest& call, double arrived_s, double now_s, std::vector<NodeDue>& dues);
+  // Starts node n's waiting calls from the head while they fit.
+  void start_waiting(std::uint32_t n, double now_s, std::vector<ToolCallStart>& started);
+  void start_waiting_shared(std::uint32_t n, double now_s);
+  // Node n's key for least-loaded: its demand, above every node that is up when down.
+  void set_load(std::uint32_t n);
   void start(std::uint32_t node, const ToolCallRequest& call, double arrived_s, double now_s,
              std::vector<ToolCallStart>& started);
   // Counts a running call's core time and energy over [from, to] within the window.
@@ -137,6 +174,8 @@ class ToolPool {
   std::vector<Node> nodes_;
   LeastLoadedIndex least_loaded_;
   std::vector<Running> running_;  // by call id
+  std::vector<std::uint32_t> stale_ends_;  // by call id: announced ends a failure made void; empty unless one did
+  std::vector<std::pair<ToolCallRequest, double>> taken_;  // scratch: a failed node's calls
   ToolPoolStats stats_;
   PowerTimeline power_;
 };

@@ -17,6 +17,7 @@ std::unique_ptr<AutoscalePolicy> make_schedule_autoscaler(const AutoscaleSpec& s
 std::unique_ptr<AutoscalePolicy> make_queue_delay_autoscaler(const AutoscaleSpec& spec);
 std::unique_ptr<AutoscalePolicy> make_queue_delay_percentile_autoscaler(const AutoscaleSpec& spec);
 std::unique_ptr<AutoscalePolicy> make_ttft_percentile_autoscaler(const AutoscaleSpec& spec);
+std::unique_ptr<AutoscalePolicy> make_predictive_autoscaler(const AutoscaleSpec& spec);
 
 namespace {
 
@@ -38,6 +39,11 @@ constexpr AutoscalePolicyInfo kPolicies[] = {
      true, false, make_ttft_percentile_autoscaler, Dimension::duration, false,
      "target: 2s (the 95th percentile of the time from a call's arrival at the pool to its first token)", false,
      true},
+    {"predictive",
+     "hold `target` LLM calls in flight per node at the load the scenario's arrival rate forecasts one provisioning "
+     "delay ahead",
+     true, false, make_predictive_autoscaler, Dimension::dimensionless, false,
+     "target: 8 (LLM calls in flight per serving node, at the forecast load)"},
     {"schedule", "the node counts of `schedule`, by time of the run (repeating every `repeat`)", false, true,
      make_schedule_autoscaler},
 };
