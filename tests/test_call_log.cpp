@@ -148,3 +148,35 @@ TEST_CASE("Replica timelines: a replica the fleet lacks is refused, and no file 
   CHECK_FALSE(std::filesystem::exists(calls));
   CHECK(run_fleetsim("run '" + scenario + "' --trace-replicas 1").exit_code == 2);
 }
+
+TEST_CASE("Per-call rows: a call that samples 3 returns 3 sequences' tokens, its TPOT one sequence's",
+          "[calls][cli][sampling]") {
+  const std::string scenario = write_temp_file("calls-sampled.yaml", R"(name: calls-sampled
+fleet:
+  pools:
+    - {name: gpu, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.1-8b]}
+workloads:
+  - name: chat
+    arrivals: {process: poisson, rate: 1/s}
+    context_tokens: 500
+    steps:
+      - llm: {model: llama-3.1-8b, output_tokens: 20, samples: 3}
+simulation: {duration: 1min, warmup: 10s, seed: 4}
+)");
+  const std::string csv = temp_path("calls-sampled.csv");
+  const auto r = run_fleetsim("run '" + scenario + "' --format json --no-progress --calls '" + csv + "'");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto w = nlohmann::json::parse(r.out)["workloads"][0];
+  const auto rows = csv_rows(read_file(csv));
+  REQUIRE(rows.size() > 1);
+  double output = 0;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    CHECK(rows[i][15] == "60");  // 3 sequences of 20 tokens
+    const double tpot = (std::stod(rows[i][9]) - std::stod(rows[i][8])) / 19.0;
+    CHECK(std::stod(rows[i][11]) == Approx(tpot).margin(2e-6));
+    output += std::stod(rows[i][15]);
+  }
+  CHECK(output == w["output_tokens"].get<double>());
+  CHECK(output == 60.0 * w["llm_calls"].get<double>());
+}

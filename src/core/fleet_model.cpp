@@ -256,7 +256,8 @@ void FleetModel::call_done(std::uint32_t slot, std::size_t replica, const CallOu
     if (call_log_)
       call_log_->offer({0, s.key, s.workload, static_cast<std::uint32_t>(pool), static_cast<std::uint32_t>(replica),
                         replica_model_[replica], s.call_issued_s, out.scheduled_s, out.first_token_s, out.finished_s, out.request.prompt_tokens,
-                        out.cached_tokens, out.computed_tokens, out.generated_tokens, out.preemptions, out.failed});
+                        out.cached_tokens, out.computed_tokens, out.request.returned_tokens(out.generated_tokens),
+                        out.preemptions, out.failed, out.generated_tokens});
   }
   s.context_tokens = static_cast<double>(out.request.prompt_tokens + out.generated_tokens);
   s.last_output_tokens = out.generated_tokens;

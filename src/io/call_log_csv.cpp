@@ -24,8 +24,8 @@ std::string render_calls_csv(const CallLog& log) {
   for (const CallRecord& r : log.rows()) {
     // As the report counts them: TTFT from the session's issue, TPOT over
     // the tokens after the first (empty for a call of one token).
-    const std::string tpot = r.output_tokens > 1
-                                 ? micro((r.finished_s - r.first_token_s) / static_cast<double>(r.output_tokens - 1))
+    const std::string tpot = r.sequence_tokens > 1
+                                 ? micro((r.finished_s - r.first_token_s) / static_cast<double>(r.sequence_tokens - 1))
                                  : std::string();
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.call, r.session,
                        csv_field(log.workload_names[r.workload]), csv_field(log.pool_names[r.pool]), r.replica,

@@ -27,6 +27,9 @@ struct CallRecord {
   long output_tokens = 0;
   int preemptions = 0;
   bool failed = false;
+  // Tokens each of its sequences generated: output_tokens but for a call
+  // that decodes several (samples, beam_width), where TPOT is a sequence's.
+  long sequence_tokens = 0;
 };
 
 class CallLog {
