@@ -96,6 +96,7 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   unified_kv_ = engine.kv_layout == KvLayout::unified;
   if (engine.kv_layout == KvLayout::slots)
     slot_cells_ = static_cast<double>(engine.max_batch_size) * static_cast<double>(engine.kv_slot_tokens);
+  paged_kv_ = !unified_kv_ && slot_cells_ <= 0.0;
   // Every device of a tensor-parallel replica runs every layer's kernels.
   layer_kernels_s_ = model_.layers * engine.kernels_per_layer * hardware_.kernel_floor_s;
   thread_sync_s_ = model_.layers * engine.sync_points_per_layer * barrier_time(hardware_, engine);
@@ -112,9 +113,9 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
 }
 
 double RooflineModel::attention_pairs(const IterationShape& s) const {
+  if (paged_kv_) return s.decode_context + s.decode_seqs + s.prefill_attention_pairs;
   // Fixed slots: a decode step attends over every slot's whole cache.
-  if (slot_cells_ > 0.0) return (s.decode_seqs > 0.0 ? slot_cells_ : 0.0) + s.prefill_attention_pairs;
-  if (!unified_kv_) return s.decode_context + s.decode_seqs + s.prefill_attention_pairs;
+  if (!unified_kv_) return (s.decode_seqs > 0.0 ? slot_cells_ : 0.0) + s.prefill_attention_pairs;
   // One buffer for every sequence: the iteration's T new tokens attend as
   // one sequence would after the C cells already cached, T*C + T(T+1)/2
   // pairs, the other sequences' cells masked out after being computed.
@@ -125,9 +126,13 @@ double RooflineModel::attention_pairs(const IterationShape& s) const {
 double RooflineModel::kv_cells_moved(const IterationShape& s) const {
   // Per sequence: each attending sequence reads its own cells. Unified:
   // the kernels read the whole used buffer once.
-  double read = unified_kv_ ? s.cache_cells : s.decode_context + s.prefill_context;
-  // Fixed slots: a decode step reads every slot's whole cache, used or not.
-  if (slot_cells_ > 0.0) read = (s.decode_seqs > 0.0 ? slot_cells_ : 0.0) + s.prefill_context;
+  double read;
+  if (paged_kv_)
+    read = s.decode_context + s.prefill_context;
+  else if (unified_kv_)
+    read = s.cache_cells;
+  else  // fixed slots: a decode step reads every slot's whole cache, used or not
+    read = (s.decode_seqs > 0.0 ? slot_cells_ : 0.0) + s.prefill_context;
   return read + s.tokens();  // and write the new tokens' keys and values
 }
 

@@ -165,6 +165,7 @@ class RooflineModel {
   double weight_bytes_;         // all weights; a dense model reads them every iteration
   bool mixture_of_experts_;    // reads depend on the tokens routed (ModelSpec::weight_bytes_read)
   bool unified_kv_;            // KvLayout::unified: attention spans every cell of the cache
+  bool paged_kv_;              // KvLayout::per_sequence (or slots of no length): the common case, tested first
   double slot_cells_ = 0.0;    // KvLayout::slots: every slot's cells, which each decode step reads
   double comm_s_per_token_;    // tensor-parallel all-reduce bandwidth term
   double comm_s_fixed_;        // its latency term
