@@ -9,18 +9,9 @@
 using namespace fleetsim;
 using namespace fleetsim::testing;
 
-namespace {
-
-ContinuousBatcher make(const EngineSettings& engine, long blocks) {
-  return ContinuousBatcher(std::make_shared<RooflineModel>(llama_8b(), h100_node(), engine), engine,
-                           PowerModel(h100_node().device_power, engine.tensor_parallel), blocks, 1, 0.0, nullptr);
-}
-
-}  // namespace
-
 TEST_CASE("A call alone on an idle replica: TTFT is one prefill, then one decode run", "[batcher]") {
   EngineSettings engine;
-  ContinuousBatcher b = make(engine, 10000);
+  ContinuousBatcher b = h100_batcher(engine, 10000);
   Recorder rec;
   b.enqueue(call(1, 1, 1000, 10));
   // Nothing can change the batch in between, so one plan holds both.
@@ -49,7 +40,7 @@ TEST_CASE("A call alone on an idle replica: TTFT is one prefill, then one decode
 
 TEST_CASE("A plan interrupted after its prefill resumes as a decode run with the same timing", "[batcher]") {
   EngineSettings engine;
-  ContinuousBatcher b = make(engine, 10000);
+  ContinuousBatcher b = h100_batcher(engine, 10000);
   Recorder rec;
   b.enqueue(call(1, 1, 1000, 10));
   BatchPlan plan = b.plan(0.0, rec);
@@ -71,7 +62,7 @@ TEST_CASE("Retained KV lets the session's next call prefill only its new tokens"
   for (const std::string policy : {"none", "lru"}) {
     EngineSettings engine;
     engine.kv_retention = policy;
-    ContinuousBatcher b = make(engine, 10000);
+    ContinuousBatcher b = h100_batcher(engine, 10000);
     Recorder rec;
     b.enqueue(call(1, 7, 2000, 50));
     double t = drain(b, rec, 0.0);
@@ -96,7 +87,7 @@ TEST_CASE("TTL retention expires idle caches", "[batcher][kv]") {
   EngineSettings engine;
   engine.kv_retention = "ttl";
   engine.kv_ttl_s = 5.0;
-  ContinuousBatcher b = make(engine, 10000);
+  ContinuousBatcher b = h100_batcher(engine, 10000);
   Recorder rec;
   b.enqueue(call(1, 3, 500, 5));
   const double t = drain(b, rec, 0.0);
@@ -111,7 +102,7 @@ TEST_CASE("The batch cap and token budget bound each iteration", "[batcher]") {
   EngineSettings engine;
   engine.max_batch_size = 4;
   engine.max_batched_tokens = 512;
-  ContinuousBatcher b = make(engine, 100000);
+  ContinuousBatcher b = h100_batcher(engine, 100000);
   Recorder rec;
   for (int i = 0; i < 10; ++i) b.enqueue(call(i, 100 + i, 300, 20));
   BatchPlan p = b.plan(0.0, rec);
@@ -135,7 +126,7 @@ TEST_CASE("Without chunked prefill a prompt runs in a prefill-only iteration", "
   EngineSettings engine;
   engine.chunked_prefill = false;
   engine.max_batched_tokens = 1000;
-  ContinuousBatcher b = make(engine, 100000);
+  ContinuousBatcher b = h100_batcher(engine, 100000);
   Recorder rec;
   b.enqueue(call(1, 1, 4000, 3));  // longer than the budget: runs alone
   b.enqueue(call(2, 2, 600, 3));
@@ -154,7 +145,7 @@ TEST_CASE("KV exhaustion preempts the newest sequence and everything still finis
   EngineSettings engine;
   engine.kv_retention = "none";
   // 40 blocks of 16 tokens: four 100-token prompts fit at first, but not their growth to 300 tokens.
-  ContinuousBatcher b = make(engine, 40);
+  ContinuousBatcher b = h100_batcher(engine, 40);
   Recorder rec;
   for (int i = 0; i < 4; ++i) b.enqueue(call(i, 10 + i, 100, 200));
   drain(b, rec, 0.0);
@@ -173,7 +164,7 @@ TEST_CASE("KV exhaustion preempts the newest sequence and everything still finis
 
 TEST_CASE("A prompt larger than the whole KV cache fails instead of blocking", "[batcher][kv]") {
   EngineSettings engine;
-  ContinuousBatcher b = make(engine, 10);  // 160 tokens
+  ContinuousBatcher b = h100_batcher(engine, 10);  // 160 tokens
   Recorder rec;
   b.enqueue(call(1, 1, 500, 5));
   b.enqueue(call(2, 2, 50, 5));
@@ -186,7 +177,7 @@ TEST_CASE("A prompt larger than the whole KV cache fails instead of blocking", "
 TEST_CASE("Enqueue asks for an interruption only when the call could join", "[batcher]") {
   EngineSettings engine;
   engine.max_batch_size = 1;
-  ContinuousBatcher b = make(engine, 10000);
+  ContinuousBatcher b = h100_batcher(engine, 10000);
   Recorder rec;
   CHECK(b.enqueue(call(1, 1, 100, 100)));
   b.plan(0.0, rec);
@@ -210,7 +201,7 @@ TEST_CASE("Reserving the output admits only what fits at full length, and never 
     EngineSettings engine;
     engine.kv_retention = "none";
     engine.kv_admission = admission;
-    ContinuousBatcher b = make(engine, 40);
+    ContinuousBatcher b = h100_batcher(engine, 40);
     Recorder rec;
     for (std::uint64_t i = 1; i <= 4; ++i) b.enqueue(call(i, i, 160, 160));
     BatchPlan first = b.plan(0.0, rec);

@@ -12,11 +12,6 @@ using namespace fleetsim::testing;
 
 namespace {
 
-ContinuousBatcher make(const EngineSettings& engine, long blocks) {
-  return ContinuousBatcher(std::make_shared<RooflineModel>(llama_8b(), h100_node(), engine), engine,
-                           PowerModel(h100_node().device_power, engine.tensor_parallel), blocks, 1, 0.0, nullptr);
-}
-
 CallRequest branched(std::uint64_t id, std::uint64_t session, long prompt, long output, int branches,
                      bool best_only = false) {
   CallRequest c = call(id, session, prompt, output);
@@ -29,7 +24,7 @@ CallRequest branched(std::uint64_t id, std::uint64_t session, long prompt, long 
 
 TEST_CASE("A call that samples 4 sequences prefills once and decodes 4 from its prompt", "[batcher][sampling]") {
   EngineSettings engine;  // 16-token blocks, on-demand admission, lru retention
-  ContinuousBatcher b = make(engine, 10000);
+  ContinuousBatcher b = h100_batcher(engine, 10000);
   Recorder rec;
   b.enqueue(branched(1, 1, 1000, 10, 4));
   BatchPlan plan = b.plan(0.0, rec);
@@ -67,7 +62,7 @@ TEST_CASE("A call that samples 4 sequences prefills once and decodes 4 from its 
 TEST_CASE("Beam search decodes its beams but returns the best one's tokens", "[batcher][sampling]") {
   EngineSettings engine;
   engine.kv_admission = "reserve_output";  // the whole length at admission: 62 + 4 x ceil(18 / 16) = 70
-  ContinuousBatcher b = make(engine, 10000);
+  ContinuousBatcher b = h100_batcher(engine, 10000);
   Recorder rec;
   b.enqueue(branched(1, 1, 1000, 10, 4, true));
   b.plan(0.0, rec);
@@ -81,7 +76,7 @@ TEST_CASE("Beam search decodes its beams but returns the best one's tokens", "[b
 TEST_CASE("The batch cap counts every sequence of a sampling call", "[batcher][sampling]") {
   EngineSettings engine;
   engine.max_batch_size = 4;
-  ContinuousBatcher b = make(engine, 100000);
+  ContinuousBatcher b = h100_batcher(engine, 100000);
   Recorder rec;
   b.enqueue(branched(1, 1, 300, 20, 3));
   b.enqueue(branched(2, 2, 300, 20, 3));
@@ -101,7 +96,7 @@ TEST_CASE("The batch cap counts every sequence of a sampling call", "[batcher][s
 TEST_CASE("A call wider than the batch cap still runs, alone", "[batcher][sampling]") {
   EngineSettings engine;
   engine.max_batch_size = 2;
-  ContinuousBatcher b = make(engine, 100000);
+  ContinuousBatcher b = h100_batcher(engine, 100000);
   Recorder rec;
   b.enqueue(branched(1, 1, 100, 5, 4));
   b.plan(0.0, rec);

@@ -34,8 +34,7 @@ const std::uint64_t kAbz[] = {1, 2, 9};  // a 1,536-token prompt sharing the fir
 PrefixHashes hashes(const std::uint64_t* h, std::uint32_t n) { return {h, n, 512}; }
 
 ContinuousBatcher make(const EngineSettings& engine, long blocks) {
-  ContinuousBatcher b(std::make_shared<RooflineModel>(llama_8b(), h100_node(), engine), engine,
-                      PowerModel(h100_node().device_power, engine.tensor_parallel), blocks, 1, 0.0, nullptr);
+  ContinuousBatcher b = h100_batcher(engine, blocks);
   b.attach_prefix_cache();
   return b;
 }

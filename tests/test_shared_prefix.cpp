@@ -20,11 +20,6 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-ContinuousBatcher make(const EngineSettings& engine, long blocks) {
-  return ContinuousBatcher(std::make_shared<RooflineModel>(llama_8b(), h100_node(), engine), engine,
-                           PowerModel(h100_node().device_power, engine.tensor_parallel), blocks, 1, 0.0, nullptr);
-}
-
 CallRequest prefixed(std::uint64_t id, std::uint64_t session, long prompt, long output, double at = 0.0) {
   CallRequest c = call(id, session, prompt, output, at);
   c.shared_prefix = true;
@@ -36,7 +31,7 @@ CallRequest prefixed(std::uint64_t id, std::uint64_t session, long prompt, long 
 TEST_CASE("A shared prefix is prefilled once per replica and its blocks are held once", "[shared_prefix][batcher]") {
   EngineSettings engine;
   engine.kv_retention = "none";  // no session keeps a cache: only the prefix is shared
-  ContinuousBatcher b = make(engine, 10000);
+  ContinuousBatcher b = h100_batcher(engine, 10000);
   // A 4,008-token prefix: 250 full 16-token blocks are shareable (4,000
   // tokens); the last 8 tokens sit in a block of the session's own.
   b.attach_shared_prefixes({250}, {0});
@@ -80,7 +75,7 @@ TEST_CASE("A shared prefix is prefilled once per replica and its blocks are held
 TEST_CASE("A session's own cache comes before the shared prefix and is not counted as shared",
           "[shared_prefix][batcher]") {
   EngineSettings engine;  // lru: sessions keep their caches
-  ContinuousBatcher b = make(engine, 10000);
+  ContinuousBatcher b = h100_batcher(engine, 10000);
   b.attach_shared_prefixes({250}, {0});
   Recorder rec;
   b.enqueue(prefixed(1, 1, 4108, 10));

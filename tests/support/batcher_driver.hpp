@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fleetsim/core/continuous_batcher.hpp"
+#include "support/fixtures.hpp"
 
 namespace fleetsim::testing {
 
@@ -28,6 +29,12 @@ inline double drain(ContinuousBatcher& b, Recorder& rec, double now, int max_pla
   }
   FAIL("batcher did not drain");
   return now;
+}
+
+// One replica of Llama 3.1 8B on an H100 node's devices, with `blocks` KV blocks.
+inline ContinuousBatcher h100_batcher(const EngineSettings& engine, long blocks) {
+  return ContinuousBatcher(std::make_shared<RooflineModel>(llama_8b(), h100_node(), engine), engine,
+                           PowerModel(h100_node().device_power, engine.tensor_parallel), blocks, 1, 0.0, nullptr);
 }
 
 inline CallRequest call(std::uint64_t id, std::uint64_t session, long prompt, long output, double at = 0.0) {
