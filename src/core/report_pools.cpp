@@ -110,7 +110,7 @@ void add_pool_sections(PoolReport& pr, const FleetModel& fleet, const Window& wi
     // An autoscaled node on notice is down from its warning until its
     // replacement, started then, serves: the longer of notice and provisioning.
     fr.expected_availability = scaler ? spec.mttf_s / (spec.mttf_s + std::max(spec.notice_s, scaler->provisioning_s()))
-                                      : spec.mttf_s / (spec.mttf_s + spec.notice_s + spec.mttr_s);
+                                      : spec.expected_availability();
     fr.notice_s = spec.notice_s;
     pr.failures = fr;
   }
@@ -237,7 +237,7 @@ ToolPoolReport tool_pool_report(const ToolPool& pool, const Costs& costs, const 
     f.core_seconds_lost = st.core_seconds_lost;
     f.down_node_hours = st.nodes_down.area() / kSecondsPerHour;
     f.availability = 1.0 - ratio(st.nodes_down.area(), spec.count * window);
-    f.expected_availability = spec_failures->mttf_s / (spec_failures->mttf_s + spec_failures->mttr_s);
+    f.expected_availability = spec_failures->expected_availability();  // no notice: the reader refuses it
     t.failures = f;
   }
   return t;

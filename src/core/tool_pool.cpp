@@ -246,10 +246,6 @@ void ToolPool::node_due(std::uint32_t n, double now_s, std::vector<std::uint32_t
   schedule(n, now_s, dues);
 }
 
-}  // namespace fleetsim
-
-namespace fleetsim {
-
 // First-come first-served for memory: from the head while the head fits.
 void ToolPool::start_waiting_shared(std::uint32_t n, double now_s) {
   Node& node = nodes_[n];

@@ -26,6 +26,10 @@ struct FailureSpec {
   // finishes what it can; what still runs when it goes is retried. 0: the
   // node fails without warning. A cycle is time to failure + notice + repair.
   double notice_s = 0.0;
+
+  // The share of a unit's time it serves over many cycles, mttf / (mttf +
+  // notice + mttr): a unit on notice takes no new call, so counts as down.
+  double expected_availability() const { return mttf_s / (mttf_s + notice_s + mttr_s); }
 };
 
 }  // namespace fleetsim
