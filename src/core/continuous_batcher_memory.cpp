@@ -190,11 +190,6 @@ void ContinuousBatcher::ensure_decode_room(double now, BatcherListener& listener
 long ContinuousBatcher::kv_growth_limit(long limit, long free) const {
   auto need = [&](long j) {
     long n = 0;
-    if (extra_running_ == 0) {  // one sequence each: the common case, without blocks_at's test
-      for (std::size_t i = 0; i < scratch_kv_.size(); ++i)
-        n += std::max(0L, blocks_for(scratch_kv_[i] + j) - scratch_blocks_[i]);
-      return n;
-    }
     for (std::size_t i = 0; i < scratch_kv_.size(); ++i)  // scratch entry i is running_[i]'s
       n += std::max(0L, blocks_at(running_[i], scratch_kv_[i] + j) - scratch_blocks_[i]);
     return n;
