@@ -75,8 +75,8 @@ LoadResult load_builtin_pool(const std::string& hardware, const std::string& eng
 TEST_CASE("The built-in stacks parse, and every figure has a source", "[stacks]") {
   const Catalog& c = Catalog::builtin();
   for (const char* name :
-       {"vllm-0.5", "vllm-v1", "sglang", "tensorrt-llm", "llama.cpp", "llama.cpp-server", "vllm-cpu",
-        "pytorch-cuda-graph"}) {
+       {"vllm-0.5", "vllm-v1", "sglang", "tensorrt-llm", "tensorrt-llm-engine", "llama.cpp", "llama.cpp-server",
+        "vllm-cpu", "pytorch-cuda-graph"}) {
     INFO(name);
     const ServingStack* s = c.find_stack(name);
     REQUIRE(s);
@@ -91,9 +91,16 @@ TEST_CASE("The built-in stacks parse, and every figure has a source", "[stacks]"
     if (s->kernels_per_layer > 0) CHECK(s->sources.count("kernels_per_layer") == 1);
     if (s->sync_points_per_layer > 0) CHECK(s->sources.count("sync_points_per_layer") == 1);
   }
-  // The one stack whose admission policy is TensorRT-LLM's GUARANTEED_NO_EVICT.
-  REQUIRE(c.find_stack("tensorrt-llm")->kv_admission);
-  CHECK(*c.find_stack("tensorrt-llm")->kv_admission == "reserve_output");
+  // TensorRT-LLM's two executors share its scheduling defaults
+  // (GUARANTEED_NO_EVICT admission); only the host loop differs: the C++
+  // executor with TensorRT engines overlaps none of its per-request work.
+  for (const char* name : {"tensorrt-llm", "tensorrt-llm-engine"}) {
+    INFO(name);
+    REQUIRE(c.find_stack(name)->kv_admission);
+    CHECK(*c.find_stack(name)->kv_admission == "reserve_output");
+  }
+  CHECK(c.find_stack("tensorrt-llm-engine")->overhead.per_sequence_s >
+        c.find_stack("tensorrt-llm")->overhead.per_sequence_s);
   CHECK(c.find_stack("vllm-0.5")->overhead.fixed_s == Approx(4e-3));
 }
 
