@@ -38,6 +38,7 @@ struct PlanOptions {
   std::optional<std::uint64_t> seed;
   bool exhaustive = false;
   int grid_levels = 5;
+  bool allow_unstable = false;
   std::string format = "table";
   std::string output;
   int jobs = default_jobs();
@@ -53,19 +54,24 @@ bool has_slo(const Scenario& s) {
 }
 
 // Feasibility, cost per hour and SLO pressure from a report. A figure with
-// no value (null, read back as NaN) counts against the candidate.
-CandidateEvaluation evaluation_of(const Report& report) {
+// no value (null, read back as NaN) counts against the candidate. A run the
+// stability check flags is not feasible unless the user accepts it: its
+// percentiles describe a backlog that a longer window would only make worse,
+// so the SLOs it "meets" it meets because the window ends.
+CandidateEvaluation evaluation_of(const Report& report, bool allow_unstable) {
   CandidateEvaluation e;
   e.simulated = true;
-  e.feasible = true;
+  e.stable = report.stability.stable;
+  e.slos_met = true;
   e.slo_pressure = 0.0;
   for (const WorkloadReport& w : report.workloads) {
-    e.feasible = e.feasible && w.slos_met;
+    e.slos_met = e.slos_met && w.slos_met;
     for (const SloResult& s : w.slos) {
       const double pressure = std::isfinite(s.observed_s) && s.bound_s > 0 ? s.observed_s / s.bound_s : INFINITY;
       e.slo_pressure = std::max(e.slo_pressure, pressure);
     }
   }
+  e.feasible = e.slos_met && (e.stable || allow_unstable);
   const double hours = (report.run.window_end_s - report.run.window_start_s) / 3600.0;
   const double total = report.fleet.total_cost_usd;
   e.cost_per_hour = hours > 0 && std::isfinite(total) ? total / hours : INFINITY;
@@ -116,7 +122,7 @@ class CandidateRunner {
         evaluations[i].note = "unexpected report: " + error;
         continue;
       }
-      evaluations[i] = evaluation_of(*typed);
+      evaluations[i] = evaluation_of(*typed, o_.allow_unstable);
       // N+k: the run had the N serving nodes; the spares are bought too.
       evaluations[i].cost_per_hour += spares_price_per_hour(plan_, candidates[i]);
       // Kept as JSON: the plan's report shows figures by path (plan_report.hpp).
@@ -246,6 +252,9 @@ Command add_plan_command(CLI::App& app) {
   add_set_option(cmd, o->settings, "Override a value in every candidate (repeatable): simulation.duration=30min");
   add_seed_option(cmd, o->seed, "Run every candidate with this seed");
   cmd->add_flag("--exhaustive", o->exhaustive, "Run every candidate instead of searching (the reference)");
+  cmd->add_flag("--allow-unstable", o->allow_unstable,
+                "Accept a fleet whose run the stability check flags (a backlog that grows) when its SLOs held over the "
+                "window; by default such a fleet does not meet its SLOs (docs/workflows.md)");
   cmd->add_option("--grid-levels", o->grid_levels, "Coarse grid size per pool before refinement (default 5)")
       ->check(CLI::Range(2, 1000));
   cmd->add_option("--format", o->format, "table, json or html (one page with the cost-versus-SLO chart)")

@@ -112,7 +112,8 @@ Json candidate_json(const PlanOutcome& o, std::size_t index) {
   }
   j["pools"] = std::move(pools);
   j["simulated"] = e.evaluation.simulated;
-  j["slos_met"] = e.evaluation.feasible;
+  j["slos_met"] = e.evaluation.slos_met;
+  j["feasible"] = e.evaluation.feasible;
   j["cost_per_hour_usd"] = number_or_null(e.evaluation.cost_per_hour);
   j["slo_pressure"] = number_or_null(e.evaluation.slo_pressure);
   if (!e.evaluation.note.empty()) j["note"] = e.evaluation.note;
@@ -208,6 +209,13 @@ void chosen_fleet(std::string& out, const PlanOutcome& o) {
   out += t.render("  ");
 }
 
+// "met", "missed", or "unstable": SLOs held over the window by a run whose
+// backlog grows, which the plan does not count as meeting them by default.
+const char* slos_column(const CandidateEvaluation& e) {
+  if (e.feasible) return "met";
+  return e.slos_met && !e.stable ? "unstable" : "missed";
+}
+
 void frontier_table(std::string& out, const PlanOutcome& o) {
   const SearchResult& s = o.search;
   out += "\nCost-vs-latency frontier of the evaluated fleets (no other is both cheaper and closer to its SLOs)\n";
@@ -222,7 +230,7 @@ void frontier_table(std::string& out, const PlanOutcome& o) {
       binding = binding_text(*o.reports[i]);
     }
     f.add_row({report_text::usd(e.evaluation.cost_per_hour), format_figure("_usd", per_session),
-               ratio(e.evaluation.slo_pressure), e.evaluation.feasible ? "met" : "missed", binding,
+               ratio(e.evaluation.slo_pressure), slos_column(e.evaluation), binding,
                describe_candidate(o.plan, e.candidate) + (s.best && *s.best == i ? "  <- chosen" : "")});
   }
   out += f.render("  ");

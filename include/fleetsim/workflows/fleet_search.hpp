@@ -46,7 +46,9 @@ struct FleetCandidate {
 
 struct CandidateEvaluation {
   bool simulated = false;  // false: the candidate is not a valid scenario, or its run failed
-  bool feasible = false;   // every workload met every SLO
+  bool feasible = false;   // slos_met, in a run found steady (or accepted unsteady): what the plan counts
+  bool slos_met = false;   // every workload met every SLO over the measured window
+  bool stable = true;      // the run's stability check found no growing backlog
   double cost_per_hour = std::numeric_limits<double>::infinity();  // fleet cost / measured hours
   double slo_pressure = std::numeric_limits<double>::infinity();   // worst observed / bound (<= 1: met)
   std::string note;  // why it was not simulated
