@@ -133,21 +133,23 @@ TEST_CASE("a tool pool is inside the cap at its full draw, which the least cap a
 }
 
 TEST_CASE("with an autoscaled pool the budget follows the nodes that are on", "[power_cap][autoscaling]") {
-  // The pool may hold 2 nodes: the least cap counts both, 2 x 3920 W + one
-  // replica's 2240 W = 10080 W. With one node on, the budget is
-  // 10080 - 3920 = 6160 W: both calls' plans (each under 2240 W) run at
-  // once, as without a cap. With the second node started at 30 s (no
-  // provisioning delay), before the calls come at 60 s, the budget is
-  // 10080 - 7840 = 2240 W: one plan at a time, the second call waits the first's time.
+  // The pool may hold 2 nodes and starts with 1: the least cap counts the
+  // one, 3920 W + one replica's 2240 W = 6160 W (the second node starts
+  // only while the cap leaves that 2240 W: tests/test_power_cap_autoscaling.cpp).
+  // At 10080 W with one node on, the budget is 10080 - 3920 = 6160 W: both
+  // calls' plans (each under 2240 W) run at once, as without a cap. With
+  // the second node started at 30 s (no provisioning delay; 10080 - 7840 =
+  // 2240 W is just room for it), before the calls come at 60 s, the budget
+  // is 2240 W: one plan at a time, the second call waits the first's time.
   const auto scaled = [](const char* schedule) {
     return with(with(kTwoCalls, "6160W", "10080W"), "      count: 1\n",
                 std::string("      count: 1\n      autoscale: {policy: schedule, min: 1, max: 2, schedule: ") + schedule +
                     ", startup: 0s, load_bandwidth: 0GB/s}\n");
   };
-  check_error(with(scaled("[{at: 0s, nodes: 1}]"), "10080W", "10000W"),
-              "test.yaml:3:14: error: fleet.power_cap: power_cap 10000 W leaves 2160 W above the fleet's baseline of "
-              "7840 W, less than one replica's largest draw above idle, 2240 W",
-              "raise it to at least 10080 W");
+  check_error(with(scaled("[{at: 0s, nodes: 1}]"), "10080W", "6000W"),
+              "test.yaml:3:14: error: fleet.power_cap: power_cap 6000 W leaves 2080 W above the fleet's baseline of "
+              "3920 W, less than one replica's largest draw above idle, 2240 W",
+              "raise it to at least 6160 W");
   const Json free = run_json("free.yaml", with(kTwoCalls, "  power_cap: 6160W\n", ""));
   const double t = session_max(free, 0);
   const Json one = run_json("one.yaml", scaled("[{at: 0s, nodes: 1}]"));

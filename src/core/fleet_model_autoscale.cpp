@@ -125,7 +125,7 @@ void FleetModel::autoscale_timer(FleetTimer what, std::size_t index) {
       if (sp.scaler.reads_ttft_percentile()) sp.scaler.add_ttft_samples(replicas_[r].kept_first_token_waits());
     }
     actions_ = {};
-    sp.scaler.evaluate(now, actions_);
+    sp.scaler.evaluate(now, actions_, power_cap_ ? power_cap_start_limit(sp) : PoolAutoscaler::kNoStartLimit);
     apply(sp, actions_);
     driver_->call_back_at(now + sp.scaler.interval_s(), fleet_timer_token(FleetTimer::evaluate, index));
     return;

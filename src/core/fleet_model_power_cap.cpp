@@ -1,14 +1,17 @@
 // The site power cap's side of the fleet model (docs/performance-model.md
 // 5.3): the gate the replicas' servers ask before each plan, the lower
 // frequency states each replica may run a plan at (the lower_clocks
-// response), and the steps of a cap that changes over time.
+// response), the steps of a cap that changes over time, and the node
+// starts the cap allows an autoscaled pool.
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <utility>
 
 #include "fleetsim/core/fleet_model.hpp"
 #include "fleetsim/core/power_state.hpp"
-#include "fleetsim/core/report_builder.hpp"  // fleet_baseline_power_w
+#include "fleetsim/core/report_builder.hpp"  // fleet_baseline_power_w, largest_replica_draw_w
 
 namespace fleetsim {
 
@@ -18,6 +21,7 @@ void FleetModel::set_up_power_cap() {
   const PowerCapSpec& cap = scenario_.power_cap;
   if (!cap.enabled()) return;
   power_cap_w_ = cap.steps.front().cap_w;
+  power_cap_headroom_w_ = largest_replica_draw_w(scenario_);
   const double baseline = power_cap_baseline_w();
   power_cap_ = std::make_unique<PowerCapGate>(power_cap_w_ - baseline, replicas_.size(), scenario_.simulation.warmup_s);
   power_cap_->set_baseline(baseline);
@@ -75,6 +79,24 @@ void FleetModel::rebase_power_cap() {
   power_cap_->set_baseline(baseline);
   for (const std::uint32_t replica : power_cap_->set_budget(power_cap_w_ - baseline, driver_->now()))
     driver_->power_granted(replica);
+}
+
+// How many of the pool's off nodes may start now (docs/autoscaling.md,
+// "Under a power cap"): each started node adds its baseline, and the cap in
+// force must still hold what the running plans draw, and at least one
+// replica's largest draw, as the loader made sure it does at the start, so
+// that a replica waiting for power always gets to run once the others stop.
+// Without the running plans a start could take the fleet above the cap
+// until they end. The baseline counts the starts of pools evaluated before
+// this one at the same instant.
+int FleetModel::power_cap_start_limit(const ScaledPool& sp) const {
+  const double node_w = node_baseline_power_w(scenario_.pools[sp.pool]);
+  if (node_w <= 0.0) return PoolAutoscaler::kNoStartLimit;
+  const double kept_w = std::max(power_cap_->in_use_w(), power_cap_headroom_w_);
+  // Sums of watts: a node that fits exactly must not be held for a rounding.
+  const double room = power_cap_w_ - power_cap_baseline_w() - kept_w + 1e-6;
+  if (room < 0.0) return 0;  // a cap stepped below the nodes on: none start, none are forced off
+  return static_cast<int>(std::min(std::floor(room / node_w), static_cast<double>(PoolAutoscaler::kNoStartLimit)));
 }
 
 }  // namespace fleetsim

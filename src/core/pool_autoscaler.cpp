@@ -74,7 +74,7 @@ void PoolAutoscaler::load_changed(double now_s, int calls_delta, int busy_replic
   busy_ += busy_replicas_delta;
 }
 
-void PoolAutoscaler::evaluate(double now_s, Actions& out) {
+void PoolAutoscaler::evaluate(double now_s, Actions& out, int start_limit) {
   integrate(now_s);
   const double span = now_s - since_s_;
   PoolLoad load;
@@ -114,10 +114,17 @@ void PoolAutoscaler::evaluate(double now_s, Actions& out) {
     }
   for (int n = 0; change > 0 && n < max_nodes(); ++n)
     if (state(n) == NodeState::off) {
+      if (start_limit <= 0) {
+        // Every off node it would have started is held: as many as are
+        // left to start, within the pool's maximum.
+        starts_held_ += std::min(change, count(NodeState::off));
+        break;
+      }
       set_state(n, NodeState::starting, now_s);
       out.start.push_back(n);
       ++nodes_started_;
       --change;
+      --start_limit;
     }
   // Fewer: the serving nodes of highest index drain, keeping one serving so
   // that the pool's routes always have a replica; starting nodes finish

@@ -124,12 +124,33 @@ double tool_pool_reserved_power_w(const ToolPoolSpec& tools) {
 // What a power cap's budget is left after: the model pools' nodes at
 // baseline, and what the cap does not gate at its highest: KV store nodes
 // (a constant draw) and tool pools with every core busy.
-double fleet_baseline_power_w(const Scenario& scenario) {
+namespace {
+
+// Every model pool's nodes at baseline, an autoscaled pool's at its most
+// (`at_most`) or at the nodes it starts with, plus what the cap does not gate.
+double baseline_power_w(const Scenario& scenario, bool at_most) {
   double watts = 0.0;
-  for (const Pool& pool : scenario.pools) watts += pool.max_nodes() * node_baseline_power_w(pool);
+  for (const Pool& pool : scenario.pools)
+    watts += (at_most ? pool.max_nodes() : pool.count) * node_baseline_power_w(pool);
   for (const ToolPoolSpec& tools : scenario.tool_pools) watts += tool_pool_reserved_power_w(tools);
   for (const KvStoreSpec& store : scenario.kv_stores) watts += kv_store_power_w(store);
   return watts;
+}
+
+}  // namespace
+
+double fleet_baseline_power_w(const Scenario& scenario) { return baseline_power_w(scenario, true); }
+
+double fleet_starting_baseline_power_w(const Scenario& scenario) { return baseline_power_w(scenario, false); }
+
+double largest_replica_draw_w(const Scenario& scenario) {
+  double largest = 0.0;
+  for (const Pool& pool : scenario.pools) {
+    const DevicePower& d = pool.hardware.device_power;
+    if (pool.max_nodes() > 0)
+      largest = std::max(largest, pool.engine.tensor_parallel * (std::max(d.compute_bound_w, d.memory_bound_w) - d.idle_w));
+  }
+  return largest;
 }
 
 namespace {

@@ -125,6 +125,7 @@ void add_pool_sections(PoolReport& pr, const FleetModel& fleet, const Window& wi
     a.nodes_started = scaler->nodes_started();
     a.nodes_drained = scaler->nodes_drained();
     a.provisioning_s = scaler->provisioning_s();
+    if (fleet.scenario().power_cap.enabled()) a.starts_held_by_power_cap = scaler->starts_held();
     pr.autoscale = a;
   }
 }

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "fleetsim/core/report_builder.hpp"  // node_baseline_power_w
+#include "fleetsim/core/report_builder.hpp"  // fleet_starting_baseline_power_w, largest_replica_draw_w
 #include "fleetsim/core/units.hpp"
 #include "fleetsim/io/scenario_keys.hpp"
 #include "scenario_words.hpp"
@@ -114,9 +114,11 @@ bool read_cap_map(YamlReader& r, const YAML::Node& map, const std::string& path,
 
 }  // namespace
 
-// docs/performance-model.md 5.3. The budget left after every node's
-// baseline by the lowest cap must hold one replica's largest draw, or a
-// replica that waits for power alone would wait for ever.
+// docs/performance-model.md 5.3. The budget left after the baseline of the
+// nodes on at the start by the lowest cap must hold one replica's largest
+// draw, or a replica that waits for power alone would wait for ever. An
+// autoscaled pool counts the nodes it starts with: it starts more only
+// while the cap in force keeps that headroom (docs/autoscaling.md).
 void read_power_cap(ScenarioContext& ctx, const YAML::Node& n) {
   YamlReader& r = ctx.reader;
   const std::string path = "fleet.power_cap";
@@ -130,16 +132,9 @@ void read_power_cap(ScenarioContext& ctx, const YAML::Node& n) {
     return;
   }
   const Scenario& sc = ctx.scenario;
-  double largest = 0.0;
-  for (std::size_t p = 0; p < sc.pools.size(); ++p) {
-    const Pool& pool = sc.pools[p];
-    const DevicePower& d = pool.hardware.device_power;
-    if (pool.max_nodes() > 0)
-      largest = std::max(largest, pool.engine.tensor_parallel *
-                                      (std::max(d.compute_bound_w, d.memory_bound_w) - d.idle_w));
-  }
-  // Every node a pool may hold, tool pools and KV stores at their highest draw.
-  const double baseline = fleet_baseline_power_w(sc);
+  const double largest = largest_replica_draw_w(sc);
+  // Every node on at the start, tool pools and KV stores at their highest draw.
+  const double baseline = fleet_starting_baseline_power_w(sc);
   const auto lowest = std::min_element(steps.begin(), steps.end(), [](const StepRead& a, const StepRead& b) {
     return a.step.cap_w < b.step.cap_w;
   });

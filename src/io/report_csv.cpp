@@ -101,6 +101,7 @@ constexpr UnitEntry kUnits[] = {
     {"nodes_started", "count"},
     {"nodes_drained", "count"},
     {"provisioning_s", "s"},
+    {"starts_held_by_power_cap", "count"},
     // pool.failures
     {"node_failures", "count"},
     {"calls_retried", "count"},

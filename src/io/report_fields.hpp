@@ -15,6 +15,7 @@
 //   text_or_null(key, s)      "" written as null
 //   figure_if(key, x, shown)  written only when `shown`; read when present
 //   optional_figure(key, x)   a std::optional<double>, absent when empty
+//   optional_count(key, n)    a std::optional<std::int64_t>, absent when empty
 //   word_if(key, b, yes, no)  `yes` written when b, absent otherwise; read
 //                             as b = (word == yes), another word than yes or
 //                             no an error
@@ -172,6 +173,7 @@ void report_fields(Side& s, A& a) {
   s.count("nodes_started", a.nodes_started);
   s.count("nodes_drained", a.nodes_drained);
   s.figure("provisioning_s", a.provisioning_s);
+  s.optional_count("starts_held_by_power_cap", a.starts_held_by_power_cap);  // only under a power cap
 }
 
 template <typename Side, ReportPart<FailureReport> F>

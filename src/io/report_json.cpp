@@ -58,6 +58,9 @@ class JsonWriter {
   void optional_figure(const char* key, const std::optional<double>& x) {
     if (x) figure(key, *x);
   }
+  void optional_count(const char* key, const std::optional<std::int64_t>& n) {
+    if (n) count(key, *n);
+  }
   void word_if(const char* key, bool b, const char* yes, const char* /*no: the default, left out*/) {
     if (b) j_[key] = yes;
   }

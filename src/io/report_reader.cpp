@@ -101,6 +101,9 @@ class Fields {
   void optional_figure(const char* key, std::optional<double>& x) const {
     if (has(key)) x = number(key);
   }
+  void optional_count(const char* key, std::optional<std::int64_t>& n) const {
+    if (has(key)) n = integer<std::int64_t>(key);
+  }
   void word_if(const char* key, bool& b, const char* yes, const char* no) const {
     if (!has(key)) return;
     const std::string word = text(key);

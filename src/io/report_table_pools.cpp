@@ -93,27 +93,36 @@ void pstates_section(std::string& out, const Report& r) {
   for (const PoolReport& p : r.pools) line(out, p.name, p.pstate.empty() ? std::string("nominal") : p.pstate);
 }
 
-// Only when a pool is autoscaled: the nodes it held, against its bounds.
+// Only when a pool is autoscaled: the nodes it held, against its bounds; the
+// starts a power cap held back, only under a cap.
 void autoscale_section(std::string& out, const Report& r) {
-  bool any = false;
-  for (const PoolReport& p : r.pools) any |= p.autoscale.has_value();
+  bool any = false, held = false;
+  for (const PoolReport& p : r.pools) {
+    any |= p.autoscale.has_value();
+    held |= p.autoscale && p.autoscale->starts_held_by_power_cap;
+  }
   if (!any) return;
   out += "\nAutoscaled pools (cost, energy and carbon count the node-hours held)\n";
-  text::TextTable table({{"pool", Align::left},
-                         {"policy", Align::left},
-                         {"min"},
-                         {"max"},
-                         {"mean nodes"},
-                         {"peak"},
-                         {"node-hours"},
-                         {"started"},
-                         {"drained"},
-                         {"provisioning"}});
+  std::vector<text::TextTable::Column> columns{{"pool", Align::left},
+                                               {"policy", Align::left},
+                                               {"min"},
+                                               {"max"},
+                                               {"mean nodes"},
+                                               {"peak"},
+                                               {"node-hours"},
+                                               {"started"},
+                                               {"drained"},
+                                               {"provisioning"}};
+  if (held) columns.push_back({"held by cap"});
+  text::TextTable table(std::move(columns));
   for (const PoolReport& p : r.pools)
-    if (const auto& a = p.autoscale)
-      table.add_row({p.name, a->policy, text::count(a->min_nodes), text::count(a->max_nodes),
-                     text::grouped(a->mean_nodes, 2), text::count(a->peak_nodes), text::grouped(a->node_hours, 1),
-                     text::count(a->nodes_started), text::count(a->nodes_drained), text::duration(a->provisioning_s)});
+    if (const auto& a = p.autoscale) {
+      std::vector<std::string> row{p.name, a->policy, text::count(a->min_nodes), text::count(a->max_nodes),
+                                   text::grouped(a->mean_nodes, 2), text::count(a->peak_nodes), text::grouped(a->node_hours, 1),
+                                   text::count(a->nodes_started), text::count(a->nodes_drained), text::duration(a->provisioning_s)};
+      if (held) row.push_back(text::count(a->starts_held_by_power_cap.value_or(0)));
+      table.add_row(std::move(row));
+    }
   out += table.render("  ");
 }
 

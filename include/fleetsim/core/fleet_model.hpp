@@ -265,6 +265,7 @@ class FleetModel : public BatcherListener {
   void power_cap_step(std::size_t step);
   double power_cap_baseline_w() const;
   void rebase_power_cap();
+  int power_cap_start_limit(const ScaledPool& sp) const;
 
   const Scenario& scenario_;
   FleetDriver* driver_ = nullptr;
@@ -302,6 +303,7 @@ class FleetModel : public BatcherListener {
   std::unique_ptr<TimeSeries> series_;  // null unless recorded: no work per event then
   std::unique_ptr<PowerCapGate> power_cap_;  // null without fleet.power_cap
   double power_cap_w_ = 0.0;                  // the cap's current step
+  double power_cap_headroom_w_ = 0.0;         // kept above the baseline when nodes start: largest_replica_draw_w
   std::uint64_t power_cap_period_ = 0;        // a repeating cap: the periods begun before the current one
   CallLog* call_log_ = nullptr;         // null unless recorded
   std::vector<std::uint32_t> replica_model_;  // with a call log: index into its model names

@@ -64,7 +64,12 @@ class PoolAutoscaler {
     ttft_samples_.insert(ttft_samples_.end(), ttfts.begin(), ttfts.end());
     ttfts.clear();
   }
-  void evaluate(double now_s, Actions& out);
+  // At most `start_limit` off nodes start (the fleet model's power cap
+  // limit, docs/autoscaling.md "Under a power cap"); the starts the wish
+  // asked for beyond it are counted (starts_held()) and not made: the
+  // next evaluation asks again. Draining nodes taken back are not starts.
+  static constexpr int kNoStartLimit = std::numeric_limits<int>::max();
+  void evaluate(double now_s, Actions& out, int start_limit = kNoStartLimit);
   void node_ready(int node, double now_s);    // starting -> serving
   void node_drained(int node, double now_s);  // draining -> off
   // A node failed (docs/failures.md, "Failures in an autoscaled pool"). A
@@ -102,6 +107,9 @@ class PoolAutoscaler {
   long nodes_started() const { return nodes_started_; }
   long nodes_drained() const { return nodes_drained_; }
   long nodes_replaced() const { return nodes_replaced_; }
+  // Over the whole run, summed over evaluations: the starts evaluate's
+  // start limit held back (one node held at two evaluations counts twice).
+  long starts_held() const { return starts_held_; }
 
   // How many of its nodes are in state `s` now.
   int count(NodeState s) const { return counts_[static_cast<std::size_t>(s)]; }
@@ -131,6 +139,7 @@ class PoolAutoscaler {
   long nodes_started_ = 0;
   long nodes_drained_ = 0;
   long nodes_replaced_ = 0;
+  long starts_held_ = 0;
   // Load integrals since the last evaluation.
   double last_s_ = 0.0;
   double since_s_ = 0.0;

@@ -41,6 +41,10 @@ struct AutoscaleReport {
   std::int64_t nodes_started = 0;  // over the whole run
   std::int64_t nodes_drained = 0;
   double provisioning_s = 0.0;   // start to serving, per node
+  // Over the whole run, summed over evaluations: starts the site power cap
+  // held back (docs/autoscaling.md, "Under a power cap"); only under a
+  // power cap.
+  std::optional<std::int64_t> starts_held_by_power_cap;
 };
 
 // What a pool's nodes cost and emit over the window, alike for model pools,

@@ -37,6 +37,15 @@ double tool_pool_reserved_power_w(const ToolPoolSpec& tools);
 // pool's nodes at baseline, plus what the cap does not gate, reserved at its
 // highest: KV store nodes and tool pools at full load.
 double fleet_baseline_power_w(const Scenario& scenario);
+// The same with every autoscaled pool at the nodes it starts with (its
+// `count`) instead of the most it may hold: what the budget is left after
+// at the start of the run, which the loader checks the lowest cap against.
+double fleet_starting_baseline_power_w(const Scenario& scenario);
+// One replica's largest draw above idle, over the model pools: the headroom
+// the lowest cap must leave above the baseline (the loader's check), and
+// the least that an autoscaled pool keeps when it starts nodes under the
+// cap (docs/autoscaling.md, "Under a power cap").
+double largest_replica_draw_w(const Scenario& scenario);
 
 Report build_report(const FleetModel& fleet, const RunTotals& totals);
 
