@@ -499,6 +499,39 @@ TEST_CASE("predictive scales the calls in flight by the forecast rate one provis
   CHECK(forecast->mean_rate(6 * 3600.0 - 15.0, 6 * 3600.0) == Approx(rate6h).epsilon(1e-3));
 }
 
+TEST_CASE("predictive forecasts from the workloads whose steps call the pool's models", "[autoscaling][predictive][scenario]") {
+  // Three workloads: the first and third call the 8B model the autoscaled
+  // pool serves (the third after a 3B step), the second only the 3B of the
+  // other pool.
+  const auto r = load_test_yaml(R"(name: forecasts
+fleet:
+  pools:
+    - {name: big, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.1-8b],
+       autoscale: {policy: predictive, target: 4, min: 1, max: 3}}
+    - {name: small, hardware: graviton4-c8g.48xlarge, count: 1, models: [llama-3.2-3b]}
+workloads:
+  - name: chat
+    arrivals: {process: poisson, rate: 1/s}
+    steps: [{llm: {model: llama-3.1-8b, prompt_tokens: 10, output_tokens: 10}}]
+  - name: triage
+    arrivals: {process: poisson, rate: 3/s}
+    steps: [{llm: {model: llama-3.2-3b, prompt_tokens: 10, output_tokens: 10}}]
+  - name: code
+    arrivals: {process: poisson, rate: 0.5/s}
+    steps:
+      - llm: {model: llama-3.2-3b, prompt_tokens: 10, output_tokens: 10}
+      - llm: {model: llama-3.1-8b, prompt_tokens: 10, output_tokens: 10}
+simulation: {duration: 1h}
+)");
+  INFO(messages(r));
+  REQUIRE(r.ok());
+  const auto& autoscale = r.scenario->pools[0].autoscale;
+  REQUIRE(autoscale);
+  REQUIRE(autoscale->forecast);
+  CHECK(autoscale->forecast->rate_at(600.0) == Approx(1.5));  // chat + code, not triage
+  CHECK(autoscale->forecast->mean_rate(0.0, 600.0) == Approx(1.5));
+}
+
 TEST_CASE("predictive is refused for a pool whose traffic replays a trace", "[autoscaling][predictive][scenario]") {
   std::filesystem::copy_file(std::string(FLEETSIM_SOURCE_DIR) + "/tests/data/traces/agent-sessions.csv",
                              fleetsim::testing::temp_path("agent-sessions.csv"),

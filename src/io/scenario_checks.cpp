@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <optional>
 #include <set>
-#include <string_view>
 
 #include <fmt/format.h>
 
@@ -179,16 +178,6 @@ void check_traffic(ScenarioContext& ctx) {
                      "give at least one workload a positive arrivals rate");
 }
 
-// The workload a step's path ("workloads[3].steps...") belongs to; npos for another.
-std::size_t workload_of(const std::string& path) {
-  constexpr std::string_view kPrefix = "workloads[";
-  if (path.compare(0, kPrefix.size(), kPrefix) != 0) return std::string::npos;
-  std::size_t i = 0, at = kPrefix.size();
-  if (at >= path.size() || path[at] < '0' || path[at] > '9') return std::string::npos;
-  for (; at < path.size() && path[at] >= '0' && path[at] <= '9'; ++at) i = i * 10 + static_cast<std::size_t>(path[at] - '0');
-  return i;
-}
-
 // A predictive autoscaler forecasts from the rate functions of the workloads
 // that call the pool's models (docs/autoscaling.md, "predictive"): built
 // here, where the workloads are known; a trace has no rate function.
@@ -199,8 +188,7 @@ void set_up_forecasts(ScenarioContext& ctx) {
     if (!pool.autoscale || pool.autoscale->policy != "predictive") continue;
     std::vector<bool> feeds(s.workloads.size(), false);
     for (const NameSite& use : ctx.step_models) {
-      const std::size_t w = workload_of(use.path);
-      if (w < feeds.size() && serves(pool, use.name)) feeds[w] = true;
+      if (use.workload < feeds.size() && serves(pool, use.name)) feeds[use.workload] = true;
     }
     std::vector<ArrivalProcess> processes;
     bool ok = true;

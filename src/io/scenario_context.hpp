@@ -22,6 +22,9 @@ struct NameSite {
   std::string name;
   YAML::Node node;
   std::string path;
+  // A model named by a workload's step or trace: that workload's index in
+  // Scenario::workloads; npos for every other name.
+  std::size_t workload = std::string::npos;
 };
 
 struct PoolSite {
@@ -67,6 +70,9 @@ struct ScenarioContext {
   std::vector<Route> routes;         // the explicit `routing:` entries
   std::vector<RouteSite> route_sites;
   std::vector<NameSite> step_models;  // every llm step's model, in file order
+  // The index in scenario.workloads of the workload being read; npos
+  // outside read_workloads (agent definitions, for one).
+  std::size_t reading_workload = std::string::npos;
   bool arrivals_ok = true;            // every workload's arrivals were read
   bool any_arrivals = false;          // some workload has a positive rate
   // Every workload replays a trace once, so the traffic ends by itself and

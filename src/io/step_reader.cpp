@@ -56,7 +56,7 @@ Step read_llm(ScenarioContext& ctx, const YAML::Node& body, const std::string& p
     const std::string model_path = child_path(path, "model");
     if (auto name = r.name(m, model_path)) {
       step.model = *name;
-      NameSite site{*name, m, model_path};
+      NameSite site{*name, m, model_path, ctx.reading_workload};
       if (ctx.resolve_model(site)) ctx.step_models.push_back(site);
     }
   }

@@ -51,12 +51,12 @@ void record_models(ScenarioContext& ctx, const RequestTrace& trace, const YAML::
   for (std::uint32_t i = 0; i < trace.models.size(); ++i) {
     const std::string& name = trace.models[i];
     if (name == default_model) {
-      NameSite site{name, model_node, model_path};
+      NameSite site{name, model_node, model_path, ctx.reading_workload};
       if (ctx.resolve_model(site)) ctx.step_models.push_back(site);
       continue;
     }
     if (ctx.find_model(name)) {
-      ctx.step_models.push_back({name, trace_node, child_path(path, "columns.model")});
+      ctx.step_models.push_back({name, trace_node, child_path(path, "columns.model"), ctx.reading_workload});
       continue;
     }
     if (ctx.broken_models.count(name)) continue;

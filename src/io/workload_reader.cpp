@@ -148,6 +148,7 @@ void read_workloads(ScenarioContext& ctx, const YAML::Node& list) {
     }
     r.check_keys(node, path, scenario_keys("workload"));
     Workload w;
+    ctx.reading_workload = ctx.scenario.workloads.size();  // the index it is pushed at below
     w.initial_context_tokens = Distribution::constant(0.0);
     w.initial_context_tokens.lower = 0.0;
     if (auto name = read_entry_name(r, node, path, first_line, "workload", "names identify workloads in the report"))
@@ -159,6 +160,7 @@ void read_workloads(ScenarioContext& ctx, const YAML::Node& list) {
     if (const YAML::Node n = YamlReader::get(node, "slo")) w.slo = read_slo(r, n, child_path(path, "slo"));
     ctx.scenario.workloads.push_back(std::move(w));
   }
+  ctx.reading_workload = std::string::npos;
 }
 
 }  // namespace fleetsim
