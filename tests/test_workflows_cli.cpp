@@ -346,13 +346,13 @@ TEST_CASE("plan does not count a fleet whose backlog grows, unless told to", "[c
   // One Graviton4 node takes triage calls a little faster than it finishes
   // them: over three measured minutes the SLOs (made loose) still hold, but
   // the stability check sees the calls in flight grow.
-  const std::string setup = kShortQuickstart +
-                            " --set 'plan={pools: {graviton: {min: 1, max: 3}}}'"
-                            " --set workloads.triage.arrivals.rate=1.2/s"
-                            " --set 'workloads.triage.slo={percentile: 95, ttft: 1000s, tpot: 10s}'"
-                            " --exhaustive --format json --no-progress";
-  const auto strict = run_fleetsim("plan " + q(kQuickstart) + setup);
-  const auto lenient = run_fleetsim("plan " + q(kQuickstart) + setup + " --allow-unstable");
+  const std::string plan = "plan " + q(kQuickstart) + kShortQuickstart +
+                           " --set 'plan={pools: {graviton: {min: 1, max: 3}}}'"
+                           " --set workloads.triage.arrivals.rate=1.2/s"
+                           " --set 'workloads.triage.slo={percentile: 95, ttft: 1000s, tpot: 10s}'"
+                           " --exhaustive --no-progress";
+  const auto strict = run_fleetsim(plan + " --format json");
+  const auto lenient = run_fleetsim(plan + " --format json --allow-unstable");
   INFO(strict.err << lenient.err);
   REQUIRE(strict.exit_code == 0);
   REQUIRE(lenient.exit_code == 0);
@@ -370,11 +370,7 @@ TEST_CASE("plan does not count a fleet whose backlog grows, unless told to", "[c
   CHECK(s["chosen"]["pools"][0]["nodes"].get<int>() > 1);
   REQUIRE(l["chosen"].is_object());
   CHECK(l["chosen"]["pools"][0]["nodes"] == 1);  // accepted, and the cheapest
-  const auto table = run_fleetsim("plan " + q(kQuickstart) + kShortQuickstart +
-                                  " --set 'plan={pools: {graviton: {min: 1, max: 3}}}'"
-                                  " --set workloads.triage.arrivals.rate=1.2/s"
-                                  " --set 'workloads.triage.slo={percentile: 95, ttft: 1000s, tpot: 10s}'"
-                                  " --exhaustive --no-progress");
+  const auto table = run_fleetsim(plan);
   CHECK_THAT(table.out, Contains("unstable  "));
 }
 
