@@ -71,20 +71,23 @@ class Suite:
             for p in g["parameters"]:
                 if p not in self.params:
                     sys.exit(f"fit.yaml: group parameter {p} is not defined")
+        for name, p in self.params.items():
+            for entry, scale in p.get("carried_scale", {}).items():
+                if entry not in p.get("carried", []) or not float(scale) > 0:
+                    sys.exit(f"fit.yaml: {name}.carried_scale: {entry} must be a carried entry with a scale > 0")
 
     def overlay(self, values):
         """A catalog file setting each parameter's key on its entries."""
         sections = {}
         for name, value in values.items():
             p = self.params[name]
-            text = f"{value:.6g}{p.get('unit', '')}"
             entries = sections.setdefault(p.get("section", "hardware"), {})
             for entry in p["entries"] + p.get("carried", []):
                 node = entries.setdefault(entry, {})
                 keys = p["key"].split(".")
                 for k in keys[:-1]:
                     node = node.setdefault(k, {})
-                node[keys[-1]] = text
+                node[keys[-1]] = f"{entry_value(p, entry, value):.6g}{p.get('unit', '')}"
         return yaml.safe_dump(sections, sort_keys=True)
 
     def simulate(self, values, case_ids):
@@ -202,6 +205,14 @@ class Suite:
         return values
 
 
+def entry_value(param, entry, value):
+    """The value a parameter sets on one of its entries: a carried entry with
+    a `carried_scale` takes the fitted value times its scale (the ratio of
+    its own measured microbenchmark fraction to the fitted class's, in
+    fit.yaml), so every fit and every fold carries the ratio, not a copy."""
+    return value * param.get("carried_scale", {}).get(entry, 1.0)
+
+
 def apply_to_catalog(suite, values):
     for section, anchor in (("hardware", "memory_capacity"), ("stacks", "cuda_graphs")):
         names = [n for n in values if suite.params[n].get("section", "hardware") == section]
@@ -216,8 +227,8 @@ def apply_to_file(suite, values, section, anchor_key):
         text = f.read()
     for name, value in values.items():
         p = suite.params[name]
-        rendered = f"{value:.3g}{p.get('unit', '')}"
         for entry in p["entries"] + p.get("carried", []):
+            rendered = f"{entry_value(p, entry, value):.3g}{p.get('unit', '')}"
             start = text.index(f"\n  {entry}:\n")
             end = text.find("\n\n", start + 1)
             block = text[start:end]

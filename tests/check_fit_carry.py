@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Carried efficiencies (docs/catalog.md, "Carried efficiencies"): a
+parameter's `carried_scale` entries in validation/fit.yaml take the fitted
+value times their scale, in every fit's overlay and in the shipped catalog.
+
+    check_fit_carry.py SOURCE_DIR
+
+Checks, for every parameter with a `carried_scale`:
+- scripts/fit_catalog.py's overlay sets the fitted entries to a trial value
+  and each scaled carried entry to that value times its scale;
+- src/catalog/hardware.yaml agrees: each scaled carried entry holds its
+  fitted entries' value times the scale (to the 3 significant digits the
+  fit writes), so a refit that forgot the scale, or a hand edit, fails.
+And that fit.yaml refuses a scale on an entry it does not carry.
+"""
+import copy
+import os
+import sys
+
+import yaml
+
+
+def main():
+    root = sys.argv[1]
+    sys.path.insert(0, os.path.join(root, "scripts"))
+    import fit_catalog  # noqa: E402
+
+    suite = fit_catalog.Suite("unused", os.path.join(root, "validation"), 1)
+    with open(os.path.join(root, "src", "catalog", "hardware.yaml")) as f:
+        hardware = yaml.safe_load(f)["hardware"]
+    failures = []
+    scaled = {n: p for n, p in suite.params.items() if p.get("carried_scale")}
+    if not scaled:
+        failures.append("fit.yaml has no carried_scale: nothing to check")
+    for name, p in scaled.items():
+        keys = p["key"].split(".")
+
+        def read(node):
+            for k in keys:
+                node = node[k]
+            return float(str(node).rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ/"))
+
+        trial = 0.5
+        overlay = yaml.safe_load(suite.overlay({name: trial}))["hardware"]
+        for entry in p["entries"]:
+            if abs(read(overlay[entry]) - trial) > 1e-9:
+                failures.append(f"{name}: overlay sets {entry} to {read(overlay[entry])}, not {trial}")
+        fitted = read(hardware[p["entries"][0]])
+        for entry, scale in p["carried_scale"].items():
+            if abs(read(overlay[entry]) - trial * scale) > 1e-6:
+                failures.append(f"{name}: overlay sets {entry} to {read(overlay[entry])}, not {trial} x {scale}")
+            want = float(f"{fitted * scale:.3g}")
+            have = read(hardware[entry])
+            if abs(have - want) > 1e-9:
+                failures.append(f"{name}: the catalog gives {entry} {have}, the fit {fitted} x {scale} = {want}")
+
+    bad = copy.deepcopy(suite.params)
+    name = next(iter(scaled))
+    bad[name]["carried_scale"] = {"not-a-carried-entry": 1.0}
+    suite.params = bad
+    try:
+        suite.check_spec()
+        failures.append("a carried_scale on an entry that is not carried was accepted")
+    except SystemExit:
+        pass
+
+    for f in failures:
+        print("FAIL:", f)
+    if failures:
+        sys.exit(1)
+    print(f"ok: {len(scaled)} parameters carry scaled values")
+
+
+if __name__ == "__main__":
+    main()
