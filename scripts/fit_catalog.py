@@ -209,8 +209,10 @@ def entry_value(param, entry, value):
     """The value a parameter sets on one of its entries: a carried entry with
     a `carried_scale` takes the fitted value times its scale (the ratio of
     its own measured microbenchmark fraction to the fitted class's, in
-    fit.yaml), so every fit and every fold carries the ratio, not a copy."""
-    return value * param.get("carried_scale", {}).get(entry, 1.0)
+    fit.yaml), so every fit and every fold carries the ratio, not a copy.
+    An efficiency is a share of a peak: a scaled one stops at 1."""
+    scaled = value * param.get("carried_scale", {}).get(entry, 1.0)
+    return min(scaled, 1.0) if param["key"].startswith("efficiency.") else scaled
 
 
 def apply_to_catalog(suite, values):

@@ -8,6 +8,7 @@ value times their scale, in every fit's overlay and in the shipped catalog.
 Checks, for every parameter with a `carried_scale`:
 - scripts/fit_catalog.py's overlay sets the fitted entries to a trial value
   and each scaled carried entry to that value times its scale;
+- a scaled efficiency never passes 1, even at the top of the fit's range;
 - src/catalog/hardware.yaml agrees: each scaled carried entry holds its
   fitted entries' value times the scale (to the 3 significant digits the
   fit writes), so a refit that forgot the scale, or a hand edit, fails.
@@ -45,6 +46,13 @@ def main():
         for entry in p["entries"]:
             if abs(read(overlay[entry]) - trial) > 1e-9:
                 failures.append(f"{name}: overlay sets {entry} to {read(overlay[entry])}, not {trial}")
+        # At the top of the fit's range a scaled efficiency stays a share of
+        # its peak (the loader refuses one above 1).
+        if p["key"].startswith("efficiency."):
+            top = yaml.safe_load(suite.overlay({name: p["range"][1]}))["hardware"]
+            for entry in p["carried_scale"]:
+                if read(top[entry]) > 1.0:
+                    failures.append(f"{name}: at the range's top {p['range'][1]} the overlay gives {entry} {read(top[entry])} > 1")
         fitted = read(hardware[p["entries"][0]])
         for entry, scale in p["carried_scale"].items():
             if abs(read(overlay[entry]) - trial * scale) > 1e-6:
