@@ -55,6 +55,10 @@ void PoolAutoscaler::set_state(int node, NodeState s, double now_s) {
   ++counts_[static_cast<std::size_t>(s)];
   current = s;
   if (s == NodeState::off && !leaving_.empty()) leaving_[static_cast<std::size_t>(node)] = 0;
+  if (s == NodeState::off && !given_back_.empty() && given_back_[static_cast<std::size_t>(node)]) {
+    given_back_[static_cast<std::size_t>(node)] = 0;
+    --given_back_draining_;
+  }
   if (was_paid == paid) return;
   // A node above the base starts or stops being paid at the burst's price.
   if (paid ? provisioned_now_ >= base_ : provisioned_now_ > base_) above_base_.change(now_s, paid ? 1.0 : -1.0);
@@ -93,7 +97,15 @@ void PoolAutoscaler::evaluate(double now_s, Actions& out, int start_limit) {
   wait_calls_ = 0;
   since_s_ = now_s;
 
-  const int wish = std::clamp(policy_->desired_nodes(load), spec_.min_nodes, max_nodes());
+  const int wanted = std::clamp(policy_->desired_nodes(load), spec_.min_nodes, max_nodes());
+  // The power cap's limit caps the wish: a policy that reads the load
+  // would otherwise keep asking for nodes the cap holds, and its scale-in
+  // window would keep nodes for a wish that could not be met.
+  int reopenable_nodes = 0;
+  for (int n = 0; n < max_nodes(); ++n) reopenable_nodes += reopenable(n) ? 1 : 0;
+  const long long allowed = static_cast<long long>(load.nodes) + reopenable_nodes + start_limit;
+  const int wish = static_cast<int>(std::min<long long>(wanted, allowed));
+  wish_ = wish;
   // Scale in no lower than the highest wish within the window (Kubernetes'
   // downscale stabilization); scale out at once.
   wishes_.emplace_back(now_s, wish);
@@ -107,25 +119,21 @@ void PoolAutoscaler::evaluate(double now_s, Actions& out, int start_limit) {
   // More: draining nodes come back first (they are still up), newest drained
   // first; then off nodes start, lowest index first.
   for (int n = max_nodes() - 1; change > 0 && n >= 0; --n)
-    if (state(n) == NodeState::draining && (leaving_.empty() || !leaving_[static_cast<std::size_t>(n)])) {
+    if (reopenable(n)) {
       set_state(n, NodeState::serving, now_s);
       out.reopen.push_back(n);
       --change;
     }
   for (int n = 0; change > 0 && n < max_nodes(); ++n)
     if (state(n) == NodeState::off) {
-      if (start_limit <= 0) {
-        // Every off node it would have started is held: as many as are
-        // left to start, within the pool's maximum.
-        starts_held_ += std::min(change, count(NodeState::off));
-        break;
-      }
       set_state(n, NodeState::starting, now_s);
       out.start.push_back(n);
       ++nodes_started_;
       --change;
-      --start_limit;
     }
+  // Held: the starts the uncapped wish wanted beyond the limit, as many as
+  // off nodes are left to start.
+  if (wanted > wish) starts_held_ += std::min(wanted - wish, count(NodeState::off));
   // Fewer: the serving nodes of highest index drain, keeping one serving so
   // that the pool's routes always have a replica; starting nodes finish
   // starting and are judged at the next evaluation.
@@ -138,6 +146,28 @@ void PoolAutoscaler::evaluate(double now_s, Actions& out, int start_limit) {
       --serving;
       ++change;
     }
+}
+
+int PoolAutoscaler::give_back(double now_s, int nodes, const std::vector<std::uint8_t>& busy, Actions& out) {
+  int given = 0;
+  int on = count(NodeState::serving) + count(NodeState::starting);
+  int serving = count(NodeState::serving);
+  // Idle nodes first (they go off at once), then busy ones (they drain).
+  for (const bool want_busy : {false, true})
+    for (int n = max_nodes() - 1; given < nodes && on > spec_.min_nodes && serving > 1 && n >= 0; --n) {
+      if (state(n) != NodeState::serving || (busy[static_cast<std::size_t>(n)] != 0) != want_busy) continue;
+      set_state(n, NodeState::draining, now_s);
+      if (given_back_.empty()) given_back_.assign(states_.size(), 0);
+      given_back_[static_cast<std::size_t>(n)] = 1;
+      ++given_back_draining_;
+      out.drain.push_back(n);
+      ++nodes_drained_;
+      ++nodes_given_back_;
+      ++given;
+      --on;
+      --serving;
+    }
+  return given;
 }
 
 void PoolAutoscaler::node_ready(int node, double now_s) {

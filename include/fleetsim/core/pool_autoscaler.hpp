@@ -65,11 +65,26 @@ class PoolAutoscaler {
     ttfts.clear();
   }
   // At most `start_limit` off nodes start (the fleet model's power cap
-  // limit, docs/autoscaling.md "Under a power cap"); the starts the wish
-  // asked for beyond it are counted (starts_held()) and not made: the
-  // next evaluation asks again. Draining nodes taken back are not starts.
+  // limit, docs/autoscaling.md "Under a power cap"): the policy's wish is
+  // capped at the nodes the pool could then have (those on and not going,
+  // the draining ones it may take back, and `start_limit` more), and that
+  // capped wish is what the scale-in window remembers. The starts the
+  // uncapped wish asked for beyond the limit are counted (starts_held())
+  // and not made. Draining nodes taken back are not starts.
   static constexpr int kNoStartLimit = std::numeric_limits<int>::max();
   void evaluate(double now_s, Actions& out, int start_limit = kNoStartLimit);
+  // The site power cap fell below what the nodes on need (the fleet model's
+  // reckoning, docs/autoscaling.md "Under a power cap"): at least `nodes`
+  // of this pool must go. Serving nodes go, idle ones first (`busy[n]`
+  // false: no call running or waiting on node n), then busy ones, the
+  // highest index first in each group; they drain (an idle one goes off at
+  // once in the fleet model's hands, a busy one once its calls finish) and
+  // are never taken back. Starting nodes are left to serve, and the pool
+  // keeps `min` nodes (serving plus starting) and one serving. Returns how
+  // many it gave back (fewer than `nodes` when the floor binds).
+  int give_back(double now_s, int nodes, const std::vector<std::uint8_t>& busy, Actions& out);
+  // Draining nodes given back to the cap that have not yet gone off.
+  int given_back_draining() const { return given_back_draining_; }
   void node_ready(int node, double now_s);    // starting -> serving
   void node_drained(int node, double now_s);  // draining -> off
   // A node failed (docs/failures.md, "Failures in an autoscaled pool"). A
@@ -110,6 +125,11 @@ class PoolAutoscaler {
   // Over the whole run, summed over evaluations: the starts evaluate's
   // start limit held back (one node held at two evaluations counts twice).
   long starts_held() const { return starts_held_; }
+  // The last evaluation's wish, clamped to the bounds and capped at the
+  // start limit (before the scale-in window).
+  int wish() const { return wish_; }
+  // Over the whole run: nodes give_back() took (idle or busy).
+  long nodes_given_back() const { return nodes_given_back_; }
 
   // How many of its nodes are in state `s` now.
   int count(NodeState s) const { return counts_[static_cast<std::size_t>(s)]; }
@@ -117,6 +137,11 @@ class PoolAutoscaler {
  private:
   void set_state(int node, NodeState s, double now_s);
   void integrate(double now_s);
+  bool reopenable(int node) const {
+    const std::size_t i = static_cast<std::size_t>(node);
+    return state(node) == NodeState::draining && (leaving_.empty() || !leaving_[i]) &&
+           (given_back_.empty() || !given_back_[i]);
+  }
 
   AutoscaleSpec spec_;
   std::unique_ptr<AutoscalePolicy> policy_;
@@ -124,6 +149,9 @@ class PoolAutoscaler {
   double provisioning_s_;
   std::vector<NodeState> states_;
   std::vector<std::uint8_t> leaving_;  // draining nodes warned of their interruption: not reopened
+  std::vector<std::uint8_t> given_back_;  // draining nodes given back to the power cap: not reopened
+  int given_back_draining_ = 0;
+  long nodes_given_back_ = 0;
   int counts_[4] = {0, 0, 0, 0};  // nodes per state
   int provisioned_now_ = 0;
   int peak_nodes_ = 0;
@@ -140,6 +168,7 @@ class PoolAutoscaler {
   long nodes_drained_ = 0;
   long nodes_replaced_ = 0;
   long starts_held_ = 0;
+  int wish_ = 0;
   // Load integrals since the last evaluation.
   double last_s_ = 0.0;
   double since_s_ = 0.0;
