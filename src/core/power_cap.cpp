@@ -22,7 +22,19 @@ double PowerCapGate::in_window(double from, double to) const {
   return std::max(0.0, to - std::max(from, window_start_s_));
 }
 
+// The time since the last change over the cap, with the draws as they were
+// (call before each change of baseline, draws or cap).
+void PowerCapGate::count_over_cap(double now) {
+  if (cap_w_ >= 0.0 && now > over_since_s_) {
+    const double span = in_window(over_since_s_, now);
+    if (baseline_w_ + in_use_w_ > cap_w_ + kSlackW) stats_.over_cap_s += span;
+    if (baseline_w_ > cap_w_ + kSlackW) stats_.baseline_over_cap_s += span;
+  }
+  over_since_s_ = std::max(over_since_s_, now);
+}
+
 void PowerCapGate::draw(std::uint32_t replica, double watts, int clock, double now) {
+  count_over_cap(now);
   drawing_w_[replica] = watts;
   in_use_w_ += watts;
   granted_[replica] = clock;
@@ -88,12 +100,19 @@ const std::vector<std::uint32_t>& PowerCapGate::release(double now) {
 }
 
 const std::vector<std::uint32_t>& PowerCapGate::end(std::uint32_t replica, double now) {
+  count_over_cap(now);
   in_use_w_ = std::max(0.0, in_use_w_ - drawing_w_[replica]);
   drawing_w_[replica] = 0.0;
   return release(now);
 }
 
-void PowerCapGate::set_baseline(double baseline_w) {
+void PowerCapGate::set_cap(double cap_w, double now) {
+  count_over_cap(now);
+  cap_w_ = cap_w;
+}
+
+void PowerCapGate::set_baseline(double baseline_w, double now) {
+  count_over_cap(now);
   baseline_w_ = baseline_w;
   stats_.peak_power_w = std::max(stats_.peak_power_w, baseline_w_ + in_use_w_);
 }
@@ -111,6 +130,7 @@ void PowerCapGate::withdraw(std::uint32_t replica, double now) {
 }
 
 void PowerCapGate::settle(double now) {
+  count_over_cap(now);
   for (const std::uint32_t r : queue_) stats_.held_replica_s += in_window(wait_start_[r], now);
   if (!queue_.empty()) stats_.time_at_cap_s += in_window(queue_since_, now);
   queue_.clear();

@@ -36,6 +36,10 @@ struct PowerCapStats {
   long lowered_plans = 0;         // plans granted a lower clock, started in the window
   double lowered_busy_s = 0.0;    // the time those plans ran (in the window)
   double lowered_extra_s = 0.0;   // of which more than at their pool's state
+  // With the cap set (set_cap): time the baseline plus the running plans'
+  // draws exceeded it, and time the baseline alone did.
+  double over_cap_s = 0.0;
+  double baseline_over_cap_s = 0.0;
 };
 
 class PowerCapGate {
@@ -64,7 +68,12 @@ class PowerCapGate {
   // The baseline the budget was left after (what the nodes draw idle),
   // for the peak it counts: set it with each budget. It changes when an
   // autoscaled pool starts a node or turns one off.
-  void set_baseline(double baseline_w);
+  void set_baseline(double baseline_w, double now);
+  // The cap in force, for the time over it the gate counts (the baseline
+  // it is compared with is set_baseline's, which may be more than the one
+  // the budget was left after: nodes given back to the cap draw until
+  // their calls finish). Not set: nothing is counted.
+  void set_cap(double cap_w, double now);
   // The replica stops waiting without running (its node failed).
   void withdraw(std::uint32_t replica, double now);
   // Closes the waits still open at the end of the run.
@@ -87,6 +96,10 @@ class PowerCapGate {
   void draw(std::uint32_t replica, double watts, int clock, double now);
   const std::vector<std::uint32_t>& release(double now);
   double in_window(double from, double to) const;
+  void count_over_cap(double now);
+
+  double cap_w_ = -1.0;  // set_cap's; negative: not counted
+  double over_since_s_ = 0.0;  // the last time count_over_cap ran
 
   double budget_w_;
   double baseline_w_ = 0.0;
