@@ -124,6 +124,7 @@ void FleetModel::autoscale_timer(FleetTimer what, std::size_t index) {
       if (sp.scaler.reads_wait_percentile()) sp.scaler.add_wait_samples(replicas_[r].kept_admission_waits());
       if (sp.scaler.reads_ttft_percentile()) sp.scaler.add_ttft_samples(replicas_[r].kept_first_token_waits());
     }
+    if (power_cap_) power_cap_give_back();
     actions_ = {};
     sp.scaler.evaluate(now, actions_, power_cap_ ? power_cap_start_limit(sp) : PoolAutoscaler::kNoStartLimit);
     apply(sp, actions_);

@@ -263,9 +263,10 @@ class FleetModel : public BatcherListener {
   // clocks each replica may run at, and each step of a cap that changes.
   void set_up_power_cap();
   void power_cap_step(std::size_t step);
-  double power_cap_baseline_w() const;
+  double power_cap_baseline_w(bool kept = false) const;
   void rebase_power_cap();
   int power_cap_start_limit(const ScaledPool& sp) const;
+  void power_cap_give_back();
 
   const Scenario& scenario_;
   FleetDriver* driver_ = nullptr;
@@ -316,6 +317,7 @@ class FleetModel : public BatcherListener {
     PoolAutoscaler scaler;
   };
   std::vector<ScaledPool> scaled_;
+  std::vector<std::uint8_t> busy_nodes_;  // power_cap_give_back's, by node of one pool
   std::vector<std::int32_t> replica_scaled_;  // index into scaled_ per replica, -1 for none; empty without autoscaling
   PoolAutoscaler::Actions actions_;           // scratch, reused
 
