@@ -168,6 +168,10 @@ PowerCapReport power_cap_report(const FleetModel& fleet, const PowerCapGate& gat
   r.held_plans = st.held_plans;
   r.held_replica_s = st.held_replica_s;
   r.mean_hold_s = ratio(st.held_replica_s, static_cast<double>(st.held_plans));
+  if (std::any_of(sc.pools.begin(), sc.pools.end(), [](const Pool& p) { return p.autoscale.has_value(); })) {
+    r.over_cap_s = st.over_cap_s;
+    r.baseline_over_cap_s = st.baseline_over_cap_s;
+  }
   if (sc.power_cap.response == PowerCapResponse::lower_clocks) {
     LoweredClocksReport& l = r.lowered_clocks.emplace();
     l.plans = st.lowered_plans;

@@ -125,7 +125,10 @@ void add_pool_sections(PoolReport& pr, const FleetModel& fleet, const Window& wi
     a.nodes_started = scaler->nodes_started();
     a.nodes_drained = scaler->nodes_drained();
     a.provisioning_s = scaler->provisioning_s();
-    if (fleet.scenario().power_cap.enabled()) a.starts_held_by_power_cap = scaler->starts_held();
+    if (fleet.scenario().power_cap.enabled()) {
+      a.starts_held_by_power_cap = scaler->starts_held();
+      a.nodes_stopped_by_power_cap = scaler->nodes_given_back();
+    }
     pr.autoscale = a;
   }
 }

@@ -64,6 +64,8 @@ constexpr UnitEntry kUnits[] = {
     {"held_replica_s", "replica-s"},
     {"mean_hold_s", "s"},
     {"highest_cap_w", "W"},
+    {"over_cap_s", "s"},
+    {"baseline_over_cap_s", "s"},
     // fleet.power_cap.lowered_clocks
     {"plans", "count"},
     {"busy_s", "replica-s"},
@@ -102,6 +104,7 @@ constexpr UnitEntry kUnits[] = {
     {"nodes_drained", "count"},
     {"provisioning_s", "s"},
     {"starts_held_by_power_cap", "count"},
+    {"nodes_stopped_by_power_cap", "count"},
     // pool.failures
     {"node_failures", "count"},
     {"calls_retried", "count"},

@@ -101,6 +101,8 @@ void report_fields(Side& s, C& c) {
   s.count("held_plans", c.held_plans);
   s.figure("held_replica_s", c.held_replica_s);
   s.figure("mean_hold_s", c.mean_hold_s);
+  s.optional_figure("over_cap_s", c.over_cap_s);  // only with an autoscaled pool
+  s.optional_figure("baseline_over_cap_s", c.baseline_over_cap_s);
   s.optional("lowered_clocks", c.lowered_clocks);
 }
 
@@ -174,6 +176,7 @@ void report_fields(Side& s, A& a) {
   s.count("nodes_drained", a.nodes_drained);
   s.figure("provisioning_s", a.provisioning_s);
   s.optional_count("starts_held_by_power_cap", a.starts_held_by_power_cap);  // only under a power cap
+  s.optional_count("nodes_stopped_by_power_cap", a.nodes_stopped_by_power_cap);
 }
 
 template <typename Side, ReportPart<FailureReport> F>

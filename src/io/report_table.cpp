@@ -149,6 +149,9 @@ void power_cap_section(std::string& out, const Report& r) {
                                        text::percent(c->time_at_cap_fraction)));
   line(out, "plans held", fmt::format("{}, {} replica-s in all, {} on average", text::count(c->held_plans),
                                       plain(c->held_replica_s, 1), text::duration(c->mean_hold_s)));
+  if (c->over_cap_s)
+    line(out, "over the cap", fmt::format("{} (baseline alone {}; nodes given back drain)", text::duration(*c->over_cap_s),
+                                          text::duration(c->baseline_over_cap_s.value_or(0.0))));
   if (c->highest_cap_w) line(out, "cap steps", fmt::format("from {} to {}", text::power(c->cap_w), text::power(*c->highest_cap_w)));
   if (const auto& l = c->lowered_clocks)
     line(out, "clocks lowered", fmt::format("{} plans, {} replica-s, {} replica-s beyond the pool's state ({} of busy time)",

@@ -113,7 +113,10 @@ void autoscale_section(std::string& out, const Report& r) {
                                                {"started"},
                                                {"drained"},
                                                {"provisioning"}};
-  if (held) columns.push_back({"held by cap"});
+  if (held) {
+    columns.push_back({"held by cap"});
+    columns.push_back({"stopped by cap"});
+  }
   text::TextTable table(std::move(columns));
   for (const PoolReport& p : r.pools)
     if (const auto& a = p.autoscale) {
@@ -121,6 +124,7 @@ void autoscale_section(std::string& out, const Report& r) {
                                    text::grouped(a->mean_nodes, 2), text::count(a->peak_nodes), text::grouped(a->node_hours, 1),
                                    text::count(a->nodes_started), text::count(a->nodes_drained), text::duration(a->provisioning_s)};
       if (held) row.push_back(text::count(a->starts_held_by_power_cap.value_or(0)));
+      if (held) row.push_back(text::count(a->nodes_stopped_by_power_cap.value_or(0)));
       table.add_row(std::move(row));
     }
   out += table.render("  ");

@@ -45,6 +45,10 @@ struct AutoscaleReport {
   // held back (docs/autoscaling.md, "Under a power cap"); only under a
   // power cap.
   std::optional<std::int64_t> starts_held_by_power_cap;
+  // Over the whole run: nodes given back because the cap in force fell below
+  // their baseline (idle ones off at once, busy ones drained); likewise
+  // only under a power cap.
+  std::optional<std::int64_t> nodes_stopped_by_power_cap;
 };
 
 // What a pool's nodes cost and emit over the window, alike for model pools,
@@ -197,6 +201,11 @@ struct PowerCapReport {
   std::int64_t held_plans = 0;    // plans that waited
   double held_replica_s = 0.0;    // their waits, summed
   double mean_hold_s = 0.0;
+  // Only with an autoscaled pool (the only fleets whose baseline can come to
+  // exceed the cap): time the baseline plus the running plans' draws was
+  // above the cap in force, and time the baseline alone was.
+  std::optional<double> over_cap_s;
+  std::optional<double> baseline_over_cap_s;
   std::optional<LoweredClocksReport> lowered_clocks;  // only with response lower_clocks
 };
 
