@@ -14,6 +14,7 @@
 #include "fleetsim/core/autoscale_spec.hpp"
 #include "fleetsim/core/pool_autoscaler.hpp"
 #include "support/cli_runner.hpp"
+#include "support/power_cap_autoscaling.hpp"
 #include "support/power_cap_calls.hpp"
 #include "support/scenario_text.hpp"
 
@@ -21,31 +22,8 @@ using namespace fleetsim;
 using namespace fleetsim::testing;
 using Json = nlohmann::json;
 
-namespace {
-
-// kTwoCalls run for 100 s (the two calls come at 60 s), its pool starting
-// with one node and asked for `nodes` by a schedule from time 0; nodes
-// serve as soon as they start. Evaluations at 15, 30, ..., 90 s: six.
-std::string scheduled(int nodes, const std::string& cap) {
-  const std::string n = std::to_string(nodes);
-  return with(with(with(kTwoCalls, "6160W", cap), "      count: 1\n",
-                   "      count: 1\n      autoscale: {policy: schedule, min: 1, max: " + n + ", schedule: [{at: 0s, nodes: " +
-                       n + "}], startup: 0s, load_bandwidth: 0GB/s}\n"),
-              "simulation: {sessions: 2, seed: 1}", "simulation: {duration: 100s, seed: 1}");
-}
-
-const Json& autoscale(const Json& report, std::size_t pool) { return report["pools"][pool]["autoscale"]; }
-
-}  // namespace
-
 TEST_CASE("a start limit starts that many off nodes and counts the rest as held", "[autoscaling][power_cap]") {
-  AutoscaleSpec a;
-  a.policy = "concurrency";
-  a.target = 1.0;
-  a.min_nodes = 1;
-  a.max_nodes = 5;
-  a.scale_in_window_s = 0.0;
-  PoolAutoscaler scaler(a, 1, 1, 0.0, 0.0);
+  PoolAutoscaler scaler(concurrency_spec(1, 5), 1, 1, 0.0, 0.0);
   PoolAutoscaler::Actions out;
   // 40 calls in flight on a target of 1: the wish is 40, held to max 5.
   // One node serves: 4 to start, the limit lets 1, 3 are held.
@@ -120,10 +98,7 @@ TEST_CASE("pools evaluated at the same instant each see the baseline the earlier
   // for 3 nodes. The first: floor((15000 - 7840 - 2240) / 3920) = 1 start,
   // 1 held. The second sees that start: floor((15000 - 11760 - 2240) / 3920)
   // = 0, 2 held. Then 0 for both: over six evaluations 1 x 6 and 2 x 6 held.
-  std::string two = scheduled(3, "15kW");
-  const std::string pool = two.substr(two.find("    - name: gpu\n"), two.find("routing:") - two.find("    - name: gpu\n"));
-  two = with(with(two, "routing:", with(pool, "name: gpu", "name: gpu2") + "routing:"), "pools: [gpu]", "pools: [gpu, gpu2]");
-  const Json report = run_json("two.yaml", two);
+  const Json report = run_json("two.yaml", scheduled(3, "15kW", {"gpu", "gpu2"}));
   CHECK(autoscale(report, 0)["nodes_started"].get<long>() == 1);
   CHECK(autoscale(report, 0)["starts_held_by_power_cap"].get<long>() == 6);
   CHECK(autoscale(report, 1)["nodes_started"].get<long>() == 0);

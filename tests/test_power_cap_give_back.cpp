@@ -8,14 +8,15 @@
 // nodes, in the scenario's pool order.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "fleetsim/core/autoscale_spec.hpp"
 #include "fleetsim/core/pool_autoscaler.hpp"
+#include "support/power_cap_autoscaling.hpp"
 #include "support/power_cap_calls.hpp"
 #include "support/scenario_text.hpp"
 
@@ -24,40 +25,8 @@ using namespace fleetsim::testing;
 using Json = nlohmann::json;
 using State = PoolAutoscaler::NodeState;
 
-namespace {
-
-// kTwoCalls run for 100 s (the two calls come at 60 s) under `cap`, with
-// one pool per name in `pools`, each starting with one node and asked for
-// `nodes` by a schedule from time 0; nodes serve as soon as they start.
-// Evaluations at 15, 30, ..., 90 s.
-std::string scheduled(int nodes, const std::string& cap, const std::vector<std::string>& pools = {"gpu"}) {
-  const std::string n = std::to_string(nodes);
-  std::string text = with(with(with(kTwoCalls, "power_cap: 6160W", "power_cap: " + cap), "      count: 1\n",
-                               "      count: 1\n      autoscale: {policy: schedule, min: 1, max: " + n +
-                                   ", schedule: [{at: 0s, nodes: " + n + "}], startup: 0s, load_bandwidth: 0GB/s}\n"),
-                          "simulation: {sessions: 2, seed: 1}", "simulation: {duration: 100s, seed: 1}");
-  const std::size_t from = text.find("    - name: gpu\n");
-  const std::string pool = text.substr(from, text.find("routing:") - from);
-  std::string more, names = "gpu";
-  for (std::size_t i = 1; i < pools.size(); ++i) {
-    more += with(pool, "name: gpu", "name: " + pools[i]);
-    names += ", " + pools[i];
-  }
-  return with(with(text, "routing:", more + "routing:"), "pools: [gpu]", "pools: [" + names + "]");
-}
-
-const Json& autoscale(const Json& report, std::size_t pool) { return report["pools"][pool]["autoscale"]; }
-
-}  // namespace
-
 TEST_CASE("a pool gives back its idle nodes first, then its busy ones, never below min", "[autoscaling][power_cap]") {
-  AutoscaleSpec a;
-  a.policy = "concurrency";
-  a.target = 1.0;
-  a.min_nodes = 2;
-  a.max_nodes = 7;
-  a.scale_in_window_s = 0.0;
-  PoolAutoscaler scaler(a, 6, 1, 0.0, 0.0);  // nodes 0..5 serve, node 6 is off
+  PoolAutoscaler scaler(concurrency_spec(2, 7), 6, 1, 0.0, 0.0);  // nodes 0..5 serve, node 6 is off
   // Nodes 1, 3 and 4 hold calls; 0, 2 and 5 are idle.
   const std::vector<std::uint8_t> busy{0, 1, 0, 1, 1, 0, 0};
   PoolAutoscaler::Actions out;
@@ -87,13 +56,7 @@ TEST_CASE("a pool gives back its idle nodes first, then its busy ones, never bel
 }
 
 TEST_CASE("the policy's wish never exceeds what the start limit allows", "[autoscaling][power_cap]") {
-  AutoscaleSpec a;
-  a.policy = "concurrency";
-  a.target = 1.0;
-  a.min_nodes = 1;
-  a.max_nodes = 10;
-  a.scale_in_window_s = 0.0;
-  PoolAutoscaler scaler(a, 2, 1, 0.0, 0.0);
+  PoolAutoscaler scaler(concurrency_spec(1, 10), 2, 1, 0.0, 0.0);
   PoolAutoscaler::Actions out;
   scaler.load_changed(0.0, 40, 2);
   for (int limit : {0, 1, 3, 20}) {
@@ -145,4 +108,35 @@ TEST_CASE("two pools give back nodes at one instant in the scenario's order", "[
   CHECK(autoscale(report, 1)["nodes_stopped_by_power_cap"].get<long>() == 1);
   CHECK(autoscale(report, 0)["mean_nodes"].get<double>() == Approx((15.0 + 3 * 20.0 + 1 * 65.0) / 100.0));
   CHECK(autoscale(report, 1)["mean_nodes"].get<double>() == Approx((15.0 + 3 * 20.0 + 2 * 65.0) / 100.0));
+}
+
+TEST_CASE("a busy node given back drains: the site is over the cap until its call ends", "[autoscaling][power_cap]") {
+  // One replica a node (tensor parallel 8): d_max = 8 x 560 = 4480 W. At
+  // 16,240 W the schedule's three nodes start at 15 s (k = floor((16240 -
+  // 3920 - 4480) / 3920) = 2), and leave 4480 W for plans: at 60 s the two
+  // calls go to nodes 0 and 1, one plan runs (t, the session that ends
+  // first) and the other waits for it, then runs t. At 60.1 s the cap falls
+  // to 8400 W: n = ceil((3 x 3920 + 4480 - 8400) / 3920) = 2. Node 2 is
+  // idle and goes off; node 1 holds a call and drains. Node 0 alone is kept,
+  // so the plans' budget is 8400 - 3920 = 4480 W and the waiting plan runs
+  // when the first ends; node 1 goes off when it ends, at 60 + 2t. Until
+  // then the fleet draws 2 x 3920 + 4480 = 12,320 W over the 8400 W cap
+  // (its baseline alone, 7840 W, fits).
+  const Json report = run_json(
+      "busy.yaml", with(scheduled(3, "{schedule: [{at: 0s, power: 16240W}, {at: 60100ms, power: 8400W}]}"),
+                        "tensor_parallel: 4", "tensor_parallel: 8"));
+  const double t = std::min(session_max(report, 0), session_max(report, 1));
+  const double end = 60.0 + 2 * t;
+  REQUIRE(end > 60.1);
+  CHECK(std::max(session_max(report, 0), session_max(report, 1)) == Approx(2 * t));
+  const Json& a = autoscale(report, 0);
+  CHECK(a["nodes_stopped_by_power_cap"].get<long>() == 2);
+  CHECK(a["nodes_drained"].get<long>() == 2);
+  // One node to 15 s, three to 60.1 s, two to 60 + 2t, one to 100 s.
+  CHECK(a["mean_nodes"].get<double>() ==
+        Approx((15.0 + 3 * 45.1 + 2 * (end - 60.1) + (100.0 - end)) / 100.0));
+  CHECK(report["fleet"]["power_cap"]["over_cap_s"].get<double>() == Approx(end - 60.1));
+  CHECK(report["fleet"]["power_cap"]["baseline_over_cap_s"].get<double>() == 0.0);
+  // At 75 and 90 s the schedule asks for 3; k = floor((8400 - 3920 - 4480) / 3920) = 0.
+  CHECK(a["starts_held_by_power_cap"].get<long>() == 4);
 }
