@@ -171,6 +171,45 @@ TEST_CASE("The control loop starts, drains and takes back nodes within its bound
   CHECK(out.drain.empty());
 }
 
+TEST_CASE("An evaluation reads the nodes that were on at some moment since the last one", "[autoscaling]") {
+  // The fleet model reads the admission waits of these nodes' replicas only:
+  // a node left out must have been off the whole time, holding no call.
+  AutoscaleSpec a = spec("utilization", 0.5, 1, 5);
+  a.tolerance = 0.0;
+  a.scale_in_window_s = 60.0;
+  PoolAutoscaler scaler(a, 2, 1, 30.0, 0.0);
+  PoolAutoscaler::Actions out;
+  using Nodes = std::vector<int>;
+  CHECK(scaler.nodes_on_since_last_read() == Nodes{0, 1});  // the two serving from the start
+  CHECK(scaler.nodes_on_since_last_read() == Nodes{0, 1});  // still serving; 2..4 never on
+
+  // Busy: ceil(2 x 1 / 0.5) = 4, so nodes 2 and 3 start; starting counts as on.
+  scaler.load_changed(0.0, 2, 2);
+  scaler.evaluate(15.0, out);
+  REQUIRE(out.start == Nodes{2, 3});
+  CHECK(scaler.nodes_on_since_last_read() == Nodes{0, 1, 2, 3});
+
+  // Idle: at 125 s nodes 3, 2 and 1 drain (as in the control-loop case above).
+  scaler.node_ready(2, 45.0);
+  scaler.node_ready(3, 45.0);
+  scaler.load_changed(45.0, -2, -2);
+  for (double t : {60.0, 90.0, 125.0}) {
+    out = {};
+    scaler.evaluate(t, out);
+  }
+  REQUIRE(out.drain == Nodes{3, 2, 1});
+  // Node 3 goes off before the read: it was draining since the last read
+  // (its last calls' waits are still to be read), so it is read once more...
+  scaler.node_drained(3, 126.0);
+  CHECK(scaler.nodes_on_since_last_read() == Nodes{0, 1, 2, 3});
+  // ...and then no longer, while 1 and 2 still drain.
+  CHECK(scaler.nodes_on_since_last_read() == Nodes{0, 1, 2});
+  scaler.node_drained(2, 130.0);
+  scaler.node_drained(1, 130.0);
+  CHECK(scaler.nodes_on_since_last_read() == Nodes{0, 1, 2});
+  CHECK(scaler.nodes_on_since_last_read() == Nodes{0});
+}
+
 TEST_CASE("queue_delay_percentile holds a nearest-rank percentile of the interval's waits at its target",
           "[autoscaling]") {
   // 20 waits of 0.1 .. 2.0 s (mean 1.05 s). The 95th percentile by nearest

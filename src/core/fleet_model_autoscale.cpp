@@ -117,12 +117,17 @@ void FleetModel::autoscale_timer(FleetTimer what, std::size_t index) {
   const double now = driver_->now();
   if (what == FleetTimer::evaluate) {
     ScaledPool& sp = scaled_[index];
-    const std::size_t replicas = static_cast<std::size_t>(sp.scaler.max_nodes() * sp.replicas_per_node);
-    for (std::size_t r = sp.first_replica; r < sp.first_replica + replicas; ++r) {
-      const ContinuousBatcher::AdmissionWaits waits = replicas_[r].take_admission_waits();
-      sp.scaler.add_waits(waits.total_s, waits.calls);
-      if (sp.scaler.reads_wait_percentile()) sp.scaler.add_wait_samples(replicas_[r].kept_admission_waits());
-      if (sp.scaler.reads_ttft_percentile()) sp.scaler.add_ttft_samples(replicas_[r].kept_first_token_waits());
+    // Only nodes on since the last evaluation can hold waits; the others'
+    // would add zeros, so skipping them leaves the sums' bits as they were.
+    const std::size_t per_node = static_cast<std::size_t>(sp.replicas_per_node);
+    for (int node : sp.scaler.nodes_on_since_last_read()) {
+      const std::size_t first = sp.first_replica + static_cast<std::size_t>(node) * per_node;
+      for (std::size_t r = first; r < first + per_node; ++r) {
+        const ContinuousBatcher::AdmissionWaits waits = replicas_[r].take_admission_waits();
+        sp.scaler.add_waits(waits.total_s, waits.calls);
+        if (sp.scaler.reads_wait_percentile()) sp.scaler.add_wait_samples(replicas_[r].kept_admission_waits());
+        if (sp.scaler.reads_ttft_percentile()) sp.scaler.add_ttft_samples(replicas_[r].kept_first_token_waits());
+      }
     }
     if (power_cap_) power_cap_give_back();
     actions_ = {};

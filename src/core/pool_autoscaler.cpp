@@ -34,7 +34,17 @@ PoolAutoscaler::PoolAutoscaler(const AutoscaleSpec& spec, int initial_nodes, int
   reads_wait_percentile_ = info && info->reads_wait_percentile;
   reads_ttft_percentile_ = info && info->reads_ttft_percentile;
   counts_[static_cast<std::size_t>(NodeState::off)] = static_cast<int>(states_.size());
+  on_since_read_.assign(states_.size(), 0);
   for (int n = 0; n < initial_nodes; ++n) set_state(n, NodeState::serving, 0.0);
+}
+
+const std::vector<int>& PoolAutoscaler::nodes_on_since_last_read() {
+  on_nodes_.clear();
+  for (std::size_t n = 0; n < states_.size(); ++n) {
+    if (on_since_read_[n]) on_nodes_.push_back(static_cast<int>(n));
+    on_since_read_[n] = states_[n] != NodeState::off;
+  }
+  return on_nodes_;
 }
 
 
@@ -54,6 +64,7 @@ void PoolAutoscaler::set_state(int node, NodeState s, double now_s) {
   --counts_[static_cast<std::size_t>(current)];
   ++counts_[static_cast<std::size_t>(s)];
   current = s;
+  if (s != NodeState::off) on_since_read_[static_cast<std::size_t>(node)] = 1;
   if (s == NodeState::off && !leaving_.empty()) leaving_[static_cast<std::size_t>(node)] = 0;
   if (s == NodeState::off && !given_back_.empty() && given_back_[static_cast<std::size_t>(node)]) {
     given_back_[static_cast<std::size_t>(node)] = 0;

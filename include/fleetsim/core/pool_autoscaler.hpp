@@ -134,6 +134,15 @@ class PoolAutoscaler {
   // How many of its nodes are in state `s` now.
   int count(NodeState s) const { return counts_[static_cast<std::size_t>(s)]; }
 
+  // The nodes that were not off at some moment since the previous call (the
+  // first call: since construction), in node order. A node off all that
+  // time held no call, so its replicas admitted none and produced no first
+  // token: the fleet model reads the admission waits of these nodes' replicas
+  // alone, instead of every replica up to `max` nodes at each evaluation
+  // (which cost a quarter of a week-long run with `max` far above the nodes
+  // used: docs/performance.md, "A week with the fleet-over-time features on").
+  const std::vector<int>& nodes_on_since_last_read();
+
  private:
   void set_state(int node, NodeState s, double now_s);
   void integrate(double now_s);
@@ -152,6 +161,8 @@ class PoolAutoscaler {
   std::vector<std::uint8_t> given_back_;  // draining nodes given back to the power cap: not reopened
   int given_back_draining_ = 0;
   long nodes_given_back_ = 0;
+  std::vector<std::uint8_t> on_since_read_;  // per node: not off at some moment since the last read
+  std::vector<int> on_nodes_;                // nodes_on_since_last_read's answer
   int counts_[4] = {0, 0, 0, 0};  // nodes per state
   int provisioned_now_ = 0;
   int peak_nodes_ = 0;
