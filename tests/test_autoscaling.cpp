@@ -41,6 +41,16 @@ AutoscaleSpec spec(const std::string& policy, double target, int min, int max) {
   return a;
 }
 
+// The control loop's pool: utilization at 0.5, 1 to 5 nodes of one replica,
+// two serving from the start, no tolerance, a 60 s scale-in window and 30 s
+// to provision a node.
+PoolAutoscaler two_of_five() {
+  AutoscaleSpec a = spec("utilization", 0.5, 1, 5);
+  a.tolerance = 0.0;
+  a.scale_in_window_s = 60.0;
+  return PoolAutoscaler(a, 2, 1, 30.0, 0.0);
+}
+
 PoolLoad load(int serving, double busy, double calls, double now = 0.0) {
   PoolLoad l;
   l.now_s = now;
@@ -93,10 +103,7 @@ TEST_CASE("Proportional policies follow the HPA rule with its tolerance", "[auto
 }
 
 TEST_CASE("The control loop starts, drains and takes back nodes within its bounds", "[autoscaling]") {
-  AutoscaleSpec a = spec("utilization", 0.5, 1, 5);
-  a.tolerance = 0.0;
-  a.scale_in_window_s = 60.0;
-  PoolAutoscaler scaler(a, 2, 1, 30.0, 0.0);
+  PoolAutoscaler scaler = two_of_five();
   PoolAutoscaler::Actions out;
 
   // Both replicas busy all of [0, 15): ceil(2 x 1 / 0.5) = 4: two nodes start.
@@ -174,10 +181,7 @@ TEST_CASE("The control loop starts, drains and takes back nodes within its bound
 TEST_CASE("An evaluation reads the nodes that were on at some moment since the last one", "[autoscaling]") {
   // The fleet model reads the admission waits of these nodes' replicas only:
   // a node left out must have been off the whole time, holding no call.
-  AutoscaleSpec a = spec("utilization", 0.5, 1, 5);
-  a.tolerance = 0.0;
-  a.scale_in_window_s = 60.0;
-  PoolAutoscaler scaler(a, 2, 1, 30.0, 0.0);
+  PoolAutoscaler scaler = two_of_five();
   PoolAutoscaler::Actions out;
   using Nodes = std::vector<int>;
   CHECK(scaler.nodes_on_since_last_read() == Nodes{0, 1});  // the two serving from the start
