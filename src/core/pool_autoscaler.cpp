@@ -47,7 +47,6 @@ const std::vector<int>& PoolAutoscaler::nodes_on_since_last_read() {
   return on_nodes_;
 }
 
-
 void PoolAutoscaler::integrate(double now_s) {
   if (now_s <= last_s_) return;
   const double dt = now_s - last_s_;
