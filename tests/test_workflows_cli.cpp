@@ -374,6 +374,49 @@ TEST_CASE("plan does not count a fleet whose backlog grows, unless told to", "[c
   CHECK_THAT(table.out, Contains("unstable  "));
 }
 
+TEST_CASE("plan runs the chosen fleet once more with the plan's autoscale: pools autoscaled", "[cli][plan]") {
+  // The graviton pool, planned 1..4; its alternative autoscales on a
+  // schedule that wants 2 nodes from time 0. It starts at the chosen count;
+  // the first evaluation (15 s, inside the 1 min warm-up) starts any second
+  // node with no provisioning delay, so over the measured window it holds
+  // exactly 2 nodes and costs what the fixed 2-node fleet costs.
+  const std::string base = "plan " + q(kQuickstart) + kShortQuickstart + " --exhaustive --no-progress";
+  const std::string plain_plan = " --set 'plan={pools: {graviton: {min: 1, max: 4}}}'";
+  const std::string scaled_plan =
+      " --set 'plan={pools: {graviton: {min: 1, max: 4, autoscale: {policy: schedule, min: 1, max: 4, "
+      "schedule: [{at: 0s, nodes: 2}], startup: 0s, load_bandwidth: 0GB/s}}}}'";
+  const auto plain = run_fleetsim(base + plain_plan + " --format json");
+  const auto scaled = run_fleetsim(base + scaled_plan + " --format json");
+  INFO(plain.err << scaled.err);
+  REQUIRE(plain.exit_code == 0);
+  REQUIRE(scaled.exit_code == 0);
+  const json a = json::parse(plain.out), b = json::parse(scaled.out);
+  CHECK_FALSE(a.contains("autoscaled_alternative"));  // only when asked for
+  REQUIRE(b["chosen"].is_object());
+  CHECK(b["chosen"] == a["chosen"]);  // the search is not changed by it
+  const json& alt = b["autoscaled_alternative"];
+  REQUIRE(alt.is_object());
+  CHECK(alt["pools"] == json::array({"graviton"}));
+  CHECK(alt["simulated"] == true);
+  REQUIRE(alt["nodes"].size() == 1);
+  CHECK(alt["nodes"][0]["fixed_nodes"] == b["chosen"]["pools"][0]["nodes"]);
+  CHECK(alt["nodes"][0]["mean_nodes"].get<double>() == Approx(2.0).epsilon(1e-9));
+  CHECK(alt["nodes"][0]["peak_nodes"].get<double>() == 2.0);
+  double two_nodes = -1.0;
+  for (const auto& c : b["evaluated"])
+    if (c["pools"][0]["nodes"] == 2) two_nodes = c["cost_per_hour_usd"].get<double>();
+  REQUIRE(two_nodes > 0);
+  CHECK(alt["cost_per_hour_usd"].get<double>() == Approx(two_nodes).epsilon(1e-9));
+  const auto table = run_fleetsim(base + scaled_plan);
+  CHECK_THAT(table.out, Contains("The same fleet with graviton autoscaled"));
+  CHECK_THAT(table.out, Contains("graviton       2.00 nodes on average, 2 at most"));
+  // A mistake in it is found before the search, at its key.
+  const auto bad = run_fleetsim(base + " --set 'plan={pools: {graviton: {min: 1, max: 4, autoscale: {policy: "
+                                       "utilization, target: 0.6, min: 3, max: 2}}}}'");
+  CHECK(bad.exit_code == 1);
+  CHECK_THAT(bad.err, Contains("plan.pools.graviton.autoscale.max: max 2 is below min 3"));
+}
+
 TEST_CASE("plan with N+k spares: the same serving fleet, the spares priced in", "[cli][plan]") {
   const std::string base = " --set 'plan={pools: {h100: {min: 0, max: 2}, graviton4: {min: 0, max: 0}}}'";
   const std::string spared = " --set 'plan={pools: {h100: {min: 0, max: 2, spares: 1}, graviton4: {min: 0, max: 0}}}'";

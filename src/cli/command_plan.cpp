@@ -131,6 +131,48 @@ class CandidateRunner {
     return evaluations;
   }
 
+  // The chosen fleet with the plan's `autoscale:` pools autoscaled, each
+  // starting at its chosen count (within the autoscaler's bounds). Pools
+  // the fleet left out stay out; spares are bought only for fixed pools.
+  AutoscaledAlternative autoscaled(const FleetCandidate& best) {
+    AutoscaledAlternative alt;
+    Overrides overrides;
+    std::string why;
+    if (!overrides_for(best, overrides, why)) {
+      alt.evaluation.note = why;
+      return alt;
+    }
+    PlanSpec bought = plan_;
+    for (std::size_t p = 0; p < plan_.pools.size(); ++p) {
+      const PlanPool& pool = plan_.pools[p];
+      if (pool.autoscale.empty() || best.counts[p] == 0) continue;
+      alt.pools.push_back(pool.pool);
+      bought.pools[p].spares = 0;
+      overrides.emplace_back("fleet.pools." + pool.pool + ".autoscale", pool.autoscale);
+      overrides.emplace_back("fleet.pools." + pool.pool + ".count",
+                             std::to_string(std::clamp(best.counts[p], pool.autoscale_min, pool.autoscale_max)));
+    }
+    if (alt.pools.empty()) {
+      alt.evaluation.note = "every pool with autoscale: is left out of the chosen fleet";
+      return alt;
+    }
+    const auto outcomes = run_all({{o_.scenario, o_.variant, std::move(overrides), o_.seed, o_.limits.arguments, {}}},
+                                  1, [](std::size_t, const RunOutcome&) {}, ChildLimits{o_.timeout_s});
+    crashes_ = std::max(crashes_, crash_status(outcomes, [](std::size_t) { return std::string("the autoscaled alternative"); }));
+    std::string error;
+    std::optional<nlohmann::ordered_json> report;
+    if (outcomes.front().ok()) report = parse_report(outcomes.front().report, error);
+    const std::optional<Report> typed = report ? report_from_json(*report, error) : std::nullopt;
+    if (!typed) {
+      alt.evaluation.note = "the run failed: " + (error.empty() ? outcomes.front().errors : error);
+      return alt;
+    }
+    alt.evaluation = evaluation_of(*typed, o_.allow_unstable);
+    alt.evaluation.cost_per_hour += spares_price_per_hour(bought, best);
+    alt.report = std::move(report);
+    return alt;
+  }
+
   std::optional<nlohmann::ordered_json> report_of(const FleetCandidate& c) const {
     auto it = reports_.find(describe_candidate(plan_, c));
     if (it == reports_.end()) return std::nullopt;
@@ -228,6 +270,10 @@ int plan(const PlanOptions& o) {
   outcome.search = search_fleet(spec, settings, [&](const std::vector<FleetCandidate>& batch) { return runner(batch); });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   for (const auto& e : outcome.search.evaluated) outcome.reports.push_back(runner.report_of(e.candidate));
+  if (spec.has_autoscaled_alternative() && outcome.search.best) {
+    outcome.autoscaled = runner.autoscaled(outcome.search.evaluated[*outcome.search.best].candidate);
+    if (o.progress) spdlog::info("plan: the chosen fleet with autoscaled pools: {}", outcome.autoscaled->report ? "done" : "FAILED");
+  }
   if (o.progress)
     spdlog::info("plan: {} simulation runs (every candidate: {}) in {:.1f} s", outcome.search.simulation_runs,
                  outcome.search.grid_size, seconds);

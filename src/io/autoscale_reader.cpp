@@ -1,4 +1,4 @@
-#include "autoscale_reader.hpp"
+#include "fleetsim/io/autoscale_reader.hpp"
 
 #include <fmt/format.h>
 

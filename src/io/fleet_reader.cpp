@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "autoscale_reader.hpp"
+#include "fleetsim/io/autoscale_reader.hpp"
 #include "fleetsim/core/kv_policy.hpp"
 #include "fleetsim/core/power_state.hpp"
 #include "failure_reader.hpp"

@@ -392,7 +392,8 @@ std::vector<KeyTable> settings_tables() {
       {"plan_pool",
        "The node counts and node types plan may choose for one pool",
        {optional("min", integer(0), "fewest nodes"), optional("max", integer(0), "most nodes"),
-        optional("hardware", kNames, "node types to try"), optional("spares", integer(0), "N+k headroom")}},
+        optional("hardware", kNames, "node types to try"), optional("spares", integer(0), "N+k headroom"),
+        optional("autoscale", table("autoscale"), "run the chosen fleet once more with this pool autoscaled so")}},
   };
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "fleetsim/io/autoscale_reader.hpp"
 #include "fleetsim/io/spelling.hpp"
 #include "fleetsim/io/scenario_keys.hpp"
 
@@ -29,7 +30,8 @@ std::optional<PlanPool> read_plan_pool(const ScenarioSoFar& scenario, const std:
   }
   PlanPool plan;
   plan.pool = name;
-  if (!r.expect_map(entry, path, "{min: 0, max: 8} and optionally hardware: [...] and spares: K")) return std::nullopt;
+  if (!r.expect_map(entry, path, "{min: 0, max: 8} and optionally hardware: [...], spares: K and autoscale: {...}"))
+    return std::nullopt;
   r.check_keys(entry, path, scenario_keys("plan_pool"));
   if (const YAML::Node n = YamlReader::get(entry, "spares"))
     if (auto v = r.integer(n, child_path(path, "spares"), 0)) plan.spares = static_cast<int>(*v);
@@ -41,6 +43,17 @@ std::optional<PlanPool> read_plan_pool(const ScenarioSoFar& scenario, const std:
       plan.max_count = static_cast<int>(*v);
       if (plan.max_count < plan.min_count)
         r.error(max, child_path(path, "max"), fmt::format("max {} is below min {}", plan.max_count, plan.min_count));
+    }
+  }
+  if (const YAML::Node n = YamlReader::get(entry, "autoscale")) {
+    // Read as a pool's own autoscale: a mistake shows here, at its line,
+    // not after the search in the alternative's run.
+    if (const auto a = read_autoscale(r, n, child_path(path, "autoscale"))) {
+      YAML::Emitter flow;
+      flow << YAML::Flow << n;
+      plan.autoscale = flow.c_str();
+      plan.autoscale_min = a->min_nodes;
+      plan.autoscale_max = a->max_nodes;
     }
   }
   if (const YAML::Node n = YamlReader::get(entry, "hardware")) {

@@ -209,11 +209,65 @@ void chosen_fleet(std::string& out, const PlanOutcome& o) {
   out += t.render("  ");
 }
 
+// The autoscaled pools' node figures from the alternative's report.
+struct AutoscaledNodes {
+  std::string pool;
+  std::optional<double> mean, peak;
+  int fixed = 0;  // the chosen fleet's count
+};
+
+std::vector<AutoscaledNodes> autoscaled_nodes(const PlanOutcome& o) {
+  std::vector<AutoscaledNodes> out;
+  const AutoscaledAlternative& alt = *o.autoscaled;
+  const FleetCandidate& best = o.search.evaluated[*o.search.best].candidate;
+  for (const std::string& name : alt.pools) {
+    AutoscaledNodes n;
+    n.pool = name;
+    for (std::size_t p = 0; p < o.plan.pools.size(); ++p)
+      if (o.plan.pools[p].pool == name) n.fixed = best.counts[p];
+    if (alt.report)
+      for (const Json& pool : (*alt.report)["pools"])
+        if (pool.value("name", "") == name && pool.contains("autoscale")) {
+          const Json& a = pool["autoscale"];
+          if (a.contains("mean_nodes") && a["mean_nodes"].is_number()) n.mean = a["mean_nodes"].get<double>();
+          if (a.contains("peak_nodes") && a["peak_nodes"].is_number()) n.peak = a["peak_nodes"].get<double>();
+        }
+    out.push_back(std::move(n));
+  }
+  return out;
+}
+
 // "met", "missed", or "unstable": SLOs held over the window by a run whose
 // backlog grows, which the plan does not count as meeting them by default.
 const char* slos_column(const CandidateEvaluation& e) {
   if (e.feasible) return "met";
   return e.slos_met && !e.stable ? "unstable" : "missed";
+}
+
+// The chosen fleet with the plan's autoscale: pools autoscaled, beside it.
+void autoscaled_alternative(std::string& out, const PlanOutcome& o) {
+  if (!o.autoscaled || !o.search.best) return;
+  const AutoscaledAlternative& alt = *o.autoscaled;
+  const EvaluatedCandidate& best = o.search.evaluated[*o.search.best];
+  out += fmt::format("\nThe same fleet with {} autoscaled (the plan's autoscale:, starting at the chosen counts)\n",
+                     alt.pools.empty() ? std::string("no pool") : fmt::format("{}", fmt::join(alt.pools, ", ")));
+  if (!alt.report) {
+    out += "  not run: " + alt.evaluation.note + "\n";
+    return;
+  }
+  const double fixed = best.evaluation.cost_per_hour, scaled = alt.evaluation.cost_per_hour;
+  out += fmt::format("  {:<14} {} per hour ({} of the fixed fleet's {})\n", "cost", report_text::usd(scaled),
+                     std::isfinite(scaled) && fixed > 0 ? report_text::percent(scaled / fixed) : "n/a",
+                     report_text::usd(fixed));
+  out += fmt::format("  {:<14} {} per session (fixed: {})\n", "",
+                     format_figure("_usd", figure(*alt.report, "fleet.cost_per_session_usd")),
+                     format_figure("_usd", bought_cost(o, *o.search.best, "fleet.cost_per_session_usd")));
+  out += fmt::format("  {:<14} {} (worst SLO ratio {})\n", "SLOs", slos_column(alt.evaluation),
+                     ratio(alt.evaluation.slo_pressure));
+  for (const AutoscaledNodes& n : autoscaled_nodes(o))
+    out += fmt::format("  {:<14} {} nodes on average, {} at most (fixed: {})\n", n.pool,
+                       n.mean ? fmt::format("{:.2f}", *n.mean) : "n/a", n.peak ? fmt::format("{:g}", *n.peak) : "n/a",
+                       n.fixed);
 }
 
 void frontier_table(std::string& out, const PlanOutcome& o) {
@@ -260,6 +314,7 @@ std::string render_plan_table(const PlanOutcome& o) {
     no_fleet_found(out, o);
   else
     chosen_fleet(out, o);
+  autoscaled_alternative(out, o);
   frontier_table(out, o);
   unrun_and_warnings(out, o);
   return out;
@@ -295,6 +350,31 @@ std::string render_plan_json(const PlanOutcome& o) {
       }
     chosen["slo_margins"] = std::move(margins);
     j["chosen"] = std::move(chosen);
+    if (o.autoscaled) {
+      const AutoscaledAlternative& alt = *o.autoscaled;
+      Json a = Json::object();
+      a["pools"] = alt.pools;
+      a["simulated"] = alt.report.has_value();
+      if (!alt.evaluation.note.empty()) a["note"] = alt.evaluation.note;
+      a["slos_met"] = alt.evaluation.slos_met;
+      a["stable"] = alt.evaluation.stable;
+      a["feasible"] = alt.evaluation.feasible;
+      a["cost_per_hour_usd"] = number_or_null(alt.evaluation.cost_per_hour);
+      a["slo_pressure"] = number_or_null(alt.evaluation.slo_pressure);
+      a["cost_per_session_usd"] =
+          alt.report ? number_or_null(figure(*alt.report, "fleet.cost_per_session_usd")) : Json(nullptr);
+      Json nodes = Json::array();
+      for (const AutoscaledNodes& n : autoscaled_nodes(o)) {
+        Json e = Json::object();
+        e["pool"] = n.pool;
+        e["mean_nodes"] = number_or_null(n.mean);
+        e["peak_nodes"] = number_or_null(n.peak);
+        e["fixed_nodes"] = n.fixed;
+        nodes.push_back(std::move(e));
+      }
+      a["nodes"] = std::move(nodes);
+      j["autoscaled_alternative"] = std::move(a);
+    }
   } else {
     j["chosen"] = nullptr;
   }

@@ -14,6 +14,15 @@
 
 namespace fleetsim {
 
+// The chosen fleet run once more with the plan's `autoscale:` pools
+// autoscaled (plan_spec.hpp): what the fleet sized for the peak would cost
+// and do if those pools followed the load instead.
+struct AutoscaledAlternative {
+  std::vector<std::string> pools;  // the pools autoscaled (in the chosen fleet)
+  CandidateEvaluation evaluation;  // its cost per hour counts node-hours held; note: why it did not run
+  std::optional<nlohmann::ordered_json> report;
+};
+
 struct PlanOutcome {
   std::string scenario;  // its name
   PlanSpec plan;
@@ -21,6 +30,8 @@ struct PlanOutcome {
   // The report of each evaluated candidate that ran, by index into search.evaluated.
   std::vector<std::optional<nlohmann::ordered_json>> reports;
   bool exhaustive = false;
+  // Only when the plan asks for it and a fleet was chosen.
+  std::optional<AutoscaledAlternative> autoscaled;
   // No wall time: a plan's output is the same bytes for the same scenario
   // (the command logs the search's time on stderr).
 };

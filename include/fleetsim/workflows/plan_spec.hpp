@@ -11,6 +11,9 @@
 // pool (the pool's own by default). `spares: k` asks for N+k headroom: the
 // fleet must meet its SLOs on N nodes, with k more bought beside them (a
 // pool left out needs none). Pools not listed keep their count and hardware.
+// `autoscale: {...}` (a pool's autoscale mapping) asks for the chosen fleet
+// to be run once more with the pool autoscaled that way, starting at its
+// chosen count: the fixed fleet sized for the peak beside the autoscaled one.
 #pragma once
 
 #include <string>
@@ -35,10 +38,20 @@ struct PlanPool {
   // the fleet; the runs have N, the price counts N + spares.
   int spares = 0;
   int bought(int serving) const { return serving > 0 ? serving + spares : 0; }
+  // The autoscaled alternative: the mapping as YAML flow text (what a --set
+  // of fleet.pools.NAME.autoscale takes) and its node bounds; empty: none.
+  std::string autoscale;
+  int autoscale_min = 0;
+  int autoscale_max = 0;
 };
 
 struct PlanSpec {
   std::vector<PlanPool> pools;
+  bool has_autoscaled_alternative() const {
+    for (const PlanPool& p : pools)
+      if (!p.autoscale.empty()) return true;
+    return false;
+  }
 };
 
 }  // namespace fleetsim
