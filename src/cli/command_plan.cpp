@@ -110,19 +110,9 @@ class CandidateRunner {
                         }));
     for (std::size_t r = 0; r < outcomes.size(); ++r) {
       const std::size_t i = request_of[r];
-      std::string error;
       std::optional<nlohmann::ordered_json> report;
-      if (outcomes[r].ok()) report = parse_report(outcomes[r].report, error);
-      if (!report) {
-        evaluations[i].note = "the run failed: " + (error.empty() ? outcomes[r].errors : error);
-        continue;
-      }
-      const std::optional<Report> typed = report_from_json(*report, error);
-      if (!typed) {
-        evaluations[i].note = "unexpected report: " + error;
-        continue;
-      }
-      evaluations[i] = evaluation_of(*typed, o_.allow_unstable);
+      evaluations[i] = evaluate_run(outcomes[r], report);
+      if (!report) continue;
       // N+k: the run had the N serving nodes; the spares are bought too.
       evaluations[i].cost_per_hour += spares_price_per_hour(plan_, candidates[i]);
       // Kept as JSON: the plan's report shows figures by path (plan_report.hpp).
@@ -159,17 +149,8 @@ class CandidateRunner {
     const auto outcomes = run_all({{o_.scenario, o_.variant, std::move(overrides), o_.seed, o_.limits.arguments, {}}},
                                   1, [](std::size_t, const RunOutcome&) {}, ChildLimits{o_.timeout_s});
     crashes_ = std::max(crashes_, crash_status(outcomes, [](std::size_t) { return std::string("the autoscaled alternative"); }));
-    std::string error;
-    std::optional<nlohmann::ordered_json> report;
-    if (outcomes.front().ok()) report = parse_report(outcomes.front().report, error);
-    const std::optional<Report> typed = report ? report_from_json(*report, error) : std::nullopt;
-    if (!typed) {
-      alt.evaluation.note = "the run failed: " + (error.empty() ? outcomes.front().errors : error);
-      return alt;
-    }
-    alt.evaluation = evaluation_of(*typed, o_.allow_unstable);
-    alt.evaluation.cost_per_hour += spares_price_per_hour(bought, best);
-    alt.report = std::move(report);
+    alt.evaluation = evaluate_run(outcomes.front(), alt.report);
+    if (alt.report) alt.evaluation.cost_per_hour += spares_price_per_hour(bought, best);
     return alt;
   }
 
@@ -180,6 +161,25 @@ class CandidateRunner {
   }
 
  private:
+  // A finished run's evaluation; `report` is set only when the run gave a
+  // report that reads back (else the evaluation's note says why).
+  CandidateEvaluation evaluate_run(const RunOutcome& outcome, std::optional<nlohmann::ordered_json>& report) const {
+    CandidateEvaluation e;
+    std::string error;
+    if (outcome.ok()) report = parse_report(outcome.report, error);
+    if (!report) {
+      e.note = "the run failed: " + (error.empty() ? outcome.errors : error);
+      return e;
+    }
+    const std::optional<Report> typed = report_from_json(*report, error);
+    if (!typed) {
+      e.note = "unexpected report: " + error;
+      report.reset();
+      return e;
+    }
+    return evaluation_of(*typed, o_.allow_unstable);
+  }
+
   // The --set overrides that make the base scenario this candidate, checked
   // here so that an invalid one costs no process.
   bool overrides_for(const FleetCandidate& c, Overrides& overrides, std::string& why) {
