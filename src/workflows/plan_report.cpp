@@ -225,13 +225,10 @@ std::vector<AutoscaledNodes> autoscaled_nodes(const PlanOutcome& o) {
     n.pool = name;
     for (std::size_t p = 0; p < o.plan.pools.size(); ++p)
       if (o.plan.pools[p].pool == name) n.fixed = best.counts[p];
-    if (alt.report)
-      for (const Json& pool : (*alt.report)["pools"])
-        if (pool.value("name", "") == name && pool.contains("autoscale")) {
-          const Json& a = pool["autoscale"];
-          if (a.contains("mean_nodes") && a["mean_nodes"].is_number()) n.mean = a["mean_nodes"].get<double>();
-          if (a.contains("peak_nodes") && a["peak_nodes"].is_number()) n.peak = a["peak_nodes"].get<double>();
-        }
+    if (alt.report) {
+      n.mean = figure(*alt.report, "pools." + name + ".autoscale.mean_nodes");
+      n.peak = figure(*alt.report, "pools." + name + ".autoscale.peak_nodes");
+    }
     out.push_back(std::move(n));
   }
   return out;
