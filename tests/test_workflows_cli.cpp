@@ -449,6 +449,6 @@ TEST_CASE("plan with N+k spares: the same serving fleet, the spares priced in", 
 
 TEST_CASE("The help lists the workflow commands and exit code 4", "[cli]") {
   const auto help = run_fleetsim("--help");
-  for (const char* command : {"sweep", "merge", "compare", "plan", "check", "diff"}) CHECK_THAT(help.out, Contains(command));
+  for (const char* command : {"sweep", "merge", "compare", "plan", "capacity", "check", "diff"}) CHECK_THAT(help.out, Contains(command));
   CHECK_THAT(help.out, Contains("4 expectation violated"));
 }

@@ -44,6 +44,7 @@ std::vector<Command> build_application(CLI::App& app, GlobalOptions& global) {
       add_check_command(app),
       add_diff_command(app),
       add_plan_command(app),
+      add_capacity_command(app),
       add_validate_model_command(app),
       add_schema_command(app),
       add_completion_command(app),

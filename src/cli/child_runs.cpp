@@ -268,6 +268,8 @@ std::vector<std::string> run_arguments(const RunRequest& request) {
   if (!request.variant.empty()) args.insert(args.end(), {"--variant", request.variant});
   if (!request.cell.empty()) args.insert(args.end(), {"--cell", request.cell, "--cell-result"});
   if (request.seed) args.insert(args.end(), {"--seed", std::to_string(*request.seed)});
+  // Written with every digit, so that the child scales by exactly this factor.
+  if (request.traffic_scale != 1.0) args.insert(args.end(), {"--traffic-scale", fmt::format("{:.17g}", request.traffic_scale)});
   for (const auto& [path, value] : request.overrides) args.insert(args.end(), {"--set", path + "=" + value});
   args.insert(args.end(), request.limits.begin(), request.limits.end());
   return args;

@@ -26,6 +26,7 @@ struct RunRequest {
   // --cell NAME --cell-result: one cell of the scenario, its run printed for
   // a merge (fleetsim/io/cell_result.hpp) instead of its report. Empty: the whole scenario.
   std::string cell;
+  double traffic_scale = 1.0;  // --traffic-scale, when not 1
 };
 
 struct RunOutcome {

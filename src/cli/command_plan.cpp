@@ -19,6 +19,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "resource_guard.hpp"
+#include "run_evaluation.hpp"
 #include "fleetsim/io/catalog.hpp"
 #include "fleetsim/core/fleet_price.hpp"
 #include "fleetsim/io/report_reader.hpp"
@@ -46,37 +47,6 @@ struct PlanOptions {
   LimitOptions limits;  // passed on to every child run
   bool progress = true;
 };
-
-bool has_slo(const Scenario& s) {
-  for (const Workload& w : s.workloads)
-    if (w.slo.ttft_s || w.slo.tpot_s || w.slo.session_s) return true;
-  return false;
-}
-
-// Feasibility, cost per hour and SLO pressure from a report. A figure with
-// no value (null, read back as NaN) counts against the candidate. A run the
-// stability check flags is not feasible unless the user accepts it: its
-// percentiles describe a backlog that a longer window would only make worse,
-// so the SLOs it "meets" it meets because the window ends.
-CandidateEvaluation evaluation_of(const Report& report, bool allow_unstable) {
-  CandidateEvaluation e;
-  e.simulated = true;
-  e.stable = report.stability.stable;
-  e.slos_met = true;
-  e.slo_pressure = 0.0;
-  for (const WorkloadReport& w : report.workloads) {
-    e.slos_met = e.slos_met && w.slos_met;
-    for (const SloResult& s : w.slos) {
-      const double pressure = std::isfinite(s.observed_s) && s.bound_s > 0 ? s.observed_s / s.bound_s : INFINITY;
-      e.slo_pressure = std::max(e.slo_pressure, pressure);
-    }
-  }
-  e.feasible = e.slos_met && (e.stable || allow_unstable);
-  const double hours = (report.run.window_end_s - report.run.window_start_s) / 3600.0;
-  const double total = report.fleet.total_cost_usd;
-  e.cost_per_hour = hours > 0 && std::isfinite(total) ? total / hours : INFINITY;
-  return e;
-}
 
 class CandidateRunner {
  public:
@@ -111,7 +81,7 @@ class CandidateRunner {
     for (std::size_t r = 0; r < outcomes.size(); ++r) {
       const std::size_t i = request_of[r];
       std::optional<nlohmann::ordered_json> report;
-      evaluations[i] = evaluate_run(outcomes[r], report);
+      evaluations[i] = evaluate_run(outcomes[r], o_.allow_unstable, report);
       if (!report) continue;
       // N+k: the run had the N serving nodes; the spares are bought too.
       evaluations[i].cost_per_hour += spares_price_per_hour(plan_, candidates[i]);
@@ -149,7 +119,7 @@ class CandidateRunner {
     const auto outcomes = run_all({{o_.scenario, o_.variant, std::move(overrides), o_.seed, o_.limits.arguments, {}}},
                                   1, [](std::size_t, const RunOutcome&) {}, ChildLimits{o_.timeout_s});
     crashes_ = std::max(crashes_, crash_status(outcomes, [](std::size_t) { return std::string("the autoscaled alternative"); }));
-    alt.evaluation = evaluate_run(outcomes.front(), alt.report);
+    alt.evaluation = evaluate_run(outcomes.front(), o_.allow_unstable, alt.report);
     if (alt.report) alt.evaluation.cost_per_hour += spares_price_per_hour(bought, best);
     return alt;
   }
@@ -161,25 +131,6 @@ class CandidateRunner {
   }
 
  private:
-  // A finished run's evaluation; `report` is set only when the run gave a
-  // report that reads back (else the evaluation's note says why).
-  CandidateEvaluation evaluate_run(const RunOutcome& outcome, std::optional<nlohmann::ordered_json>& report) const {
-    CandidateEvaluation e;
-    std::string error;
-    if (outcome.ok()) report = parse_report(outcome.report, error);
-    if (!report) {
-      e.note = "the run failed: " + (error.empty() ? outcome.errors : error);
-      return e;
-    }
-    const std::optional<Report> typed = report_from_json(*report, error);
-    if (!typed) {
-      e.note = "unexpected report: " + error;
-      report.reset();
-      return e;
-    }
-    return evaluation_of(*typed, o_.allow_unstable);
-  }
-
   // The --set overrides that make the base scenario this candidate, checked
   // here so that an invalid one costs no process.
   bool overrides_for(const FleetCandidate& c, Overrides& overrides, std::string& why) {

@@ -48,6 +48,7 @@ struct RunOptions {
   std::string shard;                         // --shard K/N: these cells only, for fleetsim merge
   std::string cell;                          // --cell NAME: this cell alone
   bool cell_result = false;                  // --cell-result: print the cell's run for a merge
+  double traffic_scale = 1.0;                // --traffic-scale: every arrival rate multiplied
 };
 
 // A time series holds every bin of the window in memory: refuse one that
@@ -179,10 +180,17 @@ int run(const RunOptions& o) {
   if (!options_complete(o)) return kExitUsage;
   set_activity("loading " + o.scenario);
   install_run_interrupt_handlers();
-  LoadResult loaded = load_and_report(o.scenario, o.variant, split_settings(o.settings), o.cell);
+  LoadResult loaded = load_and_report(o.scenario, o.variant, split_settings(o.settings), o.cell, o.traffic_scale);
   std::optional<Scenario>& scenario = loaded.scenario;
   if (!scenario) return kExitInvalidInput;
-  if (o.cell.empty() && !loaded.cells.empty()) return run_all_cells(o, loaded);
+  if (o.cell.empty() && !loaded.cells.empty()) {
+    if (o.traffic_scale != 1.0) {
+      std::cerr << "fleetsim: error: --traffic-scale scales one run, and " << o.scenario << " declares cells\n"
+                << "  hint: give each cell its traffic_scale (docs/cells.md), or run one cell with --cell NAME\n";
+      return kExitUsage;
+    }
+    return run_all_cells(o, loaded);
+  }
   if (o.jobs > 0 || !o.shard.empty()) {
     std::cerr << "fleetsim: error: -j and --shard run a scenario's cells, and " << o.scenario << " declares none\n"
               << "  hint: declare cells: (docs/cells.md), or use fleetsim sweep -j/--shard for many runs\n";
@@ -294,6 +302,11 @@ Command add_run_command(CLI::App& app) {
                   "A scenario with cells: run only shard K of N (the cells with index mod N = K-1) and write their "
                   "runs as JSON lines for fleetsim merge")
       ->type_name("K/N");
+  cmd->add_option("--traffic-scale", o->traffic_scale,
+                  "Multiply every workload's arrival rate by this factor (2: twice the traffic; docs/workflows.md, "
+                  "\"Capacity\")")
+      ->check(CLI::Range(1e-9, 1e6))
+      ->type_name("FACTOR");
   cmd->add_option("--cell", o->cell, "Run only this cell of the scenario's cells: section, as a plain run")
       ->type_name("NAME");
   cmd->add_flag("--cell-result", o->cell_result,

@@ -28,6 +28,7 @@ Command add_merge_command(CLI::App& app);
 Command add_check_command(CLI::App& app);
 Command add_diff_command(CLI::App& app);
 Command add_plan_command(CLI::App& app);
+Command add_capacity_command(CLI::App& app);
 Command add_validate_model_command(CLI::App& app);
 Command add_schema_command(CLI::App& app);
 // These two describe `app` itself, the root of the command line, whole.

@@ -8,7 +8,7 @@ const std::vector<ExitCodeMeaning>& exit_code_meanings() {
       {"1", "invalid input (scenario errors, unwritable output, a resource limit)"},
       {"2", "bad command line"},
       {"3", "internal error"},
-      {"4", "expectation violated (check, diff; plan: no fleet meets the SLOs; validate-model: a case outside its "
+      {"4", "expectation violated (check, diff; plan: no fleet meets the SLOs; capacity: no traffic level does; validate-model: a case outside its "
             "tolerance or moved from the recorded table)"},
       {"130/143/129/131", "interrupted (SIGINT/SIGTERM/SIGHUP/SIGQUIT)"},
   };

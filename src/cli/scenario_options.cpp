@@ -82,10 +82,11 @@ Overrides split_settings(const std::vector<std::string>& settings) {
 }
 
 WorkflowLoad load_and_report(const std::string& path, const std::string& variant, const Overrides& overrides,
-                             const std::string& cell) {
+                             const std::string& cell, double traffic_scale) {
   LoadOptions options;
   options.variant = variant;
   options.cell = cell;
+  options.traffic_scale = traffic_scale;
   options.overrides = overrides;
   WorkflowLoad result = load_scenario_file_with_sections(path, active_catalog(), options);
   print_diagnostics(result.diagnostics);

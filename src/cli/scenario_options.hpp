@@ -42,7 +42,8 @@ Overrides split_settings(const std::vector<std::string>& settings);
 // Loads and validates a scenario, printing every diagnostic to stderr and, on
 // errors, "FILE: N errors, nothing was run". The result's `ok()` says which.
 // `cell`: only that entry of the file's cells: (docs/cells.md); empty: the whole scenario.
+// `traffic_scale` multiplies every arrival rate (LoadOptions::traffic_scale).
 WorkflowLoad load_and_report(const std::string& path, const std::string& variant, const Overrides& overrides,
-                             const std::string& cell = {});
+                             const std::string& cell = {}, double traffic_scale = 1.0);
 
 }  // namespace fleetsim

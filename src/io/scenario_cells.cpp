@@ -176,4 +176,21 @@ void scale_traffic(Scenario& scenario, double scale) {
   }
 }
 
+void scale_traffic_checked(YamlReader& r, const YAML::Node& root, Scenario& scenario, double scale) {
+  if (scale == 1.0) return;
+  const YAML::Node workloads = root.IsMap() ? YamlReader::get(root, "workloads") : root;
+  for (std::size_t i = 0; i < scenario.workloads.size(); ++i) {
+    const Workload& w = scenario.workloads[i];
+    if (w.arrivals.kind != ArrivalProcess::Kind::trace) continue;
+    YAML::Node at = workloads;
+    if (workloads && workloads.IsSequence() && i < workloads.size()) at = workloads[i];
+    if (at && at.IsMap() && YamlReader::get(at, "arrivals")) at = YamlReader::get(at, "arrivals");
+    r.error(at, "workloads." + w.name + ".arrivals",
+            "workload \"" + w.name + "\" replays a trace by its times, which a traffic scale cannot multiply",
+            "scale the trace's own times (its rate_scale, docs/scenario-format.md), or give the workload a rate");
+    return;
+  }
+  scale_traffic(scenario, scale);
+}
+
 }  // namespace fleetsim

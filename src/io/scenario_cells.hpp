@@ -36,4 +36,9 @@ void check_cells_scenario(YamlReader& reader, const YAML::Node& root, const Scen
 // Multiplies every arrival rate of the scenario by `scale` (a cell's share).
 void scale_traffic(Scenario& scenario, double scale);
 
+// scale_traffic for a scale the user asked for (--traffic-scale): refused, at
+// the workload's `arrivals` key in `root`, when a workload replays a trace by
+// its times, which no rate describes.
+void scale_traffic_checked(YamlReader& reader, const YAML::Node& root, Scenario& scenario, double scale);
+
 }  // namespace fleetsim

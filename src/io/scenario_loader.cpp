@@ -109,6 +109,7 @@ LoadResult load_scenario_text(const std::string& yaml_text, const std::string& f
           if (reader.error_count() == 0) check_cells_scenario(reader, *root, ctx.scenario, result.cells);
           for (const CellSpec& cell : result.cells)
             if (cell.name == options.cell) scale_traffic(ctx.scenario, cell.traffic_scale);
+          if (reader.error_count() == 0) scale_traffic_checked(reader, *edited.document, ctx.scenario, options.traffic_scale);
         }
       }
       if (!options.variant.empty()) ctx.scenario.name += "/" + options.variant;

@@ -26,6 +26,10 @@ struct LoadOptions {
   // overrides): the base with the cell merged over it and its arrival rates
   // scaled by the cell's share (docs/cells.md). Empty: the whole scenario.
   std::string cell;
+  // Multiply every arrival rate by this after the cell's share (`fleetsim run
+  // --traffic-scale`, `fleetsim capacity`). A workload that replays a trace
+  // by its times cannot be scaled: an error at its arrivals key.
+  double traffic_scale = 1.0;
   // Readers of top-level sections another layer owns (the workflows'
   // `expect:` and `plan:`, fleetsim/workflows/scenario_sections.hpp), called
   // in the same pass; their errors make the load fail. A section with no
