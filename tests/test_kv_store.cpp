@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <limits>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -123,6 +124,35 @@ TEST_CASE("A store shared by two replicas keeps its capacity: the least recently
   // The node of a cache: its session key modulo the nodes (one node here).
   CHECK(store.node_of(12345) == 0);
   CHECK(KvStore(10, 4, 0.0).node_of(4 * 7 + 3) == 3);
+}
+
+TEST_CASE("A session's newer cache replaces its older one in the store: one copy, its blocks counted once",
+          "[kv_store]") {
+  // A session's cache can be in the store while its next call runs where the
+  // session still is (a replica's device memory): when that replica lets go
+  // of the longer cache, the store must not hold two copies of one session.
+  KvStore store(150, 1, 0.0);
+  store.put(cache(1, 40), 1.0);
+  store.put(cache(2, 30), 2.0);
+  CHECK(store.put(cache(1, 50), 3.0) == 0);  // 80 - 40 + 50 = 90 <= 150: nothing evicted
+  CHECK(store.blocks_held() == 80);
+  CHECK(store.stats().caches_stored == 3);
+  CHECK(store.stats().caches_evicted == 0);
+  CHECK(store.stats().hits == 0);
+  // The replacement is the most recently stored: 80 more blocks (160 > 150)
+  // evict session 2 first, and session 1 stays.
+  CHECK(store.put(cache(3, 80), 4.0) == 1);
+  CHECK_FALSE(store.holds(2));
+  CHECK(store.holds(1));
+  CHECK(store.blocks_held() == 130);
+  // Taking the session back returns the newer cache and leaves nothing of it.
+  const std::optional<RetainedKv::Entry> back = store.take(1, 5.0);
+  REQUIRE(back);
+  CHECK(back->blocks == 50);
+  CHECK_FALSE(store.holds(1));
+  CHECK(store.blocks_held() == 80);
+  REQUIRE(store.take(3, 6.0));
+  CHECK(store.blocks_held() == 0);
 }
 
 namespace {

@@ -16,6 +16,12 @@ void KvStore::change_held(long delta, double now) {
 }
 
 long KvStore::put(const RetainedKv::Entry& entry, double now) {
+  // A session's older cache may still be here: its next call found the
+  // session in a replica (device memory or a local tier) and did not reload
+  // it. The cache let go of now holds the older one's tokens and more, so it
+  // replaces it, as a prefix-keyed store keeps one copy of shared blocks.
+  // Neither a hit nor an eviction.
+  forget(entry.session_key, now);
   if (entry.blocks > capacity_blocks_) {  // evicting everything would not make room
     if (counts(now)) stats_.caches_evicted += 1;
     return 1;

@@ -36,7 +36,8 @@ class KvStore {
   KvStore(long capacity_blocks, int nodes, double window_start_s);
 
   // A cache a replica lets go of at `now`; returns how many caches left the
-  // store for it (the evicted ones, or 1 when it is itself too large).
+  // store for it (the evicted ones, or 1 when it is itself too large). It
+  // replaces the session's older cache, if the store holds one.
   long put(const RetainedKv::Entry& entry, double now);
   // Removes and returns the session's cache, if the store holds it.
   std::optional<RetainedKv::Entry> take(std::uint64_t session_key, double now);
