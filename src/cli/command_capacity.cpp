@@ -173,12 +173,8 @@ Command add_capacity_command(CLI::App& app) {
                 "Count a traffic level whose run the stability check flags (a backlog that grows) as served when its "
                 "SLOs held over the window (docs/workflows.md)");
   cmd->add_option("--format", o->format, "table or json")->check(CLI::IsMember({"table", "json"}));
-  cmd->add_option("-o,--output", o->output, "Write to FILE (atomically; a device or FIFO in place) instead of stdout")
-      ->type_name("FILE");
-  cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")->check(jobs_range());
-  add_timeout_option(cmd, o->timeout_s);
-  add_limit_options(cmd, o->limits);
-  cmd->add_flag("!--no-progress", o->progress, "Do not log progress");
+  add_output_option(cmd, o->output);
+  add_child_run_options(cmd, o->jobs, o->timeout_s, o->limits, o->progress);
   return {cmd, [o] { return capacity(*o); }};
 }
 

@@ -259,10 +259,7 @@ Command add_check_command(CLI::App& app) {
   cmd->add_option("--variant", o->variant, "Check this variant of each scenario");
   add_set_option(cmd, o->settings, "Override a value in every scenario (repeatable)");
   add_seed_option(cmd, o->seed, "Run with this seed");
-  cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")->check(jobs_range());
-  add_timeout_option(cmd, o->timeout_s);
-  add_limit_options(cmd, o->limits);
-  cmd->add_flag("!--no-progress", o->progress, "Do not log progress");
+  add_child_run_options(cmd, o->jobs, o->timeout_s, o->limits, o->progress);
   return {cmd, [o] { return check(*o); }};
 }
 

@@ -197,13 +197,8 @@ Command add_compare_command(CLI::App& app) {
   add_seed_option(cmd, o->seed, "Run every scenario with this seed");
   cmd->add_option("--format", o->format, "table, json or html (one page with charts)")
       ->check(CLI::IsMember({"table", "json", "html"}));
-  cmd->add_option("-o,--output", o->output, "Write to FILE (atomically; a device or FIFO in place) instead of stdout")
-      ->type_name("FILE");
-  cmd->add_option("-j,--jobs", o->jobs, "Runs in parallel (default: the number of cores)")
-      ->check(jobs_range());
-  add_timeout_option(cmd, o->timeout_s);
-  add_limit_options(cmd, o->limits);
-  cmd->add_flag("!--no-progress", o->progress, "Do not log progress");
+  add_output_option(cmd, o->output);
+  add_child_run_options(cmd, o->jobs, o->timeout_s, o->limits, o->progress);
   return {cmd, [o] { return compare(*o); }};
 }
 

@@ -69,6 +69,19 @@ CLI::Option* add_timeout_option(CLI::App* cmd, double& seconds) {
       ->check(CLI::Range(0.001, 1e7));
 }
 
+void add_child_run_options(CLI::App* cmd, int& jobs, double& timeout_s, LimitOptions& limits, bool& progress) {
+  cmd->add_option("-j,--jobs", jobs, "Runs in parallel (default: the number of cores)")->check(jobs_range());
+  add_timeout_option(cmd, timeout_s);
+  add_limit_options(cmd, limits);
+  cmd->add_flag("!--no-progress", progress, "Do not log progress");
+}
+
+CLI::Option* add_output_option(CLI::App* cmd, std::string& output) {
+  return cmd
+      ->add_option("-o,--output", output, "Write to FILE (atomically; a device or FIFO in place) instead of stdout")
+      ->type_name("FILE");
+}
+
 std::pair<std::string, std::string> split_setting(const std::string& setting) {
   const auto eq = setting.find('=');
   if (eq == std::string::npos) return {setting, ""};

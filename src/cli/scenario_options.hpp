@@ -12,6 +12,7 @@
 
 #include "fleetsim/workflows/scenario_sections.hpp"
 #include "fleetsim/workflows/sweep.hpp"
+#include "resource_guard.hpp"
 
 namespace fleetsim {
 
@@ -33,6 +34,14 @@ CLI::Validator jobs_range();
 
 // Adds `--timeout SECONDS` for a workflow's child runs (ChildLimits).
 CLI::Option* add_timeout_option(CLI::App* cmd, double& seconds);
+
+// What every workflow that runs its scenarios as child processes takes: -j,
+// --timeout, the resource limits passed on to each child, and --no-progress.
+void add_child_run_options(CLI::App* cmd, int& jobs, double& timeout_s, LimitOptions& limits, bool& progress);
+
+// `-o,--output FILE` for a workflow's one written result (atomically; a device
+// or FIFO in place), stdout when absent.
+CLI::Option* add_output_option(CLI::App* cmd, std::string& output);
 
 // "PATH=VALUE" -> {PATH, VALUE}, split at the first '=' (add_set_option
 // guarantees there is one).
