@@ -186,3 +186,22 @@ TEST_CASE("The matrices' roofline has a rounded knee where math and weight reads
   }
   CHECK(model.decode_run_time(run, 5) == Approx(sum));
 }
+
+TEST_CASE("The matrices' time read back for a token count is the one computed for it, exactly", "[roofline]") {
+  // cost() keeps matmul_time() per whole token count; every figure must be
+  // the direct computation's, bit for bit, whatever order the counts come in
+  // (repeated, shrinking, past the kept range, fractional, zero).
+  HardwareSpec knee = h100_node();
+  knee.matmul_knee = 1.5;
+  EngineSettings engine;
+  const RooflineModel model(llama_8b(), knee, engine);
+  for (const double tokens : {128.0, 1.0, 128.0, 4096.0, 7.0, 1.0, 70000.0, 70000.0, 2.5, 0.0, 4096.0}) {
+    IterationShape s;
+    s.prefill_tokens = tokens;
+    s.prefill_attention_pairs = tokens * (tokens + 1.0) / 2.0;
+    const IterationCost c = model.cost(s);
+    const double direct = matmul_time(c.linear_compute_s, c.linear_memory_s, 1.5);
+    CHECK(c.linear_s == direct);
+    CHECK(c.linear_compute_s == Approx(2 * 8.03e9 * tokens / (989e12 * 0.6)));
+  }
+}

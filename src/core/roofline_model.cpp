@@ -147,7 +147,7 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
   c.bytes = weights + kv;
   c.linear_compute_s = linear_flops / flops_per_second_;
   c.linear_memory_s = weights / bytes_per_second_;
-  c.linear_s = matmul_time(c.linear_compute_s, c.linear_memory_s, hardware_.matmul_knee);
+  c.linear_s = linear_time(tokens, c.linear_compute_s, c.linear_memory_s);
   c.attention_compute_s = attention_flops / attention_flops_per_second_;
   c.attention_memory_s = kv / bytes_per_second_;
   c.compute_s = c.linear_compute_s + c.attention_compute_s;
@@ -159,6 +159,16 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
     c.thread_sync_s = thread_sync_s_;
   }
   return c;
+}
+
+double RooflineModel::linear_time(double tokens, double compute_s, double memory_s) const {
+  const auto k = static_cast<std::size_t>(tokens);
+  if (!(tokens >= 0.0) || static_cast<double>(k) != tokens || k >= kLinearMemoTokens)
+    return matmul_time(compute_s, memory_s, hardware_.matmul_knee);
+  if (k >= linear_memo_.size()) linear_memo_.resize(std::min(kLinearMemoTokens, std::max(2 * k, k + 64)), -1.0);
+  double& t = linear_memo_[k];
+  if (t < 0.0) t = matmul_time(compute_s, memory_s, hardware_.matmul_knee);
+  return t;
 }
 
 RooflineModel::DecodeTerms RooflineModel::decode_terms(const DecodeRun& run) const {

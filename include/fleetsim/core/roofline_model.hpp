@@ -19,6 +19,9 @@
 // derives every term.
 #pragma once
 
+#include <cstddef>
+#include <vector>
+
 #include "fleetsim/core/hardware.hpp"
 #include "fleetsim/core/model_spec.hpp"
 #include "fleetsim/core/scenario.hpp"
@@ -172,6 +175,16 @@ class RooflineModel {
   double layer_kernels_s_;     // L * kernels_per_layer * kernel_floor
   double thread_sync_s_;       // L * sync_points_per_layer * barrier_time
   IterationOverhead overhead_;  // the stack's, else the hardware's fixed iteration_overhead
+
+  // The matrices' time, matmul_time() of the compute and weight-read terms,
+  // depends on the iteration's token count alone, and its two pow() calls
+  // were the largest single cost of an iteration: it is computed once per
+  // whole token count below kLinearMemoTokens and read back after (the same
+  // double, so results are bit for bit those of computing it every time).
+  // One model is shared by its pool's replicas on one simulation thread.
+  double linear_time(double tokens, double compute_s, double memory_s) const;
+  static constexpr std::size_t kLinearMemoTokens = 1u << 16;
+  mutable std::vector<double> linear_memo_;  // by tokens; < 0: not computed yet
 };
 
 // KV-cache capacity of one replica, in tokens and in paged blocks:
