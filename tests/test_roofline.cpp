@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <utility>
 
 #include "fleetsim/core/roofline_model.hpp"
 #include "support/fixtures.hpp"
@@ -101,6 +102,39 @@ TEST_CASE("Decode runs in closed form equal the sum of single iterations", "[roo
       CHECK(model.decode_iterations_within(run, n, half) == 250);
       CHECK(model.decode_iterations_within(run, n, half - 1e-9) == 249);
       CHECK(model.decode_iterations_within(run, n, 1e9) == n);
+    }
+  }
+}
+
+TEST_CASE("The iterations of a decode run done by a time are the largest count whose time fits", "[roofline]") {
+  // iterations_within guesses from one side's quadratic and gallops; its
+  // answer must be a plain scan's: the largest k <= limit with time(k) <= t.
+  auto scan = [](const RooflineModel::DecodeTerms& t, long limit, double elapsed) {
+    long k = 0;
+    while (k < limit && t.time(k + 1) <= elapsed) ++k;
+    return k;
+  };
+  RooflineModel::DecodeTerms memory_first;  // memory wins at first, compute from j = 50
+  memory_first.linear = 2e-3;
+  memory_first.fixed = 1e-3;
+  memory_first.a_c = 1e-4;
+  memory_first.b_c = 4e-6;
+  memory_first.a_m = 2e-4;
+  memory_first.b_m = 2e-6;
+  RooflineModel::DecodeTerms compute_first = memory_first;  // compute wins, then memory
+  std::swap(compute_first.a_c, compute_first.a_m);
+  std::swap(compute_first.b_c, compute_first.b_m);
+  RooflineModel::DecodeTerms flat;  // no growth, no attention: a constant step
+  flat.linear = 5e-3;
+  RooflineModel::DecodeTerms zero;  // nothing to do: every iteration fits
+  for (const RooflineModel::DecodeTerms* t : {&memory_first, &compute_first, &flat, &zero}) {
+    for (const long limit : {0L, 1L, 7L, 100L, 1000L}) {
+      for (double elapsed = 0.0; elapsed < 8.0; elapsed = elapsed * 1.7 + 1e-3) {
+        INFO("limit " << limit << ", elapsed " << elapsed);
+        CHECK(t->iterations_within(limit, elapsed) == scan(*t, limit, elapsed));
+        const long k = scan(*t, limit, elapsed);
+        if (k > 0) CHECK(t->iterations_within(limit, t->time(k)) == scan(*t, limit, t->time(k)));
+      }
     }
   }
 }

@@ -223,7 +223,38 @@ void RooflineModel::DecodeTerms::components(long k, double& compute_s, double& m
 }
 
 long RooflineModel::DecodeTerms::iterations_within(long limit, double elapsed) const {
-  long lo = 0, hi = limit;  // invariant: time(lo) <= elapsed
+  if (limit <= 0 || time(1) > elapsed) return 0;
+  // A guess from the side that wins at j = 0 alone, T(k) = (c + a) k + b k (k - 1) / 2,
+  // which is at most the real time, so the guess is at or past the answer;
+  // a gallop from it then brackets the answer, and the bisection below finds
+  // exactly what a bisection over [0, limit] would, in a few calls of time().
+  const bool compute_first = a_c > a_m || (a_c == a_m && b_c > b_m);
+  const double c = linear + fixed + (compute_first ? a_c : a_m), b = compute_first ? b_c : b_m;
+  const double p = c - b / 2.0;
+  const double guess = b > 0.0 ? (std::sqrt(p * p + 2.0 * b * elapsed) - p) / b : (c > 0.0 ? elapsed / c : 1e300);
+  long k = 1;  // also when the guess is not a number
+  if (guess >= static_cast<double>(limit))
+    k = limit;
+  else if (guess > 1.0)
+    k = static_cast<long>(guess);
+  long lo, hi;  // invariant: time(lo) <= elapsed, and time(hi + 1) > elapsed or hi == limit
+  if (time(k) <= elapsed) {
+    lo = k;
+    long step = 1;
+    while (lo + step <= limit && time(lo + step) <= elapsed) {
+      lo += step;
+      step *= 2;
+    }
+    hi = std::min(limit, lo + step - 1);
+  } else {
+    hi = k - 1;
+    long step = 1;
+    while (hi - step >= 1 && time(hi - step + 1) > elapsed) {
+      hi -= step;
+      step *= 2;
+    }
+    lo = std::max(1L, hi - step + 1);
+  }
   while (lo < hi) {
     const long mid = lo + (hi - lo + 1) / 2;
     if (time(mid) <= elapsed)
