@@ -206,7 +206,7 @@ double RooflineModel::DecodeTerms::time(long k) const {
     if (crossing > 0.0 && crossing < static_cast<double>(k))
       split = static_cast<long>(std::ceil(crossing));
   }
-  const bool compute_first = da > 0.0 || (da == 0.0 && db > 0.0);
+  const bool compute_first = compute_leads();
   double attention;
   if (compute_first)
     attention = sum_linear(t.a_c, t.b_c, 0, split) + sum_linear(t.a_m, t.b_m, split, k);
@@ -224,11 +224,13 @@ void RooflineModel::DecodeTerms::components(long k, double& compute_s, double& m
 
 long RooflineModel::DecodeTerms::iterations_within(long limit, double elapsed) const {
   if (limit <= 0 || time(1) > elapsed) return 0;
-  // A guess from the side that wins at j = 0 alone, T(k) = (c + a) k + b k (k - 1) / 2,
-  // which is at most the real time, so the guess is at or past the answer;
-  // a gallop from it then brackets the answer, and the bisection below finds
-  // exactly what a bisection over [0, limit] would, in a few calls of time().
-  const bool compute_first = a_c > a_m || (a_c == a_m && b_c > b_m);
+  // A guess from the attention side that leads at j = 0 alone: with c the
+  // first iteration's time on that side and b its growth per iteration,
+  // T(k) = c k + b k (k - 1) / 2 is at most the real time, so the guess is at
+  // or past the answer; a gallop from it then brackets the answer, and the
+  // bisection below finds exactly what a bisection over [0, limit] would, in
+  // a few calls of time().
+  const bool compute_first = compute_leads();
   const double c = linear + fixed + (compute_first ? a_c : a_m), b = compute_first ? b_c : b_m;
   const double p = c - b / 2.0;
   const double guess = b > 0.0 ? (std::sqrt(p * p + 2.0 * b * elapsed) - p) / b : (c > 0.0 ? elapsed / c : 1e300);

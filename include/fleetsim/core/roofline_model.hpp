@@ -124,6 +124,12 @@ class RooflineModel {
     double a_m = 0.0, b_m = 0.0;  // attention memory:  a_m + b_m * j
     double fixed = 0.0;           // communication, overhead and layer kernels
 
+    // Whether attention's compute side is the larger at j = 0 (it stays so
+    // until the one crossing, if any).
+    bool compute_leads() const {
+      const double da = a_c - a_m, db = b_c - b_m;
+      return da > 0.0 || (da == 0.0 && db > 0.0);
+    }
     // Total time of the first k iterations.
     double time(long k) const;
     // Sum over the first k iterations of compute_s and memory_s (for power).
