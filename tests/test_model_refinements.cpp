@@ -197,6 +197,34 @@ TEST_CASE("Attention runs in the KV cache's type", "[roofline]") {
   CHECK(fallback.attention_compute_s == Approx(fp8_kv.attention_compute_s));
 }
 
+TEST_CASE("An fp16 cache computes at the fp16 peak where the device lists one, else at bf16's", "[roofline][cpu]") {
+  // llama.cpp's f16 KV cache on an Arm socket: bf16 has a matrix instruction
+  // (BFMMLA, 128 FLOP/cycle), fp16 only vector FMAs (64 FLOP/cycle).
+  ModelSpec m = llama_8b();
+  m.weight_dtype = DataType::int8;
+  m.kv_dtype = DataType::fp16;
+  EngineSettings engine;
+  IterationShape s;
+  s.prefill_tokens = 512;
+  s.prefill_attention_pairs = 512.0 * 513.0 / 2.0;
+  const double flops = 4.0 * 32 * 4096 * 512.0 * 513.0 / 2.0;
+  const double share = 0.5;  // one socket (tensor_parallel 1), all its cores, compute efficiency 0.5
+
+  HardwareSpec hw = graviton_socket();
+  const IterationCost without = RooflineModel(m, hw, engine).cost(s);
+  CHECK(without.attention_compute_s == Approx(flops / (16.6e12 * share)));
+
+  hw.peak_flops[DataType::fp16] = 8.3e12;
+  const IterationCost with = RooflineModel(m, hw, engine).cost(s);
+  CHECK(with.attention_compute_s == Approx(flops / (8.3e12 * share)));
+  // The matrices stay on the int8 units.
+  CHECK(with.linear_compute_s == Approx(without.linear_compute_s));
+
+  // A bf16 cache keeps the bf16 peak on the same device.
+  m.kv_dtype = DataType::bf16;
+  CHECK(RooflineModel(m, hw, engine).cost(s).attention_compute_s == Approx(without.attention_compute_s));
+}
+
 TEST_CASE("A unified KV cache makes every token attend over every sequence's cells", "[roofline][kv_layout]") {
   const ModelSpec m = llama_8b();  // 32 layers, attention width 4096, fp16 KV: 128 KiB per token
   EngineSettings per_sequence, unified;

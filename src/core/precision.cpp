@@ -52,8 +52,9 @@ DataType compute_type_for(DataType weights) {
     case DataType::int8:
     case DataType::int4:
       return DataType::int8;
-    case DataType::bf16:
     case DataType::fp16:
+      return DataType::fp16;
+    case DataType::bf16:
       return DataType::bf16;
   }
   return DataType::bf16;
