@@ -313,6 +313,30 @@ models:
   CHECK(r.scenario->models.at(0).kv_bytes_per_token() == Approx(2.0 * 32 * 8 * 128));
 }
 
+TEST_CASE("An entry that changes its base's peaks and leaves one out is warned; adding a type is not", "[loader]") {
+  // The fixed catalog's H100 lists bf16 989 and fp8 1979 TFLOP/s.
+  auto load = [](const std::string& peaks) {
+    return load_scenario_text(kMinimal + "hardware:\n  h100-p5.48xlarge: {peak_flops: " + peaks + "}\n", "peaks.yaml",
+                              fixed_catalog());
+  };
+  const LoadResult halved = load("{bf16: 494.5TFLOPS}");
+  INFO(all_messages(halved));
+  REQUIRE(halved.ok());
+  REQUIRE(halved.diagnostics.size() == 1);
+  const Diagnostic& d = halved.diagnostics[0];
+  CHECK(d.severity == Severity::warning);
+  CHECK(d.key_path == "hardware.h100-p5.48xlarge.peak_flops.fp8");
+  CHECK_THAT(d.message, Catch::Contains("keeps the base entry's 1979 TFLOP/s, while this entry changes bf16"));
+  // The entries still merge: the warning does not change the figures.
+  const HardwareSpec& h = halved.scenario->pools[0].hardware;
+  CHECK(h.peak_flops.at(DataType::bf16) == Approx(494.5e12));
+  CHECK(h.peak_flops.at(DataType::fp8) == Approx(1979e12));
+
+  CHECK(load("{int8: 1979TOPS}").diagnostics.empty());                    // a type added
+  CHECK(load("{bf16: 494.5TFLOPS, fp8: 989TFLOPS}").diagnostics.empty()); // every type restated
+  CHECK(load("{bf16: 989TFLOPS}").diagnostics.empty());                   // the base's own rate
+}
+
 TEST_CASE("A new model can be defined completely, with parameter-count suffixes", "[loader]") {
   const std::string text = R"(name: moe
 models:

@@ -1,6 +1,7 @@
 #include "hardware_entry.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "kv_tier_reader.hpp"
 #include "model_entry.hpp"
@@ -55,12 +56,28 @@ void read_peak_flops(YamlReader& reader, const YAML::Node& map, const std::strin
   if (!reader.expect_map(map, path, "give peak FLOP/s per data type, e.g. {bf16: 989TFLOPS, fp8: 1979TFLOPS}"))
     return;
   if (!inherited) hw.peak_flops.clear();
+  const auto base = hw.peak_flops;
+  std::vector<std::string> rescaled;  // types the base lists, given another rate: other cores, clock or chip
   for (auto it = map.begin(); it != map.end(); ++it) {
     const std::string key_path = it->first.IsScalar() ? child_path(path, it->first.Scalar()) : path;
     const auto type = reader.choice(it->first, key_path, data_type_choices(), "data type");
     const auto flops = reader.quantity(it->second, key_path, Dimension::flops, greater_than(0));
-    if (type && flops) hw.peak_flops[*type] = *flops;
+    if (type && flops) {
+      const auto was = base.find(*type);
+      if (was != base.end() && was->second != *flops) rescaled.emplace_back(to_string(*type));
+      hw.peak_flops[*type] = *flops;
+    }
   }
+  // Entries merge, which is what adding a type to a catalog entry wants; but
+  // an entry that rescales the base's rates and leaves one out keeps that one
+  // at the base's cores and clock (an Arm socket's fp16, below its bf16).
+  if (!rescaled.empty())
+    for (const auto& [type, flops] : base)
+      if (!YamlReader::get(map, std::string(to_string(type))).IsDefined())
+        reader.warning(map, child_path(path, std::string(to_string(type))),
+                       fmt::format("keeps the base entry's {:.4g} TFLOP/s, while this entry changes {}",
+                                   flops / 1e12, fmt::join(rescaled, " and ")),
+                       fmt::format("restate {} for this entry's cores and clock", to_string(type)));
   if (hw.peak_flops.empty() && map.size() == 0)
     reader.error(map, path, "expected peak FLOP/s for at least one data type, found an empty map",
                  "e.g. {bf16: 989TFLOPS, fp8: 1979TFLOPS}");
