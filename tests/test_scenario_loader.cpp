@@ -313,7 +313,7 @@ models:
   CHECK(r.scenario->models.at(0).kv_bytes_per_token() == Approx(2.0 * 32 * 8 * 128));
 }
 
-TEST_CASE("An entry that changes its base's peaks and leaves one out is warned; adding a type is not", "[loader]") {
+TEST_CASE("An entry that changes its base's peaks and leaves one out is warned, adding a type is not", "[loader]") {
   // The fixed catalog's H100 lists bf16 989 and fp8 1979 TFLOP/s.
   auto load = [](const std::string& peaks) {
     return load_scenario_text(kMinimal + "hardware:\n  h100-p5.48xlarge: {peak_flops: " + peaks + "}\n", "peaks.yaml",
