@@ -22,6 +22,14 @@ ModelSpec mixtral() {
   return m;
 }
 
+// One prompt of `tokens` new tokens and no cached prefix: the causal triangle.
+IterationShape whole_prompt(double tokens) {
+  IterationShape s;
+  s.prefill_tokens = tokens;
+  s.prefill_attention_pairs = tokens * (tokens + 1) / 2;
+  return s;
+}
+
 }  // namespace
 
 TEST_CASE("Bits per weight set the bytes a decode streams, scales included", "[roofline][formats]") {
@@ -179,9 +187,7 @@ TEST_CASE("Attention runs in the KV cache's type", "[roofline]") {
   m.weight_dtype = DataType::fp8;
   m.kv_dtype = DataType::bf16;
   EngineSettings engine;
-  IterationShape s;
-  s.prefill_tokens = 4096;
-  s.prefill_attention_pairs = 4096.0 * 4097.0 / 2.0;
+  const IterationShape s = whole_prompt(4096);
   const IterationCost bf16_kv = RooflineModel(m, h100_node(), engine).cost(s);
   CHECK(bf16_kv.linear_compute_s == Approx(2 * 8.03e9 * 4096 / (1979e12 * 0.6)));
   CHECK(bf16_kv.attention_compute_s == Approx(4.0 * 32 * 4096 * 4096.0 * 4097.0 / 2.0 / (989e12 * 0.6)));
@@ -204,9 +210,7 @@ TEST_CASE("An fp16 cache computes at the fp16 peak where the device lists one, e
   m.weight_dtype = DataType::int8;
   m.kv_dtype = DataType::fp16;
   EngineSettings engine;
-  IterationShape s;
-  s.prefill_tokens = 512;
-  s.prefill_attention_pairs = 512.0 * 513.0 / 2.0;
+  const IterationShape s = whole_prompt(512);
   const double flops = 4.0 * 32 * 4096 * 512.0 * 513.0 / 2.0;
   const double share = 0.5;  // one socket (tensor_parallel 1), all its cores, compute efficiency 0.5
 
