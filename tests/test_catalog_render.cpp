@@ -151,3 +151,34 @@ TEST_CASE("Built-in catalog renders every entry with its sources", "[catalog][re
     }
   }
 }
+
+namespace {
+
+// The JSON with every "sources" member taken out, at any depth.
+nlohmann::json without_sources_members(nlohmann::json j) {
+  if (j.is_object()) {
+    j.erase("sources");
+    for (auto& [key, value] : j.items()) value = without_sources_members(value);
+  } else if (j.is_array()) {
+    for (auto& value : j) value = without_sources_members(value);
+  }
+  return j;
+}
+
+}  // namespace
+
+TEST_CASE("The built-in catalog read without its sources has every figure of the whole one",
+          "[catalog][render]") {
+  const Catalog& whole = Catalog::builtin();
+  const Catalog& figures = Catalog::builtin_figures();
+  const auto whole_json = nlohmann::json::parse(fleetsim::render_catalog_json(whole));
+  const auto figures_json = nlohmann::json::parse(fleetsim::render_catalog_json(figures));
+  CHECK(without_sources_members(whole_json) == without_sources_members(figures_json));
+  REQUIRE(figures.hardware().size() == whole.hardware().size());
+  for (std::size_t i = 0; i < whole.hardware().size(); ++i) {
+    CHECK_FALSE(whole.hardware()[i].sources.empty());
+    CHECK(figures.hardware()[i].sources.empty());
+  }
+  for (const auto& s : figures.stacks()) CHECK(s.sources.empty());
+  for (const auto& m : figures.models()) CHECK(m.sources.empty());
+}

@@ -18,9 +18,18 @@ std::string& file_name() {
   return name;
 }
 
+bool& sources_kept() {
+  static bool kept = false;
+  return kept;
+}
+
+const Catalog& builtin() { return sources_kept() ? Catalog::builtin() : Catalog::builtin_figures(); }
+
 }  // namespace
 
-const Catalog& active_catalog() { return overlaid() ? *overlaid() : Catalog::builtin(); }
+const Catalog& active_catalog() { return overlaid() ? *overlaid() : builtin(); }
+
+void keep_catalog_sources() { sources_kept() = true; }
 
 const std::string& catalog_file() { return file_name(); }
 
@@ -32,7 +41,7 @@ bool use_catalog_file(const std::string& path) {
     return false;
   }
   std::vector<Diagnostic> diagnostics;
-  auto catalog = overlay_catalog(Catalog::builtin(), *text, path, diagnostics);
+  auto catalog = overlay_catalog(builtin(), *text, path, diagnostics);
   for (const auto& d : diagnostics) std::cerr << d.format() << "\n";
   if (!catalog) {
     std::cerr << path << ": the catalog file has errors, nothing was run\n";

@@ -10,6 +10,11 @@ namespace fleetsim {
 
 const Catalog& active_catalog();
 
+// Makes the built-in catalog under active_catalog() the one with its entries'
+// sources (Catalog::builtin) rather than the figures alone
+// (Catalog::builtin_figures). Call before active_catalog or use_catalog_file.
+void keep_catalog_sources();
+
 // Reads FILE and lays it over the built-in catalog for the rest of the run.
 // False, with the reasons printed on stderr, when FILE cannot be read or has
 // errors.

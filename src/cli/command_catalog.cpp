@@ -26,7 +26,8 @@ Command add_catalog_command(CLI::App& app) {
             return emit(o->format == "json" ? render_catalog_json(catalog, formats)
                                             : render_catalog_table(catalog, formats),
                         o->output);
-          }};
+          },
+          /*shows_catalog_sources=*/true};
 }
 
 }  // namespace fleetsim

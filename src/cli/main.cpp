@@ -89,6 +89,8 @@ int main_with_exceptions(int argc, char** argv) {
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(global.log_level));
 
+  for (const auto& command : commands)
+    if (command.app->parsed() && command.shows_catalog_sources) keep_catalog_sources();
   if (!global.catalog_path.empty() && !use_catalog_file(global.catalog_path)) return kExitInvalidInput;
   for (const auto& command : commands)
     if (command.app->parsed()) return finish_standard_output(command.action());

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "catalog_reader.hpp"
+#include "catalog_without_sources.hpp"
 #include "hardware_entry.hpp"
 #include "model_entry.hpp"
 #include "stack_entry.hpp"
@@ -162,20 +163,37 @@ const ServingStack* Catalog::find_stack(const std::string& name) const {
   return nullptr;
 }
 
+namespace {
+
+// The compiled-in files, whole or without their `sources:` maps (`cut`).
+Catalog read_builtin(bool cut) {
+  const auto text = [cut](const char* yaml) { return cut ? without_sources(yaml) : std::string(yaml); };
+  std::vector<Diagnostic> diagnostics;
+  auto parsed = read_catalog(text(catalog_data::kHardwareYaml), "src/catalog/hardware.yaml (built in)",
+                             text(catalog_data::kModelsYaml), "src/catalog/models.yaml (built in)", diagnostics);
+  auto stacks = read_entries<ServingStack>(
+      text(catalog_data::kStacksYaml), "src/catalog/stacks.yaml (built in)", "stacks", diagnostics,
+      [](YamlReader& r, const YAML::Node& node, const std::string& path, const std::string& name) {
+        return read_stack_entry(r, node, path, name, nullptr);
+      });
+  for (const auto& d : diagnostics)
+    if (d.is_error()) {
+      // The cut text's line numbers are not the file's: say where in the file.
+      if (cut) return read_builtin(false);
+      throw InputError(std::move(diagnostics));
+    }
+  return Catalog(parsed->hardware(), parsed->models(), std::move(stacks));
+}
+
+}  // namespace
+
 const Catalog& Catalog::builtin() {
-  static const Catalog catalog = [] {
-    std::vector<Diagnostic> diagnostics;
-    auto parsed = read_catalog(catalog_data::kHardwareYaml, "src/catalog/hardware.yaml (built in)",
-                               catalog_data::kModelsYaml, "src/catalog/models.yaml (built in)", diagnostics);
-    auto stacks = read_entries<ServingStack>(
-        catalog_data::kStacksYaml, "src/catalog/stacks.yaml (built in)", "stacks", diagnostics,
-        [](YamlReader& r, const YAML::Node& node, const std::string& path, const std::string& name) {
-          return read_stack_entry(r, node, path, name, nullptr);
-        });
-    for (const auto& d : diagnostics)
-      if (d.is_error()) throw InputError(std::move(diagnostics));
-    return Catalog(parsed->hardware(), parsed->models(), std::move(stacks));
-  }();
+  static const Catalog catalog = read_builtin(false);
+  return catalog;
+}
+
+const Catalog& Catalog::builtin_figures() {
+  static const Catalog catalog = read_builtin(true);
   return catalog;
 }
 
