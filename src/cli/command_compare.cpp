@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "active_catalog.hpp"
 #include "child_runs.hpp"
 #include "cli_support.hpp"
 #include "commands.hpp"
@@ -59,7 +60,7 @@ std::optional<std::vector<Entry>> entries(const CompareOptions& o, const Overrid
     }
     const std::string& file = o.scenarios.front();
     // Only for the names of the variants: the runs are validated (and their errors printed) later.
-    const LoadResult base = load_scenario_file_with_sections(file);
+    const LoadResult base = load_scenario_file_with_sections(file, active_catalog());
     std::vector<std::string> names = o.variants;
     if (o.all_variants) {
       names = {""};
