@@ -116,3 +116,30 @@ TEST_CASE("Agenda: agrees with a sorted reference under random schedules and rep
     }
   }
 }
+
+TEST_CASE("Agenda: arrivals of one time come after the events already due then, and together", "[engine]") {
+  EventAgenda agenda(2);
+  const auto arrival = [](std::uint32_t w) { return AgendaEvent{AgendaEvent::Kind::session_arrival, w}; };
+  agenda.schedule(1.0, arrival(0));  // scheduled first
+  agenda.schedule(1.0, replica(1));  // due at the same time, scheduled later
+  agenda.schedule(1.0, tool(4));
+  agenda.schedule(0.5, arrival(1));
+  agenda.schedule(1.0, arrival(2));
+  std::vector<std::pair<AgendaEvent::Kind, std::uint32_t>> out;
+  AgendaEvent e;
+  while (agenda.pop_due(1.0, e)) {
+    out.emplace_back(e.kind, e.target);
+    // The first arrival at 1.0 wakes replica 0, which starts in an event of
+    // its own at 1.0: after the other arrival of that time.
+    if (e.kind == AgendaEvent::Kind::session_arrival && e.target == 0) agenda.schedule(1.0, replica(0));
+  }
+  const std::vector<std::pair<AgendaEvent::Kind, std::uint32_t>> expected = {
+      {AgendaEvent::Kind::session_arrival, 1},  // earlier: first
+      {AgendaEvent::Kind::replica, 1},          // due at 1.0 before the arrivals of 1.0
+      {AgendaEvent::Kind::tool_call, 4},
+      {AgendaEvent::Kind::session_arrival, 0},  // the arrivals of 1.0, together
+      {AgendaEvent::Kind::session_arrival, 2},
+      {AgendaEvent::Kind::replica, 0}};         // then what they scheduled for 1.0
+  CHECK(out == expected);
+  CHECK(agenda.empty());
+}

@@ -10,22 +10,22 @@ void EventAgenda::clear_popped() {
   if (replicas_.at(popped_.target).order == popped_.order) replicas_.set(popped_.target, Due{});
 }
 
-void EventAgenda::push_tool(const Due& due) {
-  std::size_t i = tools_.size();
-  tools_.push_back(due);
+void EventAgenda::heap_push(std::vector<Due>& heap, const Due& due) {
+  std::size_t i = heap.size();
+  heap.push_back(due);
   while (i > 0) {
     const std::size_t parent = (i - 1) / 4;
-    if (!(due < tools_[parent])) break;
-    tools_[i] = tools_[parent];
+    if (!(due < heap[parent])) break;
+    heap[i] = heap[parent];
     i = parent;
   }
-  tools_[i] = due;
+  heap[i] = due;
 }
 
-void EventAgenda::pop_tool() {
-  const Due last = tools_.back();
-  tools_.pop_back();
-  const std::size_t n = tools_.size();
+void EventAgenda::heap_pop(std::vector<Due>& heap) {
+  const Due last = heap.back();
+  heap.pop_back();
+  const std::size_t n = heap.size();
   if (n == 0) return;
   std::size_t i = 0;
   for (;;) {
@@ -34,42 +34,57 @@ void EventAgenda::pop_tool() {
     std::size_t least = first;
     const std::size_t end = first + 4 < n ? first + 4 : n;
     for (std::size_t c = first + 1; c < end; ++c)
-      if (tools_[c] < tools_[least]) least = c;
-    if (!(tools_[least] < last)) break;
-    tools_[i] = tools_[least];
+      if (heap[c] < heap[least]) least = c;
+    if (!(heap[least] < last)) break;
+    heap[i] = heap[least];
     i = least;
   }
-  tools_[i] = last;
+  heap[i] = last;
 }
 
 void EventAgenda::schedule(double at_s, const AgendaEvent& event) {
+  if (event.kind == AgendaEvent::Kind::session_arrival) {
+    heap_push(arrivals_, Due{at_s, kArrivalOrder | next_arrival_order_++, event.target, event.kind});
+    return;
+  }
   const Due due{at_s, next_order_++, event.target, event.kind};
   if (event.kind == AgendaEvent::Kind::replica)
     replicas_.set(event.target, due);
   else
-    push_tool(due);
+    heap_push(tools_, due);
 }
 
 double EventAgenda::next_at() {
   clear_popped();
-  const double tool = tools_.empty() ? kNever : tools_.front().at_s;
-  const double replica = replicas_.min().at_s;
-  return tool < replica ? tool : replica;
+  double at = replicas_.min().at_s;
+  if (!tools_.empty() && tools_.front().at_s < at) at = tools_.front().at_s;
+  if (!arrivals_.empty() && arrivals_.front().at_s < at) at = arrivals_.front().at_s;
+  return at;
 }
 
 bool EventAgenda::pop_due(double now, AgendaEvent& event) {
   clear_popped();
-  const Due& replica = replicas_.min();
-  const bool tool_first = !tools_.empty() && tools_.front() < replica;
-  const Due& next = tool_first ? tools_.front() : replica;
-  if (next.at_s > now || next.at_s == kNever) return false;
-  if (tool_first) {
-    event = {next.kind, next.target};
-    pop_tool();
-  } else {
-    event = {AgendaEvent::Kind::replica, next.target};
-    popped_ = next;
+  // The arrivals of one instant come out together, before what the first
+  // of them scheduled for that instant.
+  if (!arrivals_.empty() && arrivals_.front().at_s == arrival_instant_) {
+    event = {AgendaEvent::Kind::session_arrival, arrivals_.front().target};
+    heap_pop(arrivals_);
+    return true;
+  }
+  const Due* next = &replicas_.min();
+  if (!tools_.empty() && tools_.front() < *next) next = &tools_.front();
+  if (!arrivals_.empty() && arrivals_.front() < *next) next = &arrivals_.front();
+  if (next->at_s > now || next->at_s == kNever) return false;
+  event = {next->kind, next->target};
+  arrival_instant_ = kNoInstant;
+  if (next->kind == AgendaEvent::Kind::replica) {
+    popped_ = *next;
     popped_pending_ = true;
+  } else if (next->kind == AgendaEvent::Kind::session_arrival) {
+    arrival_instant_ = next->at_s;
+    heap_pop(arrivals_);
+  } else {
+    heap_pop(tools_);
   }
   return true;
 }

@@ -1,6 +1,6 @@
-// The SimGrid edge: a platform with one host per fleet node, one actor per
-// workload generating sessions, one kernel timer driving the fleet's own event
-// queue (replicas' serving loops and the end of tool calls), and the host
+// The SimGrid edge: a platform with one host per fleet node, one kernel timer
+// driving the fleet's own event queue (session arrivals, replicas' serving
+// loops, the end of tool calls), an actor that ends the run, and the host
 // energy plugin integrating each node's baseline power. Sessions and calls
 // are plain data in FleetModel.
 #include "fleetsim/engine/simulation.hpp"
@@ -42,22 +42,26 @@ namespace {
 
 // Host speed is irrelevant: iteration times come from the roofline model.
 constexpr double kHostSpeed = 1e9;
+// Arrivals of a workload this close start together, at the first one's time:
+// SimGrid's timing precision (its precision/timing, 1e-9 s), which merged
+// them when each workload's arrivals were an actor's sleeps.
+constexpr double kOneInstant_s = 1e-9;
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 struct RunControl {
   double horizon_s = kInfinity;          // arrivals stop here (duration mode)
   std::int64_t session_limit = -1;       // arrivals stop after this many (count mode)
   std::int64_t sessions_started = 0;
-  int sources_running = 0;
-  sg4::SemaphorePtr drained;             // count mode: released when the last session ends
+  int sources_running = 0;               // workloads whose arrivals have not stopped
+  sg4::SemaphorePtr drained;             // count mode: released when the arrivals have stopped and the last session ended
   bool progress = false;
   std::chrono::steady_clock::time_point last_progress;
   std::function<void(double, long)> watchdog;  // SimulationOptions::on_progress
   long watched = 0;                            // events at the watchdog's last call
-  // When each actor (the sources, by workload, then the warm-up mark) next
-  // wakes by itself; infinity for one that waits for the fleet or is done.
-  // The event queue runs ahead of SimGrid's clock up to just before the
-  // earliest (EngineEventSink::quiet_until).
+  // When each actor (the run's end, then the warm-up mark) next wakes by
+  // itself; infinity for one that waits for the fleet or is done. The event
+  // queue runs ahead of SimGrid's clock up to just before the earliest
+  // (EngineEventSink::quiet_until).
   std::vector<double> wakes;
   bool run_ahead = true;  // false: KV transfers are SimGrid activities, on its clock
 };
@@ -68,6 +72,22 @@ void watch(RunControl& rc, long events, double now) {
   if (!rc.watchdog || events - rc.watched < 4096) return;
   rc.watched = events;
   rc.watchdog(now, events);
+}
+
+void report_progress(RunControl& rc, const FleetModel& fleet, double t) {
+  if (!rc.progress) return;
+  const auto wall = std::chrono::steady_clock::now();
+  if (wall - rc.last_progress < std::chrono::seconds(2)) return;
+  rc.last_progress = wall;
+  if (std::isfinite(rc.horizon_s))
+    spdlog::info("simulated {:.0f} of {:.0f} s ({:.0f}%), {} sessions in flight", t, rc.horizon_s,
+                 100.0 * t / rc.horizon_s, fleet.sessions_in_flight());
+  else if (rc.session_limit >= 0)
+    spdlog::info("simulated {:.0f} s, {} of {} sessions started, {} in flight", t, rc.sessions_started,
+                 rc.session_limit, fleet.sessions_in_flight());
+  else  // traces replayed to their end
+    spdlog::info("simulated {:.0f} s, {} sessions started, {} in flight", t, rc.sessions_started,
+                 fleet.sessions_in_flight());
 }
 
 class SimGridDriver : public FleetDriver, public EngineEventSink {
@@ -136,6 +156,46 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
     fleet_.timer_fired(token);
     watch(rc_, events_, now());
   }
+  // Each workload's first session is put on the agenda (at time 0, from the
+  // run's end actor). Each workload draws its own arrival stream, as its
+  // own actor did before arrivals became the queue's events.
+  void start_arrivals() {
+    const Scenario& sc = fleet_.scenario();
+    for (std::uint32_t w = 0; w < sc.workloads.size(); ++w) {
+      const Workload& wl = sc.workloads[w];
+      arrivals_.emplace_back(wl.arrivals, Rng(sc.simulation.seed, stable_hash("arrivals/" + wl.name)));
+      next_arrival_.push_back(0.0);
+      pending_.push_back(0);
+      if (rc_.session_limit == 0 || !next_arrival(w, 0.0)) {
+        stop_arrivals();
+        continue;
+      }
+      pending_[w] = 1;
+      queue_.schedule(next_arrival_[w], {AgendaEvent::Kind::session_arrival, w});
+    }
+  }
+  // A session of the workload arrives, and with it every later one of the
+  // workload due within kOneInstant_s, so that their calls meet in one plan:
+  // the replicas they wake start in events of their own, after these. A
+  // trace's sessions can share one time, and scenarios write "at once" as a
+  // rate such as 1e12/s (validation/h200-pytorch-8b.yaml). In count mode the
+  // session that reaches the count stops every workload's arrivals.
+  void arrive(std::uint32_t w) {
+    if (!pending_[w]) return;  // stopped when the count was reached
+    pending_[w] = 0;
+    const double t = next_arrival_[w];
+    for (;;) {
+      ++rc_.sessions_started;
+      ++events_;
+      fleet_.start_session(w);
+      report_progress(rc_, fleet_, now());
+      if (rc_.session_limit >= 0 && rc_.sessions_started >= rc_.session_limit) return stop_all_arrivals();
+      if (!next_arrival(w, next_arrival_[w])) return stop_arrivals();
+      if (next_arrival_[w] - t > kOneInstant_s) break;
+    }
+    pending_[w] = 1;
+    queue_.schedule(next_arrival_[w], {AgendaEvent::Kind::session_arrival, w});
+  }
   // Count mode: the last session to end lets the waiting source finish the
   // run. Inside a firing the release waits for SimGrid's clock to reach this
   // instant (the source must stop the run now, not where the queue has run
@@ -164,6 +224,8 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
     } else if (event.kind == AgendaEvent::Kind::tool_call) {
       ++events_;
       fleet_.tool_finished(event.target);
+    } else if (event.kind == AgendaEvent::Kind::session_arrival) {
+      arrive(event.target);
     } else {
       fleet_.timer_fired(event.target);
     }
@@ -186,6 +248,26 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
   }
 
  private:
+  // Draws the workload's next arrival after `after` into next_arrival_;
+  // false when there is none before the horizon.
+  bool next_arrival(std::uint32_t w, double after) {
+    const double t = fleet_.streams_trace(w) ? fleet_.next_streamed_start(w) : arrivals_[w].next_after(after);
+    if (!(t < rc_.horizon_s) || !std::isfinite(t)) return false;
+    next_arrival_[w] = t;
+    return true;
+  }
+  // A workload's arrivals stop; once none is left, count mode ends the run
+  // with its last session (now, if none is in flight).
+  void stop_arrivals() {
+    --rc_.sources_running;
+    session_ended();
+  }
+  void stop_all_arrivals() {
+    for (auto& p : pending_)
+      if (std::exchange(p, 0) != 0) --rc_.sources_running;
+    stop_arrivals();  // the workload that reached the count
+  }
+
   FleetModel& fleet_;
   RunControl& rc_;
   long& events_;
@@ -208,56 +290,21 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
   std::vector<sg4::CommPtr> finished_;
   bool stopped_ = false;
   bool release_pending_ = false;  // session_ended() held for caught_up()
+  std::vector<ArrivalGenerator> arrivals_;  // by workload
+  std::vector<double> next_arrival_;        // by workload: the arrival on the agenda
+  std::vector<char> pending_;               // by workload: its next arrival is on the agenda
 };
 
-void report_progress(RunControl& rc, const FleetModel& fleet) {
-  if (!rc.progress) return;
-  const auto wall = std::chrono::steady_clock::now();
-  if (wall - rc.last_progress < std::chrono::seconds(2)) return;
-  rc.last_progress = wall;
-  const double t = sg4::Engine::get_clock();
+// The actor that ends the run: at the horizon (duration mode), or once every
+// workload's arrivals have stopped and the last session has ended (count
+// mode), it cancels what is left. The sessions themselves arrive as events of
+// the queue (SimGridDriver::arrive).
+void run_end(FleetModel& fleet, SimGridDriver& driver, RunControl& rc) {
+  simgrid::kernel::actor::simcall_answered([&driver] { driver.start_arrivals(); });
   if (std::isfinite(rc.horizon_s))
-    spdlog::info("simulated {:.0f} of {:.0f} s ({:.0f}%), {} sessions in flight", t, rc.horizon_s,
-                 100.0 * t / rc.horizon_s, fleet.sessions_in_flight());
-  else if (rc.session_limit >= 0)
-    spdlog::info("simulated {:.0f} s, {} of {} sessions started, {} in flight", t, rc.sessions_started,
-                 rc.session_limit, fleet.sessions_in_flight());
-  else  // traces replayed to their end
-    spdlog::info("simulated {:.0f} s, {} sessions started, {} in flight", t, rc.sessions_started,
-                 fleet.sessions_in_flight());
-}
-
-// One actor per workload: sessions arrive, and in count mode the last source
-// to finish waits for the fleet to drain so that the run ends then. The fleet
-// is driven by kernel events, so the actor enters it through a simcall.
-void session_source(FleetModel& fleet, SimGridDriver& driver, RunControl& rc, std::uint32_t workload, long& events) {
-  const Scenario& sc = fleet.scenario();
-  const Workload& w = sc.workloads[workload];
-  ArrivalGenerator arrivals(w.arrivals, Rng(sc.simulation.seed, stable_hash("arrivals/" + w.name)));
-  // A streamed trace's starts come from its feed, in the fleet model.
-  const bool streamed = fleet.streams_trace(workload);
-  const auto next_after = [&](double after) {
-    return streamed ? fleet.next_streamed_start(workload) : arrivals.next_after(after);
-  };
-  double t = next_after(0.0);
-  while (t < rc.horizon_s && std::isfinite(t)) {
-    if (rc.session_limit >= 0 && rc.sessions_started >= rc.session_limit) break;
-    rc.wakes[workload] = t;
-    sg4::this_actor::sleep_until(t);
-    if (rc.session_limit >= 0 && rc.sessions_started >= rc.session_limit) break;
-    ++rc.sessions_started;
-    ++events;
-    simgrid::kernel::actor::simcall_answered([&fleet, workload] { fleet.start_session(workload); });
-    report_progress(rc, fleet);
-    watch(rc, events, t);
-    t = next_after(t);
-  }
-  --rc.sources_running;
-  rc.wakes[workload] = rc.horizon_s;  // infinity in count mode: then it waits for the fleet
-  if (std::isfinite(rc.horizon_s)) sg4::this_actor::sleep_until(rc.horizon_s);
-  if (rc.sources_running > 0) return;
-  if (!std::isfinite(rc.horizon_s))
-    while (fleet.sessions_in_flight() > 0) rc.drained->acquire();
+    sg4::this_actor::sleep_until(rc.horizon_s);
+  else
+    while (rc.sources_running > 0 || fleet.sessions_in_flight() > 0) rc.drained->acquire();
   simgrid::kernel::actor::simcall_answered([&driver] { driver.stop_all(); });
 }
 
@@ -377,12 +424,8 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
 
   rc.sources_running = static_cast<int>(scenario.workloads.size());
   rc.run_ahead = !kv_network;
-  // Unknown (0: no running ahead) until each source sets its own as it starts.
-  rc.wakes.assign(scenario.workloads.size(), 0.0);
-  rc.wakes.push_back(scenario.simulation.warmup_s > 0 ? 0.0 : kInfinity);
-  for (std::uint32_t w = 0; w < scenario.workloads.size(); ++w)
-    sg4::Actor::create(fmt::format("sessions-{}", w), control,
-                       [&fleet, &driver, &rc, w, &events] { session_source(fleet, driver, rc, w, events); });
+  rc.wakes = {rc.horizon_s, scenario.simulation.warmup_s > 0 ? 0.0 : kInfinity};
+  sg4::Actor::create("run-end", control, [&fleet, &driver, &rc] { run_end(fleet, driver, rc); });
 
   // Baseline energy at the start of the measured window.
   const double warmup = scenario.simulation.warmup_s;
