@@ -166,12 +166,10 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
       arrivals_.emplace_back(wl.arrivals, Rng(sc.simulation.seed, stable_hash("arrivals/" + wl.name)));
       next_arrival_.push_back(0.0);
       pending_.push_back(0);
-      if (rc_.session_limit == 0 || !next_arrival(w, 0.0)) {
+      if (rc_.session_limit == 0 || !next_arrival(w, 0.0))
         stop_arrivals();
-        continue;
-      }
-      pending_[w] = 1;
-      queue_.schedule(next_arrival_[w], {AgendaEvent::Kind::session_arrival, w});
+      else
+        put_on_agenda(w);
     }
   }
   // A session of the workload arrives, and with it every later one of the
@@ -193,8 +191,7 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
       if (!next_arrival(w, next_arrival_[w])) return stop_arrivals();
       if (next_arrival_[w] - t > kOneInstant_s) break;
     }
-    pending_[w] = 1;
-    queue_.schedule(next_arrival_[w], {AgendaEvent::Kind::session_arrival, w});
+    put_on_agenda(w);
   }
   // Count mode: the last session to end lets the waiting source finish the
   // run. Inside a firing the release waits for SimGrid's clock to reach this
@@ -255,6 +252,10 @@ class SimGridDriver : public FleetDriver, public EngineEventSink {
     if (!(t < rc_.horizon_s) || !std::isfinite(t)) return false;
     next_arrival_[w] = t;
     return true;
+  }
+  void put_on_agenda(std::uint32_t w) {
+    pending_[w] = 1;
+    queue_.schedule(next_arrival_[w], {AgendaEvent::Kind::session_arrival, w});
   }
   // A workload's arrivals stop; once none is left, count mode ends the run
   // with its last session (now, if none is in flight).

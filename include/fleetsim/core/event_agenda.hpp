@@ -5,8 +5,8 @@
 // A replica has at most one pending event, replaced whenever its plan changes
 // (a call joining a decode run moves its end). So replica events sit in a
 // tournament tree with one leaf per replica, updated in place: no stale
-// entries, no search to cancel. Tool calls, fleet timers and arrivals are
-// never cancelled and wait in a plain heap. Events due at the same time come out
+// entries, no search to cancel. Tool calls and fleet timers are never
+// cancelled and wait in a plain heap. Events due at the same time come out
 // in the order they were scheduled, which keeps runs deterministic.
 //
 // Session arrivals wait in a heap of their own and keep the order they had
