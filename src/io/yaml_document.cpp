@@ -76,6 +76,97 @@ class DocumentProbe final : public YAML::EventHandler {
   YAML::Mark first_;
 };
 
+// Whether the text holds a further document after the one `root` was loaded
+// from: the stream probed one document at a time, never with YAML::LoadAll
+// (yaml-cpp 0.7's parser does not consume a ',' where a document's root
+// should start, and yields empty documents at the same place for ever:
+// LoadAll then never returns; found by fuzz/fuzz_scenario_loader). Reports a
+// second document, or that endless empty one, and returns false.
+bool single_document(YamlReader& reader, const std::string& text) {
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  int previous_null_at = -1;  // where the last empty document was seen
+  for (int index = 1;; ++index) {
+    DocumentProbe document;
+    if (!parser.HandleNextDocument(document)) return true;
+    const YAML::Mark& at = document.first();
+    if (document.only_null()) {
+      if (at.pos == previous_null_at) {
+        reader.error_at(at.line + 1, at.column + 1, "", "YAML syntax error: a value cannot start here",
+                        "a ',' separates items only inside [ ] or { }; quote a value that starts with ','");
+        return false;
+      }
+      previous_null_at = at.pos;
+    } else if (index > 1 && document.nodes() > 0) {
+      reader.error_at(at.line + 1, at.column + 1, "",
+                      fmt::format("the file holds a second YAML document (document {}, after a \"---\" line); "
+                                  "expected one document",
+                                  index),
+                      "put each scenario in its own file, or use variants: for alternatives in one file");
+      return false;
+    }
+  }
+}
+
+// Whether nothing can follow the document `root` was loaded from, seen from
+// the text alone, so that probing the stream (a second full parse, half of
+// reading a large file) can be skipped. Only for a block map at column c, the
+// form of every file fleetsim reads: such a map ends only at a token in
+// column c or left of it (or at a document marker, also in column 0), so when
+// every line after the map's last node is blank, a comment, or indented past
+// c, all of them belong to the map (yaml-cpp read them as its content, or
+// threw), and the stream holds no other document. The last node is found by
+// following the last entry down. A null value's mark may be the next
+// token's, so the walk stops at one; an alias carries its anchor's marks,
+// which stand earlier and only leave more lines to check. A false answer
+// only means "probe".
+bool nothing_after(const std::string& text, const YAML::Node& root) {
+  if (!root.IsMap() || root.Style() != YAML::EmitterStyle::Block) return false;
+  const int column = root.Mark().column;
+  if (column < 0) return false;
+  // (Node::reset rebinds a handle; assigning one Node to another would
+  // rewrite the tree.)
+  int last_line = root.Mark().line;
+  YAML::Node node;
+  node.reset(root);
+  for (int depth = 0; depth < limits::kMaxYamlDepth && (node.IsMap() || node.IsSequence()) && node.size() > 0;
+       ++depth) {
+    YAML::Node last;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (node.IsMap()) {
+        last_line = std::max(last_line, it->first.Mark().line);
+        last.reset(it->second);
+      } else {
+        last.reset(*it);
+      }
+    }
+    if (!last.IsDefined() || last.IsNull()) break;
+    last_line = std::max(last_line, last.Mark().line);
+    node.reset(last);
+  }
+  // Skip to the line after last_line.
+  std::size_t at = 0;
+  for (int line = 0; line <= last_line; ++line) {
+    at = text.find('\n', at);
+    if (at == std::string::npos) return true;
+    ++at;
+  }
+  while (at < text.size()) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view line(text.data() + at, end - at);
+    const std::size_t spaces = line.find_first_not_of(' ');
+    if (spaces != std::string_view::npos) {
+      const char first = line[spaces];
+      const bool blank = first == '\r' && spaces + 1 == line.size();
+      if (!blank && first != '#' && spaces <= static_cast<std::size_t>(column)) return false;
+      if (first == '\t') return false;  // tabs are not indentation: let the probe judge
+    }
+    at = end + 1;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<YAML::Node> parse_yaml_document(YamlReader& reader, const std::string& text, std::string_view what,
@@ -83,36 +174,11 @@ std::optional<YAML::Node> parse_yaml_document(YamlReader& reader, const std::str
   if (report_nul_byte(reader, text)) return std::nullopt;
   YAML::Node root;
   try {
-    // A second document (after "---") is an error, not silently dropped,
-    // since its values would otherwise never apply. The stream is probed one
-    // document at a time, never with YAML::LoadAll: yaml-cpp 0.7's parser does
-    // not consume a ',' where a document's root should start, and yields empty
-    // documents at the same place for ever (LoadAll then never returns; found
-    // by fuzz/fuzz_scenario_loader).
-    std::istringstream stream(text);
-    YAML::Parser parser(stream);
-    int previous_null_at = -1;  // where the last empty document was seen
-    for (int index = 1;; ++index) {
-      DocumentProbe document;
-      if (!parser.HandleNextDocument(document)) break;
-      const YAML::Mark& at = document.first();
-      if (document.only_null()) {
-        if (at.pos == previous_null_at) {
-          reader.error_at(at.line + 1, at.column + 1, "", "YAML syntax error: a value cannot start here",
-                          "a ',' separates items only inside [ ] or { }; quote a value that starts with ','");
-          return std::nullopt;
-        }
-        previous_null_at = at.pos;
-      } else if (index > 1 && document.nodes() > 0) {
-        reader.error_at(at.line + 1, at.column + 1, "",
-                        fmt::format("the file holds a second YAML document (document {}, after a \"---\" line); "
-                                    "expected one document",
-                                    index),
-                        "put each scenario in its own file, or use variants: for alternatives in one file");
-        return std::nullopt;
-      }
-    }
+    // The first document, then whether another follows it: a second
+    // document is an error, not silently dropped, since its values would
+    // otherwise never apply.
     root = YAML::Load(text);
+    if (!nothing_after(text, root) && !single_document(reader, text)) return std::nullopt;
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp calls this "bad file".
     const bool located = !e.mark.is_null() && e.mark.line >= 0;
