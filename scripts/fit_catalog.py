@@ -49,7 +49,14 @@ class Suite:
         self.fleetsim = fleetsim
         self.dir = validation_dir
         self.jobs = jobs
-        self.cases = {c["id"]: c for c in load(os.path.join(validation_dir, "cases.yaml"))["cases"]}
+        manifest = load(os.path.join(validation_dir, "cases.yaml"))
+        self.tolerances = manifest.get("tolerances")
+        self.cases = {c["id"]: c for c in manifest["cases"]}
+        # One small manifest per set of cases evaluated together: fleetsim
+        # then reads a few cases, not the whole suite's manifest, at every
+        # evaluation (reading it was most of a small group's evaluation).
+        self.subsets = {}
+        self.subset_dir = tempfile.TemporaryDirectory(prefix="fit-catalog-")
         self.spec = load(os.path.join(validation_dir, "fit.yaml"))
         self.params = self.spec["parameters"]
         self.groups = self.spec["groups"]
@@ -90,6 +97,22 @@ class Suite:
                 node[keys[-1]] = f"{entry_value(p, entry, value):.6g}{p.get('unit', '')}"
         return yaml.safe_dump(sections, sort_keys=True)
 
+    def subset(self, case_ids):
+        """A manifest of these cases alone, their scenarios by absolute path."""
+        key = tuple(sorted(case_ids))
+        if key not in self.subsets:
+            cases = []
+            for c in key:
+                case = dict(self.cases[c])
+                case["scenario"] = os.path.abspath(os.path.join(self.dir, case["scenario"]))
+                cases.append(case)
+            path = os.path.join(self.subset_dir.name, f"cases-{len(self.subsets)}.yaml")
+            with open(path, "w") as f:
+                yaml.safe_dump({"tolerances": self.tolerances, "cases": cases} if self.tolerances else {"cases": cases},
+                               f, sort_keys=False, allow_unicode=True)
+            self.subsets[key] = path
+        return self.subsets[key]
+
     def simulate(self, values, case_ids):
         """Simulated figure of each case with `values` laid over the catalog."""
         self.evaluations += 1
@@ -100,8 +123,8 @@ class Suite:
             doc = os.path.join(tmp, "table.md")
             with open(doc, "w") as f:
                 f.write(f"{BEGIN}\n{END}\n")
-            cmd = [self.fleetsim, "--catalog", catalog, "validate-model", self.dir, "--jobs", str(self.jobs),
-                   "--only", ",".join(case_ids), "--write-doc", doc]
+            cmd = [self.fleetsim, "--catalog", catalog, "validate-model", self.subset(case_ids), "--jobs",
+                   str(self.jobs), "--write-doc", doc]
             run = subprocess.run(cmd, capture_output=True, text=True)
             if run.returncode not in (0, 4):
                 sys.exit(f"{' '.join(cmd)} failed ({run.returncode}):\n{run.stdout}\n{run.stderr}")
