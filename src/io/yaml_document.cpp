@@ -76,8 +76,8 @@ class DocumentProbe final : public YAML::EventHandler {
   YAML::Mark first_;
 };
 
-// Whether the text holds a further document after the one `root` was loaded
-// from: the stream probed one document at a time, never with YAML::LoadAll
+// Whether the text holds one document and no more: the stream probed one
+// document at a time, never with YAML::LoadAll
 // (yaml-cpp 0.7's parser does not consume a ',' where a document's root
 // should start, and yields empty documents at the same place for ever:
 // LoadAll then never returns; found by fuzz/fuzz_scenario_loader). Reports a
