@@ -75,8 +75,8 @@ LoadResult load_builtin_pool(const std::string& hardware, const std::string& eng
 TEST_CASE("The built-in stacks parse, and every figure has a source", "[stacks]") {
   const Catalog& c = Catalog::builtin();
   for (const char* name :
-       {"vllm-0.5", "vllm-0.6", "vllm-v1", "sglang", "sglang-0.3", "tensorrt-llm", "tensorrt-llm-engine", "llama.cpp", "llama.cpp-server",
-        "vllm-cpu", "pytorch-cuda-graph"}) {
+       {"vllm-0.5", "vllm-0.6", "vllm-v1", "sglang", "sglang-0.3", "tensorrt-llm", "tensorrt-llm-engine", "llama.cpp",
+        "llama.cpp-server", "vllm-cpu", "pytorch-cuda-graph"}) {
     INFO(name);
     const ServingStack* s = c.find_stack(name);
     REQUIRE(s);

@@ -132,8 +132,9 @@ bool nothing_after(const std::string& text, const YAML::Node& root) {
   for (int depth = 0; depth < limits::kMaxYamlDepth && (node.IsMap() || node.IsSequence()) && node.size() > 0;
        ++depth) {
     YAML::Node last;
+    const bool map = node.IsMap();
     for (auto it = node.begin(); it != node.end(); ++it) {
-      if (node.IsMap()) {
+      if (map) {
         last_line = std::max(last_line, it->first.Mark().line);
         last.reset(it->second);
       } else {
@@ -158,9 +159,9 @@ bool nothing_after(const std::string& text, const YAML::Node& root) {
     const std::size_t spaces = line.find_first_not_of(' ');
     if (spaces != std::string_view::npos) {
       const char first = line[spaces];
+      if (first == '\t') return false;  // tabs are not indentation: let the probe judge
       const bool blank = first == '\r' && spaces + 1 == line.size();
       if (!blank && first != '#' && spaces <= static_cast<std::size_t>(column)) return false;
-      if (first == '\t') return false;  // tabs are not indentation: let the probe judge
     }
     at = end + 1;
   }
