@@ -239,3 +239,41 @@ TEST_CASE("The matrices' time read back for a token count is the one computed fo
     CHECK(c.linear_compute_s == Approx(2 * 8.03e9 * tokens / (989e12 * 0.6)));
   }
 }
+
+TEST_CASE("A dequantizing kernel streams the weights once per its rows, only where the device lacks the units",
+          "[roofline]") {
+  ModelSpec fp8 = llama_8b();
+  fp8.weight_dtype = DataType::fp8;
+  HardwareSpec ampere_like = h100_node();
+  ampere_like.peak_flops.erase(DataType::fp8);  // no FP8 matrix units: 16-bit math on widened weights
+  REQUIRE(!ampere_like.has_matrix_units_for(DataType::fp8));
+  REQUIRE(ampere_like.has_matrix_units_for(DataType::fp16));
+  EngineSettings marlin;
+  marlin.dequant_kernel_rows = 64;
+  const RooflineModel model(fp8, ampere_like, marlin);
+  const double one_pass = 8.03e9 / (3.35e12 * 0.8);  // 1-byte weights over W * eff
+  auto weight_time = [&](const RooflineModel& m, double seqs) {
+    IterationShape s;
+    s.decode_seqs = seqs;
+    s.decode_context = seqs * 100;
+    return m.cost(s).linear_memory_s;
+  };
+  // ceil(T / 64) passes: 1 token and 64 tokens one, 65 two, 256 four.
+  CHECK(weight_time(model, 1) == Approx(one_pass));
+  CHECK(weight_time(model, 64) == Approx(one_pass));
+  CHECK(weight_time(model, 65) == Approx(2 * one_pass));
+  CHECK(weight_time(model, 256) == Approx(4 * one_pass));
+  // The math is the same 16-bit math whatever the passes.
+  IterationShape big;
+  big.prefill_tokens = 2048;
+  big.prefill_attention_pairs = 2048.0 * 2049.0 / 2.0;
+  const IterationCost c = model.cost(big);
+  CHECK(c.linear_memory_s == Approx(32 * one_pass));
+  CHECK(c.linear_compute_s == Approx(2 * 8.03e9 * 2048 / (989e12 * 0.6)));
+  CHECK(c.bytes == Approx(32 * 8.03e9 + 131072.0 * 2048));
+  // A device with FP8 units runs a native kernel: one pass, at any batch.
+  CHECK(weight_time(RooflineModel(fp8, h100_node(), marlin), 256) == Approx(one_pass));
+  // A stack without the kernel, 16-bit weights, and a mixture of experts keep one pass.
+  CHECK(weight_time(RooflineModel(fp8, ampere_like, EngineSettings{}), 256) == Approx(one_pass));
+  CHECK(weight_time(RooflineModel(llama_8b(), ampere_like, marlin), 256) == Approx(2 * one_pass));
+}

@@ -527,3 +527,32 @@ TEST_CASE("fleetsim catalog lists the stacks", "[stacks][cli]") {
   CHECK_THAT(json.out, Contains("\"overhead_per_sequence_s\""));
   CHECK_THAT(json.out, Contains("\"kv_admission\": \"reserve_output\""));
 }
+
+TEST_CASE("dequant_kernel_rows: the vLLM stacks' Marlin rows, a pool's override, bad values located",
+          "[stacks][loader]") {
+  // vLLM runs FP8 checkpoints on Ampere through Marlin, 64 rows per weight
+  // pass (src/catalog/stacks.yaml sources it); the other stacks give none.
+  const Catalog& c = Catalog::builtin();
+  for (const ServingStack& s : c.stacks()) {
+    const bool marlin = s.name == "vllm-0.5" || s.name == "vllm-0.6" || s.name == "vllm-v1";
+    CHECK(s.dequant_kernel_rows == (marlin ? 64 : 0));
+    CHECK(s.sources.count("dequant_kernel_rows") == (marlin ? 1u : 0u));
+  }
+  auto load = [](const std::string& engine) { return load_builtin_pool("a100-p4d.24xlarge", engine); };
+  const LoadResult stack = load("{stack: vllm-0.5}");
+  REQUIRE(stack.ok());
+  CHECK(stack.scenario->pools[0].engine.dequant_kernel_rows == 64);
+  const LoadResult pool = load("{stack: vllm-0.5, dequant_kernel_rows: 16}");
+  REQUIRE(pool.ok());
+  CHECK(pool.scenario->pools[0].engine.dequant_kernel_rows == 16);
+  CHECK(load("{}").scenario->pools[0].engine.dequant_kernel_rows == 0);
+  for (const char* bad : {"{dequant_kernel_rows: -1}", "{dequant_kernel_rows: 1.5}"}) {
+    const LoadResult r = load(bad);
+    CHECK_FALSE(r.ok());
+    CHECK_THAT(messages(r.diagnostics), Contains("fleet.pools[0].engine.dequant_kernel_rows"));
+  }
+  std::vector<Diagnostic> diagnostics;
+  CHECK_FALSE(overlay_catalog(Catalog::builtin(), "stacks:\n  mine: {catalog: vllm-0.5, dequant_kernel_rows: x}\n",
+                              "c.yaml", diagnostics));
+  CHECK_THAT(messages(diagnostics), Contains("stacks.mine.dequant_kernel_rows"));
+}

@@ -75,4 +75,9 @@ std::optional<double> HardwareSpec::peak_flops_for(DataType compute) const {
   return find(DataType::bf16);
 }
 
+bool HardwareSpec::has_matrix_units_for(DataType compute) const {
+  if (compute == DataType::bf16 || compute == DataType::fp16) return true;
+  return peak_flops.count(compute) > 0;
+}
+
 }  // namespace fleetsim

@@ -93,6 +93,14 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   kv_bytes_per_token_ = model_.kv_bytes_per_token();
   weight_bytes_ = model_.weight_bytes();
   mixture_of_experts_ = model_.routed_expert_params() > 0.0;
+  // A device without matrix units for the weights' type runs the stack's
+  // dequantizing kernel, which widens a tile of weights in registers for a
+  // fixed number of activation rows and streams the weights again for the
+  // next rows (§2.11). An expert's rows are its routed tokens, not the
+  // iteration's, which this term does not follow: mixtures keep one pass.
+  if (engine.dequant_kernel_rows > 0 && !mixture_of_experts_ &&
+      !hardware_.has_matrix_units_for(compute_type_for(model_.weight_dtype)))
+    dequant_rows_ = engine.dequant_kernel_rows;
   unified_kv_ = engine.kv_layout == KvLayout::unified;
   if (engine.kv_layout == KvLayout::slots)
     slot_cells_ = static_cast<double>(engine.max_batch_size) * static_cast<double>(engine.kv_slot_tokens);
@@ -141,7 +149,8 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
   const double tokens = s.tokens();
   const double linear_flops = flops_per_token_ * tokens;
   const double attention_flops = flops_per_pair_ * attention_pairs(s);
-  const double weights = mixture_of_experts_ ? model_.weight_bytes_read(tokens) : weight_bytes_;
+  double weights = mixture_of_experts_ ? model_.weight_bytes_read(tokens) : weight_bytes_;
+  if (dequant_rows_ > 0.0 && tokens > dequant_rows_) weights *= std::ceil(tokens / dequant_rows_);
   const double kv = kv_bytes_per_token_ * kv_cells_moved(s);
   c.flops = linear_flops + attention_flops;
   c.bytes = weights + kv;

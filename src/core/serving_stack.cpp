@@ -15,6 +15,7 @@ EngineSettings engine_defaults(const ServingStack& stack) {
   e.sync_points_per_layer = stack.sync_points_per_layer;
   e.serial_fraction = stack.serial_fraction;
   e.format_efficiency = stack.format_efficiency;
+  e.dequant_kernel_rows = stack.dequant_kernel_rows;
   return e;
 }
 

@@ -97,7 +97,7 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
 
   std::vector<std::string> allowed = {"description", "overhead",    "engine", "kernels_per_layer",
                                       "sync_points_per_layer", "serial_fraction", "format_efficiency",
-                                      "cuda_graphs", "sources"};
+                                      "dequant_kernel_rows", "cuda_graphs", "sources"};
   allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
   reader.check_keys(entry, path, allowed);
   if (complete) {
@@ -128,6 +128,9 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
       s.serial_fraction = *v;
   if (const YAML::Node n = YamlReader::get(entry, "format_efficiency"))
     read_format_efficiency(reader, n, child_path(path, "format_efficiency"), s.format_efficiency);
+  if (const YAML::Node n = YamlReader::get(entry, "dequant_kernel_rows"))
+    if (auto v = reader.integer(n, child_path(path, "dequant_kernel_rows"), 0, 1 << 20))
+      s.dequant_kernel_rows = static_cast<int>(*v);
   if (const YAML::Node n = YamlReader::get(entry, "cuda_graphs"))
     if (auto v = reader.boolean(n, child_path(path, "cuda_graphs"))) s.cuda_graphs = *v;
   if (const YAML::Node n = YamlReader::get(entry, "sources"))

@@ -40,6 +40,7 @@ std::string render_stack_table(const std::vector<ServingStack>& stacks) {
                                 {"kernels/layer"},
                                 {"syncs/layer"},
                                 {"serial"},
+                                {"dequant rows"},
                                 {"CUDA graphs", Align::left}});
   for (const ServingStack& s : stacks) {
     table.add_row({s.name, micros(s.overhead.fixed_s), micros(s.overhead.per_sequence_s),
@@ -50,6 +51,7 @@ std::string render_stack_table(const std::vector<ServingStack>& stacks) {
                    s.kernels_per_layer > 0 ? fmt::format("{:g}", s.kernels_per_layer) : "-",
                    s.sync_points_per_layer > 0 ? fmt::format("{:g}", s.sync_points_per_layer) : "-",
                    s.serial_fraction > 0 ? fmt::format("{:g}", s.serial_fraction) : "-",
+                   s.dequant_kernel_rows > 0 ? fmt::format("{}", s.dequant_kernel_rows) : "-",
                    s.cuda_graphs ? "yes" : "no"});
   }
   return table.render("  ");
@@ -73,6 +75,7 @@ Json stacks_json(const std::vector<ServingStack>& stacks) {
     j["sync_points_per_layer"] = s.sync_points_per_layer;
     j["serial_fraction"] = s.serial_fraction;
     j["format_efficiency"] = s.format_efficiency;
+    j["dequant_kernel_rows"] = s.dequant_kernel_rows;
     j["cuda_graphs"] = s.cuda_graphs;
     j["sources"] = s.sources;
     list.push_back(std::move(j));

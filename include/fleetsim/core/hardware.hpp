@@ -141,6 +141,11 @@ struct HardwareSpec {
   // type the device has (fp4 -> fp8 -> bf16, fp8 -> bf16, int8 -> bf16,
   // int4 -> int8 -> bf16).
   std::optional<double> peak_flops_for(DataType compute) const;
+  // Whether the device multiplies `compute` in its own matrix units: it lists
+  // a peak for that type, or the type is 16-bit (fp16 and bf16 run on the
+  // same units). Otherwise peak_flops_for's fallback holds only if a kernel
+  // widens the values first.
+  bool has_matrix_units_for(DataType compute) const;
 };
 
 }  // namespace fleetsim

@@ -172,6 +172,10 @@ class RooflineModel {
   double flops_per_pair_;      // 4 * L * d_attn
   double kv_bytes_per_token_;
   double weight_bytes_;         // all weights; a dense model reads them every iteration
+  // Tokens per weight pass of a dequantizing kernel (EngineSettings::
+  // dequant_kernel_rows) when the device cannot multiply the weights' type
+  // itself and the model is dense; 0: the weights stream once per iteration.
+  double dequant_rows_ = 0.0;
   bool mixture_of_experts_;    // reads depend on the tokens routed (ModelSpec::weight_bytes_read)
   bool unified_kv_;            // KvLayout::unified: attention spans every cell of the cache
   bool paged_kv_;              // KvLayout::per_sequence (or slots of no length): the common case, tested first

@@ -102,6 +102,13 @@ struct EngineSettings {
   // llama.cpp's repacked Q4_0 kernels against its dot products, for example
   // (docs/performance-model.md, "Kernels by weight format").
   std::map<std::string, double> format_efficiency;
+  // Tokens one weight pass of the stack's dequantizing matrix kernel serves,
+  // where the device has no matrix units for the weights' type (FP8 weights
+  // on an A100 run as 16-bit math on weights dequantized in registers): an
+  // iteration of T tokens streams the weights ceil(T / rows) times (vLLM's
+  // Marlin kernels run 64 rows per pass; docs/performance-model.md, "Weights
+  // the device cannot multiply"). 0: once per iteration, as a native kernel.
+  int dequant_kernel_rows = 0;
 };
 
 // What a pool's replicas do with a call (docs/disaggregation.md): all of it,

@@ -34,6 +34,9 @@ struct ServingStack {
   double serial_fraction = 0.0;
   // CPU side: matrix kernel speed by weight format (EngineSettings::format_efficiency).
   std::map<std::string, double> format_efficiency;
+  // Device side: rows one weight pass of the stack's dequantizing kernel
+  // serves (EngineSettings::dequant_kernel_rows); 0 for none.
+  int dequant_kernel_rows = 0;
   // Documentation only: CUDA graphs remove kernel-launch gaps, which the
   // calibrated efficiencies and `overhead` already contain; the model reads
   // nothing from this flag.
