@@ -192,3 +192,33 @@ TEST_CASE("A sweep writes the same bytes whatever the number of parallel runs", 
   CHECK_THAT(sequential, Contains("ci95"));
   for (int i = 0; i < 2; ++i) CHECK(run(4) == sequential);
 }
+
+TEST_CASE("Children forked from the workflow write the same bytes as children started from the binary",
+          "[sweep][cli]") {
+  // child_runs.hpp: a workflow's children are forks of it unless
+  // FLEETSIM_SPAWN_CHILDREN=1 starts each as a new process. A catalog file
+  // checks that a fork reads it again as a new process would.
+  const std::string dir = std::string(FLEETSIM_SOURCE_DIR) + "/scenarios/";
+  const std::string catalog = testing::write_temp_file("forked-children-catalog.yaml",
+                                                       "stacks:\n  vllm-0.5: {overhead: {per_sequence: 90us}}\n");
+  auto outputs = [&](const std::string& environment) {
+    const std::string tag = environment.empty() ? "fork" : "spawn";
+    const std::string csv = testing::temp_path("children-" + tag + ".csv");
+    const std::string json = testing::temp_path("children-" + tag + ".json");
+    const std::string binary = std::string("'") + FLEETSIM_BINARY + "'";
+    const auto sweep = testing::run_shell(environment + binary + " --catalog '" + catalog + "' sweep '" + dir +
+                                          "quickstart.yaml' --set simulation.duration=3min,7min -r 2 -j 2 "
+                                          "--no-progress -o '" + csv + "'");
+    INFO(sweep.err);
+    REQUIRE(sweep.exit_code == 0);
+    const auto compare = testing::run_shell(environment + binary + " compare '" + dir +
+                                            "cpu-vs-gpu-agentic.yaml' --variants -j 2 --no-progress --format json -o '" +
+                                            json + "'");
+    INFO(compare.err);
+    REQUIRE(compare.exit_code == 0);
+    return testing::read_file(csv) + testing::read_file(json);
+  };
+  const std::string forked = outputs("");
+  CHECK_THAT(forked, Contains("ci95"));
+  CHECK(outputs("FLEETSIM_SPAWN_CHILDREN=1 ") == forked);
+}

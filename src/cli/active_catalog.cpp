@@ -33,6 +33,12 @@ void keep_catalog_sources() { sources_kept() = true; }
 
 const std::string& catalog_file() { return file_name(); }
 
+void reset_catalog_in_forked_child() {
+  overlaid().reset();
+  file_name().clear();
+  sources_kept() = false;
+}
+
 bool use_catalog_file(const std::string& path) {
   std::string error;
   const auto text = read_input_file(path, error);

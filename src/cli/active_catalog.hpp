@@ -23,4 +23,9 @@ bool use_catalog_file(const std::string& path);
 // The file given to use_catalog_file, for child runs to pass on; empty if none.
 const std::string& catalog_file();
 
+// In a child forked from a workflow (child_runs.cpp): back to the built-in
+// figures with no file laid over them, as a freshly started process begins;
+// the child's own command line sets them again.
+void reset_catalog_in_forked_child();
+
 }  // namespace fleetsim

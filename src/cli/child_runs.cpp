@@ -20,6 +20,8 @@
 #include <fmt/format.h>
 
 #include "active_catalog.hpp"
+#include "exit_codes.hpp"
+#include "fleetsim/engine/simulation.hpp"
 #include "interrupts.hpp"
 
 extern char** environ;
@@ -68,6 +70,10 @@ struct CaptureFile {
 // How long a child stopped by a signal (a timeout or an interruption) gets
 // to exit before SIGKILL.
 constexpr double kStopGraceSeconds = 5.0;
+
+// A forked child's exit code when it cannot set up its standard streams:
+// the shell's "could not be run".
+constexpr int kChildCannotStart = 127;
 
 struct Running {
   std::size_t index = 0;
@@ -120,6 +126,69 @@ pid_t spawn(const std::string& program, const std::vector<std::string>& argument
   return pid;
 }
 
+CommandLineEntry& command_line_entry() {
+  static CommandLineEntry entry = nullptr;
+  return entry;
+}
+
+// Whether children of this binary can be forks of this process (child_runs.hpp).
+bool fork_children() {
+  if (command_line_entry() == nullptr || simulation_ran_in_this_process()) return false;
+  const char* spawn = std::getenv("FLEETSIM_SPAWN_CHILDREN");
+  return spawn == nullptr || std::string(spawn) != "1";
+}
+
+// Starts a child as a fork of this process that runs the command line
+// `arguments` through the registered entry, in process group `group` (0: a
+// new group, led by the child), with the same standard streams, signal
+// actions and catalog state as spawn() gives a new process; its pid, or -1
+// with `why` set.
+pid_t fork_child(const std::vector<std::string>& arguments, const Running& slot, pid_t group, std::string& why) {
+  if (slot.out->fd() < 0 || slot.err->fd() < 0) {
+    why = "cannot create a temporary file for the child's output";
+    return -1;
+  }
+  std::vector<std::string> argv_text = {"fleetsim"};
+  argv_text.insert(argv_text.end(), arguments.begin(), arguments.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_text) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  // Whatever this process has buffered would otherwise be written twice,
+  // the second time into the child's report.
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    why = std::string("cannot start a child process: ") + std::strerror(errno);
+    return -1;
+  }
+  if (pid > 0) {
+    ::setpgid(pid, group == 0 ? pid : group);  // also here: whichever of the two runs first
+    return pid;
+  }
+  // The child. It never returns into this process's frames: _exit, not
+  // exit, so that none of the parent's atexit work (a temporary file it
+  // owns) runs twice.
+  int code = kChildCannotStart;
+  ::setpgid(0, group);
+  reset_interrupts_in_forked_child();
+  reset_catalog_in_forked_child();
+  const int null_in = ::open("/dev/null", O_RDONLY);
+  if (null_in >= 0 && ::dup2(null_in, 0) >= 0 && ::dup2(slot.out->fd(), 1) >= 0 && ::dup2(slot.err->fd(), 2) >= 0) {
+    if (null_in > 2) ::close(null_in);
+    try {
+      code = command_line_entry()(static_cast<int>(argv_text.size()), argv.data());
+    } catch (...) {
+      code = kExitInternal;
+    }
+  }
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+  ::_exit(code);
+}
+
 double seconds_of(const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; }
 
 // The outcome of a child that has ended with `status`, having used `usage`.
@@ -168,7 +237,8 @@ class ChildPool {
       slot.started = Clock::now();
       slot.timeout_s = limits_.timeout_s;
       std::string why;
-      const pid_t pid = spawn(program_, run_arguments(requests_[next_]), slot, group_, why);
+      const pid_t pid = program_.empty() ? fork_child(run_arguments(requests_[next_]), slot, group_, why)
+                                         : spawn(program_, run_arguments(requests_[next_]), slot, group_, why);
       if (pid < 0) {
         RunOutcome failed;
         failed.errors = why;
@@ -280,7 +350,9 @@ std::vector<RunOutcome> run_all(const std::vector<RunRequest>& requests, int job
                                 const ChildLimits& limits, const std::string& program) {
   static const std::string self = self_executable();
   ForwardSignals forwarding;
-  ChildPool pool(program.empty() ? self : program, requests, on_done, limits);
+  // An empty program: forks of this process (fork_child).
+  const std::string child_program = !program.empty() ? program : fork_children() ? std::string() : self;
+  ChildPool pool(child_program, requests, on_done, limits);
   while (pool.busy() && ForwardSignals::received() == 0) {
     pool.start_more(jobs);
     if (pool.idle()) continue;
@@ -296,6 +368,8 @@ std::vector<RunOutcome> run_all(const std::vector<RunRequest>& requests, int job
   if (const int sig = ForwardSignals::received(); sig != 0) pool.stop_all(sig);
   return pool.take_outcomes();
 }
+
+void register_command_line_entry(CommandLineEntry entry) { command_line_entry() = entry; }
 
 std::string describe_exit(const RunOutcome& outcome) {
   if (outcome.timed_out) return "timed out";

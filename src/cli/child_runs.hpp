@@ -2,9 +2,16 @@
 // runner of every workflow, validate-model and fleetsim-bench.
 //
 // SimGrid allows one engine per process, so every simulation of a sweep,
-// comparison, plan or check is its own process: this same binary
-// (/proc/self/exe) with `run ... --format json`, its report read back from
-// its stdout. fleetsim-bench names the binary it measures instead.
+// comparison, plan or check is its own process: this same binary with
+// `run ... --format json`, its report read back from its stdout. The child
+// is a fork of this process that calls the command line's entry with those
+// arguments: it starts with the libraries loaded and relocated, which a new
+// process of this binary spends most of its start-up on (SimGrid's ns-3
+// libraries; docs/performance.md). It is started as a new process of
+// /proc/self/exe instead when no entry is registered, when this process
+// has already simulated (SimGrid keeps its clock), or when the environment
+// sets FLEETSIM_SPAWN_CHILDREN=1. fleetsim-bench names the binary it
+// measures, which always starts as a new process.
 #pragma once
 
 #include <cstdint>
@@ -55,6 +62,11 @@ struct ChildLimits {
 
 // The command line of a request, after the program name.
 std::vector<std::string> run_arguments(const RunRequest& request);
+
+// The command line's entry point (main's body: arguments in, exit code out,
+// every exception answered), which forked children call; main registers it.
+using CommandLineEntry = int (*)(int argc, char** argv);
+void register_command_line_entry(CommandLineEntry entry);
 
 // Runs every request, at most `jobs` at a time, and returns their outcomes in
 // request order. `on_done(index, outcome)` is called in this thread as each

@@ -81,6 +81,14 @@ void add_stop_signals(sigset_t& set) {
   for (const int sig : kStopSignals) sigaddset(&set, sig);
 }
 
+void reset_interrupts_in_forked_child() {
+  for (const int sig : kStopSignals) ::signal(sig, SIG_DFL);
+  copy_into(activity, sizeof activity, "starting");
+  pending_file[0] = '\0';
+  forwarded_signal = 0;
+  child_group = 0;
+}
+
 ForwardSignals::ForwardSignals() {
   static_assert(std::size(kStopSignals) == std::tuple_size_v<decltype(old_)>);
   forwarded_signal = 0;

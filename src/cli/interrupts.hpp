@@ -29,6 +29,12 @@ void install_run_interrupt_handlers();
 // Adds the signals above to `set` (children of a workflow get their defaults).
 void add_stop_signals(sigset_t& set);
 
+// In a child forked from a workflow (child_runs.cpp): the state a freshly
+// started process has. The signals above get their default actions, and
+// the parent's activity, pending file, forwarded signal and child group are
+// forgotten, so that a signal to the child cannot remove the parent's file.
+void reset_interrupts_in_forked_child();
+
 // For workflows (child_runs.cpp): while alive, the signals above are
 // forwarded to the process group `group()` names and recorded; blocking
 // system calls return EINTR so the caller sees them. Restores the previous

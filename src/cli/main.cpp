@@ -12,6 +12,7 @@
 
 #include "active_catalog.hpp"
 #include "application.hpp"
+#include "child_runs.hpp"
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
@@ -84,6 +85,8 @@ int main_with_exceptions(int argc, char** argv) {
     return kExitUsage;
   }
 
+  // A forked child (child_runs.hpp) inherits its parent's logger of this name.
+  spdlog::drop("fleetsim");
   auto logger = spdlog::stderr_logger_st("fleetsim");
   logger->set_pattern("fleetsim: %l: %v");
   spdlog::set_default_logger(logger);
@@ -100,7 +103,12 @@ int main_with_exceptions(int argc, char** argv) {
 }  // namespace
 }  // namespace fleetsim
 
-int main(int argc, char** argv) {
+namespace fleetsim {
+namespace {
+
+// The whole command line, every exception answered with its exit code: what
+// main runs, and what a workflow's forked children run (child_runs.hpp).
+int run_command_line(int argc, char** argv) {
   try {
     return fleetsim::main_with_exceptions(argc, argv);
   } catch (const fleetsim::Interrupted& e) {
@@ -115,4 +123,12 @@ int main(int argc, char** argv) {
               << "This is a defect in fleetsim; please report it with the scenario that caused it.\n";
     return fleetsim::kExitInternal;
   }
+}
+
+}  // namespace
+}  // namespace fleetsim
+
+int main(int argc, char** argv) {
+  fleetsim::register_command_line_entry(&fleetsim::run_command_line);
+  return fleetsim::run_command_line(argc, argv);
 }

@@ -378,13 +378,18 @@ RunTotals run_totals(const Scenario& scenario, const NodeHosts& nodes, const std
 
 }  // namespace
 
+namespace {
+bool simulation_ran = false;
+}  // namespace
+
+bool simulation_ran_in_this_process() { return simulation_ran; }
+
 Report simulate(const Scenario& scenario, const SimulationOptions& options) {
   // SimGrid's clock does not restart with a new engine: a second run in the
   // same process would start at the first one's end and silently report
   // nonsense, so it is refused.
-  static bool ran = false;
-  if (ran) throw std::logic_error("simulate() runs once per process (SimGrid keeps its clock between engines)");
-  ran = true;
+  if (simulation_ran) throw std::logic_error("simulate() runs once per process (SimGrid keeps its clock between engines)");
+  simulation_ran = true;
   // SimGrid reads its own options from argv; keep its logging quiet.
   int argc = 2;
   std::string prog = "fleetsim", log = "--log=root.thresh:critical";

@@ -49,4 +49,8 @@ struct SimulationOptions {
 // read as it did when the scenario loaded (fleetsim/core/trace_feed.hpp).
 Report simulate(const Scenario& scenario, const SimulationOptions& options = {});
 
+// Whether simulate() has run in this process: a process (or a copy of it
+// made by fork) runs at most one simulation.
+bool simulation_ran_in_this_process();
+
 }  // namespace fleetsim
