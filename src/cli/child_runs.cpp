@@ -158,12 +158,21 @@ pid_t fork_child(const std::vector<std::string>& arguments, const Running& slot,
   std::cout.flush();
   std::cerr.flush();
   std::fflush(nullptr);
+  // The stop signals wait, blocked, until the child has its default actions
+  // back: one arriving in between would otherwise run this process's
+  // forwarding handler in the child, and the child would not stop.
+  sigset_t stop, previous;
+  sigemptyset(&stop);
+  add_stop_signals(stop);
+  ::sigprocmask(SIG_BLOCK, &stop, &previous);
   const pid_t pid = ::fork();
-  if (pid < 0) {
-    why = std::string("cannot start a child process: ") + std::strerror(errno);
-    return -1;
-  }
-  if (pid > 0) {
+  if (pid != 0) {
+    const int fork_error = errno;
+    ::sigprocmask(SIG_SETMASK, &previous, nullptr);
+    if (pid < 0) {
+      why = std::string("cannot start a child process: ") + std::strerror(fork_error);
+      return -1;
+    }
     ::setpgid(pid, group == 0 ? pid : group);  // also here: whichever of the two runs first
     return pid;
   }
@@ -173,6 +182,7 @@ pid_t fork_child(const std::vector<std::string>& arguments, const Running& slot,
   int code = kChildCannotStart;
   ::setpgid(0, group);
   reset_interrupts_in_forked_child();
+  ::sigprocmask(SIG_SETMASK, &previous, nullptr);
   reset_catalog_in_forked_child();
   const int null_in = ::open("/dev/null", O_RDONLY);
   if (null_in >= 0 && ::dup2(null_in, 0) >= 0 && ::dup2(slot.out->fd(), 1) >= 0 && ::dup2(slot.err->fd(), 2) >= 0) {
