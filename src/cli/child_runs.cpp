@@ -84,19 +84,45 @@ struct Running {
   std::unique_ptr<CaptureFile> err = std::make_unique<CaptureFile>();
 };
 
+// A child's argv: `program` then `arguments`, null-terminated, pointing
+// into strings it owns (so it is neither copied nor moved).
+class CommandLineArgv {
+ public:
+  CommandLineArgv(const std::string& program, const std::vector<std::string>& arguments) : text_{program} {
+    text_.insert(text_.end(), arguments.begin(), arguments.end());
+    for (auto& a : text_) pointers_.push_back(a.data());
+    pointers_.push_back(nullptr);
+  }
+  CommandLineArgv(const CommandLineArgv&) = delete;
+  CommandLineArgv& operator=(const CommandLineArgv&) = delete;
+  int argc() const { return static_cast<int>(text_.size()); }
+  char** argv() { return pointers_.data(); }
+
+ private:
+  std::vector<std::string> text_;
+  std::vector<char*> pointers_;
+};
+
+// Whether the slot has its two capture files; `why` set when not.
+bool has_capture_files(const Running& slot, std::string& why) {
+  if (slot.out->fd() >= 0 && slot.err->fd() >= 0) return true;
+  why = "cannot create a temporary file for the child's output";
+  return false;
+}
+
+// Writes out what this process has buffered on its standard streams.
+void flush_standard_streams() {
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+}
+
 // Starts a child in process group `group` (0: a new group, led by the
 // child); its pid, or -1 with `why` set.
 pid_t spawn(const std::string& program, const std::vector<std::string>& arguments, const Running& slot,
             pid_t group, std::string& why) {
-  if (slot.out->fd() < 0 || slot.err->fd() < 0) {
-    why = "cannot create a temporary file for the child's output";
-    return -1;
-  }
-  std::vector<std::string> argv_text = {program};
-  argv_text.insert(argv_text.end(), arguments.begin(), arguments.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_text) argv.push_back(a.data());
-  argv.push_back(nullptr);
+  if (!has_capture_files(slot, why)) return -1;
+  CommandLineArgv argv(program, arguments);
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -116,7 +142,7 @@ pid_t spawn(const std::string& program, const std::vector<std::string>& argument
   posix_spawnattr_setpgroup(&attributes, group);
   posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF);
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, program.c_str(), &actions, &attributes, argv.data(), environ);
+  const int rc = posix_spawn(&pid, program.c_str(), &actions, &attributes, argv.argv(), environ);
   posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
@@ -139,25 +165,17 @@ bool fork_children() {
 }
 
 // Starts a child as a fork of this process that runs the command line
-// `arguments` through the registered entry, in process group `group` (0: a
-// new group, led by the child), with the same standard streams, signal
-// actions and catalog state as spawn() gives a new process; its pid, or -1
-// with `why` set.
-pid_t fork_child(const std::vector<std::string>& arguments, const Running& slot, pid_t group, std::string& why) {
-  if (slot.out->fd() < 0 || slot.err->fd() < 0) {
-    why = "cannot create a temporary file for the child's output";
-    return -1;
-  }
-  std::vector<std::string> argv_text = {"fleetsim"};
-  argv_text.insert(argv_text.end(), arguments.begin(), arguments.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_text) argv.push_back(a.data());
-  argv.push_back(nullptr);
+// `program arguments` through the registered entry, in process group
+// `group` (0: a new group, led by the child), with the same argv, standard
+// streams, signal actions and catalog state as spawn() gives a new process;
+// its pid, or -1 with `why` set.
+pid_t fork_child(const std::string& program, const std::vector<std::string>& arguments, const Running& slot,
+                 pid_t group, std::string& why) {
+  if (!has_capture_files(slot, why)) return -1;
+  CommandLineArgv argv(program, arguments);
   // Whatever this process has buffered would otherwise be written twice,
   // the second time into the child's report.
-  std::cout.flush();
-  std::cerr.flush();
-  std::fflush(nullptr);
+  flush_standard_streams();
   // The stop signals wait, blocked, until the child has its default actions
   // back: one arriving in between would otherwise run this process's
   // forwarding handler in the child, and the child would not stop.
@@ -188,14 +206,12 @@ pid_t fork_child(const std::vector<std::string>& arguments, const Running& slot,
   if (null_in >= 0 && ::dup2(null_in, 0) >= 0 && ::dup2(slot.out->fd(), 1) >= 0 && ::dup2(slot.err->fd(), 2) >= 0) {
     if (null_in > 2) ::close(null_in);
     try {
-      code = command_line_entry()(static_cast<int>(argv_text.size()), argv.data());
+      code = command_line_entry()(argv.argc(), argv.argv());
     } catch (...) {
       code = kExitInternal;
     }
   }
-  std::cout.flush();
-  std::cerr.flush();
-  std::fflush(nullptr);
+  flush_standard_streams();
   ::_exit(code);
 }
 
@@ -231,9 +247,16 @@ void sleep_briefly() { std::this_thread::sleep_for(std::chrono::milliseconds(5))
 // stopped past their time.
 class ChildPool {
  public:
-  ChildPool(const std::string& program, const std::vector<RunRequest>& requests,
+  // `fork`: children are forks of this process running `program`'s command
+  // line (fork_child), else new processes of `program` (spawn).
+  ChildPool(const std::string& program, bool fork, const std::vector<RunRequest>& requests,
             const std::function<void(std::size_t, const RunOutcome&)>& on_done, const ChildLimits& limits)
-      : program_(program), requests_(requests), on_done_(on_done), limits_(limits), outcomes_(requests.size()) {}
+      : program_(program),
+        fork_(fork),
+        requests_(requests),
+        on_done_(on_done),
+        limits_(limits),
+        outcomes_(requests.size()) {}
 
   bool busy() const { return next_ < requests_.size() || !running_.empty(); }
   bool idle() const { return running_.empty(); }
@@ -247,8 +270,9 @@ class ChildPool {
       slot.started = Clock::now();
       slot.timeout_s = limits_.timeout_s;
       std::string why;
-      const pid_t pid = program_.empty() ? fork_child(run_arguments(requests_[next_]), slot, group_, why)
-                                         : spawn(program_, run_arguments(requests_[next_]), slot, group_, why);
+      const std::vector<std::string> arguments = run_arguments(requests_[next_]);
+      const pid_t pid = fork_ ? fork_child(program_, arguments, slot, group_, why)
+                              : spawn(program_, arguments, slot, group_, why);
       if (pid < 0) {
         RunOutcome failed;
         failed.errors = why;
@@ -328,6 +352,7 @@ class ChildPool {
   }
 
   const std::string& program_;
+  const bool fork_;
   const std::vector<RunRequest>& requests_;
   const std::function<void(std::size_t, const RunOutcome&)>& on_done_;
   const ChildLimits& limits_;
@@ -360,9 +385,7 @@ std::vector<RunOutcome> run_all(const std::vector<RunRequest>& requests, int job
                                 const ChildLimits& limits, const std::string& program) {
   static const std::string self = self_executable();
   ForwardSignals forwarding;
-  // An empty program: forks of this process (fork_child).
-  const std::string child_program = !program.empty() ? program : fork_children() ? std::string() : self;
-  ChildPool pool(child_program, requests, on_done, limits);
+  ChildPool pool(program.empty() ? self : program, program.empty() && fork_children(), requests, on_done, limits);
   while (pool.busy() && ForwardSignals::received() == 0) {
     pool.start_more(jobs);
     if (pool.idle()) continue;

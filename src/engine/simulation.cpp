@@ -376,10 +376,8 @@ RunTotals run_totals(const Scenario& scenario, const NodeHosts& nodes, const std
   return totals;
 }
 
-}  // namespace
+bool simulation_ran = false;  // simulate() refuses a second run in one process
 
-namespace {
-bool simulation_ran = false;
 }  // namespace
 
 bool simulation_ran_in_this_process() { return simulation_ran; }
