@@ -8,7 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "support/cli_runner.hpp"
+#include "support/exact_server.hpp"
 
+using fleetsim::testing::exact_server_sections;
 using fleetsim::testing::run_fleetsim;
 using fleetsim::testing::write_temp_file;
 using nlohmann::json;
@@ -20,31 +22,8 @@ namespace {
 // negligible and iteration time is weights / bandwidth plus tiny KV reads.
 std::string single_server_scenario(const std::string& name, double rate_per_s, const std::string& output_tokens,
                                    double duration_s, std::uint64_t seed, int max_batch = 1, int devices = 1) {
-  return fmt::format(R"(name: {name}
-hardware:
-  toy-gpu:
-    kind: gpu
-    devices: {devices}
-    peak_flops: {{bf16: 1000000TFLOPS}}
-    memory_bandwidth: 1TB/s
-    memory_capacity: 80GB
-    interconnect_bandwidth: 100GB/s
-    interconnect_latency: 0us
-    efficiency: {{compute: 1.0, memory: 1.0}}
-    iteration_overhead: 0ms
-    power: {{idle: 100W, memory_bound: 300W, compute_bound: 500W, host: 0W}}
-    price_per_hour: 1.0
-models:
-  toy-model:
-    params_total: 5e9
-    layers: 16
-    hidden_size: 2048
-    attention_heads: 16
-    kv_heads: 4
-    head_dim: 128
-    weight_dtype: bf16
-    kv_dtype: bf16
-fleet:
+  return fmt::format("name: {name}\n", fmt::arg("name", name)) + exact_server_sections(devices) +
+         fmt::format(R"(fleet:
   pools:
     - name: solo
       hardware: toy-gpu
@@ -61,9 +40,8 @@ simulation:
   warmup: {warmup}s
   seed: {seed}
 )",
-                     fmt::arg("name", name), fmt::arg("rate", rate_per_s), fmt::arg("output", output_tokens),
-                     fmt::arg("duration", duration_s), fmt::arg("warmup", duration_s / 20), fmt::arg("seed", seed),
-                     fmt::arg("max_batch", max_batch), fmt::arg("devices", devices));
+                     fmt::arg("rate", rate_per_s), fmt::arg("output", output_tokens), fmt::arg("duration", duration_s),
+                     fmt::arg("warmup", duration_s / 20), fmt::arg("seed", seed), fmt::arg("max_batch", max_batch));
 }
 
 json run_json(const std::string& scenario_name, const std::string& yaml) {

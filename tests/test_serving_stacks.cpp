@@ -88,6 +88,7 @@ TEST_CASE("The built-in stacks parse, and every figure has a source", "[stacks]"
     if (s->max_batch_size) CHECK(s->sources.count("engine.max_batch_size") == 1);
     if (s->kv_admission) CHECK(s->sources.count("engine.kv_admission") == 1);
     if (s->kv_layout) CHECK(s->sources.count("engine.kv_layout") == 1);
+    if (s->scheduler_steps) CHECK(s->sources.count("engine.scheduler_steps") == 1);
     if (s->kernels_per_layer > 0) CHECK(s->sources.count("kernels_per_layer") == 1);
     if (s->sync_points_per_layer > 0) CHECK(s->sources.count("sync_points_per_layer") == 1);
   }
@@ -555,4 +556,42 @@ TEST_CASE("dequant_kernel_rows: the vLLM stacks' Marlin rows, a pool's override,
   CHECK_FALSE(overlay_catalog(Catalog::builtin(), "stacks:\n  mine: {catalog: vllm-0.5, dequant_kernel_rows: x}\n",
                               "c.yaml", diagnostics));
   CHECK_THAT(messages(diagnostics), Contains("stacks.mine.dequant_kernel_rows"));
+}
+
+TEST_CASE("scheduler_steps: vllm-0.6's window of 10, a pool's override, chunked prefill refused, bad values located",
+          "[stacks][loader][multi_step]") {
+  const Catalog& c = Catalog::builtin();
+  for (const ServingStack& s : c.stacks()) {
+    CAPTURE(s.name);
+    CHECK(s.scheduler_steps.value_or(1) == (s.name == "vllm-0.6" ? 10 : 1));
+  }
+  auto load = [](const std::string& engine) { return load_builtin_pool("h100-p5.48xlarge", engine); };
+  const LoadResult stack = load("{stack: vllm-0.6}");
+  REQUIRE(stack.ok());
+  CHECK(stack.scenario->pools[0].engine.scheduler_steps == 10);
+  const LoadResult pool = load("{stack: vllm-0.6, scheduler_steps: 8}");
+  REQUIRE(pool.ok());
+  CHECK(pool.scenario->pools[0].engine.scheduler_steps == 8);
+  CHECK(load("{}").scenario->pools[0].engine.scheduler_steps == 1);
+  CHECK(load("{chunked_prefill: false, scheduler_steps: 4}").ok());
+
+  // A window holds decodes only: chunked prefill needs the scheduler in every iteration.
+  const LoadResult chunked = load("{stack: vllm-0.6, chunked_prefill: true}");
+  CHECK_FALSE(chunked.ok());
+  CHECK_THAT(messages(chunked.diagnostics),
+             Contains("fleet.pools[0].engine.chunked_prefill: scheduler_steps 10 needs chunked_prefill: false"));
+  const LoadResult defaulted = load("{scheduler_steps: 4}");  // fleetsim's default chunks prompts
+  CHECK_FALSE(defaulted.ok());
+  CHECK_THAT(messages(defaulted.diagnostics), Contains("fleet.pools[0].engine.scheduler_steps: scheduler_steps 4"));
+  for (const char* bad : {"{chunked_prefill: false, scheduler_steps: 0}", "{chunked_prefill: false, scheduler_steps: 2.5}",
+                          "{chunked_prefill: false, scheduler_steps: 5000}"}) {
+    CAPTURE(bad);
+    const LoadResult r = load(bad);
+    CHECK_FALSE(r.ok());
+    CHECK_THAT(messages(r.diagnostics), Contains("fleet.pools[0].engine.scheduler_steps"));
+  }
+  std::vector<Diagnostic> diagnostics;
+  CHECK_FALSE(overlay_catalog(Catalog::builtin(), "stacks:\n  mine: {catalog: vllm-0.6, engine: {scheduler_steps: 0}}\n",
+                              "c.yaml", diagnostics));
+  CHECK_THAT(messages(diagnostics), Contains("stacks.mine.engine.scheduler_steps"));
 }

@@ -69,11 +69,13 @@ BatchPlan ContinuousBatcher::plan_next(double now, BatcherListener& listener) {
   touch(now);
   expire_retained(now);
   BatchPlan p;
+  if (running_.empty()) window_steps_ = 0;  // an idle engine schedules at once
   for (int attempt = 0; attempt < 2 && running_.empty(); ++attempt) admit(now, listener);
   if (running_.empty()) return p;
-  if (!waiting_.empty()) admit(now, listener);
+  if (!waiting_.empty() && window_steps_ == 0) admit(now, listener);
   ensure_decode_room(now, listener);
   if (running_.empty()) {
+    window_steps_ = 0;
     admit(now, listener);
     if (running_.empty()) return p;
   }
@@ -97,6 +99,10 @@ BatchPlan ContinuousBatcher::plan_next(double now, BatcherListener& listener) {
     p.run_terms = roofline_->decode_terms(p.run);
     // ensure_decode_room has made room for at least one iteration.
     p.iterations = p.run_iterations = std::max(1L, kv_growth_limit(std::max(1L, limit), free_blocks_));
+    if (window_steps_ > 0) {  // the rest of the scheduler's window, then calls may join
+      p.window_steps_before = window_steps_;
+      p.iterations = p.run_iterations = std::min(p.iterations, engine_.scheduler_steps - window_steps_);
+    }
     p.duration_s = p.run_terms.time(p.iterations);
     return p;
   }
@@ -146,6 +152,21 @@ double ContinuousBatcher::time_of(const BatchPlan& plan, long k) const {
   return head_s(plan) + plan.run_terms.time(std::min(k - 1, plan.run_iterations));
 }
 
+long ContinuousBatcher::scheduling_point(const BatchPlan& plan, long k) const {
+  k = std::min(k, plan.iterations);
+  const long steps = engine_.scheduler_steps;
+  if (steps <= 1 || k <= 0) return k;
+  // A plan with a prefill iteration first runs the scheduler after it (vLLM
+  // schedules prompts a step at a time), then once per window of decodes.
+  const long into = plan.kind == BatchPlan::Kind::decode_run ? (plan.window_steps_before + k) % steps : (k - 1) % steps;
+  return into == 0 ? k : std::min(plan.iterations, k + steps - into);
+}
+
+void ContinuousBatcher::advance_window(const BatchPlan& plan, long k) {
+  const long decodes = plan.kind == BatchPlan::Kind::decode_run ? plan.window_steps_before + k : k - 1;
+  window_steps_ = decodes % engine_.scheduler_steps;
+}
+
 long ContinuousBatcher::iterations_done(const BatchPlan& plan, double elapsed) const {
   if (plan.kind == BatchPlan::Kind::decode_run) return plan.run_terms.iterations_within(plan.iterations, elapsed);
   const double head = head_s(plan);
@@ -157,6 +178,7 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
                                  BatcherListener& listener) {
   touch(end_s);
   if (plan.kind == BatchPlan::Kind::idle || k <= 0) return;
+  if (engine_.scheduler_steps > 1) advance_window(plan, k);
   std::fill(scratch_workload_tokens_.begin(), scratch_workload_tokens_.end(), 0.0);
   double tokens = 0.0, batch = 0.0, compute = 0.0, memory = 0.0;
 

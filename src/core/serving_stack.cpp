@@ -11,6 +11,7 @@ EngineSettings engine_defaults(const ServingStack& stack) {
   if (stack.max_batch_size) e.max_batch_size = *stack.max_batch_size;
   if (stack.kv_admission) e.kv_admission = *stack.kv_admission;
   if (stack.kv_layout) e.kv_layout = *stack.kv_layout;
+  if (stack.scheduler_steps) e.scheduler_steps = *stack.scheduler_steps;
   e.kernels_per_layer = stack.kernels_per_layer;
   e.sync_points_per_layer = stack.sync_points_per_layer;
   e.serial_fraction = stack.serial_fraction;

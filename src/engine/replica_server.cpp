@@ -32,11 +32,12 @@ void ReplicaServer::wake(bool interrupt) {
   }
 }
 
-// Let the iteration in progress finish, then re-plan with the new call (the
-// new event replaces the one for the end of the run).
+// Let the iteration in progress finish (with multi-step scheduling, the
+// scheduler's window), then re-plan with the new call (the new event
+// replaces the one for the end of the run).
 void ReplicaServer::cut_run() {
   const long done = batcher_.iterations_done(plan_, queue_.now() - plan_start_s_);
-  const long until = std::min(plan_.iterations, done + 1);
+  const long until = batcher_.scheduling_point(plan_, done + 1);
   state_ = State::busy;
   schedule(plan_start_s_ + batcher_.time_of(plan_, until), until);
 }

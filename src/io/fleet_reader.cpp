@@ -70,8 +70,24 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
   read_int("max_batch_size", e.max_batch_size);
   read_int("max_batched_tokens", e.max_batched_tokens);
   read_int("kv_block_tokens", e.kv_block_tokens);
-  if (const YAML::Node n = YamlReader::get(map, "chunked_prefill"))
-    if (auto v = r.boolean(n, child_path(path, "chunked_prefill"))) e.chunked_prefill = *v;
+  const YAML::Node steps = YamlReader::get(map, "scheduler_steps");
+  if (steps.IsDefined())
+    if (auto v = r.integer(steps, child_path(path, "scheduler_steps"), 1, limits::kMaxSchedulerSteps))
+      e.scheduler_steps = static_cast<int>(*v);
+  const YAML::Node chunked = YamlReader::get(map, "chunked_prefill");
+  if (chunked.IsDefined())
+    if (auto v = r.boolean(chunked, child_path(path, "chunked_prefill"))) e.chunked_prefill = *v;
+  // Multi-step windows hold decode iterations only: a prompt chunk in every
+  // iteration would need the scheduler in every iteration (vLLM 0.6 refuses
+  // the pair too).
+  if (e.scheduler_steps > 1 && e.chunked_prefill) {
+    const bool blame_steps = steps.IsDefined() || !chunked.IsDefined();
+    r.error(blame_steps ? (steps.IsDefined() ? steps : map) : chunked,
+            child_path(path, blame_steps ? "scheduler_steps" : "chunked_prefill"),
+            fmt::format("scheduler_steps {} needs chunked_prefill: false", e.scheduler_steps),
+            "multi-step scheduling runs whole prompts between windows: set chunked_prefill: false, or "
+            "scheduler_steps: 1");
+  }
   if (const YAML::Node n = YamlReader::get(map, "memory_fraction"))
     if (auto v = r.number(n, child_path(path, "memory_fraction"), in_range(0, 1, true, false))) e.memory_fraction = *v;
   if (const YAML::Node n = YamlReader::get(map, "activation_reserve"))

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "fleetsim/core/kv_policy.hpp"
+#include "fleetsim/io/input_limits.hpp"
 #include "fleetsim/io/spelling.hpp"
 #include "weight_format_catalog.hpp"
 
@@ -11,7 +12,7 @@ namespace {
 
 const std::vector<std::string> kOverheadKeys = {"fixed", "per_sequence", "per_output_token"};
 const std::vector<std::string> kEngineKeys = {"chunked_prefill", "max_batched_tokens", "max_batch_size",
-                                              "kv_admission", "kv_layout"};
+                                              "kv_admission", "kv_layout", "scheduler_steps"};
 
 void read_overhead(YamlReader& reader, const YAML::Node& map, const std::string& path, IterationOverhead& o,
                    bool complete) {
@@ -61,6 +62,9 @@ void read_engine_defaults(YamlReader& reader, const YAML::Node& map, const std::
     if (const YAML::Node n = YamlReader::get(map, key))
       if (auto v = reader.integer(n, child_path(path, key), 1, 1 << 24)) *target = static_cast<int>(*v);
   }
+  if (const YAML::Node n = YamlReader::get(map, "scheduler_steps"))
+    if (auto v = reader.integer(n, child_path(path, "scheduler_steps"), 1, limits::kMaxSchedulerSteps))
+      s.scheduler_steps = static_cast<int>(*v);
   if (const YAML::Node n = YamlReader::get(map, "kv_admission"))
     if (auto v = reader.choice(n, child_path(path, "kv_admission"), kv_admission_choices(), "KV admission policy"))
       s.kv_admission = *v;

@@ -35,6 +35,7 @@ std::string render_stack_table(const std::vector<ServingStack>& stacks) {
                                 {"chunked", Align::left},
                                 {"max tokens"},
                                 {"max batch"},
+                                {"sched steps"},
                                 {"admission", Align::left},
                                 {"KV layout", Align::left},
                                 {"kernels/layer"},
@@ -46,7 +47,7 @@ std::string render_stack_table(const std::vector<ServingStack>& stacks) {
     table.add_row({s.name, micros(s.overhead.fixed_s), micros(s.overhead.per_sequence_s),
                    micros(s.overhead.per_output_token_s),
                    s.chunked_prefill ? (*s.chunked_prefill ? "on" : "off") : "-", or_dash(s.max_batched_tokens),
-                   or_dash(s.max_batch_size), s.kv_admission.value_or("-"),
+                   or_dash(s.max_batch_size), or_dash(s.scheduler_steps), s.kv_admission.value_or("-"),
                    s.kv_layout ? layout_name(*s.kv_layout) : "-",
                    s.kernels_per_layer > 0 ? fmt::format("{:g}", s.kernels_per_layer) : "-",
                    s.sync_points_per_layer > 0 ? fmt::format("{:g}", s.sync_points_per_layer) : "-",
@@ -69,6 +70,7 @@ Json stacks_json(const std::vector<ServingStack>& stacks) {
     j["chunked_prefill"] = or_null(s.chunked_prefill);
     j["max_batched_tokens"] = or_null(s.max_batched_tokens);
     j["max_batch_size"] = or_null(s.max_batch_size);
+    j["scheduler_steps"] = or_null(s.scheduler_steps);
     j["kv_admission"] = s.kv_admission ? Json(*s.kv_admission) : Json(nullptr);
     j["kv_layout"] = s.kv_layout ? Json(layout_name(*s.kv_layout)) : Json(nullptr);
     j["kernels_per_layer"] = s.kernels_per_layer;

@@ -118,6 +118,10 @@ struct BatchPlan {
   // The clock it runs at: 0, its pool's state; k, the batcher's k-th lower
   // clock (attach_lower_clocks; a power cap's lower_clocks response).
   std::uint8_t clock = 0;
+  // Multi-step scheduling (EngineSettings::scheduler_steps): decode
+  // iterations of the scheduler's window that ran before this plan; 0 when
+  // the plan starts where the scheduler runs.
+  long window_steps_before = 0;
 };
 
 // A frequency state below the pool's, as a replica runs a plan at it: the
@@ -178,6 +182,11 @@ class ContinuousBatcher {
   double time_of(const BatchPlan& plan, long k) const;
   // Whole iterations of the plan finished `elapsed` seconds after its start.
   long iterations_done(const BatchPlan& plan, double elapsed) const;
+  // The first iteration count >= k (at most the plan's) after which the
+  // scheduler runs and a waiting call can join: k itself unless the engine
+  // schedules once per several decode iterations (scheduler_steps), where
+  // it is the end of the window iteration k falls in.
+  long scheduling_point(const BatchPlan& plan, long k) const;
   // Applies the first k iterations of the plan, which ran from start_s to end_s.
   void complete(const BatchPlan& plan, long k, double start_s, double end_s, BatcherListener& listener);
   // Accounts busy time and energy of a plan cut off by the end of the run.
@@ -350,6 +359,7 @@ class ContinuousBatcher {
   const PowerModel& power_at(std::uint8_t clock) const { return clock == 0 ? power_ : lower_clocks_[clock - 1u].power; }
   void touch(double now);  // integrates KV occupancy up to now
   BatchPlan plan_next(double now, BatcherListener& listener);
+  void advance_window(const BatchPlan& plan, long k);  // multi-step: the window after k iterations
   // Tells the time series how waiting, running and KV blocks changed since
   // it was last told (only with a series).
   void report_levels(double now);
@@ -362,6 +372,10 @@ class ContinuousBatcher {
   double window_start_s_;
   long total_blocks_;
   long free_blocks_;
+  // Multi-step scheduling: decode iterations since the scheduler last ran;
+  // calls wait while it is not 0 and the batch decodes. Always 0 with
+  // scheduler_steps 1.
+  long window_steps_ = 0;
   std::vector<Sequence> running_;  // in admission order
   long extra_running_ = 0;         // their extra branches (running_sequences())
   RingQueue<Sequence> waiting_;

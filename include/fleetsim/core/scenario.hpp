@@ -46,6 +46,12 @@ struct EngineSettings {
   int max_batch_size = 256;   // running sequences per replica
   int max_batched_tokens = 8192;  // tokens (prefill + decode) per iteration
   bool chunked_prefill = true;
+  // Decode iterations between two runs of the scheduler (vLLM's
+  // --num-scheduler-steps): a call that arrives while a batch decodes waits
+  // for the end of the batch's window of this many iterations before it is
+  // admitted (docs/performance-model.md, "Multi-step scheduling"). 1: the
+  // scheduler runs before every iteration.
+  int scheduler_steps = 1;
   // Fraction of the replica's device memory the engine may use for weights,
   // activations and KV cache (vLLM's gpu_memory_utilization).
   double memory_fraction = 0.9;

@@ -24,6 +24,7 @@ struct ServingStack {
   std::optional<int> max_batch_size;
   std::optional<std::string> kv_admission;  // a KV admission policy's name (kv_policy.hpp)
   std::optional<KvLayout> kv_layout;
+  std::optional<int> scheduler_steps;  // EngineSettings::scheduler_steps
   // Device side: kernels per layer the roofline does not price
   // (EngineSettings::kernels_per_layer); 0 when the stack's kernels are
   // inside the calibrated efficiencies.

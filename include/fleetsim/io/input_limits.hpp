@@ -14,6 +14,9 @@ namespace fleetsim::limits {
 inline constexpr double kMaxTokens = 1e7;
 // A loop's repeat count per session.
 inline constexpr double kMaxRepeat = 1e6;
+// Decode iterations per scheduler run (engine scheduler_steps): vLLM
+// accepts any count and its users run 8 to 16.
+inline constexpr int kMaxSchedulerSteps = 1024;
 // A tool call's latency, in seconds: 30 days.
 inline constexpr double kMaxStepDuration = 30 * 86400.0;
 

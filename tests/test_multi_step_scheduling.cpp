@@ -1,0 +1,153 @@
+// Multi-step scheduling (engine scheduler_steps, vLLM's --num-scheduler-steps):
+// the scheduler runs once per window of decode iterations, so a call that
+// arrives while a batch decodes joins at the window's end. Hand-computed
+// windows on the batcher, then the engine's cut of a decode run.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "fleetsim/core/continuous_batcher.hpp"
+#include "support/batcher_driver.hpp"
+#include "support/cli_runner.hpp"
+#include "support/exact_server.hpp"
+
+using namespace fleetsim;
+using namespace fleetsim::testing;
+
+namespace {
+
+EngineSettings multi_step(int steps) {
+  EngineSettings engine;
+  engine.chunked_prefill = false;
+  engine.scheduler_steps = steps;
+  return engine;
+}
+
+}  // namespace
+
+TEST_CASE("Multi-step: a plan's scheduling points are the ends of its windows", "[batcher][multi_step]") {
+  ContinuousBatcher b = h100_batcher(multi_step(4), 10000);
+  Recorder rec;
+  b.enqueue(call(1, 1, 100, 20));
+  const BatchPlan p = b.plan(0.0, rec);  // the prefill, then 19 decodes
+  REQUIRE(p.kind == BatchPlan::Kind::iteration);
+  REQUIRE(p.iterations == 20);
+  // The scheduler runs after the prefill iteration, then after every 4 decodes.
+  CHECK(b.scheduling_point(p, 1) == 1);
+  CHECK(b.scheduling_point(p, 2) == 5);
+  CHECK(b.scheduling_point(p, 5) == 5);
+  CHECK(b.scheduling_point(p, 6) == 9);
+  CHECK(b.scheduling_point(p, 18) == 20);  // the window would end at 21: the plan ends first
+  CHECK(b.scheduling_point(p, 20) == 20);
+
+  ContinuousBatcher single = h100_batcher(multi_step(1), 10000);
+  single.enqueue(call(1, 1, 100, 20));
+  const BatchPlan q = single.plan(0.0, rec);
+  for (long k : {1L, 2L, 6L, 20L}) CHECK(single.scheduling_point(q, k) == k);
+}
+
+TEST_CASE("Multi-step: a waiting call joins only when the window ends", "[batcher][multi_step]") {
+  // Call 1 finishes after its prefill and 2 decodes, 2 iterations into a
+  // window of 4; call 3, queued then, waits for the window's last 2 decodes
+  // with 4 steps, and is admitted at once with 1.
+  for (int steps : {1, 4}) {
+    CAPTURE(steps);
+    ContinuousBatcher b = h100_batcher(multi_step(steps), 10000);
+    Recorder rec;
+    b.enqueue(call(1, 1, 100, 3));
+    b.enqueue(call(2, 2, 100, 20));
+    BatchPlan first = b.plan(0.0, rec);
+    REQUIRE(first.kind == BatchPlan::Kind::iteration);
+    REQUIRE(first.iterations == 3);  // ends when call 1 has its 3 tokens
+    b.complete(first, first.iterations, 0.0, first.duration_s, rec);
+    REQUIRE(rec.finished.size() == 1);
+    double now = first.duration_s;
+
+    b.enqueue(call(3, 3, 100, 5, now));
+    BatchPlan next = b.plan(now, rec);
+    if (steps == 1) {
+      CHECK(next.kind == BatchPlan::Kind::iteration);  // call 3's prefill
+      CHECK(b.running() == 2);
+      continue;
+    }
+    REQUIRE(next.kind == BatchPlan::Kind::decode_run);
+    CHECK(b.running() == 1);
+    CHECK(next.window_steps_before == 2);
+    CHECK(next.iterations == 2);
+    CHECK(b.scheduling_point(next, 1) == 2);
+    b.complete(next, next.iterations, now, now + next.duration_s, rec);
+    now += next.duration_s;
+
+    BatchPlan joined = b.plan(now, rec);
+    CHECK(joined.kind == BatchPlan::Kind::iteration);
+    CHECK(b.running() == 2);
+    b.complete(joined, joined.iterations, now, now + joined.duration_s, rec);
+    drain(b, rec, now + joined.duration_s);
+    CHECK(rec.finished.size() == 3);
+  }
+}
+
+namespace {
+
+// One replica of the exact server (every iteration about 10 ms): two calls
+// 25 ms apart, the second arriving while the first decodes.
+std::string two_calls(int steps) {
+  return fmt::format("name: multi-step-{}\n", steps) + exact_server_sections() + fmt::format(R"(fleet:
+  pools:
+    - {{name: solo, hardware: toy-gpu, count: 1, models: [toy-model],
+       engine: {{max_batch_size: 8, chunked_prefill: false, scheduler_steps: {steps}, kv_retention: none}}}}
+workloads:
+  - name: calls
+    arrivals: {{process: constant, rate: 40/s}}
+    steps:
+      - llm: {{model: toy-model, prompt_tokens: 1, output_tokens: 100}}
+simulation: {{sessions: 2, seed: 1}}
+)",
+                     fmt::arg("steps", steps));
+}
+
+// call id -> {first_token_s, scheduled_s} from fleetsim run --calls.
+std::map<std::string, std::pair<double, double>> call_times(int steps) {
+  const std::string scenario = write_temp_file(fmt::format("multi-step-{}.yaml", steps), two_calls(steps));
+  const std::string csv = temp_path(fmt::format("multi-step-{}.csv", steps));
+  const auto r = run_fleetsim("run '" + scenario + "' --format json --no-progress --calls '" + csv + "'");
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  std::istringstream in(read_file(csv));
+  std::string line;
+  std::getline(in, line);  // call,session,workload,pool,replica,model,issued_s,scheduled_s,first_token_s,...
+  std::map<std::string, std::pair<double, double>> times;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::istringstream cells_in(line);
+    for (std::string cell; std::getline(cells_in, cell, ',');) cells.push_back(cell);
+    REQUIRE(cells.size() > 8);
+    times[cells[0]] = {std::stod(cells[8]), std::stod(cells[7])};
+  }
+  return times;
+}
+
+}  // namespace
+
+TEST_CASE("Multi-step: the engine cuts a decode run at its window's end for a new call", "[engine][multi_step]") {
+  // The first call's prefill ends at p; its decodes end every d after (d
+  // about 10 ms). The second call arrives at 25 ms, during the second
+  // decode: one step a window admits it after that decode (p + 2d); four
+  // steps a window, after the fourth (p + 4d).
+  const auto single = call_times(1);
+  const auto windowed = call_times(4);
+  REQUIRE(single.size() == 2);
+  REQUIRE(windowed.size() == 2);
+  const auto& [p1, s1] = single.begin()->second;
+  const auto& [p4, s4] = windowed.begin()->second;
+  CHECK(p1 == Approx(p4));
+  const double waited1 = std::next(single.begin())->second.second - p1;
+  const double waited4 = std::next(windowed.begin())->second.second - p4;
+  CHECK(waited1 == Approx(0.020).epsilon(0.02));
+  CHECK(waited4 == Approx(2.0 * waited1).epsilon(1e-3));
+}
