@@ -57,6 +57,7 @@ void ContinuousBatcher::pin_prefix(Sequence& s) {
 void ContinuousBatcher::halt(const BatchPlan& plan, double start_s, double now) {
   account_unfinished(plan, start_s, now);
   halted_ = {};
+  window_steps_ = 0;  // an engine that starts again schedules at once
   if (plan.kind == BatchPlan::Kind::idle) return;
   long k = iterations_done(plan, now - start_s);
   if (k <= 0) return;
@@ -79,6 +80,7 @@ void ContinuousBatcher::halt(const BatchPlan& plan, double start_s, double now) 
 
 LostWork ContinuousBatcher::fail(double now, std::vector<CallRequest>& aborted) {
   touch(now);
+  window_steps_ = 0;
   LostWork lost = std::exchange(halted_, LostWork{});
   for (Sequence& s : running_) {
     free_blocks_ += s.blocks - s.shared;
