@@ -4,8 +4,7 @@
 // windows on the batcher, then the engine's cut of a decode run.
 #include <catch2/catch.hpp>
 
-#include <map>
-#include <sstream>
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -14,6 +13,7 @@
 #include "fleetsim/core/continuous_batcher.hpp"
 #include "support/batcher_driver.hpp"
 #include "support/cli_runner.hpp"
+#include "support/csv_records.hpp"
 #include "support/exact_server.hpp"
 
 using namespace fleetsim;
@@ -111,24 +111,22 @@ simulation: {{sessions: 2, seed: 1}}
                      fmt::arg("steps", steps));
 }
 
-// call id -> {first_token_s, scheduled_s} from fleetsim run --calls.
-std::map<std::string, std::pair<double, double>> call_times(int steps) {
+// Each call's first-token and admission times from fleetsim run --calls,
+// in the order the calls were issued.
+struct CallTimes {
+  double first_token_s, scheduled_s;
+};
+std::vector<CallTimes> call_times(int steps) {
   const std::string scenario = write_temp_file(fmt::format("multi-step-{}.yaml", steps), two_calls(steps));
   const std::string csv = temp_path(fmt::format("multi-step-{}.csv", steps));
   const auto r = run_fleetsim("run '" + scenario + "' --format json --no-progress --calls '" + csv + "'");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
-  std::istringstream in(read_file(csv));
-  std::string line;
-  std::getline(in, line);  // call,session,workload,pool,replica,model,issued_s,scheduled_s,first_token_s,...
-  std::map<std::string, std::pair<double, double>> times;
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::istringstream cells_in(line);
-    for (std::string cell; std::getline(cells_in, cell, ',');) cells.push_back(cell);
-    REQUIRE(cells.size() > 8);
-    times[cells[0]] = {std::stod(cells[8]), std::stod(cells[7])};
-  }
+  auto rows = csv_records(read_file(csv));
+  std::sort(rows.begin(), rows.end(),
+            [](const auto& a, const auto& b) { return std::stod(a.at("issued_s")) < std::stod(b.at("issued_s")); });
+  std::vector<CallTimes> times;
+  for (const auto& row : rows) times.push_back({std::stod(row.at("first_token_s")), std::stod(row.at("scheduled_s"))});
   return times;
 }
 
@@ -143,11 +141,10 @@ TEST_CASE("Multi-step: the engine cuts a decode run at its window's end for a ne
   const auto windowed = call_times(4);
   REQUIRE(single.size() == 2);
   REQUIRE(windowed.size() == 2);
-  const auto& [p1, s1] = single.begin()->second;
-  const auto& [p4, s4] = windowed.begin()->second;
+  const double p1 = single[0].first_token_s, p4 = windowed[0].first_token_s;
   CHECK(p1 == Approx(p4));
-  const double waited1 = std::next(single.begin())->second.second - p1;
-  const double waited4 = std::next(windowed.begin())->second.second - p4;
+  const double waited1 = single[1].scheduled_s - p1;
+  const double waited4 = windowed[1].scheduled_s - p4;
   CHECK(waited1 == Approx(0.020).epsilon(0.02));
   CHECK(waited4 == Approx(2.0 * waited1).epsilon(1e-3));
 }

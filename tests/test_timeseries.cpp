@@ -6,7 +6,6 @@
 
 #include <cstdlib>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -16,6 +15,7 @@
 #include "fleetsim/core/time_series.hpp"
 #include "fleetsim/io/time_series_writer.hpp"
 #include "support/cli_runner.hpp"
+#include "support/csv_records.hpp"
 #include "support/toy_fleet.hpp"
 
 using namespace fleetsim;
@@ -24,31 +24,6 @@ using namespace fleetsim::testing;
 namespace {
 
 const std::string kQuickstart = std::string(FLEETSIM_SOURCE_DIR) + "/scenarios/quickstart.yaml";
-
-// The CSV as rows of named cells.
-std::vector<std::map<std::string, std::string>> parse_csv(const std::string& text) {
-  std::istringstream in(text);
-  std::string line;
-  std::getline(in, line);
-  std::vector<std::string> header;
-  std::istringstream h(line);
-  for (std::string cell; std::getline(h, cell, ',');) header.push_back(cell);
-  std::vector<std::map<std::string, std::string>> rows;
-  while (std::getline(in, line)) {
-    std::map<std::string, std::string> row;
-    std::size_t i = 0, from = 0;
-    for (;; ++i) {
-      const auto comma = line.find(',', from);
-      REQUIRE(i < header.size());
-      row[header[i]] = line.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
-      if (comma == std::string::npos) break;
-      from = comma + 1;
-    }
-    CHECK(i + 1 == header.size());
-    rows.push_back(row);
-  }
-  return rows;
-}
 
 double num(const std::map<std::string, std::string>& row, const std::string& column) {
   return std::strtod(row.at(column).c_str(), nullptr);
@@ -205,7 +180,7 @@ TEST_CASE("The time series adds up to the report and is byte-identical run to ru
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(read_file(report));
-  const auto rows = parse_csv(read_file(series));
+  const auto rows = csv_records(read_file(series));
   const double window = j["run"]["window_end_s"].get<double>() - j["run"]["window_start_s"].get<double>();
   CHECK(window == 600.0);
 
@@ -293,7 +268,7 @@ TEST_CASE("With clocks lowered at a power cap the series' energy is still the re
   const auto j = nlohmann::json::parse(read_file(report));
   // Plans did run at lower states: their energy is the states' own.
   REQUIRE(j["fleet"]["power_cap"]["lowered_clocks"]["plans"].get<long>() > 0);
-  const auto rows = parse_csv(read_file(series));
+  const auto rows = csv_records(read_file(series));
   double energy = 0.0;
   for (const auto& row : rows)
     if (row.at("scope") == "pool") energy += num(row, "power_w") * (num(row, "bin_end_s") - num(row, "bin_start_s"));

@@ -79,11 +79,12 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
     if (auto v = r.boolean(chunked, child_path(path, "chunked_prefill"))) e.chunked_prefill = *v;
   // Multi-step windows hold decode iterations only: a prompt chunk in every
   // iteration would need the scheduler in every iteration (vLLM 0.6 refuses
-  // the pair too).
+  // the pair too). The error names the key the pool set, scheduler_steps
+  // first; with neither set (both from its stack), the pool's engine.
   if (e.scheduler_steps > 1 && e.chunked_prefill) {
-    const bool blame_steps = steps.IsDefined() || !chunked.IsDefined();
-    r.error(blame_steps ? (steps.IsDefined() ? steps : map) : chunked,
-            child_path(path, blame_steps ? "scheduler_steps" : "chunked_prefill"),
+    const bool chunked_only = chunked.IsDefined() && !steps.IsDefined();
+    r.error(steps.IsDefined() ? steps : chunked_only ? chunked : map,
+            child_path(path, chunked_only ? "chunked_prefill" : "scheduler_steps"),
             fmt::format("scheduler_steps {} needs chunked_prefill: false", e.scheduler_steps),
             "multi-step scheduling runs whole prompts between windows: set chunked_prefill: false, or "
             "scheduler_steps: 1");
