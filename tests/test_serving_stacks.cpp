@@ -594,4 +594,24 @@ TEST_CASE("scheduler_steps: vllm-0.6's window of 10, a pool's override, chunked 
   CHECK_FALSE(overlay_catalog(Catalog::builtin(), "stacks:\n  mine: {catalog: vllm-0.6, engine: {scheduler_steps: 0}}\n",
                               "c.yaml", diagnostics));
   CHECK_THAT(messages(diagnostics), Contains("stacks.mine.engine.scheduler_steps"));
+
+  // A stack with the refused pair is refused where it is defined, used or not,
+  // at the key the entry set.
+  for (const auto& [entry, key] :
+       {std::pair{"{catalog: vllm-0.6, engine: {chunked_prefill: true}}", "stacks.mine.engine.chunked_prefill"},
+        std::pair{"{overhead: {fixed: 0s, per_sequence: 0s, per_output_token: 0s}, cuda_graphs: false, "
+                  "engine: {scheduler_steps: 4}}",  // unset: the engine's default chunks
+                  "stacks.mine.engine.scheduler_steps"},
+        std::pair{"{catalog: vllm-v1, engine: {scheduler_steps: 4}}", "stacks.mine.engine.scheduler_steps"}}) {
+    CAPTURE(entry);
+    std::vector<Diagnostic> found;
+    CHECK_FALSE(overlay_catalog(Catalog::builtin(), std::string("stacks:\n  mine: ") + entry + "\n", "c.yaml", found));
+    CHECK_THAT(messages(found), Contains(std::string(key) + ": scheduler_steps"));
+  }
+  for (const char* entry : {"{catalog: vllm-v1, engine: {chunked_prefill: false, scheduler_steps: 4}}",
+                            "{catalog: vllm-0.5, engine: {scheduler_steps: 4}}"}) {  // 0.5 prefills whole prompts
+    CAPTURE(entry);
+    std::vector<Diagnostic> fine;
+    CHECK(overlay_catalog(Catalog::builtin(), std::string("stacks:\n  mine: ") + entry + "\n", "c.yaml", fine));
+  }
 }

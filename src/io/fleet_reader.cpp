@@ -77,18 +77,8 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
   const YAML::Node chunked = YamlReader::get(map, "chunked_prefill");
   if (chunked.IsDefined())
     if (auto v = r.boolean(chunked, child_path(path, "chunked_prefill"))) e.chunked_prefill = *v;
-  // Multi-step windows hold decode iterations only: a prompt chunk in every
-  // iteration would need the scheduler in every iteration (vLLM 0.6 refuses
-  // the pair too). The error names the key the pool set, scheduler_steps
-  // first; with neither set (both from its stack), the pool's engine.
-  if (e.scheduler_steps > 1 && e.chunked_prefill) {
-    const bool chunked_only = chunked.IsDefined() && !steps.IsDefined();
-    r.error(steps.IsDefined() ? steps : chunked_only ? chunked : map,
-            child_path(path, chunked_only ? "chunked_prefill" : "scheduler_steps"),
-            fmt::format("scheduler_steps {} needs chunked_prefill: false", e.scheduler_steps),
-            "multi-step scheduling runs whole prompts between windows: set chunked_prefill: false, or "
-            "scheduler_steps: 1");
-  }
+  if (e.scheduler_steps > 1 && e.chunked_prefill)
+    refuse_multi_step_with_chunks(r, map, path, steps, chunked, e.scheduler_steps);
   if (const YAML::Node n = YamlReader::get(map, "memory_fraction"))
     if (auto v = r.number(n, child_path(path, "memory_fraction"), in_range(0, 1, true, false))) e.memory_fraction = *v;
   if (const YAML::Node n = YamlReader::get(map, "activation_reserve"))

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "fleetsim/core/kv_policy.hpp"
+#include "fleetsim/core/scenario.hpp"
 #include "fleetsim/io/input_limits.hpp"
 #include "fleetsim/io/spelling.hpp"
 #include "weight_format_catalog.hpp"
@@ -71,6 +72,12 @@ void read_engine_defaults(YamlReader& reader, const YAML::Node& map, const std::
   if (const YAML::Node n = YamlReader::get(map, "kv_layout"))
     if (auto v = reader.choice(n, child_path(path, "kv_layout"), kv_layout_choices(), "KV cache layout"))
       s.kv_layout = *v;
+  // Refused where the stack is defined, so that a stack no pool uses yet is
+  // no trap. A stack that leaves chunked_prefill unset gives its pools the
+  // engine's default, which chunks.
+  if (s.scheduler_steps.value_or(1) > 1 && s.chunked_prefill.value_or(EngineSettings{}.chunked_prefill))
+    refuse_multi_step_with_chunks(reader, map, path, YamlReader::get(map, "scheduler_steps"),
+                                  YamlReader::get(map, "chunked_prefill"), *s.scheduler_steps);
 }
 
 }  // namespace
@@ -82,6 +89,16 @@ const Choices<std::string>& kv_admission_choices() {
     return words;
   }();
   return choices;
+}
+
+void refuse_multi_step_with_chunks(YamlReader& reader, const YAML::Node& map, const std::string& path,
+                                   const YAML::Node& steps, const YAML::Node& chunked, int scheduler_steps) {
+  const bool chunked_only = chunked.IsDefined() && !steps.IsDefined();
+  reader.error(steps.IsDefined() ? steps : chunked_only ? chunked : map,
+               child_path(path, chunked_only ? "chunked_prefill" : "scheduler_steps"),
+               fmt::format("scheduler_steps {} needs chunked_prefill: false", scheduler_steps),
+               "multi-step scheduling runs whole prompts between windows: set chunked_prefill: false, or "
+               "scheduler_steps: 1");
 }
 
 const Choices<KvLayout>& kv_layout_choices() {

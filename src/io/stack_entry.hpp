@@ -16,6 +16,14 @@ namespace fleetsim {
 const Choices<std::string>& kv_admission_choices();
 const Choices<KvLayout>& kv_layout_choices();
 
+// Multi-step windows hold decode iterations only: a prompt chunk in every
+// iteration would need the scheduler in every iteration (vLLM 0.6 refuses
+// the pair too). Reports the pair of an `engine:` map, a pool's or a
+// stack's, at the key that map set: `steps` when it set scheduler_steps,
+// else `chunked` when it set chunked_prefill, else the map itself.
+void refuse_multi_step_with_chunks(YamlReader& reader, const YAML::Node& map, const std::string& path,
+                                   const YAML::Node& steps, const YAML::Node& chunked, int scheduler_steps);
+
 // Reads `entry` (a map) describing stack `name`. With a `base` (the entry it
 // starts from) only the keys given override it, nested maps key by key;
 // without one `overhead` (all three terms) and `cuda_graphs` are required.
