@@ -89,20 +89,24 @@ BatchPlan ContinuousBatcher::plan_next(double now, BatcherListener& listener) {
     scratch_kv_.clear();
     scratch_blocks_.clear();
     for (const auto& s : running_) {
-      limit = std::min(limit, s.call.output_tokens - s.generated);
       context += static_cast<double>(s.kv_tokens * s.call.sequences());
       scratch_kv_.push_back(s.kv_tokens);
+      if (s.done()) {  // riding a multi-step window out: it takes no block (kv_growth_limit)
+        scratch_blocks_.push_back(std::numeric_limits<long>::max());
+        continue;
+      }
+      limit = std::min(limit, s.call.output_tokens - s.generated);
       scratch_blocks_.push_back(s.blocks);
+    }
+    if (window_steps_ > 0) {  // the rest of the scheduler's window, then calls may join
+      p.window_steps_before = window_steps_;
+      limit = std::min(limit, engine_.scheduler_steps - window_steps_);
     }
     p.kind = BatchPlan::Kind::decode_run;
     p.run = {static_cast<double>(running_sequences()), context};
     p.run_terms = roofline_->decode_terms(p.run);
     // ensure_decode_room has made room for at least one iteration.
     p.iterations = p.run_iterations = std::max(1L, kv_growth_limit(std::max(1L, limit), free_blocks_));
-    if (window_steps_ > 0) {  // the rest of the scheduler's window, then calls may join
-      p.window_steps_before = window_steps_;
-      p.iterations = p.run_iterations = std::min(p.iterations, engine_.scheduler_steps - window_steps_);
-    }
     p.duration_s = p.run_terms.time(p.iterations);
     return p;
   }
@@ -242,24 +246,34 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
     }
   }
 
-  // Retire finished sequences, keeping admission order for the rest.
+  // Retire finished sequences, keeping admission order for the rest. Inside
+  // a multi-step window they ride on to its end: vLLM computes the batch it
+  // scheduled for every step of the window and returns the window's tokens
+  // together, a finished call's last ones included.
+  if (window_steps_ == 0) retire_done(end_s, listener);
+  if (series_) report_levels(end_s);
+}
+
+bool ContinuousBatcher::retire_done(double now, BatcherListener& listener) {
   std::size_t kept = 0;
   for (std::size_t i = 0; i < running_.size(); ++i) {
     Sequence& s = running_[i];
-    if (!s.prefilling() && s.generated >= s.call.output_tokens) {
+    if (s.done()) {
       extra_running_ -= s.call.extra_sequences;
-      finish(s, end_s, false, listener);
+      finish(s, now, false, listener);
     } else {
       if (kept != i) running_[kept] = std::move(s);
       ++kept;
     }
   }
+  const bool retired = kept < running_.size();
   running_.resize(kept);
-  if (series_) report_levels(end_s);
+  return retired;
 }
 
 void ContinuousBatcher::apply_decode(long k, double first_token_s) {
   for (auto& s : running_) {
+    if (s.done()) continue;  // its tokens in a window's last steps are dropped, in reserved slots
     if (s.first_token_s < 0 && k > 0) first_token(s, first_token_s);
     s.kv_tokens += k;
     s.generated += k;

@@ -175,8 +175,11 @@ void ContinuousBatcher::ensure_decode_room(double now, BatcherListener& listener
   while (!running_.empty()) {
     long need = 0;
     for (const auto& s : running_)
-      if (!s.prefilling()) need += std::max(0L, blocks_at(s, s.kv_tokens + 1) - s.blocks);
+      if (!s.prefilling() && !s.done()) need += std::max(0L, blocks_at(s, s.kv_tokens + 1) - s.blocks);
     if (need <= free_blocks_ || make_room(need, now)) return;
+    // Finished calls riding a multi-step window out go before anything is
+    // preempted: their blocks are free at the window's end anyway.
+    if (retire_done(now, listener)) continue;
     if (running_.size() == 1) {
       // A lone sequence has outgrown the whole cache: end it where it is.
       Sequence s = running_.back();

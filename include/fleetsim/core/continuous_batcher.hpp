@@ -306,6 +306,10 @@ class ContinuousBatcher {
     double scheduled_s = -1.0;
     double first_token_s = -1.0;
     bool prefilling() const { return kv_tokens < target; }
+    // Its last token is out. Under multi-step scheduling it stays in the
+    // batch, computed and its tokens dropped, until the window ends
+    // (docs/performance-model.md, "Multi-step scheduling").
+    bool done() const { return !prefilling() && generated >= call.output_tokens; }
   };
 
   long blocks_for(long tokens) const { return (tokens + engine_.kv_block_tokens - 1) / engine_.kv_block_tokens; }
@@ -345,7 +349,9 @@ class ContinuousBatcher {
   void release(Sequence& s, double now);
   void finish(Sequence& s, double now, bool failed, BatcherListener& listener);
   // Largest j <= limit such that every sequence can grow by j tokens within
-  // `free` blocks, given each one's tokens and blocks (scratch_kv_/scratch_blocks_).
+  // `free` blocks, given each one's tokens and blocks (scratch_kv_/scratch_blocks_;
+  // a sequence that grows no more, done in a multi-step window, has the
+  // largest long as its blocks).
   long kv_growth_limit(long limit, long free) const;
   // After the prompt iteration just planned, a decode run can follow in the
   // same plan; sets it up and returns true, or false if the batch may change.
@@ -360,6 +366,9 @@ class ContinuousBatcher {
   void touch(double now);  // integrates KV occupancy up to now
   BatchPlan plan_next(double now, BatcherListener& listener);
   void advance_window(const BatchPlan& plan, long k);  // multi-step: the window after k iterations
+  // Finishes every running call whose last token is out, keeping admission
+  // order for the rest; true when there was one.
+  bool retire_done(double now, BatcherListener& listener);
   // Tells the time series how waiting, running and KV blocks changed since
   // it was last told (only with a series).
   void report_levels(double now);
