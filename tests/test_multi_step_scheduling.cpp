@@ -136,6 +136,44 @@ TEST_CASE("Multi-step: a batch whose calls are all done decodes to the window's 
   CHECK(now - single_end == Approx(3 * decode_s).epsilon(1e-4));
 }
 
+TEST_CASE("Multi-step: a call riding its window out gives way when the KV cache runs short", "[batcher][multi_step]") {
+  // 3 blocks of 16 tokens. Call 1 (16-token prompt, 2 tokens) is done after
+  // its prefill and one decode, holding 2 blocks, 1 step into a window of 4.
+  // Call 2 (14-token prompt) holds 1 block and needs a second at its 17th
+  // token, 2 decodes later, inside the same window: call 1 finishes then,
+  // and nothing is preempted.
+  EngineSettings engine = multi_step(4);
+  ContinuousBatcher b = h100_batcher(engine, 3);
+  Recorder rec;
+  b.enqueue(call(1, 1, 16, 2));
+  b.enqueue(call(2, 2, 14, 20));
+  double now = 0.0;
+  const BatchPlan first = b.plan(now, rec);
+  REQUIRE(first.kind == BatchPlan::Kind::iteration);
+  REQUIRE(first.iterations == 2);  // both prefills, then call 1's last token
+  b.complete(first, first.iterations, now, now + first.duration_s, rec);
+  now += first.duration_s;
+  CHECK(rec.finished.empty());  // call 1 rides the window out
+
+  const BatchPlan second = b.plan(now, rec);
+  REQUIRE(second.kind == BatchPlan::Kind::decode_run);
+  CHECK(second.iterations == 1);  // call 2's 16th token fills its block; the 17th needs another
+  b.complete(second, second.iterations, now, now + second.duration_s, rec);
+  now += second.duration_s;
+  CHECK(rec.finished.empty());
+
+  const BatchPlan third = b.plan(now, rec);
+  REQUIRE(rec.finished.size() == 1);
+  CHECK(rec.finished[0].request.call_id == 1);
+  CHECK(rec.finished[0].finished_s == now);  // when its blocks were needed, before the window's end
+  CHECK(rec.finished[0].generated_tokens == 2);
+  CHECK(b.running() == 1);
+  CHECK(b.stats().preemptions == 0);
+  CHECK(third.kind == BatchPlan::Kind::decode_run);
+  CHECK(third.window_steps_before == 2);
+  CHECK(third.iterations == 2);  // the window's rest
+}
+
 namespace {
 
 // One replica of the exact server (every iteration about 10 ms): two calls
