@@ -174,6 +174,31 @@ TEST_CASE("Multi-step: a call riding its window out gives way when the KV cache 
   CHECK(third.iterations == 2);  // the window's rest
 }
 
+TEST_CASE("Multi-step: a failure counts no output tokens for a call riding its window out", "[batcher][multi_step]") {
+  // Call 1 (3 tokens) is done 2 steps into a window of 4; the node fails
+  // once the window's last 2 decodes have run. Lost: each call's tokens so
+  // far (3 + 3) and call 2's 2 decodes; call 1's 2 dropped tokens were
+  // never generated.
+  ContinuousBatcher b = h100_batcher(multi_step(4), 10000);
+  Recorder rec;
+  b.enqueue(call(1, 1, 100, 3));
+  b.enqueue(call(2, 2, 100, 20));
+  const BatchPlan first = b.plan(0.0, rec);
+  REQUIRE(first.iterations == 3);
+  b.complete(first, first.iterations, 0.0, first.duration_s, rec);
+  const double now = first.duration_s;
+  const BatchPlan rest = b.plan(now, rec);
+  REQUIRE(rest.kind == BatchPlan::Kind::decode_run);
+  REQUIRE(rest.iterations == 2);
+  REQUIRE(b.running() == 2);
+  b.halt(rest, now, now + rest.duration_s);
+  std::vector<CallRequest> aborted;
+  const LostWork lost = b.fail(now + rest.duration_s, aborted);
+  CHECK(aborted.size() == 2);
+  CHECK(lost.prefill_tokens == 200);
+  CHECK(lost.output_tokens == 3 + 3 + 2);
+}
+
 namespace {
 
 // One replica of the exact server (every iteration about 10 ms): two calls

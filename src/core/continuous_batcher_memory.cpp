@@ -75,7 +75,11 @@ void ContinuousBatcher::halt(const BatchPlan& plan, double start_s, double now) 
     }
     k -= 1;
   }
-  halted_.output_tokens += k * static_cast<long>(running_sequences());
+  // As apply_decode: a call done inside a multi-step window generates nothing more.
+  long decoding = 0;
+  for (const Sequence& s : running_)
+    if (!s.done()) decoding += s.call.sequences();
+  halted_.output_tokens += k * decoding;
 }
 
 LostWork ContinuousBatcher::fail(double now, std::vector<CallRequest>& aborted) {
