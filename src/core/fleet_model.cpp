@@ -46,6 +46,10 @@ void FleetModel::timer_fired(std::uint32_t token) {
     failure_timer(what, index);
   else if (what == FleetTimer::tool_node_fail || what == FleetTimer::tool_node_repair)
     tool_failure_timer(what, index);
+  else if (what == FleetTimer::request_path)
+    request_path_crossed(static_cast<std::uint32_t>(index));
+  else if (what == FleetTimer::decode_path)
+    start_kv_transfer(static_cast<std::uint32_t>(index));
   else
     autoscale_timer(what, index);
 }
@@ -169,7 +173,30 @@ void FleetModel::send_call(std::uint32_t slot, const std::string& model, long pr
     ++g->llm_calls;
     if (ranks_by_idleness_) call.idleness = quantize_idleness(g->tool_wait_fraction(sessions_[s.root].start_s));
   }
+  if (!request_paths_.empty())
+    if (const ModelRequestPath* path = request_path_of(model)) {
+      // The call crosses its server's front end first: its time to first
+      // token counts from call_issued_s, its queue wait from its arrival.
+      if (on_path_.size() <= slot) on_path_.resize(sessions_.size());
+      on_path_[slot] = {call, &path->model};
+      driver_->call_back_at(call.enqueue_s + path->path.delay_s(call.prompt_tokens),
+                            fleet_timer_token(FleetTimer::request_path, slot));
+      return;
+    }
   route_and_enqueue(s, model, s.last_replica, call);
+}
+
+const FleetModel::ModelRequestPath* FleetModel::request_path_of(const std::string& model) const {
+  for (const ModelRequestPath& m : request_paths_)
+    if (m.model == model) return &m;
+  return nullptr;
+}
+
+void FleetModel::request_path_crossed(std::uint32_t slot) {
+  CallOnPath& held = on_path_[slot];
+  held.call.enqueue_s = driver_->now();
+  Session& s = sessions_[slot];
+  route_and_enqueue(s, *held.model, s.last_replica, held.call);
 }
 
 void FleetModel::route_and_enqueue(Session& s, const std::string& model, int last_replica, const CallRequest& call) {

@@ -38,6 +38,21 @@ void FleetModel::prefilled(const CallOutcome& out) {
   t.decode_replica = to;
   s.last_decode_replica = static_cast<int>(to);
   call_joined(to, now);
+  // A disaggregating proxy sends the whole request to the decode server once
+  // the prefill server has answered (vLLM's disaggregated-serving proxies):
+  // that server's front end tokenizes it again before its engine asks for
+  // the cache (docs/performance-model.md §4.1).
+  const RequestPath& path = scenario_.pools[placements_[to].pool].engine.request_path;
+  if (path.priced())
+    return driver_->call_back_at(now + path.delay_s(t.call.prompt_tokens),
+                                 fleet_timer_token(FleetTimer::decode_path, slot));
+  start_kv_transfer(slot);
+}
+
+void FleetModel::start_kv_transfer(std::uint32_t slot) {
+  KvTransfer& t = transfers_[slot];
+  const auto from = static_cast<std::size_t>(sessions_[slot].last_replica);
+  const std::size_t to = t.decode_replica;
   const Pool& src = scenario_.pools[placements_[from].pool];
   const Pool& dst = scenario_.pools[placements_[to].pool];
   // The prompt's KV the decode replica lacks (it may hold the session's
@@ -46,7 +61,7 @@ void FleetModel::prefilled(const CallOutcome& out) {
   // at the slower of the two replicas' links when nothing else is sent.
   const long held = std::min(t.call.prompt_tokens, replicas_[to].held_tokens(t.call.session_key));
   t.bytes = static_cast<double>(t.call.prompt_tokens - held) * kv_bytes_per_token_[from];
-  t.transfer_start_s = now;
+  t.transfer_start_s = driver_->now();
   const double alone_s = src.hardware.network_latency_s + dst.hardware.network_latency_s +
                          t.bytes / std::min(replica_network_bps(src), replica_network_bps(dst));
   driver_->transfer(from, to, t.bytes, alone_s, fleet_timer_token(FleetTimer::kv_transfer, slot));

@@ -37,6 +37,7 @@ FleetModel::FleetModel(const Scenario& scenario) : scenario_(scenario) {
       }))
     for (auto& replica : replicas_) replica.attach_prefix_cache();
   router_ = std::make_unique<Router>(scenario, placements_);
+  set_up_request_paths();
   if (std::any_of(scenario.pools.begin(), scenario.pools.end(), [](const Pool& p) { return p.role != PoolRole::unified; })) {
     kv_bytes_per_token_.reserve(placements_.size());
     for (const auto& placement : placements_)
@@ -70,6 +71,23 @@ void FleetModel::set_up_placements() {
         placements_.push_back({p, static_cast<std::size_t>(node), host, model_name});
       }
     }
+  }
+}
+
+// A model served by pools whose front ends differ pays the slowest one's:
+// the path is crossed before the route picks a replica (fleet_model.hpp).
+void FleetModel::set_up_request_paths() {
+  for (const ReplicaPlacement& placement : placements_) {
+    const RequestPath& path = scenario_.pools[placement.pool].engine.request_path;
+    if (!path.priced()) continue;
+    auto it = std::find_if(request_paths_.begin(), request_paths_.end(),
+                           [&](const ModelRequestPath& m) { return m.model == placement.model; });
+    if (it == request_paths_.end()) {
+      request_paths_.push_back({placement.model, path});
+      continue;
+    }
+    it->path.fixed_s = std::max(it->path.fixed_s, path.fixed_s);
+    it->path.per_prompt_token_s = std::max(it->path.per_prompt_token_s, path.per_prompt_token_s);
   }
 }
 

@@ -102,6 +102,8 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
     r.error(layout.IsDefined() ? layout : map, child_path(path, "kv_layout"), "kv_layout: slots needs kv_slot_tokens",
             "add e.g. kv_slot_tokens: 2048: the cache length each decode slot holds and every decode step reads");
   }
+  if (const YAML::Node n = YamlReader::get(map, "request_path"))
+    read_request_path(r, n, child_path(path, "request_path"), e.request_path);
   if (const YAML::Node n = YamlReader::get(map, "kernels_per_layer"))
     if (auto v = r.number(n, child_path(path, "kernels_per_layer"), in_range(0, 1000))) e.kernels_per_layer = *v;
   if (const YAML::Node n = YamlReader::get(map, "sync_points_per_layer"))

@@ -38,6 +38,20 @@ void read_overhead(YamlReader& reader, const YAML::Node& map, const std::string&
                  "state every term, 0s where the stack has none");
 }
 
+}  // namespace
+
+void read_request_path(YamlReader& reader, const YAML::Node& map, const std::string& path, RequestPath& into) {
+  if (!reader.expect_map(map, path, "e.g. request_path: {fixed: 10ms, per_prompt_token: 2us}")) return;
+  reader.check_keys(map, path, {"fixed", "per_prompt_token"});
+  if (const YAML::Node n = YamlReader::get(map, "fixed"))
+    if (auto v = reader.quantity(n, child_path(path, "fixed"), Dimension::duration, in_range(0, 10))) into.fixed_s = *v;
+  if (const YAML::Node n = YamlReader::get(map, "per_prompt_token"))
+    if (auto v = reader.quantity(n, child_path(path, "per_prompt_token"), Dimension::duration, in_range(0, 0.01)))
+      into.per_prompt_token_s = *v;
+}
+
+namespace {
+
 // `format_efficiency: {q4_0_8_8: 1.8}`: each key a built-in weight format,
 // each value how fast the stack's CPU matrix kernels for it run against the
 // hardware's compute efficiency. Entries merge into the base stack's.
@@ -116,7 +130,7 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
   ServingStack s = base ? *base : ServingStack{};
   s.name = name;
 
-  std::vector<std::string> allowed = {"description", "overhead",    "engine", "kernels_per_layer",
+  std::vector<std::string> allowed = {"description", "overhead", "request_path", "engine", "kernels_per_layer",
                                       "sync_points_per_layer", "serial_fraction", "format_efficiency",
                                       "dequant_kernel_rows", "cuda_graphs", "sources"};
   allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
@@ -136,6 +150,8 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
     if (auto v = reader.text(n, child_path(path, "description"))) s.description = *v;
   if (const YAML::Node n = YamlReader::get(entry, "overhead"))
     read_overhead(reader, n, child_path(path, "overhead"), s.overhead, complete);
+  if (const YAML::Node n = YamlReader::get(entry, "request_path"))
+    read_request_path(reader, n, child_path(path, "request_path"), s.request_path);
   if (const YAML::Node n = YamlReader::get(entry, "engine"))
     read_engine_defaults(reader, n, child_path(path, "engine"), s);
   if (const YAML::Node n = YamlReader::get(entry, "kernels_per_layer"))

@@ -24,6 +24,11 @@ const Choices<KvLayout>& kv_layout_choices();
 void refuse_multi_step_with_chunks(YamlReader& reader, const YAML::Node& map, const std::string& path,
                                    const YAML::Node& steps, const YAML::Node& chunked, int scheduler_steps);
 
+// `request_path: {fixed: 10ms, per_prompt_token: 2us}`, a stack's or a pool's
+// engine map's: the keys given override `into`, each a duration (a fixed part
+// above 10 s, or a per-token one above 10 ms, is a unit slip).
+void read_request_path(YamlReader& reader, const YAML::Node& map, const std::string& path, RequestPath& into);
+
 // Reads `entry` (a map) describing stack `name`. With a `base` (the entry it
 // starts from) only the keys given override it, nested maps key by key;
 // without one `overhead` (all three terms) and `cuda_graphs` are required.

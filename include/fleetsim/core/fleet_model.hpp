@@ -363,6 +363,28 @@ class FleetModel : public BatcherListener {
     double transfer_start_s = 0.0;
   };
   std::vector<KvTransfer> transfers_;
+  // Sends a prefilled call's KV cache from its prefill replica (the
+  // session's last_replica) to transfers_[slot].decode_replica.
+  void start_kv_transfer(std::uint32_t slot);
+  // Request paths by model: the slowest front end (fixed and per-token parts
+  // each) of the pools serving it, crossed before the route picks a replica,
+  // so that failures, draining and disaggregation see the call only once it
+  // arrives. Empty when no pool prices one: calls are routed as issued.
+  struct ModelRequestPath {
+    std::string model;
+    RequestPath path;
+  };
+  std::vector<ModelRequestPath> request_paths_;
+  struct CallOnPath {
+    CallRequest call;
+    const std::string* model = nullptr;  // into request_paths_
+  };
+  std::vector<CallOnPath> on_path_;  // by session slot; empty without request paths
+  void set_up_request_paths();
+  // `model`'s request path; nullptr when none of its pools prices one.
+  const ModelRequestPath* request_path_of(const std::string& model) const;
+  // A call held on its front end reaches the router (FleetTimer::request_path).
+  void request_path_crossed(std::uint32_t slot);
   std::vector<double> kv_bytes_per_token_;  // by replica; empty unless disaggregated
 
   // Remote KV stores (fleet_model_kv_store.cpp): a call whose session's

@@ -20,6 +20,8 @@ enum class FleetTimer : std::uint32_t {
   power_cap = 8,    // a power cap's next step begins; index: the step
   tool_node_fail = 9,     // a tool pool's node fails; index: node over all tool pools
   tool_node_repair = 10,  // a failed tool node serves again; index: as tool_node_fail
+  request_path = 11,      // a call has crossed its server's front end; index: session slot
+  decode_path = 12,       // a prefilled call has crossed its decode server's front end; index: session slot
 };
 
 inline constexpr std::uint32_t kFleetTimerIndexBits = 28;

@@ -22,6 +22,7 @@
 #include "fleetsim/core/model_spec.hpp"
 #include "fleetsim/core/power_cap_spec.hpp"
 #include "fleetsim/core/network_spec.hpp"
+#include "fleetsim/core/request_path.hpp"
 #include "fleetsim/core/request_trace.hpp"
 
 namespace fleetsim {
@@ -84,6 +85,9 @@ struct EngineSettings {
   // the hardware's iteration_overhead alone, as before stacks existed.
   std::string stack;
   std::optional<IterationOverhead> overhead;
+  // The stack's request path before the engine (HTTP, tokenization); none
+  // unless the stack or the pool prices one.
+  RequestPath request_path;
   // Kernels per transformer layer that do no matrix or attention work
   // (normalization, rotary embedding, activation, residual adds, cache
   // writes): each costs the hardware's kernel_floor, whatever its size. 0

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "fleetsim/core/iteration_overhead.hpp"
+#include "fleetsim/core/request_path.hpp"
 #include "fleetsim/core/scenario.hpp"
 
 namespace fleetsim {
@@ -18,6 +19,9 @@ struct ServingStack {
   std::string name;
   std::string description;
   IterationOverhead overhead;
+  // Front end: HTTP and tokenization before the engine's queue; zero where
+  // the stack's harness calls the engine in-process or nothing is measured.
+  RequestPath request_path;
   // Scheduling defaults; nullopt leaves fleetsim's own EngineSettings default.
   std::optional<bool> chunked_prefill;
   std::optional<int> max_batched_tokens;
