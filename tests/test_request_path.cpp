@@ -4,13 +4,14 @@
 // without a path, by hand: t_path = fixed + per_prompt_token * prompt tokens.
 #include <catch2/catch.hpp>
 
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "fleetsim/io/catalog.hpp"
 #include "support/cli_runner.hpp"
+#include "support/csv_records.hpp"
 
+using fleetsim::testing::csv_records;
 using fleetsim::testing::read_file;
 using fleetsim::testing::run_fleetsim;
 using fleetsim::testing::temp_path;
@@ -42,17 +43,9 @@ std::vector<CallRow> run_calls(const std::string& name, const std::string& pools
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   std::vector<CallRow> rows;
-  std::istringstream in(read_file(csv));
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    std::vector<std::string> cells;
-    std::istringstream cells_in(line);
-    for (std::string cell; std::getline(cells_in, cell, ',');) cells.push_back(cell);
-    REQUIRE(cells.size() >= 13);
-    rows.push_back({std::stod(cells[6]), std::stod(cells[7]), std::stod(cells[8]), std::stod(cells[9]),
-                    std::stod(cells[10]), std::stol(cells[12])});
-  }
+  for (const auto& row : csv_records(read_file(csv)))
+    rows.push_back({std::stod(row.at("issued_s")), std::stod(row.at("scheduled_s")), std::stod(row.at("first_token_s")),
+                    std::stod(row.at("finished_s")), std::stod(row.at("ttft_s")), std::stol(row.at("prompt_tokens"))});
   return rows;
 }
 

@@ -173,16 +173,15 @@ void FleetModel::send_call(std::uint32_t slot, const std::string& model, long pr
     ++g->llm_calls;
     if (ranks_by_idleness_) call.idleness = quantize_idleness(g->tool_wait_fraction(sessions_[s.root].start_s));
   }
-  if (!request_paths_.empty())
-    if (const ModelRequestPath* path = request_path_of(model)) {
-      // The call crosses its server's front end first: its time to first
-      // token counts from call_issued_s, its queue wait from its arrival.
-      if (on_path_.size() <= slot) on_path_.resize(sessions_.size());
-      on_path_[slot] = {call, &path->model};
-      driver_->call_back_at(call.enqueue_s + path->path.delay_s(call.prompt_tokens),
-                            fleet_timer_token(FleetTimer::request_path, slot));
-      return;
-    }
+  if (const ModelRequestPath* path = request_path_of(model)) {
+    // The call crosses its server's front end first: its time to first
+    // token counts from call_issued_s, its queue wait from its arrival.
+    if (on_path_.size() <= slot) on_path_.resize(sessions_.size());
+    on_path_[slot] = {call, &path->model};
+    driver_->call_back_at(call.enqueue_s + path->path.delay_s(call.prompt_tokens),
+                          fleet_timer_token(FleetTimer::request_path, slot));
+    return;
+  }
   route_and_enqueue(s, model, s.last_replica, call);
 }
 
