@@ -247,9 +247,9 @@ TEST_CASE("CSV is tidy: one figure per row, quoted names, parseable values", "[r
   CHECK(lines[0] == "scope,name,metric,value,unit");
   REQUIRE(csv.back() == '\n');
 
-  // run 8 numbers, fleet 23, each pool 23 (carbon 5 of them), the workload
+  // run 8 numbers, fleet 23, each pool 24 (carbon 5 of them), the workload
   // 16 + 4 latency x 7, each SLO 4, Little's law 4, stability 1 (no findings).
-  const std::size_t expected = 1 + 8 + 23 + 2 * 23 + (16 + 28) + 3 * 4 + 4 + 1;
+  const std::size_t expected = 1 + 8 + 23 + 2 * 24 + (16 + 28) + 3 * 4 + 4 + 1;
   CHECK(lines.size() == expected);
 
   for (std::size_t i = 1; i < lines.size(); ++i) {

@@ -184,7 +184,7 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
   if (plan.kind == BatchPlan::Kind::idle || k <= 0) return;
   if (engine_.scheduler_steps > 1) advance_window(plan, k);
   std::fill(scratch_workload_tokens_.begin(), scratch_workload_tokens_.end(), 0.0);
-  double tokens = 0.0, batch = 0.0, compute = 0.0, memory = 0.0;
+  double tokens = 0.0, batch = 0.0, compute = 0.0, memory = 0.0, host = 0.0;
 
   long run_k = plan.kind == BatchPlan::Kind::decode_run ? k : k - 1;  // decode iterations after the first
   const double head_end = run_k > 0 ? start_s + head_s(plan) : end_s;
@@ -192,11 +192,13 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
     tokens = batch = static_cast<double>(running_sequences());
     for (const auto& s : running_) scratch_workload_tokens_[s.call.workload] += s.call.sequences();
     plan.run_terms.components(k, compute, memory);
+    host = plan.run_terms.overhead * static_cast<double>(k);
     apply_decode(k, takes_decode_calls_ && k > 0 ? start_s + time_of(plan, 1) : end_s);
     run_k = 0;
   } else {
     compute = plan.cost.compute_s;
     memory = plan.cost.memory_s;
+    host = plan.cost.overhead_s;
     for (auto& s : running_) {
       if (s.chunk < 0) continue;
       if (s.prefilling()) {
@@ -229,17 +231,18 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
   if (end_s >= window_start_s_) stats_.iterations += k;
   if (run_k > 0) {
     // The first iteration, then the decode run that followed it.
-    account(power_at(plan.clock), start_s, head_end, compute, memory, batch, scratch_workload_tokens_, tokens);
+    account(power_at(plan.clock), start_s, head_end, compute, memory, host, batch, scratch_workload_tokens_, tokens);
     if (slices_) slices_->push_back({start_s, head_end, 1, batch, tokens, true, compute, memory});
     std::fill(scratch_workload_tokens_.begin(), scratch_workload_tokens_.end(), 0.0);
     for (const auto& s : running_) scratch_workload_tokens_[s.call.workload] += s.call.sequences();
     plan.run_terms.components(run_k, compute, memory);
     const double n = static_cast<double>(running_sequences());
-    account(power_at(plan.clock), head_end, end_s, compute, memory, n, scratch_workload_tokens_, n);
+    account(power_at(plan.clock), head_end, end_s, compute, memory, plan.run_terms.overhead * static_cast<double>(run_k),
+            n, scratch_workload_tokens_, n);
     if (slices_) slices_->push_back({head_end, end_s, run_k, n, n, false, compute, memory});
     apply_decode(run_k, head_end);  // every sequence has its first token by the head's end
   } else {
-    account(power_at(plan.clock), start_s, end_s, compute, memory, batch, scratch_workload_tokens_, tokens);
+    account(power_at(plan.clock), start_s, end_s, compute, memory, host, batch, scratch_workload_tokens_, tokens);
     if (slices_) {
       const bool decode_only = plan.kind == BatchPlan::Kind::decode_run;
       slices_->push_back({start_s, end_s, decode_only ? k : 1, batch, tokens, !decode_only, compute, memory});

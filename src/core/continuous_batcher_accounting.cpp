@@ -27,8 +27,8 @@ void ContinuousBatcher::report_levels(double now) {
 }
 
 void ContinuousBatcher::account(const PowerModel& power, double start_s, double end_s, double compute_s,
-                                double memory_s, double batch, const std::vector<double>& workload_tokens,
-                                double tokens) {
+                                double memory_s, double host_s, double batch,
+                                const std::vector<double>& workload_tokens, double tokens) {
   const double duration = end_s - start_s;
   const double energy = power.dynamic_energy_j(duration, compute_s, memory_s);
   if (timeline_ != nullptr) timeline_->add(start_s, end_s, energy);
@@ -39,6 +39,7 @@ void ContinuousBatcher::account(const PowerModel& power, double start_s, double 
   if (in_window <= 0.0) return;
   stats_.busy_s += duration * in_window;
   stats_.batch_seconds += batch * duration * in_window;
+  stats_.host_s += host_s * in_window;
   stats_.dynamic_energy_j += energy * in_window;
   if (tokens > 0)
     for (std::size_t w = 0; w < workload_tokens.size(); ++w)
@@ -72,6 +73,8 @@ void ContinuousBatcher::account_unfinished(const BatchPlan& plan, double start_s
   // Scale the plan's roofline terms to the part that ran.
   const double fraction = plan.duration_s > 0 ? std::min(1.0, (end_s - start_s) / plan.duration_s) : 0.0;
   double compute = plan.cost.compute_s, memory = plan.cost.memory_s;
+  double host = plan.kind == BatchPlan::Kind::iteration ? plan.cost.overhead_s : 0.0;
+  host += plan.run_terms.overhead * static_cast<double>(plan.run_iterations);
   if (plan.run_iterations > 0) {
     double run_compute = 0.0, run_memory = 0.0;
     plan.run_terms.components(plan.run_iterations, run_compute, run_memory);
@@ -86,8 +89,8 @@ void ContinuousBatcher::account_unfinished(const BatchPlan& plan, double start_s
     tokens += s.call.sequences();
   }
   const auto batch = static_cast<double>(running_sequences());
-  account(power_at(plan.clock), start_s, end_s, compute * fraction, memory * fraction, batch, scratch_workload_tokens_,
-          tokens);
+  account(power_at(plan.clock), start_s, end_s, compute * fraction, memory * fraction, host * fraction, batch,
+          scratch_workload_tokens_, tokens);
   // The part that ran, as the end of the run cut it.
   if (slices_)
     slices_->push_back({start_s, end_s, iterations_done(plan, end_s - start_s), batch,

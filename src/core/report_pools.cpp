@@ -153,7 +153,7 @@ PoolReport pool_report(const FleetModel& fleet, const RunTotals& totals, const W
   pr.role = pool.role == PoolRole::prefill ? "prefill" : pool.role == PoolRole::decode ? "decode" : "unified";
   for (std::size_t i = 0; i < pool.models.size(); ++i) pr.models += (i ? "," : "") + pool.models[i];
   pr.nodes = pool.count;
-  double batch_seconds = 0, kv_block_seconds = 0, kv_blocks = 0, dynamic_j = 0;
+  double batch_seconds = 0, host_seconds = 0, kv_block_seconds = 0, kv_blocks = 0, dynamic_j = 0;
   busy = 0;
   const PoolAutoscaler* scaler = fleet.autoscaler(p);
   for (std::size_t r = 0; r < fleet.replicas().size(); ++r) {
@@ -162,6 +162,7 @@ PoolReport pool_report(const FleetModel& fleet, const RunTotals& totals, const W
     if (fleet.placements()[r].node < static_cast<std::size_t>(pool.count)) ++pr.replicas;  // at the start
     busy += st.busy_s;
     batch_seconds += st.batch_seconds;
+    host_seconds += st.host_s;
     kv_block_seconds += st.kv_block_seconds;
     kv_blocks += static_cast<double>(fleet.replicas()[r].kv_blocks_total());
     dynamic_j += st.dynamic_energy_j;
@@ -175,6 +176,7 @@ PoolReport pool_report(const FleetModel& fleet, const RunTotals& totals, const W
   const double replica_seconds = scaler ? node_seconds * pool.replicas_per_node() : pr.replicas * window;
   pr.utilization = ratio(busy, replica_seconds);
   pr.mean_batch_size = ratio(batch_seconds, busy);
+  pr.host_share = ratio(host_seconds, busy);
   pr.kv_cache_occupancy =
       scaler ? ratio(kv_block_seconds, kv_blocks * per_node * node_seconds)
              : ratio(kv_block_seconds, kv_blocks * window);

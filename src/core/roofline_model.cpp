@@ -201,6 +201,7 @@ RooflineModel::DecodeTerms RooflineModel::decode_terms(const DecodeRun& run) con
   if (slot_cells_ > 0.0) t.b_c = t.b_m = 0.0;  // fixed slots: the same cells every step
   // The overhead's per-sequence and per-token terms are constant at a fixed batch.
   t.fixed = c0.comm_s + c0.overhead_s + c0.layer_kernels_s + c0.thread_sync_s;
+  t.overhead = c0.overhead_s;
   return t;
 }
 

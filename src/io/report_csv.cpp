@@ -75,6 +75,7 @@ constexpr UnitEntry kUnits[] = {
     {"replicas", "count"},
     {"utilization", "fraction"},
     {"mean_batch_size", "sequences"},
+    {"host_share", "fraction"},
     {"kv_cache_occupancy", "fraction"},
     {"queueing_delay_mean_s", "s"},
     {"queueing_delay_p95_s", "s"},

@@ -144,6 +144,7 @@ struct LostWork {
 struct ReplicaStats {
   double busy_s = 0.0;
   double batch_seconds = 0.0;      // integral of running sequences over busy time
+  double host_s = 0.0;             // of busy_s, the serving stack's host work (IterationOverhead)
   double kv_block_seconds = 0.0;   // integral of KV blocks in use (running + retained)
   double dynamic_energy_j = 0.0;   // energy above idle
   long iterations = 0;
@@ -359,8 +360,10 @@ class ContinuousBatcher {
   // `first_token_s`: when the first of the k iterations ends, the first
   // token of a sequence whose KV arrived from a prefill replica.
   void apply_decode(long k, double first_token_s);
+  // `host_s`: of the interval, the serving stack's host work (its
+  // iterations' IterationOverhead), counted as ReplicaStats::host_s.
   void account(const PowerModel& power, double start_s, double end_s, double compute_s, double memory_s,
-               double batch, const std::vector<double>& workload_tokens, double tokens);
+               double host_s, double batch, const std::vector<double>& workload_tokens, double tokens);
   // The power model of the clock a plan runs at.
   const PowerModel& power_at(std::uint8_t clock) const { return clock == 0 ? power_ : lower_clocks_[clock - 1u].power; }
   void touch(double now);  // integrates KV occupancy up to now

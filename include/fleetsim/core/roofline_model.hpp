@@ -123,6 +123,7 @@ class RooflineModel {
     double a_c = 0.0, b_c = 0.0;  // attention compute: a_c + b_c * j
     double a_m = 0.0, b_m = 0.0;  // attention memory:  a_m + b_m * j
     double fixed = 0.0;           // communication, overhead and layer kernels
+    double overhead = 0.0;        // of `fixed`, the serving stack's host work per iteration
 
     // Whether attention's compute side is the larger at j = 0 (it stays so
     // until the one crossing, if any).
