@@ -40,7 +40,8 @@ void FleetModel::set_up_power_cap() {
       for (const PowerState& state : slower_power_states(pool.hardware, current)) {
         const HardwareSpec hw = from_power_state(pool.hardware, current, state);
         it->second.push_back({std::make_shared<const RooflineModel>(model, hw, pool.engine),
-                              PowerModel(hw.device_power, pool.engine.tensor_parallel)});
+                              PowerModel(hw.device_power, pool.engine.tensor_parallel,
+                                         1.0 / replicas_per_device(hw, pool.engine))});
       }
     }
     if (!it->second.empty()) replicas_[r].attach_lower_clocks(it->second);

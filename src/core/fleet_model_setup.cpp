@@ -113,7 +113,8 @@ void FleetModel::set_up_replicas() {
       s.kv_tiers = kv_tier_levels(pool, model);
       s.kv_block_bytes = model.kv_bytes_per_token() * pool.engine.kv_block_tokens;
     }
-    const PowerModel power(pool.hardware.device_power, pool.engine.tensor_parallel);
+    const PowerModel power(pool.hardware.device_power, pool.engine.tensor_parallel,
+                           1.0 / replicas_per_device(pool.hardware, pool.engine));
     replicas_.emplace_back(s.roofline, pool.engine, power, s.kv_blocks, static_cast<int>(scenario_.workloads.size()),
                            warmup, &pool_power_[placement.pool]);
     const int store = pool.kv_store();

@@ -28,6 +28,12 @@ double matmul_time(double compute_s, double memory_s, double knee) {
   return high * std::pow(1.0 + std::pow(low / high, knee), 1.0 / knee);
 }
 
+int replicas_per_device(const HardwareSpec& hardware, const EngineSettings& engine) {
+  const int tp = std::max(1, engine.tensor_parallel);
+  if (hardware.kind != DeviceKind::cpu || engine.replicas_per_node <= 0 || hardware.devices <= 0) return 1;
+  return std::max(1, engine.replicas_per_node * tp / hardware.devices);
+}
+
 DeviceShare device_share(const HardwareSpec& hardware, const EngineSettings& engine) {
   DeviceShare share;
   const double socket = hardware.memory_bandwidth_bps * hardware.memory_efficiency;
@@ -47,9 +53,12 @@ DeviceShare device_share(const HardwareSpec& hardware, const EngineSettings& eng
   } else {
     // A smooth minimum of what the cores reach and what the socket gives,
     // (a^-p + b^-p)^(-1/p), written around the smaller so it cannot overflow.
+    // Replicas sharing the socket stream at once when all are busy: each
+    // gets at most its part of what the socket gives.
     const double p = hardware.bandwidth_knee;
     const double reach = threads * hardware.core_bandwidth_bps;
-    const double low = std::min(reach, socket), high = std::max(reach, socket);
+    const double part = socket / replicas_per_device(hardware, engine);
+    const double low = std::min(reach, part), high = std::max(reach, part);
     share.achieved_bandwidth_bps = low * std::pow(1.0 + std::pow(low / high, p), -1.0 / p);
   }
   return share;
@@ -280,7 +289,9 @@ long RooflineModel::DecodeTerms::iterations_within(long limit, double elapsed) c
 KvCapacity kv_capacity(const ModelSpec& model, const HardwareSpec& hardware, const EngineSettings& engine) {
   KvCapacity k;
   const double n = std::max(1, engine.tensor_parallel);
-  k.usable_bytes = n * (hardware.memory_capacity_bytes * engine.memory_fraction - engine.activation_reserve_bytes);
+  // Replicas sharing a socket each hold their own weights in its memory.
+  const double device_bytes = hardware.memory_capacity_bytes / replicas_per_device(hardware, engine);
+  k.usable_bytes = n * (device_bytes * engine.memory_fraction - engine.activation_reserve_bytes);
   k.weight_bytes = model.weight_bytes();
   k.kv_bytes = std::max(0.0, k.usable_bytes - k.weight_bytes);
   const double block_bytes = model.kv_bytes_per_token() * engine.kv_block_tokens;

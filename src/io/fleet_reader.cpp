@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <numeric>
 
 #include <fmt/format.h>
 
@@ -172,12 +173,32 @@ void check_engine_on_hardware(YamlReader& r, const Pool& pool, const PoolSite& s
                         tp * hw.cores_per_device, tp, tp == 1 ? "" : "s", hw.name),
             fmt::format("use at most {} (cores_per_socket x tensor_parallel)", tp * hw.cores_per_device));
   const int replicas = pool.engine.replicas_per_node;
-  if (replicas > 0 && replicas * tp > hw.devices)
-    r.error(engine.replicas_per_node, child_path(engine_path, "replicas_per_node"),
-            fmt::format("{} replicas x tensor_parallel {} need {} {}s, but a \"{}\" node has {}", replicas, tp,
-                        replicas * tp, device, hw.name, hw.devices),
-            fmt::format("at most {} replicas fit; leave replicas_per_node out to use all {}s",
-                        hw.devices / tp, device));
+  if (replicas > 0 && replicas * tp > hw.devices) {
+    // CPU replicas may share a socket, each on its own cores (`threads`):
+    // the node's sockets each hold the same number of whole replicas.
+    const bool cpu = hw.kind == DeviceKind::cpu && hw.cores_per_device > 0;
+    const int per_socket_threads = threads > 0 ? threads / tp : hw.cores_per_device;
+    const int sharing = replicas * tp / hw.devices;
+    if (!cpu)
+      r.error(engine.replicas_per_node, child_path(engine_path, "replicas_per_node"),
+              fmt::format("{} replicas x tensor_parallel {} need {} {}s, but a \"{}\" node has {}", replicas, tp,
+                          replicas * tp, device, hw.name, hw.devices),
+              fmt::format("at most {} replicas fit; leave replicas_per_node out to use all {}s",
+                          hw.devices / tp, device));
+    else if ((replicas * tp) % hw.devices != 0)
+      r.error(engine.replicas_per_node, child_path(engine_path, "replicas_per_node"),
+              fmt::format("{} replicas x tensor_parallel {} do not share the {} sockets of a \"{}\" node evenly",
+                          replicas, tp, hw.devices, hw.name),
+              fmt::format("use a multiple of {} replicas", hw.devices / std::gcd(hw.devices, tp)));
+    else if (threads <= 0 || sharing * per_socket_threads > hw.cores_per_device)
+      r.error(engine.replicas_per_node, child_path(engine_path, "replicas_per_node"),
+              fmt::format("{} replicas on each socket of a \"{}\" node need {} cores each{}, but a socket has {}",
+                          sharing, hw.name, per_socket_threads, threads > 0 ? "" : " (threads not set: every core)",
+                          hw.cores_per_device),
+              fmt::format("set engine.threads to at most {} so that replicas sharing a socket run on their own "
+                          "cores, or use at most {} replicas",
+                          tp * (hw.cores_per_device / sharing), hw.devices / tp));
+  }
   const int per_node = pool.replicas_per_node();
   if (per_node > 0 && site.models.size() > static_cast<std::size_t>(per_node)) {
     r.error(site.models[static_cast<std::size_t>(per_node)].node,

@@ -65,6 +65,8 @@ std::string fit_hint(const ModelSpec& m, const Pool& pool) {
       break;
     }
   }
+  if (const int sharing = replicas_per_device(hw, pool.engine); sharing > 1)
+    ways.push_back(fmt::format("fewer replicas_per_node ({} share each socket's memory now)", sharing));
   ways.push_back("or use hardware with more memory per device");
   return fmt::format("{}", fmt::join(ways, "; "));
 }
@@ -83,9 +85,15 @@ void check_memory_fit(ScenarioContext& ctx) {
       const MemoryFit mem = memory_fit(*m, pool.hardware, pool.engine, tp);
       if (mem.fits()) continue;
       const double reserve_bytes = pool.engine.activation_reserve_bytes;
-      const std::string usable = fmt::format("{:.1f} GiB usable per device ({:.1f} GiB x memory_fraction {:g})",
-                                             pool.hardware.memory_capacity_bytes * pool.engine.memory_fraction / kGiB,
-                                             pool.hardware.memory_capacity_bytes / kGiB, pool.engine.memory_fraction);
+      // Replicas sharing a CPU socket each have their part of its memory.
+      const int sharing = replicas_per_device(pool.hardware, pool.engine);
+      const double device_bytes = pool.hardware.memory_capacity_bytes / sharing;
+      const std::string shared =
+          sharing > 1 ? fmt::format(", the 1/{} of a socket each of its replicas has", sharing) : "";
+      const std::string usable =
+          fmt::format("{:.1f} GiB usable per device ({:.1f} GiB{} x memory_fraction {:g})",
+                      device_bytes * pool.engine.memory_fraction / kGiB, device_bytes / kGiB, shared,
+                      pool.engine.memory_fraction);
       const std::string reserve =
           reserve_bytes > 0 ? fmt::format(" + {:.1f} GiB activation reserve", reserve_bytes / kGiB) : "";
       if (!mem.weights_fit()) {

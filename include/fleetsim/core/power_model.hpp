@@ -21,7 +21,11 @@ namespace fleetsim {
 
 class PowerModel {
  public:
-  PowerModel(const DevicePower& device, int devices) : device_(device), devices_(devices) {}
+  // `share`: of each device, the part this replica draws (1 / the replicas
+  // sharing a CPU socket, replicas_per_device; 1 for a replica that has its
+  // devices to itself).
+  PowerModel(const DevicePower& device, int devices, double share = 1.0)
+      : device_(device), devices_(devices), share_(share) {}
 
   // Energy above idle, for all `devices` of a replica together.
   double dynamic_energy_j(double duration_s, double compute_s, double memory_s) const {
@@ -30,12 +34,13 @@ class PowerModel {
     const double m = std::min(memory_s, duration_s);
     const double per_device = (device_.compute_bound_w - device_.idle_w) * c +
                               (device_.memory_bound_w - device_.idle_w) * m * (1.0 - c / duration_s);
-    return per_device * devices_;
+    return per_device * devices_ * share_;
   }
 
  private:
   DevicePower device_;
   int devices_;
+  double share_;
 };
 
 }  // namespace fleetsim

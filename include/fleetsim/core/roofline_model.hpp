@@ -91,6 +91,14 @@ struct DeviceShare {
 };
 DeviceShare device_share(const HardwareSpec& hardware, const EngineSettings& engine);
 
+// CPU replicas that share each of a replica's sockets: replicas_per_node x
+// tensor_parallel over the node's sockets, when a pool runs more replicas
+// than it has sockets (several llama.cpp processes pinned to disjoint cores
+// of one socket, `threads` each); 1 otherwise, and always for accelerators.
+// They split the socket's memory and its bandwidth limit, and each draws its
+// share of the socket's power (docs/performance-model.md §1, §2.3, §5).
+int replicas_per_device(const HardwareSpec& hardware, const EngineSettings& engine);
+
 // Time of one barrier across all threads of a CPU replica: each of its n
 // threads takes the barrier counter's cache line in turn, then the last
 // one's release reaches the spinning others, (n + 1) line transfers at the
