@@ -16,9 +16,11 @@
 #include "support/cli_runner.hpp"
 #include "support/csv_records.hpp"
 #include "support/fixtures.hpp"
+#include "support/scenario_text.hpp"
 
 using namespace fleetsim;
 using Catch::Matchers::Contains;
+using fleetsim::testing::messages;
 
 namespace {
 
@@ -53,12 +55,6 @@ std::string scenario(const std::string& pool_hardware, const std::string& engine
          pool_hardware + ", count: 1, models: [m], engine: " + engine +
          "}\nworkloads:\n  - name: w\n    arrivals: {rate: 1/s}\n    steps: [{llm: {model: m, output_tokens: 4}}]\n"
          "simulation: {duration: 1h}\n";
-}
-
-std::string messages(const LoadResult& r) {
-  std::string text;
-  for (const auto& d : r.diagnostics) text += d.format() + "\n";
-  return text;
 }
 
 }  // namespace
