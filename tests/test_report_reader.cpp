@@ -95,6 +95,23 @@ TEST_CASE("report_from_json restores what the JSON leaves out as the writer's de
   CHECK(std::isnan(report_from_json(with_null, error)->fleet.cost_per_session_usd));
 }
 
+TEST_CASE("A report written before a pool's host_share existed still reads, without one", "[report][reader]") {
+  // fleetsim-bench, diff and merge read reports of older builds.
+  Json j = written_report();
+  j["pools"][0]["host_share"] = 0.25;
+  std::string error;
+  const auto now = report_from_json(j, error);
+  INFO(error);
+  REQUIRE(now);
+  REQUIRE(now->pools[0].host_share);
+  CHECK(*now->pools[0].host_share == 0.25);
+  j["pools"][0].erase("host_share");
+  const auto before = report_from_json(j, error);
+  INFO(error);
+  REQUIRE(before);
+  CHECK_FALSE(before->pools[0].host_share);
+}
+
 TEST_CASE("report_from_json names the first field that is missing or of the wrong type", "[report][reader]") {
   Json j = written_report();
   j["pools"][0].erase("nodes");

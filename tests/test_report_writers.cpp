@@ -60,6 +60,7 @@ Report sample_report() {
   gpu.replicas = 8;
   gpu.utilization = 0.723;
   gpu.mean_batch_size = 18.4;
+  gpu.host_share = 0.04;
   gpu.kv_cache_occupancy = 0.64;
   gpu.queueing_delay_mean_s = 0.0123;
   gpu.queueing_delay_p95_s = 1.5;

@@ -205,7 +205,7 @@ void report_fields(Side& s, P& p) {
   s.count("replicas", p.replicas);
   s.figure("utilization", p.utilization);
   s.figure("mean_batch_size", p.mean_batch_size);
-  s.figure("host_share", p.host_share);
+  s.optional_figure("host_share", p.host_share);  // absent only in reports from before round 26
   s.figure("kv_cache_occupancy", p.kv_cache_occupancy);
   s.figure("queueing_delay_mean_s", p.queueing_delay_mean_s);
   s.figure("queueing_delay_p95_s", p.queueing_delay_p95_s);

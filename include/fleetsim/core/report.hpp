@@ -114,7 +114,9 @@ struct PoolReport : CostAndCarbon {
   int replicas = 0;
   double utilization = 0.0;          // fraction of replica-time with a batch running
   double mean_batch_size = 0.0;      // sequences per iteration, time-weighted over busy time
-  double host_share = 0.0;           // of busy time, the serving stack's host work per iteration
+  // Of busy time, the serving stack's host work per iteration. Always set;
+  // optional so that reports written before it existed still read.
+  std::optional<double> host_share;
   double kv_cache_occupancy = 0.0;   // time-averaged fraction of KV blocks in use (incl. retained)
   double queueing_delay_mean_s = 0.0;  // arrival at the replica to first scheduled
   double queueing_delay_p95_s = 0.0;
