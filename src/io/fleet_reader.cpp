@@ -9,6 +9,7 @@
 #include "fleetsim/io/autoscale_reader.hpp"
 #include "fleetsim/core/kv_policy.hpp"
 #include "fleetsim/core/power_state.hpp"
+#include "fleetsim/core/roofline_model.hpp"
 #include "failure_reader.hpp"
 #include "power_cap_reader.hpp"
 #include "purchase_reader.hpp"
@@ -178,7 +179,7 @@ void check_engine_on_hardware(YamlReader& r, const Pool& pool, const PoolSite& s
     // the node's sockets each hold the same number of whole replicas.
     const bool cpu = hw.kind == DeviceKind::cpu && hw.cores_per_device > 0;
     const int per_socket_threads = threads > 0 ? threads / tp : hw.cores_per_device;
-    const int sharing = replicas * tp / hw.devices;
+    const int sharing = replicas_per_device(hw, pool.engine);  // the model's own count
     if (!cpu)
       r.error(engine.replicas_per_node, child_path(engine_path, "replicas_per_node"),
               fmt::format("{} replicas x tensor_parallel {} need {} {}s, but a \"{}\" node has {}", replicas, tp,
