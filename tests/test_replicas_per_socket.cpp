@@ -131,6 +131,10 @@ TEST_CASE("replicas_per_node beyond the sockets: threads that fit, shared evenly
   CHECK_FALSE(crowded.ok());
   CHECK_THAT(messages(crowded), Contains("the 1/12 of a socket each of its replicas has"));
   CHECK_THAT(messages(crowded), Contains("fewer replicas_per_node (12 share each socket's memory now)"));
+  // A larger tensor_parallel with the same replicas_per_node shares each
+  // socket among as many more replicas, so a replica's memory stays the same:
+  // the hint must not offer one.
+  CHECK_THAT(messages(crowded), !Contains("tensor_parallel: 2"));
 
   const LoadResult no_threads = load_scenario_text(scenario("cpu", "{replicas_per_node: 4}"), "s.yaml", catalog());
   CHECK_FALSE(no_threads.ok());

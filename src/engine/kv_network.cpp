@@ -10,9 +10,6 @@ using simgrid::kernel::routing::NetPoint;
 namespace fleetsim {
 namespace {
 
-// Host speed is irrelevant: iteration times come from the roofline model.
-constexpr double kHostSpeed = 1e9;
-
 sg4::Host* create_silent_host(sg4::NetZone* zone, const std::string& name) {
   sg4::Host* host = zone->create_host(name, kHostSpeed);
   host->set_property("wattage_per_state", "0:0:0");  // powered in the report: its node's, or the store's

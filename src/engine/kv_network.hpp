@@ -14,6 +14,10 @@
 
 namespace fleetsim {
 
+// Speed of every SimGrid host fleetsim creates, the nodes' and the network's.
+// It is irrelevant: iteration times come from the roofline model.
+inline constexpr double kHostSpeed = 1e9;
+
 struct KvNetwork {
   std::vector<simgrid::s4u::Host*> replica_hosts;             // by replica; nullptr off the network
   std::vector<std::vector<simgrid::s4u::Host*>> store_hosts;  // by remote KV store, then node

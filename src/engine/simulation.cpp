@@ -40,8 +40,6 @@ namespace sg4 = simgrid::s4u;
 namespace fleetsim {
 namespace {
 
-// Host speed is irrelevant: iteration times come from the roofline model.
-constexpr double kHostSpeed = 1e9;
 // Arrivals of a workload this close start together, at the first one's time:
 // SimGrid's timing precision (its precision/timing, 1e-9 s), which merged
 // them when each workload's arrivals were an actor's sleeps.

@@ -55,7 +55,7 @@ Integer whole(const Json& object, const std::string& where, const char* key) {
   return whole<Integer>(member(object, where, key), join(where, key));
 }
 
-std::string text(const Json& object, const std::string& where, const char* key) {
+std::string text_field(const Json& object, const std::string& where, const char* key) {
   const Json& v = member(object, where, key);
   if (!v.is_string()) fail(join(where, key), "expected text");
   return v.get<std::string>();
@@ -139,9 +139,9 @@ nlohmann::ordered_json cell_run_to_json(const CellRun& run) {
 
 std::optional<CellRun> cell_run_from_json(const nlohmann::ordered_json& json, std::string& error) {
   try {
-    if (text(json, "", "schema") != kCellSchema) fail("schema", "is not " + std::string(kCellSchema));
+    if (text_field(json, "", "schema") != kCellSchema) fail("schema", "is not " + std::string(kCellSchema));
     CellRun run;
-    run.name = text(json, "", "name");
+    run.name = text_field(json, "", "name");
     run.traffic_scale = finite(json, "", "traffic_scale");
     run.seed = whole<std::uint64_t>(json, "", "seed");
     std::string why;
@@ -156,7 +156,7 @@ std::optional<CellRun> cell_run_from_json(const nlohmann::ordered_json& json, st
       const std::string where = "measures.workloads." + std::to_string(i);
       const Json& w = workloads[i];
       WorkloadMeasures m;
-      m.name = text(w, where, "name");
+      m.name = text_field(w, where, "name");
       m.sessions_met_slo = whole<std::int64_t>(w, where, "sessions_met_slo");
       m.cached_tokens = finite(w, where, "cached_tokens");
       m.shared_prefix_cached_tokens = finite(w, where, "shared_prefix_cached_tokens");

@@ -20,14 +20,10 @@ Choices<std::string> policy_choices() {
   return choices;
 }
 
-bool serves(const Pool& pool, const std::string& model) {
-  return std::find(pool.models.begin(), pool.models.end(), model) != pool.models.end();
-}
-
 std::vector<std::string> pools_serving(const Scenario& s, const std::string& model) {
   std::vector<std::string> names;
   for (const auto& p : s.pools)
-    if (serves(p, model)) names.push_back(p.name);
+    if (p.serves(model)) names.push_back(p.name);
   return names;
 }
 
@@ -39,7 +35,7 @@ bool check_pool_reference(ScenarioContext& ctx, const NameSite& site, const std:
     ctx.reader.error(site.node, site.path, fmt::format("unknown pool \"{}\"", site.name), hint);
     return false;
   }
-  if (model_ok && !serves(*pool, model)) {
+  if (model_ok && !pool->serves(model)) {
     const auto serving = pools_serving(ctx.scenario, model);
     ctx.reader.error(site.node, site.path,
                      fmt::format("pool \"{}\" does not serve model \"{}\" (its models: {})", site.name, model,

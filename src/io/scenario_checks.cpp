@@ -15,10 +15,6 @@ namespace {
 
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 
-bool serves(const Pool& pool, const std::string& model) {
-  return std::find(pool.models.begin(), pool.models.end(), model) != pool.models.end();
-}
-
 // Whether a replica of the model holds its weights, the activation reserve
 // and at least one KV block: kv_capacity's arithmetic, the one that sizes the
 // replica's cache in a run, so that a scenario passes exactly when every
@@ -122,7 +118,7 @@ void check_used_models_served(ScenarioContext& ctx) {
     if (!done.insert(use.name).second) continue;
     std::vector<std::size_t> servers;
     for (std::size_t p = 0; p < s.pools.size(); ++p)
-      if (serves(s.pools[p], use.name)) servers.push_back(p);
+      if (s.pools[p].serves(use.name)) servers.push_back(p);
     if (servers.empty()) {
       ctx.reader.error(use.node, use.path, fmt::format("no pool serves model \"{}\"", use.name),
                        fmt::format("add \"{}\" to the `models:` of a pool under fleet.pools", use.name));
@@ -196,7 +192,7 @@ void set_up_forecasts(ScenarioContext& ctx) {
     if (!pool.autoscale || pool.autoscale->policy != "predictive") continue;
     std::vector<bool> feeds(s.workloads.size(), false);
     for (const NameSite& use : ctx.step_models) {
-      if (use.workload < feeds.size() && serves(pool, use.name)) feeds[use.workload] = true;
+      if (use.workload < feeds.size() && pool.serves(use.name)) feeds[use.workload] = true;
     }
     std::vector<ArrivalProcess> processes;
     bool ok = true;

@@ -6,17 +6,15 @@
 #include <nlohmann/json.hpp>
 
 #include "fleetsim/io/report_text.hpp"
+#include "json_numbers.hpp"
 
 namespace fleetsim {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using json_numbers::number_or_null;
 using report_text::sig;
 using report_text::TextTable;
-
-Json number_or_null(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
-
-std::string times(double x) { return fmt::format("{:.4g}x", x); }
 
 std::string yes_no(bool b) { return b ? "yes" : "no"; }
 
@@ -27,9 +25,9 @@ std::string render_capacity_table(const CapacityOutcome& o) {
   std::string out = "Capacity of " + o.scenario + "\n";
   const std::string why = capacity_stop_reason(o.settings, r);
   if (const auto cap = r.capacity()) {
-    out += "  " + times(*cap) + " the scenario's traffic meets every SLO in a steady run";
+    out += "  " + traffic_factor_text(*cap) + " the scenario's traffic meets every SLO in a steady run";
     if (r.top)
-      out += "; " + times(r.probes[*r.top].scale) + " does not (" + o.missed[*r.top] + ")";
+      out += "; " + traffic_factor_text(r.probes[*r.top].scale) + " does not (" + o.missed[*r.top] + ")";
     out += "\n";
   }
   if (!why.empty()) out += "  " + why + "\n";
@@ -37,7 +35,7 @@ std::string render_capacity_table(const CapacityOutcome& o) {
     TextTable rates({{"workload", TextTable::Align::left}, {"rate as written"}, {"rate at capacity"}});
     for (const CapacityWorkload& w : o.workloads) {
       if (!(w.rate_per_s > 0)) {
-        rates.add_row({w.name, "its pattern", "its pattern " + times(*cap)});
+        rates.add_row({w.name, "its pattern", "its pattern " + traffic_factor_text(*cap)});
         continue;
       }
       rates.add_row({w.name, sig(w.rate_per_s, 4) + "/s", sig(w.rate_per_s * *cap, 4) + "/s"});
@@ -49,10 +47,10 @@ std::string render_capacity_table(const CapacityOutcome& o) {
     const CapacityProbe& p = r.probes[i];
     const CandidateEvaluation& e = p.evaluation;
     if (!e.simulated) {
-      probes.add_row({times(p.scale), "-", "-", "-", "the run failed"});
+      probes.add_row({traffic_factor_text(p.scale), "-", "-", "-", "the run failed"});
       continue;
     }
-    probes.add_row({times(p.scale), yes_no(e.slos_met), yes_no(e.stable), sig(e.slo_pressure, 3), o.missed[i]});
+    probes.add_row({traffic_factor_text(p.scale), yes_no(e.slos_met), yes_no(e.stable), sig(e.slo_pressure, 3), o.missed[i]});
   }
   out += "\nRuns, in the order made (" + std::to_string(r.probes.size()) + " in " + std::to_string(r.rounds) +
          " rounds; stop when the bracket is within " + sig(o.settings.precision * 100, 3) + "%):\n";

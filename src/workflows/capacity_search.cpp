@@ -15,9 +15,9 @@ std::optional<double> CapacityResult::capacity() const {
 
 namespace {
 
-class Search {
+class ScaleSearch {
  public:
-  Search(const CapacitySettings& s, const CapacityEvaluator& evaluate) : s_(s), evaluate_(evaluate) {}
+  ScaleSearch(const CapacitySettings& s, const CapacityEvaluator& evaluate) : s_(s), evaluate_(evaluate) {}
 
   CapacityResult run() {
     const int parts = std::max(1, s_.parallelism);
@@ -92,22 +92,22 @@ class Search {
   CapacityResult r_;
 };
 
-std::string times(double x) { return fmt::format("{:.4g}x", x); }
-
 }  // namespace
 
+std::string traffic_factor_text(double factor) { return fmt::format("{:.4g}x", factor); }
+
 CapacityResult search_capacity(const CapacitySettings& settings, const CapacityEvaluator& evaluate) {
-  return Search(settings, evaluate).run();
+  return ScaleSearch(settings, evaluate).run();
 }
 
 std::string capacity_stop_reason(const CapacitySettings& settings, const CapacityResult& result) {
   for (const CapacityProbe& p : result.probes)
     if (!p.evaluation.simulated)
-      return "the run at " + times(p.scale) + " the traffic failed: " + p.evaluation.note;
+      return "the run at " + traffic_factor_text(p.scale) + " the traffic failed: " + p.evaluation.note;
   if (!result.bottom)
-    return "no traffic tried down to " + times(settings.min_scale) + " the scenario's meets every SLO in a steady run";
+    return "no traffic tried down to " + traffic_factor_text(settings.min_scale) + " the scenario's meets every SLO in a steady run";
   if (!result.top)
-    return "every SLO holds up to " + times(settings.max_scale) + " the scenario's traffic, the most tried: the capacity is at least that";
+    return "every SLO holds up to " + traffic_factor_text(settings.max_scale) + " the scenario's traffic, the most tried: the capacity is at least that";
   return {};
 }
 

@@ -11,11 +11,13 @@
 #include "fleetsim/io/report_text.hpp"
 #include "fleetsim/io/markup_escape.hpp"
 #include "fleetsim/io/svg_chart.hpp"
+#include "json_numbers.hpp"
 
 namespace fleetsim {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using json_numbers::number_or_null;
 
 struct Row {
   std::string figure;
@@ -45,10 +47,6 @@ std::optional<double> difference(const std::optional<double>& base, const std::o
 std::optional<double> relative(const std::optional<double>& base, const std::optional<double>& x) {
   if (!base || !x || *base == 0.0) return std::nullopt;
   return (*x - *base) / std::fabs(*base);
-}
-
-Json optional_number(const std::optional<double>& x) {
-  return x && std::isfinite(*x) ? Json(*x) : Json(nullptr);
 }
 
 std::string signed_figure(const std::string& figure, const std::optional<double>& delta) {
@@ -115,9 +113,9 @@ std::string render_comparison_json(const std::vector<ComparedRun>& runs) {
     f["figure"] = row.figure;
     Json values = Json::array(), diffs = Json::array(), rels = Json::array();
     for (std::size_t r = 0; r < runs.size(); ++r) {
-      values.push_back(optional_number(row.values[r]));
-      diffs.push_back(r == 0 ? Json(nullptr) : optional_number(difference(row.values[0], row.values[r])));
-      rels.push_back(r == 0 ? Json(nullptr) : optional_number(relative(row.values[0], row.values[r])));
+      values.push_back(number_or_null(row.values[r]));
+      diffs.push_back(r == 0 ? Json(nullptr) : number_or_null(difference(row.values[0], row.values[r])));
+      rels.push_back(r == 0 ? Json(nullptr) : number_or_null(relative(row.values[0], row.values[r])));
     }
     f["values"] = std::move(values);
     f["difference"] = std::move(diffs);

@@ -10,11 +10,13 @@
 #include "fleetsim/io/report_text.hpp"
 #include "fleetsim/io/markup_escape.hpp"
 #include "fleetsim/io/svg_chart.hpp"
+#include "json_numbers.hpp"
 
 namespace fleetsim {
 namespace {
 
 using Json = nlohmann::ordered_json;
+using json_numbers::number_or_null;
 using report_text::TextTable;
 
 std::optional<double> figure(const Json& report, const std::string& path) {
@@ -31,9 +33,6 @@ std::optional<double> bought_cost(const PlanOutcome& o, std::size_t index, const
   if (!v || spares <= 0 || !(run > 0)) return v;
   return *v * e.evaluation.cost_per_hour / run;
 }
-
-Json number_or_null(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
-Json number_or_null(const std::optional<double>& x) { return x ? number_or_null(*x) : Json(nullptr); }
 
 struct SloMargin {
   std::string workload, metric;

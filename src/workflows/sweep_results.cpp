@@ -15,15 +15,13 @@
 #include "fleetsim/workflows/report_figures.hpp"
 #include "fleetsim/io/csv_field.hpp"
 #include "fleetsim/io/report_text.hpp"
+#include "json_numbers.hpp"
 
 namespace fleetsim {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-Json optional_number(const std::optional<double>& x) {
-  return x && std::isfinite(*x) ? Json(*x) : Json(nullptr);
-}
+using json_numbers::number_or_null;
 
 std::optional<double> read_number(const Json& j) {
   if (j.is_number()) return j.get<double>();
@@ -106,8 +104,8 @@ std::string sweep_jsonl_line(const SweepHeader& header, const SweepRow& row) {
   Json figures = Json::object();
   for (const SweepFigure& f : row.figures) {
     Json s = Json::object();
-    s["mean"] = optional_number(f.stats.mean);
-    s["ci95"] = optional_number(f.stats.half_width);
+    s["mean"] = number_or_null(f.stats.mean);
+    s["ci95"] = number_or_null(f.stats.half_width);
     s["n"] = f.stats.n;
     figures[f.path] = std::move(s);
   }

@@ -151,6 +151,10 @@ struct Pool {
   // Nodes that exist in the run: `count`, or the autoscaler's maximum.
   int max_nodes() const { return autoscale ? std::max(count, autoscale->max_nodes) : count; }
 
+  bool serves(const std::string& model) const {
+    return std::find(models.begin(), models.end(), model) != models.end();
+  }
+
   int replicas_per_node() const {
     return engine.replicas_per_node > 0 ? engine.replicas_per_node
                                         : hardware.devices / engine.tensor_parallel;

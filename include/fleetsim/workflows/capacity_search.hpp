@@ -56,6 +56,9 @@ using CapacityEvaluator = std::function<std::vector<CandidateEvaluation>(const s
 
 CapacityResult search_capacity(const CapacitySettings& settings, const CapacityEvaluator& evaluate);
 
+// A factor of the scenario's traffic as the reports write it: "1.5x".
+std::string traffic_factor_text(double factor);
+
 // Why the probes stopped, for the report: "" when the bracket closed.
 std::string capacity_stop_reason(const CapacitySettings& settings, const CapacityResult& result);
 

@@ -21,7 +21,7 @@ std::unique_ptr<AutoscalePolicy> make_predictive_autoscaler(const AutoscaleSpec&
 
 namespace {
 
-constexpr AutoscalePolicyInfo kPolicies[] = {
+constexpr AutoscalePolicyInfo kAutoscalePolicies[] = {
     {"utilization", "hold the serving replicas' busy fraction at `target` (Kubernetes HPA's rule)", true, false,
      make_utilization_autoscaler, Dimension::dimensionless, true,
      "target: 0.6 (the busy fraction of the serving replicas to hold)"},
@@ -50,11 +50,11 @@ constexpr AutoscalePolicyInfo kPolicies[] = {
 
 }  // namespace
 
-std::span<const AutoscalePolicyInfo> autoscale_policies() { return kPolicies; }
+std::span<const AutoscalePolicyInfo> autoscale_policies() { return kAutoscalePolicies; }
 
-std::vector<std::string> autoscale_policy_names() { return registry_names(kPolicies); }
+std::vector<std::string> autoscale_policy_names() { return registry_names(kAutoscalePolicies); }
 
-const AutoscalePolicyInfo* find_autoscale_policy(std::string_view name) { return registry_find(kPolicies, name); }
+const AutoscalePolicyInfo* find_autoscale_policy(std::string_view name) { return registry_find(kAutoscalePolicies, name); }
 
 std::unique_ptr<AutoscalePolicy> make_autoscale_policy(const AutoscaleSpec& spec) {
   if (const AutoscalePolicyInfo* p = find_autoscale_policy(spec.policy)) return p->make(spec);

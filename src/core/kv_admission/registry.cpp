@@ -16,7 +16,7 @@ KvAdmissionPolicy make_reserve_output_admission(const EngineSettings& engine);
 namespace {
 
 // The order is the scenario words' order (docs, messages, JSON Schema).
-constexpr KvAdmissionInfo kPolicies[] = {
+constexpr KvAdmissionInfo kAdmissionPolicies[] = {
     {"on_demand", "blocks for the prompt now and more as decode grows, preempting when memory runs out",
      make_on_demand_admission},
     {"reserve_output", "blocks for the whole prompt and output up front: a running call never grows",
@@ -25,11 +25,11 @@ constexpr KvAdmissionInfo kPolicies[] = {
 
 }  // namespace
 
-std::span<const KvAdmissionInfo> kv_admission_policies() { return kPolicies; }
+std::span<const KvAdmissionInfo> kv_admission_policies() { return kAdmissionPolicies; }
 
-std::vector<std::string> kv_admission_policy_names() { return registry_names(kPolicies); }
+std::vector<std::string> kv_admission_policy_names() { return registry_names(kAdmissionPolicies); }
 
-const KvAdmissionInfo* find_kv_admission_policy(std::string_view name) { return registry_find(kPolicies, name); }
+const KvAdmissionInfo* find_kv_admission_policy(std::string_view name) { return registry_find(kAdmissionPolicies, name); }
 
 KvAdmissionPolicy make_kv_admission_policy(const EngineSettings& engine) {
   if (const KvAdmissionInfo* p = find_kv_admission_policy(engine.kv_admission)) return p->make(engine);

@@ -20,7 +20,7 @@ KvRetentionPolicy make_idleness_retention(const EngineSettings& engine);
 namespace {
 
 // The order is the scenario words' order (docs, messages, JSON Schema).
-constexpr KvRetentionInfo kPolicies[] = {
+constexpr KvRetentionInfo kRetentionPolicies[] = {
     {"none", "free the KV cache as soon as the call ends", false, make_none_retention},
     {"lru", "keep it until memory is needed, evicting the least recently used first", false, make_lru_retention},
     {"ttl", "keep it for at most kv_ttl, and evict earlier (LRU) under memory pressure", true, make_ttl_retention},
@@ -36,11 +36,11 @@ constexpr KvRetentionInfo kPolicies[] = {
 
 }  // namespace
 
-std::span<const KvRetentionInfo> kv_retention_policies() { return kPolicies; }
+std::span<const KvRetentionInfo> kv_retention_policies() { return kRetentionPolicies; }
 
-std::vector<std::string> kv_retention_policy_names() { return registry_names(kPolicies); }
+std::vector<std::string> kv_retention_policy_names() { return registry_names(kRetentionPolicies); }
 
-const KvRetentionInfo* find_kv_retention_policy(std::string_view name) { return registry_find(kPolicies, name); }
+const KvRetentionInfo* find_kv_retention_policy(std::string_view name) { return registry_find(kRetentionPolicies, name); }
 
 KvRetentionPolicy make_kv_retention_policy(const EngineSettings& engine) {
   if (const KvRetentionInfo* p = find_kv_retention_policy(engine.kv_retention)) return p->make(engine);

@@ -17,7 +17,7 @@ std::unique_ptr<RoutingPolicy> make_prefix_affinity_policy(const Route& route);
 
 namespace {
 
-constexpr RoutingPolicyInfo kPolicies[] = {
+constexpr RoutingPolicyInfo kRoutingPolicies[] = {
     {"round_robin", "the candidates in turn", make_round_robin_policy},
     {"least_outstanding", "the candidate with the fewest calls running or queued", make_least_outstanding_policy},
     {"session_affinity",
@@ -32,11 +32,11 @@ constexpr RoutingPolicyInfo kPolicies[] = {
 
 }  // namespace
 
-std::span<const RoutingPolicyInfo> routing_policies() { return kPolicies; }
+std::span<const RoutingPolicyInfo> routing_policies() { return kRoutingPolicies; }
 
-std::vector<std::string> routing_policy_names() { return registry_names(kPolicies); }
+std::vector<std::string> routing_policy_names() { return registry_names(kRoutingPolicies); }
 
-const RoutingPolicyInfo* find_routing_policy(std::string_view name) { return registry_find(kPolicies, name); }
+const RoutingPolicyInfo* find_routing_policy(std::string_view name) { return registry_find(kRoutingPolicies, name); }
 
 std::unique_ptr<RoutingPolicy> make_routing_policy(const Route& route) {
   if (const RoutingPolicyInfo* p = find_routing_policy(route.policy)) return p->make(route);

@@ -1,0 +1,21 @@
+// Figures written to the workflows' JSON documents: a figure that is not a
+// finite number (no answer, an unbounded queue) is written as null, which
+// JSON readers take for "no value", rather than as a number JSON lacks.
+#pragma once
+
+#include <cmath>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+namespace fleetsim::json_numbers {
+
+inline nlohmann::ordered_json number_or_null(double x) {
+  return std::isfinite(x) ? nlohmann::ordered_json(x) : nlohmann::ordered_json(nullptr);
+}
+
+inline nlohmann::ordered_json number_or_null(const std::optional<double>& x) {
+  return x ? number_or_null(*x) : nlohmann::ordered_json(nullptr);
+}
+
+}  // namespace fleetsim::json_numbers
