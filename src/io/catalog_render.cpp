@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "fleetsim/io/json_numbers.hpp"
 #include "fleetsim/io/report_text.hpp"
 #include "stack_render.hpp"
 
@@ -14,6 +14,7 @@ namespace {
 namespace text = report_text;
 using Align = text::TextTable::Align;
 using Json = nlohmann::ordered_json;
+using json_numbers::number_or_null;
 
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 constexpr double kKiB = 1024.0;
@@ -93,8 +94,6 @@ void sources(std::string& out, const std::string& name, const std::string& descr
   for (const auto& [field, source] : entries) out += fmt::format("    {}: {}\n", field, source);
 }
 
-Json number(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
-
 Json sources_json(const std::map<std::string, std::string>& entries) {
   Json j = Json::object();
   for (const auto& [field, source] : entries) j[field] = source;
@@ -109,50 +108,50 @@ Json hardware_json(const HardwareSpec& h) {
   j["kind"] = to_string(h.kind);
   j["devices"] = h.devices;
   j["cores_per_device"] = h.cores_per_device;
-  j["clock_hz"] = number(h.clock_hz);
+  j["clock_hz"] = number_or_null(h.clock_hz);
   Json peak = Json::object();
-  for (const auto& [type, flops] : h.peak_flops) peak[std::string(to_string(type))] = number(flops);
+  for (const auto& [type, flops] : h.peak_flops) peak[std::string(to_string(type))] = number_or_null(flops);
   j["peak_flop_per_s"] = std::move(peak);
-  j["memory_bandwidth_bytes_per_s"] = number(h.memory_bandwidth_bps);
-  j["memory_capacity_bytes"] = number(h.memory_capacity_bytes);
-  j["interconnect_bandwidth_bytes_per_s"] = number(h.interconnect_bandwidth_bps);
-  j["interconnect_latency_s"] = number(h.interconnect_latency_s);
-  j["interconnect_efficiency"] = number(h.interconnect_efficiency);
-  j["network_bandwidth_bytes_per_s"] = number(h.network_bandwidth_bps);
-  j["network_latency_s"] = number(h.network_latency_s);
-  j["compute_efficiency"] = number(h.compute_efficiency);
-  j["memory_efficiency"] = number(h.memory_efficiency);
-  j["matmul_knee"] = number(h.matmul_knee);
-  j["iteration_overhead_s"] = number(h.iteration_overhead_s);
-  j["kernel_floor_s"] = number(h.kernel_floor_s);
-  j["core_to_core_latency_s"] = number(h.core_to_core_latency_s);
-  j["socket_to_socket_latency_s"] = number(h.socket_to_socket_latency_s);
-  j["core_bandwidth_bytes_per_s"] = number(h.core_bandwidth_bps);
-  j["bandwidth_knee"] = number(h.bandwidth_knee);
-  j["device_power"] = {{"idle_w", number(h.device_power.idle_w)},
-                       {"memory_bound_w", number(h.device_power.memory_bound_w)},
-                       {"compute_bound_w", number(h.device_power.compute_bound_w)}};
-  j["host_power_w"] = number(h.host_power_w);
-  j["price_per_hour_usd"] = number(h.price_per_hour_usd);
+  j["memory_bandwidth_bytes_per_s"] = number_or_null(h.memory_bandwidth_bps);
+  j["memory_capacity_bytes"] = number_or_null(h.memory_capacity_bytes);
+  j["interconnect_bandwidth_bytes_per_s"] = number_or_null(h.interconnect_bandwidth_bps);
+  j["interconnect_latency_s"] = number_or_null(h.interconnect_latency_s);
+  j["interconnect_efficiency"] = number_or_null(h.interconnect_efficiency);
+  j["network_bandwidth_bytes_per_s"] = number_or_null(h.network_bandwidth_bps);
+  j["network_latency_s"] = number_or_null(h.network_latency_s);
+  j["compute_efficiency"] = number_or_null(h.compute_efficiency);
+  j["memory_efficiency"] = number_or_null(h.memory_efficiency);
+  j["matmul_knee"] = number_or_null(h.matmul_knee);
+  j["iteration_overhead_s"] = number_or_null(h.iteration_overhead_s);
+  j["kernel_floor_s"] = number_or_null(h.kernel_floor_s);
+  j["core_to_core_latency_s"] = number_or_null(h.core_to_core_latency_s);
+  j["socket_to_socket_latency_s"] = number_or_null(h.socket_to_socket_latency_s);
+  j["core_bandwidth_bytes_per_s"] = number_or_null(h.core_bandwidth_bps);
+  j["bandwidth_knee"] = number_or_null(h.bandwidth_knee);
+  j["device_power"] = {{"idle_w", number_or_null(h.device_power.idle_w)},
+                       {"memory_bound_w", number_or_null(h.device_power.memory_bound_w)},
+                       {"compute_bound_w", number_or_null(h.device_power.compute_bound_w)}};
+  j["host_power_w"] = number_or_null(h.host_power_w);
+  j["price_per_hour_usd"] = number_or_null(h.price_per_hour_usd);
   j["price_date"] = h.price_date;
   // Only where the entry gives a figure: other entries keep their bytes.
   if (h.provisioning_startup_s > 0 || h.provisioning_load_bandwidth_bps > 0)
-    j["provisioning"] = {{"startup_s", number(h.provisioning_startup_s)},
-                         {"load_bandwidth_bytes_per_s", number(h.provisioning_load_bandwidth_bps)}};
+    j["provisioning"] = {{"startup_s", number_or_null(h.provisioning_startup_s)},
+                         {"load_bandwidth_bytes_per_s", number_or_null(h.provisioning_load_bandwidth_bps)}};
   if (!h.kv_tiers.empty()) {  // only where the entry has some: other entries keep their bytes
     Json tiers = Json::array();
     for (const KvTierSpec& t : h.kv_tiers)
       tiers.push_back({{"name", t.name},
                        {"kind", to_string(t.kind)},
-                       {"capacity_bytes", number(t.capacity_bytes)},
-                       {"bandwidth_bytes_per_s", number(t.bandwidth_bps)},
-                       {"latency_s", number(t.latency_s)}});
+                       {"capacity_bytes", number_or_null(t.capacity_bytes)},
+                       {"bandwidth_bytes_per_s", number_or_null(t.bandwidth_bps)},
+                       {"latency_s", number_or_null(t.latency_s)}});
     j["kv_tiers"] = std::move(tiers);
   }
   if (!h.pstates.empty()) {  // likewise: only where the entry lists frequency states
     Json states = Json::array();
     for (const PowerState& s : h.pstates)
-      states.push_back({{"name", s.name}, {"clock", number(s.clock)}, {"voltage", number(s.voltage)}});
+      states.push_back({{"name", s.name}, {"clock", number_or_null(s.clock)}, {"voltage", number_or_null(s.voltage)}});
     j["pstates"] = std::move(states);
   }
   if (!h.purchase_options.empty()) {  // likewise: only where the entry lists some
@@ -160,14 +159,14 @@ Json hardware_json(const HardwareSpec& h) {
     for (const PurchaseOption& o : h.purchase_options) {
       Json option = Json::object();
       if (o.kind == PurchaseOption::Kind::hourly) {
-        option["price_per_hour_usd"] = number(o.price_per_hour_usd);
+        option["price_per_hour_usd"] = number_or_null(o.price_per_hour_usd);
       } else {
-        option["capital_usd"] = number(o.capital_usd);
-        option["life_years"] = number(o.life_years);
-        option["interest_rate"] = number(o.interest_rate);
-        option["operating_per_hour_usd"] = number(o.operating_per_hour_usd);
+        option["capital_usd"] = number_or_null(o.capital_usd);
+        option["life_years"] = number_or_null(o.life_years);
+        option["interest_rate"] = number_or_null(o.interest_rate);
+        option["operating_per_hour_usd"] = number_or_null(o.operating_per_hour_usd);
       }
-      option["hourly_price_usd"] = number(o.hourly_price_usd());
+      option["hourly_price_usd"] = number_or_null(o.hourly_price_usd());
       options[o.name] = std::move(option);
     }
     j["purchase"] = std::move(options);
@@ -180,8 +179,8 @@ Json model_json(const ModelSpec& m) {
   Json j = Json::object();
   j["name"] = m.name;
   j["description"] = m.description;
-  j["params_total"] = number(m.params_total);
-  j["params_active"] = number(m.params_active);
+  j["params_total"] = number_or_null(m.params_total);
+  j["params_active"] = number_or_null(m.params_active);
   j["layers"] = m.layers;
   j["hidden_size"] = m.hidden_size;
   j["attention_heads"] = m.attention_heads;
@@ -191,10 +190,10 @@ Json model_json(const ModelSpec& m) {
   j["experts_per_token"] = m.experts_per_token;
   j["weight_dtype"] = to_string(m.weight_dtype);
   j["weight_format"] = m.weight_format;
-  j["bits_per_weight"] = number(8.0 * m.bytes_per_weight());
+  j["bits_per_weight"] = number_or_null(8.0 * m.bytes_per_weight());
   j["kv_dtype"] = to_string(m.kv_dtype);
-  j["weight_bytes"] = number(m.weight_bytes());
-  j["kv_bytes_per_token"] = number(m.kv_bytes_per_token());
+  j["weight_bytes"] = number_or_null(m.weight_bytes());
+  j["kv_bytes_per_token"] = number_or_null(m.kv_bytes_per_token());
   j["sources"] = sources_json(m.sources);
   return j;
 }

@@ -1,12 +1,12 @@
 #include "report_json.hpp"
 
-#include <cmath>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "fleetsim/io/json_numbers.hpp"
 #include "fleetsim/io/report_writers.hpp"
 #include "report_fields.hpp"
 
@@ -14,10 +14,7 @@ namespace fleetsim {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-// NaN and infinities are not JSON; null says "no value" (e.g. cost per session
-// when no session completed) in a way every parser accepts.
-Json number(double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); }
+using json_numbers::number_or_null;
 
 // The report carries the models as one comma-separated string; consumers of
 // JSON should not have to split it themselves.
@@ -41,7 +38,7 @@ class JsonWriter {
  public:
   explicit JsonWriter(Json& object) : j_(object) {}
 
-  void figure(const char* key, double x) { j_[key] = number(x); }
+  void figure(const char* key, double x) { j_[key] = number_or_null(x); }
   template <typename Integer>
   void count(const char* key, Integer n) {
     j_[key] = n;

@@ -1,12 +1,11 @@
 #include "fleetsim/workflows/capacity_report.hpp"
 
-#include <cmath>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "fleetsim/io/report_text.hpp"
-#include "json_numbers.hpp"
+#include "fleetsim/io/json_numbers.hpp"
 
 namespace fleetsim {
 namespace {

@@ -10,7 +10,7 @@
 #include "fleetsim/io/report_text.hpp"
 #include "fleetsim/io/markup_escape.hpp"
 #include "fleetsim/io/svg_chart.hpp"
-#include "json_numbers.hpp"
+#include "fleetsim/io/json_numbers.hpp"
 
 namespace fleetsim {
 namespace {

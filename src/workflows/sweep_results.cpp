@@ -15,7 +15,7 @@
 #include "fleetsim/workflows/report_figures.hpp"
 #include "fleetsim/io/csv_field.hpp"
 #include "fleetsim/io/report_text.hpp"
-#include "json_numbers.hpp"
+#include "fleetsim/io/json_numbers.hpp"
 
 namespace fleetsim {
 namespace {

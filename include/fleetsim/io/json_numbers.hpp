@@ -1,6 +1,7 @@
-// Figures written to the workflows' JSON documents: a figure that is not a
-// finite number (no answer, an unbounded queue) is written as null, which
-// JSON readers take for "no value", rather than as a number JSON lacks.
+// Figures written to JSON (reports, the catalog, the workflows' outputs): a
+// figure that is not a finite number (no session completed, an unbounded
+// queue) is written as null, which every JSON reader takes for "no value";
+// NaN and infinities are not JSON.
 #pragma once
 
 #include <cmath>
