@@ -185,6 +185,35 @@ TEST_CASE("An all-reduce's ring moves its bytes at the interconnect's bus effici
   CHECK(c.comm_s == Approx(32 * 2 * per));
 }
 
+TEST_CASE("In a full mesh a tensor-parallel group reaches only the links to its own members", "[roofline]") {
+  // The fixture node has 8 devices of 450 GB/s. In a full mesh each device's
+  // 450 GB/s are 7 links of 64.3 GB/s, one to each other device: a group of 2
+  // uses one of them, a group of 4 three, a group of all 8 every one.
+  HardwareSpec mesh = h100_node();
+  mesh.interconnect_topology = InterconnectTopology::full_mesh;
+  CHECK(mesh.interconnect_bandwidth_for_group(2) == Approx(450e9 / 7));
+  CHECK(mesh.interconnect_bandwidth_for_group(4) == Approx(450e9 * 3 / 7));
+  CHECK(mesh.interconnect_bandwidth_for_group(8) == Approx(450e9));
+  CHECK(h100_node().interconnect_bandwidth_for_group(2) == Approx(450e9));  // switched: all of it
+
+  IterationShape s;
+  s.decode_seqs = 8;
+  s.decode_context = 8 * 2000;
+  EngineSettings tp2;
+  tp2.tensor_parallel = 2;
+  // 32 layers x 2 all-reduces x (2 x 1/2 x 8 tokens x 4096 x 2 bytes / B + 2 x 1 x 5 us),
+  // B = 450 GB/s switched, 450/7 GB/s in the mesh; the latency term is the same.
+  const double bytes = 2.0 * 0.5 * 8 * 4096 * 2;
+  const IterationCost switched = RooflineModel(llama_8b(), h100_node(), tp2).cost(s);
+  const IterationCost meshed = RooflineModel(llama_8b(), mesh, tp2).cost(s);
+  CHECK(switched.comm_s == Approx(32 * 2 * (bytes / 450e9 + 2 * 5e-6)));
+  CHECK(meshed.comm_s == Approx(32 * 2 * (bytes / (450e9 / 7) + 2 * 5e-6)));
+  EngineSettings tp8;
+  tp8.tensor_parallel = 8;
+  CHECK(RooflineModel(llama_8b(), mesh, tp8).cost(s).comm_s ==
+        Approx(RooflineModel(llama_8b(), h100_node(), tp8).cost(s).comm_s));
+}
+
 TEST_CASE("The matrices' roofline has a rounded knee where math and weight reads meet", "[roofline]") {
   CHECK(matmul_time(3.0, 4.0, 0.0) == 4.0);          // plain roofline
   CHECK(matmul_time(3.0, 4.0, 1.0) == Approx(7.0));  // p = 1: the sum

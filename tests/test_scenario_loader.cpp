@@ -313,6 +313,27 @@ models:
   CHECK(r.scenario->models.at(0).kv_bytes_per_token() == Approx(2.0 * 32 * 8 * 128));
 }
 
+TEST_CASE("interconnect_topology is read as a word, and a wrong one is refused with the words it takes", "[loader]") {
+  const std::string text = kMinimal + R"(hardware:
+  h100-p5.48xlarge: {interconnect_topology: full_mesh}
+)";
+  const LoadResult r = load_scenario_text(text, "mesh.yaml", fixed_catalog());
+  INFO(all_messages(r));
+  REQUIRE(r.ok());
+  CHECK(r.scenario->pools[0].hardware.interconnect_topology == InterconnectTopology::full_mesh);
+  const LoadResult plain = load_scenario_text(kMinimal, "plain.yaml", fixed_catalog());
+  REQUIRE(plain.ok());
+  CHECK(plain.scenario->pools[0].hardware.interconnect_topology == InterconnectTopology::switched);
+
+  std::string bad = text;
+  bad.replace(bad.find("full_mesh"), 9, "mesh");
+  const LoadResult wrong = load_scenario_text(bad, "mesh.yaml", fixed_catalog());
+  REQUIRE_FALSE(wrong.ok());
+  const std::string m = all_messages(wrong);
+  CHECK_THAT(m, Catch::Contains("interconnect_topology"));
+  CHECK_THAT(m, Catch::Contains("full_mesh"));
+}
+
 TEST_CASE("An entry that changes its base's peaks and leaves one out is warned, adding a type is not", "[loader]") {
   // The fixed catalog's H100 lists bf16 989 and fp8 1979 TFLOP/s.
   auto load = [](const std::string& peaks) {

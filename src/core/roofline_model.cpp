@@ -124,7 +124,7 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
     const double n = tp_;
     const double all_reduces = model_.layers * kAllReducesPerLayer;
     comm_s_per_token_ = all_reduces * 2.0 * (n - 1.0) / n * model_.hidden_size * kActivationBytes /
-                        (hardware_.interconnect_bandwidth_bps * hardware_.interconnect_efficiency);
+                        (hardware_.interconnect_bandwidth_for_group(tp_) * hardware_.interconnect_efficiency);
     comm_s_fixed_ = all_reduces * 2.0 * (n - 1.0) * hardware_.interconnect_latency_s;
   }
 }

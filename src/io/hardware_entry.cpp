@@ -15,6 +15,7 @@ namespace {
 const std::vector<std::string> kCommonKeys = {
     "kind",       "description",  "instance",        "peak_flops",     "memory_bandwidth", "kv_tiers",
     "memory_capacity", "interconnect_bandwidth", "interconnect_latency", "interconnect_efficiency",
+    "interconnect_topology",
     "network_bandwidth", "network_latency", "efficiency", "matmul_knee",
     "iteration_overhead", "kernel_floor", "power", "price_per_hour", "price_date", "embodied_carbon", "sources",
     "purchase", "pstates", "provisioning"};
@@ -189,6 +190,10 @@ void read_performance(const EntryFields& f, bool complete, const HardwareSpec* b
   f.quantity("iteration_overhead", hw.iteration_overhead_s, Dimension::duration, at_least(0));
   f.quantity("kernel_floor", hw.kernel_floor_s, Dimension::duration, at_least(0));
   f.number("interconnect_efficiency", hw.interconnect_efficiency, in_range(0, 1, true, false));
+  if (const YAML::Node n = YamlReader::get(f.entry, "interconnect_topology"))
+    if (auto v = f.reader.choice(n, child_path(f.path, "interconnect_topology"), interconnect_topology_choices(),
+                                 "interconnect topology"))
+      hw.interconnect_topology = *v;
   f.number("matmul_knee", hw.matmul_knee, in_range(1, 64));
   if (const YAML::Node n = YamlReader::get(f.entry, "efficiency")) {
     read_nested(f.reader, n, child_path(f.path, "efficiency"),

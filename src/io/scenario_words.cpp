@@ -86,6 +86,12 @@ const Choices<DeviceKind>& device_kind_choices() {
   return choices;
 }
 
+const Choices<InterconnectTopology>& interconnect_topology_choices() {
+  static const Choices<InterconnectTopology> choices = {{"switched", InterconnectTopology::switched},
+                                                        {"full_mesh", InterconnectTopology::full_mesh}};
+  return choices;
+}
+
 const Choices<Distribution::Kind>& distribution_kind_choices() {
   using Kind = Distribution::Kind;
   static const Choices<Kind> choices = {{"fixed", Kind::fixed},         {"uniform", Kind::uniform},

@@ -34,6 +34,7 @@ const Choices<Pricing>& pricing_choices();
 const Choices<TraceTimeUnit>& trace_time_unit_choices();
 const Choices<TracePacing>& trace_pacing_choices();
 const Choices<DeviceKind>& device_kind_choices();
+const Choices<InterconnectTopology>& interconnect_topology_choices();
 const Choices<Distribution::Kind>& distribution_kind_choices();
 
 // The words of a table, in its order.

@@ -23,6 +23,14 @@ namespace fleetsim {
 // the kind only names it honestly.
 enum class DeviceKind { cpu, gpu, accelerator };
 
+// How a node's devices are linked to one another. `switched`: through a
+// switch (NVSwitch), so any group of them all-reduces at each device's full
+// `interconnect_bandwidth`. `full_mesh`: each device has its own links to
+// every other (AMD's xGMI, Gaudi's scale-up RoCE ports), so a group of k of
+// the node's n devices reaches only the (k - 1) / (n - 1) of them that join
+// its members (docs/performance-model.md, section 2.4).
+enum class InterconnectTopology { switched, full_mesh };
+
 // "cpu", "gpu" or "accelerator", as scenarios and reports spell it.
 constexpr const char* to_string(DeviceKind kind) {
   return kind == DeviceKind::cpu ? "cpu" : kind == DeviceKind::gpu ? "gpu" : "accelerator";
@@ -70,6 +78,7 @@ struct HardwareSpec {
   double memory_capacity_bytes = 0.0;
   double interconnect_bandwidth_bps = 0.0;  // per device, between devices of a node
   double interconnect_latency_s = 0.0;      // per collective step
+  InterconnectTopology interconnect_topology = InterconnectTopology::switched;
   // Fraction of interconnect_bandwidth an all-reduce's ring reaches (NCCL's
   // "bus bandwidth" over the link rate): protocol and synchronization costs.
   double interconnect_efficiency = 1.0;
@@ -104,6 +113,15 @@ struct HardwareSpec {
   // charged; a socket_to_socket_latency of 0 means the same as within one.
   double core_to_core_latency_s = 0.0;
   double socket_to_socket_latency_s = 0.0;
+
+  // The interconnect bandwidth each device of a tensor-parallel group of
+  // `group` devices reaches: all of it through a switch, the links to the
+  // group's other members in a full mesh.
+  double interconnect_bandwidth_for_group(int group) const {
+    if (interconnect_topology != InterconnectTopology::full_mesh || devices <= 1 || group >= devices)
+      return interconnect_bandwidth_bps;
+    return interconnect_bandwidth_bps * (group - 1) / (devices - 1);
+  }
 
   DevicePower device_power;
   // The frequency states a pool may pick (Pool::pstate); empty when the
