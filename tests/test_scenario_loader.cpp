@@ -334,6 +334,40 @@ TEST_CASE("interconnect_topology is read as a word, and a wrong one is refused w
   CHECK_THAT(m, Catch::Contains("full_mesh"));
 }
 
+TEST_CASE("A node cut from a full mesh keeps the links among its devices, unless it names its own", "[loader]") {
+  // The fixture's 8 devices at 450 GB/s each, made a full mesh: 7 links of
+  // 450/7 GB/s per device. Two of them keep the one link between them, four
+  // the three links each has to the other three.
+  const std::string text = R"(name: mesh
+hardware:
+  two: {catalog: h100-p5.48xlarge, interconnect_topology: full_mesh, devices: 2}
+  four: {catalog: h100-p5.48xlarge, interconnect_topology: full_mesh, devices: 4}
+  own: {catalog: h100-p5.48xlarge, interconnect_topology: full_mesh, devices: 2, interconnect_bandwidth: 100GB/s}
+  switched: {catalog: h100-p5.48xlarge, devices: 2}
+fleet:
+  pools:
+    - {name: two, hardware: two, count: 1, models: [llama-3.1-8b]}
+    - {name: four, hardware: four, count: 1, models: [llama-3.1-8b]}
+    - {name: own, hardware: own, count: 1, models: [llama-3.1-8b]}
+    - {name: switched, hardware: switched, count: 1, models: [llama-3.1-8b]}
+workloads:
+  - name: chat
+    arrivals: {rate: 1/s}
+    steps:
+      - llm: {model: llama-3.1-8b, output_tokens: 10}
+simulation: {sessions: 10}
+)";
+  const LoadResult r = load_scenario_text(text, "mesh.yaml", fixed_catalog());
+  INFO(all_messages(r));
+  REQUIRE(r.ok());
+  const auto& pools = r.scenario->pools;
+  REQUIRE(pools.size() == 4);
+  CHECK(pools[0].hardware.interconnect_bandwidth_bps == Approx(450e9 / 7));
+  CHECK(pools[1].hardware.interconnect_bandwidth_bps == Approx(450e9 * 3 / 7));
+  CHECK(pools[2].hardware.interconnect_bandwidth_bps == Approx(100e9));
+  CHECK(pools[3].hardware.interconnect_bandwidth_bps == Approx(450e9));
+}
+
 TEST_CASE("An entry that changes its base's peaks and leaves one out is warned, adding a type is not", "[loader]") {
   // The fixed catalog's H100 lists bf16 989 and fp8 1979 TFLOP/s.
   auto load = [](const std::string& peaks) {

@@ -203,6 +203,17 @@ void read_performance(const EntryFields& f, bool complete, const HardwareSpec* b
   }
 }
 
+// A node cut from a full mesh keeps only the links among its devices: each
+// device's interconnect_bandwidth is its links to the base's other devices,
+// so d of the base's D devices keep (d - 1) / (D - 1) of it, unless the
+// entry gives its own figure (docs/performance-model.md, section 2.4).
+void keep_mesh_links(const YAML::Node& entry, const HardwareSpec* base, HardwareSpec& hw) {
+  if (!base || hw.interconnect_topology != InterconnectTopology::full_mesh) return;
+  if (base->devices <= 1 || hw.devices >= base->devices) return;
+  if (YamlReader::get(entry, "interconnect_bandwidth")) return;
+  hw.interconnect_bandwidth_bps = base->interconnect_bandwidth_bps * (hw.devices - 1) / (base->devices - 1);
+}
+
 // Power draw, prices, provisioning and embodied carbon: what the node costs to run and own.
 void read_costs(const EntryFields& f, bool complete, HardwareSpec& hw) {
   YamlReader& reader = f.reader;
@@ -298,6 +309,7 @@ std::optional<HardwareSpec> read_hardware_entry(YamlReader& reader, const YAML::
   fields.text("price_date", hw.price_date);
   read_devices(fields, kind, hw);
   read_performance(fields, complete, base, hw);
+  keep_mesh_links(entry, base, hw);
   read_costs(fields, complete, hw);
   // A scenario that gives kv_tiers replaces the base entry's list whole.
   if (const YAML::Node n = YamlReader::get(entry, "kv_tiers"))
