@@ -53,17 +53,20 @@ std::string all_messages(const LoadResult& r) {
 
 const std::string kFixture = FLEETSIM_SOURCE_DIR "/tests/data/full_scenario.yaml";
 
-const std::string kMinimal = R"(name: minimal
-fleet:
-  pools:
-    - {name: gpu, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.1-8b]}
-workloads:
+// One chat workload of short calls to llama-3.1-8b, for scenarios whose fleet is the point.
+const std::string kChatWorkload = R"(workloads:
   - name: chat
     arrivals: {rate: 1/s}
     steps:
       - llm: {model: llama-3.1-8b, output_tokens: 10}
 simulation: {sessions: 500}
 )";
+
+const std::string kMinimal = R"(name: minimal
+fleet:
+  pools:
+    - {name: gpu, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.1-8b]}
+)" + kChatWorkload;
 
 }  // namespace
 
@@ -350,13 +353,7 @@ fleet:
     - {name: four, hardware: four, count: 1, models: [llama-3.1-8b]}
     - {name: own, hardware: own, count: 1, models: [llama-3.1-8b]}
     - {name: switched, hardware: switched, count: 1, models: [llama-3.1-8b]}
-workloads:
-  - name: chat
-    arrivals: {rate: 1/s}
-    steps:
-      - llm: {model: llama-3.1-8b, output_tokens: 10}
-simulation: {sessions: 10}
-)";
+)" + kChatWorkload;
   const LoadResult r = load_scenario_text(text, "mesh.yaml", fixed_catalog());
   INFO(all_messages(r));
   REQUIRE(r.ok());
