@@ -117,8 +117,7 @@ Json hardware_json(const HardwareSpec& h) {
   j["interconnect_bandwidth_bytes_per_s"] = number_or_null(h.interconnect_bandwidth_bps);
   j["interconnect_latency_s"] = number_or_null(h.interconnect_latency_s);
   j["interconnect_efficiency"] = number_or_null(h.interconnect_efficiency);
-  j["interconnect_topology"] =
-      h.interconnect_topology == InterconnectTopology::full_mesh ? "full_mesh" : "switched";
+  j["interconnect_topology"] = to_string(h.interconnect_topology);
   j["network_bandwidth_bytes_per_s"] = number_or_null(h.network_bandwidth_bps);
   j["network_latency_s"] = number_or_null(h.network_latency_s);
   j["compute_efficiency"] = number_or_null(h.compute_efficiency);

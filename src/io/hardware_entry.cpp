@@ -211,7 +211,7 @@ void keep_mesh_links(const YAML::Node& entry, const HardwareSpec* base, Hardware
   if (!base || hw.interconnect_topology != InterconnectTopology::full_mesh) return;
   if (base->devices <= 1 || hw.devices >= base->devices) return;
   if (YamlReader::get(entry, "interconnect_bandwidth")) return;
-  hw.interconnect_bandwidth_bps = base->interconnect_bandwidth_bps * (hw.devices - 1) / (base->devices - 1);
+  hw.interconnect_bandwidth_bps = base->interconnect_bandwidth_bps * full_mesh_share(hw.devices, base->devices);
 }
 
 // Power draw, prices, provisioning and embodied carbon: what the node costs to run and own.

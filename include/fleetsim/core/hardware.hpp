@@ -31,6 +31,17 @@ enum class DeviceKind { cpu, gpu, accelerator };
 // its members (docs/performance-model.md, section 2.4).
 enum class InterconnectTopology { switched, full_mesh };
 
+// "switched" or "full_mesh", as scenarios and the catalog spell it.
+constexpr const char* to_string(InterconnectTopology topology) {
+  return topology == InterconnectTopology::full_mesh ? "full_mesh" : "switched";
+}
+
+// In a full mesh of `devices`, the share of each device's links that join it
+// to the other members of a group of `group` of them: (group - 1) / (devices - 1).
+constexpr double full_mesh_share(int group, int devices) {
+  return static_cast<double>(group - 1) / static_cast<double>(devices - 1);
+}
+
 // "cpu", "gpu" or "accelerator", as scenarios and reports spell it.
 constexpr const char* to_string(DeviceKind kind) {
   return kind == DeviceKind::cpu ? "cpu" : kind == DeviceKind::gpu ? "gpu" : "accelerator";
@@ -120,7 +131,7 @@ struct HardwareSpec {
   double interconnect_bandwidth_for_group(int group) const {
     if (interconnect_topology != InterconnectTopology::full_mesh || devices <= 1 || group >= devices)
       return interconnect_bandwidth_bps;
-    return interconnect_bandwidth_bps * (group - 1) / (devices - 1);
+    return interconnect_bandwidth_bps * full_mesh_share(group, devices);
   }
 
   DevicePower device_power;
