@@ -36,7 +36,7 @@ Step parallel(std::vector<std::vector<Step>> branches, int join_k) {
   return s;
 }
 
-Step agent(std::vector<Step> steps, bool inherit, double prompt_tokens, double result_tokens) {
+Step agent_step(std::vector<Step> steps, bool inherit, double prompt_tokens, double result_tokens) {
   Step s;
   s.kind = Step::Kind::agent;
   s.body = std::move(steps);
@@ -139,7 +139,7 @@ TEST_CASE("A sub-agent without the parent's context starts from its own prompt",
   // Parent: 100 + 50 -> prompt 150, 10 out: context 160. Sub-agent: its own
   // 200 tokens + 20 -> prompt 220; its result, 40 tokens, joins the parent's
   // 160; the parent's next call adds 30: 230.
-  Run run({toy_llm(50, 10), agent({toy_llm(20, 5)}, false, 200, 40), toy_llm(30, 5)});
+  Run run({toy_llm(50, 10), agent_step({toy_llm(20, 5)}, false, 200, 40), toy_llm(30, 5)});
   CHECK(run.metrics().prompt_tokens == 150 + 220 + 230);
   CHECK(run.session_end() == exactly(toy_call_s(150, 10) + toy_call_s(220, 5) + toy_call_s(230, 5)));
   CHECK(run.metrics().graph.sub_agents == 1);
@@ -149,7 +149,7 @@ TEST_CASE("A sub-agent without the parent's context starts from its own prompt",
 TEST_CASE("A sub-agent with the parent's context, returning its last call's output", "[agent_graph]") {
   // Sub-agent: 160 inherited + 200 + 20 -> prompt 380, 5 out; it returns
   // those 5 tokens: the parent's next prompt is 160 + 5 + 30.
-  Run run({toy_llm(50, 10), agent({toy_llm(20, 5)}, true, 200, -1), toy_llm(30, 5)});
+  Run run({toy_llm(50, 10), agent_step({toy_llm(20, 5)}, true, 200, -1), toy_llm(30, 5)});
   CHECK(run.metrics().prompt_tokens == 150 + 380 + 195);
 }
 
@@ -249,12 +249,10 @@ workloads:
 simulation: {duration: 10min}
 )";
 
-LoadResult load(const std::string& text) { return load_test_yaml(text); }
-
 }  // namespace
 
 TEST_CASE("Agent-graph steps load into their steps", "[agent_graph][validation]") {
-  const LoadResult r = load(kGraphScenario);
+  const LoadResult r = load_test_yaml(kGraphScenario);
   INFO(messages(r));
   REQUIRE(r.ok());
   const std::vector<Step>& steps = r.scenario->workloads[0].steps;

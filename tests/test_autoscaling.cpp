@@ -51,7 +51,7 @@ PoolAutoscaler two_of_five() {
   return PoolAutoscaler(a, 2, 1, 30.0, 0.0);
 }
 
-PoolLoad load(int serving, double busy, double calls, double now = 0.0) {
+PoolLoad pool_load(int serving, double busy, double calls, double now = 0.0) {
   PoolLoad l;
   l.now_s = now;
   l.serving_nodes = serving;
@@ -74,16 +74,16 @@ TEST_CASE("Proportional policies follow the HPA rule with its tolerance", "[auto
   CHECK(proportional_nodes(10, 0.1, 0.5, 0.1) == 2);
 
   auto utilization = make_autoscale_policy(spec("utilization", 0.6, 1, 100));
-  CHECK(utilization->desired_nodes(load(4, 0.9, 0.0)) == 6);
+  CHECK(utilization->desired_nodes(pool_load(4, 0.9, 0.0)) == 6);
   // concurrency: 17 calls in flight for 4 per node: ceil(17 / 4) = 5.
   auto concurrency = make_autoscale_policy(spec("concurrency", 4.0, 1, 100));
-  CHECK(concurrency->desired_nodes(load(2, 0.0, 17.0)) == 5);
-  CHECK(concurrency->desired_nodes(load(4, 0.0, 16.0)) == 4);
+  CHECK(concurrency->desired_nodes(pool_load(2, 0.0, 17.0)) == 5);
+  CHECK(concurrency->desired_nodes(pool_load(4, 0.0, 16.0)) == 4);
   // queue_delay: calls waited 1.5 s on average for a target of 0.5 s:
   // ceil(4 x 3) = 12; 0.52 s is within 10%; no wait at all asks for none
   // (the pool's min and scale-in window then decide).
   auto queue = make_autoscale_policy(spec("queue_delay", 0.5, 1, 100));
-  PoolLoad waited = load(4, 0.0, 0.0);
+  PoolLoad waited = pool_load(4, 0.0, 0.0);
   waited.queueing_delay_s = 1.5;
   CHECK(queue->desired_nodes(waited) == 12);
   waited.queueing_delay_s = 0.52;
@@ -95,10 +95,10 @@ TEST_CASE("Proportional policies follow the HPA rule with its tolerance", "[auto
   daily.schedule = {{0.0, 2}, {8 * 3600.0, 8}, {20 * 3600.0, 3}};
   daily.schedule_period_s = 24 * 3600.0;
   auto schedule = make_autoscale_policy(daily);
-  CHECK(schedule->desired_nodes(load(2, 0, 0, 7.9 * 3600)) == 2);
-  CHECK(schedule->desired_nodes(load(2, 0, 0, 8 * 3600)) == 8);
-  CHECK(schedule->desired_nodes(load(2, 0, 0, 21 * 3600)) == 3);
-  CHECK(schedule->desired_nodes(load(2, 0, 0, 24 * 3600 + 9 * 3600)) == 8);  // the next day
+  CHECK(schedule->desired_nodes(pool_load(2, 0, 0, 7.9 * 3600)) == 2);
+  CHECK(schedule->desired_nodes(pool_load(2, 0, 0, 8 * 3600)) == 8);
+  CHECK(schedule->desired_nodes(pool_load(2, 0, 0, 21 * 3600)) == 3);
+  CHECK(schedule->desired_nodes(pool_load(2, 0, 0, 24 * 3600 + 9 * 3600)) == 8);  // the next day
   CHECK_THROWS_AS(make_autoscale_policy(spec("nightly", 0.5, 1, 2)), std::invalid_argument);
 }
 
@@ -247,7 +247,7 @@ TEST_CASE("queue_delay_percentile holds a nearest-rank percentile of the interva
   CHECK(out.empty());
   // The policy reads the percentile field alone.
   auto policy = make_autoscale_policy(spec("queue_delay_percentile", 0.5, 1, 100));
-  PoolLoad l = load(4, 0.5, 4.0);
+  PoolLoad l = pool_load(4, 0.5, 4.0);
   l.queueing_delay_s = 0.1;
   l.queueing_delay_percentile_s = 1.5;
   CHECK(policy->desired_nodes(l) == 12);
@@ -273,7 +273,7 @@ TEST_CASE("ttft_percentile holds a nearest-rank percentile of the interval's tim
   CHECK(out.start.size() == 1);
   // The policy reads the TTFT percentile alone, not the waits.
   auto policy = make_autoscale_policy(spec("ttft_percentile", 2.0, 1, 100));
-  PoolLoad l = load(4, 0.5, 4.0);
+  PoolLoad l = pool_load(4, 0.5, 4.0);
   l.queueing_delay_percentile_s = 9.0;
   l.ttft_percentile_s = 3.0;
   CHECK(policy->desired_nodes(l) == 6);
@@ -511,7 +511,7 @@ TEST_CASE("predictive scales the calls in flight by the forecast rate one provis
   a.forecast = make_arrival_forecast({steps});
   auto predictive = make_autoscale_policy(a);
   auto at = [](double now) {
-    PoolLoad l = load(5, 0.0, 20.0, now);
+    PoolLoad l = pool_load(5, 0.0, 20.0, now);
     l.interval_s = 15.0;
     l.provisioning_s = 40.0;
     return l;

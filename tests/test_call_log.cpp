@@ -20,7 +20,7 @@ using fleetsim::testing::write_temp_file;
 
 namespace {
 
-const char* kScenario = R"(name: calls
+const char* kCallLogScenario = R"(name: calls
 fleet:
   pools:
     - {name: gpu, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.1-8b], engine: {kv_retention: lru}}
@@ -54,7 +54,7 @@ std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
 }  // namespace
 
 TEST_CASE("Per-call rows: one per call of the window, adding up to the report", "[calls][cli]") {
-  const std::string scenario = write_temp_file("calls.yaml", kScenario);
+  const std::string scenario = write_temp_file("calls.yaml", kCallLogScenario);
   const std::string csv = temp_path("calls.csv");
   const auto r = run_fleetsim("run '" + scenario + "' --format json --no-progress --calls '" + csv + "'");
   INFO(r.err);
@@ -100,7 +100,7 @@ TEST_CASE("Per-call rows: one per call of the window, adding up to the report", 
 }
 
 TEST_CASE("Per-call rows: --calls-every without --calls is a usage error", "[calls][cli]") {
-  const auto r = run_fleetsim("run '" + write_temp_file("calls-usage.yaml", kScenario) + "' --calls-every 2");
+  const auto r = run_fleetsim("run '" + write_temp_file("calls-usage.yaml", kCallLogScenario) + "' --calls-every 2");
   CHECK(r.exit_code == 2);
   CHECK(r.err.find("--calls-every needs --calls FILE") != std::string::npos);
 }
@@ -108,7 +108,7 @@ TEST_CASE("Per-call rows: --calls-every without --calls is a usage error", "[cal
 TEST_CASE("Replica timelines: slices of a replica tile its busy time, as Chrome trace events", "[trace_events][cli]") {
   // One replica (one node, one replica a node), so its busy time over the
   // window is the pool's utilization times the window.
-  std::string yaml = kScenario;
+  std::string yaml = kCallLogScenario;
   yaml.replace(yaml.find("engine: {kv_retention: lru}"), 27, "engine: {kv_retention: lru, replicas_per_node: 1}");
   const std::string scenario = write_temp_file("timelines.yaml", yaml);
   const std::string events = temp_path("timelines.json");
@@ -139,7 +139,7 @@ TEST_CASE("Replica timelines: slices of a replica tile its busy time, as Chrome 
 }
 
 TEST_CASE("Replica timelines: a replica the fleet lacks is refused, and no file is written", "[trace_events][cli]") {
-  const std::string scenario = write_temp_file("timelines-bad.yaml", kScenario);
+  const std::string scenario = write_temp_file("timelines-bad.yaml", kCallLogScenario);
   const std::string calls = temp_path("timelines-bad-calls.csv");
   const auto r = run_fleetsim("run '" + scenario + "' --no-progress --calls '" + calls + "' --trace-events '" +
                               temp_path("timelines-bad.json") + "' --trace-replicas 0,99");

@@ -53,8 +53,6 @@ simulation:
   warmup: 200s
 )";
 
-std::string q(const std::string& path) { return "'" + path + "'"; }
-
 }  // namespace
 
 TEST_CASE("capacity: a D/D/1 server serves interval / service time the traffic as written", "[cli][capacity]") {

@@ -8,9 +8,11 @@
 #include "fleetsim/io/catalog.hpp"
 #include "support/cli_runner.hpp"
 #include "support/fixtures.hpp"
+#include "support/scenario_text.hpp"
 
 using namespace fleetsim;
 using Catch::Matchers::Contains;
+using fleetsim::testing::messages;
 using fleetsim::testing::run_fleetsim;
 using fleetsim::testing::write_temp_file;
 
@@ -23,12 +25,6 @@ const Catalog& base() {
     return Catalog({gpu}, {testing::llama_8b()});
   }();
   return c;
-}
-
-std::string messages(const std::vector<Diagnostic>& diagnostics) {
-  std::string text;
-  for (const auto& d : diagnostics) text += d.format() + "\n";
-  return text;
 }
 
 }  // namespace

@@ -5,12 +5,14 @@
 
 #include "fleetsim/io/catalog.hpp"
 #include "fleetsim/io/catalog_render.hpp"
+#include "support/cli_runner.hpp"
 
 using fleetsim::Catalog;
 using fleetsim::DataType;
 using fleetsim::DeviceKind;
 using fleetsim::HardwareSpec;
 using fleetsim::ModelSpec;
+using fleetsim::testing::contains;
 
 namespace {
 
@@ -61,10 +63,6 @@ Catalog small_catalog() {
   moe.sources = {};
 
   return Catalog({gpu, cpu}, {dense, moe});
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 }  // namespace

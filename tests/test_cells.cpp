@@ -20,10 +20,10 @@ using Json = nlohmann::json;
 
 namespace {
 
-const std::string kScenario = std::string(FLEETSIM_SOURCE_DIR) + "/scenarios/regional-cells.yaml";
+const std::string kCellsScenario = std::string(FLEETSIM_SOURCE_DIR) + "/scenarios/regional-cells.yaml";
 const std::vector<std::string> kCells = {"us-east", "eu-west", "ap-south"};
 
-Json run_json(const std::string& args) {
+Json run_cells_json(const std::string& args) {
   const CliResult r = run_fleetsim(args);
   INFO(args << "\n" << r.err);
   REQUIRE(r.exit_code == 0);
@@ -74,10 +74,10 @@ const char* sketch_of_metric(const std::string& metric) {
 }  // namespace
 
 TEST_CASE("A report merged from cells equals one computed from the cells' own runs", "[cells][cli]") {
-  const Json merged = run_json("run " + kScenario + " --format json -j 2 --no-progress");
+  const Json merged = run_cells_json("run " + kCellsScenario + " --format json -j 2 --no-progress");
   std::vector<Json> cells;
   for (const std::string& name : kCells)
-    cells.push_back(run_json("run " + kScenario + " --cell " + name + " --cell-result --no-progress"));
+    cells.push_back(run_cells_json("run " + kCellsScenario + " --cell " + name + " --cell-result --no-progress"));
 
   REQUIRE(merged["cells"].size() == cells.size());
   for (std::size_t c = 0; c < cells.size(); ++c) {
@@ -185,12 +185,12 @@ TEST_CASE("A report merged from cells equals one computed from the cells' own ru
 
 TEST_CASE("Cells that pay different electricity prices merge their costs, and the run has no price of its own",
           "[cells][cli]") {
-  std::string text = read_file(kScenario);
+  std::string text = read_file(kCellsScenario);
   const std::string eu = "  - name: eu-west\n    share: 0.3\n";
   REQUIRE(text.find(eu) != std::string::npos);
   text.replace(text.find(eu), eu.size(), eu + "    costs: {electricity_price: 0.21}\n");
   const std::string path = write_temp_file("priced-cells.yaml", text);
-  const Json merged = run_json("run " + path + " --format json -j 2 --no-progress");
+  const Json merged = run_cells_json("run " + path + " --format json -j 2 --no-progress");
   CHECK(merged["run"]["electricity_usd_per_kwh"].is_null());
   CHECK(merged["run"]["pue"].get<double>() == 1.14);
   double energy_cost = 0.0;
@@ -202,7 +202,7 @@ TEST_CASE("Cells that pay different electricity prices merge their costs, and th
 TEST_CASE("Cells' remote KV stores come through the merge named by cell, and the fleet's nodes and cost add up",
           "[cells][kv_store][cli]") {
   // regional-cells with a one-node KV store under the H100 pools of every cell.
-  std::string text = read_file(kScenario);
+  std::string text = read_file(kCellsScenario);
   const std::string engine = "kv_retention: lru}";
   const std::string graviton = "kv_retention: none}\n";
   REQUIRE(text.find(engine) != std::string::npos);
@@ -211,7 +211,7 @@ TEST_CASE("Cells' remote KV stores come through the merge named by cell, and the
   text.replace(text.find(graviton), graviton.size(),
                graviton + "  kv_stores:\n    - {name: kv, hardware: graviton4-c8g.48xlarge, count: 1, memory: 100GiB}\n");
   const std::string path = write_temp_file("kv-store-cells.yaml", text);
-  const Json merged = run_json("run " + path + " --format json -j 2 --no-progress");
+  const Json merged = run_cells_json("run " + path + " --format json -j 2 --no-progress");
   REQUIRE(merged.contains("kv_stores"));
   REQUIRE(merged["kv_stores"].size() == merged["cells"].size());
   int nodes = 0;
@@ -244,7 +244,7 @@ TEST_CASE("One cell run alone is the plain run of its scenario, byte for byte", 
   // quickstart as it ships, and with one cell that takes all of its traffic.
   const std::string base = read_file(std::string(FLEETSIM_SOURCE_DIR) + "/scenarios/quickstart.yaml");
   const std::string celled = write_temp_file("one-cell.yaml", base + "\ncells:\n  - {name: only, share: 1}\n");
-  const Json merged = run_json("run " + celled + " --format json -j 1 --no-progress");
+  const Json merged = run_cells_json("run " + celled + " --format json -j 1 --no-progress");
   const std::uint64_t seed = merged["cells"][0]["seed"].get<std::uint64_t>();
   CHECK(seed != 42);  // derived from the scenario's seed and the cell's name
 
@@ -271,16 +271,16 @@ TEST_CASE("One cell run alone is the plain run of its scenario, byte for byte", 
 }
 
 TEST_CASE("Cells give the same bytes with -j 1 and -j 3, and merged from shards in any order", "[cells][cli]") {
-  const CliResult one = run_fleetsim("run " + kScenario + " --format json -j 1 --no-progress");
-  const CliResult three = run_fleetsim("run " + kScenario + " --format json -j 3 --no-progress");
+  const CliResult one = run_fleetsim("run " + kCellsScenario + " --format json -j 1 --no-progress");
+  const CliResult three = run_fleetsim("run " + kCellsScenario + " --format json -j 3 --no-progress");
   REQUIRE(one.exit_code == 0);
   REQUIRE(three.exit_code == 0);
   CHECK(one.out == three.out);
 
   const std::string a = temp_path("cells-shard-1.jsonl");
   const std::string b = temp_path("cells-shard-2.jsonl");
-  REQUIRE(run_fleetsim("run " + kScenario + " --shard 1/2 -o " + a + " --no-progress").exit_code == 0);
-  REQUIRE(run_fleetsim("run " + kScenario + " --shard 2/2 -o " + b + " --no-progress").exit_code == 0);
+  REQUIRE(run_fleetsim("run " + kCellsScenario + " --shard 1/2 -o " + a + " --no-progress").exit_code == 0);
+  REQUIRE(run_fleetsim("run " + kCellsScenario + " --shard 2/2 -o " + b + " --no-progress").exit_code == 0);
   const CliResult forward = run_fleetsim("merge " + a + " " + b);
   const CliResult backward = run_fleetsim("merge " + b + " " + a);
   INFO(forward.err);
@@ -300,7 +300,8 @@ TEST_CASE("Cells give the same bytes with -j 1 and -j 3, and merged from shards 
   CHECK(twice.exit_code == 1);
   CHECK_THAT(twice.err, Contains("appears twice"));
   const std::string other = temp_path("cells-shard-other.jsonl");
-  REQUIRE(run_fleetsim("run " + kScenario + " --shard 2/2 --seed 7 -o " + other + " --no-progress").exit_code == 0);
+  REQUIRE(run_fleetsim("run " + kCellsScenario + " --shard 2/2 --seed 7 -o " + other + " --no-progress").exit_code ==
+          0);
   const CliResult foreign = run_fleetsim("merge " + a + " " + other + " -o " + out);
   CHECK(foreign.exit_code == 1);
   CHECK_THAT(foreign.err, Contains("belongs to another run"));
@@ -373,7 +374,7 @@ TEST_CASE("Bad cells are refused with file, line, column, key and a hint", "[cel
   CHECK(docs.exit_code == 0);
   CHECK_THAT(docs.out, Contains("(cell ap-south): ok"));
   // validate checks every cell as its own scenario.
-  const CliResult valid = run_fleetsim("validate " + kScenario);
+  const CliResult valid = run_fleetsim("validate " + kCellsScenario);
   CHECK(valid.exit_code == 0);
   CHECK_THAT(valid.out, Contains("(cell ap-south): ok"));
 }

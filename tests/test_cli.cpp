@@ -12,8 +12,6 @@ using namespace fleetsim::testing;
 
 namespace {
 
-const std::string kQuickstart = std::string(FLEETSIM_SOURCE_DIR) + "/scenarios/quickstart.yaml";
-
 const char* kBroken = R"(name: broken
 fleet:
   pools:

@@ -9,16 +9,13 @@
 #include <nlohmann/json.hpp>
 
 #include "support/cli_runner.hpp"
+#include "support/fixtures.hpp"
 #include "support/report_run.hpp"
 
 using namespace fleetsim::testing;
 using Catch::Matchers::Contains;
 
 namespace {
-
-// Llama-3.1-8B in bf16 keeps 2 x 32 layers x 8 KV heads x 128 x 2 B =
-// 131,072 B of KV per token.
-constexpr double kKvBytesPerToken = 131072.0;
 
 // A prefill pool of one 8-GPU H100 node (8 replicas, each with its GPU's
 // share of the 3200 Gbps NICs: 400 Gbps) and a decode pool of one 2-socket

@@ -14,17 +14,17 @@
 #include "fleetsim/core/request_trace.hpp"
 #include "support/cli_runner.hpp"
 #include "support/report_run.hpp"
+#include "support/trace_fixtures.hpp"
 
 using namespace fleetsim;
 using Catch::Matchers::Contains;
+using fleetsim::testing::kTraces;
 using fleetsim::testing::run_fleetsim;
 using fleetsim::testing::run_scenario_json;
 using fleetsim::testing::temp_path;
 using fleetsim::testing::write_temp_file;
 
 namespace {
-
-const std::string kTraces = std::string(FLEETSIM_SOURCE_DIR) + "/tests/data/traces/";
 
 // agent-sessions.csv as templates: alpha (3 calls, 3,600 prompt and 170
 // output tokens), beta (2 calls, 850 and 50), gamma (1 call, 300 and 10).

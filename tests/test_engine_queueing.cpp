@@ -44,7 +44,7 @@ simulation:
                      fmt::arg("warmup", duration_s / 20), fmt::arg("seed", seed), fmt::arg("max_batch", max_batch));
 }
 
-json run_json(const std::string& scenario_name, const std::string& yaml) {
+json run_queueing_json(const std::string& scenario_name, const std::string& yaml) {
   const std::string path = write_temp_file(scenario_name + ".yaml", yaml);
   const auto r = run_fleetsim("run '" + path + "' --format json --no-progress");
   INFO(r.err);
@@ -64,7 +64,7 @@ TEST_CASE("One replica with batch cap 1 and fixed service time is an M/D/1 queue
   // Service: 100 iterations of ~10 ms (10 GB of weights at 1 TB/s), S ~ 1.0 s.
   for (double rho_target : {0.5, 0.8}) {
     const double rate = rho_target / 1.0;
-    const json r = run_json("md1", single_server_scenario("md1", rate, "100", 200000.0 / rate, 7));
+    const json r = run_queueing_json("md1", single_server_scenario("md1", rate, "100", 200000.0 / rate, 7));
     const json& w = r["workloads"][0];
     const json& pool = r["pools"][0];
     const double wait = pool["queueing_delay_mean_s"].get<double>();
@@ -84,7 +84,7 @@ TEST_CASE("One replica with batch cap 1 and fixed service time is an M/D/1 queue
 }
 
 TEST_CASE("Low load leaves calls unqueued and latency equal to the roofline", "[engine][queueing]") {
-  const json r = run_json("idle", single_server_scenario("idle", 0.001, "100", 200000.0, 3));
+  const json r = run_queueing_json("idle", single_server_scenario("idle", 0.001, "100", 200000.0, 3));
   const json& w = r["workloads"][0];
   CHECK(r["pools"][0]["queueing_delay_p95_s"].get<double>() == 0.0);
   // TTFT is a one-token prefill: weights / bandwidth = 10 ms.
@@ -94,7 +94,7 @@ TEST_CASE("Low load leaves calls unqueued and latency equal to the roofline", "[
 
 TEST_CASE("Little's law holds with batching, loops and tools", "[engine][queueing]") {
   // Batched replicas (cap 64) on four devices, exponential outputs.
-  const json r = run_json("little", single_server_scenario("little", 3.0, "{dist: exponential, mean: 80}",
+  const json r = run_queueing_json("little", single_server_scenario("little", 3.0, "{dist: exponential, mean: 80}",
                                                              20000.0, 11, 64, 4));
   check_little(r, 0.01);
   CHECK(r["pools"][0]["mean_batch_size"].get<double>() > 1.0);
@@ -128,8 +128,8 @@ simulation: {{duration: 30min, seed: 2}}
 )",
                        nodes);
   };
-  const json small = run_json("idle-10", fleet(10));
-  const json large = run_json("idle-1000", fleet(1000));
+  const json small = run_queueing_json("idle-10", fleet(10));
+  const json large = run_queueing_json("idle-1000", fleet(1000));
   const double small_events = small["run"]["engine_events"].get<double>();
   const double large_events = large["run"]["engine_events"].get<double>();
   INFO("events with 10 nodes " << small_events << ", with 1000 nodes " << large_events);

@@ -15,7 +15,7 @@ namespace {
 AgendaEvent replica(std::uint32_t r) { return {AgendaEvent::Kind::replica, r}; }
 AgendaEvent tool(std::uint32_t slot) { return {AgendaEvent::Kind::tool_call, slot}; }
 
-std::vector<std::pair<AgendaEvent::Kind, std::uint32_t>> drain(EventAgenda& agenda, double now) {
+std::vector<std::pair<AgendaEvent::Kind, std::uint32_t>> drain_agenda(EventAgenda& agenda, double now) {
   std::vector<std::pair<AgendaEvent::Kind, std::uint32_t>> out;
   AgendaEvent e;
   while (agenda.pop_due(now, e)) out.emplace_back(e.kind, e.target);
@@ -34,13 +34,13 @@ TEST_CASE("Agenda: events come out in time order, ties in scheduling order", "[e
   agenda.schedule(3.0, replica(4));
   CHECK(agenda.next_at() == 1.0);
 
-  const auto first = drain(agenda, 2.0);
+  const auto first = drain_agenda(agenda, 2.0);
   const std::vector<std::pair<AgendaEvent::Kind, std::uint32_t>> expected = {
       {AgendaEvent::Kind::replica, 3}, {AgendaEvent::Kind::tool_call, 7},
       {AgendaEvent::Kind::replica, 0}, {AgendaEvent::Kind::tool_call, 8}};
   CHECK(first == expected);
   CHECK(agenda.next_at() == 3.0);  // not due at 2.0: stays
-  CHECK(drain(agenda, 3.0).size() == 1);
+  CHECK(drain_agenda(agenda, 3.0).size() == 1);
   CHECK(agenda.empty());
 }
 
@@ -52,7 +52,7 @@ TEST_CASE("Agenda: a replica's new event replaces its pending one, earlier or la
   CHECK(agenda.next_at() == 2.0);
   agenda.schedule(9.0, replica(1));  // and later again
   CHECK(agenda.next_at() == 4.0);
-  const auto out = drain(agenda, 10.0);
+  const auto out = drain_agenda(agenda, 10.0);
   REQUIRE(out.size() == 2);  // replica 1 once, at 9.0, not at 5.0 or 2.0
   CHECK(out[0].second == 2);
   CHECK(out[1].second == 1);

@@ -16,12 +16,11 @@
 using Catch::Matchers::Contains;
 using fleetsim::testing::read_file;
 using fleetsim::testing::run_fleetsim;
+using fleetsim::testing::source;
 using fleetsim::testing::temp_path;
 using fleetsim::testing::write_temp_file;
 
 namespace {
-
-std::string source(const std::string& relative) { return std::string(FLEETSIM_SOURCE_DIR) + "/" + relative; }
 
 // Runs the binary from another working directory.
 fleetsim::testing::CliResult run_in(const std::string& dir, const std::string& args) {

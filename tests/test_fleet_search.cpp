@@ -13,7 +13,7 @@ using namespace fleetsim;
 
 namespace {
 
-PlanPool pool(const std::string& name, int min, int max, std::vector<PlanHardware> hardware) {
+PlanPool plan_pool(const std::string& name, int min, int max, std::vector<PlanHardware> hardware) {
   PlanPool p;
   p.pool = name;
   p.min_count = min;
@@ -64,7 +64,7 @@ double best_cost(const SearchResult& r) {
 
 TEST_CASE("One pool: bisection finds the smallest feasible count in about log2 runs", "[plan]") {
   Synthetic s;
-  s.plan.pools = {pool("cpu", 1, 100, {{"c", 2.0}})};
+  s.plan.pools = {plan_pool("cpu", 1, 100, {{"c", 2.0}})};
   s.capacity = {{1.0}};
   s.demand = 37;
   const SearchResult r = search_fleet(s.plan, {}, s.evaluator());
@@ -77,7 +77,7 @@ TEST_CASE("One pool: bisection finds the smallest feasible count in about log2 r
 
 TEST_CASE("Spare parallelism splits a lone bisection into more parts, in fewer rounds", "[plan]") {
   Synthetic s;
-  s.plan.pools = {pool("cpu", 1, 100, {{"c", 2.0}})};
+  s.plan.pools = {plan_pool("cpu", 1, 100, {{"c", 2.0}})};
   s.capacity = {{1.0}};
   s.demand = 37;
   SearchSettings settings;
@@ -92,7 +92,8 @@ TEST_CASE("Spare parallelism splits a lone bisection into more parts, in fewer r
 TEST_CASE("Pools and hardware mixes: the search matches the exhaustive grid, with fewer runs", "[plan]") {
   Synthetic s;
   // A GPU pool (fast, pricey, two node types) and a CPU pool (slow, cheap).
-  s.plan.pools = {pool("gpu", 0, 6, {{"big", 55.0}, {"small", 6.9}}), pool("cpu", 0, 30, {{"g4", 7.7}, {"g3", 2.3}})};
+  s.plan.pools = {plan_pool("gpu", 0, 6, {{"big", 55.0}, {"small", 6.9}}),
+                  plan_pool("cpu", 0, 30, {{"g4", 7.7}, {"g3", 2.3}})};
   s.capacity = {{10.0, 1.3}, {1.0, 0.25}};
   for (double demand : {3.0, 9.5, 14.0, 23.0}) {
     INFO("demand " << demand);
@@ -112,7 +113,8 @@ TEST_CASE("Pools and hardware mixes: the search matches the exhaustive grid, wit
 
 TEST_CASE("Pools at min 0 may be left out, at max 0 always are, an empty fleet is never run", "[plan]") {
   Synthetic s;
-  s.plan.pools = {pool("a", 0, 3, {{"x", 1.0}}), pool("b", 0, 0, {{"y", 1.0}}), pool("c", 1, 2, {{"z", 1.0}})};
+  s.plan.pools = {plan_pool("a", 0, 3, {{"x", 1.0}}), plan_pool("b", 0, 0, {{"y", 1.0}}),
+                  plan_pool("c", 1, 2, {{"z", 1.0}})};
   s.capacity = {{1.0}, {1.0}, {1.0}};
   s.demand = 1;
   SearchSettings exhaustive;
@@ -128,7 +130,7 @@ TEST_CASE("Pools at min 0 may be left out, at max 0 always are, an empty fleet i
 
 TEST_CASE("Invalid candidates count as infeasible and are not simulation runs", "[plan]") {
   Synthetic s;
-  s.plan.pools = {pool("gpu", 0, 4, {{"g", 10.0}}), pool("cpu", 0, 8, {{"c", 1.0}})};
+  s.plan.pools = {plan_pool("gpu", 0, 4, {{"g", 10.0}}), plan_pool("cpu", 0, 8, {{"c", 1.0}})};
   s.capacity = {{4.0}, {1.0}};
   s.demand = 6;
   // Without the GPU pool the scenario does not validate (say, a model only it serves).
@@ -144,7 +146,7 @@ TEST_CASE("Invalid candidates count as infeasible and are not simulation runs", 
 
 TEST_CASE("No feasible fleet: no choice, and the frontier still shows what ran", "[plan]") {
   Synthetic s;
-  s.plan.pools = {pool("cpu", 1, 10, {{"c", 1.0}})};
+  s.plan.pools = {plan_pool("cpu", 1, 10, {{"c", 1.0}})};
   s.capacity = {{1.0}};
   s.demand = 50;
   const SearchResult r = search_fleet(s.plan, {}, s.evaluator());
@@ -155,7 +157,7 @@ TEST_CASE("No feasible fleet: no choice, and the frontier still shows what ran",
 
 TEST_CASE("The frontier holds only fleets no other beats on both cost and SLO pressure", "[plan]") {
   Synthetic s;
-  s.plan.pools = {pool("gpu", 0, 3, {{"g", 10.0}}), pool("cpu", 0, 6, {{"c", 3.0}})};
+  s.plan.pools = {plan_pool("gpu", 0, 3, {{"g", 10.0}}), plan_pool("cpu", 0, 6, {{"c", 3.0}})};
   s.capacity = {{4.0}, {1.0}};
   s.demand = 5;
   SearchSettings exhaustive;
@@ -182,7 +184,7 @@ TEST_CASE("The frontier holds only fleets no other beats on both cost and SLO pr
 
 TEST_CASE("A feasible fleet with fewer nodes than an infeasible one is a warning", "[plan]") {
   Synthetic s;
-  s.plan.pools = {pool("cpu", 1, 16, {{"c", 1.0}})};
+  s.plan.pools = {plan_pool("cpu", 1, 16, {{"c", 1.0}})};
   s.capacity = {{1.0}};
   s.demand = 4;
   auto base = s.evaluator();
@@ -203,7 +205,7 @@ TEST_CASE("A feasible fleet with fewer nodes than an infeasible one is a warning
 
 TEST_CASE("N+k spares: searched on the serving count, priced with the spares, left out with the pool", "[plan]") {
   Synthetic s;
-  s.plan.pools = {pool("cpu", 0, 100, {{"c", 2.0}}), pool("gpu", 0, 4, {{"g", 10.0}})};
+  s.plan.pools = {plan_pool("cpu", 0, 100, {{"c", 2.0}}), plan_pool("gpu", 0, 4, {{"g", 10.0}})};
   s.plan.pools[0].spares = 2;
   s.capacity = {{1.0}, {0.0}};  // only the CPU pool serves
   s.demand = 37;

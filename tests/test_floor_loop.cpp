@@ -45,7 +45,7 @@ simulation:
 )";
 }
 
-fleetsim::Scenario load(const std::string& text) {
+fleetsim::Scenario load_floor_scenario(const std::string& text) {
   const fleetsim::LoadResult r = fleetsim::load_scenario_text(text, "floor-tiny.yaml");
   REQUIRE(r.ok());
   return *r.scenario;
@@ -54,7 +54,7 @@ fleetsim::Scenario load(const std::string& text) {
 }  // namespace
 
 TEST_CASE("The floor runs exactly the sessions and calls it is given", "[bench][floor]") {
-  const auto r = fleetsim::bench::run_floor(load(tiny_scenario("3")));
+  const auto r = fleetsim::bench::run_floor(load_floor_scenario(tiny_scenario("3")));
   CHECK(r.sessions_started == 300);
   CHECK(r.sessions_completed == 300);
   CHECK(r.llm_calls == 300 * 4);
@@ -64,7 +64,7 @@ TEST_CASE("The floor runs exactly the sessions and calls it is given", "[bench][
   CHECK(r.simulated_s > 0.0);
   CHECK(r.wall_s > 0.0);
   // Deterministic.
-  const auto again = fleetsim::bench::run_floor(load(tiny_scenario("3")));
+  const auto again = fleetsim::bench::run_floor(load_floor_scenario(tiny_scenario("3")));
   CHECK(again.simulated_s == r.simulated_s);
 }
 
@@ -72,7 +72,7 @@ TEST_CASE("The floor draws the same chains as fleetsim", "[bench][floor]") {
   // Random loop counts: the floor's per-session streams must match
   // FleetModel's for the call counts to agree.
   const std::string text = tiny_scenario("{dist: uniform, min: 1, max: 7}");
-  const auto floor = fleetsim::bench::run_floor(load(text));
+  const auto floor = fleetsim::bench::run_floor(load_floor_scenario(text));
   const std::string file = write_temp_file("floor-tiny.yaml", text);
   const std::string report = temp_path("floor-tiny.json");
   const auto run = run_fleetsim("run '" + file + "' --format json --output '" + report + "' --no-progress");

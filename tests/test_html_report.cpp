@@ -20,7 +20,7 @@ using Catch::Matchers::Contains;
 namespace {
 
 // A workload name with every character HTML escapes.
-const std::string kScenario = R"(name: html-report
+const std::string kHtmlReportScenario = R"(name: html-report
 fleet:
   pools:
     - {name: gpu, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.1-8b]}
@@ -39,14 +39,14 @@ simulation: {duration: 10min, warmup: 1min, seed: 4}
 std::string render(const std::string& name) {
   const std::string out = temp_path(name);
   const CliResult r =
-      run_fleetsim("run '" + write_temp_file("html-report.yaml", kScenario) + "' --format html --no-progress -o '" + out + "'");
+      run_fleetsim("run '" + write_temp_file("html-report.yaml", kHtmlReportScenario) + "' --format html --no-progress -o '" + out + "'");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   return out;
 }
 
 // Runs a shell command and returns its exit status.
-int shell(const std::string& command) { return std::system(command.c_str()); }
+int shell_status(const std::string& command) { return std::system(command.c_str()); }
 
 }  // namespace
 
@@ -82,7 +82,7 @@ TEST_CASE("The HTML report is one page with its sections and charts, escaped, no
 std::string render_comparison(const std::string& name) {
   const std::string out = temp_path(name);
   const std::string file = write_temp_file(
-      "html-compare.yaml", kScenario + "variants:\n  more-cpu:\n    fleet:\n      pools:\n"
+      "html-compare.yaml", kHtmlReportScenario + "variants:\n  more-cpu:\n    fleet:\n      pools:\n"
                                        "        - {name: gpu, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.1-8b]}\n"
                                        "        - {name: cpu, hardware: graviton4-c8g.48xlarge, count: 2, models: [llama-3.1-8b], engine: {max_batch_size: 8}}\n");
   const CliResult r = run_fleetsim("compare '" + file + "' --variants --format html -o '" + out + "'");
@@ -112,7 +112,7 @@ TEST_CASE("compare --format html charts the headline figures run by run, then th
 std::string render_plan(const std::string& name) {
   const std::string out = temp_path(name);
   const std::string file =
-      write_temp_file("html-plan.yaml", kScenario + "plan: {pools: {cpu: {min: 0, max: 3}}}\n");
+      write_temp_file("html-plan.yaml", kHtmlReportScenario + "plan: {pools: {cpu: {min: 0, max: 3}}}\n");
   const CliResult r = run_fleetsim("plan '" + file + "' --format html -o '" + out + "'");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -134,7 +134,7 @@ TEST_CASE("plan --format html charts every evaluated fleet's cost against its wo
 
 std::string render_sweep(const std::string& name) {
   const std::string out = temp_path(name);
-  const CliResult r = run_fleetsim("sweep '" + write_temp_file("html-sweep.yaml", kScenario) +
+  const CliResult r = run_fleetsim("sweep '" + write_temp_file("html-sweep.yaml", kHtmlReportScenario) +
                                    "' --set fleet.pools.cpu.count=1,2 -r 2 -j 2 --no-progress --html '" + out + "'");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -163,11 +163,11 @@ namespace {
 class Chromium {
  public:
   explicit Chromium(const std::string& label) {
-    if (shell("command -v chromium >/dev/null 2>&1") != 0)
+    if (shell_status("command -v chromium >/dev/null 2>&1") != 0)
       FAIL("chromium is not installed: scripts/install-deps.sh --test installs it");
     const std::string page = write_temp_file("blank-" + label + ".html", "<!DOCTYPE html><html><body></body></html>");
     const std::string shot = temp_path("blank-" + label + ".png");
-    REQUIRE(shell(kFlags + "--screenshot='" + shot + "' 'file://" + page + "' >/dev/null 2>&1") == 0);
+    REQUIRE(shell_status(kFlags + "--screenshot='" + shot + "' 'file://" + page + "' >/dev/null 2>&1") == 0);
     blank_ = std::filesystem::file_size(shot);
   }
 
@@ -177,7 +177,7 @@ class Chromium {
     INFO(page);
     const std::string shot = temp_path("render-" + label + ".png");
     const std::string log = temp_path("chromium-" + label + ".log");
-    REQUIRE(shell(kFlags + "--screenshot='" + shot + "' 'file://" + page + "' 2>'" + log + "' >/dev/null") == 0);
+    REQUIRE(shell_status(kFlags + "--screenshot='" + shot + "' 'file://" + page + "' 2>'" + log + "' >/dev/null") == 0);
     const auto size = std::filesystem::file_size(shot);
     INFO("screenshot " << size << " B, blank page " << blank_ << " B");
     CHECK(size > 5 * blank_);

@@ -15,6 +15,7 @@
 #include "fleetsim/core/kv_store.hpp"
 #include "fleetsim/core/kv_tier_stack.hpp"
 #include "support/cli_runner.hpp"
+#include "support/fixtures.hpp"
 #include "support/report_run.hpp"
 
 using namespace fleetsim;
@@ -22,10 +23,6 @@ using namespace fleetsim::testing;
 using Catch::Matchers::Contains;
 
 namespace {
-
-// Llama-3.1-8B in bf16: 131,072 B of KV per token, 2 MiB per 16-token block.
-constexpr double kKvBytesPerToken = 131072.0;
-constexpr double kBlockBytes = 16 * kKvBytesPerToken;
 
 KvTierStack::Level host_level(long blocks) {
   KvTierStack::Level l;
@@ -36,8 +33,6 @@ KvTierStack::Level host_level(long blocks) {
   l.ttl_s = std::numeric_limits<double>::infinity();
   return l;
 }
-
-RetainedKv::Entry cache(std::uint64_t session, long blocks) { return {session, blocks, blocks * 16, 0.0}; }
 
 }  // namespace
 
@@ -181,7 +176,7 @@ std::string store_fleet(int replicas) {
 // tool, then 10 tokens more. A filler session at 3636.4 s (rate 0.99/h)
 // takes the device memory its cache held, which moves to the store; the
 // session's second call finds it there.
-std::string agent(const std::string& name) {
+std::string agent_workload(const std::string& name) {
   return "  - name: " + name +
          "\n"
          "    arrivals: {process: constant, rate: 1/h}\n"
@@ -210,7 +205,7 @@ constexpr double kStoreBps = 50e9 / 8;
 TEST_CASE("A store hit alone reloads in both NICs' latency + bytes / the slower NIC, and the store is priced",
           "[kv_store][cli]") {
   const std::string text =
-      "name: store-alone\n" + store_fleet(1) + "workloads:\n" + agent("a") + filler("f") + "simulation: {sessions: 2}\n";
+      "name: store-alone\n" + store_fleet(1) + "workloads:\n" + agent_workload("a") + filler("f") + "simulation: {sessions: 2}\n";
   const auto report = run_report_json("store-alone.yaml", text);
   const auto& tiers = report["pools"][0]["kv_tiers"];
   REQUIRE(tiers.size() == 1);
@@ -257,8 +252,8 @@ TEST_CASE("Two reloads at once from one store node share its NIC: each takes twi
   // both caches leave the store's one node through its 50 Gbps NIC, half
   // each: 10 us x 2 + 2 x 788,529,152 B / 6.25e9 B/s.
   const auto report = run_report_json("store-share.yaml", "name: store-share\n" + store_fleet(2) + "workloads:\n" +
-                                                             agent("a") + agent("b") + filler("f1") + filler("f2") +
-                                                             "simulation: {sessions: 4}\n");
+                                                             agent_workload("a") + agent_workload("b") + filler("f1") +
+                                                             filler("f2") + "simulation: {sessions: 4}\n");
   const auto& t = report["pools"][0]["kv_tiers"][0];
   CHECK(t["hits"].get<long>() == 2);
   CHECK(t["reload_time_s"].get<double>() == Approx(2 * (20e-6 + 2 * kCacheBytes / kStoreBps)).epsilon(1e-9));

@@ -23,9 +23,6 @@ using namespace fleetsim::testing;
 
 namespace {
 
-// Llama-3.1-8B in bf16: 2 * 32 layers * 8 KV heads * 128 * 2 B = 131,072 B
-// per token; a 16-token block is 2,097,152 B (2 MiB).
-constexpr double kBlockBytes = 16 * 131072.0;
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 KvTierStack::Level level(const char* name, long blocks, double bandwidth, double latency, double ttl = kInf) {
@@ -37,8 +34,6 @@ KvTierStack::Level level(const char* name, long blocks, double bandwidth, double
   l.ttl_s = ttl;
   return l;
 }
-
-RetainedKv::Entry cache(std::uint64_t session, long blocks) { return {session, blocks, blocks * 16, 0.0}; }
 
 }  // namespace
 

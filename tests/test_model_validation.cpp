@@ -27,7 +27,7 @@ const std::string kValidationDir = std::string(FLEETSIM_SOURCE_DIR) + "/validati
 
 // A small scenario whose figures are known: one toy replica, 1 ms per
 // iteration, 100-token calls, so TPOT is 1 ms.
-std::string toy_scenario() {
+std::string toy_scenario_yaml() {
   return R"(name: toy
 hardware:
   toy:
@@ -131,7 +131,7 @@ TEST_CASE("The published cases in validation/ run, fitted and check cases hold, 
 
 TEST_CASE("validate-model --recorded prints the recorded cross-validation and says when it is stale",
           "[validation]") {
-  write_temp_file("toy.yaml", toy_scenario());
+  write_temp_file("toy.yaml", toy_scenario_yaml());
   const std::string m = write_temp_file("cv-manifest.yaml", manifest(0.001));
   const std::string cv = R"(<!-- fit-catalog-cv:begin -->
 | cases | n | median \|error\| | max | above 35% |
@@ -161,7 +161,7 @@ TEST_CASE("validate-model --recorded prints the recorded cross-validation and sa
 }
 
 TEST_CASE("validate-model --recorded fails when a figure moved from the recorded table", "[validation]") {
-  write_temp_file("toy.yaml", toy_scenario());
+  write_temp_file("toy.yaml", toy_scenario_yaml());
   const std::string m = write_temp_file("rec-manifest.yaml", manifest(0.001));
   const std::string doc = write_temp_file("rec.md", "<!-- validate-model:begin -->\n<!-- validate-model:end -->\n");
   REQUIRE(run_fleetsim("validate-model '" + m + "' --write-doc '" + doc + "'").exit_code == 0);
@@ -183,7 +183,7 @@ TEST_CASE("validate-model --recorded fails when a figure moved from the recorded
 
 TEST_CASE("validate-model takes tolerances from the role, and a hold-out outside it is reported, not failed",
           "[validation]") {
-  write_temp_file("toy.yaml", toy_scenario());
+  write_temp_file("toy.yaml", toy_scenario_yaml());
   const std::string holdout = R"(tolerances:
   fitted: 0.10
   holdout: {throughput: 0.15, latency: 0.25}
@@ -218,7 +218,7 @@ cases:
 }
 
 TEST_CASE("validate-model fails when a case drifts, and names the case", "[validation]") {
-  write_temp_file("toy.yaml", toy_scenario());
+  write_temp_file("toy.yaml", toy_scenario_yaml());
   // 100 iterations of 1 GB at 1 TB/s: TPOT 1 ms.
   const std::string ok = write_temp_file("ok.yaml", manifest(0.001));
   const auto good = run_fleetsim("validate-model '" + ok + "'");
@@ -242,7 +242,7 @@ TEST_CASE("validate-model fails when a case drifts, and names the case", "[valid
 }
 
 TEST_CASE("validate-model evaluates metric expressions and reports bad ones", "[validation]") {
-  write_temp_file("toy.yaml", toy_scenario());
+  write_temp_file("toy.yaml", toy_scenario_yaml());
   // 1 / TPOT = 1000 tok/s; by name and by index; with a subtraction.
   const auto a = run_fleetsim("validate-model '" +
                               write_temp_file("expr1.yaml", manifest(1000, "1 / workloads.bench.tpot_s.mean")) + "'");
@@ -258,7 +258,7 @@ TEST_CASE("validate-model evaluates metric expressions and reports bad ones", "[
 }
 
 TEST_CASE("validate-model rejects a malformed manifest", "[validation]") {
-  write_temp_file("toy.yaml", toy_scenario());
+  write_temp_file("toy.yaml", toy_scenario_yaml());
   const auto unknown = run_fleetsim(
       "validate-model '" + write_temp_file("m1.yaml", manifest(0.001, "workloads.bench.tpot_s.mean", "    colour: red\n")) +
       "'");
@@ -272,7 +272,7 @@ TEST_CASE("validate-model rejects a malformed manifest", "[validation]") {
 }
 
 TEST_CASE("validate-model --write-doc replaces only the marked block", "[validation]") {
-  write_temp_file("toy.yaml", toy_scenario());
+  write_temp_file("toy.yaml", toy_scenario_yaml());
   const std::string m = write_temp_file("doc-manifest.yaml", manifest(0.001));
   const std::string doc = write_temp_file(
       "doc.md", "# Title\nbefore\n<!-- validate-model:begin -->\nold table\n<!-- validate-model:end -->\nafter\n");
@@ -296,7 +296,7 @@ TEST_CASE("validate-model --write-doc replaces only the marked block", "[validat
 
 TEST_CASE("validate-model stops a case past --timeout and reports it as not run", "[validation]") {
   // A long toy run: two million sessions, several seconds of simulation.
-  std::string slow = toy_scenario();
+  std::string slow = toy_scenario_yaml();
   slow.replace(slow.find("sessions: 1"), 11, "sessions: 2000000");
   slow.replace(slow.find("rate: 1/h"), 9, "rate: 1000/s");
   write_temp_file("toy.yaml", slow);
@@ -305,5 +305,5 @@ TEST_CASE("validate-model stops a case past --timeout and reports it as not run"
   CHECK(r.exit_code == 4);
   CHECK(r.out.find("ERROR") != std::string::npos);
   CHECK(r.out.find("timed out after") != std::string::npos);
-  write_temp_file("toy.yaml", toy_scenario());  // as the other tests expect it
+  write_temp_file("toy.yaml", toy_scenario_yaml());  // as the other tests expect it
 }

@@ -22,10 +22,10 @@ using nlohmann::json;
 
 namespace {
 
-const std::string kScenario = std::string(FLEETSIM_SOURCE_DIR) + "/validation/queueing-single-replica.yaml";
+const std::string kQueueingScenario = std::string(FLEETSIM_SOURCE_DIR) + "/validation/queueing-single-replica.yaml";
 
 json run_variant(const std::string& variant) {
-  const auto r = run_fleetsim("run '" + kScenario + "'" + (variant.empty() ? "" : " --variant " + variant) +
+  const auto r = run_fleetsim("run '" + kQueueingScenario + "'" + (variant.empty() ? "" : " --variant " + variant) +
                               " --format json --no-progress");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/cli_runner.hpp"
+#include "support/fixtures.hpp"
 #include "support/report_run.hpp"
 
 using namespace fleetsim::testing;
@@ -19,8 +20,6 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-// Llama-3.1-8B in bf16: 2 x 32 layers x 8 KV heads x 128 x 2 B per token.
-constexpr double kKvBytesPerToken = 131072.0;
 constexpr double kCall = 1000 * kKvBytesPerToken;  // a 1,000-token prompt's cache
 // A Graviton4 c8g.48xlarge node: a 50 Gbps NIC (6.25e9 B/s each way) shared
 // by its two replicas (one per socket), 10 us of latency
@@ -30,7 +29,7 @@ constexpr double kTwoNics = 20e-6;
 
 // Two prefill and two decode Graviton4 nodes, placed pool by pool: pre-0,
 // pre-1, dec-0, dec-1.
-std::string scenario(const std::string& name, const std::string& network, int workloads) {
+std::string topology_scenario(const std::string& name, const std::string& network, int workloads) {
   std::string text = "name: " + name +
                      "\n"
                      "fleet:\n"
@@ -64,7 +63,7 @@ TEST_CASE("Two transfers between racks share the oversubscribed uplink: half its
   // below anything a NIC gives them (6.25e9 B/s, or half that for two
   // caches through one NIC): 20 us + 131,072,000 B / 1.5625e9 B/s.
   const std::string net = "  network: {topology: two_level, nodes_per_rack: 2, oversubscription: 4}\n";
-  const auto report = run_report_json("net-share.yaml", scenario("net-share", net, 2));
+  const auto report = run_report_json("net-share.yaml", topology_scenario("net-share", net, 2));
   const double uplink = 2 * kNic / 4;
   const double shared_s = kTwoNics + kCall / (uplink / 2);
   for (const auto& w : report["workloads"]) {
@@ -80,7 +79,7 @@ TEST_CASE("Two transfers between racks share the oversubscribed uplink: half its
 
   // The same two transfers on the default star: each NIC alone, or two
   // caches through one NIC at half of it, but never the uplink's 1.5625e9.
-  const auto star = run_report_json("net-share-star.yaml", scenario("net-share", "", 2));
+  const auto star = run_report_json("net-share-star.yaml", topology_scenario("net-share", "", 2));
   for (const auto& w : star["workloads"])
     CHECK(w["kv_transfers"]["time_mean_s"].get<double>() <= kTwoNics + kCall / (kNic / 2) * (1 + 1e-9));
   CHECK_FALSE(star.contains("network"));
@@ -91,7 +90,7 @@ TEST_CASE("A transfer within a rack crosses the NICs only, not the uplink", "[ne
   // the cache goes from a prefill node to a decode node of the same rack at
   // the NIC's 6.25e9 B/s, and the uplink carries nothing.
   const std::string net = "  network: {topology: two_level, nodes_per_rack: 4, oversubscription: 100}\n";
-  const auto report = run_report_json("net-rack.yaml", scenario("net-rack", net, 1));
+  const auto report = run_report_json("net-rack.yaml", topology_scenario("net-rack", net, 1));
   const auto& w = report["workloads"][0];
   CHECK(w["kv_transfers"]["time_mean_s"].get<double>() == Approx(kTwoNics + kCall / kNic).epsilon(1e-9));
   const auto& uplinks = report["network"]["uplinks"];
@@ -110,7 +109,7 @@ TEST_CASE("racks: per_pool starts each pool's nodes in a rack of their own", "[n
   // 3.125e9 B/s: 20 us + 131,072,000 B / 3.125e9 B/s, through both uplinks.
   const std::string net =
       "  network: {topology: two_level, nodes_per_rack: 4, oversubscription: 4, racks: per_pool}\n";
-  const auto report = run_report_json("net-per-pool.yaml", scenario("net-per-pool", net, 1));
+  const auto report = run_report_json("net-per-pool.yaml", topology_scenario("net-per-pool", net, 1));
   CHECK(report["workloads"][0]["kv_transfers"]["time_mean_s"].get<double>() ==
         Approx(kTwoNics + kCall / (2 * kNic / 4)).epsilon(1e-9));
   const auto& uplinks = report["network"]["uplinks"];
@@ -125,7 +124,7 @@ TEST_CASE("Link utilization is the bytes carried over bandwidth x window", "[net
   // One cache between racks of 2 (uplinks 3.125e9 B/s, oversubscription 4):
   // alone it runs at the uplink's rate, 20 us + 131,072,000 B / 3.125e9 B/s.
   const std::string net = "  network: {topology: two_level, nodes_per_rack: 2, oversubscription: 4}\n";
-  const auto report = run_report_json("net-util.yaml", scenario("net-util", net, 1));
+  const auto report = run_report_json("net-util.yaml", topology_scenario("net-util", net, 1));
   const double uplink = 2 * kNic / 4;
   CHECK(report["workloads"][0]["kv_transfers"]["time_mean_s"].get<double>() ==
         Approx(kTwoNics + kCall / uplink).epsilon(1e-9));
@@ -155,8 +154,9 @@ TEST_CASE("Link utilization is the bytes carried over bandwidth x window", "[net
 
   // A declared star reports its NICs the same way, with no uplinks, and
   // runs the transfer exactly as the undeclared default does.
-  const auto star = run_report_json("net-util-star.yaml", scenario("net-util", "  network: {topology: star}\n", 1));
-  const auto plain = run_report_json("net-util-plain.yaml", scenario("net-util", "", 1));
+  const auto star =
+      run_report_json("net-util-star.yaml", topology_scenario("net-util", "  network: {topology: star}\n", 1));
+  const auto plain = run_report_json("net-util-plain.yaml", topology_scenario("net-util", "", 1));
   CHECK(star["network"]["uplinks"].empty());
   CHECK(star["network"]["nics"][0]["bytes_sent"].get<double>() == Approx(kCall).epsilon(1e-12));
   CHECK(star["workloads"] == plain["workloads"]);
@@ -171,11 +171,11 @@ TEST_CASE("A transfer under way when the window opens counts only its bytes insi
   // 20 ms later leaves (20 ms - 20 us) x 3.125e9 B/s = 62,437,500 B before
   // it; the rest, 68,634,500 B, is the window's.
   const std::string net = "  network: {topology: two_level, nodes_per_rack: 2, oversubscription: 4}\n";
-  const auto whole = run_report_json("net-open.yaml", scenario("net-open", net, 1));
+  const auto whole = run_report_json("net-open.yaml", topology_scenario("net-open", net, 1));
   const auto& w = whole["workloads"][0];
   const double start = 3600 + w["ttft_s"]["mean"].get<double>() - w["tpot_s"]["mean"].get<double>() -
                        w["kv_transfers"]["time_mean_s"].get<double>();
-  std::string text = scenario("net-open", net, 1);
+  std::string text = topology_scenario("net-open", net, 1);
   text.replace(text.find("simulation: {sessions: 1}"), std::string::npos,
                fmt::format("simulation: {{sessions: 1, warmup: {:.9f}s}}\n", start + 0.02));
   const auto opened = run_report_json("net-open-warm.yaml", text);
@@ -189,7 +189,7 @@ TEST_CASE("A transfer under way when the window opens counts only its bytes insi
 
 TEST_CASE("A bad fleet.network is located, named and given a hint", "[network][cli][messages]") {
   const auto validate = [](const std::string& name, const std::string& network) {
-    return run_fleetsim("validate '" + write_temp_file(name + ".yaml", scenario(name, network, 1)) + "'");
+    return run_fleetsim("validate '" + write_temp_file(name + ".yaml", topology_scenario(name, network, 1)) + "'");
   };
   const CliResult missing = validate("net-missing", "  network: {topology: two_level, oversubscription: 4}\n");
   CHECK(missing.exit_code != 0);

@@ -14,8 +14,6 @@ using namespace fleetsim::testing;
 
 namespace {
 
-const std::string kQuickstart = std::string(FLEETSIM_SOURCE_DIR) + "/scenarios/quickstart.yaml";
-
 std::string sweep_row(const std::string& point, const std::string& seeds = "[42]") {
   return R"({"schema":"fleetsim.sweep/1","sweep_id":"abc","scenario":"s","points":4,"replications":1,"point":)" +
          point + R"(,"parameters":{},"seeds":)" + seeds + R"(,"status":"ok","error":"","figures":{}})";

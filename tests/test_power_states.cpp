@@ -64,7 +64,7 @@ TEST_CASE("at a lower clock a memory-bound decode keeps its time and a compute-b
 
 namespace {
 
-const std::string kScenario = R"(name: pstate-test
+const std::string kPowerStatesScenario = R"(name: pstate-test
 fleet:
   pools:
     - name: gpu
@@ -84,7 +84,7 @@ simulation: {duration: 60s, warmup: 10s, seed: 1}
 }  // namespace
 
 TEST_CASE("a pool's pstate puts its copy of the catalog entry at that state", "[pstates]") {
-  const LoadResult r = load_test_yaml(kScenario);
+  const LoadResult r = load_test_yaml(kPowerStatesScenario);
   INFO(messages(r));
   REQUIRE(r.ok());
   const Pool& pool = r.scenario->pools.at(0);
@@ -99,19 +99,20 @@ TEST_CASE("a pool's pstate puts its copy of the catalog entry at that state", "[
 }
 
 TEST_CASE("an unknown pstate is an error with the closest state's name", "[pstates]") {
-  check_error(with(kScenario, "pstate: sm-1410mhz", "pstate: sm-1410mz"),
+  check_error(with(kPowerStatesScenario, "pstate: sm-1410mhz", "pstate: sm-1410mz"),
               "test.yaml:6:15: error: fleet.pools[0].pstate: unknown frequency state \"sm-1410mz\" of \"h100-p5.48xlarge\"",
               "did you mean \"sm-1410mhz\"?");
 }
 
 TEST_CASE("a pstate on a node type without states says how to add them", "[pstates]") {
-  check_error(with(with(kScenario, "h100-p5.48xlarge", "h200-p5en.48xlarge"), "pstate: sm-1410mhz", "pstate: low"),
+  check_error(with(with(kPowerStatesScenario, "h100-p5.48xlarge", "h200-p5en.48xlarge"), "pstate: sm-1410mhz",
+                   "pstate: low"),
               "fleet.pools[0].pstate: unknown frequency state \"low\" of \"h200-p5en.48xlarge\"",
               "lists no pstates");
 }
 
 TEST_CASE("a frequency state's clock must be above 0 and at most 4, and its name given once", "[pstates]") {
-  const std::string own = with(kScenario, "fleet:\n", R"(hardware:
+  const std::string own = with(kPowerStatesScenario, "fleet:\n", R"(hardware:
   h100-x:
     catalog: h100-p5.48xlarge
     pstates:
@@ -125,12 +126,13 @@ fleet:
 }
 
 TEST_CASE("the report names a pool's pstate, and a pool without one reports no pstate", "[pstates]") {
-  const std::string with_state = write_temp_file("pstate.yaml", kScenario);
+  const std::string with_state = write_temp_file("pstate.yaml", kPowerStatesScenario);
   const CliResult a = run_fleetsim("run " + with_state + " --format json --no-progress");
   REQUIRE(a.exit_code == 0);
   const auto ja = nlohmann::json::parse(a.out);
   CHECK(ja["pools"][0]["pstate"] == "sm-1410mhz");
-  const std::string without = write_temp_file("nominal.yaml", with(kScenario, "      pstate: sm-1410mhz\n", ""));
+  const std::string without =
+      write_temp_file("nominal.yaml", with(kPowerStatesScenario, "      pstate: sm-1410mhz\n", ""));
   const CliResult b = run_fleetsim("run " + without + " --format json --no-progress");
   REQUIRE(b.exit_code == 0);
   const auto jb = nlohmann::json::parse(b.out);

@@ -33,7 +33,7 @@ const std::uint64_t kAbz[] = {1, 2, 9};  // a 1,536-token prompt sharing the fir
 
 PrefixHashes hashes(const std::uint64_t* h, std::uint32_t n) { return {h, n, 512}; }
 
-ContinuousBatcher make(const EngineSettings& engine, long blocks) {
+ContinuousBatcher make_prefix_batcher(const EngineSettings& engine, long blocks) {
   ContinuousBatcher b = h100_batcher(engine, blocks);
   b.attach_prefix_cache();
   return b;
@@ -93,7 +93,7 @@ TEST_CASE("The prefix block cache pins a prompt's leading chunks and evicts unpi
 TEST_CASE("A replica serves hashed chunks to later calls of any session and holds them once",
           "[prefix_cache][batcher]") {
   EngineSettings engine;  // lru retention, 16-token blocks
-  ContinuousBatcher b = make(engine, 120);
+  ContinuousBatcher b = make_prefix_batcher(engine, 120);
   Recorder rec;
 
   // Call 1 computes 1,100 tokens. Its prefill's end hands its 69 blocks of
@@ -137,7 +137,7 @@ TEST_CASE("A replica serves hashed chunks to later calls of any session and hold
 TEST_CASE("Preemption unpins a call's chunks, a failure drops them, and without retention none are kept",
           "[prefix_cache][batcher]") {
   EngineSettings engine;
-  ContinuousBatcher b = make(engine, 200);
+  ContinuousBatcher b = make_prefix_batcher(engine, 200);
   Recorder rec;
   b.enqueue(hashed(1, 1, 1100, kAbc, 3));
   double t = drain(b, rec, 0.0);
@@ -156,7 +156,7 @@ TEST_CASE("Preemption unpins a call's chunks, a failure drops them, and without 
 
   EngineSettings none;
   none.kv_retention = "none";
-  ContinuousBatcher c = make(none, 200);
+  ContinuousBatcher c = make_prefix_batcher(none, 200);
   c.enqueue(hashed(1, 1, 1100, kAbc, 3));
   t = drain(c, rec, 0.0);
   c.enqueue(hashed(2, 2, 1100, kAbc, 3, t));

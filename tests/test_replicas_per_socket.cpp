@@ -20,6 +20,7 @@
 
 using namespace fleetsim;
 using Catch::Matchers::Contains;
+using fleetsim::testing::catalog;
 using fleetsim::testing::messages;
 
 namespace {
@@ -38,18 +39,7 @@ EngineSettings split(int replicas, int threads) {
   return e;
 }
 
-const Catalog& catalog() {
-  static const Catalog c = [] {
-    HardwareSpec gpu = testing::h100_node();
-    gpu.name = "gpu";
-    HardwareSpec cpu = testing::graviton_socket();  // two sockets of 96 cores
-    cpu.name = "cpu";
-    return Catalog({gpu, cpu}, {testing::llama_8b()});
-  }();
-  return c;
-}
-
-std::string scenario(const std::string& pool_hardware, const std::string& engine) {
+std::string split_scenario(const std::string& pool_hardware, const std::string& engine) {
   return "name: split\nmodels:\n  m:\n    catalog: llama-3.1-8b\n"
          "fleet:\n  pools:\n    - {name: p, hardware: " +
          pool_hardware + ", count: 1, models: [m], engine: " + engine +
@@ -114,20 +104,21 @@ TEST_CASE("A replica sharing its socket draws its share of the socket's power ab
 
 TEST_CASE("replicas_per_node beyond the sockets: threads that fit, shared evenly, CPUs only", "[cpu][split][loader]") {
   // Two sockets of 96 cores and 192 GB: 8 replicas of 24 threads, 4 per socket.
-  const LoadResult ok = load_scenario_text(scenario("cpu", "{threads: 24, replicas_per_node: 8}"), "s.yaml", catalog());
+  const LoadResult ok =
+      load_scenario_text(split_scenario("cpu", "{threads: 24, replicas_per_node: 8}"), "s.yaml", catalog());
   INFO(messages(ok));
   REQUIRE(ok.ok());
   CHECK(ok.scenario->pools.at(0).replicas_per_node() == 8);
 
   const LoadResult too_many_threads =
-      load_scenario_text(scenario("cpu", "{threads: 25, replicas_per_node: 8}"), "s.yaml", catalog());
+      load_scenario_text(split_scenario("cpu", "{threads: 25, replicas_per_node: 8}"), "s.yaml", catalog());
   CHECK_FALSE(too_many_threads.ok());
   CHECK_THAT(messages(too_many_threads), Contains("4 replicas on each socket"));
   CHECK_THAT(messages(too_many_threads), Contains("set engine.threads to at most 24"));
 
   // 12 per socket: 16 GB of bf16 weights do not fit a twelfth of 192 GB at 0.9.
   const LoadResult crowded =
-      load_scenario_text(scenario("cpu", "{threads: 8, replicas_per_node: 24}"), "s.yaml", catalog());
+      load_scenario_text(split_scenario("cpu", "{threads: 8, replicas_per_node: 24}"), "s.yaml", catalog());
   CHECK_FALSE(crowded.ok());
   CHECK_THAT(messages(crowded), Contains("the 1/12 of a socket each of its replicas has"));
   CHECK_THAT(messages(crowded), Contains("fewer replicas_per_node (12 share each socket's memory now)"));
@@ -136,16 +127,17 @@ TEST_CASE("replicas_per_node beyond the sockets: threads that fit, shared evenly
   // the hint must not offer one.
   CHECK_THAT(messages(crowded), !Contains("tensor_parallel: 2"));
 
-  const LoadResult no_threads = load_scenario_text(scenario("cpu", "{replicas_per_node: 4}"), "s.yaml", catalog());
+  const LoadResult no_threads =
+      load_scenario_text(split_scenario("cpu", "{replicas_per_node: 4}"), "s.yaml", catalog());
   CHECK_FALSE(no_threads.ok());
   CHECK_THAT(messages(no_threads), Contains("threads not set: every core"));
 
-  const LoadResult uneven = load_scenario_text(scenario("cpu", "{threads: 8, replicas_per_node: 5}"), "s.yaml", catalog());
+  const LoadResult uneven = load_scenario_text(split_scenario("cpu", "{threads: 8, replicas_per_node: 5}"), "s.yaml", catalog());
   CHECK_FALSE(uneven.ok());
   CHECK_THAT(messages(uneven), Contains("do not share the 2 sockets"));
   CHECK_THAT(messages(uneven), Contains("use a multiple of 2 replicas"));
 
-  const LoadResult gpu = load_scenario_text(scenario("gpu", "{replicas_per_node: 9}"), "s.yaml", catalog());
+  const LoadResult gpu = load_scenario_text(split_scenario("gpu", "{replicas_per_node: 9}"), "s.yaml", catalog());
   CHECK_FALSE(gpu.ok());
   CHECK_THAT(messages(gpu), Contains("need 9 devices"));
 }

@@ -14,21 +14,21 @@
 
 using namespace fleetsim;
 using Catch::Matchers::Contains;
-using Json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 namespace {
 
 // A report with the shape `fleetsim run --format json` writes, cut down.
-Json small_report(double cost_per_session = 0.003, double ttft_p95 = 0.5) {
-  return Json::parse(R"({
+OrderedJson small_report(double cost_per_session = 0.003, double ttft_p95 = 0.5) {
+  return OrderedJson::parse(R"({
     "schema": "fleetsim.report/1",
     "run": {"scenario": "s", "seed": 1, "window_start_s": 0, "window_end_s": 3600},
     "fleet": {"nodes": 2, "total_cost_usd": 20.0, "cost_per_session_usd": )" +
-                     std::to_string(cost_per_session) + R"(, "energy_per_session_j": null, "mean_it_power_w": 900.0},
+                            std::to_string(cost_per_session) + R"(, "energy_per_session_j": null, "mean_it_power_w": 900.0},
     "pools": [{"name": "gpu.a", "hardware": "h", "nodes": 2, "utilization": 0.4}],
     "workloads": [{"name": "coder", "sessions_completed": 10,
                    "ttft_s": {"count": 10, "p95": )" +
-                     std::to_string(ttft_p95) + R"(, "p99": 0.9},
+                            std::to_string(ttft_p95) + R"(, "p99": 0.9},
                    "slos": [{"metric": "ttft", "percentile": 95, "bound_s": 1.0, "observed_s": 0.5, "attainment": 0.99, "met": true}],
                    "slos_met": true, "goodput_sessions_per_s": 0.1}],
     "checks": {"little_law": {"relative_error": 0.01}}
@@ -107,8 +107,8 @@ TEST_CASE("Expectations are met, violated, or name an unknown figure", "[expect]
 }
 
 TEST_CASE("Tolerances compare with a baseline report", "[expect]") {
-  const Json baseline = small_report(0.004, 0.5);
-  const Json current = small_report(0.0042, 0.5);  // +5%
+  const OrderedJson baseline = small_report(0.004, 0.5);
+  const OrderedJson current = small_report(0.0042, 0.5);  // +5%
   auto expectations = baseline_expectations(baseline, 0.04);
   CHECK(expectations.size() == key_figures(baseline).size());
   auto results = check_expectations(current, expectations, &baseline);
@@ -130,8 +130,8 @@ TEST_CASE("Tolerances compare with a baseline report", "[expect]") {
 }
 
 TEST_CASE("diff reports changes beyond the tolerance, removed figures, and ignores run metadata", "[diff]") {
-  Json before = small_report(0.004, 0.5);
-  Json after = small_report(0.0041, 0.6);  // +2.5% and +20%
+  OrderedJson before = small_report(0.004, 0.5);
+  OrderedJson after = small_report(0.0041, 0.6);  // +2.5% and +20%
   after["run"]["seed"] = 99;
   after["fleet"].erase("mean_it_power_w");
   after["fleet"]["new_figure"] = 1.0;
@@ -173,7 +173,7 @@ TEST_CASE("JUnit XML counts failures and errors and escapes text", "[junit]") {
 
 TEST_CASE("A comparison gives differences against the first run", "[compare]") {
   std::vector<ComparedRun> runs = {{"a", "a.yaml", small_report(0.004, 0.5)}, {"b", "b.yaml", small_report(0.005, 0.4)}};
-  const Json j = Json::parse(render_comparison_json(runs));
+  const OrderedJson j = OrderedJson::parse(render_comparison_json(runs));
   bool seen = false;
   for (const auto& f : j["figures"])
     if (f["figure"] == "fleet.cost_per_session_usd") {

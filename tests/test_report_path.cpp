@@ -18,12 +18,12 @@
 
 using namespace fleetsim;
 using Catch::Matchers::Contains;
-using Json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 namespace {
 
-Json report() {
-  return Json::parse(R"({
+OrderedJson report() {
+  return OrderedJson::parse(R"({
     "schema": "fleetsim.report/1",
     "run": {"scenario": "s", "seed": 1},
     "fleet": {"nodes": 2, "cost_per_session_usd": null},
@@ -82,7 +82,7 @@ TEST_CASE("Figure paths that name no figure say where they fail", "[report][path
 }
 
 TEST_CASE("Every figure report_figures lists resolves to its own value", "[report][path]") {
-  const Json r = report();
+  const OrderedJson r = report();
   for (const Figure& f : report_figures(r)) {
     INFO(f.path);
     const PathLookup lookup = resolve_report_path(r, f.path);
@@ -108,7 +108,7 @@ TEST_CASE("Every figure path the shipped files use resolves on a report of their
     REQUIRE(expect.IsMap());
     std::string text;
     testing::run_scenario_json(file, &text);
-    const Json r = Json::parse(text);
+    const OrderedJson r = OrderedJson::parse(text);
     for (const auto& kv : expect) {
       const std::string path = kv.first.as<std::string>();
       INFO(name << ": " << path);
@@ -131,12 +131,12 @@ TEST_CASE("Every figure path the shipped files use resolves on a report of their
   // the case gives: what is checked is how the path is read.
   const std::regex named(R"(^(pools|workloads)\.([^.]+)\.(.*)$)");
   for (const std::string& path : paths) {
-    Json shaped = Json::object();
-    Json* node = &shaped;
+    OrderedJson shaped = OrderedJson::object();
+    OrderedJson* node = &shaped;
     std::string rest = path;
     std::smatch m;
     if (std::regex_match(path, m, named)) {
-      shaped[m[1].str()] = Json::array({{{"name", m[2].str()}}});
+      shaped[m[1].str()] = OrderedJson::array({{{"name", m[2].str()}}});
       node = &shaped[m[1].str()][0];
       rest = m[3].str();
     }

@@ -16,20 +16,20 @@
 #include "support/shipped_reports.hpp"
 
 using namespace fleetsim;
-using Json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 namespace {
 
-Json parsed(const std::string& text) {
+OrderedJson parsed(const std::string& text) {
   std::string error;
-  Json j = parse_json_input(text, error);
+  OrderedJson j = parse_json_input(text, error);
   INFO(error);
   REQUIRE_FALSE(j.is_discarded());
   return j;
 }
 
 // A small report straight from the writer, to break one field at a time.
-Json written_report() {
+OrderedJson written_report() {
   Report r;
   r.run.scenario = "s";
   r.run.pricing = "cloud";
@@ -47,7 +47,7 @@ Json written_report() {
   return report_to_json(r);
 }
 
-std::string read_error(const Json& j) {
+std::string read_error(const OrderedJson& j) {
   std::string error;
   CHECK_FALSE(report_from_json(j, error));
   return error;
@@ -67,7 +67,7 @@ TEST_CASE("The report of every shipped scenario and variant reads back to the sa
     INFO(outcome.err);
     REQUIRE(outcome.found);
     REQUIRE(outcome.exit_code == 0);
-    const Json j = parsed(outcome.out);
+    const OrderedJson j = parsed(outcome.out);
     std::string error;
     const std::optional<Report> report = report_from_json(j, error);
     INFO(error);
@@ -90,14 +90,14 @@ TEST_CASE("report_from_json restores what the JSON leaves out as the writer's de
   CHECK(r->stability.findings[0].workload.empty());
   CHECK(r->stability.findings[0].pool == "gpu.a");
   CHECK(std::isnan(r->fleet.cost_per_session_usd) == false);
-  Json with_null = written_report();
+  OrderedJson with_null = written_report();
   with_null["fleet"]["cost_per_session_usd"] = nullptr;
   CHECK(std::isnan(report_from_json(with_null, error)->fleet.cost_per_session_usd));
 }
 
 TEST_CASE("A report written before a pool's host_share existed still reads, without one", "[report][reader]") {
   // fleetsim-bench, diff and merge read reports of older builds.
-  Json j = written_report();
+  OrderedJson j = written_report();
   j["pools"][0]["host_share"] = 0.25;
   std::string error;
   const auto now = report_from_json(j, error);
@@ -113,7 +113,7 @@ TEST_CASE("A report written before a pool's host_share existed still reads, with
 }
 
 TEST_CASE("report_from_json names the first field that is missing or of the wrong type", "[report][reader]") {
-  Json j = written_report();
+  OrderedJson j = written_report();
   j["pools"][0].erase("nodes");
   CHECK(read_error(j) == "pools.0.nodes: missing");
 
@@ -145,5 +145,5 @@ TEST_CASE("report_from_json names the first field that is missing or of the wron
   j["schema"] = "fleetsim.report/2";
   CHECK(read_error(j) == "schema: is fleetsim.report/2, not fleetsim.report/1");
 
-  CHECK(read_error(Json::array()) == "the report: expected an object");
+  CHECK(read_error(OrderedJson::array()) == "the report: expected an object");
 }

@@ -11,9 +11,11 @@
 
 #include "fleetsim/io/report_writers.hpp"
 #include "fleetsim/io/report_text.hpp"
+#include "support/cli_runner.hpp"
 
 using fleetsim::Report;
 using fleetsim::ReportFormat;
+using fleetsim::testing::contains;
 
 namespace {
 
@@ -139,10 +141,6 @@ std::vector<std::string> csv_fields(const std::string& line) {
     }
   }
   return fields;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
 }
 
 // The table pads labels to a column; tests should not depend on its width.

@@ -21,7 +21,7 @@ namespace {
 
 // One call per session, sessions 20 s apart: no call waits for another, so
 // a call's queue wait and service are the same with and without a path.
-std::string scenario(const std::string& pools) {
+std::string path_scenario(const std::string& pools) {
   return "name: request-path\nfleet:\n  pools:\n" + pools +
          "workloads:\n"
          "  - name: chat\n"
@@ -37,7 +37,7 @@ struct CallRow {
 };
 
 std::vector<CallRow> run_calls(const std::string& name, const std::string& pools) {
-  const std::string file = write_temp_file(name + ".yaml", scenario(pools));
+  const std::string file = write_temp_file(name + ".yaml", path_scenario(pools));
   const std::string csv = temp_path(name + ".csv");
   const auto r = run_fleetsim("run '" + file + "' --no-progress --calls '" + csv + "' -o '" + temp_path(name + ".json") + "'");
   INFO(r.err);
@@ -130,9 +130,10 @@ TEST_CASE("A stack's request path reaches its pools, a pool sets it to 0, bad va
                           "{request_path: 10ms}"}) {
     INFO(bad);
     const std::string file =
-        write_temp_file("path-bad.yaml", scenario(std::string("    - {name: gpu, hardware: h100-p5.48xlarge, count: 1, "
-                                                              "models: [llama-3.1-8b], engine: ") +
-                                                  bad + "}\n"));
+        write_temp_file("path-bad.yaml",
+                        path_scenario(std::string("    - {name: gpu, hardware: h100-p5.48xlarge, count: 1, "
+                                                  "models: [llama-3.1-8b], engine: ") +
+                                      bad + "}\n"));
     const auto r = run_fleetsim("validate '" + file + "'");
     CHECK(r.exit_code != 0);
     CHECK(r.err.find("fleet.pools[0].engine.request_path") != std::string::npos);

@@ -11,9 +11,11 @@
 #include "support/fixtures.hpp"
 #include "fleetsim/io/catalog.hpp"
 #include "fleetsim/io/scenario_loader.hpp"
+#include "support/scenario_text.hpp"
 
 using namespace fleetsim;
 using Catch::Matchers::Contains;
+using fleetsim::testing::messages;
 using Catch::Matchers::EndsWith;
 
 namespace {
@@ -22,7 +24,7 @@ constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 
 // Entries with the built-in names and fixed figures, so that the expected
 // values below do not move when the catalog data is revised.
-const Catalog& fixed_catalog() {
+const Catalog& fixed_builtin_catalog() {
   static const Catalog catalog = [] {
     HardwareSpec h = fleetsim::testing::h100_node();
     h.name = "h100-p5.48xlarge";
@@ -45,12 +47,6 @@ std::string read_text(const std::string& path) {
   return buffer.str();
 }
 
-std::string all_messages(const LoadResult& r) {
-  std::string text;
-  for (const auto& d : r.diagnostics) text += d.format() + "\n";
-  return text;
-}
-
 const std::string kFixture = FLEETSIM_SOURCE_DIR "/tests/data/full_scenario.yaml";
 
 // One chat workload of short calls to llama-3.1-8b, for scenarios whose fleet is the point.
@@ -71,8 +67,8 @@ fleet:
 }  // namespace
 
 TEST_CASE("A complete scenario loads into SI values", "[loader]") {
-  const LoadResult r = load_scenario_file(kFixture, fixed_catalog());
-  INFO(all_messages(r));
+  const LoadResult r = load_scenario_file(kFixture, fixed_builtin_catalog());
+  INFO(messages(r));
   REQUIRE(r.ok());
   CHECK(r.diagnostics.empty());
   const Scenario& s = *r.scenario;
@@ -259,13 +255,13 @@ TEST_CASE("A complete scenario loads into SI values", "[loader]") {
 
 TEST_CASE("The complete fixture also loads against the built-in catalog", "[loader]") {
   const LoadResult r = load_scenario_file(kFixture);
-  INFO(all_messages(r));
+  INFO(messages(r));
   CHECK(r.ok());
 }
 
 TEST_CASE("Omitted keys take their documented defaults", "[loader]") {
-  const LoadResult r = load_scenario_text(kMinimal, "minimal.yaml", fixed_catalog());
-  INFO(all_messages(r));
+  const LoadResult r = load_scenario_text(kMinimal, "minimal.yaml", fixed_builtin_catalog());
+  INFO(messages(r));
   REQUIRE(r.ok());
   const Scenario& s = *r.scenario;
   CHECK(s.source_file == "minimal.yaml");
@@ -303,8 +299,8 @@ TEST_CASE("A scenario entry named like a catalog entry overrides it in place", "
 models:
   llama-3.1-8b: {kv_dtype: fp8}
 )";
-  const LoadResult r = load_scenario_text(text, "override.yaml", fixed_catalog());
-  INFO(all_messages(r));
+  const LoadResult r = load_scenario_text(text, "override.yaml", fixed_builtin_catalog());
+  INFO(messages(r));
   REQUIRE(r.ok());
   const HardwareSpec& h = r.scenario->pools[0].hardware;
   CHECK(h.price_per_hour_usd == 30);
@@ -320,19 +316,19 @@ TEST_CASE("interconnect_topology is read as a word, and a wrong one is refused w
   const std::string text = kMinimal + R"(hardware:
   h100-p5.48xlarge: {interconnect_topology: full_mesh}
 )";
-  const LoadResult r = load_scenario_text(text, "mesh.yaml", fixed_catalog());
-  INFO(all_messages(r));
+  const LoadResult r = load_scenario_text(text, "mesh.yaml", fixed_builtin_catalog());
+  INFO(messages(r));
   REQUIRE(r.ok());
   CHECK(r.scenario->pools[0].hardware.interconnect_topology == InterconnectTopology::full_mesh);
-  const LoadResult plain = load_scenario_text(kMinimal, "plain.yaml", fixed_catalog());
+  const LoadResult plain = load_scenario_text(kMinimal, "plain.yaml", fixed_builtin_catalog());
   REQUIRE(plain.ok());
   CHECK(plain.scenario->pools[0].hardware.interconnect_topology == InterconnectTopology::switched);
 
   std::string bad = text;
   bad.replace(bad.find("full_mesh"), 9, "mesh");
-  const LoadResult wrong = load_scenario_text(bad, "mesh.yaml", fixed_catalog());
+  const LoadResult wrong = load_scenario_text(bad, "mesh.yaml", fixed_builtin_catalog());
   REQUIRE_FALSE(wrong.ok());
-  const std::string m = all_messages(wrong);
+  const std::string m = messages(wrong);
   CHECK_THAT(m, Catch::Contains("interconnect_topology"));
   CHECK_THAT(m, Catch::Contains("full_mesh"));
 }
@@ -354,8 +350,8 @@ fleet:
     - {name: own, hardware: own, count: 1, models: [llama-3.1-8b]}
     - {name: switched, hardware: switched, count: 1, models: [llama-3.1-8b]}
 )" + kChatWorkload;
-  const LoadResult r = load_scenario_text(text, "mesh.yaml", fixed_catalog());
-  INFO(all_messages(r));
+  const LoadResult r = load_scenario_text(text, "mesh.yaml", fixed_builtin_catalog());
+  INFO(messages(r));
   REQUIRE(r.ok());
   const auto& pools = r.scenario->pools;
   REQUIRE(pools.size() == 4);
@@ -369,10 +365,10 @@ TEST_CASE("An entry that changes its base's peaks and leaves one out is warned, 
   // The fixed catalog's H100 lists bf16 989 and fp8 1979 TFLOP/s.
   auto load = [](const std::string& peaks) {
     return load_scenario_text(kMinimal + "hardware:\n  h100-p5.48xlarge: {peak_flops: " + peaks + "}\n", "peaks.yaml",
-                              fixed_catalog());
+                              fixed_builtin_catalog());
   };
   const LoadResult halved = load("{bf16: 494.5TFLOPS}");
-  INFO(all_messages(halved));
+  INFO(messages(halved));
   REQUIRE(halved.ok());
   REQUIRE(halved.diagnostics.size() == 1);
   const Diagnostic& d = halved.diagnostics[0];
@@ -410,8 +406,8 @@ workloads:
     steps: [{llm: {model: my-moe, output_tokens: 10}}]
 simulation: {duration: 1h}
 )";
-  const LoadResult r = load_scenario_text(text, "moe.yaml", fixed_catalog());
-  INFO(all_messages(r));
+  const LoadResult r = load_scenario_text(text, "moe.yaml", fixed_builtin_catalog());
+  INFO(messages(r));
   REQUIRE(r.ok());
   const ModelSpec& m = r.scenario->models.at(0);
   CHECK(m.name == "my-moe");
@@ -440,8 +436,8 @@ workloads:
     steps: [{llm: {model: llama-3.1-8b, output_tokens: 10}}]
 simulation: {duration: 1h}
 )";
-  const LoadResult r = load_scenario_text(text, "anchors.yaml", fixed_catalog());
-  INFO(all_messages(r));
+  const LoadResult r = load_scenario_text(text, "anchors.yaml", fixed_builtin_catalog());
+  INFO(messages(r));
   REQUIRE(r.ok());
   const Pool& b = r.scenario->pools.at(1);
   CHECK(b.name == "gpu-b");
@@ -454,7 +450,7 @@ simulation: {duration: 1h}
 
   const std::string typo = text.substr(0, text.find("      engine: {<<")) + "      engine: {<<: *engine, max_bach_size: 1}\n" +
                            text.substr(text.find("workloads:"));
-  const LoadResult bad = load_scenario_text(typo, "anchors.yaml", fixed_catalog());
+  const LoadResult bad = load_scenario_text(typo, "anchors.yaml", fixed_builtin_catalog());
   REQUIRE(bad.diagnostics.size() == 1);
   CHECK(bad.diagnostics[0].key_path == "fleet.pools[1].engine.max_bach_size");
   CHECK(bad.diagnostics[0].hint.rfind("did you mean \"max_batch_size\"?", 0) == 0);
@@ -548,8 +544,8 @@ TEST_CASE("The examples in docs/scenario-format.md load", "[loader][docs]") {
     REQUIRE(end != std::string::npos);
     const std::string yaml = doc.substr(begin, end - begin);
     INFO(yaml);
-    const LoadResult r = load_scenario_text(yaml, "docs example", fixed_catalog());
-    INFO(all_messages(r));
+    const LoadResult r = load_scenario_text(yaml, "docs example", fixed_builtin_catalog());
+    INFO(messages(r));
     CHECK(r.ok());
     CHECK(r.diagnostics.empty());
     ++examples;

@@ -11,17 +11,13 @@
 #include "fleetsim/io/scenario_loader.hpp"
 #include "support/cli_runner.hpp"
 #include "support/fixtures.hpp"
+#include "support/scenario_text.hpp"
 
 using namespace fleetsim;
 using Catch::Matchers::Contains;
+using fleetsim::testing::messages;
 
 namespace {
-
-std::string messages(const std::vector<Diagnostic>& diagnostics) {
-  std::string text;
-  for (const auto& d : diagnostics) text += d.format() + "\n";
-  return text;
-}
 
 ServingStack test_stack() {
   ServingStack s;
@@ -35,7 +31,7 @@ ServingStack test_stack() {
 }
 
 // Fixed figures, so that the expectations below do not move with the catalog.
-const Catalog& fixed_catalog() {
+const Catalog& fixed_stack_catalog() {
   static const Catalog catalog = [] {
     HardwareSpec h = testing::h100_node();
     h.name = "h100-p5.48xlarge";
@@ -107,7 +103,7 @@ TEST_CASE("The built-in stacks parse, and every figure has a source", "[stacks]"
 
 TEST_CASE("A catalog file overrides a stack's keys and adds stacks", "[stacks][catalog]") {
   std::vector<Diagnostic> diagnostics;
-  const auto c = overlay_catalog(fixed_catalog(), R"(stacks:
+  const auto c = overlay_catalog(fixed_stack_catalog(), R"(stacks:
   teststack:
     overhead: {fixed: 5ms}
   mine:
@@ -138,7 +134,7 @@ TEST_CASE("A catalog file overrides a stack's keys and adds stacks", "[stacks][c
 
 TEST_CASE("A stack entry's mistakes are located", "[stacks][catalog]") {
   std::vector<Diagnostic> diagnostics;
-  const auto c = overlay_catalog(fixed_catalog(), R"(stacks:
+  const auto c = overlay_catalog(fixed_stack_catalog(), R"(stacks:
   teststack:
     overhead: {fixed: -1ms, per_sequnce: 1us}
     engine: {max_batch_size: 0, kv_admission: reserve}
@@ -164,7 +160,8 @@ TEST_CASE("A stack entry's mistakes are located", "[stacks][catalog]") {
 
 TEST_CASE("A pool's stack fills in only the engine settings the pool leaves out", "[stacks][loader]") {
   SECTION("no stack: fleetsim's defaults and the hardware's overhead, as before") {
-    const LoadResult r = load_scenario_text(scenario_with_engine("{tensor_parallel: 1}"), "s.yaml", fixed_catalog());
+    const LoadResult r =
+        load_scenario_text(scenario_with_engine("{tensor_parallel: 1}"), "s.yaml", fixed_stack_catalog());
     INFO(messages(r.diagnostics));
     REQUIRE(r.ok());
     const EngineSettings& e = r.scenario->pools[0].engine;
@@ -179,7 +176,7 @@ TEST_CASE("A pool's stack fills in only the engine settings the pool leaves out"
   }
   SECTION("the stack's defaults where the pool is silent, the pool's keys where it is not") {
     const LoadResult r = load_scenario_text(scenario_with_engine("{stack: teststack, max_batch_size: 8}"), "s.yaml",
-                                            fixed_catalog());
+                                            fixed_stack_catalog());
     INFO(messages(r.diagnostics));
     REQUIRE(r.ok());
     const EngineSettings& e = r.scenario->pools[0].engine;
@@ -195,19 +192,19 @@ TEST_CASE("A pool's stack fills in only the engine settings the pool leaves out"
   }
   SECTION("a pool's key overrides the stack even when it equals fleetsim's default") {
     const LoadResult r = load_scenario_text(scenario_with_engine("{stack: teststack, chunked_prefill: true}"),
-                                            "s.yaml", fixed_catalog());
+                                            "s.yaml", fixed_stack_catalog());
     REQUIRE(r.ok());
     CHECK(r.scenario->pools[0].engine.chunked_prefill);
   }
   SECTION("an unknown stack is an error with a spelling hint") {
-    const LoadResult r = load_scenario_text(scenario_with_engine("{stack: teststak}"), "s.yaml", fixed_catalog());
+    const LoadResult r = load_scenario_text(scenario_with_engine("{stack: teststak}"), "s.yaml", fixed_stack_catalog());
     CHECK_FALSE(r.ok());
     const std::string text = messages(r.diagnostics);
     CHECK_THAT(text, Contains("s.yaml:4:97: error: fleet.pools[0].engine.stack: unknown serving stack \"teststak\""));
     CHECK_THAT(text, Contains("did you mean \"teststack\"?"));
   }
   SECTION("against the built-in catalog") {
-    const LoadResult r = load_scenario_text(scenario_with_engine("{stack: sglnag}"), "s.yaml", fixed_catalog());
+    const LoadResult r = load_scenario_text(scenario_with_engine("{stack: sglnag}"), "s.yaml", fixed_stack_catalog());
     CHECK_FALSE(r.ok());
     const LoadResult builtin = load_scenario_text(
         "name: s\nfleet:\n  pools:\n    - {name: gpu, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.1-8b], "

@@ -20,7 +20,7 @@ using namespace fleetsim::testing;
 
 namespace {
 
-ContinuousBatcher make(const char* retention, long blocks) {
+ContinuousBatcher make_retention_batcher(const char* retention, long blocks) {
   EngineSettings engine;  // 16-token blocks
   engine.kv_retention = retention;
   return ContinuousBatcher(std::make_shared<RooflineModel>(llama_8b(), h100_node(), engine), engine,
@@ -77,8 +77,8 @@ TEST_CASE("A session's idleness is its time on tools alone over its time so far"
 
 TEST_CASE("tool_gap frees a session's cache from device memory or its tier once told the session left",
           "[kv_policy][batcher][kv_tiers]") {
-  CHECK_FALSE(make("lru", 100).frees_when_session_leaves());
-  ContinuousBatcher b = make("tool_gap", 100);
+  CHECK_FALSE(make_retention_batcher("lru", 100).frees_when_session_leaves());
+  ContinuousBatcher b = make_retention_batcher("tool_gap", 100);
   REQUIRE(b.frees_when_session_leaves());
   REQUIRE_FALSE(b.ranks_by_idleness());
   // Host DRAM for 200 blocks of 16 tokens x 128 KiB.
@@ -117,7 +117,7 @@ TEST_CASE("Under memory pressure idleness evicts the idlest session's cache, lru
   // Room for three 65-block caches and 5 blocks more.
   for (const char* policy : {"lru", "idleness"}) {
     INFO(policy);
-    ContinuousBatcher b = make(policy, 3 * 65 + 5);
+    ContinuousBatcher b = make_retention_batcher(policy, 3 * 65 + 5);
     Recorder rec;
     double t = 0.0;
     const double idle[] = {0.2, 0.9, 0.5};

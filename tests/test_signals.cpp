@@ -16,8 +16,6 @@ using namespace fleetsim::testing;
 
 namespace {
 
-const std::string kQuickstart = std::string(FLEETSIM_SOURCE_DIR) + "/scenarios/quickstart.yaml";
-
 // A scenario that runs for minutes, under a name no other test uses, so that
 // its processes can be found by their command line.
 std::string long_scenario(const std::string& name) {
@@ -34,7 +32,7 @@ struct Shell {
 };
 
 // Runs a bash script with $F set to the binary; its stderr is captured.
-Shell shell(const std::string& script, const std::string& name) {
+Shell run_bash(const std::string& script, const std::string& name) {
   const std::string path = write_temp_file(name + ".sh", "F='" + std::string(FLEETSIM_BINARY) + "'\n" + script);
   const std::string err = temp_path(name + ".err");
   const int status = std::system(("bash '" + path + "' 2>'" + err + "'").c_str());
@@ -58,9 +56,9 @@ TEST_CASE("run stops on SIGINT, SIGTERM, SIGHUP and SIGQUIT with 128 + the signa
   for (const auto& [signal, code] :
        {std::pair{"INT", 130}, std::pair{"TERM", 143}, std::pair{"HUP", 129}, std::pair{"QUIT", 131}}) {
     INFO(signal);
-    const Shell r = shell("\"$F\" run '" + scenario + "' --no-progress -o '" + out + "' & P=$!\nsleep 1\nkill -" +
+    const Shell r = run_bash("\"$F\" run '" + scenario + "' --no-progress -o '" + out + "' & P=$!\nsleep 1\nkill -" +
                               signal + " $P\nwait $P\n",
-                          std::string("signal-run-") + signal);
+                             std::string("signal-run-") + signal);
     CHECK(r.exit_code == code);
     CHECK_THAT(r.err, Catch::Contains(std::string("interrupted by SIG") + signal + " while simulating"));
     CHECK_THAT(r.err, Catch::Contains("nothing was written"));
@@ -72,19 +70,19 @@ TEST_CASE("run stops on SIGINT, SIGTERM, SIGHUP and SIGQUIT with 128 + the signa
 
 TEST_CASE("An interrupted sweep stops its children and leaves no process behind", "[cli][signals]") {
   const std::string scenario = long_scenario("signal-sweep-marker.yaml");
-  const Shell r = shell("\"$F\" sweep '" + scenario +
+  const Shell r = run_bash("\"$F\" sweep '" + scenario +
                             "' --set fleet.pools.h100.count=1,2,3 -j 3 --no-progress -o '" +
                             temp_path("signal-sweep.csv") + "' & P=$!\nsleep 1.5\nkill -INT $P\nwait $P\n",
-                        "signal-sweep");
+                           "signal-sweep");
   CHECK(r.exit_code == 130);
   CHECK_THAT(r.err, Catch::Contains("interrupted by SIGINT while running 3 simulations"));
   CHECK_THAT(r.err, Catch::Contains("every child has stopped"));
   CHECK(processes_with("signal-sweep-marker") == 0);
   CHECK_FALSE(std::filesystem::exists(temp_path("signal-sweep.csv")));
 
-  const Shell t = shell("\"$F\" compare '" + scenario + "' '" + scenario +
+  const Shell t = run_bash("\"$F\" compare '" + scenario + "' '" + scenario +
                             "' -j 2 --no-progress & P=$!\nsleep 1.5\nkill -TERM $P\nwait $P\n",
-                        "signal-compare");
+                           "signal-compare");
   CHECK(t.exit_code == 143);
   CHECK(processes_with("signal-sweep-marker") == 0);
 }
@@ -93,10 +91,10 @@ TEST_CASE("A child killed by a signal is a defect (exit 3), not a failed point",
   const std::string scenario = long_scenario("signal-crash.yaml");
   // Under AddressSanitizer the child would catch SIGSEGV itself and exit 1;
   // handle_segv=0 lets it die from the signal as a plain build does.
-  const Shell r = shell("ASAN_OPTIONS=\"${ASAN_OPTIONS:-}:handle_segv=0\" \"$F\" sweep '" + scenario +
+  const Shell r = run_bash("ASAN_OPTIONS=\"${ASAN_OPTIONS:-}:handle_segv=0\" \"$F\" sweep '" + scenario +
                             "' --set fleet.pools.h100.count=1 --no-progress & P=$!\nsleep 1.5\n"
                             "pkill -SEGV -P $P\nwait $P\n",
-                        "signal-crash");
+                           "signal-crash");
   CHECK(r.exit_code == 3);
   CHECK_THAT(r.err, Catch::Contains("killed by SIGSEGV"));
   CHECK_THAT(r.err, Catch::Contains("defect"));
@@ -122,11 +120,11 @@ TEST_CASE("A workflow's --timeout stops a child past its time and fails its poin
 #endif
 #if !defined(FLEETSIM_TEST_UNDER_ASAN)
 TEST_CASE("An allocation failure during a run exits 1 with a message, not an abort", "[cli][resources]") {
-  const Shell r = shell("ulimit -v 250000\n\"$F\" run '" + kQuickstart +
+  const Shell r = run_bash("ulimit -v 250000\n\"$F\" run '" + kQuickstart +
                             "' --no-progress --set workloads.assistant.arrivals.rate=3000/s"
                             " --set 'workloads.assistant.steps[1].loop.steps[0].tool.latency=1d'"
                             " --max-memory 100GB --max-events 1e12 >/dev/null\n",
-                        "out-of-memory");
+                           "out-of-memory");
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.err, Catch::Contains("out of memory: an allocation failed while simulating; nothing was written"));
 }

@@ -17,12 +17,11 @@ using fleetsim::Report;
 using fleetsim::StepIntegral;
 using fleetsim::WorkloadReport;
 using fleetsim::testing::run_fleetsim;
+using fleetsim::testing::source;
 
 namespace {
 
-std::string source(const std::string& relative) { return std::string(FLEETSIM_SOURCE_DIR) + "/" + relative; }
-
-PoolReport pool(const std::string& name, double utilization, double first, double second) {
+PoolReport pool_report(const std::string& name, double utilization, double first, double second) {
   PoolReport p;
   p.name = name;
   p.utilization = utilization;
@@ -83,7 +82,7 @@ TEST_CASE("Stability: growth needs both the relative and the absolute margin", "
 
 TEST_CASE("Stability: a steady report has no findings", "[stability]") {
   Report r;
-  r.pools = {pool("gpu", 0.6, 3.1, 3.3), pool("cpu", 0.3, 0.4, 0.5)};
+  r.pools = {pool_report("gpu", 0.6, 3.1, 3.3), pool_report("cpu", 0.3, 0.4, 0.5)};
   r.workloads = {workload("agent", 500, 490, 21.6, 22.9)};
   const auto c = fleetsim::check_stability(r);
   CHECK(c.stable);
@@ -92,7 +91,7 @@ TEST_CASE("Stability: a steady report has no findings", "[stability]") {
 
 TEST_CASE("Stability: a growing pool backlog names the pool, its utilization and the figure", "[stability]") {
   Report r;
-  r.pools = {pool("gpu", 0.55, 2.0, 2.1), pool("graviton", 0.999, 99.3, 193.0)};
+  r.pools = {pool_report("gpu", 0.55, 2.0, 2.1), pool_report("graviton", 0.999, 99.3, 193.0)};
   r.workloads = {workload("agent", 541, 210, 107.0, 201.0)};
   const auto c = fleetsim::check_stability(r);
   CHECK_FALSE(c.stable);
@@ -116,7 +115,7 @@ TEST_CASE("Stability: a growing pool backlog names the pool, its utilization and
 
 TEST_CASE("Stability: a workload that completes no session is flagged even without growth", "[stability]") {
   Report r;
-  r.pools = {pool("cpu", 0.4, 10.0, 10.5)};
+  r.pools = {pool_report("cpu", 0.4, 10.0, 10.5)};
   r.workloads = {workload("slow", 30, 0, 15.0, 15.0), workload("idle", 0, 0, 0.0, 0.0)};
   const auto c = fleetsim::check_stability(r);
   REQUIRE(c.findings.size() == 1);
@@ -129,7 +128,7 @@ TEST_CASE("Stability: traffic that rises is scaled out before the halves are com
   // A day whose second half brings 1.8 times the arrivals of the first: a
   // fleet that keeps up holds 1.8 times the calls (Little's law).
   Report r;
-  r.pools = {pool("cpu", 0.5, 10.0, 18.5)};
+  r.pools = {pool_report("cpu", 0.5, 10.0, 18.5)};
   WorkloadReport agent = workload("agent", 9000, 8990, 12.0, 21.0);
   agent.expected_arrivals_first_half = 3200.0;
   agent.expected_arrivals_second_half = 5760.0;
@@ -161,7 +160,7 @@ TEST_CASE("Stability: traffic that rises is scaled out before the halves are com
 TEST_CASE("Stability: every report format carries the findings", "[stability][report]") {
   Report r;
   r.run.scenario = "s";
-  r.pools = {pool("graviton", 1.0, 99.3, 193.0)};
+  r.pools = {pool_report("graviton", 1.0, 99.3, 193.0)};
   r.workloads = {workload("agent", 541, 210, 107.0, 201.0)};
   r.stability = fleetsim::check_stability(r);
   const std::string table = fleetsim::render_table(r);

@@ -23,9 +23,7 @@ using namespace fleetsim::testing;
 
 namespace {
 
-const std::string kQuickstart = std::string(FLEETSIM_SOURCE_DIR) + "/scenarios/quickstart.yaml";
-
-double num(const std::map<std::string, std::string>& row, const std::string& column) {
+double cell_num(const std::map<std::string, std::string>& row, const std::string& column) {
   return std::strtod(row.at(column).c_str(), nullptr);
 }
 
@@ -189,21 +187,21 @@ TEST_CASE("The time series adds up to the report and is byte-identical run to ru
   std::map<std::string, double> last_in_flight;
   double last_end = 0.0;
   for (const auto& row : rows) {
-    const double width = num(row, "bin_end_s") - num(row, "bin_start_s");
+    const double width = cell_num(row, "bin_end_s") - cell_num(row, "bin_start_s");
     CHECK(width > 0.0);
     CHECK(width <= 7.0);
     const std::string& name = row.at("name");
     if (row.at("scope") == "pool") {
-      energy += num(row, "power_w") * width;
-      busy_s[name] += num(row, "utilization") * width;
-      completions[name] += num(row, "completions");
+      energy += cell_num(row, "power_w") * width;
+      busy_s[name] += cell_num(row, "utilization") * width;
+      completions[name] += cell_num(row, "completions");
     } else {
       REQUIRE(row.at("scope") == "workload");
-      started[name] += num(row, "sessions_started");
-      finished[name] += num(row, "sessions_finished");
-      last_in_flight[name] = num(row, "sessions_in_flight");
+      started[name] += cell_num(row, "sessions_started");
+      finished[name] += cell_num(row, "sessions_finished");
+      last_in_flight[name] = cell_num(row, "sessions_in_flight");
     }
-    last_end = num(row, "bin_end_s");
+    last_end = cell_num(row, "bin_end_s");
   }
   CHECK(rows.size() == 86 * 4);  // ceil(600 / 7) bins, two pools and two workloads each
   CHECK(last_end == j["run"]["window_end_s"].get<double>());
@@ -271,7 +269,8 @@ TEST_CASE("With clocks lowered at a power cap the series' energy is still the re
   const auto rows = csv_records(read_file(series));
   double energy = 0.0;
   for (const auto& row : rows)
-    if (row.at("scope") == "pool") energy += num(row, "power_w") * (num(row, "bin_end_s") - num(row, "bin_start_s"));
+    if (row.at("scope") == "pool")
+      energy += cell_num(row, "power_w") * (cell_num(row, "bin_end_s") - cell_num(row, "bin_start_s"));
   // Printed to the milliwatt: at most 0.5 mW x 5 s off per row.
   CHECK(energy == Approx(j["fleet"]["it_energy_j"].get<double>()).margin(0.0025 * static_cast<double>(rows.size())));
 }

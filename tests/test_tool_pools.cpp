@@ -199,7 +199,7 @@ TEST_CASE("A tool pool's power follows its busy cores, waits count from warm-up"
 
 namespace {
 
-const std::string kScenario = R"(name: tools
+const std::string kToolPoolScenario = R"(name: tools
 fleet:
   pools:
     - {name: gpu, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.1-8b]}
@@ -216,12 +216,10 @@ workloads:
 simulation: {duration: 10min}
 )";
 
-LoadResult load(const std::string& text) { return load_test_yaml(text); }
-
 }  // namespace
 
 TEST_CASE("A scenario with a tool pool loads into the pool and the step's claim", "[tool_pool][validation]") {
-  const LoadResult r = load(kScenario);
+  const LoadResult r = load_test_yaml(kToolPoolScenario);
   INFO(messages(r));
   REQUIRE(r.ok());
   const Scenario& s = *r.scenario;
@@ -237,28 +235,28 @@ TEST_CASE("A scenario with a tool pool loads into the pool and the step's claim"
 
 TEST_CASE("Tool pool mistakes are reported at their line and column with a hint", "[tool_pool][validation]") {
   // Line 14 is the tool step.
-  check_error(with(kScenario, "pool: sandbox,", "pool: sandbx,"),
+  check_error(with(kToolPoolScenario, "pool: sandbox,", "pool: sandbx,"),
               "test.yaml:14:22: error: workloads[0].steps[1].tool.pool: unknown tool pool \"sandbx\"",
               "did you mean \"sandbox\"?");
-  check_error(with(kScenario, "pool: sandbox,", "pool: gpu,"), "unknown tool pool \"gpu\"", "is a model pool");
-  check_error(with(kScenario, "cores: 2,", "cores: 256,"),
+  check_error(with(kToolPoolScenario, "pool: sandbox,", "pool: gpu,"), "unknown tool pool \"gpu\"", "is a model pool");
+  check_error(with(kToolPoolScenario, "cores: 2,", "cores: 256,"),
               "test.yaml:14:38: error: workloads[0].steps[1].tool.cores: a call holds 256 cores, but a "
               "\"graviton4-c8g.48xlarge\" node of tool pool \"sandbox\" has 192",
               "use at most 192 cores per call");
-  check_error(with(kScenario, "memory: 4GiB", "memory: 500GiB"),
+  check_error(with(kToolPoolScenario, "memory: 4GiB", "memory: 500GiB"),
               "test.yaml:14:49: error: workloads[0].steps[1].tool.memory: a call holds",
               "per call, or a node type with more memory");
-  check_error(with(kScenario, "hardware: graviton4-c8g.48xlarge", "hardware: h100-p5.48xlarge"),
+  check_error(with(kToolPoolScenario, "hardware: graviton4-c8g.48xlarge", "hardware: h100-p5.48xlarge"),
               "test.yaml:7:17: error: fleet.tool_pools[0].hardware: tool pools run on CPU cores",
               "name a cpu entry");
-  check_error(with(kScenario, "work: 3s}", "work: 3s, latency: 1s}"),
+  check_error(with(kToolPoolScenario, "work: 3s}", "work: 3s, latency: 1s}"),
               "tool.latency: a tool on a pool takes its time from work:", "remove latency:");
-  check_error(with(kScenario, "pool: sandbox, cores: 2, memory: 4GiB, work: 3s", "cores: 2, latency: 3s"),
+  check_error(with(kToolPoolScenario, "pool: sandbox, cores: 2, memory: 4GiB, work: 3s", "cores: 2, latency: 3s"),
               "tool.cores: cores applies only to a tool that runs on a tool pool", "add pool: NAME");
-  check_error(with(kScenario, "count: 2\n", "count: 0\n"), "tool pool \"sandbox\" has no nodes",
+  check_error(with(kToolPoolScenario, "count: 2\n", "count: 0\n"), "tool pool \"sandbox\" has no nodes",
               "--set fleet.tool_pools.sandbox.count=N");
   // A tool pool named as a model pool; the step's pool is then unknown too.
-  const LoadResult twice = load(with(kScenario, "name: sandbox", "name: gpu"));
+  const LoadResult twice = load_test_yaml(with(kToolPoolScenario, "name: sandbox", "name: gpu"));
   REQUIRE_FALSE(twice.diagnostics.empty());
   CHECK_THAT(twice.diagnostics[0].format(), Contains("fleet.tool_pools[0].name: pool name \"gpu\" is used twice"));
   CHECK_THAT(twice.diagnostics[0].hint, Contains("a model pool has this name"));

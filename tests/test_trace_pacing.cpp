@@ -126,7 +126,7 @@ TEST_CASE("think_time pacing with a start-to-start gap waits for the later of st
 
 namespace {
 
-TraceOptions paced(TracePacing pacing) {
+TraceOptions paced_options(TracePacing pacing) {
   TraceOptions o;
   o.default_model = "m";
   o.pacing = pacing;
@@ -147,7 +147,7 @@ TEST_CASE("the reader takes gaps per call, sessions in any order, and orders the
           "[trace][pacing]") {
   const std::string text = "id,t,p,o,gap\nb,10,100,5,2\nb,14,150,5,\na,3,80,4,1.5\na,5,90,4,\n";
   std::vector<Diagnostic> ds;
-  const auto t = parse_request_trace(text, "x.csv", session_mapping(), paced(TracePacing::think_time), ds);
+  const auto t = parse_request_trace(text, "x.csv", session_mapping(), paced_options(TracePacing::think_time), ds);
   REQUIRE(ds.empty());
   REQUIRE(t);
   REQUIRE(t->session_begin == std::vector<std::uint32_t>{0, 2, 4});
@@ -162,7 +162,7 @@ TEST_CASE("the reader takes gaps per call, sessions in any order, and orders the
   CHECK(std::isnan(t->gap_after_s[3]));
 
   // rate_scale divides the gaps like every recorded time.
-  TraceOptions twice = paced(TracePacing::think_time);
+  TraceOptions twice = paced_options(TracePacing::think_time);
   twice.rate_scale = 2.0;
   ds.clear();
   const auto fast = parse_request_trace(text, "x.csv", session_mapping(), twice, ds);
@@ -178,7 +178,7 @@ TEST_CASE("the reader takes gaps per call, sessions in any order, and orders the
   ds.clear();
   const auto lines = parse_request_trace(
       "{\"t\": 0, \"id\": \"a\", \"p\": 10, \"o\": 2, \"th\": 0.5}\n{\"t\": 1, \"id\": \"a\", \"p\": 12, \"o\": 2}\n",
-      "y.jsonl", json, paced(TracePacing::think_time), ds);
+      "y.jsonl", json, paced_options(TracePacing::think_time), ds);
   REQUIRE(ds.empty());
   REQUIRE(lines);
   CHECK_FALSE(lines->gap_from_start);
@@ -187,7 +187,7 @@ TEST_CASE("the reader takes gaps per call, sessions in any order, and orders the
   // Timestamp pacing neither reads nor needs the gap column.
   ds.clear();
   const auto plain = parse_request_trace("id,t,p,o\nb,10,100,5\na,3,80,4\n", "x.csv", session_mapping(),
-                                         paced(TracePacing::timestamp), ds);
+                                         paced_options(TracePacing::timestamp), ds);
   REQUIRE(plain);
   CHECK(plain->gap_after_s.empty());
   CHECK(plain->calls[0].row == 3);
@@ -195,7 +195,7 @@ TEST_CASE("the reader takes gaps per call, sessions in any order, and orders the
 
 TEST_CASE("bad gaps and times are refused at their line and column, with the column's name",
           "[trace][pacing]") {
-  const TraceOptions o = paced(TracePacing::think_time);
+  const TraceOptions o = paced_options(TracePacing::think_time);
   CHECK_THAT(errors_of("id,t,p,o,gap\nb,10,100,5,-1\nb,14,150,5,\n", session_mapping(), o),
              Contains("x.csv:2:12: error: column \"gap\" (gap): expected a gap in seconds >= 0, found \"-1\"\n"
                       "  hint: the time from this call's start to the session's next call"));
@@ -264,7 +264,7 @@ TEST_CASE("a scenario's pacing is checked at its key: the word, and the column i
 
 namespace {
 
-nlohmann::json run_json(const std::string& scenario, std::string* err = nullptr) {
+nlohmann::json run_pacing_json(const std::string& scenario, std::string* err = nullptr) {
   const auto r = run_fleetsim("run '" + scenario + "' --format json --no-progress");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -294,7 +294,7 @@ workloads:
 TEST_CASE("a timestamp replay the fleet falls behind warns, with how many calls and by how much",
           "[trace][pacing][end-to-end]") {
   std::string err;
-  const auto r = run_json(rushed_scenario(""), &err);
+  const auto r = run_pacing_json(rushed_scenario(""), &err);
   const auto& t = r["workloads"][0]["trace_replay"];
   CHECK(t["pacing"] == "timestamp");
   CHECK(t["calls_issued"] == 2);
@@ -305,7 +305,7 @@ TEST_CASE("a timestamp replay the fleet falls behind warns, with how many calls 
   CHECK_THAT(err, Contains("hint: a larger or faster fleet keeps to the trace; pacing: think_time"));
 
   // Think-time pacing: each call a second after the previous one ends; nothing is late.
-  const auto paced = run_json(rushed_scenario("      pacing: think_time\n"), &err);
+  const auto paced = run_pacing_json(rushed_scenario("      pacing: think_time\n"), &err);
   const auto& p = paced["workloads"][0]["trace_replay"];
   CHECK(p["pacing"] == "think_time");
   CHECK(p["calls_late"] == 0);
@@ -356,7 +356,7 @@ TEST_CASE("the SWE-bench replay makes each session's calls with its tokens, exac
           "[trace][pacing][validation]") {
   const std::string calls_csv = kShipped + "traces/swebench_gemini3pro_minisweagent_calls.csv";
   std::vector<Diagnostic> ds;
-  TraceOptions o = paced(TracePacing::think_time);
+  TraceOptions o = paced_options(TracePacing::think_time);
   o.default_model = "toy";
   auto trace = read_request_trace(calls_csv, *trace_preset("mini-swe-agent"), o, ds);
   REQUIRE(ds.empty());
@@ -405,7 +405,7 @@ TEST_CASE("the SWE-bench replay makes each session's calls with its tokens, exac
 TEST_CASE("the SWE-bench replay under think-time pacing keeps the trace's session times within 5%",
           "[trace][pacing][validation][end-to-end]") {
   std::string err;
-  const auto r = run_json(kShipped + "swebench-agents.yaml", &err);
+  const auto r = run_pacing_json(kShipped + "swebench-agents.yaml", &err);
   const auto& w = r["workloads"][0];
   CHECK(w["sessions_completed"] == 500);
   CHECK(w["llm_calls"] == 20163);

@@ -88,7 +88,7 @@ void check_same_calls(const std::string& file, const TraceMapping& m, const Trac
 // out of their file order, several at one instant; `interleaved` writes
 // their rows in turns (call 0 of each, then call 1, ...), else session by
 // session.
-std::string session_trace(std::size_t sessions, std::size_t calls, bool interleaved) {
+std::string crowded_session_trace(std::size_t sessions, std::size_t calls, bool interleaved) {
   std::string text = "id,t,p,o,gap\n";
   auto row = [&](std::size_t s, std::size_t j) {
     const std::size_t start = (s * 37) % (sessions / 2 + 1);
@@ -104,7 +104,7 @@ std::string session_trace(std::size_t sessions, std::size_t calls, bool interlea
   return text;
 }
 
-TraceOptions paced(TraceOptions o, TracePacing pacing) {
+TraceOptions with_pacing(TraceOptions o, TracePacing pacing) {
   o.pacing = pacing;
   return o;
 }
@@ -125,14 +125,14 @@ TEST_CASE("a streamed session trace's feed gives the sessions of the trace held 
   for (const TracePacing pacing : {TracePacing::think_time, TracePacing::timestamp}) {
     INFO("pacing " << static_cast<int>(pacing));
     // Sessions in the file by name, not by start; rate scale and row limit as given.
-    check_same_calls(swe, mini, paced(options(), pacing));
-    check_same_calls(swe, mini, paced(options(2.5, 1000), pacing));
+    check_same_calls(swe, mini, with_pacing(options(), pacing));
+    check_same_calls(swe, mini, with_pacing(options(2.5, 1000), pacing));
     // Ties in start, out of file order; rows of a session together or apart.
     for (const bool interleaved : {false, true}) {
       const std::string file = write_temp_file(interleaved ? "apart.csv" : "together.csv",
-                                               session_trace(40, 6, interleaved));
-      check_same_calls(file, session_mapping(), paced(options(), pacing));
-      check_same_calls(file, session_mapping(), paced(options(0.5, 100), pacing));
+                                               crowded_session_trace(40, 6, interleaved));
+      check_same_calls(file, session_mapping(), with_pacing(options(), pacing));
+      check_same_calls(file, session_mapping(), with_pacing(options(0.5, 100), pacing));
     }
   }
   // JSON lines: a session's last gap null or absent.
@@ -145,7 +145,7 @@ TEST_CASE("a streamed session trace's feed gives the sessions of the trace held 
       "{\"id\": \"b\", \"t\": 14, \"p\": 150, \"o\": 5, \"gap\": null}\n"
       "{\"id\": \"a\", \"t\": 5, \"p\": 90, \"o\": 4}\n");
   for (const TracePacing pacing : {TracePacing::think_time, TracePacing::timestamp})
-    check_same_calls(lines, jsonl, paced(options(), pacing));
+    check_same_calls(lines, jsonl, with_pacing(options(), pacing));
   // Hashes and models per row, a session's rows apart.
   const TraceMapping m = fleetsim::testing::agent_sessions_mapping();
   TraceOptions o = options(2.0);
@@ -158,10 +158,11 @@ TEST_CASE("a streamed session trace's feed gives the sessions of the trace held 
 TEST_CASE("a streamed session trace keeps an index of 16 bytes a session, not its rows",
           "[trace][streaming][sessions]") {
   const std::size_t sessions = 2000, calls = 50;
-  const std::string file = write_temp_file("large-sessions.csv", session_trace(sessions, calls, false));
+  const std::string file = write_temp_file("large-sessions.csv", crowded_session_trace(sessions, calls, false));
   std::vector<Diagnostic> ds;
-  const auto held = read_request_trace(file, session_mapping(), paced(options(), TracePacing::think_time), ds);
-  const auto streamed = scan_request_trace(file, session_mapping(), paced(options(), TracePacing::think_time), ds);
+  const auto held = read_request_trace(file, session_mapping(), with_pacing(options(), TracePacing::think_time), ds);
+  const auto streamed =
+      scan_request_trace(file, session_mapping(), with_pacing(options(), TracePacing::think_time), ds);
   INFO(all(ds));
   REQUIRE(held);
   REQUIRE(streamed);
@@ -188,7 +189,7 @@ TEST_CASE("a streamed session trace is checked as one held in memory is, with th
     INFO(text);
     const std::string file = write_temp_file("broken-sessions.csv", text);
     std::vector<Diagnostic> held, streamed;
-    const TraceOptions o = paced(options(), TracePacing::think_time);
+    const TraceOptions o = with_pacing(options(), TracePacing::think_time);
     CHECK_FALSE(read_request_trace(file, m, o, held));
     CHECK_FALSE(scan_request_trace(file, m, o, streamed));
     CHECK(all(streamed) == all(held));
@@ -199,7 +200,7 @@ TEST_CASE("a streamed session trace is checked as one held in memory is, with th
   const std::string file =
       write_temp_file("gaps.csv", "id,t,p,o,gap\nlate,9,10,5,\nearly,0,10,5,\nlate,10,10,5,\nearly,1,10,5,\n");
   std::vector<Diagnostic> ds;
-  CHECK_FALSE(scan_request_trace(file, m, paced(options(), TracePacing::think_time), ds));
+  CHECK_FALSE(scan_request_trace(file, m, with_pacing(options(), TracePacing::think_time), ds));
   REQUIRE(ds.size() == 2);
   CHECK(ds[0].line == 3);
   CHECK(ds[0].column == 14);
@@ -244,7 +245,7 @@ TEST_CASE("a streamed session trace whose file changes before the run reads it a
           "[trace][streaming][sessions]") {
   const std::string text = "id,t,p,o,gap\nalpha,0,10,5,1\nbeta,1,10,5,1\nalpha,2,10,5,\nbeta,3,10,5,\n";
   const std::string file = write_temp_file("changing-sessions.csv", text);
-  const TraceOptions o = paced(options(), TracePacing::think_time);
+  const TraceOptions o = with_pacing(options(), TracePacing::think_time);
   std::vector<Diagnostic> ds;
   const auto t = scan_request_trace(file, session_mapping(), o, ds);
   REQUIRE(t);

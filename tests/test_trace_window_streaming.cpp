@@ -63,7 +63,7 @@ struct Loaded {
 
 // The scenario's trace, held in memory (FLEETSIM_TRACE_IN_MEMORY=1) or as
 // the loader chooses, with the diagnostics as text.
-Loaded load(const std::string& yaml, bool held) {
+Loaded load_trace(const std::string& yaml, bool held) {
   const char* before = std::getenv("FLEETSIM_TRACE_IN_MEMORY");
   const std::string saved = before != nullptr ? before : "";
   if (held) ::setenv("FLEETSIM_TRACE_IN_MEMORY", "1", 1);
@@ -84,7 +84,7 @@ Loaded load(const std::string& yaml, bool held) {
 std::size_t check_same(const std::string& file, const std::string& trace_keys) {
   const std::string yaml = scenario_yaml(file, trace_keys);
   INFO(trace_keys);
-  const Loaded held = load(yaml, true), streamed = load(yaml, false);
+  const Loaded held = load_trace(yaml, true), streamed = load_trace(yaml, false);
   INFO(held.errors);
   REQUIRE(held.trace);
   REQUIRE(streamed.trace);
@@ -127,7 +127,7 @@ std::size_t check_same(const std::string& file, const std::string& trace_keys) {
 std::string check_same_errors(const std::string& file, const std::string& trace_keys) {
   const std::string yaml = scenario_yaml(file, trace_keys);
   INFO(trace_keys);
-  const Loaded held = load(yaml, true), streamed = load(yaml, false);
+  const Loaded held = load_trace(yaml, true), streamed = load_trace(yaml, false);
   CHECK_FALSE(held.trace);
   CHECK_FALSE(streamed.trace);
   CHECK(streamed.errors == held.errors);
@@ -146,7 +146,7 @@ const std::string kSecondsKeys = "format: csv, columns: {time: t, prompt_tokens:
 // A session trace (id, t, p, o, gap) whose sessions start at 0, 1, ..., n - 1 s
 // in an order other than the file's, `calls` calls each 2 s apart; its rows
 // session by session, or interleaved.
-std::string session_trace(std::size_t n, std::size_t calls, bool interleaved) {
+std::string staggered_session_trace(std::size_t n, std::size_t calls, bool interleaved) {
   std::string text = "id,t,p,o,gap\n";
   auto row = [&](std::size_t s, std::size_t j) {
     const std::size_t start = (s * 7) % n;
@@ -222,7 +222,7 @@ TEST_CASE("a windowed session trace streams the sessions the trace held in memor
     CHECK(check_same(kSwe, mini + ", rate_scale: 3, limit: 5000, window: {from: 10min}") > 10);
     for (const bool interleaved : {false, true}) {
       const std::string file = write_temp_file(interleaved ? "window-apart.csv" : "window-together.csv",
-                                               session_trace(30, 4, interleaved));
+                                               staggered_session_trace(30, 4, interleaved));
       CHECK(check_same(file, kSessionKeys + p + ", window: {from: 10s, to: 20s}") == 10);
       CHECK(check_same(file, kSessionKeys + p + ", window: {from: 29s}") == 1);
       CHECK(check_same(file, kSessionKeys + p + ", window: {to: 1s}") == 1);
@@ -242,15 +242,15 @@ TEST_CASE("a streamed loop of a trace without prefix hashes has the held loop's 
   const std::string sim = "{duration: 10s, seed: 7}";
   const std::string keys = "format: azure-2023, model: llama-3.1-8b, loop: true, window: {from: 0.1s}";
   const std::string yaml = scenario_yaml(azure, keys, sim);
-  const Loaded held = load(yaml, true), streamed = load(yaml, false);
+  const Loaded held = load_trace(yaml, true), streamed = load_trace(yaml, false);
   REQUIRE(held.trace);
   REQUIRE(streamed.trace);
   CHECK(streamed.trace->is_streamed());
   CHECK(streamed.trace->loop_period_s == held.trace->loop_period_s);
   CHECK(streamed.trace->loop_period_s > 0);
-  const Loaded hashed = load(scenario_yaml(kTraces + "mooncake-first40.jsonl",
-                                           "format: mooncake, model: llama-3.1-8b, loop: true", sim),
-                             false);
+  const Loaded hashed = load_trace(scenario_yaml(kTraces + "mooncake-first40.jsonl",
+                                                 "format: mooncake, model: llama-3.1-8b, loop: true", sim),
+                                   false);
   REQUIRE(hashed.trace);
   CHECK_FALSE(hashed.trace->is_streamed());
   // A loop whose sessions all start at one instant, refused both ways alike.
@@ -265,7 +265,7 @@ TEST_CASE("a windowed trace is refused streamed as held in memory, with the same
              Contains("no session of the trace starts in the window") && Contains("from 0 to 9 s"));
   CHECK_THAT(check_same_errors(seconds, kSecondsKeys + ", rate_scale: 2, window: {from: 6s, to: 9s}"),
              Contains("from 0 to 9 s"));
-  const std::string sessions = write_temp_file("window-sessions.csv", session_trace(10, 3, true));
+  const std::string sessions = write_temp_file("window-sessions.csv", staggered_session_trace(10, 3, true));
   check_same_errors(sessions, kSessionKeys + ", pacing: think_time, window: {from: 1h}");
   // A bad row after the window, and one before it: the whole file is checked.
   const std::string broken =
@@ -291,8 +291,8 @@ TEST_CASE("a streamed window's feed reads the window, not the file", "[trace][st
   const auto file_bytes = static_cast<std::uint64_t>(std::filesystem::file_size(file));
   for (const auto& [from, to] : std::vector<std::pair<int, int>>{{0, 20}, {1000, 1020}, {1980, 2000}}) {
     INFO(from << " s to " << to << " s");
-    const Loaded l = load(scenario_yaml(file, kSecondsKeys + fmt::format(", window: {{from: {}s, to: {}s}}", from, to)),
-                          false);
+    const Loaded l = load_trace(
+        scenario_yaml(file, kSecondsKeys + fmt::format(", window: {{from: {}s, to: {}s}}", from, to)), false);
     REQUIRE(l.trace);
     REQUIRE(l.trace->is_streamed());
     CHECK(l.trace->session_count() == rows / 100);
@@ -309,9 +309,10 @@ TEST_CASE("a streamed window's feed reads the window, not the file", "[trace][st
 TEST_CASE("a streamed session trace's index holds the window's sessions alone, 16 bytes each",
           "[trace][streaming][window][sessions]") {
   const std::size_t sessions = 2000, calls = 20;
-  const std::string file = write_temp_file("window-large-sessions.csv", session_trace(sessions, calls, false));
+  const std::string file =
+      write_temp_file("window-large-sessions.csv", staggered_session_trace(sessions, calls, false));
   const Loaded l =
-      load(scenario_yaml(file, kSessionKeys + ", pacing: think_time, window: {from: 500s, to: 600s}"), false);
+      load_trace(scenario_yaml(file, kSessionKeys + ", pacing: think_time, window: {from: 500s, to: 600s}"), false);
   REQUIRE(l.trace);
   const auto* source = dynamic_cast<const TraceSessionFeedSource*>(l.trace->feed.get());
   REQUIRE(source != nullptr);

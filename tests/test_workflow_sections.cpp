@@ -8,9 +8,11 @@
 #include "fleetsim/io/scenario_loader.hpp"
 #include "fleetsim/workflows/scenario_sections.hpp"
 #include "support/cli_runner.hpp"
+#include "support/scenario_text.hpp"
 
 using namespace fleetsim;
 using Catch::Matchers::Contains;
+using fleetsim::testing::messages;
 
 namespace {
 
@@ -28,12 +30,6 @@ workloads:
     slo: {ttft: 2s}
 simulation: {duration: 10min}
 )" + extra;
-}
-
-std::string messages(const LoadResult& r) {
-  std::string text;
-  for (const auto& d : r.diagnostics) text += d.format() + "\n";
-  return text;
 }
 
 }  // namespace

@@ -17,13 +17,10 @@ using nlohmann::json;
 
 namespace {
 
-const std::string kQuickstart = std::string(FLEETSIM_SOURCE_DIR) + "/scenarios/quickstart.yaml";
 const std::string kAgentic = std::string(FLEETSIM_SOURCE_DIR) + "/scenarios/cpu-vs-gpu-agentic.yaml";
 // Short runs: these tests check the workflows, not the fleets.
 const std::string kShortQuickstart = " --set simulation.duration=4min --set simulation.warmup=1min";
 const std::string kShortAgentic = " --set simulation.duration=30min --set simulation.warmup=5min";
-
-std::string q(const std::string& path) { return "'" + path + "'"; }
 
 std::vector<std::string> lines(const std::string& text) {
   std::vector<std::string> out;
@@ -98,7 +95,7 @@ bool well_formed_xml(const std::string& xml) {
   return open.empty();
 }
 
-json run_json(const std::string& args) {
+json run_cli_json(const std::string& args) {
   const auto r = run_fleetsim("run " + args + " --format json --no-progress");
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
@@ -108,7 +105,7 @@ json run_json(const std::string& args) {
 }  // namespace
 
 TEST_CASE("run --set changes the scenario, a bad override exits 1 naming the argument", "[cli][overrides]") {
-  const json report = run_json(q(kQuickstart) + kShortQuickstart + " --set fleet.pools.graviton.count=3");
+  const json report = run_cli_json(q(kQuickstart) + kShortQuickstart + " --set fleet.pools.graviton.count=3");
   CHECK(report["pools"][1]["nodes"] == 3);
   CHECK(report["run"]["window_end_s"].get<double>() == Approx(240));
 
@@ -149,8 +146,8 @@ TEST_CASE("sweep: a row per point, replications with confidence intervals, shard
   // Point 0's mean and interval are those of the runs with seeds 42 and 43.
   double x[2];
   for (int k = 0; k < 2; ++k)
-    x[k] = run_json(q(kQuickstart) + kShortQuickstart + " --set fleet.pools.graviton.count=1 --seed " +
-                    std::to_string(42 + k))["fleet"]["cost_per_session_usd"]
+    x[k] = run_cli_json(q(kQuickstart) + kShortQuickstart + " --set fleet.pools.graviton.count=1 --seed " +
+                        std::to_string(42 + k))["fleet"]["cost_per_session_usd"]
                .get<double>();
   const auto point0 = csv_cells(rows[1]);
   CHECK(std::stod(point0[cost]) == Approx((x[0] + x[1]) / 2).epsilon(1e-8));

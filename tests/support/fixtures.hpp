@@ -2,9 +2,13 @@
 // that hand computations in the tests stay valid when the catalog changes.
 #pragma once
 
+#include <cstdint>
+
 #include "fleetsim/core/hardware.hpp"
 #include "fleetsim/core/model_spec.hpp"
+#include "fleetsim/core/retained_kv.hpp"
 #include "fleetsim/core/scenario.hpp"
+#include "fleetsim/io/catalog.hpp"
 
 namespace fleetsim::testing {
 
@@ -59,6 +63,30 @@ inline HardwareSpec graviton_socket() {
   h.host_power_w = 100.0;
   h.price_per_hour_usd = 7.65696;
   return h;
+}
+
+// Shared here because several test files used the same definitions, and they
+// now compile as one translation unit (unity build).
+
+// Llama-3.1-8B in bf16: 2 x 32 layers x 8 KV heads x 128 x 2 B = 131,072 B
+// of KV per token; a 16-token block is 2,097,152 B (2 MiB).
+inline constexpr double kKvBytesPerToken = 131072.0;
+inline constexpr double kBlockBytes = 16 * kKvBytesPerToken;
+
+// A session's retained cache of `blocks` 16-token blocks.
+inline RetainedKv::Entry cache(std::uint64_t session, long blocks) { return {session, blocks, blocks * 16, 0.0}; }
+
+// A GPU node "gpu" (h100_node), a CPU node "cpu" (graviton_socket, two
+// sockets of 96 cores) and llama_8b.
+inline const Catalog& catalog() {
+  static const Catalog c = [] {
+    HardwareSpec gpu = h100_node();
+    gpu.name = "gpu";
+    HardwareSpec cpu = graviton_socket();
+    cpu.name = "cpu";
+    return Catalog({gpu, cpu}, {llama_8b()});
+  }();
+  return c;
 }
 
 }  // namespace fleetsim::testing

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
+#include "fleetsim/core/diagnostics.hpp"
 #include "fleetsim/io/catalog.hpp"
 #include "fleetsim/workflows/scenario_sections.hpp"
 
@@ -26,6 +28,14 @@ inline std::string with(std::string text, const std::string& from, const std::st
 inline std::string messages(const LoadResult& r) {
   std::string text;
   for (const auto& d : r.diagnostics) text += d.format() + "\n";
+  return text;
+}
+
+// Shared here because several test files used the same helper, and they now
+// compile as one translation unit (unity build).
+inline std::string messages(const std::vector<Diagnostic>& diagnostics) {
+  std::string text;
+  for (const auto& d : diagnostics) text += d.format() + "\n";
   return text;
 }
 
