@@ -99,6 +99,20 @@ TEST_CASE("validate-model expressions take figure paths in the same syntax", "[r
   CHECK_THROWS_WITH(evaluate_report_expression(report(), "2 * fleet.nodez"), Contains("no key 'nodez'"));
 }
 
+TEST_CASE("validate-model expressions group with parentheses", "[report][path][validation]") {
+  // gpu.a (pools.1) is 0.7 busy and gpu (pools.0) 0.4: by hand,
+  // 2 / (0.7 + 0.3) = 2, against 2 / 0.7 + 0.3 without the parentheses.
+  const OrderedJson r = report();
+  CHECK(evaluate_report_expression(r, "2 / (pools.gpu.a.utilization + 0.3)") == Approx(2.0));
+  CHECK(evaluate_report_expression(r, "2 / pools.gpu.a.utilization + 0.3") == Approx(2.0 / 0.7 + 0.3));
+  // Nested, and a product of groups: (0.7 - (0.4 - 0.1)) * (1 + 1) = 0.8.
+  CHECK(evaluate_report_expression(r, "(pools.1.utilization - (pools.0.utilization - 0.1)) * (1 + 1)") ==
+        Approx(0.8));
+  CHECK_THROWS_WITH(evaluate_report_expression(r, "2 / (pools.0.utilization + 0.3"), Contains("unbalanced"));
+  CHECK_THROWS_WITH(evaluate_report_expression(r, "2 / pools.0.utilization) + 0.3"), Contains("unbalanced"));
+  CHECK_THROWS_WITH(evaluate_report_expression(r, "2 * ()"), Contains("malformed"));
+}
+
 TEST_CASE("Every figure path the shipped files use resolves on a report of their scenario", "[report][path][shipped]") {
   const std::string root = FLEETSIM_SOURCE_DIR;
   // The expect: sections of the shipped scenarios, each on its own report.

@@ -1,7 +1,9 @@
 // A figure computed from a JSON report, as validation cases name them:
 // figure paths (report_path.hpp: dots, a list item by its name or index) and
 // numbers, joined by *, / and then " + " and " - " (spaces required, so 1e-3
-// stays a number), evaluated left to right within each term.
+// stays a number), evaluated left to right within each term; parentheses
+// group, as in `1024 / (workloads.s1.ttft_s.mean + 0.2)` (a benchmark's
+// fixed cost outside what fleetsim simulates, added to a simulated time).
 #pragma once
 
 #include <string>
