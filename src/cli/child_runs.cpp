@@ -22,6 +22,7 @@
 #include "active_catalog.hpp"
 #include "exit_codes.hpp"
 #include "fleetsim/engine/simulation.hpp"
+#include "engine_module.hpp"
 #include "interrupts.hpp"
 
 extern char** environ;
@@ -385,7 +386,11 @@ std::vector<RunOutcome> run_all(const std::vector<RunRequest>& requests, int job
                                 const ChildLimits& limits, const std::string& program) {
   static const std::string self = self_executable();
   ForwardSignals forwarding;
-  ChildPool pool(program.empty() ? self : program, program.empty() && fork_children(), requests, on_done, limits);
+  const bool fork = program.empty() && fork_children();
+  // Loaded here once, the engine is in every fork (engine_module.hpp); a
+  // module that does not load is each child's run to report.
+  if (fork) preload_engine_module();
+  ChildPool pool(program.empty() ? self : program, fork, requests, on_done, limits);
   while (pool.busy() && ForwardSignals::received() == 0) {
     pool.start_more(jobs);
     if (pool.idle()) continue;

@@ -5,10 +5,11 @@
 // comparison, plan or check is its own process: this same binary with
 // `run ... --format json`, its report read back from its stdout. The child
 // is a fork of this process that calls the command line's entry with those
-// arguments: it starts with the libraries loaded and relocated, which a new
-// process of this binary spends most of its start-up on (SimGrid's ns-3
-// libraries; docs/performance.md). It is started as a new process of
-// /proc/self/exe instead when no entry is registered, when this process
+// arguments: it starts with the engine module loaded and relocated (run_all
+// loads it first), which a new process of this binary would spend most of
+// its start-up on (SimGrid's ns-3 libraries; engine_module.hpp). It is
+// started as a new process of /proc/self/exe instead when no entry is
+// registered, when this process
 // has already simulated (SimGrid keeps its clock), or when the environment
 // sets FLEETSIM_SPAWN_CHILDREN=1. fleetsim-bench names the binary it
 // measures, which always starts as a new process.

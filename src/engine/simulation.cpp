@@ -4,6 +4,7 @@
 // energy plugin integrating each node's baseline power. Sessions and calls
 // are plain data in FleetModel.
 #include "fleetsim/engine/simulation.hpp"
+#include "fleetsim/engine/engine_module.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -459,3 +460,11 @@ Report simulate(const Scenario& scenario, const SimulationOptions& options) {
 }
 
 }  // namespace fleetsim
+
+// The table the command line loads this module for (engine_module.hpp).
+extern "C" __attribute__((visibility("default"))) const fleetsim::EngineModule* fleetsim_engine_module() {
+  static const fleetsim::EngineModule module = {
+      fleetsim::kEngineModuleAbi, FLEETSIM_VERSION,   sizeof(fleetsim::Scenario), sizeof(fleetsim::SimulationOptions),
+      sizeof(fleetsim::Report),   &fleetsim::simulate, &fleetsim::simulation_ran_in_this_process};
+  return &module;
+}
