@@ -55,7 +55,7 @@ std::vector<Case> read_cases() {
 
 }  // namespace
 
-TEST_CASE("The bad-input corpus: every case exits as listed, with its message", "[bad_inputs]") {
+TEST_CASE("The bad-input corpus: every case exits as listed, with its message", "[bad_inputs][slow]") {
   const std::vector<Case> cases = read_cases();
   CHECK(cases.size() >= 80);
   const std::string scratch = temp_path("bad-inputs");

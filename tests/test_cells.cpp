@@ -276,6 +276,16 @@ TEST_CASE("Cells give the same bytes with -j 1 and -j 3, and merged from shards 
   REQUIRE(one.exit_code == 0);
   REQUIRE(three.exit_code == 0);
   CHECK(one.out == three.out);
+  // --json: the merged report beside the table, the same bytes; not for a shard.
+  const std::string merged_json = temp_path("cells-merged-beside.json");
+  const CliResult beside = run_fleetsim("run " + kCellsScenario + " --json " + merged_json + " -j 2 --no-progress");
+  REQUIRE(beside.exit_code == 0);
+  CHECK(read_file(merged_json) == one.out);
+  CHECK_THAT(beside.out, Contains("us-east/h100"));
+  const CliResult shard_json =
+      run_fleetsim("run " + kCellsScenario + " --shard 1/2 --json " + temp_path("no.json") + " --no-progress");
+  CHECK(shard_json.exit_code == 2);
+  CHECK_THAT(shard_json.err, Contains("--json"));
 
   const std::string a = temp_path("cells-shard-1.jsonl");
   const std::string b = temp_path("cells-shard-2.jsonl");

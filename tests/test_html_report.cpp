@@ -195,7 +195,7 @@ class Chromium {
 
 }  // namespace
 
-TEST_CASE("The HTML pages render in headless Chromium without errors and are not blank", "[html][report][cli]") {
+TEST_CASE("The HTML pages render in headless Chromium without errors and are not blank", "[html][report][cli][slow]") {
   const Chromium chromium("pages");
   int n = 0;
   for (const std::string& page :
@@ -207,7 +207,7 @@ TEST_CASE("The HTML pages render in headless Chromium without errors and are not
 // The pages: `fleetsim run --format html -o PAGE`, run once per test run for
 // every test that reads the shipped reports (support/shipped_reports.hpp).
 TEST_CASE("The HTML report of every shipped scenario renders in headless Chromium without errors",
-          "[html][report][cli][shipped][shipped-reports]") {
+          "[html][report][cli][shipped][shipped-reports][slow]") {
   const Chromium chromium("shipped");
   std::vector<ShippedRun> scenarios;
   for (const ShippedRun& run : shipped_runs())
@@ -221,4 +221,30 @@ TEST_CASE("The HTML report of every shipped scenario renders in headless Chromiu
     REQUIRE(r.exit_code == 0);
     chromium.check_renders(r.path, "shipped-" + scenario.name);
   }
+}
+
+// --json FILE: the page and the figures from one run. The JSON is the bytes
+// --format json prints for the same scenario and seed.
+TEST_CASE("run --json writes beside the page the JSON report --format json prints", "[html][report][cli]") {
+  const std::string page = temp_path("with-json.html"), json = temp_path("with-json.json");
+  const auto both = run_fleetsim("run '" + kQuickstart + "' --no-progress --format html -o '" + page + "' --json '" +
+                                 json + "'");
+  INFO(both.err);
+  REQUIRE(both.exit_code == 0);
+  const auto plain = run_fleetsim("run '" + kQuickstart + "' --no-progress --format json");
+  REQUIRE(plain.exit_code == 0);
+  CHECK(read_file(json) == plain.out);
+  CHECK_THAT(read_file(page), Contains("<svg"));
+  const auto table = run_fleetsim("run '" + kQuickstart + "' --no-progress --json '" + json + "'");
+  REQUIRE(table.exit_code == 0);
+  CHECK(read_file(json) == plain.out);
+  CHECK_THAT(table.out, Contains("cost"));
+
+  // An unwritable --json: the run fails before the page is written.
+  const std::string other = temp_path("no-page.html");
+  const auto bad = run_fleetsim("run '" + kQuickstart + "' --no-progress --format html -o '" + other +
+                                "' --json /nonexistent-folder/report.json");
+  CHECK(bad.exit_code == 1);
+  CHECK_THAT(bad.err, Contains("/nonexistent-folder"));
+  CHECK_FALSE(std::filesystem::exists(other));
 }

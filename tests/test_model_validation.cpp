@@ -86,7 +86,7 @@ double summary_number(const std::string& out, const std::string& role, const std
 }  // namespace
 
 TEST_CASE("The published cases in validation/ run, fitted and check cases hold, figures match the record",
-          "[validation]") {
+          "[validation][slow]") {
   const auto r = run_fleetsim("validate-model '" + kValidationDir + "' --jobs 2 --recorded '" +
                               std::string(FLEETSIM_SOURCE_DIR) + "/docs/validation.md'");
   INFO(r.out << r.err);

@@ -208,7 +208,7 @@ TEST_CASE("Stability end to end: an overloaded Graviton pool is reported, a larg
 }
 
 TEST_CASE("Stability end to end: a day of diurnal traffic is steady on a pool sized for its peak, not on a smaller one",
-          "[stability][engine]") {
+          "[stability][engine][slow]") {
   // Arrivals at 2/s x (1 + 0.8 cos(2 pi (t - 14h) / 24h)) over one day: the
   // halves' integrals are 12h +- 0.8 x 24h / 2 pi, a ratio of 1.683 that the
   // fleet's calls in flight follow without any backlog.

@@ -271,7 +271,7 @@ TEST_CASE("a streamed session trace whose file changes before the run reads it a
 }
 
 TEST_CASE("the shipped trace replays report the same, byte for byte, streamed or held in memory",
-          "[trace][streaming][end-to-end]") {
+          "[trace][streaming][end-to-end][slow]") {
   const std::string dir = std::string(FLEETSIM_SOURCE_DIR) + "/scenarios/";
   const std::vector<std::pair<std::string, std::string>> runs = {{"azure-conv-replay.yaml", ""},
                                                                  {"mooncake-prefix-cache.yaml", ""},

@@ -110,6 +110,8 @@ int run_cells(const CellRunsOptions& o, const std::vector<CellSpec>& cells, std:
     std::cerr << "fleetsim: error: " << o.scenario << ": the cells do not merge: " << error << "\n";
     return kExitInvalidInput;
   }
+  if (!o.json.empty())
+    if (const int code = emit(render_report(*merged, ReportFormat::json), o.json); code != kExitOk) return code;
   // HTML without charts over time: the cells' time series are not merged.
   if (o.format == "html") return emit(render_html(*merged), o.output);
   return emit(render_report(*merged, format_of(o.format)), o.output);

@@ -22,6 +22,7 @@ struct CellRunsOptions {
   std::optional<std::uint64_t> seed;  // --seed, passed on to every cell
   std::string format = "table";       // of the merged report
   std::string output;
+  std::string json;                   // --json FILE: the merged report as JSON too; empty, none
   int jobs = 1;
   std::string shard;                  // K/N; empty: every cell, merged
   std::vector<std::string> limits;    // --max-* as given, for each cell

@@ -43,6 +43,7 @@ struct RunOptions {
   std::string calls;             // --calls FILE: empty, none
   std::uint64_t calls_every = 1;  // --calls-every N
   std::string trace_events;                  // --trace-events FILE: empty, none
+  std::string json;                          // --json FILE: the report as JSON too; empty, none
   std::vector<std::size_t> trace_replicas;   // --trace-replicas LIST (default: replica 0)
   int jobs = 0;                              // -j: cells in parallel (0: the machine's cores)
   std::string shard;                         // --shard K/N: these cells only, for fleetsim merge
@@ -134,6 +135,11 @@ int run_all_cells(const RunOptions& o, const LoadResult& loaded) {
                 << "--cell NAME to get it (docs/cells.md)\n";
       return kExitUsage;
     }
+  if (!o.json.empty() && !o.shard.empty()) {
+    std::cerr << "fleetsim: error: --json takes the merged report; a shard (--shard) writes its cells' runs for "
+                 "fleetsim merge, which writes the report (docs/cells.md)\n";
+    return kExitUsage;
+  }
   CellRunsOptions c;
   c.scenario = o.scenario;
   c.variant = o.variant;
@@ -141,6 +147,7 @@ int run_all_cells(const RunOptions& o, const LoadResult& loaded) {
   c.seed = o.seed;
   c.format = o.format;
   c.output = o.output;
+  c.json = o.json;
   c.jobs = o.jobs > 0 ? o.jobs : default_jobs();
   c.shard = o.shard;
   c.limits = o.limits.arguments;
@@ -237,7 +244,8 @@ int run(const RunOptions& o) {
     std::function<std::string()> render;
   } side_files[] = {{o.timeseries, "the time series", [&] { return render_time_series_csv(series); }},
                     {o.calls, "the calls", [&] { return render_calls_csv(calls); }},
-                    {o.trace_events, "the replica timelines", [&] { return render_trace_events(trace); }}};
+                    {o.trace_events, "the replica timelines", [&] { return render_trace_events(trace); }},
+                    {o.json, "the JSON report", [&] { return render_report(report, ReportFormat::json); }}};
   for (const auto& file : side_files) {
     if (file.path.empty()) continue;
     set_activity(std::string("writing ") + file.what + " to " + file.path);
@@ -289,6 +297,10 @@ Command add_run_command(CLI::App& app) {
   cmd->add_option("--trace-events", o->trace_events,
                   "Also write the timelines of chosen replicas as Chrome trace-event JSON, for chrome://tracing or "
                   "ui.perfetto.dev (atomically; docs/report-format.md, \"Replica timelines\")")
+      ->type_name("FILE");
+  cmd->add_option("--json", o->json,
+                  "Also write the report as JSON to FILE (atomically): with --format html or table, one run gives "
+                  "both the page and the figures")
       ->type_name("FILE");
   cmd->add_option("--trace-replicas", o->trace_replicas,
                   "The replicas --trace-events records, by index over the fleet, comma-separated (default 0)")

@@ -92,33 +92,38 @@ int write_shipped_reports(const std::string& dir) {
   fs::create_directories(dir);
   struct Job {
     ShippedRun run;
-    std::string format;
     double simulated_s;
   };
   std::vector<Job> jobs;
   std::map<std::string, double> durations;
   for (const ShippedRun& run : shipped_runs()) {
     if (!durations.count(run.scenario)) durations[run.scenario] = simulated_s(run.scenario);
-    jobs.push_back({run, "json", durations[run.scenario]});
-    if (run.variant.empty()) jobs.push_back({run, "html", durations[run.scenario]});
+    jobs.push_back({run, durations[run.scenario]});
   }
   std::stable_sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.simulated_s > b.simulated_s; });
-  // The JSON as the tests read it before: stdout. The page as they wrote it: -o.
+  // A variant's JSON as the tests read it before: stdout. A base scenario's
+  // page (-o) and JSON (--json) from one run, which leaves its stderr and
+  // exit code for both.
   std::atomic<std::size_t> next{0};
   std::atomic<int> failed{0};
   auto work = [&] {
     for (std::size_t i = next++; i < jobs.size(); i = next++) {
       const Job& job = jobs[i];
-      const std::string out = file_of(dir, job.run, job.format);
-      std::string command = quoted(FLEETSIM_BINARY) + " run " + quoted(job.run.scenario) + " --format " + job.format +
-                            " --no-progress";
+      const std::string json = file_of(dir, job.run, "json"), html = file_of(dir, job.run, "html");
+      const bool page = job.run.variant.empty();
+      std::string command = quoted(FLEETSIM_BINARY) + " run " + quoted(job.run.scenario) + " --no-progress";
       if (!job.run.variant.empty()) command += " --variant " + quoted(job.run.variant);
-      command += job.format == "html" ? " -o " + quoted(out) + " >/dev/null" : " >" + quoted(out);
-      command += " 2>" + quoted(out + ".err");
+      command += page ? " --format html -o " + quoted(html) + " --json " + quoted(json) + " >/dev/null"
+                      : " --format json >" + quoted(json);
+      command += " 2>" + quoted(json + ".err");
       const int status = std::system(command.c_str());
       const int exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
       if (exit_code != 0) ++failed;
-      std::ofstream(out + ".exit") << exit_code << '\n';
+      std::ofstream(json + ".exit") << exit_code << '\n';
+      if (page) {
+        fs::copy_file(json + ".err", html + ".err", fs::copy_options::overwrite_existing);
+        std::ofstream(html + ".exit") << exit_code << '\n';
+      }
     }
   };
   const unsigned n = std::clamp(std::thread::hardware_concurrency(), 2u, 8u);

@@ -41,9 +41,10 @@ struct ShippedOutput {
 // `format` is "json" (every run) or "html" (base scenarios only).
 ShippedOutput shipped_output(const ShippedRun& run, const std::string& format);
 
-// Empties `dir`, runs every shipped scenario and variant with --format json
-// and every base scenario with --format html into it, several at a time, and
-// writes its stamp last. Returns how many runs failed.
+// Empties `dir`, runs every shipped scenario and variant into it, several at
+// a time (a variant with --format json, a base scenario once with --format
+// html and --json: its page and its report), and writes its stamp last.
+// Returns how many runs failed.
 int write_shipped_reports(const std::string& dir);
 
 // The folder the reports are read from: FLEETSIM_SHIPPED_REPORTS, whose stamp
