@@ -65,7 +65,8 @@ if(NOT rc EQUAL 0)
 endif()
 execute_process(COMMAND ${alone}/fleetsim run ${prefix}/share/fleetsim/scenarios/quickstart.yaml --no-progress
                 OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
-if(NOT rc EQUAL 3 OR NOT err MATCHES "cannot load fleetsim's simulation engine, libfleetsim_engine.so" OR out)
+if(NOT rc EQUAL 3 OR NOT err MATCHES "fleetsim: error: cannot load fleetsim's simulation engine, libfleetsim_engine.so"
+   OR err MATCHES "defect" OR out)
   message(FATAL_ERROR "fleetsim without its engine module, run: exit ${rc}\n${out}\n${err}")
 endif()
 file(REMOVE_RECURSE ${alone})

@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <stdexcept>
 #include <string>
-#include <vector>
 
 #include "fleetsim/engine/engine_module.hpp"
 
@@ -74,8 +73,9 @@ const EngineModule& engine_module() {
     loaded_module = module;
     return *loaded_module;
   }
-  throw std::runtime_error(std::string("cannot load fleetsim's simulation engine, ") + kEngineModuleFile +
-                           ", which a fleetsim " FLEETSIM_VERSION " installation holds; tried:" + tried);
+  throw EngineUnavailable(std::string("cannot load fleetsim's simulation engine, ") + kEngineModuleFile +
+                          ", which a fleetsim " FLEETSIM_VERSION " installation holds beside the binary or in "
+                          "LIBDIR/fleetsim (cmake --install and the .deb put it there); tried:" + tried);
 }
 
 }  // namespace

@@ -10,7 +10,7 @@ enum ExitCode : int {
   kExitOk = 0,
   kExitInvalidInput = 1,  // the scenario (or another input file) has errors
   kExitUsage = 2,         // bad command line
-  kExitInternal = 3,      // a fleetsim defect: please report it
+  kExitInternal = 3,      // a fleetsim defect (please report it), or the engine module missing (engine_module.hpp)
   kExitExpectation = 4,   // check/diff: a figure is outside its bound or tolerance
 };
 

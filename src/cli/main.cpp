@@ -15,6 +15,7 @@
 #include "child_runs.hpp"
 #include "cli_support.hpp"
 #include "commands.hpp"
+#include "engine_module.hpp"
 #include "exit_codes.hpp"
 #include "interrupts.hpp"
 #include "fleetsim/core/diagnostics.hpp"
@@ -118,6 +119,9 @@ int run_command_line(int argc, char** argv) {
   } catch (const fleetsim::InputError& e) {
     for (const auto& d : e.diagnostics()) std::cerr << d.format() << "\n";
     return fleetsim::kExitInvalidInput;
+  } catch (const fleetsim::EngineUnavailable& e) {
+    std::cerr << "fleetsim: error: " << e.what() << "\n";
+    return fleetsim::kExitInternal;
   } catch (const std::exception& e) {
     std::cerr << "fleetsim: internal error: " << e.what() << "\n"
               << "This is a defect in fleetsim; please report it with the scenario that caused it.\n";
