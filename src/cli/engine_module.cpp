@@ -1,7 +1,6 @@
 #include "engine_module.hpp"
 
 #include <dlfcn.h>
-#include <unistd.h>
 
 #include <cstring>
 #include <filesystem>
@@ -9,6 +8,7 @@
 #include <string>
 
 #include "fleetsim/engine/engine_module.hpp"
+#include "suite_location.hpp"
 
 #ifndef FLEETSIM_VERSION
 #define FLEETSIM_VERSION "0.0.0"
@@ -26,13 +26,6 @@ namespace fs = std::filesystem;
 
 const EngineModule* loaded_module = nullptr;
 
-fs::path executable_folder() {
-  char buffer[4096];
-  const ssize_t n = ::readlink("/proc/self/exe", buffer, sizeof buffer - 1);
-  if (n <= 0) return {};
-  return fs::path(std::string(buffer, static_cast<std::size_t>(n))).parent_path();
-}
-
 // Why `module` does not belong to this binary, or empty.
 std::string mismatch(const EngineModule& module) {
   if (module.abi != kEngineModuleAbi) return "its interface is version " + std::to_string(module.abi);
@@ -47,7 +40,7 @@ std::string mismatch(const EngineModule& module) {
 // The module beside the binary (a build tree), else where the install put it.
 const EngineModule& engine_module() {
   if (loaded_module != nullptr) return *loaded_module;
-  const fs::path folder = executable_folder();
+  const fs::path folder = binary_dir();
   std::string tried;
   for (const fs::path& path : {folder / kEngineModuleFile, folder / FLEETSIM_ENGINE_FROM_BINDIR / kEngineModuleFile}) {
     tried += "\n  " + path.lexically_normal().string();

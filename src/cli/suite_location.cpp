@@ -5,14 +5,13 @@
 namespace fleetsim {
 namespace fs = std::filesystem;
 
-namespace {
-
-// The running binary's directory; empty when the system does not say.
 fs::path binary_dir() {
   std::error_code ec;
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   return ec ? fs::path() : exe.parent_path();
 }
+
+namespace {
 
 bool holds_suite(const fs::path& dir) {
   std::error_code ec;

@@ -10,6 +10,11 @@
 
 namespace fleetsim {
 
+// The running binary's directory; empty when the system does not say. What
+// an installation holds beside the binary is found from here (the suite
+// below, the engine module in engine_module.cpp).
+std::filesystem::path binary_dir();
+
 struct SuiteLocation {
   std::filesystem::path dir;                    // empty: not found
   std::vector<std::filesystem::path> searched;  // the directories tried, in order

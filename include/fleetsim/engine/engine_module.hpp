@@ -5,7 +5,8 @@
 // simulation, not linked into the binary. SimGrid's Debian library brings
 // ns-3, GSL and gfortran with it (30 shared libraries): loading and
 // relocating them, and their static constructors, took about 55 ms of a
-// 62 ms start of `fleetsim --version` (docs/performance.md, "Start-up"). A
+// 62 ms start of `fleetsim --version` (docs/performance.md, "Where the time
+// goes", step 18). A
 // command that simulates nothing (validate, schema, diff, merge, a refused
 // input, the test binary's cases) no longer pays it; a workflow's children
 // are forks of a process that loaded the module once.
