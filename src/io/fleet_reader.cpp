@@ -104,8 +104,18 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
     r.error(layout.IsDefined() ? layout : map, child_path(path, "kv_layout"), "kv_layout: slots needs kv_slot_tokens",
             "add e.g. kv_slot_tokens: 2048: the cache length each decode slot holds and every decode step reads");
   }
-  if (const YAML::Node n = YamlReader::get(map, "request_path"))
-    read_request_path(r, n, child_path(path, "request_path"), e.request_path);
+  const YAML::Node request_path = YamlReader::get(map, "request_path");
+  if (request_path.IsDefined()) read_request_path(r, request_path, child_path(path, "request_path"), e.request_path);
+  if (const YAML::Node n = YamlReader::get(map, "frontend")) {
+    const auto v = r.choice(n, child_path(path, "frontend"), frontend_choices(), "front end");
+    if (v == Frontend::none) {
+      if (request_path.IsDefined())
+        r.error(request_path, child_path(path, "request_path"), "request_path applies only with frontend: api_server",
+                "remove request_path: with frontend: none calls enter the engine directly");
+      e.request_path = RequestPath{};
+      if (e.overhead) e.overhead = e.overhead->without_api_server();
+    }
+  }
   if (const YAML::Node n = YamlReader::get(map, "kernels_per_layer"))
     if (auto v = r.number(n, child_path(path, "kernels_per_layer"), in_range(0, 1000))) e.kernels_per_layer = *v;
   if (const YAML::Node n = YamlReader::get(map, "sync_points_per_layer"))

@@ -195,6 +195,8 @@ std::vector<KeyTable> fleet_tables() {
                  "the node type's KV tiers this pool uses, top first; a remote store last"),
         optional("request_path", table("request_path"),
                  "the server's front end before the engine: HTTP and tokenization (docs/performance-model.md 4.1)"),
+        optional("frontend", words(choice_words(frontend_choices())),
+                 "api_server, or none for a harness that drives the engine directly (docs/performance-model.md 4.2)"),
         optional("kernels_per_layer", number(0, 1000), "short kernels per layer (docs/performance-model.md 2.7)"),
         optional("sync_points_per_layer", number(0, 1000), "thread barriers per layer on CPUs (2.8)"),
         optional("serial_fraction", number(0, 1), "CPU only: the share of the math that one thread does alone (2.9)"),

@@ -12,6 +12,7 @@ namespace fleetsim {
 namespace {
 
 const std::vector<std::string> kOverheadKeys = {"fixed", "per_sequence", "per_output_token"};
+const std::vector<std::string> kOverheadShareKeys = {"api_server"};
 const std::vector<std::string> kEngineKeys = {"chunked_prefill", "max_batched_tokens", "max_batch_size",
                                               "kv_admission", "kv_layout", "scheduler_steps"};
 
@@ -19,7 +20,9 @@ void read_overhead(YamlReader& reader, const YAML::Node& map, const std::string&
                    bool complete) {
   if (!reader.expect_map(map, path, "e.g. overhead: {fixed: 0.3ms, per_sequence: 2us, per_output_token: 0us}"))
     return;
-  reader.check_keys(map, path, kOverheadKeys);
+  std::vector<std::string> keys = kOverheadKeys;
+  keys.insert(keys.end(), kOverheadShareKeys.begin(), kOverheadShareKeys.end());
+  reader.check_keys(map, path, keys);
   double* targets[] = {&o.fixed_s, &o.per_sequence_s, &o.per_output_token_s};
   std::vector<std::string> missing;
   for (std::size_t i = 0; i < kOverheadKeys.size(); ++i) {
@@ -36,6 +39,10 @@ void read_overhead(YamlReader& reader, const YAML::Node& map, const std::string&
   if (!missing.empty())
     reader.error(map, path, fmt::format("missing required key{} {}", missing.size() > 1 ? "s" : "", quoted_list(missing)),
                  "state every term, 0s where the stack has none");
+  // Not a term but the share of them that an in-process API server adds: 0
+  // (the default) for a stack whose server runs in another process.
+  if (const YAML::Node n = YamlReader::get(map, "api_server"))
+    if (auto v = reader.number(n, child_path(path, "api_server"), in_range(0, 1, false, true))) o.api_server_share = *v;
 }
 
 }  // namespace
@@ -113,6 +120,11 @@ void refuse_multi_step_with_chunks(YamlReader& reader, const YAML::Node& map, co
                fmt::format("scheduler_steps {} needs chunked_prefill: false", scheduler_steps),
                "multi-step scheduling runs whole prompts between windows: set chunked_prefill: false, or "
                "scheduler_steps: 1");
+}
+
+const Choices<Frontend>& frontend_choices() {
+  static const Choices<Frontend> choices = {{"api_server", Frontend::api_server}, {"none", Frontend::none}};
+  return choices;
 }
 
 const Choices<KvLayout>& kv_layout_choices() {

@@ -16,6 +16,13 @@ namespace fleetsim {
 const Choices<std::string>& kv_admission_choices();
 const Choices<KvLayout>& kv_layout_choices();
 
+// How calls reach a pool's engine (`engine: {frontend: ...}`): through the
+// stack's API server, or straight from a harness in the engine's process
+// (vLLM's LLM class, trtllm-bench), which has no request path and none of
+// the API server's share of the step's host work.
+enum class Frontend { api_server, none };
+const Choices<Frontend>& frontend_choices();
+
 // Multi-step windows hold decode iterations only: a prompt chunk in every
 // iteration would need the scheduler in every iteration (vLLM 0.6 refuses
 // the pair too). Reports the pair of an `engine:` map, a pool's or a

@@ -32,6 +32,7 @@ std::string render_stack_table(const std::vector<ServingStack>& stacks) {
                                 {"fixed us"},
                                 {"per seq us"},
                                 {"per token us"},
+                                {"API server"},
                                 {"path ms"},
                                 {"path us/prompt token"},
                                 {"chunked", Align::left},
@@ -48,6 +49,7 @@ std::string render_stack_table(const std::vector<ServingStack>& stacks) {
   for (const ServingStack& s : stacks) {
     table.add_row({s.name, micros(s.overhead.fixed_s), micros(s.overhead.per_sequence_s),
                    micros(s.overhead.per_output_token_s),
+                   s.overhead.api_server_share > 0 ? fmt::format("{:g}", s.overhead.api_server_share) : "-",
                    s.request_path.priced() ? fmt::format("{:g}", s.request_path.fixed_s * 1e3) : "-",
                    s.request_path.priced() ? fmt::format("{:g}", s.request_path.per_prompt_token_s * 1e6) : "-",
                    s.chunked_prefill ? (*s.chunked_prefill ? "on" : "off") : "-", or_dash(s.max_batched_tokens),
@@ -71,6 +73,7 @@ Json stacks_json(const std::vector<ServingStack>& stacks) {
     j["overhead_fixed_s"] = s.overhead.fixed_s;
     j["overhead_per_sequence_s"] = s.overhead.per_sequence_s;
     j["overhead_per_output_token_s"] = s.overhead.per_output_token_s;
+    j["overhead_api_server_share"] = s.overhead.api_server_share;
     j["request_path_fixed_s"] = s.request_path.fixed_s;
     j["request_path_per_prompt_token_s"] = s.request_path.per_prompt_token_s;
     j["chunked_prefill"] = or_null(s.chunked_prefill);
