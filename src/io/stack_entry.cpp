@@ -11,8 +11,9 @@
 namespace fleetsim {
 namespace {
 
+// The three terms, each required in a new stack, and the optional share of them.
 const std::vector<std::string> kOverheadKeys = {"fixed", "per_sequence", "per_output_token"};
-const std::vector<std::string> kOverheadShareKeys = {"api_server"};
+const std::vector<std::string> kOverheadMapKeys = {"fixed", "per_sequence", "per_output_token", "api_server"};
 const std::vector<std::string> kEngineKeys = {"chunked_prefill", "max_batched_tokens", "max_batch_size",
                                               "kv_admission", "kv_layout", "scheduler_steps"};
 
@@ -20,9 +21,7 @@ void read_overhead(YamlReader& reader, const YAML::Node& map, const std::string&
                    bool complete) {
   if (!reader.expect_map(map, path, "e.g. overhead: {fixed: 0.3ms, per_sequence: 2us, per_output_token: 0us}"))
     return;
-  std::vector<std::string> keys = kOverheadKeys;
-  keys.insert(keys.end(), kOverheadShareKeys.begin(), kOverheadShareKeys.end());
-  reader.check_keys(map, path, keys);
+  reader.check_keys(map, path, kOverheadMapKeys);
   double* targets[] = {&o.fixed_s, &o.per_sequence_s, &o.per_output_token_s};
   std::vector<std::string> missing;
   for (std::size_t i = 0; i < kOverheadKeys.size(); ++i) {
