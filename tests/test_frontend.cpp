@@ -10,19 +10,14 @@
 
 #include "fleetsim/io/catalog.hpp"
 #include "fleetsim/io/scenario_loader.hpp"
-#include "support/cli_runner.hpp"
-#include "support/csv_records.hpp"
+#include "support/call_log.hpp"
 #include "support/fixtures.hpp"
 #include "support/scenario_text.hpp"
 
 using namespace fleetsim;
 using Catch::Matchers::Contains;
-using fleetsim::testing::csv_records;
+using fleetsim::testing::call_log_of;
 using fleetsim::testing::messages;
-using fleetsim::testing::read_file;
-using fleetsim::testing::run_fleetsim;
-using fleetsim::testing::temp_path;
-using fleetsim::testing::write_temp_file;
 
 namespace {
 
@@ -63,13 +58,8 @@ std::vector<FrontendCallTimes> run_vllm05(const std::string& name, const std::st
       frontend +
       "}}\nworkloads:\n  - name: chat\n    arrivals: {process: constant, rate: 0.05/s}\n    steps:\n"
       "      - llm: {model: llama-3.1-8b, prompt_tokens: 300, output_tokens: 20}\nsimulation: {sessions: 4, seed: 2}\n";
-  const std::string file = write_temp_file(name + ".yaml", scenario);
-  const std::string csv = temp_path(name + ".csv");
-  const auto r = run_fleetsim("run '" + file + "' --no-progress --calls '" + csv + "' -o '" + temp_path(name + ".json") + "'");
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
   std::vector<FrontendCallTimes> calls;
-  for (const auto& row : csv_records(read_file(csv))) {
+  for (const auto& row : call_log_of(name, scenario)) {
     const double issued = std::stod(row.at("issued_s")), scheduled = std::stod(row.at("scheduled_s"));
     const double first = std::stod(row.at("first_token_s")), finished = std::stod(row.at("finished_s"));
     calls.push_back({scheduled - issued, first - scheduled, finished - first});

@@ -12,8 +12,7 @@
 
 #include "fleetsim/core/continuous_batcher.hpp"
 #include "support/batcher_driver.hpp"
-#include "support/cli_runner.hpp"
-#include "support/csv_records.hpp"
+#include "support/call_log.hpp"
 #include "support/exact_server.hpp"
 
 using namespace fleetsim;
@@ -224,12 +223,7 @@ struct CallTimes {
   double first_token_s, scheduled_s;
 };
 std::vector<CallTimes> call_times(int steps) {
-  const std::string scenario = write_temp_file(fmt::format("multi-step-{}.yaml", steps), two_calls(steps));
-  const std::string csv = temp_path(fmt::format("multi-step-{}.csv", steps));
-  const auto r = run_fleetsim("run '" + scenario + "' --format json --no-progress --calls '" + csv + "'");
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  auto rows = csv_records(read_file(csv));
+  auto rows = call_log_of(fmt::format("multi-step-{}", steps), two_calls(steps));
   std::sort(rows.begin(), rows.end(),
             [](const auto& a, const auto& b) { return std::stod(a.at("issued_s")) < std::stod(b.at("issued_s")); });
   std::vector<CallTimes> times;

@@ -13,8 +13,7 @@
 #include "fleetsim/core/roofline_model.hpp"
 #include "fleetsim/io/catalog.hpp"
 #include "fleetsim/io/scenario_loader.hpp"
-#include "support/cli_runner.hpp"
-#include "support/csv_records.hpp"
+#include "support/call_log.hpp"
 #include "support/fixtures.hpp"
 #include "support/scenario_text.hpp"
 
@@ -161,14 +160,8 @@ std::string split_run(const std::string& engine, int sessions) {
 
 // Per call: its prefill (first token - scheduled) and its decode (finished - first token).
 std::vector<std::pair<double, double>> service_times(const std::string& name, const std::string& scenario_text) {
-  const std::string file = fleetsim::testing::write_temp_file(name + ".yaml", scenario_text);
-  const std::string csv = fleetsim::testing::temp_path(name + ".csv");
-  const auto r = fleetsim::testing::run_fleetsim("run '" + file + "' --no-progress --calls '" + csv + "' -o '" +
-                                                 fleetsim::testing::temp_path(name + ".json") + "'");
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
   std::vector<std::pair<double, double>> out;
-  for (const auto& row : fleetsim::testing::csv_records(fleetsim::testing::read_file(csv))) {
+  for (const auto& row : fleetsim::testing::call_log_of(name, scenario_text)) {
     const double scheduled = std::stod(row.at("scheduled_s")), first = std::stod(row.at("first_token_s"));
     out.emplace_back(first - scheduled, std::stod(row.at("finished_s")) - first);
   }

@@ -8,13 +8,11 @@
 #include <vector>
 
 #include "fleetsim/io/catalog.hpp"
+#include "support/call_log.hpp"
 #include "support/cli_runner.hpp"
-#include "support/csv_records.hpp"
 
-using fleetsim::testing::csv_records;
-using fleetsim::testing::read_file;
+using fleetsim::testing::call_log_of;
 using fleetsim::testing::run_fleetsim;
-using fleetsim::testing::temp_path;
 using fleetsim::testing::write_temp_file;
 
 namespace {
@@ -37,13 +35,8 @@ struct CallRow {
 };
 
 std::vector<CallRow> run_calls(const std::string& name, const std::string& pools) {
-  const std::string file = write_temp_file(name + ".yaml", path_scenario(pools));
-  const std::string csv = temp_path(name + ".csv");
-  const auto r = run_fleetsim("run '" + file + "' --no-progress --calls '" + csv + "' -o '" + temp_path(name + ".json") + "'");
-  INFO(r.err);
-  REQUIRE(r.exit_code == 0);
   std::vector<CallRow> rows;
-  for (const auto& row : csv_records(read_file(csv)))
+  for (const auto& row : call_log_of(name, path_scenario(pools)))
     rows.push_back({std::stod(row.at("issued_s")), std::stod(row.at("scheduled_s")), std::stod(row.at("first_token_s")),
                     std::stod(row.at("finished_s")), std::stod(row.at("ttft_s")), std::stol(row.at("prompt_tokens"))});
   return rows;

@@ -11,9 +11,14 @@
 namespace fleetsim {
 namespace {
 
-// The three terms, each required in a new stack, and the optional share of them.
+// The three terms, each required in a new stack; the map also takes the
+// optional share of them that an in-process API server adds.
 const std::vector<std::string> kOverheadKeys = {"fixed", "per_sequence", "per_output_token"};
-const std::vector<std::string> kOverheadMapKeys = {"fixed", "per_sequence", "per_output_token", "api_server"};
+const std::vector<std::string> kOverheadMapKeys = [] {
+  std::vector<std::string> keys = kOverheadKeys;
+  keys.push_back("api_server");
+  return keys;
+}();
 const std::vector<std::string> kEngineKeys = {"chunked_prefill", "max_batched_tokens", "max_batch_size",
                                               "kv_admission", "kv_layout", "scheduler_steps"};
 
