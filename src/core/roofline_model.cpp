@@ -97,10 +97,12 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   attention_flops_per_second_ = tp_ * attention_peak * share.compute_fraction * hardware_.compute_efficiency;
   bytes_per_second_ = tp_ * share.achieved_bandwidth_bps;
   overhead_ = engine.overhead.value_or(IterationOverhead{hardware_.iteration_overhead_s, 0.0, 0.0});
-  flops_per_token_ = 2.0 * model_.params_active;
+  flops_per_token_ = 2.0 * model_.body_params_active();
+  head_flops_per_row_ = 2.0 * model_.head_params();
   flops_per_pair_ = 4.0 * model_.layers * model_.attention_width();
   kv_bytes_per_token_ = model_.kv_bytes_per_token();
-  weight_bytes_ = model_.weight_bytes();
+  weight_bytes_ = model_.body_bytes_read(1.0);  // a dense model's body: all of it, whatever the tokens
+  head_bytes_ = model_.head_bytes();
   mixture_of_experts_ = model_.routed_expert_params() > 0.0;
   // A device without matrix units for the weights' type runs the stack's
   // dequantizing kernel, which widens a tile of weights in registers for a
@@ -158,14 +160,26 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
   const double tokens = s.tokens();
   const double linear_flops = flops_per_token_ * tokens;
   const double attention_flops = flops_per_pair_ * attention_pairs(s);
-  double weights = mixture_of_experts_ ? model_.weight_bytes_read(tokens) : weight_bytes_;
+  double weights = mixture_of_experts_ ? model_.body_bytes_read(tokens) : weight_bytes_;
   if (dequant_rows_ > 0.0 && tokens > dequant_rows_) weights *= std::ceil(tokens / dequant_rows_);
   const double kv = kv_bytes_per_token_ * kv_cells_moved(s);
-  c.flops = linear_flops + attention_flops;
-  c.bytes = weights + kv;
-  c.linear_compute_s = linear_flops / flops_per_second_;
-  c.linear_memory_s = weights / bytes_per_second_;
-  c.linear_s = linear_time(tokens, c.linear_compute_s, c.linear_memory_s);
+  const double body_compute_s = linear_flops / flops_per_second_;
+  const double body_memory_s = weights / bytes_per_second_;
+  c.linear_s = matrix_time(linear_memo_, tokens, body_compute_s, body_memory_s);
+  double head_flops = 0.0, head_weights = 0.0;
+  if (head_bytes_ > 0.0) {
+    // The head multiplies only the rows that sample a token (every decode
+    // sequence, each prompt's last chunk), and only then is it read.
+    const double rows = s.output_tokens();
+    head_flops = head_flops_per_row_ * rows;
+    head_weights = rows > 0.0 ? head_bytes_ : 0.0;
+    if (dequant_rows_ > 0.0 && rows > dequant_rows_) head_weights *= std::ceil(rows / dequant_rows_);
+    c.linear_s += matrix_time(head_memo_, rows, head_flops / flops_per_second_, head_weights / bytes_per_second_);
+  }
+  c.flops = linear_flops + head_flops + attention_flops;
+  c.bytes = weights + head_weights + kv;
+  c.linear_compute_s = body_compute_s + head_flops / flops_per_second_;
+  c.linear_memory_s = body_memory_s + head_weights / bytes_per_second_;
   c.attention_compute_s = attention_flops / attention_flops_per_second_;
   c.attention_memory_s = kv / bytes_per_second_;
   c.compute_s = c.linear_compute_s + c.attention_compute_s;
@@ -179,12 +193,13 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
   return c;
 }
 
-double RooflineModel::linear_time(double tokens, double compute_s, double memory_s) const {
-  const auto k = static_cast<std::size_t>(tokens);
-  if (!(tokens >= 0.0) || static_cast<double>(k) != tokens || k >= kLinearMemoTokens)
+double RooflineModel::matrix_time(std::vector<double>& memo, double rows, double compute_s,
+                                  double memory_s) const {
+  const auto k = static_cast<std::size_t>(rows);
+  if (!(rows >= 0.0) || static_cast<double>(k) != rows || k >= kLinearMemoTokens)
     return matmul_time(compute_s, memory_s, hardware_.matmul_knee);
-  if (k >= linear_memo_.size()) linear_memo_.resize(std::min(kLinearMemoTokens, std::max(2 * k, k + 64)), -1.0);
-  double& t = linear_memo_[k];
+  if (k >= memo.size()) memo.resize(std::min(kLinearMemoTokens, std::max(2 * k, k + 64)), -1.0);
+  double& t = memo[k];
   if (t < 0.0) t = matmul_time(compute_s, memory_s, hardware_.matmul_knee);
   return t;
 }

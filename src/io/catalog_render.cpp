@@ -189,6 +189,8 @@ Json model_json(const ModelSpec& m) {
   j["head_dim"] = m.head_dim;
   j["experts"] = m.experts;
   j["experts_per_token"] = m.experts_per_token;
+  j["vocab_size"] = m.vocab_size;
+  j["tied_embeddings"] = m.tied_embeddings;
   j["weight_dtype"] = to_string(m.weight_dtype);
   j["weight_format"] = m.weight_format;
   j["bits_per_weight"] = number_or_null(8.0 * m.bytes_per_weight());

@@ -20,7 +20,8 @@ const Choices<DataType>& data_type_choices() {
 std::vector<std::string> model_entry_keys() {
   return {"description",   "params_total",    "params_active", "layers",      "hidden_size",
           "attention_heads", "kv_heads",       "head_dim",      "weight_dtype", "weight_format",
-          "bits_per_weight", "experts",        "experts_per_token", "kv_dtype", "sources"};
+          "bits_per_weight", "experts",        "experts_per_token", "kv_dtype", "vocab_size",
+          "tied_embeddings", "sources"};
 }
 
 namespace {
@@ -62,6 +63,9 @@ void read_shape(YamlReader& reader, const YAML::Node& entry, const std::string& 
   read_int("head_dim", model.head_dim);
   read_int("experts", model.experts);
   read_int("experts_per_token", model.experts_per_token);
+  read_int("vocab_size", model.vocab_size);
+  if (const YAML::Node n = YamlReader::get(entry, "tied_embeddings"))
+    if (auto v = reader.boolean(n, child_path(path, "tied_embeddings"))) model.tied_embeddings = *v;
 }
 
 // How weights and KV cache are stored.
@@ -116,6 +120,19 @@ void check_relations(YamlReader& reader, const YAML::Node& entry, const std::str
       reader.error(at.IsDefined() ? at : entry, child_path(path, "params_active"),
                    "a mixture of experts needs params_active below params_total",
                    "params_active counts the weights one token uses: the shared part plus its experts");
+  }
+  // The embedding and the head are part of the shared weights: what is left
+  // for the layers must be positive.
+  if (model.vocab_size > 0 && model.params_total > 0 &&
+      model.params_total - model.routed_expert_params() - model.head_params() - model.lookup_params() <= 0) {
+    const YAML::Node at = YamlReader::get(entry, "vocab_size");
+    reader.error(at.IsDefined() ? at : entry, child_path(path, "vocab_size"),
+                 fmt::format("the embedding and output head ({:g} weights: vocab_size {} x hidden_size {}, {}) "
+                             "leave nothing of params_active ({:g}) for the layers",
+                             model.head_params() + model.lookup_params(), model.vocab_size, model.hidden_size,
+                             model.tied_embeddings ? "tied" : "twice, untied", model.params_active),
+                 "vocab_size is the config.json's vocab_size; tied_embeddings: true when the model shares "
+                 "one matrix between its input embedding and its output head (tie_word_embeddings)");
   }
   const bool heads_known = model.kv_heads > 0 && model.attention_heads > 0;
   if (heads_known && (model.kv_heads > model.attention_heads || model.attention_heads % model.kv_heads != 0)) {

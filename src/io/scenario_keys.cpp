@@ -122,6 +122,7 @@ KeyTable model_entry_table() {
     else if (key == "description" || key == "weight_format") t.keys.push_back(optional(key, text(), ""));
     else if (key == "sources") t.keys.push_back(optional(key, map_of(text()), ""));
     else if (key == "bits_per_weight") t.keys.push_back(optional(key, number(0, 64), ""));
+    else if (key == "tied_embeddings") t.keys.push_back(optional(key, boolean(), ""));
     else t.keys.push_back(optional(key, integer(1), ""));
   }
   return t;

@@ -25,6 +25,14 @@ struct ModelSpec {
   // by every iteration.
   int experts = 0;
   int experts_per_token = 0;
+  // Vocabulary: the input embedding table and the output head (the LM head)
+  // are each vocab_size x hidden_size weights, counted in params_total, once
+  // when the two are one tied matrix. Neither is a matrix every token
+  // multiplies: the embedding is a row lookup, and the head runs only for
+  // the tokens that sample (every decode token, the last of each prompt).
+  // 0: not given, and every weight counts as a matrix each token multiplies.
+  int vocab_size = 0;
+  bool tied_embeddings = false;
   // Storage: `weight_dtype` selects the matrix units (compute_type_for);
   // `bits_per_weight` is what a weight really occupies, block scales
   // included (GGUF Q4_0 = 4.5); 0 means the dtype's own width.
@@ -39,15 +47,29 @@ struct ModelSpec {
   }
   // Bytes the weights occupy in memory.
   double weight_bytes() const { return params_total * bytes_per_weight(); }
-  // Bytes of weights one iteration of `tokens` tokens streams. A dense model
-  // reads all of them. A mixture of experts reads its shared part and every
+  // Bytes of weights one iteration of `tokens` tokens streams, all of them
+  // sampling (a decode step): the body and the output head; the lookup
+  // table's few rows are not counted. A dense model's body is every weight
+  // but those two. A mixture of experts reads its shared part and every
   // expert that at least one token routes to: with uniform routing of k of E
   // experts per token, an expert is missed by all T tokens with probability
   // (1 - k/E)^T, so the expected routed share read is 1 - (1 - k/E)^T (one
   // token reads params_active; many read everything).
-  double weight_bytes_read(double tokens) const;
+  // body_bytes_read leaves the head out (an iteration that samples nothing).
+  double weight_bytes_read(double tokens) const { return body_bytes_read(tokens) + head_bytes(); }
+  double body_bytes_read(double tokens) const;
+  double head_bytes() const { return head_params() * bytes_per_weight(); }
   // The routed experts' share of params_total (0 for a dense model).
   double routed_expert_params() const;
+  // The output head's weights, vocab_size x hidden_size (0 when no
+  // vocabulary is given).
+  double head_params() const { return static_cast<double>(vocab_size) * hidden_size; }
+  // Weights only ever looked up by row: an untied input embedding table (a
+  // tied one is the head's matrix, read as such).
+  double lookup_params() const { return tied_embeddings ? 0.0 : head_params(); }
+  // Weights every token of an iteration multiplies: params_active less the
+  // head and the lookup table (params_active when no vocabulary is given).
+  double body_params_active() const { return params_active - head_params() - lookup_params(); }
   // K and V, every layer, every KV head: 2 * L * n_kv * d_head * bytes.
   double kv_bytes_per_token() const {
     return 2.0 * layers * kv_heads * head_dim * bytes_per_element(kv_dtype);

@@ -177,10 +177,12 @@ class RooflineModel {
   double attention_flops_per_second_;  // the same for the KV cache's compute type
   double bytes_per_second_;  // n * achieved bandwidth per device
   // Per-model constants of cost(), computed once: it runs for every plan.
-  double flops_per_token_;     // 2 * P_active
+  double flops_per_token_;     // 2 * P_body: the matrices every token multiplies
+  double head_flops_per_row_;  // 2 * V * d: the output head, per row that samples
   double flops_per_pair_;      // 4 * L * d_attn
   double kv_bytes_per_token_;
-  double weight_bytes_;         // all weights; a dense model reads them every iteration
+  double weight_bytes_;         // the body's weights; a dense model reads them every iteration
+  double head_bytes_;           // the output head's, read by every iteration that samples
   // Tokens per weight pass of a dequantizing kernel (EngineSettings::
   // dequant_kernel_rows) when the device cannot multiply the weights' type
   // itself and the model is dense; 0: the weights stream once per iteration.
@@ -201,9 +203,13 @@ class RooflineModel {
   // whole token count below kLinearMemoTokens and read back after (the same
   // double, so results are bit for bit those of computing it every time).
   // One model is shared by its pool's replicas on one simulation thread.
-  double linear_time(double tokens, double compute_s, double memory_s) const;
+  // The output head's matrix is a product of its own, over the rows that
+  // sample (ModelSpec::vocab_size): its time is memoized the same way, by
+  // rows, in a memo of its own.
+  double matrix_time(std::vector<double>& memo, double rows, double compute_s, double memory_s) const;
   static constexpr std::size_t kLinearMemoTokens = 1u << 16;
   mutable std::vector<double> linear_memo_;  // by tokens; < 0: not computed yet
+  mutable std::vector<double> head_memo_;    // by sampling rows; < 0: not computed yet
 };
 
 // KV-cache capacity of one replica, in tokens and in paged blocks:
