@@ -193,8 +193,8 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
   return c;
 }
 
-double RooflineModel::matrix_time(std::vector<double>& memo, double rows, double compute_s,
-                                  double memory_s) const {
+double RooflineModel::matrix_time_miss(std::vector<double>& memo, double rows, double compute_s,
+                                       double memory_s) const {
   const auto k = static_cast<std::size_t>(rows);
   if (!(rows >= 0.0) || static_cast<double>(k) != rows || k >= kLinearMemoTokens)
     return matmul_time(compute_s, memory_s, hardware_.matmul_knee);

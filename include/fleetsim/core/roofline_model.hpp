@@ -206,7 +206,15 @@ class RooflineModel {
   // The output head's matrix is a product of its own, over the rows that
   // sample (ModelSpec::vocab_size): its time is memoized the same way, by
   // rows, in a memo of its own.
-  double matrix_time(std::vector<double>& memo, double rows, double compute_s, double memory_s) const;
+  // The hit is inline: two lookups per iteration cost a call each otherwise.
+  double matrix_time(std::vector<double>& memo, double rows, double compute_s, double memory_s) const {
+    if (rows >= 0.0 && rows < static_cast<double>(memo.size())) {
+      const auto k = static_cast<std::size_t>(rows);
+      if (static_cast<double>(k) == rows && memo[k] >= 0.0) return memo[k];
+    }
+    return matrix_time_miss(memo, rows, compute_s, memory_s);
+  }
+  double matrix_time_miss(std::vector<double>& memo, double rows, double compute_s, double memory_s) const;
   static constexpr std::size_t kLinearMemoTokens = 1u << 16;
   mutable std::vector<double> linear_memo_;  // by tokens; < 0: not computed yet
   mutable std::vector<double> head_memo_;    // by sampling rows; < 0: not computed yet
