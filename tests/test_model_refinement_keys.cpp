@@ -14,18 +14,7 @@ using Catch::Matchers::Contains;
 using fleetsim::testing::catalog;
 using fleetsim::testing::messages;
 
-namespace {
-
-std::string keys_scenario(const std::string& model_keys, const std::string& pool_hardware = "cpu",
-                     const std::string& engine = "{}", const std::string& hardware = "") {
-  return "name: keys\n" + hardware + "models:\n  m:\n    catalog: llama-3.1-8b\n" + model_keys +
-         "fleet:\n  pools:\n    - {name: p, hardware: " + pool_hardware +
-         ", count: 1, models: [m], engine: " + engine +
-         "}\nworkloads:\n  - name: w\n    arrivals: {rate: 1/s}\n    steps: [{llm: {model: m, output_tokens: 4}}]\n"
-         "simulation: {duration: 1h}\n";
-}
-
-}  // namespace
+using fleetsim::testing::keys_scenario;
 
 TEST_CASE("weight_format sets the data type and the real bits per weight", "[loader][formats]") {
   const LoadResult r = load_scenario_text(keys_scenario("    weight_format: q4_k_m\n"), "f.yaml", catalog());

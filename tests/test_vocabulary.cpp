@@ -13,6 +13,7 @@
 
 using namespace fleetsim;
 using Catch::Matchers::Contains;
+using fleetsim::testing::keys_scenario;
 using fleetsim::testing::messages;
 
 namespace {
@@ -44,12 +45,6 @@ IterationShape prompt_chunk(double tokens, bool samples) {
   return s;
 }
 
-std::string vocabulary_scenario(const std::string& model_keys) {
-  return "name: vocabulary\nmodels:\n  m:\n    catalog: llama-3.1-8b\n" + model_keys +
-         "fleet:\n  pools:\n    - {name: p, hardware: gpu, count: 1, models: [m]}\n"
-         "workloads:\n  - name: w\n    arrivals: {rate: 1/s}\n    steps: [{llm: {model: m, output_tokens: 4}}]\n"
-         "simulation: {duration: 1h}\n";
-}
 
 }  // namespace
 
@@ -142,19 +137,19 @@ TEST_CASE("A mixture of experts takes the embedding and head out of its shared w
 TEST_CASE("vocab_size and tied_embeddings are read, and checked against the weights", "[loader][vocabulary]") {
   const auto& cat = fleetsim::testing::catalog();
   const LoadResult r =
-      load_scenario_text(vocabulary_scenario("    vocab_size: 128256\n    tied_embeddings: true\n"), "v.yaml", cat);
+      load_scenario_text(keys_scenario("    vocab_size: 128256\n    tied_embeddings: true\n", "gpu"), "v.yaml", cat);
   INFO(messages(r));
   REQUIRE(r.ok());
   CHECK(r.scenario->models.at(0).vocab_size == 128256);
   CHECK(r.scenario->models.at(0).tied_embeddings);
 
   // 4e6 x 4,096 x 2 = 32.8e9 weights: more than the model has.
-  const LoadResult big = load_scenario_text(vocabulary_scenario("    vocab_size: 4000000\n"), "v.yaml", cat);
+  const LoadResult big = load_scenario_text(keys_scenario("    vocab_size: 4000000\n", "gpu"), "v.yaml", cat);
   REQUIRE_FALSE(big.ok());
   CHECK_THAT(messages(big), Contains("v.yaml:5:17"));
   CHECK_THAT(messages(big), Contains("leave nothing of params_active"));
 
-  const LoadResult word = load_scenario_text(vocabulary_scenario("    tied_embeddings: maybe\n"), "v.yaml", cat);
+  const LoadResult word = load_scenario_text(keys_scenario("    tied_embeddings: maybe\n", "gpu"), "v.yaml", cat);
   REQUIRE_FALSE(word.ok());
   CHECK_THAT(messages(word), Contains("tied_embeddings"));
 }

@@ -13,11 +13,9 @@ double ModelSpec::routed_expert_params() const {
 }
 
 double ModelSpec::body_bytes_read(double tokens) const {
-  // The head and the lookup table are part of the shared weights.
-  const double outside_body = head_params() + lookup_params();
   const double routed = routed_expert_params();
-  if (routed <= 0.0) return (params_total - outside_body) * bytes_per_weight();
-  const double shared = params_total - routed - outside_body;
+  const double shared = shared_body_params();
+  if (routed <= 0.0) return shared * bytes_per_weight();
   const double missed = std::pow(1.0 - static_cast<double>(experts_per_token) / experts, std::max(tokens, 1.0));
   return (shared + routed * (1.0 - missed)) * bytes_per_weight();
 }

@@ -101,7 +101,7 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   head_flops_per_row_ = 2.0 * model_.head_params();
   flops_per_pair_ = 4.0 * model_.layers * model_.attention_width();
   kv_bytes_per_token_ = model_.kv_bytes_per_token();
-  weight_bytes_ = model_.body_bytes_read(1.0);  // a dense model's body: all of it, whatever the tokens
+  body_bytes_ = model_.body_bytes_read(1.0);  // a dense model's body: all of it, whatever the tokens
   head_bytes_ = model_.head_bytes();
   mixture_of_experts_ = model_.routed_expert_params() > 0.0;
   // A device without matrix units for the weights' type runs the stack's
@@ -160,7 +160,7 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
   const double tokens = s.tokens();
   const double linear_flops = flops_per_token_ * tokens;
   const double attention_flops = flops_per_pair_ * attention_pairs(s);
-  double weights = mixture_of_experts_ ? model_.body_bytes_read(tokens) : weight_bytes_;
+  double weights = mixture_of_experts_ ? model_.body_bytes_read(tokens) : body_bytes_;
   if (dequant_rows_ > 0.0 && tokens > dequant_rows_) weights *= std::ceil(tokens / dequant_rows_);
   const double kv = kv_bytes_per_token_ * kv_cells_moved(s);
   const double body_compute_s = linear_flops / flops_per_second_;

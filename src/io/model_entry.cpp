@@ -123,8 +123,7 @@ void check_relations(YamlReader& reader, const YAML::Node& entry, const std::str
   }
   // The embedding and the head are part of the shared weights: what is left
   // for the layers must be positive.
-  if (model.vocab_size > 0 && model.params_total > 0 &&
-      model.params_total - model.routed_expert_params() - model.head_params() - model.lookup_params() <= 0) {
+  if (model.vocab_size > 0 && model.params_total > 0 && model.shared_body_params() <= 0) {
     const YAML::Node at = YamlReader::get(entry, "vocab_size");
     reader.error(at.IsDefined() ? at : entry, child_path(path, "vocab_size"),
                  fmt::format("the embedding and output head ({:g} weights: vocab_size {} x hidden_size {}, {}) "

@@ -39,6 +39,19 @@ inline std::string messages(const std::vector<Diagnostic>& diagnostics) {
   return text;
 }
 
+// A scenario whose one model is the catalog's llama-3.1-8b with
+// `model_keys` (each line indented four spaces) laid over it, served by one
+// pool of `pool_hardware`; `hardware` is a hardware section placed before
+// the models. The model's first own key is on line 5 when `hardware` is empty.
+inline std::string keys_scenario(const std::string& model_keys, const std::string& pool_hardware = "cpu",
+                                 const std::string& engine = "{}", const std::string& hardware = "") {
+  return "name: keys\n" + hardware + "models:\n  m:\n    catalog: llama-3.1-8b\n" + model_keys +
+         "fleet:\n  pools:\n    - {name: p, hardware: " + pool_hardware +
+         ", count: 1, models: [m], engine: " + engine +
+         "}\nworkloads:\n  - name: w\n    arrivals: {rate: 1/s}\n    steps: [{llm: {model: m, output_tokens: 4}}]\n"
+         "simulation: {duration: 1h}\n";
+}
+
 // The one error the scenario has: its place, message and hint.
 inline void check_error(const std::string& text, const std::string& expected_prefix, const std::string& hint) {
   const LoadResult r = load_test_yaml(text);

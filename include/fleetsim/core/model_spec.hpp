@@ -67,6 +67,9 @@ struct ModelSpec {
   // Weights only ever looked up by row: an untied input embedding table (a
   // tied one is the head's matrix, read as such).
   double lookup_params() const { return tied_embeddings ? 0.0 : head_params(); }
+  // Weights every iteration reads besides the head and the routed experts:
+  // params_total less those and the lookup table (the layers' shared part).
+  double shared_body_params() const { return params_total - routed_expert_params() - head_params() - lookup_params(); }
   // Weights every token of an iteration multiplies: params_active less the
   // head and the lookup table (params_active when no vocabulary is given).
   double body_params_active() const { return params_active - head_params() - lookup_params(); }

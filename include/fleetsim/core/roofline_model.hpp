@@ -181,7 +181,7 @@ class RooflineModel {
   double head_flops_per_row_;  // 2 * V * d: the output head, per row that samples
   double flops_per_pair_;      // 4 * L * d_attn
   double kv_bytes_per_token_;
-  double weight_bytes_;         // the body's weights; a dense model reads them every iteration
+  double body_bytes_;         // the body's weights; a dense model reads them every iteration
   double head_bytes_;           // the output head's, read by every iteration that samples
   // Tokens per weight pass of a dequantizing kernel (EngineSettings::
   // dequant_kernel_rows) when the device cannot multiply the weights' type
