@@ -1,6 +1,7 @@
 // The vocabulary's two matrices (docs/performance-model.md section 2): the
 // input embedding is a lookup and the output head runs only for the rows that
-// sample, each term checked against a hand computation.
+// sample, each term checked against a hand computation; a quantized
+// checkpoint keeps the two in 16 bits (ModelSpec::vocab_dtype).
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -8,6 +9,7 @@
 #include "fleetsim/core/roofline_model.hpp"
 #include "fleetsim/io/catalog.hpp"
 #include "fleetsim/io/scenario_loader.hpp"
+#include "fleetsim/io/weight_format.hpp"
 #include "support/fixtures.hpp"
 #include "support/scenario_text.hpp"
 
@@ -170,5 +172,110 @@ TEST_CASE("The built-in models give their vocabularies", "[catalog][vocabulary]"
     INFO(m.name);
     CHECK(m.sources.count("vocab_size") == 1);
     CHECK(m.body_params_active() > 0.8 * m.params_active);
+  }
+}
+
+TEST_CASE("An FP8 checkpoint's 16-bit embedding and head: memory, the head's reads and its rate", "[roofline][vocabulary]") {
+  ModelSpec m = llama_8b_with_vocabulary();
+  m.weight_dtype = DataType::fp8;
+  m.vocab_dtype = DataType::bf16;
+  const double layers = 8.03e9 - 2 * kHead8b;  // 6.979e9 at one byte
+  CHECK(m.vocab_bytes_per_weight() == 2.0);
+  CHECK(m.weight_bytes() == Approx(layers * 1 + 2 * kHead8b * 2));  // 9.08e9, not 8.03e9
+  CHECK(m.head_bytes() == Approx(kHead8b * 2));
+  CHECK(m.weight_bytes_read(1) == Approx(layers * 1 + kHead8b * 2));  // the lookup table is not read
+
+  RooflineModel model(m, plain_roofline_gpu(), EngineSettings{});
+  IterationShape decode;
+  decode.decode_seqs = 64;
+  const IterationCost c = model.cost(decode);
+  // The layers on the fp8 units (1,979 TFLOPS), the head on the bf16 ones (989).
+  CHECK(c.linear_compute_s == Approx(2 * layers * 64 / (1979e12 * 0.6) + 2 * kHead8b * 64 / (989e12 * 0.6)));
+  CHECK(c.linear_memory_s == Approx((layers + 2 * kHead8b) / (3.35e12 * 0.8)));
+  const double layers_s = std::max(2 * layers * 64 / (1979e12 * 0.6), layers / (3.35e12 * 0.8));
+  const double head_s = std::max(2 * kHead8b * 64 / (989e12 * 0.6), 2 * kHead8b / (3.35e12 * 0.8));
+  CHECK(c.linear_s == Approx(layers_s + head_s));
+
+  // The KV cache gets what the wider matrices leave: 80 GB x 0.9 - 1 GB of
+  // activations - 9.08e9 of weights.
+  EngineSettings engine;
+  engine.memory_fraction = 0.9;
+  engine.activation_reserve_bytes = 1e9;
+  const KvCapacity k = kv_capacity(m, plain_roofline_gpu(), engine);
+  CHECK(k.weight_bytes == Approx(layers + 4 * kHead8b));
+  CHECK(k.kv_bytes == Approx(80e9 * 0.9 - 1e9 - (layers + 4 * kHead8b)));
+
+  // Tied (one matrix): counted once, at 16 bits.
+  ModelSpec tied = m;
+  tied.tied_embeddings = true;
+  CHECK(tied.weight_bytes() == Approx((8.03e9 - kHead8b) * 1 + kHead8b * 2));
+}
+
+TEST_CASE("A 16-bit head on a device without the layers' units streams once, not once per kernel tile", "[roofline][vocabulary]") {
+  // An A100-like device: bf16 matrix units, none for fp8. The layers' FP8
+  // weights go through the dequantizing kernel (64 rows a pass); the bf16
+  // head runs on the bf16 units in one pass.
+  HardwareSpec a100 = plain_roofline_gpu();
+  a100.peak_flops.erase(DataType::fp8);
+  ModelSpec m = llama_8b_with_vocabulary();
+  m.weight_dtype = DataType::fp8;
+  m.vocab_dtype = DataType::bf16;
+  EngineSettings engine;
+  engine.dequant_kernel_rows = 64;
+  RooflineModel model(m, a100, engine);
+  IterationShape decode;
+  decode.decode_seqs = 128;
+  const double layers = 8.03e9 - 2 * kHead8b;
+  CHECK(model.cost(decode).bytes == Approx(layers * 1 * 2 + kHead8b * 2 + 128 * fleetsim::testing::kKvBytesPerToken));
+
+  // Without vocab_dtype the head is an fp8 matrix like the layers: two passes too.
+  m.vocab_dtype.reset();
+  RooflineModel same_type(m, a100, engine);
+  CHECK(same_type.cost(decode).bytes == Approx((layers + kHead8b) * 1 * 2 + 128 * fleetsim::testing::kKvBytesPerToken));
+}
+
+TEST_CASE("vocab_dtype comes with a weight format, is reset by weight_dtype, and can be given", "[loader][vocabulary]") {
+  const auto& cat = fleetsim::testing::catalog();
+  auto vocab_of = [&](const std::string& keys) {
+    // The test catalog's llama-3.1-8b gives no vocabulary of its own.
+    const LoadResult r = load_scenario_text(keys_scenario("    vocab_size: 128256\n" + keys, "gpu"), "v.yaml", cat);
+    INFO(messages(r));
+    REQUIRE(r.ok());
+    return r.scenario->models.at(0).vocab_dtype;
+  };
+  CHECK(vocab_of("    weight_format: fp8\n") == DataType::bf16);
+  CHECK(vocab_of("    weight_format: int4_awq\n") == DataType::fp16);
+  CHECK(vocab_of("    weight_format: nvfp4\n") == DataType::bf16);
+  CHECK_FALSE(vocab_of("    weight_format: q4_k_m\n").has_value());  // a GGUF file's average holds its head
+  CHECK_FALSE(vocab_of("    weight_dtype: fp8\n").has_value());
+  CHECK(vocab_of("    weight_format: fp8\n    vocab_dtype: fp8\n") == DataType::fp8);
+  CHECK(vocab_of("    weight_dtype: int8\n    vocab_dtype: bf16\n") == DataType::bf16);
+
+  // Without a vocabulary there is nothing to give a type to.
+  const std::string toy =
+      "name: keys\nmodels:\n  m:\n    params_total: 1e9\n    layers: 8\n    hidden_size: 1024\n"
+      "    attention_heads: 8\n    kv_heads: 8\n    head_dim: 128\n    vocab_dtype: bf16\n"
+      "fleet:\n  pools:\n    - {name: p, hardware: gpu, count: 1, models: [m]}\n"
+      "workloads:\n  - name: w\n    arrivals: {rate: 1/s}\n    steps: [{llm: {model: m, output_tokens: 4}}]\n"
+      "simulation: {duration: 1h}\n";
+  const LoadResult none = load_scenario_text(toy, "v.yaml", cat);
+  REQUIRE_FALSE(none.ok());
+  CHECK_THAT(messages(none), Contains("v.yaml:10:18"));
+  CHECK_THAT(messages(none), Contains("vocab_dtype needs the model's vocab_size"));
+
+  const LoadResult word = load_scenario_text(keys_scenario("    vocab_dtype: fp12\n", "gpu"), "v.yaml", cat);
+  REQUIRE_FALSE(word.ok());
+  CHECK_THAT(messages(word), Contains("vocab_dtype"));
+}
+
+TEST_CASE("The built-in formats say which keep a 16-bit embedding and head", "[catalog][vocabulary]") {
+  for (const WeightFormat& f : builtin_weight_formats()) {
+    INFO(f.name);
+    const bool layers_only_quantizer = f.name == "fp8" || f.name == "int4_awq" || f.name == "nvfp4";
+    CHECK(f.vocab_dtype.has_value() == layers_only_quantizer);
+    if (f.vocab_dtype) {
+      CHECK(bytes_per_element(*f.vocab_dtype) == 2.0);
+      CHECK(f.sources.count("vocab_dtype") == 1);
+    }
   }
 }

@@ -12,6 +12,12 @@ double ModelSpec::routed_expert_params() const {
   return std::min(params_total, (params_total - params_active) * e / (e - k));
 }
 
+double ModelSpec::weight_bytes() const {
+  if (!vocab_dtype) return params_total * bytes_per_weight();
+  const double vocabulary = head_params() + lookup_params();
+  return (params_total - vocabulary) * bytes_per_weight() + vocabulary * vocab_bytes_per_weight();
+}
+
 double ModelSpec::body_bytes_read(double tokens) const {
   const double routed = routed_expert_params();
   const double shared = shared_body_params();

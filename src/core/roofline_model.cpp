@@ -112,6 +112,20 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   if (engine.dequant_kernel_rows > 0 && !mixture_of_experts_ &&
       !hardware_.has_matrix_units_for(compute_type_for(model_.weight_dtype)))
     dequant_rows_ = engine.dequant_kernel_rows;
+  // An output head kept wider than the layers (ModelSpec::vocab_dtype) runs
+  // as a plain matrix of its own type: that type's peak, no weight format's
+  // kernel, and a dequantizing pass only where the device lacks its units.
+  head_flops_per_second_ = flops_per_second_;
+  head_dequant_rows_ = dequant_rows_;
+  if (model_.vocab_dtype) {
+    const DataType head_type = compute_type_for(*model_.vocab_dtype);
+    head_flops_per_second_ = tp_ * hardware_.peak_flops_for(head_type).value_or(peak_flops_) *
+                             share.compute_fraction * hardware_.compute_efficiency;
+    head_dequant_rows_ = engine.dequant_kernel_rows > 0 && !mixture_of_experts_ &&
+                                 !hardware_.has_matrix_units_for(head_type)
+                             ? engine.dequant_kernel_rows
+                             : 0.0;
+  }
   unified_kv_ = engine.kv_layout == KvLayout::unified;
   if (engine.kv_layout == KvLayout::slots)
     slot_cells_ = static_cast<double>(engine.max_batch_size) * static_cast<double>(engine.kv_slot_tokens);
@@ -173,12 +187,12 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
     const double rows = s.output_tokens();
     head_flops = head_flops_per_row_ * rows;
     head_weights = rows > 0.0 ? head_bytes_ : 0.0;
-    if (dequant_rows_ > 0.0 && rows > dequant_rows_) head_weights *= std::ceil(rows / dequant_rows_);
-    c.linear_s += matrix_time(head_memo_, rows, head_flops / flops_per_second_, head_weights / bytes_per_second_);
+    if (head_dequant_rows_ > 0.0 && rows > head_dequant_rows_) head_weights *= std::ceil(rows / head_dequant_rows_);
+    c.linear_s += matrix_time(head_memo_, rows, head_flops / head_flops_per_second_, head_weights / bytes_per_second_);
   }
   c.flops = linear_flops + head_flops + attention_flops;
   c.bytes = weights + head_weights + kv;
-  c.linear_compute_s = body_compute_s + head_flops / flops_per_second_;
+  c.linear_compute_s = body_compute_s + head_flops / head_flops_per_second_;
   c.linear_memory_s = body_memory_s + head_weights / bytes_per_second_;
   c.attention_compute_s = attention_flops / attention_flops_per_second_;
   c.attention_memory_s = kv / bytes_per_second_;

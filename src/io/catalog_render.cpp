@@ -194,6 +194,7 @@ Json model_json(const ModelSpec& m) {
   j["weight_dtype"] = to_string(m.weight_dtype);
   j["weight_format"] = m.weight_format;
   j["bits_per_weight"] = number_or_null(8.0 * m.bytes_per_weight());
+  j["vocab_dtype"] = m.vocab_dtype ? Json(to_string(*m.vocab_dtype)) : Json();
   j["kv_dtype"] = to_string(m.kv_dtype);
   j["weight_bytes"] = number_or_null(m.weight_bytes());
   j["kv_bytes_per_token"] = number_or_null(m.kv_bytes_per_token());
@@ -210,9 +211,14 @@ std::string render_catalog_table(const Catalog& catalog, const std::vector<Weigh
   out += catalog.models().empty() ? "  (none)\n" : model_table(catalog);
   if (!formats.empty()) {
     out += "\nWeight formats (weight_format:)\n";
-    text::TextTable table({{"format", Align::left}, {"dtype", Align::left}, {"bits/weight"}, {"description", Align::left}});
+    text::TextTable table({{"format", Align::left},
+                           {"dtype", Align::left},
+                           {"bits/weight"},
+                           {"embedding, head", Align::left},
+                           {"description", Align::left}});
     for (const WeightFormat& f : formats)
-      table.add_row({f.name, std::string(to_string(f.dtype)), text::sig(f.bits_per_weight, 4), f.description});
+      table.add_row({f.name, std::string(to_string(f.dtype)), text::sig(f.bits_per_weight, 4),
+                     f.vocab_dtype ? std::string(to_string(*f.vocab_dtype)) : "as layers", f.description});
     out += table.render("  ");
   }
   if (!catalog.stacks().empty())
@@ -241,6 +247,7 @@ std::string render_catalog_json(const Catalog& catalog, const std::vector<Weight
     fj["description"] = f.description;
     fj["dtype"] = to_string(f.dtype);
     fj["bits_per_weight"] = f.bits_per_weight;
+    fj["vocab_dtype"] = f.vocab_dtype ? Json(to_string(*f.vocab_dtype)) : Json();
     fj["sources"] = f.sources;
     format_list.push_back(std::move(fj));
   }

@@ -21,7 +21,7 @@ std::vector<std::string> model_entry_keys() {
   return {"description",   "params_total",    "params_active", "layers",      "hidden_size",
           "attention_heads", "kv_heads",       "head_dim",      "weight_dtype", "weight_format",
           "bits_per_weight", "experts",        "experts_per_token", "kv_dtype", "vocab_size",
-          "tied_embeddings", "sources"};
+          "tied_embeddings", "vocab_dtype", "sources"};
 }
 
 namespace {
@@ -83,14 +83,19 @@ void read_storage(YamlReader& reader, const YAML::Node& entry, const std::string
       model.weight_format = format->name;
       model.weight_dtype = format->dtype;
       model.bits_per_weight = format->bits_per_weight;
+      model.vocab_dtype = format->vocab_dtype;
     }
   } else if (dtype_node.IsDefined()) {
     if (auto v = reader.choice(dtype_node, child_path(path, "weight_dtype"), data_type_choices(), "data type")) {
       model.weight_dtype = *v;
       model.weight_format.clear();
       model.bits_per_weight = 0.0;
+      model.vocab_dtype.reset();
     }
   }
+  if (const YAML::Node n = YamlReader::get(entry, "vocab_dtype"))
+    if (auto v = reader.choice(n, child_path(path, "vocab_dtype"), data_type_choices(), "data type"))
+      model.vocab_dtype = *v;
   if (const YAML::Node n = YamlReader::get(entry, "bits_per_weight"))
     if (auto v = reader.number(n, child_path(path, "bits_per_weight"), in_range(1, 32, true, true)))
       model.bits_per_weight = *v;
@@ -133,6 +138,11 @@ void check_relations(YamlReader& reader, const YAML::Node& entry, const std::str
                  "vocab_size is the config.json's vocab_size; tied_embeddings: true when the model shares "
                  "one matrix between its input embedding and its output head (tie_word_embeddings)");
   }
+  // A type for the vocabulary's matrices needs them to be there.
+  if (const YAML::Node at = YamlReader::get(entry, "vocab_dtype"); at.IsDefined() && model.vocab_size <= 0)
+    reader.error(at, child_path(path, "vocab_dtype"), "vocab_dtype needs the model's vocab_size",
+                 "vocab_dtype is the type of the embedding table and the output head, vocab_size x hidden_size "
+                 "weights each; give vocab_size (config.json's) too");
   const bool heads_known = model.kv_heads > 0 && model.attention_heads > 0;
   if (heads_known && (model.kv_heads > model.attention_heads || model.attention_heads % model.kv_heads != 0)) {
     const YAML::Node at = YamlReader::get(entry, "kv_heads");

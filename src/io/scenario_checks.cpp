@@ -34,6 +34,7 @@ MemoryFit memory_fit(const ModelSpec& m, const HardwareSpec& hw, const EngineSet
   if (weight_dtype) {
     model.weight_dtype = *weight_dtype;
     model.bits_per_weight = 0.0;
+    model.vocab_dtype.reset();  // as the hint's `weight_dtype:` key resets it
   }
   EngineSettings engine = e;
   engine.tensor_parallel = tp;

@@ -116,7 +116,7 @@ KeyTable model_entry_table() {
   KeyTable t{"model_entry", "A model (docs/scenario-format.md \"models\"); with `catalog: NAME` only the keys given change",
              {optional("catalog", kName, "the catalog entry this one starts from")}};
   for (const std::string& key : model_entry_keys()) {
-    if (key == "weight_dtype" || key == "kv_dtype")
+    if (key == "weight_dtype" || key == "kv_dtype" || key == "vocab_dtype")
       t.keys.push_back(optional(key, words(choice_words(data_type_choices())), ""));
     else if (key == "params_total" || key == "params_active") t.keys.push_back(optional(key, shape::count(), ""));
     else if (key == "description" || key == "weight_format") t.keys.push_back(optional(key, text(), ""));

@@ -26,7 +26,7 @@ std::vector<WeightFormat> read_formats(const std::string& text, const std::strin
     const std::string path = child_path("formats", it->first.Scalar());
     const YAML::Node entry = it->second;
     if (!reader.expect_map(entry, path)) continue;
-    reader.check_keys(entry, path, {"description", "dtype", "bits_per_weight", "sources"});
+    reader.check_keys(entry, path, {"description", "dtype", "bits_per_weight", "vocab_dtype", "sources"});
     WeightFormat f;
     f.name = it->first.Scalar();
     if (const YAML::Node n = YamlReader::get(entry, "description"))
@@ -36,6 +36,9 @@ std::vector<WeightFormat> read_formats(const std::string& text, const std::strin
     if (const YAML::Node n = reader.require(entry, path, "bits_per_weight"))
       if (auto v = reader.number(n, child_path(path, "bits_per_weight"), in_range(1, 32)))
         f.bits_per_weight = *v;
+    if (const YAML::Node n = YamlReader::get(entry, "vocab_dtype"))
+      if (auto v = reader.choice(n, child_path(path, "vocab_dtype"), data_type_choices(), "data type"))
+        f.vocab_dtype = *v;
     if (const YAML::Node n = YamlReader::get(entry, "sources"))
       if (auto sources = reader.text_map(n, child_path(path, "sources")))
         for (auto& [field, citation] : *sources) f.sources[field] = citation;

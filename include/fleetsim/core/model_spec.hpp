@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 
 #include "fleetsim/core/precision.hpp"
@@ -39,14 +40,27 @@ struct ModelSpec {
   DataType weight_dtype = DataType::bf16;
   double bits_per_weight = 0.0;
   std::string weight_format;  // the format's catalog name, when one was named
+  // The embedding table's and the output head's type, when a quantized
+  // checkpoint keeps them wider than its layers (FP8, AWQ and NVFP4
+  // checkpoints keep both in 16 bits: their quantizers convert only the
+  // layers' linear modules). Unset: the layers' width, bits_per_weight
+  // included (a GGUF file's average already holds its output tensor's type).
+  std::optional<DataType> vocab_dtype;
   DataType kv_dtype = DataType::bf16;
   std::map<std::string, std::string> sources;  // field name -> public source
 
   double bytes_per_weight() const {
     return bits_per_weight > 0.0 ? bits_per_weight / 8.0 : bytes_per_element(weight_dtype);
   }
-  // Bytes the weights occupy in memory.
-  double weight_bytes() const { return params_total * bytes_per_weight(); }
+  // What one weight of the embedding table or the output head occupies.
+  double vocab_bytes_per_weight() const {
+    return vocab_dtype ? bytes_per_element(*vocab_dtype) : bytes_per_weight();
+  }
+  // The type the output head's matrix product runs in.
+  DataType head_dtype() const { return vocab_dtype.value_or(weight_dtype); }
+  // Bytes the weights occupy in memory: the layers at bytes_per_weight, the
+  // embedding and the head at vocab_bytes_per_weight.
+  double weight_bytes() const;
   // Bytes of weights one iteration of `tokens` tokens streams, all of them
   // sampling (a decode step): the body and the output head; the lookup
   // table's few rows are not counted. A dense model's body is every weight
@@ -58,7 +72,7 @@ struct ModelSpec {
   // body_bytes_read leaves the head out (an iteration that samples nothing).
   double weight_bytes_read(double tokens) const { return body_bytes_read(tokens) + head_bytes(); }
   double body_bytes_read(double tokens) const;
-  double head_bytes() const { return head_params() * bytes_per_weight(); }
+  double head_bytes() const { return head_params() * vocab_bytes_per_weight(); }
   // The routed experts' share of params_total (0 for a dense model).
   double routed_expert_params() const;
   // The output head's weights, vocab_size x hidden_size (0 when no

@@ -175,6 +175,7 @@ class RooflineModel {
   double peak_flops_;        // per device, for the model's compute type
   double flops_per_second_;  // n * peak * eff_c
   double attention_flops_per_second_;  // the same for the KV cache's compute type
+  double head_flops_per_second_;       // the same for the output head's (ModelSpec::head_dtype)
   double bytes_per_second_;  // n * achieved bandwidth per device
   // Per-model constants of cost(), computed once: it runs for every plan.
   double flops_per_token_;     // 2 * P_body: the matrices every token multiplies
@@ -187,6 +188,7 @@ class RooflineModel {
   // dequant_kernel_rows) when the device cannot multiply the weights' type
   // itself and the model is dense; 0: the weights stream once per iteration.
   double dequant_rows_ = 0.0;
+  double head_dequant_rows_ = 0.0;  // the same for the output head, in its own type
   bool mixture_of_experts_;    // reads depend on the tokens routed (ModelSpec::weight_bytes_read)
   bool unified_kv_;            // KvLayout::unified: attention spans every cell of the cache
   bool paged_kv_;              // KvLayout::per_sequence (or slots of no length): the common case, tested first

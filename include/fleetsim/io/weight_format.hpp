@@ -8,6 +8,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,9 @@ struct WeightFormat {
   std::string description;
   DataType dtype = DataType::bf16;  // selects the compute units (compute_type_for)
   double bits_per_weight = 16.0;
+  // The type its checkpoints keep the embedding table and the output head
+  // in, when not the format's own (ModelSpec::vocab_dtype).
+  std::optional<DataType> vocab_dtype;
   std::map<std::string, std::string> sources;
 };
 
