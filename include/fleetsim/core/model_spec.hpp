@@ -56,8 +56,6 @@ struct ModelSpec {
   double vocab_bytes_per_weight() const {
     return vocab_dtype ? bytes_per_element(*vocab_dtype) : bytes_per_weight();
   }
-  // The type the output head's matrix product runs in.
-  DataType head_dtype() const { return vocab_dtype.value_or(weight_dtype); }
   // Bytes the weights occupy in memory: the layers at bytes_per_weight, the
   // embedding and the head at vocab_bytes_per_weight.
   double weight_bytes() const;

@@ -175,7 +175,7 @@ class RooflineModel {
   double peak_flops_;        // per device, for the model's compute type
   double flops_per_second_;  // n * peak * eff_c
   double attention_flops_per_second_;  // the same for the KV cache's compute type
-  double head_flops_per_second_;       // the same for the output head's (ModelSpec::head_dtype)
+  double head_flops_per_second_;       // the output head's: flops_per_second_, or its own type's (ModelSpec::vocab_dtype)
   double bytes_per_second_;  // n * achieved bandwidth per device
   // Per-model constants of cost(), computed once: it runs for every plan.
   double flops_per_token_;     // 2 * P_body: the matrices every token multiplies
