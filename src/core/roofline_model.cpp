@@ -82,8 +82,11 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
                              const EngineSettings& engine)
     : model_(model), hardware_(hardware), tp_(std::max(1, engine.tensor_parallel)) {
   const DeviceShare share = device_share(hardware_, engine);
+  // What a replica's devices reach on matrix units of a given peak: their
+  // share of the cores at the class's compute efficiency.
+  const auto rate = [&](double peak) { return tp_ * peak * share.compute_fraction * hardware_.compute_efficiency; };
   peak_flops_ = hardware_.peak_flops_for(compute_type_for(model_.weight_dtype)).value_or(0.0);
-  flops_per_second_ = tp_ * peak_flops_ * share.compute_fraction * hardware_.compute_efficiency;
+  flops_per_second_ = rate(peak_flops_);
   // A CPU stack's matrix kernels differ by weight format more than by chip
   // (§2.10); attention keeps the hardware's rate.
   if (hardware_.kind == DeviceKind::cpu) {
@@ -94,7 +97,7 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   // KV cache's type (FP8 attention for an FP8 cache, else 16-bit), or in the
   // weights' type on a device that lists no peak for the cache's.
   const double attention_peak = hardware_.peak_flops_for(compute_type_for(model_.kv_dtype)).value_or(peak_flops_);
-  attention_flops_per_second_ = tp_ * attention_peak * share.compute_fraction * hardware_.compute_efficiency;
+  attention_flops_per_second_ = rate(attention_peak);
   bytes_per_second_ = tp_ * share.achieved_bandwidth_bps;
   overhead_ = engine.overhead.value_or(IterationOverhead{hardware_.iteration_overhead_s, 0.0, 0.0});
   flops_per_token_ = 2.0 * model_.body_params_active();
@@ -109,9 +112,11 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   // fixed number of activation rows and streams the weights again for the
   // next rows (§2.11). An expert's rows are its routed tokens, not the
   // iteration's, which this term does not follow: mixtures keep one pass.
-  if (engine.dequant_kernel_rows > 0 && !mixture_of_experts_ &&
-      !hardware_.has_matrix_units_for(compute_type_for(model_.weight_dtype)))
-    dequant_rows_ = engine.dequant_kernel_rows;
+  const auto dequant_rows_for = [&](DataType compute) {
+    const bool widened = engine.dequant_kernel_rows > 0 && !mixture_of_experts_ && !hardware_.has_matrix_units_for(compute);
+    return widened ? static_cast<double>(engine.dequant_kernel_rows) : 0.0;
+  };
+  dequant_rows_ = dequant_rows_for(compute_type_for(model_.weight_dtype));
   // An output head kept wider than the layers (ModelSpec::vocab_dtype) runs
   // as a plain matrix of its own type: that type's peak, no weight format's
   // kernel, and a dequantizing pass only where the device lacks its units.
@@ -119,12 +124,8 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   head_dequant_rows_ = dequant_rows_;
   if (model_.vocab_dtype) {
     const DataType head_type = compute_type_for(*model_.vocab_dtype);
-    head_flops_per_second_ = tp_ * hardware_.peak_flops_for(head_type).value_or(peak_flops_) *
-                             share.compute_fraction * hardware_.compute_efficiency;
-    head_dequant_rows_ = engine.dequant_kernel_rows > 0 && !mixture_of_experts_ &&
-                                 !hardware_.has_matrix_units_for(head_type)
-                             ? engine.dequant_kernel_rows
-                             : 0.0;
+    head_flops_per_second_ = rate(hardware_.peak_flops_for(head_type).value_or(peak_flops_));
+    head_dequant_rows_ = dequant_rows_for(head_type);
   }
   unified_kv_ = engine.kv_layout == KvLayout::unified;
   if (engine.kv_layout == KvLayout::slots)

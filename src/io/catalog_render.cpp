@@ -176,6 +176,10 @@ Json hardware_json(const HardwareSpec& h) {
   return j;
 }
 
+// The embedding's and head's type of a model or a format: null when they
+// take the layers' width.
+Json vocab_dtype_json(const std::optional<DataType>& type) { return type ? Json(to_string(*type)) : Json(); }
+
 Json model_json(const ModelSpec& m) {
   Json j = Json::object();
   j["name"] = m.name;
@@ -194,7 +198,7 @@ Json model_json(const ModelSpec& m) {
   j["weight_dtype"] = to_string(m.weight_dtype);
   j["weight_format"] = m.weight_format;
   j["bits_per_weight"] = number_or_null(8.0 * m.bytes_per_weight());
-  j["vocab_dtype"] = m.vocab_dtype ? Json(to_string(*m.vocab_dtype)) : Json();
+  j["vocab_dtype"] = vocab_dtype_json(m.vocab_dtype);
   j["kv_dtype"] = to_string(m.kv_dtype);
   j["weight_bytes"] = number_or_null(m.weight_bytes());
   j["kv_bytes_per_token"] = number_or_null(m.kv_bytes_per_token());
@@ -247,7 +251,7 @@ std::string render_catalog_json(const Catalog& catalog, const std::vector<Weight
     fj["description"] = f.description;
     fj["dtype"] = to_string(f.dtype);
     fj["bits_per_weight"] = f.bits_per_weight;
-    fj["vocab_dtype"] = f.vocab_dtype ? Json(to_string(*f.vocab_dtype)) : Json();
+    fj["vocab_dtype"] = vocab_dtype_json(f.vocab_dtype);
     fj["sources"] = f.sources;
     format_list.push_back(std::move(fj));
   }
