@@ -9,8 +9,11 @@ validation/fit.yaml names each parameter (a key of one or more catalog
 hardware entries, or of serving stacks with `section: stacks`), the groups fitted jointly and the cases of each group: the
 cases marked `role: fitted` in validation/cases.yaml, no more and no fewer.
 A group's parameters minimise the sum of squared log(simulated / published)
-over its cases, by coordinate descent: per parameter, a geometric grid over
-its range, then a golden-section search around the best grid point. Every evaluation is a `fleetsim validate-model`
+over its cases, by coordinate descent (per parameter, a geometric grid over
+its range, then a golden-section search around the best grid point); with
+`--polish`, a group of several parameters then takes a Nelder-Mead simplex
+search from where the descent stopped (docs/validation.md, round 34: the
+catalog's values are the descent's alone). Every evaluation is a `fleetsim validate-model`
 run of the group's cases with the trial values laid over the built-in catalog
 (`fleetsim --catalog FILE`).
 
@@ -45,10 +48,11 @@ def load(path):
 
 
 class Suite:
-    def __init__(self, fleetsim, validation_dir, jobs):
+    def __init__(self, fleetsim, validation_dir, jobs, polish_groups=False):
         self.fleetsim = fleetsim
         self.dir = validation_dir
         self.jobs = jobs
+        self.polish_groups = polish_groups
         manifest = load(os.path.join(validation_dir, "cases.yaml"))
         self.tolerances = manifest.get("tolerances")
         self.cases = {c["id"]: c for c in manifest["cases"]}
@@ -179,7 +183,77 @@ class Suite:
                 values[name] = float(f"{min(candidates)[1]:.3g}")
             if values == before:
                 break  # a round that moves nothing will not move the next one either
+        if self.polish_groups and len(names) > 1:
+            values = self.polish(names, case_ids, values)
         return values
+
+    def polish(self, names, case_ids, start, max_evaluations=None):
+        """Nelder-Mead simplex search from the coordinate descent's result.
+
+        Where the loss is a narrow valley oblique to the axes (parameters
+        that trade against each other: a fixed cost per step and the
+        bandwidth, a compute rate and a serial fraction), one-at-a-time
+        moves zigzag down it in small steps and stop far from its floor;
+        the simplex turns to follow the valley. It works in log space (the
+        parameters are positive and span decades), keeps every point in its
+        parameter's range, starts from steps of 10% and stops when the
+        simplex has shrunk below the three significant digits the catalog
+        records."""
+        names = [n for n in names if start[n] > 0]
+        if len(names) < 2:
+            return start
+        n = len(names)
+        max_evaluations = max_evaluations or 60 * n
+        bounds = [tuple(math.log(float(x)) for x in self.params[k]["range"]) for k in names]
+
+        def clip(x):
+            return [min(max(v, lo), hi) for v, (lo, hi) in zip(x, bounds)]
+
+        def values_at(x):
+            return {**start, **{k: float(f"{math.exp(v):.3g}") for k, v in zip(names, x)}}
+
+        cache = {}
+
+        def f(x):
+            key = tuple(values_at(x)[k] for k in names)
+            if key not in cache:
+                cache[key] = self.loss(values_at(x), case_ids)
+            return cache[key]
+
+        x0 = [math.log(start[k]) for k in names]
+        simplex = [x0] + [clip([v + (0.1 if i == j else 0.0) for j, v in enumerate(x0)]) for i in range(n)]
+        scores = [f(x) for x in simplex]
+        evaluations = len(simplex)
+        while evaluations < max_evaluations:
+            order = sorted(range(n + 1), key=lambda i: scores[i])
+            simplex, scores = [simplex[i] for i in order], [scores[i] for i in order]
+            if max(abs(a - b) for x in simplex[1:] for a, b in zip(x, simplex[0])) < 0.002:
+                break
+            centroid = [sum(x[j] for x in simplex[:-1]) / n for j in range(n)]
+            towards = lambda t: clip([c + t * (c - w) for c, w in zip(centroid, simplex[-1])])
+            reflected = towards(1.0)
+            fr = f(reflected)
+            evaluations += 1
+            if fr < scores[0]:
+                expanded = towards(2.0)
+                fe = f(expanded)
+                evaluations += 1
+                simplex[-1], scores[-1] = (expanded, fe) if fe < fr else (reflected, fr)
+            elif fr < scores[-2]:
+                simplex[-1], scores[-1] = reflected, fr
+            else:
+                contracted = towards(0.5 if fr < scores[-1] else -0.5)
+                fcon = f(contracted)
+                evaluations += 1
+                if fcon < min(fr, scores[-1]):
+                    simplex[-1], scores[-1] = contracted, fcon
+                else:
+                    for i in range(1, n + 1):
+                        simplex[i] = clip([b + 0.5 * (v - b) for v, b in zip(simplex[i], simplex[0])])
+                        scores[i] = f(simplex[i])
+                    evaluations += n
+        best = min(range(n + 1), key=lambda i: scores[i])
+        return values_at(simplex[best]) if scores[best] < f(x0) else start
 
     def fit(self, exclude_sources=(), full=None):
         """Fit every group, without the cases of `exclude_sources`.
@@ -352,9 +426,11 @@ def main():
     ap.add_argument("--validation", default=os.path.join(ROOT, "validation"))
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--apply", action="store_true", help="write the fitted values into src/catalog/hardware.yaml")
+    ap.add_argument("--polish", action="store_true",
+                    help="after the coordinate descent, a Nelder-Mead search on each group of several parameters")
     ap.add_argument("--write-doc", help="with cv: replace the fit-catalog-cv block of this Markdown file")
     args = ap.parse_args()
-    suite = Suite(args.fleetsim, args.validation, args.jobs)
+    suite = Suite(args.fleetsim, args.validation, args.jobs, polish_groups=args.polish)
     if args.action == "fit":
         values = suite.fit()
         for name, value in values.items():
