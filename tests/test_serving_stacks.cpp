@@ -378,11 +378,7 @@ TEST_CASE("Amdahl's serial fraction on a CPU replica, by hand", "[stacks][roofli
   engine.threads = 64;
   EngineSettings serial = engine;
   serial.serial_fraction = 0.02;
-  IterationShape s;
-  s.prefill_tokens = 1000;
-  s.prefill_attention_pairs = 1000 * 1001 / 2.0;
-  s.prefill_seqs = 1;
-  s.prefill_outputs = 1;
+  const IterationShape s = testing::one_prompt(1000);
   const IterationCost ideal = RooflineModel(testing::llama_8b(), cpu, engine).cost(s);
   const IterationCost amdahl = RooflineModel(testing::llama_8b(), cpu, serial).cost(s);
   // 64 threads compute 64 / (1 + 0.02 x 63) = 28.3 times one thread's rate,
@@ -452,11 +448,7 @@ TEST_CASE("A CPU stack's kernel speed by weight format, by hand", "[stacks][roof
   plain.weight_format = "q4_0";
   EngineSettings engine;
   engine.format_efficiency["q4_0_8_8"] = 2.5;
-  IterationShape s;
-  s.prefill_tokens = 1000;
-  s.prefill_attention_pairs = 1000 * 1001 / 2.0;
-  s.prefill_seqs = 1;
-  s.prefill_outputs = 1;
+  const IterationShape s = testing::one_prompt(1000);
   const IterationCost fast = RooflineModel(repacked, cpu, engine).cost(s);
   const IterationCost slow = RooflineModel(plain, cpu, engine).cost(s);
   // The listed format's matrices compute 2.5 times as fast; attention and

@@ -84,7 +84,10 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   const DeviceShare share = device_share(hardware_, engine);
   // What a replica's devices reach on matrix units of a given peak: their
   // share of the cores at the class's compute efficiency.
-  const auto rate = [&](double peak) { return tp_ * peak * share.compute_fraction * hardware_.compute_efficiency; };
+  // A stack's kernels reach their share of the class's efficiencies, never
+  // more than the device's peak (KernelEfficiency).
+  const double compute_efficiency = std::min(1.0, hardware_.compute_efficiency * engine.kernel_efficiency.compute);
+  const auto rate = [&](double peak) { return tp_ * peak * share.compute_fraction * compute_efficiency; };
   peak_flops_ = hardware_.peak_flops_for(compute_type_for(model_.weight_dtype)).value_or(0.0);
   flops_per_second_ = rate(peak_flops_);
   // A CPU stack's matrix kernels differ by weight format more than by chip
@@ -98,7 +101,8 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   // weights' type on a device that lists no peak for the cache's.
   const double attention_peak = hardware_.peak_flops_for(compute_type_for(model_.kv_dtype)).value_or(peak_flops_);
   attention_flops_per_second_ = rate(attention_peak);
-  bytes_per_second_ = tp_ * share.achieved_bandwidth_bps;
+  bytes_per_second_ = tp_ * std::min(share.achieved_bandwidth_bps * engine.kernel_efficiency.memory,
+                                     hardware_.memory_bandwidth_bps);
   overhead_ = engine.overhead.value_or(IterationOverhead{hardware_.iteration_overhead_s, 0.0, 0.0});
   flops_per_token_ = 2.0 * model_.body_params_active();
   head_flops_per_row_ = 2.0 * model_.head_params();

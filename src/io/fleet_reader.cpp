@@ -126,6 +126,8 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
   if (const YAML::Node n = YamlReader::get(map, "dequant_kernel_rows"))
     if (auto v = r.integer(n, child_path(path, "dequant_kernel_rows"), 0, 1 << 20))
       e.dequant_kernel_rows = static_cast<int>(*v);
+  if (const YAML::Node n = YamlReader::get(map, "kernel_efficiency"))
+    read_kernel_efficiency(r, n, child_path(path, "kernel_efficiency"), e.kernel_efficiency);
 
   const YAML::Node retention = YamlReader::get(map, "kv_retention");
   sites.kv_retention = retention;

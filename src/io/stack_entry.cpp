@@ -51,6 +51,17 @@ void read_overhead(YamlReader& reader, const YAML::Node& map, const std::string&
 
 }  // namespace
 
+void read_kernel_efficiency(YamlReader& reader, const YAML::Node& map, const std::string& path,
+                            KernelEfficiency& into) {
+  if (!reader.expect_map(map, path, "e.g. kernel_efficiency: {memory: 0.8, compute: 1}")) return;
+  reader.check_keys(map, path, {"memory", "compute"});
+  // Above 2 a stack would be twice as fast as the runs its hardware class
+  // was fitted on: a slip (a percentage, or a rate for a share).
+  for (const auto& [key, target] : {std::pair{"memory", &into.memory}, std::pair{"compute", &into.compute}})
+    if (const YAML::Node n = YamlReader::get(map, key))
+      if (auto v = reader.number(n, child_path(path, key), in_range(0, 2, true))) *target = *v;
+}
+
 void read_request_path(YamlReader& reader, const YAML::Node& map, const std::string& path, RequestPath& into) {
   if (!reader.expect_map(map, path, "e.g. request_path: {fixed: 10ms, per_prompt_token: 2us}")) return;
   reader.check_keys(map, path, {"fixed", "per_prompt_token"});
@@ -148,7 +159,7 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
 
   std::vector<std::string> allowed = {"description", "overhead", "request_path", "engine", "kernels_per_layer",
                                       "sync_points_per_layer", "serial_fraction", "format_efficiency",
-                                      "dequant_kernel_rows", "cuda_graphs", "sources"};
+                                      "dequant_kernel_rows", "kernel_efficiency", "cuda_graphs", "sources"};
   allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
   reader.check_keys(entry, path, allowed);
   if (complete) {
@@ -184,6 +195,8 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
   if (const YAML::Node n = YamlReader::get(entry, "dequant_kernel_rows"))
     if (auto v = reader.integer(n, child_path(path, "dequant_kernel_rows"), 0, 1 << 20))
       s.dequant_kernel_rows = static_cast<int>(*v);
+  if (const YAML::Node n = YamlReader::get(entry, "kernel_efficiency"))
+    read_kernel_efficiency(reader, n, child_path(path, "kernel_efficiency"), s.kernel_efficiency);
   if (const YAML::Node n = YamlReader::get(entry, "cuda_graphs"))
     if (auto v = reader.boolean(n, child_path(path, "cuda_graphs"))) s.cuda_graphs = *v;
   if (const YAML::Node n = YamlReader::get(entry, "sources"))

@@ -36,6 +36,12 @@ void refuse_multi_step_with_chunks(YamlReader& reader, const YAML::Node& map, co
 // above 10 s, or a per-token one above 10 ms, is a unit slip).
 void read_request_path(YamlReader& reader, const YAML::Node& map, const std::string& path, RequestPath& into);
 
+// `kernel_efficiency: {memory: 0.8, compute: 1}`, a stack's or a pool's
+// engine map's: the keys given override `into`, each a share of the
+// hardware's calibrated efficiency in (0, 2].
+void read_kernel_efficiency(YamlReader& reader, const YAML::Node& map, const std::string& path,
+                            KernelEfficiency& into);
+
 // Reads `entry` (a map) describing stack `name`. With a `base` (the entry it
 // starts from) only the keys given override it, nested maps key by key;
 // without one `overhead` (all three terms) and `cuda_graphs` are required.

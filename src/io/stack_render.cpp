@@ -45,6 +45,7 @@ std::string render_stack_table(const std::vector<ServingStack>& stacks) {
                                 {"syncs/layer"},
                                 {"serial"},
                                 {"dequant rows"},
+                                {"kernels m/c"},
                                 {"CUDA graphs", Align::left}});
   for (const ServingStack& s : stacks) {
     table.add_row({s.name, micros(s.overhead.fixed_s), micros(s.overhead.per_sequence_s),
@@ -59,6 +60,9 @@ std::string render_stack_table(const std::vector<ServingStack>& stacks) {
                    s.sync_points_per_layer > 0 ? fmt::format("{:g}", s.sync_points_per_layer) : "-",
                    s.serial_fraction > 0 ? fmt::format("{:g}", s.serial_fraction) : "-",
                    s.dequant_kernel_rows > 0 ? fmt::format("{}", s.dequant_kernel_rows) : "-",
+                   s.kernel_efficiency == KernelEfficiency{}
+                       ? "-"
+                       : fmt::format("{:g}/{:g}", s.kernel_efficiency.memory, s.kernel_efficiency.compute),
                    s.cuda_graphs ? "yes" : "no"});
   }
   return table.render("  ");
@@ -87,6 +91,7 @@ Json stacks_json(const std::vector<ServingStack>& stacks) {
     j["serial_fraction"] = s.serial_fraction;
     j["format_efficiency"] = s.format_efficiency;
     j["dequant_kernel_rows"] = s.dequant_kernel_rows;
+    j["kernel_efficiency"] = {{"memory", s.kernel_efficiency.memory}, {"compute", s.kernel_efficiency.compute}};
     j["cuda_graphs"] = s.cuda_graphs;
     j["sources"] = s.sources;
     list.push_back(std::move(j));

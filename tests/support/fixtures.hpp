@@ -7,6 +7,7 @@
 #include "fleetsim/core/hardware.hpp"
 #include "fleetsim/core/model_spec.hpp"
 #include "fleetsim/core/retained_kv.hpp"
+#include "fleetsim/core/roofline_model.hpp"
 #include "fleetsim/core/scenario.hpp"
 #include "fleetsim/io/catalog.hpp"
 
@@ -63,6 +64,17 @@ inline HardwareSpec graviton_socket() {
   h.host_power_w = 100.0;
   h.price_per_hour_usd = 7.65696;
   return h;
+}
+
+// One whole prompt of `tokens` in one iteration, causal attention, its one
+// output token sampled.
+inline IterationShape one_prompt(double tokens) {
+  IterationShape s;
+  s.prefill_tokens = tokens;
+  s.prefill_attention_pairs = tokens * (tokens + 1) / 2.0;
+  s.prefill_seqs = 1;
+  s.prefill_outputs = 1;
+  return s;
 }
 
 // Shared here because several test files used the same definitions, and they

@@ -38,6 +38,18 @@ enum class KvLayout {
                  // step, used or not (JetStream's fixed-shape generate step)
 };
 
+// How much of the hardware's calibrated rates a serving stack's kernels
+// reach: the hardware entry's efficiency.memory and efficiency.compute are
+// fitted per device class on the runs of the stacks that fix its group, and
+// another stack's decode and matrix kernels can reach less (an eager PyTorch
+// loop's unfused kernels) or more. Each multiplies its efficiency; the
+// product stops at the device's peak. 1: the hardware's own figures.
+struct KernelEfficiency {
+  double memory = 1.0;
+  double compute = 1.0;
+  bool operator==(const KernelEfficiency&) const = default;
+};
+
 struct EngineSettings {
   int tensor_parallel = 1;    // devices per replica
   // CPU only: cores a replica runs on (llama.cpp's --threads), spread evenly
@@ -119,6 +131,10 @@ struct EngineSettings {
   // Marlin kernels run 64 rows per pass; docs/performance-model.md, "Weights
   // the device cannot multiply"). 0: once per iteration, as a native kernel.
   int dequant_kernel_rows = 0;
+  // The share of the hardware's calibrated rates the stack's kernels reach
+  // (docs/performance-model.md, "A stack's kernels"): 1, 1 unless the stack
+  // or the pool says otherwise.
+  KernelEfficiency kernel_efficiency;
 };
 
 // What a pool's replicas do with a call (docs/disaggregation.md): all of it,

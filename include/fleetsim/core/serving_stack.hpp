@@ -42,6 +42,9 @@ struct ServingStack {
   // Device side: rows one weight pass of the stack's dequantizing kernel
   // serves (EngineSettings::dequant_kernel_rows); 0 for none.
   int dequant_kernel_rows = 0;
+  // Device side: the share of the hardware's calibrated bandwidth and
+  // compute rates the stack's kernels reach (EngineSettings::kernel_efficiency).
+  KernelEfficiency kernel_efficiency;
   // Documentation only: CUDA graphs remove kernel-launch gaps, which the
   // calibrated efficiencies and `overhead` already contain; the model reads
   // nothing from this flag.
