@@ -215,9 +215,10 @@ class Suite:
         cache = {}
 
         def f(x):
-            key = tuple(values_at(x)[k] for k in names)
+            values = values_at(x)
+            key = tuple(values[k] for k in names)
             if key not in cache:
-                cache[key] = self.loss(values_at(x), case_ids)
+                cache[key] = self.loss(values, case_ids)
             return cache[key]
 
         x0 = [math.log(start[k]) for k in names]

@@ -83,9 +83,8 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
     : model_(model), hardware_(hardware), tp_(std::max(1, engine.tensor_parallel)) {
   const DeviceShare share = device_share(hardware_, engine);
   // What a replica's devices reach on matrix units of a given peak: their
-  // share of the cores at the class's compute efficiency.
-  // A stack's kernels reach their share of the class's efficiencies, never
-  // more than the device's peak (KernelEfficiency).
+  // share of the cores at the class's compute efficiency, times the share of
+  // it the stack's kernels reach, never more than the peak (KernelEfficiency).
   const double compute_efficiency = std::min(1.0, hardware_.compute_efficiency * engine.kernel_efficiency.compute);
   const auto rate = [&](double peak) { return tp_ * peak * share.compute_fraction * compute_efficiency; };
   peak_flops_ = hardware_.peak_flops_for(compute_type_for(model_.weight_dtype)).value_or(0.0);
