@@ -10,6 +10,13 @@ namespace {
 constexpr double kActivationBytes = 2.0;
 // Two all-reduces per transformer layer (after attention and after the MLP).
 constexpr double kAllReducesPerLayer = 2.0;
+// Weight-matrix products per transformer layer as the serving engines run
+// them: the fused query-key-value projection, the output projection, the
+// fused gate and up projections, the down projection (vLLM's
+// QKVParallelLinear and MergedColumnParallelLinear, TensorRT-LLM's fused QKV
+// and gated MLP, fleetsim's own GPU script). A mixture's fused expert kernels
+// count as the last two.
+constexpr double kMatrixProductsPerLayer = 4.0;
 
 // Sum of (a + b*j) for j in [j0, j1).
 double sum_linear(double a, double b, long j0, long j1) {
@@ -136,6 +143,18 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   paged_kv_ = !unified_kv_ && slot_cells_ <= 0.0;
   // Every device of a tensor-parallel replica runs every layer's kernels.
   layer_kernels_s_ = model_.layers * engine.kernels_per_layer * hardware_.kernel_floor_s;
+  // Each weight-matrix product's floor (§2.13), on every device, for its
+  // share of the matrix: the whole floor from matmul_floor_bytes up, in
+  // proportion below. The body's products are taken at their mean size.
+  const auto product_floor = [&](double bytes_per_device) {
+    const double whole = hardware_.matmul_floor_s, from = hardware_.matmul_floor_bytes;
+    return from > 0.0 && bytes_per_device < from ? whole * bytes_per_device / from : whole;
+  };
+  const double products = kMatrixProductsPerLayer * model_.layers;
+  if (hardware_.matmul_floor_s > 0.0 && products > 0.0) {
+    body_floor_s_ = products * product_floor(body_bytes_ / (products * tp_));
+    if (head_bytes_ > 0.0) head_floor_s_ = product_floor(head_bytes_ / tp_);
+  }
   thread_sync_s_ = model_.layers * engine.sync_points_per_layer * barrier_time(hardware_, engine);
   comm_s_per_token_ = 0.0;
   comm_s_fixed_ = 0.0;
@@ -184,6 +203,7 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
   const double body_compute_s = linear_flops / flops_per_second_;
   const double body_memory_s = weights / bytes_per_second_;
   c.linear_s = matrix_time(linear_memo_, tokens, body_compute_s, body_memory_s);
+  double floors = tokens > 0.0 ? body_floor_s_ : 0.0;
   double head_flops = 0.0, head_weights = 0.0;
   if (head_bytes_ > 0.0) {
     // The head multiplies only the rows that sample a token (every decode
@@ -193,11 +213,15 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
     head_weights = rows > 0.0 ? head_bytes_ : 0.0;
     if (head_dequant_rows_ > 0.0 && rows > head_dequant_rows_) head_weights *= std::ceil(rows / head_dequant_rows_);
     c.linear_s += matrix_time(head_memo_, rows, head_flops / head_flops_per_second_, head_weights / bytes_per_second_);
+    if (rows > 0.0) floors += head_floor_s_;
   }
+  c.linear_s += floors;
   c.flops = linear_flops + head_flops + attention_flops;
   c.bytes = weights + head_weights + kv;
   c.linear_compute_s = body_compute_s + head_flops / head_flops_per_second_;
-  c.linear_memory_s = body_memory_s + head_weights / bytes_per_second_;
+  // A product's floor is time its kernel runs on the device, streaming
+  // below its rate: power counts it with the streaming (§2.13).
+  c.linear_memory_s = body_memory_s + head_weights / bytes_per_second_ + floors;
   c.attention_compute_s = attention_flops / attention_flops_per_second_;
   c.attention_memory_s = kv / bytes_per_second_;
   c.compute_s = c.linear_compute_s + c.attention_compute_s;

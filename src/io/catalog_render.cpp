@@ -125,6 +125,8 @@ Json hardware_json(const HardwareSpec& h) {
   j["matmul_knee"] = number_or_null(h.matmul_knee);
   j["iteration_overhead_s"] = number_or_null(h.iteration_overhead_s);
   j["kernel_floor_s"] = number_or_null(h.kernel_floor_s);
+  j["matmul_floor_s"] = number_or_null(h.matmul_floor_s);
+  j["matmul_floor_bytes"] = number_or_null(h.matmul_floor_bytes);
   j["core_to_core_latency_s"] = number_or_null(h.core_to_core_latency_s);
   j["socket_to_socket_latency_s"] = number_or_null(h.socket_to_socket_latency_s);
   j["core_bandwidth_bytes_per_s"] = number_or_null(h.core_bandwidth_bps);

@@ -17,7 +17,7 @@ const std::vector<std::string> kCommonKeys = {
     "memory_capacity", "interconnect_bandwidth", "interconnect_latency", "interconnect_efficiency",
     "interconnect_topology",
     "network_bandwidth", "network_latency", "efficiency", "matmul_knee",
-    "iteration_overhead", "kernel_floor", "power", "price_per_hour", "price_date", "embodied_carbon", "sources",
+    "iteration_overhead", "kernel_floor", "matmul_floor", "matmul_floor_bytes", "power", "price_per_hour", "price_date", "embodied_carbon", "sources",
     "purchase", "pstates", "provisioning"};
 const std::vector<std::string> kGpuOnlyKeys = {"devices"};
 const std::vector<std::string> kCpuOnlyKeys = {"sockets",        "cores_per_socket",     "clock",
@@ -189,6 +189,8 @@ void read_performance(const EntryFields& f, bool complete, const HardwareSpec* b
   f.quantity("network_latency", hw.network_latency_s, Dimension::duration, at_least(0));
   f.quantity("iteration_overhead", hw.iteration_overhead_s, Dimension::duration, at_least(0));
   f.quantity("kernel_floor", hw.kernel_floor_s, Dimension::duration, at_least(0));
+  f.quantity("matmul_floor", hw.matmul_floor_s, Dimension::duration, at_least(0));
+  f.quantity("matmul_floor_bytes", hw.matmul_floor_bytes, Dimension::bytes, at_least(0));
   f.number("interconnect_efficiency", hw.interconnect_efficiency, in_range(0, 1, true, false));
   if (const YAML::Node n = YamlReader::get(f.entry, "interconnect_topology"))
     if (auto v = f.reader.choice(n, child_path(f.path, "interconnect_topology"), interconnect_topology_choices(),

@@ -116,6 +116,17 @@ struct HardwareSpec {
   // (docs/performance-model.md, "Kernels the roofline does not price"); 0
   // when the entry does not give it, and then nothing is charged.
   double kernel_floor_s = 0.0;
+  // What each weight-matrix product costs beyond its roofline: the time a
+  // GEMM kernel takes besides streaming its weights (launch, the memory
+  // pipeline's fill, the tail of its last wave), measured on one GPU as the
+  // intercept of kernel time against weight bytes. A product of fewer than
+  // matmul_floor_bytes on one device pays it in proportion to its bytes
+  // (below the smallest matrix measured the floor is not known, and a tiny
+  // matrix costs about a kernel's launch; docs/performance-model.md, "A
+  // matrix product's floor"). 0: not given, nothing charged; a
+  // matmul_floor_bytes of 0 charges the whole floor at any size.
+  double matmul_floor_s = 0.0;
+  double matmul_floor_bytes = 0.0;
   // CPU only: the time one cache line takes to move from one core to
   // another (an atomic's bounce, as core-to-core latency tests measure it)
   // within a socket, and between sockets. A barrier across n threads passes

@@ -4,14 +4,15 @@
 // over the KV cache (F_att FLOPs over B_kv bytes). Each is bound by its own
 // roofline, so
 //
-//   t = join_p(F_lin / C, B_w / W) + max(F_att / C_att, B_kv / W) + t_comm + t_overhead + t_k + t_sync
+//   t = join_p(F_lin / C, B_w / W) + t_mm + max(F_att / C_att, B_kv / W) + t_comm + t_overhead + t_k + t_sync
 //
 // with C = n * peak * eff_c, W = n * achieved bandwidth, and join_p(a, b) =
 // (a^p + b^p)^(1/p) the matrices' roofline with a rounded knee
 // (HardwareSpec::matmul_knee; max(a, b) when the hardware gives none). A large decode
 // batch is compute bound in its matrices and memory bound in attention: the
 // two add, where one max over the totals would hide the KV reads under the
-// matrix math. t_k = L * k * t_floor charges the stack's k kernels per layer
+// matrix math. t_mm charges each weight-matrix product the device's
+// matmul_floor (launch, pipeline fill, last wave) on every device. t_k = L * k * t_floor charges the stack's k kernels per layer
 // that neither term prices (normalization, rotary embedding, residual adds)
 // at the device's shortest kernel time; t_sync = L * s * (n + 1) * t_line the
 // stack's s thread barriers per layer on a CPU replica of n threads, each
@@ -58,12 +59,12 @@ double matmul_time(double compute_s, double memory_s, double knee);
 
 struct IterationCost {
   double linear_compute_s = 0.0;     // F_lin / C: the weight matrices' math
-  double linear_memory_s = 0.0;      // B_w / W: streaming the weights
-  double linear_s = 0.0;             // matmul_time of the two: the matrices' time
+  double linear_memory_s = 0.0;      // B_w / W: streaming the weights, plus the products' floors
+  double linear_s = 0.0;             // matmul_time of the two, plus the products' floors: the matrices' time
   double attention_compute_s = 0.0;  // F_att / C_att
   double attention_memory_s = 0.0;   // B_kv / W: reading and writing the KV cache
   double compute_s = 0.0;            // both phases' compute time (for power)
-  double memory_s = 0.0;             // both phases' memory time (for power)
+  double memory_s = 0.0;             // both phases' memory time, the products' floors included (for power)
   double comm_s = 0.0;               // tensor-parallel all-reduces
   double overhead_s = 0.0;           // host overhead (IterationOverhead::time_s)
   double layer_kernels_s = 0.0;      // t_k: kernels the rooflines do not price
@@ -196,6 +197,8 @@ class RooflineModel {
   double comm_s_per_token_;    // tensor-parallel all-reduce bandwidth term
   double comm_s_fixed_;        // its latency term
   double layer_kernels_s_;     // L * kernels_per_layer * kernel_floor
+  double body_floor_s_ = 0.0;  // the layers' matrix products' floors (HardwareSpec::matmul_floor)
+  double head_floor_s_ = 0.0;  // the output head's, when an iteration samples
   double thread_sync_s_;       // L * sync_points_per_layer * barrier_time
   IterationOverhead overhead_;  // the stack's, else the hardware's fixed iteration_overhead
 
