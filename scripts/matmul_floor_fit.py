@@ -36,16 +36,16 @@ MAX_ROWS = 16       # cells whose math is under a microsecond at the bf16 peak
 
 
 def cells(data):
-    """(shape name, M, weight bytes, activation and output bytes, seconds)."""
+    """(shape name, weight bytes, activation and output bytes, seconds)."""
     for c in data["gemm"]:
         if c["M"] <= MAX_ROWS:
             weights = 2.0 * c["N"] * c["K"]
             other = 2.0 * c["M"] * (c["N"] + c["K"])
-            yield f'{c["model"]} {c["layer"]}', c["M"], weights, other, c["s"]
+            yield f'{c["model"]} {c["layer"]}', weights, other, c["s"]
 
 
 def log_errors(points, t0, bandwidth):
-    return [math.log((t0 + (w + o) / bandwidth) / s) for _name, _m, w, o, s in points]
+    return [math.log((t0 + (w + o) / bandwidth) / s) for _name, w, o, s in points]
 
 
 def rms(errors):
@@ -73,11 +73,11 @@ def main():
           f" / {BANDWIDTH / 1e9:.0f} = {eta_m:.3f}")
     print(f"plain roofline: rms log error {rms(plain):.3f}, mean {sum(plain) / len(plain):+.3f}")
     print(f"t0 = {t0 * 1e6:.1f} us: rms log error {rms(fitted):.3f}, mean {sum(fitted) / len(fitted):+.3f}")
-    smallest = min(w for _n, _m, w, _o, _s in points)
+    smallest = min(w for _name, w, _o, _s in points)
     print(f"smallest matrix measured: {smallest / 1e6:.1f} MB")
     print(f"{'shape':<22} {'MB':>7} {'measured us':>12} {'plain':>7} {'with t0':>8}")
     shapes = {}
-    for (name, _m, w, o, s), e0, e1 in zip(points, plain, fitted):
+    for (name, w, _o, s), e0, e1 in zip(points, plain, fitted):
         shapes.setdefault(name, []).append((w, s, e0, e1))
     for name, rows in shapes.items():
         n = len(rows)

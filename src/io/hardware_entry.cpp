@@ -17,8 +17,8 @@ const std::vector<std::string> kCommonKeys = {
     "memory_capacity", "interconnect_bandwidth", "interconnect_latency", "interconnect_efficiency",
     "interconnect_topology",
     "network_bandwidth", "network_latency", "efficiency", "matmul_knee",
-    "iteration_overhead", "kernel_floor", "matmul_floor", "matmul_floor_bytes", "power", "price_per_hour", "price_date", "embodied_carbon", "sources",
-    "purchase", "pstates", "provisioning"};
+    "iteration_overhead", "kernel_floor", "matmul_floor", "matmul_floor_bytes", "power", "price_per_hour",
+    "price_date", "embodied_carbon", "sources", "purchase", "pstates", "provisioning"};
 const std::vector<std::string> kGpuOnlyKeys = {"devices"};
 const std::vector<std::string> kCpuOnlyKeys = {"sockets",        "cores_per_socket",     "clock",
                                                "core_bandwidth", "bandwidth_knee",       "core_to_core_latency",

@@ -12,8 +12,9 @@
 // batch is compute bound in its matrices and memory bound in attention: the
 // two add, where one max over the totals would hide the KV reads under the
 // matrix math. t_mm charges each weight-matrix product the device's
-// matmul_floor (launch, pipeline fill, last wave) on every device. t_k = L * k * t_floor charges the stack's k kernels per layer
-// that neither term prices (normalization, rotary embedding, residual adds)
+// matmul_floor (launch, pipeline fill, last wave) on every device. t_k =
+// L * k * t_floor charges the stack's k kernels per layer that neither term
+// prices (normalization, rotary embedding, residual adds)
 // at the device's shortest kernel time; t_sync = L * s * (n + 1) * t_line the
 // stack's s thread barriers per layer on a CPU replica of n threads, each
 // passing a cache line through every thread. docs/performance-model.md
