@@ -55,6 +55,7 @@ class Suite:
         self.polish_groups = polish_groups
         manifest = load(os.path.join(validation_dir, "cases.yaml"))
         self.tolerances = manifest.get("tolerances")
+        self.gaps = manifest.get("gaps")
         self.cases = {c["id"]: c for c in manifest["cases"]}
         # One small manifest per set of cases evaluated together: fleetsim
         # then reads a few cases, not the whole suite's manifest, at every
@@ -111,9 +112,12 @@ class Suite:
                 case["scenario"] = os.path.abspath(os.path.join(self.dir, case["scenario"]))
                 cases.append(case)
             path = os.path.join(self.subset_dir.name, f"cases-{len(self.subsets)}.yaml")
+            manifest = {"tolerances": self.tolerances} if self.tolerances else {}
+            if self.gaps:
+                manifest["gaps"] = self.gaps  # the cases name them
+            manifest["cases"] = cases
             with open(path, "w") as f:
-                yaml.safe_dump({"tolerances": self.tolerances, "cases": cases} if self.tolerances else {"cases": cases},
-                               f, sort_keys=False, allow_unicode=True)
+                yaml.safe_dump(manifest, f, sort_keys=False, allow_unicode=True)
             self.subsets[key] = path
         return self.subsets[key]
 
@@ -395,6 +399,12 @@ def cv_markdown(suite, cases, errors, folds, full, fitted_sources):
             ids = [i for i in every if cases[i].get(key, "") == value]
             mark = " (refitted without it)" if key == "source_id" and value in fitted_sources else ""
             out.append(line(f"{label} {value}{mark}", ids))
+    beyond = [i for i in every if abs(errors[i]) > 0.35]
+    unnamed = [i for i in beyond if not cases[i].get("gap") and cases[i]["role"] != "reference"]
+    out.append("")
+    out.append(f"Out of fold, {len(beyond)} cases lie beyond 35%; {len(beyond) - len(unnamed)} of them name the "
+               f"mechanism the model lacks (a gap of validation/cases.yaml, or a reference case's note); without one: "
+               + (", ".join(f"{i} ({100 * errors[i]:+.1f}%)" for i in unnamed) if unnamed else "none") + ".")
     out.append("")
     out.append("Parameters of the full fit, and of each fold that refitted a group:")
     out.append("")

@@ -307,3 +307,95 @@ TEST_CASE("validate-model stops a case past --timeout and reports it as not run"
   CHECK(r.out.find("timed out after") != std::string::npos);
   write_temp_file("toy.yaml", toy_scenario_yaml());  // as the other tests expect it
 }
+
+TEST_CASE("validate-model counts the cases beyond 35% and lists those that name no missing mechanism",
+          "[validation]") {
+  write_temp_file("toy.yaml", toy_scenario_yaml());
+  // The toy's TPOT is 1 ms: published 2 ms is -50%, published 1.1 ms -9%.
+  const auto case_text = [](const std::string& id, double published, const std::string& role,
+                            const std::string& extra) {
+    return fmt::format(R"(  - id: {}
+    scenario: toy.yaml
+    hardware: toy
+    model: toy-model
+    metric: TPOT s
+    value: workloads.bench.tpot_s.mean
+    published: {}
+    role: {}
+{}    kind: latency
+    source_id: hand
+    source: hand computation
+)",
+                       id, published, role, extra);
+  };
+  const std::string gaps = R"(tolerances:
+  fitted: 0.10
+  holdout: {throughput: 0.15, latency: 0.25}
+gaps:
+  toy-gap:
+    mechanism: "A mechanism the toy lacks."
+    evidence: "Its TPOT is half the published one."
+cases:
+)";
+  const std::string manifest_text =
+      gaps + case_text("named", 0.002, "holdout", "    gap: toy-gap\n") + case_text("unnamed", 0.002, "holdout", "") +
+      case_text("near", 0.0011, "holdout", "    gap: toy-gap\n") +
+      case_text("ref", 0.002, "reference", "    note: \"a mechanism named in its note\"\n");
+  const std::string path = write_temp_file("gaps.yaml", manifest_text);
+  const auto r = run_fleetsim("validate-model '" + path + "'");
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  // Three beyond 35% (the near one is not); the reference names its mechanism in its note.
+  CHECK(r.out.find("not fitted, above 35%: 3 cases, 2 naming the mechanism the model lacks (a gap, or a reference "
+                   "case's note); without one: unnamed\n") != std::string::npos);
+
+  // The doc lists each gap with the cases naming it, the ones beyond 35% in bold.
+  const std::string doc = write_temp_file("gaps-doc.md", "<!-- validate-model:begin -->\n<!-- validate-model:end -->\n");
+  REQUIRE(run_fleetsim("validate-model '" + path + "' --write-doc '" + doc + "'").exit_code == 0);
+  const std::string md = read_file(doc);
+  CHECK(md.find("- `toy-gap`: A mechanism the toy lacks. Cases: **named -50.0%**, near -9.1%.") != std::string::npos);
+  // The recorded figures are still read from the table, not from the list.
+  const auto again = run_fleetsim("validate-model '" + path + "' --recorded '" + doc + "'");
+  CHECK(again.exit_code == 0);
+
+  // With every case named, nothing is listed.
+  std::string all_named = manifest_text;
+  all_named.replace(all_named.find("    role: holdout\n    kind", all_named.find("id: unnamed")), 18,
+                    "    role: holdout\n    gap: toy-gap\n");
+  const auto named = run_fleetsim("validate-model '" + write_temp_file("gaps-all.yaml", all_named) + "'");
+  CHECK(named.out.find("not fitted, above 35%: 3 cases, 3 naming") != std::string::npos);
+  CHECK(named.out.find("without one: none") != std::string::npos);
+}
+
+TEST_CASE("validate-model refuses a gap no entry defines and an entry without its evidence", "[validation]") {
+  write_temp_file("toy.yaml", toy_scenario_yaml());
+  const auto unknown = run_fleetsim(
+      "validate-model '" + write_temp_file("gap1.yaml", manifest(0.001, "workloads.bench.tpot_s.mean", "    gap: nosuch\n")) +
+      "'");
+  CHECK(unknown.exit_code == 1);
+  CHECK(unknown.err.find("cases[0] (toy-tpot): gap 'nosuch' is not one of the manifest's `gaps:`") != std::string::npos);
+  const std::string no_evidence =
+      "gaps:\n  bare:\n    mechanism: \"something\"\n" + manifest(0.001, "workloads.bench.tpot_s.mean", "    gap: bare\n");
+  const auto bare = run_fleetsim("validate-model '" + write_temp_file("gap2.yaml", no_evidence) + "'");
+  CHECK(bare.exit_code == 1);
+  CHECK(bare.err.find("gaps.bare: missing key 'evidence'") != std::string::npos);
+  const std::string stray = "gaps:\n  odd:\n    mechanism: \"m\"\n    evidence: \"e\"\n    fix: \"f\"\n" + manifest(0.001);
+  const auto odd = run_fleetsim("validate-model '" + write_temp_file("gap3.yaml", stray) + "'");
+  CHECK(odd.exit_code == 1);
+  CHECK(odd.err.find("gaps.odd: unknown key 'fix'") != std::string::npos);
+}
+
+TEST_CASE("Every gap of validation/cases.yaml states its evidence and is named by a case", "[validation]") {
+  const YAML::Node root = YAML::LoadFile(kValidationDir + "/cases.yaml");
+  REQUIRE(root["gaps"]);
+  std::set<std::string> named;
+  for (const auto& c : root["cases"])
+    if (c["gap"]) named.insert(c["gap"].as<std::string>());
+  for (const auto& g : root["gaps"]) {
+    const auto id = g.first.as<std::string>();
+    INFO(id);
+    CHECK(named.count(id) == 1);
+    CHECK(g.second["mechanism"].as<std::string>().size() > 40);
+    CHECK(g.second["evidence"].as<std::string>().size() > 40);
+  }
+}

@@ -77,6 +77,30 @@ RoleTolerances read_tolerances(const YAML::Node& node, const std::string& file) 
   return t;
 }
 
+// gaps: {ID: {mechanism: TEXT, evidence: TEXT}}: the mechanisms the model
+// lacks, each with what in the published figures shows it. Cases name one
+// by its ID (`gap:`). An entry no case names is allowed: the fit's subset
+// manifests carry every entry for the few cases they hold.
+std::map<std::string, std::string> read_gaps(const YAML::Node& node, const std::string& file) {
+  std::map<std::string, std::string> gaps;
+  if (!node) return gaps;
+  if (!node.IsMap()) throw std::runtime_error(file + ": 'gaps' must be a map of id to {mechanism, evidence}");
+  for (const auto& kv : node) {
+    const auto id = kv.first.as<std::string>();
+    const std::string where = file + ": gaps." + id;
+    if (!kv.second.IsMap()) throw std::runtime_error(where + ": expected {mechanism: ..., evidence: ...}");
+    for (const auto& k : kv.second) {
+      const auto key = k.first.as<std::string>();
+      if (key != "mechanism" && key != "evidence") throw std::runtime_error(where + ": unknown key '" + key + "'");
+    }
+    const std::string mechanism = scalar(kv.second, "mechanism", true, where);
+    if (mechanism.empty() || scalar(kv.second, "evidence", true, where).empty())
+      throw std::runtime_error(where + ": a gap states the mechanism and the evidence for it");
+    gaps[id] = mechanism;
+  }
+  return gaps;
+}
+
 }  // namespace
 
 std::vector<ValidationCase> read_validation_manifest(const std::filesystem::path& manifest) {
@@ -94,15 +118,17 @@ std::vector<ValidationCase> read_validation_manifest(const std::filesystem::path
   if (!root.IsMap()) throw std::runtime_error(manifest.string() + ": expected a map with a 'cases:' list");
   for (const auto& kv : root) {
     const auto key = kv.first.as<std::string>();
-    if (key != "cases" && key != "tolerances") throw std::runtime_error(file + ": unknown key '" + key + "'");
+    if (key != "cases" && key != "tolerances" && key != "gaps")
+      throw std::runtime_error(file + ": unknown key '" + key + "'");
   }
   const RoleTolerances tolerances = read_tolerances(root["tolerances"], file);
+  const std::map<std::string, std::string> gaps = read_gaps(root["gaps"], file);
   const YAML::Node list = root["cases"];
   if (!list || !list.IsSequence()) throw std::runtime_error(manifest.string() + ": expected a 'cases:' list");
   static const std::vector<std::string> known = {
       "id",   "scenario", "variant",   "hardware", "model", "setup",  "metric", "value",     "published",
       "role", "kind",     "source_id", "class",    "stack", "source", "date",   "tolerance", "note",
-      "known_issue"};
+      "known_issue", "gap"};
   std::vector<ValidationCase> cases;
   std::map<std::string, int> seen;
   for (std::size_t i = 0; i < list.size(); ++i) {
@@ -135,6 +161,13 @@ std::vector<ValidationCase> read_validation_manifest(const std::filesystem::path
     c.date = scalar(n, "date", false, where);
     c.note = scalar(n, "note", false, where);
     c.known_issue = scalar(n, "known_issue", false, where);
+    c.gap = scalar(n, "gap", false, where);
+    if (!c.gap.empty()) {
+      const auto gap = gaps.find(c.gap);
+      if (gap == gaps.end())
+        throw std::runtime_error(where + ": gap '" + c.gap + "' is not one of the manifest's `gaps:`");
+      c.gap_mechanism = gap->second;
+    }
     if (c.published == 0.0) throw std::runtime_error(where + ": published must not be 0");
     if (std::find(kRoles.begin(), kRoles.end(), c.role) == kRoles.end())
       throw std::runtime_error(where + ": role must be fitted, holdout, reference or check");

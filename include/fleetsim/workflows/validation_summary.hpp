@@ -42,6 +42,10 @@ void print_validation_table(std::ostream& out, const std::vector<ValidationCase>
 std::string validation_markdown(const std::vector<ValidationCase>& cases,
                                 const std::vector<ValidationOutcome>& outcomes);
 
+// The mechanisms the manifest's `gaps:` name, each with the cases that name
+// it and their errors (a Markdown list; empty when no case names one).
+std::string gaps_markdown(const std::vector<ValidationCase>& cases, const std::vector<ValidationOutcome>& outcomes);
+
 // The simulated figure of each case in a table that validation_markdown wrote
 // (the block between the validate-model markers of a Markdown file).
 std::map<std::string, double> recorded_figures(const std::string& markdown);
