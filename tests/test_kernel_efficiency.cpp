@@ -81,6 +81,45 @@ TEST_CASE("A stack's kernel efficiency scales the class's rates, by hand, and st
   CHECK(RooflineModel(model, h100, kernels(1.0, 1.0)).cost(s).time_s() == base.time_s());
 }
 
+TEST_CASE("A stack's KV share slows attention's cache traffic alone, by hand, and a decode run's growth with it",
+          "[roofline]") {
+  const ModelSpec model = testing::llama_8b();
+  const HardwareSpec h100 = testing::h100_node();  // 3.35 TB/s at 0.8
+  const IterationShape s = lone_decode();
+  const IterationCost base = RooflineModel(model, h100, EngineSettings{}).cost(s);
+  const double kv_bytes = 131072.0 * 1001;  // 1,000 cells read, one written
+  CHECK(base.attention_memory_s == Approx(kv_bytes / (3.35e12 * 0.8)));
+
+  EngineSettings half;
+  half.kernel_efficiency.kv = 0.5;
+  const IterationCost c = RooflineModel(model, h100, half).cost(s);
+  CHECK(c.attention_memory_s == Approx(kv_bytes / (3.35e12 * 0.8 * 0.5)));
+  CHECK(c.linear_memory_s == base.linear_memory_s);  // the weights keep their rate
+  CHECK(c.compute_s == base.compute_s);
+  CHECK(c.bytes == base.bytes);
+
+  // On top of the memory share, and never past the peak.
+  half.kernel_efficiency.memory = 0.9;
+  CHECK(RooflineModel(model, h100, half).cost(s).attention_memory_s == Approx(kv_bytes / (3.35e12 * 0.8 * 0.9 * 0.5)));
+  EngineSettings fast;
+  fast.kernel_efficiency.kv = 2.0;
+  CHECK(RooflineModel(model, h100, fast).cost(s).attention_memory_s == Approx(kv_bytes / 3.35e12));
+
+  // A decode run's closed form: each step's KV read grows by a batch's new
+  // cells at the KV rate.
+  RooflineModel::DecodeRun run;
+  run.seqs = 8;
+  run.context = 8000;
+  const RooflineModel slow_kv(model, h100, [] {
+    EngineSettings e;
+    e.kernel_efficiency.kv = 0.5;
+    return e;
+  }());
+  const auto terms = slow_kv.decode_terms(run);
+  CHECK(terms.b_m == Approx(131072.0 * 8 / (3.35e12 * 0.8 * 0.5)));
+  CHECK(RooflineModel(model, h100, EngineSettings{}).decode_terms(run).b_m == Approx(terms.b_m / 2));
+}
+
 TEST_CASE("A CPU stack's kernel efficiency scales what the cores stream and multiplies the format's factor",
           "[roofline]") {
   const HardwareSpec cpu = testing::graviton_socket();
@@ -117,6 +156,9 @@ TEST_CASE("kernel_efficiency: a stack's shares, a pool's key by key over them, b
   INFO(messages(stack));
   REQUIRE(stack.ok());
   CHECK(stack.scenario->pools[0].engine.kernel_efficiency == KernelEfficiency{0.7, 1.0});
+  const LoadResult kv = load_with_stack(", kernel_efficiency: {memory: 0.7, kv: 0.6}", ", kernel_efficiency: {kv: 0.8}");
+  REQUIRE(kv.scenario);
+  CHECK(kv.scenario->pools[0].engine.kernel_efficiency == KernelEfficiency{0.7, 1.0, 0.8});
   const LoadResult pool = load_with_stack(", kernel_efficiency: {memory: 0.7}", ", kernel_efficiency: {compute: 0.9}");
   REQUIRE(pool.ok());
   CHECK(pool.scenario->pools[0].engine.kernel_efficiency == KernelEfficiency{0.7, 0.9});

@@ -109,6 +109,10 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   attention_flops_per_second_ = rate(attention_peak);
   bytes_per_second_ = tp_ * std::min(share.achieved_bandwidth_bps * engine.kernel_efficiency.memory,
                                      hardware_.memory_bandwidth_bps);
+  // Attention's cache traffic at the stack's share for KV reads (§2.12).
+  kv_bytes_per_second_ =
+      tp_ * std::min(share.achieved_bandwidth_bps * engine.kernel_efficiency.memory * engine.kernel_efficiency.kv,
+                     hardware_.memory_bandwidth_bps);
   overhead_ = engine.overhead.value_or(IterationOverhead{hardware_.iteration_overhead_s, 0.0, 0.0});
   flops_per_token_ = 2.0 * model_.body_params_active();
   head_flops_per_row_ = 2.0 * model_.head_params();
@@ -223,7 +227,7 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
   // below its rate: power counts it with the streaming (§2.13).
   c.linear_memory_s = body_memory_s + head_weights / bytes_per_second_ + floors;
   c.attention_compute_s = attention_flops / attention_flops_per_second_;
-  c.attention_memory_s = kv / bytes_per_second_;
+  c.attention_memory_s = kv / kv_bytes_per_second_;
   c.compute_s = c.linear_compute_s + c.attention_compute_s;
   c.memory_s = c.linear_memory_s + c.attention_memory_s;
   if (tp_ > 1 && tokens > 0) c.comm_s = comm_s_per_token_ * tokens + comm_s_fixed_;
@@ -263,7 +267,7 @@ RooflineModel::DecodeTerms RooflineModel::decode_terms(const DecodeRun& run) con
   // B tokens sees B more cells every iteration.
   t.b_c = flops_per_pair_ * run.seqs * (unified_kv_ ? run.seqs : 1.0) / attention_flops_per_second_;
   t.a_m = c0.attention_memory_s;
-  t.b_m = kv_bytes_per_token_ * run.seqs / bytes_per_second_;
+  t.b_m = kv_bytes_per_token_ * run.seqs / kv_bytes_per_second_;
   if (slot_cells_ > 0.0) t.b_c = t.b_m = 0.0;  // fixed slots: the same cells every step
   // The overhead's per-sequence and per-token terms are constant at a fixed batch.
   t.fixed = c0.comm_s + c0.overhead_s + c0.layer_kernels_s + c0.thread_sync_s;

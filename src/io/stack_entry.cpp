@@ -54,10 +54,11 @@ void read_overhead(YamlReader& reader, const YAML::Node& map, const std::string&
 void read_kernel_efficiency(YamlReader& reader, const YAML::Node& map, const std::string& path,
                             KernelEfficiency& into) {
   if (!reader.expect_map(map, path, "e.g. kernel_efficiency: {memory: 0.8, compute: 1}")) return;
-  reader.check_keys(map, path, {"memory", "compute"});
+  reader.check_keys(map, path, {"memory", "compute", "kv"});
   // Above 2 a stack would be twice as fast as the runs its hardware class
   // was fitted on: a slip (a percentage, or a rate for a share).
-  for (const auto& [key, target] : {std::pair{"memory", &into.memory}, std::pair{"compute", &into.compute}})
+  for (const auto& [key, target] : {std::pair{"memory", &into.memory}, std::pair{"compute", &into.compute},
+                                    std::pair{"kv", &into.kv}})
     if (const YAML::Node n = YamlReader::get(map, key))
       if (auto v = reader.number(n, child_path(path, key), in_range(0, 2, true))) *target = *v;
 }

@@ -20,6 +20,13 @@ std::string or_dash(const std::optional<T>& v) {
 
 std::string layout_name(KvLayout l) { return choice_name(kv_layout_choices(), l); }
 
+// "memory/compute", and "/kv X" only where a stack gives a KV share.
+std::string kernel_efficiency_text(const KernelEfficiency& k) {
+  std::string text = fmt::format("{:g}/{:g}", k.memory, k.compute);
+  if (k.kv != 1.0) text += fmt::format("/kv {:g}", k.kv);
+  return text;
+}
+
 template <typename T>
 Json or_null(const std::optional<T>& v) {
   return v ? Json(*v) : Json(nullptr);
@@ -60,9 +67,7 @@ std::string render_stack_table(const std::vector<ServingStack>& stacks) {
                    s.sync_points_per_layer > 0 ? fmt::format("{:g}", s.sync_points_per_layer) : "-",
                    s.serial_fraction > 0 ? fmt::format("{:g}", s.serial_fraction) : "-",
                    s.dequant_kernel_rows > 0 ? fmt::format("{}", s.dequant_kernel_rows) : "-",
-                   s.kernel_efficiency == KernelEfficiency{}
-                       ? "-"
-                       : fmt::format("{:g}/{:g}", s.kernel_efficiency.memory, s.kernel_efficiency.compute),
+                   s.kernel_efficiency == KernelEfficiency{} ? "-" : kernel_efficiency_text(s.kernel_efficiency),
                    s.cuda_graphs ? "yes" : "no"});
   }
   return table.render("  ");
@@ -91,7 +96,9 @@ Json stacks_json(const std::vector<ServingStack>& stacks) {
     j["serial_fraction"] = s.serial_fraction;
     j["format_efficiency"] = s.format_efficiency;
     j["dequant_kernel_rows"] = s.dequant_kernel_rows;
-    j["kernel_efficiency"] = {{"memory", s.kernel_efficiency.memory}, {"compute", s.kernel_efficiency.compute}};
+    j["kernel_efficiency"] = {{"memory", s.kernel_efficiency.memory},
+                              {"compute", s.kernel_efficiency.compute},
+                              {"kv", s.kernel_efficiency.kv}};
     j["cuda_graphs"] = s.cuda_graphs;
     j["sources"] = s.sources;
     list.push_back(std::move(j));

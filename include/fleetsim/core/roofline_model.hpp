@@ -179,6 +179,7 @@ class RooflineModel {
   double attention_flops_per_second_;  // the same for the KV cache's compute type
   double head_flops_per_second_;       // the output head's: flops_per_second_, or its own type's (ModelSpec::vocab_dtype)
   double bytes_per_second_;  // n * achieved bandwidth per device
+  double kv_bytes_per_second_;  // the same for KV reads and writes (KernelEfficiency::kv)
   // Per-model constants of cost(), computed once: it runs for every plan.
   double flops_per_token_;     // 2 * P_body: the matrices every token multiplies
   double head_flops_per_row_;  // 2 * V * d: the output head, per row that samples

@@ -47,6 +47,10 @@ enum class KvLayout {
 struct KernelEfficiency {
   double memory = 1.0;
   double compute = 1.0;
+  // KV reads and writes (attention's cache traffic) beside `memory`: a
+  // paged-attention kernel gathers blocks where a matrix kernel streams one
+  // contiguous tensor, and reaches another share of the bandwidth.
+  double kv = 1.0;
   bool operator==(const KernelEfficiency&) const = default;
 };
 
