@@ -54,23 +54,43 @@ simulation:
 )";
 }
 
-std::string manifest(double published, const std::string& value = "workloads.bench.tpot_s.mean",
-                     const std::string& extra = "") {
-  return fmt::format(R"(cases:
-  - id: toy-tpot
+const std::string kToyTpot = "workloads.bench.tpot_s.mean";
+
+// One case of a manifest on the toy scenario; `extra` adds keys to it.
+std::string toy_case(const std::string& id, double published, const std::string& role,
+                     const std::string& value = kToyTpot, const std::string& extra = "") {
+  return fmt::format(R"(  - id: {}
     scenario: toy.yaml
     hardware: toy
     model: toy-model
     metric: TPOT s
     value: {}
     published: {}
-    tolerance: 0.02
-    role: check
+    role: {}
     kind: latency
     source_id: hand
     source: hand computation
 {})",
-                     value, published, extra);
+                     id, value, published, role, extra);
+}
+
+// The tolerances a hold-out takes from its role, as validation/cases.yaml gives them.
+const std::string kRoleTolerances = R"(tolerances:
+  fitted: 0.10
+  holdout: {throughput: 0.15, latency: 0.25}
+)";
+
+// A manifest of one check case within 2%.
+std::string manifest(double published, const std::string& value = kToyTpot, const std::string& extra = "") {
+  return "cases:\n" + toy_case("toy-tpot", published, "check", value, "    tolerance: 0.02\n" + extra);
+}
+
+// A manifest fleetsim must refuse, with `fragment` in its message.
+void check_refused(const std::string& file, const std::string& text, const std::string& fragment) {
+  const auto r = run_fleetsim("validate-model '" + write_temp_file(file, text) + "'");
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find(fragment) != std::string::npos);
 }
 
 double summary_number(const std::string& out, const std::string& role, const std::string& what) {
@@ -184,22 +204,7 @@ TEST_CASE("validate-model --recorded fails when a figure moved from the recorded
 TEST_CASE("validate-model takes tolerances from the role, and a hold-out outside it is reported, not failed",
           "[validation]") {
   write_temp_file("toy.yaml", toy_scenario_yaml());
-  const std::string holdout = R"(tolerances:
-  fitted: 0.10
-  holdout: {throughput: 0.15, latency: 0.25}
-cases:
-  - id: toy-holdout
-    scenario: toy.yaml
-    hardware: toy
-    model: toy-model
-    metric: TPOT s
-    value: workloads.bench.tpot_s.mean
-    published: 0.002
-    role: holdout
-    kind: latency
-    source_id: hand
-    source: hand computation
-)";
+  const std::string holdout = kRoleTolerances + "cases:\n" + toy_case("toy-holdout", 0.002, "holdout");
   const auto r = run_fleetsim("validate-model '" + write_temp_file("holdout.yaml", holdout) + "'");
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
@@ -235,7 +240,7 @@ TEST_CASE("validate-model fails when a case drifts, and names the case", "[valid
 
   // A drift explained by a known issue is shown but does not fail.
   const std::string known =
-      write_temp_file("known.yaml", manifest(0.0012, "workloads.bench.tpot_s.mean", "    known_issue: reported\n"));
+      write_temp_file("known.yaml", manifest(0.0012, kToyTpot, "    known_issue: reported\n"));
   const auto k = run_fleetsim("validate-model '" + known + "'");
   CHECK(k.exit_code == 0);
   CHECK(k.out.find("KNOWN ISSUE") != std::string::npos);
@@ -259,16 +264,10 @@ TEST_CASE("validate-model evaluates metric expressions and reports bad ones", "[
 
 TEST_CASE("validate-model rejects a malformed manifest", "[validation]") {
   write_temp_file("toy.yaml", toy_scenario_yaml());
-  const auto unknown = run_fleetsim(
-      "validate-model '" + write_temp_file("m1.yaml", manifest(0.001, "workloads.bench.tpot_s.mean", "    colour: red\n")) +
-      "'");
-  CHECK(unknown.exit_code == 1);
-  CHECK(unknown.err.find("unknown key 'colour'") != std::string::npos);
+  check_refused("m1.yaml", manifest(0.001, kToyTpot, "    colour: red\n"), "unknown key 'colour'");
   std::string no_source = manifest(0.001);
   no_source.replace(no_source.find("    source: hand computation\n"), 29, "");
-  const auto missing = run_fleetsim("validate-model '" + write_temp_file("m2.yaml", no_source) + "'");
-  CHECK(missing.exit_code == 1);
-  CHECK(missing.err.find("missing key 'source'") != std::string::npos);
+  check_refused("m2.yaml", no_source, "missing key 'source'");
 }
 
 TEST_CASE("validate-model --write-doc replaces only the marked block", "[validation]") {
@@ -312,36 +311,19 @@ TEST_CASE("validate-model counts the cases beyond 35% and lists those that name 
           "[validation]") {
   write_temp_file("toy.yaml", toy_scenario_yaml());
   // The toy's TPOT is 1 ms: published 2 ms is -50%, published 1.1 ms -9%.
-  const auto case_text = [](const std::string& id, double published, const std::string& role,
-                            const std::string& extra) {
-    return fmt::format(R"(  - id: {}
-    scenario: toy.yaml
-    hardware: toy
-    model: toy-model
-    metric: TPOT s
-    value: workloads.bench.tpot_s.mean
-    published: {}
-    role: {}
-{}    kind: latency
-    source_id: hand
-    source: hand computation
-)",
-                       id, published, role, extra);
-  };
-  const std::string gaps = R"(tolerances:
-  fitted: 0.10
-  holdout: {throughput: 0.15, latency: 0.25}
-gaps:
+  const std::string gap = "    gap: toy-gap\n";
+  const auto manifest_text = [&](const std::string& unnamed_extra) {
+    return kRoleTolerances + R"(gaps:
   toy-gap:
     mechanism: "A mechanism the toy lacks."
     evidence: "Its TPOT is half the published one."
 cases:
-)";
-  const std::string manifest_text =
-      gaps + case_text("named", 0.002, "holdout", "    gap: toy-gap\n") + case_text("unnamed", 0.002, "holdout", "") +
-      case_text("near", 0.0011, "holdout", "    gap: toy-gap\n") +
-      case_text("ref", 0.002, "reference", "    note: \"a mechanism named in its note\"\n");
-  const std::string path = write_temp_file("gaps.yaml", manifest_text);
+)" + toy_case("named", 0.002, "holdout", kToyTpot, gap) +
+           toy_case("unnamed", 0.002, "holdout", kToyTpot, unnamed_extra) +
+           toy_case("near", 0.0011, "holdout", kToyTpot, gap) +
+           toy_case("ref", 0.002, "reference", kToyTpot, "    note: \"a mechanism named in its note\"\n");
+  };
+  const std::string path = write_temp_file("gaps.yaml", manifest_text(""));
   const auto r = run_fleetsim("validate-model '" + path + "'");
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
@@ -359,30 +341,19 @@ cases:
   CHECK(again.exit_code == 0);
 
   // With every case named, nothing is listed.
-  std::string all_named = manifest_text;
-  all_named.replace(all_named.find("    role: holdout\n    kind", all_named.find("id: unnamed")), 18,
-                    "    role: holdout\n    gap: toy-gap\n");
-  const auto named = run_fleetsim("validate-model '" + write_temp_file("gaps-all.yaml", all_named) + "'");
+  const auto named = run_fleetsim("validate-model '" + write_temp_file("gaps-all.yaml", manifest_text(gap)) + "'");
   CHECK(named.out.find("not fitted, above 35%: 3 cases, 3 naming") != std::string::npos);
   CHECK(named.out.find("without one: none") != std::string::npos);
 }
 
 TEST_CASE("validate-model refuses a gap no entry defines and an entry without its evidence", "[validation]") {
   write_temp_file("toy.yaml", toy_scenario_yaml());
-  const auto unknown = run_fleetsim(
-      "validate-model '" + write_temp_file("gap1.yaml", manifest(0.001, "workloads.bench.tpot_s.mean", "    gap: nosuch\n")) +
-      "'");
-  CHECK(unknown.exit_code == 1);
-  CHECK(unknown.err.find("cases[0] (toy-tpot): gap 'nosuch' is not one of the manifest's `gaps:`") != std::string::npos);
-  const std::string no_evidence =
-      "gaps:\n  bare:\n    mechanism: \"something\"\n" + manifest(0.001, "workloads.bench.tpot_s.mean", "    gap: bare\n");
-  const auto bare = run_fleetsim("validate-model '" + write_temp_file("gap2.yaml", no_evidence) + "'");
-  CHECK(bare.exit_code == 1);
-  CHECK(bare.err.find("gaps.bare: missing key 'evidence'") != std::string::npos);
-  const std::string stray = "gaps:\n  odd:\n    mechanism: \"m\"\n    evidence: \"e\"\n    fix: \"f\"\n" + manifest(0.001);
-  const auto odd = run_fleetsim("validate-model '" + write_temp_file("gap3.yaml", stray) + "'");
-  CHECK(odd.exit_code == 1);
-  CHECK(odd.err.find("gaps.odd: unknown key 'fix'") != std::string::npos);
+  check_refused("gap1.yaml", manifest(0.001, kToyTpot, "    gap: nosuch\n"),
+                "cases[0] (toy-tpot): gap 'nosuch' is not one of the manifest's `gaps:`");
+  check_refused("gap2.yaml", "gaps:\n  bare:\n    mechanism: \"something\"\n" + manifest(0.001, kToyTpot, "    gap: bare\n"),
+                "gaps.bare: missing key 'evidence'");
+  check_refused("gap3.yaml", "gaps:\n  odd:\n    mechanism: \"m\"\n    evidence: \"e\"\n    fix: \"f\"\n" + manifest(0.001),
+                "gaps.odd: unknown key 'fix'");
 }
 
 TEST_CASE("Every gap of validation/cases.yaml states its evidence and is named by a case", "[validation]") {

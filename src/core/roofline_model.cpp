@@ -107,12 +107,14 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   // weights' type on a device that lists no peak for the cache's.
   const double attention_peak = hardware_.peak_flops_for(compute_type_for(model_.kv_dtype)).value_or(peak_flops_);
   attention_flops_per_second_ = rate(attention_peak);
-  bytes_per_second_ = tp_ * std::min(share.achieved_bandwidth_bps * engine.kernel_efficiency.memory,
-                                     hardware_.memory_bandwidth_bps);
-  // Attention's cache traffic at the stack's share for KV reads (§2.12).
-  kv_bytes_per_second_ =
-      tp_ * std::min(share.achieved_bandwidth_bps * engine.kernel_efficiency.memory * engine.kernel_efficiency.kv,
-                     hardware_.memory_bandwidth_bps);
+  // What the devices stream at a stack's share of their achieved bandwidth,
+  // never more than the peak; attention's cache traffic at its own share
+  // beside the weights' (§2.12).
+  const auto stream = [&](double kernel_share) {
+    return tp_ * std::min(share.achieved_bandwidth_bps * kernel_share, hardware_.memory_bandwidth_bps);
+  };
+  bytes_per_second_ = stream(engine.kernel_efficiency.memory);
+  kv_bytes_per_second_ = stream(engine.kernel_efficiency.memory * engine.kernel_efficiency.kv);
   overhead_ = engine.overhead.value_or(IterationOverhead{hardware_.iteration_overhead_s, 0.0, 0.0});
   flops_per_token_ = 2.0 * model_.body_params_active();
   head_flops_per_row_ = 2.0 * model_.head_params();
