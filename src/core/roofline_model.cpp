@@ -41,7 +41,8 @@ int replicas_per_device(const HardwareSpec& hardware, const EngineSettings& engi
   return std::max(1, engine.replicas_per_node * tp / hardware.devices);
 }
 
-DeviceShare device_share(const HardwareSpec& hardware, const EngineSettings& engine) {
+DeviceShare device_share(const HardwareSpec& hardware, const EngineSettings& engine,
+                         const std::string& weight_format) {
   DeviceShare share;
   const double socket = hardware.memory_bandwidth_bps * hardware.memory_efficiency;
   share.achieved_bandwidth_bps = socket;
@@ -62,8 +63,13 @@ DeviceShare device_share(const HardwareSpec& hardware, const EngineSettings& eng
     // (a^-p + b^-p)^(-1/p), written around the smaller so it cannot overflow.
     // Replicas sharing the socket stream at once when all are busy: each
     // gets at most its part of what the socket gives.
+    // What one core pulls is set by its kernel's loads in flight, so a
+    // stack's kernel for a format can stream faster or slower per core.
+    const auto kernel = engine.format_core_bandwidth.find(weight_format);
+    const double per_core = hardware.core_bandwidth_bps *
+                            (kernel != engine.format_core_bandwidth.end() ? kernel->second : 1.0);
     const double p = hardware.bandwidth_knee;
-    const double reach = threads * hardware.core_bandwidth_bps;
+    const double reach = threads * per_core;
     const double part = socket / replicas_per_device(hardware, engine);
     const double low = std::min(reach, part), high = std::max(reach, part);
     share.achieved_bandwidth_bps = low * std::pow(1.0 + std::pow(low / high, p), -1.0 / p);
@@ -88,7 +94,7 @@ double barrier_time(const HardwareSpec& hardware, const EngineSettings& engine) 
 RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardware,
                              const EngineSettings& engine)
     : model_(model), hardware_(hardware), tp_(std::max(1, engine.tensor_parallel)) {
-  const DeviceShare share = device_share(hardware_, engine);
+  const DeviceShare share = device_share(hardware_, engine, model_.weight_format);
   // What a replica's devices reach on matrix units of a given peak: their
   // share of the cores at the class's compute efficiency, times the share of
   // it the stack's kernels reach, never more than the peak (KernelEfficiency).

@@ -75,12 +75,17 @@ void read_request_path(YamlReader& reader, const YAML::Node& map, const std::str
 
 namespace {
 
-// `format_efficiency: {q4_0_8_8: 1.8}`: each key a built-in weight format,
-// each value how fast the stack's CPU matrix kernels for it run against the
-// hardware's compute efficiency. Entries merge into the base stack's.
-void read_format_efficiency(YamlReader& reader, const YAML::Node& map, const std::string& path,
-                            std::map<std::string, double>& into) {
-  if (!reader.expect_map(map, path, "e.g. format_efficiency: {q4_0_8_8: 1.8}")) return;
+// A map from built-in weight formats to a factor of the stack's CPU kernels
+// for them: `format_efficiency: {q4_0_8_8: 1.8}` (their math against the
+// hardware's compute efficiency), `format_core_bandwidth: {q4_0_8_8: 1.5}`
+// (one core's weight streaming against the hardware's per-core rate).
+// Entries merge into the base stack's.
+void read_format_factors(YamlReader& reader, const YAML::Node& entry, const std::string& entry_path,
+                         const char* key, std::map<std::string, double>& into) {
+  const YAML::Node map = YamlReader::get(entry, key);
+  if (!map) return;
+  const std::string path = child_path(entry_path, key);
+  if (!reader.expect_map(map, path, fmt::format("e.g. {}: {{q4_0_8_8: 1.8}}", key))) return;
   std::vector<std::string> formats;
   for (const auto& [name, format] : weight_format_choices()) formats.push_back(name);
   reader.check_keys(map, path, formats);
@@ -160,7 +165,7 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
 
   std::vector<std::string> allowed = {"description", "overhead", "request_path", "engine", "kernels_per_layer",
                                       "sync_points_per_layer", "serial_fraction", "format_efficiency",
-                                      "dequant_kernel_rows", "kernel_efficiency", "cuda_graphs", "sources"};
+                                      "format_core_bandwidth", "dequant_kernel_rows", "kernel_efficiency", "cuda_graphs", "sources"};
   allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
   reader.check_keys(entry, path, allowed);
   if (complete) {
@@ -191,8 +196,8 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
   if (const YAML::Node n = YamlReader::get(entry, "serial_fraction"))
     if (auto v = reader.number(n, child_path(path, "serial_fraction"), in_range(0, 1, false, true)))
       s.serial_fraction = *v;
-  if (const YAML::Node n = YamlReader::get(entry, "format_efficiency"))
-    read_format_efficiency(reader, n, child_path(path, "format_efficiency"), s.format_efficiency);
+  read_format_factors(reader, entry, path, "format_efficiency", s.format_efficiency);
+  read_format_factors(reader, entry, path, "format_core_bandwidth", s.format_core_bandwidth);
   if (const YAML::Node n = YamlReader::get(entry, "dequant_kernel_rows"))
     if (auto v = reader.integer(n, child_path(path, "dequant_kernel_rows"), 0, 1 << 20))
       s.dequant_kernel_rows = static_cast<int>(*v);

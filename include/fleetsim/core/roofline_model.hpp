@@ -85,13 +85,16 @@ struct IterationCost {
 // replica), and the bandwidth
 // its cores reach against the socket's (HardwareSpec::core_bandwidth_bps; the
 // core-proportional share of W * memory_efficiency when the hardware gives no
-// per-core rate).
+// per-core rate). A core streams a weight format at the per-core rate times
+// the stack's factor for it (EngineSettings::format_core_bandwidth; 1 for
+// an empty or unlisted format).
 struct DeviceShare {
   double compute_fraction = 1.0;
   double achieved_bandwidth_bps = 0.0;  // memory efficiency included
   double cores = 0.0;                   // CPU cores used per device (0 for a GPU)
 };
-DeviceShare device_share(const HardwareSpec& hardware, const EngineSettings& engine);
+DeviceShare device_share(const HardwareSpec& hardware, const EngineSettings& engine,
+                         const std::string& weight_format = {});
 
 // CPU replicas that share each of a replica's sockets: replicas_per_node x
 // tensor_parallel over the node's sockets, when a pool runs more replicas

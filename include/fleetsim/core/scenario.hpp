@@ -128,6 +128,12 @@ struct EngineSettings {
   // llama.cpp's repacked Q4_0 kernels against its dot products, for example
   // (docs/performance-model.md, "Kernels by weight format").
   std::map<std::string, double> format_efficiency;
+  // CPU only: how fast one core streams a weight format's bytes in the
+  // stack's kernels, relative to the hardware's per-core rate
+  // (HardwareSpec::core_bandwidth_bps; 1 when the format is not listed):
+  // a kernel's loads, not the memory channels, set what one core pulls
+  // (docs/performance-model.md, "CPU threads and bandwidth").
+  std::map<std::string, double> format_core_bandwidth;
   // Tokens one weight pass of the stack's dequantizing matrix kernel serves,
   // where the device has no matrix units for the weights' type (FP8 weights
   // on an A100 run as 16-bit math on weights dequantized in registers): an

@@ -39,6 +39,8 @@ struct ServingStack {
   double serial_fraction = 0.0;
   // CPU side: matrix kernel speed by weight format (EngineSettings::format_efficiency).
   std::map<std::string, double> format_efficiency;
+  // CPU side: one core's weight streaming by format (EngineSettings::format_core_bandwidth).
+  std::map<std::string, double> format_core_bandwidth;
   // Device side: rows one weight pass of the stack's dequantizing kernel
   // serves (EngineSettings::dequant_kernel_rows); 0 for none.
   int dequant_kernel_rows = 0;
