@@ -2,8 +2,9 @@
 """Fit the catalog's calibrated parameters, and cross-validate the fit.
 
     scripts/fit_catalog.py fit [--apply]   # fit every group of validation/fit.yaml
-    scripts/fit_catalog.py cv [--write-doc docs/validation.md]
+    scripts/fit_catalog.py cv [--write-doc docs/validation.md] [--write-evidence src/catalog/evidence.yaml]
                                            # leave-one-source-out cross-validation
+    scripts/fit_catalog.py evidence        # src/catalog/evidence.yaml from docs/validation.md's record
 
 validation/fit.yaml names each parameter (a key of one or more catalog
 hardware entries, or of serving stacks with `section: stacks`), the groups fitted jointly and the cases of each group: the
@@ -25,6 +26,11 @@ their prior, the catalog's estimate before fitting), and all of the source's
 cases are run with that catalog. Sources without fitted cases are predicted by
 the full fit, which never saw them either. The script needs PyYAML
 (Debian's python3-yaml) and a built fleetsim (--fleetsim, default build/fleetsim).
+
+`evidence` copies each hardware class's and serving stack's out-of-fold
+figures from the recorded block into src/catalog/evidence.yaml, which every
+report shows beside the pools that run on them (rebuild afterwards; a test
+checks that the two agree).
 """
 import argparse
 import math
@@ -430,9 +436,43 @@ def replace_block(path, begin, end, body):
         f.write(text[:b + len(begin)] + "\n" + body + text[e:])
 
 
+def write_evidence(block, path):
+    """Rewrites the figures of src/catalog/evidence.yaml (each class's and
+    stack's cases, median and count beyond 35%) from a recorded
+    cross-validation block; the classes' entries are kept, and a class or
+    stack the block has and the file lacks is added (a class without
+    entries)."""
+    rows = re.findall(r"^\| (class|stack) (\S+) \| (\d+) \| ([\d.]+%) \| [\d.]+% \| (\d+) \|$", block, re.M)
+    with open(path) as f:
+        text = f.read()
+    head, rest = text.split("\nclasses:\n", 1)
+    entries = dict(re.findall(r"^  (\S+): \{entries: \[([^]]*)\]", rest, re.M))
+    lines = [head, "classes:"]
+    for kind, name, n, median, beyond in rows:
+        if kind == "class":
+            lines.append(f"  {name}: {{entries: [{entries.get(name, '')}], cases: {n}, median_error: {median}, "
+                         f"beyond_35: {beyond}}}")
+    lines.append("stacks:")
+    for kind, name, n, median, beyond in rows:
+        if kind == "stack":
+            lines.append(f"  {name}: {{cases: {n}, median_error: {median}, beyond_35: {beyond}}}")
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def recorded_block(path):
+    with open(path) as f:
+        text = f.read()
+    b, e = text.find(CV_BEGIN), text.find(CV_END)
+    if b < 0 or e < b:
+        sys.exit(f"{path} has no {CV_BEGIN} ... {CV_END} block")
+    return text[b:e]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("action", choices=["fit", "cv"])
+    ap.add_argument("action", choices=["fit", "cv", "evidence"],
+                    help="evidence: rewrite src/catalog/evidence.yaml from the block --doc records")
     ap.add_argument("--fleetsim", default=os.path.join(ROOT, "build", "fleetsim"))
     ap.add_argument("--validation", default=os.path.join(ROOT, "validation"))
     ap.add_argument("--jobs", type=int, default=2)
@@ -440,7 +480,13 @@ def main():
     ap.add_argument("--polish", action="store_true",
                     help="after the coordinate descent, a Nelder-Mead search on each group of several parameters")
     ap.add_argument("--write-doc", help="with cv: replace the fit-catalog-cv block of this Markdown file")
+    ap.add_argument("--write-evidence", help="with cv: rewrite this evidence file (src/catalog/evidence.yaml)")
+    ap.add_argument("--doc", default=os.path.join(ROOT, "docs", "validation.md"),
+                    help="with evidence: the Markdown file whose fit-catalog-cv block to read")
     args = ap.parse_args()
+    if args.action == "evidence":
+        write_evidence(recorded_block(args.doc), os.path.join(ROOT, "src", "catalog", "evidence.yaml"))
+        return
     suite = Suite(args.fleetsim, args.validation, args.jobs, polish_groups=args.polish)
     if args.action == "fit":
         values = suite.fit()
@@ -455,6 +501,8 @@ def main():
         print(table)
         if args.write_doc:
             replace_block(args.write_doc, CV_BEGIN, CV_END, table)
+        if args.write_evidence:
+            write_evidence(table, args.write_evidence)
 
 
 if __name__ == "__main__":

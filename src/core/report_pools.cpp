@@ -153,6 +153,7 @@ PoolReport pool_report(const FleetModel& fleet, const RunTotals& totals, const W
   pr.role = pool.role == PoolRole::prefill ? "prefill" : pool.role == PoolRole::decode ? "decode" : "unified";
   for (std::size_t i = 0; i < pool.models.size(); ++i) pr.models += (i ? "," : "") + pool.models[i];
   pr.nodes = pool.count;
+  pr.evidence = pool.evidence;
   double batch_seconds = 0, host_seconds = 0, kv_block_seconds = 0, kv_blocks = 0, dynamic_j = 0;
   busy = 0;
   const PoolAutoscaler* scaler = fleet.autoscaler(p);

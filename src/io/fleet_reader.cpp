@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "fleetsim/io/evidence_catalog.hpp"
 #include "fleetsim/io/autoscale_reader.hpp"
 #include "fleetsim/core/kv_policy.hpp"
 #include "fleetsim/core/power_state.hpp"
@@ -403,6 +404,11 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
   read_pool_makeup(ctx, node, path, pool, site);
   read_pool_lifecycle(r, node, path, pool, site);
   read_pool_engine(ctx, node, path, pool, site);
+  // The suite's evidence of the built-in entry and stack the pool names, or
+  // of the entry its hardware starts from (a scenario's own hardware, or a
+  // stack no case ran, has none).
+  const HardwareSpec& hw = pool.hardware;
+  pool.evidence = builtin_model_evidence().for_pool(hw.catalog_base.empty() ? hw.name : hw.catalog_base, pool.engine.stack);
   ctx.scenario.pools.push_back(std::move(pool));
   ctx.pool_sites.push_back(std::move(site));
 }

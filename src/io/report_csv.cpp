@@ -173,6 +173,13 @@ constexpr UnitEntry kUnits[] = {
     {"mean_session_time_s", "s"},
     {"relative_error", "fraction"},
     {"stable", "bool"},
+    // pool.evidence
+    {"class_cases", "count"},
+    {"class_median_error", "fraction"},
+    {"class_beyond_35", "count"},
+    {"stack_cases", "count"},
+    {"stack_median_error", "fraction"},
+    {"stack_beyond_35", "count"},
     // network (fleet.network)
     {"nodes_per_rack", "count"},
     {"oversubscription", "ratio"},

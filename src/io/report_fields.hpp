@@ -193,6 +193,21 @@ void report_fields(Side& s, F& f) {
   s.figure_if("notice_s", f.notice_s, f.notice_s > 0);
 }
 
+// A class or stack without published cases: no name, 0 cases, a null
+// median (names are labels, which the CSV leaves out; a null would read as
+// a figure there).
+template <typename Side, ReportPart<PoolEvidence> E>
+void report_fields(Side& s, E& e) {
+  s.text_unless("class", e.hardware_class, "");
+  s.count("class_cases", e.hardware.cases);
+  s.figure("class_median_error", e.hardware.median_error);
+  s.count("class_beyond_35", e.hardware.beyond_35);
+  s.text_unless("stack", e.stack, "");
+  s.count("stack_cases", e.stack_figures.cases);
+  s.figure("stack_median_error", e.stack_figures.median_error);
+  s.count("stack_beyond_35", e.stack_figures.beyond_35);
+}
+
 template <typename Side, ReportPart<PoolReport> P>
 void report_fields(Side& s, P& p) {
   s.text("name", p.name);
@@ -222,6 +237,7 @@ void report_fields(Side& s, P& p) {
   s.list_unless_empty("kv_tiers", p.kv_tiers);
   s.optional("autoscale", p.autoscale);  // only for an autoscaled pool, likewise
   s.optional("failures", p.failures);    // only for a pool whose nodes fail, likewise
+  s.optional("evidence", p.evidence);    // absent only in reports from before round 37
 }
 
 template <typename Side, ReportPart<ToolFailureReport> F>

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <string>
+#include <vector>
 
 #include "fleetsim/io/report_text.hpp"
 #include "report_table_parts.hpp"
@@ -57,6 +58,36 @@ void pools_section(std::string& out, const Report& r) {
   out += load.render("  ");
   out += '\n';
   out += traffic.render("  ");
+}
+
+// How far the model was checked where each pool runs: the suite's
+// cross-validated error for its hardware class and its stack.
+void evidence_section(std::string& out, const Report& r) {
+  bool any = false;
+  for (const PoolReport& p : r.pools) any = any || p.evidence.has_value();
+  if (!any) return;  // a report from before evidence existed
+  out += "\nModel evidence (published cases, each predicted by a fit that never saw its source: docs/validation.md)\n";
+  text::TextTable t({{"pool", Align::left},
+                     {"class", Align::left},
+                     {"cases"},
+                     {"median error"},
+                     {"beyond 35%"},
+                     {"stack", Align::left},
+                     {"cases"},
+                     {"median error"},
+                     {"beyond 35%"}});
+  const auto cells = [](const std::string& name, const EvidenceFigures& f) -> std::vector<std::string> {
+    if (name.empty()) return {"-", "0", "-", "-"};
+    return {name, std::to_string(f.cases), text::percent(f.median_error), std::to_string(f.beyond_35)};
+  };
+  for (const PoolReport& p : r.pools) {
+    if (!p.evidence) continue;
+    std::vector<std::string> row = {p.name};
+    for (auto& c : cells(p.evidence->hardware_class, p.evidence->hardware)) row.push_back(std::move(c));
+    for (auto& c : cells(p.evidence->stack, p.evidence->stack_figures)) row.push_back(std::move(c));
+    t.add_row(row);
+  }
+  out += t.render("  ");
 }
 
 // Only when a pool's engine uses KV tiers below device memory.
@@ -165,6 +196,7 @@ void pool_sections(std::string& out, const Report& r) {
   pstates_section(out, r);
   autoscale_section(out, r);
   failures_section(out, r);
+  evidence_section(out, r);
 }
 
 }  // namespace fleetsim::report_table

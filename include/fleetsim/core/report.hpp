@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "fleetsim/core/model_evidence.hpp"
 #include "fleetsim/core/workload_report.hpp"
 
 namespace fleetsim {
@@ -136,6 +137,10 @@ struct PoolReport : CostAndCarbon {
   std::vector<KvTierReport> kv_tiers;  // empty when the pool's engine uses none
   std::optional<AutoscaleReport> autoscale;  // only for an autoscaled pool
   std::optional<FailureReport> failures;     // only for a pool whose nodes fail
+  // How far the model was checked on the pool's hardware class and stack
+  // (model_evidence.hpp). Always set; optional so that reports written
+  // before it existed still read.
+  std::optional<PoolEvidence> evidence;
 };
 
 // The whole fleet's cost had every pool bought its nodes one way (purchase.hpp):

@@ -19,6 +19,7 @@
 #include "fleetsim/core/distribution.hpp"
 #include "fleetsim/core/hardware.hpp"
 #include "fleetsim/core/iteration_overhead.hpp"
+#include "fleetsim/core/model_evidence.hpp"
 #include "fleetsim/core/model_spec.hpp"
 #include "fleetsim/core/power_cap_spec.hpp"
 #include "fleetsim/core/network_spec.hpp"
@@ -160,6 +161,9 @@ struct Pool {
   // The frequency state the pool's devices run at (power_state.hpp), one of
   // hardware.pstates; empty: the nominal state, as the entry describes it.
   std::string pstate;
+  // The validation suite's evidence for the pool's hardware class and stack
+  // (model_evidence.hpp): reported, never an input of the simulation.
+  PoolEvidence evidence;
   int count = 0;          // nodes
   // Models served; replica r of a node serves models[r % models.size()].
   std::vector<std::string> models;
