@@ -55,7 +55,7 @@ TEST_CASE("The HTML report is one page with its sections and charts, escaped, no
   const std::string page = read_file(render("report.html"));
   CHECK(page.rfind("<!DOCTYPE html>", 0) == 0);
   CHECK_THAT(page, Contains("</html>"));
-  for (const char* id : {"id=\"pools\"", "id=\"workloads\"", "id=\"time-series\"", "id=\"checks\""})
+  for (const char* id : {"id=\"pools\"", "id=\"evidence\"", "id=\"workloads\"", "id=\"time-series\"", "id=\"checks\""})
     CHECK_THAT(page, Contains(id));
   // Cards, the pools' bars, three latency curves, six charts over time.
   CHECK_THAT(page, Contains("per session"));

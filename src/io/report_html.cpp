@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "report_table_parts.hpp"
 #include "fleetsim/io/report_writers.hpp"
 #include "fleetsim/io/html_page.hpp"
 #include "fleetsim/io/report_text.hpp"
@@ -87,6 +88,27 @@ void answer(std::string& out, const Report& r) {
   }
 }
 
+// How far the model was checked where each pool runs (docs/report-format.md,
+// "Model evidence").
+void evidence(std::string& out, const Report& r) {
+  bool any = false;
+  for (const PoolReport& p : r.pools) any = any || p.evidence.has_value();
+  if (!any) return;
+  out += "<h3 id=\"evidence\">Model evidence</h3>\n<p class=\"meta\">Published cases of each pool's hardware class "
+         "and serving stack, each predicted by a fit that never saw its source (docs/validation.md): the error to "
+         "expect of this page's figures where they run.</p>\n<table>\n";
+  std::vector<std::string> headers = {"pool"};
+  headers.insert(headers.end(), report_table::kEvidenceHeaders.begin(), report_table::kEvidenceHeaders.end());
+  out += header_row(headers);
+  for (const PoolReport& p : r.pools) {
+    if (!p.evidence) continue;
+    std::vector<std::string> cells = {p.name};
+    for (std::string& c : report_table::evidence_cells(*p.evidence)) cells.push_back(std::move(c));
+    out += row(cells);
+  }
+  out += "</table>\n";
+}
+
 void pools(std::string& out, const Report& r) {
   out += "<h2 id=\"pools\">Pools</h2>\n<table>\n";
   out += header_row({"pool", "kind", "hardware", "nodes", "replicas", "utilization", "batch", "KV in use", "queue mean",
@@ -113,6 +135,7 @@ void pools(std::string& out, const Report& r) {
   }
   out += "</table>\n";
   out += svg::bar_chart(cost) + svg::bar_chart(power) + svg::bar_chart(util);
+  evidence(out, r);
 }
 
 // Percentile curves: x the percentile, y the latency, the SLO's bound as a line.

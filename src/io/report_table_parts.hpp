@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fleetsim/core/report.hpp"
 
@@ -30,9 +31,16 @@ double window_s(const RunInfo& run);
 void workload_section(std::string& out, const Report& r, const WorkloadReport& w);
 
 // The model pools: load, traffic and cost, then their KV tiers, frequency
-// states, autoscaling and failures where some pool has them
-// (report_table_pools.cpp).
+// states, autoscaling and failures where some pool has them, and the model's
+// evidence for each (report_table_pools.cpp).
 void pool_sections(std::string& out, const Report& r);
+
+// A pool's evidence as the terminal report and the HTML page show it: class,
+// cases, median error, beyond 35%, then the same for the stack ("-" where
+// no published case ran on it).
+std::vector<std::string> evidence_cells(const PoolEvidence& e);
+// The Model evidence table's headers, in the same order.
+extern const std::vector<std::string> kEvidenceHeaders;
 
 // Only when the scenario declares fleet.network: its NICs and uplinks
 // (report_table_network.cpp).

@@ -67,25 +67,15 @@ void evidence_section(std::string& out, const Report& r) {
   for (const PoolReport& p : r.pools) any = any || p.evidence.has_value();
   if (!any) return;  // a report from before evidence existed
   out += "\nModel evidence (published cases, each predicted by a fit that never saw its source: docs/validation.md)\n";
-  text::TextTable t({{"pool", Align::left},
-                     {"class", Align::left},
-                     {"cases"},
-                     {"median error"},
-                     {"beyond 35%"},
-                     {"stack", Align::left},
-                     {"cases"},
-                     {"median error"},
-                     {"beyond 35%"}});
-  const auto cells = [](const std::string& name, const EvidenceFigures& f) -> std::vector<std::string> {
-    if (name.empty()) return {"-", "0", "-", "-"};
-    return {name, std::to_string(f.cases), text::percent(f.median_error), std::to_string(f.beyond_35)};
-  };
+  std::vector<text::TextTable::Column> columns = {{"pool", Align::left}};
+  for (const std::string& h : kEvidenceHeaders)
+    columns.push_back({h, h == "class" || h == "stack" ? Align::left : Align::right});
+  text::TextTable t(std::move(columns));
   for (const PoolReport& p : r.pools) {
     if (!p.evidence) continue;
     std::vector<std::string> row = {p.name};
-    for (auto& c : cells(p.evidence->hardware_class, p.evidence->hardware)) row.push_back(std::move(c));
-    for (auto& c : cells(p.evidence->stack, p.evidence->stack_figures)) row.push_back(std::move(c));
-    t.add_row(row);
+    for (std::string& c : evidence_cells(*p.evidence)) row.push_back(std::move(c));
+    t.add_row(std::move(row));
   }
   out += t.render("  ");
 }
@@ -189,6 +179,23 @@ void failures_section(std::string& out, const Report& r) {
 }
 
 }  // namespace
+
+const std::vector<std::string> kEvidenceHeaders = {"class", "cases", "median error", "beyond 35%",
+                                                   "stack", "cases", "median error", "beyond 35%"};
+
+std::vector<std::string> evidence_cells(const PoolEvidence& e) {
+  std::vector<std::string> cells;
+  const auto add = [&](const std::string& name, const EvidenceFigures& f) {
+    if (name.empty()) {
+      cells.insert(cells.end(), {"-", "0", "-", "-"});
+      return;
+    }
+    cells.insert(cells.end(), {name, std::to_string(f.cases), text::percent(f.median_error), std::to_string(f.beyond_35)});
+  };
+  add(e.hardware_class, e.hardware);
+  add(e.stack, e.stack_figures);
+  return cells;
+}
 
 void pool_sections(std::string& out, const Report& r) {
   pools_section(out, r);
