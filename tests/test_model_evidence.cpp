@@ -40,7 +40,7 @@ TEST_CASE("The built-in evidence is the cross-validation docs/validation.md reco
   CHECK(classes == e.classes().size());
   CHECK(stacks == e.stacks().size());
   CHECK(classes >= 10);
-  // A class names catalog entries, each in one class only (a map).
+  // A class names catalog entries (each in one class: the reader refuses a second).
   for (const auto& [entry, cls] : e.class_of_entry()) {
     INFO(entry);
     CHECK(Catalog::builtin().find_hardware(entry) != nullptr);
@@ -79,7 +79,9 @@ TEST_CASE("An evidence file with a malformed figure is refused, naming the entry
   for (const char* bad : {"classes:\n  a: {entries: [], cases: 3, median_error: 5, beyond_35: 0}\n",
                           "classes:\n  a: {entries: [], cases: 3, median_error: 5%x%, beyond_35: 0}\n",
                           "stacks:\n  s: {cases: 2, median_error: 5%, beyond_35: 3}\n",
-                          "stacks:\n  s: {cases: two, median_error: 5%, beyond_35: 0}\n"}) {
+                          "stacks:\n  s: {cases: two, median_error: 5%, beyond_35: 0}\n",
+                          "classes:\n  z: {entries: [x], cases: 1, median_error: 5%, beyond_35: 0}\n"
+                          "  a: {entries: [x], cases: 1, median_error: 5%, beyond_35: 0}\n"}) {
     INFO(bad);
     try {
       read_model_evidence(bad);

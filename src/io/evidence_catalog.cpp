@@ -39,7 +39,12 @@ ModelEvidence read_model_evidence(const std::string& yaml) {
   for (const auto& entry : root["classes"]) {
     const std::string name = entry.first.as<std::string>();
     std::vector<std::string> entries;
-    for (const auto& e : entry.second["entries"]) entries.push_back(e.as<std::string>());
+    for (const auto& e : entry.second["entries"]) {
+      entries.push_back(e.as<std::string>());
+      if (evidence.class_of_entry().count(entries.back()))
+        throw std::runtime_error(fmt::format("evidence.yaml, classes.{}: entry \"{}\" is in two classes", name,
+                                             entries.back()));
+    }
     evidence.add_class(name, entries, read_figures(entry.second, "classes." + name));
   }
   for (const auto& entry : root["stacks"]) {
