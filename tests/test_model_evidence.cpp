@@ -149,3 +149,27 @@ simulation: {duration: 30s, warmup: 0s, seed: 1}
   CHECK(r["pools"][1]["evidence"]["stack_cases"] == 0);
   CHECK(r["pools"][1]["evidence"]["stack_median_error"].is_null());
 }
+
+TEST_CASE("A catalog file's entry that starts from a built-in one keeps its class", "[evidence][cli]") {
+  const std::string overlay =
+      write_temp_file("evidence-overlay.yaml", "hardware:\n  h200-one: {catalog: h200-p5en.48xlarge, devices: 1}\n");
+  const std::string scenario = write_temp_file("evidence-overlay-scenario.yaml", R"(name: evidence-overlay
+models:
+  small: {catalog: llama-3.1-8b}
+fleet:
+  pools:
+    - {name: one, hardware: h200-one, count: 1, models: [small]}
+workloads:
+  - name: chat
+    arrivals: {process: poisson, rate: 1/s}
+    steps:
+      - llm: {model: small, prompt_tokens: 100, output_tokens: 20}
+simulation: {duration: 20s, warmup: 0s, seed: 1}
+)");
+  const CliResult res = run_fleetsim("--catalog " + q(overlay) + " run " + q(scenario) + " --format json --no-progress");
+  INFO(res.err);
+  REQUIRE(res.exit_code == 0);
+  const nlohmann::json r = nlohmann::json::parse(res.out);
+  CHECK(r["pools"][0]["evidence"]["class"] == "hopper");
+  CHECK(r["pools"][0]["evidence"]["class_cases"] == builtin_model_evidence().classes().at("hopper").cases);
+}

@@ -71,11 +71,7 @@ void read_definitions(ScenarioContext& ctx, const YAML::Node& map, const std::st
 void read_hardware_definitions(ScenarioContext& ctx, const YAML::Node& map) {
   read_definitions(ctx, map, "hardware", ctx.catalog.hardware(), "hardware", ctx.hardware, ctx.broken_hardware,
                    [](YamlReader& r, const YAML::Node& entry, const std::string& path, const std::string& name,
-                      const HardwareSpec* base) {
-                     auto spec = read_hardware_entry(r, entry, path, name, base, {"catalog"});
-                     if (spec && base) spec->catalog_base = base->catalog_base.empty() ? base->name : base->catalog_base;
-                     return spec;
-                   });
+                      const HardwareSpec* base) { return read_hardware_entry(r, entry, path, name, base, {"catalog"}); });
 }
 
 void read_model_definitions(ScenarioContext& ctx, const YAML::Node& map) {

@@ -297,6 +297,8 @@ std::optional<HardwareSpec> read_hardware_entry(YamlReader& reader, const YAML::
   const bool complete = base == nullptr;  // every required key must be here
   HardwareSpec hw = base ? *base : HardwareSpec{};
   hw.name = name;
+  // The copy keeps the base's own base, if it has one: the built-in entry.
+  if (base && hw.catalog_base.empty()) hw.catalog_base = base->name;
 
   const std::optional<DeviceKind> kind = read_kind(reader, entry, path, base, hw);
   std::vector<std::string> allowed = hardware_entry_keys();

@@ -67,10 +67,10 @@ struct PowerState {
 
 struct HardwareSpec {
   std::string name;
-  // The built-in entry a scenario's entry starts from (`catalog: NAME`, or
-  // the same name); empty for a built-in entry itself and for an entry of
-  // the scenario's own. The silicon it describes: the report's evidence
-  // follows it (model_evidence.hpp).
+  // The built-in entry a scenario's or a catalog file's entry starts from
+  // (`catalog: NAME`, or the same name); empty for a built-in entry itself
+  // and for an entry of their own. The silicon it describes: the report's
+  // evidence follows it (model_evidence.hpp).
   std::string catalog_base;
   std::string description;
   std::string instance;  // cloud instance the figures describe, e.g. "p5.48xlarge"
