@@ -91,21 +91,13 @@ void answer(std::string& out, const Report& r) {
 // How far the model was checked where each pool runs (docs/report-format.md,
 // "Model evidence").
 void evidence(std::string& out, const Report& r) {
-  bool any = false;
-  for (const PoolReport& p : r.pools) any = any || p.evidence.has_value();
-  if (!any) return;
+  const std::vector<std::vector<std::string>> rows = report_table::evidence_rows(r);
+  if (rows.empty()) return;
   out += "<h3 id=\"evidence\">Model evidence</h3>\n<p class=\"meta\">Published cases of each pool's hardware class "
          "and serving stack, each predicted by a fit that never saw its source (docs/validation.md): the error to "
          "expect of this page's figures where they run.</p>\n<table>\n";
-  std::vector<std::string> headers = {"pool"};
-  headers.insert(headers.end(), report_table::kEvidenceHeaders.begin(), report_table::kEvidenceHeaders.end());
-  out += header_row(headers);
-  for (const PoolReport& p : r.pools) {
-    if (!p.evidence) continue;
-    std::vector<std::string> cells = {p.name};
-    for (std::string& c : report_table::evidence_cells(*p.evidence)) cells.push_back(std::move(c));
-    out += row(cells);
-  }
+  out += header_row(report_table::kEvidenceHeaders);
+  for (const auto& cells : rows) out += row(cells);
   out += "</table>\n";
 }
 

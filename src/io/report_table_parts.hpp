@@ -35,12 +35,12 @@ void workload_section(std::string& out, const Report& r, const WorkloadReport& w
 // evidence for each (report_table_pools.cpp).
 void pool_sections(std::string& out, const Report& r);
 
-// A pool's evidence as the terminal report and the HTML page show it: class,
-// cases, median error, beyond 35%, then the same for the stack ("-" where
-// no published case ran on it).
-std::vector<std::string> evidence_cells(const PoolEvidence& e);
-// The Model evidence table's headers, in the same order.
+// The Model evidence table as the terminal report and the HTML page show
+// it: per pool that has evidence, its name, its class, cases, median error
+// and cases beyond 35%, then the same for its stack ("-" where no
+// published case ran on it). No rows for a report from before evidence.
 extern const std::vector<std::string> kEvidenceHeaders;
+std::vector<std::vector<std::string>> evidence_rows(const Report& r);
 
 // Only when the scenario declares fleet.network: its NICs and uplinks
 // (report_table_network.cpp).

@@ -63,20 +63,14 @@ void pools_section(std::string& out, const Report& r) {
 // How far the model was checked where each pool runs: the suite's
 // cross-validated error for its hardware class and its stack.
 void evidence_section(std::string& out, const Report& r) {
-  bool any = false;
-  for (const PoolReport& p : r.pools) any = any || p.evidence.has_value();
-  if (!any) return;  // a report from before evidence existed
+  std::vector<std::vector<std::string>> rows = evidence_rows(r);
+  if (rows.empty()) return;
   out += "\nModel evidence (published cases, each predicted by a fit that never saw its source: docs/validation.md)\n";
-  std::vector<text::TextTable::Column> columns = {{"pool", Align::left}};
+  std::vector<text::TextTable::Column> columns;
   for (const std::string& h : kEvidenceHeaders)
-    columns.push_back({h, h == "class" || h == "stack" ? Align::left : Align::right});
+    columns.push_back({h, h == "pool" || h == "class" || h == "stack" ? Align::left : Align::right});
   text::TextTable t(std::move(columns));
-  for (const PoolReport& p : r.pools) {
-    if (!p.evidence) continue;
-    std::vector<std::string> row = {p.name};
-    for (std::string& c : evidence_cells(*p.evidence)) row.push_back(std::move(c));
-    t.add_row(std::move(row));
-  }
+  for (auto& row : rows) t.add_row(std::move(row));
   out += t.render("  ");
 }
 
@@ -180,21 +174,24 @@ void failures_section(std::string& out, const Report& r) {
 
 }  // namespace
 
-const std::vector<std::string> kEvidenceHeaders = {"class", "cases", "median error", "beyond 35%",
+const std::vector<std::string> kEvidenceHeaders = {"pool",  "class", "cases",        "median error", "beyond 35%",
                                                    "stack", "cases", "median error", "beyond 35%"};
 
-std::vector<std::string> evidence_cells(const PoolEvidence& e) {
-  std::vector<std::string> cells;
-  const auto add = [&](const std::string& name, const EvidenceFigures& f) {
-    if (name.empty()) {
-      cells.insert(cells.end(), {"-", "0", "-", "-"});
-      return;
-    }
-    cells.insert(cells.end(), {name, std::to_string(f.cases), text::percent(f.median_error), std::to_string(f.beyond_35)});
-  };
-  add(e.hardware_class, e.hardware);
-  add(e.stack, e.stack_figures);
-  return cells;
+std::vector<std::vector<std::string>> evidence_rows(const Report& r) {
+  std::vector<std::vector<std::string>> rows;
+  for (const PoolReport& p : r.pools) {
+    if (!p.evidence) continue;
+    std::vector<std::string>& row = rows.emplace_back(std::vector<std::string>{p.name});
+    const auto add = [&](const std::string& name, const EvidenceFigures& f) {
+      if (name.empty())
+        row.insert(row.end(), {"-", "0", "-", "-"});
+      else
+        row.insert(row.end(), {name, std::to_string(f.cases), text::percent(f.median_error), std::to_string(f.beyond_35)});
+    };
+    add(p.evidence->hardware_class, p.evidence->hardware);
+    add(p.evidence->stack, p.evidence->stack_figures);
+  }
+  return rows;
 }
 
 void pool_sections(std::string& out, const Report& r) {
