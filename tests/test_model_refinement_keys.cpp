@@ -23,8 +23,9 @@ TEST_CASE("weight_format sets the data type and the real bits per weight", "[loa
   const ModelSpec& m = r.scenario->models.at(0);
   CHECK(m.weight_format == "q4_k_m");
   CHECK(m.weight_dtype == DataType::int4);
-  CHECK(m.bits_per_weight == Approx(4.85));
-  CHECK(m.weight_bytes() == Approx(8.03e9 * 4.85 / 8));
+  CHECK(m.bits_per_weight == Approx(4.8));
+  CHECK(m.head_storage->format == "q6_k");
+  CHECK(m.weight_bytes() == Approx(8.03e9 * 4.8 / 8));  // no vocabulary given: no head of its own to price
 }
 
 TEST_CASE("bits_per_weight overrides a dtype's width, formats and dtypes do not mix", "[loader][formats]") {

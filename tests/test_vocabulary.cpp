@@ -246,7 +246,7 @@ TEST_CASE("vocab_dtype comes with a weight format, is reset by weight_dtype, and
   CHECK(vocab_of("    weight_format: fp8\n") == DataType::bf16);
   CHECK(vocab_of("    weight_format: int4_awq\n") == DataType::fp16);
   CHECK(vocab_of("    weight_format: nvfp4\n") == DataType::bf16);
-  CHECK_FALSE(vocab_of("    weight_format: q4_k_m\n").has_value());  // a GGUF file's average holds its head
+  CHECK_FALSE(vocab_of("    weight_format: q4_k_m\n").has_value());  // its head is Q6_K: test_head_format.cpp
   CHECK_FALSE(vocab_of("    weight_dtype: fp8\n").has_value());
   CHECK(vocab_of("    weight_format: fp8\n    vocab_dtype: fp8\n") == DataType::fp8);
   CHECK(vocab_of("    weight_dtype: int8\n    vocab_dtype: bf16\n") == DataType::bf16);

@@ -13,9 +13,9 @@ double ModelSpec::routed_expert_params() const {
 }
 
 double ModelSpec::weight_bytes() const {
-  if (!vocab_dtype) return params_total * bytes_per_weight();
-  const double vocabulary = head_params() + lookup_params();
-  return (params_total - vocabulary) * bytes_per_weight() + vocabulary * vocab_bytes_per_weight();
+  const double layers_params = params_total - head_params() - lookup_params();
+  return layers_params * bytes_per_weight() + lookup_params() * vocab_bytes_per_weight() +
+         head_params() * head_bytes_per_weight();
 }
 
 double ModelSpec::body_bytes_read(double tokens) const {

@@ -139,15 +139,20 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
     return widened ? static_cast<double>(engine.dequant_kernel_rows) : 0.0;
   };
   dequant_rows_ = dequant_rows_for(compute_type_for(model_.weight_dtype));
-  // An output head kept wider than the layers (ModelSpec::vocab_dtype) runs
-  // as a plain matrix of its own type: that type's peak, no weight format's
-  // kernel, and a dequantizing pass only where the device lacks its units.
+  // An output head stored apart from the layers (ModelSpec::vocab_dtype,
+  // ModelSpec::head_storage) runs as a matrix of its own type: that type's
+  // peak, the kernel of its own format where the stack lists one (not the
+  // layers'), and a dequantizing pass only where the device lacks its units.
   head_flops_per_second_ = flops_per_second_;
   head_dequant_rows_ = dequant_rows_;
-  if (model_.vocab_dtype) {
-    const DataType head_type = compute_type_for(*model_.vocab_dtype);
+  if (const auto stored = model_.head_dtype()) {
+    const DataType head_type = compute_type_for(*stored);
     head_flops_per_second_ = rate(hardware_.peak_flops_for(head_type).value_or(peak_flops_));
     head_dequant_rows_ = dequant_rows_for(head_type);
+    if (hardware_.kind == DeviceKind::cpu && model_.head_storage) {
+      const auto kernel = engine.format_efficiency.find(model_.head_storage->format);
+      if (kernel != engine.format_efficiency.end()) head_flops_per_second_ *= kernel->second;
+    }
   }
   unified_kv_ = engine.kv_layout == KvLayout::unified;
   if (engine.kv_layout == KvLayout::slots)

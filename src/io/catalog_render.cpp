@@ -182,6 +182,12 @@ Json hardware_json(const HardwareSpec& h) {
 // take the layers' width.
 Json vocab_dtype_json(const std::optional<DataType>& type) { return type ? Json(to_string(*type)) : Json(); }
 
+// The catalog table's "embedding, head" cell of a format.
+std::string vocabulary_storage(const WeightFormat& f) {
+  if (f.vocab_dtype) return std::string(to_string(*f.vocab_dtype));
+  return f.head_format.empty() ? "as layers" : "as layers, head " + f.head_format;
+}
+
 Json model_json(const ModelSpec& m) {
   Json j = Json::object();
   j["name"] = m.name;
@@ -201,6 +207,7 @@ Json model_json(const ModelSpec& m) {
   j["weight_format"] = m.weight_format;
   j["bits_per_weight"] = number_or_null(8.0 * m.bytes_per_weight());
   j["vocab_dtype"] = vocab_dtype_json(m.vocab_dtype);
+  j["head_format"] = m.head_storage ? Json(m.head_storage->format) : Json();
   j["kv_dtype"] = to_string(m.kv_dtype);
   j["weight_bytes"] = number_or_null(m.weight_bytes());
   j["kv_bytes_per_token"] = number_or_null(m.kv_bytes_per_token());
@@ -224,7 +231,7 @@ std::string render_catalog_table(const Catalog& catalog, const std::vector<Weigh
                            {"description", Align::left}});
     for (const WeightFormat& f : formats)
       table.add_row({f.name, std::string(to_string(f.dtype)), text::sig(f.bits_per_weight, 4),
-                     f.vocab_dtype ? std::string(to_string(*f.vocab_dtype)) : "as layers", f.description});
+                     vocabulary_storage(f), f.description});
     out += table.render("  ");
   }
   if (!catalog.stacks().empty())
@@ -254,6 +261,7 @@ std::string render_catalog_json(const Catalog& catalog, const std::vector<Weight
     fj["dtype"] = to_string(f.dtype);
     fj["bits_per_weight"] = f.bits_per_weight;
     fj["vocab_dtype"] = vocab_dtype_json(f.vocab_dtype);
+    fj["head_format"] = f.head_format.empty() ? Json() : Json(f.head_format);
     fj["sources"] = f.sources;
     format_list.push_back(std::move(fj));
   }

@@ -21,7 +21,7 @@ std::vector<std::string> model_entry_keys() {
   return {"description",   "params_total",    "params_active", "layers",      "hidden_size",
           "attention_heads", "kv_heads",       "head_dim",      "weight_dtype", "weight_format",
           "bits_per_weight", "experts",        "experts_per_token", "kv_dtype", "vocab_size",
-          "tied_embeddings", "vocab_dtype", "sources"};
+          "tied_embeddings", "vocab_dtype", "head_format", "sources"};
 }
 
 namespace {
@@ -84,6 +84,7 @@ void read_storage(YamlReader& reader, const YAML::Node& entry, const std::string
       model.weight_dtype = format->dtype;
       model.bits_per_weight = format->bits_per_weight;
       model.vocab_dtype = format->vocab_dtype;
+      model.head_storage = head_storage_of(*format);
     }
   } else if (dtype_node.IsDefined()) {
     if (auto v = reader.choice(dtype_node, child_path(path, "weight_dtype"), data_type_choices(), "data type")) {
@@ -91,11 +92,19 @@ void read_storage(YamlReader& reader, const YAML::Node& entry, const std::string
       model.weight_format.clear();
       model.bits_per_weight = 0.0;
       model.vocab_dtype.reset();
+      model.head_storage.reset();
     }
   }
+  // vocab_dtype names both vocabulary matrices' type: the head's too, unless
+  // head_format gives the head a storage of its own.
   if (const YAML::Node n = YamlReader::get(entry, "vocab_dtype"))
-    if (auto v = reader.choice(n, child_path(path, "vocab_dtype"), data_type_choices(), "data type"))
+    if (auto v = reader.choice(n, child_path(path, "vocab_dtype"), data_type_choices(), "data type")) {
       model.vocab_dtype = *v;
+      model.head_storage.reset();
+    }
+  if (const YAML::Node n = YamlReader::get(entry, "head_format"))
+    if (auto format = reader.choice(n, child_path(path, "head_format"), weight_format_choices(), "weight format"))
+      model.head_storage = head_storage_in(*format);
   if (const YAML::Node n = YamlReader::get(entry, "bits_per_weight"))
     if (auto v = reader.number(n, child_path(path, "bits_per_weight"), in_range(1, 32, true, true)))
       model.bits_per_weight = *v;
@@ -143,6 +152,10 @@ void check_relations(YamlReader& reader, const YAML::Node& entry, const std::str
     reader.error(at, child_path(path, "vocab_dtype"), "vocab_dtype needs the model's vocab_size",
                  "vocab_dtype is the type of the embedding table and the output head, vocab_size x hidden_size "
                  "weights each; give vocab_size (config.json's) too");
+  if (const YAML::Node at = YamlReader::get(entry, "head_format"); at.IsDefined() && model.vocab_size <= 0)
+    reader.error(at, child_path(path, "head_format"), "head_format needs the model's vocab_size",
+                 "head_format is the storage of the output head, vocab_size x hidden_size weights; give "
+                 "vocab_size (config.json's) too");
   const bool heads_known = model.kv_heads > 0 && model.attention_heads > 0;
   if (heads_known && (model.kv_heads > model.attention_heads || model.attention_heads % model.kv_heads != 0)) {
     const YAML::Node at = YamlReader::get(entry, "kv_heads");

@@ -34,7 +34,8 @@ MemoryFit memory_fit(const ModelSpec& m, const HardwareSpec& hw, const EngineSet
   if (weight_dtype) {
     model.weight_dtype = *weight_dtype;
     model.bits_per_weight = 0.0;
-    model.vocab_dtype.reset();  // as the hint's `weight_dtype:` key resets it
+    model.vocab_dtype.reset();  // as the hint's `weight_dtype:` key resets them
+    model.head_storage.reset();
   }
   EngineSettings engine = e;
   engine.tensor_parallel = tp;

@@ -119,7 +119,8 @@ KeyTable model_entry_table() {
     if (key == "weight_dtype" || key == "kv_dtype" || key == "vocab_dtype")
       t.keys.push_back(optional(key, words(choice_words(data_type_choices())), ""));
     else if (key == "params_total" || key == "params_active") t.keys.push_back(optional(key, shape::count(), ""));
-    else if (key == "description" || key == "weight_format") t.keys.push_back(optional(key, text(), ""));
+    else if (key == "description" || key == "weight_format" || key == "head_format")
+      t.keys.push_back(optional(key, text(), ""));
     else if (key == "sources") t.keys.push_back(optional(key, map_of(text()), ""));
     else if (key == "bits_per_weight") t.keys.push_back(optional(key, number(0, 64), ""));
     else if (key == "tied_embeddings") t.keys.push_back(optional(key, boolean(), ""));

@@ -1,5 +1,9 @@
 #include "weight_format_catalog.hpp"
 
+#include <algorithm>
+
+#include <fmt/format.h>
+
 #include "fleetsim/core/diagnostics.hpp"
 #include "model_entry.hpp"
 #include "fleetsim/io/yaml_document.hpp"
@@ -26,7 +30,7 @@ std::vector<WeightFormat> read_formats(const std::string& text, const std::strin
     const std::string path = child_path("formats", it->first.Scalar());
     const YAML::Node entry = it->second;
     if (!reader.expect_map(entry, path)) continue;
-    reader.check_keys(entry, path, {"description", "dtype", "bits_per_weight", "vocab_dtype", "sources"});
+    reader.check_keys(entry, path, {"description", "dtype", "bits_per_weight", "vocab_dtype", "head_format", "sources"});
     WeightFormat f;
     f.name = it->first.Scalar();
     if (const YAML::Node n = YamlReader::get(entry, "description"))
@@ -39,10 +43,26 @@ std::vector<WeightFormat> read_formats(const std::string& text, const std::strin
     if (const YAML::Node n = YamlReader::get(entry, "vocab_dtype"))
       if (auto v = reader.choice(n, child_path(path, "vocab_dtype"), data_type_choices(), "data type"))
         f.vocab_dtype = *v;
+    if (const YAML::Node n = YamlReader::get(entry, "head_format"))
+      if (auto v = reader.text(n, child_path(path, "head_format"))) f.head_format = *v;
     if (const YAML::Node n = YamlReader::get(entry, "sources"))
       if (auto sources = reader.text_map(n, child_path(path, "sources")))
         for (auto& [field, citation] : *sources) f.sources[field] = citation;
     formats.push_back(std::move(f));
+  }
+  // A head format is another entry's name, one that keeps its head itself.
+  for (const auto& f : formats) {
+    if (f.head_format.empty()) continue;
+    const auto head = std::find_if(formats.begin(), formats.end(),
+                                   [&](const WeightFormat& g) { return g.name == f.head_format; });
+    const YAML::Node at = YamlReader::get(entries[f.name], "head_format");
+    if (head == formats.end())
+      reader.error(at, child_path(child_path("formats", f.name), "head_format"),
+                   fmt::format("unknown head format \"{}\"", f.head_format), "name another entry of this file");
+    else if (!head->head_format.empty() || head->vocab_dtype)
+      reader.error(at, child_path(child_path("formats", f.name), "head_format"),
+                   fmt::format("head format \"{}\" stores its own head apart", f.head_format),
+                   "a head format is a plain format: one without head_format or vocab_dtype");
   }
   return formats;
 }
@@ -67,6 +87,17 @@ const Choices<WeightFormat>& weight_format_choices() {
     return c;
   }();
   return choices;
+}
+
+ModelSpec::HeadStorage head_storage_in(const WeightFormat& format) {
+  return {format.name, format.dtype, format.bits_per_weight};
+}
+
+std::optional<ModelSpec::HeadStorage> head_storage_of(const WeightFormat& format) {
+  if (format.head_format.empty()) return std::nullopt;
+  for (const auto& f : builtin_weight_formats())
+    if (f.name == format.head_format) return head_storage_in(f);
+  return std::nullopt;  // unreachable for the built-in formats: read_formats checks the name
 }
 
 }  // namespace fleetsim

@@ -44,20 +44,42 @@ struct ModelSpec {
   // checkpoint keeps them wider than its layers (FP8, AWQ and NVFP4
   // checkpoints keep both in 16 bits: their quantizers convert only the
   // layers' linear modules). Unset: the layers' width, bits_per_weight
-  // included (a GGUF file's average already holds its output tensor's type).
+  // included.
   std::optional<DataType> vocab_dtype;
+  // The output head's own storage, when the checkpoint writes it apart from
+  // both the layers and the embedding table: llama.cpp's quantizer keeps a
+  // GGUF file's output tensor (a tied embedding with it) in Q6_K for most
+  // file types, Q4_0 and Q4_K_M among them. Unset: vocab_dtype's width, else
+  // the layers'.
+  struct HeadStorage {
+    std::string format;  // the weight format's catalog name
+    DataType dtype = DataType::bf16;
+    double bits_per_weight = 16.0;
+  };
+  std::optional<HeadStorage> head_storage;
   DataType kv_dtype = DataType::bf16;
   std::map<std::string, std::string> sources;  // field name -> public source
 
   double bytes_per_weight() const {
     return bits_per_weight > 0.0 ? bits_per_weight / 8.0 : bytes_per_element(weight_dtype);
   }
-  // What one weight of the embedding table or the output head occupies.
+  // What one weight of the embedding table occupies (and of the head, unless
+  // it has storage of its own).
   double vocab_bytes_per_weight() const {
     return vocab_dtype ? bytes_per_element(*vocab_dtype) : bytes_per_weight();
   }
-  // Bytes the weights occupy in memory: the layers at bytes_per_weight, the
-  // embedding and the head at vocab_bytes_per_weight.
+  // What one weight of the output head occupies.
+  double head_bytes_per_weight() const {
+    return head_storage ? head_storage->bits_per_weight / 8.0 : vocab_bytes_per_weight();
+  }
+  // The type the head's product runs in, when not the layers' (unset: the
+  // layers' type and their format's kernel).
+  std::optional<DataType> head_dtype() const {
+    return head_storage ? std::optional<DataType>(head_storage->dtype) : vocab_dtype;
+  }
+  // Bytes the weights occupy in memory: the layers at bytes_per_weight, an
+  // untied embedding at vocab_bytes_per_weight, the head (a tied embedding
+  // with it) at head_bytes_per_weight.
   double weight_bytes() const;
   // Bytes of weights one iteration of `tokens` tokens streams, all of them
   // sampling (a decode step): the body and the output head; the lookup
@@ -70,7 +92,7 @@ struct ModelSpec {
   // body_bytes_read leaves the head out (an iteration that samples nothing).
   double weight_bytes_read(double tokens) const { return body_bytes_read(tokens) + head_bytes(); }
   double body_bytes_read(double tokens) const;
-  double head_bytes() const { return head_params() * vocab_bytes_per_weight(); }
+  double head_bytes() const { return head_params() * head_bytes_per_weight(); }
   // The routed experts' share of params_total (0 for a dense model).
   double routed_expert_params() const;
   // The output head's weights, vocab_size x hidden_size (0 when no

@@ -180,7 +180,7 @@ class RooflineModel {
   double peak_flops_;        // per device, for the model's compute type
   double flops_per_second_;  // n * peak * eff_c
   double attention_flops_per_second_;  // the same for the KV cache's compute type
-  double head_flops_per_second_;       // the output head's: flops_per_second_, or its own type's (ModelSpec::vocab_dtype)
+  double head_flops_per_second_;       // the output head's: flops_per_second_, or its own type's (ModelSpec::head_dtype)
   double bytes_per_second_;  // n * achieved bandwidth per device
   double kv_bytes_per_second_;  // the same for KV reads and writes (KernelEfficiency::kv)
   // Per-model constants of cost(), computed once: it runs for every plan.

@@ -24,6 +24,9 @@ struct WeightFormat {
   // The type its checkpoints keep the embedding table and the output head
   // in, when not the format's own (ModelSpec::vocab_dtype).
   std::optional<DataType> vocab_dtype;
+  // The format its files keep the output head in, when another (a built-in
+  // format's name; ModelSpec::head_storage): GGUF's Q6_K output tensor.
+  std::string head_format;
   std::map<std::string, std::string> sources;
 };
 
