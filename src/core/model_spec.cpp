@@ -12,6 +12,14 @@ double ModelSpec::routed_expert_params() const {
   return std::min(params_total, (params_total - params_active) * e / (e - k));
 }
 
+void ModelSpec::store_as(DataType dtype) {
+  weight_dtype = dtype;
+  weight_format.clear();
+  bits_per_weight = 0.0;
+  vocab_dtype.reset();
+  head_storage.reset();
+}
+
 double ModelSpec::weight_bytes() const {
   const double layers_params = params_total - head_params() - lookup_params();
   return layers_params * bytes_per_weight() + lookup_params() * vocab_bytes_per_weight() +

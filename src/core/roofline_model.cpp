@@ -101,13 +101,14 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   const double compute_efficiency = std::min(1.0, hardware_.compute_efficiency * engine.kernel_efficiency.compute);
   const auto rate = [&](double peak) { return tp_ * peak * share.compute_fraction * compute_efficiency; };
   peak_flops_ = hardware_.peak_flops_for(compute_type_for(model_.weight_dtype)).value_or(0.0);
-  flops_per_second_ = rate(peak_flops_);
   // A CPU stack's matrix kernels differ by weight format more than by chip
   // (§2.10); attention keeps the hardware's rate.
-  if (hardware_.kind == DeviceKind::cpu) {
-    const auto kernel = engine.format_efficiency.find(model_.weight_format);
-    if (kernel != engine.format_efficiency.end()) flops_per_second_ *= kernel->second;
-  }
+  const auto kernel_factor = [&](const std::string& format) {
+    if (hardware_.kind != DeviceKind::cpu) return 1.0;
+    const auto kernel = engine.format_efficiency.find(format);
+    return kernel != engine.format_efficiency.end() ? kernel->second : 1.0;
+  };
+  flops_per_second_ = rate(peak_flops_) * kernel_factor(model_.weight_format);
   // Attention multiplies queries by cached keys and values: it runs in the
   // KV cache's type (FP8 attention for an FP8 cache, else 16-bit), or in the
   // weights' type on a device that lists no peak for the cache's.
@@ -147,12 +148,9 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   head_dequant_rows_ = dequant_rows_;
   if (const auto stored = model_.head_dtype()) {
     const DataType head_type = compute_type_for(*stored);
-    head_flops_per_second_ = rate(hardware_.peak_flops_for(head_type).value_or(peak_flops_));
+    head_flops_per_second_ = rate(hardware_.peak_flops_for(head_type).value_or(peak_flops_)) *
+                             (model_.head_storage ? kernel_factor(model_.head_storage->format) : 1.0);
     head_dequant_rows_ = dequant_rows_for(head_type);
-    if (hardware_.kind == DeviceKind::cpu && model_.head_storage) {
-      const auto kernel = engine.format_efficiency.find(model_.head_storage->format);
-      if (kernel != engine.format_efficiency.end()) head_flops_per_second_ *= kernel->second;
-    }
   }
   unified_kv_ = engine.kv_layout == KvLayout::unified;
   if (engine.kv_layout == KvLayout::slots)

@@ -87,13 +87,8 @@ void read_storage(YamlReader& reader, const YAML::Node& entry, const std::string
       model.head_storage = head_storage_of(*format);
     }
   } else if (dtype_node.IsDefined()) {
-    if (auto v = reader.choice(dtype_node, child_path(path, "weight_dtype"), data_type_choices(), "data type")) {
-      model.weight_dtype = *v;
-      model.weight_format.clear();
-      model.bits_per_weight = 0.0;
-      model.vocab_dtype.reset();
-      model.head_storage.reset();
-    }
+    if (auto v = reader.choice(dtype_node, child_path(path, "weight_dtype"), data_type_choices(), "data type"))
+      model.store_as(*v);
   }
   // vocab_dtype names both vocabulary matrices' type: the head's too, unless
   // head_format gives the head a storage of its own.

@@ -31,12 +31,7 @@ struct MemoryFit {
 MemoryFit memory_fit(const ModelSpec& m, const HardwareSpec& hw, const EngineSettings& e, int tp,
                      std::optional<DataType> weight_dtype = std::nullopt) {
   ModelSpec model = m;
-  if (weight_dtype) {
-    model.weight_dtype = *weight_dtype;
-    model.bits_per_weight = 0.0;
-    model.vocab_dtype.reset();  // as the hint's `weight_dtype:` key resets them
-    model.head_storage.reset();
-  }
+  if (weight_dtype) model.store_as(*weight_dtype);  // as the hint's `weight_dtype:` key would
   EngineSettings engine = e;
   engine.tensor_parallel = tp;
   return {kv_capacity(model, hw, engine), tp};

@@ -60,6 +60,11 @@ struct ModelSpec {
   DataType kv_dtype = DataType::bf16;
   std::map<std::string, std::string> sources;  // field name -> public source
 
+  // The weights in a plain data type at its own width: no format, no block
+  // scales, the embedding and the head with the layers (a scenario's
+  // `weight_dtype:` key).
+  void store_as(DataType dtype);
+
   double bytes_per_weight() const {
     return bits_per_weight > 0.0 ? bits_per_weight / 8.0 : bytes_per_element(weight_dtype);
   }
