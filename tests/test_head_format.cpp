@@ -137,11 +137,11 @@ TEST_CASE("The built-in GGUF formats whose files keep a Q6_K head say so, with a
   for (const WeightFormat& f : formats) {
     INFO(f.name);
     const bool gguf_below_q6 = f.name == "q4_0" || f.name == "q4_0_8_8" || f.name == "q4_k_m" || f.name == "q5_k_m";
-    CHECK((f.head_format == "q6_k") == gguf_below_q6);
-    CHECK(f.head_format.empty() != gguf_below_q6);
-    if (!f.head_format.empty()) {
+    CHECK((f.head && f.head->format == "q6_k") == gguf_below_q6);
+    CHECK(f.head.has_value() == gguf_below_q6);
+    if (f.head) {
       CHECK(f.sources.count("head_format") == 1);
-      CHECK(std::any_of(formats.begin(), formats.end(), [&](const WeightFormat& g) { return g.name == f.head_format; }));
+      CHECK(std::any_of(formats.begin(), formats.end(), [&](const WeightFormat& g) { return g.name == f.head->format; }));
     }
   }
 }

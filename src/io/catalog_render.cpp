@@ -185,7 +185,7 @@ Json vocab_dtype_json(const std::optional<DataType>& type) { return type ? Json(
 // The catalog table's "embedding, head" cell of a format.
 std::string vocabulary_storage(const WeightFormat& f) {
   if (f.vocab_dtype) return std::string(to_string(*f.vocab_dtype));
-  return f.head_format.empty() ? "as layers" : "as layers, head " + f.head_format;
+  return f.head ? "as layers, head " + f.head->format : "as layers";
 }
 
 Json model_json(const ModelSpec& m) {
@@ -261,7 +261,7 @@ std::string render_catalog_json(const Catalog& catalog, const std::vector<Weight
     fj["dtype"] = to_string(f.dtype);
     fj["bits_per_weight"] = f.bits_per_weight;
     fj["vocab_dtype"] = vocab_dtype_json(f.vocab_dtype);
-    fj["head_format"] = f.head_format.empty() ? Json() : Json(f.head_format);
+    fj["head_format"] = f.head ? Json(f.head->format) : Json();
     fj["sources"] = f.sources;
     format_list.push_back(std::move(fj));
   }

@@ -84,7 +84,7 @@ void read_storage(YamlReader& reader, const YAML::Node& entry, const std::string
       model.weight_dtype = format->dtype;
       model.bits_per_weight = format->bits_per_weight;
       model.vocab_dtype = format->vocab_dtype;
-      model.head_storage = head_storage_of(*format);
+      model.head_storage = format->head;
     }
   } else if (dtype_node.IsDefined()) {
     if (auto v = reader.choice(dtype_node, child_path(path, "weight_dtype"), data_type_choices(), "data type"))

@@ -1,6 +1,7 @@
 #include "weight_format_catalog.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -18,6 +19,7 @@ namespace {
 std::vector<WeightFormat> read_formats(const std::string& text, const std::string& label,
                                        std::vector<Diagnostic>& diagnostics) {
   std::vector<WeightFormat> formats;
+  std::map<std::string, std::string> head_names;  // format -> its head_format
   YamlReader reader(label, diagnostics);
   const auto root = parse_yaml_document(reader, text, "a map with the key \"formats\"");
   if (!root || !reader.expect_map(*root, "")) return formats;
@@ -44,25 +46,29 @@ std::vector<WeightFormat> read_formats(const std::string& text, const std::strin
       if (auto v = reader.choice(n, child_path(path, "vocab_dtype"), data_type_choices(), "data type"))
         f.vocab_dtype = *v;
     if (const YAML::Node n = YamlReader::get(entry, "head_format"))
-      if (auto v = reader.text(n, child_path(path, "head_format"))) f.head_format = *v;
+      if (auto v = reader.text(n, child_path(path, "head_format"))) head_names[f.name] = *v;
     if (const YAML::Node n = YamlReader::get(entry, "sources"))
       if (auto sources = reader.text_map(n, child_path(path, "sources")))
         for (auto& [field, citation] : *sources) f.sources[field] = citation;
     formats.push_back(std::move(f));
   }
-  // A head format is another entry's name, one that keeps its head itself.
-  for (const auto& f : formats) {
-    if (f.head_format.empty()) continue;
+  // A head format is another entry's name, one that keeps its head itself;
+  // its storage is resolved here, once.
+  for (auto& f : formats) {
+    const auto named = head_names.find(f.name);
+    if (named == head_names.end()) continue;
+    const std::string& head_name = named->second;
     const auto head = std::find_if(formats.begin(), formats.end(),
-                                   [&](const WeightFormat& g) { return g.name == f.head_format; });
+                                   [&](const WeightFormat& g) { return g.name == head_name; });
     const YAML::Node at = YamlReader::get(entries[f.name], "head_format");
+    const std::string at_path = child_path(child_path("formats", f.name), "head_format");
     if (head == formats.end())
-      reader.error(at, child_path(child_path("formats", f.name), "head_format"),
-                   fmt::format("unknown head format \"{}\"", f.head_format), "name another entry of this file");
-    else if (!head->head_format.empty() || head->vocab_dtype)
-      reader.error(at, child_path(child_path("formats", f.name), "head_format"),
-                   fmt::format("head format \"{}\" stores its own head apart", f.head_format),
+      reader.error(at, at_path, fmt::format("unknown head format \"{}\"", head_name), "name another entry of this file");
+    else if (head_names.count(head_name) || head->vocab_dtype)
+      reader.error(at, at_path, fmt::format("head format \"{}\" stores its own head apart", head_name),
                    "a head format is a plain format: one without head_format or vocab_dtype");
+    else
+      f.head = head_storage_in(*head);
   }
   return formats;
 }
@@ -91,13 +97,6 @@ const Choices<WeightFormat>& weight_format_choices() {
 
 ModelSpec::HeadStorage head_storage_in(const WeightFormat& format) {
   return {format.name, format.dtype, format.bits_per_weight};
-}
-
-std::optional<ModelSpec::HeadStorage> head_storage_of(const WeightFormat& format) {
-  if (format.head_format.empty()) return std::nullopt;
-  for (const auto& f : builtin_weight_formats())
-    if (f.name == format.head_format) return head_storage_in(f);
-  return std::nullopt;  // unreachable for the built-in formats: read_formats checks the name
 }
 
 }  // namespace fleetsim

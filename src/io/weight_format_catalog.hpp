@@ -1,7 +1,6 @@
 // The built-in weight formats (src/catalog/formats.yaml, compiled in).
 #pragma once
 
-#include <optional>
 #include <vector>
 
 #include "fleetsim/core/model_spec.hpp"
@@ -16,9 +15,5 @@ const Choices<WeightFormat>& weight_format_choices();
 
 // A format's storage taken as an output head's own (ModelSpec::head_storage).
 ModelSpec::HeadStorage head_storage_in(const WeightFormat& format);
-
-// Where a format's files keep their output head apart: its head_format's
-// storage, none when they keep it with the layers or the embedding.
-std::optional<ModelSpec::HeadStorage> head_storage_of(const WeightFormat& format);
 
 }  // namespace fleetsim

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "fleetsim/core/model_spec.hpp"
 #include "fleetsim/core/precision.hpp"
 
 namespace fleetsim {
@@ -24,9 +25,10 @@ struct WeightFormat {
   // The type its checkpoints keep the embedding table and the output head
   // in, when not the format's own (ModelSpec::vocab_dtype).
   std::optional<DataType> vocab_dtype;
-  // The format its files keep the output head in, when another (a built-in
-  // format's name; ModelSpec::head_storage): GGUF's Q6_K output tensor.
-  std::string head_format;
+  // The storage its files keep the output head in, when another format's
+  // (`head_format: NAME`, resolved when the formats are read): GGUF's Q6_K
+  // output tensor. A model takes it as its ModelSpec::head_storage.
+  std::optional<ModelSpec::HeadStorage> head;
   std::map<std::string, std::string> sources;
 };
 
