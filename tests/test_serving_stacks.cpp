@@ -503,9 +503,20 @@ TEST_CASE("format_efficiency: the llama.cpp stacks list the repacked Q4_0 layout
     CHECK(c.find_stack(name)->sources.count("format_efficiency") == 1);
   }
   CHECK(c.find_stack("tensorrt-llm")->format_efficiency.empty());
-  // No built-in stack streams a format at its own per-core rate: round 37's
-  // fit of one was not kept (docs/validation.md).
-  for (const ServingStack& s : c.stacks()) CHECK(s.format_core_bandwidth.empty());
+  // The llama.cpp stacks stream Q4_K at a per-core rate of its own, fitted
+  // in round 39 with its source; the repacked layout has none (round 37's
+  // fit of one was not kept), and no other stack lists any
+  // (docs/validation.md).
+  for (const ServingStack& s : c.stacks()) {
+    if (s.name == "llama.cpp" || s.name == "llama.cpp-server") {
+      CHECK(s.format_core_bandwidth.size() == 1);
+      CHECK(s.format_core_bandwidth.count("q4_k_m") == 1);
+      CHECK(s.format_core_bandwidth.count("q4_0_8_8") == 0);
+      CHECK(s.sources.count("format_core_bandwidth") == 1);
+    } else {
+      CHECK(s.format_core_bandwidth.empty());
+    }
+  }
   const LoadResult stack = load_builtin_pool("graviton3-c7g.16xlarge", "{stack: llama.cpp}");
   REQUIRE(stack.ok());
   CHECK(stack.scenario->pools[0].engine.format_efficiency == c.find_stack("llama.cpp")->format_efficiency);
