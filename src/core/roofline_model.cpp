@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <string>
 
 namespace fleetsim {
 namespace {
@@ -23,6 +25,13 @@ double sum_linear(double a, double b, long j0, long j1) {
   if (j1 <= j0) return 0.0;
   const double n = static_cast<double>(j1 - j0);
   return n * a + b * n * (static_cast<double>(j0) + static_cast<double>(j1) - 1.0) / 2.0;
+}
+
+// A stack's factor for a weight format's CPU kernels (format_efficiency,
+// format_core_bandwidth): 1 for a format it does not list.
+double format_factor(const std::map<std::string, double>& factors, const std::string& format) {
+  const auto it = factors.find(format);
+  return it != factors.end() ? it->second : 1.0;
 }
 
 }  // namespace
@@ -65,9 +74,7 @@ DeviceShare device_share(const HardwareSpec& hardware, const EngineSettings& eng
     // gets at most its part of what the socket gives.
     // What one core pulls is set by its kernel's loads in flight, so a
     // stack's kernel for a format can stream faster or slower per core.
-    const auto kernel = engine.format_core_bandwidth.find(weight_format);
-    const double per_core = hardware.core_bandwidth_bps *
-                            (kernel != engine.format_core_bandwidth.end() ? kernel->second : 1.0);
+    const double per_core = hardware.core_bandwidth_bps * format_factor(engine.format_core_bandwidth, weight_format);
     const double p = hardware.bandwidth_knee;
     const double reach = threads * per_core;
     const double part = socket / replicas_per_device(hardware, engine);
@@ -104,9 +111,7 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   // A CPU stack's matrix kernels differ by weight format more than by chip
   // (§2.10); attention keeps the hardware's rate.
   const auto kernel_factor = [&](const std::string& format) {
-    if (hardware_.kind != DeviceKind::cpu) return 1.0;
-    const auto kernel = engine.format_efficiency.find(format);
-    return kernel != engine.format_efficiency.end() ? kernel->second : 1.0;
+    return hardware_.kind == DeviceKind::cpu ? format_factor(engine.format_efficiency, format) : 1.0;
   };
   flops_per_second_ = rate(peak_flops_) * kernel_factor(model_.weight_format);
   // Attention multiplies queries by cached keys and values: it runs in the
