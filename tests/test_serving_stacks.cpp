@@ -73,7 +73,7 @@ TEST_CASE("The built-in stacks parse, and every figure has a source", "[stacks]"
   const Catalog& c = Catalog::builtin();
   for (const char* name :
        {"vllm-0.5", "vllm-0.6", "vllm-v1", "sglang", "sglang-0.3", "tensorrt-llm", "tensorrt-llm-engine", "llama.cpp",
-        "llama.cpp-server", "vllm-cpu", "pytorch-cuda-graph"}) {
+        "llama.cpp-2024", "llama.cpp-server", "vllm-cpu", "pytorch-cuda-graph"}) {
     INFO(name);
     const ServingStack* s = c.find_stack(name);
     REQUIRE(s);
@@ -413,11 +413,11 @@ TEST_CASE("Amdahl's serial fraction on a CPU replica, by hand", "[stacks][roofli
 
 TEST_CASE("serial_fraction: the llama.cpp stacks' fitted value, a pool's own, bad values located",
           "[stacks][loader]") {
-  // Fitted in round 9 (docs/validation.md) for the two llama.cpp stacks, with
+  // Fitted in round 9 (docs/validation.md) for the llama.cpp stacks, with
   // its source; the other stacks give none.
   const Catalog& c = Catalog::builtin();
   for (const ServingStack& s : c.stacks()) {
-    const bool ggml = s.name == "llama.cpp" || s.name == "llama.cpp-server";
+    const bool ggml = s.name == "llama.cpp" || s.name == "llama.cpp-2024" || s.name == "llama.cpp-server";
     CHECK((s.serial_fraction > 0) == ggml);
     CHECK(s.sources.count("serial_fraction") == (ggml ? 1u : 0u));
   }
@@ -496,7 +496,7 @@ TEST_CASE("A CPU stack's per-core streaming by weight format, by hand", "[stacks
 TEST_CASE("format_efficiency: the llama.cpp stacks list the repacked Q4_0 layout, bad entries located",
           "[stacks][loader]") {
   const Catalog& c = Catalog::builtin();
-  for (const char* name : {"llama.cpp", "llama.cpp-server"}) {
+  for (const char* name : {"llama.cpp", "llama.cpp-2024", "llama.cpp-server"}) {
     REQUIRE(c.find_stack(name));
     REQUIRE(c.find_stack(name)->format_efficiency.count("q4_0_8_8") == 1);
     CHECK(c.find_stack(name)->format_efficiency.at("q4_0_8_8") > 0);
@@ -508,7 +508,7 @@ TEST_CASE("format_efficiency: the llama.cpp stacks list the repacked Q4_0 layout
   // fit of one was not kept), and no other stack lists any
   // (docs/validation.md).
   for (const ServingStack& s : c.stacks()) {
-    if (s.name == "llama.cpp" || s.name == "llama.cpp-server") {
+    if (s.name == "llama.cpp" || s.name == "llama.cpp-2024" || s.name == "llama.cpp-server") {
       CHECK(s.format_core_bandwidth.size() == 1);
       CHECK(s.format_core_bandwidth.count("q4_k_m") == 1);
       CHECK(s.format_core_bandwidth.count("q4_0_8_8") == 0);

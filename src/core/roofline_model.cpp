@@ -114,6 +114,18 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
     return hardware_.kind == DeviceKind::cpu ? format_factor(engine.format_efficiency, format) : 1.0;
   };
   flops_per_second_ = rate(peak_flops_) * kernel_factor(model_.weight_format);
+  // A stack that multiplies a format's rows through the core's int8 dot
+  // products instead of its matrix instructions reaches the hardware's
+  // int8_dot_share of the int8 peak in products of two or more rows (§2.10).
+  // One row is a dot product in every build, and the fitted decode figures
+  // carry what it reaches: it keeps the class's rate.
+  const auto dot_share = [&](const std::string& format, DataType compute) {
+    const auto& listed = engine.dot_product_formats;
+    const bool dot = hardware_.kind == DeviceKind::cpu && compute == DataType::int8 &&
+                     std::find(listed.begin(), listed.end(), format) != listed.end();
+    return dot ? hardware_.int8_dot_share : 1.0;
+  };
+  rows_flops_per_second_ = flops_per_second_ * dot_share(model_.weight_format, compute_type_for(model_.weight_dtype));
   // Attention multiplies queries by cached keys and values: it runs in the
   // KV cache's type (FP8 attention for an FP8 cache, else 16-bit), or in the
   // weights' type on a device that lists no peak for the cache's.
@@ -150,11 +162,14 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   // peak, the kernel of its own format where the stack lists one (not the
   // layers'), and a dequantizing pass only where the device lacks its units.
   head_flops_per_second_ = flops_per_second_;
+  head_rows_flops_per_second_ = rows_flops_per_second_;
   head_dequant_rows_ = dequant_rows_;
   if (const auto stored = model_.head_dtype()) {
     const DataType head_type = compute_type_for(*stored);
     head_flops_per_second_ = rate(hardware_.peak_flops_for(head_type).value_or(peak_flops_)) *
                              (model_.head_storage ? kernel_factor(model_.head_storage->format) : 1.0);
+    head_rows_flops_per_second_ =
+        head_flops_per_second_ * (model_.head_storage ? dot_share(model_.head_storage->format, head_type) : 1.0);
     head_dequant_rows_ = dequant_rows_for(head_type);
   }
   unified_kv_ = engine.kv_layout == KvLayout::unified;
@@ -220,25 +235,27 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
   double weights = mixture_of_experts_ ? model_.body_bytes_read(tokens) : body_bytes_;
   if (dequant_rows_ > 0.0 && tokens > dequant_rows_) weights *= std::ceil(tokens / dequant_rows_);
   const double kv = kv_bytes_per_token_ * kv_cells_moved(s);
-  const double body_compute_s = linear_flops / flops_per_second_;
+  const double body_compute_s = linear_flops / (tokens >= 2.0 ? rows_flops_per_second_ : flops_per_second_);
   const double body_memory_s = weights / bytes_per_second_;
   c.linear_s = matrix_time(linear_memo_, tokens, body_compute_s, body_memory_s);
   double floors = tokens > 0.0 ? body_floor_s_ : 0.0;
-  double head_flops = 0.0, head_weights = 0.0;
+  double head_flops = 0.0, head_weights = 0.0, head_compute_s = 0.0;
   if (head_bytes_ > 0.0) {
     // The head multiplies only the rows that sample a token (every decode
     // sequence, each prompt's last chunk), and only then is it read.
     const double rows = s.output_tokens();
+    const double head_rate = rows >= 2.0 ? head_rows_flops_per_second_ : head_flops_per_second_;
     head_flops = head_flops_per_row_ * rows;
+    head_compute_s = head_flops / head_rate;
     head_weights = rows > 0.0 ? head_bytes_ : 0.0;
     if (head_dequant_rows_ > 0.0 && rows > head_dequant_rows_) head_weights *= std::ceil(rows / head_dequant_rows_);
-    c.linear_s += matrix_time(head_memo_, rows, head_flops / head_flops_per_second_, head_weights / bytes_per_second_);
+    c.linear_s += matrix_time(head_memo_, rows, head_compute_s, head_weights / bytes_per_second_);
     if (rows > 0.0) floors += head_floor_s_;
   }
   c.linear_s += floors;
   c.flops = linear_flops + head_flops + attention_flops;
   c.bytes = weights + head_weights + kv;
-  c.linear_compute_s = body_compute_s + head_flops / head_flops_per_second_;
+  c.linear_compute_s = body_compute_s + head_compute_s;
   // A product's floor is time its kernel runs on the device, streaming
   // below its rate: power counts it with the streaming (§2.13).
   c.linear_memory_s = body_memory_s + head_weights / bytes_per_second_ + floors;

@@ -18,6 +18,7 @@ EngineSettings engine_defaults(const ServingStack& stack) {
   e.serial_fraction = stack.serial_fraction;
   e.format_efficiency = stack.format_efficiency;
   e.format_core_bandwidth = stack.format_core_bandwidth;
+  e.dot_product_formats = stack.dot_product_formats;
   e.dequant_kernel_rows = stack.dequant_kernel_rows;
   e.kernel_efficiency = stack.kernel_efficiency;
   return e;

@@ -1,5 +1,7 @@
 #include "stack_entry.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "fleetsim/core/kv_policy.hpp"
@@ -94,6 +96,27 @@ void read_format_factors(YamlReader& reader, const YAML::Node& entry, const std:
       if (auto v = reader.number(n, child_path(path, name), in_range(0, 100, true))) into[name] = *v;
 }
 
+// `dot_product_formats: [q8_0, q4_k_m]`: built-in weight formats, each once;
+// the list replaces the base stack's.
+void read_dot_product_formats(YamlReader& reader, const YAML::Node& entry, const std::string& entry_path,
+                              std::vector<std::string>& into) {
+  const YAML::Node list = YamlReader::get(entry, "dot_product_formats");
+  if (!list) return;
+  const std::string path = child_path(entry_path, "dot_product_formats");
+  if (!reader.expect_list(list, path, "e.g. dot_product_formats: [q8_0, q4_k_m]")) return;
+  std::vector<std::string> formats;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const std::string item = index_path(path, i);
+    if (!reader.choice(list[i], item, weight_format_choices(), "weight format")) continue;
+    const std::string name = list[i].Scalar();
+    if (std::find(formats.begin(), formats.end(), name) != formats.end())
+      reader.error(list[i], item, fmt::format("\"{}\" is listed twice", name), "list each format once");
+    else
+      formats.push_back(name);
+  }
+  into = formats;
+}
+
 void read_engine_defaults(YamlReader& reader, const YAML::Node& map, const std::string& path, ServingStack& s) {
   if (!reader.expect_map(map, path, "e.g. engine: {chunked_prefill: true, max_batched_tokens: 8192, max_batch_size: 256}"))
     return;
@@ -165,7 +188,7 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
 
   std::vector<std::string> allowed = {"description", "overhead", "request_path", "engine", "kernels_per_layer",
                                       "sync_points_per_layer", "serial_fraction", "format_efficiency",
-                                      "format_core_bandwidth", "dequant_kernel_rows", "kernel_efficiency", "cuda_graphs", "sources"};
+                                      "format_core_bandwidth", "dot_product_formats", "dequant_kernel_rows", "kernel_efficiency", "cuda_graphs", "sources"};
   allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
   reader.check_keys(entry, path, allowed);
   if (complete) {
@@ -198,6 +221,7 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
       s.serial_fraction = *v;
   read_format_factors(reader, entry, path, "format_efficiency", s.format_efficiency);
   read_format_factors(reader, entry, path, "format_core_bandwidth", s.format_core_bandwidth);
+  read_dot_product_formats(reader, entry, path, s.dot_product_formats);
   if (const YAML::Node n = YamlReader::get(entry, "dequant_kernel_rows"))
     if (auto v = reader.integer(n, child_path(path, "dequant_kernel_rows"), 0, 1 << 20))
       s.dequant_kernel_rows = static_cast<int>(*v);

@@ -96,6 +96,7 @@ Json stacks_json(const std::vector<ServingStack>& stacks) {
     j["serial_fraction"] = s.serial_fraction;
     j["format_efficiency"] = s.format_efficiency;
     j["format_core_bandwidth"] = s.format_core_bandwidth;
+    j["dot_product_formats"] = s.dot_product_formats;
     j["dequant_kernel_rows"] = s.dequant_kernel_rows;
     j["kernel_efficiency"] = {{"memory", s.kernel_efficiency.memory},
                               {"compute", s.kernel_efficiency.compute},

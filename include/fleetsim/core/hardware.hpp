@@ -82,6 +82,13 @@ struct HardwareSpec {
 
   // Dense peak throughput per device by the data type the matrix units run in.
   std::map<DataType, double> peak_flops;
+  // CPU only: the int8 rate of the core's dot-product instructions as a share
+  // of peak_flops' int8, where its matrix instructions are faster: Arm's SDOT
+  // multiplies 16 int8 pairs per instruction and SMMLA 32, at the same issue
+  // rate, so 0.5 on a Neoverse V1 or V2. Only the products a stack runs
+  // through dot products use it (EngineSettings::dot_product_formats); 1
+  // where the int8 peak is the dot products' own.
+  double int8_dot_share = 1.0;
   double memory_bandwidth_bps = 0.0;  // bytes/s per device (HBM or socket DRAM)
   // CPU only: the rate one core streams weights in the serving kernels
   // (bytes/s, achieved, so not scaled by memory_efficiency); 0 for no

@@ -181,6 +181,10 @@ class RooflineModel {
   double flops_per_second_;  // n * peak * eff_c
   double attention_flops_per_second_;  // the same for the KV cache's compute type
   double head_flops_per_second_;       // the output head's: flops_per_second_, or its own type's (ModelSpec::head_dtype)
+  // The same two for products of two or more rows, which a stack may run
+  // through dot-product instructions (EngineSettings::dot_product_formats).
+  double rows_flops_per_second_;
+  double head_rows_flops_per_second_;
   double bytes_per_second_;  // n * achieved bandwidth per device
   double kv_bytes_per_second_;  // the same for KV reads and writes (KernelEfficiency::kv)
   // Per-model constants of cost(), computed once: it runs for every plan.

@@ -135,6 +135,14 @@ struct EngineSettings {
   // a kernel's loads, not the memory channels, set what one core pulls
   // (docs/performance-model.md, "CPU threads and bandwidth").
   std::map<std::string, double> format_core_bandwidth;
+  // CPU only: the weight formats whose products of two or more rows (a
+  // prompt, a decode step of several sequences) the stack's kernels run
+  // through the core's dot-product instructions, at the hardware's
+  // int8_dot_share of its int8 peak, not through its matrix instructions:
+  // llama.cpp's Arm builds of 2024 (docs/performance-model.md, "Kernels by
+  // weight format"). A one-row product is priced at the int8 peak whatever
+  // the stack: the fitted decode figures carry what its kernel reaches.
+  std::vector<std::string> dot_product_formats;
   // Tokens one weight pass of the stack's dequantizing matrix kernel serves,
   // where the device has no matrix units for the weights' type (FP8 weights
   // on an A100 run as 16-bit math on weights dequantized in registers): an

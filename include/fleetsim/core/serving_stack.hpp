@@ -41,6 +41,9 @@ struct ServingStack {
   std::map<std::string, double> format_efficiency;
   // CPU side: one core's weight streaming by format (EngineSettings::format_core_bandwidth).
   std::map<std::string, double> format_core_bandwidth;
+  // CPU side: formats whose many-row products run on dot-product
+  // instructions (EngineSettings::dot_product_formats).
+  std::vector<std::string> dot_product_formats;
   // Device side: rows one weight pass of the stack's dequantizing kernel
   // serves (EngineSettings::dequant_kernel_rows); 0 for none.
   int dequant_kernel_rows = 0;
