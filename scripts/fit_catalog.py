@@ -331,7 +331,11 @@ def apply_to_catalog(suite, values):
 
 def apply_to_file(suite, values, section, anchor_key):
     """Writes `values` into src/catalog/SECTION.yaml; a key an entry lacks
-    goes in before its `anchor_key`."""
+    goes in before its `anchor_key`. An entry that starts from another with
+    `catalog: BASE` and lacks the key takes it from BASE, which must be one
+    of the parameter's entries too: nothing is written into it. (A fold's
+    catalog file still names every entry: a --catalog file changes entries
+    as the built-in file resolved them.)"""
     path = os.path.join(ROOT, "src", "catalog", f"{section}.yaml")
     with open(path) as f:
         text = f.read()
@@ -343,6 +347,11 @@ def apply_to_file(suite, values, section, anchor_key):
             end = text.find("\n\n", start + 1)
             block = text[start:end]
             keys = p["key"].split(".")
+            base = re.search(r"\n    catalog: (\S+)", block)
+            if base and not re.search(rf"\n    {keys[0]}:", block):
+                if base.group(1) not in p["entries"] + p.get("carried", []):
+                    sys.exit(f"{entry} takes {p['key']} from {base.group(1)}, which {name} does not list")
+                continue
             if len(keys) == 2:
                 pattern = re.compile(rf"(\n    {keys[0]}: \{{[^}}]*\b{keys[1]}: )([^,}}]+)")
                 if not pattern.search(block):

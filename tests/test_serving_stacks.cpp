@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "../src/io/catalog_reader.hpp"
 #include "fleetsim/io/catalog.hpp"
 #include "fleetsim/core/roofline_model.hpp"
 #include "fleetsim/io/scenario_loader.hpp"
@@ -100,6 +101,84 @@ TEST_CASE("The built-in stacks parse, and every figure has a source", "[stacks]"
   CHECK(c.find_stack("tensorrt-llm-engine")->overhead.per_sequence_s >
         c.find_stack("tensorrt-llm")->overhead.per_sequence_s);
   CHECK(c.find_stack("vllm-0.5")->overhead.fixed_s == Approx(4e-3));
+}
+
+TEST_CASE("A built-in entry starts from one above it and states only what differs", "[stacks][catalog]") {
+  // The llama.cpp variants share ggml's kernels and thread pool: their fitted
+  // figures are the llama.cpp stack's, stated once.
+  const Catalog& c = Catalog::builtin();
+  const ServingStack* base = c.find_stack("llama.cpp");
+  REQUIRE(base);
+  for (const char* name : {"llama.cpp-2024", "llama.cpp-server"}) {
+    INFO(name);
+    const ServingStack* s = c.find_stack(name);
+    REQUIRE(s);
+    CHECK(s->serial_fraction == base->serial_fraction);
+    CHECK(s->format_efficiency == base->format_efficiency);
+    CHECK(s->format_core_bandwidth == base->format_core_bandwidth);
+    CHECK(s->sync_points_per_layer == base->sync_points_per_layer);
+    CHECK(s->overhead.fixed_s == base->overhead.fixed_s);
+    CHECK(s->sources.at("serial_fraction") == base->sources.at("serial_fraction"));
+  }
+  // What each changes, with its own source.
+  const ServingStack* old_build = c.find_stack("llama.cpp-2024");
+  CHECK(old_build->kv_layout == KvLayout::unified);
+  CHECK(base->kv_layout == KvLayout::per_sequence);
+  CHECK_FALSE(old_build->dot_product_formats.empty());
+  CHECK(base->dot_product_formats.empty());
+  CHECK(old_build->sources.at("engine.kv_layout") != base->sources.at("engine.kv_layout"));
+  const ServingStack* server = c.find_stack("llama.cpp-server");
+  CHECK(server->overhead.per_output_token_s == Approx(50e-6));
+  CHECK(base->overhead.per_output_token_s == 0.0);
+  CHECK(server->chunked_prefill == true);
+  CHECK(server->max_batch_size == 4);
+  CHECK_FALSE(base->max_batch_size);
+
+  // The rule, on a file of its own: an entry may name one above it, not one
+  // below it or one that does not exist.
+  const std::string stacks = R"(stacks:
+  first:
+    overhead: {fixed: 1ms, per_sequence: 2us, per_output_token: 0us}
+    serial_fraction: 0.01
+    cuda_graphs: false
+    sources: {serial_fraction: "fitted", overhead.fixed: "measured"}
+  second:
+    catalog: first
+    overhead: {per_output_token: 5us}
+    sources: {overhead.per_output_token: "est."}
+)";
+  std::vector<Diagnostic> diagnostics;
+  const auto read = read_catalog("hardware: {}\n", "hw", "models: {}\n", "m", diagnostics, stacks, "stacks.yaml");
+  INFO(messages(diagnostics));
+  REQUIRE(read);
+  const ServingStack* second = read->find_stack("second");
+  REQUIRE(second);
+  CHECK(second->overhead.fixed_s == Approx(1e-3));
+  CHECK(second->overhead.per_sequence_s == Approx(2e-6));
+  CHECK(second->overhead.per_output_token_s == Approx(5e-6));
+  CHECK(second->serial_fraction == 0.01);
+  CHECK(second->sources.at("serial_fraction") == "fitted");
+  CHECK(second->sources.at("overhead.per_output_token") == "est.");
+  CHECK(read->find_stack("first")->sources.count("overhead.per_output_token") == 0);
+
+  std::vector<Diagnostic> errors;
+  const auto bad = read_catalog("hardware: {}\n", "hw", "models: {}\n", "m", errors, R"(stacks:
+  early:
+    catalog: later
+  later:
+    overhead: {fixed: 1ms, per_sequence: 0us, per_output_token: 0us}
+    cuda_graphs: false
+  odd:
+    catalog: nosuch
+)",
+                                  "stacks.yaml");
+  CHECK_FALSE(bad);
+  const std::string text = messages(errors);
+  INFO(text);
+  CHECK_THAT(text, Contains("stacks.yaml:3:14: error: stacks.early.catalog: no entry \"later\" above this one"));
+  CHECK_THAT(text, Contains("hint: an entry starts from one defined earlier in the same file"));
+  CHECK_THAT(text, Contains("stacks.odd.catalog: no entry \"nosuch\" above this one"));
+  CHECK(errors.size() == 2);
 }
 
 TEST_CASE("A catalog file overrides a stack's keys and adds stacks", "[stacks][catalog]") {

@@ -18,7 +18,11 @@ extern const char* const kStacksYaml;
 namespace fleetsim {
 namespace {
 
-// Reads `top_key: {name: entry, ...}` with `read_entry(reader, node, path, name)`.
+// Reads `top_key: {name: entry, ...}` with `read_entry(reader, node, path,
+// name, from)`. An entry is complete (`from` nullptr), or starts from an entry
+// above it in the same map with `catalog: NAME` (a variant that differs in a
+// few keys, such as an older build of the same software) and gives only what
+// differs: the file then states each shared figure, and its source, once.
 template <typename Spec, typename ReadEntry>
 std::vector<Spec> read_entries(const std::string& text, const std::string& label, const std::string& top_key,
                                std::vector<Diagnostic>& diagnostics, ReadEntry read_entry) {
@@ -33,7 +37,23 @@ std::vector<Spec> read_entries(const std::string& text, const std::string& label
   for (auto it = entries.begin(); it != entries.end(); ++it) {
     if (!it->first.IsScalar()) continue;
     const std::string& name = it->first.Scalar();
-    if (auto spec = read_entry(reader, it->second, child_path(top_key, name), name)) specs.push_back(*spec);
+    const std::string path = child_path(top_key, name);
+    const Spec* from = nullptr;
+    // The base is copied out: `specs` may reallocate while this entry is read.
+    std::optional<Spec> base;
+    if (const YAML::Node ref = YamlReader::get(it->second, "catalog"); ref.IsDefined()) {
+      const auto base_name = reader.name(ref, child_path(path, "catalog"));
+      if (!base_name) continue;
+      const auto found = std::find_if(specs.begin(), specs.end(), [&](const Spec& s) { return s.name == *base_name; });
+      if (found == specs.end()) {
+        reader.error(ref, child_path(path, "catalog"), "no entry \"" + *base_name + "\" above this one",
+                     "an entry starts from one defined earlier in the same file");
+        continue;
+      }
+      base = *found;
+      from = &*base;
+    }
+    if (auto spec = read_entry(reader, it->second, path, name, from)) specs.push_back(std::move(*spec));
   }
   return specs;
 }
@@ -42,22 +62,27 @@ std::vector<Spec> read_entries(const std::string& text, const std::string& label
 
 std::optional<Catalog> read_catalog(const std::string& hardware_yaml, const std::string& hardware_label,
                                     const std::string& models_yaml, const std::string& models_label,
-                                    std::vector<Diagnostic>& diagnostics) {
+                                    std::vector<Diagnostic>& diagnostics, const std::string& stacks_yaml,
+                                    const std::string& stacks_label) {
   const std::size_t before = diagnostics.size();
   auto hardware = read_entries<HardwareSpec>(
       hardware_yaml, hardware_label, "hardware", diagnostics,
-      [](YamlReader& r, const YAML::Node& node, const std::string& path, const std::string& name) {
-        return read_hardware_entry(r, node, path, name, nullptr);
-      });
+      [](YamlReader& r, const YAML::Node& node, const std::string& path, const std::string& name,
+         const HardwareSpec* from) { return read_hardware_entry(r, node, path, name, from, {"catalog"}); });
   auto models = read_entries<ModelSpec>(
       models_yaml, models_label, "models", diagnostics,
-      [](YamlReader& r, const YAML::Node& node, const std::string& path, const std::string& name) {
-        return read_model_entry(r, node, path, name, nullptr);
-      });
+      [](YamlReader& r, const YAML::Node& node, const std::string& path, const std::string& name,
+         const ModelSpec* from) { return read_model_entry(r, node, path, name, from, {"catalog"}); });
+  std::vector<ServingStack> stacks;
+  if (!stacks_yaml.empty())
+    stacks = read_entries<ServingStack>(
+        stacks_yaml, stacks_label, "stacks", diagnostics,
+        [](YamlReader& r, const YAML::Node& node, const std::string& path, const std::string& name,
+           const ServingStack* from) { return read_stack_entry(r, node, path, name, from, {"catalog"}); });
   const bool failed = std::any_of(diagnostics.begin() + static_cast<std::ptrdiff_t>(before), diagnostics.end(),
                                   [](const Diagnostic& d) { return d.is_error(); });
   if (failed) return std::nullopt;
-  return Catalog(std::move(hardware), std::move(models));
+  return Catalog(std::move(hardware), std::move(models), std::move(stacks));
 }
 
 namespace {
@@ -170,19 +195,15 @@ Catalog read_builtin(bool cut) {
   const auto text = [cut](const char* yaml) { return cut ? without_sources(yaml) : std::string(yaml); };
   std::vector<Diagnostic> diagnostics;
   auto parsed = read_catalog(text(catalog_data::kHardwareYaml), "src/catalog/hardware.yaml (built in)",
-                             text(catalog_data::kModelsYaml), "src/catalog/models.yaml (built in)", diagnostics);
-  auto stacks = read_entries<ServingStack>(
-      text(catalog_data::kStacksYaml), "src/catalog/stacks.yaml (built in)", "stacks", diagnostics,
-      [](YamlReader& r, const YAML::Node& node, const std::string& path, const std::string& name) {
-        return read_stack_entry(r, node, path, name, nullptr);
-      });
+                             text(catalog_data::kModelsYaml), "src/catalog/models.yaml (built in)", diagnostics,
+                             text(catalog_data::kStacksYaml), "src/catalog/stacks.yaml (built in)");
   for (const auto& d : diagnostics)
     if (d.is_error()) {
       // The cut text's line numbers are not the file's: say where in the file.
       if (cut) return read_builtin(false);
       throw InputError(std::move(diagnostics));
     }
-  return Catalog(parsed->hardware(), parsed->models(), std::move(stacks));
+  return std::move(*parsed);
 }
 
 }  // namespace
