@@ -143,3 +143,23 @@ TEST_CASE("Agenda: arrivals of one time come after the events already due then, 
   CHECK(out == expected);
   CHECK(agenda.empty());
 }
+
+TEST_CASE("Agenda: replicas due at once come out in scheduling order, whatever their index", "[engine]") {
+  // A replica's time and order share one packed key with its index below
+  // the order: the order decides ties, as it does for the heap's events.
+  EventAgenda agenda(70'000);
+  agenda.schedule(1.0, replica(69'999));
+  agenda.schedule(1.0, replica(5));
+  agenda.schedule(1.0, tool(2));
+  agenda.schedule(1.0, replica(0));
+  agenda.schedule(0.5, replica(40'000));
+  const std::vector<std::pair<AgendaEvent::Kind, std::uint32_t>> expected = {
+      {AgendaEvent::Kind::replica, 40'000}, {AgendaEvent::Kind::replica, 69'999}, {AgendaEvent::Kind::replica, 5},
+      {AgendaEvent::Kind::tool_call, 2}, {AgendaEvent::Kind::replica, 0}};
+  CHECK(drain_agenda(agenda, 1.0) == expected);
+}
+
+TEST_CASE("Agenda: a fleet beyond the agenda's replica limit is refused before anything is built", "[engine]") {
+  CHECK_THROWS_WITH(EventAgenda(std::size_t{1} << 26), Catch::Matchers::Contains("this fleet has 67108864"));
+  CHECK_NOTHROW(EventAgenda(1000));
+}

@@ -1,13 +1,35 @@
 #include "fleetsim/core/event_agenda.hpp"
 
+#include <stdexcept>
+#include <string>
+
 namespace fleetsim {
 
-EventAgenda::EventAgenda(std::size_t replicas) : replicas_(std::vector<Due>(replicas), Due{}) {}
+namespace {
+
+// Checked before the tree is built: a refused fleet allocates nothing.
+std::size_t checked_replicas(std::size_t replicas, int bits) {
+  if (replicas >= (std::size_t{1} << bits))
+    throw std::length_error("the event agenda holds fewer than " + std::to_string(std::size_t{1} << bits) +
+                            " replicas; this fleet has " + std::to_string(replicas));
+  return replicas;
+}
+
+}  // namespace
+
+EventAgenda::EventAgenda(std::size_t replicas)
+    : replicas_(std::vector<ReplicaDue>(checked_replicas(replicas, kReplicaBits)), ReplicaDue{}) {}
+
+std::uint64_t EventAgenda::take_order() {
+  // 2^38 events is about a thousand times a 10^7-session run's.
+  if (next_order_ >> (64 - kReplicaBits)) throw std::length_error("the event agenda ran out of event orders");
+  return next_order_++;
+}
 
 void EventAgenda::clear_popped() {
   if (!popped_pending_) return;
   popped_pending_ = false;
-  if (replicas_.at(popped_.target).order == popped_.order) replicas_.set(popped_.target, Due{});
+  if (replicas_.at(popped_.target).stamp == popped_stamp_) replicas_.set(popped_.target, ReplicaDue{});
 }
 
 void EventAgenda::heap_push(std::vector<Due>& heap, const Due& due) {
@@ -47,11 +69,11 @@ void EventAgenda::schedule(double at_s, const AgendaEvent& event) {
     heap_push(arrivals_, Due{at_s, kArrivalOrder | next_arrival_order_++, event.target, event.kind});
     return;
   }
-  const Due due{at_s, next_order_++, event.target, event.kind};
+  const std::uint64_t order = take_order();
   if (event.kind == AgendaEvent::Kind::replica)
-    replicas_.set(event.target, due);
+    replicas_.set(event.target, ReplicaDue{at_s, order << kReplicaBits | event.target});
   else
-    heap_push(tools_, due);
+    heap_push(tools_, Due{at_s, order, event.target, event.kind});
 }
 
 double EventAgenda::next_at() {
@@ -71,7 +93,8 @@ bool EventAgenda::pop_due(double now, AgendaEvent& event) {
     heap_pop(arrivals_);
     return true;
   }
-  const Due* next = &replicas_.min();
+  const Due replica = replicas_.min().due();
+  const Due* next = &replica;
   if (!tools_.empty() && tools_.front() < *next) next = &tools_.front();
   if (!arrivals_.empty() && arrivals_.front() < *next) next = &arrivals_.front();
   if (next->at_s > now || next->at_s == kNever) return false;
@@ -79,6 +102,7 @@ bool EventAgenda::pop_due(double now, AgendaEvent& event) {
   arrival_instant_ = kNoInstant;
   if (next->kind == AgendaEvent::Kind::replica) {
     popped_ = *next;
+    popped_stamp_ = replicas_.min().stamp;
     popped_pending_ = true;
   } else if (next->kind == AgendaEvent::Kind::session_arrival) {
     arrival_instant_ = next->at_s;

@@ -58,6 +58,24 @@ class EventAgenda {
     bool operator>(const Due& o) const { return o < *this; }
   };
 
+  // A replica's pending event in the tree: its time, then its order and
+  // replica packed in one word (order in the high bits, so comparing the
+  // word compares the orders, which are unique). 16 bytes where a Due takes
+  // 24: the two children of a node share a 32-byte half line, and the tree
+  // that every replica event walks is two thirds the size (a 3,200-replica
+  // fleet's 8,192 nodes in 128 KiB).
+  static constexpr int kReplicaBits = 26;  // replicas below 2^26; orders below 2^38
+  struct ReplicaDue {
+    double at_s = kNever;
+    std::uint64_t stamp = std::numeric_limits<std::uint64_t>::max();
+    bool operator<(const ReplicaDue& o) const { return at_s != o.at_s ? at_s < o.at_s : stamp < o.stamp; }
+    Due due() const {
+      return {at_s, stamp >> kReplicaBits, static_cast<std::uint32_t>(stamp & ((1u << kReplicaBits) - 1)),
+              AgendaEvent::Kind::replica};
+    }
+  };
+  std::uint64_t take_order();
+
   void clear_popped();
   // 4-ary min-heaps (tools_, arrivals_): half the levels of a binary heap,
   // and the four children of a node share a cache line or two, so a pop from
@@ -67,7 +85,7 @@ class EventAgenda {
   static void heap_push(std::vector<Due>& heap, const Due& due);
   static void heap_pop(std::vector<Due>& heap);
 
-  TournamentTree<Due> replicas_;  // leaf r: replica r's pending event, or Due{} for none
+  TournamentTree<ReplicaDue> replicas_;  // leaf r: replica r's pending event, or ReplicaDue{} for none
   std::vector<Due> tools_;  // tools_[0] is the earliest
   std::uint64_t next_order_ = 0;
   // Arrivals' orders lie above every other event's (they come after them at
@@ -82,6 +100,7 @@ class EventAgenda {
   // the leaf and saves a second walk up the tree.
   bool popped_pending_ = false;
   Due popped_;
+  std::uint64_t popped_stamp_ = 0;
 };
 
 }  // namespace fleetsim
