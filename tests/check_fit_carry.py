@@ -37,7 +37,15 @@ def main():
         keys = p["key"].split(".")
 
         def read(node):
+            # An entry that starts from another (`catalog: BASE`) and does
+            # not state the key takes its base's, as the loader reads it.
+            entry = node
             for k in keys:
+                while k not in node and "catalog" in entry:
+                    entry = hardware[entry["catalog"]]
+                    node = entry
+                    for previous in keys[:keys.index(k)]:
+                        node = node[previous]
                 node = node[k]
             return float(str(node).rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ/"))
 
