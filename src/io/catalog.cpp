@@ -38,9 +38,8 @@ std::vector<Spec> read_entries(const std::string& text, const std::string& label
     if (!it->first.IsScalar()) continue;
     const std::string& name = it->first.Scalar();
     const std::string path = child_path(top_key, name);
+    // `from` points into `specs`, which grows only after the entry is read.
     const Spec* from = nullptr;
-    // The base is copied out: `specs` may reallocate while this entry is read.
-    std::optional<Spec> base;
     if (const YAML::Node ref = YamlReader::get(it->second, "catalog"); ref.IsDefined()) {
       const auto base_name = reader.name(ref, child_path(path, "catalog"));
       if (!base_name) continue;
@@ -50,8 +49,7 @@ std::vector<Spec> read_entries(const std::string& text, const std::string& label
                      "an entry starts from one defined earlier in the same file");
         continue;
       }
-      base = *found;
-      from = &*base;
+      from = &*found;
     }
     if (auto spec = read_entry(reader, it->second, path, name, from)) specs.push_back(std::move(*spec));
   }
