@@ -36,18 +36,22 @@ def main():
     for name, p in scaled.items():
         keys = p["key"].split(".")
 
-        def read(node):
+        def lookup(entry):
+            node = entry
+            for k in keys:
+                if not isinstance(node, dict) or k not in node:
+                    return None
+                node = node[k]
+            return node
+
+        def read(entry):
             # An entry that starts from another (`catalog: BASE`) and does
             # not state the key takes its base's, as the loader reads it.
-            entry = node
-            for k in keys:
-                while k not in node and "catalog" in entry:
-                    entry = hardware[entry["catalog"]]
-                    node = entry
-                    for previous in keys[:keys.index(k)]:
-                        node = node[previous]
-                node = node[k]
-            return float(str(node).rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ/"))
+            value = lookup(entry)
+            while value is None and "catalog" in entry:
+                entry = hardware[entry["catalog"]]
+                value = lookup(entry)
+            return float(str(value).rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ/"))
 
         trial = 0.5
         overlay = yaml.safe_load(suite.overlay({name: trial}))["hardware"]
