@@ -103,7 +103,7 @@ TEST_CASE("An unknown variant is an input error with a suggestion", "[cli][varia
 TEST_CASE("The catalog lists every required entry with sources", "[cli][catalog]") {
   const auto r = run_fleetsim("catalog");
   REQUIRE(r.exit_code == 0);
-  for (const char* name : {"graviton3-c7g.16xlarge", "graviton4-c8g.48xlarge", "graviton4-r8g.16xlarge", "ampereone-a192-32x",
+  for (const char* name : {"graviton3-c7g.16xlarge", "graviton4-c8g.48xlarge", "graviton4-r8g.16xlarge", "ampereone-a192-32x", "epyc-genoa-m7a.24xlarge",
                            "h100-p5.48xlarge", "h200-p5en.48xlarge", "l4-g6.48xlarge", "a10g-g5.48xlarge",
                            "llama-3.1-8b", "llama-3.1-70b", "llama-3.2-3b"})
     CHECK(r.out.find(name) != std::string::npos);
