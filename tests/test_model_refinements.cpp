@@ -229,6 +229,45 @@ TEST_CASE("An fp16 cache computes at the fp16 peak where the device lists one, e
   CHECK(RooflineModel(m, hw, engine).cost(s).attention_compute_s == Approx(without.attention_compute_s));
 }
 
+TEST_CASE("A CPU stack's attention rate per cycle", "[roofline][cpu]") {
+  // 96 cores at 2.7 GHz, an fp16 peak of 8.3 TFLOPS (32 FLOP a cycle) and
+  // compute efficiency 0.5: 4.15 TFLOPS of attention without the key.
+  ModelSpec m = llama_8b();
+  m.weight_dtype = DataType::int8;
+  m.kv_dtype = DataType::fp16;
+  HardwareSpec hw = graviton_socket();
+  hw.peak_flops[DataType::fp16] = 8.3e12;
+  const IterationShape s = whole_prompt(512);
+  const double flops = 4.0 * 32 * 4096 * 512.0 * 513.0 / 2.0;
+  EngineSettings engine;
+  const IterationCost without = RooflineModel(m, hw, engine).cost(s);
+  CHECK(without.attention_compute_s == Approx(flops / (8.3e12 * 0.5)));
+
+  // 8 FLOP a cycle: 96 x 2.7e9 x 8 = 2.0736 TFLOPS, the efficiency not applied.
+  engine.attention_flops_per_cycle = 8.0;
+  const IterationCost with = RooflineModel(m, hw, engine).cost(s);
+  CHECK(with.attention_compute_s == Approx(flops / (96 * 2.7e9 * 8.0)));
+  // The matrices keep their rate.
+  CHECK(with.linear_compute_s == Approx(without.linear_compute_s));
+
+  // 16 of the 96 cores, Amdahl's 0.01: the replica's share applies as to the matrices.
+  EngineSettings sixteen = engine;
+  sixteen.threads = 16;
+  sixteen.serial_fraction = 0.01;
+  const double share = 16.0 / 96 / (1.0 + 0.01 * 15);
+  CHECK(RooflineModel(m, hw, sixteen).cost(s).attention_compute_s == Approx(flops / (96 * 2.7e9 * 8.0 * share)));
+
+  // Never above the peak in the cache's type: 64 FLOP a cycle would be 16.6 TFLOPS.
+  engine.attention_flops_per_cycle = 64.0;
+  CHECK(RooflineModel(m, hw, engine).cost(s).attention_compute_s == Approx(flops / 8.3e12));
+
+  // A GPU ignores the key.
+  EngineSettings gpu;
+  gpu.attention_flops_per_cycle = 8.0;
+  const IterationCost h100 = RooflineModel(llama_8b(), h100_node(), gpu).cost(s);
+  CHECK(h100.attention_compute_s == Approx(RooflineModel(llama_8b(), h100_node(), EngineSettings{}).cost(s).attention_compute_s));
+}
+
 TEST_CASE("A unified KV cache makes every token attend over every sequence's cells", "[roofline][kv_layout]") {
   const ModelSpec m = llama_8b();  // 32 layers, attention width 4096, fp16 KV: 128 KiB per token
   EngineSettings per_sequence, unified;

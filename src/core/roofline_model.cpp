@@ -131,6 +131,16 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   // weights' type on a device that lists no peak for the cache's.
   const double attention_peak = hardware_.peak_flops_for(compute_type_for(model_.kv_dtype)).value_or(peak_flops_);
   attention_flops_per_second_ = rate(attention_peak);
+  // A CPU stack may give its attention kernels' own rate per core and cycle:
+  // llama.cpp's f16 products of queries with cached keys and values reach
+  // about the same FLOP per cycle on cores with two or four vector pipes
+  // (§2.14). The replica's share of the cores and Amdahl's serial fraction
+  // apply as to the matrices; never more than the peak.
+  if (hardware_.kind == DeviceKind::cpu && engine.attention_flops_per_cycle > 0.0 && hardware_.clock_hz > 0.0 &&
+      hardware_.cores_per_device > 0) {
+    const double per_device = hardware_.cores_per_device * hardware_.clock_hz * engine.attention_flops_per_cycle;
+    attention_flops_per_second_ = tp_ * std::min(per_device, attention_peak) * share.compute_fraction;
+  }
   // What the devices stream at a stack's share of their achieved bandwidth,
   // never more than the peak; attention's cache traffic at its own share
   // beside the weights' (§2.12).

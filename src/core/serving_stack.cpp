@@ -16,6 +16,7 @@ EngineSettings engine_defaults(const ServingStack& stack) {
   e.kernels_per_layer = stack.kernels_per_layer;
   e.sync_points_per_layer = stack.sync_points_per_layer;
   e.serial_fraction = stack.serial_fraction;
+  e.attention_flops_per_cycle = stack.attention_flops_per_cycle;
   e.format_efficiency = stack.format_efficiency;
   e.format_core_bandwidth = stack.format_core_bandwidth;
   e.dot_product_formats = stack.dot_product_formats;

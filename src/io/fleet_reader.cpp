@@ -124,6 +124,9 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
       e.sync_points_per_layer = *v;
   if (const YAML::Node n = YamlReader::get(map, "serial_fraction"))
     if (auto v = r.number(n, child_path(path, "serial_fraction"), in_range(0, 1, false, true))) e.serial_fraction = *v;
+  if (const YAML::Node n = YamlReader::get(map, "attention_flops_per_cycle"))
+    if (auto v = r.number(n, child_path(path, "attention_flops_per_cycle"), in_range(0, 4096)))
+      e.attention_flops_per_cycle = *v;
   if (const YAML::Node n = YamlReader::get(map, "dequant_kernel_rows"))
     if (auto v = r.integer(n, child_path(path, "dequant_kernel_rows"), 0, 1 << 20))
       e.dequant_kernel_rows = static_cast<int>(*v);

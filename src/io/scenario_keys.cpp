@@ -202,6 +202,8 @@ std::vector<KeyTable> fleet_tables() {
         optional("kernels_per_layer", number(0, 1000), "short kernels per layer (docs/performance-model.md 2.7)"),
         optional("sync_points_per_layer", number(0, 1000), "thread barriers per layer on CPUs (2.8)"),
         optional("serial_fraction", number(0, 1), "CPU only: the share of the math that one thread does alone (2.9)"),
+        optional("attention_flops_per_cycle", number(0, 4096),
+                 "CPU only: FLOP per core and cycle of the attention kernels; 0: the hardware's rate (2.14)"),
         optional("dequant_kernel_rows", integer(0),
                  "tokens per weight pass of a dequantizing kernel, on devices without units for the weights' type (2.11)"),
         optional("kernel_efficiency", table("kernel_efficiency"),

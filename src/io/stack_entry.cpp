@@ -187,7 +187,7 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
   s.name = name;
 
   std::vector<std::string> allowed = {"description", "overhead", "request_path", "engine", "kernels_per_layer",
-                                      "sync_points_per_layer", "serial_fraction", "format_efficiency",
+                                      "sync_points_per_layer", "serial_fraction", "attention_flops_per_cycle", "format_efficiency",
                                       "format_core_bandwidth", "dot_product_formats", "dequant_kernel_rows", "kernel_efficiency", "cuda_graphs", "sources"};
   allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
   reader.check_keys(entry, path, allowed);
@@ -219,6 +219,9 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
   if (const YAML::Node n = YamlReader::get(entry, "serial_fraction"))
     if (auto v = reader.number(n, child_path(path, "serial_fraction"), in_range(0, 1, false, true)))
       s.serial_fraction = *v;
+  if (const YAML::Node n = YamlReader::get(entry, "attention_flops_per_cycle"))
+    if (auto v = reader.number(n, child_path(path, "attention_flops_per_cycle"), in_range(0, 4096)))
+      s.attention_flops_per_cycle = *v;
   read_format_factors(reader, entry, path, "format_efficiency", s.format_efficiency);
   read_format_factors(reader, entry, path, "format_core_bandwidth", s.format_core_bandwidth);
   read_dot_product_formats(reader, entry, path, s.dot_product_formats);

@@ -51,6 +51,7 @@ std::string render_stack_table(const std::vector<ServingStack>& stacks) {
                                 {"kernels/layer"},
                                 {"syncs/layer"},
                                 {"serial"},
+                                {"attn F/cycle"},
                                 {"dequant rows"},
                                 {"kernels m/c"},
                                 {"CUDA graphs", Align::left}});
@@ -66,6 +67,7 @@ std::string render_stack_table(const std::vector<ServingStack>& stacks) {
                    s.kernels_per_layer > 0 ? fmt::format("{:g}", s.kernels_per_layer) : "-",
                    s.sync_points_per_layer > 0 ? fmt::format("{:g}", s.sync_points_per_layer) : "-",
                    s.serial_fraction > 0 ? fmt::format("{:g}", s.serial_fraction) : "-",
+                   s.attention_flops_per_cycle > 0 ? fmt::format("{:g}", s.attention_flops_per_cycle) : "-",
                    s.dequant_kernel_rows > 0 ? fmt::format("{}", s.dequant_kernel_rows) : "-",
                    s.kernel_efficiency == KernelEfficiency{} ? "-" : kernel_efficiency_text(s.kernel_efficiency),
                    s.cuda_graphs ? "yes" : "no"});
@@ -94,6 +96,7 @@ Json stacks_json(const std::vector<ServingStack>& stacks) {
     j["kernels_per_layer"] = s.kernels_per_layer;
     j["sync_points_per_layer"] = s.sync_points_per_layer;
     j["serial_fraction"] = s.serial_fraction;
+    j["attention_flops_per_cycle"] = s.attention_flops_per_cycle;
     j["format_efficiency"] = s.format_efficiency;
     j["format_core_bandwidth"] = s.format_core_bandwidth;
     j["dot_product_formats"] = s.dot_product_formats;

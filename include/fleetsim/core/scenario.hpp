@@ -123,6 +123,13 @@ struct EngineSettings {
   // (docs/performance-model.md, "Threads that do not all compute"). 0 for
   // stacks that name none.
   double serial_fraction = 0.0;
+  // CPU only: the FLOP one core does per cycle in the stack's attention
+  // kernels (the products of queries with cached keys and values), which
+  // the kernels' instruction stream sets rather than the core's vector
+  // width (docs/performance-model.md, "Attention on CPUs"); 0 prices
+  // attention at the hardware's peak in the cache's type times its compute
+  // efficiency, as the matrices.
+  double attention_flops_per_cycle = 0.0;
   // CPU only: how fast the stack's matrix kernels for a weight format run,
   // relative to the hardware's compute efficiency (1 when the format is not
   // listed), keyed by the format's catalog name (ModelSpec::weight_format):

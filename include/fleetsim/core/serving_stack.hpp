@@ -37,6 +37,9 @@ struct ServingStack {
   double sync_points_per_layer = 0.0;
   // CPU side: Amdahl's serial fraction of the math (EngineSettings::serial_fraction).
   double serial_fraction = 0.0;
+  // CPU side: FLOP per core and cycle of the attention kernels
+  // (EngineSettings::attention_flops_per_cycle); 0 for the hardware's rate.
+  double attention_flops_per_cycle = 0.0;
   // CPU side: matrix kernel speed by weight format (EngineSettings::format_efficiency).
   std::map<std::string, double> format_efficiency;
   // CPU side: one core's weight streaming by format (EngineSettings::format_core_bandwidth).
