@@ -17,16 +17,22 @@ ContinuousBatcher::ContinuousBatcher(std::shared_ptr<const RooflineModel> roofli
       admission_(make_kv_admission_policy(engine)),
       power_(power),
       timeline_(timeline),
+      scratch_(&thread_scratch()),
       engine_(engine) {
   if (retention_.ranks_by_idleness) idleness_ = std::make_unique<IdlenessRank>();
   stats_.busy_s_by_workload.assign(static_cast<std::size_t>(workloads), 0.0);
-  scratch_workload_tokens_.assign(static_cast<std::size_t>(workloads), 0.0);
+}
+
+ContinuousBatcher::Scratch& ContinuousBatcher::thread_scratch() {
+  static thread_local Scratch shared;
+  return shared;
 }
 
 bool ContinuousBatcher::plan_tail_run(BatchPlan& p) {
   if (!waiting_.empty() && running_sequences() < static_cast<std::size_t>(engine_.max_batch_size)) return false;
-  scratch_kv_.clear();
-  scratch_blocks_.clear();
+  Scratch& scratch = *scratch_;
+  scratch.kv.clear();
+  scratch.blocks.clear();
   long limit = std::numeric_limits<long>::max(), free = free_blocks_;
   double context = 0.0;
   for (const auto& s : running_) {
@@ -44,8 +50,8 @@ bool ContinuousBatcher::plan_tail_run(BatchPlan& p) {
     }
     if (generated >= s.call.output_tokens) return false;  // finishes at the end of the iteration
     limit = std::min(limit, s.call.output_tokens - generated);
-    scratch_kv_.push_back(kv);
-    scratch_blocks_.push_back(blocks);
+    scratch.kv.push_back(kv);
+    scratch.blocks.push_back(blocks);
     context += static_cast<double>(kv * s.call.sequences());  // each branch reads the prompt and its own tokens
   }
   const long run = kv_growth_limit(limit, free);
@@ -86,17 +92,18 @@ BatchPlan ContinuousBatcher::plan_next(double now, BatcherListener& listener) {
   if (!any_prefill) {
     long limit = std::numeric_limits<long>::max();
     double context = 0.0;
-    scratch_kv_.clear();
-    scratch_blocks_.clear();
+    Scratch& scratch = *scratch_;
+    scratch.kv.clear();
+    scratch.blocks.clear();
     for (const auto& s : running_) {
       context += static_cast<double>(s.kv_tokens * s.call.sequences());
-      scratch_kv_.push_back(s.kv_tokens);
+      scratch.kv.push_back(s.kv_tokens);
       if (s.done()) {  // riding a multi-step window out: it takes no block (kv_growth_limit)
-        scratch_blocks_.push_back(std::numeric_limits<long>::max());
+        scratch.blocks.push_back(std::numeric_limits<long>::max());
         continue;
       }
       limit = std::min(limit, s.call.output_tokens - s.generated);
-      scratch_blocks_.push_back(s.blocks);
+      scratch.blocks.push_back(s.blocks);
     }
     if (window_steps_ > 0) {  // the rest of the scheduler's window, then calls may join
       p.window_steps_before = window_steps_;
@@ -183,14 +190,14 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
   touch(end_s);
   if (plan.kind == BatchPlan::Kind::idle || k <= 0) return;
   if (engine_.scheduler_steps > 1) advance_window(plan, k);
-  std::fill(scratch_workload_tokens_.begin(), scratch_workload_tokens_.end(), 0.0);
+  std::vector<double>* workload_tokens = &zeroed_workload_tokens();
   double tokens = 0.0, batch = 0.0, compute = 0.0, memory = 0.0, host = 0.0;
 
   long run_k = plan.kind == BatchPlan::Kind::decode_run ? k : k - 1;  // decode iterations after the first
   const double head_end = run_k > 0 ? start_s + head_s(plan) : end_s;
   if (plan.kind == BatchPlan::Kind::decode_run) {
     tokens = batch = static_cast<double>(running_sequences());
-    for (const auto& s : running_) scratch_workload_tokens_[s.call.workload] += s.call.sequences();
+    for (const auto& s : running_) (*workload_tokens)[s.call.workload] += s.call.sequences();
     plan.run_terms.components(k, compute, memory);
     host = plan.run_terms.overhead * static_cast<double>(k);
     apply_decode(k, takes_decode_calls_ && k > 0 ? start_s + time_of(plan, 1) : end_s);
@@ -202,7 +209,7 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
     for (auto& s : running_) {
       if (s.chunk < 0) continue;
       if (s.prefilling()) {
-        scratch_workload_tokens_[s.call.workload] += static_cast<double>(s.chunk);
+        (*workload_tokens)[s.call.workload] += static_cast<double>(s.chunk);
         tokens += static_cast<double>(s.chunk);
         batch += 1.0;
         s.kv_tokens += s.chunk;
@@ -216,12 +223,14 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
         }
       } else {
         const double branches = s.call.sequences();
-        scratch_workload_tokens_[s.call.workload] += branches;
+        (*workload_tokens)[s.call.workload] += branches;
         tokens += branches;
         batch += branches;
         s.kv_tokens += 1;
         s.generated += 1;
-        if (s.first_token_s < 0) first_token(s, head_end);  // its KV came from a prefill replica
+        // Its KV came from a prefill replica: only a decode-role replica has
+        // such calls, and asking the others would read a cold line per call.
+        if (takes_decode_calls_ && s.first_token_s < 0) first_token(s, head_end);
         const long grow = std::max(0L, blocks_at(s, s.kv_tokens) - s.blocks);
         s.blocks += grow;
         free_blocks_ -= grow;
@@ -231,18 +240,18 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
   if (end_s >= window_start_s_) stats_.iterations += k;
   if (run_k > 0) {
     // The first iteration, then the decode run that followed it.
-    account(power_at(plan.clock), start_s, head_end, compute, memory, host, batch, scratch_workload_tokens_, tokens);
+    account(power_at(plan.clock), start_s, head_end, compute, memory, host, batch, *workload_tokens, tokens);
     if (slices_) slices_->push_back({start_s, head_end, 1, batch, tokens, true, compute, memory});
-    std::fill(scratch_workload_tokens_.begin(), scratch_workload_tokens_.end(), 0.0);
-    for (const auto& s : running_) scratch_workload_tokens_[s.call.workload] += s.call.sequences();
+    workload_tokens = &zeroed_workload_tokens();
+    for (const auto& s : running_) (*workload_tokens)[s.call.workload] += s.call.sequences();
     plan.run_terms.components(run_k, compute, memory);
     const double n = static_cast<double>(running_sequences());
     account(power_at(plan.clock), head_end, end_s, compute, memory, plan.run_terms.overhead * static_cast<double>(run_k),
-            n, scratch_workload_tokens_, n);
+            n, *workload_tokens, n);
     if (slices_) slices_->push_back({head_end, end_s, run_k, n, n, false, compute, memory});
     apply_decode(run_k, head_end);  // every sequence has its first token by the head's end
   } else {
-    account(power_at(plan.clock), start_s, end_s, compute, memory, host, batch, scratch_workload_tokens_, tokens);
+    account(power_at(plan.clock), start_s, end_s, compute, memory, host, batch, *workload_tokens, tokens);
     if (slices_) {
       const bool decode_only = plan.kind == BatchPlan::Kind::decode_run;
       slices_->push_back({start_s, end_s, decode_only ? k : 1, batch, tokens, !decode_only, compute, memory});
@@ -277,7 +286,7 @@ bool ContinuousBatcher::retire_done(double now, BatcherListener& listener) {
 void ContinuousBatcher::apply_decode(long k, double first_token_s) {
   for (auto& s : running_) {
     if (s.done()) continue;  // its tokens in a window's last steps are dropped, in reserved slots
-    if (s.first_token_s < 0 && k > 0) first_token(s, first_token_s);
+    if (takes_decode_calls_ && s.first_token_s < 0 && k > 0) first_token(s, first_token_s);  // as in complete()
     s.kv_tokens += k;
     s.generated += k;
     const long grow = std::max(0L, blocks_at(s, s.kv_tokens) - s.blocks);

@@ -82,15 +82,15 @@ void ContinuousBatcher::account_unfinished(const BatchPlan& plan, double start_s
     compute += run_compute;
     memory += run_memory;
   }
-  std::fill(scratch_workload_tokens_.begin(), scratch_workload_tokens_.end(), 0.0);
+  std::vector<double>& workload_tokens = zeroed_workload_tokens();
   double tokens = 0.0;
   for (const auto& s : running_) {
-    scratch_workload_tokens_[s.call.workload] += s.call.sequences();
+    workload_tokens[s.call.workload] += s.call.sequences();
     tokens += s.call.sequences();
   }
   const auto batch = static_cast<double>(running_sequences());
   account(power_at(plan.clock), start_s, end_s, compute * fraction, memory * fraction, host * fraction, batch,
-          scratch_workload_tokens_, tokens);
+          workload_tokens, tokens);
   // The part that ran, as the end of the run cut it.
   if (slices_)
     slices_->push_back({start_s, end_s, iterations_done(plan, end_s - start_s), batch,

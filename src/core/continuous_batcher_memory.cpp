@@ -197,10 +197,11 @@ void ContinuousBatcher::ensure_decode_room(double now, BatcherListener& listener
 }
 
 long ContinuousBatcher::kv_growth_limit(long limit, long free) const {
+  const Scratch& scratch = *scratch_;
   auto need = [&](long j) {
     long n = 0;
-    for (std::size_t i = 0; i < scratch_kv_.size(); ++i)  // scratch entry i is running_[i]'s
-      n += std::max(0L, blocks_at(running_[i], scratch_kv_[i] + j) - scratch_blocks_[i]);
+    for (std::size_t i = 0; i < scratch.kv.size(); ++i)  // scratch entry i is running_[i]'s
+      n += std::max(0L, blocks_at(running_[i], scratch.kv[i] + j) - scratch.blocks[i]);
     return n;
   };
   if (need(limit) <= free) return limit;

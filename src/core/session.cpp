@@ -28,21 +28,34 @@ const std::vector<Step>* chosen_branch(const Step& step, Rng& rng) {
 }  // namespace
 
 StepCursor::StepCursor(const std::vector<Step>* steps) {
-  if (steps != nullptr) frames_.push_back({steps, 0, 0, 0.0});
+  if (steps != nullptr) push({steps, 0, 0, 0.0});
+}
+
+void StepCursor::push(const Frame& frame) {
+  if (depth_ < kInlineFrames)
+    inline_[depth_] = frame;
+  else
+    deeper_.push_back(frame);
+  ++depth_;
+}
+
+void StepCursor::pop() {
+  if (depth_ > kInlineFrames) deeper_.pop_back();
+  --depth_;
 }
 
 const Step* StepCursor::next(Rng& rng) {
-  while (!frames_.empty()) {
-    Frame& f = frames_.back();
+  while (depth_ > 0) {
+    Frame& f = top();
     if (f.index < f.steps->size()) {
       const Step* step = &(*f.steps)[f.index++];
       if (step->kind == Step::Kind::loop) {
         const long n = std::lround(roundable(step->repeat.sample(rng)));
-        if (n > 0 && !step->body.empty()) frames_.push_back({&step->body, 0, n - 1, step->exit_probability});
+        if (n > 0 && !step->body.empty()) push({&step->body, 0, n - 1, step->exit_probability});
         continue;
       }
       if (step->kind == Step::Kind::choose) {
-        if (const std::vector<Step>* branch = chosen_branch(*step, rng)) frames_.push_back({branch, 0, 0, 0.0});
+        if (const std::vector<Step>* branch = chosen_branch(*step, rng)) push({branch, 0, 0, 0.0});
         continue;
       }
       return step;
@@ -54,7 +67,7 @@ const Step* StepCursor::next(Rng& rng) {
       f.index = 0;
       continue;
     }
-    frames_.pop_back();
+    pop();
   }
   return nullptr;
 }

@@ -45,9 +45,10 @@ namespace fleetsim {
 // asks for one token; a decode-phase call arrives with its prompt's KV.
 enum class CallPhase : std::uint8_t { whole, prefill, decode };
 
+// Its first 24 bytes are what a replica's batch loops read of every running
+// call each plan (ContinuousBatcher::Sequence puts them in its first cache
+// line); the rest is read when the call is admitted or finishes.
 struct CallRequest {
-  std::uint64_t call_id = 0;
-  std::uint64_t session_key = 0;  // unique per session: key of its retained KV
   std::uint32_t workload = 0;
   CallPhase phase = CallPhase::whole;
   bool shared_prefix : 1 = false;  // the prompt begins with its workload's shared prefix
@@ -62,9 +63,11 @@ struct CallRequest {
   // Its session's idle fraction when it was issued, in 1/65535: set only for
   // replicas whose retention ranks by idleness (it fits the padding here).
   std::uint16_t idleness = 0;
-  double enqueue_s = 0.0;
   long prompt_tokens = 0;  // whole prompt: the session's context plus new tokens
   long output_tokens = 1;
+  double enqueue_s = 0.0;
+  std::uint64_t call_id = 0;
+  std::uint64_t session_key = 0;  // unique per session: key of its retained KV
   // A replayed call's prefix block hashes (a trace's `prefix_hashes`); empty
   // for every other call. With them the replica's prefix cache, not the
   // session's retained KV, decides what is cached (attach_prefix_cache).
@@ -248,7 +251,7 @@ class ContinuousBatcher {
   long held_tokens(std::uint64_t session_key) const { return retained_.tokens_of(session_key); }
   // Gives the replica tiers below device memory (kv_tier_levels); without
   // this call, caches device memory drops are gone, and nothing else changes.
-  void attach_kv_tiers(KvTierStack tiers) { tiers_.emplace(std::move(tiers)); }
+  void attach_kv_tiers(KvTierStack tiers) { tiers_ = std::make_unique<KvTierStack>(std::move(tiers)); }
   // Gives the replica the scenario's shared prefixes, as full KV blocks by
   // prefix, and the prefix each workload's prompts begin with (workloads that
   // name one prefix share it): once a call has prefilled one here, its blocks
@@ -265,9 +268,9 @@ class ContinuousBatcher {
   // Without this call such hashes are ignored.
   void attach_prefix_cache() { prefix_cache_ = std::make_unique<PrefixBlockCache>(engine_.kv_block_tokens); }
   const PrefixBlockCache* prefix_cache() const { return prefix_cache_.get(); }
-  const KvTierStack* kv_tiers() const { return tiers_ ? &*tiers_ : nullptr; }
+  const KvTierStack* kv_tiers() const { return tiers_.get(); }
   // The fleet model lands caches from a remote store here (KvTierStack::land).
-  KvTierStack* kv_tiers() { return tiers_ ? &*tiers_ : nullptr; }
+  KvTierStack* kv_tiers() { return tiers_.get(); }
   long kv_blocks_total() const { return total_blocks_; }
   // The waits (enqueue to first admission) of the calls admitted since the
   // last take, summed, and their count; resets both (an autoscaler's signal).
@@ -290,13 +293,18 @@ class ContinuousBatcher {
   const RooflineModel& roofline() const { return *roofline_; }
 
  private:
-  struct Sequence {
-    CallRequest call;
+  // A running call's state. Every plan of the replica walks the running
+  // calls (plan_next, complete, apply_decode, retire_done), and the replica
+  // is cold by then, so what those walks read of each call (the counters
+  // below and the request's first 24 bytes) is in the first of its cache
+  // lines, one line per call where a request-first layout took three.
+  struct alignas(64) Sequence {
     long target = 0;     // tokens whose KV must exist before decoding
     long kv_tokens = 0;  // tokens whose KV exists
     long generated = 0;
     long blocks = 0;
     long chunk = 0;      // prompt tokens planned for the current iteration
+    CallRequest call;
     long cached = 0;
     long computed = 0;
     long shared = 0;        // blocks of a shared prefix it reads but does not own (in `blocks`)
@@ -312,6 +320,25 @@ class ContinuousBatcher {
     // (docs/performance-model.md, "Multi-step scheduling").
     bool done() const { return !prefilling() && generated >= call.output_tokens; }
   };
+  // Working arrays of one plan or completion, filled and read within it
+  // (no listener is called in between), so every replica of the process
+  // shares one set (continuous_batcher.cpp): a set of its own would be three
+  // more cold lines each time the replica's turn came.
+  struct Scratch {
+    std::vector<double> workload_tokens;  // by workload: the tokens of an interval accounted
+    std::vector<long> kv;                 // by running call: its KV tokens, for kv_growth_limit
+    std::vector<long> blocks;             // by running call: its blocks, likewise
+  };
+  static Scratch& thread_scratch();  // the set of the thread that builds the replica
+  // The scratch's workload tokens, sized for this replica's workloads and zeroed.
+  std::vector<double>& zeroed_workload_tokens() {
+    std::vector<double>& tokens = scratch_->workload_tokens;
+    if (tokens.size() == stats_.busy_s_by_workload.size())
+      std::fill(tokens.begin(), tokens.end(), 0.0);
+    else  // the first replica of the thread, or one of another scenario's
+      tokens.assign(stats_.busy_s_by_workload.size(), 0.0);
+    return tokens;
+  }
 
   long blocks_for(long tokens) const { return (tokens + engine_.kv_block_tokens - 1) / engine_.kv_block_tokens; }
   // The KV blocks of `s` once it holds `kv` tokens (by each of its
@@ -350,7 +377,7 @@ class ContinuousBatcher {
   void release(Sequence& s, double now);
   void finish(Sequence& s, double now, bool failed, BatcherListener& listener);
   // Largest j <= limit such that every sequence can grow by j tokens within
-  // `free` blocks, given each one's tokens and blocks (scratch_kv_/scratch_blocks_;
+  // `free` blocks, given each one's tokens and blocks (Scratch::kv and ::blocks;
   // a sequence that grows no more, done in a multi-step window, has the
   // largest long as its blocks).
   long kv_growth_limit(long limit, long free) const;
@@ -404,16 +431,17 @@ class ContinuousBatcher {
   // time a decode run then works out (no cost anywhere else).
   bool takes_decode_calls_ = false;
   ReplicaStats stats_;
-  std::vector<double> scratch_workload_tokens_;
-  std::vector<long> scratch_kv_;
-  std::vector<long> scratch_blocks_;
+  Scratch* scratch_;
+  std::unique_ptr<KvTierStack> tiers_;  // none: no work at all on the tiers' account
+  AdmissionWaits admission_waits_;
+  bool keep_waits_ = false;
+  bool keep_ttfts_ = false;
   RetainedKv retained_;
   std::unique_ptr<IdlenessRank> idleness_;  // only with kv_retention idleness: the eviction order
   std::vector<long> prefix_blocks_;          // by prefix; empty: no shared prefixes
   std::unique_ptr<PrefixBlockCache> prefix_cache_;  // none: prefix hashes are ignored
   EngineSettings engine_;  // its scalars first; its names and tiers are read when the replica is built
 
-  std::optional<KvTierStack> tiers_;  // none: no work at all on the tiers' account
   std::vector<std::uint8_t> prefix_held_;    // by prefix
   std::vector<std::uint32_t> prefix_of_workload_;
   long prefix_pinned_blocks_ = 0;
@@ -429,10 +457,7 @@ class ContinuousBatcher {
 
   std::vector<LowerClock> lower_clocks_;  // empty: plans run at the pool's state
   LostWork halted_;  // the whole iterations of a plan halt() cut short, until fail() counts them
-  AdmissionWaits admission_waits_;
-  bool keep_waits_ = false;
   std::vector<double> kept_waits_;
-  bool keep_ttfts_ = false;
   std::vector<double> kept_ttfts_;
   std::size_t series_pool_ = 0;
   long reported_waiting_ = 0, reported_running_ = 0, reported_blocks_ = 0;

@@ -76,12 +76,13 @@ struct EngineSettings {
   // Memory per device held back for activations and runtime buffers.
   double activation_reserve_bytes = 0.0;
   int kv_block_tokens = 16;  // paged-attention block size
+  // Beside the scalars above, which a replica reads every plan.
+  KvLayout kv_layout = KvLayout::per_sequence;
   // What a replica keeps of a session's KV cache when its call ends, and when
   // a waiting call may join the batch (docs/performance-model.md, §3): names
   // in the KV policy registries (kv_policy.hpp).
   std::string kv_retention = "lru";
   std::string kv_admission = "on_demand";
-  KvLayout kv_layout = KvLayout::per_sequence;
   long kv_slot_tokens = 0;  // KvLayout::slots: the cache length of each slot
   double kv_ttl_s = 0.0;
   // Tiers of the node's `kv_tiers` that hold caches evicted from device
