@@ -21,7 +21,10 @@
 
 namespace fleetsim {
 
-class ReplicaServer {
+// Its first cache line holds what every event of the replica reads (the
+// state, where the plan started, its references); the plan follows, in the
+// order its end reads it.
+class alignas(64) ReplicaServer {
  public:
   ReplicaServer(std::uint32_t index, ContinuousBatcher& batcher, BatcherListener& listener, EventQueue& queue,
                 long& event_counter, PowerCapGate* power_cap);
@@ -49,15 +52,15 @@ class ReplicaServer {
   void schedule(double at_s, long iterations);
 
   std::uint32_t index_;
+  State state_ = State::idle;
   ContinuousBatcher& batcher_;
   BatcherListener& listener_;
   EventQueue& queue_;
   long& events_;
-  State state_ = State::idle;
-  BatchPlan plan_;
   double plan_start_s_ = 0.0;
   long iterations_due_ = 0;  // iterations of the plan done when the event fires
   PowerCapGate* power_cap_;  // nullptr without a cap: one null check per plan
+  BatchPlan plan_;
   bool woken_while_held_ = false;
   // A plan run at a lower clock: plan_ is the lowered plan, this the same
   // plan at the pool's state, to count the time lost (power_cap.hpp).

@@ -105,26 +105,29 @@ class BatcherListener {
 // iteration with prompt work, followed by `run_iterations` decode iterations
 // when the batch cannot change in between (nothing finishes or can join at the
 // end of the first iteration): one event instead of two for most calls.
+// Its fields are in the order the plan's end reads them (complete(), the
+// power and time of what ran), the first iteration's shape last: only a
+// plan re-costed at another clock reads it.
 struct BatchPlan {
   enum class Kind { idle, iteration, decode_run };
   Kind kind = Kind::idle;
-  long iterations = 0;           // in all
-  double duration_s = 0.0;       // of all iterations
-  IterationCost cost;            // Kind::iteration: the first iteration
-  // Kind::iteration: KV reloaded from lower tiers before the first iteration's
-  // forward pass can read it (0 without tiers); part of duration_s.
-  double reload_s = 0.0;
-  RooflineModel::DecodeRun run;  // the decode run (after the first iteration for Kind::iteration)
-  RooflineModel::DecodeTerms run_terms;  // its terms, computed once with the plan
-  long run_iterations = 0;
-  IterationShape shape;  // Kind::iteration: the first iteration's, to cost it at another clock
   // The clock it runs at: 0, its pool's state; k, the batcher's k-th lower
   // clock (attach_lower_clocks; a power cap's lower_clocks response).
   std::uint8_t clock = 0;
+  long iterations = 0;           // in all
+  double duration_s = 0.0;       // of all iterations
+  // Kind::iteration: KV reloaded from lower tiers before the first iteration's
+  // forward pass can read it (0 without tiers); part of duration_s.
+  double reload_s = 0.0;
   // Multi-step scheduling (EngineSettings::scheduler_steps): decode
   // iterations of the scheduler's window that ran before this plan; 0 when
   // the plan starts where the scheduler runs.
   long window_steps_before = 0;
+  long run_iterations = 0;
+  RooflineModel::DecodeTerms run_terms;  // the decode run's terms, computed once with the plan
+  IterationCost cost;            // Kind::iteration: the first iteration
+  RooflineModel::DecodeRun run;  // the decode run (after the first iteration for Kind::iteration)
+  IterationShape shape;  // Kind::iteration: the first iteration's, to cost it at another clock
 };
 
 // A frequency state below the pool's, as a replica runs a plan at it: the
@@ -155,7 +158,9 @@ struct ReplicaStats {
   std::vector<double> busy_s_by_workload;
 };
 
-class ContinuousBatcher {
+// Aligned to a cache line so that its hot members (first, below) take as
+// few lines as they can.
+class alignas(64) ContinuousBatcher {
  public:
   // Replicas of one pool and model share their roofline: one copy of its
   // constants stays in cache instead of one per replica.
