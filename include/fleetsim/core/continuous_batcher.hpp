@@ -326,9 +326,9 @@ class alignas(64) ContinuousBatcher {
     bool done() const { return !prefilling() && generated >= call.output_tokens; }
   };
   // Working arrays of one plan or completion, filled and read within it
-  // (no listener is called in between), so every replica of the process
-  // shares one set (continuous_batcher.cpp): a set of its own would be three
-  // more cold lines each time the replica's turn came.
+  // (no listener is called in between), so the replicas built on a thread
+  // share that thread's set (thread_scratch): a set of its own would be
+  // three more cold lines each time the replica's turn came.
   struct Scratch {
     std::vector<double> workload_tokens;  // by workload: the tokens of an interval accounted
     std::vector<long> kv;                 // by running call: its KV tokens, for kv_growth_limit
