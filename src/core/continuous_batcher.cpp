@@ -190,14 +190,14 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
   touch(end_s);
   if (plan.kind == BatchPlan::Kind::idle || k <= 0) return;
   if (engine_.scheduler_steps > 1) advance_window(plan, k);
-  std::vector<double>* workload_tokens = &zeroed_workload_tokens();
+  std::vector<double>& workload_tokens =
+      plan.kind == BatchPlan::Kind::decode_run ? running_workload_tokens() : zeroed_workload_tokens();
   double tokens = 0.0, batch = 0.0, compute = 0.0, memory = 0.0, host = 0.0;
 
   long run_k = plan.kind == BatchPlan::Kind::decode_run ? k : k - 1;  // decode iterations after the first
   const double head_end = run_k > 0 ? start_s + head_s(plan) : end_s;
   if (plan.kind == BatchPlan::Kind::decode_run) {
     tokens = batch = static_cast<double>(running_sequences());
-    for (const auto& s : running_) (*workload_tokens)[s.call.workload] += s.call.sequences();
     plan.run_terms.components(k, compute, memory);
     host = plan.run_terms.overhead * static_cast<double>(k);
     apply_decode(k, takes_decode_calls_ && k > 0 ? start_s + time_of(plan, 1) : end_s);
@@ -209,7 +209,7 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
     for (auto& s : running_) {
       if (s.chunk < 0) continue;
       if (s.prefilling()) {
-        (*workload_tokens)[s.call.workload] += static_cast<double>(s.chunk);
+        workload_tokens[s.call.workload] += static_cast<double>(s.chunk);
         tokens += static_cast<double>(s.chunk);
         batch += 1.0;
         s.kv_tokens += s.chunk;
@@ -223,7 +223,7 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
         }
       } else {
         const double branches = s.call.sequences();
-        (*workload_tokens)[s.call.workload] += branches;
+        workload_tokens[s.call.workload] += branches;
         tokens += branches;
         batch += branches;
         s.kv_tokens += 1;
@@ -240,18 +240,16 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
   if (end_s >= window_start_s_) stats_.iterations += k;
   if (run_k > 0) {
     // The first iteration, then the decode run that followed it.
-    account(power_at(plan.clock), start_s, head_end, compute, memory, host, batch, *workload_tokens, tokens);
+    account(power_at(plan.clock), start_s, head_end, compute, memory, host, batch, workload_tokens, tokens);
     if (slices_) slices_->push_back({start_s, head_end, 1, batch, tokens, true, compute, memory});
-    workload_tokens = &zeroed_workload_tokens();
-    for (const auto& s : running_) (*workload_tokens)[s.call.workload] += s.call.sequences();
     plan.run_terms.components(run_k, compute, memory);
     const double n = static_cast<double>(running_sequences());
     account(power_at(plan.clock), head_end, end_s, compute, memory, plan.run_terms.overhead * static_cast<double>(run_k),
-            n, *workload_tokens, n);
+            n, running_workload_tokens(), n);
     if (slices_) slices_->push_back({head_end, end_s, run_k, n, n, false, compute, memory});
     apply_decode(run_k, head_end);  // every sequence has its first token by the head's end
   } else {
-    account(power_at(plan.clock), start_s, end_s, compute, memory, host, batch, *workload_tokens, tokens);
+    account(power_at(plan.clock), start_s, end_s, compute, memory, host, batch, workload_tokens, tokens);
     if (slices_) {
       const bool decode_only = plan.kind == BatchPlan::Kind::decode_run;
       slices_->push_back({start_s, end_s, decode_only ? k : 1, batch, tokens, !decode_only, compute, memory});

@@ -82,19 +82,14 @@ void ContinuousBatcher::account_unfinished(const BatchPlan& plan, double start_s
     compute += run_compute;
     memory += run_memory;
   }
-  std::vector<double>& workload_tokens = zeroed_workload_tokens();
-  double tokens = 0.0;
-  for (const auto& s : running_) {
-    workload_tokens[s.call.workload] += s.call.sequences();
-    tokens += s.call.sequences();
-  }
+  // Each running sequence counts one token, as its workload's.
   const auto batch = static_cast<double>(running_sequences());
   account(power_at(plan.clock), start_s, end_s, compute * fraction, memory * fraction, host * fraction, batch,
-          workload_tokens, tokens);
+          running_workload_tokens(), batch);
   // The part that ran, as the end of the run cut it.
   if (slices_)
     slices_->push_back({start_s, end_s, iterations_done(plan, end_s - start_s), batch,
-                        tokens, plan.kind == BatchPlan::Kind::iteration, compute * fraction, memory * fraction});
+                        batch, plan.kind == BatchPlan::Kind::iteration, compute * fraction, memory * fraction});
 }
 
 }  // namespace fleetsim

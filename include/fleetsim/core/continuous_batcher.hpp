@@ -344,6 +344,12 @@ class alignas(64) ContinuousBatcher {
       tokens.assign(stats_.busy_s_by_workload.size(), 0.0);
     return tokens;
   }
+  // The same, holding each running call's sequences under its workload.
+  std::vector<double>& running_workload_tokens() {
+    std::vector<double>& tokens = zeroed_workload_tokens();
+    for (const auto& s : running_) tokens[s.call.workload] += s.call.sequences();
+    return tokens;
+  }
 
   long blocks_for(long tokens) const { return (tokens + engine_.kv_block_tokens - 1) / engine_.kv_block_tokens; }
   // The KV blocks of `s` once it holds `kv` tokens (by each of its
