@@ -7,8 +7,9 @@
 namespace fleetsim {
 
 Router::Router(const Scenario& scenario, const std::vector<ReplicaPlacement>& placements)
-    : outstanding_(placements.size(), 0), slots_(placements.size()) {
+    : outstanding_(placements.size(), 0) {
   tables_.reserve(scenario.routes.size());  // slots_ keep pointers into tables_
+  std::vector<std::vector<Slot>> by_replica(placements.size());
   for (const auto& route : scenario.routes) {
     Table& t = tables_.emplace_back();
     t.model = route.model;
@@ -29,8 +30,14 @@ Router::Router(const Scenario& scenario, const std::vector<ReplicaPlacement>& pl
     t.decode = CandidateSet(std::move(decode));
     t.overflow = CandidateSet(std::move(overflow));
     for (CandidateSet* c : {&t.candidates, &t.decode, &t.overflow})
-      for (std::size_t i = 0; i < c->size(); ++i) slots_[c->replicas()[i]].push_back({c, i});
+      for (std::size_t i = 0; i < c->size(); ++i) by_replica[c->replicas()[i]].push_back({c, i});
   }
+  slot_begin_.reserve(placements.size() + 1);
+  for (const std::vector<Slot>& slots : by_replica) {
+    slot_begin_.push_back(static_cast<std::uint32_t>(slots_.size()));
+    slots_.insert(slots_.end(), slots.begin(), slots.end());
+  }
+  slot_begin_.push_back(static_cast<std::uint32_t>(slots_.size()));
 }
 
 namespace {
@@ -46,7 +53,8 @@ void Router::set_load(std::size_t replica, std::uint32_t load) {
   const std::uint32_t indexed = is_open(replica)            ? load
                                 : open_[replica] == kClosed ? kClosedLoad
                                                             : kOffLoad;
-  for (const Slot& s : slots_[replica]) s.candidates->set_load(s.position, indexed);
+  for (std::uint32_t i = slot_begin_[replica]; i < slot_begin_[replica + 1]; ++i)
+    slots_[i].candidates->set_load(slots_[i].position, indexed);
 }
 
 void Router::set_open(std::size_t replica, bool open) {

@@ -33,12 +33,20 @@ class CandidateSet {
   CandidateSet() = default;
   // `replicas`: fleet-wide replica indices in ascending order, every load 0.
   explicit CandidateSet(std::vector<std::size_t> replicas)
-      : replicas_(std::move(replicas)), loads_(replicas_.size()) {}
+      : replicas_(std::move(replicas)),
+        loads_(replicas_.size()),
+        first_(replicas_.empty() ? 0 : replicas_.front()),
+        consecutive_(!replicas_.empty() && replicas_.back() - replicas_.front() + 1 == replicas_.size()) {}
 
   const std::vector<std::size_t>& replicas() const { return replicas_; }
   std::size_t size() const { return replicas_.size(); }
   bool empty() const { return replicas_.empty(); }
-  bool contains(std::size_t replica) const { return std::binary_search(replicas_.begin(), replicas_.end(), replica); }
+  // A route over whole pools holds one run of consecutive indices: a range
+  // check, where a search would touch a dozen cold lines of a large fleet's list.
+  bool contains(std::size_t replica) const {
+    if (consecutive_) return replica - first_ < replicas_.size();  // wraps above for replica < first_
+    return std::binary_search(replicas_.begin(), replicas_.end(), replica);
+  }
   // The candidate with the fewest outstanding calls; the lowest index among
   // ties. Requires a candidate.
   std::size_t least_outstanding() const { return replicas_[loads_.least()]; }
@@ -48,6 +56,8 @@ class CandidateSet {
  private:
   std::vector<std::size_t> replicas_;
   LeastLoadedIndex loads_;
+  std::size_t first_ = 0;    // replicas_.front(), or 0 when empty
+  bool consecutive_ = false;  // replicas_ is first_, first_ + 1, ... (ascending, no gaps)
 };
 
 // What a policy sees when it picks the replica for one call.
