@@ -163,6 +163,20 @@ TEST_CASE("A call spills to the overflow pool when the pick's queue is long and 
   CHECK(router.route("m", -1, batchers) == 0);  // the overflow holds 2 each now, as many as 0: no spill
 }
 
+TEST_CASE("A candidate set answers membership alike whether its replicas are consecutive or not", "[router]") {
+  // {2, 3, 4} takes the range check; {1, 3, 5} and {2, 3, 5} the search.
+  const CandidateSet consecutive({2, 3, 4}), gaps({1, 3, 5}), gap_at_end({2, 3, 5}), none;
+  for (std::size_t r = 0; r < 8; ++r) {
+    INFO("replica " << r);
+    CHECK(consecutive.contains(r) == (r >= 2 && r <= 4));
+    CHECK(gaps.contains(r) == (r == 1 || r == 3 || r == 5));
+    CHECK(gap_at_end.contains(r) == (r == 2 || r == 3 || r == 5));
+    CHECK_FALSE(none.contains(r));
+  }
+  CHECK(CandidateSet({0}).contains(0));
+  CHECK_FALSE(CandidateSet({0}).contains(1));
+}
+
 TEST_CASE("A policy picks from a hand-built candidate set without a router", "[router]") {
   auto batchers = replicas(6);
   std::vector<std::uint32_t> outstanding(6, 0);
