@@ -11,6 +11,7 @@
 #include "fleetsim/core/rng.hpp"
 #include "fleetsim/io/scenario_loader.hpp"
 #include "support/scenario_text.hpp"
+#include "../src/io/scenario_key_check.hpp"
 
 using namespace fleetsim;
 using Catch::Matchers::Contains;
@@ -250,6 +251,20 @@ TEST_CASE("Unknown keys are errors with did-you-mean", "[validation]") {
   const std::string dist = base_with("{dist: exponential, mean: 50}", "{dsit: exponential, mean: 50}");
   check_single_error(dist, "workloads[0].steps[0].llm.output_tokens.dsit", position(dist, "dsit"),
                      "unknown key \"dsit\"", "did you mean \"dist\"?");
+
+  // A right key in the wrong map says which map takes it, down or up a level.
+  const std::string down = base_with("      engine: {", "      frontend: none\n      engine: {");
+  check_single_error(down, "fleet.pools[0].frontend", position(down, "frontend:"), "unknown key \"frontend\"",
+                     "\"frontend\" is a key of the engine: map inside this one; move it there (engine: {frontend: ...})");
+  const std::string top_down = base_with("  duration: 10min\n", "").append("duration: 10min\n");
+  CHECK_THAT(messages(load_with_test_catalog(top_down)),
+             Contains("\"duration\" is a key of the simulation: map inside this one"));
+  const std::string up = base_with("      engine: {", "      engine: {count: 2, ");
+  check_single_error(up, "fleet.pools[0].engine.count", position(up, "count: 2, "), "unknown key \"count\"",
+                     "\"count\" is a key of the map this engine: sits in (a pool); move it up one level");
+  // A typo keeps its did-you-mean: no other map has the misspelt word.
+  CHECK(key_placement_hint("pool", "engin").empty());
+  CHECK(key_placement_hint("pool", "count").empty());  // the pool's own key
 
   const std::string merge = base_with("costs: {pricing: cloud, pue: 1.2}", "costs: {<<: 1.2}");
   check_single_error(merge, "costs.<<", position(merge, "1.2}"), "expected a map (or a list of maps) to merge");

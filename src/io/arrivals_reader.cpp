@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "fleetsim/core/arrival_pattern.hpp"
-#include "fleetsim/io/scenario_keys.hpp"
+#include "scenario_key_check.hpp"
 
 namespace fleetsim {
 namespace {
@@ -36,7 +36,7 @@ void read_pieces(YamlReader& r, const YAML::Node& map, const std::string& path, 
     const YAML::Node piece = pieces[i];
     const std::string piece_path = index_path(pieces_path, i);
     if (!r.expect_map(piece, piece_path, "each piece is {at: TIME, rate: RATE}")) continue;
-    r.check_keys(piece, piece_path, scenario_keys("piece"));
+    check_scenario_keys(r, piece, piece_path, "piece");
     const YAML::Node at = r.require(piece, piece_path, "at");
     const YAML::Node rate = r.require(piece, piece_path, "rate");
     std::optional<double> start, per_s;

@@ -4,7 +4,7 @@
 
 #include "fleetsim/core/autoscale_policy.hpp"
 #include "fleetsim/core/units.hpp"
-#include "fleetsim/io/scenario_keys.hpp"
+#include "scenario_key_check.hpp"
 
 namespace fleetsim {
 namespace {
@@ -22,7 +22,7 @@ void read_schedule(YamlReader& r, const YAML::Node& list, const std::string& pat
   for (std::size_t i = 0; i < list.size(); ++i) {
     const std::string item = index_path(path, i);
     if (!r.expect_map(list[i], item, "e.g. {at: 8h, nodes: 10}")) continue;
-    r.check_keys(list[i], item, scenario_keys("schedule_entry"));
+    check_scenario_keys(r, list[i], item, "schedule_entry");
     AutoscaleSpec::ScheduleEntry e;
     bool ok = true;
     if (const YAML::Node n = r.require(list[i], item, "at", "the time from the run's start, e.g. 8h")) {
@@ -145,7 +145,7 @@ YAML::Node read_schedule_keys(YamlReader& r, const YAML::Node& map, const std::s
 std::optional<AutoscaleSpec> read_autoscale(YamlReader& r, const YAML::Node& map, const std::string& path) {
   if (!r.expect_map(map, path, "e.g. autoscale: {policy: utilization, target: 0.6, min: 1, max: 20}"))
     return std::nullopt;
-  r.check_keys(map, path, scenario_keys("autoscale"));
+  check_scenario_keys(r, map, path, "autoscale");
   const std::size_t errors = r.error_count();
   AutoscaleSpec a;
   const AutoscalePolicyInfo* info = read_policy(r, map, path, a);

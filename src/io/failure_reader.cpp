@@ -1,13 +1,13 @@
 #include "failure_reader.hpp"
 #include "scenario_words.hpp"
-#include "fleetsim/io/scenario_keys.hpp"
+#include "scenario_key_check.hpp"
 
 namespace fleetsim {
 
 std::optional<FailureSpec> read_failures(YamlReader& r, const YAML::Node& map, const std::string& path,
                                         bool autoscaled) {
   if (!r.expect_map(map, path, "e.g. failures: {mttf: 2000h, mttr: 4h}")) return std::nullopt;
-  r.check_keys(map, path, scenario_keys("failures"));
+  check_scenario_keys(r, map, path, "failures");
   const std::size_t errors = r.error_count();
   FailureSpec f;
   if (const YAML::Node n = r.require(map, path, "mttf", "the mean time from a node's start to its failure, e.g. 2000h"))

@@ -22,7 +22,7 @@
 #include "stack_entry.hpp"
 #include "tool_pool_reader.hpp"
 #include "scenario_words.hpp"
-#include "fleetsim/io/scenario_keys.hpp"
+#include "scenario_key_check.hpp"
 
 namespace fleetsim {
 namespace {
@@ -58,7 +58,7 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
                            EngineSites& sites) {
   EngineSettings e;
   if (!r.expect_map(map, path)) return e;
-  r.check_keys(map, path, scenario_keys("engine"));
+  check_scenario_keys(r, map, path, "engine");
   if (const YAML::Node n = YamlReader::get(map, "stack"))
     if (const ServingStack* stack = resolve_stack(r, catalog, n, child_path(path, "stack"))) e = engine_defaults(*stack);
   auto read_int = [&](const char* key, int& target) -> YAML::Node {
@@ -401,7 +401,7 @@ void read_pool(ScenarioContext& ctx, const YAML::Node& node, const std::string& 
   PoolSite site;
   site.node = node;
   site.path = path;
-  r.check_keys(node, path, scenario_keys("pool"));
+  check_scenario_keys(r, node, path, "pool");
   if (auto name = read_entry_name(r, node, path, first_line, "pool", "routes and the report refer to pools by name"))
     pool.name = *name;
   read_pool_makeup(ctx, node, path, pool, site);
@@ -422,7 +422,7 @@ void read_fleet(ScenarioContext& ctx, const YAML::Node& map) {
   YamlReader& r = ctx.reader;
   if (!r.expect_map(map, "fleet", "e.g. fleet: {pools: [{name: gpu, hardware: h100-p5.48xlarge, count: 1, models: [llama-3.1-8b]}]}"))
     return;
-  r.check_keys(map, "fleet", scenario_keys("fleet"));
+  check_scenario_keys(r, map, "fleet", "fleet");
   const YAML::Node pools = r.require(map, "fleet", "pools");
   if (pools.IsDefined() && r.expect_items(pools, "fleet.pools", "pool")) {
     std::map<std::string, int> first_line;

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "step_reader.hpp"
-#include "fleetsim/io/scenario_keys.hpp"
+#include "scenario_key_check.hpp"
 
 namespace fleetsim {
 namespace {
@@ -43,7 +43,7 @@ int read_join(ScenarioContext& ctx, const YAML::Node& join, const std::string& p
     return 0;
   }
   if (!r.expect_map(join, path, hint)) return 0;
-  r.check_keys(join, path, scenario_keys("join"));
+  check_scenario_keys(r, join, path, "join");
   const YAML::Node k = r.require(join, path, "k");
   if (!k) return 0;
   const std::string k_path = child_path(path, "k");
@@ -64,7 +64,7 @@ Step read_parallel(ScenarioContext& ctx, const YAML::Node& body, const std::stri
   step.kind = Step::Kind::parallel;
   YamlReader& r = ctx.reader;
   if (!r.expect_map(body, path, "e.g. parallel: {join: all, branches: [{steps: [...]}, {steps: [...]}]}")) return step;
-  r.check_keys(body, path, scenario_keys("parallel_step"));
+  check_scenario_keys(r, body, path, "parallel_step");
   const YAML::Node branches = r.require(body, path, "branches");
   if (!branches) return step;
   const std::string branches_path = child_path(path, "branches");
@@ -72,7 +72,7 @@ Step read_parallel(ScenarioContext& ctx, const YAML::Node& body, const std::stri
   for (std::size_t i = 0; i < branches.size(); ++i) {
     const std::string branch_path = index_path(branches_path, i);
     if (!r.expect_map(branches[i], branch_path, "each branch is {steps: [...]}")) continue;
-    r.check_keys(branches[i], branch_path, scenario_keys("branch"));
+    check_scenario_keys(r, branches[i], branch_path, "branch");
     step.branches.push_back(read_branch_steps(ctx, branches[i], branch_path));
   }
   step.join_k = read_join(ctx, YamlReader::get(body, "join"), child_path(path, "join"), branches.size());
@@ -88,7 +88,7 @@ Step read_agent(ScenarioContext& ctx, const YAML::Node& body, const std::string&
   if (!r.expect_map(body, path,
                     "e.g. agent: {inherit_context: false, prompt_tokens: 1500, result_tokens: 400, steps: [...]}"))
     return step;
-  r.check_keys(body, path, scenario_keys("agent_step"));
+  check_scenario_keys(r, body, path, "agent_step");
   if (const YAML::Node n = YamlReader::get(body, "inherit_context"))
     if (auto v = r.boolean(n, child_path(path, "inherit_context"))) step.inherit_context = *v;
   read_dist(ctx, body, path, "prompt_tokens", kTokens, step.prompt_tokens, false);
@@ -111,7 +111,7 @@ Step read_choose(ScenarioContext& ctx, const YAML::Node& body, const std::string
       all_read = false;
       continue;
     }
-    r.check_keys(body[i], branch_path, scenario_keys("choice"));
+    check_scenario_keys(r, body[i], branch_path, "choice");
     const YAML::Node p = r.require(body[i], branch_path, "p");
     std::optional<double> value;
     if (p) value = r.number(p, child_path(branch_path, "p"), in_range(0.0, 1.0));

@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "fleetsim/io/scenario_keys.hpp"
 #include "fleetsim/io/spelling.hpp"
+#include "scenario_key_check.hpp"
 
 namespace fleetsim {
 namespace {
@@ -16,7 +16,7 @@ const char* const kStoreExample = "e.g. {name: kv-store, hardware: graviton4-r8g
 void read_kv_store(ScenarioContext& ctx, const YAML::Node& node, const std::string& path) {
   YamlReader& r = ctx.reader;
   KvStoreSpec store;
-  r.check_keys(node, path, scenario_keys("kv_store"));
+  check_scenario_keys(r, node, path, "kv_store");
   if (const YAML::Node n = r.require(node, path, "name", "the name pools' engines give in kv_tiers: [{store: NAME}]"))
     if (auto name = r.name(n, child_path(path, "name"))) {
       store.name = *name;

@@ -5,7 +5,7 @@
 #include "fleetsim/core/kv_policy.hpp"
 #include "fleetsim/io/spelling.hpp"
 #include "scenario_words.hpp"
-#include "fleetsim/io/scenario_keys.hpp"
+#include "scenario_key_check.hpp"
 
 namespace fleetsim {
 namespace {
@@ -66,12 +66,12 @@ std::vector<EngineSettings::KvTierUse> read_kv_tier_uses(YamlReader& r, const YA
     std::string name_path = item_path;
     if (item.IsMap() && YamlReader::get(item, "store").IsDefined()) {
       // A remote KV store: resolved against fleet.kv_stores once the fleet is read.
-      r.check_keys(item, item_path, scenario_keys("kv_store_use"));
+      check_scenario_keys(r, item, item_path, "kv_store_use");
       name = item["store"];
       name_path = child_path(item_path, "store");
       use.remote_store = true;
     } else if (item.IsMap()) {
-      r.check_keys(item, item_path, scenario_keys("kv_tier_use"));
+      check_scenario_keys(r, item, item_path, "kv_tier_use");
       name = r.require(item, item_path, "tier", "the name of one of the node type's kv_tiers");
       name_path = child_path(item_path, "tier");
       if (const YAML::Node ttl = YamlReader::get(item, "ttl"))

@@ -1,8 +1,8 @@
 #include "network_reader.hpp"
 
 #include "fleetsim/core/network_layout.hpp"
-#include "fleetsim/io/scenario_keys.hpp"
 #include "scenario_words.hpp"
+#include "scenario_key_check.hpp"
 
 namespace fleetsim {
 namespace {
@@ -43,7 +43,7 @@ void read_racks(ScenarioContext& ctx, const YAML::Node& map, NetworkSpec& net) {
 void read_network(ScenarioContext& ctx, const YAML::Node& map) {
   YamlReader& r = ctx.reader;
   if (!r.expect_map(map, kPath, kExample)) return;
-  r.check_keys(map, kPath, scenario_keys("network"));
+  check_scenario_keys(r, map, kPath, "network");
   NetworkSpec net;
   net.declared = true;
   if (const YAML::Node n = YamlReader::get(map, "topology"))

@@ -6,8 +6,8 @@
 
 #include "fleetsim/core/report_builder.hpp"  // fleet_starting_baseline_power_w, largest_replica_draw_w
 #include "fleetsim/core/units.hpp"
-#include "fleetsim/io/scenario_keys.hpp"
 #include "scenario_words.hpp"
+#include "scenario_key_check.hpp"
 
 namespace fleetsim {
 namespace {
@@ -32,7 +32,7 @@ bool read_cap_schedule(YamlReader& r, const YAML::Node& list, const std::string&
       ok = false;
       continue;
     }
-    r.check_keys(list[i], item, scenario_keys("power_cap_step"));
+    check_scenario_keys(r, list[i], item, "power_cap_step");
     const YAML::Node at = r.require(list[i], item, "at", "the time from the run's start, e.g. 8h");
     const YAML::Node power = r.require(list[i], item, "power", "the cap from then on, e.g. 10kW");
     PowerCapStep step;
@@ -77,7 +77,7 @@ bool read_cap_schedule(YamlReader& r, const YAML::Node& list, const std::string&
 // schedule, and `response`.
 bool read_cap_map(YamlReader& r, const YAML::Node& map, const std::string& path, PowerCapSpec& spec,
                   std::vector<StepRead>& steps) {
-  r.check_keys(map, path, scenario_keys("power_cap"));
+  check_scenario_keys(r, map, path, "power_cap");
   const YAML::Node power = YamlReader::get(map, "power");
   const YAML::Node schedule = YamlReader::get(map, "schedule");
   const YAML::Node repeat = YamlReader::get(map, "repeat");

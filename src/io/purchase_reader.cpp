@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 
 #include "fleetsim/io/spelling.hpp"
-#include "fleetsim/io/scenario_keys.hpp"
 #include "step_series_reader.hpp"
+#include "scenario_key_check.hpp"
 
 namespace fleetsim {
 namespace {
@@ -118,7 +118,7 @@ std::optional<PoolPurchase> read_pool_purchase(YamlReader& reader, const YAML::N
   }
   if (!reader.expect_map(node, path, "an option name, or {base: reserved_3y, base_nodes: 4, burst: on_demand}"))
     return std::nullopt;
-  reader.check_keys(node, path, scenario_keys("pool_purchase"));
+  check_scenario_keys(reader, node, path, "pool_purchase");
   const std::size_t errors = reader.error_count();
   if (const YAML::Node n = reader.require(node, path, "base", "the option of the first base_nodes nodes"))
     if (auto name = check_name(n, child_path(path, "base"))) purchase.base = *name;

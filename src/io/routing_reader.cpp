@@ -8,7 +8,7 @@
 #include "fleetsim/io/input_limits.hpp"
 #include "fleetsim/core/routing_policy.hpp"
 #include "fleetsim/io/spelling.hpp"
-#include "fleetsim/io/scenario_keys.hpp"
+#include "scenario_key_check.hpp"
 
 namespace fleetsim {
 namespace {
@@ -56,7 +56,7 @@ void read_route(ScenarioContext& ctx, const YAML::Node& node, const std::string&
   RouteSite site;
   site.node = node;
   site.path = path;
-  r.check_keys(node, path, scenario_keys("route"));
+  check_scenario_keys(r, node, path, "route");
   bool model_ok = false;
   if (const YAML::Node n = r.require(node, path, "model")) {
     const std::string model_path = child_path(path, "model");
@@ -95,7 +95,7 @@ void read_route(ScenarioContext& ctx, const YAML::Node& node, const std::string&
   if (const YAML::Node n = YamlReader::get(node, "overflow")) {
     const std::string overflow_path = child_path(path, "overflow");
     if (r.expect_map(n, overflow_path, "e.g. overflow: {pool: gpu, queue_threshold: 8}")) {
-      r.check_keys(n, overflow_path, scenario_keys("overflow"));
+      check_scenario_keys(r, n, overflow_path, "overflow");
       if (const YAML::Node p = r.require(n, overflow_path, "pool")) {
         const std::string pool_path = child_path(overflow_path, "pool");
         if (auto name = r.name(p, pool_path)) {

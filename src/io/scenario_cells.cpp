@@ -6,9 +6,9 @@
 #include <fmt/format.h>
 
 #include "fleetsim/core/rng.hpp"
-#include "fleetsim/io/scenario_keys.hpp"
 #include "fleetsim/io/scenario_variants.hpp"
 #include "fleetsim/io/spelling.hpp"
+#include "scenario_key_check.hpp"
 
 namespace fleetsim {
 namespace {
@@ -30,7 +30,7 @@ constexpr const char* kCellHint =
 // One cell's name and traffic; nullopt when either is missing or wrong.
 std::optional<CellSpec> read_cell(YamlReader& r, const YAML::Node& node, const std::string& path) {
   if (!r.expect_map(node, path, kCellHint)) return std::nullopt;
-  r.check_keys(node, path, scenario_keys("cell"));
+  check_scenario_keys(r, node, path, "cell");
   if (const YAML::Node sim = YamlReader::get(node, "simulation"))
     r.error(sim, path + ".simulation", "a cell cannot change the simulation settings",
             "every cell runs the scenario's own window and duration, so that their figures add up; change them "

@@ -19,7 +19,7 @@
 #include "settings_reader.hpp"
 #include "workload_reader.hpp"
 #include "fleetsim/io/yaml_document.hpp"
-#include "fleetsim/io/scenario_keys.hpp"
+#include "scenario_key_check.hpp"
 
 namespace fleetsim {
 namespace {
@@ -42,7 +42,7 @@ void collect_models(ScenarioContext& ctx) {
 void read_scenario(ScenarioContext& ctx, const YAML::Node& root) {
   YamlReader& r = ctx.reader;
   if (!r.expect_map(root, "", "a scenario is a map with the keys name, fleet, workloads and simulation")) return;
-  r.check_keys(root, "", scenario_keys("scenario"));
+  check_scenario_keys(r, root, "", "scenario");
 
   if (const YAML::Node n = r.require(root, "", "name", "e.g. name: quickstart; it labels the report"))
     if (auto v = r.name(n, "name")) ctx.scenario.name = *v;

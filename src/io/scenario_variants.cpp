@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "fleetsim/io/spelling.hpp"
-#include "fleetsim/io/scenario_keys.hpp"
+#include "scenario_key_check.hpp"
 
 namespace fleetsim {
 YAML::Node merge_over(const YAML::Node& base, const YAML::Node& overlay, const std::vector<std::string>& skipped) {
@@ -33,7 +33,7 @@ std::vector<std::string> read_variant_names(YamlReader& reader, const YAML::Node
     const std::string path = "variants." + name;
     names.push_back(name);
     if (reader.expect_map(kv.second, path, "a variant is a partial scenario, e.g. {fleet: {pools: [...]}}"))
-      reader.check_keys(kv.second, path, scenario_keys("variant"));
+      check_scenario_keys(reader, kv.second, path, "variant");
   }
   return names;
 }

@@ -1,9 +1,10 @@
 #include "settings_reader.hpp"
-#include "scenario_words.hpp"
-#include "step_series_reader.hpp"
-#include "fleetsim/io/scenario_keys.hpp"
 
 #include <fmt/format.h>
+
+#include "scenario_key_check.hpp"
+#include "scenario_words.hpp"
+#include "step_series_reader.hpp"
 
 namespace fleetsim {
 
@@ -21,7 +22,7 @@ void read_costs(ScenarioContext& ctx, const YAML::Node& map) {
   YamlReader& r = ctx.reader;
   Costs& costs = ctx.scenario.costs;
   if (!r.expect_map(map, "costs", "e.g. costs: {pricing: cloud, electricity_price: 0.08, pue: 1.14}")) return;
-  r.check_keys(map, "costs", scenario_keys("costs"));
+  check_scenario_keys(r, map, "costs", "costs");
   if (const YAML::Node n = YamlReader::get(map, "pricing"))
     if (auto v = r.choice(n, "costs.pricing", pricing_choices(),
                           "pricing mode"))
@@ -38,7 +39,7 @@ void read_simulation(ScenarioContext& ctx, const YAML::Node& map) {
   YamlReader& r = ctx.reader;
   SimulationSettings& sim = ctx.scenario.simulation;
   if (!r.expect_map(map, "simulation", "e.g. simulation: {duration: 1h, warmup: 5min, seed: 42}")) return;
-  r.check_keys(map, "simulation", scenario_keys("simulation"));
+  check_scenario_keys(r, map, "simulation", "simulation");
   const YAML::Node duration = YamlReader::get(map, "duration");
   const YAML::Node sessions = YamlReader::get(map, "sessions");
   if (duration.IsDefined() && sessions.IsDefined()) {

@@ -6,7 +6,7 @@
 #include "graph_step_reader.hpp"
 #include "fleetsim/io/spelling.hpp"
 #include "tool_pool_reader.hpp"
-#include "fleetsim/io/scenario_keys.hpp"
+#include "scenario_key_check.hpp"
 
 namespace fleetsim {
 
@@ -51,7 +51,7 @@ Step read_llm(ScenarioContext& ctx, const YAML::Node& body, const std::string& p
   step.prompt_tokens.lower = 0.0;
   YamlReader& r = ctx.reader;
   if (!r.expect_map(body, path, "e.g. llm: {model: llama-3.1-8b, prompt_tokens: 300, output_tokens: 200}")) return step;
-  r.check_keys(body, path, scenario_keys("llm_step"));
+  check_scenario_keys(r, body, path, "llm_step");
   if (const YAML::Node m = r.require(body, path, "model")) {
     const std::string model_path = child_path(path, "model");
     if (auto name = r.name(m, model_path)) {
@@ -99,7 +99,7 @@ Step read_tool(ScenarioContext& ctx, const YAML::Node& body, const std::string& 
                     "e.g. tool: {latency: {dist: exponential, mean: 4s}, result_tokens: 300}, or on a tool pool "
                     "tool: {pool: sandbox, cores: 2, memory: 4GiB, work: 3s}"))
     return step;
-  r.check_keys(body, path, scenario_keys("tool_step"));
+  check_scenario_keys(r, body, path, "tool_step");
   read_dist(ctx, body, path, "result_tokens", kTokens, step.result_tokens, false);
   const YAML::Node pool = YamlReader::get(body, "pool");
   if (!pool.IsDefined()) {  // an external service: a delay, no capacity
@@ -122,7 +122,7 @@ Step read_loop(ScenarioContext& ctx, const YAML::Node& body, const std::string& 
   if (!r.expect_map(body, path, "e.g. loop: {repeat: 5, steps: [...]}, or loop: {repeat: 20, exit_probability: 0.2, "
                     "steps: [...]}"))
     return step;
-  r.check_keys(body, path, scenario_keys("loop_step"));
+  check_scenario_keys(r, body, path, "loop_step");
   read_dist(ctx, body, path, "repeat", kRepeat, step.repeat, true);
   if (const YAML::Node n = YamlReader::get(body, "exit_probability"))
     if (auto p = r.number(n, child_path(path, "exit_probability"), in_range(0.0, 1.0))) step.exit_probability = *p;
@@ -200,7 +200,7 @@ Step read_orchestrator(ScenarioContext& ctx, const YAML::Node& body, const std::
   YamlReader& r = ctx.reader;
   if (!r.expect_map(body, path, "e.g. orchestrator: {pool: sandbox, cores: 1, memory: 512MiB, work: 20ms}"))
     return step;
-  r.check_keys(body, path, scenario_keys("orchestrator"));
+  check_scenario_keys(r, body, path, "orchestrator");
   if (const YAML::Node pool = r.require(body, path, "pool", "the tool pool the agent harness runs on"))
     read_pool_tool(ctx, step, body, path, pool);
   return step;

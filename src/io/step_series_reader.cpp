@@ -7,9 +7,9 @@
 #include <fmt/format.h>
 
 #include "fleetsim/io/input_file.hpp"
-#include "fleetsim/io/scenario_keys.hpp"
 #include "fleetsim/core/text.hpp"
 #include "fleetsim/io/spelling.hpp"
+#include "scenario_key_check.hpp"
 
 namespace fleetsim {
 namespace {
@@ -54,7 +54,7 @@ std::optional<std::vector<double>> read_values(YamlReader& r, const YAML::Node& 
 
 std::optional<StepSeries> read_series_map(YamlReader& r, const YAML::Node& map, const std::string& path,
                                           const std::string& unit) {
-  r.check_keys(map, path, scenario_keys("series"));
+  check_scenario_keys(r, map, path, "series");
   const std::size_t errors = r.error_count();
   const YAML::Node file = YamlReader::get(map, "file");
   const YAML::Node values = YamlReader::get(map, "values");

@@ -7,7 +7,7 @@
 #include "failure_reader.hpp"
 #include "fleetsim/io/spelling.hpp"
 #include "scenario_words.hpp"
-#include "fleetsim/io/scenario_keys.hpp"
+#include "scenario_key_check.hpp"
 
 namespace fleetsim {
 namespace {
@@ -22,7 +22,7 @@ void read_tool_pool(ScenarioContext& ctx, const YAML::Node& node, const std::str
   YamlReader& r = ctx.reader;
   ToolPoolSpec pool;
   bool ok = true;
-  r.check_keys(node, path, scenario_keys("tool_pool"));
+  check_scenario_keys(r, node, path, "tool_pool");
   if (const YAML::Node n = r.require(node, path, "name")) {
     if (auto name = r.name(n, child_path(path, "name"))) {
       pool.name = *name;

@@ -14,7 +14,7 @@
 #include "fleetsim/io/input_file.hpp"
 #include "fleetsim/io/spelling.hpp"
 #include "scenario_words.hpp"
-#include "fleetsim/io/scenario_keys.hpp"
+#include "scenario_key_check.hpp"
 
 namespace fleetsim {
 namespace {
@@ -27,7 +27,7 @@ void read_columns(YamlReader& r, const YAML::Node& map, const std::string& path,
       {"time", &m.time},       {"prompt_tokens", &m.prompt_tokens}, {"output_tokens", &m.output_tokens},
       {"session", &m.session}, {"model", &m.model},                 {"prefix_hashes", &m.prefix_hashes},
       {"think", &m.think},     {"gap", &m.gap}};
-  r.check_keys(map, path, scenario_keys("trace_columns"));
+  check_scenario_keys(r, map, path, "trace_columns");
   for (const auto& [key, target] : fields)
     if (const YAML::Node n = YamlReader::get(map, key))
       if (auto v = r.name(n, child_path(path, key))) *target = *v;
@@ -143,7 +143,7 @@ ReplayKeys read_replay_keys(YamlReader& r, const YAML::Node& node, const std::st
       k.options.limit = static_cast<std::uint64_t>(*v);
   k.window_node = YamlReader::get(node, "window");
   if (k.window_node && r.expect_map(k.window_node, child_path(path, "window"), "e.g. window: {from: 1h, to: 2h}")) {
-    r.check_keys(k.window_node, child_path(path, "window"), scenario_keys("trace_window"));
+    check_scenario_keys(r, k.window_node, child_path(path, "window"), "trace_window");
     double from = 0.0, to = std::numeric_limits<double>::infinity();
     if (const YAML::Node n = YamlReader::get(k.window_node, "from"))
       if (auto v = r.quantity(n, child_path(path, "window.from"), Dimension::duration, at_least(0))) from = *v;
@@ -266,7 +266,7 @@ std::optional<ArrivalProcess> read_trace_workload(ScenarioContext& ctx, const YA
   YamlReader& r = ctx.reader;
   if (!r.expect_map(node, path, "e.g. trace: {file: conv.csv, format: azure-2023, model: llama-3.1-8b}"))
     return std::nullopt;
-  r.check_keys(node, path, scenario_keys("trace"));
+  check_scenario_keys(r, node, path, "trace");
   const std::size_t errors_before = r.error_count();
 
   std::optional<std::string> file;

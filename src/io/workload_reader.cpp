@@ -10,7 +10,7 @@
 #include "fleetsim/io/input_limits.hpp"
 #include "step_reader.hpp"
 #include "trace_workload_reader.hpp"
-#include "fleetsim/io/scenario_keys.hpp"
+#include "scenario_key_check.hpp"
 
 namespace fleetsim {
 namespace {
@@ -18,7 +18,7 @@ namespace {
 Slo read_slo(YamlReader& r, const YAML::Node& map, const std::string& path) {
   Slo slo;
   if (!r.expect_map(map, path, "e.g. slo: {percentile: 95, ttft: 2s, tpot: 100ms, session: 5min}")) return slo;
-  r.check_keys(map, path, scenario_keys("slo"));
+  check_scenario_keys(r, map, path, "slo");
   if (const YAML::Node n = YamlReader::get(map, "percentile"))
     if (auto v = r.number(n, child_path(path, "percentile"), in_range(0, 100, true, true))) slo.percentile = *v;
   auto bound = [&](const char* key, std::optional<double>& target) {
@@ -49,7 +49,7 @@ void read_shared_prefix(ScenarioContext& ctx, const YAML::Node& n, const std::st
     if (auto v = r.integer(n, path, 0, max_tokens)) w.shared_prefix_tokens = static_cast<long>(*v);
     return;
   }
-  r.check_keys(n, path, scenario_keys("shared_prefix"));
+  check_scenario_keys(r, n, path, "shared_prefix");
   if (const YAML::Node t = r.require(n, path, "tokens", "e.g. shared_prefix: {tokens: 3000, name: tools}"))
     if (auto v = r.integer(t, child_path(path, "tokens"), 0, max_tokens))
       w.shared_prefix_tokens = static_cast<long>(*v);
@@ -146,7 +146,7 @@ void read_workloads(ScenarioContext& ctx, const YAML::Node& list) {
       ctx.arrivals_ok = false;
       continue;
     }
-    r.check_keys(node, path, scenario_keys("workload"));
+    check_scenario_keys(r, node, path, "workload");
     Workload w;
     ctx.reading_workload = ctx.scenario.workloads.size();  // the index it is pushed at below
     w.initial_context_tokens = Distribution::constant(0.0);

@@ -170,12 +170,13 @@ void YamlReader::for_each_key(const YAML::Node& map, const std::string& path, Ch
 }
 
 void YamlReader::check_keys(const YAML::Node& map, const std::string& path,
-                            const std::vector<std::string>& allowed) {
-  check_keys_merged(map, path, allowed, 0);
+                            const std::vector<std::string>& allowed, const KeyPlacement& placement) {
+  check_keys_merged(map, path, allowed, placement, 0);
 }
 
 void YamlReader::check_keys_merged(const YAML::Node& map, const std::string& path,
-                                   const std::vector<std::string>& allowed, int depth) {
+                                   const std::vector<std::string>& allowed, const KeyPlacement& placement,
+                                   int depth) {
   for_each_key(map, path, [&](const YAML::Node& key, const std::string& word) {
     if (word == kMergeKey) {
       const YAML::Node merged = YamlReader::get(map, kMergeKey);
@@ -185,13 +186,17 @@ void YamlReader::check_keys_merged(const YAML::Node& map, const std::string& pat
         error(merged, child_path(path, word), "expected a map (or a list of maps) to merge, found " + describe(merged),
               "write <<: *anchor, where the anchor names a map");
       } else if (depth < kMaxMergeDepth) {
-        if (merged.IsMap()) check_keys_merged(merged, path, allowed, depth + 1);
+        if (merged.IsMap()) check_keys_merged(merged, path, allowed, placement, depth + 1);
         else
-          for (const auto& m : merged) check_keys_merged(m, path, allowed, depth + 1);
+          for (const auto& m : merged) check_keys_merged(m, path, allowed, placement, depth + 1);
       }
       return;
     }
     if (std::find(allowed.begin(), allowed.end(), word) != allowed.end()) return;
+    if (std::string elsewhere = placement ? placement(word) : std::string{}; !elsewhere.empty()) {
+      error(key, child_path(path, word), fmt::format("unknown key \"{}\"", word), std::move(elsewhere));
+      return;
+    }
     if (auto match = closest_match(word, allowed)) misspelt_.emplace_back(map, *match);
     error(key, child_path(path, word), fmt::format("unknown key \"{}\"", word),
           did_you_mean_hint(word, allowed, "valid keys here"));

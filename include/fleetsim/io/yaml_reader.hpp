@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
@@ -77,7 +78,11 @@ class YamlReader {
   // Reports keys not in `allowed` (with did-you-mean), keys that are not plain
   // words and keys given twice. `map` must be a map. YAML merge keys
   // (`<<: *anchor`) are allowed, and the merged maps' keys checked too.
-  void check_keys(const YAML::Node& map, const std::string& path, const std::vector<std::string>& allowed);
+  // `placement`, when given, may say where an unknown key belongs instead
+  // (another map of the format); its hint wins over the did-you-mean.
+  using KeyPlacement = std::function<std::string(const std::string& key)>;
+  void check_keys(const YAML::Node& map, const std::string& path, const std::vector<std::string>& allowed,
+                  const KeyPlacement& placement = {});
   // For maps whose keys are names the user chooses: keys must be plain words, given once.
   void check_unique_keys(const YAML::Node& map, const std::string& path);
 
@@ -144,7 +149,7 @@ class YamlReader {
   template <typename Check>
   void for_each_key(const YAML::Node& map, const std::string& path, Check check);
   void check_keys_merged(const YAML::Node& map, const std::string& path, const std::vector<std::string>& allowed,
-                         int depth);
+                         const KeyPlacement& placement, int depth);
   static YAML::Node get_merged(const YAML::Node& map, std::string_view key, int depth);
   void unknown_word(const YAML::Node& node, const std::string& path, const std::string& word,
                     const std::vector<std::string>& choices, std::string_view what);
