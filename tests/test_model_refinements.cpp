@@ -257,6 +257,19 @@ TEST_CASE("A CPU stack's attention rate per cycle", "[roofline][cpu]") {
   const double share = 16.0 / 96 / (1.0 + 0.01 * 15);
   CHECK(RooflineModel(m, hw, sixteen).cost(s).attention_compute_s == Approx(flops / (96 * 2.7e9 * 8.0 * share)));
 
+  // The chip scales the stack's share: 0.4 of 0.01 on all 96 threads is
+  // 96 / (1 + 0.004 x 95) of one thread, for the matrices and attention alike.
+  HardwareSpec scaled_hw = hw;
+  scaled_hw.serial_fraction_scale = 0.4;
+  EngineSettings all = engine;
+  all.serial_fraction = 0.01;
+  const IterationCost stack_share = RooflineModel(m, hw, all).cost(s);
+  const IterationCost chip_share = RooflineModel(m, scaled_hw, all).cost(s);
+  CHECK(chip_share.attention_compute_s == Approx(flops / (96 * 2.7e9 * 8.0 / (1.0 + 0.004 * 95))));
+  CHECK(chip_share.linear_compute_s == Approx(stack_share.linear_compute_s * (1.0 + 0.004 * 95) / (1.0 + 0.01 * 95)));
+  // A stack with no serial share has none to scale.
+  CHECK(RooflineModel(m, scaled_hw, engine).cost(s).linear_compute_s == Approx(RooflineModel(m, hw, engine).cost(s).linear_compute_s));
+
   // Never above the peak in the cache's type: 64 FLOP a cycle would be 16.6 TFLOPS.
   engine.attention_flops_per_cycle = 64.0;
   CHECK(RooflineModel(m, hw, engine).cost(s).attention_compute_s == Approx(flops / 8.3e12));

@@ -63,8 +63,10 @@ DeviceShare device_share(const HardwareSpec& hardware, const EngineSettings& eng
   // Amdahl: of one thread's time t on the math, a share s runs on one
   // thread while the others wait, so the replica's N = threads * tp threads
   // take t * (s + (1 - s) / N), a speed-up of N / (1 + s (N - 1)) over one.
+  // The chip scales the stack's serial share (HardwareSpec::serial_fraction_scale).
   const double all_threads = threads * tp;
-  share.compute_fraction = threads / cores / (1.0 + engine.serial_fraction * (all_threads - 1.0));
+  const double serial = engine.serial_fraction * hardware.serial_fraction_scale;
+  share.compute_fraction = threads / cores / (1.0 + serial * (all_threads - 1.0));
   if (hardware.core_bandwidth_bps <= 0) {
     share.achieved_bandwidth_bps = socket * threads / cores;
   } else {

@@ -132,6 +132,7 @@ Json hardware_json(const HardwareSpec& h) {
   j["core_bandwidth_bytes_per_s"] = number_or_null(h.core_bandwidth_bps);
   j["bandwidth_knee"] = number_or_null(h.bandwidth_knee);
   j["int8_dot_share"] = number_or_null(h.int8_dot_share);
+  j["serial_fraction_scale"] = number_or_null(h.serial_fraction_scale);
   j["device_power"] = {{"idle_w", number_or_null(h.device_power.idle_w)},
                        {"memory_bound_w", number_or_null(h.device_power.memory_bound_w)},
                        {"compute_bound_w", number_or_null(h.device_power.compute_bound_w)}};

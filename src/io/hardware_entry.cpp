@@ -22,7 +22,8 @@ const std::vector<std::string> kCommonKeys = {
 const std::vector<std::string> kGpuOnlyKeys = {"devices"};
 const std::vector<std::string> kCpuOnlyKeys = {"sockets",        "cores_per_socket",     "clock",
                                                "core_bandwidth", "bandwidth_knee",       "core_to_core_latency",
-                                               "socket_to_socket_latency", "int8_dot_share"};
+                                               "socket_to_socket_latency", "int8_dot_share",
+                                               "serial_fraction_scale"};
 
 // Reads the keys of a nested map such as `power:` into fields of `hw`; keys
 // absent keep their current (inherited) value unless `complete` demands them.
@@ -175,6 +176,7 @@ void read_devices(const EntryFields& f, std::optional<DeviceKind> kind, Hardware
     f.quantity("socket_to_socket_latency", hw.socket_to_socket_latency_s, Dimension::duration, at_least(0));
     f.number("bandwidth_knee", hw.bandwidth_knee, in_range(0.5, 64));
     f.number("int8_dot_share", hw.int8_dot_share, in_range(0, 1, true));
+    f.number("serial_fraction_scale", hw.serial_fraction_scale, in_range(0, 10, true));
   }
 }
 

@@ -89,6 +89,15 @@ struct HardwareSpec {
   // through dot products use it (EngineSettings::dot_product_formats); 1
   // where the int8 peak is the dot products' own.
   double int8_dot_share = 1.0;
+  // CPU only: how this chip scales a stack's serial fraction (Amdahl's share
+  // of the math one thread does alone, EngineSettings::serial_fraction). The
+  // share is measured where one process's threads wait on each other (the
+  // activations every thread reads, the last chunks of a node, the barriers'
+  // imbalance), and how long that waiting takes is the chip's: its mesh, its
+  // caches, how its cores hand data to each other. 1: the stack's figure as
+  // fitted (on Graviton3); docs/performance-model.md, "Threads that do not
+  // all compute".
+  double serial_fraction_scale = 1.0;
   double memory_bandwidth_bps = 0.0;  // bytes/s per device (HBM or socket DRAM)
   // CPU only: the rate one core streams weights in the serving kernels
   // (bytes/s, achieved, so not scaled by memory_efficiency); 0 for no
