@@ -11,8 +11,6 @@
 namespace fleetsim {
 namespace {
 
-constexpr std::string_view kRefPrefix = "#/definitions/";
-
 bool is_distribution(std::string_view table) {
   return table == "distribution" || table == "duration_distribution";
 }
@@ -22,13 +20,8 @@ bool is_distribution(std::string_view table) {
 // values are not followed: their keys are names the user chooses.
 void collect_tables(const ValueShape& shape, std::vector<std::string>& out) {
   if (!shape.is_object()) return;
-  if (const auto ref = shape.find("$ref"); ref != shape.end() && ref->is_string()) {
-    const std::string& text = ref->get_ref<const std::string&>();
-    if (text.rfind(kRefPrefix, 0) == 0) {
-      std::string name = text.substr(kRefPrefix.size());
-      if (!is_distribution(name) && std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
-    }
-  }
+  if (const std::optional<std::string> name = shape::table_name(shape))
+    if (!is_distribution(*name) && std::find(out.begin(), out.end(), *name) == out.end()) out.push_back(*name);
   if (const auto items = shape.find("items"); items != shape.end()) collect_tables(*items, out);
   if (const auto any = shape.find("anyOf"); any != shape.end() && any->is_array())
     for (const ValueShape& s : *any) collect_tables(s, out);

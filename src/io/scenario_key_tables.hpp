@@ -6,6 +6,7 @@
 // messages, by each section's reader.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,8 @@ ValueShape list_of(ValueShape item);
 ValueShape map_of(ValueShape value);
 // Another table's map, by its name.
 ValueShape table(const std::string& name);
+// The table a shape made by table() names; nothing for any other shape.
+std::optional<std::string> table_name(const ValueShape& shape);
 ValueShape any_of(std::vector<ValueShape> shapes);
 // A random quantity: a plain value or {dist: ..., ...} (docs/scenario-format.md "Distributions").
 ValueShape distribution(Dimension dimension);

@@ -14,7 +14,6 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr const char* kDefinitions = "#/definitions/";
 constexpr const char* kPartial = "partial_";
 
 // A key's property: its shape, with the key's description beside it. Draft-07
@@ -52,10 +51,9 @@ Json object_of(const KeyTable& t, bool partial) {
 // list in a variant replaces the base's.
 void make_partial(Json& shape, std::set<std::string>& wanted) {
   if (!shape.is_object()) return;
-  if (shape.contains("$ref")) {
-    const std::string name = shape["$ref"].get<std::string>().substr(std::string(kDefinitions).size());
-    wanted.insert(name);
-    shape["$ref"] = kDefinitions + (kPartial + name);
+  if (const std::optional<std::string> name = shape::table_name(shape)) {
+    wanted.insert(*name);
+    shape = shape::table(kPartial + *name);
     return;
   }
   for (auto it = shape.begin(); it != shape.end(); ++it) {

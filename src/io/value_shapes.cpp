@@ -1,7 +1,9 @@
 // The JSON Schema fragments the scenario key tables are written with
 // (scenario_key_tables.hpp). They say what an editor should accept; the
 // readers still check ranges and cross-references with their own messages.
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "scenario_key_tables.hpp"
 
@@ -48,7 +50,20 @@ ValueShape count() {
 ValueShape words(const std::vector<std::string>& words) { return {{"enum", words}}; }
 ValueShape list_of(ValueShape item) { return {{"type", "array"}, {"items", std::move(item)}}; }
 ValueShape map_of(ValueShape value) { return {{"type", "object"}, {"additionalProperties", std::move(value)}}; }
-ValueShape table(const std::string& name) { return {{"$ref", "#/definitions/" + name}}; }
+namespace {
+constexpr std::string_view kDefinitions = "#/definitions/";
+}  // namespace
+
+ValueShape table(const std::string& name) { return {{"$ref", std::string(kDefinitions) + name}}; }
+
+std::optional<std::string> table_name(const ValueShape& shape) {
+  if (!shape.is_object()) return std::nullopt;
+  const auto ref = shape.find("$ref");
+  if (ref == shape.end() || !ref->is_string()) return std::nullopt;
+  const std::string& text = ref->get_ref<const std::string&>();
+  if (text.rfind(kDefinitions, 0) != 0) return std::nullopt;
+  return text.substr(kDefinitions.size());
+}
 ValueShape any_of(std::vector<ValueShape> shapes) { return {{"anyOf", std::move(shapes)}}; }
 
 ValueShape distribution(Dimension dimension) {

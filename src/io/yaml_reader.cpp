@@ -193,13 +193,14 @@ void YamlReader::check_keys_merged(const YAML::Node& map, const std::string& pat
       return;
     }
     if (std::find(allowed.begin(), allowed.end(), word) != allowed.end()) return;
-    if (std::string elsewhere = placement ? placement(word) : std::string{}; !elsewhere.empty()) {
-      error(key, child_path(path, word), fmt::format("unknown key \"{}\"", word), std::move(elsewhere));
-      return;
+    // A key of another map says where it belongs; only a likely typo of a
+    // key here counts as misspelt.
+    std::string hint = placement ? placement(word) : std::string{};
+    if (hint.empty()) {
+      if (auto match = closest_match(word, allowed)) misspelt_.emplace_back(map, *match);
+      hint = did_you_mean_hint(word, allowed, "valid keys here");
     }
-    if (auto match = closest_match(word, allowed)) misspelt_.emplace_back(map, *match);
-    error(key, child_path(path, word), fmt::format("unknown key \"{}\"", word),
-          did_you_mean_hint(word, allowed, "valid keys here"));
+    error(key, child_path(path, word), fmt::format("unknown key \"{}\"", word), std::move(hint));
   });
 }
 
