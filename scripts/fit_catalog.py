@@ -67,6 +67,7 @@ class Suite:
         # then reads a few cases, not the whole suite's manifest, at every
         # evaluation (reading it was most of a small group's evaluation).
         self.subsets = {}
+        self.regimes = {}  # case id -> "served on" of its last run ("cpu 8.0")
         self.subset_dir = tempfile.TemporaryDirectory(prefix="fit-catalog-")
         self.spec = load(os.path.join(validation_dir, "fit.yaml"))
         self.params = self.spec["parameters"]
@@ -151,6 +152,8 @@ class Suite:
                             figures[cells[0]] = float(cells[6])
                         except ValueError:
                             pass
+                        if len(cells) >= 12:  # "served on": "cpu 8.0", the run's device and mean batch
+                            self.regimes[cells[0]] = cells[11]
         missing = [c for c in case_ids if c not in figures]
         if missing:
             sys.exit(f"no simulated figure for {missing} (values {values})")
@@ -382,7 +385,7 @@ def cross_validate(suite):
     sources = sorted({c["source_id"] for c in cases.values()})
     fitted_sources = {suite.cases[i]["source_id"] for g in suite.groups for i in g["cases"]}
     full = suite.fit()
-    errors, folds = {}, {}
+    errors, folds, regimes = {}, {}, {}
     for source in sources:
         ids = [i for i, c in cases.items() if c["source_id"] == source]
         values = suite.fit(exclude_sources=(source,), full=full) if source in fitted_sources else full
@@ -390,12 +393,13 @@ def cross_validate(suite):
         sim = suite.simulate(values, ids)
         for i in ids:
             errors[i] = sim[i] / float(cases[i]["published"]) - 1.0
+            regimes[i] = suite.regimes.get(i, "")
         print(f"fold {source}: median |error| {100 * median([abs(errors[i]) for i in ids]):.1f}% "
               f"over {len(ids)} cases", file=sys.stderr)
-    return cases, errors, folds, full, fitted_sources
+    return cases, errors, folds, full, fitted_sources, regimes
 
 
-def cv_markdown(suite, cases, errors, folds, full, fitted_sources):
+def cv_markdown(suite, cases, errors, folds, full, fitted_sources, regimes):
     def line(title, ids):
         e = [abs(errors[i]) for i in ids]
         return (f"| {title} | {len(e)} | {100 * median(e):.1f}% | {100 * max(e):.1f}% | "
@@ -405,6 +409,16 @@ def cv_markdown(suite, cases, errors, folds, full, fitted_sources):
     out.append(line("all (out of fold)", every))
     for kind in ("throughput", "latency"):
         out.append(line(f"{kind}", [i for i in every if cases[i]["kind"] == kind]))
+    # CPUs serving several sequences per iteration, apart from their
+    # one-sequence runs: validate-model's rule (ServedRegime::batched) on the
+    # label of the case's out-of-fold run.
+    def on_cpu(i, batched):
+        parts = regimes.get(i, "").split()
+        return len(parts) == 2 and parts[0] == "cpu" and (float(parts[1]) >= 1.5) == batched
+    for batched, title in ((True, "CPU at batch > 1"), (False, "CPU at batch 1")):
+        ids = [i for i in every if on_cpu(i, batched)]
+        if ids:
+            out.append(line(title, ids))
     for role in ("fitted", "holdout", "reference"):
         ids = [i for i in every if cases[i]["role"] == role]
         if ids:

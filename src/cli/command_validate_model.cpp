@@ -95,6 +95,7 @@ std::vector<ValidationOutcome> run_cases(const std::vector<ValidationCase>& case
       continue;
     }
     try {
+      o.regime = served_regime(*report);
       o.simulated = evaluate_report_expression(*report, cases[i].value);
       o.within = cases[i].tolerance > 0.0 && std::abs(o.relative_error()) <= cases[i].tolerance;
     } catch (const std::exception& e) {

@@ -32,11 +32,13 @@ std::string tolerance_text(const ValidationCase& c) {
 }
 
 ErrorSummary summarize(const std::vector<ValidationCase>& cases, const std::vector<ValidationOutcome>& outcomes,
-                       const std::function<bool(const ValidationCase&)>& include) {
+                       const std::function<bool(const ValidationCase&)>& include,
+                       const std::function<bool(const ValidationOutcome&)>& ran_as = {}) {
   std::vector<double> errors;
   ErrorSummary s;
   for (std::size_t i = 0; i < cases.size(); ++i) {
     if (!cases[i].per_token_figure() || !outcomes[i].simulated || !include(cases[i])) continue;
+    if (ran_as && !ran_as(outcomes[i])) continue;
     errors.push_back(std::abs(outcomes[i].relative_error()));
     if (cases[i].tolerance > 0.0 && !outcomes[i].within) ++s.outside;
   }
@@ -114,6 +116,15 @@ std::vector<std::string> summary_lines(const std::vector<ValidationCase>& cases,
     lines.push_back(fmt::format("not fitted, {}: {}", kind, describe(summarize(cases, outcomes, [&](const ValidationCase& c) {
                                   return not_fitted(c) && c.kind == kind;
                                 }))));
+  // The regime the project's question turns on (issue 10): CPUs serving
+  // several sequences per iteration, apart from their one-sequence runs.
+  for (const bool batched : {true, false})
+    lines.push_back(fmt::format("not fitted, CPU at batch {}: {}", batched ? "> 1" : "1",
+                                describe(summarize(cases, outcomes, [&](const ValidationCase& c) { return not_fitted(c); },
+                                                   [&](const ValidationOutcome& o) {
+                                                     return o.regime && o.regime->device == "cpu" &&
+                                                            o.regime->batched() == batched;
+                                                   }))));
   std::set<std::string> fitted_sources;
   for (const auto& c : cases)
     if (c.role == "fitted") fitted_sources.insert(c.source_id);
@@ -161,14 +172,16 @@ void print_validation_table(std::ostream& out, const std::vector<ValidationCase>
 std::string validation_markdown(const std::vector<ValidationCase>& cases,
                                 const std::vector<ValidationOutcome>& outcomes) {
   std::string md;
-  md += "| case | hardware | model | setup | metric | published | simulated | error | tolerance | role | status |\n";
-  md += "|---|---|---|---|---|---:|---:|---:|---:|---|---|\n";
+  md += "| case | hardware | model | setup | metric | published | simulated | error | tolerance | role | status | "
+        "served on |\n";
+  md += "|---|---|---|---|---|---:|---:|---:|---:|---|---|---|\n";
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const auto& c = cases[i];
     const auto& o = outcomes[i];
-    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", c.id, c.hardware, c.model,
+    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", c.id, c.hardware, c.model,
                       c.setup, c.metric, sig(c.published), o.simulated ? sig(*o.simulated) : "—",
-                      o.simulated ? percent(o.relative_error()) : "—", tolerance_text(c), c.role, status_word(c, o));
+                      o.simulated ? percent(o.relative_error()) : "—", tolerance_text(c), c.role, status_word(c, o),
+                      o.regime ? o.regime->label() : "—");
   }
   md += "\n";
   for (const auto& line : summary_lines(cases, outcomes)) md += "- " + line + "\n";

@@ -29,6 +29,7 @@ struct CrossValidationRow {
 std::optional<std::vector<CrossValidationRow>> recorded_cross_validation(const std::string& markdown);
 
 // The lines validate-model prints: the overall, throughput and latency rows,
+// the CPU rows at batch > 1 and at batch 1 where recorded,
 // and a note when the recording's fitted cases are not `fitted_now` in number.
 std::vector<std::string> cross_validation_lines(const std::vector<CrossValidationRow>& rows, int fitted_now,
                                                 const std::string& recorded_in);

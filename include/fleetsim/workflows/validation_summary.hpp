@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "fleetsim/workflows/served_regime.hpp"
 #include "fleetsim/workflows/validation_manifest.hpp"
 
 namespace fleetsim {
@@ -17,6 +18,7 @@ struct ValidationOutcome {
   std::string error;  // why there is no simulated value
   double published = 0.0;
   bool within = false;  // |error| <= the case's tolerance (false for a reference case)
+  std::optional<ServedRegime> regime;  // what the simulated run served its calls on
   double relative_error() const { return (*simulated - published) / published; }
 };
 
@@ -30,8 +32,9 @@ struct ErrorSummary {
 };
 
 // The statistics lines, in print order: per role, every non-fitted case
-// together, and the non-fitted cases by kind, hardware class, serving stack
-// and source (a source that also holds fitted cases is marked in-sample).
+// together, and the non-fitted cases by kind, on CPUs at batch > 1 and at
+// batch 1 (ServedRegime::batched), by hardware class, serving stack and
+// source (a source that also holds fitted cases is marked in-sample).
 std::vector<std::string> summary_lines(const std::vector<ValidationCase>& cases,
                                        const std::vector<ValidationOutcome>& outcomes);
 
