@@ -461,10 +461,10 @@ def replace_block(path, begin, end, body):
 
 def write_evidence(block, path):
     """Rewrites the figures of src/catalog/evidence.yaml (each class's and
-    stack's cases, median and count beyond 35%) from a recorded
-    cross-validation block; the classes' entries are kept, and a class or
-    stack the block has and the file lacks is added (a class without
-    entries)."""
+    stack's cases, median and count beyond 35%, and the CPU regimes') from a
+    recorded cross-validation block; the classes' entries are kept, and a
+    class or stack the block has and the file lacks is added (a class
+    without entries)."""
     rows = re.findall(r"^\| (class|stack) (\S+) \| (\d+) \| ([\d.]+%) \| [\d.]+% \| (\d+) \|$", block, re.M)
     with open(path) as f:
         text = f.read()
@@ -479,6 +479,12 @@ def write_evidence(block, path):
     for kind, name, n, median, beyond in rows:
         if kind == "stack":
             lines.append(f"  {name}: {{cases: {n}, median_error: {median}, beyond_35: {beyond}}}")
+    regimes = re.findall(r"^\| (CPU at batch > 1|CPU at batch 1) \| (\d+) \| ([\d.]+%) \| [\d.]+% \| (\d+) \|$",
+                         block, re.M)
+    if regimes:
+        lines.append("regimes:")
+        for name, n, median, beyond in regimes:
+            lines.append(f"  \"{name}\": {{cases: {n}, median_error: {median}, beyond_35: {beyond}}}")
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
 

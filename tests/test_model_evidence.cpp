@@ -1,9 +1,11 @@
 // The validation suite's evidence per pool: the compiled-in figures agree
 // with the cross-validation docs/validation.md records, name only catalog
-// entries, and reach every pool of a report.
+// entries, and reach every pool of a report (a CPU pool's by the regime its
+// run was in, too).
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <stdexcept>
 #include <string>
 
 #include <fmt/format.h>
@@ -22,8 +24,18 @@ TEST_CASE("The built-in evidence is the cross-validation docs/validation.md reco
   const ModelEvidence& e = builtin_model_evidence();
   const auto rows = recorded_cross_validation(read_file(source("docs/validation.md")));
   REQUIRE(rows);
-  std::size_t classes = 0, stacks = 0;
+  std::size_t classes = 0, stacks = 0, regimes = 0;
   for (const CrossValidationRow& row : *rows) {
+    if (row.cases == kCpuBatchedRegime || row.cases == kCpuBatchOneRegime) {
+      INFO(row.cases);
+      REQUIRE(e.regimes().count(row.cases) == 1);
+      const EvidenceFigures& f = e.regimes().at(row.cases);
+      CHECK(f.cases == row.n);
+      CHECK(fmt::format("{:.1f}%", 100 * f.median_error) == row.median);
+      CHECK(f.beyond_35 == row.above_35);
+      ++regimes;
+      continue;
+    }
     const bool is_class = row.cases.rfind("class ", 0) == 0, is_stack = row.cases.rfind("stack ", 0) == 0;
     if (!is_class && !is_stack) continue;
     const std::string name = row.cases.substr(6);
@@ -39,6 +51,8 @@ TEST_CASE("The built-in evidence is the cross-validation docs/validation.md reco
   // Every class and stack of the file is a row of the record, and there are some.
   CHECK(classes == e.classes().size());
   CHECK(stacks == e.stacks().size());
+  CHECK(regimes == e.regimes().size());
+  CHECK(regimes == 2);
   CHECK(classes >= 10);
   // A class names catalog entries (each in one class: the reader refuses a second).
   for (const auto& [entry, cls] : e.class_of_entry()) {
@@ -71,7 +85,44 @@ TEST_CASE("A pool's evidence: its entry's class and its stack, or none", "[evide
   CHECK(e.for_pool("h100-p5.48xlarge", "").stack.empty());
 }
 
+TEST_CASE("A CPU pool's regime follows its mean batch, and other pools have none", "[evidence]") {
+  ModelEvidence e;
+  e.add_class("graviton4", {"graviton4-c8g.48xlarge"}, {55, 0.13, 3});
+  e.add_regime(kCpuBatchedRegime, {80, 0.13, 8});
+  e.add_regime(kCpuBatchOneRegime, {137, 0.111, 10});
+  CHECK_THROWS_AS(e.add_regime("GPU at batch 64", {1, 0.1, 0}), std::invalid_argument);
+  PoolEvidence p = e.for_pool("graviton4-c8g.48xlarge", "");
+  p.choose_regime(true, 16.0);
+  REQUIRE(p.regime);
+  CHECK(p.regime->name == kCpuBatchedRegime);
+  CHECK(p.regime->figures.cases == 80);
+  // 1.46 reads 1.5 at one decimal (batched), 1.44 reads 1.4 (one sequence).
+  p.choose_regime(true, 1.46);
+  REQUIRE(p.regime);
+  CHECK(p.regime->name == kCpuBatchedRegime);
+  p.choose_regime(true, 1.44);
+  REQUIRE(p.regime);
+  CHECK(p.regime->name == kCpuBatchOneRegime);
+  CHECK(p.regime->figures.median_error == 0.111);
+  p.choose_regime(false, 16.0);  // a GPU pool
+  CHECK_FALSE(p.regime);
+  // Evidence without regimes (a file from before them) gives none.
+  ModelEvidence bare;
+  PoolEvidence q = bare.for_pool("graviton4-c8g.48xlarge", "");
+  q.choose_regime(true, 16.0);
+  CHECK_FALSE(q.regime);
+}
+
 TEST_CASE("An evidence file with a malformed figure is refused, naming the entry", "[evidence]") {
+  CHECK(read_model_evidence("regimes:\n  \"CPU at batch > 1\": {cases: 80, median_error: 13.0%, beyond_35: 8}\n")
+            .regimes()
+            .at(kCpuBatchedRegime)
+            .cases == 80);
+  for (const char* bad : {"regimes:\n  \"GPU at batch 9\": {cases: 1, median_error: 5%, beyond_35: 0}\n",
+                          "regimes:\n  \"CPU at batch 1\": {cases: 1, median_error: 5, beyond_35: 0}\n"}) {
+    INFO(bad);
+    CHECK_THROWS_WITH(read_model_evidence(bad), Catch::Contains("regimes"));
+  }
   CHECK(read_model_evidence("classes:\n  a: {entries: [], cases: 3, median_error: 5%, beyond_35: 0}\n")
             .classes()
             .at("a")
@@ -97,6 +148,7 @@ TEST_CASE("Every pool of a report carries its evidence, in JSON and in the table
   const nlohmann::json r = run_scenario_json(kQuickstart);
   REQUIRE(!r["pools"].empty());
   const ModelEvidence& e = builtin_model_evidence();
+  int cpu_pools = 0;
   for (const auto& pool : r["pools"]) {
     INFO(pool["name"]);
     REQUIRE(pool.contains("evidence"));
@@ -111,10 +163,24 @@ TEST_CASE("Every pool of a report carries its evidence, in JSON and in the table
       CHECK(ev["class_cases"] == e.classes().at(cls->second).cases);
       CHECK(ev["class_median_error"].get<double>() == Approx(e.classes().at(cls->second).median_error));
     }
+    // A CPU pool that served calls: the regime of its mean batch; others none.
+    if (pool["kind"] == "cpu" && pool["llm_calls"].get<double>() > 0) {
+      REQUIRE(ev.contains("regime"));
+      const std::string regime = runs_batched(pool["mean_batch_size"].get<double>()) ? kCpuBatchedRegime
+                                                                                       : kCpuBatchOneRegime;
+      CHECK(ev["regime"]["name"] == regime);
+      CHECK(ev["regime"]["cases"] == e.regimes().at(regime).cases);
+      CHECK(ev["regime"]["median_error"].get<double>() == Approx(e.regimes().at(regime).median_error));
+      ++cpu_pools;
+    } else {
+      CHECK_FALSE(ev.contains("regime"));
+    }
   }
+  CHECK(cpu_pools > 0);  // the quickstart's Graviton4 pool
   const CliResult table = run_fleetsim("run " + q(kQuickstart) + " --no-progress");
   REQUIRE(table.exit_code == 0);
   CHECK(contains(table.out, "Model evidence"));
+  CHECK((contains(table.out, kCpuBatchedRegime) || contains(table.out, kCpuBatchOneRegime)));
 }
 
 TEST_CASE("A scenario's hardware that starts from a built-in entry keeps its class", "[evidence][cli]") {

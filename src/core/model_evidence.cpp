@@ -1,6 +1,19 @@
 #include "fleetsim/core/model_evidence.hpp"
 
+#include <cmath>
+#include <stdexcept>
+
 namespace fleetsim {
+
+bool runs_batched(double mean_batch) { return std::lround(mean_batch * 10.0) >= 15; }
+
+void PoolEvidence::choose_regime(bool cpu, double mean_batch) {
+  regime.reset();
+  if (!cpu) return;
+  const bool batched = runs_batched(mean_batch);
+  const std::optional<EvidenceFigures>& figures = batched ? cpu_batched : cpu_batch_one;
+  if (figures) regime = RegimeEvidence{batched ? kCpuBatchedRegime : kCpuBatchOneRegime, *figures};
+}
 
 void ModelEvidence::add_class(const std::string& name, const std::vector<std::string>& entries,
                               const EvidenceFigures& figures) {
@@ -9,6 +22,13 @@ void ModelEvidence::add_class(const std::string& name, const std::vector<std::st
 }
 
 void ModelEvidence::add_stack(const std::string& name, const EvidenceFigures& figures) { stacks_[name] = figures; }
+
+void ModelEvidence::add_regime(const std::string& name, const EvidenceFigures& figures) {
+  if (name != kCpuBatchedRegime && name != kCpuBatchOneRegime)
+    throw std::invalid_argument("no regime \"" + name + "\" (\"" + kCpuBatchedRegime + "\" or \"" +
+                                kCpuBatchOneRegime + "\")");
+  regimes_[name] = figures;
+}
 
 PoolEvidence ModelEvidence::for_pool(const std::string& hardware, const std::string& stack) const {
   PoolEvidence e;
@@ -22,6 +42,8 @@ PoolEvidence ModelEvidence::for_pool(const std::string& hardware, const std::str
     e.stack = stack;
     e.stack_figures = s->second;
   }
+  if (const auto r = regimes_.find(kCpuBatchedRegime); r != regimes_.end()) e.cpu_batched = r->second;
+  if (const auto r = regimes_.find(kCpuBatchOneRegime); r != regimes_.end()) e.cpu_batch_one = r->second;
   return e;
 }
 

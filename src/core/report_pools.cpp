@@ -185,6 +185,12 @@ PoolReport pool_report(const FleetModel& fleet, const RunTotals& totals, const W
   pr.queueing_delay_mean_s = pm.queueing_delay_s.count() ? pm.queueing_delay_s.mean() : kUndefined;
   pr.queueing_delay_p95_s = pm.queueing_delay_s.count() ? pm.queueing_delay_s.quantile(0.95) : kUndefined;
   pr.llm_calls = pm.llm_calls;
+  // The suite's figures for the regime a CPU pool ran in: batched or not,
+  // by the mean batch it served (a pool that served nothing has none).
+  if (pr.evidence)
+    pr.evidence->choose_regime(
+        pool.hardware.kind == DeviceKind::cpu && pr.llm_calls > 0 && std::isfinite(pr.mean_batch_size),
+        pr.mean_batch_size);
   pr.calls_in_flight_first_half = pm.calls_in_flight.mean(win.start_s, win.midpoint_s);
   pr.calls_in_flight_second_half = pm.calls_in_flight.mean(win.midpoint_s, win.end_s);
   pr.output_tokens = pm.output_tokens;

@@ -51,6 +51,15 @@ ModelEvidence read_model_evidence(const std::string& yaml) {
     const std::string name = entry.first.as<std::string>();
     evidence.add_stack(name, read_figures(entry.second, "stacks." + name));
   }
+  for (const auto& entry : root["regimes"]) {
+    const std::string name = entry.first.as<std::string>();
+    const EvidenceFigures figures = read_figures(entry.second, "regimes." + name);
+    try {
+      evidence.add_regime(name, figures);
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(fmt::format("evidence.yaml, regimes: {}", e.what()));
+    }
+  }
   return evidence;
 }
 

@@ -180,6 +180,10 @@ constexpr UnitEntry kUnits[] = {
     {"stack_cases", "count"},
     {"stack_median_error", "fraction"},
     {"stack_beyond_35", "count"},
+    // pool.evidence.regime
+    {"cases", "count"},
+    {"median_error", "fraction"},
+    {"beyond_35", "count"},
     // network (fleet.network)
     {"nodes_per_rack", "count"},
     {"oversubscription", "ratio"},

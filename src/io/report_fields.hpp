@@ -196,6 +196,14 @@ void report_fields(Side& s, F& f) {
 // A class or stack without published cases: no name, 0 cases, a null
 // median (names are labels, which the CSV leaves out; a null would read as
 // a figure there).
+template <typename Side, ReportPart<RegimeEvidence> R>
+void report_fields(Side& s, R& r) {
+  s.text("name", r.name);
+  s.count("cases", r.figures.cases);
+  s.figure("median_error", r.figures.median_error);
+  s.count("beyond_35", r.figures.beyond_35);
+}
+
 template <typename Side, ReportPart<PoolEvidence> E>
 void report_fields(Side& s, E& e) {
   s.text_unless("class", e.hardware_class, "");
@@ -206,6 +214,7 @@ void report_fields(Side& s, E& e) {
   s.count("stack_cases", e.stack_figures.cases);
   s.figure("stack_median_error", e.stack_figures.median_error);
   s.count("stack_beyond_35", e.stack_figures.beyond_35);
+  s.optional("regime", e.regime);  // a CPU pool that served calls; absent before round 48
 }
 
 template <typename Side, ReportPart<PoolReport> P>

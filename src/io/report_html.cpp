@@ -96,7 +96,7 @@ void evidence(std::string& out, const Report& r) {
   out += "<h3 id=\"evidence\">Model evidence</h3>\n<p class=\"meta\">Published cases of each pool's hardware class "
          "and serving stack, each predicted by a fit that never saw its source (docs/validation.md): the error to "
          "expect of this page's figures where they run.</p>\n<table>\n";
-  out += header_row(report_table::kEvidenceHeaders);
+  out += header_row(report_table::evidence_headers(r));
   for (const auto& cells : rows) out += row(cells);
   out += "</table>\n";
 }

@@ -38,8 +38,10 @@ void pool_sections(std::string& out, const Report& r);
 // The Model evidence table as the terminal report and the HTML page show
 // it: per pool that has evidence, its name, its class, cases, median error
 // and cases beyond 35%, then the same for its stack ("-" where no
-// published case ran on it). No rows for a report from before evidence.
-extern const std::vector<std::string> kEvidenceHeaders;
+// published case ran on it), then, when any pool of the report has one,
+// the same for the regime its run was in (a CPU pool at batch > 1 or at
+// batch 1; "-" for the others). No rows for a report from before evidence.
+std::vector<std::string> evidence_headers(const Report& r);
 std::vector<std::vector<std::string>> evidence_rows(const Report& r);
 
 // Only when the scenario declares fleet.network: its NICs and uplinks

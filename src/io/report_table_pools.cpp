@@ -67,8 +67,8 @@ void evidence_section(std::string& out, const Report& r) {
   if (rows.empty()) return;
   out += "\nModel evidence (published cases, each predicted by a fit that never saw its source: docs/validation.md)\n";
   std::vector<text::TextTable::Column> columns;
-  for (const std::string& h : kEvidenceHeaders)
-    columns.push_back({h, h == "pool" || h == "class" || h == "stack" ? Align::left : Align::right});
+  for (const std::string& h : evidence_headers(r))
+    columns.push_back({h, h == "pool" || h == "class" || h == "stack" || h == "regime" ? Align::left : Align::right});
   text::TextTable t(std::move(columns));
   for (auto& row : rows) t.add_row(std::move(row));
   out += t.render("  ");
@@ -174,10 +174,27 @@ void failures_section(std::string& out, const Report& r) {
 
 }  // namespace
 
-const std::vector<std::string> kEvidenceHeaders = {"pool",  "class", "cases",        "median error", "beyond 35%",
-                                                   "stack", "cases", "median error", "beyond 35%"};
+namespace {
+
+// The regime columns only where a pool has a regime (a CPU pool that served
+// calls): a GPU fleet's table keeps its width.
+bool any_regime(const Report& r) {
+  for (const PoolReport& p : r.pools)
+    if (p.evidence && p.evidence->regime) return true;
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::string> evidence_headers(const Report& r) {
+  std::vector<std::string> h = {"pool",  "class", "cases",        "median error", "beyond 35%",
+                                "stack", "cases", "median error", "beyond 35%"};
+  if (any_regime(r)) h.insert(h.end(), {"regime", "cases", "median error", "beyond 35%"});
+  return h;
+}
 
 std::vector<std::vector<std::string>> evidence_rows(const Report& r) {
+  const bool regimes = any_regime(r);
   std::vector<std::vector<std::string>> rows;
   for (const PoolReport& p : r.pools) {
     if (!p.evidence) continue;
@@ -190,6 +207,11 @@ std::vector<std::vector<std::string>> evidence_rows(const Report& r) {
     };
     add(p.evidence->hardware_class, p.evidence->hardware);
     add(p.evidence->stack, p.evidence->stack_figures);
+    if (!regimes) continue;
+    if (p.evidence->regime)
+      add(p.evidence->regime->name, p.evidence->regime->figures);
+    else
+      add("", {});
   }
   return rows;
 }

@@ -1,15 +1,16 @@
 #include "fleetsim/workflows/served_regime.hpp"
 
 #include <algorithm>
-#include <cmath>
 
 #include <fmt/format.h>
+
+#include "fleetsim/core/model_evidence.hpp"
 
 namespace fleetsim {
 
 std::string ServedRegime::label() const { return fmt::format("{} {:.1f}", device, mean_batch); }
 
-bool ServedRegime::batched() const { return std::lround(mean_batch * 10.0) >= 15; }
+bool ServedRegime::batched() const { return runs_batched(mean_batch); }
 
 std::optional<ServedRegime> served_regime(const nlohmann::ordered_json& report) {
   const auto pools = report.find("pools");

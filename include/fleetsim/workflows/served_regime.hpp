@@ -21,9 +21,9 @@ struct ServedRegime {
   double mean_batch = 0.0;
 
   // A batch of more than one sequence in the typical iteration: the mean,
-  // as label() writes it, is 1.5 or more. A run whose batches only now and
-  // then hold a second sequence stays a batch-1 run. (scripts/fit_catalog.py
-  // applies the same rule to the label.)
+  // as label() writes it, is 1.5 or more (runs_batched, model_evidence.hpp,
+  // which reports use too; scripts/fit_catalog.py applies the same rule to
+  // the label).
   bool batched() const;
   // "cpu 8.0": the label of a case's table row.
   std::string label() const;
