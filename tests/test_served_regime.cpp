@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,12 @@ TEST_CASE("A batch counts as more than one sequence when its mean reads 1.5 or m
   CHECK_FALSE(ServedRegime{"cpu", 1.44}.batched());
   CHECK(ServedRegime{"cpu", 1.46}.batched());
   CHECK(ServedRegime{"cpu", 1.46}.label() == "cpu 1.5");
+  // At the boundary the label and the rule agree: 1.45 is stored a little
+  // below itself and prints 1.4.
+  CHECK(ServedRegime{"cpu", 1.45}.label() == "cpu 1.4");
+  CHECK_FALSE(ServedRegime{"cpu", 1.45}.batched());
+  CHECK(ServedRegime{"cpu", std::nextafter(1.45, 2.0)}.label() == "cpu 1.5");
+  CHECK(ServedRegime{"cpu", std::nextafter(1.45, 2.0)}.batched());
   CHECK(ServedRegime{"cpu", 2.0}.batched());
 }
 

@@ -1,11 +1,13 @@
 #include "fleetsim/core/model_evidence.hpp"
 
-#include <cmath>
 #include <stdexcept>
 
 namespace fleetsim {
 
-bool runs_batched(double mean_batch) { return std::lround(mean_batch * 10.0) >= 15; }
+// "Rounds to 1.5 or more at one decimal" is "at least 1.45": the double
+// nearest 1.45 lies below it (and prints "1.4"), so every double above it
+// prints 1.5 or more and none at or below it does.
+bool runs_batched(double mean_batch) { return mean_batch > 1.45; }
 
 void PoolEvidence::choose_regime(bool cpu, double mean_batch) {
   regime.reset();

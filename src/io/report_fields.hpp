@@ -193,9 +193,6 @@ void report_fields(Side& s, F& f) {
   s.figure_if("notice_s", f.notice_s, f.notice_s > 0);
 }
 
-// A class or stack without published cases: no name, 0 cases, a null
-// median (names are labels, which the CSV leaves out; a null would read as
-// a figure there).
 template <typename Side, ReportPart<RegimeEvidence> R>
 void report_fields(Side& s, R& r) {
   s.text("name", r.name);
@@ -204,6 +201,9 @@ void report_fields(Side& s, R& r) {
   s.count("beyond_35", r.figures.beyond_35);
 }
 
+// A class or stack without published cases: no name, 0 cases, a null
+// median (names are labels, which the CSV leaves out; a null would read as
+// a figure there).
 template <typename Side, ReportPart<PoolEvidence> E>
 void report_fields(Side& s, E& e) {
   s.text_unless("class", e.hardware_class, "");
