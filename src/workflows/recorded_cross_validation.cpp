@@ -1,4 +1,5 @@
 #include "fleetsim/workflows/recorded_cross_validation.hpp"
+#include "fleetsim/core/model_evidence.hpp"
 #include "fleetsim/core/text.hpp"
 
 #include <sstream>
@@ -71,7 +72,7 @@ std::vector<std::string> cross_validation_lines(const std::vector<CrossValidatio
   lines.push_back(fmt::format(
       "cross-validated, leave one source out (recorded in {} by scripts/fit_catalog.py cv, not rerun here):",
       recorded_in));
-  for (const char* name : {"all (out of fold)", "throughput", "latency", "CPU at batch > 1", "CPU at batch 1"})
+  for (const char* name : {"all (out of fold)", "throughput", "latency", kCpuBatchedRegime, kCpuBatchOneRegime})
     if (const auto* r = find(rows, name))
       lines.push_back(fmt::format("  {}: {} cases, median |error| {}, max {}, {} above 35%", r->cases, r->n,
                                   r->median, r->max, r->above_35));

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "fleetsim/core/model_evidence.hpp"
+
 namespace fleetsim {
 namespace {
 
@@ -119,7 +121,7 @@ std::vector<std::string> summary_lines(const std::vector<ValidationCase>& cases,
   // The regime the project's question turns on (issue 10): CPUs serving
   // several sequences per iteration, apart from their one-sequence runs.
   for (const bool batched : {true, false})
-    lines.push_back(fmt::format("not fitted, CPU at batch {}: {}", batched ? "> 1" : "1",
+    lines.push_back(fmt::format("not fitted, {}: {}", batched ? kCpuBatchedRegime : kCpuBatchOneRegime,
                                 describe(summarize(cases, outcomes, [&](const ValidationCase& c) { return not_fitted(c); },
                                                    [&](const ValidationOutcome& o) {
                                                      return o.regime && o.regime->device == "cpu" &&
