@@ -44,6 +44,10 @@ import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
+# The CPU regimes' rows of the cross-validation, batched first: the names
+# of model_evidence.hpp's kCpuBatchedRegime and kCpuBatchOneRegime, which
+# validate-model prints and reports show.
+CPU_REGIMES = (("CPU at batch > 1", True), ("CPU at batch 1", False))
 BEGIN, END = "<!-- validate-model:begin -->", "<!-- validate-model:end -->"
 CV_BEGIN, CV_END = "<!-- fit-catalog-cv:begin -->", "<!-- fit-catalog-cv:end -->"
 
@@ -415,7 +419,7 @@ def cv_markdown(suite, cases, errors, folds, full, fitted_sources, regimes):
     def on_cpu(i, batched):
         parts = regimes.get(i, "").split()
         return len(parts) == 2 and parts[0] == "cpu" and (float(parts[1]) >= 1.5) == batched
-    for batched, title in ((True, "CPU at batch > 1"), (False, "CPU at batch 1")):
+    for title, batched in CPU_REGIMES:
         ids = [i for i in every if on_cpu(i, batched)]
         if ids:
             out.append(line(title, ids))
@@ -479,8 +483,8 @@ def write_evidence(block, path):
     for kind, name, n, median, beyond in rows:
         if kind == "stack":
             lines.append(f"  {name}: {{cases: {n}, median_error: {median}, beyond_35: {beyond}}}")
-    regimes = re.findall(r"^\| (CPU at batch > 1|CPU at batch 1) \| (\d+) \| ([\d.]+%) \| [\d.]+% \| (\d+) \|$",
-                         block, re.M)
+    names = "|".join(re.escape(name) for name, _ in CPU_REGIMES)
+    regimes = re.findall(rf"^\| ({names}) \| (\d+) \| ([\d.]+%) \| [\d.]+% \| (\d+) \|$", block, re.M)
     if regimes:
         lines.append("regimes:")
         for name, n, median, beyond in regimes:
