@@ -84,9 +84,57 @@ TEST_CASE("A mixture of experts reads its active weights for one token and all o
   IterationShape one, eight;
   one.decode_seqs = 1;
   eight.decode_seqs = 8;
-  CHECK(model.cost(one).bytes == Approx(12.9e9 * 2 + 131072.0));
-  CHECK(model.cost(eight).bytes == Approx(m.weight_bytes_read(8) + 8 * 131072.0));
+  // Besides the weights and each token's KV, one pass over each token's
+  // expert rows (the default): (2 + 1) rows of 4,096 16-bit values a layer.
+  const double copies = 3.0 * 4096 * 32 * 2;
+  CHECK(model.cost(one).bytes == Approx(12.9e9 * 2 + 131072.0 + copies));
+  CHECK(model.cost(eight).bytes == Approx(m.weight_bytes_read(8) + 8 * (131072.0 + copies)));
   CHECK(model.cost(eight).flops == Approx(2 * 12.9e9 * 8 + 4.0 * 32 * 4096 * 8));
+}
+
+TEST_CASE("A mixture's token copies stream on every device, whatever the degree", "[roofline][moe]") {
+  // Mixtral's shape: k = 2 of 8 experts, hidden 4,096, 32 layers. Each pass
+  // moves (k + 1) rows of hidden 16-bit values per token and layer:
+  // 3 * 4096 * 2 B * 32 = 786,432 B a token.
+  const ModelSpec m = mixtral();
+  CHECK(m.expert_row_elements_per_token() == 3.0 * 4096 * 32);
+  CHECK(llama_8b().expert_row_elements_per_token() == 0.0);  // a dense model has no such kernels
+
+  const IterationShape prompt = whole_prompt(1000);
+  const auto extra_s = [&](double passes, int tp) {
+    EngineSettings with, without;
+    with.expert_token_passes = passes;
+    without.expert_token_passes = 0;
+    with.tensor_parallel = without.tensor_parallel = tp;
+    return RooflineModel(m, h100_node(), with).cost(prompt).time_s() -
+           RooflineModel(m, h100_node(), without).cost(prompt).time_s();
+  };
+  // One device streams at 3.35e12 * 0.8 B/s: 1,000 tokens' two passes
+  // (TensorRT-LLM's copy to the experts and sum back) take
+  // 2 * 786,432 * 1000 / 2.68e12 = 0.587 ms.
+  const double one_device_s = 2 * 786432.0 * 1000 / (3.35e12 * 0.8);
+  CHECK(extra_s(2, 1) == Approx(one_device_s));
+  CHECK(extra_s(1, 1) == Approx(one_device_s / 2));
+  // Every device of a tensor-parallel replica copies every token whole: the
+  // time does not shrink with the degree, as the weights' share does.
+  CHECK(extra_s(2, 8) == Approx(one_device_s));
+  // Streaming, not math: the time counts as memory for power, and the bytes
+  // are every device's.
+  EngineSettings tp8;
+  tp8.tensor_parallel = 8;
+  tp8.expert_token_passes = 2;
+  EngineSettings tp8_none = tp8;
+  tp8_none.expert_token_passes = 0;
+  const IterationCost c = RooflineModel(m, h100_node(), tp8).cost(prompt);
+  const IterationCost c0 = RooflineModel(m, h100_node(), tp8_none).cost(prompt);
+  CHECK(c.memory_s - c0.memory_s == Approx(one_device_s));
+  CHECK(c.compute_s == Approx(c0.compute_s));
+  CHECK(c.bytes - c0.bytes == Approx(8 * 2 * 786432.0 * 1000));
+  // A dense model's cost does not change with the key.
+  EngineSettings dense_passes;
+  dense_passes.expert_token_passes = 2;
+  CHECK(RooflineModel(llama_8b(), h100_node(), dense_passes).cost(prompt).time_s() ==
+        RooflineModel(llama_8b(), h100_node(), EngineSettings{}).cost(prompt).time_s());
 }
 
 TEST_CASE("A dense model reads all its weights whatever the batch", "[roofline][moe]") {

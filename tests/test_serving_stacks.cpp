@@ -89,6 +89,7 @@ TEST_CASE("The built-in stacks parse, and every figure has a source", "[stacks]"
     if (s->scheduler_steps) CHECK(s->sources.count("engine.scheduler_steps") == 1);
     if (s->kernels_per_layer > 0) CHECK(s->sources.count("kernels_per_layer") == 1);
     if (s->sync_points_per_layer > 0) CHECK(s->sources.count("sync_points_per_layer") == 1);
+    if (s->expert_token_passes) CHECK(s->sources.count("expert_token_passes") == 1);
   }
   // TensorRT-LLM's two executors share its scheduling defaults
   // (GUARANTEED_NO_EVICT admission); only the host loop differs: the C++
@@ -637,6 +638,30 @@ TEST_CASE("kernels_per_layer: a stack's count, a pool's override, bad values loc
   const LoadResult bad = load("{kernels_per_layer: -3}");
   CHECK_FALSE(bad.ok());
   CHECK_THAT(messages(bad.diagnostics), Contains("fleet.pools[0].engine.kernels_per_layer"));
+}
+
+TEST_CASE("expert_token_passes: TensorRT-LLM's two passes, a pool's override, bad values located",
+          "[stacks][loader]") {
+  const Catalog& c = Catalog::builtin();
+  // TensorRT-LLM copies each token to its experts and sums them back; vLLM's
+  // and SGLang's grouped products read the token in place and only sum.
+  for (const char* name : {"tensorrt-llm", "tensorrt-llm-engine"}) CHECK(c.find_stack(name)->expert_token_passes == 2.0);
+  for (const char* name : {"vllm-0.5", "vllm-0.6", "vllm-v1", "sglang", "sglang-0.3"})
+    CHECK(c.find_stack(name)->expert_token_passes == 1.0);
+  CHECK_FALSE(c.find_stack("llama.cpp")->expert_token_passes);  // names none: the engine's default, the sum alone
+  auto load = [](const std::string& engine) { return load_builtin_pool("h200-p5en.48xlarge", engine); };
+  const LoadResult stack = load("{stack: tensorrt-llm}");
+  REQUIRE(stack.ok());
+  CHECK(stack.scenario->pools[0].engine.expert_token_passes == 2.0);
+  const LoadResult pool = load("{stack: tensorrt-llm, expert_token_passes: 1}");
+  REQUIRE(pool.ok());
+  CHECK(pool.scenario->pools[0].engine.expert_token_passes == 1.0);
+  const LoadResult plain = load("{tensor_parallel: 1}");
+  REQUIRE(plain.ok());
+  CHECK(plain.scenario->pools[0].engine.expert_token_passes == 1.0);
+  const LoadResult bad = load("{expert_token_passes: -1}");
+  CHECK_FALSE(bad.ok());
+  CHECK_THAT(messages(bad.diagnostics), Contains("fleet.pools[0].engine.expert_token_passes"));
 }
 
 TEST_CASE("fleetsim catalog lists the stacks", "[stacks][cli]") {

@@ -12,6 +12,11 @@ double ModelSpec::routed_expert_params() const {
   return std::min(params_total, (params_total - params_active) * e / (e - k));
 }
 
+double ModelSpec::expert_row_elements_per_token() const {
+  if (routed_expert_params() <= 0.0) return 0.0;
+  return (experts_per_token + 1.0) * hidden_size * layers;
+}
+
 void ModelSpec::store_as(DataType dtype) {
   weight_dtype = dtype;
   weight_format.clear();

@@ -190,6 +190,14 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   paged_kv_ = !unified_kv_ && slot_cells_ <= 0.0;
   // Every device of a tensor-parallel replica runs every layer's kernels.
   layer_kernels_s_ = model_.layers * engine.kernels_per_layer * hardware_.kernel_floor_s;
+  // A mixture's expert layer copies each token's activations to its k
+  // experts and sums their k outputs back, in kernels of their own that
+  // stream and do no math (§2.2). Every device of a tensor-parallel replica
+  // holds a slice of every expert and so copies every token whole: the
+  // copies do not shrink with the degree as the weights do.
+  expert_copy_bytes_per_token_ = engine.expert_token_passes * model_.expert_row_elements_per_token() * kActivationBytes;
+  if (expert_copy_bytes_per_token_ > 0.0 && bytes_per_second_ > 0.0)
+    expert_copy_s_per_token_ = expert_copy_bytes_per_token_ * tp_ / bytes_per_second_;
   // Each weight-matrix product's floor (§2.13), on every device, for its
   // share of the matrix: the whole floor from matmul_floor_bytes up, in
   // proportion below. The body's products are taken at their mean size.
@@ -271,6 +279,13 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
   // A product's floor is time its kernel runs on the device, streaming
   // below its rate: power counts it with the streaming (§2.13).
   c.linear_memory_s = body_memory_s + head_weights / bytes_per_second_ + floors;
+  if (expert_copy_s_per_token_ > 0.0 && tokens > 0.0) {
+    // A mixture's token copies (§2.2): streaming kernels between the products.
+    const double copies_s = expert_copy_s_per_token_ * tokens;
+    c.linear_s += copies_s;
+    c.linear_memory_s += copies_s;
+    c.bytes += expert_copy_bytes_per_token_ * tokens * tp_;
+  }
   c.attention_compute_s = attention_flops / attention_flops_per_second_;
   c.attention_memory_s = kv / kv_bytes_per_second_;
   c.compute_s = c.linear_compute_s + c.attention_compute_s;

@@ -21,6 +21,7 @@ EngineSettings engine_defaults(const ServingStack& stack) {
   e.format_core_bandwidth = stack.format_core_bandwidth;
   e.dot_product_formats = stack.dot_product_formats;
   e.dequant_kernel_rows = stack.dequant_kernel_rows;
+  if (stack.expert_token_passes) e.expert_token_passes = *stack.expert_token_passes;
   e.kernel_efficiency = stack.kernel_efficiency;
   return e;
 }

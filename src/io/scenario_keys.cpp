@@ -206,6 +206,8 @@ std::vector<KeyTable> fleet_tables() {
                  "CPU only: FLOP per core and cycle of the attention kernels; 0: the hardware's rate (2.14)"),
         optional("dequant_kernel_rows", integer(0),
                  "tokens per weight pass of a dequantizing kernel, on devices without units for the weights' type (2.11)"),
+        optional("expert_token_passes", number(0, 16),
+                 "a mixture of experts only: kernels per expert layer that copy each token's k expert rows (2.2)"),
         optional("kernel_efficiency", table("kernel_efficiency"),
                  "the share of the hardware's calibrated efficiencies the stack's kernels reach (2.12)")}},
       {"kernel_efficiency",

@@ -188,7 +188,8 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
 
   std::vector<std::string> allowed = {"description", "overhead", "request_path", "engine", "kernels_per_layer",
                                       "sync_points_per_layer", "serial_fraction", "attention_flops_per_cycle", "format_efficiency",
-                                      "format_core_bandwidth", "dot_product_formats", "dequant_kernel_rows", "kernel_efficiency", "cuda_graphs", "sources"};
+                                      "format_core_bandwidth", "dot_product_formats", "dequant_kernel_rows", "expert_token_passes",
+                                      "kernel_efficiency", "cuda_graphs", "sources"};
   allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
   reader.check_keys(entry, path, allowed);
   if (complete) {
@@ -228,6 +229,9 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
   if (const YAML::Node n = YamlReader::get(entry, "dequant_kernel_rows"))
     if (auto v = reader.integer(n, child_path(path, "dequant_kernel_rows"), 0, 1 << 20))
       s.dequant_kernel_rows = static_cast<int>(*v);
+  if (const YAML::Node n = YamlReader::get(entry, "expert_token_passes"))
+    if (auto v = reader.number(n, child_path(path, "expert_token_passes"), in_range(0, 16)))
+      s.expert_token_passes = *v;
   if (const YAML::Node n = YamlReader::get(entry, "kernel_efficiency"))
     read_kernel_efficiency(reader, n, child_path(path, "kernel_efficiency"), s.kernel_efficiency);
   if (const YAML::Node n = YamlReader::get(entry, "cuda_graphs"))

@@ -53,6 +53,7 @@ std::string render_stack_table(const std::vector<ServingStack>& stacks) {
                                 {"serial"},
                                 {"attn F/cycle"},
                                 {"dequant rows"},
+                                {"expert passes"},
                                 {"kernels m/c"},
                                 {"CUDA graphs", Align::left}});
   for (const ServingStack& s : stacks) {
@@ -69,6 +70,7 @@ std::string render_stack_table(const std::vector<ServingStack>& stacks) {
                    s.serial_fraction > 0 ? fmt::format("{:g}", s.serial_fraction) : "-",
                    s.attention_flops_per_cycle > 0 ? fmt::format("{:g}", s.attention_flops_per_cycle) : "-",
                    s.dequant_kernel_rows > 0 ? fmt::format("{}", s.dequant_kernel_rows) : "-",
+                   s.expert_token_passes ? fmt::format("{:g}", *s.expert_token_passes) : "-",
                    s.kernel_efficiency == KernelEfficiency{} ? "-" : kernel_efficiency_text(s.kernel_efficiency),
                    s.cuda_graphs ? "yes" : "no"});
   }
@@ -101,6 +103,7 @@ Json stacks_json(const std::vector<ServingStack>& stacks) {
     j["format_core_bandwidth"] = s.format_core_bandwidth;
     j["dot_product_formats"] = s.dot_product_formats;
     j["dequant_kernel_rows"] = s.dequant_kernel_rows;
+    j["expert_token_passes"] = or_null(s.expert_token_passes);
     j["kernel_efficiency"] = {{"memory", s.kernel_efficiency.memory},
                               {"compute", s.kernel_efficiency.compute},
                               {"kv", s.kernel_efficiency.kv}};

@@ -100,6 +100,10 @@ struct ModelSpec {
   double head_bytes() const { return head_params() * head_bytes_per_weight(); }
   // The routed experts' share of params_total (0 for a dense model).
   double routed_expert_params() const;
+  // A mixture of experts: the activations one pass over a token's expert
+  // rows moves, (k + 1) * hidden_size per layer (its k expert rows and its
+  // own row; docs/performance-model.md 2.2); 0 for a dense model.
+  double expert_row_elements_per_token() const;
   // The output head's weights, vocab_size x hidden_size (0 when no
   // vocabulary is given).
   double head_params() const { return static_cast<double>(vocab_size) * hidden_size; }

@@ -200,6 +200,8 @@ class RooflineModel {
   double dequant_rows_ = 0.0;
   double head_dequant_rows_ = 0.0;  // the same for the output head, in its own type
   bool mixture_of_experts_;    // reads depend on the tokens routed (ModelSpec::weight_bytes_read)
+  double expert_copy_bytes_per_token_ = 0.0;  // a mixture's token copies, per device (§2.2)
+  double expert_copy_s_per_token_ = 0.0;      // the same at one device's streaming rate
   bool unified_kv_;            // KvLayout::unified: attention spans every cell of the cache
   bool paged_kv_;              // KvLayout::per_sequence (or slots of no length): the common case, tested first
   double slot_cells_ = 0.0;    // KvLayout::slots: every slot's cells, which each decode step reads

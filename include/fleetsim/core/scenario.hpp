@@ -158,6 +158,13 @@ struct EngineSettings {
   // Marlin kernels run 64 rows per pass; docs/performance-model.md, "Weights
   // the device cannot multiply"). 0: once per iteration, as a native kernel.
   int dequant_kernel_rows = 0;
+  // A mixture of experts only: the kernels of an expert layer's own that
+  // each move every token's k expert rows and its own row of activations
+  // (docs/performance-model.md, "The expert layer's token copies"): the sum
+  // of the k expert outputs back into one row, in every engine (1), and
+  // TensorRT-LLM's copy of each token to its k experts before the first
+  // product (2). Every tensor-parallel device does them whole.
+  double expert_token_passes = 1.0;
   // The share of the hardware's calibrated rates the stack's kernels reach
   // (docs/performance-model.md, "A stack's kernels"): 1, 1 unless the stack
   // or the pool says otherwise.

@@ -50,6 +50,9 @@ struct ServingStack {
   // Device side: rows one weight pass of the stack's dequantizing kernel
   // serves (EngineSettings::dequant_kernel_rows); 0 for none.
   int dequant_kernel_rows = 0;
+  // Device side: a mixture's token-copy kernels per expert layer
+  // (EngineSettings::expert_token_passes); nullopt keeps the default (1).
+  std::optional<double> expert_token_passes;
   // Device side: the share of the hardware's calibrated bandwidth and
   // compute rates the stack's kernels reach (EngineSettings::kernel_efficiency).
   KernelEfficiency kernel_efficiency;
