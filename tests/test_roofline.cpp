@@ -269,6 +269,38 @@ TEST_CASE("The matrices' time read back for a token count is the one computed fo
   }
 }
 
+TEST_CASE("A decode run's terms read back for a batch are the ones computed for it, exactly", "[roofline]") {
+  // decode_terms() keeps what does not depend on the context by batch;
+  // every term must equal the one a model that kept nothing computes, bit
+  // for bit, whatever the order of batches and contexts (repeated, a new
+  // context for a kept batch, past the kept range, fractional), for every
+  // KV layout.
+  for (const KvLayout layout : {KvLayout::per_sequence, KvLayout::unified, KvLayout::slots}) {
+    EngineSettings engine;
+    engine.kv_layout = layout;
+    engine.kv_slot_tokens = 4096;
+    const RooflineModel kept(llama_8b(), h100_node(), engine);
+    const std::vector<RooflineModel::DecodeRun> runs = {{16, 16 * 500.0}, {16, 16 * 900.0}, {1, 20.0},
+                                                        {16, 16 * 500.0}, {70000, 7e7},       {2.5, 100.0},
+                                                        {256, 256 * 3000.0}, {1, 4000.0}};
+    for (const auto& run : runs) {
+      INFO("seqs " << run.seqs << ", context " << run.context);
+      const RooflineModel fresh(llama_8b(), h100_node(), engine);
+      const auto a = kept.decode_terms(run), b = fresh.decode_terms(run);
+      CHECK(a.linear_compute == b.linear_compute);
+      CHECK(a.linear_memory == b.linear_memory);
+      CHECK(a.linear == b.linear);
+      CHECK(a.a_c == b.a_c);
+      CHECK(a.b_c == b.b_c);
+      CHECK(a.a_m == b.a_m);
+      CHECK(a.b_m == b.b_m);
+      CHECK(a.fixed == b.fixed);
+      CHECK(a.overhead == b.overhead);
+      CHECK(a.time(50) == b.time(50));
+    }
+  }
+}
+
 TEST_CASE("A dequantizing kernel streams the weights once per its rows, only where the device lacks the units",
           "[roofline]") {
   ModelSpec fp8 = llama_8b();

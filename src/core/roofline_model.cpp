@@ -315,6 +315,27 @@ RooflineModel::DecodeTerms RooflineModel::decode_terms(const DecodeRun& run) con
   first.decode_seqs = run.seqs;
   first.decode_context = run.context;
   first.cache_cells = run.context;  // every running sequence decodes
+  // Only attention's two terms at j = 0 depend on the context; the rest is
+  // the same for every run of as many sequences, and a replica asks for a
+  // run at every plan. So the rest is kept by batch, and attention's terms
+  // are computed as cost() computes them, to the same bits.
+  const auto seqs = static_cast<std::size_t>(run.seqs);
+  if (!(run.seqs >= 0.0) || static_cast<double>(seqs) != run.seqs || seqs >= kDecodeMemoSeqs)
+    return decode_terms_of(first);
+  if (seqs >= decode_memo_.size()) decode_memo_.resize(std::min(kDecodeMemoSeqs, std::max(2 * seqs, seqs + 64)));
+  DecodeMemo& memo = decode_memo_[seqs];
+  if (!memo.known) {
+    memo.terms = decode_terms_of(first);
+    memo.known = true;
+  }
+  DecodeTerms t = memo.terms;
+  t.a_c = flops_per_pair_ * attention_pairs(first) / attention_flops_per_second_;
+  t.a_m = kv_bytes_per_token_ * kv_cells_moved(first) / kv_bytes_per_second_;
+  return t;
+}
+
+RooflineModel::DecodeTerms RooflineModel::decode_terms_of(const IterationShape& first) const {
+  const DecodeRun run{first.decode_seqs, first.decode_context};
   const IterationCost c0 = cost(first);
   DecodeTerms t;
   t.linear_compute = c0.linear_compute_s;

@@ -234,6 +234,14 @@ class RooflineModel {
   static constexpr std::size_t kLinearMemoTokens = 1u << 16;
   mutable std::vector<double> linear_memo_;  // by tokens; < 0: not computed yet
   mutable std::vector<double> head_memo_;    // by sampling rows; < 0: not computed yet
+  // decode_terms() by batch: the terms that do not depend on the context.
+  DecodeTerms decode_terms_of(const IterationShape& first) const;
+  struct DecodeMemo {
+    DecodeTerms terms;
+    bool known = false;
+  };
+  static constexpr std::size_t kDecodeMemoSeqs = 1u << 16;
+  mutable std::vector<DecodeMemo> decode_memo_;
 };
 
 // KV-cache capacity of one replica, in tokens and in paged blocks:
