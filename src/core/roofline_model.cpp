@@ -251,10 +251,10 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
   IterationCost c;
   const double tokens = s.tokens();
   const double linear_flops = flops_per_token_ * tokens;
-  const double attention_flops = flops_per_pair_ * attention_pairs(s);
+  const double attention_flops = this->attention_flops(s);
   double weights = mixture_of_experts_ ? model_.body_bytes_read(tokens) : body_bytes_;
   if (dequant_rows_ > 0.0 && tokens > dequant_rows_) weights *= std::ceil(tokens / dequant_rows_);
-  const double kv = kv_bytes_per_token_ * kv_cells_moved(s);
+  const double kv = kv_bytes_moved(s);
   const double body_compute_s = linear_flops / (tokens >= 2.0 ? rows_flops_per_second_ : flops_per_second_);
   const double body_memory_s = weights / bytes_per_second_;
   c.linear_s = matrix_time(linear_memo_, tokens, body_compute_s, body_memory_s);
@@ -318,24 +318,23 @@ RooflineModel::DecodeTerms RooflineModel::decode_terms(const DecodeRun& run) con
   // Only attention's two terms at j = 0 depend on the context; the rest is
   // the same for every run of as many sequences, and a replica asks for a
   // run at every plan. So the rest is kept by batch, and attention's terms
-  // are computed as cost() computes them, to the same bits.
+  // come from the same expressions as cost()'s, to the same bits.
   const auto seqs = static_cast<std::size_t>(run.seqs);
   if (!(run.seqs >= 0.0) || static_cast<double>(seqs) != run.seqs || seqs >= kDecodeMemoSeqs)
-    return decode_terms_of(first);
+    return decode_terms_of(run, first);
   if (seqs >= decode_memo_.size()) decode_memo_.resize(std::min(kDecodeMemoSeqs, std::max(2 * seqs, seqs + 64)));
   DecodeMemo& memo = decode_memo_[seqs];
   if (!memo.known) {
-    memo.terms = decode_terms_of(first);
+    memo.terms = decode_terms_of(run, first);
     memo.known = true;
   }
   DecodeTerms t = memo.terms;
-  t.a_c = flops_per_pair_ * attention_pairs(first) / attention_flops_per_second_;
-  t.a_m = kv_bytes_per_token_ * kv_cells_moved(first) / kv_bytes_per_second_;
+  t.a_c = attention_flops(first) / attention_flops_per_second_;
+  t.a_m = kv_bytes_moved(first) / kv_bytes_per_second_;
   return t;
 }
 
-RooflineModel::DecodeTerms RooflineModel::decode_terms_of(const IterationShape& first) const {
-  const DecodeRun run{first.decode_seqs, first.decode_context};
+RooflineModel::DecodeTerms RooflineModel::decode_terms_of(const DecodeRun& run, const IterationShape& first) const {
   const IterationCost c0 = cost(first);
   DecodeTerms t;
   t.linear_compute = c0.linear_compute_s;

@@ -173,6 +173,10 @@ class RooflineModel {
   // in an iteration of this shape under the replica's KV layout.
   double attention_pairs(const IterationShape& s) const;
   double kv_cells_moved(const IterationShape& s) const;
+  // Attention's FLOPs and KV bytes in such an iteration: cost() and
+  // decode_terms() both read them here, so their figures agree to the bit.
+  double attention_flops(const IterationShape& s) const { return flops_per_pair_ * attention_pairs(s); }
+  double kv_bytes_moved(const IterationShape& s) const { return kv_bytes_per_token_ * kv_cells_moved(s); }
 
   ModelSpec model_;
   HardwareSpec hardware_;
@@ -235,7 +239,7 @@ class RooflineModel {
   mutable std::vector<double> linear_memo_;  // by tokens; < 0: not computed yet
   mutable std::vector<double> head_memo_;    // by sampling rows; < 0: not computed yet
   // decode_terms() by batch: the terms that do not depend on the context.
-  DecodeTerms decode_terms_of(const IterationShape& first) const;
+  DecodeTerms decode_terms_of(const DecodeRun& run, const IterationShape& first) const;
   struct DecodeMemo {
     DecodeTerms terms;
     bool known = false;
