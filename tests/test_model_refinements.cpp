@@ -30,6 +30,19 @@ IterationShape whole_prompt(double tokens) {
   return s;
 }
 
+// The sum of cost() over the first `iterations` of a decode run of `seqs`
+// sequences whose contexts sum to `context`: what the closed form must give.
+double summed_decode_run(const RooflineModel& model, double seqs, double context, int iterations) {
+  double sum = 0.0;
+  for (int j = 0; j < iterations; ++j) {
+    IterationShape s;
+    s.decode_seqs = seqs;
+    s.decode_context = s.cache_cells = context + seqs * j;  // cells count only under a unified cache
+    sum += model.cost(s).time_s();
+  }
+  return sum;
+}
+
 }  // namespace
 
 TEST_CASE("Bits per weight set the bytes a decode streams, scales included", "[roofline][formats]") {
@@ -148,14 +161,7 @@ TEST_CASE("Decode runs of a mixture of experts stay exact in closed form", "[roo
   EngineSettings engine;
   RooflineModel model(mixtral(), h100_node(), engine);
   const RooflineModel::DecodeRun run{16, 16 * 500.0};
-  double sum = 0.0;
-  for (int j = 0; j < 200; ++j) {
-    IterationShape s;
-    s.decode_seqs = 16;
-    s.decode_context = 16 * 500.0 + 16.0 * j;
-    sum += model.cost(s).time_s();
-  }
-  CHECK(model.decode_run_time(run, 200) == Approx(sum).epsilon(1e-9));
+  CHECK(model.decode_run_time(run, 200) == Approx(summed_decode_run(model, 16, 16 * 500.0, 200)).epsilon(1e-9));
 }
 
 TEST_CASE("CPU threads take their share of peak and what their cores can stream", "[roofline][cpu]") {
@@ -367,6 +373,78 @@ TEST_CASE("A unified KV cache makes every token attend over every sequence's cel
   CHECK(shared.cost(one).time_s() == Approx(separate.cost(one).time_s()));
 }
 
+TEST_CASE("An unfused attention computes a prompt's whole rectangle and moves every score", "[roofline][attention]") {
+  const ModelSpec m = llama_8b();  // 32 layers, 32 query heads of 128, fp16 KV: 128 KiB per token
+  EngineSettings fused, unfused;
+  unfused.attention_score_bytes = 8;  // scores and probabilities in 16 bits, each written once and read once
+  const RooflineModel flash(m, h100_node(), fused);
+  const RooflineModel eager(m, h100_node(), unfused);
+  const double per_pair = 4.0 * 32 * 4096;    // FLOPs of one (query, key) pair over all heads and layers
+  const double scores_per_pair = 8.0 * 32 * 32;  // bytes of its scores: 8 B x 32 heads x 32 layers
+  const double rate = 989e12 * 0.6, stream = 3.35e12 * 0.8;
+
+  // One 2,048-token prompt, nothing cached: the fused kernel computes the
+  // causal triangle, 2048 x 2049 / 2 = 2,098,176 pairs; the unfused one the
+  // whole square, 2048^2 = 4,194,304, the 2,096,128 above the diagonal masked.
+  IterationShape prompt;
+  prompt.prefill_tokens = 2048;
+  prompt.prefill_seqs = 1;
+  prompt.prefill_attention_pairs = 2048.0 * 2049 / 2;
+  prompt.prefill_masked_pairs = 2048.0 * 2047 / 2;
+  const IterationCost f = flash.cost(prompt), e = eager.cost(prompt);
+  const double kv = 131072.0 * 2048;  // the prompt's keys and values written
+  CHECK(f.attention_compute_s == Approx(per_pair * 2098176 / rate));
+  CHECK(f.attention_memory_s == Approx(kv / stream));
+  CHECK(e.attention_compute_s == Approx(per_pair * 4194304 / rate));
+  // 8,192 B x 4,194,304 pairs = 34.4 GB of scores: 12.9 ms at 2.68 TB/s,
+  // where the fused kernel's math takes 1.9 ms (the square's, 3.7 ms): the
+  // unfused prompt is memory bound in its attention.
+  CHECK(e.attention_memory_s == Approx((kv + scores_per_pair * 4194304) / stream));
+  CHECK(e.bytes - f.bytes == Approx(scores_per_pair * 4194304));
+  CHECK(e.flops - f.flops == Approx(per_pair * 2096128));
+  CHECK(e.time_s() - f.time_s() ==
+        Approx((kv + scores_per_pair * 4194304) / stream - per_pair * 2098176 / rate));
+  CHECK(e.linear_s == f.linear_s);  // the matrices do not change
+
+  // A decode step has no future to mask: the same pairs, and their scores.
+  IterationShape decode;
+  decode.decode_seqs = 4;
+  decode.decode_context = 4 * 1000.0;
+  const double pairs = 4 * 1000.0 + 4;
+  CHECK(eager.cost(decode).flops == Approx(flash.cost(decode).flops));
+  CHECK(eager.cost(decode).bytes - flash.cost(decode).bytes == Approx(scores_per_pair * pairs));
+
+  // Under a unified cache the iteration's tokens attend as one sequence:
+  // two 100-token prompts, 200 x 201 / 2 = 20,100 pairs fused, 200^2 unfused.
+  EngineSettings unified = unfused;
+  unified.kv_layout = KvLayout::unified;
+  EngineSettings unified_fused;
+  unified_fused.kv_layout = KvLayout::unified;
+  IterationShape two;
+  two.prefill_tokens = 200;
+  two.prefill_seqs = 2;
+  two.prefill_attention_pairs = 2 * 5050.0;
+  two.prefill_masked_pairs = 2 * 4950.0;
+  CHECK(RooflineModel(m, h100_node(), unified_fused).cost(two).flops == Approx(2.0 * 8.03e9 * 200 + per_pair * 20100));
+  CHECK(RooflineModel(m, h100_node(), unified).cost(two).flops == Approx(2.0 * 8.03e9 * 200 + per_pair * 40000));
+
+  // Switched off, the masked pairs an iteration carries change nothing.
+  IterationShape unmasked = prompt;
+  unmasked.prefill_masked_pairs = 0;
+  CHECK(flash.cost(unmasked).time_s() == f.time_s());
+}
+
+TEST_CASE("Decode runs of an unfused attention stay exact in closed form", "[roofline][attention]") {
+  for (const KvLayout layout : {KvLayout::per_sequence, KvLayout::unified}) {
+    EngineSettings engine;
+    engine.attention_score_bytes = 8;
+    engine.kv_layout = layout;
+    const RooflineModel model(llama_8b(), h100_node(), engine);
+    const RooflineModel::DecodeRun run{16, 16 * 500.0};
+    CHECK(model.decode_run_time(run, 300) == Approx(summed_decode_run(model, 16, 16 * 500.0, 300)).epsilon(1e-9));
+  }
+}
+
 TEST_CASE("Fixed KV slots make every decode step read every slot's whole cache", "[roofline][kv_layout]") {
   const ModelSpec m = llama_8b();  // 32 layers, attention width 4096, fp16 KV: 128 KiB per token
   EngineSettings per_sequence, slots;
@@ -408,12 +486,5 @@ TEST_CASE("Decode runs on a unified KV cache stay exact in closed form", "[roofl
   // iteration, and the closed form follows whichever side of the roofline binds.
   const RooflineModel model(llama_8b(), graviton_socket(), unified);
   const RooflineModel::DecodeRun run{16, 16 * 500.0};
-  double sum = 0.0;
-  for (int j = 0; j < 300; ++j) {
-    IterationShape s;
-    s.decode_seqs = 16;
-    s.decode_context = s.cache_cells = 16 * 500.0 + 16.0 * j;
-    sum += model.cost(s).time_s();
-  }
-  CHECK(model.decode_run_time(run, 300) == Approx(sum).epsilon(1e-9));
+  CHECK(model.decode_run_time(run, 300) == Approx(summed_decode_run(model, 16, 16 * 500.0, 300)).epsilon(1e-9));
 }

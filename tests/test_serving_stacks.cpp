@@ -664,6 +664,42 @@ TEST_CASE("expert_token_passes: TensorRT-LLM's two passes, a pool's override, ba
   CHECK_THAT(messages(bad.diagnostics), Contains("fleet.pools[0].engine.expert_token_passes"));
 }
 
+TEST_CASE("attention_score_bytes: fused by default, a pool's or a catalog stack's count, bad values located",
+          "[stacks][loader]") {
+  const Catalog& c = Catalog::builtin();
+  // No built-in stack runs an unfused attention: every one keeps the default.
+  for (const ServingStack& s : c.stacks()) {
+    INFO(s.name);
+    CHECK_FALSE(s.attention_score_bytes);
+  }
+  auto load = [](const std::string& engine) { return load_builtin_pool("h200-p5en.48xlarge", engine); };
+  const LoadResult plain = load("{tensor_parallel: 1}");
+  REQUIRE(plain.ok());
+  CHECK(plain.scenario->pools[0].engine.attention_score_bytes == 0.0);
+  const LoadResult pool = load("{tensor_parallel: 1, attention_score_bytes: 8}");
+  REQUIRE(pool.ok());
+  CHECK(pool.scenario->pools[0].engine.attention_score_bytes == 8.0);
+  for (const char* value : {"-1", "65", "x"}) {
+    INFO(value);
+    const LoadResult bad = load(std::string("{attention_score_bytes: ") + value + "}");
+    CHECK_FALSE(bad.ok());
+    CHECK_THAT(messages(bad.diagnostics), Contains("fleet.pools[0].engine.attention_score_bytes"));
+  }
+  // A catalog file's stack (an eager PyTorch engine, say) gives one; a pool
+  // naming it runs with it.
+  std::vector<Diagnostic> diagnostics;
+  const auto mine = overlay_catalog(Catalog::builtin(), "stacks:\n  mine: {catalog: vllm-0.6, attention_score_bytes: 24}\n",
+                                    "c.yaml", diagnostics);
+  REQUIRE(mine);
+  REQUIRE(mine->find_stack("mine")->attention_score_bytes);
+  CHECK(*mine->find_stack("mine")->attention_score_bytes == 24.0);
+  CHECK(engine_defaults(*mine->find_stack("mine")).attention_score_bytes == 24.0);
+  std::vector<Diagnostic> found;
+  CHECK_FALSE(overlay_catalog(Catalog::builtin(), "stacks:\n  mine: {catalog: vllm-0.6, attention_score_bytes: -8}\n",
+                              "c.yaml", found));
+  CHECK_THAT(messages(found), Contains("stacks.mine.attention_score_bytes"));
+}
+
 TEST_CASE("fleetsim catalog lists the stacks", "[stacks][cli]") {
   const auto table = testing::run_fleetsim("catalog");
   REQUIRE(table.exit_code == 0);

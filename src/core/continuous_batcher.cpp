@@ -145,6 +145,7 @@ BatchPlan ContinuousBatcher::plan_next(double now, BatcherListener& listener) {
     if (s.chunk > 0) shape.prefill_seqs += 1;
     if (s.chunk > 0 && s.chunk == remaining) shape.prefill_outputs += 1;  // samples its first token
     shape.prefill_attention_pairs += m * prefix + m * (m + 1.0) / 2.0;
+    shape.prefill_masked_pairs += m * (m - 1.0) / 2.0;
     shape.prefill_context += prefix;
     // The forward pass reads the reloaded KV: its transfer comes first.
     if (tiers_ && s.chunk > 0) p.reload_s += s.reload_s;

@@ -22,6 +22,7 @@ EngineSettings engine_defaults(const ServingStack& stack) {
   e.dot_product_formats = stack.dot_product_formats;
   e.dequant_kernel_rows = stack.dequant_kernel_rows;
   if (stack.expert_token_passes) e.expert_token_passes = *stack.expert_token_passes;
+  if (stack.attention_score_bytes) e.attention_score_bytes = *stack.attention_score_bytes;
   e.kernel_efficiency = stack.kernel_efficiency;
   return e;
 }

@@ -132,6 +132,8 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
       e.dequant_kernel_rows = static_cast<int>(*v);
   if (const YAML::Node n = YamlReader::get(map, "expert_token_passes"))
     if (auto v = r.number(n, child_path(path, "expert_token_passes"), in_range(0, 16))) e.expert_token_passes = *v;
+  if (const YAML::Node n = YamlReader::get(map, "attention_score_bytes"))
+    if (auto v = r.number(n, child_path(path, "attention_score_bytes"), in_range(0, 64))) e.attention_score_bytes = *v;
   if (const YAML::Node n = YamlReader::get(map, "kernel_efficiency"))
     read_kernel_efficiency(r, n, child_path(path, "kernel_efficiency"), e.kernel_efficiency);
 

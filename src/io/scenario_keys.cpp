@@ -208,6 +208,8 @@ std::vector<KeyTable> fleet_tables() {
                  "tokens per weight pass of a dequantizing kernel, on devices without units for the weights' type (2.11)"),
         optional("expert_token_passes", number(0, 16),
                  "a mixture of experts only: kernels per expert layer that copy each token's k expert rows (2.2)"),
+        optional("attention_score_bytes", number(0, 64),
+                 "bytes an unfused attention moves per score of one head; 0: a fused kernel (2.15)"),
         optional("kernel_efficiency", table("kernel_efficiency"),
                  "the share of the hardware's calibrated efficiencies the stack's kernels reach (2.12)")}},
       {"kernel_efficiency",

@@ -189,6 +189,7 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
   std::vector<std::string> allowed = {"description", "overhead", "request_path", "engine", "kernels_per_layer",
                                       "sync_points_per_layer", "serial_fraction", "attention_flops_per_cycle", "format_efficiency",
                                       "format_core_bandwidth", "dot_product_formats", "dequant_kernel_rows", "expert_token_passes",
+                                      "attention_score_bytes",
                                       "kernel_efficiency", "cuda_graphs", "sources"};
   allowed.insert(allowed.end(), extra_keys.begin(), extra_keys.end());
   reader.check_keys(entry, path, allowed);
@@ -232,6 +233,9 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
   if (const YAML::Node n = YamlReader::get(entry, "expert_token_passes"))
     if (auto v = reader.number(n, child_path(path, "expert_token_passes"), in_range(0, 16)))
       s.expert_token_passes = *v;
+  if (const YAML::Node n = YamlReader::get(entry, "attention_score_bytes"))
+    if (auto v = reader.number(n, child_path(path, "attention_score_bytes"), in_range(0, 64)))
+      s.attention_score_bytes = *v;
   if (const YAML::Node n = YamlReader::get(entry, "kernel_efficiency"))
     read_kernel_efficiency(reader, n, child_path(path, "kernel_efficiency"), s.kernel_efficiency);
   if (const YAML::Node n = YamlReader::get(entry, "cuda_graphs"))

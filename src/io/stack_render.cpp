@@ -104,6 +104,7 @@ Json stacks_json(const std::vector<ServingStack>& stacks) {
     j["dot_product_formats"] = s.dot_product_formats;
     j["dequant_kernel_rows"] = s.dequant_kernel_rows;
     j["expert_token_passes"] = or_null(s.expert_token_passes);
+    j["attention_score_bytes"] = or_null(s.attention_score_bytes);
     j["kernel_efficiency"] = {{"memory", s.kernel_efficiency.memory},
                               {"compute", s.kernel_efficiency.compute},
                               {"kv", s.kernel_efficiency.kv}};

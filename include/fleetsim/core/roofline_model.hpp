@@ -39,6 +39,10 @@ struct IterationShape {
   // a chunk of m new tokens after p cached ones attends m*p + m(m+1)/2 pairs.
   double prefill_attention_pairs = 0.0;
   double prefill_context = 0.0;  // sum over chunks of p: cached prefix KV read
+  // Sum over chunks of m(m - 1)/2: the pairs above the causal diagonal,
+  // which a fused kernel skips and an unfused one computes and masks
+  // (EngineSettings::attention_score_bytes).
+  double prefill_masked_pairs = 0.0;
   double prefill_seqs = 0.0;     // prompts with a chunk in this iteration
   double prefill_outputs = 0.0;  // of them, those whose last chunk ran (they sample a token)
   // Cells in the replica's KV cache before the iteration: every running
@@ -173,10 +177,23 @@ class RooflineModel {
   // in an iteration of this shape under the replica's KV layout.
   double attention_pairs(const IterationShape& s) const;
   double kv_cells_moved(const IterationShape& s) const;
-  // Attention's FLOPs and KV bytes in such an iteration: cost() and
-  // decode_terms() both read them here, so their figures agree to the bit.
-  double attention_flops(const IterationShape& s) const { return flops_per_pair_ * attention_pairs(s); }
-  double kv_bytes_moved(const IterationShape& s) const { return kv_bytes_per_token_ * kv_cells_moved(s); }
+  // The pairs attention's kernels compute: an unfused attention also
+  // computes the pairs above the causal diagonal of each prompt chunk (of the
+  // iteration's tokens, under KvLayout::unified) and masks them.
+  double computed_pairs(const IterationShape& s) const {
+    const double pairs = attention_pairs(s);
+    if (!unfused_attention_) return pairs;
+    const double t = s.tokens();
+    return pairs + (unified_kv_ ? t * (t - 1.0) / 2.0 : s.prefill_masked_pairs);
+  }
+  // Attention's FLOPs and bytes in such an iteration, the KV cache's and an
+  // unfused kernel's scores: cost() and decode_terms() both read them here,
+  // so their figures agree to the bit.
+  double attention_flops(const IterationShape& s) const { return flops_per_pair_ * computed_pairs(s); }
+  double attention_bytes(const IterationShape& s) const {
+    const double kv = kv_bytes_per_token_ * kv_cells_moved(s);
+    return unfused_attention_ ? kv + score_bytes_per_pair_ * computed_pairs(s) : kv;
+  }
 
   ModelSpec model_;
   HardwareSpec hardware_;
@@ -207,6 +224,10 @@ class RooflineModel {
   double expert_copy_bytes_per_token_ = 0.0;  // a mixture's token copies, per device (§2.2)
   double expert_copy_s_per_token_ = 0.0;      // the same at one device's streaming rate
   bool unified_kv_;            // KvLayout::unified: attention spans every cell of the cache
+  // EngineSettings::attention_score_bytes > 0: attention writes and reads its
+  // scores, score_bytes_per_pair_ = those bytes x heads x layers per pair.
+  bool unfused_attention_ = false;
+  double score_bytes_per_pair_ = 0.0;
   bool paged_kv_;              // KvLayout::per_sequence (or slots of no length): the common case, tested first
   double slot_cells_ = 0.0;    // KvLayout::slots: every slot's cells, which each decode step reads
   double comm_s_per_token_;    // tensor-parallel all-reduce bandwidth term

@@ -165,6 +165,15 @@ struct EngineSettings {
   // TensorRT-LLM's copy of each token to its k experts before the first
   // product (2). Every tensor-parallel device does them whole.
   double expert_token_passes = 1.0;
+  // Bytes an attention that is not one fused kernel moves per score, a
+  // (query, cached key) pair of one head: it writes the scores of the first
+  // product, the softmax reads them and writes the probabilities, and the
+  // second product reads those, 8 bytes with 16-bit scores; it also computes
+  // the whole rectangle of a prompt's pairs, masking the future instead of
+  // skipping it (docs/performance-model.md, "Attention that keeps its
+  // scores in memory"). 0 (the default): a fused (flash) kernel keeps its
+  // scores on chip.
+  double attention_score_bytes = 0.0;
   // The share of the hardware's calibrated rates the stack's kernels reach
   // (docs/performance-model.md, "A stack's kernels"): 1, 1 unless the stack
   // or the pool says otherwise.

@@ -53,6 +53,9 @@ struct ServingStack {
   // Device side: a mixture's token-copy kernels per expert layer
   // (EngineSettings::expert_token_passes); nullopt keeps the default (1).
   std::optional<double> expert_token_passes;
+  // Device side: bytes an unfused attention moves per score
+  // (EngineSettings::attention_score_bytes); nullopt keeps the default (0, fused).
+  std::optional<double> attention_score_bytes;
   // Device side: the share of the hardware's calibrated bandwidth and
   // compute rates the stack's kernels reach (EngineSettings::kernel_efficiency).
   KernelEfficiency kernel_efficiency;
