@@ -260,7 +260,7 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
   const double attention_flops = this->attention_flops(s);
   double weights = mixture_of_experts_ ? model_.body_bytes_read(tokens) : body_bytes_;
   if (dequant_rows_ > 0.0 && tokens > dequant_rows_) weights *= std::ceil(tokens / dequant_rows_);
-  const double kv = attention_bytes(s);
+  const double attention_traffic = attention_bytes(s);  // the KV cache's, and an unfused kernel's scores
   const double body_compute_s = linear_flops / (tokens >= 2.0 ? rows_flops_per_second_ : flops_per_second_);
   const double body_memory_s = weights / bytes_per_second_;
   c.linear_s = matrix_time(linear_memo_, tokens, body_compute_s, body_memory_s);
@@ -280,7 +280,7 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
   }
   c.linear_s += floors;
   c.flops = linear_flops + head_flops + attention_flops;
-  c.bytes = weights + head_weights + kv;
+  c.bytes = weights + head_weights + attention_traffic;
   c.linear_compute_s = body_compute_s + head_compute_s;
   // A product's floor is time its kernel runs on the device, streaming
   // below its rate: power counts it with the streaming (§2.13).
@@ -293,7 +293,7 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
     c.bytes += expert_copy_bytes_per_token_ * tokens * tp_;
   }
   c.attention_compute_s = attention_flops / attention_flops_per_second_;
-  c.attention_memory_s = kv / kv_bytes_per_second_;
+  c.attention_memory_s = attention_traffic / kv_bytes_per_second_;
   c.compute_s = c.linear_compute_s + c.attention_compute_s;
   c.memory_s = c.linear_memory_s + c.attention_memory_s;
   if (tp_ > 1 && tokens > 0) c.comm_s = comm_s_per_token_ * tokens + comm_s_fixed_;

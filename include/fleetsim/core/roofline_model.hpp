@@ -17,7 +17,9 @@
 // prices (normalization, rotary embedding, residual adds)
 // at the device's shortest kernel time; t_sync = L * s * (n + 1) * t_line the
 // stack's s thread barriers per layer on a CPU replica of n threads, each
-// passing a cache line through every thread. docs/performance-model.md
+// passing a cache line through every thread. An attention that is not one
+// fused kernel (EngineSettings::attention_score_bytes) adds its scores'
+// bytes to B_kv and its masked pairs' FLOPs to F_att. docs/performance-model.md
 // derives every term.
 #pragma once
 
@@ -67,7 +69,7 @@ struct IterationCost {
   double linear_memory_s = 0.0;      // B_w / W: streaming the weights, plus the products' floors
   double linear_s = 0.0;             // matmul_time of the two, plus the products' floors: the matrices' time
   double attention_compute_s = 0.0;  // F_att / C_att
-  double attention_memory_s = 0.0;   // B_kv / W: reading and writing the KV cache
+  double attention_memory_s = 0.0;   // B_kv / W: reading and writing the KV cache (and an unfused attention's scores)
   double compute_s = 0.0;            // both phases' compute time (for power)
   double memory_s = 0.0;             // both phases' memory time, the products' floors included (for power)
   double comm_s = 0.0;               // tensor-parallel all-reduces
