@@ -38,6 +38,47 @@ TEST_CASE("A call alone on an idle replica: TTFT is one prefill, then one decode
   CHECK(b.stats().iterations == 10);
 }
 
+TEST_CASE("A chunked prompt's masked pairs reach the roofline only for an unfused attention", "[batcher][attention]") {
+  // Two chunks of a 1,000-token prompt (a 600-token budget): an unfused
+  // attention computes each chunk's whole rectangle, 600 x 599 / 2 and
+  // 400 x 399 / 2 pairs above the diagonals more than a fused one.
+  const auto ttft = [](double score_bytes) {
+    EngineSettings engine;
+    engine.chunked_prefill = true;
+    engine.max_batched_tokens = 600;
+    engine.attention_score_bytes = score_bytes;
+    ContinuousBatcher b = h100_batcher(engine, 10000);
+    Recorder rec;
+    b.enqueue(call(1, 1, 1000, 2));
+    drain(b, rec, 0.0);
+    REQUIRE(rec.finished.size() == 1);
+    return rec.finished[0].first_token_s;
+  };
+  EngineSettings fused, unfused;
+  unfused.attention_score_bytes = 8;
+  const RooflineModel flash(llama_8b(), h100_node(), fused), eager(llama_8b(), h100_node(), unfused);
+  const auto chunk = [](double m, double p) {
+    IterationShape s;
+    s.prefill_tokens = m;
+    s.prefill_seqs = 1;
+    s.prefill_attention_pairs = m * p + m * (m + 1) / 2;
+    s.prefill_masked_pairs = m * (m - 1) / 2;
+    s.prefill_context = p;
+    return s;
+  };
+  const IterationShape first = chunk(600, 0);
+  IterationShape second = chunk(400, 600);
+  second.prefill_outputs = 1;  // the last chunk samples the first token
+  CHECK(ttft(0) == Approx(flash.cost(first).time_s() + flash.cost(second).time_s()));
+  CHECK(ttft(8) == Approx(eager.cost(first).time_s() + eager.cost(second).time_s()));
+  CHECK(ttft(8) > ttft(0));
+  // What the batcher hands the model: the unfused FLOPs exceed the fused by
+  // the masked pairs alone.
+  const double per_pair = 4.0 * 32 * 4096;
+  CHECK(eager.cost(first).flops - flash.cost(first).flops == Approx(per_pair * 600 * 599 / 2));
+  CHECK(eager.cost(second).flops - flash.cost(second).flops == Approx(per_pair * 400 * 399 / 2));
+}
+
 TEST_CASE("A plan interrupted after its prefill resumes as a decode run with the same timing", "[batcher]") {
   EngineSettings engine;
   ContinuousBatcher b = h100_batcher(engine, 10000);
