@@ -685,8 +685,8 @@ TEST_CASE("attention_score_bytes: fused by default, a pool's or a catalog stack'
     CHECK_FALSE(bad.ok());
     CHECK_THAT(messages(bad.diagnostics), Contains("fleet.pools[0].engine.attention_score_bytes"));
   }
-  // A catalog file's stack (an eager PyTorch engine, say) gives one; a pool
-  // naming it runs with it.
+  // A catalog file's stack (an eager PyTorch engine, say) gives one, and
+  // hands it to the engine settings of a pool that names it.
   std::vector<Diagnostic> diagnostics;
   const auto mine = overlay_catalog(Catalog::builtin(), "stacks:\n  mine: {catalog: vllm-0.6, attention_score_bytes: 24}\n",
                                     "c.yaml", diagnostics);

@@ -191,9 +191,7 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   // An attention that is not one fused kernel writes every score of every
   // head to memory and reads it back, through the softmax and into the
   // second product (§2.15).
-  unfused_attention_ = engine.attention_score_bytes > 0.0;
-  if (unfused_attention_)
-    score_bytes_per_pair_ = engine.attention_score_bytes * model_.attention_heads * model_.layers;
+  score_bytes_per_pair_ = engine.attention_score_bytes * model_.attention_heads * model_.layers;
   // Every device of a tensor-parallel replica runs every layer's kernels.
   layer_kernels_s_ = model_.layers * engine.kernels_per_layer * hardware_.kernel_floor_s;
   // A mixture's expert layer copies each token's activations to its k
@@ -257,10 +255,11 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
   IterationCost c;
   const double tokens = s.tokens();
   const double linear_flops = flops_per_token_ * tokens;
-  const double attention_flops = this->attention_flops(s);
+  const double pairs = computed_pairs(s);
+  const double attention_flops = flops_per_pair_ * pairs;
   double weights = mixture_of_experts_ ? model_.body_bytes_read(tokens) : body_bytes_;
   if (dequant_rows_ > 0.0 && tokens > dequant_rows_) weights *= std::ceil(tokens / dequant_rows_);
-  const double attention_traffic = attention_bytes(s);  // the KV cache's, and an unfused kernel's scores
+  const double attention_traffic = attention_bytes(s, pairs);  // the KV cache's, and an unfused kernel's scores
   const double body_compute_s = linear_flops / (tokens >= 2.0 ? rows_flops_per_second_ : flops_per_second_);
   const double body_memory_s = weights / bytes_per_second_;
   c.linear_s = matrix_time(linear_memo_, tokens, body_compute_s, body_memory_s);
@@ -335,8 +334,9 @@ RooflineModel::DecodeTerms RooflineModel::decode_terms(const DecodeRun& run) con
     memo.known = true;
   }
   DecodeTerms t = memo.terms;
-  t.a_c = attention_flops(first) / attention_flops_per_second_;
-  t.a_m = attention_bytes(first) / kv_bytes_per_second_;
+  const double pairs = computed_pairs(first);
+  t.a_c = flops_per_pair_ * pairs / attention_flops_per_second_;
+  t.a_m = attention_bytes(first, pairs) / kv_bytes_per_second_;
   return t;
 }
 
@@ -355,7 +355,7 @@ RooflineModel::DecodeTerms RooflineModel::decode_terms_of(const DecodeRun& run, 
   t.a_m = c0.attention_memory_s;
   t.b_m = kv_bytes_per_token_ * run.seqs / kv_bytes_per_second_;
   // An unfused attention's scores grow with its pairs (§2.15).
-  if (unfused_attention_)
+  if (score_bytes_per_pair_ > 0.0)
     t.b_m += score_bytes_per_pair_ * run.seqs * (unified_kv_ ? run.seqs : 1.0) / kv_bytes_per_second_;
   if (slot_cells_ > 0.0) t.b_c = t.b_m = 0.0;  // fixed slots: the same cells every step
   // The overhead's per-sequence and per-token terms are constant at a fixed batch.

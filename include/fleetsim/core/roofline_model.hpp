@@ -179,22 +179,21 @@ class RooflineModel {
   // in an iteration of this shape under the replica's KV layout.
   double attention_pairs(const IterationShape& s) const;
   double kv_cells_moved(const IterationShape& s) const;
-  // The pairs attention's kernels compute: an unfused attention also
-  // computes the pairs above the causal diagonal of each prompt chunk (of the
-  // iteration's tokens, under KvLayout::unified) and masks them.
+  // The pairs attention's kernels compute: an unfused attention (one with
+  // score bytes) also computes the pairs above the causal diagonal of each
+  // prompt chunk (of the iteration's tokens, under KvLayout::unified) and
+  // masks them.
   double computed_pairs(const IterationShape& s) const {
     const double pairs = attention_pairs(s);
-    if (!unfused_attention_) return pairs;
+    if (score_bytes_per_pair_ <= 0.0) return pairs;
     const double t = s.tokens();
     return pairs + (unified_kv_ ? t * (t - 1.0) / 2.0 : s.prefill_masked_pairs);
   }
-  // Attention's FLOPs and bytes in such an iteration, the KV cache's and an
-  // unfused kernel's scores: cost() and decode_terms() both read them here,
-  // so their figures agree to the bit.
-  double attention_flops(const IterationShape& s) const { return flops_per_pair_ * computed_pairs(s); }
-  double attention_bytes(const IterationShape& s) const {
-    const double kv = kv_bytes_per_token_ * kv_cells_moved(s);
-    return unfused_attention_ ? kv + score_bytes_per_pair_ * computed_pairs(s) : kv;
+  // Attention's bytes in such an iteration of `pairs` computed pairs: the KV
+  // cache's, and an unfused kernel's scores (none for a fused one). cost()
+  // and decode_terms() both read them here, so their figures agree to the bit.
+  double attention_bytes(const IterationShape& s, double pairs) const {
+    return kv_bytes_per_token_ * kv_cells_moved(s) + score_bytes_per_pair_ * pairs;
   }
 
   ModelSpec model_;
@@ -226,9 +225,8 @@ class RooflineModel {
   double expert_copy_bytes_per_token_ = 0.0;  // a mixture's token copies, per device (§2.2)
   double expert_copy_s_per_token_ = 0.0;      // the same at one device's streaming rate
   bool unified_kv_;            // KvLayout::unified: attention spans every cell of the cache
-  // EngineSettings::attention_score_bytes > 0: attention writes and reads its
-  // scores, score_bytes_per_pair_ = those bytes x heads x layers per pair.
-  bool unfused_attention_ = false;
+  // An unfused attention's scores per pair: EngineSettings::
+  // attention_score_bytes x heads x layers; 0 for a fused kernel.
   double score_bytes_per_pair_ = 0.0;
   bool paged_kv_;              // KvLayout::per_sequence (or slots of no length): the common case, tested first
   double slot_cells_ = 0.0;    // KvLayout::slots: every slot's cells, which each decode step reads
