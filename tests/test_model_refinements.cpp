@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "fleetsim/core/roofline_model.hpp"
+#include "support/decode_runs.hpp"
 #include "support/fixtures.hpp"
 
 using namespace fleetsim;
@@ -28,19 +29,6 @@ IterationShape whole_prompt(double tokens) {
   s.prefill_tokens = tokens;
   s.prefill_attention_pairs = tokens * (tokens + 1) / 2;
   return s;
-}
-
-// The sum of cost() over the first `iterations` of a decode run of `seqs`
-// sequences whose contexts sum to `context`: what the closed form must give.
-double summed_decode_run(const RooflineModel& model, double seqs, double context, int iterations) {
-  double sum = 0.0;
-  for (int j = 0; j < iterations; ++j) {
-    IterationShape s;
-    s.decode_seqs = seqs;
-    s.decode_context = s.cache_cells = context + seqs * j;  // cells count only under a unified cache
-    sum += model.cost(s).time_s();
-  }
-  return sum;
 }
 
 }  // namespace

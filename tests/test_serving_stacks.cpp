@@ -700,6 +700,54 @@ TEST_CASE("attention_score_bytes: fused by default, a pool's or a catalog stack'
   CHECK_THAT(messages(found), Contains("stacks.mine.attention_score_bytes"));
 }
 
+TEST_CASE("overlapped_host: TensorRT-LLM's sourced host loop, a pool's own, bad values located", "[stacks][loader]") {
+  const Catalog& c = Catalog::builtin();
+  // Only the overlap executor of TensorRT-LLM's PyTorch backend states one
+  // (src/catalog/stacks.yaml sources it); every other stack keeps none.
+  for (const ServingStack& s : c.stacks()) {
+    INFO(s.name);
+    const bool overlap = s.name == "tensorrt-llm";
+    CHECK((s.overlapped_host.per_sequence_s > 0.0) == overlap);
+    CHECK(s.sources.count("overlapped_host.per_sequence") == (overlap ? 1u : 0u));
+  }
+  CHECK(c.find_stack("tensorrt-llm")->overlapped_host.per_sequence_s == Approx(29.4e-6));
+  auto load = [](const std::string& engine) { return load_builtin_pool("h200-p5en.48xlarge", engine); };
+  const LoadResult stack = load("{stack: tensorrt-llm}");
+  REQUIRE(stack.ok());
+  CHECK(stack.scenario->pools[0].engine.overlapped_host.per_sequence_s == Approx(29.4e-6));
+  // trtllm-bench's harness (no API server) keeps the whole loop: the loop
+  // is the executor's own, not the server's.
+  const LoadResult bench = load("{stack: tensorrt-llm, frontend: none}");
+  REQUIRE(bench.ok());
+  CHECK(bench.scenario->pools[0].engine.overlapped_host.per_sequence_s == Approx(29.4e-6));
+  // A pool on a faster host says so, term by term.
+  const LoadResult pool = load("{stack: tensorrt-llm, overlapped_host: {per_sequence: 18us, fixed: 0.2ms}}");
+  REQUIRE(pool.ok());
+  CHECK(pool.scenario->pools[0].engine.overlapped_host.per_sequence_s == Approx(18e-6));
+  CHECK(pool.scenario->pools[0].engine.overlapped_host.fixed_s == Approx(0.2e-3));
+  const LoadResult none = load("{stack: vllm-0.6}");
+  REQUIRE(none.ok());
+  CHECK(none.scenario->pools[0].engine.overlapped_host.per_sequence_s == 0.0);
+  for (const char* value : {"{per_sequence: 2s}", "{per_sequenc: 20us}", "{per_sequence: -1us}", "20us"}) {
+    INFO(value);
+    const LoadResult bad = load(std::string("{stack: tensorrt-llm, overlapped_host: ") + value + "}");
+    CHECK_FALSE(bad.ok());
+    CHECK_THAT(messages(bad.diagnostics), Contains("fleet.pools[0].engine.overlapped_host"));
+  }
+  // A catalog file's stack states its own loop.
+  std::vector<Diagnostic> diagnostics;
+  const auto mine = overlay_catalog(
+      Catalog::builtin(), "stacks:\n  mine: {catalog: sglang, overlapped_host: {per_sequence: 12us}}\n", "c.yaml",
+      diagnostics);
+  REQUIRE(mine);
+  CHECK(engine_defaults(*mine->find_stack("mine")).overlapped_host.per_sequence_s == Approx(12e-6));
+  std::vector<Diagnostic> found;
+  CHECK_FALSE(overlay_catalog(Catalog::builtin(),
+                              "stacks:\n  mine: {catalog: sglang, overlapped_host: {per_sequence: 5s}}\n", "c.yaml",
+                              found));
+  CHECK_THAT(messages(found), Contains("stacks.mine.overlapped_host.per_sequence"));
+}
+
 TEST_CASE("fleetsim catalog lists the stacks", "[stacks][cli]") {
   const auto table = testing::run_fleetsim("catalog");
   REQUIRE(table.exit_code == 0);
@@ -709,6 +757,7 @@ TEST_CASE("fleetsim catalog lists the stacks", "[stacks][cli]") {
   REQUIRE(json.exit_code == 0);
   CHECK_THAT(json.out, Contains("\"stacks\": ["));
   CHECK_THAT(json.out, Contains("\"overhead_per_sequence_s\""));
+  CHECK_THAT(json.out, Contains("\"overlapped_host_per_sequence_s\""));
   CHECK_THAT(json.out, Contains("\"kv_admission\": \"reserve_output\""));
 }
 

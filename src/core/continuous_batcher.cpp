@@ -200,13 +200,13 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
   if (plan.kind == BatchPlan::Kind::decode_run) {
     tokens = batch = static_cast<double>(running_sequences());
     plan.run_terms.components(k, compute, memory);
-    host = plan.run_terms.overhead * static_cast<double>(k);
+    host = plan.run_terms.overhead * static_cast<double>(k) + plan.run_terms.host_wait(k);
     apply_decode(k, takes_decode_calls_ && k > 0 ? start_s + time_of(plan, 1) : end_s);
     run_k = 0;
   } else {
     compute = plan.cost.compute_s;
     memory = plan.cost.memory_s;
-    host = plan.cost.overhead_s;
+    host = plan.cost.host_s();
     for (auto& s : running_) {
       if (s.chunk < 0) continue;
       if (s.prefilling()) {
@@ -245,8 +245,9 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
     if (slices_) slices_->push_back({start_s, head_end, 1, batch, tokens, true, compute, memory});
     plan.run_terms.components(run_k, compute, memory);
     const double n = static_cast<double>(running_sequences());
-    account(power_at(plan.clock), head_end, end_s, compute, memory, plan.run_terms.overhead * static_cast<double>(run_k),
-            n, running_workload_tokens(), n);
+    account(power_at(plan.clock), head_end, end_s, compute, memory,
+            plan.run_terms.overhead * static_cast<double>(run_k) + plan.run_terms.host_wait(run_k), n,
+            running_workload_tokens(), n);
     if (slices_) slices_->push_back({head_end, end_s, run_k, n, n, false, compute, memory});
     apply_decode(run_k, head_end);  // every sequence has its first token by the head's end
   } else {

@@ -152,6 +152,9 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   bytes_per_second_ = stream(engine.kernel_efficiency.memory);
   kv_bytes_per_second_ = stream(engine.kernel_efficiency.memory * engine.kernel_efficiency.kv);
   overhead_ = engine.overhead.value_or(IterationOverhead{hardware_.iteration_overhead_s, 0.0, 0.0});
+  overlapped_host_ = engine.overlapped_host;
+  overlapped_host_on_ = overlapped_host_.fixed_s > 0.0 || overlapped_host_.per_sequence_s > 0.0 ||
+                        overlapped_host_.per_output_token_s > 0.0;
   flops_per_token_ = 2.0 * model_.body_params_active();
   head_flops_per_row_ = 2.0 * model_.head_params();
   flops_per_pair_ = 4.0 * model_.layers * model_.attention_width();
@@ -297,6 +300,7 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
   c.memory_s = c.linear_memory_s + c.attention_memory_s;
   if (tp_ > 1 && tokens > 0) c.comm_s = comm_s_per_token_ * tokens + comm_s_fixed_;
   c.overhead_s = overhead_.time_s(s.sequences(), s.output_tokens());
+  if (overlapped_host_on_) c.overlapped_host_s = overlapped_host_.time_s(s.sequences(), s.output_tokens());
   if (tokens > 0) {
     c.layer_kernels_s = layer_kernels_s_;
     c.thread_sync_s = thread_sync_s_;
@@ -361,10 +365,42 @@ RooflineModel::DecodeTerms RooflineModel::decode_terms_of(const DecodeRun& run, 
   // The overhead's per-sequence and per-token terms are constant at a fixed batch.
   t.fixed = c0.comm_s + c0.overhead_s + c0.layer_kernels_s + c0.thread_sync_s;
   t.overhead = c0.overhead_s;
+  // The host's work for a step of `seqs` sequences is the same every step.
+  if (c0.overlapped_host_s > 0.0) t.floor = c0.overlapped_host_s + c0.overhead_s;
   return t;
 }
 
 double RooflineModel::DecodeTerms::time(long k) const {
+  const double device = device_time(k);
+  if (floor <= 0.0 || k <= 0) return device;
+  // sum over j < k of max(c_j, floor) = device_time(k) + sum over the
+  // floored j of (floor - c_j); the floored iterations come first (c_j
+  // grows with j), so that sum is floor * n - device_time(n).
+  const long n = floored_iterations(k);
+  return n > 0 ? device + (floor * static_cast<double>(n) - device_time(n)) : device;
+}
+
+double RooflineModel::DecodeTerms::host_wait(long k) const {
+  if (floor <= 0.0 || k <= 0) return 0.0;
+  const long n = floored_iterations(k);
+  return n > 0 ? floor * static_cast<double>(n) - device_time(n) : 0.0;
+}
+
+long RooflineModel::DecodeTerms::floored_iterations(long k) const {
+  if (floor <= 0.0 || k <= 0) return 0;
+  // c_j < floor exactly when both attention sides stay below x = floor -
+  // (linear + fixed); a side a + b j reaches x at j = ceil((x - a) / b).
+  const double x = floor - (linear + fixed);
+  const auto below = [&](double a, double b) -> double {
+    if (a >= x) return 0.0;
+    if (b <= 0.0) return static_cast<double>(k);
+    return std::ceil((x - a) / b);
+  };
+  const double n = std::min({below(a_c, b_c), below(a_m, b_m), static_cast<double>(k)});
+  return n > 0.0 ? static_cast<long>(n) : 0;
+}
+
+double RooflineModel::DecodeTerms::device_time(long k) const {
   if (k <= 0) return 0.0;
   const DecodeTerms& t = *this;
   // attention compute_j - memory_j = (a_c - a_m) + (b_c - b_m) j changes sign at most once.
@@ -402,7 +438,9 @@ long RooflineModel::DecodeTerms::iterations_within(long limit, double elapsed) c
   const bool compute_first = compute_leads();
   const double c = linear + fixed + (compute_first ? a_c : a_m), b = compute_first ? b_c : b_m;
   const double p = c - b / 2.0;
-  const double guess = b > 0.0 ? (std::sqrt(p * p + 2.0 * b * elapsed) - p) / b : (c > 0.0 ? elapsed / c : 1e300);
+  double guess = b > 0.0 ? (std::sqrt(p * p + 2.0 * b * elapsed) - p) / b : (c > 0.0 ? elapsed / c : 1e300);
+  // Every iteration also lasts at least the floor: T(k) >= floor k.
+  if (floor > 0.0) guess = std::min(guess, elapsed / floor);
   long k = 1;  // also when the guess is not a number
   if (guess >= static_cast<double>(limit))
     k = limit;

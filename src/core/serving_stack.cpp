@@ -6,6 +6,7 @@ EngineSettings engine_defaults(const ServingStack& stack) {
   EngineSettings e;
   e.stack = stack.name;
   e.overhead = stack.overhead;
+  e.overlapped_host = stack.overlapped_host;
   e.request_path = stack.request_path;
   if (stack.chunked_prefill) e.chunked_prefill = *stack.chunked_prefill;
   if (stack.max_batched_tokens) e.max_batched_tokens = *stack.max_batched_tokens;

@@ -105,6 +105,8 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
     r.error(layout.IsDefined() ? layout : map, child_path(path, "kv_layout"), "kv_layout: slots needs kv_slot_tokens",
             "add e.g. kv_slot_tokens: 2048: the cache length each decode slot holds and every decode step reads");
   }
+  if (const YAML::Node n = YamlReader::get(map, "overlapped_host"))
+    read_overlapped_host(r, n, child_path(path, "overlapped_host"), e.overlapped_host);
   const YAML::Node request_path = YamlReader::get(map, "request_path");
   if (request_path.IsDefined()) read_request_path(r, request_path, child_path(path, "request_path"), e.request_path);
   if (const YAML::Node n = YamlReader::get(map, "frontend")) {

@@ -53,6 +53,17 @@ void read_overhead(YamlReader& reader, const YAML::Node& map, const std::string&
 
 }  // namespace
 
+void read_overlapped_host(YamlReader& reader, const YAML::Node& map, const std::string& path, IterationOverhead& o) {
+  if (!reader.expect_map(map, path, "e.g. overlapped_host: {fixed: 0s, per_sequence: 29us}")) return;
+  reader.check_keys(map, path, kOverheadKeys);
+  double* targets[] = {&o.fixed_s, &o.per_sequence_s, &o.per_output_token_s};
+  for (std::size_t i = 0; i < kOverheadKeys.size(); ++i)
+    if (const YAML::Node n = YamlReader::get(map, kOverheadKeys[i]))
+      if (auto v = reader.quantity(n, child_path(path, kOverheadKeys[i]), Dimension::duration, in_range(0, 1)))
+        *targets[i] = *v;
+}
+
+
 void read_kernel_efficiency(YamlReader& reader, const YAML::Node& map, const std::string& path,
                             KernelEfficiency& into) {
   if (!reader.expect_map(map, path, "e.g. kernel_efficiency: {memory: 0.8, compute: 1}")) return;
@@ -186,7 +197,7 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
   ServingStack s = base ? *base : ServingStack{};
   s.name = name;
 
-  std::vector<std::string> allowed = {"description", "overhead", "request_path", "engine", "kernels_per_layer",
+  std::vector<std::string> allowed = {"description", "overhead", "overlapped_host", "request_path", "engine", "kernels_per_layer",
                                       "sync_points_per_layer", "serial_fraction", "attention_flops_per_cycle", "format_efficiency",
                                       "format_core_bandwidth", "dot_product_formats", "dequant_kernel_rows", "expert_token_passes",
                                       "attention_score_bytes",
@@ -208,6 +219,8 @@ std::optional<ServingStack> read_stack_entry(YamlReader& reader, const YAML::Nod
     if (auto v = reader.text(n, child_path(path, "description"))) s.description = *v;
   if (const YAML::Node n = YamlReader::get(entry, "overhead"))
     read_overhead(reader, n, child_path(path, "overhead"), s.overhead, complete);
+  if (const YAML::Node n = YamlReader::get(entry, "overlapped_host"))
+    read_overlapped_host(reader, n, child_path(path, "overlapped_host"), s.overlapped_host);
   if (const YAML::Node n = YamlReader::get(entry, "request_path"))
     read_request_path(reader, n, child_path(path, "request_path"), s.request_path);
   if (const YAML::Node n = YamlReader::get(entry, "engine"))

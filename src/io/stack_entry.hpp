@@ -31,6 +31,13 @@ const Choices<Frontend>& frontend_choices();
 void refuse_multi_step_with_chunks(YamlReader& reader, const YAML::Node& map, const std::string& path,
                                    const YAML::Node& steps, const YAML::Node& chunked, int scheduler_steps);
 
+// `overlapped_host: {fixed: 0s, per_sequence: 29us, per_output_token: 0s}`, a
+// stack's or a pool's engine map's: the host work an overlap scheduler does
+// beside the device's iteration (EngineSettings::overlapped_host). The keys
+// given override `into`, each a duration under a second; none is required,
+// since a term a stack's host loop lacks is simply 0.
+void read_overlapped_host(YamlReader& reader, const YAML::Node& map, const std::string& path, IterationOverhead& into);
+
 // `request_path: {fixed: 10ms, per_prompt_token: 2us}`, a stack's or a pool's
 // engine map's: the keys given override `into`, each a duration (a fixed part
 // above 10 s, or a per-token one above 10 ms, is a unit slip).

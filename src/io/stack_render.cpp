@@ -40,6 +40,7 @@ std::string render_stack_table(const std::vector<ServingStack>& stacks) {
                                 {"per seq us"},
                                 {"per token us"},
                                 {"API server"},
+                                {"beside us/seq"},
                                 {"path ms"},
                                 {"path us/prompt token"},
                                 {"chunked", Align::left},
@@ -60,6 +61,7 @@ std::string render_stack_table(const std::vector<ServingStack>& stacks) {
     table.add_row({s.name, micros(s.overhead.fixed_s), micros(s.overhead.per_sequence_s),
                    micros(s.overhead.per_output_token_s),
                    s.overhead.api_server_share > 0 ? fmt::format("{:g}", s.overhead.api_server_share) : "-",
+                   s.overlapped_host.per_sequence_s > 0 ? micros(s.overlapped_host.per_sequence_s) : "-",
                    s.request_path.priced() ? fmt::format("{:g}", s.request_path.fixed_s * 1e3) : "-",
                    s.request_path.priced() ? fmt::format("{:g}", s.request_path.per_prompt_token_s * 1e6) : "-",
                    s.chunked_prefill ? (*s.chunked_prefill ? "on" : "off") : "-", or_dash(s.max_batched_tokens),
@@ -87,6 +89,9 @@ Json stacks_json(const std::vector<ServingStack>& stacks) {
     j["overhead_per_sequence_s"] = s.overhead.per_sequence_s;
     j["overhead_per_output_token_s"] = s.overhead.per_output_token_s;
     j["overhead_api_server_share"] = s.overhead.api_server_share;
+    j["overlapped_host_fixed_s"] = s.overlapped_host.fixed_s;
+    j["overlapped_host_per_sequence_s"] = s.overlapped_host.per_sequence_s;
+    j["overlapped_host_per_output_token_s"] = s.overlapped_host.per_output_token_s;
     j["request_path_fixed_s"] = s.request_path.fixed_s;
     j["request_path_per_prompt_token_s"] = s.request_path.per_prompt_token_s;
     j["chunked_prefill"] = or_null(s.chunked_prefill);

@@ -150,7 +150,7 @@ struct LostWork {
 struct ReplicaStats {
   double busy_s = 0.0;
   double batch_seconds = 0.0;      // integral of running sequences over busy time
-  double host_s = 0.0;             // of busy_s, the serving stack's host work (IterationOverhead)
+  double host_s = 0.0;             // of busy_s, the stack's host work: IterationOverhead, waits for an overlapped host
   double kv_block_seconds = 0.0;   // integral of KV blocks in use (running + retained)
   double dynamic_energy_j = 0.0;   // energy above idle
   long iterations = 0;
@@ -399,7 +399,8 @@ class alignas(64) ContinuousBatcher {
   // token of a sequence whose KV arrived from a prefill replica.
   void apply_decode(long k, double first_token_s);
   // `host_s`: of the interval, the serving stack's host work (its
-  // iterations' IterationOverhead), counted as ReplicaStats::host_s.
+  // iterations' IterationOverhead, and the device's waits for an overlapped
+  // host: IterationCost::host_s), counted as ReplicaStats::host_s.
   void account(const PowerModel& power, double start_s, double end_s, double compute_s, double memory_s,
                double host_s, double batch, const std::vector<double>& workload_tokens, double tokens);
   // The power model of the clock a plan runs at.

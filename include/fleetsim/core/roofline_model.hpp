@@ -19,8 +19,10 @@
 // stack's s thread barriers per layer on a CPU replica of n threads, each
 // passing a cache line through every thread. An attention that is not one
 // fused kernel (EngineSettings::attention_score_bytes) adds its scores'
-// bytes to B_kv and its masked pairs' FLOPs to F_att. docs/performance-model.md
-// derives every term.
+// bytes to B_kv and its masked pairs' FLOPs to F_att. An overlap scheduler's
+// host work t_h (EngineSettings::overlapped_host) runs beside the device, so
+// an iteration lasts max(t - t_overhead, t_h) + t_overhead.
+// docs/performance-model.md derives every term.
 #pragma once
 
 #include <cstddef>
@@ -76,12 +78,25 @@ struct IterationCost {
   double overhead_s = 0.0;           // host overhead (IterationOverhead::time_s)
   double layer_kernels_s = 0.0;      // t_k: kernels the rooflines do not price
   double thread_sync_s = 0.0;        // t_sync: CPU threads waiting at barriers
+  double overlapped_host_s = 0.0;    // t_h: an overlap scheduler's host work beside the device (§2.16)
   double flops = 0.0;
   double bytes = 0.0;
-  double time_s() const {
+  // The device's kernels and the exposed overhead, as the roofline adds them.
+  double device_time_s() const {
     return linear_s + (attention_compute_s > attention_memory_s ? attention_compute_s : attention_memory_s) + comm_s +
            overhead_s + layer_kernels_s + thread_sync_s;
   }
+  // An overlap scheduler's host work for the next iteration runs while the
+  // device computes this one: the iteration lasts the longer of the two,
+  // with the exposed overhead after either. With no such work this is
+  // device_time_s() to the bit.
+  double time_s() const {
+    const double t = device_time_s();
+    return overlapped_host_s > 0.0 && overlapped_host_s + overhead_s > t ? overlapped_host_s + overhead_s : t;
+  }
+  // Of time_s(), the host's: the exposed overhead and the device's wait for
+  // the overlapped host work (ReplicaStats::host_s).
+  double host_s() const { return overhead_s + (time_s() - device_time_s()); }
 };
 
 // What one device of a replica delivers. A GPU replica uses its devices
@@ -143,6 +158,11 @@ class RooflineModel {
     double a_m = 0.0, b_m = 0.0;  // attention memory:  a_m + b_m * j
     double fixed = 0.0;           // communication, overhead and layer kernels
     double overhead = 0.0;        // of `fixed`, the serving stack's host work per iteration
+    // An iteration's least time, the overlapped host work plus the exposed
+    // overhead (IterationCost::time_s); 0 without overlapped host work. The
+    // device's time grows with j, so the floor holds the run's first
+    // iterations, up to the one crossing.
+    double floor = 0.0;
 
     // Whether attention's compute side is the larger at j = 0 (it stays so
     // until the one crossing, if any).
@@ -152,6 +172,13 @@ class RooflineModel {
     }
     // Total time of the first k iterations.
     double time(long k) const;
+    // The same with no floor: the device's kernels and the exposed overhead.
+    double device_time(long k) const;
+    // Of time(k), the wait for the overlapped host work: time(k) - device_time(k).
+    double host_wait(long k) const;
+    // How many of the run's first iterations the floor holds (those whose
+    // device time is below it), at most k.
+    long floored_iterations(long k) const;
     // Sum over the first k iterations of compute_s and memory_s (for power).
     void components(long k, double& compute_s, double& memory_s) const;
     // Largest k <= limit whose iterations all end by `elapsed` seconds.
@@ -237,6 +264,8 @@ class RooflineModel {
   double head_floor_s_ = 0.0;  // the output head's, when an iteration samples
   double thread_sync_s_;       // L * sync_points_per_layer * barrier_time
   IterationOverhead overhead_;  // the stack's, else the hardware's fixed iteration_overhead
+  IterationOverhead overlapped_host_;  // the stack's host work beside the device (§2.16); zero for none
+  bool overlapped_host_on_ = false;
 
   // The matrices' time, matmul_time() of the compute and weight-read terms,
   // depends on the iteration's token count alone, and its two pow() calls

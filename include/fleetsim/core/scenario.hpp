@@ -103,6 +103,13 @@ struct EngineSettings {
   // the hardware's iteration_overhead alone, as before stacks existed.
   std::string stack;
   std::optional<IterationOverhead> overhead;
+  // An overlap scheduler's host work per iteration: the scheduling, input
+  // preparation and result handling that run on the host while the device
+  // computes the iteration before, so an iteration lasts at least this long
+  // (docs/performance-model.md, "A host loop beside the device"). All zero
+  // (the default): the host keeps ahead of the device, or the stack's host
+  // work is all in `overhead`, on the critical path.
+  IterationOverhead overlapped_host;
   // The stack's request path before the engine (HTTP, tokenization); none
   // unless the stack or the pool prices one.
   RequestPath request_path;

@@ -19,6 +19,10 @@ struct ServingStack {
   std::string name;
   std::string description;
   IterationOverhead overhead;
+  // Host work an overlap scheduler does beside the device's iteration
+  // (EngineSettings::overlapped_host); zero for a stack whose host work is
+  // all on the critical path or keeps ahead of the device.
+  IterationOverhead overlapped_host;
   // Front end: HTTP and tokenization before the engine's queue; zero where
   // the stack's harness calls the engine in-process or nothing is measured.
   RequestPath request_path;
