@@ -182,6 +182,65 @@ TEST_CASE("Without chunked prefill a prompt runs in a prefill-only iteration", "
   CHECK(rec.finished.size() == 2);
 }
 
+TEST_CASE("Mixed batches: whole prompts join the decoding sequences' iteration while the budget holds them",
+          "[batcher]") {
+  // Whole prompts (no chunks) and a budget of 1,000 tokens an iteration.
+  const auto whole_prompts = [](bool mixed) {
+    EngineSettings engine;
+    engine.chunked_prefill = false;
+    engine.mixed_batches = mixed;
+    engine.max_batched_tokens = 1000;
+    return h100_batcher(engine, 100000);
+  };
+  for (const bool mixed : {false, true}) {
+    INFO(mixed);
+    ContinuousBatcher b = whole_prompts(mixed);
+    Recorder rec;
+    for (int i = 0; i < 3; ++i) b.enqueue(call(i, 10 + i, 10, 100));
+    BatchPlan first = b.plan(0.0, rec);
+    REQUIRE(first.kind == BatchPlan::Kind::iteration);
+    CHECK(first.shape.prefill_tokens == 30);
+    b.complete(first, 1, 0.0, first.duration_s, rec);  // the prompts ran: three sequences decode
+    double t = first.duration_s;
+
+    // Two new prompts, 600 and 200 tokens: the batcher admits both (3 + 600
+    // + 200 tokens fit the budget). Mixed, they run in the decoders'
+    // iteration; unmixed, in one of their own while the decoders wait.
+    b.enqueue(call(3, 13, 600, 5, t));
+    b.enqueue(call(4, 14, 200, 5, t));
+    BatchPlan both = b.plan(t, rec);
+    REQUIRE(both.kind == BatchPlan::Kind::iteration);
+    CHECK(both.shape.prefill_tokens == 800);
+    CHECK(both.shape.prefill_seqs == 2);
+    CHECK(both.shape.decode_seqs == (mixed ? 3 : 0));
+    b.complete(both, 1, t, t + both.duration_s, rec);
+    t += both.duration_s;
+
+    // A prompt of 999 tokens finds the five decoders' 5 tokens of the budget
+    // taken: mixed, it waits (its KV held) while they decode; unmixed, it
+    // runs alone.
+    b.enqueue(call(5, 15, 999, 5, t));
+    BatchPlan wait = b.plan(t, rec);
+    REQUIRE(wait.kind == BatchPlan::Kind::iteration);
+    CHECK(b.running() == 6);
+    CHECK(wait.shape.prefill_tokens == (mixed ? 0 : 999));
+    CHECK(wait.shape.decode_seqs == (mixed ? 5 : 0));
+    if (mixed) CHECK(wait.iterations == 1);  // planned again after one step, to see whether it fits
+    t = drain(b, rec, t);
+    CHECK(rec.finished.size() == 6);
+  }
+
+  // One prompt longer than the whole budget runs when it is first in line,
+  // as an unmixed prompt would.
+  ContinuousBatcher b = whole_prompts(true);
+  Recorder rec;
+  b.enqueue(call(1, 1, 4000, 3));
+  BatchPlan p = b.plan(0.0, rec);
+  CHECK(p.shape.prefill_tokens == 4000);
+  drain(b, rec, 0.0);
+  CHECK(rec.finished.size() == 1);
+}
+
 TEST_CASE("KV exhaustion preempts the newest sequence and everything still finishes", "[batcher][kv]") {
   EngineSettings engine;
   engine.kv_retention = "none";

@@ -790,6 +790,36 @@ TEST_CASE("dequant_kernel_rows: the vLLM stacks' Marlin rows, a pool's override,
   CHECK_THAT(messages(diagnostics), Contains("stacks.mine.dequant_kernel_rows"));
 }
 
+TEST_CASE("mixed_batches: TensorRT-LLM's in-flight batching, a pool's override, multi-step refused, bad values located",
+          "[stacks][loader]") {
+  // The two TensorRT-LLM stacks put whole prompts into the decode iteration
+  // (in-flight batching, sourced in src/catalog/stacks.yaml); no other does.
+  const Catalog& c = Catalog::builtin();
+  for (const ServingStack& s : c.stacks()) {
+    CAPTURE(s.name);
+    const bool inflight = s.name == "tensorrt-llm" || s.name == "tensorrt-llm-engine";
+    CHECK(s.mixed_batches.value_or(false) == inflight);
+    CHECK(s.sources.count("engine.mixed_batches") == (inflight ? 1u : 0u));
+  }
+  auto load = [](const std::string& engine) { return load_builtin_pool("h100-p5.48xlarge", engine); };
+  CHECK(load("{stack: tensorrt-llm}").scenario->pools[0].engine.mixed_batches);
+  CHECK_FALSE(load("{stack: tensorrt-llm, mixed_batches: false}").scenario->pools[0].engine.mixed_batches);
+  CHECK_FALSE(load("{stack: sglang-0.3}").scenario->pools[0].engine.mixed_batches);
+  CHECK(load("{chunked_prefill: false, mixed_batches: true}").scenario->pools[0].engine.mixed_batches);
+  // A multi-step window holds decodes only, as with chunked prefill.
+  const LoadResult windowed = load("{stack: vllm-0.6, mixed_batches: true}");
+  CHECK_FALSE(windowed.ok());
+  CHECK_THAT(messages(windowed.diagnostics),
+             Contains("fleet.pools[0].engine.mixed_batches: scheduler_steps 10 needs mixed_batches: false"));
+  const LoadResult bad = load("{mixed_batches: sometimes}");
+  CHECK_FALSE(bad.ok());
+  CHECK_THAT(messages(bad.diagnostics), Contains("fleet.pools[0].engine.mixed_batches"));
+  std::vector<Diagnostic> found;
+  CHECK_FALSE(overlay_catalog(Catalog::builtin(),
+                              "stacks:\n  mine: {catalog: vllm-0.6, engine: {mixed_batches: true}}\n", "c.yaml", found));
+  CHECK_THAT(messages(found), Contains("stacks.mine.engine.mixed_batches"));
+}
+
 TEST_CASE("scheduler_steps: vllm-0.6's window of 10, a pool's override, chunked prefill refused, bad values located",
           "[stacks][loader][multi_step]") {
   const Catalog& c = Catalog::builtin();

@@ -122,7 +122,10 @@ BatchPlan ContinuousBatcher::plan_next(double now, BatcherListener& listener) {
   if (engine_.kv_layout == KvLayout::unified)  // only a unified cache's attention spans them all
     for (const auto& s : running_) shape.cache_cells += cells_of(s);
   long budget = engine_.max_batched_tokens;
-  if (engine_.chunked_prefill) {
+  // Chunked or mixed, the decoding sequences run in this iteration beside
+  // the prompts and take their tokens of the budget first.
+  const bool mixed = engine_.chunked_prefill || engine_.mixed_batches;
+  if (mixed) {
     for (auto& s : running_) {
       s.chunk = 0;
       if (!s.prefilling()) {
@@ -132,12 +135,23 @@ BatchPlan ContinuousBatcher::plan_next(double now, BatcherListener& listener) {
       }
     }
   }
+  bool prompts_wait = false;  // mixed whole prompts go first come, first served
   for (auto& s : running_) {
     if (!s.prefilling()) {
-      s.chunk = engine_.chunked_prefill ? 0 : -1;  // -1: sits this prefill iteration out
+      s.chunk = mixed ? 0 : -1;  // -1: sits this prefill iteration out
       continue;
     }
     const long remaining = s.target - s.kv_tokens;
+    if (engine_.mixed_batches && !engine_.chunked_prefill) {
+      // A whole prompt joins while the budget left holds it; one longer than
+      // the whole budget runs when first in line, as unmixed prompts do.
+      const bool first = shape.prefill_seqs == 0 && !prompts_wait;
+      if (prompts_wait || (remaining > budget && !(first && remaining > engine_.max_batched_tokens))) {
+        prompts_wait = true;
+        s.chunk = -1;  // waits in the batch, its KV held, for a later iteration
+        continue;
+      }
+    }
     s.chunk = engine_.chunked_prefill ? std::min(remaining, std::max(0L, budget)) : remaining;
     budget -= s.chunk;
     const double m = static_cast<double>(s.chunk), prefix = static_cast<double>(s.kv_tokens);

@@ -42,6 +42,7 @@ struct ContinuousBatcher::KvReuse {
 bool ContinuousBatcher::budget_admits(const Sequence& s, long decoding, long prefill_remaining) const {
   const long budget = engine_.max_batched_tokens;
   if (engine_.chunked_prefill) return budget - decoding - prefill_remaining > 0;
+  if (engine_.mixed_batches) return !(prefill_remaining > 0 && decoding + prefill_remaining + s.target > budget);
   return !(prefill_remaining > 0 && prefill_remaining + s.target > budget);
 }
 

@@ -9,6 +9,7 @@ EngineSettings engine_defaults(const ServingStack& stack) {
   e.overlapped_host = stack.overlapped_host;
   e.request_path = stack.request_path;
   if (stack.chunked_prefill) e.chunked_prefill = *stack.chunked_prefill;
+  if (stack.mixed_batches) e.mixed_batches = *stack.mixed_batches;
   if (stack.max_batched_tokens) e.max_batched_tokens = *stack.max_batched_tokens;
   if (stack.max_batch_size) e.max_batch_size = *stack.max_batch_size;
   if (stack.kv_admission) e.kv_admission = *stack.kv_admission;

@@ -80,8 +80,13 @@ EngineSettings read_engine(YamlReader& r, const Catalog& catalog, const YAML::No
   const YAML::Node chunked = YamlReader::get(map, "chunked_prefill");
   if (chunked.IsDefined())
     if (auto v = r.boolean(chunked, child_path(path, "chunked_prefill"))) e.chunked_prefill = *v;
+  const YAML::Node mixed = YamlReader::get(map, "mixed_batches");
+  if (mixed.IsDefined())
+    if (auto v = r.boolean(mixed, child_path(path, "mixed_batches"))) e.mixed_batches = *v;
   if (e.scheduler_steps > 1 && e.chunked_prefill)
-    refuse_multi_step_with_chunks(r, map, path, steps, chunked, e.scheduler_steps);
+    refuse_multi_step_with(r, map, path, steps, chunked, "chunked_prefill", e.scheduler_steps);
+  else if (e.scheduler_steps > 1 && e.mixed_batches)
+    refuse_multi_step_with(r, map, path, steps, mixed, "mixed_batches", e.scheduler_steps);
   if (const YAML::Node n = YamlReader::get(map, "memory_fraction"))
     if (auto v = r.number(n, child_path(path, "memory_fraction"), in_range(0, 1, true, false))) e.memory_fraction = *v;
   if (const YAML::Node n = YamlReader::get(map, "activation_reserve"))

@@ -182,6 +182,8 @@ std::vector<KeyTable> fleet_tables() {
         optional("max_batch_size", integer(1), "sequences in one iteration at most"),
         optional("max_batched_tokens", integer(1), "tokens in one iteration at most"),
         optional("chunked_prefill", boolean(), "split long prompts over iterations"),
+        optional("mixed_batches", boolean(),
+                 "without chunked prefill: whole prompts join the decoding sequences' iteration (in-flight batching)"),
         optional("scheduler_steps", integer(1),
                  "decode iterations per scheduler run: new calls join at the window's end (vLLM's multi-step)"),
         optional("memory_fraction", number(0, 1), "share of device memory the engine may use"),

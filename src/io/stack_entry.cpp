@@ -21,7 +21,7 @@ const std::vector<std::string> kOverheadMapKeys = [] {
   keys.push_back("api_server");
   return keys;
 }();
-const std::vector<std::string> kEngineKeys = {"chunked_prefill", "max_batched_tokens", "max_batch_size",
+const std::vector<std::string> kEngineKeys = {"chunked_prefill", "mixed_batches", "max_batched_tokens", "max_batch_size",
                                               "kv_admission", "kv_layout", "scheduler_steps"};
 
 void read_overhead(YamlReader& reader, const YAML::Node& map, const std::string& path, IterationOverhead& o,
@@ -134,6 +134,8 @@ void read_engine_defaults(YamlReader& reader, const YAML::Node& map, const std::
   reader.check_keys(map, path, kEngineKeys);
   if (const YAML::Node n = YamlReader::get(map, "chunked_prefill"))
     if (auto v = reader.boolean(n, child_path(path, "chunked_prefill"))) s.chunked_prefill = *v;
+  if (const YAML::Node n = YamlReader::get(map, "mixed_batches"))
+    if (auto v = reader.boolean(n, child_path(path, "mixed_batches"))) s.mixed_batches = *v;
   for (const auto& [key, target] : {std::pair{"max_batched_tokens", &s.max_batched_tokens},
                                     std::pair{"max_batch_size", &s.max_batch_size}}) {
     if (const YAML::Node n = YamlReader::get(map, key))
@@ -152,8 +154,11 @@ void read_engine_defaults(YamlReader& reader, const YAML::Node& map, const std::
   // no trap. A stack that leaves chunked_prefill unset gives its pools the
   // engine's default, which chunks.
   if (s.scheduler_steps.value_or(1) > 1 && s.chunked_prefill.value_or(EngineSettings{}.chunked_prefill))
-    refuse_multi_step_with_chunks(reader, map, path, YamlReader::get(map, "scheduler_steps"),
-                                  YamlReader::get(map, "chunked_prefill"), *s.scheduler_steps);
+    refuse_multi_step_with(reader, map, path, YamlReader::get(map, "scheduler_steps"),
+                           YamlReader::get(map, "chunked_prefill"), "chunked_prefill", *s.scheduler_steps);
+  else if (s.scheduler_steps.value_or(1) > 1 && s.mixed_batches.value_or(false))
+    refuse_multi_step_with(reader, map, path, YamlReader::get(map, "scheduler_steps"),
+                           YamlReader::get(map, "mixed_batches"), "mixed_batches", *s.scheduler_steps);
 }
 
 }  // namespace
@@ -167,14 +172,15 @@ const Choices<std::string>& kv_admission_choices() {
   return choices;
 }
 
-void refuse_multi_step_with_chunks(YamlReader& reader, const YAML::Node& map, const std::string& path,
-                                   const YAML::Node& steps, const YAML::Node& chunked, int scheduler_steps) {
-  const bool chunked_only = chunked.IsDefined() && !steps.IsDefined();
-  reader.error(steps.IsDefined() ? steps : chunked_only ? chunked : map,
-               child_path(path, chunked_only ? "chunked_prefill" : "scheduler_steps"),
-               fmt::format("scheduler_steps {} needs chunked_prefill: false", scheduler_steps),
-               "multi-step scheduling runs whole prompts between windows: set chunked_prefill: false, or "
-               "scheduler_steps: 1");
+void refuse_multi_step_with(YamlReader& reader, const YAML::Node& map, const std::string& path, const YAML::Node& steps,
+                            const YAML::Node& setting, const std::string& key, int scheduler_steps) {
+  const bool setting_only = setting.IsDefined() && !steps.IsDefined();
+  reader.error(steps.IsDefined() ? steps : setting_only ? setting : map,
+               child_path(path, setting_only ? key : "scheduler_steps"),
+               fmt::format("scheduler_steps {} needs {}: false", scheduler_steps, key),
+               fmt::format("a multi-step window holds decode iterations only, with whole prompts between windows: set "
+                           "{}: false, or scheduler_steps: 1",
+                           key));
 }
 
 const Choices<Frontend>& frontend_choices() {

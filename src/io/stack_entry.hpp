@@ -23,13 +23,14 @@ const Choices<KvLayout>& kv_layout_choices();
 enum class Frontend { api_server, none };
 const Choices<Frontend>& frontend_choices();
 
-// Multi-step windows hold decode iterations only: a prompt chunk in every
-// iteration would need the scheduler in every iteration (vLLM 0.6 refuses
-// the pair too). Reports the pair of an `engine:` map, a pool's or a
-// stack's, at the key that map set: `steps` when it set scheduler_steps,
-// else `chunked` when it set chunked_prefill, else the map itself.
-void refuse_multi_step_with_chunks(YamlReader& reader, const YAML::Node& map, const std::string& path,
-                                   const YAML::Node& steps, const YAML::Node& chunked, int scheduler_steps);
+// Multi-step windows hold decode iterations only: a prompt chunk, or a
+// whole prompt mixed into the decodes, in every iteration would need the
+// scheduler in every iteration (vLLM 0.6 refuses chunks too). Reports the
+// pair of an `engine:` map, a pool's or a stack's, at the key that map set:
+// `steps` when it set scheduler_steps, else `setting` when it set `key`
+// (chunked_prefill or mixed_batches), else the map itself.
+void refuse_multi_step_with(YamlReader& reader, const YAML::Node& map, const std::string& path, const YAML::Node& steps,
+                            const YAML::Node& setting, const std::string& key, int scheduler_steps);
 
 // `overlapped_host: {fixed: 0s, per_sequence: 29us, per_output_token: 0s}`, a
 // stack's or a pool's engine map's: the host work an overlap scheduler does

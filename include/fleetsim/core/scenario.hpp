@@ -64,6 +64,12 @@ struct EngineSettings {
   int max_batch_size = 256;   // running sequences per replica
   int max_batched_tokens = 8192;  // tokens (prefill + decode) per iteration
   bool chunked_prefill = true;
+  // Without chunked prefill: whether whole prompts join the decoding
+  // sequences' iteration (TensorRT-LLM's in-flight batching, first come first
+  // served while the token budget holds them) or run in iterations of their
+  // own while the decoding sequences wait (vLLM v0, SGLang). Chunked prefill
+  // always mixes (docs/performance-model.md, "3. Continuous batching").
+  bool mixed_batches = false;
   // Decode iterations between two runs of the scheduler (vLLM's
   // --num-scheduler-steps): a call that arrives while a batch decodes waits
   // for the end of the batch's window of this many iterations before it is

@@ -28,6 +28,7 @@ struct ServingStack {
   RequestPath request_path;
   // Scheduling defaults; nullopt leaves fleetsim's own EngineSettings default.
   std::optional<bool> chunked_prefill;
+  std::optional<bool> mixed_batches;  // EngineSettings::mixed_batches
   std::optional<int> max_batched_tokens;
   std::optional<int> max_batch_size;
   std::optional<std::string> kv_admission;  // a KV admission policy's name (kv_policy.hpp)
