@@ -370,9 +370,9 @@ RooflineModel::DecodeTerms RooflineModel::decode_terms_of(const DecodeRun& run, 
   return t;
 }
 
-double RooflineModel::DecodeTerms::time(long k) const {
+double RooflineModel::DecodeTerms::floored_time(long k) const {
   const double device = device_time(k);
-  if (floor <= 0.0 || k <= 0) return device;
+  if (k <= 0) return device;
   // sum over j < k of max(c_j, floor) = device_time(k) + sum over the
   // floored j of (floor - c_j); the floored iterations come first (c_j
   // grows with j), so that sum is floor * n - device_time(n).
@@ -380,8 +380,8 @@ double RooflineModel::DecodeTerms::time(long k) const {
   return n > 0 ? device + (floor * static_cast<double>(n) - device_time(n)) : device;
 }
 
-double RooflineModel::DecodeTerms::host_wait(long k) const {
-  if (floor <= 0.0 || k <= 0) return 0.0;
+double RooflineModel::DecodeTerms::floored_wait(long k) const {
+  if (k <= 0) return 0.0;
   const long n = floored_iterations(k);
   return n > 0 ? floor * static_cast<double>(n) - device_time(n) : 0.0;
 }

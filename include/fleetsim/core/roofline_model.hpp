@@ -96,7 +96,7 @@ struct IterationCost {
   }
   // Of time_s(), the host's: the exposed overhead and the device's wait for
   // the overlapped host work (ReplicaStats::host_s).
-  double host_s() const { return overhead_s + (time_s() - device_time_s()); }
+  double host_s() const { return overlapped_host_s > 0.0 ? overhead_s + (time_s() - device_time_s()) : overhead_s; }
 };
 
 // What one device of a replica delivers. A GPU replica uses its devices
@@ -171,14 +171,16 @@ class RooflineModel {
       return da > 0.0 || (da == 0.0 && db > 0.0);
     }
     // Total time of the first k iterations.
-    double time(long k) const;
+    double time(long k) const { return floor > 0.0 ? floored_time(k) : device_time(k); }
     // The same with no floor: the device's kernels and the exposed overhead.
     double device_time(long k) const;
     // Of time(k), the wait for the overlapped host work: time(k) - device_time(k).
-    double host_wait(long k) const;
+    double host_wait(long k) const { return floor > 0.0 ? floored_wait(k) : 0.0; }
     // How many of the run's first iterations the floor holds (those whose
     // device time is below it), at most k.
     long floored_iterations(long k) const;
+    double floored_time(long k) const;
+    double floored_wait(long k) const;
     // Sum over the first k iterations of compute_s and memory_s (for power).
     void components(long k, double& compute_s, double& memory_s) const;
     // Largest k <= limit whose iterations all end by `elapsed` seconds.
