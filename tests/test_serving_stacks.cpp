@@ -758,6 +758,8 @@ TEST_CASE("fleetsim catalog lists the stacks", "[stacks][cli]") {
   CHECK_THAT(json.out, Contains("\"stacks\": ["));
   CHECK_THAT(json.out, Contains("\"overhead_per_sequence_s\""));
   CHECK_THAT(json.out, Contains("\"overlapped_host_per_sequence_s\""));
+  CHECK_THAT(json.out, Contains("\"mixed_batches\": true"));
+  CHECK_THAT(table.out, Contains("mixed"));
   CHECK_THAT(json.out, Contains("\"kv_admission\": \"reserve_output\""));
 }
 

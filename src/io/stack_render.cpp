@@ -64,7 +64,7 @@ std::string render_stack_table(const std::vector<ServingStack>& stacks) {
                    s.overlapped_host.per_sequence_s > 0 ? micros(s.overlapped_host.per_sequence_s) : "-",
                    s.request_path.priced() ? fmt::format("{:g}", s.request_path.fixed_s * 1e3) : "-",
                    s.request_path.priced() ? fmt::format("{:g}", s.request_path.per_prompt_token_s * 1e6) : "-",
-                   s.chunked_prefill ? (*s.chunked_prefill ? "on" : "off") : "-", or_dash(s.max_batched_tokens),
+                   s.chunked_prefill ? (*s.chunked_prefill ? "on" : s.mixed_batches.value_or(false) ? "mixed" : "off") : "-", or_dash(s.max_batched_tokens),
                    or_dash(s.max_batch_size), or_dash(s.scheduler_steps), s.kv_admission.value_or("-"),
                    s.kv_layout ? layout_name(*s.kv_layout) : "-",
                    s.kernels_per_layer > 0 ? fmt::format("{:g}", s.kernels_per_layer) : "-",
@@ -95,6 +95,7 @@ Json stacks_json(const std::vector<ServingStack>& stacks) {
     j["request_path_fixed_s"] = s.request_path.fixed_s;
     j["request_path_per_prompt_token_s"] = s.request_path.per_prompt_token_s;
     j["chunked_prefill"] = or_null(s.chunked_prefill);
+    j["mixed_batches"] = or_null(s.mixed_batches);
     j["max_batched_tokens"] = or_null(s.max_batched_tokens);
     j["max_batch_size"] = or_null(s.max_batch_size);
     j["scheduler_steps"] = or_null(s.scheduler_steps);
