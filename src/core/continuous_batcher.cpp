@@ -145,7 +145,7 @@ BatchPlan ContinuousBatcher::plan_next(double now, BatcherListener& listener) {
     if (engine_.mixed_batches && !engine_.chunked_prefill) {
       // A whole prompt joins while the budget left holds it; one longer than
       // the whole budget runs when first in line, as unmixed prompts do.
-      const bool first = shape.prefill_seqs == 0 && !prompts_wait;
+      const bool first = shape.prefill_seqs == 0;
       if (prompts_wait || (remaining > budget && !(first && remaining > engine_.max_batched_tokens))) {
         prompts_wait = true;
         s.chunk = -1;  // waits in the batch, its KV held, for a later iteration
@@ -214,7 +214,7 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
   if (plan.kind == BatchPlan::Kind::decode_run) {
     tokens = batch = static_cast<double>(running_sequences());
     plan.run_terms.components(k, compute, memory);
-    host = plan.run_terms.overhead * static_cast<double>(k) + plan.run_terms.host_wait(k);
+    host = plan.run_terms.host_time(k);
     apply_decode(k, takes_decode_calls_ && k > 0 ? start_s + time_of(plan, 1) : end_s);
     run_k = 0;
   } else {
@@ -259,8 +259,7 @@ void ContinuousBatcher::complete(const BatchPlan& plan, long k, double start_s, 
     if (slices_) slices_->push_back({start_s, head_end, 1, batch, tokens, true, compute, memory});
     plan.run_terms.components(run_k, compute, memory);
     const double n = static_cast<double>(running_sequences());
-    account(power_at(plan.clock), head_end, end_s, compute, memory,
-            plan.run_terms.overhead * static_cast<double>(run_k) + plan.run_terms.host_wait(run_k), n,
+    account(power_at(plan.clock), head_end, end_s, compute, memory, plan.run_terms.host_time(run_k), n,
             running_workload_tokens(), n);
     if (slices_) slices_->push_back({head_end, end_s, run_k, n, n, false, compute, memory});
     apply_decode(run_k, head_end);  // every sequence has its first token by the head's end

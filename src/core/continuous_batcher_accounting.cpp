@@ -74,8 +74,7 @@ void ContinuousBatcher::account_unfinished(const BatchPlan& plan, double start_s
   const double fraction = plan.duration_s > 0 ? std::min(1.0, (end_s - start_s) / plan.duration_s) : 0.0;
   double compute = plan.cost.compute_s, memory = plan.cost.memory_s;
   double host = plan.kind == BatchPlan::Kind::iteration ? plan.cost.host_s() : 0.0;
-  host += plan.run_terms.overhead * static_cast<double>(plan.run_iterations) +
-          plan.run_terms.host_wait(plan.run_iterations);
+  host += plan.run_terms.host_time(plan.run_iterations);
   if (plan.run_iterations > 0) {
     double run_compute = 0.0, run_memory = 0.0;
     plan.run_terms.components(plan.run_iterations, run_compute, run_memory);

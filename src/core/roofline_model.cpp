@@ -153,8 +153,6 @@ RooflineModel::RooflineModel(const ModelSpec& model, const HardwareSpec& hardwar
   kv_bytes_per_second_ = stream(engine.kernel_efficiency.memory * engine.kernel_efficiency.kv);
   overhead_ = engine.overhead.value_or(IterationOverhead{hardware_.iteration_overhead_s, 0.0, 0.0});
   overlapped_host_ = engine.overlapped_host;
-  overlapped_host_on_ = overlapped_host_.fixed_s > 0.0 || overlapped_host_.per_sequence_s > 0.0 ||
-                        overlapped_host_.per_output_token_s > 0.0;
   flops_per_token_ = 2.0 * model_.body_params_active();
   head_flops_per_row_ = 2.0 * model_.head_params();
   flops_per_pair_ = 4.0 * model_.layers * model_.attention_width();
@@ -300,7 +298,7 @@ IterationCost RooflineModel::cost(const IterationShape& s) const {
   c.memory_s = c.linear_memory_s + c.attention_memory_s;
   if (tp_ > 1 && tokens > 0) c.comm_s = comm_s_per_token_ * tokens + comm_s_fixed_;
   c.overhead_s = overhead_.time_s(s.sequences(), s.output_tokens());
-  if (overlapped_host_on_) c.overlapped_host_s = overlapped_host_.time_s(s.sequences(), s.output_tokens());
+  c.overlapped_host_s = overlapped_host_.time_s(s.sequences(), s.output_tokens());  // 0 without such a loop
   if (tokens > 0) {
     c.layer_kernels_s = layer_kernels_s_;
     c.thread_sync_s = thread_sync_s_;
@@ -370,15 +368,10 @@ RooflineModel::DecodeTerms RooflineModel::decode_terms_of(const DecodeRun& run, 
   return t;
 }
 
-double RooflineModel::DecodeTerms::floored_time(long k) const {
-  const double device = device_time(k);
-  if (k <= 0) return device;
-  // sum over j < k of max(c_j, floor) = device_time(k) + sum over the
-  // floored j of (floor - c_j); the floored iterations come first (c_j
-  // grows with j), so that sum is floor * n - device_time(n).
-  const long n = floored_iterations(k);
-  return n > 0 ? device + (floor * static_cast<double>(n) - device_time(n)) : device;
-}
+// sum over j < k of max(c_j, floor) = device_time(k) + sum over the
+// floored j of (floor - c_j); the floored iterations come first (c_j grows
+// with j), so that sum, the wait, is floor * n - device_time(n).
+double RooflineModel::DecodeTerms::floored_time(long k) const { return device_time(k) + floored_wait(k); }
 
 double RooflineModel::DecodeTerms::floored_wait(long k) const {
   if (k <= 0) return 0.0;

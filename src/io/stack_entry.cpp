@@ -24,24 +24,33 @@ const std::vector<std::string> kOverheadMapKeys = [] {
 const std::vector<std::string> kEngineKeys = {"chunked_prefill", "mixed_batches", "max_batched_tokens", "max_batch_size",
                                               "kv_admission", "kv_layout", "scheduler_steps"};
 
-void read_overhead(YamlReader& reader, const YAML::Node& map, const std::string& path, IterationOverhead& o,
-                   bool complete) {
-  if (!reader.expect_map(map, path, "e.g. overhead: {fixed: 0.3ms, per_sequence: 2us, per_output_token: 0us}"))
-    return;
-  reader.check_keys(map, path, kOverheadMapKeys);
+// The three terms of `overhead` or `overlapped_host` that `map` gives; the
+// ones it lacks and does not misspell are returned.
+std::vector<std::string> read_host_terms(YamlReader& reader, const YAML::Node& map, const std::string& path,
+                                         IterationOverhead& o) {
   double* targets[] = {&o.fixed_s, &o.per_sequence_s, &o.per_output_token_s};
   std::vector<std::string> missing;
   for (std::size_t i = 0; i < kOverheadKeys.size(); ++i) {
     const YAML::Node n = YamlReader::get(map, kOverheadKeys[i]);
     if (!n.IsDefined()) {
-      // Every term of a new stack is stated, 0 included, so that none is a silent default.
-      if (complete && !reader.is_misspelt(map, kOverheadKeys[i])) missing.push_back(kOverheadKeys[i]);
+      if (!reader.is_misspelt(map, kOverheadKeys[i])) missing.push_back(kOverheadKeys[i]);
       continue;
     }
     // Above a second per iteration is a unit slip (ms for us), not a stack.
     if (auto v = reader.quantity(n, child_path(path, kOverheadKeys[i]), Dimension::duration, in_range(0, 1)))
       *targets[i] = *v;
   }
+  return missing;
+}
+
+void read_overhead(YamlReader& reader, const YAML::Node& map, const std::string& path, IterationOverhead& o,
+                   bool complete) {
+  if (!reader.expect_map(map, path, "e.g. overhead: {fixed: 0.3ms, per_sequence: 2us, per_output_token: 0us}"))
+    return;
+  reader.check_keys(map, path, kOverheadMapKeys);
+  // Every term of a new stack is stated, 0 included, so that none is a silent default.
+  std::vector<std::string> missing = read_host_terms(reader, map, path, o);
+  if (!complete) missing.clear();
   if (!missing.empty())
     reader.error(map, path, fmt::format("missing required key{} {}", missing.size() > 1 ? "s" : "", quoted_list(missing)),
                  "state every term, 0s where the stack has none");
@@ -56,11 +65,7 @@ void read_overhead(YamlReader& reader, const YAML::Node& map, const std::string&
 void read_overlapped_host(YamlReader& reader, const YAML::Node& map, const std::string& path, IterationOverhead& o) {
   if (!reader.expect_map(map, path, "e.g. overlapped_host: {fixed: 0s, per_sequence: 29us}")) return;
   reader.check_keys(map, path, kOverheadKeys);
-  double* targets[] = {&o.fixed_s, &o.per_sequence_s, &o.per_output_token_s};
-  for (std::size_t i = 0; i < kOverheadKeys.size(); ++i)
-    if (const YAML::Node n = YamlReader::get(map, kOverheadKeys[i]))
-      if (auto v = reader.quantity(n, child_path(path, kOverheadKeys[i]), Dimension::duration, in_range(0, 1)))
-        *targets[i] = *v;
+  read_host_terms(reader, map, path, o);  // every term optional: a loop lacks what it does not do
 }
 
 

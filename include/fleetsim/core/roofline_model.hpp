@@ -176,6 +176,9 @@ class RooflineModel {
     double device_time(long k) const;
     // Of time(k), the wait for the overlapped host work: time(k) - device_time(k).
     double host_wait(long k) const { return floor > 0.0 ? floored_wait(k) : 0.0; }
+    // Of time(k), the host's: the exposed overhead and the wait
+    // (IterationCost::host_s, for a run; ReplicaStats::host_s).
+    double host_time(long k) const { return overhead * static_cast<double>(k) + host_wait(k); }
     // How many of the run's first iterations the floor holds (those whose
     // device time is below it), at most k.
     long floored_iterations(long k) const;
@@ -267,7 +270,6 @@ class RooflineModel {
   double thread_sync_s_;       // L * sync_points_per_layer * barrier_time
   IterationOverhead overhead_;  // the stack's, else the hardware's fixed iteration_overhead
   IterationOverhead overlapped_host_;  // the stack's host work beside the device (§2.16); zero for none
-  bool overlapped_host_on_ = false;
 
   // The matrices' time, matmul_time() of the compute and weight-read terms,
   // depends on the iteration's token count alone, and its two pow() calls
